@@ -1,0 +1,1 @@
+"""Scenario model, runner, invariant checkers and connector adapters."""

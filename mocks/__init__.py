@@ -1,0 +1,1 @@
+"""erpsim emulators: NetSuite and the satellite systems that sync with it."""

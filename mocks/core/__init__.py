@@ -1,0 +1,1 @@
+"""Machinery shared by every emulator: store, control plane, faults, journal, clock, webhooks."""

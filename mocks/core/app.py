@@ -1,0 +1,160 @@
+"""The emulator factory pieces: one ``Emulator`` object per app, wired the same way for every system."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from flask import Flask, Response, current_app, request
+from sqlalchemy import MetaData
+from werkzeug.exceptions import HTTPException
+
+from . import errors as E
+from .clock import Clock
+from .config import EmulatorConfig
+from .errors import ApiError, ErrorRenderer
+from .faults import FaultPlan
+from .journal import Journal
+from .middleware import CONTROL_PREFIX, ErpsimMiddleware
+from .store import CoreBase, Store
+from .webhooks import Signer, WebhookHub, default_signer
+
+log = logging.getLogger("erpsim")
+CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts" / "openapi"
+
+#: An ``act/<name>`` handler: (emulator, JSON body) -> JSON-ready result.
+Action = Callable[["Emulator", dict[str, Any]], Any]
+
+
+@dataclass
+class WebhookOptions:
+    """How a system signs and batches its webhook deliveries."""
+
+    signer: Signer = default_signer
+    batch_size: int = 1
+    max_attempts: int = 8
+    disable_after: int | None = None
+
+
+@dataclass
+class SystemHooks:
+    """What a system plugs into the shared machinery."""
+
+    render_error: ErrorRenderer
+    throttle_error: Callable[[], ApiError]
+    seed: Callable[[Emulator, dict[str, Any]], dict[str, Any]]
+    actions: dict[str, Action] = field(default_factory=dict)
+    state: Callable[[Emulator], dict[str, Any]] | None = None
+    on_reset: Callable[[Emulator], None] | None = None
+    webhooks: WebhookOptions | None = None
+
+
+class Emulator:
+    """One running emulator: config, store, clock, fault plan, journal, webhooks and system hooks."""
+
+    def __init__(self, config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: SystemHooks) -> None:
+        self.config = config
+        self.system = config.system
+        self.hooks = hooks
+        self.store = Store(config.db_url, config.system, [CoreBase.metadata, *metadatas])
+        self.store.create_all()
+        self.clock = Clock(self.store, config.clock_start)
+        self.plan = FaultPlan()
+        self.journal = Journal(config.journal_size)
+        self.webhooks: WebhookHub | None = None
+        if hooks.webhooks is not None:
+            w = hooks.webhooks
+            self.webhooks = WebhookHub(self.store, self.clock, self.plan, signer=w.signer,
+                                       batch_size=w.batch_size, max_attempts=w.max_attempts,
+                                       disable_after=w.disable_after)
+        #: Per-system services (domain objects, caches) that routes reach through the emulator.
+        self.services: dict[str, Any] = {}
+
+    def reset(self) -> None:
+        """Empty every table, rewind the clock, clear faults and the journal."""
+        self.store.reset()
+        self.clock.reset()
+        self.plan.clear()
+        self.journal.clear()
+        if self.hooks.on_reset:
+            self.hooks.on_reset(self)
+
+    def start_background(self) -> None:
+        """Start background work (webhook dispatcher) in a serving process."""
+        if self.webhooks is not None and self.config.webhook_dispatcher:
+            self.webhooks.start()
+
+
+def current_emulator() -> Emulator:
+    """The emulator serving the current request."""
+    emu: Emulator = current_app.extensions["erpsim"]
+    return emu
+
+
+def load_openapi(system: str) -> dict[str, Any]:
+    """The system's OpenAPI document from ``contracts/openapi/<system>.yaml``."""
+    with open(CONTRACTS_DIR / f"{system}.yaml", encoding="utf-8") as fh:
+        spec: dict[str, Any] = yaml.safe_load(fh)
+    return spec
+
+
+def _http_to_api_error(exc: HTTPException) -> ApiError:
+    code = {404: E.NOT_FOUND, 405: E.METHOD_NOT_ALLOWED, 413: E.TOO_LARGE, 415: E.BAD_CONTENT_TYPE}.get(
+        exc.code or 500, E.BAD_JSON if exc.code == 400 else E.INTERNAL)
+    headers = {}
+    if exc.code == 405:
+        allow = dict(exc.get_headers()).get("Allow")
+        if allow:
+            headers["Allow"] = allow
+    message = exc.description or exc.name
+    if exc.code == 413:
+        message = "The request body is too large."
+    return ApiError(exc.code or 500, code, message, headers=headers)
+
+
+def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: SystemHooks,
+              *, import_name: str, openapi: dict[str, Any] | None = None) -> tuple[Flask, Emulator]:
+    """Create the Flask app and the Emulator, with control plane, errors, journal and faults wired."""
+    from .control import make_control_blueprint
+
+    app = Flask(import_name)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    emu = Emulator(config, metadatas, hooks)
+    app.extensions["erpsim"] = emu
+    spec_bytes = json.dumps(openapi if openapi is not None else load_openapi(config.system)).encode()
+
+    @app.get("/openapi.json")
+    def openapi_document() -> Response:
+        """The emulator's OpenAPI 3.1 document."""
+        return Response(spec_bytes, content_type="application/json")
+
+    def _render(err: ApiError) -> Response:
+        if request.path.startswith(CONTROL_PREFIX):
+            body = {"error": err.code, "message": err.message}
+            if err.path:
+                body["path"] = err.path
+            return Response(json.dumps(body), status=err.status, content_type="application/json",
+                            headers=err.headers)
+        response = hooks.render_error(err)
+        for k, v in err.headers.items():
+            response.headers[k] = v
+        return response
+
+    app.register_error_handler(ApiError, _render)
+    app.register_error_handler(HTTPException, lambda exc: _render(_http_to_api_error(exc)))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unexpected error in %s", config.system)
+        return _render(ApiError(500, E.INTERNAL, f"Unexpected error: {type(exc).__name__}"))
+
+    app.register_blueprint(make_control_blueprint())
+    app.wsgi_app = ErpsimMiddleware(app, emu.journal, emu.plan,  # type: ignore[method-assign]
+                                    render_error=_render, throttle_error=hooks.throttle_error)
+    return app, emu

@@ -1,0 +1,57 @@
+"""Emulator configuration: one dataclass, filled from flags, ``ERPSIM_*`` variables or tests."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ADMIN_TOKEN = "erpsim-admin"
+DEFAULT_DATA_DIR = Path(os.environ.get("ERPSIM_DATA_DIR", ".erpsim"))
+#: Business time starts here unless a scenario sets the clock (determinism first).
+DEFAULT_CLOCK_START = "2026-01-05T09:00:00+00:00"
+
+
+@dataclass
+class EmulatorConfig:
+    """Everything an emulator needs to start; ``settings`` holds system-specific knobs."""
+
+    system: str
+    db_url: str = ""
+    admin_token: str = DEFAULT_ADMIN_TOKEN
+    data_dir: Path = DEFAULT_DATA_DIR
+    port: int = 0
+    clock_start: str = DEFAULT_CLOCK_START
+    journal_size: int = 10_000
+    max_body_bytes: int = 10 * 1024 * 1024
+    #: Deliver webhooks from a background thread (servers); tests drain them explicitly.
+    webhook_dispatcher: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        if not self.db_url:
+            self.db_url = f"sqlite:///{(self.data_dir / f'{self.system}.db').resolve()}"
+
+    @classmethod
+    def from_env(cls, system: str, **overrides: Any) -> EmulatorConfig:
+        """Build a config from ``ERPSIM_<SYSTEM>_*`` / ``ERPSIM_*`` variables, then explicit overrides."""
+        prefix = f"ERPSIM_{system.upper()}_"
+        values: dict[str, Any] = {"system": system}
+        db = os.environ.get(prefix + "DB") or os.environ.get("ERPSIM_DB", "")
+        if db:
+            values["db_url"] = db
+        if tok := os.environ.get("ERPSIM_ADMIN_TOKEN"):
+            values["admin_token"] = tok
+        if port := os.environ.get(prefix + "PORT"):
+            values["port"] = int(port)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        """A system-specific setting, falling back to ``ERPSIM_<SYSTEM>_<NAME>`` then ``default``."""
+        if name in self.settings:
+            return self.settings[name]
+        env = os.environ.get(f"ERPSIM_{self.system.upper()}_{name.upper()}")
+        return env if env is not None else default

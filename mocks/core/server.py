@@ -1,0 +1,94 @@
+"""Serving emulators: one gunicorn master binding every emulator's port, dispatching by local port.
+
+One master means one PID to stop and one import at start-up (``erpsim up`` is ready in well under
+1.5 s); the gthread worker gives each request its own thread. ``workers`` > 1 shares the store and
+the governance slots (file locks or PostgreSQL advisory locks) between processes; fault plans and
+journals stay per process (documented in ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from .app import Emulator
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class PortDispatcher:
+    """Routes each request to the emulator whose port the connection arrived on."""
+
+    def __init__(self, apps: dict[int, Flask]) -> None:
+        self.apps = apps
+        self.only = next(iter(apps.values())) if len(apps) == 1 else None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self.only is not None:
+            return self.only(environ, start_response)
+        sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+        port = sock.getsockname()[1] if sock is not None else int(environ.get("SERVER_PORT", 0))
+        app = self.apps.get(port)
+        if app is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"no emulator on this port"]
+        return app(environ, start_response)
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: WSGIApp, options: dict[str, Any]) -> None:
+        self._app = app
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApp:
+        return self._app
+
+
+def serve(apps: dict[int, Flask], *, host: str = "127.0.0.1", workers: int = 1, threads: int = 16,
+          on_ready: Callable[[], None] | None = None) -> None:
+    """Serve ``apps`` (port -> app) until SIGINT/SIGTERM; blocks."""
+    emulators: list[Emulator] = [a.extensions["erpsim"] for a in apps.values()]
+    for emu in emulators:
+        emu.store.dispose()  # no pooled connection may cross the fork
+
+    def _post_fork(_server: Any, _worker: Any) -> None:
+        for emu in emulators:
+            emu.store.dispose()
+            emu.start_background()
+
+    def _when_ready(_server: Any) -> None:
+        if on_ready:
+            on_ready()
+
+    options = {
+        "bind": [f"{host}:{port}" for port in apps],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": True,
+        "post_fork": _post_fork,
+        "when_ready": _when_ready,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": os.environ.get("ERPSIM_LOG_LEVEL", "warning"),
+        "graceful_timeout": 3,
+        "timeout": 600,
+        "keepalive": 30,
+        "backlog": 2048,
+    }
+    try:
+        _Gunicorn(PortDispatcher(apps), options).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sys.stdout.flush()

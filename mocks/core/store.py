@@ -1,0 +1,147 @@
+"""The SQLAlchemy store every emulator keeps its state in (SQLite file by default, any URL works)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, delete, event, select, text
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.pool import StaticPool
+
+
+class CoreBase(DeclarativeBase):
+    """Declarative base of the tables every emulator has (clock, webhooks, kv)."""
+
+
+def _sqlite_engine(url: str) -> Engine:
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        # One shared connection: the only way an in-memory DB is visible to every thread.
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        path = url.split("sqlite:///", 1)[-1]
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=20, max_overflow=20)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy (not pysqlite) emit BEGIN so writers can take the lock up front.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        if not url.endswith(":memory:") and url != "sqlite://":
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # BEGIN IMMEDIATE serialises writers at the start, so read-modify-write never loses an update.
+        if conn.get_execution_options().get("erpsim_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def make_engine(url: str, schema: str | None = None) -> Engine:
+    """Create an engine for ``url``; on PostgreSQL each system lives in its own schema."""
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    if schema:
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        engine = engine.execution_options(schema_translate_map={None: schema})
+    return engine
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+class Store:
+    """One emulator's database: engine, sessions, reset and a JSON dump of every table."""
+
+    def __init__(self, url: str, system: str, metadatas: Sequence[MetaData]) -> None:
+        self.url = url
+        self.system = system
+        self.is_postgres = url.startswith("postgresql")
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = make_engine(url, schema=system if self.is_postgres else None)
+        self._write_engine = self.engine.execution_options(erpsim_write=True)
+        self.metadatas = list(metadatas)
+
+    def create_all(self) -> None:
+        """Create every table that does not exist yet (idempotent; state survives restarts)."""
+        for md in self.metadatas:
+            md.create_all(self.engine)
+
+    @property
+    def tables(self) -> list[Any]:
+        """All tables of this store, parents before children."""
+        out = []
+        for md in self.metadatas:
+            out.extend(md.sorted_tables)
+        return out
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reads; closed at the end, never commits."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: all or nothing; SQLite takes its write lock at BEGIN."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def reset(self, keep: Sequence[str] = ()) -> None:
+        """Delete every row of every table (children first) except the tables named in ``keep``."""
+        with self.write() as session:
+            for table in reversed(self.tables):
+                if table.name not in keep:
+                    session.execute(delete(table))
+
+    def dump(self, tables: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table (or the named ones) as JSON-ready dicts, ordered by primary key."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self.read() as session:
+            for table in self.tables:
+                if tables is not None and table.name not in tables:
+                    continue
+                rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+                out[table.name] = [{k: _jsonable(v) for k, v in row.items()} for row in rows]
+        return out
+
+    def dispose(self) -> None:
+        """Close pooled connections (before a fork, or at shutdown)."""
+        self.engine.dispose()
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON used for JSON-in-text columns."""
+    return json.dumps(value, separators=(",", ":"), default=_jsonable)

@@ -1,0 +1,252 @@
+"""Outgoing webhooks: subscriptions, a transactional outbox, signed at-least-once delivery.
+
+Events are written to the outbox in the same transaction as the business change that caused them,
+so an event exists exactly when its change committed. Delivery happens off the request thread: a
+background dispatcher in servers, or ``deliver_now`` (the control plane's "deliver now"), which
+drains the outbox in a fixed order so tests and scenarios replay exactly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from sqlalchemy import Boolean, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .clock import Clock
+from .faults import FaultPlan
+from .store import CoreBase, Store, dumps
+
+
+class WebhookSubscription(CoreBase):
+    """Where to send which events, with the secret that signs them."""
+
+    __tablename__ = "erpsim_webhook_subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[str] = mapped_column(Text, default='["*"]')
+    secret: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[str] = mapped_column(String(40))
+    extra: Mapped[str] = mapped_column(Text, default="{}")
+
+    def wants(self, event_type: str) -> bool:
+        """True when this subscription's patterns match ``event_type``."""
+        return any(fnmatch.fnmatchcase(event_type, p) for p in json.loads(self.events))
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON view (the secret is not included)."""
+        return {"id": self.id, "url": self.url, "events": json.loads(self.events), "active": self.active,
+                "consecutiveFailures": self.consecutive_failures, "createdAt": self.created_at,
+                **json.loads(self.extra or "{}")}
+
+
+class WebhookDelivery(CoreBase):
+    """One event for one subscription, and what happened to it."""
+
+    __tablename__ = "erpsim_webhook_deliveries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(Integer)
+    event_type: Mapped[str] = mapped_column(String(100))
+    event_id: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending/delivered/failed/dropped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sends: Mapped[int] = mapped_column(Integer, default=0)
+    faulted: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_attempt_at: Mapped[float] = mapped_column(default=0.0)
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[str] = mapped_column(String(40))
+    delivered_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON view of the delivery."""
+        return {"id": self.id, "subscriptionId": self.subscription_id, "event": self.event_type,
+                "eventId": self.event_id, "status": self.status, "attempts": self.attempts,
+                "sends": self.sends, "lastStatus": self.last_status, "lastError": self.last_error,
+                "createdAt": self.created_at, "deliveredAt": self.delivered_at,
+                "payload": json.loads(self.payload)}
+
+
+#: Builds the HTTP headers for one delivery body: (subscription, body bytes, event types) -> headers.
+Signer = Callable[[WebhookSubscription, bytes, list[str]], dict[str, str]]
+
+
+def default_signer(sub: WebhookSubscription, body: bytes, events: list[str]) -> dict[str, str]:
+    """HMAC-SHA256 of the raw body with the subscription secret, hex, in ``X-Erpsim-Signature``."""
+    digest = hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Erpsim-Signature": f"sha256={digest}",
+            "X-Erpsim-Event": events[0] if len(events) == 1 else "batch"}
+
+
+class WebhookHub:
+    """Outbox writer and deliverer for one emulator."""
+
+    def __init__(self, store: Store, clock: Clock, plan: FaultPlan, *, signer: Signer = default_signer,
+                 batch_size: int = 1, max_attempts: int = 8, disable_after: int | None = None,
+                 backoff_base: float = 0.5, backoff_cap: float = 30.0, timeout: float = 5.0) -> None:
+        self.store, self.clock, self.plan = store, clock, plan
+        self.signer, self.batch_size, self.max_attempts = signer, batch_size, max_attempts
+        self.disable_after, self.backoff_base, self.backoff_cap = disable_after, backoff_base, backoff_cap
+        self.timeout = timeout
+        self._drain_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._http = requests.Session()
+
+    # ---- subscriptions -------------------------------------------------------------------------
+    def subscribe(self, session: Session, url: str, events: list[str], secret: str,
+                  extra: dict[str, Any] | None = None) -> WebhookSubscription:
+        """Add a subscription (inside the caller's transaction)."""
+        sub = WebhookSubscription(url=url, events=dumps(events or ["*"]), secret=secret, active=True,
+                                  consecutive_failures=0, created_at=self.clock.now(session).isoformat(),
+                                  extra=dumps(extra or {}))
+        session.add(sub)
+        session.flush()
+        return sub
+
+    # ---- outbox --------------------------------------------------------------------------------
+    def publish(self, session: Session, event_type: str, payload: dict[str, Any], event_id: str) -> int:
+        """Queue ``payload`` for every active subscription that wants ``event_type``; returns how many."""
+        subs = session.execute(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+                               .order_by(WebhookSubscription.id)).scalars().all()
+        now = self.clock.now(session).isoformat()
+        count = 0
+        for sub in subs:
+            if sub.wants(event_type):
+                session.add(WebhookDelivery(subscription_id=sub.id, event_type=event_type, event_id=event_id,
+                                            payload=dumps(payload), status="pending", attempts=0, sends=0,
+                                            faulted=False, next_attempt_at=0.0, created_at=now))
+                count += 1
+        return count
+
+    def pending_count(self) -> int:
+        """How many deliveries still wait to be sent (the harness's quiescence check uses it)."""
+        with self.store.read() as s:
+            return len(s.execute(select(WebhookDelivery.id).where(WebhookDelivery.status == "pending")).all())
+
+    # ---- delivery ------------------------------------------------------------------------------
+    def deliver_now(self, *, respect_backoff: bool = False) -> list[dict[str, Any]]:
+        """Send every pending delivery once, oldest first (faults applied); returns what was sent."""
+        with self._drain_lock:
+            return self._drain(respect_backoff)
+
+    def _drain(self, respect_backoff: bool) -> list[dict[str, Any]]:
+        report: list[dict[str, Any]] = []
+        with self.store.write() as session:
+            rows = session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "pending")
+                                   .order_by(WebhookDelivery.id)).scalars().all()
+            now_real = time.time()
+            queue: list[WebhookDelivery] = []
+            deferred: list[WebhookDelivery] = []
+            duplicates: set[int] = set()
+            for d in rows:
+                if respect_backoff and d.next_attempt_at > now_real:
+                    continue
+                if not d.faulted:
+                    d.faulted = True
+                    kinds = {r.kind: r for r in self.plan.match_webhook(d.event_type)}
+                    if "drop" in kinds:
+                        d.status, d.last_error = "dropped", "dropped by fault plan"
+                        report.append({"delivery": d.id, "event": d.event_type, "result": "dropped"})
+                        continue
+                    if "delay" in kinds:
+                        d.next_attempt_at = now_real + kinds["delay"].delay_seconds
+                        report.append({"delivery": d.id, "event": d.event_type, "result": "delayed"})
+                        continue
+                    if "duplicate" in kinds:
+                        duplicates.add(d.id)
+                    if "reorder" in kinds:
+                        deferred.append(d)
+                        continue
+                queue.append(d)
+            queue.extend(deferred)
+            subs = {s.id: s for s in session.execute(select(WebhookSubscription)).scalars()}
+            for batch in self._batches(queue):
+                sub = subs.get(batch[0].subscription_id)
+                if sub is None or not sub.active:
+                    for d in batch:
+                        d.status, d.last_error = "failed", "subscription inactive or deleted"
+                    continue
+                copies = 2 if any(d.id in duplicates for d in batch) else 1
+                for _ in range(copies):
+                    report.append(self._send(session, sub, batch))
+        return report
+
+    def _batches(self, queue: list[WebhookDelivery]) -> list[list[WebhookDelivery]]:
+        if self.batch_size <= 1:
+            return [[d] for d in queue]
+        by_sub: dict[int, list[list[WebhookDelivery]]] = {}
+        order: list[list[WebhookDelivery]] = []
+        for d in queue:
+            groups = by_sub.setdefault(d.subscription_id, [])
+            if not groups or len(groups[-1]) >= self.batch_size:
+                groups.append([])
+                order.append(groups[-1])
+            groups[-1].append(d)
+        return order
+
+    def _send(self, session: Session, sub: WebhookSubscription, batch: list[WebhookDelivery]) -> dict[str, Any]:
+        payloads = [json.loads(d.payload) for d in batch]
+        body = dumps(payloads if self.batch_size > 1 else payloads[0]).encode()
+        headers = self.signer(sub, body, [d.event_type for d in batch])
+        status: int | None = None
+        error: str | None = None
+        try:
+            resp = self._http.post(sub.url, data=body, headers=headers, timeout=self.timeout)
+            status = resp.status_code
+        except requests.RequestException as exc:
+            error = type(exc).__name__
+        ok = status is not None and 200 <= status < 300
+        now_iso = self.clock.now(session).isoformat()
+        for d in batch:
+            d.sends += 1
+            if d.status != "pending":  # a duplicate copy of an already settled delivery
+                continue
+            d.attempts += 1
+            d.last_status, d.last_error = status, error
+            if ok:
+                d.status, d.delivered_at = "delivered", now_iso
+            elif d.attempts >= self.max_attempts:
+                d.status = "failed"
+            else:
+                d.next_attempt_at = time.time() + min(self.backoff_cap, self.backoff_base * 2 ** d.attempts)
+        if ok:
+            sub.consecutive_failures = 0
+        else:
+            sub.consecutive_failures += 1
+            if self.disable_after is not None and sub.consecutive_failures >= self.disable_after:
+                sub.active = False
+        return {"deliveries": [d.id for d in batch], "events": [d.event_type for d in batch],
+                "subscription": sub.id, "status": status, "error": error,
+                "result": "delivered" if ok else "failed"}
+
+    # ---- background dispatcher -------------------------------------------------------------
+    def start(self, interval: float = 0.2) -> None:
+        """Deliver from a daemon thread every ``interval`` seconds, respecting retry backoff."""
+        if self._thread is not None:
+            return
+
+        def _loop() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.deliver_now(respect_backoff=True)
+                except Exception:  # noqa: BLE001 - the dispatcher must outlive one bad round
+                    time.sleep(interval)
+
+        self._thread = threading.Thread(target=_loop, name="erpsim-webhooks", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background dispatcher."""
+        self._stop.set()
