@@ -1,0 +1,45 @@
+"""AP automation emulator (BILL v3 / Cashflow360): vendors, bills, approvals, vendor credits, payments,
+AR invoices, classifications, signed webhooks; BILL's sessions, limits and error bodies."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from mocks.core.app import SystemHooks, WebhookOptions, build_app
+from mocks.core.config import EmulatorConfig
+from mocks.core.limiter import SlotLimiter
+
+from .actions import ACTIONS
+from .auth import Settings
+from .errors import render_error, throttle_error
+from .models import Base
+from .seed import seed
+
+DEFAULT_PORT = 8705
+
+
+def create_app(config: EmulatorConfig | None = None) -> Flask:
+    """Build the AP emulator app."""
+    if config is None:
+        config = EmulatorConfig.from_env("ap")
+    from .domain.subscriptions import signer
+
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
+                        webhooks=WebhookOptions(signer=signer, batch_size=1,
+                                                max_attempts=int(config.setting("webhook_max_attempts", 8)),
+                                                disable_after=int(config.setting("webhook_disable_after", 5))))
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    emu.services["settings"] = Settings.from_config(config)
+    emu.services["limiter"] = SlotLimiter("ap", data_dir=config.data_dir,
+                                          engine=emu.store.engine if emu.store.is_postgres else None)
+    from .api import register
+
+    register(app)
+    return app
+
+
+def credentials(config: EmulatorConfig) -> dict[str, str]:
+    """What a connector needs (as ERPSIM_AP_<KEY> variables)."""
+    st = Settings.from_config(config)
+    return {"DEV_KEY": st.dev_key, "USERNAME": st.username, "PASSWORD": st.password, "ORG_ID": st.org_id,
+            "REMEMBER_ME_ID": st.remember_me_id, "DEVICE": st.device, "BANK_ACCOUNT_ID": st.bank_account_id}

@@ -1,0 +1,46 @@
+"""/connect/v3/login, logout and session info."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, g
+
+from mocks.core.app import current_emulator
+from mocks.core.http import json_response
+
+from .. import auth
+from ..models import ApSession
+from . import body
+
+bp = Blueprint("ap_auth", __name__, url_prefix="/connect/v3")
+
+
+@bp.post("/login")
+def login() -> Response:
+    """Sign in with devKey, username, password and organizationId; returns a sessionId."""
+    emu = current_emulator()
+    payload = body()
+    with emu.store.write() as s:
+        result = auth.login(s, emu, payload)
+    return json_response(result)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    """End the current session."""
+    emu = current_emulator()
+    with emu.store.write() as s:
+        row = s.get(ApSession, g.ap_session_pk)
+        if row is not None:
+            row.revoked = True
+    return json_response({})
+
+
+@bp.get("/login/session")
+def session_info() -> Response:
+    """The current session: user, organization and whether it is MFA-trusted."""
+    emu = current_emulator()
+    with emu.store.read() as s:
+        row = s.get(ApSession, g.ap_session_pk)
+    assert row is not None
+    return json_response({"sessionId": row.token, "userId": row.user_id, "organizationId": row.org_id,
+                          "trusted": row.trusted})

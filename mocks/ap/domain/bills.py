@@ -1,0 +1,263 @@
+"""Bills and vendor credits: creation, edits (locked once synced), approvals, credit application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from .. import errors as X
+from ..models import ApAllocation, ApDocument, ApLine
+from . import documents as docs
+from . import parties
+from .common import Ctx, array, boolean, money, obj, publish, text, usd_only, ymd
+
+BILL_FIELDS = {"vendorId", "invoice", "dueDate", "description", "poNumber", "billLineItems", "vendorCredits",
+               "currency"}
+BILL_PATCH = {"vendorId", "invoice", "dueDate", "description", "poNumber", "billLineItems", "currency",
+              "synced", "externalId"}
+CREDIT_FIELDS = {"vendorId", "referenceNumber", "creditDate", "description", "vendorCreditLineItems", "currency"}
+CREDIT_PATCH = {"referenceNumber", "creditDate", "description", "vendorCreditLineItems", "currency", "synced",
+                "externalId"}
+PAYABLE_APPROVALS = ("UNASSIGNED", "APPROVED")
+
+
+def _vendor(session: Session, vid: Any) -> int:
+    v = parties.get(session, "vendor", vid, status=400, field="vendorId")
+    if v.archived:
+        raise X.bad(X.ARCHIVED, f"vendorId '{vid}' is archived.", "vendorId")
+    return v.pk
+
+
+def _invoice(body: dict[str, Any]) -> tuple[str, str]:
+    if body.get("invoice") is None:
+        raise X.bad(X.REQUIRED, "invoice is required.", "invoice")
+    inv = obj(body["invoice"], "invoice", {"invoiceNumber", "invoiceDate"})
+    number = str(text(inv, "invoiceNumber", required=True, max_len=100, field="invoice.invoiceNumber"))
+    day = str(ymd(inv, "invoiceDate", required=True, field="invoice.invoiceDate"))
+    return number, day
+
+
+def _approval_for(amount: int, threshold: int) -> str:
+    """A bill at or above the approval policy threshold gets approvers assigned."""
+    return "ASSIGNED" if threshold and amount >= threshold else "UNASSIGNED"
+
+
+def _save_lines(session: Session, d: ApDocument, lines: list[ApLine]) -> None:
+    for line in lines:
+        line.doc_pk = d.pk
+    session.add_all(lines)
+    session.flush()
+
+
+def create_bill(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> dict[str, Any]:
+    """Create a bill (optionally applying vendor credits) and return its view."""
+    obj(body, "body", BILL_FIELDS)
+    usd_only(body, "currency")
+    if body.get("vendorId") is None:
+        raise X.bad(X.REQUIRED, "vendorId is required.", "vendorId")
+    vendor_pk = _vendor(session, body["vendorId"])
+    number, inv_date = _invoice(body)
+    due = str(ymd(body, "dueDate", required=True))
+    lines = docs.parse_lines(session, "bill", array(body, "billLineItems", required=True) or [])
+    credits = array(body, "vendorCredits", max_items=50) or []
+    amount = sum(line.amount for line in lines)
+    d = ApDocument(doc_type="bill", party_pk=vendor_pk, number=number, doc_date=inv_date, due_date=due,
+                   description=text(body, "description", max_len=4000), po_number=text(body, "poNumber", max_len=100),
+                   amount=amount, paid=0, credited=0, scheduled=0,
+                   approval_status=_approval_for(amount, threshold), archived=False, synced=False, version=1,
+                   created_time=ctx.ts, updated_time=ctx.ts)
+    docs.duplicate_number(session, d, number, vendor_pk)
+    session.add(d)
+    session.flush()
+    _save_lines(session, d, lines)
+    for n, raw in enumerate(credits):
+        item = obj(raw, f"vendorCredits[{n}]", {"id", "amount"})
+        apply_credit(session, ctx, d, item.get("id"), money(item.get("amount"), f"vendorCredits[{n}].amount"),
+                     None, f"vendorCredits[{n}]")
+    view = docs.render(session, d, lines)
+    publish(session, ctx, "bill.created", "bill", view, d.version)
+    return view
+
+
+def apply_credit(session: Session, ctx: Ctx, bill: ApDocument, credit_id: Any, amount: int,
+                 payment_pk: int | None, where: str) -> ApAllocation:
+    """Apply ``amount`` of a vendor credit to a bill: at most the credit remaining and the bill balance."""
+    credit = docs.get(session, "vendor_credit", credit_id, status=400, field=f"{where}.id", lock=True)
+    if credit.archived:
+        raise X.bad(X.ARCHIVED, f"Vendor credit '{credit_id}' is archived.", f"{where}.id")
+    if credit.party_pk != bill.party_pk:
+        raise X.bad(X.INVALID_VALUE, f"Vendor credit '{credit_id}' belongs to another vendor.", f"{where}.id")
+    if amount <= 0:
+        raise X.bad(X.INVALID_VALUE, f"{where}.amount must be greater than 0.", f"{where}.amount")
+    remaining = credit.amount - credit.credited
+    if amount > remaining:
+        raise X.bad(X.OVER_BALANCE, f"{where}.amount {amount / 100:.2f} exceeds the credit remaining "
+                    f"{remaining / 100:.2f}.", f"{where}.amount")
+    if amount > docs.open_balance(bill):
+        raise X.bad(X.OVER_BALANCE, f"{where}.amount {amount / 100:.2f} exceeds the bill balance "
+                    f"{docs.open_balance(bill) / 100:.2f}.", f"{where}.amount")
+    credit.credited += amount
+    bill.credited += amount
+    credit.version += 1
+    credit.updated_time = bill.updated_time = ctx.ts
+    alloc = ApAllocation(payment_pk=payment_pk, doc_pk=bill.pk, credit_pk=credit.pk, amount=amount, active=True,
+                         created_time=ctx.ts)
+    session.add(alloc)
+    session.flush()
+    publish(session, ctx, "vendor-credit.updated", "vendorCredit", docs.render(session, credit), credit.version)
+    return alloc
+
+
+def _sync_flag(d: ApDocument, body: dict[str, Any]) -> None:
+    """``synced``/``externalId``: what the accounting sync sets; a synced document cannot be unsynced."""
+    if "synced" in body:
+        flag = boolean(body, "synced")
+        if d.synced and not flag:
+            raise X.bad(X.SYNCED_LOCKED, f"{docs.LABEL[d.doc_type]} has been synced; it cannot be marked unsynced.",
+                        "synced")
+        d.synced = flag
+    if "externalId" in body:
+        d.external_id = text(body, "externalId", max_len=100)
+
+
+def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], threshold: int) -> dict[str, Any]:
+    """Edit a bill; once synced its vendor, invoice and lines are locked; money applied limits edits."""
+    d = docs.get(session, "bill", bid, lock=True)
+    obj(body, "body", BILL_PATCH)
+    usd_only(body, "currency")
+    if d.archived:
+        raise X.bad(X.ARCHIVED, "The bill is archived; restore it before changing it.")
+    applied = d.paid + d.credited + d.scheduled
+    vendor_pk, number, inv_date = d.party_pk, d.number, d.doc_date
+    if "vendorId" in body:
+        vendor_pk = _vendor(session, body["vendorId"])
+    if "invoice" in body:
+        number, inv_date = _invoice(body)
+    lines = docs.parse_lines(session, "bill", array(body, "billLineItems", required=True) or []) \
+        if "billLineItems" in body else None
+    if d.synced:
+        locked = [k for k, changed in (("vendorId", vendor_pk != d.party_pk),
+                                       ("invoice", (number, inv_date) != (d.number, d.doc_date)),
+                                       ("billLineItems", lines is not None)) if changed]
+        if locked:
+            raise X.bad(X.SYNCED_LOCKED, "The bill has been synced with the accounting system: "
+                        f"{', '.join(locked)} can't be edited in BILL.", locked[0])
+    if vendor_pk != d.party_pk and applied:
+        raise X.bad(X.STATE, "The vendor of a bill with payments or credits applied cannot be changed.", "vendorId")
+    if (number, vendor_pk) != (d.number, d.party_pk):
+        docs.duplicate_number(session, d, number, vendor_pk)
+    d.party_pk, d.number, d.doc_date = vendor_pk, number, inv_date
+    if "dueDate" in body:
+        d.due_date = str(ymd(body, "dueDate", required=True))
+    if "description" in body:
+        d.description = text(body, "description", max_len=4000)
+    if "poNumber" in body:
+        d.po_number = text(body, "poNumber", max_len=100)
+    if lines is not None:
+        amount = sum(line.amount for line in lines)
+        if amount < applied:
+            raise X.bad(X.OVER_BALANCE, f"The new amount {amount / 100:.2f} is less than what is already paid, "
+                        f"scheduled or credited ({applied / 100:.2f}).", "billLineItems")
+        session.execute(delete(ApLine).where(ApLine.doc_pk == d.pk))
+        _save_lines(session, d, lines)
+        if amount != d.amount and d.approval_status in ("APPROVED", "DENIED", "APPROVING"):
+            d.approval_status = _approval_for(amount, threshold)  # a changed amount goes through approval again
+        elif amount != d.amount and d.approval_status == "UNASSIGNED":
+            d.approval_status = _approval_for(amount, threshold)
+        d.amount = amount
+    _sync_flag(d, body)
+    d.version += 1
+    d.updated_time = ctx.ts
+    view = docs.render(session, d, lines)
+    publish(session, ctx, "bill.updated", "bill", view, d.version)
+    return view
+
+
+def set_bill_archived(session: Session, ctx: Ctx, bid: str, archived: bool) -> dict[str, Any]:
+    """Archive (delete) or restore a bill; a bill with money applied cannot be archived."""
+    d = docs.get(session, "bill", bid, lock=True)
+    if d.archived != archived:
+        if archived and d.paid + d.credited + d.scheduled:
+            raise X.bad(X.STATE, "A bill with payments, scheduled payments or credits applied cannot be archived.")
+        if not archived:
+            docs.duplicate_number(session, d, d.number, d.party_pk)
+        d.archived, d.version, d.updated_time = archived, d.version + 1, ctx.ts
+    view = docs.render(session, d)
+    publish(session, ctx, f"bill.{'archived' if archived else 'restored'}", "bill", view, d.version)
+    return view
+
+
+def set_approval(session: Session, ctx: Ctx, bid: Any, approve: bool) -> dict[str, Any]:
+    """An approver approves (APPROVED) or denies (DENIED) a bill."""
+    d = docs.get(session, "bill", bid, status=400, field="billId", lock=True)
+    if d.archived:
+        raise X.bad(X.ARCHIVED, "The bill is archived.")
+    if not approve and (d.paid or d.scheduled):
+        raise X.bad(X.STATE, "A bill with payments cannot be denied.")
+    target = "APPROVED" if approve else "DENIED"
+    if d.approval_status != target:
+        d.approval_status, d.version, d.updated_time = target, d.version + 1, ctx.ts
+        publish(session, ctx, "bill.updated", "bill", docs.render(session, d), d.version)
+    return docs.render(session, d)
+
+
+# ---- vendor credits --------------------------------------------------------------------------
+def create_credit(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
+    """Create a vendor credit."""
+    obj(body, "body", CREDIT_FIELDS)
+    usd_only(body, "currency")
+    if body.get("vendorId") is None:
+        raise X.bad(X.REQUIRED, "vendorId is required.", "vendorId")
+    vendor_pk = _vendor(session, body["vendorId"])
+    number = str(text(body, "referenceNumber", required=True, max_len=100))
+    day = str(ymd(body, "creditDate", required=True))
+    lines = docs.parse_lines(session, "vendor_credit", array(body, "vendorCreditLineItems", required=True) or [])
+    d = ApDocument(doc_type="vendor_credit", party_pk=vendor_pk, number=number, doc_date=day, due_date=None,
+                   description=text(body, "description", max_len=4000), amount=sum(x.amount for x in lines),
+                   paid=0, credited=0, scheduled=0, approval_status="UNASSIGNED", archived=False, synced=False,
+                   version=1, created_time=ctx.ts, updated_time=ctx.ts)
+    docs.duplicate_number(session, d, number, vendor_pk)
+    session.add(d)
+    session.flush()
+    _save_lines(session, d, lines)
+    view = docs.render(session, d, lines, [])
+    publish(session, ctx, "vendor-credit.created", "vendorCredit", view, d.version)
+    return view
+
+
+def update_credit(session: Session, ctx: Ctx, cid: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Edit a vendor credit: locked fields once synced; never below what is already applied."""
+    d = docs.get(session, "vendor_credit", cid, lock=True)
+    obj(body, "body", CREDIT_PATCH)
+    usd_only(body, "currency")
+    if d.archived:
+        raise X.bad(X.ARCHIVED, "The vendor credit is archived.")
+    number = str(text(body, "referenceNumber", required=True, max_len=100)) if "referenceNumber" in body else d.number
+    lines = docs.parse_lines(session, "vendor_credit", array(body, "vendorCreditLineItems", required=True) or []) \
+        if "vendorCreditLineItems" in body else None
+    if d.synced and (lines is not None or number != d.number):
+        raise X.bad(X.SYNCED_LOCKED, "The vendor credit has been synced with the accounting system: "
+                    "its reference number and line items can't be edited in BILL.")
+    if number != d.number:
+        docs.duplicate_number(session, d, number, d.party_pk)
+        d.number = number
+    if "creditDate" in body:
+        d.doc_date = str(ymd(body, "creditDate", required=True))
+    if "description" in body:
+        d.description = text(body, "description", max_len=4000)
+    if lines is not None:
+        amount = sum(x.amount for x in lines)
+        if amount < d.credited:
+            raise X.bad(X.OVER_BALANCE, f"The new amount {amount / 100:.2f} is less than the applied amount "
+                        f"{d.credited / 100:.2f}.", "vendorCreditLineItems")
+        session.execute(delete(ApLine).where(ApLine.doc_pk == d.pk))
+        _save_lines(session, d, lines)
+        d.amount = amount
+    _sync_flag(d, body)
+    d.version += 1
+    d.updated_time = ctx.ts
+    view = docs.render(session, d, lines)
+    publish(session, ctx, "vendor-credit.updated", "vendorCredit", view, d.version)
+    return view

@@ -1,0 +1,231 @@
+"""Shared domain helpers: BILL-style ids, money in cents, input validation, times and events."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mocks.core.store import dumps
+from mocks.core.webhooks import WebhookDelivery, WebhookSubscription
+
+from .. import errors as X
+
+# ---- ids -------------------------------------------------------------------------------------
+#: BILL id prefixes (vendor 009, bill 00n, vendor credit vcr, organization 008 are documented).
+PREFIX = {"vendor": "009", "customer": "0cu", "bill": "00n", "vendor_credit": "vcr", "invoice": "00e",
+          "line": "0li", "payment": "stp", "received_payment": "0rp", "allocation": "0bp",
+          "chart-of-accounts": "0ca", "departments": "0de", "accounting-classes": "cls",
+          "locations": "loc", "user": "006", "organization": "008", "bank": "bac"}
+_ID = re.compile(r"^([0-9a-z]{3})02(\d{15})$")
+
+
+def ext_id(kind: str, pk: int) -> str:
+    """The 20-character BILL id of row ``pk`` of ``kind`` (prefix + "02" + 15 digits)."""
+    return f"{PREFIX[kind]}02{pk:015d}"
+
+
+def parse_id(kind: str, value: Any, field: str, *, status: int = 400) -> int:
+    """The row pk behind a BILL id of ``kind``; a malformed or foreign id is "not found"."""
+    if not isinstance(value, str) or not value:
+        raise X.bad(X.REQUIRED if value in (None, "") else X.INVALID_VALUE,
+                    f"{field} is required and must be a string.", field)
+    m = _ID.match(value)
+    if m is None or m.group(1) != PREFIX[kind] or int(m.group(2)) == 0:
+        raise X.api_error(status, X.NOT_FOUND, f"{field} '{value[:40]}' does not exist.", field)
+    return int(m.group(2))
+
+
+def stable_uuid(*parts: Any) -> str:
+    """A deterministic uuid4-shaped id (webhook event and subscription ids)."""
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+# ---- times -----------------------------------------------------------------------------------
+def stamp(now: datetime) -> str:
+    """BILL's timestamp format (fixed width, so string order is time order)."""
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}+00:00"
+
+
+# ---- money -----------------------------------------------------------------------------------
+MAX_CENTS = 10**13  # $100 billion: far above anything real, far below 64-bit overflow
+CENT = Decimal("0.01")
+
+
+def money(value: Any, field: str, *, allow_negative: bool = False) -> int:
+    """Cents from a JSON number with at most two decimals."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise X.bad(X.INVALID_VALUE, f"{field} must be a number.", field)
+    try:
+        d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
+        raise X.bad(X.INVALID_VALUE, f"{field} must be a number.", field) from None
+    if not d.is_finite() or abs(d) * 100 >= MAX_CENTS:
+        raise X.bad(X.INVALID_VALUE, f"{field} is out of range.", field)
+    if d != d.quantize(CENT):
+        raise X.bad(X.INVALID_VALUE, f"{field} must have at most 2 decimal places.", field)
+    if d < 0 and not allow_negative:
+        raise X.bad(X.INVALID_VALUE, f"{field} must not be negative.", field)
+    return int(d * 100)
+
+
+def decimal_value(value: Any, field: str, *, positive: bool = False) -> Decimal:
+    """A JSON number as Decimal (quantity, price), bounded, at most 6 decimals."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise X.bad(X.INVALID_VALUE, f"{field} must be a number.", field)
+    d = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not d.is_finite() or abs(d) >= Decimal(10**9) or d != d.quantize(Decimal("0.000001")):
+        raise X.bad(X.INVALID_VALUE, f"{field} is out of range or has more than 6 decimals.", field)
+    if positive and d <= 0:
+        raise X.bad(X.INVALID_VALUE, f"{field} must be greater than 0.", field)
+    return d
+
+
+def cents_of(d: Decimal) -> int:
+    """Decimal dollars to cents, rounded half up."""
+    return int((d * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def dollars(cents: int) -> float:
+    """Cents as a JSON number of dollars."""
+    return cents / 100 if cents % 100 else float(cents // 100)
+
+
+# ---- input validation ------------------------------------------------------------------------
+def obj(value: Any, field: str, allowed: set[str]) -> dict[str, Any]:
+    """A JSON object whose keys are all in ``allowed``."""
+    if not isinstance(value, dict):
+        raise X.bad(X.INVALID_VALUE, f"{field} must be an object.", field)
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        where = f"{field}." if field != "body" else ""
+        raise X.bad(X.UNKNOWN_ERROR, f"Unrecognized field '{where}{unknown[0]}'.", unknown[0])
+    return value
+
+
+def text(body: dict[str, Any], key: str, *, required: bool = False, max_len: int = 200,
+         field: str | None = None) -> str | None:
+    """A string field: no NUL bytes, bounded; None when absent and optional."""
+    field = field or key
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise X.bad(X.REQUIRED, f"{field} is required.", field)
+        return None
+    if not isinstance(value, str):
+        raise X.bad(X.INVALID_VALUE, f"{field} must be a string.", field)
+    if "\x00" in value:
+        raise X.bad(X.INVALID_VALUE, f"{field} must not contain NUL characters.", field)
+    if required and not value.strip():
+        raise X.bad(X.REQUIRED, f"{field} is required.", field)
+    if len(value) > max_len:
+        raise X.bad(X.INVALID_VALUE, f"{field} must be at most {max_len} characters.", field)
+    return value
+
+
+def ymd(body: dict[str, Any], key: str, *, required: bool = False, field: str | None = None) -> str | None:
+    """A yyyy-MM-dd date field."""
+    field = field or key
+    value = text(body, key, required=required, max_len=10, field=field)
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise X.bad(X.INVALID_VALUE, f"{field} must be a date in the yyyy-MM-dd format.", field) from None
+    return value
+
+
+def boolean(body: dict[str, Any], key: str, default: bool = False) -> bool:
+    """A JSON boolean field."""
+    value = body.get(key, default)
+    if not isinstance(value, bool):
+        raise X.bad(X.INVALID_VALUE, f"{key} must be a boolean.", key)
+    return value
+
+
+def enum(body: dict[str, Any], key: str, allowed: tuple[str, ...], *, default: str | None = None,
+         required: bool = False) -> str | None:
+    """A string field restricted to ``allowed``."""
+    value = text(body, key, required=required, max_len=40)
+    if value is None:
+        return default
+    if value not in allowed:
+        raise X.bad(X.INVALID_VALUE, f"{key} must be one of {', '.join(allowed)}.", key)
+    return value
+
+
+def array(body: dict[str, Any], key: str, *, required: bool = False, max_items: int = 500) -> list[Any] | None:
+    """A JSON array field (non-empty when required)."""
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise X.bad(X.REQUIRED, f"{key} is required.", key)
+        return None
+    if not isinstance(value, list):
+        raise X.bad(X.INVALID_VALUE, f"{key} must be an array.", key)
+    if required and not value:
+        raise X.bad(X.REQUIRED, f"{key} must contain at least one item.", key)
+    if len(value) > max_items:
+        raise X.bad(X.INVALID_VALUE, f"{key} must have at most {max_items} items.", key)
+    return value
+
+
+def usd_only(body: dict[str, Any], key: str) -> None:
+    """Refuse any currency but USD (Cashflow360/BILL sync is USD only)."""
+    value = text(body, key, max_len=3)
+    if value is not None and value != "USD":
+        raise X.bad(X.CURRENCY, f"Currency '{value}' is not supported. Only USD is supported.", key)
+
+
+# ---- events ----------------------------------------------------------------------------------
+@dataclass
+class Ctx:
+    """Who is calling and when: the organization, the user and the virtual now."""
+
+    org_id: str
+    user_id: str
+    now: datetime
+
+    @property
+    def ts(self) -> str:
+        """Now in BILL's timestamp format."""
+        return stamp(self.now)
+
+    @property
+    def today(self) -> str:
+        """Today's virtual date as yyyy-MM-dd."""
+        return self.now.date().isoformat()
+
+
+def publish(session: Session, ctx: Ctx, event_type: str, entity: str, body: dict[str, Any],
+            version: int) -> None:
+    """Queue a BILL notification for each enabled subscription that wants ``event_type``.
+
+    BILL's payload names the receiving subscription in ``metadata``, so each subscription gets its
+    own payload (the core hub's ``publish`` writes one shared payload, hence the rows written here).
+    """
+    subs = session.execute(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+                           .order_by(WebhookSubscription.id)).scalars().all()
+    if not subs:
+        return
+    event_id = stable_uuid("event", event_type, body.get("id"), version)
+    for sub in subs:
+        if not sub.wants(event_type):
+            continue
+        sub_uuid = stable_uuid("subscription", sub.id)
+        payload = {"metadata": {"eventId": event_id, "subscriptionId": sub_uuid, "organizationId": ctx.org_id,
+                                "eventType": event_type, "version": "1"}, entity: body}
+        session.add(WebhookDelivery(subscription_id=sub.id, event_type=event_type, event_id=event_id,
+                                    payload=dumps(payload), status="pending", attempts=0, sends=0,
+                                    faulted=False, next_attempt_at=0.0, created_at=ctx.now.isoformat()))
