@@ -1,0 +1,205 @@
+"""What people inside the POS do (``/__erpsim/act/<name>``): cashiers, store staff, merchandisers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from mocks.core.app import Action, Emulator
+
+from .api.base import PosServices
+from .domain import catalog, customers, orders, registers, stock
+from .domain.common import (
+    as_int,
+    as_list,
+    as_obj,
+    as_str,
+    bad,
+    money,
+    opt_str,
+    parse_decimal3,
+    parse_money,
+    req,
+)
+from .models import ORDERS, REGISTERS
+
+OR = ORDERS.c
+R = REGISTERS.c
+
+
+def _svc(emu: Emulator) -> PosServices:
+    svc: PosServices = emu.services["pos"]
+    return svc
+
+
+def _default_register(conn: Connection) -> str:
+    rid = conn.execute(select(R.registerid).order_by(R.storeid, R.registernumber).limit(1)).scalar()
+    if rid is None:
+        raise bad("There is no cash register; seed a store first.", "registerid")
+    return str(rid)
+
+
+def _create(emu: Emulator, body: dict[str, Any], order_body: dict[str, Any], default_register: bool) -> Any:
+    svc = _svc(emu)
+    method = opt_str(body, "payment", max_len=50) or "Card"
+    if svc.ctx.payment_name(method) is None:
+        raise bad(f"Unknown payment method '{method}'.", "payment")
+    with svc.write() as (conn, ts):
+        if default_register and "registerid" not in order_body and "warehouseid" not in order_body:
+            order_body["registerid"] = _default_register(conn)
+        order = orders.parse_order(svc.ctx, order_body)
+        orderid = orders.create_order(conn, svc.ctx, order, ts, pg=svc.pg, autopay=svc.ctx.payment_name(method))
+        return orders.get_order(conn, orderid)
+
+
+def ring_sale(emu: Emulator, body: dict[str, Any]) -> Any:
+    """A cashier rings a sale: {registerid?, lines: [{sku, quantity, discount?, price?}], payments? | payment?}."""
+    order: dict[str, Any] = {k: body[k] for k in ("registerid", "warehouseid", "externalid", "email", "orderdate",
+                                                  "payments") if body.get(k) is not None}
+    items: list[dict[str, Any]] = []
+    for raw in as_list(req(body, "lines"), "lines", max_len=orders.MAX_ITEMS, min_len=1):
+        line = as_obj(raw, "line")
+        item: dict[str, Any] = {"sku": req(line, "sku"), "quantity": line.get("quantity", 1)}
+        if line.get("price") is not None:
+            item["moneynetpriceperunit"] = line["price"]
+        items.append(item)
+        if line.get("discount") is not None:
+            items.append({"orderitemtype": orders.ITEM_DISCOUNT, "moneyrowdiscount": line["discount"]})
+    order["orderitems"] = items
+    order["payments"] = [{"name": p.get("name"), "moneyamount": p.get("amount", p.get("moneyamount"))}
+                         for p in (as_obj(x, "payment") for x in as_list(body.get("payments") or [], "payments",
+                                                                        max_len=orders.MAX_PAYMENTS))]
+    return _create(emu, body, order, default_register=True)
+
+
+def refund(emu: Emulator, body: dict[str, Any]) -> Any:
+    """A cashier takes goods back: {orderid, lines?: [{sku, quantity, reasoncode?}] (default: all left), payment?}."""
+    svc = _svc(emu)
+    orderid = as_int(req(body, "orderid"), "orderid", minimum=1)
+    with svc.read() as conn:
+        original = orders.get_order(conn, orderid)
+        returned: dict[str, int] = dict(conn.execute(
+            select(orders.OI.sku, func.sum(-orders.OI.quantity)).join(ORDERS, OR.orderid == orders.OI.orderid)
+            .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_PRODUCT)
+            .group_by(orders.OI.sku)).all())
+    reason = opt_str(body, "reasoncode", max_len=100)
+    items: list[dict[str, Any]] = []
+    if body.get("lines") is None:
+        left: dict[str, int] = {}
+        for it in original["orderitems"]:
+            if it["orderitemtype"] == orders.ITEM_PRODUCT:
+                left[it["sku"]] = left.get(it["sku"], 0) + it["quantity"]
+        for sku, qty in left.items():
+            qty -= int(returned.get(sku) or 0)
+            if qty > 0:
+                items.append({"sku": sku, "quantity": -qty, "reasoncode": reason})
+        if not items:
+            raise bad(f"Everything on order {orderid} has already been returned.", "orderid")
+    else:
+        for raw in as_list(body["lines"], "lines", max_len=orders.MAX_ITEMS, min_len=1):
+            line = as_obj(raw, "line")
+            qty = as_int(line.get("quantity", 1), "quantity", minimum=1, maximum=100_000)
+            items.append({"sku": req(line, "sku"), "quantity": -qty,
+                          "reasoncode": line.get("reasoncode", reason)})
+    order: dict[str, Any] = {"creditorderid": orderid, "orderitems": items,
+                             "registerid": body.get("registerid") or original["registerid"]}
+    if order["registerid"] is None:
+        order["warehouseid"] = body.get("warehouseid") or original["warehouseid"]
+    for key in ("externalid", "email"):
+        if body.get(key) is not None:
+            order[key] = body[key]
+    return _create(emu, body, order, default_register=False)
+
+
+def close_day(emu: Emulator, body: dict[str, Any]) -> Any:
+    """Close a register's day and print its Z report: {registerid?, moneycash_counted?, staff?}."""
+    svc = _svc(emu)
+    with svc.write() as (conn, ts):
+        rid = opt_str(body, "registerid", max_len=40) or _default_register(conn)
+        counted = None if body.get("moneycash_counted") is None else parse_money(body["moneycash_counted"],
+                                                                                  "moneycash_counted")
+        return registers.close_day(conn, svc.ctx, rid, ts, counted, opt_str(body, "staff", max_len=100) or "")
+
+
+def adjust_stock(emu: Emulator, body: dict[str, Any]) -> Any:
+    """Store staff adjust stock: {warehouseid, sku, quantity (+in / -out), reasoncode?} -> transaction id."""
+    svc = _svc(emu)
+    qty = parse_decimal3(req(body, "quantity"), "quantity")
+    tx = {"warehouseid": req(body, "warehouseid"), "transactiontype": stock.MOVE_IN if qty > 0 else stock.MOVE_OUT,
+          "items": [{"sku": req(body, "sku"), "decimalquantity": body["quantity"]}]}
+    if body.get("reasoncode") is not None:
+        tx["reasoncode"] = body["reasoncode"]
+    with svc.write() as (conn, ts):
+        txid = stock.add_transaction(conn, svc.ctx, stock.parse_transaction(conn, tx), ts)
+        return stock.get_transaction(conn, tx["warehouseid"], txid)
+
+
+def stock_take(emu: Emulator, body: dict[str, Any]) -> Any:
+    """Store staff count a sku: {warehouseid, sku, counted} sets the stock (StockTaking transaction)."""
+    svc = _svc(emu)
+    wid = as_int(req(body, "warehouseid"), "warehouseid", minimum=1)
+    sku = as_str(req(body, "sku"), "sku", max_len=100)
+    counted = parse_decimal3(req(body, "counted"), "counted")
+    with svc.write() as (conn, ts):
+        if stock.warehouse_row(conn, wid) is None:
+            raise bad(f"Warehouse {wid} does not exist.", "warehouseid")
+        txid = stock.stock_take(conn, svc.ctx, wid, sku, counted, ts, opt_str(body, "reasoncode", max_len=100))
+        return stock.get_transaction(conn, wid, txid)
+
+
+def create_local_product(emu: Emulator, body: dict[str, Any]) -> Any:
+    """A merchandiser creates a product in the POS only (a SKU NetSuite does not know): product fields."""
+    svc = _svc(emu)
+    with svc.write() as (conn, ts):
+        pid = catalog.create_product(conn, body, ts)
+        return catalog.get_product(conn, pid)
+
+
+def _product_id(conn: Connection, sku: str) -> int:
+    pid = conn.execute(select(catalog.P.productid).where(catalog.P.sku == sku)).scalar()
+    if pid is None:
+        raise bad(f"Unknown sku '{sku}'.", "sku")
+    return int(pid)
+
+
+def change_price(emu: Emulator, body: dict[str, Any]) -> Any:
+    """Store staff change a price locally (drifting from NetSuite): {sku, moneyprice}."""
+    svc = _svc(emu)
+    price = money(parse_money(req(body, "moneyprice"), "moneyprice"))
+    with svc.write() as (conn, ts):
+        pid = _product_id(conn, as_str(req(body, "sku"), "sku", max_len=100))
+        catalog.update_product(conn, pid, {"moneyprice": price}, ts)
+        return catalog.get_product(conn, pid)
+
+
+def rename_sku(emu: Emulator, body: dict[str, Any]) -> Any:
+    """A merchandiser renames a SKU in the POS only: {sku, new_sku} (stock rows keep the old sku)."""
+    svc = _svc(emu)
+    with svc.write() as (conn, ts):
+        pid = _product_id(conn, as_str(req(body, "sku"), "sku", max_len=100))
+        catalog.update_product(conn, pid, {"sku": req(body, "new_sku")}, ts)
+        return catalog.get_product(conn, pid)
+
+
+def register_customer(emu: Emulator, body: dict[str, Any]) -> Any:
+    """A cashier signs a customer up at the till: user fields (email unique)."""
+    svc = _svc(emu)
+    with svc.write() as (conn, ts):
+        return customers.get_user(conn, customers.create_user(conn, body, ts))
+
+
+def cancel_order(emu: Emulator, body: dict[str, Any]) -> Any:
+    """Cancel an open (parked) order: {orderid}."""
+    svc = _svc(emu)
+    orderid = as_int(req(body, "orderid"), "orderid", minimum=1)
+    with svc.write() as (conn, ts):
+        orders.update_order(conn, svc.ctx, orderid, {"orderstateid": orders.CANCELLED}, ts)
+        return orders.get_order(conn, orderid)
+
+
+ACTIONS: dict[str, Action] = {
+    "ring_sale": ring_sale, "refund": refund, "close_day": close_day, "adjust_stock": adjust_stock,
+    "stock_take": stock_take, "create_local_product": create_local_product, "change_price": change_price,
+    "rename_sku": rename_sku, "register_customer": register_customer, "cancel_order": cancel_order,
+}

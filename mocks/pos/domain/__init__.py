@@ -1,0 +1,1 @@
+"""The POS business rules, one module per aggregate; no Flask here."""

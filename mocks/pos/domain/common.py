@@ -1,0 +1,190 @@
+"""Shared value rules: Sitoo money / decimal strings, field validation, business time, 400s."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from mocks.core.clock import ClockRow, parse_instant
+from mocks.core.errors import ApiError
+
+MAX_INT64 = 2**63 - 1
+MAX_MONEY_CENTS = 10**14  # 1e12 currency units: far beyond any till, safely inside 64 bits
+_MONEY = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
+_DECIMAL = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,3}))?$")
+_CLOCK = select(ClockRow.virtual_at, ClockRow.real_at, ClockRow.rate).where(ClockRow.id == 1)
+
+# Codes of the errors this emulator raises (all render as Sitoo's {"statuscode", "errortext"}).
+INVALID = "INVALID_REQUEST"
+NOT_FOUND = "NOT_FOUND"
+UNAUTHORIZED = "UNAUTHORIZED"
+
+
+def bad(message: str, path: str | None = None) -> ApiError:
+    """A Sitoo 400 (invalid syntax, missing argument or invalid request)."""
+    return ApiError(400, INVALID, message, path=path)
+
+
+def not_found(what: str) -> ApiError:
+    """A Sitoo 404 for a resource that does not exist."""
+    return ApiError(404, NOT_FOUND, f"{what} not found.")
+
+
+# ---- business time --------------------------------------------------------------------------------
+def now_ts(conn: Connection, default_start: datetime) -> int:
+    """Virtual now as Unix seconds, read with Core inside the caller's transaction."""
+    row = conn.execute(_CLOCK).first()
+    if row is None:
+        return int(default_start.timestamp())
+    base = parse_instant(row[0]).timestamp()
+    if row[2]:
+        base += (time.time() - row[1]) * row[2]
+    return int(base)
+
+
+def ts_date(ts: int) -> str:
+    """The UTC business date of a Unix timestamp."""
+    return datetime.fromtimestamp(ts, UTC).date().isoformat()
+
+
+# ---- money and decimals ---------------------------------------------------------------------------
+def money(cents: int) -> str:
+    """Cents as a Sitoo money string ("15.00", "-2.50")."""
+    sign = "-" if cents < 0 else ""
+    c = abs(cents)
+    return f"{sign}{c // 100}.{c % 100:02d}"
+
+
+def decimal3(milli: int) -> str:
+    """Thousandths as a Sitoo decimal string ("13.000")."""
+    sign = "-" if milli < 0 else ""
+    m = abs(milli)
+    return f"{sign}{m // 1000}.{m % 1000:03d}"
+
+
+def _scaled(value: Any, field: str, pattern: re.Pattern[str], digits: int, kind: str) -> int:
+    if isinstance(value, bool) or value is None:
+        raise bad(f"Field '{field}' must be a {kind} string.", field)
+    if isinstance(value, int | float):
+        value = repr(value) if isinstance(value, float) else str(value)
+    if not isinstance(value, str):
+        raise bad(f"Field '{field}' must be a {kind} string.", field)
+    m = pattern.match(value.strip())
+    if m is None:
+        raise bad(f"Field '{field}' must be a {kind} string with at most {digits} decimals.", field)
+    sign, whole, frac = m.groups()
+    scaled = int(whole) * 10**digits + int((frac or "").ljust(digits, "0") or 0)
+    return -scaled if sign else scaled
+
+
+def parse_money(value: Any, field: str) -> int:
+    """A Sitoo money value ("15.00"; numbers tolerated) as integer cents, or a 400."""
+    return _scaled(value, field, _MONEY, 2, "money")
+
+
+def parse_decimal3(value: Any, field: str) -> int:
+    """A Sitoo decimal value ("13.000") as integer thousandths, or a 400."""
+    return _scaled(value, field, _DECIMAL, 3, "decimal")
+
+
+def vat_text(bp: int) -> float | int:
+    """A VAT rate kept in hundredths of a percent, rendered as a JSON number (25, 12.5)."""
+    return bp // 100 if bp % 100 == 0 else bp / 100
+
+
+def parse_vat(value: Any, field: str) -> int:
+    """A VAT percentage (0..100, up to 2 decimals) as hundredths of a percent."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise bad(f"Field '{field}' must be a number.", field)
+    bp = _scaled(value, field, _MONEY, 2, "percentage")
+    if not 0 <= bp <= 10000:
+        raise bad(f"Field '{field}' must be between 0 and 100.", field)
+    return bp
+
+
+# ---- plain fields ---------------------------------------------------------------------------------
+def check_fields(body: dict[str, Any], allowed: Iterable[str], what: str) -> None:
+    """Refuse fields the resource does not have (or that are read-only)."""
+    allowed_set = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
+    for key in body:
+        if key not in allowed_set:
+            raise bad(f"Invalid field '{key}' for {what}.", key)
+
+
+def req(body: dict[str, Any], field: str) -> Any:
+    """A required field (present and not null)."""
+    value = body.get(field)
+    if value is None:
+        raise bad(f"Missing required field '{field}'.", field)
+    return value
+
+
+def as_int(value: Any, field: str, *, minimum: int = -MAX_INT64, maximum: int = MAX_INT64) -> int:
+    """A JSON integer (integral floats accepted, booleans refused) within bounds."""
+    if isinstance(value, bool):
+        raise bad(f"Field '{field}' must be an integer.", field)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise bad(f"Field '{field}' must be an integer.", field)
+        value = int(value)
+    if not isinstance(value, int):
+        raise bad(f"Field '{field}' must be an integer.", field)
+    if value < minimum or value > maximum:
+        raise bad(f"Field '{field}' must be between {minimum} and {maximum}.", field)
+    return value
+
+
+def as_str(value: Any, field: str, *, max_len: int = 200, min_len: int = 0,
+           pattern: re.Pattern[str] | None = None) -> str:
+    """A JSON string without NUL bytes, within length bounds (and matching ``pattern``)."""
+    if not isinstance(value, str):
+        raise bad(f"Field '{field}' must be a string.", field)
+    if "\x00" in value:
+        raise bad(f"Field '{field}' must not contain NUL characters.", field)
+    if len(value) > max_len or len(value) < min_len:
+        raise bad(f"Field '{field}' must be {min_len} to {max_len} characters long.", field)
+    if pattern is not None and not pattern.match(value):
+        raise bad(f"Field '{field}' has an invalid format.", field)
+    return value
+
+
+def opt_str(body: dict[str, Any], field: str, *, max_len: int = 200,
+            pattern: re.Pattern[str] | None = None) -> str | None:
+    """An optional string field (absent or null gives None)."""
+    value = body.get(field)
+    return None if value is None else as_str(value, field, max_len=max_len, pattern=pattern)
+
+
+def as_bool(value: Any, field: str) -> bool:
+    """A JSON boolean."""
+    if not isinstance(value, bool):
+        raise bad(f"Field '{field}' must be a boolean.", field)
+    return value
+
+
+def as_list(value: Any, field: str, *, max_len: int, min_len: int = 0) -> list[Any]:
+    """A JSON array within length bounds."""
+    if not isinstance(value, list):
+        raise bad(f"Field '{field}' must be an array.", field)
+    if len(value) > max_len:
+        raise bad(f"Field '{field}' holds {len(value)} entries; at most {max_len} are allowed.", field)
+    if len(value) < min_len:
+        raise bad(f"Field '{field}' must hold at least {min_len} entries.", field)
+    return value
+
+
+def as_obj(value: Any, field: str) -> dict[str, Any]:
+    """A JSON object."""
+    if not isinstance(value, dict):
+        raise bad(f"'{field}' must be an object.", field)
+    return value
+
+
+EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+SKU = re.compile(r"^[A-Za-z0-9_+\-/.]{1,100}$")
+EMAIL = re.compile(r"^[^@\s\x00]{1,100}@[^@\s\x00]{1,100}\.[^@\s\x00]{1,50}$")

@@ -1,0 +1,491 @@
+"""Orders: POS sales and refunds (orders with ``creditorderid``), the hottest write of the POS.
+
+Rules: ``externalid`` unique; discount rows follow their product row; payments by known methods
+summing exactly to the order total; a closed sale lowers the warehouse's stock at once; a refund
+returns at most what was sold per sku (cumulative over refunds), back to sellable stock or, for a
+damaged-type reason, to the store's quarantine warehouse. Everything in one transaction, written
+with precompiled Core statements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..models import ORDER_ITEMS, ORDER_PAYMENTS, ORDERS, PRODUCTS, REGISTERS
+from . import events, stock
+from .common import (
+    EMAIL,
+    EXTERNAL_ID,
+    SKU,
+    as_int,
+    as_list,
+    as_obj,
+    as_str,
+    bad,
+    check_fields,
+    money,
+    not_found,
+    opt_str,
+    parse_money,
+    parse_vat,
+    req,
+    vat_text,
+)
+from .context import PosContext
+
+OPEN, CLOSED, CANCELLED, ABANDONED = 0, 10, 20, -1
+ORDER_STATES = {OPEN: "open", CLOSED: "closed", CANCELLED: "cancelled", ABANDONED: "abandoned"}
+PAY_NONE, PAY_PENDING, PAY_RESERVED, PAY_OK, PAY_CANCELLED, PAY_FAILED = 0, 10, 15, 20, 30, 40
+PAYMENT_STATES = (PAY_NONE, PAY_PENDING, PAY_RESERVED, PAY_OK, PAY_CANCELLED, PAY_FAILED)
+TYPE_ORDER, TYPE_BOOKING, TYPE_PARKED = 10, 100, 110
+ITEM_PRODUCT, ITEM_SHIPPING, ITEM_DISCOUNT = 10, 20, 30
+MAX_ITEMS, MAX_PAYMENTS = 500, 20
+
+OR = ORDERS.c
+OI = ORDER_ITEMS.c
+OP = ORDER_PAYMENTS.c
+P = PRODUCTS.c
+R = REGISTERS.c
+
+_ORDER_FIELDS = frozenset({"externalid", "creditorderid", "email", "orderdate", "orderstateid", "paymentstateid",
+                           "ordertypeid", "registerid", "warehouseid", "currencycode", "moneytotal_gross_all",
+                           "comment", "orderitems", "payments"})
+_ITEM_FIELDS = frozenset({"orderitemtype", "sku", "productname", "quantity", "moneynetpriceperunit", "vatvalue",
+                          "moneyrowdiscount", "reasoncode"})
+_PAYMENT_FIELDS = frozenset({"name", "moneyamount", "externalid", "refid", "cardissuer"})
+_UPDATE_FIELDS = frozenset({"orderstateid", "paymentstateid", "comment", "email"})
+
+_PRODUCTS = select(P.sku, P.productid, P.title, P.moneyprice, P.vat_bp).where(
+    P.sku.in_(bindparam("skus", expanding=True)))
+_REGISTER = select(R.warehouseid, R.currencycode).where(R.registerid == bindparam("r"))
+_INSERT_ORDER = insert(ORDERS).returning(OR.orderid)
+_INSERT_ITEMS = insert(ORDER_ITEMS)
+_INSERT_PAYMENTS = insert(ORDER_PAYMENTS)
+
+
+def _round_div(num: int, den: int) -> int:
+    """num / den rounded half away from zero (how tills round VAT)."""
+    q = (abs(num) * 2 + den) // (2 * den)
+    return q if num >= 0 else -q
+
+
+@dataclass
+class Line:
+    """One validated order row, amounts in cents."""
+
+    itemtype: int
+    quantity: int
+    sku: str | None = None
+    productname: str | None = None
+    price: int | None = None
+    vat_bp: int | None = None
+    discount: int = 0
+    reasoncode: str | None = None
+    productid: int | None = None
+    net: int = 0
+    vat: int = 0
+    warehouseid: int | None = None
+
+
+@dataclass
+class NewOrder:
+    """A validated order body, before it meets the database."""
+
+    externalid: str | None
+    creditorderid: int | None
+    email: str | None
+    orderdate: int | None
+    state: int
+    paystate: int | None
+    ordertype: int
+    registerid: str | None
+    warehouseid: int | None
+    currency: str | None
+    claimed_total: int | None
+    comment: str
+    lines: list[Line]
+    payments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
+    """Validate an order body's syntax and row structure (no database access)."""
+    body = as_obj(raw, "order")
+    check_fields(body, _ORDER_FIELDS, "order")
+    g = body.get
+    state = as_int(g("orderstateid", CLOSED), "orderstateid", minimum=-1, maximum=100)
+    if state not in (OPEN, CLOSED):
+        raise bad("A new order must be open (0) or closed (10).", "orderstateid")
+    paystate = None if g("paymentstateid") is None else as_int(g("paymentstateid"), "paymentstateid",
+                                                                minimum=0, maximum=100)
+    if paystate is not None and paystate not in PAYMENT_STATES:
+        raise bad(f"Invalid paymentstateid {paystate}.", "paymentstateid")
+    ordertype = as_int(g("ordertypeid", TYPE_ORDER), "ordertypeid", minimum=0, maximum=1000)
+    if ordertype not in (TYPE_ORDER, TYPE_BOOKING, TYPE_PARKED):
+        raise bad(f"Invalid ordertypeid {ordertype}.", "ordertypeid")
+    if ordertype != TYPE_ORDER and state != OPEN:
+        raise bad("Bookings and parked orders must be open.", "orderstateid")
+    credit = None if g("creditorderid") is None else as_int(g("creditorderid"), "creditorderid", minimum=1)
+    if credit is not None and state != CLOSED:
+        raise bad("A refund (creditorderid) must be closed.", "orderstateid")
+    sign = -1 if credit is not None else 1
+    email = opt_str(body, "email", max_len=200, pattern=EMAIL)
+    lines: list[Line] = []
+    for i, raw_item in enumerate(as_list(req(body, "orderitems"), "orderitems", max_len=MAX_ITEMS, min_len=1)):
+        item = as_obj(raw_item, f"orderitems[{i}]")
+        check_fields(item, _ITEM_FIELDS, "orderitem")
+        itype = as_int(item.get("orderitemtype", ITEM_PRODUCT), "orderitemtype", minimum=0, maximum=1000)
+        if itype == ITEM_DISCOUNT:
+            if not lines or lines[-1].itemtype != ITEM_PRODUCT:
+                raise bad(f"orderitems[{i}]: a Discount item must directly follow its Product item.",
+                          "orderitemtype")
+            disc = parse_money(req(item, "moneyrowdiscount"), "moneyrowdiscount")
+            if disc <= 0:
+                raise bad(f"orderitems[{i}]: moneyrowdiscount must be positive.", "moneyrowdiscount")
+            lines.append(Line(ITEM_DISCOUNT, 0, discount=disc))
+            continue
+        if itype not in (ITEM_PRODUCT, ITEM_SHIPPING):
+            raise bad(f"orderitems[{i}]: invalid orderitemtype {itype}.", "orderitemtype")
+        if item.get("moneyrowdiscount") is not None:
+            raise bad(f"orderitems[{i}]: put discounts in a Discount item after the product.",
+                      "moneyrowdiscount")
+        qty = as_int(req(item, "quantity"), "quantity", minimum=-100_000, maximum=100_000)
+        if qty == 0 or (qty > 0) != (sign > 0):
+            raise bad(f"orderitems[{i}]: quantity must be {'negative on a refund' if sign < 0 else 'positive'}.",
+                      "quantity")
+        line = Line(itype, qty, reasoncode=opt_str(item, "reasoncode", max_len=100),
+                    productname=opt_str(item, "productname", max_len=300))
+        if item.get("moneynetpriceperunit") is not None:
+            line.price = parse_money(item["moneynetpriceperunit"], "moneynetpriceperunit")
+            if line.price < 0:
+                raise bad(f"orderitems[{i}]: moneynetpriceperunit must not be negative.", "moneynetpriceperunit")
+        if item.get("vatvalue") is not None:
+            line.vat_bp = parse_vat(item["vatvalue"], "vatvalue")
+        if itype == ITEM_PRODUCT:
+            line.sku = as_str(req(item, "sku"), "sku", max_len=100, pattern=SKU)
+        elif line.price is None:
+            raise bad(f"orderitems[{i}]: a shipping item needs moneynetpriceperunit.", "moneynetpriceperunit")
+        lines.append(line)
+    payments = []
+    for i, raw_pay in enumerate(as_list(g("payments") or [], "payments", max_len=MAX_PAYMENTS)):
+        pay = as_obj(raw_pay, f"payments[{i}]")
+        check_fields(pay, _PAYMENT_FIELDS, "payment")
+        name = ctx.payment_name(as_str(req(pay, "name"), "name", max_len=50))
+        if name is None:
+            raise bad(f"payments[{i}]: unknown payment method; use one of {', '.join(ctx.payment_methods)}.",
+                      "name")
+        amount = parse_money(req(pay, "moneyamount"), "moneyamount")
+        if amount == 0 or (amount > 0) != (sign > 0):
+            raise bad(f"payments[{i}]: moneyamount must be {'negative on a refund' if sign < 0 else 'positive'}.",
+                      "moneyamount")
+        payments.append({"name": name, "moneyamount": amount,
+                         "externalid": opt_str(pay, "externalid", max_len=100),
+                         "refid": opt_str(pay, "refid", max_len=100),
+                         "cardissuer": opt_str(pay, "cardissuer", max_len=50)})
+    return NewOrder(
+        externalid=opt_str(body, "externalid", max_len=40, pattern=EXTERNAL_ID), creditorderid=credit,
+        email=email, orderdate=None if g("orderdate") is None else as_int(g("orderdate"), "orderdate",
+                                                                            minimum=0, maximum=4102444800),
+        state=state, paystate=paystate, ordertype=ordertype,
+        registerid=opt_str(body, "registerid", max_len=40),
+        warehouseid=None if g("warehouseid") is None else as_int(g("warehouseid"), "warehouseid", minimum=1),
+        currency=opt_str(body, "currencycode", max_len=3),
+        claimed_total=None if g("moneytotal_gross_all") is None else parse_money(g("moneytotal_gross_all"),
+                                                                                 "moneytotal_gross_all"),
+        comment=as_str(g("comment") or "", "comment", max_len=2000), lines=lines, payments=payments)
+
+
+def _price_lines(order: NewOrder, catalogue: dict[str, Any], original: dict[str, tuple[int, int]]) -> None:
+    """Fill prices, VAT and row totals; discounts take the VAT rate of their product row."""
+    parent: Line | None = None
+    for line in order.lines:
+        if line.itemtype == ITEM_DISCOUNT:
+            assert parent is not None
+            parent_gross = abs(parent.net + parent.vat)
+            if line.discount > parent_gross:
+                raise bad(f"A discount of {money(line.discount)} exceeds its product row ({money(parent_gross)}).",
+                          "moneyrowdiscount")
+            gross = -line.discount if parent.quantity > 0 else line.discount
+            line.vat_bp, line.sku, line.productid = parent.vat_bp, parent.sku, parent.productid
+            line.productname = parent.productname
+            line.net = _round_div(gross * 10000, 10000 + (line.vat_bp or 0))
+            line.vat = gross - line.net
+            line.price = 0
+            continue
+        if line.itemtype == ITEM_PRODUCT:
+            assert line.sku is not None
+            prod = catalogue.get(line.sku)
+            if prod is None:
+                raise bad(f"Unknown sku '{line.sku}'.", "sku")
+            line.productid = prod.productid
+            if line.productname is None:
+                line.productname = prod.title
+            orig = original.get(line.sku)
+            if line.price is None:
+                line.price = orig[0] if orig else prod.moneyprice
+            if line.vat_bp is None:
+                line.vat_bp = orig[1] if orig else prod.vat_bp
+            parent = line
+        else:
+            line.productname = line.productname or "Shipping"
+            if line.vat_bp is None:
+                line.vat_bp = 0
+        assert line.price is not None and line.vat_bp is not None
+        line.net = line.price * line.quantity
+        line.vat = _round_div(line.net * line.vat_bp, 10000)
+
+
+def _refund_checks(conn: Connection, order: NewOrder, pg: bool) -> dict[str, tuple[int, int]]:
+    """A refund's original must be a closed sale; returns per sku the original (price, vat)."""
+    stmt = select(OR.orderid, OR.creditorderid, OR.orderstateid).where(OR.orderid == order.creditorderid)
+    orig = conn.execute(stmt.with_for_update() if pg else stmt).first()
+    if orig is None:
+        raise bad(f"Order {order.creditorderid} (creditorderid) does not exist.", "creditorderid")
+    if orig.creditorderid is not None:
+        raise bad("A refund cannot be refunded.", "creditorderid")
+    if orig.orderstateid != CLOSED:
+        raise bad(f"Order {orig.orderid} is not closed and cannot be refunded.", "creditorderid")
+    sold: dict[str, int] = {}
+    prices: dict[str, tuple[int, int]] = {}
+    for r in conn.execute(select(OI.sku, OI.quantity, OI.moneynetpriceperunit, OI.vat_bp)
+                          .where(OI.orderid == orig.orderid, OI.orderitemtype == ITEM_PRODUCT)
+                          .order_by(OI.orderitemid)):
+        sold[r.sku] = sold.get(r.sku, 0) + r.quantity
+        prices.setdefault(r.sku, (r.moneynetpriceperunit, r.vat_bp))
+    returned: dict[str, int] = dict(conn.execute(
+        select(OI.sku, func.sum(-OI.quantity)).join(ORDERS, OR.orderid == OI.orderid)
+        .where(OR.creditorderid == orig.orderid, OI.orderitemtype == ITEM_PRODUCT).group_by(OI.sku)).all())
+    asked: dict[str, int] = {}
+    for line in order.lines:
+        if line.itemtype == ITEM_PRODUCT:
+            assert line.sku is not None
+            asked[line.sku] = asked.get(line.sku, 0) - line.quantity
+    for sku, qty in asked.items():
+        if sku not in sold:
+            raise bad(f"Sku '{sku}' was not sold on order {orig.orderid}.", "sku")
+        left = sold[sku] - int(returned.get(sku) or 0)
+        if qty > left:
+            raise bad(f"Cannot return {qty} of sku '{sku}': {sold[sku]} sold on order {orig.orderid}, "
+                      f"{left} left to return.", "quantity")
+    return prices
+
+
+def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *, pg: bool = False,
+                 autopay: str | None = None) -> int:
+    """Write a validated order in the caller's transaction; stock moves at once when it is closed.
+
+    ``autopay`` (a payment method) pays the whole total when the order has no payments (act/ only).
+    """
+    if order.registerid is not None:
+        reg = conn.execute(_REGISTER, {"r": order.registerid}).first()
+        if reg is None:
+            raise bad(f"Cash register '{order.registerid}' does not exist.", "registerid")
+        if order.warehouseid is not None and order.warehouseid != reg.warehouseid:
+            raise bad(f"Register '{order.registerid}' sells from warehouse {reg.warehouseid}, "
+                      f"not {order.warehouseid}.", "warehouseid")
+        order.warehouseid = reg.warehouseid
+    has_products = any(line.itemtype == ITEM_PRODUCT for line in order.lines)
+    wh = None
+    if order.warehouseid is not None:
+        wh = stock.warehouse_row(conn, order.warehouseid)
+        if wh is None:
+            raise bad(f"Warehouse {order.warehouseid} does not exist.", "warehouseid")
+        if wh.warehousetype == stock.VIRTUAL or not wh.sellable:
+            raise bad(f"Warehouse {order.warehouseid} holds no sellable stock.", "warehouseid")
+    elif has_products and order.state == CLOSED:
+        raise bad("A closed order with products needs a warehouseid or registerid.", "warehouseid")
+    currency = order.currency or (wh.currencycode if wh is not None else ctx.currency)
+    if wh is not None and currency != wh.currencycode:
+        raise bad(f"Currency {currency} differs from the warehouse's {wh.currencycode}.", "currencycode")
+    original: dict[str, tuple[int, int]] = {}
+    if order.creditorderid is not None:
+        original = _refund_checks(conn, order, pg)
+    skus = [line.sku for line in order.lines if line.itemtype == ITEM_PRODUCT]
+    catalogue = {r.sku: r for r in conn.execute(_PRODUCTS, {"skus": skus})} if skus else {}
+    _price_lines(order, catalogue, original)
+    net = sum(line.net for line in order.lines)
+    vat = sum(line.vat for line in order.lines)
+    gross = net + vat
+    if order.claimed_total is not None and order.claimed_total != gross:
+        raise bad(f"moneytotal_gross_all {money(order.claimed_total)} does not match the items "
+                  f"({money(gross)}).", "moneytotal_gross_all")
+    if autopay is not None and not order.payments and gross != 0:
+        order.payments = [{"name": autopay, "moneyamount": gross, "externalid": None, "refid": None,
+                           "cardissuer": None}]
+    paid = sum(p["moneyamount"] for p in order.payments)
+    if (order.payments or order.state == CLOSED) and paid != gross:
+        raise bad(f"The payments ({money(paid)}) must sum to the order total ({money(gross)}).", "payments")
+    paystate = order.paystate
+    if paystate is None:
+        paystate = PAY_OK if order.payments or (order.state == CLOSED) else PAY_NONE
+    if order.state == CLOSED and paystate != PAY_OK:
+        raise bad("A closed order must have paymentstateid 20 (successful).", "paymentstateid")
+    try:
+        orderid = conn.execute(_INSERT_ORDER, {
+            "eshopid": ctx.site, "externalid": order.externalid, "creditorderid": order.creditorderid,
+            "email": order.email, "orderdate": order.orderdate if order.orderdate is not None else ts,
+            "datecreated": ts, "orderstateid": order.state, "paymentstateid": paystate,
+            "ordertypeid": order.ordertype, "registerid": order.registerid, "warehouseid": order.warehouseid,
+            "currencycode": currency, "moneyfinal_net": net, "moneyfinal_vat": vat,
+            "moneytotal_gross_all": gross, "comment": order.comment, "zreportid": None,
+        }).scalar_one()
+    except IntegrityError:
+        raise bad(f"An order with externalid '{order.externalid}' already exists.", "externalid") from None
+    subs = events.subscriptions(conn)
+    if order.state == CLOSED and wh is not None:
+        _move_stock(conn, ctx, orderid, order, wh, ts, subs)
+    conn.execute(_INSERT_ITEMS, [{
+        "orderid": orderid, "orderitemtype": ln.itemtype, "productid": ln.productid, "sku": ln.sku,
+        "productname": ln.productname or "", "quantity": ln.quantity, "moneynetpriceperunit": ln.price or 0,
+        "vat_bp": ln.vat_bp or 0, "moneyitemtotal_net": ln.net, "moneyitemtotal_vat": ln.vat,
+        "moneyrowdiscount": ln.discount, "reasoncode": ln.reasoncode, "warehouseid": ln.warehouseid}
+        for ln in order.lines])
+    if order.payments:
+        conn.execute(_INSERT_PAYMENTS, [{"orderid": orderid, **p} for p in order.payments])
+    events.order_event(conn, ctx, orderid, "add", ORDER_STATES[order.state], ts, subs)
+    return int(orderid)
+
+
+def _move_stock(conn: Connection, ctx: PosContext, orderid: int, order: NewOrder, wh: Any, ts: int,
+                subs: events.Subs) -> None:
+    """Deliver a closed order: sales leave the warehouse, returns come back (or go to quarantine)."""
+    refund = order.creditorderid is not None
+    moves: dict[int, list[tuple[str, int, int | None]]] = {}
+    quarantine: int | None = None
+    for line in order.lines:
+        if line.itemtype != ITEM_PRODUCT:
+            continue
+        assert line.sku is not None
+        target = wh.warehouseid
+        if refund and ctx.is_quarantine_reason(line.reasoncode):
+            if quarantine is None:
+                quarantine = stock.quarantine_for(conn, wh.storeid)
+                if quarantine is None:
+                    raise bad(f"The store of warehouse {wh.warehouseid} has no quarantine warehouse for "
+                              f"'{line.reasoncode}' returns.", "reasoncode")
+            target = quarantine
+        line.warehouseid = target
+        moves.setdefault(target, []).append((line.sku, -line.quantity * 1000, None))
+    for target, lines in moves.items():
+        stock.record_transaction(conn, ctx, target, stock.REFUND if refund else stock.SALES, lines, ts,
+                                 orderid=orderid, description=f"{'Refund' if refund else 'Sales'} order {orderid}",
+                                 subs=subs)
+
+
+def update_order(conn: Connection, ctx: PosContext, orderid: int, raw: Any, ts: int) -> bool:
+    """Change an order's state, payment state, comment or email under Sitoo's state rules."""
+    body = as_obj(raw, "order")
+    check_fields(body, _UPDATE_FIELDS, "order")
+    row = conn.execute(select(ORDERS).where(OR.orderid == orderid)).first()
+    if row is None:
+        raise not_found(f"Order {orderid}")
+    values: dict[str, Any] = {}
+    if "comment" in body:
+        values["comment"] = as_str(body["comment"] or "", "comment", max_len=2000)
+    if "email" in body:
+        values["email"] = opt_str(body, "email", max_len=200, pattern=EMAIL)
+    new_state = None if body.get("orderstateid") is None else as_int(body["orderstateid"], "orderstateid",
+                                                                      minimum=-1, maximum=100)
+    paystate = None if body.get("paymentstateid") is None else as_int(body["paymentstateid"], "paymentstateid",
+                                                                       minimum=0, maximum=100)
+    if new_state is not None and new_state not in ORDER_STATES:
+        raise bad(f"Invalid orderstateid {new_state}.", "orderstateid")
+    if paystate is not None and paystate not in PAYMENT_STATES:
+        raise bad(f"Invalid paymentstateid {paystate}.", "paymentstateid")
+    changed = new_state is not None and new_state != row.orderstateid
+    if row.orderstateid != OPEN and (changed or (paystate is not None and paystate != row.paymentstateid)):
+        raise bad(f"Order {orderid} is {ORDER_STATES[row.orderstateid]}; its state can no longer change "
+                  "(refund it with a credit order instead).", "orderstateid")
+    if changed:
+        values["orderstateid"] = new_state
+        if new_state == CLOSED:
+            paid = conn.execute(select(func.coalesce(func.sum(OP.moneyamount), 0))
+                                .where(OP.orderid == orderid)).scalar_one()
+            if paid != row.moneytotal_gross_all:
+                raise bad(f"The payments ({money(paid)}) must sum to the order total "
+                          f"({money(row.moneytotal_gross_all)}) to close it.", "orderstateid")
+            if row.ordertypeid != TYPE_ORDER:
+                raise bad("Bookings and parked orders cannot be closed.", "orderstateid")
+            if paystate not in (None, PAY_OK):
+                raise bad("A closed order must have paymentstateid 20 (successful).", "paymentstateid")
+            paystate = PAY_OK
+        elif new_state in (CANCELLED, ABANDONED) and paystate is None:
+            paystate = PAY_CANCELLED
+    if paystate is not None:
+        values["paymentstateid"] = paystate
+    if values:
+        conn.execute(update(ORDERS).where(OR.orderid == orderid).values(**values))
+    subs = events.subscriptions(conn)
+    if changed and new_state == CLOSED and row.warehouseid is not None:
+        wh = stock.warehouse_row(conn, row.warehouseid)
+        lines = [Line(ITEM_PRODUCT, r.quantity, sku=r.sku) for r in conn.execute(
+            select(OI.sku, OI.quantity).where(OI.orderid == orderid, OI.orderitemtype == ITEM_PRODUCT))]
+        pending = NewOrder(None, None, None, None, CLOSED, PAY_OK, TYPE_ORDER, None, row.warehouseid, None,
+                           None, "", lines)
+        _move_stock(conn, ctx, orderid, pending, wh, ts, subs)
+        conn.execute(update(ORDER_ITEMS).where(OI.orderid == orderid, OI.orderitemtype == ITEM_PRODUCT)
+                     .values(warehouseid=row.warehouseid))
+    if values:
+        events.order_event(conn, ctx, orderid, "update", ORDER_STATES[new_state] if changed and new_state is not None
+                           else None, ts, subs)
+    return True
+
+
+# ---- reads --------------------------------------------------------------------------------------
+def render_orders(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    """Orders with their items and payments, as Sitoo shows them."""
+    ids = [r.orderid for r in rows]
+    items: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    pays: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        for it in conn.execute(select(ORDER_ITEMS).where(OI.orderid.in_(ids)).order_by(OI.orderitemid)):
+            items[it.orderid].append({
+                "orderitemid": it.orderitemid, "orderitemtype": it.orderitemtype, "productid": it.productid,
+                "sku": it.sku, "productname": it.productname, "quantity": it.quantity,
+                "moneynetpriceperunit": money(it.moneynetpriceperunit), "vatvalue": vat_text(it.vat_bp),
+                "moneyitemtotal_net": money(it.moneyitemtotal_net), "moneyitemtotal_vat": money(it.moneyitemtotal_vat),
+                "moneyrowdiscount": money(it.moneyrowdiscount), "reasoncode": it.reasoncode,
+                "warehouseid": it.warehouseid})
+        for p in conn.execute(select(ORDER_PAYMENTS).where(OP.orderid.in_(ids)).order_by(OP.paymentid)):
+            pays[p.orderid].append({"name": p.name, "moneyamount": money(p.moneyamount), "externalid": p.externalid,
+                                    "refid": p.refid, "cardissuer": p.cardissuer})
+    return [{"orderid": r.orderid, "eshopid": r.eshopid, "externalid": r.externalid,
+             "creditorderid": r.creditorderid, "email": r.email, "orderdate": r.orderdate,
+             "datecreated": r.datecreated, "orderstateid": r.orderstateid, "paymentstateid": r.paymentstateid,
+             "ordertypeid": r.ordertypeid, "registerid": r.registerid, "warehouseid": r.warehouseid,
+             "currencycode": r.currencycode, "moneyfinal_net": money(r.moneyfinal_net),
+             "moneyfinal_vat": money(r.moneyfinal_vat), "moneytotal_gross_all": money(r.moneytotal_gross_all),
+             "comment": r.comment, "zreportid": r.zreportid, "orderitems": items[r.orderid],
+             "payments": pays[r.orderid]} for r in rows]
+
+
+def get_order(conn: Connection, orderid: int) -> dict[str, Any]:
+    """One order, or a 404."""
+    rows = list(conn.execute(select(ORDERS).where(OR.orderid == orderid)))
+    if not rows:
+        raise not_found(f"Order {orderid}")
+    return render_orders(conn, rows)[0]
+
+
+_FILTERS = {
+    "orderid": lambda v: OR.orderid.in_(v), "externalid": lambda v: OR.externalid.in_(v),
+    "creditorderid": lambda v: OR.creditorderid == v, "orderidfrom": lambda v: OR.orderid >= v,
+    "orderidto": lambda v: OR.orderid < v, "orderdatefrom": lambda v: OR.orderdate >= v,
+    "orderdateto": lambda v: OR.orderdate < v, "orderstate": lambda v: OR.orderstateid == v,
+    "paymentstate": lambda v: OR.paymentstateid == v, "ordertype": lambda v: OR.ordertypeid == v,
+    "warehouseid": lambda v: OR.warehouseid == v, "email": lambda v: OR.email == v,
+    "registerid": lambda v: OR.registerid == v, "eshopid": lambda v: OR.eshopid == v,
+}
+
+
+def list_orders(conn: Connection, filters: dict[str, Any], start: int, num: int,
+                descending: bool) -> tuple[int, list[dict[str, Any]]]:
+    """A page of orders matching Sitoo's filters (see ``_FILTERS``)."""
+    cond = [_FILTERS[k](v) for k, v in filters.items() if v is not None]
+    total = conn.execute(select(func.count()).select_from(ORDERS).where(*cond)).scalar_one()
+    order = OR.orderid.desc() if descending else OR.orderid
+    rows = list(conn.execute(select(ORDERS).where(*cond).order_by(order).offset(start).limit(num)))
+    return total, render_orders(conn, rows)

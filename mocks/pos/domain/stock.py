@@ -1,0 +1,271 @@
+"""Stores, warehouses, stock per sku per warehouse and warehouse transactions.
+
+Stock may go negative: a till never refuses a sale because the stock record is wrong (the goods are
+in the customer's hand), exactly the drift the integration has to reconcile with NetSuite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from ..models import PRODUCTS, STORES, WAREHOUSE_ITEMS, WAREHOUSES, WH_TRANSACTION_ITEMS, WH_TRANSACTIONS
+from . import events
+from .common import (
+    EXTERNAL_ID,
+    SKU,
+    as_int,
+    as_list,
+    as_obj,
+    as_str,
+    bad,
+    check_fields,
+    decimal3,
+    money,
+    not_found,
+    opt_str,
+    parse_decimal3,
+    parse_money,
+    req,
+)
+from .context import PosContext
+
+MOVE_IN, MOVE_OUT, SALES, REFUND, STOCKTAKING = 10, 20, 30, 40, 50
+TYPE_NAMES = {MOVE_IN: "Move In", MOVE_OUT: "Move Out", SALES: "Sales", REFUND: "Refund",
+              STOCKTAKING: "StockTaking"}
+WRITABLE_TYPES = (MOVE_IN, MOVE_OUT)
+FIFO, VIRTUAL = 10, 20
+USE_STORE, USE_QUARANTINE = 10, 20
+MAX_BATCH = 1000
+MAX_TX_ITEMS = 1000
+
+W = WAREHOUSES.c
+WI = WAREHOUSE_ITEMS.c
+WT = WH_TRANSACTIONS.c
+WTI = WH_TRANSACTION_ITEMS.c
+P = PRODUCTS.c
+
+_MOVE = (update(WAREHOUSE_ITEMS)
+         .where(WI.warehouseid == bindparam("w"), WI.sku == bindparam("s"))
+         .values(total_milli=WI.total_milli + bindparam("d"), datemodified=bindparam("ts"))
+         .returning(WI.total_milli))
+_NEW_ITEM = insert(WAREHOUSE_ITEMS)
+_INSERT_TX = insert(WH_TRANSACTIONS).returning(WT.warehousetransactionid)
+_INSERT_TX_ITEMS = insert(WH_TRANSACTION_ITEMS)
+_WAREHOUSE = select(W.warehouseid, W.storeid, W.warehousetype, W.usetype, W.sellable, W.currencycode) \
+    .where(W.warehouseid == bindparam("w"))
+_TX_FIELDS = frozenset({"warehouseid", "transactiontype", "externalid", "reasoncode", "description", "items"})
+_TX_ITEM_FIELDS = frozenset({"sku", "decimalquantity", "moneypricein"})
+
+
+def move(conn: Connection, warehouseid: int, sku: str, delta_milli: int, ts: int) -> int:
+    """Add ``delta_milli`` to a sku's stock in a warehouse (one UPDATE); returns the stock after."""
+    after = conn.execute(_MOVE, {"w": warehouseid, "s": sku, "d": delta_milli, "ts": ts}).scalar()
+    if after is None:
+        conn.execute(_NEW_ITEM, {"warehouseid": warehouseid, "sku": sku, "total_milli": delta_milli,
+                                 "reserved_milli": 0, "binlocation": "", "datemodified": ts})
+        return delta_milli
+    return int(after)
+
+
+def warehouse_row(conn: Connection, warehouseid: int) -> Any:
+    """The warehouse's (id, storeid, type, usetype, sellable, currency) row, or None."""
+    return conn.execute(_WAREHOUSE, {"w": warehouseid}).first()
+
+
+def quarantine_for(conn: Connection, storeid: int | None) -> int | None:
+    """The quarantine warehouse of a store (where damaged returns go), if it has one."""
+    if storeid is None:
+        return None
+    return conn.execute(select(W.warehouseid).where(W.storeid == storeid, W.usetype == USE_QUARANTINE)
+                        .order_by(W.warehouseid).limit(1)).scalar()
+
+
+def record_transaction(conn: Connection, ctx: PosContext, warehouseid: int, ttype: int,
+                       lines: list[tuple[str, int, int | None]], ts: int, *, externalid: str | None = None,
+                       reasoncode: str | None = None, description: str | None = None,
+                       orderid: int | None = None, subs: events.Subs | None = None) -> int:
+    """Apply (sku, delta, pricein) lines to a warehouse as one transaction; returns its id."""
+    txid = conn.execute(_INSERT_TX, {
+        "warehouseid": warehouseid, "datecreated": ts, "transactiontype": ttype,
+        "description": description if description is not None else TYPE_NAMES[ttype],
+        "externalid": externalid, "reasoncode": reasoncode, "orderid": orderid}).scalar_one()
+    rows = []
+    for sku, delta, pricein in lines:
+        after = move(conn, warehouseid, sku, delta, ts)
+        rows.append({"warehousetransactionid": txid, "sku": sku, "quantity_milli": delta,
+                     "moneypricein": pricein, "total_after_milli": after})
+    conn.execute(_INSERT_TX_ITEMS, rows)
+    events.warehouse_transaction_event(conn, ctx, warehouseid, txid, ts, subs)
+    return int(txid)
+
+
+def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> dict[str, Any]:
+    """Validate one warehouse transaction of a POST body against the rules (no writes)."""
+    body = as_obj(raw, "warehousetransaction" if index is None else f"[{index}]")
+    check_fields(body, _TX_FIELDS, "warehousetransaction")
+    wid = as_int(req(body, "warehouseid"), "warehouseid", minimum=1)
+    ttype = as_int(req(body, "transactiontype"), "transactiontype", minimum=0, maximum=1000)
+    if ttype not in TYPE_NAMES:
+        raise bad(f"Invalid transactiontype {ttype}.", "transactiontype")
+    if ttype not in WRITABLE_TYPES:
+        raise bad(f"Transaction type {ttype} ({TYPE_NAMES[ttype]}) is read only.", "transactiontype")
+    wh = warehouse_row(conn, wid)
+    if wh is None:
+        raise bad(f"Warehouse {wid} does not exist.", "warehouseid")
+    if wh.warehousetype == VIRTUAL:
+        raise bad(f"Warehouse {wid} is virtual and cannot take transactions.", "warehouseid")
+    externalid = opt_str(body, "externalid", max_len=40, pattern=EXTERNAL_ID)
+    if externalid is not None and conn.execute(select(WT.warehousetransactionid)
+                                               .where(WT.externalid == externalid)).first():
+        raise bad(f"A warehouse transaction with externalid '{externalid}' already exists.", "externalid")
+    items = as_list(req(body, "items"), "items", max_len=MAX_TX_ITEMS, min_len=1)
+    lines: list[tuple[str, int, int | None]] = []
+    for i, raw_item in enumerate(items):
+        item = as_obj(raw_item, f"items[{i}]")
+        check_fields(item, _TX_ITEM_FIELDS, "warehouse transaction item")
+        sku = as_str(req(item, "sku"), "sku", max_len=100, pattern=SKU)
+        qty = parse_decimal3(req(item, "decimalquantity"), "decimalquantity")
+        if ttype == MOVE_IN and qty <= 0:
+            raise bad("Move In quantities must be positive.", "decimalquantity")
+        if ttype == MOVE_OUT and qty >= 0:
+            raise bad("Move Out quantities must be negative.", "decimalquantity")
+        pricein = None
+        if item.get("moneypricein") is not None:
+            pricein = parse_money(item["moneypricein"], "moneypricein")
+            if pricein < 0:
+                raise bad("moneypricein must not be negative.", "moneypricein")
+        lines.append((sku, qty, pricein))
+    skus = {sku for sku, _, _ in lines}
+    known = {r[0] for r in conn.execute(select(P.sku).where(P.sku.in_(skus)))}
+    missing = sorted(skus - known)
+    if missing:
+        raise bad(f"Unknown sku '{missing[0]}'.", "sku")
+    return {"warehouseid": wid, "transactiontype": ttype, "externalid": externalid,
+            "reasoncode": opt_str(body, "reasoncode", max_len=100),
+            "description": opt_str(body, "description", max_len=200), "lines": lines}
+
+
+def add_transaction(conn: Connection, ctx: PosContext, tx: dict[str, Any], ts: int) -> int:
+    """Write a validated warehouse transaction (from ``parse_transaction``)."""
+    return record_transaction(conn, ctx, tx["warehouseid"], tx["transactiontype"], tx["lines"], ts,
+                              externalid=tx["externalid"], reasoncode=tx["reasoncode"],
+                              description=tx["description"])
+
+
+def stock_take(conn: Connection, ctx: PosContext, warehouseid: int, sku: str, counted_milli: int,
+               ts: int, reasoncode: str | None = None) -> int:
+    """Set a sku's stock to a counted value through a StockTaking transaction."""
+    current = conn.execute(select(WI.total_milli).where(WI.warehouseid == warehouseid, WI.sku == sku)).scalar()
+    delta = counted_milli - int(current or 0)
+    return record_transaction(conn, ctx, warehouseid, STOCKTAKING, [(sku, delta, None)], ts,
+                              reasoncode=reasoncode)
+
+
+# ---- reads --------------------------------------------------------------------------------------
+def render_warehouse(row: Any) -> dict[str, Any]:
+    """A warehouse as Sitoo shows it."""
+    return {"warehouseid": row.warehouseid, "warehousetype": row.warehousetype, "usetype": row.usetype,
+            "storeid": row.storeid, "sellable": bool(row.sellable), "currencycode": row.currencycode,
+            "name": row.name, "externalid": row.externalid}
+
+
+def list_warehouses(conn: Connection, start: int, num: int) -> tuple[int, list[dict[str, Any]]]:
+    """A page of warehouses."""
+    total = conn.execute(select(func.count()).select_from(WAREHOUSES)).scalar_one()
+    rows = conn.execute(select(WAREHOUSES).order_by(W.warehouseid).offset(start).limit(num))
+    return total, [render_warehouse(r) for r in rows]
+
+
+def get_warehouse(conn: Connection, warehouseid: int) -> dict[str, Any]:
+    """One warehouse, or a 404."""
+    row = conn.execute(select(WAREHOUSES).where(W.warehouseid == warehouseid)).first()
+    if row is None:
+        raise not_found("Warehouse")
+    return render_warehouse(row)
+
+
+def list_items(conn: Connection, warehouseid: int, skus: list[str] | None, start: int,
+               num: int) -> tuple[int, list[dict[str, Any]]]:
+    """A page of a warehouse's stock rows (``decimaltotal``/``reserved``/``available``)."""
+    get_warehouse(conn, warehouseid)
+    cond = [WI.warehouseid == warehouseid]
+    if skus:
+        cond.append(WI.sku.in_(skus))
+    total = conn.execute(select(func.count()).select_from(WAREHOUSE_ITEMS).where(*cond)).scalar_one()
+    rows = conn.execute(select(WI.sku, WI.total_milli, WI.reserved_milli, WI.binlocation, WI.datemodified,
+                               P.moneypricein)
+                        .select_from(WAREHOUSE_ITEMS.outerjoin(PRODUCTS, P.sku == WI.sku))
+                        .where(*cond).order_by(WI.sku).offset(start).limit(num))
+    items = []
+    for r in rows:
+        value = (r.moneypricein or 0) * r.total_milli // 1000
+        items.append({"warehouseid": warehouseid, "sku": r.sku, "decimaltotal": decimal3(r.total_milli),
+                      "decimalreserved": decimal3(r.reserved_milli),
+                      "decimalavailable": decimal3(r.total_milli - r.reserved_milli),
+                      "moneytotal": money(value), "binlocation": r.binlocation,
+                      "datelastmodified": r.datemodified})
+    return total, items
+
+
+def render_transactions(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
+    """Warehouse transactions with their item logs."""
+    ids = [r.warehousetransactionid for r in rows]
+    lines: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        for it in conn.execute(select(WH_TRANSACTION_ITEMS)
+                               .where(WTI.warehousetransactionid.in_(ids)).order_by(WTI.id)):
+            lines[it.warehousetransactionid].append({
+                "sku": it.sku, "decimalquantity": decimal3(it.quantity_milli),
+                "moneypricein": money(it.moneypricein) if it.moneypricein is not None else None,
+                "decimaltotalafter": decimal3(it.total_after_milli)})
+    return [{"warehousetransactionid": r.warehousetransactionid, "warehouseid": r.warehouseid,
+             "datecreated": r.datecreated, "transactiontype": r.transactiontype, "description": r.description,
+             "orderid": r.orderid, "externalid": r.externalid, "reasoncode": r.reasoncode,
+             "items": lines[r.warehousetransactionid]} for r in rows]
+
+
+def list_transactions(conn: Connection, warehouseid: int, filters: dict[str, int | None], start: int,
+                      num: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:
+    """A page of a warehouse's transactions (filters: id from/to, type, datecreated from/to)."""
+    get_warehouse(conn, warehouseid)
+    cond = [WT.warehouseid == warehouseid]
+    if filters.get("idfrom") is not None:
+        cond.append(WT.warehousetransactionid >= filters["idfrom"])
+    if filters.get("idto") is not None:
+        cond.append(WT.warehousetransactionid < filters["idto"])
+    if filters.get("type") is not None:
+        cond.append(WT.transactiontype == filters["type"])
+    if filters.get("datefrom") is not None:
+        cond.append(WT.datecreated >= filters["datefrom"])
+    if filters.get("dateto") is not None:
+        cond.append(WT.datecreated < filters["dateto"])
+    total = conn.execute(select(func.count()).select_from(WH_TRANSACTIONS)
+                         .where(*cond)).scalar_one()
+    order = WT.warehousetransactionid.desc() if descending else WT.warehousetransactionid
+    rows = list(conn.execute(select(WH_TRANSACTIONS).where(*cond).order_by(order)
+                             .offset(start).limit(num)))
+    return total, render_transactions(conn, rows)
+
+
+def get_transaction(conn: Connection, warehouseid: int, txid: int) -> dict[str, Any]:
+    """One warehouse transaction, or a 404."""
+    rows = list(conn.execute(select(WH_TRANSACTIONS).where(
+        WT.warehouseid == warehouseid, WT.warehousetransactionid == txid)))
+    if not rows:
+        raise not_found("Warehouse transaction")
+    return render_transactions(conn, rows)[0]
+
+
+def render_store(row: Any) -> dict[str, Any]:
+    """A store as Sitoo shows it."""
+    return {"storeid": row.storeid, "storetype": row.storetype, "name": row.name, "externalid": row.externalid,
+            "city": row.city, "countryid": row.countryid, "currencycode": row.currencycode}
+
+
+def list_stores(conn: Connection, start: int, num: int) -> tuple[int, list[dict[str, Any]]]:
+    """A page of stores."""
+    total = conn.execute(select(func.count()).select_from(STORES)).scalar_one()
+    rows = conn.execute(select(STORES).order_by(STORES.c.storeid).offset(start).limit(num))
+    return total, [render_store(r) for r in rows]
