@@ -1,0 +1,51 @@
+"""QMS emulator (DataNinja-like): lot traceability, incoming inspection, production genealogy, shipping.
+
+NetSuite is master for purchase and sales orders; the QMS owns receiving, quality status, recipes,
+production records and shipping, and tells a connector what to post back (item receipts of released
+lots, work orders, assembly builds with lot numbers, item fulfillments) through signed webhooks.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from mocks.core.app import SystemHooks, WebhookOptions, build_app
+from mocks.core.config import EmulatorConfig
+
+from .actions import ACTIONS
+from .api import register
+from .auth import api_key
+from .domain.common import ensure_counters
+from .domain.webhooks import sign
+from .errors import render_error, throttle_error
+from .models import Base
+from .seed import seed, state
+
+DEFAULT_PORT = 8702
+
+
+def _pct(config: EmulatorConfig) -> int:
+    try:
+        return max(0, int(config.setting("over_receipt_pct", 0)))
+    except (TypeError, ValueError):
+        return 0
+
+
+def create_app(config: EmulatorConfig | None = None) -> Flask:
+    """Build the QMS emulator app (config from ERPSIM_QMS_* variables when not given)."""
+    if config is None:
+        config = EmulatorConfig.from_env("qms")
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
+                        state=state, on_reset=ensure_counters,
+                        webhooks=WebhookOptions(signer=sign, batch_size=1, max_attempts=8))
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    key = api_key(config)
+    emu.services.update(api_key=key, api_key_bytes=key.encode(), over_receipt_pct=_pct(config))
+    ensure_counters(emu)
+    register(app)
+    return app
+
+
+def credentials(config: EmulatorConfig) -> dict[str, str]:
+    """What a connector needs: ERPSIM_QMS_API_KEY (sent as 'Authorization: Bearer <key>')."""
+    return {"API_KEY": api_key(config)}

@@ -1,0 +1,1 @@
+"""The QMS business rules, one module per aggregate; no Flask here."""

@@ -1,0 +1,224 @@
+"""Recipes (MMR / BOM) and production runs: schedule, consume RELEASED lots (genealogy), complete into a lot.
+
+Run status machine: SCHEDULED --start/consume--> IN_PROGRESS --complete--> COMPLETED;
+SCHEDULED --cancel--> CANCELLED. A run maps to a NetSuite work order (``workOrderRef``); completing
+it maps to an assembly build of the new lot, announced by the ``production.completed`` event.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from mocks.core.errors import ApiError
+
+from .. import validation as v
+from ..models import Consumption, Item, Lot, ProductionRun, Recipe, RecipeComponent
+from .common import Ctx, conflict, get_or_404, invalid_state, page, resolve_item, resolve_lot, unknown_ref
+from .lots import insufficient, not_released
+from .purchasing import client_lot_number, ensure_lot_number_free, lot_numbers
+from .views import item_ref_view, run_number, skus
+
+RUN_STATUSES = ("SCHEDULED", "IN_PROGRESS", "COMPLETED", "CANCELLED")
+OUTPUT_TYPES = ("FINISHED_GOOD", "INTERMEDIATE")
+
+
+def create_recipe(ctx: Ctx, body: dict[str, Any]) -> Recipe:
+    """Create a recipe for a finished (or intermediate) item from distinct components."""
+    s = ctx.session
+    code = v.text(body, "code", max_len=80)
+    name = v.text(body, "name")
+    netsuite_id = v.text(body, "netsuiteId", required=False, max_len=80)
+    out_ref = v.item_ref(body)
+    comps = v.objects(body, "components", max_items=100)
+    parsed = [(v.item_ref(c, f"components[{i}]."), v.quantity(c, "quantityPerUnit", prefix=f"components[{i}]."))
+              for i, c in enumerate(comps)]
+    for field, col, value in (("code", Recipe.code, code), ("netsuiteId", Recipe.netsuite_id, netsuite_id)):
+        if value is not None:
+            existing = s.execute(select(Recipe.id).where(col == value)).scalar_one_or_none()
+            if existing is not None:
+                raise conflict("DUPLICATE", f"A recipe with {field} {value!r} already exists (id {existing}).",
+                               field=field, existingId=existing)
+    item = resolve_item(s, out_ref, "itemId")
+    if item.type not in OUTPUT_TYPES:
+        raise ApiError(422, "ITEM_TYPE_MISMATCH", f"Item {item.sku} is a {item.type}; a recipe makes a "
+                                                      f"FINISHED_GOOD or an INTERMEDIATE.", path="itemId")
+    seen: set[int] = set()
+    rows = []
+    for i, (ref, qty) in enumerate(parsed):
+        comp = resolve_item(s, ref, f"components[{i}].itemId")
+        if comp.id == item.id:
+            raise ApiError(422, "ITEM_TYPE_MISMATCH", f"Item {item.sku} cannot be a component of itself.",
+                               path=f"components[{i}].itemId")
+        if comp.id in seen:
+            raise v.invalid(f"components[{i}].itemId", f"Component {comp.sku} appears twice.")
+        seen.add(comp.id)
+        rows.append((comp.id, qty or 0))
+    recipe = Recipe(code=code, name=name, item_id=item.id, netsuite_id=netsuite_id, created_at=ctx.now)
+    s.add(recipe)
+    s.flush()
+    s.add_all([RecipeComponent(recipe_id=recipe.id, item_id=cid, per_unit_m=q) for cid, q in rows])
+    s.flush()
+    return recipe
+
+
+def list_recipes(ctx: Ctx, *, item_id: int | None, limit: int, page_no: int) -> tuple[list[Recipe], int]:
+    """Recipes, optionally for one output item."""
+    cond = [Recipe.item_id == item_id] if item_id is not None else []
+    return page(ctx.session, select(Recipe).where(*cond).order_by(Recipe.id),
+                select(func.count(Recipe.id)).where(*cond), limit, page_no)
+
+
+def _ensure_work_order_free(ctx: Ctx, ref: str, own_id: int | None = None) -> None:
+    existing = ctx.session.execute(select(ProductionRun.id).where(ProductionRun.work_order_ref == ref)
+                                   ).scalar_one_or_none()
+    if existing is not None and existing != own_id:
+        raise conflict("DUPLICATE", f"Work order {ref!r} is already linked to production run {existing}.",
+                       field="workOrderRef", existingId=existing)
+
+
+def _run_summary(run: ProductionRun, item: Item) -> dict[str, Any]:
+    return {"id": run.id, "number": run_number(run.id), "recipeId": run.recipe_id, "item": item_ref_view(item),
+            "plannedQuantity": v.qty_out(run.planned_m), "scheduledDate": run.scheduled_date,
+            "workOrderRef": run.work_order_ref, "status": run.status}
+
+
+def schedule_run(ctx: Ctx, body: dict[str, Any]) -> ProductionRun:
+    """Put a run of a recipe on the production calendar (emits production.scheduled)."""
+    recipe_id = v.integer(body, "recipeId")
+    qty = v.quantity(body, "quantity")
+    day = v.iso_date(body, "scheduledDate") or ctx.today
+    wo = v.text(body, "workOrderRef", required=False, max_len=80)
+    recipe = ctx.session.execute(select(Recipe).where(Recipe.id == recipe_id)).scalar_one_or_none()
+    if recipe is None:
+        raise unknown_ref("Recipe", "recipeId", recipe_id)
+    if wo is not None:
+        _ensure_work_order_free(ctx, wo)
+    run = ProductionRun(recipe_id=recipe.id, item_id=recipe.item_id, planned_m=qty, status="SCHEDULED",
+                        scheduled_date=day, work_order_ref=wo, created_at=ctx.now)
+    ctx.session.add(run)
+    ctx.session.flush()
+    item = ctx.session.get(Item, recipe.item_id)
+    assert item is not None
+    ctx.publish("production.scheduled", {"productionRun": _run_summary(run, item)})
+    return run
+
+
+def link_work_order(ctx: Ctx, run_id: int, body: dict[str, Any]) -> ProductionRun:
+    """Store the NetSuite work order a run maps to (idempotent for the same reference)."""
+    ref = v.text(body, "workOrderRef", max_len=80)
+    assert ref is not None
+    run = get_or_404(ctx.session, ProductionRun, run_id, "Production run", lock=True)
+    if run.work_order_ref == ref:
+        return run
+    if run.status == "CANCELLED":
+        raise invalid_state("Production run", run.id, run.status, "link a work order")
+    if run.work_order_ref is not None:
+        raise conflict("WORK_ORDER_ALREADY_LINKED", f"Production run {run.id} is already linked to work order "
+                                                    f"{run.work_order_ref!r}.", workOrderRef=run.work_order_ref)
+    _ensure_work_order_free(ctx, ref, run.id)
+    run.work_order_ref = ref
+    return run
+
+
+def start_run(ctx: Ctx, run_id: int) -> ProductionRun:
+    """SCHEDULED -> IN_PROGRESS."""
+    run = get_or_404(ctx.session, ProductionRun, run_id, "Production run", lock=True)
+    if run.status != "SCHEDULED":
+        raise invalid_state("Production run", run.id, run.status, "start it")
+    run.status, run.started_at = "IN_PROGRESS", ctx.now
+    return run
+
+
+def cancel_run(ctx: Ctx, run_id: int) -> ProductionRun:
+    """SCHEDULED -> CANCELLED (a run that consumed anything cannot be cancelled)."""
+    run = get_or_404(ctx.session, ProductionRun, run_id, "Production run", lock=True)
+    if run.status != "SCHEDULED":
+        raise invalid_state("Production run", run.id, run.status, "cancel it")
+    run.status = "CANCELLED"
+    return run
+
+
+def consume(ctx: Ctx, run_id: int, body: dict[str, Any]) -> Consumption:
+    """Consume a quantity of a RELEASED component lot into a run (recorded as genealogy)."""
+    s = ctx.session
+    ref = v.lot_ref(body)
+    qty = v.quantity(body, "quantity") or 0
+    run = get_or_404(s, ProductionRun, run_id, "Production run", lock=True)
+    if run.status not in ("SCHEDULED", "IN_PROGRESS"):
+        raise invalid_state("Production run", run.id, run.status, "consume into it")
+    lot = resolve_lot(s, ref, "lotId" if ref[0] == "id" else "lotNumber")
+    components = set(s.execute(select(RecipeComponent.item_id).where(RecipeComponent.recipe_id == run.recipe_id))
+                     .scalars())
+    if lot.item_id not in components:
+        raise ApiError(422, "LOT_NOT_IN_RECIPE", f"Lot {lot.lot_number} is not of a component item of the "
+                                                     f"recipe of run {run.id}.", path="lotId",
+                           extra={"lotNumber": lot.lot_number, "itemId": lot.item_id})
+    if lot.status != "RELEASED":
+        raise not_released(lot, "consumed")
+    if qty > lot.quantity_m:
+        raise insufficient(lot, qty)
+    lot.quantity_m -= qty
+    if run.status == "SCHEDULED":
+        run.status, run.started_at = "IN_PROGRESS", ctx.now
+    cons = Consumption(run_id=run.id, lot_id=lot.id, item_id=lot.item_id, quantity_m=qty, consumed_at=ctx.now)
+    s.add(cons)
+    s.flush()
+    return cons
+
+
+def complete_run(ctx: Ctx, run_id: int, body: dict[str, Any]) -> tuple[ProductionRun, Lot]:
+    """Finish a run: its output becomes a new lot in QUARANTINE (emits production.completed)."""
+    s = ctx.session
+    qty = v.quantity(body, "quantity") or 0
+    number = client_lot_number(body)
+    expiry = v.iso_date(body, "expiryDate")
+    run = get_or_404(s, ProductionRun, run_id, "Production run", lock=True)
+    if run.status != "IN_PROGRESS":
+        raise invalid_state("Production run", run.id, run.status, "complete it (it must be IN_PROGRESS)")
+    cons = list(s.execute(select(Consumption).where(Consumption.run_id == run.id).order_by(Consumption.id))
+                .scalars())
+    needed = list(s.execute(select(RecipeComponent.item_id).where(RecipeComponent.recipe_id == run.recipe_id)
+                            .order_by(RecipeComponent.id)).scalars())
+    missing = [i for i in needed if i not in {c.item_id for c in cons}]
+    items = skus(s, [run.item_id, *needed])
+    if missing:
+        names = [items[i].sku for i in missing]
+        raise conflict("COMPONENTS_NOT_CONSUMED", f"Production run {run.id} has consumed nothing of "
+                                                  f"{', '.join(names)}.", missing=names)
+    if number is not None:
+        ensure_lot_number_free(ctx, number, "lotNumber")
+    lot = Lot(lot_number=number or lot_numbers(ctx, "P", 1)[0], item_id=run.item_id, status="QUARANTINE",
+              quantity_m=qty, initial_m=qty, source="PRODUCTION", run_id=run.id, expiry_date=expiry,
+              created_at=ctx.now)
+    s.add(lot)
+    s.flush()
+    run.status, run.produced_m, run.output_lot_id, run.completed_at = "COMPLETED", qty, lot.id, ctx.now
+    lots = {x.id: x for x in s.execute(select(Lot).where(Lot.id.in_({c.lot_id for c in cons}))).scalars()}
+    components = []
+    for item_id in needed:
+        mine = [c for c in cons if c.item_id == item_id]
+        components.append({"item": item_ref_view(items[item_id]),
+                           "quantity": v.qty_out(sum(c.quantity_m for c in mine)),
+                           "lots": [{"lotId": c.lot_id, "lotNumber": lots[c.lot_id].lot_number,
+                                     "quantity": v.qty_out(c.quantity_m)} for c in mine]})
+    ctx.publish("production.completed", {
+        "productionRun": {**_run_summary(run, items[run.item_id]), "completedAt": run.completed_at},
+        "workOrderRef": run.work_order_ref, "item": item_ref_view(items[run.item_id]), "lotId": lot.id,
+        "lotNumber": lot.lot_number, "quantity": v.qty_out(qty), "components": components})
+    return run, lot
+
+
+def list_runs(ctx: Ctx, *, status: str | None, work_order_ref: str | None, unlinked: bool, limit: int,
+              page_no: int) -> tuple[list[ProductionRun], int]:
+    """Production runs filtered by status, work order, or not yet linked to a work order."""
+    cond = []
+    if status is not None:
+        cond.append(ProductionRun.status == status)
+    if work_order_ref is not None:
+        cond.append(ProductionRun.work_order_ref == work_order_ref)
+    if unlinked:
+        cond.append(ProductionRun.work_order_ref.is_(None))
+    return page(ctx.session, select(ProductionRun).where(*cond).order_by(ProductionRun.id),
+                select(func.count(ProductionRun.id)).where(*cond), limit, page_no)

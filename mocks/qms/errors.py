@@ -1,0 +1,48 @@
+"""The QMS's own error body: ``{"statusCode", "name", "code", "message", "details"?}`` (Katana-style)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response
+
+from mocks.core import errors as E
+from mocks.core.errors import ApiError
+
+NAMES = {400: "BadRequestError", 401: "UnauthorizedError", 403: "ForbiddenError", 404: "NotFoundError",
+         405: "MethodNotAllowedError", 409: "ConflictError", 413: "PayloadTooLargeError",
+         415: "UnsupportedMediaTypeError", 422: "UnprocessableEntityError", 429: "TooManyRequestsError",
+         500: "InternalServerError", 502: "BadGatewayError", 503: "ServiceUnavailableError",
+         504: "GatewayTimeoutError"}
+#: The core's generic conditions in the QMS's vocabulary.
+CODES = {E.BAD_JSON: "INVALID_JSON", E.BAD_CONTENT_TYPE: "UNSUPPORTED_MEDIA_TYPE", E.NOT_FOUND: "NOT_FOUND",
+         E.METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED", E.TOO_LARGE: "PAYLOAD_TOO_LARGE", E.INTERNAL: "INTERNAL_ERROR",
+         E.THROTTLED: "RATE_LIMITED", E.INJECTED: "SERVICE_ERROR"}
+RATE_LIMIT = 60
+
+
+def error_body(err: ApiError) -> dict[str, Any]:
+    """The JSON body of one refusal."""
+    body: dict[str, Any] = {"statusCode": err.status,
+                            "name": NAMES.get(err.status, "ServerError" if err.status >= 500 else "ClientError"),
+                            "code": CODES.get(err.code, err.code), "message": err.message}
+    details = dict(err.extra)
+    if err.path:
+        details["field"] = err.path
+    if details:
+        body["details"] = details
+    return body
+
+
+def render_error(err: ApiError) -> Response:
+    """Render any ApiError (the QMS's own or the core's generic ones) as the QMS error body."""
+    return Response(json.dumps(error_body(err), separators=(",", ":")), status=err.status,
+                    content_type="application/json")
+
+
+def throttle_error() -> ApiError:
+    """The QMS's 429: 60 requests per 60 seconds, with Retry-After and X-Ratelimit-* headers."""
+    return ApiError(429, "RATE_LIMITED", f"Too many requests: the limit is {RATE_LIMIT} per 60 seconds.",
+                    headers={"Retry-After": "60", "X-Ratelimit-Limit": str(RATE_LIMIT),
+                             "X-Ratelimit-Remaining": "0"})
