@@ -1,0 +1,42 @@
+"""The WMS / 3PL emulator (a Scend-like warehouse): item master, orders, stock, goods-in, webhooks."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from mocks.core.app import Emulator, SystemHooks, WebhookOptions, build_app
+from mocks.core.config import EmulatorConfig
+
+from .actions import ACTIONS
+from .api import make_blueprint
+from .domain.clients import api_key_setting, ensure_defaults, restart_sequences
+from .domain.events import signer
+from .errors import render_error, throttle_error
+from .models import Base
+from .seed import seed
+
+DEFAULT_PORT = 8703
+
+
+def _on_reset(emu: Emulator) -> None:
+    restart_sequences(emu)
+    ensure_defaults(emu)
+
+
+def create_app(config: EmulatorConfig | None = None) -> Flask:
+    """The WMS Flask app: vendor API under /api/v1, control plane under /__erpsim."""
+    config = config or EmulatorConfig.from_env("wms")
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
+                        on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    ensure_defaults(emu)
+    app.register_blueprint(make_blueprint())
+    return app
+
+
+def credentials(config: EmulatorConfig) -> dict[str, str]:
+    """What a connector needs: the default client's API key (``ERPSIM_WMS_API_KEY``)."""
+    return {"API_KEY": str(config.setting("api_key", "wms-test-key"))}
+
+
+__all__ = ["DEFAULT_PORT", "create_app", "credentials", "api_key_setting"]

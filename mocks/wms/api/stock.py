@@ -1,0 +1,39 @@
+"""Stock and warehouse routes: /stock, /warehouses."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from sqlalchemy import select
+
+from mocks.core.app import current_emulator
+from mocks.core.http import json_response, query_int
+
+from ..auth import client_id
+from ..domain import stock as domain
+from ..domain.common import MAX_ID, page_of, paged
+from ..models import Warehouse
+from . import validate as v
+from .common import paging
+
+
+def list_stock() -> Response:
+    """Stock per SKU and warehouse: on hand, allocated, available (filters: sku, warehouseId, updatedSince)."""
+    page, size = paging()
+    warehouse = query_int("warehouseId", 0, minimum=1, maximum=MAX_ID) or None
+    return json_response(domain.list_stock(current_emulator(), client_id(), page, size, sku=v.query_str("sku"),
+                                           warehouse_id=warehouse, updated_since=v.query_since()))
+
+
+def list_warehouses() -> Response:
+    """The 3PL's warehouses."""
+    page, size = paging()
+    with current_emulator().store.read() as s:
+        total, rows = page_of(s, select(Warehouse).order_by(Warehouse.id), page, size)
+        items = [{"id": w.id, "code": w.code, "name": w.name} for w in rows]
+    return json_response(paged(items, total, page, size))
+
+
+def register(bp: Blueprint) -> None:
+    """Add the /stock and /warehouses routes."""
+    bp.add_url_rule("/stock", view_func=list_stock, methods=["GET"])
+    bp.add_url_rule("/warehouses", view_func=list_warehouses, methods=["GET"])

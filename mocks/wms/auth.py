@@ -1,0 +1,30 @@
+"""API-key authentication: ``X-API-Key`` names the client (3PL customer) every request acts for."""
+
+from __future__ import annotations
+
+from flask import g, request
+
+from mocks.core.app import current_emulator
+from mocks.core.errors import ApiError
+
+from .domain.clients import client_for_key
+from .errors import UNAUTHORIZED
+
+API_KEY_HEADER = "X-API-Key"
+
+
+def authenticate() -> None:
+    """Resolve the API key to a client, or refuse with the WMS 401."""
+    key = request.headers.get(API_KEY_HEADER)
+    if not key:
+        raise ApiError(401, UNAUTHORIZED, f"Missing API key: send it in the {API_KEY_HEADER} header.")
+    client_id = client_for_key(current_emulator(), key)
+    if client_id is None:
+        raise ApiError(401, UNAUTHORIZED, "Invalid API key.")
+    g.wms_client_id = client_id
+
+
+def client_id() -> int:
+    """The authenticated client of this request."""
+    value: int = g.wms_client_id
+    return value

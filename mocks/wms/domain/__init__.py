@@ -1,0 +1,1 @@
+"""The WMS business rules, one module per aggregate; no Flask here."""
