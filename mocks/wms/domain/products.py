@@ -48,8 +48,8 @@ def add_product(emu: Emulator, session: Session, client_id: int, fields: dict[st
     """Insert one SKU inside the caller's transaction (natural keys checked first)."""
     _check_unique(session, client_id, fields["sku"], fields["externalId"])
     at = now_stamp(emu, session)
-    p = Product(client_id=client_id, created_at=at, updated_at=at, item_type="PHYSICAL",
-                **{FIELDS[k]: v for k, v in fields.items()})
+    p = Product(client_id=client_id, created_at=at, updated_at=at,
+                **{"item_type": "PHYSICAL", **{FIELDS[k]: v for k, v in fields.items()}})
     session.add(p)
     session.flush()
     return p
