@@ -11,6 +11,7 @@ Every refusal is the same 401 INVALID_LOGIN callers see from NetSuite; the real 
 from __future__ import annotations
 
 import hmac
+import re
 import threading
 import time
 import uuid
@@ -55,6 +56,11 @@ TBA_SCOPES = ("restlets", "rest_webservices", "suite_analytics")
 _REQUIRED_OAUTH = ("oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp",
                    "oauth_nonce", "oauth_signature")
 _MAX_BEARER_CACHE = 10_000
+#: A well-formed OAuth header: only key="value" pairs (the common case, parsed by one regex).
+_HEADER_SHAPE = re.compile(r'\s*[A-Za-z_]+="[^"\\]*"\s*(?:,\s*[A-Za-z_]+="[^"\\]*"\s*)*,?\s*\Z')
+_HEADER_PAIR = re.compile(r'([A-Za-z_]+)="([^"]*)"')
+#: RFC 5849 3.6 leaves these characters unencoded; most parameter values are made of nothing else.
+_UNRESERVED = re.compile(r"[A-Za-z0-9\-._~]*\Z")
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,26 @@ def load_public_key(pem: str) -> PublicKeyTypes:
     if b"BEGIN CERTIFICATE" in data:
         return load_pem_x509_certificate(data).public_key()
     return load_pem_public_key(data)
+
+
+def parse_oauth_header(header: str) -> list[tuple[str, str]]:
+    """The (key, value) pairs of an ``OAuth ...`` Authorization header (values still percent-encoded)."""
+    rest = header[6:]
+    if _HEADER_SHAPE.match(rest):
+        # Same result as oauthlib's parser (later duplicates win) at a fraction of its cost.
+        return list(dict(_HEADER_PAIR.findall(rest)).items())
+    result: list[tuple[str, str]] = oauth_utils.parse_authorization_header(header)
+    return result
+
+
+def _escape(value: str) -> str:
+    return value if _UNRESERVED.match(value) else oauth_utils.escape(value)
+
+
+def normalize_parameters(params: list[tuple[str, str]]) -> str:
+    """oauthlib's ``normalize_parameters`` with a fast path for values that need no encoding."""
+    pairs = sorted((_escape(k), _escape(v)) for k, v in params)
+    return "&".join(f"{k}={v}" for k, v in pairs)
 
 
 def _as_bool(value: Any) -> bool:
@@ -346,7 +372,7 @@ class Authenticator:
 
     def _tba(self, request: Request, header: str) -> Principal:
         try:
-            items = oauth_utils.parse_authorization_header(header)
+            items = parse_oauth_header(header)
         except ValueError:
             raise self._fail("tba", "MalformedAuthorizationHeader") from None
         oauth = dict(items)
@@ -407,7 +433,7 @@ class Authenticator:
         except ValueError:
             return ""
         base = oauth_sig.signature_base_string(request.method.upper(), uri,
-                                               oauth_sig.normalize_parameters(params))
+                                               normalize_parameters(params))
         return oauth_sig.sign_hmac_sha256(base, tok.consumer_secret, tok.token_secret)
 
     def _bearer(self, token: str) -> Principal:

@@ -14,14 +14,25 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from flask import Blueprint, Flask, Response, g, jsonify, request
+from hypothesis import given
+from hypothesis import strategies as st
 from oauthlib.oauth1 import Client as OAuth1Client
+from oauthlib.oauth1.rfc5849 import signature as oauth_sig
+from oauthlib.oauth1.rfc5849 import utils as oauth_utils
 from requests_oauthlib import OAuth1
 
 from mocks.core.app import Emulator, SystemHooks, build_app
 from mocks.core.config import EmulatorConfig
 from mocks.netsuite.actions_auth import AUTH_ACTIONS
 from mocks.netsuite.api import oauth2
-from mocks.netsuite.auth import INVALID_LOGIN_DETAIL, TOKEN_PATH, Authenticator, get_authenticator
+from mocks.netsuite.auth import (
+    INVALID_LOGIN_DETAIL,
+    TOKEN_PATH,
+    Authenticator,
+    get_authenticator,
+    normalize_parameters,
+    parse_oauth_header,
+)
 from mocks.netsuite.errors import render_error, throttle_error
 from mocks.netsuite.models import Base
 from tests.conftest import ADMIN
@@ -252,6 +263,22 @@ def test_db_nonce_store_shared_between_workers(tmp_path: Path) -> None:
     assert_invalid_login(app_b.test_client().get(url, headers=headers), auth_b, "NonceRejected")
 
 
+def test_public_base_url_setting(tmp_path: Path) -> None:
+    app, _, _ = make_app(tmp_path, public_base_url="https://1234567-sb1.suitetalk.api.netsuite.com/")
+    real = f"https://1234567-sb1.suitetalk.api.netsuite.com{RECORD}/1"
+    assert app.test_client().get(f"{RECORD}/1", headers=signed("GET", real)).status_code == 200
+
+
+def test_db_mode_sees_other_worker_revocation_after_ttl(tmp_path: Path) -> None:
+    app_a, _, _ = make_app(tmp_path, nonce_store="db", auth_cache_ttl=0.2)
+    app_b, _, auth_b = make_app(tmp_path, nonce_store="db", auth_cache_ttl=0.2)
+    url = f"http://localhost{RECORD}/1"
+    assert app_b.test_client().get(url, headers=signed("GET", url)).status_code == 200
+    app_a.test_client().post("/__erpsim/act/revoke_token", json={"token_id": TID}, headers=ADMIN)
+    time.sleep(0.3)
+    assert_invalid_login(app_b.test_client().get(url, headers=signed("GET", url)), auth_b, "TokenRevoked")
+
+
 def test_ensure_defaults_after_reset_restores_token(ns: Any) -> None:
     app, emu, auth = ns
     url = f"http://localhost{RECORD}/1"
@@ -452,3 +479,23 @@ def test_no_oauth2_client_by_default(ns: Any) -> None:
 
 def test_get_authenticator_reuses_instance(ns: Any) -> None:
     assert get_authenticator(ns[1]) is ns[2]
+
+
+# ---- the fast paths agree with oauthlib ----------------------------------------------------------------
+
+@given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=8))
+def test_normalize_parameters_matches_oauthlib(params: list[tuple[str, str]]) -> None:
+    assert normalize_parameters(params) == oauth_sig.normalize_parameters(params)
+
+
+@given(st.dictionaries(st.from_regex(r"[a-z_]{1,12}", fullmatch=True),
+                       st.text(alphabet=st.characters(blacklist_characters='"\\', max_codepoint=0x7e), max_size=20),
+                       min_size=1, max_size=8))
+def test_parse_oauth_header_matches_oauthlib(fields: dict[str, str]) -> None:
+    header = "OAuth " + ", ".join(f'{k}="{v}"' for k, v in fields.items())
+    assert parse_oauth_header(header) == oauth_utils.parse_authorization_header(header)
+
+
+def test_parse_oauth_header_falls_back_for_odd_shapes() -> None:
+    header = 'OAuth realm=ACCT, oauth_token="a\\"b"'
+    assert parse_oauth_header(header) == oauth_utils.parse_authorization_header(header)
