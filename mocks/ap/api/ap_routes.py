@@ -12,7 +12,6 @@ from ..domain import bills, classifications, documents, parties, payments
 from . import body, read, write
 
 bp = Blueprint("ap_api", __name__, url_prefix="/connect/v3")
-ROLE = "<any(vendors, customers):collection>"
 KIND = "<any(" + ", ".join(f'"{k}"' for k in classifications.KINDS) + "):kind>"
 
 
@@ -25,36 +24,42 @@ def _threshold() -> int:
 
 
 # ---- vendors and customers ------------------------------------------------------------------
-@bp.get(f"/{ROLE}")
 def list_parties(collection: str) -> Response:
     """List vendors or customers (filters, sort, max, page)."""
     return read(lambda s, c: parties.listing(s, _role(collection), request.args))
 
 
-@bp.post(f"/{ROLE}")
 def create_party(collection: str) -> Response:
     """Create a vendor or customer."""
     data = body()
     return write(lambda s, c: parties.render(parties.create(s, c, _role(collection), data)))
 
 
-@bp.get(f"/{ROLE}/<pid>")
 def get_party(collection: str, pid: str) -> Response:
     """Get one vendor or customer."""
     return read(lambda s, c: parties.render(parties.get(s, _role(collection), pid)))
 
 
-@bp.patch(f"/{ROLE}/<pid>")
 def update_party(collection: str, pid: str) -> Response:
     """Update some fields of a vendor or customer."""
     data = body()
     return write(lambda s, c: parties.render(parties.update(s, c, _role(collection), pid, data)))
 
 
-@bp.post(f"/{ROLE}/<pid>/<any(archive, restore):op>")
 def archive_party(collection: str, pid: str, op: str) -> Response:
     """Archive or restore a vendor or customer."""
     return write(lambda s, c: parties.render(parties.set_archived(s, c, _role(collection), pid, op == "archive")))
+
+
+for _coll in ("vendors", "customers"):
+    bp.add_url_rule(f"/{_coll}", f"list_{_coll}", list_parties, methods=["GET"], defaults={"collection": _coll})
+    bp.add_url_rule(f"/{_coll}", f"create_{_coll}", create_party, methods=["POST"], defaults={"collection": _coll})
+    bp.add_url_rule(f"/{_coll}/<pid>", f"get_{_coll}", get_party, methods=["GET"], defaults={"collection": _coll})
+    bp.add_url_rule(f"/{_coll}/<pid>", f"update_{_coll}", update_party, methods=["PATCH"],
+                    defaults={"collection": _coll})
+    for _op in ("archive", "restore"):
+        bp.add_url_rule(f"/{_coll}/<pid>/{_op}", f"{_op}_{_coll}", archive_party, methods=["POST"],
+                        defaults={"collection": _coll, "op": _op})
 
 
 # ---- classifications ------------------------------------------------------------------------
@@ -77,7 +82,6 @@ def get_classification(kind: str, cid: str) -> Response:
     return read(lambda s, c: classifications.render(classifications.get(s, kind, cid)))
 
 
-@bp.post(f"/classifications/{KIND}/<cid>/<any(archive, restore):op>")
 def archive_classification(kind: str, cid: str, op: str) -> Response:
     """Archive (inactivate) or restore a classification."""
     return write(lambda s, c: classifications.render(
@@ -113,10 +117,15 @@ def update_bill(bid: str) -> Response:
     return write(lambda s, c: bills.update_bill(s, c, bid, data, threshold))
 
 
-@bp.post("/bills/<bid>/<any(archive, restore):op>")
 def archive_bill(bid: str, op: str) -> Response:
     """Archive or restore a bill."""
     return write(lambda s, c: bills.set_bill_archived(s, c, bid, op == "archive"))
+
+
+for _op in ("archive", "restore"):
+    bp.add_url_rule(f"/classifications/{KIND}/<cid>/{_op}", f"{_op}_classification", archive_classification,
+                    methods=["POST"], defaults={"op": _op})
+    bp.add_url_rule(f"/bills/<bid>/{_op}", f"{_op}_bill", archive_bill, methods=["POST"], defaults={"op": _op})
 
 
 @bp.post("/bills/record-payment")

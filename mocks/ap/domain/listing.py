@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ def _convert(field: str, spec: Field, raw: str) -> Any:
 def _condition(spec: Field, field: str, op: str, raw: str) -> Any:
     col = spec.column
     if op in ("in", "nin"):
+        if spec.kind == "bool":
+            raise X.bad(X.INVALID_VALUE, f"Only eq and ne are allowed on '{field}'.", "filters")
         values = [_convert(field, spec, v) for v in raw.split(",") if v.strip()]
         return col.in_(values) if op == "in" else col.not_in(values)
     value = _convert(field, spec, raw)
@@ -61,8 +64,11 @@ def _condition(spec: Field, field: str, op: str, raw: str) -> Any:
             raise X.bad(X.INVALID_VALUE, f"Operator 'sw' is only allowed on text fields ('{field}').", "filters")
         escaped = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return col.like(escaped + "%", escape="\\")
-    return {"eq": col == value, "ne": col != value, "gt": col > value, "gte": col >= value,
-            "lt": col < value, "lte": col <= value}[op]
+    if spec.kind == "bool" and op not in ("eq", "ne"):
+        raise X.bad(X.INVALID_VALUE, f"Only eq and ne are allowed on '{field}'.", "filters")
+    compare = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
+               "lte": operator.le}[op]
+    return compare(col, value)
 
 
 def _int_param(args: Mapping[str, str], name: str, default: int, lo: int, hi: int) -> int:
