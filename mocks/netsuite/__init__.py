@@ -1,0 +1,85 @@
+"""The NetSuite emulator: SuiteTalk REST (records, transforms, SuiteQL, async), TBA/OAuth 2.0, governance."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from mocks.core.app import Emulator, SystemHooks, build_app
+from mocks.core.config import EmulatorConfig
+
+from .actions import ACTIONS
+from .api import async_jobs, metadata, oauth2, pipeline, query, records
+from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator
+from .errors import render_error, throttle_error
+from .governance import Governance
+from .models import Base, NsCommitment, NsInventory, NsRecord
+from .seed import seed
+
+DEFAULT_PORT = 8701
+
+
+def state(emu: Emulator) -> dict[str, Any]:
+    """The whole account for assertions: records by type (parsed), deleted records, stock, commitments."""
+    out: dict[str, Any] = {"records": {}, "deleted": [], "inventory": [], "commitments": []}
+    with emu.store.read() as session:
+        for row in session.execute(select(NsRecord).order_by(NsRecord.id)).scalars():
+            entry = {"id": row.id, "name": row.name, "version": row.version, "createdAt": row.created_at,
+                     "lastModified": row.last_modified, "lockedByWorkflow": row.locked_by_wf,
+                     "body": json.loads(row.body)}
+            if row.deleted_at is not None:
+                out["deleted"].append({"type": row.rtype, "deletedAt": row.deleted_at, **entry})
+            else:
+                out["records"].setdefault(row.rtype, []).append(entry)
+        out["inventory"] = [{"item": r.item_id, "location": r.location_id, "lot": r.lot_id, "bin": r.bin_id,
+                             "onHand": r.on_hand} for r in session.execute(
+            select(NsInventory).order_by(NsInventory.item_id, NsInventory.location_id, NsInventory.lot_id,
+                                         NsInventory.bin_id)).scalars()]
+        out["commitments"] = [{"item": r.item_id, "location": r.location_id, "committed": r.committed}
+                              for r in session.execute(select(NsCommitment).order_by(
+                                  NsCommitment.item_id, NsCommitment.location_id)).scalars()]
+    return out
+
+
+def _on_reset(emu: Emulator) -> None:
+    auth: Authenticator = emu.services["auth"]
+    with emu.store.write() as session:
+        auth.ensure_defaults(session)
+    auth.invalidate(nonces=True)
+
+
+def create_app(config: EmulatorConfig | None = None) -> Flask:
+    """Build the NetSuite emulator app (one per process; state in the store)."""
+    config = config or EmulatorConfig.from_env("netsuite")
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
+                        state=state, on_reset=_on_reset)
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    app.extensions["erpsim_inner_wsgi"] = app.wsgi_app.app  # type: ignore[attr-defined]
+    auth = Authenticator(emu)
+    emu.services["auth"] = auth
+    with emu.store.write() as session:
+        auth.ensure_defaults(session)
+    emu.services["governance"] = Governance(emu, auth.account)
+    app.register_blueprint(metadata.bp)
+    app.register_blueprint(records.bp)
+    app.register_blueprint(async_jobs.bp)
+    app.register_blueprint(oauth2.bp)
+    app.register_blueprint(query.bp)
+    pipeline.install(app, emu)
+    if config.webhook_dispatcher:
+        async_jobs.start_job_runner(app, emu)
+    return app
+
+
+def credentials(config: EmulatorConfig) -> dict[str, str]:
+    """What a connector needs: account and the TBA consumer/token pairs (ERPSIM_NETSUITE_*)."""
+    return {
+        "ACCOUNT": str(config.setting("account", DEFAULT_ACCOUNT)),
+        "CONSUMER_KEY": str(config.setting("consumer_key", DEFAULTS["consumer_key"])),
+        "CONSUMER_SECRET": str(config.setting("consumer_secret", DEFAULTS["consumer_secret"])),
+        "TOKEN_ID": str(config.setting("token_id", DEFAULTS["token_id"])),
+        "TOKEN_SECRET": str(config.setting("token_secret", DEFAULTS["token_secret"])),
+    }

@@ -1,0 +1,50 @@
+"""What every vendor request goes through before its route: auth, a governance slot, service time, async."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from mocks.core.app import Emulator
+
+from ..auth import Authenticator
+from ..errors import throttle_error
+from ..governance import Governance, operation_of
+from .async_jobs import submit_async
+
+TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
+INTERNAL = "erpsim.async_job"
+
+
+def install(app: Flask, emu: Emulator) -> None:
+    """Register the before/teardown hooks on ``app``."""
+    auth: Authenticator = emu.services["auth"]
+    gov: Governance = emu.services["governance"]
+
+    @app.before_request
+    def _before() -> Response | None:
+        path = request.path
+        if not path.startswith("/services/rest/") or path == TOKEN_PATH or request.environ.get(INTERNAL):
+            return None
+        g.ns_principal = auth.authenticate(request)
+        slot = gov.limiter.slot(gov.key, gov.limit)
+        if not slot.__enter__():
+            slot.__exit__(None, None, None)
+            raise throttle_error()
+        g.ns_slot = slot
+        op = operation_of(request)
+        delay = gov.service_times.get(op, 0.0)
+        if delay:
+            time.sleep(delay)
+        if "respond-async" in (request.headers.get("Prefer") or "") and request.method in (
+                "POST", "PATCH", "PUT", "DELETE") and "/record/v1/" in path:
+            return submit_async(emu)
+        return None
+
+    @app.teardown_request
+    def _release(_exc: Any) -> None:
+        slot = g.pop("ns_slot", None)
+        if slot is not None:
+            slot.__exit__(None, None, None)

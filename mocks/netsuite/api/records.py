@@ -1,0 +1,285 @@
+"""The record API, ``/services/rest/record/v1``: thin routes over the record engine and its rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, request
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mocks.core.app import current_emulator
+from mocks.core.errors import ApiError
+from mocks.core.http import json_body, query_bool
+
+from ..domain import inventory
+from ..domain.prefs import get_prefs
+from ..domain.qfilter import compile_filter
+from ..domain.records import Ctx, Rec, Records
+from ..domain.recordtypes import RecordType, lookup
+from ..domain.render import REST_PATH, Renderer, record_href
+from ..domain.service import create_record, delete_record, transform_record, update_record, upsert_record
+from ..errors import nonexistent_id, record_changed, unknown_record_type, user_error
+from ..models import NsRecord
+
+bp = Blueprint("ns_records", __name__, url_prefix=f"/{REST_PATH}")
+SINGULAR = "application/vnd.oracle.resource+json; type=singular"
+COLLECTION = "application/vnd.oracle.resource+json; type=collection"
+MAX_LIMIT = 1000
+MAX_REACH = 100_000
+
+
+def rtype_or_404(name: str) -> RecordType:
+    """The record type of a path segment (case-insensitive), or 404."""
+    rtype = lookup(name)
+    if rtype is None:
+        raise unknown_record_type(name)
+    return rtype
+
+
+def make_ctx(session: Session) -> Ctx:
+    """The per-request rule context: business time from the virtual clock, preferences, strictness."""
+    emu = current_emulator()
+    strict = request.headers.get("X-NetSuite-PropertyNameValidation", "").strip().lower() == "error"
+    return Ctx(session=session, now=emu.clock.now(session), prefs=get_prefs(session), engine=Records(session),
+               strict_names=strict)
+
+
+def computed_fields(session: Session, rec: Rec) -> dict[str, Any]:
+    """Read-only quantities NetSuite computes on items and lots."""
+    if rec.rtype.family == "item" and rec.rtype.item_type in inventory.INVENTORY_TYPES:
+        ctx = Ctx(session=session, now=None, prefs={}, engine=Records(session))  # type: ignore[arg-type]
+        levels = inventory.item_levels(ctx, rec.id)
+        return {
+            "quantityOnHand": sum(lv["onHand"] for lv in levels),
+            "quantityCommitted": sum(lv["committed"] for lv in levels),
+            "quantityAvailable": sum(lv["available"] for lv in levels),
+            "locations": [{"line": i + 1, "location": {"id": str(lv["location"])}, "locationId": lv["location"],
+                           "quantityOnHand": lv["onHand"], "quantityCommitted": lv["committed"],
+                           "quantityAvailable": lv["available"]} for i, lv in enumerate(levels)],
+        }
+    if rec.rtype.name == "inventoryNumber":
+        from ..models import NsInventory
+
+        rows = session.execute(select(NsInventory.location_id, func.sum(NsInventory.on_hand))
+                               .where(NsInventory.lot_id == rec.id).group_by(NsInventory.location_id)).all()
+        total = sum(float(q) for _, q in rows)
+        return {"quantityOnHand": total, "quantityAvailable": total,
+                "locations": [{"line": i + 1, "location": {"id": str(loc)}, "quantityOnHand": float(q),
+                               "quantityAvailable": float(q)} for i, (loc, q) in enumerate(rows)]}
+    return {}
+
+
+def _render(session: Session, rec: Rec, *, expand: bool) -> dict[str, Any]:
+    fields_arg = request.args.get("fields")
+    fields = {f.strip() for f in fields_arg.split(",") if f.strip()} if fields_arg else None
+    renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
+    computed = computed_fields(session, rec)
+    renderer.prefetch([rec.body, computed])
+    return renderer.record(rec.rtype, rec.id, rec.body, rec.created, rec.modified, expand=expand, fields=fields,
+                           computed=computed)
+
+
+def _json(body: Any, content_type: str = SINGULAR, status: int = 200) -> Response:
+    return Response(json.dumps(body, separators=(",", ":")), status=status, content_type=content_type)
+
+
+def _created(rtype: RecordType, rid: int) -> Response:
+    return Response(status=204, headers={"Location": record_href(request.url_root, rtype, rid)})
+
+
+def _paging() -> tuple[int, int]:
+    def _int(name: str, default: int) -> int:
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            return default
+        if not raw.isdigit() or len(raw) > 9:
+            raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter '{name}': '{raw[:20]}'.",
+                           extra={"query_param": name})
+        return int(raw)
+
+    limit, offset = _int("limit", MAX_LIMIT), _int("offset", 0)
+    if limit < 1 or limit > MAX_LIMIT:
+        raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter 'limit': it must be between "
+                                                 f"1 and {MAX_LIMIT}.", extra={"query_param": "limit"})
+    if offset % limit:
+        raise ApiError(400, "INVALID_PARAMETER", "Invalid value for query parameter 'offset': the offset must be "
+                                                 "a multiple of the limit.", extra={"query_param": "offset"})
+    if offset >= MAX_REACH:
+        raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter 'offset': results are limited "
+                                                 f"to the first {MAX_REACH} rows.", extra={"query_param": "offset"})
+    return limit, offset
+
+
+def page_links(url: str, limit: int, offset: int, total: int, extra: str = "") -> list[dict[str, str]]:
+    """next / previous / first / last / self links of a paged collection."""
+    def href(off: int) -> str:
+        return f"{url}?{extra}limit={limit}&offset={off}"
+
+    last = max(0, (total - 1) // limit * limit)
+    links = []
+    if offset > 0:
+        links.append({"rel": "previous", "href": href(max(0, offset - limit))})
+        links.append({"rel": "first", "href": href(0)})
+    if offset + limit < total:
+        links.append({"rel": "next", "href": href(offset + limit)})
+        links.append({"rel": "last", "href": href(last)})
+    links.append({"rel": "self", "href": href(offset)})
+    return links
+
+
+@bp.get("/<rtype_name>")
+def list_records(rtype_name: str) -> Response:
+    """List ids of a record type (deleted records excluded), filtered by ``q``, paged."""
+    rtype = rtype_or_404(rtype_name)
+    limit, offset = _paging()
+    q = request.args.get("q")
+    emu = current_emulator()
+    with emu.store.read() as session:
+        base = select(NsRecord).where(NsRecord.rtype == rtype.name, NsRecord.deleted_at.is_(None))
+        if q:
+            pred = compile_filter(q, rtype, get_prefs(session))
+            rows = session.execute(base.order_by(NsRecord.id)).scalars().all()
+            ids = [r.id for r in rows if pred((r.id, json.loads(r.body), r.created_at, r.last_modified))]
+            total = len(ids)
+            page = ids[offset:offset + limit]
+        else:
+            total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            page = list(session.execute(select(NsRecord.id).where(NsRecord.rtype == rtype.name,
+                                                                  NsRecord.deleted_at.is_(None))
+                                        .order_by(NsRecord.id).limit(limit).offset(offset)).scalars())
+    url = f"{request.url_root}{REST_PATH}/{rtype.lower}"
+    extra = f"q={request.args.get('q')}&" if q else ""
+    items = [{"links": [{"rel": "self", "href": f"{url}/{rid}"}], "id": str(rid)} for rid in page]
+    body = {"links": page_links(url, limit, offset, total, extra), "count": len(items),
+            "hasMore": offset + len(items) < total, "items": items, "offset": offset, "totalResults": total}
+    return _json(body, COLLECTION)
+
+
+@bp.post("/<rtype_name>")
+def create(rtype_name: str) -> Response:
+    """Create a record: 204 and its Location."""
+    rtype = rtype_or_404(rtype_name)
+    payload = json_body()
+    with current_emulator().store.write() as session:
+        rec = create_record(make_ctx(session), rtype, payload)
+    return _created(rtype, rec.id)
+
+
+@bp.get("/<rtype_name>/<ref>")
+def get_record(rtype_name: str, ref: str) -> Response:
+    """One record; sublists as links unless ``expandSubResources=true``."""
+    rtype = rtype_or_404(rtype_name)
+    with current_emulator().store.read() as session:
+        rec = Records(session).load_ref(rtype, ref)
+        if rec.locked and rtype.name == "journalEntry":
+            raise ApiError(400, "RCRD_LOCKED_BY_WF", "This record has been locked by a user defined workflow.")
+        body = _render(session, rec, expand=query_bool("expandSubResources"))
+    return _json(body)
+
+
+def _replace_param() -> set[str]:
+    raw = request.args.get("replace", "")
+    return {s.strip() for s in raw.split(",") if s.strip()}
+
+
+def _take_pending_conflict(rtype: RecordType, ref: str) -> int:
+    """Read the version this request starts from; an armed concurrent edit fires now (and commits)."""
+    emu = current_emulator()
+    with emu.store.read() as session:
+        rec = Records(session).load_ref(rtype, ref)
+        armed = bool(rec.row and rec.row.pending_conflict)
+    if armed:
+        with emu.store.write() as session:
+            row = session.get(NsRecord, rec.id)
+            if row is not None:
+                row.pending_conflict = False
+                row.version += 1
+                row.last_modified = emu.clock.now(session).isoformat()
+        raise record_changed()
+    return rec.version
+
+
+@bp.patch("/<rtype_name>/<ref>")
+def patch_record(rtype_name: str, ref: str) -> Response:
+    """Partial update with NetSuite's sublist line rules; 204."""
+    rtype = rtype_or_404(rtype_name)
+    payload = json_body()
+    version = _take_pending_conflict(rtype, ref)
+    with current_emulator().store.write() as session:
+        ctx = make_ctx(session)
+        rec = ctx.engine.load_ref(rtype, ref)
+        update_record(ctx, rec, payload, replace=_replace_param(), expected_version=version)
+    return Response(status=204)
+
+
+@bp.put("/<rtype_name>/<ref>")
+def put_record(rtype_name: str, ref: str) -> Response:
+    """Upsert by external id (PUT is only valid with ``eid:``); 204 and Location."""
+    rtype = rtype_or_404(rtype_name)
+    if not ref.lower().startswith("eid:") or len(ref) <= 4:
+        raise user_error("The PUT method is only supported for upsert operations with an external ID "
+                         "(/<record type>/eid:<externalId>).")
+    payload = json_body()
+    with current_emulator().store.write() as session:
+        rec, _created_now = upsert_record(make_ctx(session), rtype, ref[4:], payload, replace=_replace_param())
+    return _created(rtype, rec.id)
+
+
+@bp.delete("/<rtype_name>/<ref>")
+def delete(rtype_name: str, ref: str) -> Response:
+    """Delete a record; it leaves reads and lists and appears in the deleted-records feed."""
+    rtype = rtype_or_404(rtype_name)
+    with current_emulator().store.write() as session:
+        ctx = make_ctx(session)
+        delete_record(ctx, ctx.engine.load_ref(rtype, ref))
+    return Response(status=204)
+
+
+@bp.post("/<rtype_name>/<ref>/!transform/<target_name>")
+def transform(rtype_name: str, ref: str, target_name: str) -> Response:
+    """Create a record from another (fulfil, bill, receive, credit, build): 204 and Location."""
+    rtype = rtype_or_404(rtype_name)
+    target = rtype_or_404(target_name)
+    payload = json_body(required=False)
+    with current_emulator().store.write() as session:
+        ctx = make_ctx(session)
+        rec = transform_record(ctx, ctx.engine.load_ref(rtype, ref), target, payload)
+    return _created(target, rec.id)
+
+
+@bp.get("/<rtype_name>/<ref>/<sublist>")
+def get_sublist(rtype_name: str, ref: str, sublist: str) -> Response:
+    """A sublist's lines, each as a link."""
+    rtype = rtype_or_404(rtype_name)
+    with current_emulator().store.read() as session:
+        rec = Records(session).load_ref(rtype, ref)
+        lines = _sublist_lines(session, rec, sublist)
+    href = f"{record_href(request.url_root, rtype, rec.id)}/{sublist}"
+    items = [{"links": [{"rel": "self", "href": f"{href}/{ln['line']}"}]} for ln in lines]
+    return _json({"links": [{"rel": "self", "href": href}], "items": items, "totalResults": len(items)},
+                 COLLECTION)
+
+
+@bp.get("/<rtype_name>/<ref>/<sublist>/<int:line>")
+def get_line(rtype_name: str, ref: str, sublist: str, line: int) -> Response:
+    """One sublist line."""
+    rtype = rtype_or_404(rtype_name)
+    with current_emulator().store.read() as session:
+        rec = Records(session).load_ref(rtype, ref)
+        lines = [ln for ln in _sublist_lines(session, rec, sublist) if ln.get("line") == line]
+        if not lines:
+            raise nonexistent_id()
+        renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
+        renderer.prefetch(lines)
+        body = renderer.line(rtype, sublist, lines[0], record_href(request.url_root, rtype, rec.id), True)
+    return _json(body)
+
+
+def _sublist_lines(session: Session, rec: Rec, sublist: str) -> list[dict[str, Any]]:
+    if sublist not in rec.rtype.sublists:
+        raise ApiError(404, "INVALID_URL", f"Sublist '{sublist}' does not exist on record type '{rec.rtype.name}'.")
+    if sublist == "locations" and rec.rtype.family == "item":
+        return list(computed_fields(session, rec).get("locations", []))
+    return rec.lines(sublist)

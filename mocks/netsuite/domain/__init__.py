@@ -1,0 +1,1 @@
+"""NetSuite business rules: record types, values, records, inventory, periods, transforms, SuiteQL."""

@@ -1,0 +1,208 @@
+"""Inventory per item, location, lot and bin: the stock ledger every inventory transaction moves.
+
+Balances change with one atomic upsert per bucket (``on_hand = on_hand + delta``) and the result is
+checked in the same transaction, so concurrent movements never lose an update and a shortfall rolls
+the whole posting back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..errors import invalid_content, user_error
+from ..models import NsCommitment, NsInventory, NsRecord
+from .records import Ctx, Rec
+from .recordtypes import RECORD_TYPES
+
+INVENTORY_TYPES = {"InvtPart", "Assembly"}
+_EPS = 1e-9
+
+
+def is_inventory_item(item: Rec) -> bool:
+    """True for items that carry stock (inventory and assembly items, lot-numbered or not)."""
+    return item.rtype.item_type in INVENTORY_TYPES
+
+
+def is_lot_item(item: Rec) -> bool:
+    """True for lot-numbered items (every movement needs lot detail)."""
+    return item.rtype.name.startswith("lotNumbered")
+
+
+def fmt_qty(q: float) -> str:
+    """A quantity as NetSuite prints it (no trailing .0)."""
+    return str(int(q)) if float(q).is_integer() else f"{q:g}"
+
+
+def _upsert(ctx: Ctx, table: Any, keys: dict[str, int], column: str, delta: float) -> float:
+    dialect = ctx.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    values: dict[str, Any] = {**keys, column: delta}
+    if table is NsInventory:
+        values["last_modified"] = ctx.now.isoformat()
+    stmt: Any = insert(table).values(**values)
+    set_: dict[str, Any] = {column: getattr(table, column) + delta}
+    if table is NsInventory:
+        set_["last_modified"] = ctx.now.isoformat()
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_).returning(getattr(table, column))
+    return float(ctx.session.execute(stmt).scalar_one())
+
+
+def on_hand(ctx: Ctx, item_id: int, location_id: int, lot_id: int | None = None, bin_id: int | None = None) -> float:
+    """Quantity on hand for an item at a location (optionally one lot and/or bin)."""
+    q = select(func.coalesce(func.sum(NsInventory.on_hand), 0.0)).where(
+        NsInventory.item_id == item_id, NsInventory.location_id == location_id)
+    if lot_id is not None:
+        q = q.where(NsInventory.lot_id == lot_id)
+    if bin_id is not None:
+        q = q.where(NsInventory.bin_id == bin_id)
+    return float(ctx.session.execute(q).scalar_one())
+
+
+def committed(ctx: Ctx, item_id: int, location_id: int) -> float:
+    """Quantity committed to open sales-order lines at a location."""
+    row = ctx.session.get(NsCommitment, (item_id, location_id))
+    return row.committed if row else 0.0
+
+
+def commit(ctx: Ctx, item_id: int, location_id: int, delta: float) -> None:
+    """Add to (or, negative, release from) the committed quantity."""
+    if abs(delta) > _EPS:
+        _upsert(ctx, NsCommitment, {"item_id": item_id, "location_id": location_id}, "committed", delta)
+
+
+def move(ctx: Ctx, item: Rec, location_id: int, delta: float, *, lot_id: int = 0, bin_id: int = 0,
+         path: str | None = None) -> float:
+    """Change on hand by ``delta``; refuse a shortfall unless negative inventory is allowed."""
+    if abs(delta) < _EPS:
+        return on_hand(ctx, item.id, location_id, lot_id, bin_id)
+    after = _upsert(ctx, NsInventory, {"item_id": item.id, "location_id": location_id, "lot_id": lot_id,
+                                       "bin_id": bin_id}, "on_hand", delta)
+    if after < -_EPS and delta < 0:
+        if lot_id:
+            raise user_error(f"Inventory number quantity would go negative: only {fmt_qty(after - delta)} "
+                             f"of lot {_lot_name(ctx, lot_id)} available at this location.", path=path)
+        if not ctx.prefs.get("allowNegativeInventory"):
+            available = after - delta
+            raise user_error(f"You only have {fmt_qty(max(available, 0))} available. Please enter a "
+                             f"different quantity.", path=path)
+    return after
+
+
+def _lot_name(ctx: Ctx, lot_id: int) -> str:
+    row = ctx.session.get(NsRecord, lot_id)
+    return row.name if row else str(lot_id)
+
+
+def find_or_create_lot(ctx: Ctx, item: Rec, number: str, expiration: str | None) -> int:
+    """The inventoryNumber record for (item, number), created on first receipt."""
+    rows = ctx.session.execute(select(NsRecord).where(
+        NsRecord.rtype == "inventoryNumber", NsRecord.name == number, NsRecord.deleted_at.is_(None))).scalars()
+    for row in rows:
+        rec = ctx.engine.to_rec(row)
+        if rec.body.get("item", {}).get("id") == str(item.id):
+            return row.id
+    body: dict[str, Any] = {"inventoryNumber": number, "item": {"id": str(item.id)}}
+    if expiration:
+        body["expirationDate"] = expiration
+    rec = Rec(0, RECORD_TYPES["inventoryNumber"], body)
+    ctx.engine.insert(ctx, rec)
+    ctx.engine.store(ctx, rec)
+    return rec.id
+
+
+def apply_detail(ctx: Ctx, item: Rec, location_id: int, qty: float, detail: dict[str, Any] | None, path: str,
+                 *, to_location_id: int | None = None) -> None:
+    """Move ``qty`` (signed) of ``item`` at a location, honouring lot and bin detail rules.
+
+    Lot items need an inventory detail whose assignments add up to the quantity: positive movements
+    receive lots (``receiptInventoryNumber`` creates one, ``issueInventoryNumber`` adds to one),
+    negative ones issue existing lots. Items using bins need a bin on every assignment. With
+    ``to_location_id`` the stock is transferred (out of one location, into the other, same lot).
+    """
+    if not is_inventory_item(item) or abs(qty) < _EPS:
+        return
+    assignments = (detail or {}).get("inventoryAssignment") or []
+    uses_bins = bool(item.body.get("useBins"))
+    if not is_lot_item(item) and not uses_bins:
+        if assignments:
+            raise user_error(f"Inventory detail is not allowed for item {item.body.get('itemId')}: "
+                             "it is not lot-numbered and does not use bins.", path=f"{path}.inventoryDetail")
+        move(ctx, item, location_id, qty, path=f"{path}.quantity")
+        if to_location_id is not None:
+            move(ctx, item, to_location_id, -qty, path=f"{path}.quantity")
+        return
+    if not assignments:
+        raise user_error("Please configure the inventory detail in line "
+                         f"{path.rsplit('[', 1)[-1].rstrip(']') if '[' in path else 1} of the item list.",
+                         path=f"{path}.inventoryDetail")
+    total = sum(float(a["quantity"]) for a in assignments)
+    if abs(total - abs(qty)) > _EPS:
+        raise user_error(f"The total inventory detail quantity must be {fmt_qty(abs(qty))}.",
+                         path=f"{path}.inventoryDetail")
+    sign = 1 if qty > 0 else -1
+    for i, a in enumerate(assignments):
+        apath = f"{path}.inventoryDetail.inventoryAssignment.items[{i}]"
+        if float(a["quantity"]) <= 0:
+            raise invalid_content("Inventory assignment quantities must be positive.", f"{apath}.quantity")
+        lot_id = 0
+        if is_lot_item(item):
+            lot_id = _lot_for(ctx, item, a, sign, apath)
+            a["_lotId"] = str(lot_id)  # kept (hidden) so a delete can reverse exactly this lot
+        elif a.get("receiptInventoryNumber") or a.get("issueInventoryNumber"):
+            raise user_error(f"Item {item.body.get('itemId')} is not lot-numbered.", path=apath)
+        bin_id = _bin_for(ctx, a, "binNumber", location_id, apath) if uses_bins else 0
+        move(ctx, item, location_id, sign * float(a["quantity"]), lot_id=lot_id, bin_id=bin_id, path=apath)
+        if to_location_id is not None:
+            to_bin = _bin_for(ctx, a, "toBinNumber", to_location_id, apath) if uses_bins else 0
+            move(ctx, item, to_location_id, -sign * float(a["quantity"]), lot_id=lot_id, bin_id=to_bin, path=apath)
+
+
+def _lot_for(ctx: Ctx, item: Rec, a: dict[str, Any], sign: int, apath: str) -> int:
+    if a.get("_lotId") and sign < 0:  # reversing a posting: the lot it received
+        return int(a["_lotId"])
+    if sign > 0 and a.get("receiptInventoryNumber"):
+        return find_or_create_lot(ctx, item, a["receiptInventoryNumber"], a.get("expirationDate"))
+    issue = a.get("issueInventoryNumber")
+    if not issue:
+        need = "receiptInventoryNumber" if sign > 0 else "issueInventoryNumber"
+        raise user_error(f"Please enter a value for {need}.", path=f"{apath}.{need}")
+    lot = ctx.engine.row(int(issue))
+    if lot is None or lot.rtype != "inventoryNumber":
+        raise user_error(f"Invalid inventory number reference key {issue}.", path=f"{apath}.issueInventoryNumber")
+    if ctx.engine.to_rec(lot).body.get("item", {}).get("id") != str(item.id):
+        raise user_error(f"Inventory number {lot.name} does not belong to item {item.body.get('itemId')}.",
+                         path=f"{apath}.issueInventoryNumber")
+    return lot.id
+
+
+def _bin_for(ctx: Ctx, a: dict[str, Any], key: str, location_id: int, apath: str) -> int:
+    raw = a.get(key)
+    if not raw:
+        raise user_error(f"Please enter a value for {key}: the item uses bins.", path=f"{apath}.{key}")
+    row = ctx.engine.row(int(raw))
+    if row is None or row.rtype != "bin":
+        raise user_error(f"Invalid bin number reference key {raw}.", path=f"{apath}.{key}")
+    if ctx.engine.to_rec(row).body.get("location", {}).get("id") != str(location_id):
+        raise user_error(f"Invalid bin number reference key {raw} for location {location_id}.",
+                         path=f"{apath}.{key}")
+    return row.id
+
+
+def item_levels(ctx: Ctx, item_id: int) -> list[dict[str, Any]]:
+    """Per location: on hand, committed, available (the aggregateItemLocation view of one item)."""
+    rows = ctx.session.execute(select(NsInventory.location_id, func.sum(NsInventory.on_hand))
+                               .where(NsInventory.item_id == item_id)
+                               .group_by(NsInventory.location_id)).all()
+    levels = {loc: {"onHand": float(q), "committed": 0.0} for loc, q in rows}
+    for c in ctx.session.execute(select(NsCommitment).where(NsCommitment.item_id == item_id)).scalars():
+        levels.setdefault(c.location_id, {"onHand": 0.0, "committed": 0.0})["committed"] = c.committed
+    out = []
+    for loc in sorted(levels):
+        lv = levels[loc]
+        out.append({"location": loc, "onHand": lv["onHand"], "committed": lv["committed"],
+                    "available": lv["onHand"] - lv["committed"]})
+    return out

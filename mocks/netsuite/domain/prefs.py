@@ -1,0 +1,53 @@
+"""Account preferences that change how the emulated NetSuite behaves (set through act/set_preference)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..errors import user_error
+from ..models import NsPreference
+
+#: name -> (default, allowed values or a type)
+PREFERENCES: dict[str, tuple[Any, Any]] = {
+    # Inventory: allow a fulfilment/adjustment to take stock below zero.
+    "allowNegativeInventory": (False, bool),
+    # Posting into a closed period: "refuse" (USER_ERROR) or "firstOpenPeriod" (re-date the posting).
+    "closedPeriodPosting": ("refuse", ("refuse", "firstOpenPeriod")),
+    # The account's date format for q date literals and SuiteQL output.
+    "dateFormat": ("M/D/YYYY", ("M/D/YYYY", "D/M/YYYY", "YYYY-MM-DD", "DD.MM.YYYY")),
+    # The account's time zone (q date filters are evaluated in it).
+    "timeZone": ("America/Los_Angeles", str),
+    # Fulfil only what is committed ("limitToCommitted") or any quantity up to what remains.
+    "fulfillmentLimit": ("remaining", ("remaining", "limitToCommitted")),
+    # Default ship status of a fulfilment created by !transform when none is sent.
+    "defaultShipStatus": ("C", ("A", "B", "C")),
+}
+
+
+def get_prefs(session: Session) -> dict[str, Any]:
+    """Every preference, stored values over defaults."""
+    prefs = {k: v[0] for k, v in PREFERENCES.items()}
+    for row in session.execute(select(NsPreference)).scalars():
+        prefs[row.key] = json.loads(row.value)
+    return prefs
+
+
+def set_pref(session: Session, key: str, value: Any) -> dict[str, Any]:
+    """Validate and store one preference; returns all preferences."""
+    if key not in PREFERENCES:
+        raise user_error(f"Unknown preference '{key}'. Known: {', '.join(sorted(PREFERENCES))}.")
+    _, allowed = PREFERENCES[key]
+    ok = isinstance(value, allowed) if isinstance(allowed, type) else value in allowed
+    if not ok:
+        raise user_error(f"Invalid value {value!r} for preference '{key}'.")
+    row = session.get(NsPreference, key)
+    if row is None:
+        session.add(NsPreference(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
+    session.flush()
+    return get_prefs(session)

@@ -1,0 +1,354 @@
+"""The record engine: load, create, update (sublist rules), upsert, delete, with optimistic concurrency.
+
+Business rules per record type plug in through ``rules.RULES``; this module knows only what every
+record has in common (ids and external ids, mandatory fields, references, sublist line semantics,
+workflow locks, versions and lastModifiedDate).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..errors import (
+    field_required,
+    invalid_content,
+    invalid_id,
+    invalid_value,
+    nonexistent_eid,
+    nonexistent_id,
+    record_changed,
+    user_error,
+)
+from ..models import NsRecord
+from .recordtypes import RECORD_TYPES, Field, RecordType, target_matches
+from .values import check_string, parse_value
+
+CUSTOM_PREFIXES = ("custbody", "custcol", "custentity", "custitem", "custrecord", "custevent")
+
+
+@dataclass
+class Rec:
+    """A loaded record: its type, stored body and bookkeeping."""
+
+    id: int
+    rtype: RecordType
+    body: dict[str, Any]
+    version: int = 1
+    created: str = ""
+    modified: str = ""
+    locked: bool = False
+    row: NsRecord | None = None
+
+    @property
+    def external_id(self) -> str | None:
+        """The record's externalId, if any."""
+        value = self.body.get("externalId")
+        return value if isinstance(value, str) else None
+
+    def lines(self, sublist: str) -> list[dict[str, Any]]:
+        """The lines of a sublist (an empty list when there are none)."""
+        value = self.body.get(sublist)
+        return value if isinstance(value, list) else []
+
+
+@dataclass
+class Ctx:
+    """What rules need for one write: the session, business time, preferences and the engine."""
+
+    session: Session
+    now: datetime
+    prefs: dict[str, Any]
+    engine: Records
+    strict_names: bool = False
+    #: Records whose lastModifiedDate must move (header changes); sublist-only edits don't.
+    touched_headers: set[int] = field(default_factory=set)
+
+    @property
+    def today(self) -> str:
+        """Business date (virtual clock) as YYYY-MM-DD."""
+        return self.now.date().isoformat()
+
+
+def parse_id(raw: str) -> int:
+    """An internal id from a path segment, or 400 INVALID_ID."""
+    if not raw.isdigit() or len(raw) > 15 or int(raw) <= 0:
+        raise invalid_id(raw)
+    return int(raw)
+
+
+class Records:
+    """Record access for one transaction. One instance per request."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._cache: dict[int, NsRecord | None] = {}
+
+    # ---- reading -----------------------------------------------------------------------------
+    def row(self, rid: int) -> NsRecord | None:
+        """The live row with id ``rid`` (None when missing or deleted); cached per request."""
+        if rid not in self._cache:
+            row = self.session.get(NsRecord, rid)
+            self._cache[rid] = row if row is not None and row.deleted_at is None else None
+        return self._cache[rid]
+
+    def load(self, rtype: RecordType, rid: int) -> Rec:
+        """A live record of ``rtype``, or the 404/400 NetSuite answers."""
+        row = self.row(rid)
+        if row is None:
+            raise nonexistent_id()
+        if row.rtype != rtype.name:
+            other = RECORD_TYPES.get(row.rtype)
+            if other is not None and other.family == "transaction" == rtype.family:
+                raise user_error("Transaction type specified is incorrect.")
+            raise nonexistent_id()
+        return self.to_rec(row)
+
+    def to_rec(self, row: NsRecord) -> Rec:
+        """Wrap a row."""
+        return Rec(row.id, RECORD_TYPES[row.rtype], json.loads(row.body), row.version, row.created_at,
+                   row.last_modified, row.locked_by_wf, row)
+
+    def find_eid(self, rtype: RecordType, eid: str) -> NsRecord | None:
+        """The live record of ``rtype`` with external id ``eid`` (case-insensitive)."""
+        return self.session.execute(
+            select(NsRecord).where(NsRecord.rtype == rtype.name, NsRecord.external_key == eid.lower(),
+                                   NsRecord.deleted_at.is_(None))).scalar_one_or_none()
+
+    def load_ref(self, rtype: RecordType, ref: str) -> Rec:
+        """Load by an id path segment: an internal id or ``eid:<externalId>``."""
+        if ref.lower().startswith("eid:"):
+            eid = ref[4:]
+            row = self.find_eid(rtype, eid)
+            if row is None:
+                raise nonexistent_eid(eid)
+            return self.to_rec(row)
+        return self.load(rtype, parse_id(ref))
+
+    def ref_rec(self, value: Any) -> Rec | None:
+        """The record a stored reference ``{"id": ..}`` points at."""
+        if not isinstance(value, dict) or not str(value.get("id", "")).isdigit():
+            return None
+        row = self.row(int(value["id"]))
+        return self.to_rec(row) if row is not None else None
+
+    # ---- references ----------------------------------------------------------------------------
+    def resolve(self, owner: RecordType, fld: Field, value: Any, path: str) -> str:
+        """Resolve a client reference ({id}, {externalId}, bare id) to an internal id of the right type."""
+        raw: Any = value
+        eid: str | None = None
+        if isinstance(value, dict):
+            if "id" in value and value["id"] is not None:
+                raw = value["id"]
+            elif "externalId" in value:
+                eid = value["externalId"]
+            else:
+                raise invalid_content(f"Invalid reference for field '{fld.name}': send {{\"id\": ...}}.", path=path)
+        if eid is not None:
+            if not isinstance(eid, str):
+                raise invalid_value(eid, fld.name, path)
+            row = self._find_eid_any(owner, fld, eid)
+            if row is None:
+                raise invalid_value(eid, fld.name, path)
+            return str(row.id)
+        if isinstance(raw, bool) or not isinstance(raw, str | int):
+            raise invalid_value(json.dumps(raw)[:40], fld.name, path)
+        text = str(raw)
+        if not text.isdigit() or len(text) > 15:
+            raise invalid_value(text[:40], fld.name, path)
+        row = self.row(int(text))
+        if row is None or not target_matches(fld.arg, owner, RECORD_TYPES[row.rtype]):
+            raise invalid_value(text, fld.name, path)
+        return text
+
+    def _find_eid_any(self, owner: RecordType, fld: Field, eid: str) -> NsRecord | None:
+        rows = self.session.execute(
+            select(NsRecord).where(NsRecord.external_key == eid.lower(), NsRecord.deleted_at.is_(None))
+        ).scalars().all()
+        for row in rows:
+            if target_matches(fld.arg, owner, RECORD_TYPES[row.rtype]):
+                return row
+        return None
+
+    # ---- parsing ------------------------------------------------------------------------------
+    def parse_fields(self, rtype: RecordType, fields: dict[str, Field], payload: dict[str, Any], path: str,
+                     *, strict: bool, sublists: dict[str, dict[str, Field]] | None = None,
+                     allow: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Split a payload into parsed body fields and raw sublist values; unknown names per ``strict``."""
+        out: dict[str, Any] = {}
+        subs: dict[str, Any] = {}
+        for name, value in payload.items():
+            fpath = f"{path}.{name}" if path else name
+            if name in allow:
+                continue
+            if name == "externalId" and not path:
+                if not rtype.external_id:
+                    raise invalid_content(f"Record type '{rtype.name}' does not support externalId.", fpath)
+                if value is not None:
+                    out[name] = self._check_external_id(value, fpath)
+                else:
+                    out[name] = None
+                continue
+            if sublists is not None and name in sublists:
+                subs[name] = value
+                continue
+            fld = fields.get(name)
+            if fld is None:
+                if name.startswith(CUSTOM_PREFIXES):
+                    if isinstance(value, dict | list):
+                        raise invalid_content(f"Invalid value type for custom field '{name}'.", fpath)
+                    if isinstance(value, str):
+                        check_string(value, Field(name, "s"), fpath)
+                    out[name] = value
+                elif strict and name not in ("links", "id", "refName"):
+                    raise invalid_content(f"Invalid field name '{name}' for record type '{rtype.name}'.", fpath)
+                continue
+            if fld.read_only:
+                if strict and name not in ("links",):
+                    raise invalid_content(f"You do not have permissions to set a value for element {name} "
+                                          f"due to one of the following reasons: 1) The field is read-only; "
+                                          f"2) An associated feature is disabled; 3) The field is available "
+                                          f"either when a record is created or updated, but not in both cases.",
+                                          fpath)
+                continue
+            out[name] = parse_value(fld, value, fpath,
+                                    lambda f, v, p: self.resolve(rtype, f, v, p))
+        return out, subs
+
+    @staticmethod
+    def _check_external_id(value: Any, path: str) -> str:
+        if not isinstance(value, str) or not value:
+            raise invalid_content("Invalid value for externalId: a non-empty string is required.", path)
+        check_string(value, Field("externalId", "s"), path, 300)
+        if "|" in value:
+            raise invalid_content("Invalid externalId: the character '|' is not allowed.", path)
+        return value
+
+    def parse_lines(self, rtype: RecordType, sublist: str, raw: Any, *, strict: bool) -> list[dict[str, Any]]:
+        """Parse a sublist value ``{"items": [...]}`` into line dicts (``line`` kept when sent)."""
+        path = sublist
+        items = raw.get("items") if isinstance(raw, dict) else None
+        if not isinstance(items, list):
+            raise invalid_content(f"Invalid value for sublist '{sublist}': send {{\"items\": [...]}}.", path)
+        fields = rtype.sublist_fields(sublist)
+        lines = []
+        for i, item in enumerate(items):
+            lpath = f"{sublist}.items[{i}]"
+            if not isinstance(item, dict):
+                raise invalid_content("Invalid sublist line: an object is required.", lpath)
+            parsed, _ = self.parse_fields(rtype, fields, item, lpath, strict=strict, allow=("line", "links"))
+            if "line" in item:
+                line_no = item["line"]
+                if isinstance(line_no, bool) or not isinstance(line_no, int | str) or not str(line_no).isdigit():
+                    raise invalid_content("Invalid line number.", f"{lpath}.line")
+                parsed["line"] = int(line_no)
+            lines.append(parsed)
+        return lines
+
+    # ---- writing ------------------------------------------------------------------------------
+    def check_mandatory(self, rtype: RecordType, body: dict[str, Any]) -> None:
+        """400 naming the mandatory fields that are missing (header and lines)."""
+        missing = [f.name for f in rtype.fields.values() if f.mandatory and body.get(f.name) in (None, "", [])]
+        if missing:
+            raise field_required(missing, path=missing[0])
+        for sub, fields in rtype.sublists.items():
+            for i, line in enumerate(body.get(sub) or []):
+                gone = [f.name for f in fields.values() if f.mandatory and line.get(f.name) in (None, "")]
+                if gone:
+                    raise field_required(gone, path=f"{sub}.items[{i}].{gone[0]}")
+
+    def check_external_unique(self, rtype: RecordType, eid: str | None, own_id: int | None) -> None:
+        """externalId is unique per record type (case-insensitive)."""
+        if not eid:
+            return
+        row = self.find_eid(rtype, eid)
+        if row is not None and row.id != own_id:
+            raise user_error(f"A {rtype.name} record with external ID '{eid}' already exists "
+                             f"(internal ID {row.id}). Use PUT /{rtype.name}/eid:{eid} to update it.",
+                             path="externalId")
+
+    def insert(self, ctx: Ctx, rec: Rec) -> Rec:
+        """Insert a new record row (after rules ran); returns it with its id."""
+        now = ctx.now.isoformat()
+        row = NsRecord(rtype=rec.rtype.name, external_key=(rec.external_id or "").lower() or None,
+                       name=record_name(rec), version=1, body=json.dumps(rec.body, separators=(",", ":")), created_at=now, last_modified=now,
+                       locked_by_wf=False, pending_conflict=False)
+        self.session.add(row)
+        self.session.flush()
+        rec.id, rec.row, rec.created, rec.modified, rec.version = row.id, row, now, now, 1
+        self._cache[row.id] = row
+        return rec
+
+    def store(self, ctx: Ctx, rec: Rec, *, header_changed: bool = True) -> None:
+        """Write a record's body back with a version check (RCRD_HAS_BEEN_CHANGED when it moved)."""
+        assert rec.row is not None
+        now = ctx.now.isoformat()
+        modified = now if header_changed or rec.row.version == 0 else rec.row.last_modified
+        if rec.id in ctx.touched_headers:
+            modified = now
+        body = json.dumps(rec.body, separators=(",", ":"))
+        result = self.session.execute(
+            update(NsRecord).where(NsRecord.id == rec.id, NsRecord.version == rec.version).values(
+                body=body, version=rec.version + 1, last_modified=modified, name=record_name(rec),
+                external_key=(rec.external_id or "").lower() or None).execution_options(
+                synchronize_session=False))
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise record_changed()
+        rec.version += 1
+        rec.modified = modified
+        self.session.expire(rec.row)
+
+    def mark_deleted(self, ctx: Ctx, rec: Rec) -> None:
+        """Soft-delete: gone from reads and lists, visible in the deleted-records feed; eid reusable."""
+        self.session.execute(update(NsRecord).where(NsRecord.id == rec.id).values(
+            deleted_at=ctx.now.isoformat(), external_key=None, version=rec.version + 1))
+        self._cache[rec.id] = None
+
+
+def record_name(rec: Rec) -> str:
+    """The refName other records show for this one."""
+    rtype = rec.rtype
+    body = rec.body
+    if rtype.family == "transaction":
+        return str(body.get("tranId") or rec.id)
+    if rtype.family == "entity":
+        if body.get("isPerson") and (body.get("firstName") or body.get("lastName")):
+            person = f"{body.get('firstName') or ''} {body.get('lastName') or ''}".strip()
+            return f"{body.get('entityId')} {person}".strip() if body.get("entityId") else person
+        return str(body.get("entityId") or body.get("companyName") or rec.id)
+    if rtype.name == "currency":
+        return str(body.get("name") or rec.id)
+    return str(body.get(rtype.name_field) or rec.id)
+
+
+def merge_lines(existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, replace: bool,
+                sublist: str) -> tuple[list[dict[str, Any]], list[int], list[int]]:
+    """Apply NetSuite's sublist rules: ``line`` updates that line, no ``line`` appends, replace drops others.
+
+    Returns the new lines, the line numbers updated and the line numbers added.
+    """
+    by_line = {ln["line"]: ln for ln in existing}
+    next_line = max(by_line, default=0) + 1
+    updated: list[int] = []
+    added: list[int] = []
+    result: dict[int, dict[str, Any]] = {} if replace else {k: dict(v) for k, v in by_line.items()}
+    for i, line in enumerate(patch):
+        number = line.get("line")
+        if number is not None:
+            if number not in by_line:
+                raise user_error(f"Invalid sublist or line item operation. Line {number} does not exist on "
+                                 f"sublist '{sublist}'.", path=f"{sublist}.items[{i}].line")
+            merged = {**by_line[number], **line}
+            result[number] = merged
+            updated.append(number)
+        else:
+            new = {**line, "line": next_line}
+            result[next_line] = new
+            added.append(next_line)
+            next_line += 1
+    return [result[k] for k in sorted(result)], updated, added

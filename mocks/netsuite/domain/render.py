@@ -1,0 +1,188 @@
+"""Rendering stored records as SuiteTalk REST returns them: references, enums, sublists, subrecords."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import NsRecord
+from .recordtypes import RECORD_TYPES, Field, RecordType
+from .values import minute_precision
+
+REST_PATH = "services/rest/record/v1"
+ENUM_LABELS: dict[str, dict[str, str]] = {
+    "salesOrder.status": {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled",
+                          "D": "Partially Fulfilled", "E": "Pending Billing/Partially Fulfilled",
+                          "F": "Pending Billing", "G": "Billed", "H": "Closed"},
+    "purchaseOrder.status": {"A": "Pending Supervisor Approval", "B": "Pending Receipt", "C": "Rejected by Supervisor",
+                             "D": "Partially Received", "E": "Pending Billing/Partially Received",
+                             "F": "Pending Bill", "G": "Fully Billed", "H": "Closed"},
+    "returnAuthorization.status": {"A": "Pending Approval", "B": "Pending Receipt", "C": "Cancelled",
+                                   "D": "Partially Received", "E": "Pending Refund/Partially Received",
+                                   "F": "Pending Refund", "G": "Refunded", "H": "Closed"},
+    "itemFulfillment.status": {"A": "Picked", "B": "Packed", "C": "Shipped"},
+    "itemFulfillment.shipStatus": {"A": "Picked", "B": "Packed", "C": "Shipped"},
+    "invoice.status": {"A": "Open", "B": "Paid In Full"},
+    "creditMemo.status": {"A": "Open", "B": "Fully Applied"},
+    "vendorBill.status": {"A": "Open", "B": "Paid In Full", "D": "Pending Approval"},
+    "cashSale.status": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited"},
+    "workOrder.status": {"A": "Planned", "B": "Released", "C": "Cancelled", "D": "In Process", "G": "Built",
+                         "H": "Closed"},
+    "approvalStatus": {"1": "Pending Approval", "2": "Approved", "3": "Rejected"},
+}
+_ORDER_STATUS = {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled"}
+
+
+def record_href(base: str, rtype: RecordType, rid: int | str) -> str:
+    """The self link of a record (lower-case type, as the real hrefs are)."""
+    return f"{base}{REST_PATH}/{rtype.lower}/{rid}"
+
+
+def _enum(rtype: RecordType, fld: Field, value: str, simple: bool) -> Any:
+    if simple:
+        return value
+    if fld.name == "status":
+        labels = ENUM_LABELS.get(f"{rtype.name}.status", {})
+        label = labels.get(value, value)
+        # The current REST format puts the display text in status.id (see netsuite-records.md).
+        return {"id": label, "refName": label}
+    if fld.name == "orderStatus":
+        labels = ENUM_LABELS.get(f"{rtype.name}.status", _ORDER_STATUS)
+        return {"id": value, "refName": labels.get(value, value)}
+    labels = ENUM_LABELS.get(f"{rtype.name}.{fld.name}") or ENUM_LABELS.get(fld.name) or {}
+    return {"id": value, "refName": labels.get(value, value)}
+
+
+class Renderer:
+    """Renders records for one request: names of referenced records are fetched in one query."""
+
+    def __init__(self, session: Session, base: str, *, simple_enum: bool = False) -> None:
+        self.session = session
+        self.base = base
+        self.simple_enum = simple_enum
+        self._names: dict[int, tuple[str, str]] = {}
+
+    def prefetch(self, bodies: list[dict[str, Any]]) -> None:
+        """Look up every referenced record's type and refName at once."""
+        ids: set[int] = set()
+
+        def walk(value: Any) -> None:
+            if isinstance(value, dict):
+                rid = value.get("id")
+                if len(value) == 1 and isinstance(rid, str) and rid.isdigit():
+                    ids.add(int(rid))
+                for key in ("issueInventoryNumber", "binNumber", "toBinNumber"):
+                    ref = value.get(key)
+                    if isinstance(ref, str) and ref.isdigit():
+                        ids.add(int(ref))
+                for v in value.values():
+                    walk(v)
+            elif isinstance(value, list):
+                for v in value:
+                    if isinstance(v, str) and v.isdigit():
+                        ids.add(int(v))
+                    else:
+                        walk(v)
+
+        for body in bodies:
+            walk(body)
+        missing = ids - set(self._names)
+        if missing:
+            rows = self.session.execute(select(NsRecord.id, NsRecord.rtype, NsRecord.name)
+                                        .where(NsRecord.id.in_(missing))).all()
+            for rid, rtype, name in rows:
+                self._names[rid] = (rtype, name)
+
+    def ref(self, rid: str) -> dict[str, Any]:
+        """A reference as REST renders it: links, id, refName."""
+        rtype, name = self._names.get(int(rid), ("", rid))
+        target = RECORD_TYPES.get(rtype)
+        out: dict[str, Any] = {"id": rid, "refName": name}
+        if target is not None:
+            out = {"links": [{"rel": "self", "href": record_href(self.base, target, rid)}], **out}
+        return out
+
+    def value(self, rtype: RecordType, fld: Field, value: Any, href: str, expand: bool) -> Any:
+        """One field value in REST form."""
+        kind = fld.kind
+        if kind == "r":
+            return self.ref(value["id"]) if isinstance(value, dict) and "id" in value else None
+        if kind == "c":
+            items = [self.ref(v) for v in value]
+            return {"links": [], "count": len(items), "hasMore": False, "items": items, "offset": 0,
+                    "totalResults": len(items)}
+        if kind == "e":
+            return _enum(rtype, fld, str(value), self.simple_enum)
+        if kind == "t":
+            return minute_precision(value)
+        if kind == "a":
+            out = {k: v for k, v in value.items() if not k.startswith("_")}
+            if isinstance(out.get("country"), str) and not self.simple_enum:
+                out["country"] = {"id": out["country"], "refName": out["country"]}
+            return {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}], **out} if expand else \
+                {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}]}
+        if kind == "v":
+            link = {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}]}
+            if not expand:
+                return link
+            items = []
+            for a in value.get("inventoryAssignment") or []:
+                rendered = {k: v for k, v in a.items() if not k.startswith("_")}
+                for key in ("issueInventoryNumber", "binNumber", "toBinNumber"):
+                    if key in rendered:
+                        rendered[key] = self.ref(str(rendered[key]))
+                items.append(rendered)
+            out = {**link, "inventoryAssignment": {"links": [], "items": items, "totalResults": len(items)}}
+            if "quantity" in value:
+                out["quantity"] = value["quantity"]
+            return out
+        return value
+
+    def line(self, rtype: RecordType, sublist: str, line: dict[str, Any], href: str, expand: bool) -> dict[str, Any]:
+        """One sublist line."""
+        fields = rtype.sublist_fields(sublist)
+        lhref = f"{href}/{sublist}/{line.get('line')}"
+        out: dict[str, Any] = {"links": [{"rel": "self", "href": lhref}]}
+        for key, value in line.items():
+            if key.startswith("_") or value is None:
+                continue
+            fld = fields.get(key)
+            out[key] = self.value(rtype, fld, value, lhref, expand) if fld is not None else value
+        return out
+
+    def sublist(self, rtype: RecordType, name: str, lines: list[dict[str, Any]], href: str,
+                expand: bool) -> dict[str, Any]:
+        """A sublist: only its link unless expanded."""
+        link = [{"rel": "self", "href": f"{href}/{name}"}]
+        if not expand:
+            return {"links": link}
+        items = [self.line(rtype, name, ln, href, expand) for ln in lines]
+        return {"links": link, "items": items, "totalResults": len(items)}
+
+    def record(self, rtype: RecordType, rid: int, body: dict[str, Any], created: str, modified: str, *,
+               expand: bool = False, fields: set[str] | None = None,
+               computed: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A whole record as GET returns it."""
+        href = record_href(self.base, rtype, rid)
+        out: dict[str, Any] = {"links": [{"rel": "self", "href": href}], "id": str(rid)}
+        data = {**body, **(computed or {})}
+        created_key = "dateCreated" if rtype.family == "entity" else "createdDate"
+        data[created_key] = created
+        if "lastModifiedDate" in rtype.fields or rtype.family != "setup":
+            data["lastModifiedDate"] = modified
+        for key, value in data.items():
+            if key.startswith("_") or value is None or (fields is not None and key not in fields):
+                continue
+            if key in rtype.sublists:
+                out[key] = self.sublist(rtype, key, value, href, expand)
+                continue
+            fld = rtype.fields.get(key)
+            if fld is None:
+                fld = Field(key, "t") if key in ("createdDate", "dateCreated") else None
+            out[key] = self.value(rtype, fld, value, href, expand) if fld is not None else value
+        for name in rtype.sublists:
+            if name not in out and (fields is None or name in fields) and name in body:
+                out[name] = self.sublist(rtype, name, [], href, expand)
+        return out

@@ -1,0 +1,276 @@
+"""What every transaction shares: numbering, dates, posting periods, subsidiary scope, currency, totals."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from mocks.core.errors import ApiError
+
+from ...errors import field_required, user_error
+from ...models import NsPreference, NsRecord
+from ..records import Ctx, Rec
+from ..values import ref_id
+
+#: Transactions that post to the general ledger (the only ones accounting periods govern).
+POSTING = {"itemFulfillment", "itemReceipt", "invoice", "cashSale", "cashRefund", "creditMemo",
+           "customerPayment", "vendorBill", "vendorCredit", "vendorPayment", "journalEntry",
+           "inventoryAdjustment", "inventoryTransfer", "assemblyBuild"}
+AR_TYPES = {"invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment"}
+AP_TYPES = {"vendorBill", "vendorCredit", "vendorPayment"}
+PREFIX = {"SalesOrd": "SO", "PurchOrd": "PO", "ItemShip": "IF", "ItemRcpt": "IR", "CustInvc": "INV",
+          "CashSale": "CS", "CashRfnd": "CR", "CustCred": "CM", "RtnAuth": "RMA", "CustPymt": "PYMT",
+          "VendBill": "BILL", "VendCred": "VC", "VendPymt": "CHK", "Journal": "JE", "InvAdjst": "ADJ",
+          "InvTrnfr": "TRF", "WorkOrd": "WO", "Build": "BLD"}
+#: Header fields whose change is a GL change (refused in a closed period).
+NON_GL_FIELDS = {"memo", "otherRefNum", "email", "shipStatus", "lastModifiedDate"}
+
+
+def next_tran_id(ctx: Ctx, code: str) -> str:
+    """The next document number of a transaction type (SO1, SO2, ...), never reused."""
+    key = f"seq:{code}"
+    row = ctx.session.get(NsPreference, key, with_for_update=True)
+    n = (json.loads(row.value) if row else 0) + 1
+    if row is None:
+        ctx.session.add(NsPreference(key=key, value=json.dumps(n)))
+    else:
+        row.value = json.dumps(n)
+    ctx.session.flush()
+    return f"{PREFIX.get(code, code)}{n}"
+
+
+def num(value: Any) -> float:
+    """A stored number (missing = 0)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def rec_of(ctx: Ctx, value: Any) -> Rec | None:
+    """The record a stored reference points at."""
+    return ctx.engine.ref_rec(value)
+
+
+def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str = "entity") -> None:
+    """tranDate, tranId, subsidiary and currency defaults, as NetSuite fills them on create."""
+    body = rec.body
+    if old is None:
+        body.setdefault("tranDate", ctx.today)
+        if not body.get("tranId") and rec.rtype.tran_code and rec.rtype.name not in ("vendorBill", "vendorCredit"):
+            body["tranId"] = next_tran_id(ctx, rec.rtype.tran_code)
+    entity = rec_of(ctx, body.get(entity_field))
+    if entity is not None and entity.rtype.family == "entity":
+        if not body.get("subsidiary") and entity.body.get("subsidiary"):
+            body["subsidiary"] = entity.body["subsidiary"]
+        if not body.get("currency") and entity.body.get("currency"):
+            body["currency"] = entity.body["currency"]
+    subsidiary = rec_of(ctx, body.get("subsidiary"))
+    if not body.get("currency") and subsidiary is not None and subsidiary.body.get("currency"):
+        body["currency"] = subsidiary.body["currency"]
+
+
+def check_entity_scope(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
+    """The entity must belong to the transaction's subsidiary."""
+    entity = rec_of(ctx, rec.body.get(entity_field))
+    sub = ref_id(rec.body.get("subsidiary"))
+    if entity is not None and sub and ref_id(entity.body.get("subsidiary")) not in (None, sub):
+        raise ApiError(400, "INVALID_KEY_OR_REF",
+                       f"Invalid {entity_field} reference key {entity.id} for subsidiary {sub}.", path=entity_field)
+
+
+def _in_subsidiary(target: Rec, sub: str) -> bool:
+    subs = target.body.get("subsidiary")
+    if isinstance(subs, list):
+        return not subs or sub in subs
+    return ref_id(subs) in (None, sub)
+
+
+def check_scope(ctx: Ctx, rec: Rec, sublists: tuple[str, ...]) -> None:
+    """Locations, departments, classes and items must be available to the transaction's subsidiary."""
+    sub = ref_id(rec.body.get("subsidiary"))
+    if not sub:
+        return
+
+    def _check(field: str, value: Any, path: str) -> None:
+        target = rec_of(ctx, value)
+        if target is not None and not _in_subsidiary(target, sub):
+            raise ApiError(400, "INVALID_KEY_OR_REF",
+                           f"Invalid {field} reference key {target.id} for subsidiary {sub}.", path=path)
+
+    for field in ("location", "department", "class", "transferLocation", "adjLocation"):
+        if rec.body.get(field):
+            _check(field, rec.body[field], field)
+    for sublist in sublists:
+        for i, line in enumerate(rec.lines(sublist)):
+            for field in ("item", "location", "department", "class"):
+                if line.get(field):
+                    _check(field, line[field], f"{sublist}.items[{i}].{field}")
+
+
+def check_currency(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
+    """Foreign currencies need an exchange rate; the entity's currency must match."""
+    body = rec.body
+    currency = rec_of(ctx, body.get("currency"))
+    if currency is None:
+        return
+    entity = rec_of(ctx, body.get(entity_field))
+    if entity is not None and entity.body.get("currency") and ref_id(entity.body["currency"]) != str(currency.id):
+        raise ApiError(400, "INVALID_KEY_OR_REF",
+                       f"Invalid currency reference key {currency.id} for entity {entity.id}.", path="currency")
+    if currency.body.get("isBaseCurrency"):
+        body["exchangeRate"] = 1.0
+        return
+    if not body.get("exchangeRate"):
+        rate = currency.body.get("exchangeRate")
+        if not rate:
+            raise field_required(["Exchange Rate"], path="exchangeRate")
+        body["exchangeRate"] = rate
+
+
+# ---- accounting periods ------------------------------------------------------------------------
+
+def _periods(ctx: Ctx) -> list[Rec]:
+    rows = ctx.session.execute(select(NsRecord).where(NsRecord.rtype == "accountingPeriod",
+                                                      NsRecord.deleted_at.is_(None))).scalars()
+    out = [ctx.engine.to_rec(r) for r in rows]
+    base = [p for p in out if not p.body.get("isYear") and not p.body.get("isQuarter") and not p.body.get("isAdjust")]
+    return sorted(base, key=lambda p: p.body.get("startDate", ""))
+
+
+def _blocked(period: Rec, rtype: str) -> str | None:
+    b = period.body
+    if b.get("closed"):
+        return "closed"
+    if b.get("allLocked"):
+        return "locked"
+    if b.get("arLocked") and rtype in AR_TYPES:
+        return "locked for accounts receivable"
+    if b.get("apLocked") and rtype in AP_TYPES:
+        return "locked for accounts payable"
+    return None
+
+
+def period_for(ctx: Ctx, day: str) -> Rec | None:
+    """The base accounting period containing ``day`` (None when the account keeps no periods)."""
+    for p in _periods(ctx):
+        if p.body.get("startDate", "") <= day <= p.body.get("endDate", ""):
+            return p
+    return None
+
+
+def assign_period(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+    """Set postingPeriod from tranDate; refuse (or re-date) postings into closed or locked periods."""
+    if rec.rtype.name not in POSTING:
+        return
+    periods = _periods(ctx)
+    if not periods:
+        return
+    body = rec.body
+    if old is not None:
+        changed = {k for k in set(body) | set(old.body) if body.get(k) != old.body.get(k)} - NON_GL_FIELDS
+        old_period = rec_of(ctx, old.body.get("postingPeriod"))
+        if old_period is not None and _blocked(old_period, rec.rtype.name) and changed:
+            raise user_error(f"You cannot change a transaction in a {_blocked(old_period, rec.rtype.name)} "
+                             f"period ({old_period.body.get('periodName')}).", path="tranDate")
+        if "tranDate" not in changed and "postingPeriod" not in changed:
+            return
+    day = body.get("tranDate") or ctx.today
+    explicit = rec_of(ctx, body.get("postingPeriod"))
+    period = explicit or period_for(ctx, day)
+    if period is None:
+        raise user_error("The transaction date you specified is not within the date range of your "
+                         "accounting period.", path="tranDate")
+    reason = _blocked(period, rec.rtype.name)
+    if reason:
+        if reason == "closed" and ctx.prefs.get("closedPeriodPosting") == "firstOpenPeriod":
+            later = [p for p in periods if p.body.get("startDate", "") > period.body.get("endDate", "")
+                     and not _blocked(p, rec.rtype.name)]
+            if later:
+                body["tranDate"] = later[0].body["startDate"]
+                body["postingPeriod"] = {"id": str(later[0].id)}
+                return
+        raise user_error(f"The accounting period {period.body.get('periodName')} is {reason}. "
+                         "The transaction date you specified is not within an open accounting period.",
+                         path="postingPeriod" if explicit else "tranDate")
+    body["postingPeriod"] = {"id": str(period.id)}
+
+
+def check_not_in_closed_period(ctx: Ctx, rec: Rec) -> None:
+    """Deleting a posting in a closed or locked period is refused."""
+    period = rec_of(ctx, rec.body.get("postingPeriod"))
+    if period is not None and _blocked(period, rec.rtype.name):
+        raise user_error(f"You cannot delete a transaction in a {_blocked(period, rec.rtype.name)} period "
+                         f"({period.body.get('periodName')}).")
+
+
+# ---- lines and totals --------------------------------------------------------------------------
+
+def _pct_or_amount(rate: Any, base: float) -> float:
+    text = str(rate or "0").strip()
+    if text.endswith("%"):
+        return round(base * float(text[:-1]) / 100, 2)
+    return round(float(text), 2)
+
+
+def fill_item_lines(ctx: Ctx, rec: Rec, sublist: str = "item") -> None:
+    """Line defaults (itemType, rate from the item) and amounts, discount and tax lines included."""
+    previous_amount = 0.0
+    taxable_since_tax = 0.0
+    for line in rec.lines(sublist):
+        item = rec_of(ctx, line.get("item"))
+        if item is None:
+            continue
+        kind = item.rtype.item_type or ""
+        line["itemType"] = kind
+        if kind == "Discount":
+            try:
+                line["amount"] = _pct_or_amount(line.get("rate", item.body.get("rate")), previous_amount)
+            except ValueError:
+                raise user_error(f"Invalid discount rate on item {item.body.get('itemId')}.") from None
+            line.setdefault("quantity", 1)
+            taxable_since_tax += line["amount"]
+        elif kind == "TaxItem":
+            try:
+                line["amount"] = _pct_or_amount(line.get("rate", item.body.get("rate")), taxable_since_tax)
+            except ValueError:
+                raise user_error(f"Invalid tax rate on item {item.body.get('itemId')}.") from None
+            line.setdefault("quantity", 1)
+            taxable_since_tax = 0.0
+        else:
+            qty = num(line.get("quantity", 1))
+            line.setdefault("quantity", qty)
+            if "rate" not in line:
+                if "amount" in line and qty:
+                    line["rate"] = round(num(line["amount"]) / qty, 6)
+                else:
+                    line["rate"] = num(item.body.get("rate"))
+            if "amount" not in line:
+                line["amount"] = round(qty * num(line["rate"]), 2)
+            previous_amount = line["amount"]
+            taxable_since_tax += line["amount"]
+
+
+def compute_totals(rec: Rec, sublists: tuple[str, ...] = ("item",)) -> None:
+    """subtotal, discountTotal, taxTotal and total from the lines (discount and tax are their own lines)."""
+    subtotal = discount = tax = 0.0
+    for sublist in sublists:
+        for line in rec.lines(sublist):
+            amount = num(line.get("amount"))
+            kind = line.get("itemType")
+            if kind == "Discount":
+                discount += amount
+            elif kind == "TaxItem":
+                tax += amount
+            else:
+                subtotal += amount
+    body = rec.body
+    body["subtotal"] = round(subtotal, 2)
+    body["discountTotal"] = round(discount, 2)
+    body["taxTotal"] = round(tax, 2)
+    body["total"] = round(subtotal + discount + tax + num(body.get("shippingCost")), 2)
+
+
+def line_location(rec: Rec, line: dict[str, Any]) -> int | None:
+    """The location a line moves stock at (the line's, else the header's)."""
+    loc = ref_id(line.get("location")) or ref_id(rec.body.get("location"))
+    return int(loc) if loc else None

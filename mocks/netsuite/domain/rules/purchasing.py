@@ -1,0 +1,212 @@
+"""Procure to pay: purchase orders, item receipts, vendor bills, credits and payments."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ...errors import user_error
+from ..records import Ctx, Rec
+from .base import Rules, register
+from .common import (
+    assign_period,
+    check_currency,
+    check_entity_scope,
+    check_not_in_closed_period,
+    check_scope,
+    compute_totals,
+    fill_item_lines,
+    num,
+    rec_of,
+    transaction_defaults,
+)
+from .sales import apply_documents, fulfillable, refresh_sales_order, rma_status, ship_lines
+
+_EPS = 1e-9
+
+
+def po_status(body: dict[str, Any]) -> str:
+    """A Pending Supervisor Approval, B Pending Receipt, D/E Partially Received, F Pending Bill, G Billed, H Closed."""
+    if body.get("approvalStatus") == "3":
+        return "C"
+    if body.get("orderStatus", "B") == "A" or body.get("approvalStatus") == "1":
+        return "A"
+    lines = [ln for ln in body.get("item") or [] if ln.get("itemType") not in ("Discount", "TaxItem")]
+    open_lines = [ln for ln in lines if not ln.get("isClosed")]
+    if not open_lines and lines:
+        return "H"
+    billed_all = bool(lines) and all(num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines)
+    phys = [ln for ln in open_lines if fulfillable(ln)]
+    received_all = all(num(ln.get("quantityReceived")) >= num(ln.get("quantity")) - _EPS for ln in phys)
+    if received_all:
+        return "G" if billed_all else "F"
+    if any(num(ln.get("quantityReceived")) > 0 for ln in phys):
+        pending = any(num(ln.get("quantityReceived")) > num(ln.get("quantityBilled")) + _EPS for ln in phys)
+        return "E" if pending else "D"
+    return "B"
+
+
+@register("purchaseOrder")
+class PurchaseOrderRules(Rules):
+    """Purchase orders: approval, receipts and bills drive the status."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Defaults, scope, totals, status."""
+        transaction_defaults(ctx, rec, old)
+        body = rec.body
+        if old is None:
+            body["orderStatus"] = body.get("orderStatus") or "B"
+            body.setdefault("approvalStatus", "2" if body["orderStatus"] == "B" else "1")
+            for ln in rec.lines("item"):
+                ln.update(quantityReceived=0, quantityBilled=0)
+        else:
+            received = {ln["line"]: num(ln.get("quantityReceived")) for ln in old.lines("item")}
+            for i, ln in enumerate(rec.lines("item")):
+                if num(ln.get("quantity")) + _EPS < received.get(ln["line"], 0.0):
+                    raise user_error("The quantity cannot be less than the quantity already received.",
+                                     path=f"item.items[{i}].quantity")
+        if body.get("orderStatus") == "B" and body.get("approvalStatus") == "1":
+            body["approvalStatus"] = "2"
+        check_entity_scope(ctx, rec)
+        check_scope(ctx, rec, ("item",))
+        check_currency(ctx, rec)
+        fill_item_lines(ctx, rec)
+        compute_totals(rec, ("item", "expense"))
+        body["status"] = po_status(body)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """An order with receipts or bills cannot be deleted."""
+        if any(num(ln.get("quantityReceived")) or num(ln.get("quantityBilled")) for ln in rec.lines("item")):
+            raise user_error("This record cannot be deleted because it has dependent records.")
+
+
+def _refresh_source(ctx: Ctx, src: Rec, before: dict[str, Any]) -> None:
+    if src.rtype.name == "purchaseOrder":
+        src.body["status"] = po_status(src.body)
+        ctx.engine.store(ctx, src, header_changed=False)
+    elif src.rtype.name == "returnAuthorization":
+        src.body["status"] = rma_status(src.body)
+        ctx.engine.store(ctx, src, header_changed=False)
+    elif src.rtype.name == "salesOrder":
+        refresh_sales_order(ctx, src, before)
+
+
+@register("itemReceipt")
+class ItemReceiptRules(Rules):
+    """Receipts of purchase orders and returns: stock comes in (lots created by receiptInventoryNumber)."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Period; quantities are fixed once received."""
+        if old is not None:
+            for ln, was in zip(rec.lines("item"), old.lines("item"), strict=False):
+                if ln.get("quantity") != was.get("quantity") or ln.get("inventoryDetail") != was.get("inventoryDetail"):
+                    raise user_error("Received quantities cannot be changed; delete the receipt and receive "
+                                     "again.", path="item")
+        transaction_defaults(ctx, rec, old)
+        assign_period(ctx, rec, old)
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Put the received quantities into stock."""
+        if old is None:
+            ship_lines(ctx, rec, +1)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Take the stock back out (refused when it has been consumed) and reopen the source lines."""
+        check_not_in_closed_period(ctx, rec)
+        ship_lines(ctx, rec, -1)
+        src = rec_of(ctx, rec.body.get("createdFrom"))
+        if src is not None:
+            before = copy.deepcopy(src.body)
+            by_line = {ln["line"]: ln for ln in src.lines("item")}
+            for ln in rec.lines("item"):
+                s = by_line.get(ln.get("orderLine"))
+                if s is not None:
+                    s["quantityReceived"] = max(0.0, num(s.get("quantityReceived")) - num(ln.get("quantity")))
+            _refresh_source(ctx, src, before)
+
+
+@register("vendorBill")
+class VendorBillRules(Rules):
+    """Vendor bills (approval 1/2/3), open balance reduced by payments and credits."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Defaults, scope, currency, totals, period, balance."""
+        transaction_defaults(ctx, rec, old)
+        body = rec.body
+        body.setdefault("approvalStatus", "2")
+        check_entity_scope(ctx, rec)
+        check_scope(ctx, rec, ("item", "expense"))
+        check_currency(ctx, rec)
+        fill_item_lines(ctx, rec)
+        compute_totals(rec, ("item", "expense"))
+        if old is not None and num(old.body.get("amountPaid")) > 0 and body.get("total") != old.body.get("total"):
+            raise user_error("You cannot change the amount of a bill that has payments applied.", path="item")
+        assign_period(ctx, rec, old)
+        body["amountRemaining"] = round(num(body.get("total")) - num(body.get("amountPaid")), 2)
+        body["balance"] = body["amountRemaining"]
+        body["status"] = "D" if body["approvalStatus"] == "1" else ("B" if body["amountRemaining"] <= _EPS else "A")
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Refuse with payments or in a closed period; give the PO its billed quantities back."""
+        check_not_in_closed_period(ctx, rec)
+        if num(rec.body.get("amountPaid")) > 0:
+            raise user_error("This record cannot be deleted because it has dependent records (payments).")
+        src = rec_of(ctx, rec.body.get("createdFrom"))
+        if src is not None and src.rtype.name == "purchaseOrder":
+            before = copy.deepcopy(src.body)
+            by_line = {ln["line"]: ln for ln in src.lines("item")}
+            for ln in rec.lines("item"):
+                s = by_line.get(ln.get("orderLine"))
+                if s is not None:
+                    s["quantityBilled"] = max(0.0, num(s.get("quantityBilled")) - num(ln.get("quantity")))
+            _refresh_source(ctx, src, before)
+
+
+class _ApplyingRules(Rules):
+    """Vendor payments and vendor credits: applied to open bills of the same vendor."""
+
+    amount_field = "total"
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Validate the applications against bill balances."""
+        if old is not None and rec.lines("apply") != old.lines("apply"):
+            raise user_error("Applications cannot be changed; delete and re-enter the transaction.", path="apply")
+        transaction_defaults(ctx, rec, old)
+        check_entity_scope(ctx, rec)
+        check_currency(ctx, rec)
+        fill_item_lines(ctx, rec)
+        if rec.rtype.name == "vendorCredit":
+            compute_totals(rec, ("item", "expense"))
+        assign_period(ctx, rec, old)
+        applied = apply_documents(ctx, rec, "entity", "vendorBill", dry_run=True)
+        total = num(rec.body.get("total"))
+        if rec.rtype.name == "vendorPayment" and not rec.body.get("total"):
+            total = applied
+            rec.body["total"] = round(total, 2)
+        if total <= 0:
+            raise user_error("The amount must be greater than zero.", path="total")
+        if applied - total > 0.005:
+            raise user_error(f"The total applied ({applied:.2f}) exceeds the amount ({total:.2f}).", path="apply")
+        rec.body["applied"] = round(applied, 2)
+        rec.body["unapplied"] = round(total - applied, 2)
+        rec.body.setdefault("status", "A")
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Reduce the bills' open balances."""
+        if old is None:
+            apply_documents(ctx, rec, "entity", "vendorBill", dry_run=False)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Deleting reopens the bills."""
+        check_not_in_closed_period(ctx, rec)
+        apply_documents(ctx, rec, "entity", "vendorBill", dry_run=False, sign=-1)
+
+
+@register("vendorPayment")
+class VendorPaymentRules(_ApplyingRules):
+    """Bill payments."""
+
+
+@register("vendorCredit")
+class VendorCreditRules(_ApplyingRules):
+    """Vendor credits (bill credit notes), optionally applied to bills."""

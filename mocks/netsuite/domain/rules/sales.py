@@ -1,0 +1,406 @@
+"""Order to cash: sales orders (statuses A..H), fulfilments, invoices, cash sales, returns, payments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...errors import user_error
+from .. import inventory
+from ..records import Ctx, Rec
+from ..values import ref_id
+from .base import Rules, register
+from .common import (
+    assign_period,
+    check_currency,
+    check_entity_scope,
+    check_not_in_closed_period,
+    check_scope,
+    compute_totals,
+    fill_item_lines,
+    line_location,
+    num,
+    rec_of,
+    transaction_defaults,
+)
+
+#: Item types whose lines are fulfilled (physical); the others never reach a warehouse.
+FULFILLABLE = {"InvtPart", "Assembly"}
+SO_STATUS_LABELS = {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled",
+                    "D": "Partially Fulfilled", "E": "Pending Billing/Partially Fulfilled",
+                    "F": "Pending Billing", "G": "Billed", "H": "Closed"}
+_EPS = 1e-9
+
+
+def fulfillable(line: dict[str, Any]) -> bool:
+    """True for lines of physical items (inventory, assembly)."""
+    return line.get("itemType") in FULFILLABLE
+
+
+def so_status(body: dict[str, Any]) -> str:
+    """The sales order status letter derived from approval, closure, fulfilment and billing."""
+    if body.get("status") == "C":
+        return "C"
+    lines = [ln for ln in body.get("item") or [] if ln.get("itemType") not in ("Discount", "TaxItem")]
+    if body.get("orderStatus", "A") == "A":
+        return "A"
+    open_lines = [ln for ln in lines if not ln.get("isClosed")]
+    billed_all = all(num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines) and bool(lines)
+    if not open_lines:
+        return "G" if billed_all and any(num(ln.get("quantityBilled")) > 0 for ln in lines) else "H"
+    phys = [ln for ln in open_lines if fulfillable(ln)]
+    fulfilled_all = all(num(ln.get("quantityFulfilled")) >= num(ln.get("quantity")) - _EPS for ln in phys)
+    if fulfilled_all:
+        return "G" if billed_all else "F"
+    if any(num(ln.get("quantityFulfilled")) > 0 for ln in phys):
+        pending_billing = any(num(ln.get("quantityFulfilled")) > num(ln.get("quantityBilled")) + _EPS
+                              for ln in phys)
+        return "E" if pending_billing else "D"
+    return "B"
+
+
+def commitment_of(body: dict[str, Any], header_location: str | None) -> dict[tuple[int, int], float]:
+    """What an approved, open sales order commits: open unfulfilled quantity per (item, location)."""
+    out: dict[tuple[int, int], float] = {}
+    if body.get("orderStatus", "A") != "B" or body.get("status") in ("C", "H", "G"):
+        return out
+    for ln in body.get("item") or []:
+        if not fulfillable(ln) or ln.get("isClosed"):
+            continue
+        loc = ref_id(ln.get("location")) or header_location
+        item = ref_id(ln.get("item"))
+        if not loc or not item:
+            continue
+        remaining = num(ln.get("quantity")) - num(ln.get("quantityFulfilled"))
+        if remaining > _EPS:
+            key = (int(item), int(loc))
+            out[key] = out.get(key, 0.0) + remaining
+    return out
+
+
+def _sync_commitments(ctx: Ctx, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+    old = commitment_of(before, ref_id(before.get("location"))) if before else {}
+    new = commitment_of(after, ref_id(after.get("location")))
+    for key in set(old) | set(new):
+        inventory.commit(ctx, key[0], key[1], new.get(key, 0.0) - old.get(key, 0.0))
+
+
+def refresh_sales_order(ctx: Ctx, so: Rec, before: dict[str, Any]) -> None:
+    """Recompute a sales order's status and commitments after a linked transaction changed it."""
+    so.body["status"] = so_status(so.body)
+    _sync_commitments(ctx, before, so.body)
+    ctx.engine.store(ctx, so, header_changed=False)
+
+
+@register("salesOrder")
+class SalesOrderRules(Rules):
+    """Approval, cancel only while pending approval, only line closing after approval."""
+
+    _LOCKED_AFTER_APPROVAL = {"entity", "currency", "subsidiary"}
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Defaults, status machine and edit restrictions."""
+        body = rec.body
+        transaction_defaults(ctx, rec, old)
+        if old is None:
+            body["orderStatus"] = body.get("orderStatus") or "A"
+            if body["orderStatus"] not in ("A", "B"):
+                raise user_error("A new sales order can only be Pending Approval (A) or Pending Fulfillment (B).",
+                                 path="orderStatus")
+            for ln in rec.lines("item"):
+                ln.update(quantityFulfilled=0, quantityBilled=0, isClosed=bool(ln.get("isClosed", False)))
+        else:
+            self._check_edit(rec, old)
+        check_entity_scope(ctx, rec)
+        check_scope(ctx, rec, ("item",))
+        check_currency(ctx, rec)
+        fill_item_lines(ctx, rec)
+        for ln in rec.lines("item"):
+            if fulfillable(ln) and not line_location(rec, ln) and body.get("orderStatus") == "B":
+                ln.setdefault("location", body.get("location"))
+        compute_totals(rec)
+        body["status"] = so_status(body)
+        for ln in rec.lines("item"):
+            ln["isOpen"] = not ln.get("isClosed") and body["status"] not in ("C", "H", "G")
+            ln["quantityCommitted"] = max(0.0, num(ln.get("quantity")) - num(ln.get("quantityFulfilled"))) \
+                if ln["isOpen"] and fulfillable(ln) and body["orderStatus"] == "B" else 0
+
+    def _check_edit(self, rec: Rec, old: Rec) -> None:
+        body, prev = rec.body, old.body
+        state = prev.get("status", "A")
+        if state in ("C",):
+            raise user_error("You cannot edit a cancelled sales order.")
+        wanted = body.get("orderStatus")
+        if wanted == "C" or body.get("status") == "C" and prev.get("status") != "C":
+            if state != "A":
+                raise user_error("This sales order has been approved and cannot be cancelled. "
+                                 "Close its lines instead.", path="orderStatus")
+            body["orderStatus"] = "A"
+            body["status"] = "C"
+            return
+        if prev.get("orderStatus") == "B" and wanted == "A":
+            if any(num(ln.get("quantityFulfilled")) > 0 for ln in prev.get("item") or []):
+                raise user_error("You cannot reset the approval of a sales order that has been fulfilled.",
+                                 path="orderStatus")
+        if prev.get("orderStatus") == "B" and wanted != "A":
+            for name in self._LOCKED_AFTER_APPROVAL:
+                if body.get(name) != prev.get(name):
+                    raise user_error(f"You cannot change {name} on an approved sales order.", path=name)
+            before = {ln["line"]: ln for ln in prev.get("item") or []}
+            for i, ln in enumerate(rec.lines("item")):
+                was = before.get(ln["line"])
+                if was is None:
+                    raise user_error("Lines cannot be added to an approved sales order. Only closing lines "
+                                     "is allowed after approval.", path=f"item.items[{i}]")
+                for key in ("item", "quantity", "rate", "amount", "location"):
+                    if ln.get(key) != was.get(key) and not (key == "location" and not was.get(key)):
+                        raise user_error(f"Only closing lines is allowed on an approved sales order "
+                                         f"(line {ln['line']}, field {key}).", path=f"item.items[{i}].{key}")
+            if len(rec.lines("item")) < len(before):
+                raise user_error("Lines cannot be removed from an approved sales order.", path="item")
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Keep committed quantities in step with the order."""
+        _sync_commitments(ctx, old.body if old else None, rec.body)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """An order with fulfilments or bills cannot be deleted; its commitments are released."""
+        if any(num(ln.get("quantityFulfilled")) or num(ln.get("quantityBilled")) for ln in rec.lines("item")):
+            raise user_error("This record cannot be deleted because it has dependent records.")
+        _sync_commitments(ctx, rec.body, {"item": []})
+
+
+def _so_of(ctx: Ctx, rec: Rec) -> Rec | None:
+    src = rec_of(ctx, rec.body.get("createdFrom"))
+    return src if src is not None and src.rtype.name == "salesOrder" else None
+
+
+@register("itemFulfillment")
+class ItemFulfillmentRules(Rules):
+    """Ship status A/B/C; stock leaves the location when the fulfilment is shipped."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Ship status transitions and the posting period."""
+        body = rec.body
+        body.setdefault("shipStatus", ctx.prefs.get("defaultShipStatus", "C"))
+        if old is not None:
+            order = "ABC"
+            if order.index(body["shipStatus"]) < order.index(old.body.get("shipStatus", "A")) and \
+                    old.body.get("shipStatus") == "C":
+                raise user_error("A shipped item fulfillment cannot be moved back to Picked or Packed.",
+                                 path="shipStatus")
+            for ln, was in zip(rec.lines("item"), old.lines("item"), strict=False):
+                if ln.get("quantity") != was.get("quantity") and old.body.get("shipStatus") == "C":
+                    raise user_error("You cannot change quantities on a shipped item fulfillment.",
+                                     path="item")
+        body["status"] = body["shipStatus"]
+        transaction_defaults(ctx, rec, old)
+        assign_period(ctx, rec, old)
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Move stock out when the status becomes Shipped."""
+        shipped_now = rec.body.get("shipStatus") == "C"
+        shipped_before = old is not None and old.body.get("shipStatus") == "C"
+        if shipped_now and not shipped_before:
+            ship_lines(ctx, rec, -1)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Deleting a fulfilment returns its stock and reopens the sales order lines."""
+        check_not_in_closed_period(ctx, rec)
+        if rec.body.get("shipStatus") == "C":
+            ship_lines(ctx, rec, +1)
+        so = _so_of(ctx, rec)
+        if so is not None:
+            before = _copy(so.body)
+            by_line = {ln["line"]: ln for ln in so.lines("item")}
+            for ln in rec.lines("item"):
+                src = by_line.get(ln.get("orderLine"))
+                if src is not None:
+                    src["quantityFulfilled"] = max(0.0, num(src.get("quantityFulfilled")) - num(ln.get("quantity")))
+            refresh_sales_order(ctx, so, before)
+
+
+def ship_lines(ctx: Ctx, rec: Rec, sign: int) -> None:
+    """Move every line's quantity out of (sign -1) or back into (+1) its location, with lot/bin detail."""
+    for i, ln in enumerate(rec.lines("item")):
+        item = rec_of(ctx, ln.get("item"))
+        loc = line_location(rec, ln)
+        if item is None or not inventory.is_inventory_item(item):
+            continue
+        if loc is None:
+            raise user_error("Please enter value(s) for: Location.", path=f"item.items[{i}].location")
+        inventory.apply_detail(ctx, item, loc, sign * num(ln.get("quantity")), ln.get("inventoryDetail"),
+                               f"item.items[{i}]")
+
+
+def _copy(body: dict[str, Any]) -> dict[str, Any]:
+    import copy
+
+    return copy.deepcopy(body)
+
+
+class _SaleRules(Rules):
+    """Invoices and cash sales: billed from an order, or standalone (then stock ships with them)."""
+
+    stock_sign = -1
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Defaults, scope, currency, totals, period."""
+        transaction_defaults(ctx, rec, old)
+        check_entity_scope(ctx, rec)
+        check_scope(ctx, rec, ("item",))
+        check_currency(ctx, rec)
+        fill_item_lines(ctx, rec)
+        compute_totals(rec)
+        assign_period(ctx, rec, old)
+        if rec.rtype.name == "invoice":
+            paid = num(rec.body.get("amountPaid"))
+            rec.body["amountRemaining"] = round(num(rec.body.get("total")) - paid, 2)
+            rec.body["status"] = "B" if rec.body["amountRemaining"] <= _EPS else "A"
+        elif rec.rtype.name == "creditMemo":
+            applied = num(rec.body.get("applied"))
+            rec.body["amountRemaining"] = round(num(rec.body.get("total")) - applied, 2)
+            rec.body["status"] = "B" if rec.body["amountRemaining"] <= _EPS else "A"
+        else:
+            rec.body.setdefault("status", "B" if rec.rtype.name == "cashSale" else "A")
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Standalone sales ship (and refunds return) their inventory lines at once."""
+        if old is None and rec.body.get("createdFrom") is None:
+            ship_lines(ctx, rec, self.stock_sign)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Refuse in closed periods; undo stock and the source order's billing."""
+        check_not_in_closed_period(ctx, rec)
+        if num(rec.body.get("amountPaid")) > 0:
+            raise user_error("This record cannot be deleted because it has dependent records (payments).")
+        if rec.body.get("createdFrom") is None:
+            ship_lines(ctx, rec, -self.stock_sign)
+            return
+        src = rec_of(ctx, rec.body.get("createdFrom"))
+        if src is not None and src.rtype.name == "salesOrder":
+            before = _copy(src.body)
+            by_line = {ln["line"]: ln for ln in src.lines("item")}
+            for ln in rec.lines("item"):
+                so_line = by_line.get(ln.get("orderLine"))
+                if so_line is not None:
+                    so_line["quantityBilled"] = max(0.0, num(so_line.get("quantityBilled")) - num(ln.get("quantity")))
+            refresh_sales_order(ctx, src, before)
+
+
+@register("invoice", "cashSale")
+class InvoiceRules(_SaleRules):
+    """Invoices and cash sales."""
+
+
+@register("cashRefund", "creditMemo")
+class RefundRules(_SaleRules):
+    """Cash refunds and credit memos: standalone ones put returned inventory back."""
+
+    stock_sign = +1
+
+
+@register("returnAuthorization")
+class ReturnAuthorizationRules(Rules):
+    """Return authorisations: A pending approval, B pending receipt, then received and refunded."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Defaults and status from received / credited quantities."""
+        transaction_defaults(ctx, rec, old)
+        check_entity_scope(ctx, rec)
+        check_scope(ctx, rec, ("item",))
+        check_currency(ctx, rec)
+        fill_item_lines(ctx, rec)
+        compute_totals(rec)
+        body = rec.body
+        body["orderStatus"] = body.get("orderStatus") or "A"
+        for ln in rec.lines("item"):
+            ln.setdefault("quantityReceived", 0)
+            ln.setdefault("quantityBilled", 0)
+        body["status"] = rma_status(body)
+
+
+def rma_status(body: dict[str, Any]) -> str:
+    """A Pending Approval, B Pending Receipt, D Partially Received, F Pending Refund, G Refunded."""
+    if body.get("orderStatus", "A") == "A":
+        return "A"
+    lines = [ln for ln in body.get("item") or [] if ln.get("itemType") not in ("Discount", "TaxItem")]
+    credited = all(num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines)
+    if lines and credited:
+        return "G"
+    phys = [ln for ln in lines if fulfillable(ln)]
+    received = all(num(ln.get("quantityReceived")) >= num(ln.get("quantity")) - _EPS for ln in phys)
+    if received:
+        return "F"
+    if any(num(ln.get("quantityReceived")) > 0 for ln in phys):
+        return "D"
+    return "B"
+
+
+@register("customerPayment")
+class CustomerPaymentRules(Rules):
+    """Payments applied to open invoices of the same customer."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Validate applications against invoice balances."""
+        if old is not None and rec.lines("apply") != old.lines("apply"):
+            raise user_error("Applications of an existing payment cannot be changed; delete and re-enter it.",
+                             path="apply")
+        transaction_defaults(ctx, rec, old, entity_field="customer")
+        check_entity_scope(ctx, rec, "customer")
+        check_currency(ctx, rec, "customer")
+        assign_period(ctx, rec, old)
+        applied = apply_documents(ctx, rec, "customer", "invoice", dry_run=True)
+        payment = num(rec.body.get("payment"))
+        if payment <= 0:
+            raise user_error("The payment amount must be greater than zero.", path="payment")
+        if applied - payment > 0.005:
+            raise user_error(f"The total applied ({applied:.2f}) exceeds the payment amount ({payment:.2f}).",
+                             path="apply")
+        rec.body["applied"] = round(applied, 2)
+        rec.body["unapplied"] = round(payment - applied, 2)
+        rec.body["total"] = payment
+        rec.body.setdefault("status", "B")
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Reduce the invoices' remaining amounts."""
+        if old is None:
+            apply_documents(ctx, rec, "customer", "invoice", dry_run=False)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Deleting a payment reopens the invoices it paid."""
+        check_not_in_closed_period(ctx, rec)
+        apply_documents(ctx, rec, "customer", "invoice", dry_run=False, sign=-1)
+
+
+def apply_documents(ctx: Ctx, rec: Rec, entity_field: str, doc_type: str, *, dry_run: bool,
+                    sign: int = 1, paid_field: str = "amountPaid") -> float:
+    """Apply (or, sign -1, unapply) a payment's or credit's apply lines to open documents."""
+    total = 0.0
+    entity = ref_id(rec.body.get(entity_field))
+    for i, ln in enumerate(rec.lines("apply")):
+        if ln.get("apply") is False:
+            continue
+        path = f"apply.items[{i}]"
+        doc = rec_of(ctx, ln.get("doc"))
+        if doc is None or doc.rtype.name != doc_type:
+            raise user_error(f"The document applied on line {i + 1} is not an open {doc_type}.", path=f"{path}.doc")
+        if ref_id(doc.body.get("entity")) != entity:
+            raise user_error(f"{doc_type} {doc.body.get('tranId')} belongs to another entity.", path=f"{path}.doc")
+        remaining = num(doc.body.get("amountRemaining", doc.body.get("total")))
+        amount = num(ln.get("amount")) if ln.get("amount") is not None else remaining
+        if amount <= 0:
+            raise user_error("Applied amounts must be greater than zero.", path=f"{path}.amount")
+        if sign > 0 and amount - remaining > 0.005:
+            raise user_error(f"The amount applied to {doc.body.get('tranId')} ({amount:.2f}) exceeds its "
+                             f"remaining balance ({remaining:.2f}).", path=f"{path}.amount")
+        ln["amount"] = amount
+        ln["apply"] = True
+        total += amount
+        if not dry_run:
+            doc.body[paid_field] = round(num(doc.body.get(paid_field)) + sign * amount, 2)
+            doc.body["amountRemaining"] = round(num(doc.body.get("total")) - num(doc.body.get(paid_field)), 2)
+            doc.body["status"] = "B" if doc.body["amountRemaining"] <= _EPS else "A"
+            if doc.rtype.name == "vendorBill":
+                doc.body["balance"] = doc.body["amountRemaining"]
+            ctx.engine.store(ctx, doc, header_changed=True)
+    return total

@@ -1,0 +1,111 @@
+"""Entities, items and setup records: naming rules, lot flags, periods, currencies."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ...errors import field_required, user_error
+from ...models import NsInventory, NsRecord
+from ..records import Ctx, Rec
+from .base import Rules, register
+
+
+@register("customer", "vendor")
+class EntityRules(Rules):
+    """A person needs first and last name, a company needs a company name; entityId defaults from them."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Name rules and the default entityId."""
+        body = rec.body
+        if body.get("isPerson"):
+            missing = [label for key, label in (("firstName", "First Name"), ("lastName", "Last Name"))
+                       if not body.get(key)]
+            if missing:
+                raise field_required(missing, path="firstName" if "First Name" in missing else "lastName")
+        elif not body.get("companyName"):
+            raise field_required(["Company Name"], path="companyName")
+        if not body.get("entityId"):
+            body["entityId"] = (f"{body.get('firstName', '')} {body.get('lastName', '')}".strip()
+                                if body.get("isPerson") else body["companyName"])
+        if old is not None and old.body.get("subsidiary") != body.get("subsidiary") and _has_transactions(ctx, rec):
+            raise user_error("You cannot change the subsidiary of an entity with transactions.", path="subsidiary")
+
+
+def _has_transactions(ctx: Ctx, rec: Rec) -> bool:
+    needle = f'"entity":{{"id":"{rec.id}"}}'
+    rows = ctx.session.execute(select(NsRecord.body).where(NsRecord.deleted_at.is_(None))).scalars()
+    return any(needle in body for body in rows)
+
+
+@register("inventoryItem", "lotNumberedInventoryItem", "assemblyItem", "lotNumberedAssemblyItem",
+          "nonInventorySaleItem", "serviceSaleItem", "downloadItem", "otherChargeSaleItem", "discountItem",
+          "salesTaxItem")
+class ItemRules(Rules):
+    """Items: lot flags follow the record type; an item with stock cannot be deleted."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Derived flags."""
+        body = rec.body
+        body["itemType"] = rec.rtype.item_type
+        if "lotNumbered" in rec.rtype.name:
+            body["isLotItem"] = True
+        elif rec.rtype.item_type in ("InvtPart", "Assembly"):
+            body["isLotItem"] = False
+        if rec.rtype.name in ("discountItem", "salesTaxItem") and body.get("rate") is not None:
+            text = str(body["rate"]).strip()
+            try:
+                float(text.rstrip("%"))
+            except ValueError:
+                raise user_error(f"Invalid rate '{text}': use an amount or a percentage like -10%.",
+                                 path="rate") from None
+        for i, ln in enumerate(rec.lines("member")):
+            if ln.get("item", {}).get("id") == str(rec.id):
+                raise user_error("An assembly cannot be its own component.", path=f"member.items[{i}].item")
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Items with stock on hand cannot be deleted."""
+        rows = ctx.session.execute(select(NsInventory).where(NsInventory.item_id == rec.id,
+                                                             NsInventory.on_hand != 0)).first()
+        if rows is not None:
+            raise user_error("This item cannot be deleted because it has inventory on hand.")
+
+
+@register("accountingPeriod")
+class AccountingPeriodRules(Rules):
+    """Periods: start before end; closing and locking happen in the UI (act/), not through REST."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Date order and default flags."""
+        body = rec.body
+        if body.get("startDate") and body.get("endDate") and body["startDate"] > body["endDate"]:
+            raise user_error("The start date must be before the end date.", path="endDate")
+        for flag in ("closed", "allLocked", "arLocked", "apLocked", "payrollLocked"):
+            body.setdefault(flag, False)
+        body["isPosting"] = not (body.get("isQuarter") or body.get("isYear"))
+
+
+@register("currency")
+class CurrencyRules(Rules):
+    """Currencies: the base currency has rate 1; others need an exchange rate."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Base currency flag and positive rate."""
+        body = rec.body
+        body.setdefault("isBaseCurrency", False)
+        rate = body.get("exchangeRate")
+        if rate is not None and (isinstance(rate, bool) or rate <= 0):
+            raise user_error("The exchange rate must be greater than zero.", path="exchangeRate")
+        if body.get("isBaseCurrency"):
+            body["exchangeRate"] = 1.0
+
+
+@register("inventoryNumber")
+class InventoryNumberRules(Rules):
+    """Lots are created by receipts; only expirationDate and memo may be edited."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Nothing else may change."""
+        if old is not None:
+            for key in ("inventoryNumber", "item"):
+                if rec.body.get(key) != old.body.get(key):
+                    raise user_error(f"The field {key} of an inventory number cannot be changed.", path=key)

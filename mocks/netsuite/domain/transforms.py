@@ -1,0 +1,265 @@
+"""``!transform``: build a new transaction from a source one (fulfil, bill, receive, credit, build).
+
+Each builder returns the new record's body (lines keyed to the source by ``orderLine``) and a
+callback that books the new quantities on the source once the target has been saved.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from mocks.core.errors import ApiError
+
+from ..errors import user_error
+from .inventory import fmt_qty
+from .records import Ctx, Rec
+from .recordtypes import RecordType
+from .rules.common import num
+from .rules.purchasing import po_status
+from .rules.sales import fulfillable, refresh_sales_order, rma_status
+from .rules.stock import workorder_status
+
+_EPS = 1e-9
+#: A built body plus the callback that updates the source after the target is saved.
+Built = tuple[dict[str, Any], Callable[[Ctx, Rec, Rec], None]]
+
+
+def no_valid_lines() -> ApiError:
+    """NetSuite's refusal when nothing on the source can be fulfilled, received or billed."""
+    return ApiError(400, "VALID_LINE_ITEM_REQD", "You must have at least one valid line item for this transaction.",
+                    path="item")
+
+
+def _overrides(ctx: Ctx, target: RecordType, payload: dict[str, Any], sublist: str = "item") -> dict[int, dict[str, Any]]:
+    raw = payload.get(sublist)
+    if raw is None:
+        return {}
+    lines = ctx.engine.parse_lines(target, sublist, raw, strict=ctx.strict_names)
+    out: dict[int, dict[str, Any]] = {}
+    for i, ln in enumerate(lines):
+        order_line = ln.get("orderLine", ln.get("line"))
+        if order_line is None:
+            raise user_error("Invalid sublist or line item operation: identify lines by orderLine.",
+                             path=f"{sublist}.items[{i}].orderLine")
+        out[int(order_line)] = {**ln, "_index": i}
+    return out
+
+
+def _header(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any], entity_field: str = "entity") -> dict[str, Any]:
+    parsed, _ = ctx.engine.parse_fields(target, target.fields, payload, "", strict=ctx.strict_names,
+                                        sublists=target.sublists)
+    body: dict[str, Any] = {"createdFrom": {"id": str(src.id)}}
+    for key in ("subsidiary", "currency", "exchangeRate", "department", "class"):
+        if src.body.get(key) is not None:
+            body[key] = src.body[key]
+    if src.body.get(entity_field) is not None and entity_field in target.fields:
+        body[entity_field] = src.body[entity_field]
+    if "location" in target.fields and src.body.get("location"):
+        body["location"] = src.body["location"]
+    body.update({k: v for k, v in parsed.items() if v is not None})
+    return body
+
+
+def _pick_lines(src: Rec, overrides: dict[int, dict[str, Any]], remaining: Callable[[dict[str, Any]], float],
+                verb: str) -> list[tuple[dict[str, Any], float, dict[str, Any]]]:
+    """(source line, quantity, override) for every line taken; refuses over-quantities and unknown lines."""
+    by_line = {ln["line"]: ln for ln in src.lines("item")}
+    for order_line, ov in overrides.items():
+        if order_line not in by_line:
+            raise user_error(f"Invalid sublist or line item operation: the source has no line {order_line}.",
+                             path=f"item.items[{ov['_index']}].orderLine")
+    taken = []
+    for line_no, ln in by_line.items():
+        ov = overrides.get(line_no, {})
+        rem = remaining(ln)
+        receive = ov.get("itemReceive", True)
+        if receive is False:
+            continue
+        if rem <= _EPS:
+            if ov and "quantity" in ov and num(ov["quantity"]) > 0:
+                raise user_error(f"Line {line_no} has nothing left to {verb}.",
+                                 path=f"item.items[{ov['_index']}].quantity")
+            continue
+        qty = num(ov["quantity"]) if "quantity" in ov else rem
+        if qty - rem > _EPS:
+            raise user_error(f"You cannot {verb} more than the remaining quantity ({fmt_qty(rem)}) on line "
+                             f"{line_no}.", path=f"item.items[{ov['_index']}].quantity")
+        if qty <= _EPS:
+            continue
+        taken.append((ln, qty, ov))
+    if not taken:
+        raise no_valid_lines()
+    return taken
+
+
+def _target_line(src_line: dict[str, Any], qty: float, ov: dict[str, Any], src: Rec) -> dict[str, Any]:
+    line: dict[str, Any] = {"orderLine": src_line["line"], "item": src_line["item"], "quantity": qty,
+                            "itemReceive": True}
+    loc = ov.get("location") or src_line.get("location") or src.body.get("location")
+    if loc:
+        line["location"] = loc
+    for key in ("rate", "description", "department", "class"):
+        if src_line.get(key) is not None:
+            line[key] = src_line[key]
+    if src_line.get("itemType"):
+        line["itemType"] = src_line["itemType"]
+    if ov.get("inventoryDetail"):
+        line["inventoryDetail"] = ov["inventoryDetail"]
+    return line
+
+
+def _require_status(src: Rec, allowed: str, message: str) -> None:
+    if str(src.body.get("status", "")) not in allowed or not src.body.get("status"):
+        raise user_error(message)
+
+
+def _book(field: str, refresh: Callable[[Ctx, Rec, dict[str, Any]], None]) -> Callable[[Ctx, Rec, Rec], None]:
+    """Add each target line's quantity to ``field`` on its source line, then refresh the source."""
+    def _apply(ctx: Ctx, src: Rec, target: Rec) -> None:
+        before = copy.deepcopy(src.body)
+        by_line = {ln["line"]: ln for ln in src.lines("item")}
+        for ln in target.lines("item"):
+            s = by_line.get(ln.get("orderLine"))
+            if s is not None:
+                s[field] = num(s.get(field)) + num(ln.get("quantity"))
+        refresh(ctx, src, before)
+    return _apply
+
+
+def _refresh_so(ctx: Ctx, so: Rec, before: dict[str, Any]) -> None:
+    refresh_sales_order(ctx, so, before)
+
+
+def _refresh_po(ctx: Ctx, po: Rec, before: dict[str, Any]) -> None:
+    po.body["status"] = po_status(po.body)
+    ctx.engine.store(ctx, po, header_changed=False)
+
+
+def _refresh_rma(ctx: Ctx, rma: Rec, before: dict[str, Any]) -> None:
+    rma.body["status"] = rma_status(rma.body)
+    ctx.engine.store(ctx, rma, header_changed=False)
+
+
+def _fulfil(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    _require_status(src, "BDE", f"You cannot fulfill a sales order that is {_so_label(src)}.")
+    overrides = _overrides(ctx, target, payload)
+    taken = _pick_lines(src, overrides, lambda ln: 0.0 if not fulfillable(ln) or ln.get("isClosed")
+                        else num(ln.get("quantity")) - num(ln.get("quantityFulfilled")), "fulfill")
+    body = _header(ctx, src, target, payload)
+    body.pop("location", None)
+    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
+    return body, _book("quantityFulfilled", _refresh_so)
+
+
+def _so_label(src: Rec) -> str:
+    from .rules.sales import SO_STATUS_LABELS
+
+    return SO_STATUS_LABELS.get(src.body.get("status", "A"), "not open").lower()
+
+
+def _bill_so(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    _require_status(src, "BDEF", f"You cannot bill a sales order that is {_so_label(src)}.")
+
+    def billable(ln: dict[str, Any]) -> float:
+        if ln.get("isClosed") and not fulfillable(ln):
+            return 0.0
+        done = num(ln.get("quantityFulfilled")) if fulfillable(ln) else num(ln.get("quantity"))
+        return done - num(ln.get("quantityBilled"))
+
+    taken = _pick_lines(src, _overrides(ctx, target, payload), billable, "bill")
+    body = _header(ctx, src, target, payload)
+    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
+    for ln in body["item"]:
+        ln.pop("itemReceive", None)
+    return body, _book("quantityBilled", _refresh_so)
+
+
+def _receive_po(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    _require_status(src, "BDE", "You cannot receive a purchase order that is not pending receipt.")
+    taken = _pick_lines(src, _overrides(ctx, target, payload), lambda ln: 0.0 if not fulfillable(ln) or
+                        ln.get("isClosed") else num(ln.get("quantity")) - num(ln.get("quantityReceived")), "receive")
+    body = _header(ctx, src, target, payload)
+    body.pop("location", None)
+    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
+    return body, _book("quantityReceived", _refresh_po)
+
+
+def _bill_po(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    _require_status(src, "BDEF", "You cannot bill a purchase order that is not approved or is fully billed.")
+
+    def billable(ln: dict[str, Any]) -> float:
+        done = num(ln.get("quantityReceived")) if fulfillable(ln) else num(ln.get("quantity"))
+        return done - num(ln.get("quantityBilled"))
+
+    taken = _pick_lines(src, _overrides(ctx, target, payload), billable, "bill")
+    body = _header(ctx, src, target, payload)
+    lines = []
+    for i, (ln, q, ov) in enumerate(taken):
+        line = _target_line(ln, q, ov, src)
+        line.pop("itemReceive", None)
+        line["orderDoc"] = {"id": str(src.id)}
+        lines.append({**line, "line": i + 1})
+    body["item"] = lines
+    return body, _book("quantityBilled", _refresh_po)
+
+
+def _receive_rma(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    _require_status(src, "BD", "You cannot receive a return authorization that is not pending receipt.")
+    taken = _pick_lines(src, _overrides(ctx, target, payload), lambda ln: 0.0 if not fulfillable(ln)
+                        else num(ln.get("quantity")) - num(ln.get("quantityReceived")), "receive")
+    body = _header(ctx, src, target, payload)
+    body.pop("location", None)
+    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
+    return body, _book("quantityReceived", _refresh_rma)
+
+
+def _credit_rma(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    _require_status(src, "BDF", "You cannot credit a return authorization that is not approved.")
+
+    def creditable(ln: dict[str, Any]) -> float:
+        done = num(ln.get("quantityReceived")) if fulfillable(ln) else num(ln.get("quantity"))
+        return done - num(ln.get("quantityBilled"))
+
+    taken = _pick_lines(src, _overrides(ctx, target, payload), creditable, "credit")
+    body = _header(ctx, src, target, payload)
+    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
+    for ln in body["item"]:
+        ln.pop("itemReceive", None)
+    return body, _book("quantityBilled", _refresh_rma)
+
+
+def _build_wo(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+    if src.body.get("status") not in ("B", "D"):
+        raise user_error("You can only build from a released work order that is not fully built.")
+    unbuilt = num(src.body.get("quantity")) - num(src.body.get("built"))
+    body = _header(ctx, src, target, payload, entity_field="")
+    body["item"] = src.body["assemblyItem"]
+    qty = num(payload.get("quantity", unbuilt)) if "quantity" in payload else unbuilt
+    if qty - unbuilt > _EPS:
+        raise user_error(f"You cannot build more than the remaining quantity ({fmt_qty(unbuilt)}) of the work order.",
+                         path="quantity")
+    body["quantity"] = qty
+    if "component" in payload:
+        body["component"] = ctx.engine.parse_lines(target, "component", payload["component"], strict=ctx.strict_names)
+
+    def _after(ctx: Ctx, wo: Rec, build: Rec) -> None:
+        wo.body["built"] = num(wo.body.get("built")) + num(build.body.get("quantity"))
+        wo.body["unbuilt"] = max(0.0, num(wo.body.get("quantity")) - wo.body["built"])
+        wo.body["status"] = workorder_status(wo.body)
+        ctx.engine.store(ctx, wo, header_changed=False)
+
+    return body, _after
+
+
+TRANSFORMS: dict[tuple[str, str], Callable[[Ctx, Rec, RecordType, dict[str, Any]], Built]] = {
+    ("salesOrder", "itemFulfillment"): _fulfil,
+    ("salesOrder", "invoice"): _bill_so,
+    ("salesOrder", "cashSale"): _bill_so,
+    ("purchaseOrder", "itemReceipt"): _receive_po,
+    ("purchaseOrder", "vendorBill"): _bill_po,
+    ("returnAuthorization", "itemReceipt"): _receive_rma,
+    ("returnAuthorization", "creditMemo"): _credit_rma,
+    ("workOrder", "assemblyBuild"): _build_wo,
+}

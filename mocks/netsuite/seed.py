@@ -1,0 +1,162 @@
+"""Seed data: a reproducible faker world, or explicit records created through the same rules as REST."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Any
+
+from faker import Faker
+from sqlalchemy import func, select
+
+from mocks.core.app import Emulator
+from mocks.core.errors import ApiError
+
+from .domain.prefs import get_prefs
+from .domain.records import Ctx, Records
+from .domain.recordtypes import lookup
+from .domain.service import create_record, transform_record
+from .models import NsRecord
+
+_ITEM_KINDS = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem", "assembly": "assemblyItem",
+               "service": "serviceSaleItem", "download": "downloadItem", "nonInventory": "nonInventorySaleItem"}
+_ACCOUNTS = [("1000", "Checking", "Bank"), ("1100", "Accounts Receivable", "AcctRec"),
+             ("1200", "Inventory Asset", "OthCurrAsset"), ("2000", "Accounts Payable", "AcctPay"),
+             ("4000", "Sales", "Income"), ("5000", "Cost of Goods Sold", "COGS"),
+             ("5100", "Inventory Adjustments", "COGS")]
+
+
+def _ctx(emu: Emulator, session: Any) -> Ctx:
+    return Ctx(session=session, now=emu.clock.now(session), prefs=get_prefs(session), engine=Records(session))
+
+
+def _create(ctx: Ctx, type_name: str, payload: dict[str, Any]) -> int:
+    rtype = lookup(type_name)
+    if rtype is None:
+        raise ApiError(400, "INVALID_SEED", f"Unknown record type {type_name!r}.")
+    return create_record(ctx, rtype, payload).id
+
+
+def _ref(rid: int) -> dict[str, str]:
+    return {"id": str(rid)}
+
+
+def baseline(ctx: Ctx, months: int = 12) -> dict[str, Any]:
+    """The setup every account has: USD base currency, a subsidiary, GL accounts, periods (idempotent)."""
+    existing = ctx.session.execute(select(func.count()).select_from(NsRecord).where(
+        NsRecord.rtype == "subsidiary", NsRecord.deleted_at.is_(None))).scalar_one()
+    if existing:
+        return {}
+    out: dict[str, Any] = {}
+    usd = _create(ctx, "currency", {"name": "US Dollar", "symbol": "USD", "exchangeRate": 1.0})
+    row = ctx.session.get(NsRecord, usd)
+    assert row is not None
+    rec = ctx.engine.to_rec(row)
+    rec.body["isBaseCurrency"] = True
+    ctx.engine.store(ctx, rec)
+    out["currencies"] = {"USD": usd,
+                         "EUR": _create(ctx, "currency", {"name": "Euro", "symbol": "EUR", "exchangeRate": 1.08})}
+    out["subsidiary"] = _create(ctx, "subsidiary", {"name": "Parent Company", "currency": _ref(usd), "country": "US"})
+    out["accounts"] = {name: _create(ctx, "account", {"acctNumber": num, "acctName": name, "acctType": kind})
+                       for num, name, kind in _ACCOUNTS}
+    start = ctx.now.date().replace(day=1)
+    periods = {}
+    for i in range(-2, months - 2):
+        y, m = divmod(start.month - 1 + i, 12)
+        first = date(start.year + y, m + 1, 1)
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        name = first.strftime("%b %Y")
+        periods[name] = _create(ctx, "accountingPeriod", {"periodName": name, "startDate": first.isoformat(),
+                                                          "endDate": last.isoformat()})
+    out["periods"] = periods
+    return out
+
+
+def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
+    fake = Faker("en_US")
+    fake.seed_instance(int(body["seed"]))
+    out = baseline(ctx)
+    sub = ctx.session.execute(select(NsRecord.id).where(NsRecord.rtype == "subsidiary").order_by(NsRecord.id)
+                              ).scalars().first()
+    assert sub is not None
+    locations = [_create(ctx, "location", {"name": name, "subsidiary": {"items": [_ref(sub)]}})
+                 for name in ["Main Warehouse", "Store 1", "Store 2", "Store 3"][: int(body.get("locations", 1))]]
+    out["locations"] = locations
+    out["customers"] = [_create(ctx, "customer", {"companyName": fake.company(), "email": fake.company_email(),
+                                                  "subsidiary": _ref(sub), "externalId": f"CUST-{i + 1}"})
+                        for i in range(int(body.get("customers", 0)))]
+    out["vendors"] = [_create(ctx, "vendor", {"companyName": fake.company(), "email": fake.company_email(),
+                                              "subsidiary": _ref(sub), "externalId": f"VEND-{i + 1}"})
+                      for i in range(int(body.get("vendors", 0)))]
+    items: dict[str, list[int]] = {}
+    counts = body.get("items", {})
+    if isinstance(counts, int):
+        counts = {"inventory": counts}
+    for kind, n in (counts or {}).items():
+        if kind not in _ITEM_KINDS:
+            raise ApiError(400, "INVALID_SEED", f"Unknown item kind {kind!r}; known: {', '.join(_ITEM_KINDS)}.")
+        items[kind] = [_create(ctx, _ITEM_KINDS[kind], {
+            "itemId": fake.bothify("SKU-####-??", letters="ABCDEFGHJKLMNPQRSTUVWXYZ"),
+            "displayName": fake.catch_phrase()[:60], "rate": float(fake.pydecimal(2, 2, positive=True)),
+            "subsidiary": {"items": [_ref(sub)]}}) for _ in range(int(n))]
+    out["items"] = items
+    stock = body.get("stock")
+    if stock:
+        account = out.get("accounts", {}).get("Inventory Adjustments") or ctx.session.execute(
+            select(NsRecord.id).where(NsRecord.rtype == "account").order_by(NsRecord.id)).scalars().first()
+        lines = [{"item": _ref(item), "location": _ref(loc), "adjustQtyBy": float(stock)}
+                 for item in items.get("inventory", []) for loc in locations]
+        if lines:
+            _create(ctx, "inventoryAdjustment", {"account": _ref(int(account or 0)), "memo": "opening balance",
+                                                 "inventory": {"items": lines}})
+    orders = []
+    phys = items.get("inventory", [])
+    for i in range(int(body.get("sales_orders", 0))):
+        if not out["customers"] or not phys:
+            raise ApiError(400, "INVALID_SEED", "sales_orders needs customers and inventory items.")
+        lines = [{"item": _ref(fake.random_element(phys)), "quantity": fake.random_int(1, 5),
+                  "location": _ref(locations[0])} for _ in range(fake.random_int(1, 3))]
+        orders.append(_create(ctx, "salesOrder", {"entity": _ref(fake.random_element(out["customers"])),
+                                                  "orderStatus": "B", "externalId": f"SO-{i + 1}",
+                                                  "item": {"items": lines}}))
+    out["sales_orders"] = orders
+    return out
+
+
+def _explicit(ctx: Ctx, records: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if records.pop("baseline", True):
+        out["baseline"] = baseline(ctx)
+    for type_name, payloads in records.items():
+        if type_name == "transforms":
+            out["transforms"] = [_transform(ctx, t) for t in payloads]
+            continue
+        if not isinstance(payloads, list):
+            raise ApiError(400, "INVALID_SEED", f"records.{type_name} must be a list of record bodies.")
+        out[type_name] = [_create(ctx, type_name, p) for p in payloads]
+    return out
+
+
+def _transform(ctx: Ctx, spec: dict[str, Any]) -> int:
+    src_type, target = lookup(str(spec.get("from"))), lookup(str(spec.get("to")))
+    if src_type is None or target is None:
+        raise ApiError(400, "INVALID_SEED", "A transform needs 'from', 'to' and 'id'.")
+    src = ctx.engine.load(src_type, int(spec["id"]))
+    return transform_record(ctx, src, target, spec.get("body", {})).id
+
+
+def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
+    """Seed from faker ({"seed": n, "customers": 3, "items": {"inventory": 5}, "stock": 10, ...}) or records."""
+    with emu.store.write() as session:
+        ctx = _ctx(emu, session)
+        if "records" in body:
+            if not isinstance(body["records"], dict):
+                raise ApiError(400, "INVALID_SEED", "records must be an object of record type -> list.")
+            return _explicit(ctx, dict(body["records"]))
+        if "seed" in body:
+            if isinstance(body["seed"], bool) or not isinstance(body["seed"], int):
+                raise ApiError(400, "INVALID_SEED", "seed must be an integer.")
+            return _faker_world(ctx, body)
+        if body.get("baseline"):
+            return baseline(ctx)
+        raise ApiError(400, "INVALID_SEED", "Send {'seed': n, ...counts}, {'records': {...}} or {'baseline': true}.")
