@@ -14,7 +14,7 @@ from .domain import lots as L
 from .domain import production as P
 from .domain import purchasing as PU
 from .domain import sales as S
-from .domain.common import Ctx, conflict, write_ctx
+from .domain.common import Ctx, conflict, invalid_state, write_ctx
 from .domain.views import lots_view, receipt_view, run_view, shipment_view
 from .models import (
     Lot,
@@ -57,6 +57,8 @@ def act_receive(emu: Emulator, body: dict[str, Any]) -> Any:
                           for ln in ctx.session.execute(select(PurchaseOrderLine).where(
                               PurchaseOrderLine.po_id == po.id).order_by(PurchaseOrderLine.line_no)).scalars()
                           if ln.ordered_m > ln.received_m]
+            if not open_lines or po.status not in PU.RECEIVABLE:
+                raise invalid_state("Purchase order", po.id, po.status, "receive against it")
             body = {**body, "lines": open_lines}
         receipt, lots = PU.receive(ctx, po.id, PU.parse_receipt(body))
         return receipt_view(ctx.session, receipt, lots)
