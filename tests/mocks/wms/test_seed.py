@@ -1,0 +1,50 @@
+"""Seeding: faker worlds are reproducible; explicit records follow the API's rules; reset restores defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ADMIN
+
+from .conftest import Wms, make_app
+
+
+def _world(tmp_path: Path, name: str) -> Wms:
+    w = Wms(make_app(f"sqlite:///{tmp_path / name}", tmp_path))
+    w.seed({"seed": 7, "skus": 5, "orders": 4, "warehouses": 2})
+    return w
+
+
+def test_faker_seed_is_reproducible(tmp_path: Path) -> None:
+    a, b = _world(tmp_path, "a.db"), _world(tmp_path, "b.db")
+    tables = ("wms_products", "wms_stock", "wms_orders", "wms_order_lines", "wms_warehouses")
+    assert a.state(*tables) == b.state(*tables)
+    state = a.state(*tables)
+    assert [p["sku"] for p in state["wms_products"]] == [f"SKU-{i:05d}" for i in range(1, 6)]
+    assert len(state["wms_stock"]) == 10 and len(state["wms_orders"]) == 4
+    assert {o["status"] for o in state["wms_orders"]} == {"NEW"}
+    assert a.ok("GET", "/orders/reference/SO-000004")["id"] == 4
+
+
+def test_explicit_records_and_refusals(wms: Wms) -> None:
+    out = wms.seed({"records": {"warehouses": [{"code": "LDN", "name": "London"}],
+                                "stock": [{"sku": "A-1", "warehouse": "LDN", "onHand": 3}],
+                                "orders": [{"clientReference": "R1", "warehouseId": 2,
+                                            "shipTo": {"name": "B", "address1": "x", "city": "y", "country": "FR"},
+                                            "lines": [{"sku": "A-1", "quantity": 3}]}]}})
+    assert out == {"warehouses": [2], "stock": [{"sku": "A-1", "warehouseId": 2, "onHand": 3}],
+                   "orders": [{"id": 1, "clientReference": "R1", "status": "NEW"}]}
+    assert wms.act("release", {"order": "R1"})["status"] == "RELEASED"
+    r = wms.c.post("/__erpsim/seed", json={"records": {"stock": [{"sku": "NOPE", "onHand": 1}]}}, headers=ADMIN)
+    assert r.status_code == 400 and r.get_json()["error"] == "UNKNOWN_SKU"
+    r = wms.c.post("/__erpsim/seed", json={"seed": 1, "orders": True}, headers=ADMIN)
+    assert r.status_code == 400
+
+
+def test_reset_keeps_the_default_client_and_warehouse(wms: Wms) -> None:
+    wms.order("SO1", [{"sku": "A-1", "quantity": 1}])
+    assert wms.c.post("/__erpsim/reset", headers=ADMIN).status_code == 200
+    assert wms.ok("GET", "/orders")["total"] == 0
+    assert wms.ok("GET", "/warehouses")["items"] == [{"id": 1, "code": "MAIN", "name": "Main warehouse"}]
+    assert wms.c.post("/__erpsim/reset", json={"seed": 3, "skus": 2}, headers=ADMIN).get_json()["seeded"]["skus"] == [
+        "SKU-00001", "SKU-00002"]
