@@ -326,6 +326,40 @@ def test_case_and_string_functions(store: Store) -> None:
         {"id": "12", "state": "on", "code": "CUST-7"}]
 
 
+def test_quoted_upper_case_identifiers_as_netsuite_exports_them(store: Store) -> None:
+    assert rows(store, 'SELECT "TRANSACTION"."ID", BUILTIN.DF("TRANSACTION".postingperiod) AS period '
+                       'FROM "TRANSACTION" WHERE "TRANSACTION"."ID" = 50') == [{"id": "50", "period": "Jan 2026"}]
+
+
+def test_order_by_select_alias_and_position(store: Store) -> None:
+    assert rows(store, "SELECT entityid AS code, id FROM customer ORDER BY code DESC") == [
+        {"code": "CUST003", "id": "12"}, {"code": "CUST002", "id": "11"}, {"code": "CUST001", "id": "10"}]
+    assert [r["id"] for r in rows(store, "SELECT id, entityid FROM customer ORDER BY 2 DESC")] == ["12", "11", "10"]
+
+
+def test_long_or_chains_and_deep_nesting(store: Store) -> None:
+    chain = " OR ".join(f"id = {i}" for i in range(1500))
+    assert [r["id"] for r in rows(store, f"SELECT id FROM customer WHERE {chain}")] == ["10", "11", "12"]
+    assert [r["id"] for r in rows(store, "SELECT id FROM customer WHERE id IN ("
+                                  + ", ".join(str(i) for i in range(5000)) + ")")] == ["10", "11", "12"]
+    error(store, "SELECT " + "(" * 400 + "1" + ")" * 400 + " FROM customer")
+    error(store, "(" * 5000)
+
+
+def test_date_and_number_functions(store: Store) -> None:
+    assert rows(store, "SELECT TRUNC(trandate, 'MM') AS a, ADD_MONTHS(DATE '2026-01-31', 1) AS b, "
+                       "LAST_DAY(trandate) AS c, TRUNC(2.7) AS d, EXTRACT(MONTH FROM trandate) AS m, "
+                       "trandate + 30 AS due, TO_CHAR(trandate, 'MM/DD/YYYY') AS s, TO_CHAR(foreigntotal) AS t, "
+                       "DECODE(status, 'B', 'open', 'other') AS st, NVL2(memo, 'y', 'n') AS hm "
+                       "FROM transaction WHERE id = 50") == [
+        {"a": "1/1/2026", "b": "2/28/2026", "c": "1/31/2026", "d": "2", "m": "1", "due": "2/4/2026",
+         "s": "01/05/2026", "t": "162.5", "st": "open", "hm": "y"}]
+    assert rows(store, "SELECT id, ROW_NUMBER() OVER (ORDER BY id DESC) AS rn FROM transaction "
+                       "WHERE lastmodifieddate >= TRUNC(SYSDATE) - 12") == [{"id": "50", "rn": "2"},
+                                                                            {"id": "51", "rn": "1"}]
+    assert error(store, "SELECT TO_NUMBER('abc') FROM customer").message.endswith("Invalid number.")
+
+
 # ---- other tables -----------------------------------------------------------------------------------------
 def test_item_table(store: Store) -> None:
     assert rows(store, "SELECT id, itemid, displayname, itemtype, isinactive, islotitem, externalid, baseprice "

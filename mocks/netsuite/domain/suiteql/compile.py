@@ -10,22 +10,32 @@ registers on the connection (BUILTIN.DF, TO_DATE, TO_CHAR, TRUNC, date arithmeti
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.dialects.oracle import Oracle
-from sqlglot.time import format_time
 from sqlglot.transforms import eliminate_join_marks
 
 from .errors import bad_date, unknown_identifier, unknown_table, unsupported
+from .functions import DATES, FunctionRewrites
 from .schema import VTable, lookup_table
+
+
+class _QuietCommandFallback(logging.Filter):
+    """Drop sqlglot's "falling back to parsing as a Command" warning: such input is refused with a 400 anyway."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but the fallback warning."""
+        return "Falling back to parsing as a 'Command'" not in record.getMessage()
+
+
+logging.getLogger("sqlglot").addFilter(_QuietCommandFallback())
 
 #: Account date format preference -> (strptime format, Java pattern used in error messages).
 DATE_FORMATS = {"M/D/YYYY": ("%m/%d/%Y", "M/d/yyyy"), "D/M/YYYY": ("%d/%m/%Y", "d/M/yyyy"),
                 "YYYY-MM-DD": ("%Y-%m-%d", "yyyy-MM-dd"), "DD.MM.YYYY": ("%d.%m.%Y", "dd.MM.yyyy")}
-_DATES = {"date", "datetime"}
 _CMP = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _AGGREGATES = (exp.Count, exp.Sum, exp.Min, exp.Max, exp.Avg)
 _SELECT_ARGS = {"kind", "hint", "distinct", "expressions", "limit", "from_", "where", "joins", "group", "having",
@@ -78,7 +88,7 @@ class Compiled:
     tables: set[str]
 
 
-class Compiler:
+class Compiler(FunctionRewrites):
     """Turns one SuiteQL string into a ``Compiled`` query (raises the ApiError NetSuite would)."""
 
     def __init__(self, *, date_format: str, tz: str, today: date) -> None:
@@ -105,9 +115,12 @@ class Compiler:
             raise unsupported() from None
         if not isinstance(tree, exp.Select):
             raise unsupported()
-        select, columns = self.select(tree, None, top=True)
         try:
+            select, columns = self.select(tree, None, top=True)
             sql = select.sql(dialect="sqlite", identify=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
+        except RecursionError:
+            # Absurdly deep nesting that sqlglot still parsed: refuse it rather than fail with a 500.
+            raise unsupported() from None
         except (sqlglot.errors.SqlglotError, ValueError, KeyError, AttributeError):
             raise unsupported() from None
         return Compiled(sql, columns, set(self.tables))
@@ -300,10 +313,10 @@ class Compiler:
         if isinstance(node, _CMP):
             _coerce_dates(node, ("this", "expression"), kinds, self)
         elif isinstance(node, exp.Between):
-            if kinds and kinds[0] in _DATES:
+            if kinds and kinds[0] in DATES:
                 for key in ("low", "high"):
                     node.set(key, self.date_literal(node.args[key]))
-        elif isinstance(node, exp.In) and kinds and kinds[0] in _DATES:
+        elif isinstance(node, exp.In) and kinds and kinds[0] in DATES:
             node.set("expressions", [self.date_literal(e) for e in node.expressions])
         elif isinstance(node, exp.Is) and not isinstance(node.expression, exp.Null):
             raise unsupported()
@@ -327,6 +340,23 @@ class Compiler:
         except ValueError:
             raise bad_date(node.this, self.java, self.tz) from None
         return exp.Literal.string(f"{parsed.isoformat()} 00:00:00")
+
+    def _rw_and(self, node: exp.And, scope: Scope) -> tuple[exp.Expr, str | None]:
+        return self._connector(node, scope)
+
+    def _rw_or(self, node: exp.Or, scope: Scope) -> tuple[exp.Expr, str | None]:
+        return self._connector(node, scope)
+
+    def _connector(self, node: exp.Connector, scope: Scope) -> tuple[exp.Expr, str | None]:
+        # Integrations send long "id = 1 OR id = 2 OR ..." chains: rewrite them without deep recursion
+        # and rebuild them balanced (parenthesised), since SQLite caps expression depth at 1000.
+        parts: list[exp.Expr] = [self.rw(p, scope)[0] for p in node.flatten()]
+        kind = type(node)
+        while len(parts) > 1:
+            pairs = [kind(this=parts[i], expression=parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+            merged: list[exp.Expr] = [exp.Paren(this=p) for p in pairs]
+            parts = merged + ([parts[-1]] if len(parts) % 2 else [])
+        return parts[0], None
 
     def _rw_column(self, node: exp.Column, scope: Scope) -> tuple[exp.Expr, str | None]:
         if not isinstance(node.this, exp.Identifier) or node.args.get("db") or node.args.get("catalog"):
@@ -385,155 +415,13 @@ class Compiler:
         inner, outputs = self.select(node, scope)
         return inner, outputs[0][1] if outputs else None
 
-    def _rw_dot(self, node: exp.Dot, scope: Scope) -> tuple[exp.Expr, str | None]:
-        # BUILTIN.DF(col) is the only dotted call SuiteQL programs use that the emulator supports.
-        fn = node.expression
-        if not (isinstance(node.this, exp.Identifier) and node.this.this.lower() == "builtin"
-                and isinstance(fn, exp.Anonymous) and str(fn.this).lower() == "df" and len(fn.expressions) == 1):
-            raise unsupported()
-        arg = fn.expressions[0]
-        new, kind = self.rw(arg, scope)
-        if kind == "ref":
-            return exp.Anonymous(this="NS_DF_REF", expressions=[new]), "text"
-        if kind == "trantype":
-            return exp.Anonymous(this="NS_DF_TRANTYPE", expressions=[new]), "text"
-        if kind == "itemtype":
-            return exp.Anonymous(this="NS_DF_ITEMTYPE", expressions=[new]), "text"
-        if kind == "status" and isinstance(new, exp.Column):
-            type_col = exp.column(exp.to_identifier("type", quoted=True), table=new.args.get("table"))
-            return exp.Anonymous(this="NS_DF_STATUS", expressions=[type_col, new]), "text"
-        return new, kind
-
-    def _rw_anonymous(self, node: exp.Anonymous, scope: Scope) -> tuple[exp.Expr, str | None]:
-        if str(node.this).upper() != "TRUNC" or not 1 <= len(node.expressions) <= 2:
-            raise unsupported()
-        arg, kind = self.rw(node.expressions[0], scope)
-        if kind in _DATES:
-            return exp.Anonymous(this="NS_TRUNC_DATE", expressions=[arg]), "date"
-        return exp.Anonymous(this="NS_TRUNC", expressions=[arg]), "num"
-
-    def _rw_trunc(self, node: exp.Trunc, scope: Scope) -> tuple[exp.Expr, str | None]:
-        arg, kind = self.rw(node.this, scope)
-        if kind in _DATES:
-            return exp.Anonymous(this="NS_TRUNC_DATE", expressions=[arg]), "date"
-        return exp.Anonymous(this="NS_TRUNC", expressions=[arg]), "num"
-
-    def _rw_strtodate(self, node: exp.StrToDate, scope: Scope) -> tuple[exp.Expr, str | None]:
-        return self._to_date(node, scope)
-
-    def _rw_strtotime(self, node: exp.StrToTime, scope: Scope) -> tuple[exp.Expr, str | None]:
-        return self._to_date(node, scope)
-
-    def _to_date(self, node: exp.Expr, scope: Scope) -> tuple[exp.Expr, str | None]:
-        value, _ = self.rw(node.this, scope)
-        fmt = node.args.get("format")
-        if fmt is None:
-            fmt_lit = exp.Literal.string(self.strp)
-        elif isinstance(fmt, exp.Literal) and fmt.is_string:
-            fmt_lit = fmt
-        else:
-            raise unsupported()
-        has_time = any(t in fmt_lit.this for t in ("%H", "%I", "%M", "%S"))
-        return (exp.Anonymous(this="NS_TO_DATE", expressions=[value, fmt_lit]),
-                "datetime" if has_time else "date")
-
-    def _rw_datestrtodate(self, node: exp.DateStrToDate, scope: Scope) -> tuple[exp.Expr, str | None]:
-        lit = node.this
-        if not (isinstance(lit, exp.Literal) and lit.is_string):
-            raise unsupported()
-        try:
-            return _typed(f"{date.fromisoformat(lit.this.strip()).isoformat()} 00:00:00"), "date"
-        except ValueError:
-            raise unsupported() from None
-
-    def _rw_tochar(self, node: exp.ToChar, scope: Scope) -> tuple[exp.Expr, str | None]:
-        value, kind = self.rw(node.this, scope)
-        fmt = node.args.get("format")
-        if fmt is None:
-            return exp.Anonymous(this="NS_TO_CHAR", expressions=[value, exp.Null()]), "text"
-        if not (isinstance(fmt, exp.Literal) and fmt.is_string) or kind not in _DATES | {None}:
-            raise unsupported()
-        py = format_time(fmt.this, Oracle.TIME_MAPPING, Oracle.TIME_TRIE) or ""
-        return exp.Anonymous(this="NS_TO_CHAR", expressions=[value, exp.Literal.string(py)]), "text"
-
-    def _rw_tonumber(self, node: exp.ToNumber, scope: Scope) -> tuple[exp.Expr, str | None]:
-        if node.args.get("format") is not None:
-            raise unsupported()
-        value, _ = self.rw(node.this, scope)
-        return exp.Anonymous(this="NS_TO_NUMBER", expressions=[value]), "num"
-
-    def _rw_currentdate(self, node: exp.Expr, scope: Scope) -> tuple[exp.Expr, str | None]:
-        return _typed(f"{self.today.isoformat()} 00:00:00"), "date"
-
-    def _rw_currenttimestamp(self, node: exp.Expr, scope: Scope) -> tuple[exp.Expr, str | None]:
-        # Only the emulated day is known here, so SYSDATE is that day at midnight.
-        return _typed(f"{self.today.isoformat()} 00:00:00"), "datetime"
-
-    def _rw_extract(self, node: exp.Extract, scope: Scope) -> tuple[exp.Expr, str | None]:
-        part = node.this
-        if not isinstance(part, exp.Var | exp.Identifier) or str(part.this).upper() not in (
-                "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"):
-            raise unsupported()
-        value, _ = self.rw(node.expression, scope)
-        return exp.Anonymous(this="NS_EXTRACT", expressions=[exp.Literal.string(str(part.this).upper()),
-                                                             value]), "num"
-
-    def _rw_cast(self, node: exp.Cast, scope: Scope) -> tuple[exp.Expr, str | None]:
-        value, kind = self.rw(node.this, scope)
-        to = node.to
-        if to.is_type(*exp.DataType.NUMERIC_TYPES):
-            return exp.Anonymous(this="NS_TO_NUMBER", expressions=[value]), "num"
-        if to.is_type(*exp.DataType.TEXT_TYPES):
-            return exp.Anonymous(this="NS_TO_CHAR", expressions=[value, exp.Null()]), "text"
-        if to.is_type(exp.DataType.Type.DATE, exp.DataType.Type.DATETIME, exp.DataType.Type.TIMESTAMP):
-            return value, kind if kind in _DATES else "date"
-        raise unsupported()
-
-    def _rw_add(self, node: exp.Add, scope: Scope) -> tuple[exp.Expr, str | None]:
-        return self._arith(node, scope, "NS_DATE_ADD")
-
-    def _rw_sub(self, node: exp.Sub, scope: Scope) -> tuple[exp.Expr, str | None]:
-        return self._arith(node, scope, "NS_DATE_SUB")
-
-    def _arith(self, node: exp.Binary, scope: Scope, date_fn: str) -> tuple[exp.Expr, str | None]:
-        left, lk = self.rw(node.this, scope)
-        right, rk = self.rw(node.expression, scope)
-        if lk in _DATES and rk in _DATES and date_fn == "NS_DATE_SUB":
-            return exp.Anonymous(this="NS_DATE_DIFF", expressions=[left, right]), "num"
-        if lk in _DATES:
-            return exp.Anonymous(this=date_fn, expressions=[left, right]), lk
-        if rk in _DATES and date_fn == "NS_DATE_ADD":
-            return exp.Anonymous(this=date_fn, expressions=[right, left]), rk
-        node.set("this", left)
-        node.set("expression", right)
-        return node, "num"
-
-    def _rw_div(self, node: exp.Div, scope: Scope) -> tuple[exp.Expr, str | None]:
-        # Oracle divides exactly (7/2 = 3.5); SQLite would truncate two integers.
-        left, _ = self.rw(node.this, scope)
-        right, _ = self.rw(node.expression, scope)
-        return exp.Anonymous(this="NS_DIV", expressions=[left, right]), "num"
-
-    def _rw_window(self, node: exp.Window, scope: Scope) -> tuple[exp.Expr, str | None]:
-        # ROW_NUMBER() OVER (ORDER BY ...): the other common paging idiom besides ROWNUM.
-        if not isinstance(node.this, exp.RowNumber) or node.args.get("partition_by") or node.args.get("spec"):
-            raise unsupported()
-        if node.args.get("order") is not None:
-            node.set("order", self.expr(node.args["order"], scope))
-        return node, "num"
-
 
 def _coerce_dates(node: exp.Expr, keys: tuple[str, str], kinds: list[str | None], comp: Compiler) -> None:
     left, right = kinds[0] if kinds else None, kinds[1] if len(kinds) > 1 else None
-    if left in _DATES:
+    if left in DATES:
         node.set(keys[1], comp.date_literal(node.args[keys[1]]))
-    elif right in _DATES:
+    elif right in DATES:
         node.set(keys[0], comp.date_literal(node.args[keys[0]]))
-
-
-def _typed(value: str) -> exp.Expr:
-    """A date value the compiler produced: parenthesised so it is not re-read as a user's string literal."""
-    return exp.Paren(this=exp.Literal.string(value))
 
 
 def _rownum_bound(part: exp.Expr) -> int | None:

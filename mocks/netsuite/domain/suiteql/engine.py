@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import math
 import sqlite3
 from collections.abc import Callable
@@ -80,7 +81,8 @@ class _Functions:
             "NS_DF_REF": (1, self.df_ref), "NS_DF_TRANTYPE": (1, lambda v: TRAN_TYPE_LABELS.get(v, v)),
             "NS_DF_ITEMTYPE": (1, lambda v: ITEM_TYPE_LABELS.get(v, v)), "NS_DF_STATUS": (2, _df_status),
             "NS_TO_DATE": (2, self.to_date), "NS_TO_CHAR": (2, _to_char), "NS_TO_NUMBER": (1, self.to_number),
-            "NS_TRUNC": (1, _trunc), "NS_TRUNC_DATE": (1, _trunc_date),
+            "NS_TRUNC": (1, _trunc), "NS_TRUNC_DATE": (2, _trunc_date), "NS_ADD_MONTHS": (2, _add_months),
+            "NS_LAST_DAY": (1, _last_day),
             "NS_DATE_ADD": (2, lambda d, n: _date_add(d, n, 1)), "NS_DATE_SUB": (2, lambda d, n: _date_add(d, n, -1)),
             "NS_DATE_DIFF": (2, _date_diff), "NS_DIV": (2, _div), "NS_EXTRACT": (2, _extract),
         }
@@ -156,9 +158,37 @@ def _to_char(value: Any, fmt: str | None) -> str | None:
     return str(value)
 
 
-def _trunc_date(value: Any) -> str | None:
+def _trunc_date(value: Any, unit: str) -> str | None:
     parsed = _as_dt(value)
-    return None if parsed is None else f"{parsed.date().isoformat()} 00:00:00"
+    if parsed is None:
+        return None
+    day = parsed.date()
+    if unit == "MONTH":
+        day = day.replace(day=1)
+    elif unit == "YEAR":
+        day = day.replace(month=1, day=1)
+    return f"{day.isoformat()} 00:00:00"
+
+
+def _add_months(value: Any, months: Any) -> str | None:
+    parsed = _as_dt(value)
+    if parsed is None or not isinstance(months, int | float) or not math.isfinite(months) or abs(months) > 12000:
+        return None
+    index = parsed.year * 12 + parsed.month - 1 + int(months)
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        return None
+    last = calendar.monthrange(year, month + 1)[1]
+    # Oracle keeps month ends at month ends (Jan 31 + 1 month = Feb 28).
+    day = last if parsed.day == calendar.monthrange(parsed.year, parsed.month)[1] else min(parsed.day, last)
+    return parsed.replace(year=year, month=month + 1, day=day).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _last_day(value: Any) -> str | None:
+    parsed = _as_dt(value)
+    if parsed is None:
+        return None
+    return parsed.replace(day=calendar.monthrange(parsed.year, parsed.month)[1]).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _trunc(value: Any) -> Any:
