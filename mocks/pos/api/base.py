@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,12 +33,38 @@ class PosServices:
         self.pg = emu.store.is_postgres
         # Same engine the store uses, with the option that makes SQLite take its write lock at BEGIN.
         self.write_engine: Engine = emu.store.engine.execution_options(erpsim_write=True)
+        # SQLite has one writer at a time: queue this process's writers on a lock instead of letting
+        # them spin in SQLite's busy handler (which sleeps up to 100 ms per retry and wrecks latency).
+        self._writer = threading.Lock() if emu.store.is_sqlite else None
 
     @contextmanager
     def write(self) -> Iterator[tuple[Connection, int]]:
         """One write transaction (Core connection) and the virtual time inside it."""
-        with self.write_engine.begin() as conn:
+        if self._writer is None:
+            with self.write_engine.begin() as conn:
+                yield conn, now_ts(conn, self.ctx.clock_start)
+            return
+        with self._writer, self.write_engine.begin() as conn:
             yield conn, now_ts(conn, self.ctx.clock_start)
+
+    @contextmanager
+    def fast_write(self) -> Iterator[tuple[Connection, int]]:
+        """The hot path's write transaction: on SQLite BEGIN IMMEDIATE / COMMIT go straight to the
+        driver, so every statement inside must run through ``domain.fastsql`` (never ``conn.execute``)."""
+        if self._writer is None:
+            with self.write() as pair:
+                yield pair
+            return
+        with self._writer, self.emu.store.engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn, now_ts(conn, self.ctx.clock_start)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+            raw.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -13,6 +13,8 @@ from sqlalchemy import Connection, select
 from mocks.core.clock import ClockRow, parse_instant
 from mocks.core.errors import ApiError
 
+from . import fastsql
+
 MAX_INT64 = 2**63 - 1
 MAX_MONEY_CENTS = 10**14  # 1e12 currency units: far beyond any till, safely inside 64 bits
 _MONEY = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
@@ -38,7 +40,7 @@ def not_found(what: str) -> ApiError:
 # ---- business time --------------------------------------------------------------------------------
 def now_ts(conn: Connection, default_start: datetime) -> int:
     """Virtual now as Unix seconds, read with Core inside the caller's transaction."""
-    row = conn.execute(_CLOCK).first()
+    row = fastsql.first(conn, _CLOCK)
     if row is None:
         return int(default_start.timestamp())
     base = parse_instant(row[0]).timestamp()

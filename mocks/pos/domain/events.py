@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, insert, select
 from mocks.core.store import dumps
 from mocks.core.webhooks import WebhookDelivery, WebhookSubscription
 
+from . import fastsql
 from .context import PosContext
 
 EVENT_TYPES = ("order", "warehouse-transaction", "z-report")
@@ -49,7 +50,7 @@ Subs = list[tuple[int, str]]
 
 def subscriptions(conn: Connection) -> Subs:
     """The active subscriptions (id, event patterns), read once per business write."""
-    return [(r[0], r[1]) for r in conn.execute(_ACTIVE_SUBS)]
+    return [(r[0], r[1]) for r in fastsql.rows(conn, _ACTIVE_SUBS)]
 
 
 def publish(conn: Connection, ctx: PosContext, event_type: str, data: dict[str, Any], key: str,
@@ -70,7 +71,7 @@ def publish(conn: Connection, ctx: PosContext, event_type: str, data: dict[str, 
             for sid, patterns in subs
             if any(fnmatch.fnmatchcase(event_type, p) for p in json.loads(patterns))]
     if rows:
-        conn.execute(_INSERT_DELIVERY, rows)
+        fastsql.many(conn, _INSERT_DELIVERY, rows)
     return len(rows)
 
 

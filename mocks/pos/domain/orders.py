@@ -9,6 +9,7 @@ with precompiled Core statements.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..models import ORDER_ITEMS, ORDER_PAYMENTS, ORDERS, PRODUCTS, REGISTERS
-from . import events, stock
+from . import events, fastsql, stock
 from .common import (
     EMAIL,
     EXTERNAL_ID,
@@ -59,9 +60,14 @@ _ITEM_FIELDS = frozenset({"orderitemtype", "sku", "productname", "quantity", "mo
 _PAYMENT_FIELDS = frozenset({"name", "moneyamount", "externalid", "refid", "cardissuer"})
 _UPDATE_FIELDS = frozenset({"orderstateid", "paymentstateid", "comment", "email"})
 
-_PRODUCTS = select(P.sku, P.productid, P.title, P.moneyprice, P.vat_bp).where(
-    P.sku.in_(bindparam("skus", expanding=True)))
+_PRODUCT = select(P.productid, P.title, P.moneyprice, P.vat_bp).where(P.sku == bindparam("s"))
 _REGISTER = select(R.warehouseid, R.currencycode).where(R.registerid == bindparam("r"))
+_ORIGINAL = select(OR.orderid, OR.creditorderid, OR.orderstateid).where(OR.orderid == bindparam("o"))
+_ORIGINAL_PG = _ORIGINAL.with_for_update()
+_SOLD = select(OI.sku, OI.quantity, OI.moneynetpriceperunit, OI.vat_bp).where(
+    OI.orderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT).order_by(OI.orderitemid)
+_RETURNED = select(OI.sku, func.sum(-OI.quantity)).join(ORDERS, OR.orderid == OI.orderid).where(
+    OR.creditorderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT).group_by(OI.sku)
 _INSERT_ORDER = insert(ORDERS).returning(OR.orderid)
 _INSERT_ITEMS = insert(ORDER_ITEMS)
 _INSERT_PAYMENTS = insert(ORDER_PAYMENTS)
@@ -198,7 +204,8 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
         comment=as_str(g("comment") or "", "comment", max_len=2000), lines=lines, payments=payments)
 
 
-def _price_lines(order: NewOrder, catalogue: dict[str, Any], original: dict[str, tuple[int, int]]) -> None:
+def _price_lines(order: NewOrder, catalogue: dict[str, tuple[Any, ...] | None],
+                 original: dict[str, tuple[int, int]]) -> None:
     """Fill prices, VAT and row totals; discounts take the VAT rate of their product row."""
     parent: Line | None = None
     for line in order.lines:
@@ -220,14 +227,14 @@ def _price_lines(order: NewOrder, catalogue: dict[str, Any], original: dict[str,
             prod = catalogue.get(line.sku)
             if prod is None:
                 raise bad(f"Unknown sku '{line.sku}'.", "sku")
-            line.productid = prod.productid
+            line.productid = prod[0]
             if line.productname is None:
-                line.productname = prod.title
+                line.productname = prod[1]
             orig = original.get(line.sku)
             if line.price is None:
-                line.price = orig[0] if orig else prod.moneyprice
+                line.price = orig[0] if orig else prod[2]
             if line.vat_bp is None:
-                line.vat_bp = orig[1] if orig else prod.vat_bp
+                line.vat_bp = orig[1] if orig else prod[3]
             parent = line
         else:
             line.productname = line.productname or "Shipping"
@@ -240,24 +247,20 @@ def _price_lines(order: NewOrder, catalogue: dict[str, Any], original: dict[str,
 
 def _refund_checks(conn: Connection, order: NewOrder, pg: bool) -> dict[str, tuple[int, int]]:
     """A refund's original must be a closed sale; returns per sku the original (price, vat)."""
-    stmt = select(OR.orderid, OR.creditorderid, OR.orderstateid).where(OR.orderid == order.creditorderid)
-    orig = conn.execute(stmt.with_for_update() if pg else stmt).first()
+    orig = fastsql.first(conn, _ORIGINAL_PG if pg else _ORIGINAL, {"o": order.creditorderid})
     if orig is None:
         raise bad(f"Order {order.creditorderid} (creditorderid) does not exist.", "creditorderid")
-    if orig.creditorderid is not None:
+    orig_id, orig_credit, orig_state = orig
+    if orig_credit is not None:
         raise bad("A refund cannot be refunded.", "creditorderid")
-    if orig.orderstateid != CLOSED:
-        raise bad(f"Order {orig.orderid} is not closed and cannot be refunded.", "creditorderid")
+    if orig_state != CLOSED:
+        raise bad(f"Order {orig_id} is not closed and cannot be refunded.", "creditorderid")
     sold: dict[str, int] = {}
     prices: dict[str, tuple[int, int]] = {}
-    for r in conn.execute(select(OI.sku, OI.quantity, OI.moneynetpriceperunit, OI.vat_bp)
-                          .where(OI.orderid == orig.orderid, OI.orderitemtype == ITEM_PRODUCT)
-                          .order_by(OI.orderitemid)):
-        sold[r.sku] = sold.get(r.sku, 0) + r.quantity
-        prices.setdefault(r.sku, (r.moneynetpriceperunit, r.vat_bp))
-    returned: dict[str, int] = dict(conn.execute(
-        select(OI.sku, func.sum(-OI.quantity)).join(ORDERS, OR.orderid == OI.orderid)
-        .where(OR.creditorderid == orig.orderid, OI.orderitemtype == ITEM_PRODUCT).group_by(OI.sku)).all())
+    for sku, qty, price, vat_bp in fastsql.rows(conn, _SOLD, {"o": orig_id}):
+        sold[sku] = sold.get(sku, 0) + qty
+        prices.setdefault(sku, (price, vat_bp))
+    returned: dict[str, int] = {sku: int(qty) for sku, qty in fastsql.rows(conn, _RETURNED, {"o": orig_id})}
     asked: dict[str, int] = {}
     for line in order.lines:
         if line.itemtype == ITEM_PRODUCT:
@@ -265,10 +268,10 @@ def _refund_checks(conn: Connection, order: NewOrder, pg: bool) -> dict[str, tup
             asked[line.sku] = asked.get(line.sku, 0) - line.quantity
     for sku, qty in asked.items():
         if sku not in sold:
-            raise bad(f"Sku '{sku}' was not sold on order {orig.orderid}.", "sku")
+            raise bad(f"Sku '{sku}' was not sold on order {orig_id}.", "sku")
         left = sold[sku] - int(returned.get(sku) or 0)
         if qty > left:
-            raise bad(f"Cannot return {qty} of sku '{sku}': {sold[sku]} sold on order {orig.orderid}, "
+            raise bad(f"Cannot return {qty} of sku '{sku}': {sold[sku]} sold on order {orig_id}, "
                       f"{left} left to return.", "quantity")
     return prices
 
@@ -280,13 +283,13 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
     ``autopay`` (a payment method) pays the whole total when the order has no payments (act/ only).
     """
     if order.registerid is not None:
-        reg = conn.execute(_REGISTER, {"r": order.registerid}).first()
+        reg = fastsql.first(conn, _REGISTER, {"r": order.registerid})
         if reg is None:
             raise bad(f"Cash register '{order.registerid}' does not exist.", "registerid")
-        if order.warehouseid is not None and order.warehouseid != reg.warehouseid:
-            raise bad(f"Register '{order.registerid}' sells from warehouse {reg.warehouseid}, "
+        if order.warehouseid is not None and order.warehouseid != reg[0]:
+            raise bad(f"Register '{order.registerid}' sells from warehouse {reg[0]}, "
                       f"not {order.warehouseid}.", "warehouseid")
-        order.warehouseid = reg.warehouseid
+        order.warehouseid = reg[0]
     has_products = any(line.itemtype == ITEM_PRODUCT for line in order.lines)
     wh = None
     if order.warehouseid is not None:
@@ -303,8 +306,11 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
     original: dict[str, tuple[int, int]] = {}
     if order.creditorderid is not None:
         original = _refund_checks(conn, order, pg)
-    skus = [line.sku for line in order.lines if line.itemtype == ITEM_PRODUCT]
-    catalogue = {r.sku: r for r in conn.execute(_PRODUCTS, {"skus": skus})} if skus else {}
+    catalogue: dict[str, tuple[Any, ...] | None] = {}
+    for line in order.lines:
+        if line.itemtype == ITEM_PRODUCT and line.sku not in catalogue:
+            assert line.sku is not None
+            catalogue[line.sku] = fastsql.first(conn, _PRODUCT, {"s": line.sku})
     _price_lines(order, catalogue, original)
     net = sum(line.net for line in order.lines)
     vat = sum(line.vat for line in order.lines)
@@ -324,29 +330,30 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
     if order.state == CLOSED and paystate != PAY_OK:
         raise bad("A closed order must have paymentstateid 20 (successful).", "paymentstateid")
     try:
-        orderid = conn.execute(_INSERT_ORDER, {
+        inserted = fastsql.first(conn, _INSERT_ORDER, {
             "eshopid": ctx.site, "externalid": order.externalid, "creditorderid": order.creditorderid,
             "email": order.email, "orderdate": order.orderdate if order.orderdate is not None else ts,
             "datecreated": ts, "orderstateid": order.state, "paymentstateid": paystate,
             "ordertypeid": order.ordertype, "registerid": order.registerid, "warehouseid": order.warehouseid,
             "currencycode": currency, "moneyfinal_net": net, "moneyfinal_vat": vat,
-            "moneytotal_gross_all": gross, "comment": order.comment, "zreportid": None,
-        }).scalar_one()
-    except IntegrityError:
+            "moneytotal_gross_all": gross, "comment": order.comment, "zreportid": None})
+    except (IntegrityError, sqlite3.IntegrityError):
         raise bad(f"An order with externalid '{order.externalid}' already exists.", "externalid") from None
+    assert inserted is not None
+    orderid = int(inserted[0])
     subs = events.subscriptions(conn)
     if order.state == CLOSED and wh is not None:
         _move_stock(conn, ctx, orderid, order, wh, ts, subs)
-    conn.execute(_INSERT_ITEMS, [{
+    fastsql.many(conn, _INSERT_ITEMS, [{
         "orderid": orderid, "orderitemtype": ln.itemtype, "productid": ln.productid, "sku": ln.sku,
         "productname": ln.productname or "", "quantity": ln.quantity, "moneynetpriceperunit": ln.price or 0,
         "vat_bp": ln.vat_bp or 0, "moneyitemtotal_net": ln.net, "moneyitemtotal_vat": ln.vat,
         "moneyrowdiscount": ln.discount, "reasoncode": ln.reasoncode, "warehouseid": ln.warehouseid}
         for ln in order.lines])
     if order.payments:
-        conn.execute(_INSERT_PAYMENTS, [{"orderid": orderid, **p} for p in order.payments])
+        fastsql.many(conn, _INSERT_PAYMENTS, [{"orderid": orderid, **p} for p in order.payments])
     events.order_event(conn, ctx, orderid, "add", ORDER_STATES[order.state], ts, subs)
-    return int(orderid)
+    return orderid
 
 
 def _move_stock(conn: Connection, ctx: PosContext, orderid: int, order: NewOrder, wh: Any, ts: int,

@@ -6,12 +6,12 @@ in the customer's hand), exactly the drift the integration has to reconcile with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from ..models import PRODUCTS, STORES, WAREHOUSE_ITEMS, WAREHOUSES, WH_TRANSACTION_ITEMS, WH_TRANSACTIONS
-from . import events
+from . import events, fastsql
 from .common import (
     EXTERNAL_ID,
     SKU,
@@ -55,31 +55,45 @@ _INSERT_TX = insert(WH_TRANSACTIONS).returning(WT.warehousetransactionid)
 _INSERT_TX_ITEMS = insert(WH_TRANSACTION_ITEMS)
 _WAREHOUSE = select(W.warehouseid, W.storeid, W.warehousetype, W.usetype, W.sellable, W.currencycode) \
     .where(W.warehouseid == bindparam("w"))
+_QUARANTINE = select(W.warehouseid).where(W.storeid == bindparam("st"), W.usetype == USE_QUARANTINE) \
+    .order_by(W.warehouseid).limit(1)
 _TX_FIELDS = frozenset({"warehouseid", "transactiontype", "externalid", "reasoncode", "description", "items"})
 _TX_ITEM_FIELDS = frozenset({"sku", "decimalquantity", "moneypricein"})
 
 
+class Wh(NamedTuple):
+    """The warehouse facts the rules need."""
+
+    warehouseid: int
+    storeid: int | None
+    warehousetype: int
+    usetype: int
+    sellable: bool
+    currencycode: str
+
+
 def move(conn: Connection, warehouseid: int, sku: str, delta_milli: int, ts: int) -> int:
     """Add ``delta_milli`` to a sku's stock in a warehouse (one UPDATE); returns the stock after."""
-    after = conn.execute(_MOVE, {"w": warehouseid, "s": sku, "d": delta_milli, "ts": ts}).scalar()
-    if after is None:
-        conn.execute(_NEW_ITEM, {"warehouseid": warehouseid, "sku": sku, "total_milli": delta_milli,
-                                 "reserved_milli": 0, "binlocation": "", "datemodified": ts})
+    row = fastsql.first(conn, _MOVE, {"w": warehouseid, "s": sku, "d": delta_milli, "ts": ts})
+    if row is None:
+        fastsql.many(conn, _NEW_ITEM, [{"warehouseid": warehouseid, "sku": sku, "total_milli": delta_milli,
+                                        "reserved_milli": 0, "binlocation": "", "datemodified": ts}])
         return delta_milli
-    return int(after)
+    return int(row[0])
 
 
-def warehouse_row(conn: Connection, warehouseid: int) -> Any:
-    """The warehouse's (id, storeid, type, usetype, sellable, currency) row, or None."""
-    return conn.execute(_WAREHOUSE, {"w": warehouseid}).first()
+def warehouse_row(conn: Connection, warehouseid: int) -> Wh | None:
+    """The warehouse's id, store, type, use type, sellable flag and currency, or None."""
+    row = fastsql.first(conn, _WAREHOUSE, {"w": warehouseid})
+    return None if row is None else Wh(row[0], row[1], row[2], row[3], bool(row[4]), row[5])
 
 
 def quarantine_for(conn: Connection, storeid: int | None) -> int | None:
     """The quarantine warehouse of a store (where damaged returns go), if it has one."""
     if storeid is None:
         return None
-    return conn.execute(select(W.warehouseid).where(W.storeid == storeid, W.usetype == USE_QUARANTINE)
-                        .order_by(W.warehouseid).limit(1)).scalar()
+    row = fastsql.first(conn, _QUARANTINE, {"st": storeid})
+    return None if row is None else int(row[0])
 
 
 def record_transaction(conn: Connection, ctx: PosContext, warehouseid: int, ttype: int,
@@ -87,18 +101,20 @@ def record_transaction(conn: Connection, ctx: PosContext, warehouseid: int, ttyp
                        reasoncode: str | None = None, description: str | None = None,
                        orderid: int | None = None, subs: events.Subs | None = None) -> int:
     """Apply (sku, delta, pricein) lines to a warehouse as one transaction; returns its id."""
-    txid = conn.execute(_INSERT_TX, {
+    inserted = fastsql.first(conn, _INSERT_TX, {
         "warehouseid": warehouseid, "datecreated": ts, "transactiontype": ttype,
         "description": description if description is not None else TYPE_NAMES[ttype],
-        "externalid": externalid, "reasoncode": reasoncode, "orderid": orderid}).scalar_one()
+        "externalid": externalid, "reasoncode": reasoncode, "orderid": orderid})
+    assert inserted is not None
+    txid = int(inserted[0])
     rows = []
     for sku, delta, pricein in lines:
         after = move(conn, warehouseid, sku, delta, ts)
         rows.append({"warehousetransactionid": txid, "sku": sku, "quantity_milli": delta,
                      "moneypricein": pricein, "total_after_milli": after})
-    conn.execute(_INSERT_TX_ITEMS, rows)
+    fastsql.many(conn, _INSERT_TX_ITEMS, rows)
     events.warehouse_transaction_event(conn, ctx, warehouseid, txid, ts, subs)
-    return int(txid)
+    return txid
 
 
 def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> dict[str, Any]:

@@ -1,0 +1,77 @@
+"""Fixtures for the POS emulator tests: a fresh SQLite file per test, auth headers, a seeded world."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mocks.core.config import EmulatorConfig
+from mocks.pos import create_app
+from tests.conftest import ADMIN
+
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"10020-140:erpsim-pos-10020").decode()}
+BASE = "/api/v2/accounts/10020"
+SITE = f"{BASE}/sites/1"
+
+
+def make_app(tmp_path: Path, db_url: str | None = None, system: str = "pos") -> Flask:
+    """A POS app on its own database."""
+    cfg = EmulatorConfig(system=system, db_url=db_url or f"sqlite:///{tmp_path / 'pos.db'}", data_dir=tmp_path)
+    return create_app(cfg)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    """An empty POS."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the POS."""
+    return app.test_client()
+
+
+@pytest.fixture
+def world(client: FlaskClient) -> dict[str, Any]:
+    """Two stores, three products with known prices and stock, one customer."""
+    records = {
+        "stores": [{"name": "Camden", "externalid": "CAM", "city": "London"},
+                   {"name": "Leeds", "externalid": "LDS", "city": "Leeds"}],
+        "products": [{"sku": "TEE-1", "title": "Tee", "moneyprice": "10.00", "vatvalue": 20},
+                     {"sku": "MUG-1", "title": "Mug", "moneyprice": "5.00", "vatvalue": 20},
+                     {"sku": "BOOK-1", "title": "Book", "moneyprice": "8.00", "vatvalue": 0}],
+        "stock": [{"warehouseid": 1, "sku": "TEE-1", "quantity": "10"}, {"warehouseid": 1, "sku": "MUG-1", "quantity": "5"},
+                  {"warehouseid": 1, "sku": "BOOK-1", "quantity": "3"}, {"warehouseid": 3, "sku": "TEE-1", "quantity": "4"}],
+        "users": [{"email": "ann@example.com", "namefirst": "Ann", "namelast": "Lee"}],
+    }
+    r = client.post("/__erpsim/seed", json={"records": records}, headers=ADMIN)
+    assert r.status_code == 200, r.get_json()
+    return dict(r.get_json())
+
+
+def stock_of(client: FlaskClient, warehouseid: int, sku: str) -> str:
+    """The decimaltotal of a sku in a warehouse, through the API ("0.000" if no row)."""
+    r = client.get(f"{SITE}/warehouses/{warehouseid}/warehouseitems.json?sku={sku}", headers=AUTH)
+    items = r.get_json()["items"]
+    return str(items[0]["decimaltotal"]) if items else "0.000"
+
+
+def sale(register: str, externalid: str | None = "S1", **extra: Any) -> dict[str, Any]:
+    """A closed sale of 2 tees (one line discounted by 2.00) and 1 mug paid by card and cash."""
+    body: dict[str, Any] = {
+        "registerid": register,
+        "orderitems": [{"orderitemtype": 10, "sku": "TEE-1", "quantity": 2},
+                       {"orderitemtype": 30, "moneyrowdiscount": "2.00"},
+                       {"orderitemtype": 10, "sku": "MUG-1", "quantity": 1}],
+        "payments": [{"name": "Card", "moneyamount": "20.00"}, {"name": "Cash", "moneyamount": "4.00"}],
+    }
+    if externalid is not None:
+        body["externalid"] = externalid
+    body.update(extra)
+    return body
