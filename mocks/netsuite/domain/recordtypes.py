@@ -113,7 +113,7 @@ def _item(name: str, item_type: str, extra: str = "", subs: dict[str, str] | Non
 
 
 _TYPES: list[RecordType] = [
-    _t("salesOrder", "SalesOrd", _SALES_HDR + " orderStatus:e:A,B shipComplete:b", {"item": _SO_LINE}),
+    _t("salesOrder", "SalesOrd", _SALES_HDR + " orderStatus:e:A,B,C shipComplete:b", {"item": _SO_LINE}),
     _t("purchaseOrder", "PurchOrd",
        _TRAN + " entity:r:vendor! orderStatus:e:A,B approvalStatus:e:1,2,3 dueDate:d employee:r:employee "
                "terms:r:term", {"item": _PO_LINE, "expense": _EXPENSE}),

@@ -143,7 +143,7 @@ def _refresh_rma(ctx: Ctx, rma: Rec, before: dict[str, Any]) -> None:
 
 
 def _fulfil(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDE", f"You cannot fulfill a sales order that is {_so_label(src)}.")
+    _require_status(src, "BDEFG", f"You cannot fulfill a sales order that is {_so_label(src)}.")
     overrides = _overrides(ctx, target, payload)
     taken = _pick_lines(src, overrides, lambda ln: 0.0 if not fulfillable(ln) or ln.get("isClosed")
                         else num(ln.get("quantity")) - num(ln.get("quantityFulfilled")), "fulfill")
@@ -160,7 +160,7 @@ def _so_label(src: Rec) -> str:
 
 
 def _bill_so(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDEF", f"You cannot bill a sales order that is {_so_label(src)}.")
+    _require_status(src, "BDEFG", f"You cannot bill a sales order that is {_so_label(src)}.")
 
     def billable(ln: dict[str, Any]) -> float:
         if ln.get("isClosed") and not fulfillable(ln):

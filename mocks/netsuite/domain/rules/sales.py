@@ -84,9 +84,19 @@ def _sync_commitments(ctx: Ctx, before: dict[str, Any] | None, after: dict[str, 
         inventory.commit(ctx, key[0], key[1], new.get(key, 0.0) - old.get(key, 0.0))
 
 
+def derive_so(body: dict[str, Any]) -> None:
+    """Status and the per-line read-only quantities (open, committed)."""
+    body["status"] = so_status(body)
+    for ln in body.get("item") or []:
+        ln["isOpen"] = not ln.get("isClosed") and body["status"] not in ("C", "H", "G")
+        open_qty = max(0.0, num(ln.get("quantity")) - num(ln.get("quantityFulfilled")))
+        ln["quantityCommitted"] = open_qty if ln["isOpen"] and fulfillable(ln) and body.get("orderStatus") == "B" \
+            else 0
+
+
 def refresh_sales_order(ctx: Ctx, so: Rec, before: dict[str, Any]) -> None:
     """Recompute a sales order's status and commitments after a linked transaction changed it."""
-    so.body["status"] = so_status(so.body)
+    derive_so(so.body)
     _sync_commitments(ctx, before, so.body)
     ctx.engine.store(ctx, so, header_changed=False)
 
@@ -118,11 +128,7 @@ class SalesOrderRules(Rules):
             if fulfillable(ln) and not line_location(rec, ln) and body.get("orderStatus") == "B":
                 ln.setdefault("location", body.get("location"))
         compute_totals(rec)
-        body["status"] = so_status(body)
-        for ln in rec.lines("item"):
-            ln["isOpen"] = not ln.get("isClosed") and body["status"] not in ("C", "H", "G")
-            ln["quantityCommitted"] = max(0.0, num(ln.get("quantity")) - num(ln.get("quantityFulfilled"))) \
-                if ln["isOpen"] and fulfillable(ln) and body["orderStatus"] == "B" else 0
+        derive_so(body)
 
     def _check_edit(self, rec: Rec, old: Rec) -> None:
         body, prev = rec.body, old.body
