@@ -1,0 +1,121 @@
+"""Governance (concurrency limit, 429), async jobs with idempotency keys, and SuiteQL over the API."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests_oauthlib import OAuth1
+
+from tests.conftest import ADMIN
+
+from .conftest import ACCOUNT, CREDS, REST, NsClient, detail, make_ns_app, ref
+
+
+def _tba() -> OAuth1:
+    ck, cs, tid, ts = CREDS
+    return OAuth1(ck, cs, tid, ts, signature_method="HMAC-SHA256", realm=ACCOUNT)
+
+
+def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(tmp_path: Path, serve_app: Any) -> None:
+    app = make_ns_app(tmp_path, concurrency_limit=5, service_time=0.4)
+    srv = serve_app(app)
+    requests.post(f"{srv.url}/__erpsim/seed", json={"seed": 3, "customers": 1}, headers=ADMIN)
+    cid = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {"customer": [
+        {"companyName": "Par", "subsidiary": {"id": "3"}}]}}, headers=ADMIN).json()["customer"][0]
+    barrier = threading.Barrier(6)
+    results: list[tuple[int, Any]] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        barrier.wait(10)
+        r = requests.get(f"{srv.url}{REST}/customer/{cid}", auth=_tba(), timeout=30)
+        with lock:
+            results.append((r.status_code, r.json()))
+
+    threads = [threading.Thread(target=client) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    statuses = sorted(s for s, _ in results)
+    assert len(results) == 6 and set(statuses) <= {200, 429} and statuses.count(429) >= 1
+    assert statuses.count(200) >= 1
+    throttled = next(body for s, body in results if s == 429)
+    assert throttled == {"type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html",
+                         "title": "Too Many Requests", "status": 429,
+                         "o:errorDetails": [{"detail": "Concurrent request limit exceeded. Request blocked.",
+                                             "o:errorCode": "CONCURRENCY_LIMIT_EXCEEDED"}]}
+    for _, body in results:
+        if "id" in body:
+            assert body["id"] == str(cid) and body["companyName"] == "Par"
+    # slots are released: a later request goes through
+    assert requests.get(f"{srv.url}{REST}/customer/{cid}", auth=_tba(), timeout=30).status_code == 200
+
+
+def test_governance_settings_follow_tier_and_licences(tmp_path: Path) -> None:
+    app = make_ns_app(tmp_path, service_tier="premium", suitecloud_plus_licences=2)
+    assert app.extensions["erpsim"].services["governance"].limit == 35
+    client = app.test_client()
+    r = client.post("/__erpsim/act/set_governance", json={"concurrencyLimit": 0}, headers=ADMIN)
+    assert r.status_code == 400
+    r = client.post("/__erpsim/act/set_governance", json={"concurrencyLimit": 7, "serviceTime": "realistic"},
+                    headers=ADMIN)
+    assert r.get_json()["concurrencyLimit"] == 7 and r.get_json()["serviceTime"]["create"] == 0.45
+
+
+def test_async_request_runs_as_a_job_and_idempotency_key_is_honoured(ns: NsClient, world: dict[str, Any]) -> None:
+    headers = {"Prefer": "respond-async", "X-NetSuite-Idempotency-Key": "k-123"}
+    body = {"companyName": "Async Co", "subsidiary": ref(world["subsidiary"])}
+    r = ns.post(f"{REST}/customer", body, headers=headers)
+    assert r.status_code == 202 and r.headers["Preference-Applied"] == "respond-async"
+    job_url = r.headers["Location"]
+    assert job_url == "http://localhost/services/rest/async/v1/job/1"
+    job = ns.get("/services/rest/async/v1/job/1").get_json()
+    assert (job["completed"], job["progress"]) == (False, "pending")
+    again = ns.post(f"{REST}/customer", body, headers=headers)
+    assert again.status_code == 400 and again.headers["Location"] == job_url
+    assert again.get_json()["title"] == "Conflict" and detail(again)["o:errorCode"] == "IDEMPOTENCY_ERROR"
+    assert ns.act("run_async_jobs") == {"ran": [{"job": 1, "status": 204}]}
+    task = ns.get("/services/rest/async/v1/job/1/task/1").get_json()
+    assert task["completed"] is True and task["progress"] == "succeeded"
+    result = ns.get("/services/rest/async/v1/job/1/task/1/result")
+    assert result.status_code == 204 and "/services/rest/record/v1/customer/" in result.headers["Location"]
+    assert [c["body"]["companyName"] for c in ns.state()["records"]["customer"]].count("Async Co") == 1
+    # synchronous requests ignore the key
+    assert ns.post(f"{REST}/customer", body, headers={"X-NetSuite-Idempotency-Key": "k-123"}).status_code == 204
+
+
+def test_failed_async_job_keeps_the_error(ns: NsClient, world: dict[str, Any]) -> None:
+    r = ns.post(f"{REST}/customer", {"companyName": "No Subsidiary"}, headers={"Prefer": "respond-async"})
+    job_id = r.headers["Location"].rsplit("/", 1)[1]
+    ns.act("run_async_jobs")
+    assert ns.get(f"/services/rest/async/v1/job/{job_id}").get_json()["progress"] == "failed"
+    result = ns.get(f"/services/rest/async/v1/job/{job_id}/task/1/result")
+    assert result.status_code == 400 and result.get_json()["o:errorDetails"][0]["o:errorCode"] == "USER_ERROR"
+    assert ns.get("/services/rest/async/v1/job/999").status_code == 404
+
+
+def test_suiteql_reads_back_what_the_record_api_wrote(ns: NsClient, world: dict[str, Any]) -> None:
+    item = world["items"]["inventory"][0]
+    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "orderStatus": "B",
+                                  "location": ref(world["locations"][0]),
+                                  "item": {"items": [{"item": ref(item), "quantity": 4}]}})
+    ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{"orderLine": 1,
+                                                                                      "quantity": 1}]}})
+    r = ns.post("/services/rest/query/v1/suiteql?limit=10",
+                {"q": f"SELECT t.id, t.tranid, t.status, BUILTIN.DF(t.entity) AS customer FROM transaction t "
+                      f"WHERE t.type = 'SalesOrd' AND t.id = {so}"}, headers={"Prefer": "transient"})
+    assert r.status_code == 200
+    row = r.get_json()["items"][0]
+    assert (row["id"], row["tranid"], row["status"]) == (str(so), "SO1", "E")
+    r = ns.post("/services/rest/query/v1/suiteql", {"q": "SELECT nosuchcolumn FROM transaction"},
+                headers={"Prefer": "transient"})
+    assert r.status_code == 400 and "Unknown identifier" in detail(r)["detail"]
+    r = ns.post("/services/rest/query/v1/suiteql", {"q": "SELECT id FROM transaction"})
+    assert r.status_code == 400 and detail(r)["o:errorHeader"] == "Prefer"
+    r = ns.post("/services/rest/query/v1/suiteql?limit=5000", {"q": "SELECT id FROM transaction"},
+                headers={"Prefer": "transient"})
+    assert r.status_code == 400 and detail(r)["o:errorQueryParam"] == "limit"
