@@ -83,25 +83,40 @@ def refund(emu: Emulator, body: dict[str, Any]) -> Any:
             select(orders.OI.sku, func.sum(-orders.OI.quantity)).join(ORDERS, OR.orderid == orders.OI.orderid)
             .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_PRODUCT)
             .group_by(orders.OI.sku)).all())
+        given_back: dict[str, int] = dict(conn.execute(
+            select(orders.OI.sku, func.sum(orders.OI.moneyrowdiscount)).join(ORDERS, OR.orderid == orders.OI.orderid)
+            .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_DISCOUNT)
+            .group_by(orders.OI.sku)).all())
     reason = opt_str(body, "reasoncode", max_len=100)
-    items: list[dict[str, Any]] = []
+    sold: dict[str, int] = {}
+    discount: dict[str, int] = {}
+    for it in original["orderitems"]:
+        if it["orderitemtype"] == orders.ITEM_PRODUCT:
+            sold[it["sku"]] = sold.get(it["sku"], 0) + it["quantity"]
+        elif it["orderitemtype"] == orders.ITEM_DISCOUNT:
+            discount[it["sku"]] = discount.get(it["sku"], 0) + parse_money(it["moneyrowdiscount"], "discount")
+    wanted: list[tuple[str, int, Any]] = []
     if body.get("lines") is None:
-        left: dict[str, int] = {}
-        for it in original["orderitems"]:
-            if it["orderitemtype"] == orders.ITEM_PRODUCT:
-                left[it["sku"]] = left.get(it["sku"], 0) + it["quantity"]
-        for sku, qty in left.items():
+        for sku, qty in sold.items():
             qty -= int(returned.get(sku) or 0)
             if qty > 0:
-                items.append({"sku": sku, "quantity": -qty, "reasoncode": reason})
-        if not items:
+                wanted.append((sku, qty, reason))
+        if not wanted:
             raise bad(f"Everything on order {orderid} has already been returned.", "orderid")
     else:
         for raw in as_list(body["lines"], "lines", max_len=orders.MAX_ITEMS, min_len=1):
             line = as_obj(raw, "line")
             qty = as_int(line.get("quantity", 1), "quantity", minimum=1, maximum=100_000)
-            items.append({"sku": req(line, "sku"), "quantity": -qty,
-                          "reasoncode": line.get("reasoncode", reason)})
+            wanted.append((as_str(req(line, "sku"), "sku", max_len=100), qty, line.get("reasoncode", reason)))
+    items: list[dict[str, Any]] = []
+    for sku, qty, why in wanted:
+        items.append({"sku": sku, "quantity": -qty, "reasoncode": why})
+        # The discount given on the sale goes back pro rata; the last return takes the remainder (exact cents).
+        total_disc, left = discount.get(sku, 0), sold.get(sku, 0) - int(returned.get(sku) or 0)
+        disc = (total_disc - int(given_back.get(sku) or 0)) if qty == left else (
+            total_disc * qty // sold[sku] if sold.get(sku) else 0)
+        if disc > 0:
+            items.append({"orderitemtype": orders.ITEM_DISCOUNT, "moneyrowdiscount": money(disc)})
     order: dict[str, Any] = {"creditorderid": orderid, "orderitems": items,
                              "registerid": body.get("registerid") or original["registerid"]}
     if order["registerid"] is None:

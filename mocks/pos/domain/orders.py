@@ -68,6 +68,10 @@ _SOLD = select(OI.sku, OI.quantity, OI.moneynetpriceperunit, OI.vat_bp).where(
     OI.orderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT).order_by(OI.orderitemid)
 _RETURNED = select(OI.sku, func.sum(-OI.quantity)).join(ORDERS, OR.orderid == OI.orderid).where(
     OR.creditorderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT).group_by(OI.sku)
+_PAID = select(OI.sku, func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat)).where(
+    OI.orderid == bindparam("o"), OI.sku.is_not(None)).group_by(OI.sku)
+_REFUNDED = select(OI.sku, func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat)).join(
+    ORDERS, OR.orderid == OI.orderid).where(OR.creditorderid == bindparam("o"), OI.sku.is_not(None)).group_by(OI.sku)
 _INSERT_ORDER = insert(ORDERS).returning(OR.orderid)
 _INSERT_ITEMS = insert(ORDER_ITEMS)
 _INSERT_PAYMENTS = insert(ORDER_PAYMENTS)
@@ -276,6 +280,20 @@ def _refund_checks(conn: Connection, order: NewOrder, pg: bool) -> dict[str, tup
     return prices
 
 
+def _refund_money_check(conn: Connection, order: NewOrder) -> None:
+    """Per sku, all refunds together may not pay back more than the original sale took (discounts included)."""
+    paid = {sku: int(total) for sku, total in fastsql.rows(conn, _PAID, {"o": order.creditorderid})}
+    done = {sku: -int(total) for sku, total in fastsql.rows(conn, _REFUNDED, {"o": order.creditorderid})}
+    now: dict[str, int] = {}
+    for line in order.lines:
+        if line.sku is not None:
+            now[line.sku] = now.get(line.sku, 0) - (line.net + line.vat)
+    for sku, amount in now.items():
+        if done.get(sku, 0) + amount > paid.get(sku, 0):
+            raise bad(f"Cannot refund {money(amount)} for sku '{sku}': {money(paid.get(sku, 0))} was paid on order "
+                      f"{order.creditorderid}, {money(done.get(sku, 0))} already refunded.", "orderitems")
+
+
 def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *, pg: bool = False,
                  autopay: str | None = None) -> int:
     """Write a validated order in the caller's transaction; stock moves at once when it is closed.
@@ -312,6 +330,8 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
             assert line.sku is not None
             catalogue[line.sku] = fastsql.first(conn, _PRODUCT, {"s": line.sku})
     _price_lines(order, catalogue, original)
+    if order.creditorderid is not None:
+        _refund_money_check(conn, order)
     net = sum(line.net for line in order.lines)
     vat = sum(line.vat for line in order.lines)
     gross = net + vat

@@ -34,7 +34,7 @@ def render_register(row: Any) -> dict[str, Any]:
 def list_registers(conn: Connection, start: int, num: int) -> tuple[int, list[dict[str, Any]]]:
     """A page of cash registers."""
     total = conn.execute(select(func.count()).select_from(REGISTERS)).scalar_one()
-    rows = conn.execute(select(REGISTERS).order_by(R.registernumber, R.registerid).offset(start).limit(num))
+    rows = conn.execute(select(REGISTERS).order_by(R.storeid, R.registernumber).offset(start).limit(num))
     return total, [render_register(r) for r in rows]
 
 

@@ -69,7 +69,7 @@ def sale(register: str, externalid: str | None = "S1", **extra: Any) -> dict[str
         "orderitems": [{"orderitemtype": 10, "sku": "TEE-1", "quantity": 2},
                        {"orderitemtype": 30, "moneyrowdiscount": "2.00"},
                        {"orderitemtype": 10, "sku": "MUG-1", "quantity": 1}],
-        "payments": [{"name": "Card", "moneyamount": "20.00"}, {"name": "Cash", "moneyamount": "4.00"}],
+        "payments": [{"name": "Card", "moneyamount": "24.00"}, {"name": "Cash", "moneyamount": "4.00"}],
     }
     if externalid is not None:
         body["externalid"] = externalid

@@ -1,0 +1,115 @@
+"""Events SPI: subscriptions, thin events in signed arrays of at most 10, retries and duplicates."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import ADMIN
+
+from .conftest import AUTH, BASE, sale
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+    fail_first = 0
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        if type(self).fail_first > 0:
+            type(self).fail_first -= 1
+            self.send_response(503)
+        else:
+            self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
+    _Receiver.received = []
+    _Receiver.fail_first = 0
+    srv = HTTPServer(("127.0.0.1", 0), _Receiver)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_port}/events", _Receiver
+    srv.shutdown()
+    srv.server_close()
+
+
+def _deliver(client: FlaskClient) -> dict[str, Any]:
+    return dict(client.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json())
+
+
+def test_subscriptions_can_be_added_listed_and_deleted(client: FlaskClient) -> None:
+    url = f"{BASE}/eventsubscriptions.json"
+    r = client.post(url, json={"url": "http://127.0.0.1:9/e", "events": ["order"], "secret": "s3cret-key",
+                               "username": "me", "password": "pw"}, headers=AUTH)
+    assert r.get_json() == 1
+    assert client.get(url, headers=AUTH).get_json() == {"totalcount": 1, "items": [{
+        "subscriptionid": 1, "url": "http://127.0.0.1:9/e", "events": ["order"], "active": True, "username": "me",
+        "datecreated": "2026-01-05T09:00:00+00:00"}]}
+    r = client.post(url, json={"url": "http://x/e", "events": ["shipment"], "secret": "s3cret-key"}, headers=AUTH)
+    assert r.get_json() == {"statuscode": 400, "errortext":
+                            "Unknown event type 'shipment'; use order, warehouse-transaction, z-report."}
+    r = client.post(url, json={"url": "ftp://x", "secret": "s3cret-key"}, headers=AUTH)
+    assert r.get_json() == {"statuscode": 400, "errortext": "Field 'url' has an invalid format."}
+    assert client.post(url, json={"url": "http://x/e", "secret": "short"}, headers=AUTH).status_code == 400
+    assert client.delete(f"{BASE}/eventsubscriptions/1.json", headers=AUTH).get_json() is True
+    assert client.get(f"{BASE}/eventsubscriptions/1.json", headers=AUTH).status_code == 404
+
+
+def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(client: FlaskClient, world: dict[str, Any],
+                                                              receiver: tuple[str, type[_Receiver]]) -> None:
+    url, handler = receiver
+    r = client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "secret": "s3cret-key"}, headers=AUTH)
+    assert r.status_code == 200
+    reg = world["stores"][0]["registerid"]
+    for n in range(6):
+        assert client.post(f"{BASE}/sites/1/orders.json", json=sale(reg, f"E{n}"), headers=AUTH).status_code == 200
+    client.post("/__erpsim/act/refund", json={"orderid": 1}, headers=ADMIN)
+    client.post("/__erpsim/act/close_day", json={"registerid": reg}, headers=ADMIN)
+    handler.fail_first = 1
+    first = _deliver(client)
+    assert [s["result"] for s in first["sent"]] == ["failed", "delivered"] and first["pending"] == 10
+    second = _deliver(client)
+    assert [s["result"] for s in second["sent"]] == ["delivered"] and second["pending"] == 0
+    bodies = [json.loads(b) for _, b in handler.received]
+    assert [len(b) for b in bodies] == [10, 5, 10]  # the failed array came again, in order
+    events = bodies[2] + bodies[1]
+    for headers, raw in handler.received:
+        assert headers["X-Sitoo-Signature"] == "sha256=" + hmac.new(b"s3cret-key", raw, hashlib.sha256).hexdigest()
+        assert headers["Content-Type"] == "application/json"
+    kinds = [(e["event_type"], e["data"].get("order_event_type")) for e in events]
+    assert kinds[:2] == [("warehouse-transaction", None), ("order", "add")]
+    assert kinds[-1] == ("z-report", None) and len(events) == 15
+    order_event = events[1]
+    assert order_event == {"event_id": order_event["event_id"], "event_type": "order", "event_date": 1767603600,
+                           "account_id": 10020, "data": {"eshop_id": 1, "order_id": 1, "order_event_type": "add",
+                                                         "order_state_changed": "closed"}}
+    assert events[-1]["data"] == {"eshop_id": 1, "register_id": reg, "zreport_id": 1}
+    assert events[13]["data"]["order_id"] == 7  # the refund is an order event too
+    assert len({e["event_id"] for e in events}) == 15
+
+
+def test_duplicate_deliveries_happen_and_keep_the_event_id(client: FlaskClient, world: dict[str, Any],
+                                                           receiver: tuple[str, type[_Receiver]]) -> None:
+    url, handler = receiver
+    client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "events": ["order"], "secret": "s3cret-key"},
+                headers=AUTH)
+    client.put("/__erpsim/faults", json={"kind": "duplicate", "event": "order"}, headers=ADMIN)
+    client.post(f"{BASE}/sites/1/orders.json", json=sale(world["stores"][0]["registerid"]), headers=AUTH)
+    _deliver(client)
+    first, second = (json.loads(b) for _, b in handler.received)
+    assert first == second and first[0]["event_type"] == "order"
