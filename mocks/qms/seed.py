@@ -146,8 +146,9 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def state(emu: Emulator) -> dict[str, Any]:
-    """Every QMS table (the webhook tables too), ordered by primary key."""
+    """Every QMS table and the webhook tables, ordered by primary key (the clock is at /__erpsim/clock)."""
     dump = emu.store.dump()
+    dump.pop("erpsim_clock", None)
     for sub in dump.get("erpsim_webhook_subscriptions", []):
         sub.pop("secret", None)
     return dump

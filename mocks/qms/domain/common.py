@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
@@ -58,6 +58,24 @@ def read_ctx(emu: Emulator) -> Iterator[Ctx]:
     with emu.store.read() as session:
         now = emu.clock.now(session)
         yield Ctx(session=session, now=now.isoformat(), today=now.date().isoformat(), hub=None)
+
+
+def restart_ids(emu: Emulator) -> None:
+    """On PostgreSQL, restart every id sequence after a reset so a reset world numbers from 1 again
+    (the core's reset only deletes rows; SQLite reuses ids by itself)."""
+    if not emu.store.is_postgres:
+        return
+    with emu.store.engine.begin() as conn:
+        for table in emu.store.tables:
+            if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement in (True, "auto"):
+                conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
+                             {"t": f'"{emu.system}".{table.name}'})
+
+
+def on_reset(emu: Emulator) -> None:
+    """After the core emptied the tables: ids restart at 1 and the counters exist again."""
+    restart_ids(emu)
+    ensure_counters(emu)
 
 
 def ensure_counters(emu: Emulator) -> None:

@@ -1,0 +1,91 @@
+"""Webhook subscriptions (subscribe / list / delete) and signed delivery to a real receiver."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+
+from tests.conftest import ADMIN
+
+from .conftest import Api, err
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[tuple[dict[str, str], bytes]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((dict(self.headers), body))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def receiver() -> Iterator[str]:
+    _Receiver.received = []
+    srv = HTTPServer(("127.0.0.1", 0), _Receiver)
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{srv.server_port}/dn"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_subscribe_list_get_delete(api: Api) -> None:
+    r = api.post("/webhooks", {"url": "https://example.com/hook", "events": ["lot.released", "shipment.*"]})
+    assert r.status_code == 201
+    created = r.get_json()
+    assert created["secret"].startswith("whsec_") and len(created["secret"]) == 38
+    assert {k: v for k, v in created.items() if k != "secret"} == {
+        "id": 1, "url": "https://example.com/hook", "events": ["lot.released", "shipment.*"], "active": True,
+        "createdAt": "2026-01-05T09:00:00+00:00"}
+    assert api.get("/webhooks").get_json() == {"data": [{k: v for k, v in created.items() if k != "secret"}]}
+    assert "secret" not in api.get("/webhooks/1").get_json()
+    r = api.post("/webhooks", {"url": "https://example.com/hook", "events": ["lot.exploded"]})
+    assert err(r)[0] == 400 and r.get_json()["details"] == {"field": "events"}
+    assert api.post("/webhooks", {"url": "ftp://example.com"}).status_code == 400
+    assert api.post("/webhooks", {"url": "https://e.com", "secret": "short"}).status_code == 400
+    assert api.delete("/webhooks/1").status_code == 204
+    assert api.delete("/webhooks/1").status_code == 404
+    assert api.get("/webhooks").get_json() == {"data": []}
+
+
+def test_delivery_is_signed_over_the_raw_body(api: Api, receiver: str) -> None:
+    api.post("/webhooks", {"url": receiver, "events": ["lot.*"], "secret": "topsecret!"})
+    rm = api.item("RM-1", netsuite_id="55")
+    lot = api.released_lot(rm["id"], 5, "1")
+    api.post(f"/lots/{lot['id']}/lock", {"reason": "r"})
+    sent = api.c.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json()
+    assert [s["result"] for s in sent["sent"]] == ["delivered", "delivered"] and sent["pending"] == 0
+    (h1, b1), (h2, b2) = _Receiver.received
+    for headers, raw in ((h1, b1), (h2, b2)):
+        expected = hmac.new(b"topsecret!", raw, hashlib.sha256).hexdigest()
+        assert headers["X-DataNinja-Signature"] == f"sha256={expected}"
+    assert (h1["X-DataNinja-Event"], h2["X-DataNinja-Event"]) == ("lot.released", "lot.locked")
+    first = json.loads(b1)
+    assert (first["id"], first["type"], first["data"]["lot"]["lotNumber"]) == (
+        "evt_00000001", "lot.released", lot["lotNumber"])
+    assert json.loads(b2)["data"]["reason"] == "r"
+
+
+def test_events_without_subscribers_are_not_queued_and_faults_drop(api: Api, receiver: str) -> None:
+    rm = api.item("RM-1")
+    api.released_lot(rm["id"], 5, "1")
+    assert api.deliveries() == []
+    api.post("/webhooks", {"url": receiver, "secret": "topsecret!"})
+    api.c.put("/__erpsim/faults", json={"kind": "drop", "event": "lot.released", "nth": 1}, headers=ADMIN)
+    api.released_lot(rm["id"], 5, "2")
+    api.released_lot(rm["id"], 5, "3")
+    sent = api.c.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json()["sent"]
+    assert [s["result"] for s in sent] == ["dropped", "delivered"]
+    assert len(_Receiver.received) == 1
