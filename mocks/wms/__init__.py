@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask
 
 from mocks.core.app import Emulator, SystemHooks, WebhookOptions, build_app
@@ -9,7 +11,7 @@ from mocks.core.config import EmulatorConfig
 
 from .actions import ACTIONS
 from .api import make_blueprint
-from .domain.clients import api_key_setting, ensure_defaults, restart_sequences
+from .domain.clients import api_key_setting, ensure_defaults, forget_keys, restart_sequences
 from .domain.events import signer
 from .errors import render_error, throttle_error
 from .models import Base
@@ -19,6 +21,7 @@ DEFAULT_PORT = 8703
 
 
 def _on_reset(emu: Emulator) -> None:
+    forget_keys(emu)
     restart_sequences(emu)
     ensure_defaults(emu)
 
@@ -29,6 +32,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
                         on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    if emu.store.is_sqlite:
+        emu.services["wms.write_lock"] = threading.RLock()
     ensure_defaults(emu)
     app.register_blueprint(make_blueprint())
     return app

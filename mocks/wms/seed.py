@@ -22,7 +22,7 @@ from .api.orders import parse_order
 from .api.products import parse_product
 from .domain import asns, orders, products
 from .domain.clients import client_id_by_code
-from .domain.common import MAX_QTY, PHYSICAL, now_stamp
+from .domain.common import MAX_QTY, PHYSICAL, now_stamp, write
 from .models import Client, Order, Product, Stock, Warehouse
 
 _COUNTS = {"skus": 10_000, "orders": 50_000, "warehouses": 50}
@@ -41,7 +41,7 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _add_warehouses(emu: Emulator, fake: Faker, total: int) -> list[int]:
-    with emu.store.write() as s:
+    with write(emu) as s:
         at = now_stamp(emu, s)
         have = s.execute(select(func.count()).select_from(Warehouse)).scalar_one()
         for k in range(have + 1, total + 1):
@@ -57,7 +57,7 @@ def seed_faker(emu: Emulator, n: int, skus: int, order_count: int, warehouses: i
     client_id = client_id_by_code(emu, None)
     wh_ids = _add_warehouses(emu, fake, warehouses)
     created_skus: list[str] = []
-    with emu.store.write() as s:
+    with write(emu) as s:
         at = now_stamp(emu, s)
         start = s.execute(select(func.count()).select_from(Product)
                           .where(Product.client_id == client_id)).scalar_one()
@@ -108,7 +108,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     lists = {k: v.array(records[k], f"records.{k}", min_items=0, max_items=100_000) for k in records}
     if "clients" in lists:
-        with emu.store.write() as s:
+        with write(emu) as s:
             at = now_stamp(emu, s)
             for i, item in enumerate(lists["clients"]):
                 where = f"records.clients[{i}]"
@@ -119,7 +119,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                              api_key=v.req_str(c, "apiKey", max_len=200, where=where), created_at=at))
         out["clients"] = [c["code"] for c in lists["clients"]]
     if "warehouses" in lists:
-        with emu.store.write() as s:
+        with write(emu) as s:
             at = now_stamp(emu, s)
             ids = []
             for i, item in enumerate(lists["warehouses"]):
@@ -135,7 +135,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
     if "skus" in lists:
         parsed = [_client(emu, v.obj(item, f"records.skus[{i}]"), f"records.skus[{i}]")
                   for i, item in enumerate(lists["skus"])]
-        with emu.store.write() as s:
+        with write(emu) as s:
             out["skus"] = [products.add_product(emu, s, cid, parse_product(body)).sku for cid, body in parsed]
     if "stock" in lists:
         out["stock"] = _seed_stock(emu, lists["stock"])
@@ -158,7 +158,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
 def _seed_stock(emu: Emulator, items: list[Any]) -> list[dict[str, Any]]:
     """Set on-hand levels (world set-up: no movement or event is recorded)."""
     out = []
-    with emu.store.write() as s:
+    with write(emu) as s:
         at = now_stamp(emu, s)
         for i, item in enumerate(items):
             where = f"records.stock[{i}]"

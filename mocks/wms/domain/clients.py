@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import select, text
 
 from mocks.core.app import Emulator
 
 from ..models import Client, Warehouse
-from .common import now_stamp
+from .common import now_stamp, write
 
 DEFAULT_CLIENT = "DEFAULT"
 DEFAULT_API_KEY = "wms-test-key"
+#: How long a process trusts a looked-up API key (other processes' resets show within this time).
+KEY_CACHE_SECONDS = 2.0
 
 
 def api_key_setting(emu: Emulator) -> str:
@@ -21,7 +25,7 @@ def api_key_setting(emu: Emulator) -> str:
 def ensure_defaults(emu: Emulator) -> None:
     """Make sure the default client (with the configured key) and one warehouse exist."""
     key = api_key_setting(emu)
-    with emu.store.write() as s:
+    with write(emu) as s:
         at = now_stamp(emu, s)
         client = s.execute(select(Client).where(Client.code == DEFAULT_CLIENT)).scalar_one_or_none()
         if client is None:
@@ -36,7 +40,7 @@ def restart_sequences(emu: Emulator) -> None:
     """On PostgreSQL, restart every id sequence after a reset so ids are the same on every run."""
     if not emu.store.is_postgres:
         return
-    with emu.store.write() as s:
+    with write(emu) as s:
         for table in emu.store.tables:
             if "id" in table.c:
                 s.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
@@ -44,10 +48,26 @@ def restart_sequences(emu: Emulator) -> None:
 
 
 def client_for_key(emu: Emulator, api_key: str) -> int | None:
-    """The id of the client owning ``api_key``."""
+    """The id of the client owning ``api_key`` (known keys are cached for a few seconds per process)."""
+    cache: dict[str, tuple[int, float]] = emu.services.setdefault("wms.keys", {})
+    hit = cache.get(api_key)
+    now = time.monotonic()
+    if hit is not None and hit[1] > now:
+        return hit[0]
     with emu.store.read() as s:
         found = s.execute(select(Client.id).where(Client.api_key == api_key)).scalar()
-        return int(found) if found is not None else None
+    if found is None:
+        cache.pop(api_key, None)
+        return None
+    if len(cache) > 1000:
+        cache.clear()
+    cache[api_key] = (int(found), now + KEY_CACHE_SECONDS)
+    return int(found)
+
+
+def forget_keys(emu: Emulator) -> None:
+    """Drop the API-key cache (after a reset every key must be looked up again)."""
+    emu.services.pop("wms.keys", None)
 
 
 def client_id_by_code(emu: Emulator, code: str | None) -> int:

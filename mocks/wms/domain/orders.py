@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import CursorResult, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,11 +19,19 @@ from mocks.core.errors import ApiError
 
 from ..errors import bad_request, duplicate, not_found
 from ..models import Client, Order, OrderLine, Product
-from .common import HOLDING, NEW, PHYSICAL, insert_row, now_stamp, page_of, paged, resolve_warehouse, table_of
+from .common import HOLDING, NEW, PHYSICAL, fast_now_stamp, page_of, paged, resolve_warehouse, table_of, write
 from .events import ORDER_ON_HOLD, publish
 
 _orders = table_of(Order)
 _lines = table_of(OrderLine)
+_products = table_of(Product)
+# Built once: the create path only binds values.
+_FIND_REF = select(_orders.c.id).where(_orders.c.client_id == bindparam("c"),
+                                       _orders.c.client_reference == bindparam("r"))
+_SKU_TYPES = select(_products.c.sku, _products.c.item_type).where(
+    _products.c.client_id == bindparam("c"), _products.c.sku.in_(bindparam("skus", expanding=True)))
+_INSERT_ORDER = insert(_orders)
+_INSERT_LINES = insert(_lines)
 
 
 @dataclass
@@ -75,21 +83,20 @@ def create_order(emu: Emulator, client_id: int, data: OrderIn) -> dict[str, Any]
     if declared:
         raise _non_physical(declared)  # type: ignore[arg-type]
     try:
-        with emu.store.write() as s:
-            existing = s.execute(select(_orders.c.id).where(_orders.c.client_id == client_id,
-                                 _orders.c.client_reference == data.client_reference)).scalar()
+        with write(emu) as s:
+            conn = s.connection()  # Core on the raw connection: the leanest path for the hottest write
+            existing = conn.execute(_FIND_REF, {"c": client_id, "r": data.client_reference}).scalar()
             if existing is not None:
                 raise _duplicate(data.client_reference, existing)
-            skus = {ln.sku for ln in data.lines}
-            types = dict(s.execute(select(Product.sku, Product.item_type).where(
-                Product.client_id == client_id, Product.sku.in_(skus))).tuples().all())
+            skus = sorted({ln.sku for ln in data.lines})
+            types = dict(conn.execute(_SKU_TYPES, {"c": client_id, "skus": skus}).tuples().all())
             bad = [(i, ln.sku, types[ln.sku]) for i, ln in enumerate(data.lines)
                    if types.get(ln.sku, PHYSICAL) != PHYSICAL]
             if bad:
                 raise _non_physical(bad)
-            warehouse_id = resolve_warehouse(s, data.warehouse_id)
+            warehouse_id = resolve_warehouse(conn, data.warehouse_id)
             unknown = [(i, ln.sku) for i, ln in enumerate(data.lines) if ln.sku not in types]
-            at = now_stamp(emu, s)
+            at = fast_now_stamp(emu, conn)
             row: dict[str, Any] = {
                 "client_id": client_id, "client_reference": data.client_reference, "external_id": data.external_id,
                 "order_number": data.order_number, "warehouse_id": warehouse_id,
@@ -98,11 +105,13 @@ def create_order(emu: Emulator, client_id: int, data: OrderIn) -> dict[str, Any]
                 "courier_service": data.courier_service, "carrier": None, "tracking_number": None,
                 "ship_to": json.dumps(data.ship_to, separators=(",", ":")), "cancel_reason": None,
                 "created_at": at, "updated_at": at, "despatched_at": None, "cancelled_at": None}
-            row["id"] = order_id = insert_row(s, _orders, row)
+            pk = cast(CursorResult[Any], conn.execute(_INSERT_ORDER, row)).inserted_primary_key
+            assert pk is not None
+            row["id"] = order_id = int(pk[0])
             lines = [{"order_id": order_id, "line_index": i, "sku": ln.sku, "external_line_id": ln.external_line_id,
                       "quantity": ln.quantity, "quantity_allocated": 0, "quantity_picked": 0,
                       "quantity_shipped": 0} for i, ln in enumerate(data.lines)]
-            s.execute(insert(_lines), lines)
+            conn.execute(_INSERT_LINES, lines)
             if unknown:
                 publish(emu, s, client_id, ORDER_ON_HOLD, hold_payload(row, [sku for _, sku in unknown]), at)
     except IntegrityError:

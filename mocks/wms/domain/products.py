@@ -11,7 +11,7 @@ from mocks.core.app import Emulator
 
 from ..errors import duplicate, not_found
 from ..models import Product
-from .common import now_stamp, page_of, paged
+from .common import now_stamp, page_of, paged, write
 
 #: API field -> column, for the attributes a client may set.
 FIELDS = {"sku": "sku", "externalId": "external_id", "name": "name", "itemType": "item_type",
@@ -57,7 +57,7 @@ def add_product(emu: Emulator, session: Session, client_id: int, fields: dict[st
 
 def create_product(emu: Emulator, client_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     """Add a SKU to the client's item master; 422 when its SKU or external id is taken."""
-    with emu.store.write() as s:
+    with write(emu) as s:
         return view(add_product(emu, s, client_id, fields))
 
 
@@ -71,7 +71,7 @@ def _owned(session: Session, client_id: int, product_id: int, lock: bool = False
 
 def update_product(emu: Emulator, client_id: int, product_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     """Change a SKU's attributes (the SKU code itself is immutable)."""
-    with emu.store.write() as s:
+    with write(emu) as s:
         p = _owned(s, client_id, product_id, lock=True)
         _check_unique(s, client_id, None, changes.get("externalId"), exclude_id=p.id)
         for key, value in changes.items():

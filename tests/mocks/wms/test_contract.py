@@ -54,7 +54,7 @@ def test_routes_and_contract_agree() -> None:
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_api_conforms(case: Any) -> None:
     response = case.call(headers=KEY)
     case.validate_response(response, checks=CHECKS)
@@ -74,7 +74,7 @@ class WmsWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 
 
 TestWmsStateful = WmsWorkflow.TestCase
-TestWmsStateful.settings = settings(max_examples=25, stateful_step_count=6, deadline=None,
+TestWmsStateful.settings = settings(max_examples=40, stateful_step_count=6, deadline=None,
                                     suppress_health_check=list(HealthCheck), database=None)
 
 
