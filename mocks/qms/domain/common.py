@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -46,7 +46,10 @@ class Ctx:
 @contextmanager
 def write_ctx(emu: Emulator) -> Iterator[Ctx]:
     """A write transaction of the emulator's store wrapped in a Ctx."""
-    with emu.store.write() as session:
+    # On SQLite, writer threads of this process queue on a Python lock (woken at once) instead of
+    # busy-polling SQLite's write lock, whose back-off sleeps make the latency tail long under load.
+    gate = emu.services.get("write_gate") or nullcontext()
+    with gate, emu.store.write() as session:
         now = emu.clock.now(session)
         yield Ctx(session=session, now=now.isoformat(), today=now.date().isoformat(), hub=emu.webhooks,
                   over_receipt_pct=emu.services.get("over_receipt_pct", 0))
