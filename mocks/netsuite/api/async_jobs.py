@@ -18,6 +18,7 @@ from ..models import NsAsyncJob
 
 bp = Blueprint("ns_async", __name__, url_prefix="/services/rest/async/v1/job")
 _IDEMPOTENCY = "X-NetSuite-Idempotency-Key"
+_MAX_ID = 2**63 - 1
 _FORWARDED = ("Content-Type", "X-NetSuite-PropertyNameValidation", "X-NetSuite-PropertyValueValidation")
 
 
@@ -100,6 +101,8 @@ def start_job_runner(app: Flask, emu: Emulator, interval: float = 0.2) -> None:
 
 
 def _job(job_id: int) -> NsAsyncJob:
+    if job_id > _MAX_ID:  # beyond a 64-bit key: no such job (the database driver would overflow)
+        raise nonexistent_id()
     with current_emulator().store.read() as session:
         job = session.get(NsAsyncJob, job_id)
     if job is None:

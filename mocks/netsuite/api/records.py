@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 from sqlalchemy import func, select
@@ -150,7 +151,7 @@ def list_records(rtype_name: str) -> Response:
                                                                   NsRecord.deleted_at.is_(None))
                                         .order_by(NsRecord.id).limit(limit).offset(offset)).scalars())
     url = f"{request.url_root}{REST_PATH}/{rtype.lower}"
-    extra = f"q={request.args.get('q')}&" if q else ""
+    extra = f"q={quote(q, safe='')}&" if q else ""  # the links are URLs: the filter travels encoded
     items = [{"links": [{"rel": "self", "href": f"{url}/{rid}"}], "id": str(rid)} for rid in page]
     body = {"links": page_links(url, limit, offset, total, extra), "count": len(items),
             "hasMore": offset + len(items) < total, "items": items, "offset": offset, "totalResults": total}
