@@ -9,12 +9,14 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from .app import current_emulator
 from .clock import parse_instant
 from .errors import ApiError
 from .faults import FaultPlanSpec, FaultRule
 from .http import json_body, json_response, query_int
+from .webhooks import WebhookDelivery, WebhookSubscription
 
 ADMIN_HEADER = "X-Erpsim-Admin-Token"
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
@@ -167,11 +169,12 @@ def make_control_blueprint() -> Blueprint:
         emu = current_emulator()
         if emu.webhooks is None:
             return json_response({"subscriptions": [], "deliveries": [], "pending": 0})
-        dump = emu.store.dump(["erpsim_webhook_subscriptions", "erpsim_webhook_deliveries"])
-        for sub in dump["erpsim_webhook_subscriptions"]:
-            sub.pop("secret", None)
-        return json_response({"subscriptions": dump["erpsim_webhook_subscriptions"],
-                              "deliveries": dump["erpsim_webhook_deliveries"],
+        with emu.store.read() as session:
+            subs = [s.as_dict() for s in session.execute(
+                select(WebhookSubscription).order_by(WebhookSubscription.id)).scalars()]
+            deliveries = [d.as_dict() for d in session.execute(
+                select(WebhookDelivery).order_by(WebhookDelivery.id)).scalars()]
+        return json_response({"subscriptions": subs, "deliveries": deliveries,
                               "pending": emu.webhooks.pending_count()})
 
     @bp.post("/webhooks/deliver")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -88,6 +89,9 @@ class Store:
         self.engine = make_engine(url, schema=system if self.is_postgres else None)
         self._write_engine = self.engine.execution_options(erpsim_write=True)
         self.metadatas = list(metadatas)
+        # SQLite admits one writer at a time; queueing writers of this process on a lock is far
+        # cheaper than SQLite's busy handler, which sleeps with growing back-off.
+        self._write_lock = threading.RLock() if self.is_sqlite else None
 
     def create_all(self) -> None:
         """Create every table that does not exist yet (idempotent; state survives restarts)."""
@@ -111,13 +115,20 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: all or nothing; SQLite takes its write lock at BEGIN."""
-        with Session(self._write_engine, expire_on_commit=False) as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        lock = self._write_lock
+        if lock is not None:
+            lock.acquire()
+        try:
+            with Session(self._write_engine, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            if lock is not None:
+                lock.release()
 
     def reset(self, keep: Sequence[str] = ()) -> None:
         """Delete every row of every table (children first) except the tables named in ``keep``."""
@@ -125,6 +136,15 @@ class Store:
             for table in reversed(self.tables):
                 if table.name not in keep:
                     session.execute(delete(table))
+            if self.is_postgres:
+                # Ids start at 1 again, as they do on a fresh SQLite file: runs stay identical.
+                for table in self.tables:
+                    pk = list(table.primary_key.columns)
+                    if table.name in keep or len(pk) != 1 or not pk[0].autoincrement:
+                        continue
+                    session.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), 1, false) "
+                                         "WHERE pg_get_serial_sequence(:t, :c) IS NOT NULL"),
+                                    {"t": f'"{self.system}"."{table.name}"', "c": pk[0].name})
 
     def dump(self, tables: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table (or the named ones) as JSON-ready dicts, ordered by primary key."""

@@ -116,14 +116,15 @@ class WebhookHub:
         return sub
 
     # ---- outbox --------------------------------------------------------------------------------
-    def publish(self, session: Session, event_type: str, payload: dict[str, Any], event_id: str) -> int:
-        """Queue ``payload`` for every active subscription that wants ``event_type``; returns how many."""
+    def publish(self, session: Session, event_type: str, payload: dict[str, Any], event_id: str,
+                where: Callable[[WebhookSubscription], bool] | None = None) -> int:
+        """Queue ``payload`` for every active subscription that wants ``event_type`` (and passes ``where``)."""
         subs = session.execute(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
                                .order_by(WebhookSubscription.id)).scalars().all()
         now = self.clock.now(session).isoformat()
         count = 0
         for sub in subs:
-            if sub.wants(event_type):
+            if sub.wants(event_type) and (where is None or where(sub)):
                 session.add(WebhookDelivery(subscription_id=sub.id, event_type=event_type, event_id=event_id,
                                             payload=dumps(payload), status="pending", attempts=0, sends=0,
                                             faulted=False, next_attempt_at=0.0, created_at=now))
@@ -142,46 +143,58 @@ class WebhookHub:
             return self._drain(respect_backoff)
 
     def _drain(self, respect_backoff: bool) -> list[dict[str, Any]]:
+        # Three short phases, so no write transaction is open while a subscriber is being called
+        # (a subscriber that calls back into this emulator must never wait on our own lock).
         report: list[dict[str, Any]] = []
         with self.store.write() as session:
-            rows = session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "pending")
-                                   .order_by(WebhookDelivery.id)).scalars().all()
-            now_real = time.time()
-            queue: list[WebhookDelivery] = []
-            deferred: list[WebhookDelivery] = []
-            duplicates: set[int] = set()
-            for d in rows:
-                if respect_backoff and d.next_attempt_at > now_real:
-                    continue
-                if not d.faulted:
-                    d.faulted = True
-                    kinds = {r.kind: r for r in self.plan.match_webhook(d.event_type)}
-                    if "drop" in kinds:
-                        d.status, d.last_error = "dropped", "dropped by fault plan"
-                        report.append({"delivery": d.id, "event": d.event_type, "result": "dropped"})
-                        continue
-                    if "delay" in kinds:
-                        d.next_attempt_at = now_real + kinds["delay"].delay_seconds
-                        report.append({"delivery": d.id, "event": d.event_type, "result": "delayed"})
-                        continue
-                    if "duplicate" in kinds:
-                        duplicates.add(d.id)
-                    if "reorder" in kinds:
-                        deferred.append(d)
-                        continue
-                queue.append(d)
-            queue.extend(deferred)
-            subs = {s.id: s for s in session.execute(select(WebhookSubscription)).scalars()}
-            for batch in self._batches(queue):
-                sub = subs.get(batch[0].subscription_id)
-                if sub is None or not sub.active:
-                    for d in batch:
-                        d.status, d.last_error = "failed", "subscription inactive or deleted"
-                    continue
-                copies = 2 if any(d.id in duplicates for d in batch) else 1
-                for _ in range(copies):
-                    report.append(self._send(session, sub, batch))
+            plan = self._plan_round(session, respect_backoff, report)
+        sent = [(batch, sub, self._post(sub, batch)) for batch, sub, _copy in plan]
+        with self.store.write() as session:
+            for batch, sub, outcome in sent:
+                report.append(self._record(session, sub.id, [d.id for d in batch],
+                                           [d.event_type for d in batch], outcome))
         return report
+
+    def _plan_round(self, session: Session, respect_backoff: bool,
+                    report: list[dict[str, Any]]) -> list[tuple[list[WebhookDelivery], WebhookSubscription, int]]:
+        rows = session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "pending")
+                               .order_by(WebhookDelivery.id)).scalars().all()
+        now_real = time.time()
+        queue: list[WebhookDelivery] = []
+        deferred: list[WebhookDelivery] = []
+        duplicates: set[int] = set()
+        for d in rows:
+            if respect_backoff and d.next_attempt_at > now_real:
+                continue
+            if not d.faulted:
+                d.faulted = True
+                kinds = {r.kind: r for r in self.plan.match_webhook(d.event_type)}
+                if "drop" in kinds:
+                    d.status, d.last_error = "dropped", "dropped by fault plan"
+                    report.append({"deliveries": [d.id], "events": [d.event_type], "result": "dropped"})
+                    continue
+                if "delay" in kinds:
+                    d.next_attempt_at = now_real + kinds["delay"].delay_seconds
+                    report.append({"deliveries": [d.id], "events": [d.event_type], "result": "delayed"})
+                    continue
+                if "duplicate" in kinds:
+                    duplicates.add(d.id)
+                if "reorder" in kinds:
+                    deferred.append(d)
+                    continue
+            queue.append(d)
+        queue.extend(deferred)
+        subs = {s.id: s for s in session.execute(select(WebhookSubscription)).scalars()}
+        plan: list[tuple[list[WebhookDelivery], WebhookSubscription, int]] = []
+        for batch in self._batches(queue):
+            sub = subs.get(batch[0].subscription_id)
+            if sub is None or not sub.active:
+                for d in batch:
+                    d.status, d.last_error = "failed", "subscription inactive or deleted"
+                continue
+            copies = 2 if any(d.id in duplicates for d in batch) else 1
+            plan.extend((batch, sub, n) for n in range(copies))
+        return plan
 
     def _batches(self, queue: list[WebhookDelivery]) -> list[list[WebhookDelivery]]:
         if self.batch_size <= 1:
@@ -196,20 +209,22 @@ class WebhookHub:
             groups[-1].append(d)
         return order
 
-    def _send(self, session: Session, sub: WebhookSubscription, batch: list[WebhookDelivery]) -> dict[str, Any]:
+    def _post(self, sub: WebhookSubscription, batch: list[WebhookDelivery]) -> tuple[int | None, str | None]:
         payloads = [json.loads(d.payload) for d in batch]
         body = dumps(payloads if self.batch_size > 1 else payloads[0]).encode()
         headers = self.signer(sub, body, [d.event_type for d in batch])
-        status: int | None = None
-        error: str | None = None
         try:
             resp = self._http.post(sub.url, data=body, headers=headers, timeout=self.timeout)
-            status = resp.status_code
+            return resp.status_code, None
         except requests.RequestException as exc:
-            error = type(exc).__name__
+            return None, type(exc).__name__
+
+    def _record(self, session: Session, sub_id: int, ids: list[int], events: list[str],
+                outcome: tuple[int | None, str | None]) -> dict[str, Any]:
+        status, error = outcome
         ok = status is not None and 200 <= status < 300
         now_iso = self.clock.now(session).isoformat()
-        for d in batch:
+        for d in session.execute(select(WebhookDelivery).where(WebhookDelivery.id.in_(ids))).scalars():
             d.sends += 1
             if d.status != "pending":  # a duplicate copy of an already settled delivery
                 continue
@@ -221,14 +236,15 @@ class WebhookHub:
                 d.status = "failed"
             else:
                 d.next_attempt_at = time.time() + min(self.backoff_cap, self.backoff_base * 2 ** d.attempts)
-        if ok:
-            sub.consecutive_failures = 0
-        else:
-            sub.consecutive_failures += 1
-            if self.disable_after is not None and sub.consecutive_failures >= self.disable_after:
-                sub.active = False
-        return {"deliveries": [d.id for d in batch], "events": [d.event_type for d in batch],
-                "subscription": sub.id, "status": status, "error": error,
+        sub = session.get(WebhookSubscription, sub_id)
+        if sub is not None:
+            if ok:
+                sub.consecutive_failures = 0
+            else:
+                sub.consecutive_failures += 1
+                if self.disable_after is not None and sub.consecutive_failures >= self.disable_after:
+                    sub.active = False
+        return {"deliveries": ids, "events": events, "subscription": sub_id, "status": status, "error": error,
                 "result": "delivered" if ok else "failed"}
 
     # ---- background dispatcher -------------------------------------------------------------

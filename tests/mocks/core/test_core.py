@@ -251,4 +251,4 @@ def test_webhook_gives_up_after_max_attempts(app: Any, receiver: Any) -> None:
     for _ in range(4):
         client.post("/__erpsim/webhooks/deliver", headers=ADMIN)
     deliveries = client.get("/__erpsim/webhooks", headers=ADMIN).get_json()["deliveries"]
-    assert [(d["status"], d["attempts"], d["last_status"]) for d in deliveries] == [("failed", 3, 500)]
+    assert [(d["status"], d["attempts"], d["lastStatus"]) for d in deliveries] == [("failed", 3, 500)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +46,8 @@ class Api:
 
     def deliveries(self) -> list[dict[str, Any]]:
         rows = self.c.get("/__erpsim/webhooks", headers=ADMIN).get_json()["deliveries"]
-        return [{"event": d["event_type"], "eventId": d["event_id"], "status": d["status"],
-                 "subscription": d["subscription_id"], "payload": json.loads(d["payload"])} for d in rows]
+        return [{"event": d["event"], "eventId": d["eventId"], "status": d["status"],
+                 "subscription": d["subscriptionId"], "payload": d["payload"]} for d in rows]
 
     # ---- world builders (through the public API) ----------------------------------------------
     def item(self, sku: str, kind: str = "RAW_MATERIAL", netsuite_id: str | None = None) -> dict[str, Any]:
