@@ -394,7 +394,7 @@ class Authenticator:
             raise self._fail("tba", "InvalidAccount", realm=realm, **info)
         ts_raw = oauth["oauth_timestamp"]
         now = self.now()
-        if not ts_raw.isdigit() or abs(now - int(ts_raw)) > self.window:
+        if not (ts_raw.isascii() and ts_raw.isdigit()) or abs(now - int(ts_raw)) > self.window:
             raise self._fail("tba", "InvalidTimestamp", timestamp=ts_raw, **info)
         nonce = oauth_utils.unescape(oauth["oauth_nonce"])
         if not (6 <= len(nonce) <= 64 and nonce.isascii() and nonce.isalnum()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, request
 from sqlalchemy import select
@@ -67,7 +68,8 @@ def run_pending_jobs(app: Flask, emu: Emulator, limit: int = 100) -> list[dict[s
             job.started_at = emu.clock.now(session).isoformat()
             method, path, query, body, headers = job.method, job.path, job.query, job.body, json.loads(job.headers)
         base = headers.pop("_base", "http://127.0.0.1/")
-        builder = EnvironBuilder(path=path, method=method, query_string=query, data=body.encode(), headers=headers,
+        # The stored path is decoded; quoted again so '?', '#' or '%' in an id stay part of the path.
+        builder = EnvironBuilder(path=quote(path), method=method, query_string=query, data=body.encode(), headers=headers,
                                  base_url=base)
         environ = builder.get_environ()
         environ["erpsim.async_job"] = True

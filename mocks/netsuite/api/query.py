@@ -17,7 +17,7 @@ def _int_param(name: str, default: int, maximum: int | None) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 9 or (maximum is not None and not 1 <= int(raw) <= maximum):
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or (maximum is not None and not 1 <= int(raw) <= maximum):
         bound = f" It must be between 1 and {maximum}." if maximum else ""
         raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter '{name}'.{bound}",
                        extra={"query_param": name})

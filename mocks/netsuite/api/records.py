@@ -95,7 +95,7 @@ def _paging() -> tuple[int, int]:
         raw = request.args.get(name)
         if raw is None or raw == "":
             return default
-        if not raw.isdigit() or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
             raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter '{name}': '{raw[:20]}'.",
                            extra={"query_param": name})
         return int(raw)

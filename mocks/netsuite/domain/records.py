@@ -77,7 +77,7 @@ class Ctx:
 
 def parse_id(raw: str) -> int:
     """An internal id from a path segment, or 400 INVALID_ID."""
-    if not raw.isdigit() or len(raw) > 15 or int(raw) <= 0:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 15 or int(raw) <= 0:
         raise invalid_id(raw)
     return int(raw)
 
@@ -132,9 +132,10 @@ class Records:
 
     def ref_rec(self, value: Any) -> Rec | None:
         """The record a stored reference ``{"id": ..}`` points at."""
-        if not isinstance(value, dict) or not str(value.get("id", "")).isdigit():
+        rid = str(value.get("id", "")) if isinstance(value, dict) else ""
+        if not (rid.isascii() and rid.isdigit()) or len(rid) > 15:
             return None
-        row = self.row(int(value["id"]))
+        row = self.row(int(rid))
         return self.to_rec(row) if row is not None else None
 
     # ---- references ----------------------------------------------------------------------------
@@ -159,7 +160,7 @@ class Records:
         if isinstance(raw, bool) or not isinstance(raw, str | int):
             raise invalid_value(json.dumps(raw)[:40], fld.name, path)
         text = str(raw)
-        if not text.isdigit() or len(text) > 15:
+        if not (text.isascii() and text.isdigit()) or len(text) > 15:
             raise invalid_value(text[:40], fld.name, path)
         row = self.row(int(text))
         if row is None or not target_matches(fld.arg, owner, RECORD_TYPES[row.rtype]):
@@ -244,7 +245,8 @@ class Records:
             parsed, _ = self.parse_fields(rtype, fields, item, lpath, strict=strict, allow=("line", "links"))
             if "line" in item:
                 line_no = item["line"]
-                if isinstance(line_no, bool) or not isinstance(line_no, int | str) or not str(line_no).isdigit():
+                if isinstance(line_no, bool) or not isinstance(line_no, int | str) \
+                        or not (str(line_no).isascii() and str(line_no).isdigit()):
                     raise invalid_content("Invalid line number.", f"{lpath}.line")
                 parsed["line"] = int(line_no)
             lines.append(parsed)
