@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -54,11 +55,27 @@ def export_lines(configs: dict[str, EmulatorConfig], host: str) -> list[str]:
     return lines
 
 
+def _port_free(host: str, port: int) -> bool:
+    """True when nothing listens on host:port (checked before start-up, for a clear error)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def cmd_serve(systems: list[str], args: argparse.Namespace) -> int:
     """Start the given systems in one server process and block until Ctrl-C."""
     from mocks.core.server import serve
 
     configs = build_configs(systems, args)
+    busy = [f"{name} ({cfg.port})" for name, cfg in configs.items() if not _port_free(args.host, cfg.port)]
+    if busy:
+        print(f"erpsim: port already in use: {', '.join(busy)}. Stop what holds it, or set "
+              f"ERPSIM_<SYSTEM>_PORT / --port.", file=sys.stderr)
+        return 2
     apps = {cfg.port: system_module(name).create_app(cfg) for name, cfg in configs.items()}
     lines = export_lines(configs, args.host)
 

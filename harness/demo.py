@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,20 @@ REST = "/services/rest/record/v1"
 console = Console()
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the demo dies, however it dies (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)
+    except OSError:
+        pass
+
+
 def start_emulators(data_dir: Path, timeout: float = 20.0) -> tuple[subprocess.Popen[str], dict[str, str], float]:
     """Run ``erpsim up`` as a child process; returns it, the exported variables and the ready time."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "up", "--data-dir", str(data_dir)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=_die_with_parent)
     env: dict[str, str] = {}
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout
@@ -33,7 +43,7 @@ def start_emulators(data_dir: Path, timeout: float = 20.0) -> tuple[subprocess.P
         line = proc.stdout.readline()
         if not line:
             if proc.poll() is not None:
-                raise RuntimeError(f"erpsim up exited with {proc.returncode}")
+                raise RuntimeError(f"erpsim up exited with {proc.returncode} (are the ports 8701-8705 free?)")
             continue
         if line.startswith("export "):
             key, _, value = line[len("export "):].strip().partition("=")
@@ -41,6 +51,8 @@ def start_emulators(data_dir: Path, timeout: float = 20.0) -> tuple[subprocess.P
         elif line.startswith("# erpsim:"):
             console.print(f"[dim]{line.strip()}[/dim]")
         if "ERPSIM_ADMIN_TOKEN" in env:
+            # keep reading the server's output, or a full pipe would block it
+            threading.Thread(target=lambda: [None for _ in proc.stdout or []], daemon=True).start()
             return proc, env, time.perf_counter() - started
     proc.terminate()
     raise RuntimeError("erpsim up did not become ready in time")

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
 from datetime import timedelta
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -58,6 +62,8 @@ def _faker(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> 
     unknown = sorted(set(body) - COUNT_KEYS)
     if unknown:
         raise ApiError(400, "INVALID_SEED", f"Unknown seed keys: {', '.join(unknown)}.")
+    from faker import Faker  # noqa: F811 - imported on first use (start-up time)
+
     fake = Faker("en_US")
     fake.seed_instance(_count(body, "seed"))
     cls = _base(session, ctx)

@@ -98,8 +98,10 @@ def current_emulator() -> Emulator:
 
 def load_openapi(system: str) -> dict[str, Any]:
     """The system's OpenAPI document from ``contracts/openapi/<system>.yaml``."""
+    # libyaml's loader is ~8x faster than the pure-Python one: it keeps `erpsim up` start-up short.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(CONTRACTS_DIR / f"{system}.yaml", encoding="utf-8") as fh:
-        spec: dict[str, Any] = yaml.safe_load(fh)
+        spec: dict[str, Any] = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
     return spec
 
 

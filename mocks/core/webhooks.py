@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import requests
 from sqlalchemy import Boolean, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -99,10 +98,12 @@ class WebhookHub:
         self.signer, self.batch_size, self.max_attempts = signer, batch_size, max_attempts
         self.disable_after, self.backoff_base, self.backoff_cap = disable_after, backoff_base, backoff_cap
         self.timeout = timeout
+        #: Deliveries looked at per round: a dead endpoint's backlog never makes one round unbounded.
+        self.round_size = 500
         self._drain_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._http = requests.Session()
+        self._http: Any = None  # a requests.Session, made on first delivery (keeps start-up lean)
 
     # ---- subscriptions -------------------------------------------------------------------------
     def subscribe(self, session: Session, url: str, events: list[str], secret: str,
@@ -158,7 +159,7 @@ class WebhookHub:
     def _plan_round(self, session: Session, respect_backoff: bool,
                     report: list[dict[str, Any]]) -> list[tuple[list[WebhookDelivery], WebhookSubscription, int]]:
         rows = session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "pending")
-                               .order_by(WebhookDelivery.id)).scalars().all()
+                               .order_by(WebhookDelivery.id).limit(self.round_size)).scalars().all()
         now_real = time.time()
         queue: list[WebhookDelivery] = []
         deferred: list[WebhookDelivery] = []
@@ -213,6 +214,10 @@ class WebhookHub:
         payloads = [json.loads(d.payload) for d in batch]
         body = dumps(payloads if self.batch_size > 1 else payloads[0]).encode()
         headers = self.signer(sub, body, [d.event_type for d in batch])
+        import requests
+
+        if self._http is None:
+            self._http = requests.Session()
         try:
             resp = self._http.post(sub.url, data=body, headers=headers, timeout=self.timeout)
             return resp.status_code, None

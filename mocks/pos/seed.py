@@ -7,10 +7,14 @@ Every store gets a sellable warehouse, a quarantine warehouse and one cash regis
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
 import uuid
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import Connection, insert, select
 
 from mocks.core.app import Emulator
@@ -57,6 +61,8 @@ def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: in
     n = as_int(body["seed"], "seed", minimum=0)
     counts = {k: as_int(body.get(k, d), k, minimum=0, maximum=MAX_COUNT)
               for k, d in (("products", 20), ("stores", 2), ("users", 10), ("stock", 25))}
+    from faker import Faker  # noqa: F811 - imported on first use (start-up time)
+
     fake = Faker("en_GB")
     fake.seed_instance(n)
     stores = []

@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import select
 
 from mocks.core.app import Emulator
@@ -35,6 +39,8 @@ def _count(body: dict[str, Any], name: str, default: int) -> int:
 
 def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     n = v.integer(body, "seed", minimum=0) or 0
+    from faker import Faker  # noqa: F811 - imported on first use (start-up time)
+
     fake = Faker("en_US")
     fake.seed_instance(n)
     n_raw, n_fg = _count(body, "items", 6), _count(body, "finished_goods", 2)

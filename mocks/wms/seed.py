@@ -8,9 +8,13 @@ same rules as the API (unknown SKUs hold, non-physical lines are refused).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faker import Faker
+
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import func, select
 
 from mocks.core.app import Emulator
@@ -52,6 +56,8 @@ def _add_warehouses(emu: Emulator, fake: Faker, total: int) -> list[int]:
 
 def seed_faker(emu: Emulator, n: int, skus: int, order_count: int, warehouses: int) -> dict[str, Any]:
     """A reproducible world for seed ``n`` in the default client."""
+    from faker import Faker  # noqa: F811 - imported on first use (start-up time)
+
     fake = Faker("en_GB")
     fake.seed_instance(n)
     client_id = client_id_by_code(emu, None)

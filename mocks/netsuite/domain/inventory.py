@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..errors import invalid_content, user_error
 from ..models import NsCommitment, NsInventory, NsRecord
@@ -38,8 +36,12 @@ def fmt_qty(q: float) -> str:
 
 
 def _upsert(ctx: Ctx, table: Any, keys: dict[str, int], column: str, delta: float) -> float:
-    dialect = ctx.session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # dialect modules are imported on first use: start-up time matters more than this import
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    insert: Any = dialect_insert
     values: dict[str, Any] = {**keys, column: delta}
     if table is NsInventory:
         values["last_modified"] = ctx.now.isoformat()
