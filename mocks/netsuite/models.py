@@ -60,6 +60,14 @@ class NsPreference(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class NsSequence(Base):
+    """Document number counters per transaction type (incremented atomically by an upsert)."""
+
+    __tablename__ = "ns_sequences"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class NsAsyncJob(Base):
     """A ``Prefer: respond-async`` request and its outcome."""
 

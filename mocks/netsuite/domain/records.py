@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..errors import (
@@ -281,7 +282,12 @@ class Records:
                        name=record_name(rec), version=1, body=json.dumps(rec.body, separators=(",", ":")), created_at=now, last_modified=now,
                        locked_by_wf=False, pending_conflict=False)
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:
+            # Two concurrent creates with one externalId on PostgreSQL: the loser sees the real error.
+            raise user_error(f"A {rec.rtype.name} record with external ID '{rec.external_id}' already exists.",
+                             path="externalId") from None
         rec.id, rec.row, rec.created, rec.modified, rec.version = row.id, row, now, now, 1
         self._cache[row.id] = row
         return rec

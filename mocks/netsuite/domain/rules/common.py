@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import select
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from mocks.core.errors import ApiError
 
 from ...errors import field_required, user_error
-from ...models import NsPreference, NsRecord
+from ...models import NsRecord, NsSequence
 from ..records import Ctx, Rec
 from ..values import ref_id
 
@@ -29,15 +28,14 @@ NON_GL_FIELDS = {"memo", "otherRefNum", "email", "shipStatus", "lastModifiedDate
 
 
 def next_tran_id(ctx: Ctx, code: str) -> str:
-    """The next document number of a transaction type (SO1, SO2, ...), never reused."""
-    key = f"seq:{code}"
-    row = ctx.session.get(NsPreference, key, with_for_update=True)
-    n = (json.loads(row.value) if row else 0) + 1
-    if row is None:
-        ctx.session.add(NsPreference(key=key, value=json.dumps(n)))
+    """The next document number of a transaction type (SO1, SO2, ...), never reused, race-free."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
-        row.value = json.dumps(n)
-    ctx.session.flush()
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    stmt: Any = dialect_insert(NsSequence).values(code=code, value=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["code"], set_={"value": NsSequence.value + 1})
+    n = ctx.session.execute(stmt.returning(NsSequence.value)).scalar_one()
     return f"{PREFIX.get(code, code)}{n}"
 
 
