@@ -52,6 +52,7 @@ SPEC = load_openapi("netsuite")
 GEN_TYPES = ["customer", "vendor", "inventoryItem", "serviceSaleItem", "location", "currency", "accountingPeriod",
              "inventoryAdjustment", "salesOrder", "purchaseOrder", "itemFulfillment", "invoice", "salesorder",
              "CUSTOMER"]
+GEN_IDS = [str(i) for i in range(1, 36)] + ["999", "0", "00", "1x", "eid:SO-1", "eid:NEW-1", "eid:", "eid:%?#"]
 _NAME = {"type": "string", "minLength": 1, "maxLength": 24}
 _REF = {"type": "object", "required": ["id"], "properties": {"id": {"enum": ["24", "25", "26", "27", "28"]}},
         "additionalProperties": False}
@@ -71,11 +72,26 @@ GEN_BODIES = [
 ]
 
 
+def _steer(operation: dict[str, Any], id: list[str] | None = None, **schemas: dict[str, Any]) -> None:  # noqa: A002
+    """Give an operation's path parameters narrower schemas (``id``: one of these ids)."""
+    params = []
+    for param in operation["parameters"]:
+        name = param.get("name") or param["$ref"].rsplit("/", 1)[-1]
+        name = {"RecordType": "recordType", "RecordId": "id", "Sublist": "sublist"}.get(name, name)
+        if name == "id" and id is not None:
+            param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "enum": id}}
+        elif name in schemas:
+            param = {"name": name, "in": "path", "required": True, "schema": {"type": "string", **schemas[name]}
+                     if "enum" in schemas[name] else schemas[name]}
+        params.append(param)
+    operation["parameters"] = params
+
+
 def generation_spec() -> dict[str, Any]:
     """The contract, with generation steered at the seeded world; response schemas are untouched.
 
-    Record types come from ``GEN_TYPES``; ids are often ones the world has (else any string); lines are small;
-    record bodies are often ones that can be accepted. Everything generated is still valid under the contract,
+    Record types come from ``GEN_TYPES``, ids from ``GEN_IDS`` (the negative phase sends other strings), lines
+    are small, record bodies are often ones that can be accepted. Everything generated is still valid under the contract,
     and responses are validated against the contract's own response definitions.
     """
     spec = copy.deepcopy(SPEC)  # schemathesis also mutates its input
@@ -83,13 +99,19 @@ def generation_spec() -> dict[str, Any]:
     comps["schemas"]["GenRecordTypeName"] = {"type": "string", "enum": GEN_TYPES}
     gen_type = {"$ref": "#/components/schemas/GenRecordTypeName"}
     comps["parameters"]["RecordType"]["schema"] = gen_type
-    comps["parameters"]["RecordId"]["schema"] = {"anyOf": [
-        {"enum": [str(i) for i in range(1, 35)] + ["eid:SO-1", "eid:NEW-1"]}, SPEC["components"]["parameters"][
-            "RecordId"]["schema"]]}
-    transform = spec["paths"]["/services/rest/record/v1/{recordType}/{id}/!transform/{targetType}"]["post"]
-    next(p for p in transform["parameters"] if p.get("name") == "targetType")["schema"] = gen_type
-    line = spec["paths"]["/services/rest/record/v1/{recordType}/{id}/{sublist}/{line}"]["get"]
-    next(p for p in line["parameters"] if p.get("name") == "line")["schema"]["maximum"] = 4
+    # Ids: the world's (and a few past it), external ids, and malformed ones; the negative phase sends any
+    # other string. (An ``anyOf`` with a plain string would be merged into the plain string and never hit.)
+    comps["parameters"]["RecordId"]["schema"] = {"type": "string", "enum": GEN_IDS}
+    # Transforms, sublists and lines only succeed on the right type and id: aim those at the sales order and
+    # the items.
+    record = "/services/rest/record/v1/{recordType}/{id}"
+    _steer(spec["paths"][record + "/!transform/{targetType}"]["post"],
+           recordType={"enum": ["salesOrder", "salesorder", "purchaseOrder"]}, id=["31", "eid:SO-1", "24", "0"],
+           targetType={"enum": ["itemFulfillment", "invoice", "cashSale", "itemfulfillment"]})
+    for path in (record + "/{sublist}", record + "/{sublist}/{line}"):
+        _steer(spec["paths"][path]["get"], recordType={"enum": ["salesOrder", "inventoryItem", "customer"]},
+               id=["31", "27", "28", "24", "eid:SO-1", "999"], sublist={"enum": ["item", "locations", "addressBook"]},
+               line={"type": "integer", "minimum": 0, "maximum": 4})
     body = comps["requestBodies"]["Record"]["content"]["application/json"]
     body["schema"] = {"anyOf": [*GEN_BODIES, body["schema"]]}
     return spec
