@@ -91,8 +91,9 @@ def generation_spec() -> dict[str, Any]:
     """The contract, with generation steered at the seeded world; response schemas are untouched.
 
     Record types come from ``GEN_TYPES``, ids from ``GEN_IDS`` (the negative phase sends other strings), lines
-    are small, record bodies are often ones that can be accepted. Everything generated is still valid under the contract,
-    and responses are validated against the contract's own response definitions.
+    are small, record bodies are often ones that can be accepted. What is generated stays within the contract,
+    except the lower/upper-case type spellings (its enum lists the canonical names; the description says they
+    match case-insensitively). Responses are validated against the contract's own response definitions.
     """
     spec = copy.deepcopy(SPEC)  # schemathesis also mutates its input
     comps = spec["components"]
