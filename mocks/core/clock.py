@@ -22,6 +22,9 @@ class ClockRow(CoreBase):
     rate: Mapped[float] = mapped_column(Float, default=0.0)
 
 
+_SELECT_CLOCK = select(ClockRow.__table__).where(ClockRow.__table__.c.id == 1)
+
+
 def parse_instant(value: str) -> datetime:
     """Parse an ISO-8601 instant (a date alone means midnight UTC); naive values are UTC."""
     value = value.strip().replace("Z", "+00:00")
@@ -46,11 +49,12 @@ class Clock:
 
     def now(self, session: Session | None = None) -> datetime:
         """The current virtual instant (UTC)."""
+        # Core, not the ORM: business code reads the clock on every write request.
         if session is None:
             with self.store.read() as s:
-                row = s.execute(select(ClockRow).where(ClockRow.id == 1)).scalar_one_or_none()
+                row = s.execute(_SELECT_CLOCK).first()
         else:
-            row = session.get(ClockRow, 1)
+            row = session.execute(_SELECT_CLOCK).first()
         if row is None:
             return self.start
         base = parse_instant(row.virtual_at)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from mocks.core.app import current_emulator
@@ -17,12 +19,12 @@ from mocks.core.http import json_body, query_bool
 from ..domain import inventory
 from ..domain.prefs import get_prefs
 from ..domain.qfilter import compile_filter
-from ..domain.records import Ctx, Rec, Records
+from ..domain.records import NAMES_GENERATION, Ctx, Rec, Records
 from ..domain.recordtypes import RecordType, lookup
 from ..domain.render import REST_PATH, Renderer, record_href
 from ..domain.service import create_record, delete_record, transform_record, update_record, upsert_record
 from ..errors import nonexistent_id, record_changed, unknown_record_type, user_error
-from ..models import NsRecord
+from ..models import NsRecord, NsSequence
 
 bp = Blueprint("ns_records", __name__, url_prefix=f"/{REST_PATH}")
 SINGULAR = "application/vnd.oracle.resource+json; type=singular"
@@ -168,16 +170,71 @@ def create(rtype_name: str) -> Response:
     return _created(rtype, rec.id)
 
 
+class RenderCache:
+    """Rendered GET bodies by (id, version, refName generation, request shape): reads skip re-rendering.
+
+    A record's version moves with every write to it, and the refName generation with every rename of any
+    record, so a hit is always what a fresh render would produce. Items and lots are not cached: their
+    quantities are computed from stock, which moves without touching the record.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        """The cached body, or None."""
+        with self._lock:
+            data = self._data.get(key)
+            if data is not None:
+                self._data.move_to_end(key)
+            return data
+
+    def put(self, key: tuple[Any, ...], data: bytes) -> None:
+        """Remember a rendered body (least recently used entries fall out)."""
+        with self._lock:
+            self._data[key] = data
+            if len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+_T: Any = NsRecord.__table__
+_PROBE = select(_T.c.rtype, _T.c.version, _T.c.deleted_at, _T.c.locked_by_wf,
+                select(NsSequence.value).where(NsSequence.code == NAMES_GENERATION).scalar_subquery()
+                ).where(_T.c.id == bindparam("rid"))
+
+
+def _cache_key(session: Session, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
+    if rtype.family == "item" or rtype.name == "inventoryNumber" or not ref.isascii() or not ref.isdigit() \
+            or len(ref) > 15:
+        return None
+    probe = session.execute(_PROBE, {"rid": int(ref)}).first()
+    if probe is None or probe.rtype != rtype.name or probe.deleted_at is not None or probe.locked_by_wf:
+        return None
+    args = request.args
+    return (int(ref), probe.version, probe[4], request.url_root, args.get("expandSubResources"),
+            args.get("fields"), args.get("simpleEnumFormat"))
+
+
 @bp.get("/<rtype_name>/<ref>")
 def get_record(rtype_name: str, ref: str) -> Response:
     """One record; sublists as links unless ``expandSubResources=true``."""
     rtype = rtype_or_404(rtype_name)
-    with current_emulator().store.read() as session:
+    emu = current_emulator()
+    cache: RenderCache = emu.services.setdefault("render_cache", RenderCache())
+    with emu.store.read() as session:
+        key = _cache_key(session, rtype, ref)
+        if key is not None and (hit := cache.get(key)) is not None:
+            return Response(hit, content_type=SINGULAR)
         rec = Records(session).load_ref(rtype, ref)
         if rec.locked and rtype.name == "journalEntry":
             raise ApiError(400, "RCRD_LOCKED_BY_WF", "This record has been locked by a user defined workflow.")
-        body = _render(session, rec, expand=query_bool("expandSubResources"))
-    return _json(body)
+        data = json.dumps(_render(session, rec, expand=query_bool("expandSubResources")),
+                          separators=(",", ":")).encode()
+    if key is not None:
+        cache.put(key, data)
+    return Response(data, content_type=SINGULAR)
 
 
 def _replace_param() -> set[str]:

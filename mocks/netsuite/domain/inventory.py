@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..errors import invalid_content, user_error
 from ..models import NsCommitment, NsInventory, NsRecord
+from . import upsert
 from .records import Ctx, Rec
 from .recordtypes import RECORD_TYPES
 
@@ -36,21 +37,8 @@ def fmt_qty(q: float) -> str:
 
 
 def _upsert(ctx: Ctx, table: Any, keys: dict[str, int], column: str, delta: float) -> float:
-    # dialect modules are imported on first use: start-up time matters more than this import
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    insert: Any = dialect_insert
-    values: dict[str, Any] = {**keys, column: delta}
-    if table is NsInventory:
-        values["last_modified"] = ctx.now.isoformat()
-    stmt: Any = insert(table).values(**values)
-    set_: dict[str, Any] = {column: getattr(table, column) + delta}
-    if table is NsInventory:
-        set_["last_modified"] = ctx.now.isoformat()
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=set_).returning(getattr(table, column))
-    return float(ctx.session.execute(stmt).scalar_one())
+    extra = {"last_modified": ctx.now.isoformat()} if table is NsInventory else None
+    return float(upsert.add(ctx.session, table.__table__, keys, column, delta, extra))
 
 
 def on_hand(ctx: Ctx, item_id: int, location_id: int, lot_id: int | None = None, bin_id: int | None = None) -> float:

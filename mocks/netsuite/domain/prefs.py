@@ -31,8 +31,8 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
 def get_prefs(session: Session) -> dict[str, Any]:
     """Every preference, stored values over defaults."""
     prefs = {k: v[0] for k, v in PREFERENCES.items()}
-    for row in session.execute(select(NsPreference)).scalars():
-        prefs[row.key] = json.loads(row.value)
+    for key, value in session.execute(select(NsPreference.key, NsPreference.value)):
+        prefs[key] = json.loads(value)
     return prefs
 
 

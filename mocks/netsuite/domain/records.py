@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,10 +26,12 @@ from ..errors import (
     record_changed,
     user_error,
 )
-from ..models import NsRecord
+from ..models import NsRecord, NsSequence
 from .recordtypes import RECORD_TYPES, Field, RecordType, target_matches
 from .values import check_string, parse_value
 
+_T: Any = NsRecord.__table__
+_SELECT_ROW = select(_T).where(_T.c.id == bindparam("rid"))
 CUSTOM_PREFIXES = ("custbody", "custcol", "custentity", "custitem", "custrecord", "custevent")
 
 
@@ -88,13 +90,14 @@ class Records:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._cache: dict[int, NsRecord | None] = {}
+        self._cache: dict[int, Any] = {}
 
     # ---- reading -----------------------------------------------------------------------------
-    def row(self, rid: int) -> NsRecord | None:
+    # Rows are read with Core statements (not the ORM identity map): a record read is the hot path.
+    def row(self, rid: int) -> Any:
         """The live row with id ``rid`` (None when missing or deleted); cached per request."""
         if rid not in self._cache:
-            row = self.session.get(NsRecord, rid)
+            row = self.session.execute(_SELECT_ROW, {"rid": rid}).first()
             self._cache[rid] = row if row is not None and row.deleted_at is None else None
         return self._cache[rid]
 
@@ -110,16 +113,16 @@ class Records:
             raise nonexistent_id()
         return self.to_rec(row)
 
-    def to_rec(self, row: NsRecord) -> Rec:
+    def to_rec(self, row: Any) -> Rec:
         """Wrap a row."""
         return Rec(row.id, RECORD_TYPES[row.rtype], json.loads(row.body), row.version, row.created_at,
                    row.last_modified, row.locked_by_wf, row)
 
-    def find_eid(self, rtype: RecordType, eid: str) -> NsRecord | None:
-        """The live record of ``rtype`` with external id ``eid`` (case-insensitive)."""
+    def find_eid(self, rtype: RecordType, eid: str) -> Any:
+        """The live record row of ``rtype`` with external id ``eid`` (case-insensitive)."""
         return self.session.execute(
-            select(NsRecord).where(NsRecord.rtype == rtype.name, NsRecord.external_key == eid.lower(),
-                                   NsRecord.deleted_at.is_(None))).scalar_one_or_none()
+            select(_T).where(_T.c.rtype == rtype.name, _T.c.external_key == eid.lower(),
+                             _T.c.deleted_at.is_(None))).first()
 
     def load_ref(self, rtype: RecordType, ref: str) -> Rec:
         """Load by an id path segment: an internal id or ``eid:<externalId>``."""
@@ -168,10 +171,9 @@ class Records:
             raise invalid_value(text, fld.name, path)
         return text
 
-    def _find_eid_any(self, owner: RecordType, fld: Field, eid: str) -> NsRecord | None:
+    def _find_eid_any(self, owner: RecordType, fld: Field, eid: str) -> Any:
         rows = self.session.execute(
-            select(NsRecord).where(NsRecord.external_key == eid.lower(), NsRecord.deleted_at.is_(None))
-        ).scalars().all()
+            select(_T).where(_T.c.external_key == eid.lower(), _T.c.deleted_at.is_(None))).all()
         for row in rows:
             if target_matches(fld.arg, owner, RECORD_TYPES[row.rtype]):
                 return row
@@ -278,44 +280,52 @@ class Records:
     def insert(self, ctx: Ctx, rec: Rec) -> Rec:
         """Insert a new record row (after rules ran); returns it with its id."""
         now = ctx.now.isoformat()
-        row = NsRecord(rtype=rec.rtype.name, external_key=(rec.external_id or "").lower() or None,
-                       name=record_name(rec), version=1, body=json.dumps(rec.body, separators=(",", ":")), created_at=now, last_modified=now,
-                       locked_by_wf=False, pending_conflict=False)
-        self.session.add(row)
+        values = {"rtype": rec.rtype.name, "external_key": (rec.external_id or "").lower() or None,
+                  "name": record_name(rec), "version": 1, "body": json.dumps(rec.body, separators=(",", ":")),
+                  "created_at": now, "last_modified": now, "locked_by_wf": False, "pending_conflict": False}
         try:
-            self.session.flush()
+            rid = self.session.execute(insert(_T).values(**values).returning(_T.c.id)).scalar_one()
         except IntegrityError:
             # Two concurrent creates with one externalId on PostgreSQL: the loser sees the real error.
             raise user_error(f"A {rec.rtype.name} record with external ID '{rec.external_id}' already exists.",
                              path="externalId") from None
-        rec.id, rec.row, rec.created, rec.modified, rec.version = row.id, row, now, now, 1
-        self._cache[row.id] = row
+        rec.id, rec.row, rec.created, rec.modified, rec.version = rid, None, now, now, 1
+        self._cache.pop(rid, None)
         return rec
 
     def store(self, ctx: Ctx, rec: Rec, *, header_changed: bool = True) -> None:
         """Write a record's body back with a version check (RCRD_HAS_BEEN_CHANGED when it moved)."""
-        assert rec.row is not None
         now = ctx.now.isoformat()
-        modified = now if header_changed or rec.row.version == 0 else rec.row.last_modified
-        if rec.id in ctx.touched_headers:
-            modified = now
+        modified = now if header_changed or rec.id in ctx.touched_headers else rec.modified
+        name = record_name(rec)
         body = json.dumps(rec.body, separators=(",", ":"))
         result = self.session.execute(
-            update(NsRecord).where(NsRecord.id == rec.id, NsRecord.version == rec.version).values(
-                body=body, version=rec.version + 1, last_modified=modified, name=record_name(rec),
-                external_key=(rec.external_id or "").lower() or None).execution_options(
-                synchronize_session=False))
+            update(_T).where(_T.c.id == rec.id, _T.c.version == rec.version).values(
+                body=body, version=rec.version + 1, last_modified=modified, name=name,
+                external_key=(rec.external_id or "").lower() or None))
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise record_changed()
+        if rec.row is not None and rec.row.name != name:
+            bump_names_generation(self.session)
         rec.version += 1
         rec.modified = modified
-        self.session.expire(rec.row)
+        self._cache.pop(rec.id, None)
 
     def mark_deleted(self, ctx: Ctx, rec: Rec) -> None:
         """Soft-delete: gone from reads and lists, visible in the deleted-records feed; eid reusable."""
-        self.session.execute(update(NsRecord).where(NsRecord.id == rec.id).values(
+        self.session.execute(update(_T).where(_T.c.id == rec.id).values(
             deleted_at=ctx.now.isoformat(), external_key=None, version=rec.version + 1))
         self._cache[rec.id] = None
+
+
+NAMES_GENERATION = "_names"
+
+
+def bump_names_generation(session: Session) -> None:
+    """Count a change of some record's refName (cached renderings of records that show it go stale)."""
+    from . import upsert
+
+    upsert.add(session, NsSequence.__table__, {"code": NAMES_GENERATION}, "value", 1)
 
 
 def record_name(rec: Rec) -> str:

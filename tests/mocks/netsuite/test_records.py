@@ -277,3 +277,17 @@ def test_metadata_catalog_lists_types_and_serves_schemas(ns: NsClient) -> None:
     assert "lastModifiedDate" in schema["x-ns-filterable"] and "item" in schema["properties"]
     r = ns.get(f"{REST}/metadata-catalog/salesOrder", headers={"Accept": "application/swagger+json"})
     assert r.get_json()["openapi"].startswith("3.") and "/salesOrder/{id}" in r.get_json()["paths"]
+
+
+def test_cached_reads_follow_writes_and_renames(ns: NsClient, world: dict[str, Any]) -> None:
+    cust = world["customers"][0]
+    so = ns.create("salesOrder", {"entity": ref(cust), "item": {"items": [
+        {"item": ref(world["items"]["service"][0]), "quantity": 1}]}})
+    first = ns.get(f"{REST}/salesOrder/{so}").get_json()
+    assert ns.get(f"{REST}/salesOrder/{so}").get_json() == first
+    ns.patch(f"{REST}/customer/{cust}", {"companyName": "Renamed Co", "entityId": "Renamed Co"})
+    assert ns.get(f"{REST}/salesOrder/{so}").get_json()["entity"]["refName"] == "Renamed Co"
+    ns.patch(f"{REST}/salesOrder/{so}", {"memo": "changed"})
+    assert ns.get(f"{REST}/salesOrder/{so}").get_json()["memo"] == "changed"
+    ns.delete(f"{REST}/salesOrder/{so}")
+    assert ns.get(f"{REST}/salesOrder/{so}").status_code == 404

@@ -10,6 +10,7 @@ from mocks.core.errors import ApiError
 
 from ...errors import field_required, user_error
 from ...models import NsRecord, NsSequence
+from .. import upsert
 from ..records import Ctx, Rec
 from ..values import ref_id
 
@@ -29,13 +30,7 @@ NON_GL_FIELDS = {"memo", "otherRefNum", "email", "shipStatus", "lastModifiedDate
 
 def next_tran_id(ctx: Ctx, code: str) -> str:
     """The next document number of a transaction type (SO1, SO2, ...), never reused, race-free."""
-    if ctx.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    stmt: Any = dialect_insert(NsSequence).values(code=code, value=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["code"], set_={"value": NsSequence.value + 1})
-    n = ctx.session.execute(stmt.returning(NsSequence.value)).scalar_one()
+    n = upsert.add(ctx.session, NsSequence.__table__, {"code": code}, "value", 1)
     return f"{PREFIX.get(code, code)}{n}"
 
 
