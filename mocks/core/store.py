@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -92,6 +93,7 @@ class Store:
         # SQLite admits one writer at a time; queueing writers of this process on a lock is far
         # cheaper than SQLite's busy handler, which sleeps with growing back-off.
         self._write_lock = threading.RLock() if self.is_sqlite else None
+        self._local = threading.local()
 
     def create_all(self) -> None:
         """Create every table that does not exist yet (idempotent; state survives restarts)."""
@@ -157,8 +159,32 @@ class Store:
                 out[table.name] = [{k: _jsonable(v) for k, v in row.items()} for row in rows]
         return out
 
+    def table_name(self, name: str) -> str:
+        """A table's name as raw SQL must spell it (schema-qualified on PostgreSQL)."""
+        return f'"{self.system}"."{name}"' if self.is_postgres else name
+
+    def fast_query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        """Run one read-only statement on this thread's own DBAPI connection (``?`` placeholders).
+
+        For the few hottest reads only: it skips the ORM and the pool, which cost more than the query.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            conn = self.engine.raw_connection()
+            self._local.conn, self._local.pid = conn, os.getpid()
+        cur = conn.cursor()
+        try:
+            cur.execute(sql.replace("?", "%s") if self.is_postgres else sql, params)
+            rows = cur.fetchall()
+        finally:
+            cur.close()
+        if self.is_postgres:
+            conn.rollback()  # end the implicit read transaction: the next read sees fresh commits
+        return [tuple(r) for r in rows]
+
     def dispose(self) -> None:
         """Close pooled connections (before a fork, or at shutdown)."""
+        self._local = threading.local()
         self.engine.dispose()
 
 

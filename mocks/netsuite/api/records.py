@@ -9,12 +9,13 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, request
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mocks.core.app import current_emulator
 from mocks.core.errors import ApiError
 from mocks.core.http import json_body, query_bool
+from mocks.core.store import Store
 
 from ..domain import inventory
 from ..domain.prefs import get_prefs
@@ -24,7 +25,7 @@ from ..domain.recordtypes import RecordType, lookup
 from ..domain.render import REST_PATH, Renderer, record_href
 from ..domain.service import create_record, delete_record, transform_record, update_record, upsert_record
 from ..errors import nonexistent_id, record_changed, unknown_record_type, user_error
-from ..models import NsRecord, NsSequence
+from ..models import NsRecord
 
 bp = Blueprint("ns_records", __name__, url_prefix=f"/{REST_PATH}")
 SINGULAR = "application/vnd.oracle.resource+json; type=singular"
@@ -199,21 +200,23 @@ class RenderCache:
                 self._data.popitem(last=False)
 
 
-_T: Any = NsRecord.__table__
-_PROBE = select(_T.c.rtype, _T.c.version, _T.c.deleted_at, _T.c.locked_by_wf,
-                select(NsSequence.value).where(NsSequence.code == NAMES_GENERATION).scalar_subquery()
-                ).where(_T.c.id == bindparam("rid"))
+_PROBE_SQL = ("SELECT r.rtype, r.version, r.deleted_at, r.locked_by_wf, "
+              "(SELECT s.value FROM {seq} s WHERE s.code = '" + NAMES_GENERATION + "') FROM {rec} r WHERE r.id = ?")
 
 
-def _cache_key(session: Session, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
+def _cache_key(store: Store, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
     if rtype.family == "item" or rtype.name == "inventoryNumber" or not ref.isascii() or not ref.isdigit() \
             or len(ref) > 15:
         return None
-    probe = session.execute(_PROBE, {"rid": int(ref)}).first()
-    if probe is None or probe.rtype != rtype.name or probe.deleted_at is not None or probe.locked_by_wf:
+    sql = _PROBE_SQL.format(seq=store.table_name("ns_sequences"), rec=store.table_name("ns_records"))
+    rows = store.fast_query(sql, (int(ref),))
+    if not rows:
+        return None
+    rtype_name, version, deleted_at, locked, names_gen = rows[0]
+    if rtype_name != rtype.name or deleted_at is not None or locked:
         return None
     args = request.args
-    return (int(ref), probe.version, probe[4], request.url_root, args.get("expandSubResources"),
+    return (int(ref), version, names_gen, request.url_root, args.get("expandSubResources"),
             args.get("fields"), args.get("simpleEnumFormat"))
 
 
@@ -223,10 +226,10 @@ def get_record(rtype_name: str, ref: str) -> Response:
     rtype = rtype_or_404(rtype_name)
     emu = current_emulator()
     cache: RenderCache = emu.services.setdefault("render_cache", RenderCache())
+    key = _cache_key(emu.store, rtype, ref)
+    if key is not None and (hit := cache.get(key)) is not None:
+        return Response(hit, content_type=SINGULAR)
     with emu.store.read() as session:
-        key = _cache_key(session, rtype, ref)
-        if key is not None and (hit := cache.get(key)) is not None:
-            return Response(hit, content_type=SINGULAR)
         rec = Records(session).load_ref(rtype, ref)
         if rec.locked and rtype.name == "journalEntry":
             raise ApiError(400, "RCRD_LOCKED_BY_WF", "This record has been locked by a user defined workflow.")
