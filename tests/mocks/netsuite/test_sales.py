@@ -244,3 +244,28 @@ def test_assembly_build_from_work_order_consumes_components(ns: NsClient, world:
     assert ns.post(f"{REST}/workOrder/{wo}/!transform/assemblyBuild", {}).status_code == 204
     assert ns.record("workOrder", wo)["status"]["id"] == "Built"
     assert ns.stock(comp, loc) == 4 and ns.stock(asm, loc) == 3
+
+
+def test_bin_items_need_a_bin_at_the_location_and_quantities_that_add_up(ns: NsClient, world: dict[str, Any]) -> None:
+    loc, other = world["locations"]
+    sub = {"items": [ref(world["subsidiary"])]}
+    item = ns.create("inventoryItem", {"itemId": "BIN-ITEM", "useBins": True, "subsidiary": sub})
+    b1 = ns.create("bin", {"binNumber": "A-01", "location": ref(loc)})
+    elsewhere = ns.create("bin", {"binNumber": "Z-99", "location": ref(other)})
+    acct = ref(world["accounts"]["Inventory Adjustments"])
+
+    def adjust(assignments: list[dict[str, Any]], qty: float = 4) -> Any:
+        return ns.post(f"{REST}/inventoryAdjustment", {"account": acct, "inventory": {"items": [{
+            "item": ref(item), "location": ref(loc), "adjustQtyBy": qty,
+            "inventoryDetail": {"inventoryAssignment": {"items": assignments}}}]}})
+
+    r = adjust([{"quantity": 4}])
+    assert r.status_code == 400 and "binNumber" in detail(r)["detail"]
+    r = adjust([{"binNumber": ref(elsewhere), "quantity": 4}])
+    assert r.status_code == 400
+    assert detail(r)["detail"].endswith(f"Invalid bin number reference key {elsewhere} for location {loc}.")
+    r = adjust([{"binNumber": ref(b1), "quantity": 3}])
+    assert r.status_code == 400 and detail(r)["detail"].endswith("must be 4.")
+    assert adjust([{"binNumber": ref(b1), "quantity": 4}]).status_code == 204
+    bins = [(row["bin"], row["onHand"]) for row in ns.state()["inventory"] if row["item"] == item]
+    assert bins == [(b1, 4.0)]

@@ -6,6 +6,7 @@ returns the new node with its kind; the ``NS_*`` functions are registered by ``e
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,19 +25,19 @@ TRUNC_UNITS = {"DD": "DAY", "DDD": "DAY", "J": "DAY", "MM": "MONTH", "MON": "MON
                "RM": "MONTH", "YYYY": "YEAR", "YEAR": "YEAR", "YYY": "YEAR", "YY": "YEAR", "Y": "YEAR"}
 
 
-class FunctionRewrites:
+class FunctionRewrites(ABC):
     """BUILTIN.DF, TO_DATE/TO_CHAR/TO_NUMBER, TRUNC, EXTRACT, CAST, SYSDATE, date +/- days, exact division."""
 
     strp: str
     today: date
 
+    @abstractmethod
     def rw(self, node: exp.Expr, scope: Scope) -> tuple[exp.Expr, str | None]:
         """Rewrite any node (implemented by the compiler)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def expr(self, node: exp.Expr, scope: Scope) -> exp.Expr:
         """Rewrite one expression, kind discarded (implemented by the compiler)."""
-        raise NotImplementedError
 
     def _rw_dot(self, node: exp.Dot, scope: Scope) -> tuple[exp.Expr, str | None]:
         # BUILTIN.DF(col) is the only dotted call SuiteQL programs use that the emulator supports.
