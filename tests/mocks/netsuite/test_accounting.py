@@ -123,7 +123,7 @@ def test_customer_payment_applies_to_invoices(ns: NsClient, world: dict[str, Any
     inv = int(_invoice(ns, world).headers["Location"].rsplit("/", 1)[1])
     r = ns.post(f"{REST}/customerPayment", {"customer": ref(world["customers"][0]), "payment": 40,
                                             "apply": {"items": [{"doc": ref(inv), "amount": 60}]}})
-    assert r.status_code == 400 and "exceeds the payment amount" in detail(r)["detail"]
+    assert r.status_code == 400 and "exceeds the amount (40.00)" in detail(r)["detail"]
     assert ns.post(f"{REST}/customerPayment", {"customer": ref(world["customers"][0]), "payment": 40,
                                                "apply": {"items": [{"doc": ref(inv), "amount": 40}]}}).status_code == 204
     got = ns.record("invoice", inv)

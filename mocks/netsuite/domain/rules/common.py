@@ -62,6 +62,17 @@ def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str 
         body["currency"] = subsidiary.body["currency"]
 
 
+def entity_transaction(ctx: Ctx, rec: Rec, old: Rec | None, sublists: tuple[str, ...] = ("item",),
+                       entity_field: str = "entity") -> None:
+    """What every transaction with an entity and lines gets: defaults, scope, currency, amounts, totals."""
+    transaction_defaults(ctx, rec, old, entity_field)
+    check_entity_scope(ctx, rec, entity_field)
+    check_scope(ctx, rec, sublists)
+    check_currency(ctx, rec, entity_field)
+    fill_item_lines(ctx, rec)
+    compute_totals(rec, sublists)
+
+
 def check_entity_scope(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
     """The entity must belong to the transaction's subsidiary."""
     entity = rec_of(ctx, rec.body.get(entity_field))

@@ -10,17 +10,13 @@ from ..records import Ctx, Rec
 from .base import Rules, register
 from .common import (
     assign_period,
-    check_currency,
-    check_entity_scope,
     check_not_in_closed_period,
-    check_scope,
-    compute_totals,
-    fill_item_lines,
+    entity_transaction,
     num,
     rec_of,
     transaction_defaults,
 )
-from .sales import apply_documents, fulfillable, refresh_sales_order, rma_status, ship_lines
+from .sales import ApplyingRules, fulfillable, refresh_sales_order, rma_status, ship_lines
 
 _EPS = 1e-9
 
@@ -52,7 +48,6 @@ class PurchaseOrderRules(Rules):
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Defaults, scope, totals, status."""
-        transaction_defaults(ctx, rec, old)
         body = rec.body
         if old is None:
             body["orderStatus"] = body.get("orderStatus") or "B"
@@ -67,11 +62,7 @@ class PurchaseOrderRules(Rules):
                                      path=f"item.items[{i}].quantity")
         if body.get("orderStatus") == "B" and body.get("approvalStatus") == "1":
             body["approvalStatus"] = "2"
-        check_entity_scope(ctx, rec)
-        check_scope(ctx, rec, ("item",))
-        check_currency(ctx, rec)
-        fill_item_lines(ctx, rec)
-        compute_totals(rec, ("item", "expense"))
+        entity_transaction(ctx, rec, old, ("item", "expense"))
         body["status"] = po_status(body)
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
@@ -131,14 +122,9 @@ class VendorBillRules(Rules):
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Defaults, scope, currency, totals, period, balance."""
-        transaction_defaults(ctx, rec, old)
         body = rec.body
         body.setdefault("approvalStatus", "2")
-        check_entity_scope(ctx, rec)
-        check_scope(ctx, rec, ("item", "expense"))
-        check_currency(ctx, rec)
-        fill_item_lines(ctx, rec)
-        compute_totals(rec, ("item", "expense"))
+        entity_transaction(ctx, rec, old, ("item", "expense"))
         if old is not None and num(old.body.get("amountPaid")) > 0 and body.get("total") != old.body.get("total"):
             raise user_error("You cannot change the amount of a bill that has payments applied.", path="item")
         assign_period(ctx, rec, old)
@@ -162,51 +148,11 @@ class VendorBillRules(Rules):
             _refresh_source(ctx, src, before)
 
 
-class _ApplyingRules(Rules):
-    """Vendor payments and vendor credits: applied to open bills of the same vendor."""
-
-    amount_field = "total"
-
-    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
-        """Validate the applications against bill balances."""
-        if old is not None and rec.lines("apply") != old.lines("apply"):
-            raise user_error("Applications cannot be changed; delete and re-enter the transaction.", path="apply")
-        transaction_defaults(ctx, rec, old)
-        check_entity_scope(ctx, rec)
-        check_currency(ctx, rec)
-        fill_item_lines(ctx, rec)
-        if rec.rtype.name == "vendorCredit":
-            compute_totals(rec, ("item", "expense"))
-        assign_period(ctx, rec, old)
-        applied = apply_documents(ctx, rec, "entity", "vendorBill", dry_run=True)
-        total = num(rec.body.get("total"))
-        if rec.rtype.name == "vendorPayment" and not rec.body.get("total"):
-            total = applied
-            rec.body["total"] = round(total, 2)
-        if total <= 0:
-            raise user_error("The amount must be greater than zero.", path="total")
-        if applied - total > 0.005:
-            raise user_error(f"The total applied ({applied:.2f}) exceeds the amount ({total:.2f}).", path="apply")
-        rec.body["applied"] = round(applied, 2)
-        rec.body["unapplied"] = round(total - applied, 2)
-        rec.body.setdefault("status", "A")
-
-    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
-        """Reduce the bills' open balances."""
-        if old is None:
-            apply_documents(ctx, rec, "entity", "vendorBill", dry_run=False)
-
-    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
-        """Deleting reopens the bills."""
-        check_not_in_closed_period(ctx, rec)
-        apply_documents(ctx, rec, "entity", "vendorBill", dry_run=False, sign=-1)
-
-
 @register("vendorPayment")
-class VendorPaymentRules(_ApplyingRules):
+class VendorPaymentRules(ApplyingRules):
     """Bill payments."""
 
 
 @register("vendorCredit")
-class VendorCreditRules(_ApplyingRules):
+class VendorCreditRules(ApplyingRules):
     """Vendor credits (bill credit notes), optionally applied to bills."""

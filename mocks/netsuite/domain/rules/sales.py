@@ -11,12 +11,8 @@ from ..values import ref_id
 from .base import Rules, register
 from .common import (
     assign_period,
-    check_currency,
-    check_entity_scope,
     check_not_in_closed_period,
-    check_scope,
-    compute_totals,
-    fill_item_lines,
+    entity_transaction,
     line_location,
     num,
     rec_of,
@@ -110,7 +106,6 @@ class SalesOrderRules(Rules):
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Defaults, status machine and edit restrictions."""
         body = rec.body
-        transaction_defaults(ctx, rec, old)
         if old is None:
             body["orderStatus"] = body.get("orderStatus") or "A"
             if body["orderStatus"] not in ("A", "B"):
@@ -120,14 +115,10 @@ class SalesOrderRules(Rules):
                 ln.update(quantityFulfilled=0, quantityBilled=0, isClosed=bool(ln.get("isClosed", False)))
         else:
             self._check_edit(rec, old)
-        check_entity_scope(ctx, rec)
-        check_scope(ctx, rec, ("item",))
-        check_currency(ctx, rec)
-        fill_item_lines(ctx, rec)
+        entity_transaction(ctx, rec, old)
         for ln in rec.lines("item"):
             if fulfillable(ln) and not line_location(rec, ln) and body.get("orderStatus") == "B":
                 ln.setdefault("location", body.get("location"))
-        compute_totals(rec)
         derive_so(body)
 
     def _check_edit(self, rec: Rec, old: Rec) -> None:
@@ -251,12 +242,7 @@ class _SaleRules(Rules):
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Defaults, scope, currency, totals, period."""
-        transaction_defaults(ctx, rec, old)
-        check_entity_scope(ctx, rec)
-        check_scope(ctx, rec, ("item",))
-        check_currency(ctx, rec)
-        fill_item_lines(ctx, rec)
-        compute_totals(rec)
+        entity_transaction(ctx, rec, old)
         assign_period(ctx, rec, old)
         if rec.rtype.name == "invoice":
             paid = num(rec.body.get("amountPaid"))
@@ -311,12 +297,7 @@ class ReturnAuthorizationRules(Rules):
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Defaults and status from received / credited quantities."""
-        transaction_defaults(ctx, rec, old)
-        check_entity_scope(ctx, rec)
-        check_scope(ctx, rec, ("item",))
-        check_currency(ctx, rec)
-        fill_item_lines(ctx, rec)
-        compute_totals(rec)
+        entity_transaction(ctx, rec, old)
         body = rec.body
         body["orderStatus"] = body.get("orderStatus") or "A"
         for ln in rec.lines("item"):
@@ -342,40 +323,53 @@ def rma_status(body: dict[str, Any]) -> str:
     return "B"
 
 
-@register("customerPayment")
-class CustomerPaymentRules(Rules):
-    """Payments applied to open invoices of the same customer."""
+class ApplyingRules(Rules):
+    """Payments and credits applied to open documents of the same entity (invoices, bills)."""
+
+    entity_field = "entity"
+    doc_type = "vendorBill"
+    amount_field = "total"
+    default_status = "A"
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
-        """Validate applications against invoice balances."""
+        """Validate the applications against the documents' open balances."""
         if old is not None and rec.lines("apply") != old.lines("apply"):
-            raise user_error("Applications of an existing payment cannot be changed; delete and re-enter it.",
-                             path="apply")
-        transaction_defaults(ctx, rec, old, entity_field="customer")
-        check_entity_scope(ctx, rec, "customer")
-        check_currency(ctx, rec, "customer")
+            raise user_error("Applications cannot be changed; delete and re-enter the transaction.", path="apply")
+        lined = [s for s in ("item", "expense") if s in rec.rtype.sublists]
+        entity_transaction(ctx, rec, old, tuple(lined), self.entity_field)
         assign_period(ctx, rec, old)
-        applied = apply_documents(ctx, rec, "customer", "invoice", dry_run=True)
-        payment = num(rec.body.get("payment"))
-        if payment <= 0:
-            raise user_error("The payment amount must be greater than zero.", path="payment")
-        if applied - payment > 0.005:
-            raise user_error(f"The total applied ({applied:.2f}) exceeds the payment amount ({payment:.2f}).",
-                             path="apply")
+        applied = apply_documents(ctx, rec, self.entity_field, self.doc_type, dry_run=True)
+        amount = num(rec.body.get(self.amount_field))
+        if self.amount_field == "total" and not lined and not amount:
+            amount = round(applied, 2)  # a bill payment's amount is what it applies
+        if amount <= 0:
+            raise user_error("The amount must be greater than zero.", path=self.amount_field)
+        if applied - amount > 0.005:
+            raise user_error(f"The total applied ({applied:.2f}) exceeds the amount ({amount:.2f}).", path="apply")
         rec.body["applied"] = round(applied, 2)
-        rec.body["unapplied"] = round(payment - applied, 2)
-        rec.body["total"] = payment
-        rec.body.setdefault("status", "B")
+        rec.body["unapplied"] = round(amount - applied, 2)
+        rec.body["total"] = amount
+        rec.body.setdefault("status", self.default_status)
 
     def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
-        """Reduce the invoices' remaining amounts."""
+        """Reduce the documents' open balances."""
         if old is None:
-            apply_documents(ctx, rec, "customer", "invoice", dry_run=False)
+            apply_documents(ctx, rec, self.entity_field, self.doc_type, dry_run=False)
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
-        """Deleting a payment reopens the invoices it paid."""
+        """Deleting reopens the documents it paid."""
         check_not_in_closed_period(ctx, rec)
-        apply_documents(ctx, rec, "customer", "invoice", dry_run=False, sign=-1)
+        apply_documents(ctx, rec, self.entity_field, self.doc_type, dry_run=False, sign=-1)
+
+
+@register("customerPayment")
+class CustomerPaymentRules(ApplyingRules):
+    """Customer payments applied to open invoices of the same customer."""
+
+    entity_field = "customer"
+    doc_type = "invoice"
+    amount_field = "payment"
+    default_status = "B"
 
 
 def apply_documents(ctx: Ctx, rec: Rec, entity_field: str, doc_type: str, *, dry_run: bool,
