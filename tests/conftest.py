@@ -6,6 +6,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
@@ -78,3 +79,49 @@ def serve_app() -> Iterator[Any]:
     yield _serve
     for srv in servers:
         srv.stop()
+
+
+class WebhookReceiver:
+    """A real HTTP endpoint on loopback that records every webhook POST (headers, raw body)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.fail_first = 0
+        self.ok_status = 204
+        self.fail_status = 500
+        receiver = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append((dict(self.headers), body))
+                if receiver.fail_first > 0:
+                    receiver.fail_first -= 1
+                    self.send_response(receiver.fail_status)
+                else:
+                    self.send_response(receiver.ok_status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), _Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/hook") -> str:
+        """The receiver's URL with ``path``."""
+        return f"http://127.0.0.1:{self.server.server_port}{path}"
+
+    def stop(self) -> None:
+        """Shut the receiver down."""
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    """A webhook receiver for the test; stopped at teardown."""
+    rec = WebhookReceiver()
+    yield rec
+    rec.stop()

@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +14,7 @@ import requests
 
 from mocks.core.config import EmulatorConfig
 from mocks.core.middleware import ConnectionDropped
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, WebhookReceiver
 
 from .fake_system import create_app
 
@@ -180,34 +178,9 @@ def test_concurrent_read_modify_write_never_loses_an_update(app: Any, serve_app:
     assert requests.get(f"{srv.url}/stock/A").json()["qty"] == 210
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-    fail_first = 0
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        if type(self).fail_first > 0:
-            type(self).fail_first -= 1
-            self.send_response(500)
-        else:
-            self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def receiver() -> Any:
-    _Receiver.received = []
-    _Receiver.fail_first = 0
-    srv = HTTPServer(("127.0.0.1", 0), _Receiver)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_port}/hook", _Receiver
-    srv.shutdown()
-    srv.server_close()
+def receiver(webhook_receiver: WebhookReceiver) -> tuple[str, WebhookReceiver]:
+    return webhook_receiver.url("/hook"), webhook_receiver
 
 
 def _subscribe(app: Any, url: str) -> None:
@@ -252,3 +225,14 @@ def test_webhook_gives_up_after_max_attempts(app: Any, receiver: Any) -> None:
         client.post("/__erpsim/webhooks/deliver", headers=ADMIN)
     deliveries = client.get("/__erpsim/webhooks", headers=ADMIN).get_json()["deliveries"]
     assert [(d["status"], d["attempts"], d["lastStatus"]) for d in deliveries] == [("failed", 3, 500)]
+
+
+def test_hang_fault_holds_the_request_until_the_client_times_out(app: Any, serve_app: Any) -> None:
+    srv = serve_app(app)
+    requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "hang", "method": "POST", "hang_seconds": 1.5},
+                 headers=ADMIN)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        requests.post(f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=0.3)
+    assert requests.get(f"{srv.url}/stock/A").json()["qty"] == 10
+    journal = requests.get(f"{srv.url}/__erpsim/journal", headers=ADMIN).json()["entries"]
+    assert [(e["method"], e["fault"]) for e in journal if e["method"] == "POST"] in ([], [("POST", "hang")])

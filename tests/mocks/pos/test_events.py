@@ -5,47 +5,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, WebhookReceiver
 
 from .conftest import AUTH, BASE, sale
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-    fail_first = 0
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        if type(self).fail_first > 0:
-            type(self).fail_first -= 1
-            self.send_response(503)
-        else:
-            self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
-    _Receiver.received = []
-    _Receiver.fail_first = 0
-    srv = HTTPServer(("127.0.0.1", 0), _Receiver)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_port}/events", _Receiver
-    srv.shutdown()
-    srv.server_close()
+def receiver(webhook_receiver: WebhookReceiver) -> tuple[str, WebhookReceiver]:
+    webhook_receiver.ok_status, webhook_receiver.fail_status = 200, 503
+    return webhook_receiver.url("/events"), webhook_receiver
 
 
 def _deliver(client: FlaskClient) -> dict[str, Any]:
@@ -71,7 +44,7 @@ def test_subscriptions_can_be_added_listed_and_deleted(client: FlaskClient) -> N
 
 
 def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(client: FlaskClient, world: dict[str, Any],
-                                                              receiver: tuple[str, type[_Receiver]]) -> None:
+                                                              receiver: tuple[str, WebhookReceiver]) -> None:
     url, handler = receiver
     r = client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "secret": "s3cret-key"}, headers=AUTH)
     assert r.status_code == 200
@@ -104,7 +77,7 @@ def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(client: FlaskClie
 
 
 def test_duplicate_deliveries_happen_and_keep_the_event_id(client: FlaskClient, world: dict[str, Any],
-                                                           receiver: tuple[str, type[_Receiver]]) -> None:
+                                                           receiver: tuple[str, WebhookReceiver]) -> None:
     url, handler = receiver
     client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "events": ["order"], "secret": "s3cret-key"},
                 headers=AUTH)

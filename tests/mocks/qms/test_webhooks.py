@@ -5,40 +5,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, WebhookReceiver
 
 from .conftest import Api, err
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def receiver() -> Iterator[str]:
-    _Receiver.received = []
-    srv = HTTPServer(("127.0.0.1", 0), _Receiver)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_port}/dn"
-    srv.shutdown()
-    srv.server_close()
+def receiver(webhook_receiver: WebhookReceiver) -> str:
+    webhook_receiver.ok_status = 200
+    return webhook_receiver.url("/dn")
 
 
 def test_subscribe_list_get_delete(api: Api) -> None:
@@ -60,14 +38,15 @@ def test_subscribe_list_get_delete(api: Api) -> None:
     assert api.get("/webhooks").get_json() == {"data": []}
 
 
-def test_delivery_is_signed_over_the_raw_body(api: Api, receiver: str) -> None:
+def test_delivery_is_signed_over_the_raw_body(api: Api, receiver: str,
+                                              webhook_receiver: WebhookReceiver) -> None:
     api.post("/webhooks", {"url": receiver, "events": ["lot.*"], "secret": "topsecret!"})
     rm = api.item("RM-1", netsuite_id="55")
     lot = api.released_lot(rm["id"], 5, "1")
     api.post(f"/lots/{lot['id']}/lock", {"reason": "r"})
     sent = api.c.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json()
     assert [s["result"] for s in sent["sent"]] == ["delivered", "delivered"] and sent["pending"] == 0
-    (h1, b1), (h2, b2) = _Receiver.received
+    (h1, b1), (h2, b2) = webhook_receiver.received
     for headers, raw in ((h1, b1), (h2, b2)):
         expected = hmac.new(b"topsecret!", raw, hashlib.sha256).hexdigest()
         assert headers["X-DataNinja-Signature"] == f"sha256={expected}"
@@ -78,7 +57,8 @@ def test_delivery_is_signed_over_the_raw_body(api: Api, receiver: str) -> None:
     assert json.loads(b2)["data"]["reason"] == "r"
 
 
-def test_events_without_subscribers_are_not_queued_and_faults_drop(api: Api, receiver: str) -> None:
+def test_events_without_subscribers_are_not_queued_and_faults_drop(api: Api, receiver: str,
+                                                                   webhook_receiver: WebhookReceiver) -> None:
     rm = api.item("RM-1")
     api.released_lot(rm["id"], 5, "1")
     assert api.deliveries() == []
@@ -88,4 +68,4 @@ def test_events_without_subscribers_are_not_queued_and_faults_drop(api: Api, rec
     api.released_lot(rm["id"], 5, "3")
     sent = api.c.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json()["sent"]
     assert [s["result"] for s in sent] == ["dropped", "delivered"]
-    assert len(_Receiver.received) == 1
+    assert len(webhook_receiver.received) == 1

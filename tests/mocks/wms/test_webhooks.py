@@ -5,40 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any
 
 import pytest
+
+from tests.conftest import WebhookReceiver
 
 from .conftest import Wms
 
 ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    received: list[tuple[dict[str, str], bytes]] = []
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append((dict(self.headers), body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
-    _Receiver.received = []
-    srv = HTTPServer(("127.0.0.1", 0), _Receiver)
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield f"http://127.0.0.1:{srv.server_port}/hooks", _Receiver
-    srv.shutdown()
-    srv.server_close()
+def receiver(webhook_receiver: WebhookReceiver) -> tuple[str, WebhookReceiver]:
+    return webhook_receiver.url("/hooks"), webhook_receiver
 
 
 def test_subscribe_list_delete(wms: Wms) -> None:
@@ -61,7 +40,7 @@ def test_subscribe_list_delete(wms: Wms) -> None:
     assert wms.ok("GET", "/webhooks")["total"] == 0
 
 
-def test_events_are_signed_and_scoped_to_the_client(wms: Wms, receiver: tuple[str, type[_Receiver]]) -> None:
+def test_events_are_signed_and_scoped_to_the_client(wms: Wms, receiver: tuple[str, WebhookReceiver]) -> None:
     url, handler = receiver
     secret = "a-very-secret-signing-key"
     wms.ok("POST", "/webhooks", {"url": url, "events": ["order.despatched", "order.on_hold"], "secret": secret},
