@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -94,6 +95,12 @@ class Store:
         # cheaper than SQLite's busy handler, which sleeps with growing back-off.
         self._write_lock = threading.RLock() if self.is_sqlite else None
         self._local = threading.local()
+        path = url.split("sqlite:///", 1)[-1] if self.is_sqlite else ""
+        # Writers of other processes (gunicorn workers) queue on a file lock, which wakes them the moment
+        # it is free, instead of SQLite's busy handler, which polls with growing sleeps.
+        self._lock_path = f"{path}-writelock" if path and path != ":memory:" else None
+        self._lock_fd: int | None = None
+        self._lock_pid = 0
 
     def create_all(self) -> None:
         """Create every table that does not exist yet (idempotent; state survives restarts)."""
@@ -115,22 +122,41 @@ class Store:
             yield session
 
     @contextmanager
+    def write_lock(self) -> Iterator[None]:
+        """Hold this store's writer lock (SQLite: threads of this process, then other processes)."""
+        lock = self._write_lock
+        if lock is None:
+            yield
+            return
+        with lock:
+            fd = self._file_lock_fd()
+            if fd is None:
+                yield
+                return
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _file_lock_fd(self) -> int | None:
+        if self._lock_path is None:
+            return None
+        if self._lock_fd is None or self._lock_pid != os.getpid():  # a forked worker opens its own
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._lock_pid = os.getpid()
+        return self._lock_fd
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A write transaction: all or nothing; SQLite takes its write lock at BEGIN."""
-        lock = self._write_lock
-        if lock is not None:
-            lock.acquire()
-        try:
-            with Session(self._write_engine, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
-        finally:
-            if lock is not None:
-                lock.release()
+        with self.write_lock(), Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
     def reset(self, keep: Sequence[str] = ()) -> None:
         """Delete every row of every table (children first) except the tables named in ``keep``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,9 +32,9 @@ class PosServices:
         self.pg = emu.store.is_postgres
         # Same engine the store uses, with the option that makes SQLite take its write lock at BEGIN.
         self.write_engine: Engine = emu.store.engine.execution_options(erpsim_write=True)
-        # SQLite has one writer at a time: queue this process's writers on a lock instead of letting
-        # them spin in SQLite's busy handler (which sleeps up to 100 ms per retry and wrecks latency).
-        self._writer = threading.Lock() if emu.store.is_sqlite else None
+        # SQLite has one writer at a time: writers queue on the store's writer lock (threads and worker
+        # processes) instead of spinning in SQLite's busy handler, which sleeps up to 100 ms per retry.
+        self._writer = emu.store.write_lock if emu.store.is_sqlite else None
 
     @contextmanager
     def write(self) -> Iterator[tuple[Connection, int]]:
@@ -44,7 +43,7 @@ class PosServices:
             with self.write_engine.begin() as conn:
                 yield conn, now_ts(conn, self.ctx.clock_start)
             return
-        with self._writer, self.write_engine.begin() as conn:
+        with self._writer(), self.write_engine.begin() as conn:
             yield conn, now_ts(conn, self.ctx.clock_start)
 
     @contextmanager
@@ -55,7 +54,7 @@ class PosServices:
             with self.write() as pair:
                 yield pair
             return
-        with self._writer, self.emu.store.engine.connect() as conn:
+        with self._writer(), self.emu.store.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             assert raw is not None
             raw.execute("BEGIN IMMEDIATE")
