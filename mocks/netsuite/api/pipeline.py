@@ -38,8 +38,9 @@ def install(app: Flask, emu: Emulator) -> None:
         delay = gov.service_times.get(op, 0.0)
         if delay:
             time.sleep(delay)
+        # Only a request that routes to a real operation becomes a job (a bad path or verb answers now).
         if "respond-async" in (request.headers.get("Prefer") or "") and request.method in (
-                "POST", "PATCH", "PUT", "DELETE") and "/record/v1/" in path:
+                "POST", "PATCH", "PUT", "DELETE") and "/record/v1/" in path and request.routing_exception is None:
             return submit_async(emu)
         return None
 

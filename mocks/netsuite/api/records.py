@@ -312,10 +312,16 @@ def transform(rtype_name: str, ref: str, target_name: str) -> Response:
 
 @bp.get("/<rtype_name>/<ref>/<sublist>")
 def get_sublist(rtype_name: str, ref: str, sublist: str) -> Response:
-    """A sublist's lines, each as a link."""
+    """A sublist's lines, each as a link; or a body subrecord (an address, inventory detail) in full."""
     rtype = rtype_or_404(rtype_name)
     with current_emulator().store.read() as session:
         rec = Records(session).load_ref(rtype, ref)
+        fld = rtype.fields.get(sublist)
+        if fld is not None and fld.kind in ("a", "v") and sublist not in rtype.sublists:
+            renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
+            value = rec.body.get(sublist) or {}
+            renderer.prefetch([value])
+            return _json(renderer.value(rtype, fld, value, record_href(request.url_root, rtype, rec.id), True))
         lines = _sublist_lines(session, rec, sublist)
     href = f"{record_href(request.url_root, rtype, rec.id)}/{sublist}"
     items = [{"links": [{"rel": "self", "href": f"{href}/{ln['line']}"}]} for ln in lines]

@@ -291,3 +291,15 @@ def test_cached_reads_follow_writes_and_renames(ns: NsClient, world: dict[str, A
     assert ns.get(f"{REST}/salesOrder/{so}").get_json()["memo"] == "changed"
     ns.delete(f"{REST}/salesOrder/{so}")
     assert ns.get(f"{REST}/salesOrder/{so}").status_code == 404
+
+
+def test_subrecord_links_resolve_and_async_needs_a_real_route(ns: NsClient, world: dict[str, Any]) -> None:
+    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "shippingAddress": {
+        "addr1": "1 Main St", "city": "Austin", "country": "US"}, "item": {"items": [
+            {"item": ref(world["items"]["service"][0]), "quantity": 1}]}})
+    link = ns.get(f"{REST}/salesOrder/{so}").get_json()["shippingAddress"]["links"][0]["href"]
+    addr = ns.get(link.replace("http://localhost", "")).get_json()
+    assert (addr["addr1"], addr["city"], addr["country"]["id"]) == ("1 Main St", "Austin", "US")
+    r = ns.request("PATCH", f"{REST}/salesOrder", {"memo": "x"}, headers={"Prefer": "respond-async"})
+    assert r.status_code == 405
+    assert ns.get("/services/rest/async/v1/job/1").status_code == 404
