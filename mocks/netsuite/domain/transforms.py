@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mocks.core.errors import ApiError
@@ -142,92 +143,74 @@ def _refresh_rma(ctx: Ctx, rma: Rec, before: dict[str, Any]) -> None:
     ctx.engine.store(ctx, rma, header_changed=False)
 
 
-def _fulfil(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDEFG", f"You cannot fulfill a sales order that is {_so_label(src)}.")
-    overrides = _overrides(ctx, target, payload)
-    taken = _pick_lines(src, overrides, lambda ln: 0.0 if not fulfillable(ln) or ln.get("isClosed")
-                        else num(ln.get("quantity")) - num(ln.get("quantityFulfilled")), "fulfill")
-    body = _header(ctx, src, target, payload)
-    body.pop("location", None)
-    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
-    return body, _book("quantityFulfilled", _refresh_so)
-
-
 def _so_label(src: Rec) -> str:
     from .rules.sales import SO_STATUS_LABELS
 
     return SO_STATUS_LABELS.get(src.body.get("status", "A"), "not open").lower()
 
 
-def _bill_so(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDEFG", f"You cannot bill a sales order that is {_so_label(src)}.")
+@dataclass(frozen=True)
+class _LineTransform:
+    """A transform that takes quantities line by line from the source (fulfil, receive, bill, credit)."""
 
-    def billable(ln: dict[str, Any]) -> float:
+    statuses: str                                  # source statuses that allow it
+    refusal: Callable[[Rec], str]                  # the refusal text otherwise
+    remaining: Callable[[dict[str, Any]], float]   # what is left to take on a source line
+    verb: str                                      # for "You cannot <verb> more than ..."
+    books: str                                     # the source line quantity the target adds to
+    refresh: Callable[[Ctx, Rec, dict[str, Any]], None]
+    moves_stock: bool                              # fulfilments / receipts: per-line locations, itemReceive
+    order_doc: bool = False                        # vendor bill lines point back at the PO
+
+    def __call__(self, ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
+        """Build the target body and the booking callback."""
+        _require_status(src, self.statuses, self.refusal(src))
+        taken = _pick_lines(src, _overrides(ctx, target, payload), self.remaining, self.verb)
+        body = _header(ctx, src, target, payload)
+        if self.moves_stock:
+            body.pop("location", None)
+        lines = []
+        for i, (ln, qty, ov) in enumerate(taken):
+            line = _target_line(ln, qty, ov, src)
+            if not self.moves_stock:
+                line.pop("itemReceive", None)
+            if self.order_doc:
+                line["orderDoc"] = {"id": str(src.id)}
+            lines.append({**line, "line": i + 1})
+        body["item"] = lines
+        return body, _book(self.books, self.refresh)
+
+
+def _open_physical(done_field: str) -> Callable[[dict[str, Any]], float]:
+    """Ordered minus done, on open physical lines only (what can still ship or be received)."""
+    return lambda ln: 0.0 if not fulfillable(ln) or ln.get("isClosed") else \
+        num(ln.get("quantity")) - num(ln.get(done_field))
+
+
+def _billable(done_field: str) -> Callable[[dict[str, Any]], float]:
+    """Done (physical lines) or ordered (the others) minus already billed or credited."""
+    def remaining(ln: dict[str, Any]) -> float:
         if ln.get("isClosed") and not fulfillable(ln):
             return 0.0
-        done = num(ln.get("quantityFulfilled")) if fulfillable(ln) else num(ln.get("quantity"))
+        done = num(ln.get(done_field)) if fulfillable(ln) else num(ln.get("quantity"))
         return done - num(ln.get("quantityBilled"))
-
-    taken = _pick_lines(src, _overrides(ctx, target, payload), billable, "bill")
-    body = _header(ctx, src, target, payload)
-    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
-    for ln in body["item"]:
-        ln.pop("itemReceive", None)
-    return body, _book("quantityBilled", _refresh_so)
+    return remaining
 
 
-def _receive_po(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDE", "You cannot receive a purchase order that is not pending receipt.")
-    taken = _pick_lines(src, _overrides(ctx, target, payload), lambda ln: 0.0 if not fulfillable(ln) or
-                        ln.get("isClosed") else num(ln.get("quantity")) - num(ln.get("quantityReceived")), "receive")
-    body = _header(ctx, src, target, payload)
-    body.pop("location", None)
-    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
-    return body, _book("quantityReceived", _refresh_po)
-
-
-def _bill_po(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDEF", "You cannot bill a purchase order that is not approved or is fully billed.")
-
-    def billable(ln: dict[str, Any]) -> float:
-        done = num(ln.get("quantityReceived")) if fulfillable(ln) else num(ln.get("quantity"))
-        return done - num(ln.get("quantityBilled"))
-
-    taken = _pick_lines(src, _overrides(ctx, target, payload), billable, "bill")
-    body = _header(ctx, src, target, payload)
-    lines = []
-    for i, (ln, q, ov) in enumerate(taken):
-        line = _target_line(ln, q, ov, src)
-        line.pop("itemReceive", None)
-        line["orderDoc"] = {"id": str(src.id)}
-        lines.append({**line, "line": i + 1})
-    body["item"] = lines
-    return body, _book("quantityBilled", _refresh_po)
-
-
-def _receive_rma(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BD", "You cannot receive a return authorization that is not pending receipt.")
-    taken = _pick_lines(src, _overrides(ctx, target, payload), lambda ln: 0.0 if not fulfillable(ln)
-                        else num(ln.get("quantity")) - num(ln.get("quantityReceived")), "receive")
-    body = _header(ctx, src, target, payload)
-    body.pop("location", None)
-    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
-    return body, _book("quantityReceived", _refresh_rma)
-
-
-def _credit_rma(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
-    _require_status(src, "BDF", "You cannot credit a return authorization that is not approved.")
-
-    def creditable(ln: dict[str, Any]) -> float:
-        done = num(ln.get("quantityReceived")) if fulfillable(ln) else num(ln.get("quantity"))
-        return done - num(ln.get("quantityBilled"))
-
-    taken = _pick_lines(src, _overrides(ctx, target, payload), creditable, "credit")
-    body = _header(ctx, src, target, payload)
-    body["item"] = [{**_target_line(ln, q, ov, src), "line": i + 1} for i, (ln, q, ov) in enumerate(taken)]
-    for ln in body["item"]:
-        ln.pop("itemReceive", None)
-    return body, _book("quantityBilled", _refresh_rma)
+_fulfil = _LineTransform("BDEFG", lambda src: f"You cannot fulfill a sales order that is {_so_label(src)}.",
+                         _open_physical("quantityFulfilled"), "fulfill", "quantityFulfilled", _refresh_so, True)
+_bill_so = _LineTransform("BDEFG", lambda src: f"You cannot bill a sales order that is {_so_label(src)}.",
+                          _billable("quantityFulfilled"), "bill", "quantityBilled", _refresh_so, False)
+_receive_po = _LineTransform("BDE", lambda _: "You cannot receive a purchase order that is not pending receipt.",
+                             _open_physical("quantityReceived"), "receive", "quantityReceived", _refresh_po, True)
+_bill_po = _LineTransform("BDEF", lambda _: "You cannot bill a purchase order that is not approved or is fully "
+                                            "billed.", _billable("quantityReceived"), "bill", "quantityBilled",
+                          _refresh_po, False, order_doc=True)
+_receive_rma = _LineTransform("BD", lambda _: "You cannot receive a return authorization that is not pending "
+                                              "receipt.", _open_physical("quantityReceived"), "receive",
+                              "quantityReceived", _refresh_rma, True)
+_credit_rma = _LineTransform("BDF", lambda _: "You cannot credit a return authorization that is not approved.",
+                             _billable("quantityReceived"), "credit", "quantityBilled", _refresh_rma, False)
 
 
 def _build_wo(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
