@@ -29,13 +29,20 @@ def _missing(body: dict[str, Any], name: str) -> bool:
     return name not in body or body[name] is None
 
 
+def _present(body: dict[str, Any], name: str, field: str, required: bool) -> bool:
+    """True when the field was sent; a missing required field is refused with 400."""
+    if _missing(body, name):
+        if required:
+            raise invalid(field, f"'{field}' is required.")
+        return False
+    return True
+
+
 def text(body: dict[str, Any], name: str, *, required: bool = True, max_len: int = 200,
          prefix: str = "", min_len: int = 1) -> str | None:
     """A string field without NUL bytes, stripped, 1..max_len characters."""
     field = prefix + name
-    if _missing(body, name):
-        if required:
-            raise invalid(field, f"'{field}' is required.")
+    if not _present(body, name, field, required):
         return None
     value = body[name]
     if not isinstance(value, str):
@@ -52,9 +59,7 @@ def integer(body: dict[str, Any], name: str, *, required: bool = True, minimum: 
             maximum: int = MAX_ID, prefix: str = "") -> int | None:
     """An integer field (integral floats like 5.0 accepted; booleans are not integers)."""
     field = prefix + name
-    if _missing(body, name):
-        if required:
-            raise invalid(field, f"'{field}' is required.")
+    if not _present(body, name, field, required):
         return None
     value = body[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -72,9 +77,7 @@ def quantity(body: dict[str, Any], name: str, *, required: bool = True, allow_ze
              prefix: str = "") -> int | None:
     """A decimal quantity with at most 3 decimal places, as integer thousandths."""
     field = prefix + name
-    if _missing(body, name):
-        if required:
-            raise invalid(field, f"'{field}' is required.")
+    if not _present(body, name, field, required):
         return None
     value = body[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -96,9 +99,7 @@ def choice(body: dict[str, Any], name: str, options: tuple[str, ...], *, require
            prefix: str = "") -> str | None:
     """One of a fixed set of strings."""
     field = prefix + name
-    if _missing(body, name):
-        if required:
-            raise invalid(field, f"'{field}' is required.")
+    if not _present(body, name, field, required):
         return None
     value = body[name]
     if not isinstance(value, str) or value not in options:
@@ -109,9 +110,7 @@ def choice(body: dict[str, Any], name: str, options: tuple[str, ...], *, require
 def iso_date(body: dict[str, Any], name: str, *, required: bool = False, prefix: str = "") -> str | None:
     """A calendar date YYYY-MM-DD."""
     field = prefix + name
-    if _missing(body, name):
-        if required:
-            raise invalid(field, f"'{field}' is required.")
+    if not _present(body, name, field, required):
         return None
     value = body[name]
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
