@@ -119,3 +119,50 @@ def test_suiteql_reads_back_what_the_record_api_wrote(ns: NsClient, world: dict[
     r = ns.post("/services/rest/query/v1/suiteql?limit=5000", {"q": "SELECT id FROM transaction"},
                 headers={"Prefer": "transient"})
     assert r.status_code == 400 and detail(r)["o:errorQueryParam"] == "limit"
+
+
+def test_the_limit_holds_across_worker_processes(tmp_path: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ERPSIM_NETSUITE_CONCURRENCY_LIMIT": "3", "ERPSIM_NETSUITE_SERVICE_TIME": "0.5"}
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "netsuite", "--port", str(port), "--workers", "2",
+                             "--data-dir", str(tmp_path)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{url}/__erpsim/health", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        results: list[int] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(8)
+
+        def client() -> None:
+            barrier.wait(10)
+            r = requests.get(f"{url}{REST}/metadata-catalog", auth=_tba(), timeout=30)
+            with lock:
+                results.append(r.status_code)
+
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        # 8 requests at once on 2 worker processes, each request holding a slot for 0.5 s: at most 3 succeed.
+        assert sorted(results) == [200] * results.count(200) + [429] * results.count(429)
+        assert len(results) == 8 and 1 <= results.count(200) <= 3
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(20)
