@@ -303,3 +303,21 @@ def test_subrecord_links_resolve_and_async_needs_a_real_route(ns: NsClient, worl
     r = ns.request("PATCH", f"{REST}/salesOrder", {"memo": "x"}, headers={"Prefer": "respond-async"})
     assert r.status_code == 405
     assert ns.get("/services/rest/async/v1/job/1").status_code == 404
+
+
+def test_the_same_seed_and_requests_give_the_same_world(tmp_path: Any) -> None:
+    from .conftest import make_ns_app
+
+    def run(folder: Any) -> dict[str, Any]:
+        folder.mkdir()
+        app = make_ns_app(folder)
+        ns = NsClient(app)
+        world = app.test_client().post("/__erpsim/seed", headers=ADMIN, json={
+            "seed": 99, "customers": 3, "locations": 1, "stock": 5, "items": {"inventory": 2, "lot": 1},
+            "sales_orders": 2}).get_json()
+        so = world["sales_orders"][0]
+        ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
+        ns.post(f"{REST}/salesOrder/{so}/!transform/invoice", {})
+        return ns.state()
+
+    assert run(tmp_path / "a") == run(tmp_path / "b")
