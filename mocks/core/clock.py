@@ -54,7 +54,7 @@ class Clock:
             with self.store.read() as s:
                 row = s.execute(_SELECT_CLOCK).first()
         else:
-            row = session.execute(_SELECT_CLOCK).first()
+            row = session.connection().execute(_SELECT_CLOCK).first()
         if row is None:
             return self.start
         base = parse_instant(row.virtual_at)

@@ -32,6 +32,7 @@ from .values import check_string, parse_value
 
 _T: Any = NsRecord.__table__
 _SELECT_ROW = select(_T).where(_T.c.id == bindparam("rid"))
+_INSERT = insert(_T).returning(_T.c.id)
 CUSTOM_PREFIXES = ("custbody", "custcol", "custentity", "custitem", "custrecord", "custevent")
 
 
@@ -90,6 +91,8 @@ class Records:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        # Core statements go straight to the session's connection: Session.execute's ORM path costs more.
+        self.conn = session.connection()
         self._cache: dict[int, Any] = {}
 
     # ---- reading -----------------------------------------------------------------------------
@@ -97,7 +100,7 @@ class Records:
     def row(self, rid: int) -> Any:
         """The live row with id ``rid`` (None when missing or deleted); cached per request."""
         if rid not in self._cache:
-            row = self.session.execute(_SELECT_ROW, {"rid": rid}).first()
+            row = self.conn.execute(_SELECT_ROW, {"rid": rid}).first()
             self._cache[rid] = row if row is not None and row.deleted_at is None else None
         return self._cache[rid]
 
@@ -284,7 +287,7 @@ class Records:
                   "name": record_name(rec), "version": 1, "body": json.dumps(rec.body, separators=(",", ":")),
                   "created_at": now, "last_modified": now, "locked_by_wf": False, "pending_conflict": False}
         try:
-            rid = self.session.execute(insert(_T).values(**values).returning(_T.c.id)).scalar_one()
+            rid = self.conn.execute(_INSERT, values).scalar_one()
         except IntegrityError:
             # Two concurrent creates with one externalId on PostgreSQL: the loser sees the real error.
             raise user_error(f"A {rec.rtype.name} record with external ID '{rec.external_id}' already exists.",
@@ -299,7 +302,7 @@ class Records:
         modified = now if header_changed or rec.id in ctx.touched_headers else rec.modified
         name = record_name(rec)
         body = json.dumps(rec.body, separators=(",", ":"))
-        result = self.session.execute(
+        result = self.conn.execute(
             update(_T).where(_T.c.id == rec.id, _T.c.version == rec.version).values(
                 body=body, version=rec.version + 1, last_modified=modified, name=name,
                 external_key=(rec.external_id or "").lower() or None))
