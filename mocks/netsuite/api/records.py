@@ -154,8 +154,14 @@ def list_records(rtype_name: str) -> Response:
                                                                   NsRecord.deleted_at.is_(None))
                                         .order_by(NsRecord.id).limit(limit).offset(offset)).scalars())
     url = f"{request.url_root}{REST_PATH}/{rtype.lower}"
+    if query_bool("expandRecords"):  # full records instead of bare ids, as the real list can return
+        with emu.store.read() as session:
+            engine = Records(session)
+            items = [_render(session, engine.load(rtype, rid), expand=query_bool("expandSubResources"))
+                     for rid in page]
+    else:
+        items = [{"links": [{"rel": "self", "href": f"{url}/{rid}"}], "id": str(rid)} for rid in page]
     extra = f"q={quote(q, safe='')}&" if q else ""  # the links are URLs: the filter travels encoded
-    items = [{"links": [{"rel": "self", "href": f"{url}/{rid}"}], "id": str(rid)} for rid in page]
     body = {"links": page_links(url, limit, offset, total, extra), "count": len(items),
             "hasMore": offset + len(items) < total, "items": items, "offset": offset, "totalResults": total}
     return _json(body, COLLECTION)

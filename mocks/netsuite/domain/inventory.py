@@ -7,9 +7,10 @@ the whole posting back.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..errors import invalid_content, user_error
 from ..models import NsCommitment, NsInventory, NsRecord
@@ -89,6 +90,10 @@ def _lot_name(ctx: Ctx, lot_id: int) -> str:
 
 def find_or_create_lot(ctx: Ctx, item: Rec, number: str, expiration: str | None) -> int:
     """The inventoryNumber record for (item, number), created on first receipt."""
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        # Two receipts of one new lot at once must not create it twice (SQLite serialises writers anyway).
+        key = int.from_bytes(hashlib.sha1(f"lot:{item.id}:{number}".encode()).digest()[:8], "big", signed=True)
+        ctx.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
     rows = ctx.session.execute(select(NsRecord).where(
         NsRecord.rtype == "inventoryNumber", NsRecord.name == number, NsRecord.deleted_at.is_(None))).scalars()
     for row in rows:

@@ -321,3 +321,11 @@ def test_the_same_seed_and_requests_give_the_same_world(tmp_path: Any) -> None:
         return ns.state()
 
     assert run(tmp_path / "a") == run(tmp_path / "b")
+
+
+def test_list_can_expand_whole_records(ns: NsClient, world: dict[str, Any]) -> None:
+    body = ns.get(f"{REST}/customer?limit=1&expandRecords=true&fields=companyName").get_json()
+    assert body["totalResults"] == 2 and body["count"] == 1
+    assert body["items"][0] == {"links": [{"rel": "self", "href": f"http://localhost{REST}/customer/"
+                                           f"{world['customers'][0]}"}],
+                                "id": str(world["customers"][0]), "companyName": body["items"][0]["companyName"]}
