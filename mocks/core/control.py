@@ -185,4 +185,17 @@ def make_control_blueprint() -> Blueprint:
             return json_response({"sent": []})
         return json_response({"sent": emu.webhooks.deliver_now(), "pending": emu.webhooks.pending_count()})
 
+    @bp.route("/webhooks/dispatcher", methods=["GET", "POST"])
+    def webhook_dispatcher() -> Response:
+        """Pause ({"paused": true}) or resume the background webhook dispatcher of this process."""
+        emu = current_emulator()
+        if emu.webhooks is None:
+            return json_response({"running": False, "paused": False})
+        if request.method == "POST":
+            paused = json_body().get("paused")
+            if not isinstance(paused, bool):
+                raise ApiError(400, "INVALID_DISPATCHER", "Send {\"paused\": true|false}.")
+            emu.webhooks.paused = paused
+        return json_response(emu.webhooks.dispatcher_state())
+
     return bp

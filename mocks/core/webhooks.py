@@ -103,6 +103,8 @@ class WebhookHub:
         self._drain_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        #: A scenario that wants full control pauses the background dispatcher and drains by hand.
+        self.paused = False
         self._http: Any = None  # a requests.Session, made on first delivery (keeps start-up lean)
 
     # ---- subscriptions -------------------------------------------------------------------------
@@ -260,6 +262,8 @@ class WebhookHub:
 
         def _loop() -> None:
             while not self._stop.wait(interval):
+                if self.paused:
+                    continue
                 try:
                     self.deliver_now(respect_backoff=True)
                 except Exception:  # noqa: BLE001 - the dispatcher must outlive one bad round
@@ -271,3 +275,7 @@ class WebhookHub:
     def stop(self) -> None:
         """Stop the background dispatcher."""
         self._stop.set()
+
+    def dispatcher_state(self) -> dict[str, Any]:
+        """Whether a background dispatcher runs in this process and whether it is paused."""
+        return {"running": self._thread is not None and not self._stop.is_set(), "paused": self.paused}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -236,3 +237,27 @@ def test_hang_fault_holds_the_request_until_the_client_times_out(app: Any, serve
     assert requests.get(f"{srv.url}/stock/A").json()["qty"] == 10
     journal = requests.get(f"{srv.url}/__erpsim/journal", headers=ADMIN).json()["entries"]
     assert [(e["method"], e["fault"]) for e in journal if e["method"] == "POST"] in ([], [("POST", "hang")])
+
+
+def test_background_dispatcher_can_be_paused_for_deterministic_scenarios(tmp_path: Path, receiver: Any) -> None:
+    cfg = EmulatorConfig(system="fake", db_url=f"sqlite:///{tmp_path / 'd.db'}", data_dir=tmp_path,
+                         webhook_dispatcher=True)
+    app = create_app(cfg)
+    client = app.test_client()
+    client.post("/__erpsim/seed", json={"records": {"A": 1}}, headers=ADMIN)
+    url, handler = receiver
+    _subscribe(app, url)
+    emu = app.extensions["erpsim"]
+    assert client.post("/__erpsim/webhooks/dispatcher", json={"paused": "yes"}, headers=ADMIN).status_code == 400
+    assert client.post("/__erpsim/webhooks/dispatcher", json={"paused": True}, headers=ADMIN).get_json() == {
+        "running": False, "paused": True}
+    emu.start_background()
+    client.post("/stock/A/move", json={"delta": 1})
+    time.sleep(0.5)
+    assert handler.received == [] and emu.webhooks.pending_count() == 1
+    client.post("/__erpsim/webhooks/dispatcher", json={"paused": False}, headers=ADMIN)
+    deadline = time.monotonic() + 5
+    while emu.webhooks.pending_count() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(handler.received) == 1
+    emu.webhooks.stop()
