@@ -39,6 +39,8 @@ class WebhookOptions:
     batch_size: int = 1
     max_attempts: int = 8
     disable_after: int | None = None
+    #: Statuses worth a retry (None = any failure); others fail the delivery at once, as Sitoo's SPI does.
+    retry_on: frozenset[int] | None = None
 
 
 @dataclass
@@ -71,7 +73,7 @@ class Emulator:
             w = hooks.webhooks
             self.webhooks = WebhookHub(self.store, self.clock, self.plan, signer=w.signer,
                                        batch_size=w.batch_size, max_attempts=w.max_attempts,
-                                       disable_after=w.disable_after)
+                                       disable_after=w.disable_after, retry_on=w.retry_on)
         #: Per-system services (domain objects, caches) that routes reach through the emulator.
         self.services: dict[str, Any] = {}
 

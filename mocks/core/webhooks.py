@@ -93,11 +93,13 @@ class WebhookHub:
 
     def __init__(self, store: Store, clock: Clock, plan: FaultPlan, *, signer: Signer = default_signer,
                  batch_size: int = 1, max_attempts: int = 8, disable_after: int | None = None,
-                 backoff_base: float = 0.5, backoff_cap: float = 30.0, timeout: float = 5.0) -> None:
+                 backoff_base: float = 0.5, backoff_cap: float = 30.0, timeout: float = 5.0,
+                 retry_on: frozenset[int] | None = None) -> None:
         self.store, self.clock, self.plan = store, clock, plan
         self.signer, self.batch_size, self.max_attempts = signer, batch_size, max_attempts
         self.disable_after, self.backoff_base, self.backoff_cap = disable_after, backoff_base, backoff_cap
         self.timeout = timeout
+        self.retry_on = retry_on
         #: Deliveries looked at per round: a dead endpoint's backlog never makes one round unbounded.
         self.round_size = 500
         self._drain_lock = threading.Lock()
@@ -239,7 +241,8 @@ class WebhookHub:
             d.last_status, d.last_error = status, error
             if ok:
                 d.status, d.delivered_at = "delivered", now_iso
-            elif d.attempts >= self.max_attempts:
+            elif d.attempts >= self.max_attempts or (
+                    self.retry_on is not None and status is not None and status not in self.retry_on):
                 d.status = "failed"
             else:
                 d.next_attempt_at = time.time() + min(self.backoff_cap, self.backoff_base * 2 ** d.attempts)

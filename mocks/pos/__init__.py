@@ -56,7 +56,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     except ValueError:
         raise ValueError(f"ERPSIM_POS_SITE must be an integer (Sitoo eshopid), got {creds['SITE']!r}") from None
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
-                        webhooks=WebhookOptions(signer=event_signer, batch_size=EVENT_BATCH, max_attempts=10))
+                        webhooks=WebhookOptions(signer=event_signer, batch_size=EVENT_BATCH, max_attempts=10,
+                                                retry_on=frozenset({429, 503, 504})))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     ctx = PosContext(account=creds["ACCOUNT"], site=site, currency=str(config.setting("currency", "GBP")),
                      clock_start=parse_instant(config.clock_start))

@@ -86,3 +86,16 @@ def test_duplicate_deliveries_happen_and_keep_the_event_id(client: FlaskClient, 
     _deliver(client)
     first, second = (json.loads(b) for _, b in handler.received)
     assert first == second and first[0]["event_type"] == "order"
+
+
+def test_only_throttling_and_unavailable_answers_are_retried(client: FlaskClient, world: dict[str, Any],
+                                                             receiver: tuple[str, WebhookReceiver]) -> None:
+    url, handler = receiver
+    client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "events": ["order"], "secret": "s3cret-key"},
+                headers=AUTH)
+    handler.fail_first, handler.fail_status = 1, 400
+    client.post(f"{BASE}/sites/1/orders.json", json=sale(world["stores"][0]["registerid"]), headers=AUTH)
+    assert [s["result"] for s in _deliver(client)["sent"]] == ["failed"]
+    assert _deliver(client)["sent"] == []  # a 400 is final: nothing is sent again
+    deliveries = client.get("/__erpsim/webhooks", headers=ADMIN).get_json()["deliveries"]
+    assert [(d["status"], d["attempts"], d["lastStatus"]) for d in deliveries] == [("failed", 1, 400)]
