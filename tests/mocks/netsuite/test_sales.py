@@ -269,3 +269,38 @@ def test_bin_items_need_a_bin_at_the_location_and_quantities_that_add_up(ns: NsC
     assert adjust([{"binNumber": ref(b1), "quantity": 4}]).status_code == 204
     bins = [(row["bin"], row["onHand"]) for row in ns.state()["inventory"] if row["item"] == item]
     assert bins == [(b1, 4.0)]
+
+
+def test_return_authorization_receipt_puts_stock_back_and_credit_refunds(ns: NsClient, world: dict[str, Any]) -> None:
+    item, svc, loc = world["items"]["inventory"][0], world["items"]["service"][0], world["locations"][0]
+    rma = ns.create("returnAuthorization", {"entity": ref(world["customers"][0]), "location": ref(loc), "item": {
+        "items": [{"item": ref(item), "quantity": 2, "rate": 10}, {"item": ref(svc), "quantity": 1, "rate": 5}]}})
+    assert ns.record("returnAuthorization", rma)["status"]["id"] == "Pending Approval"
+    r = ns.post(f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt", {})
+    assert r.status_code == 400 and "not pending receipt" in detail(r)["detail"]
+    ns.patch(f"{REST}/returnAuthorization/{rma}", {"orderStatus": "B"})
+    assert ns.post(f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt", {"item": {"items": [
+        {"orderLine": 1, "quantity": 3}]}}).status_code == 400
+    assert ns.post(f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt", {}).status_code == 204
+    assert ns.stock(item, loc) == 12
+    assert ns.record("returnAuthorization", rma)["status"]["id"] == "Pending Refund"
+    r = ns.post(f"{REST}/returnAuthorization/{rma}/!transform/creditMemo", {})
+    memo = ns.record("creditMemo", int(r.headers["Location"].rsplit("/", 1)[1]))
+    assert memo["total"] == 25.0 and memo["createdFrom"]["id"] == str(rma)
+    assert ns.record("returnAuthorization", rma)["status"]["id"] == "Refunded"
+    assert ns.stock(item, loc) == 12  # the credit memo of a received return moves no stock again
+
+
+def test_inventory_transfer_moves_stock_between_locations_and_reverses_on_delete(ns: NsClient,
+                                                                                 world: dict[str, Any]) -> None:
+    item, (a, b) = world["items"]["inventory"][0], world["locations"]
+    body = {"subsidiary": ref(world["subsidiary"]), "location": ref(a), "transferLocation": ref(b),
+            "inventory": {"items": [{"item": ref(item), "adjustQtyBy": 4}]}}
+    r = ns.post(f"{REST}/inventoryTransfer", {**body, "transferLocation": ref(a)})
+    assert r.status_code == 400 and detail(r)["o:errorPath"] == "transferLocation"
+    r = ns.post(f"{REST}/inventoryTransfer", {**body, "inventory": {"items": [{"item": ref(item), "adjustQtyBy": 11}]}})
+    assert r.status_code == 400 and "You only have 10 available" in detail(r)["detail"]
+    tid = ns.create("inventoryTransfer", body)
+    assert (ns.stock(item, a), ns.stock(item, b)) == (6, 14)
+    assert ns.delete(f"{REST}/inventoryTransfer/{tid}").status_code == 204
+    assert (ns.stock(item, a), ns.stock(item, b)) == (10, 10)
