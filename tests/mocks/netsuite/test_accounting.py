@@ -136,3 +136,25 @@ def test_customer_payment_applies_to_invoices(ns: NsClient, world: dict[str, Any
     assert ns.record("invoice", inv)["status"]["id"] == "Paid In Full"
     assert ns.delete(f"{REST}/customerPayment/{pay}").status_code == 204
     assert ns.record("invoice", inv)["amountRemaining"] == 60.0
+
+
+def test_vendor_credits_and_payments_apply_to_bills(ns: NsClient, world: dict[str, Any]) -> None:
+    vendor, cogs = world["vendors"][0], world["accounts"]["Cost of Goods Sold"]
+    bill = ns.create("vendorBill", {"entity": ref(vendor), "tranId": "INV-77", "expense": {"items": [
+        {"account": ref(cogs), "amount": 100}]}})
+    assert ns.record("vendorBill", bill)["status"]["id"] == "Open"
+    credit = ns.create("vendorCredit", {"entity": ref(vendor), "expense": {"items": [
+        {"account": ref(cogs), "amount": 30}]}, "apply": {"items": [{"doc": ref(bill), "amount": 30}]}})
+    assert ns.record("vendorCredit", credit)["unapplied"] == 0.0
+    assert ns.record("vendorBill", bill)["amountRemaining"] == 70.0
+    r = ns.post(f"{REST}/vendorPayment", {"entity": ref(vendor), "apply": {"items": [{"doc": ref(bill),
+                                                                                     "amount": 80}]}})
+    assert r.status_code == 400 and "remaining balance (70.00)" in detail(r)["detail"]
+    other = ns.create("vendor", {"companyName": "Other Supplier", "subsidiary": ref(world["subsidiary"])})
+    r = ns.post(f"{REST}/vendorPayment", {"entity": ref(other), "apply": {"items": [{"doc": ref(bill)}]}})
+    assert r.status_code == 400 and "belongs to another entity" in detail(r)["detail"]
+    pay = ns.create("vendorPayment", {"entity": ref(vendor), "apply": {"items": [{"doc": ref(bill)}]}})
+    got = ns.record("vendorBill", bill)
+    assert (got["amountRemaining"], got["status"]["id"]) == (0.0, "Paid In Full")
+    assert ns.record("vendorPayment", pay)["total"] == 70.0
+    assert ns.delete(f"{REST}/vendorBill/{bill}").status_code == 400  # it has payments
