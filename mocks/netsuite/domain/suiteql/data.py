@@ -319,12 +319,16 @@ class Source:
         return out
 
     # ---- inventory -----------------------------------------------------------------------------------
-    def _inventory(self) -> list[NsInventory]:
-        return list(self.session.execute(select(NsInventory)).scalars())
+    # Plain rows, not ORM objects: a stock table has thousands of rows and this runs on every query.
+    def _inventory(self) -> list[Any]:
+        t = NsInventory.__table__
+        return list(self.session.connection().execute(
+            select(t.c.item_id, t.c.location_id, t.c.lot_id, t.c.bin_id, t.c.on_hand)))
 
     def _committed(self) -> dict[tuple[int, int], float]:
-        return {(c.item_id, c.location_id): c.committed
-                for c in self.session.execute(select(NsCommitment)).scalars()}
+        t = NsCommitment.__table__
+        return {(item, loc): qty for item, loc, qty in self.session.connection().execute(
+            select(t.c.item_id, t.c.location_id, t.c.committed))}
 
     def _t_aggregateitemlocation(self) -> list[Row]:
         on_hand: dict[tuple[int, int], float] = defaultdict(float)
