@@ -21,8 +21,6 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
     "dateFormat": ("M/D/YYYY", ("M/D/YYYY", "D/M/YYYY", "YYYY-MM-DD", "DD.MM.YYYY")),
     # The account's time zone (q date filters are evaluated in it).
     "timeZone": ("America/Los_Angeles", str),
-    # Fulfil only what is committed ("limitToCommitted") or any quantity up to what remains.
-    "fulfillmentLimit": ("remaining", ("remaining", "limitToCommitted")),
     # Default ship status of a fulfilment created by !transform when none is sent.
     "defaultShipStatus": ("C", ("A", "B", "C")),
 }
