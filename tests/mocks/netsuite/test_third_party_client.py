@@ -1,0 +1,71 @@
+"""jacobsvante/netsuite (PyPI ``netsuite``), an unmodified third-party REST client, against the emulator.
+
+The only change is its base URL: the client builds ``https://<account>.suitetalk.api.netsuite.com``; here
+``_make_url`` points it at the emulator (plain http on loopback). Signing, headers and parsing are its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from tests.conftest import ADMIN
+
+from .conftest import ACCOUNT, CREDS, make_ns_app
+
+netsuite = pytest.importorskip("netsuite")
+
+
+@pytest.fixture
+def client(tmp_path: Any, serve_app: Any) -> tuple[Any, dict[str, Any]]:
+    from netsuite.rest_api import NetSuiteRestApi
+
+    app = make_ns_app(tmp_path)
+    srv = serve_app(app)
+    world = app.test_client().post("/__erpsim/seed", headers=ADMIN, json={
+        "seed": 4, "customers": 2, "locations": 1, "stock": 10, "items": {"inventory": 1}}).get_json()
+
+    class EmulatedRestApi(NetSuiteRestApi):  # type: ignore[misc]
+        def _make_url(self, subpath: str) -> str:
+            return f"{srv.url}/services/rest{subpath}"
+
+    ck, cs, tid, ts = CREDS
+    config = netsuite.Config(account=ACCOUNT, auth=netsuite.TokenAuth(consumer_key=ck, consumer_secret=cs,
+                                                                        token_id=tid, token_secret=ts))
+    return EmulatedRestApi(config), world
+
+
+def test_record_round_trip_suiteql_and_metadata(client: tuple[Any, dict[str, Any]]) -> None:
+    api, world = client
+    cust = world["customers"][0]
+
+    async def run() -> dict[str, Any]:
+        got = await api.get(f"/record/v1/customer/{cust}")
+        created = await api.post("/record/v1/salesOrder", json={
+            "entity": {"id": str(cust)}, "orderStatus": "B", "location": {"id": str(world["locations"][0])},
+            "item": {"items": [{"item": {"id": str(world["items"]["inventory"][0])}, "quantity": 2}]}})
+        rows = await api.suiteql("SELECT id, tranid, status FROM transaction WHERE type = 'SalesOrd'", limit=5)
+        schema = await api.jsonschema("salesOrder")
+        listed = await api.get("/record/v1/customer", params={"limit": 1})
+        return {"got": got, "created": created, "rows": rows, "schema": schema, "listed": listed}
+
+    out = asyncio.run(run())
+    assert out["got"]["id"] == str(cust) and out["got"]["subsidiary"]["refName"] == "Parent Company"
+    assert out["created"] is None  # 204 No Content, as the client expects from NetSuite
+    assert out["rows"]["count"] == 1 and out["rows"]["items"][0]["status"] == "B"
+    assert "entity" in out["schema"]["properties"]
+    assert out["listed"]["hasMore"] is True and out["listed"]["totalResults"] == 2
+
+
+def test_refusals_surface_as_the_clients_own_errors(client: tuple[Any, dict[str, Any]]) -> None:
+    from netsuite.exceptions import NetsuiteAPIRequestError
+
+    api, _ = client
+    with pytest.raises(NetsuiteAPIRequestError) as exc:
+        asyncio.run(api.get("/record/v1/customer/999999"))
+    assert exc.value.status_code == 404 and "NONEXISTENT_ID" in exc.value.response_text
+    with pytest.raises(NetsuiteAPIRequestError) as exc:
+        asyncio.run(api.post("/record/v1/customer", json={"companyName": "No subsidiary"}))
+    assert exc.value.status_code == 400 and "USER_ERROR" in exc.value.response_text
