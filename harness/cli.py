@@ -96,8 +96,20 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--admin-token", default=None, help="control-plane token (env ERPSIM_ADMIN_TOKEN)")
 
 
+def _forward_to_engine(argv: list[str]) -> int:
+    """``erpsim sync ...`` is the reference engine's own CLI, run as its own program (``python -m sync``).
+
+    The harness reaches the engine only as a connector process, never by importing it; exec keeps the PID, so
+    stopping ``erpsim sync --daemon`` by its PID stops the engine itself.
+    """
+    os.execv(sys.executable, [sys.executable, "-m", "sync", *argv])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``erpsim`` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sync"]:
+        return _forward_to_engine(argv[1:])
     parser = argparse.ArgumentParser(prog="erpsim", description="NetSuite integration simulator")
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up", help="start every emulator on its default port")
@@ -107,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         one = sub.add_parser(name, help=f"start the {name} emulator alone")
         one.add_argument("--port", type=int, default=None)
         _common(one)
+    sub.add_parser("sync", help="run the reference sync engine (erpsim sync --help)", add_help=False)
     demo = sub.add_parser("demo", help="start the emulators, run a NetSuite round trip, stop")
     demo.add_argument("--data-dir", default=None)
     args = parser.parse_args(argv)
