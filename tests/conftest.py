@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
@@ -14,15 +16,19 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
-PG_URL = os.environ.get("ERPSIM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+#: The PostgreSQL server the tests may use; each test gets a database of its own on it (never its data).
+PG_SERVER_URL = os.environ.get("ERPSIM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+#: Databases created by the tests start with this, so a leftover of a killed run is easy to spot and drop.
+PG_TEST_PREFIX = "erpsim_test_"
 
 
+@functools.cache
 def pg_available() -> bool:
-    """True when the PostgreSQL server of the dev/CI machine answers."""
+    """True when the PostgreSQL server of the dev/CI machine answers (asked once per run)."""
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL.replace("postgresql://", "postgresql://", 1), connect_timeout=2):
+        with psycopg.connect(PG_SERVER_URL, connect_timeout=2):
             return True
     except Exception:
         return False
@@ -34,20 +40,33 @@ def admin() -> dict[str, str]:
     return dict(ADMIN)
 
 
-@pytest.fixture(params=["sqlite"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    """A fresh database URL: a SQLite file (and PostgreSQL where a test module asks for it)."""
-    yield f"sqlite:///{tmp_path / 'erpsim.db'}"
+@contextmanager
+def pg_test_database() -> Iterator[str]:
+    """Create an empty, randomly named database on the test server; drop it (and its connections) after."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"{PG_TEST_PREFIX}{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_SERVER_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_SERVER_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(PG_SERVER_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def pg_schema_url() -> str:
-    """A PostgreSQL URL; each test run's emulators get their own schema through the system name."""
-    return PG_URL
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL database of this test alone: created empty, dropped (with its connections) afterwards.
 
-
-def unique_system_suffix() -> str:
-    """A short random suffix so PostgreSQL schemas of parallel tests never collide."""
-    return uuid.uuid4().hex[:8]
+    Several engineers and CI can run the suite against one server at once: names are random and nothing
+    is shared (schemas, sequences and advisory locks all live inside the database).
+    """
+    if not pg_available():
+        pytest.skip(f"PostgreSQL not reachable at {PG_SERVER_URL} (set ERPSIM_TEST_PG)")
+    with pg_test_database() as url:
+        yield url
 
 
 class ThreadServer:

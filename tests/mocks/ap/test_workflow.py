@@ -9,7 +9,7 @@ import pytest
 
 from mocks.ap import create_app, credentials
 from mocks.core.config import EmulatorConfig
-from tests.conftest import ADMIN, PG_URL, pg_available
+from tests.conftest import ADMIN
 
 from .conftest import BANK, Api, make_app
 
@@ -86,10 +86,8 @@ def test_main_workflow_sqlite(api: Api) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not pg_available(), reason="PostgreSQL not available")
-def test_main_workflow_postgres(tmp_path: Path) -> None:
-    app = create_app(EmulatorConfig(system="ap", db_url=PG_URL, data_dir=tmp_path))
-    app.extensions["erpsim"].reset()
+def test_main_workflow_postgres(tmp_path: Path, pg_url: str) -> None:
+    app = create_app(EmulatorConfig(system="ap", db_url=pg_url, data_dir=tmp_path))
     _workflow(Api(app))
 
 

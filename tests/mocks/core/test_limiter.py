@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from mocks.core.limiter import SlotLimiter
 from mocks.core.store import make_engine
-from tests.conftest import PG_URL, pg_available
 
 
 def _hold(data_dir: str, limit: int, results: multiprocessing.Queue[bool], barrier: object) -> None:
@@ -54,13 +52,12 @@ def test_processes_share_the_limit(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not pg_available(), reason="PostgreSQL not reachable")
-def test_postgres_advisory_slots() -> None:
-    engine = make_engine(PG_URL)
+def test_postgres_advisory_slots(pg_url: str) -> None:
+    engine = make_engine(pg_url)
     a, b = SlotLimiter("pg", engine=engine), SlotLimiter("pg", engine=engine)
     with a.slot("acct-pg-test", 1) as first:
         with b.slot("acct-pg-test", 1) as second:
             assert (first, second) == (True, False)
     with b.slot("acct-pg-test", 1) as again:
         assert again
-    time.sleep(0)
+    engine.dispose()

@@ -12,17 +12,16 @@ from requests_oauthlib import OAuth1
 
 from mocks.core.config import EmulatorConfig
 from mocks.netsuite import create_app
-from tests.conftest import ADMIN, PG_URL, pg_available
+from tests.conftest import ADMIN
 
 from .conftest import ACCOUNT, CREDS, REST, NsClient, ref
 
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="PostgreSQL not reachable")]
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_app(tmp_path: Path) -> Any:
-    app = create_app(EmulatorConfig(system="netsuite", db_url=PG_URL, data_dir=tmp_path))
-    app.extensions["erpsim"].reset()
+def pg_app(tmp_path: Path, pg_url: str) -> Any:
+    app = create_app(EmulatorConfig(system="netsuite", db_url=pg_url, data_dir=tmp_path))
     yield app
     app.extensions["erpsim"].store.dispose()
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 from flask.testing import FlaskClient
 
-from tests.conftest import ADMIN, PG_URL, pg_available
+from tests.conftest import ADMIN
 
 from .conftest import AUTH, BASE, SITE, make_app
 
@@ -81,11 +81,8 @@ def test_workflow_on_sqlite(client: FlaskClient) -> None:
 
 
 @pytest.mark.postgres
-def test_workflow_on_postgresql(tmp_path: Path) -> None:
-    if not pg_available():
-        pytest.skip("PostgreSQL is not available")
-    app = make_app(tmp_path, db_url=PG_URL)
-    app.extensions["erpsim"].reset()
+def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    app = make_app(tmp_path, db_url=pg_url)
     run_workflow(app.test_client())
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from mocks.core.config import EmulatorConfig
 from mocks.qms import create_app
-from tests.conftest import ADMIN, PG_URL, pg_available
+from tests.conftest import ADMIN
 
 from .conftest import Api
 
@@ -103,11 +103,8 @@ def test_workflow_on_sqlite(api: Api) -> None:
 
 
 @pytest.mark.postgres
-def test_workflow_on_postgresql(tmp_path: Path) -> None:
-    if not pg_available():
-        pytest.skip("PostgreSQL is not available")
-    app = create_app(EmulatorConfig(system="qms", db_url=PG_URL, data_dir=tmp_path))
-    app.extensions["erpsim"].reset()
+def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
+    app = create_app(EmulatorConfig(system="qms", db_url=pg_url, data_dir=tmp_path))
     api = Api(app)
     w = _workflow(api)
     fwd = api.get(f"/lots/{w['raw'][0]['id']}/trace/forward").get_json()

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PG_URL, pg_available
-
 from .conftest import Wms, make_app
 
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(not pg_available(), reason="PostgreSQL not available")]
+pytestmark = pytest.mark.postgres
 
 
-def test_order_to_despatch_on_postgres(tmp_path: Path) -> None:
-    wms = Wms(make_app(PG_URL, tmp_path))
-    wms.emu.reset()  # the schema persists between runs
+def test_order_to_despatch_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    wms = Wms(make_app(pg_url, tmp_path))
     wms.seed({"records": {"skus": [{"sku": "A-1", "externalId": "101", "name": "Widget"},
                                    {"sku": "SVC", "externalId": "102", "name": "Setup", "itemType": "SERVICE"}],
                           "stock": [{"sku": "A-1", "onHand": 10}]}})
