@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import MetaData
 from werkzeug.exceptions import HTTPException
 
@@ -76,9 +76,41 @@ class Emulator:
                                        disable_after=w.disable_after, retry_on=w.retry_on)
         #: Per-system services (domain objects, caches) that routes reach through the emulator.
         self.services: dict[str, Any] = {}
+        self._cache_clearers: list[Callable[[], None]] = []
+        self._seen_generation: int | None = None
+
+    def register_cache(self, clear: Callable[[], None]) -> None:
+        """Have ``clear`` called whenever this process sees a new world generation (reset or seed)."""
+        self._cache_clearers.append(clear)
+
+    def generation(self) -> int:
+        """The store's world generation, read once per request; a new one clears every registered cache.
+
+        A cache must only serve an entry made under the generation its request sees (the clear alone
+        could race with a thread still filling the cache from the old world).
+        """
+        in_request = has_request_context()
+        if in_request and (seen := g.get("erpsim_generation")) is not None:
+            return int(seen)
+        gen = self.store.generation()
+        if gen != self._seen_generation:
+            self._seen_generation = gen
+            for clear in self._cache_clearers:
+                clear()
+        if in_request:
+            g.erpsim_generation = gen
+        return gen
+
+    def seed(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Seed the world through the system's hook; caches of every process then start afresh."""
+        try:
+            return self.hooks.seed(self, body)
+        finally:
+            # Also after a refused seed: a seed's earlier transactions may have committed.
+            self.store.bump_generation()
 
     def reset(self) -> None:
-        """Empty every table, rewind the clock, clear faults and the journal."""
+        """Empty every table, rewind the clock, clear faults and the journal (a new world generation)."""
         self.store.reset()
         self.clock.reset()
         self.plan.clear()

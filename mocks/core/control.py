@@ -62,14 +62,14 @@ def make_control_blueprint() -> Blueprint:
         emu = current_emulator()
         body = json_body(required=False)
         emu.reset()
-        seeded = emu.hooks.seed(emu, body) if body else {}
+        seeded = emu.seed(body) if body else {}
         return json_response({"reset": True, "seeded": seeded})
 
     @bp.post("/seed")
     def seed() -> Response:
         """Add seed data: {"seed": n, ...counts} for faker data, or {"records": {...}} explicit."""
         emu = current_emulator()
-        return json_response(emu.hooks.seed(emu, json_body()))
+        return json_response(emu.seed(json_body()))
 
     @bp.get("/state")
     def state() -> Response:

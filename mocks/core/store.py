@@ -13,13 +13,41 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, delete, event, select, text
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy import (
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import StaticPool
 
 
 class CoreBase(DeclarativeBase):
     """Declarative base of the tables every emulator has (clock, webhooks, kv)."""
+
+
+class WorldGeneration(CoreBase):
+    """One row counting resets and seeds: a process trusts its caches only while this number stays put.
+
+    It lives in the store (not in process memory) because gunicorn workers share the store but not memory:
+    a reset served by one worker must make every other worker drop what it cached from the old world.
+    """
+
+    __tablename__ = "erpsim_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_GENERATION: Table = WorldGeneration.__table__  # type: ignore[assignment]
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -106,6 +134,13 @@ class Store:
         """Create every table that does not exist yet (idempotent; state survives restarts)."""
         for md in self.metadatas:
             md.create_all(self.engine)
+        _GENERATION.create(self.engine, checkfirst=True)  # also for a store built without CoreBase
+        try:
+            with self.write() as session:
+                if session.execute(select(_GENERATION.c.id).where(_GENERATION.c.id == 1)).first() is None:
+                    session.execute(insert(_GENERATION).values(id=1, value=0))
+        except IntegrityError:
+            pass  # another process created it at the same moment
 
     @property
     def tables(self) -> list[Any]:
@@ -159,11 +194,17 @@ class Store:
                 raise
 
     def reset(self, keep: Sequence[str] = ()) -> None:
-        """Delete every row of every table (children first) except the tables named in ``keep``."""
+        """Delete every row of every table (children first) except the tables named in ``keep``.
+
+        The world generation moves in the same transaction, so no process can read the new world and
+        still trust a cache of the old one.
+        """
+        keep = (*keep, _GENERATION.name)
         with self.write() as session:
             for table in reversed(self.tables):
                 if table.name not in keep:
                     session.execute(delete(table))
+            self.bump_generation(session)
             if self.is_postgres:
                 # Ids start at 1 again, as they do on a fresh SQLite file: runs stay identical.
                 for table in self.tables:
@@ -174,12 +215,27 @@ class Store:
                                          "WHERE pg_get_serial_sequence(:t, :c) IS NOT NULL"),
                                     {"t": f'"{self.system}"."{table.name}"', "c": pk[0].name})
 
+    def bump_generation(self, session: Session | None = None) -> None:
+        """Start a new world generation (reset, seed): every process's caches become stale."""
+        if session is None:
+            with self.write() as own:
+                self.bump_generation(own)
+            return
+        session.execute(update(_GENERATION).where(_GENERATION.c.id == 1).values(value=_GENERATION.c.value + 1))
+
+    def generation(self) -> int:
+        """The current world generation (one cheap statement on this thread's own connection)."""
+        rows = self.fast_query(f"SELECT value FROM {self.table_name(_GENERATION.name)} WHERE id = 1", ())
+        return int(rows[0][0]) if rows else 0
+
     def dump(self, tables: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table (or the named ones) as JSON-ready dicts, ordered by primary key."""
         out: dict[str, list[dict[str, Any]]] = {}
         with self.read() as session:
             for table in self.tables:
-                if tables is not None and table.name not in tables:
+                # The generation is machinery, not world state: dumped only when asked for by name.
+                skip = table.name not in tables if tables is not None else table is _GENERATION
+                if skip:
                     continue
                 rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
                 out[table.name] = [{k: _jsonable(v) for k, v in row.items()} for row in rows]

@@ -60,6 +60,10 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.extensions["erpsim_inner_wsgi"] = app.wsgi_app.app  # type: ignore[attr-defined]
     auth = Authenticator(emu)
     emu.services["auth"] = auth
+    render_cache = records.RenderCache()
+    emu.services["render_cache"] = render_cache
+    emu.register_cache(render_cache.clear)
+    emu.register_cache(auth.invalidate)
     with emu.store.write() as session:
         auth.ensure_defaults(session)
     emu.services["governance"] = Governance(emu, auth.account)

@@ -265,8 +265,9 @@ class Authenticator:
         self.now: Callable[[], float] = time.time
         self.audit: deque[dict[str, Any]] = deque(maxlen=500)
         self._lock = threading.Lock()
-        self._tokens: dict[str, tuple[TbaToken, float]] = {}
-        self._clients: dict[str, tuple[OAuthClient | None, float]] = {}
+        #: Rows cached with (loaded at, world generation): an entry of another generation is never used.
+        self._tokens: dict[str, tuple[TbaToken, float, int]] = {}
+        self._clients: dict[str, tuple[OAuthClient | None, float, int]] = {}
         self._bearers: dict[str, _Bearer] = {}
         emu.services[SERVICE_KEY] = self
 
@@ -300,13 +301,14 @@ class Authenticator:
         if nonces:
             self.nonces.clear()
 
-    def _fresh(self, loaded_at: float) -> bool:
-        return self.cache_ttl <= 0 or time.monotonic() - loaded_at < self.cache_ttl
+    def _fresh(self, loaded_at: float, generation: int, current: int) -> bool:
+        return generation == current and (self.cache_ttl <= 0 or time.monotonic() - loaded_at < self.cache_ttl)
 
     def tba_token(self, token_id: str) -> TbaToken | None:
         """The token row (cached); None when the token does not exist."""
+        gen = self.emu.generation()
         hit = self._tokens.get(token_id)
-        if hit is not None and self._fresh(hit[1]):
+        if hit is not None and self._fresh(hit[1], hit[2], gen):
             return hit[0]
         with self.emu.store.read() as s:
             row = s.get(NsToken, token_id)
@@ -314,12 +316,13 @@ class Authenticator:
                 return None  # misses are not cached: a token created elsewhere must work at once
             tok = TbaToken(row.token_id, row.token_secret, row.consumer_key, row.consumer_secret, row.revoked)
         with self._lock:
-            self._tokens[token_id] = (tok, time.monotonic())
+            self._tokens[token_id] = (tok, time.monotonic(), gen)
         return tok
 
     def consumer_exists(self, consumer_key: str) -> bool:
         """True when some token belongs to this integration (consumer key)."""
-        if any(t.consumer_key == consumer_key for t, _ in list(self._tokens.values())):
+        gen = self.emu.generation()
+        if any(t.consumer_key == consumer_key and g == gen for t, _, g in list(self._tokens.values())):
             return True
         with self.emu.store.read() as s:
             return s.execute(select(NsToken.token_id).where(NsToken.consumer_key == consumer_key)
@@ -327,14 +330,15 @@ class Authenticator:
 
     def oauth_client(self, client_id: str) -> OAuthClient | None:
         """The OAuth 2.0 client (cached), None when not registered."""
+        gen = self.emu.generation()
         hit = self._clients.get(client_id)
-        if hit is not None and self._fresh(hit[1]):
+        if hit is not None and self._fresh(hit[1], hit[2], gen):
             return hit[0]
         with self.emu.store.read() as s:
             row = s.get(NsOAuthClient, client_id)
             client = _client_from_row(row) if row is not None else None
         with self._lock:
-            self._clients[client_id] = (client, time.monotonic())
+            self._clients[client_id] = (client, time.monotonic(), gen)
         return client
 
     def client_by_certificate(self, certificate_id: str) -> OAuthClient | None:

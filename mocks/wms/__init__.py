@@ -35,6 +35,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     if emu.store.is_sqlite:
         emu.services["wms.write_lock"] = threading.RLock()
     ensure_defaults(emu)
+    emu.services["wms.keys"] = {}
+    emu.register_cache(lambda: forget_keys(emu))
     app.register_blueprint(make_blueprint())
     return app
 

@@ -12,10 +12,9 @@ from flask import Blueprint, Response, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mocks.core.app import current_emulator
+from mocks.core.app import Emulator, current_emulator
 from mocks.core.errors import ApiError
 from mocks.core.http import json_body, query_bool
-from mocks.core.store import Store
 
 from ..domain import inventory
 from ..domain.prefs import get_prefs
@@ -178,11 +177,12 @@ def create(rtype_name: str) -> Response:
 
 
 class RenderCache:
-    """Rendered GET bodies by (id, version, refName generation, request shape): reads skip re-rendering.
+    """Rendered GET bodies by (world generation, type, id, version, refName generation, request shape).
 
-    A record's version moves with every write to it, and the refName generation with every rename of any
-    record, so a hit is always what a fresh render would produce. Items and lots are not cached: their
-    quantities are computed from stock, which moves without touching the record.
+    A record's version moves with every write to it, the refName generation with every rename of any
+    record, and the world generation with every reset or seed (in the store, so across worker processes),
+    so a hit is always what a fresh render would produce. Items and lots are not cached: their quantities
+    are computed from stock, which moves without touching the record.
     """
 
     def __init__(self, size: int = 20_000) -> None:
@@ -205,16 +205,23 @@ class RenderCache:
             if len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def clear(self) -> None:
+        """Forget every body (a new world generation: their keys can never match again)."""
+        with self._lock:
+            self._data.clear()
+
 
 _PROBE_SQL = ("SELECT r.rtype, r.version, r.deleted_at, r.locked_by_wf, "
               "(SELECT s.value FROM {seq} s WHERE s.code = '" + NAMES_GENERATION + "') FROM {rec} r WHERE r.id = ?")
 
 
-def _cache_key(store: Store, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
+def _cache_key(emu: Emulator, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
     if rtype.family == "item" or rtype.name == "inventoryNumber" or not ref.isascii() or not ref.isdigit() \
             or len(ref) > 15:
         return None
+    store = emu.store
     sql = _PROBE_SQL.format(seq=store.table_name("ns_sequences"), rec=store.table_name("ns_records"))
+    generation = emu.generation()  # before the probe: a reset in between can only make the key stale
     rows = store.fast_query(sql, (int(ref),))
     if not rows:
         return None
@@ -222,7 +229,7 @@ def _cache_key(store: Store, rtype: RecordType, ref: str) -> tuple[Any, ...] | N
     if rtype_name != rtype.name or deleted_at is not None or locked:
         return None
     args = request.args
-    return (int(ref), version, names_gen, request.url_root, args.get("expandSubResources"),
+    return (generation, rtype.name, int(ref), version, names_gen, request.url_root, args.get("expandSubResources"),
             args.get("fields"), args.get("simpleEnumFormat"))
 
 
@@ -231,8 +238,8 @@ def get_record(rtype_name: str, ref: str) -> Response:
     """One record; sublists as links unless ``expandSubResources=true``."""
     rtype = rtype_or_404(rtype_name)
     emu = current_emulator()
-    cache: RenderCache = emu.services.setdefault("render_cache", RenderCache())
-    key = _cache_key(emu.store, rtype, ref)
+    cache: RenderCache = emu.services["render_cache"]
+    key = _cache_key(emu, rtype, ref)
     if key is not None and (hit := cache.get(key)) is not None:
         return Response(hit, content_type=SINGULAR)
     with emu.store.read() as session:

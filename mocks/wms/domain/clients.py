@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import select, text
 
 from mocks.core.app import Emulator
@@ -13,8 +11,6 @@ from .common import now_stamp, write
 
 DEFAULT_CLIENT = "DEFAULT"
 DEFAULT_API_KEY = "wms-test-key"
-#: How long a process trusts a looked-up API key (other processes' resets show within this time).
-KEY_CACHE_SECONDS = 2.0
 
 
 def api_key_setting(emu: Emulator) -> str:
@@ -48,11 +44,15 @@ def restart_sequences(emu: Emulator) -> None:
 
 
 def client_for_key(emu: Emulator, api_key: str) -> int | None:
-    """The id of the client owning ``api_key`` (known keys are cached for a few seconds per process)."""
-    cache: dict[str, tuple[int, float]] = emu.services.setdefault("wms.keys", {})
+    """The id of the client owning ``api_key`` (known keys are cached per world generation and process).
+
+    Keys only change with a reset or a seed, both of which start a new world generation in the store,
+    so every worker process drops its cached keys on its next request.
+    """
+    gen = emu.generation()
+    cache: dict[str, tuple[int, int]] = emu.services.setdefault("wms.keys", {})
     hit = cache.get(api_key)
-    now = time.monotonic()
-    if hit is not None and hit[1] > now:
+    if hit is not None and hit[1] == gen:
         return hit[0]
     with emu.store.read() as s:
         found = s.execute(select(Client.id).where(Client.api_key == api_key)).scalar()
@@ -61,13 +61,13 @@ def client_for_key(emu: Emulator, api_key: str) -> int | None:
         return None
     if len(cache) > 1000:
         cache.clear()
-    cache[api_key] = (int(found), now + KEY_CACHE_SECONDS)
+    cache[api_key] = (int(found), gen)
     return int(found)
 
 
 def forget_keys(emu: Emulator) -> None:
     """Drop the API-key cache (after a reset every key must be looked up again)."""
-    emu.services.pop("wms.keys", None)
+    emu.services.get("wms.keys", {}).clear()
 
 
 def client_id_by_code(emu: Emulator, code: str | None) -> int:
