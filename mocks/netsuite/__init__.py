@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, has_request_context, request
+from sqlalchemy import select, tuple_
 
 from mocks.core.app import Emulator, SystemHooks, build_app
 from mocks.core.config import EmulatorConfig
@@ -23,24 +23,45 @@ DEFAULT_PORT = 8701
 
 
 def state(emu: Emulator) -> dict[str, Any]:
-    """The whole account for assertions: records by type (parsed), deleted records, stock, commitments."""
+    """The whole account for assertions: records by type (parsed), deleted records, stock, commitments.
+
+    Query parameters narrow it, for probes that poll it during load runs: ``types=a,b`` (only those record
+    types), ``since=<id>`` (only records with a greater id), ``records=none``, and ``inventory=all|none|
+    <item>:<location>,...`` (the stock and commitment rows; ``none`` by default once anything is narrowed).
+    """
+    args = request.args if has_request_context() else {}
+    types = [t for t in args.get("types", "").split(",") if t]
+    since = int(args["since"]) if args.get("since", "").isdigit() else 0
+    narrowed = bool(types or since or "records" in args)
+    stock_arg = args.get("inventory", "none" if narrowed else "all")
     out: dict[str, Any] = {"records": {}, "deleted": [], "inventory": [], "commitments": []}
     with emu.store.read() as session:
-        for row in session.execute(select(NsRecord).order_by(NsRecord.id)).scalars():
-            entry = {"id": row.id, "name": row.name, "version": row.version, "createdAt": row.created_at,
-                     "lastModified": row.last_modified, "lockedByWorkflow": row.locked_by_wf,
-                     "body": json.loads(row.body)}
-            if row.deleted_at is not None:
-                out["deleted"].append({"type": row.rtype, "deletedAt": row.deleted_at, **entry})
-            else:
-                out["records"].setdefault(row.rtype, []).append(entry)
+        if args.get("records") != "none":
+            query = select(NsRecord).where(NsRecord.id > since).order_by(NsRecord.id)
+            if types:
+                query = query.where(NsRecord.rtype.in_(types))
+            for row in session.execute(query).scalars():
+                entry = {"id": row.id, "name": row.name, "version": row.version, "createdAt": row.created_at,
+                         "lastModified": row.last_modified, "lockedByWorkflow": row.locked_by_wf,
+                         "body": json.loads(row.body)}
+                if row.deleted_at is not None:
+                    out["deleted"].append({"type": row.rtype, "deletedAt": row.deleted_at, **entry})
+                else:
+                    out["records"].setdefault(row.rtype, []).append(entry)
+        if stock_arg == "none":
+            return out
+        stock = select(NsInventory).order_by(NsInventory.item_id, NsInventory.location_id, NsInventory.lot_id,
+                                             NsInventory.bin_id)
+        commitments = select(NsCommitment).order_by(NsCommitment.item_id, NsCommitment.location_id)
+        if stock_arg != "all":
+            pairs = [(int(a), int(b)) for a, _, b in (p.partition(":") for p in stock_arg.split(","))
+                     if a.isdigit() and b.isdigit()]
+            stock = stock.where(tuple_(NsInventory.item_id, NsInventory.location_id).in_(pairs))
+            commitments = commitments.where(tuple_(NsCommitment.item_id, NsCommitment.location_id).in_(pairs))
         out["inventory"] = [{"item": r.item_id, "location": r.location_id, "lot": r.lot_id, "bin": r.bin_id,
-                             "onHand": r.on_hand} for r in session.execute(
-            select(NsInventory).order_by(NsInventory.item_id, NsInventory.location_id, NsInventory.lot_id,
-                                         NsInventory.bin_id)).scalars()]
+                             "onHand": r.on_hand} for r in session.execute(stock).scalars()]
         out["commitments"] = [{"item": r.item_id, "location": r.location_id, "committed": r.committed}
-                              for r in session.execute(select(NsCommitment).order_by(
-                                  NsCommitment.item_id, NsCommitment.location_id)).scalars()]
+                              for r in session.execute(commitments).scalars()]
     return out
 
 
