@@ -26,8 +26,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
 
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
                         webhooks=WebhookOptions(signer=signer, batch_size=1,
-                                                max_attempts=int(config.setting("webhook_max_attempts", 8)),
-                                                disable_after=int(config.setting("webhook_disable_after", 5))))
+                                                max_attempts=config.setting("webhook_max_attempts", 8, int),
+                                                disable_after=config.setting("webhook_disable_after", 5, int)))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     emu.services["settings"] = Settings.from_config(config)
     emu.services["limiter"] = SlotLimiter("ap", data_dir=config.data_dir,

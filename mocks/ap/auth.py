@@ -50,11 +50,11 @@ class Settings:
         """Settings from ``config.setting`` with deterministic defaults."""
         s = {k: str(config.setting(k, v)) for k, v in DEFAULTS.items()}
         return cls(**s, user_id=ext_id("user", 1),
-                   max_concurrent=int(config.setting("max_concurrent", 3)),
-                   hourly_limit=int(config.setting("hourly_limit", 20000)),
-                   login_hourly_limit=int(config.setting("login_hourly_limit", 200)),
-                   idle_seconds=float(config.setting("session_idle_minutes", 35)) * 60,
-                   approval_threshold_cents=int(round(float(config.setting("approval_threshold", 1000)) * 100)))
+                   max_concurrent=config.setting("max_concurrent", 3, int),
+                   hourly_limit=config.setting("hourly_limit", 20000, int),
+                   login_hourly_limit=config.setting("login_hourly_limit", 200, int),
+                   idle_seconds=config.setting("session_idle_minutes", 35, float) * 60,
+                   approval_threshold_cents=int(round(config.setting("approval_threshold", 1000, float) * 100)))
 
 
 def settings(emu: Emulator) -> Settings:

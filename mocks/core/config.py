@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+
+class SettingError(ValueError):
+    """A system setting (flag, variable or config) holds a value the system cannot use."""
+
 
 DEFAULT_ADMIN_TOKEN = "erpsim-admin"
 DEFAULT_DATA_DIR = Path(os.environ.get("ERPSIM_DATA_DIR", ".erpsim"))
@@ -49,9 +55,22 @@ class EmulatorConfig:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
-    def setting(self, name: str, default: Any = None) -> Any:
-        """A system-specific setting, falling back to ``ERPSIM_<SYSTEM>_<NAME>`` then ``default``."""
+    def setting(self, name: str, default: Any = None, parse: Callable[[Any], Any] | None = None) -> Any:
+        """A system-specific setting, falling back to ``ERPSIM_<SYSTEM>_<NAME>`` then ``default``.
+
+        With ``parse`` (``int``, ``float``...) the value is converted; a value it refuses is a SettingError
+        naming the variable, so a typo stops the start with one clear line.
+        """
+        variable = f"ERPSIM_{self.system.upper()}_{name.upper()}"
         if name in self.settings:
-            return self.settings[name]
-        env = os.environ.get(f"ERPSIM_{self.system.upper()}_{name.upper()}")
-        return env if env is not None else default
+            value = self.settings[name]
+        else:
+            env = os.environ.get(variable)
+            value = env if env is not None else default
+        if parse is None or value is None:
+            return value
+        try:
+            return parse(value)
+        except (TypeError, ValueError):
+            kind = {"int": "a whole number", "float": "a number"}.get(getattr(parse, "__name__", ""), "valid")
+            raise SettingError(f"{variable}={value!r} is not {kind}; fix or unset it") from None

@@ -8,7 +8,6 @@ journals stay per process (documented in ARCHITECTURE.md).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -55,8 +54,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve(apps: dict[int, Flask], *, host: str = "127.0.0.1", workers: int = 1, threads: int = 16,
-          on_ready: Callable[[], None] | None = None) -> None:
-    """Serve ``apps`` (port -> app) until SIGINT/SIGTERM; blocks."""
+          on_ready: Callable[[], None] | None = None, on_stop: Callable[[], None] | None = None,
+          log_level: str = "warning") -> None:
+    """Serve ``apps`` (port -> app) until SIGINT/SIGTERM; blocks (``on_stop`` runs in the master at the end)."""
     emulators: list[Emulator] = [a.extensions["erpsim"] for a in apps.values()]
     for emu in emulators:
         emu.store.dispose()  # no pooled connection may cross the fork
@@ -70,6 +70,10 @@ def serve(apps: dict[int, Flask], *, host: str = "127.0.0.1", workers: int = 1, 
         if on_ready:
             on_ready()
 
+    def _on_exit(_server: Any) -> None:
+        if on_stop:
+            on_stop()
+
     options = {
         "bind": [f"{host}:{port}" for port in apps],
         "workers": workers,
@@ -78,9 +82,10 @@ def serve(apps: dict[int, Flask], *, host: str = "127.0.0.1", workers: int = 1, 
         "preload_app": True,
         "post_fork": _post_fork,
         "when_ready": _when_ready,
+        "on_exit": _on_exit,
         "accesslog": None,
         "errorlog": "-",
-        "loglevel": os.environ.get("ERPSIM_LOG_LEVEL", "warning"),
+        "loglevel": log_level,
         "graceful_timeout": 3,
         "timeout": 600,
         "keepalive": 30,

@@ -90,7 +90,9 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
         return _sqlite_engine(url)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A bounded connect timeout: an unreachable server is an error in seconds, not a hang.
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                           connect_args={"connect_timeout": 10})
     if schema:
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))

@@ -244,9 +244,9 @@ class Authenticator:
         self.oauth2_client_id: str | None = cfg.setting("oauth2_client_id")
         self.oauth2_certificate_id: str | None = cfg.setting("oauth2_certificate_id")
         self.oauth2_public_key: str | None = cfg.setting("oauth2_public_key")
-        self.token_lifetime = int(cfg.setting("token_lifetime", 3600))
+        self.token_lifetime = cfg.setting("token_lifetime", 3600, int)
         #: Seconds a TBA timestamp may differ from wall-clock time (NetSuite: 5 minutes).
-        self.window = int(cfg.setting("tba_window", 300))
+        self.window = cfg.setting("tba_window", 300, int)
         #: NetSuite itself wants the realm exactly as 1234567_SB1; off by default to be forgiving.
         self.realm_strict = _as_bool(cfg.setting("realm_strict", False))
         #: Scheme+host clients sign and put in ``aud`` when a proxy rewrites Host (else from the request).
@@ -254,7 +254,7 @@ class Authenticator:
         self.nonce_mode = str(cfg.setting("nonce_store", "memory"))
         default_ttl = 2.0 if self.nonce_mode == "db" else 0.0
         #: 0 = cache until invalidated (one process); >0 = re-read rows that old (several workers).
-        self.cache_ttl = float(cfg.setting("auth_cache_ttl", default_ttl))
+        self.cache_ttl = cfg.setting("auth_cache_ttl", default_ttl, float)
         self.nonces: NonceStore = (DbNonceStore(emu, self.window) if self.nonce_mode == "db"
                                    else MemoryNonceStore(self.window))
         signing_pem = cfg.setting("oauth2_signing_key") or _EMULATOR_SIGNING_KEY

@@ -48,9 +48,9 @@ class Governance:
         cfg = emu.config
         self.emu = emu
         tier = str(cfg.setting("service_tier", "standard")).lower()
-        licences = int(cfg.setting("suitecloud_plus_licences", 0))
-        explicit = cfg.setting("concurrency_limit")
-        self.limit = int(explicit) if explicit is not None else TIER_BASE.get(tier, 5) + 10 * licences
+        licences = cfg.setting("suitecloud_plus_licences", 0, int)
+        explicit = cfg.setting("concurrency_limit", None, int)
+        self.limit = explicit if explicit is not None else TIER_BASE.get(tier, 5) + 10 * licences
         self.service_times = self.parse_profile(cfg.setting("service_time", "none"))
         # Slots are keyed by account and store so that separate test apps never share them.
         self.key = f"{account}:{hashlib.sha1(cfg.db_url.encode()).hexdigest()[:12]}"

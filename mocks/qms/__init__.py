@@ -28,7 +28,7 @@ DEFAULT_PORT = 8702
 
 def _pct(config: EmulatorConfig) -> int:
     try:
-        return max(0, int(config.setting("over_receipt_pct", 0)))
+        return max(0, config.setting("over_receipt_pct", 0, int))
     except (TypeError, ValueError):
         return 0
 

@@ -10,8 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
+from harness.cli import COMMANDS, Command, main, register, version
 from mocks.core.registry import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,3 +77,117 @@ def test_single_system_command_takes_port_and_db_flags(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         assert proc.wait(20) == 0
+
+
+# ---- bad input: one line, exit status 2, no traceback -----------------------------------------------------------
+
+def _fails(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse refusals
+        code = exc.code
+    captured = capsys.readouterr()
+    assert code == 2, captured
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err, captured.err
+    return captured.err.strip()
+
+
+@pytest.mark.parametrize(("argv", "env", "message"), [
+    (["up", "--workers", "0"], {}, "erpsim up: argument --workers: 0 is not a whole number of at least 1 "
+                                   "(see erpsim up --help)"),
+    (["netsuite", "--port", "99999"], {}, "erpsim netsuite: argument --port: 99999 is not a port (1-65535) "
+                                          "(see erpsim netsuite --help)"),
+    (["up", "--bogus"], {}, "erpsim: unrecognized arguments: --bogus (see erpsim --help)"),
+    (["nope"], {}, "erpsim: argument COMMAND: invalid choice: 'nope' (choose from "),
+    (["up", "--print-env"], {"ERPSIM_NETSUITE_PORT": "abc"},
+     "erpsim: ERPSIM_NETSUITE_PORT='abc': 'abc' is not a port (1-65535); fix or unset the variable"),
+    (["up", "--print-env"], {"ERPSIM_WORKERS": "0"},
+     "erpsim: ERPSIM_WORKERS='0': 0 is not a whole number of at least 1; fix or unset the variable"),
+    (["up", "--print-env"], {"ERPSIM_LOG_LEVEL": "loud"},
+     "erpsim: ERPSIM_LOG_LEVEL='loud': 'loud' is not a log level (debug, info, warning, error); fix or unset"),
+    (["up", "--db", "mysql://u@h/db"], {}, "erpsim: --db 'mysql://u@h/db': mysql is not supported; expected "
+                                           "sqlite:///path/file.db or postgresql://user@host:5432/database"),
+    (["up", "--db", "postgres://u@h/db"], {}, "erpsim: --db 'postgres://u@h/db': write postgresql:// instead"),
+    (["qms", "--print-env"], {"ERPSIM_DB": "not a url"}, "erpsim: ERPSIM_DB 'not a url' is not a database URL"),
+    (["up", "--systems", "netsuite,erp"], {}, "erpsim: unknown system erp; --systems takes a comma list of "
+                                              "netsuite, qms, wms, pos, ap"),
+    (["up", "--netsuite-port", "9000", "--qms-port", "9000", "--print-env"], {},
+     "erpsim: two systems on port 9000: give each its own port"),
+    (["up", "--base-port", "65534", "--print-env"], {}, "erpsim: --base-port 65534 puts wms past port 65535"),
+])
+def test_bad_flags_and_variables_are_one_line(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                              argv: list[str], env: dict[str, str], message: str) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert _fails(capsys, argv).startswith(message)
+
+
+def test_a_bad_system_setting_names_its_variable(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ERPSIM_NETSUITE_CONCURRENCY_LIMIT", "lots")
+    err = _fails(capsys, ["netsuite", "--port", str(_free_port()), "--data-dir", str(tmp_path)])
+    assert err == "erpsim: netsuite: ERPSIM_NETSUITE_CONCURRENCY_LIMIT='lots' is not a whole number; fix or unset it"
+
+
+def test_unreachable_postgresql_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    dead = _free_port()  # nothing listens there
+    err = _fails(capsys, ["wms", "--port", str(_free_port()), "--data-dir", str(tmp_path),
+                          "--db", f"postgresql://postgres@127.0.0.1:{dead}/postgres"])
+    assert err.startswith(f"erpsim: wms: cannot use PostgreSQL at 127.0.0.1:{dead} (connection failed")
+    assert err.endswith("start it or fix --db / ERPSIM_DB")
+
+
+def test_unwritable_data_dir_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    err = _fails(capsys, ["ap", "--port", str(_free_port()), "--data-dir", str(blocker / "sub")])
+    assert err.startswith(f"erpsim: cannot use --data-dir {blocker / 'sub'} (")
+    assert err.endswith("choose a writable folder (or set ERPSIM_DATA_DIR)")
+
+
+def test_busy_port_names_the_flag_that_moves_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        err = _fails(capsys, ["up", "--base-port", str(busy - 2), "--data-dir", str(tmp_path)])
+        assert err == (f"erpsim: port {busy} (wms) is already in use: stop what holds it, or choose another with "
+                       f"--wms-port (or --base-port)")
+        err = _fails(capsys, ["pos", "--port", str(busy), "--data-dir", str(tmp_path)])
+        assert err == f"erpsim: port {busy} (pos) is already in use: stop what holds it, or choose another with --port"
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out == f"erpsim {version()}\n"
+    for command in [*SYSTEMS, "up", "demo"]:
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert done.value.code == 0
+        assert "example" in out
+        if command != "demo":
+            assert "ERPSIM_DB" in out and "(default: 127.0.0.1)" in out
+
+
+def test_print_env_moves_every_port_with_base_port(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["up", "--base-port", "9701", "--ap-port", "9800", "--print-env", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    urls = [line for line in out.splitlines() if line.endswith(("_URL=http://127.0.0.1:9701", "_URL=http://127.0.0.1:9702",
+                                                                "_URL=http://127.0.0.1:9703", "_URL=http://127.0.0.1:9704",
+                                                                "_URL=http://127.0.0.1:9800"))]
+    assert urls == ["export ERPSIM_NETSUITE_URL=http://127.0.0.1:9701", "export ERPSIM_QMS_URL=http://127.0.0.1:9702",
+                    "export ERPSIM_WMS_URL=http://127.0.0.1:9703", "export ERPSIM_POS_URL=http://127.0.0.1:9704",
+                    "export ERPSIM_AP_URL=http://127.0.0.1:9800"]
+
+
+def test_registry_takes_new_commands(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("harness.cli.COMMANDS", dict(COMMANDS))
+    register(Command("hello", "say hello", lambda args: print(f"hello {args.who}") or 0,
+                     lambda p: p.add_argument("who")))
+    assert main(["hello", "world"]) == 0
+    assert capsys.readouterr().out == "hello world\n"
+    with pytest.raises(ValueError, match="registered twice"):
+        register(Command("up", "again", lambda args: 0))
