@@ -69,6 +69,21 @@ ENGINE_VARS = (
     Variable("ERPSIM_SYNC_WEBHOOK_PORT", "daemon: loopback port of the webhook receiver (0 = any free port)", "0"),
     Variable("ERPSIM_SYNC_BATCH_LINES", "inventory: adjustment lines per NetSuite request", "200"),
     Variable("ERPSIM_SYNC_SEED", "seed of the retry jitter (deterministic runs)", "0"),
+    Variable("ERPSIM_SYNC_LOCKED_PERIODS", "posting dated in a locked (not closed) period: 'exception', or 'post' when "
+                                           "the integration role has Override Period Restrictions (Cashflow360)",
+             "exception"),
+    Variable("ERPSIM_SYNC_RECALL_LOCATION", "NetSuite location that holds recalled (QMS-locked) lots out of sale "
+                                            "(default: one the engine creates, external id erpsim-recall-hold)", ""),
+    Variable("ERPSIM_SYNC_AP_APPROVED_ONLY", "AP bills go to NetSuite only once approved in AP: 'true' or 'false'",
+             "false"),
+    Variable("ERPSIM_SYNC_AP_SUBSIDIARY", "NetSuite subsidiary the AP organisation is linked to (default: the first)",
+             ""),
+    Variable("ERPSIM_SYNC_AP_BANK_ACCOUNT", "NetSuite bank account of AP payments (default: the first Bank account)",
+             ""),
+    Variable("ERPSIM_SYNC_AP_EXPENSE_ACCOUNT", "NetSuite account of AP lines whose AP account has no NetSuite "
+                                               "account with the same number (default: none, the bill is parked)", ""),
+    Variable("ERPSIM_SYNC_AP_INVOICE_ITEM", "NetSuite item of AP invoice lines (default: a non-inventory item the "
+                                            "engine creates, external id erpsim-ap-invoice-line)", ""),
 )
 
 
@@ -106,6 +121,13 @@ class SyncConfig:
     webhook_port: int = 0
     batch_lines: int = 200
     seed: int = 0
+    locked_periods: str = "exception"
+    recall_location: str = ""
+    ap_approved_only: bool = False
+    ap_subsidiary: str = ""
+    ap_bank_account: str = ""
+    ap_expense_account: str = ""
+    ap_invoice_item: str = ""
 
     def has(self, system: str) -> bool:
         """True when the engine was given this system's endpoint."""
@@ -154,6 +176,13 @@ class SyncConfig:
             webhook_port=value.integer("ERPSIM_SYNC_WEBHOOK_PORT", minimum=0),
             batch_lines=value.integer("ERPSIM_SYNC_BATCH_LINES", minimum=1),
             seed=value.integer("ERPSIM_SYNC_SEED", minimum=0),
+            locked_periods=value.choice("ERPSIM_SYNC_LOCKED_PERIODS", ("exception", "post")),
+            recall_location=value.text("ERPSIM_SYNC_RECALL_LOCATION"),
+            ap_approved_only=value.choice("ERPSIM_SYNC_AP_APPROVED_ONLY", ("false", "true")) == "true",
+            ap_subsidiary=value.text("ERPSIM_SYNC_AP_SUBSIDIARY"),
+            ap_bank_account=value.text("ERPSIM_SYNC_AP_BANK_ACCOUNT"),
+            ap_expense_account=value.text("ERPSIM_SYNC_AP_EXPENSE_ACCOUNT"),
+            ap_invoice_item=value.text("ERPSIM_SYNC_AP_INVOICE_ITEM"),
         )
 
 

@@ -54,7 +54,8 @@ class Engine:
             ap=ApClient(systems["ap"], **common) if "ap" in systems else None,
             daemon=daemon,
         )
-        self.ctx.periods = PeriodPolicy(self.ctx.netsuite, config.closed_period, self.safeguards)
+        self.ctx.periods = PeriodPolicy(self.ctx.netsuite, config.closed_period, self.safeguards,
+                                        locked_is_open=config.locked_periods == "post")
         self.flows = self._select_flows()
         self._pass_lock = threading.Lock()
 

@@ -29,6 +29,15 @@ MUTANTS: dict[str, str] = {
     "no-discount-lines": "discounts are folded into the item price and tax is not posted as its own amount",
     "naive-rounding": "money is rounded with binary floats (round-half-even on float), not each system's decimal rule",
     "no-durable-outbox": "work is kept in memory until the end of a pass: a crash loses what was read but not written",
+    "push-quarantined-lots": "QMS lots reach NetSuite stock as soon as they are received, quarantined or rejected ones "
+                             "included (no wait for the QC release)",
+    "repost-receipts": "item receipts of QMS lots carry no external id and are re-sent after an ambiguous failure "
+                       "without looking for the one that may have committed",
+    "no-recall-hold": "NetSuite stock of lots locked by a QMS recall stays available for sale (only the report is "
+                      "made)",
+    "sync-partly-paid-bills": "NetSuite bills with payments applied (partly paid) are synced to AP as open bills",
+    "sync-non-usd-bills": "NetSuite bills in currencies other than USD are synced to AP (as USD amounts)",
+    "no-session-renewal": "an expired AP session (BDC_1109) is not renewed by logging in again: the call fails",
 }
 
 

@@ -94,6 +94,16 @@ class NetSuiteClient(ApiClient):
         params = {"replace": replace} if replace else {}
         self.send("PATCH", f"{REST}/{rtype}/{rid}", json=body, params=params, idempotent=True)
 
+    def delete(self, rtype: str, rid: str) -> bool:
+        """DELETE a record (idempotent: a record already gone is fine); False when it did not exist."""
+        try:
+            self.send("DELETE", f"{REST}/{rtype}/{rid}", idempotent=True)
+        except ApiRefusal as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
+
     def transform(self, rtype: str, rid: str, target: str, body: dict[str, Any]) -> str:
         """``!transform`` a record into another (fulfilment, receipt, ...); returns the new id. Not idempotent."""
         response = self.send("POST", f"{REST}/{rtype}/{rid}/!transform/{target}", json=body, idempotent=False)

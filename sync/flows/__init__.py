@@ -7,7 +7,10 @@ import importlib
 from .base import Flow
 
 # module:class of each flow, in pass order; a flow module is imported only when it runs
-FLOW_CLASSES: tuple[str, ...] = ()
+FLOW_CLASSES: tuple[str, ...] = (
+    "qms_purchasing:QmsPurchasingFlow",
+    "qms_lots:QmsLotsFlow",
+)
 
 
 def all_flows() -> list[Flow]:
