@@ -25,7 +25,17 @@ from ..errors import RetryableError
 from .base import Context, Flow
 from .nsrefs import NetSuiteRefs, require
 from .qms_purchasing import KIND_PO, line_location, qms, qms_location
-from .work import Outcome, Park, WorkQueue, done, keyed, mapping_in, mappings_with_data, set_mapping_in, skipped
+from .work import (
+    Outcome,
+    Park,
+    WorkQueue,
+    done,
+    keyed,
+    mapping_in,
+    mappings_with_data,
+    set_mapping_in,
+    skipped,
+)
 
 KIND_RECEIPT = "lot-receipt"
 TERMINAL = ("REJECTED",)
