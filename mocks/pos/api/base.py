@@ -17,7 +17,7 @@ from ..auth import BasicAuth
 from ..domain.common import MAX_INT64, bad, not_found, now_ts
 from ..domain.context import PosContext
 
-PREFIX = "/api/v2/accounts/<account>"
+PREFIX = "/v2/accounts/<account>"  # Sitoo's own base (api.mysitoo.com/v2/accounts/{accountid})
 bp = Blueprint("pos", __name__, url_prefix=PREFIX)
 MAX_NUM = 1000
 

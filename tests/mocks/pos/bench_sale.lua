@@ -11,7 +11,7 @@ end
 
 function init(args)
   wrk.method = "POST"
-  wrk.path = os.getenv("POS_PATH") or "/api/v2/accounts/10020/sites/1/orders.json"
+  wrk.path = os.getenv("POS_PATH") or "/v2/accounts/10020/sites/1/orders.json"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Basic " .. (os.getenv("POS_AUTH") or "")
   register = os.getenv("POS_REGISTER") or ""

@@ -15,7 +15,7 @@ from mocks.pos import create_app
 from tests.conftest import ADMIN
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"10020-140:erpsim-pos-10020").decode()}
-BASE = "/api/v2/accounts/10020"
+BASE = "/v2/accounts/10020"
 SITE = f"{BASE}/sites/1"
 
 

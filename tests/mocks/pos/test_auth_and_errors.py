@@ -25,8 +25,16 @@ def test_basic_auth_is_required_and_checked(client: FlaskClient) -> None:
     assert (r.status_code, r.get_json()) == (200, {"totalcount": 0, "items": []})
 
 
+def test_the_base_path_is_sitoos_own(client: FlaskClient) -> None:
+    # https://api.mysitoo.com/v2/accounts/{accountid}/...: a Sitoo client needs only its host changed.
+    r = client.get("/v2/accounts/10020/sites/1/products.json", headers=AUTH)
+    assert (r.status_code, r.get_json()) == (200, {"totalcount": 0, "items": []})
+    r = client.get("/api/v2/accounts/10020/sites/1/products.json", headers=AUTH)
+    assert r.status_code == 404 and r.get_json()["statuscode"] == 404
+
+
 def test_unknown_account_site_and_route_are_404(client: FlaskClient) -> None:
-    r = client.get("/api/v2/accounts/999/sites/1/products.json", headers=AUTH)
+    r = client.get("/v2/accounts/999/sites/1/products.json", headers=AUTH)
     assert r.get_json() == {"statuscode": 404, "errortext": "Account 999 not found."}
     r = client.get(f"{BASE}/sites/2/products.json", headers=AUTH)
     assert (r.status_code, r.get_json()) == (404, {"statuscode": 404, "errortext": "Site 2 not found."})
