@@ -10,6 +10,9 @@ from .base import Flow
 FLOW_CLASSES: tuple[str, ...] = (
     "qms_purchasing:QmsPurchasingFlow",
     "qms_lots:QmsLotsFlow",
+    "qms_production:QmsProductionFlow",
+    "qms_shipments:QmsShipmentsFlow",
+    "recall:RecallFlow",
 )
 
 

@@ -112,3 +112,45 @@ def seed_ns(world: World, records: dict[str, Any]) -> dict[str, list[str]]:
     """Explicit NetSuite records (after the baseline); their ids per record type."""
     out = world.control("netsuite", "POST", "seed", {"records": {"baseline": False, **records}})
     return {k: [str(i) for i in v] for k, v in out.items() if isinstance(v, list)}
+
+
+def add_recipe(world: World, w: QmsWorld) -> str:
+    """The QMS recipe of the finished good: 0.5 sugar and 0.25 cocoa per bar (as NetSuite's assembly BOM)."""
+    qms_items = [w.qms_items[w.raw[0]], w.qms_items[w.raw[1]], w.qms_items[w.finished]]
+    world.control("qms", "POST", "seed", {"records": {"recipes": [{
+        "code": "MMR-BAR", "name": "Bar", "itemId": qms_items[2],
+        "components": [{"itemId": qms_items[0], "quantityPerUnit": 0.5},
+                       {"itemId": qms_items[1], "quantityPerUnit": 0.25}]}]}})
+    return "MMR-BAR"
+
+
+def receive_and_release(world: World, engine: Any, w: QmsWorld, po: int = 0) -> list[str]:
+    """Sync the PO, receive everything in the QMS, release every lot, sync the receipts; the lot numbers."""
+    engine.run_pass()
+    receipt = world.act("qms", "receive", {"po": w.purchase_orders[po]})
+    lots = [lot["lotNumber"] for lot in receipt["lots"]]
+    for lot in lots:
+        world.act("qms", "release", {"lot": lot})
+    engine.run_pass()
+    return lots
+
+
+def produce_bars(world: World, engine: Any, w: QmsWorld, quantity: float = 10) -> dict[str, Any]:
+    """Schedule a run of bars, sync the work order, produce and release the output, sync the build."""
+    run = world.act("qms", "schedule", {"recipe": "MMR-BAR", "quantity": quantity})
+    engine.run_pass()
+    done = world.act("qms", "produce", {"run": run["id"], "release": True})
+    engine.run_pass()
+    return dict(done)
+
+
+def lot_stock(world: World) -> dict[str, dict[str, float]]:
+    """NetSuite on-hand per lot number and location (zero balances left out)."""
+    rows = suiteql(world, "SELECT n.inventorynumber AS lot, l.location AS location, l.quantityonhand AS qty "
+                          "FROM inventorynumberlocation l JOIN inventorynumber n ON n.id = l.inventorynumber "
+                          "ORDER BY l.location")
+    out: dict[str, dict[str, float]] = {}
+    for r in rows:
+        if float(r["qty"]):
+            out.setdefault(r["lot"], {})[str(r["location"])] = float(r["qty"])
+    return out
