@@ -46,7 +46,7 @@ class Command:
 
 COMMANDS: dict[str, Command] = {}
 #: Modules that register more subcommands when imported (one line per module).
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["load.command"]
 
 
 def register(command: Command) -> Command:

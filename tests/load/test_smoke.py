@@ -1,0 +1,45 @@
+"""``erpsim load --profile smoke`` end to end, in its own processes (Locust's gevent patching stays out of pytest).
+
+Proves the gate, never the figures: the smoke profile's loose objectives pass (exit 0, reports written), and
+the same run judged by impossible objectives fails with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _erpsim_load(tmp_path: Path, *extra: str) -> tuple[int, str, dict]:  # type: ignore[type-arg]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.run([sys.executable, "-m", "harness.cli", "load", "--profile", "smoke", "--out", str(tmp_path),
+                           *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    runs = sorted(tmp_path.glob("smoke-*"))
+    assert len(runs) == 1, proc.stdout + proc.stderr
+    results = json.loads((runs[0] / "results.json").read_text())
+    return proc.returncode, proc.stdout + proc.stderr, results
+
+
+def test_smoke_profile_passes_its_loose_objectives_and_writes_the_reports(tmp_path: Path) -> None:
+    status, output, results = _erpsim_load(tmp_path)
+    assert status == 0, output
+    assert results["verdict"] in ("PASS", "CONDITIONAL") and "SLO verdict" in output
+    assert [r["status"] for r in results["slo"][:2]] == ["PASS", "PASS"]
+    run = next(tmp_path.glob("smoke-*"))
+    for name in ("locust_stats.csv", "locust_stats_history.csv", "locust.html", "peak-readiness.html",
+                 "plot-lag.png", "plot-throughput.png", "plot-429s.png", "plot-oversells.png", "drift.json"):
+        assert (run / name).is_file(), name
+    stats = (run / "locust_stats.csv").read_text()
+    assert "BUSINESS,engine adjustment lines/s" in stats and "POST,pos: sale" in stats
+
+
+def test_impossible_objectives_fail_the_run_with_a_non_zero_exit(tmp_path: Path) -> None:
+    status, output, results = _erpsim_load(tmp_path, "--slo", str(Path(__file__).with_name("impossible.toml")),
+                                           "--run-time", "8")
+    assert status == 1, output
+    assert results["verdict"] == "FAIL" and [r["status"] for r in results["slo"]][0] == "FAIL"
