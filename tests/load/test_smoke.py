@@ -17,8 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _erpsim_load(tmp_path: Path, *extra: str) -> tuple[int, str, dict]:  # type: ignore[type-arg]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, "-m", "harness.cli", "load", "--profile", "smoke", "--out", str(tmp_path),
-                           *extra], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    script = Path(sys.executable).with_name("erpsim")  # the console script, as a user runs it
+    command = [str(script), "load"] if script.exists() else [sys.executable, "-m", "load.cli"]
+    proc = subprocess.run([*command, "--profile", "smoke", "--out", str(tmp_path), *extra],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     runs = sorted(tmp_path.glob("smoke-*"))
     assert len(runs) == 1, proc.stdout + proc.stderr
     results = json.loads((runs[0] / "results.json").read_text())
