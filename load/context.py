@@ -70,9 +70,8 @@ class LoadContext:
 
     @property
     def pos_site_path(self) -> str:
-        """``/api/v2/accounts/<account>/sites/<site>`` of the POS."""
-        env = self.env
-        return f"/api/v2/accounts/{env['ERPSIM_POS_ACCOUNT']}/sites/{env['ERPSIM_POS_SITE']}"
+        """The POS API's site path (``/v2/accounts/<account>/sites/<site>``), as the run found it."""
+        return str(self.world["pos_site_path"])
 
     @property
     def pos_auth(self) -> str:

@@ -289,6 +289,13 @@ class TracerUser(HttpUser):
         self.pending.clear()
 
 
+def _line_count(sublist: Any) -> int:
+    """Lines of a stored sublist: a list, or the REST shape ``{"items": [...]}``."""
+    if isinstance(sublist, dict):
+        sublist = sublist.get("items")
+    return len(sublist) if isinstance(sublist, list) else 0
+
+
 class MonitorUser(HttpUser):
     """Reads NetSuite's journal and new adjustments each tick: engine writes, lines and 429s per second."""
 
@@ -325,7 +332,7 @@ class MonitorUser(HttpUser):
         adjustments = a.json()["records"].get("inventoryAdjustment", [])
         if adjustments:
             self.last_id = max(x["id"] for x in adjustments)
-        lines = sum(len((x["body"].get("inventory") or {}).get("items") or []) for x in adjustments)
+        lines = sum(_line_count(x["body"].get("inventory")) for x in adjustments)
         api = [e for e in entries if not e["path"].startswith("/__erpsim")]
         refused = sum(1 for e in api if e["status"] == 429)
         errors = sum(1 for e in api if e["status"] >= 500)

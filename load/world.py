@@ -114,12 +114,12 @@ class LoadWorld:
         self.children.append(spawn("netsuite", [
             python, "-m", "harness.cli", "netsuite", "--port", str(ns_port), "--data-dir", str(data / "netsuite"),
             "--workers", str(spec.netsuite_workers), "--threads", str(spec.threads)], ns_env,
-            self.run_dir / "netsuite.log"))
+            self.run_dir / "netsuite.log", cwd=self.run_dir))
         self.children.append(spawn("pos+wms", [
             python, "-m", "harness.cli", "up", "--systems", "wms,pos", "--data-dir", str(data / "satellites"),
             "--workers", str(spec.workers), "--threads", str(spec.threads)],
             {**base, "ERPSIM_POS_PORT": str(pos_port), "ERPSIM_WMS_PORT": str(wms_port)},
-            self.run_dir / "satellites.log"))
+            self.run_dir / "satellites.log", cwd=self.run_dir))
         deadline = time.monotonic() + timeout
         wanted = {"ERPSIM_NETSUITE_URL", "ERPSIM_POS_URL", "ERPSIM_WMS_URL"}
         while time.monotonic() < deadline:
@@ -168,7 +168,9 @@ class LoadWorld:
         if chosen:
             env["ERPSIM_SYNC_MUTANT"] = chosen
         argv = [part.replace("{python}", sys.executable) for part in spec.command]
-        self.engine = spawn("engine", argv, env, self.run_dir / "engine.log")
+        # cwd: the run folder, so ``python -m sync`` imports the installed engine (or PYTHONPATH's), not a
+        # ``sync/`` folder that happens to be in the caller's working directory
+        self.engine = spawn("engine", argv, env, self.run_dir / "engine.log", cwd=self.run_dir)
         self.children.append(self.engine)
         return self.engine
 
@@ -187,6 +189,8 @@ class LoadWorld:
         """Seed NetSuite, the WMS and the POS with one coherent world; returns what the load users need."""
         w = self.profile.world
         cat = self.catalogue()
+        for system in ("netsuite", "wms", "pos"):
+            self.control(system, "POST", "reset", {})
         ns = self._seed_netsuite(cat)
         wms = self._seed_wms(cat, ns)
         pos = self._seed_pos(cat, ns)
@@ -200,9 +204,20 @@ class LoadWorld:
             "profile": self.profile.name, "env": self.env, "items": ns["items"], "web_customer": ns["customer"],
             "dc": {"warehouse": wms["warehouse"], "location": ns["dc_location"]}, "stores": stores,
             "location_map": location_map, "tracers": [t.sku for t in cat.tracers],
+            "pos_site_path": self.pos_site_path(),
             "world": w.model_dump()}
         (self.run_dir / "world.json").write_text(json.dumps(self.seeded, indent=1))
         return self.seeded
+
+    def pos_site_path(self) -> str:
+        """The POS API's site path: Sitoo's ``/v2/accounts/<a>/sites/<s>`` (older emulators: ``/api/v2/...``)."""
+        env = self.env
+        tail = f"/v2/accounts/{env['ERPSIM_POS_ACCOUNT']}/sites/{env['ERPSIM_POS_SITE']}"
+        auth = (env["ERPSIM_POS_API_ID"], env["ERPSIM_POS_API_PASSWORD"])
+        for path in (tail, f"/api{tail}"):
+            if requests.get(f"{self.url('pos')}{path}/stores.json", auth=auth, timeout=10).status_code == 200:
+                return path
+        raise WorldError("the POS answers neither /v2/accounts/... nor /api/v2/accounts/... for stores.json")
 
     def _units_per_store(self) -> float:
         shape, w = self.profile.shape, self.profile.world
