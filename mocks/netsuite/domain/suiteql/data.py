@@ -101,8 +101,10 @@ class Source:
         return parsed.strftime("%Y-%m-%d %H:%M:%S")
 
     # ---- tables --------------------------------------------------------------------------------------
-    def rows(self, table: str) -> list[Row]:
-        """Every row of one virtual table."""
+    def rows(self, table: str, only: dict[str, set[int]] | None = None) -> list[Row]:
+        """Every row of one virtual table (only those with these column values, for tables that can say so)."""
+        if only and table == "aggregateitemlocation":
+            return self._t_aggregateitemlocation(only)
         builder: Callable[[], list[Row]] = getattr(self, f"_t_{table}")
         return builder()
 
@@ -320,21 +322,21 @@ class Source:
 
     # ---- inventory -----------------------------------------------------------------------------------
     # Plain rows, not ORM objects: a stock table has thousands of rows and this runs on every query.
-    def _inventory(self) -> list[Any]:
+    def _inventory(self, only: dict[str, set[int]] | None = None) -> list[Any]:
         t = NsInventory.__table__
-        return list(self.session.connection().execute(
-            select(t.c.item_id, t.c.location_id, t.c.lot_id, t.c.bin_id, t.c.on_hand)))
+        query = select(t.c.item_id, t.c.location_id, t.c.lot_id, t.c.bin_id, t.c.on_hand)
+        return list(self.session.connection().execute(_narrowed(query, t, only)))
 
-    def _committed(self) -> dict[tuple[int, int], float]:
+    def _committed(self, only: dict[str, set[int]] | None = None) -> dict[tuple[int, int], float]:
         t = NsCommitment.__table__
-        return {(item, loc): qty for item, loc, qty in self.session.connection().execute(
-            select(t.c.item_id, t.c.location_id, t.c.committed))}
+        query = select(t.c.item_id, t.c.location_id, t.c.committed)
+        return {(item, loc): qty for item, loc, qty in self.session.connection().execute(_narrowed(query, t, only))}
 
-    def _t_aggregateitemlocation(self) -> list[Row]:
+    def _t_aggregateitemlocation(self, only: dict[str, set[int]] | None = None) -> list[Row]:
         on_hand: dict[tuple[int, int], float] = defaultdict(float)
-        for inv in self._inventory():
+        for inv in self._inventory(only):
             on_hand[(inv.item_id, inv.location_id)] += inv.on_hand
-        committed = self._committed()
+        committed = self._committed(only)
         on_order: dict[tuple[int, int], float] = defaultdict(float)
         backordered: dict[tuple[int, int], float] = defaultdict(float)
         for rec, b in self.records(["purchaseOrder", "salesOrder"]):
@@ -405,6 +407,14 @@ class Source:
 
 
 # ---- stored value -> column value -----------------------------------------------------------------------
+def _narrowed(query: Any, table: Any, only: dict[str, set[int]] | None) -> Any:
+    """``query`` limited to the wanted items and locations (``only`` from the compiled query's pushdown)."""
+    for key, column in (("item", table.c.item_id), ("location", table.c.location_id)):
+        if only and key in only:
+            query = query.where(column.in_(sorted(only[key])))
+    return query
+
+
 def _body(raw: str) -> dict[str, Any]:
     try:
         parsed = json.loads(raw or "{}")

@@ -55,7 +55,7 @@ def execute(compiled: Compiled, source: Source) -> list[tuple[Any, ...]]:
             cols = list(table.columns)
             ddl = ", ".join(f'"{c}" {SQL_TYPES.get(table.columns[c], "TEXT")}' for c in cols)
             conn.execute(f'CREATE TABLE "t_{name}" ({ddl})')
-            rows = [tuple(r.get(c) for c in cols) for r in source.rows(name)]
+            rows = [tuple(r.get(c) for c in cols) for r in source.rows(name, compiled.only.get(name))]
             conn.executemany(f'INSERT INTO "t_{name}" VALUES ({", ".join("?" for _ in cols)})', rows)
         functions.register(conn)
         try:
