@@ -46,7 +46,10 @@ class Command:
 
 COMMANDS: dict[str, Command] = {}
 #: Modules that register more subcommands when imported (one line per module).
-COMMAND_MODULES: list[str] = ["load.command"]
+COMMAND_MODULES: list[str] = [
+    "load.command",
+    "harness.commands",
+]
 
 
 def register(command: Command) -> Command:

@@ -1,0 +1,314 @@
+"""The harness's commands: ``erpsim run``, ``erpsim certify``, ``erpsim world``, ``erpsim scenarios``.
+
+:func:`register` adds them to the ``erpsim`` parser (harness/cli.py calls it) and returns their handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+REFERENCE_CONNECTOR = Path(__file__).resolve().parent / "connectors" / "reference.toml"
+Handler = Callable[[argparse.Namespace], int]
+console = Console(stderr=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _run_options(p: argparse.ArgumentParser, default_output: str) -> None:
+    p.add_argument("paths", nargs="*", help="scenario files or folders (default: scenarios/)")
+    p.add_argument("--connector", default=str(REFERENCE_CONNECTOR),
+                   help="connector TOML file (default: the reference engine, harness/connectors/reference.toml)")
+    p.add_argument("--mutant", default=None, help="run the connector with this mutant (sets its mutant_env)")
+    p.add_argument("--seed", type=int, default=None, help="override every scenario's seed")
+    p.add_argument("-k", dest="expr", default=None, help="select scenarios: words, and/or/not, as pytest -k")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="worlds in parallel (one process each)")
+    p.add_argument("--output", default=default_output, help=f"reports and evidence folder (default: {default_output})")
+    p.add_argument("--world", dest="world_mode", choices=("thread", "process"), default="thread",
+                   help="serve the emulators in threads of each job (default) or as `erpsim up` processes")
+
+
+def register(sub: Any) -> dict[str, Handler]:
+    """Add the harness commands to the ``erpsim`` sub-parsers; returns command name -> handler."""
+    run = sub.add_parser("run", help="run scenarios against a connector (progress, summary, exit 0 when all pass)")
+    _run_options(run, ".erpsim/run")
+    run.add_argument("--list", action="store_true", help="print the catalogue by family and exit")
+    run.add_argument("--junit", default=None, help="also write JUnit XML here")
+    run.add_argument("--json", dest="json_path", default=None, help="also write the JSON report here")
+    run.add_argument("--html", default=None, help="also write the HTML report here")
+    cert = sub.add_parser("certify", help="certify a connector: its flows' scenarios, HTML + JSON + JUnit reports")
+    _run_options(cert, "erpsim-certificate")
+    world = sub.add_parser("world", help="drive a running world (erpsim up) as one: reset, seed, clock, state")
+    world.add_argument("action", choices=("reset", "seed", "clock", "state"))
+    world.add_argument("file", nargs="?", help="seed: a scenario file (its given) or a world YAML/JSON")
+    world.add_argument("--set", dest="set_to", default=None, help="clock: an ISO instant for every system")
+    world.add_argument("--advance", default=None, help="clock: seconds or an ISO duration (P1D, PT2H)")
+    world.add_argument("--system", default=None, help="state: one system only")
+    world.add_argument("--env-file", default=None, help="the `erpsim up` export lines (default: the environment)")
+    scen = sub.add_parser("scenarios", help="the scenario format: list, check files, print the JSON Schema")
+    scen.add_argument("action", choices=("list", "check", "schema"))
+    scen.add_argument("paths", nargs="*")
+    return {"run": cmd_run, "certify": cmd_certify, "world": cmd_world, "scenarios": cmd_scenarios}
+
+
+# ---- run and certify -----------------------------------------------------------------------------------
+def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -> tuple[Any, int]:
+    from .connectors import ConnectorError, load_connector
+    from .reports import Summary
+    from .runner import RunConfig, run_many, scenario_files
+    from .scenario import ScenarioError
+    from .world import WorldStartError
+
+    try:
+        connector = load_connector(args.connector, args.mutant)
+        files = scenario_files(args.paths)
+    except (ConnectorError, ScenarioError) as exc:
+        err.print(f"erpsim: {exc}")
+        return None, 2
+    if args.jobs < 1:
+        err.print("erpsim: --jobs must be at least 1")
+        return None, 2
+    if not files:
+        err.print(f"erpsim: no scenario files under {', '.join(args.paths) or 'scenarios/'}")
+        return None, 2
+    config = RunConfig(connector_path=str(Path(args.connector)), output_dir=args.output, mutant=args.mutant,
+                       seed=args.seed, world_mode=args.world_mode)
+    began = time.perf_counter()
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[last]}"), TimeElapsedColumn(), console=console, transient=False)
+    task = progress.add_task("scenarios", total=None, last="")
+    marks = {"passed": "[green]PASS", "failed": "[red]FAIL", "error": "[red]ERROR", "skipped": "[dim]SKIP"}
+
+    def on_result(res: Any) -> None:
+        progress.console.print(f"{marks.get(res.status, res.status)}[/] {res.family}/{Path(res.path).stem} "
+                               f"[dim]({res.seconds:.2f} s)[/]")
+        progress.update(task, advance=1, last=f"{res.family}/{Path(res.path).stem}")
+
+    try:
+        with progress:
+            results = run_many(files, config, jobs=args.jobs, expr=args.expr, on_result=on_result,
+                               on_start=lambda n: progress.update(task, total=n))
+    except (WorldStartError, ValueError) as exc:
+        err.print(f"erpsim: {exc}")
+        return None, 2
+    if only_connector_flows:
+        results = [r for r in results if r.status != "skipped"]
+    summary = Summary(title=title, connector=connector.label, connector_file=str(connector.path),
+                      mode=connector.spec.mode, results=results, seconds=time.perf_counter() - began,
+                      declared_flows=list(connector.spec.flows) if only_connector_flows else [])
+    _print_summary(summary)
+    return summary, 0 if summary.ok else 1
+
+
+def _print_summary(summary: Any) -> None:
+    table = Table(title=f"{summary.title}: {summary.connector} ({summary.mode})")
+    for col in ("flow", "grade", "passed", "failed", "skipped"):
+        table.add_column(col)
+    for f in summary.flows():
+        table.add_row(f.flow, f.grade, str(len(f.passed)), str(len(f.failed)), str(len(f.skipped)))
+    console.print(table)
+    for r in summary.results:
+        if r.status in ("failed", "error"):
+            console.print(f"[red]{r.status.upper()}[/] {r.name} [dim]({r.path})[/]")
+            for line in r.failures()[:8]:
+                console.print(f"  - {line}", markup=False)
+            console.print(f"  replay: {r.replay}", markup=False)
+    c = summary.counts
+    per = [r.seconds for r in summary.results if r.status != "skipped"]
+    mean = sum(per) / len(per) if per else 0.0
+    colour = "green" if summary.ok else "red"
+    console.print(f"[{colour}]{c['passed']} passed, {c['failed']} failed, {c['error']} errors, {c['skipped']} skipped"
+                  f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario); grade {summary.grade}")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """``erpsim run``: scenarios against a connector; exit 0 only when every scenario passes."""
+    if args.list:
+        return _list(args.paths)
+    summary, code = _execute(args, "erpsim run", only_connector_flows=False)
+    if summary is None:
+        return code
+    from .reports.html import write_html
+    from .reports.json_report import write_json
+    from .reports.junit import write_junit
+
+    out = Path(args.output)
+    write_json(summary, Path(args.json_path) if args.json_path else out / "report.json")
+    write_junit(summary, Path(args.junit) if args.junit else out / "junit.xml")
+    if args.html:
+        write_html(summary, Path(args.html))
+    return code
+
+
+def cmd_certify(args: argparse.Namespace) -> int:
+    """``erpsim certify``: the scenarios of the connector's flows; report.html, report.json, junit.xml."""
+    summary, code = _execute(args, "erpsim certification", only_connector_flows=True)
+    if summary is None:
+        return code
+    from .reports.html import write_html
+    from .reports.json_report import write_json
+    from .reports.junit import write_junit
+
+    out = Path(args.output)
+    paths = [write_html(summary, out / "report.html"), write_json(summary, out / "report.json"),
+             write_junit(summary, out / "junit.xml")]
+    console.print("reports: " + ", ".join(str(p) for p in paths), markup=False)
+    return code
+
+
+# ---- scenarios -----------------------------------------------------------------------------------------
+def _list(paths: list[str]) -> int:
+    from .runner import scenario_files
+    from .scenario import ScenarioError, family_of, load_scenario
+
+    try:
+        files = scenario_files(paths)
+    except ScenarioError as exc:
+        err.print(f"erpsim: {exc}")
+        return 2
+    bad = 0
+    by_family: dict[str, list[tuple[Path, Any]]] = {}
+    for f in files:
+        try:
+            by_family.setdefault(family_of(f), []).append((f, load_scenario(f)))
+        except ScenarioError as exc:
+            err.print(str(exc), markup=False)
+            bad += 1
+    for family, entries in by_family.items():
+        table = Table(title=f"{family} ({len(entries)})", title_justify="left")
+        for col in ("scenario", "flows", "catches", "seed", "source"):
+            table.add_column(col)
+        for f, s in entries:
+            table.add_row(f"{s.name}\n[dim]{f}[/]", ", ".join(s.flows), ", ".join(s.catches), str(s.seed),
+                          s.source or "")
+        console.print(table)
+    return 2 if bad else 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """``erpsim scenarios list|check|schema``."""
+    if args.action == "schema":
+        from .scenario import schema_text
+
+        print(schema_text())
+        return 0
+    if args.action == "list":
+        return _list(args.paths)
+    from .runner import scenario_files
+    from .scenario import ScenarioError, load_scenario
+
+    try:
+        files = scenario_files(args.paths)
+    except ScenarioError as exc:
+        err.print(f"erpsim: {exc}")
+        return 2
+    bad = 0
+    for f in files:
+        try:
+            load_scenario(f)
+        except ScenarioError as exc:
+            err.print(str(exc), markup=False)
+            bad += 1
+    console.print(f"{len(files) - bad} of {len(files)} scenario files are valid")
+    return 1 if bad else 0
+
+
+# ---- world ---------------------------------------------------------------------------------------------
+def _world_env(env_file: str | None) -> dict[str, str]:
+    import os
+
+    from .world import SYSTEMS, env_from_exports
+
+    if env_file:
+        return env_from_exports(Path(env_file).read_text(encoding="utf-8").splitlines())
+    defaults = {"netsuite": 8701, "qms": 8702, "wms": 8703, "pos": 8704, "ap": 8705}
+    env = {k: v for k, v in os.environ.items() if k.startswith("ERPSIM_")}
+    for s in SYSTEMS:
+        port = os.environ.get(f"ERPSIM_{s.upper()}_PORT", str(defaults[s]))
+        env.setdefault(f"ERPSIM_{s.upper()}_URL", f"http://127.0.0.1:{port}")
+    return env
+
+
+def cmd_world(args: argparse.Namespace) -> int:
+    """``erpsim world reset|seed|clock|state`` on a running world (the URLs of `erpsim up`)."""
+    import requests
+
+    from .clients import ControlError
+    from .world import World
+
+    world = World(_world_env(args.env_file))
+    try:
+        if args.action == "reset":
+            world.reset()
+            console.print("world reset: every system empty, clocks rewound, faults and journals cleared")
+        elif args.action == "clock":
+            if args.set_to is None and args.advance is None:
+                print(json.dumps(world.clock(), indent=1))
+            else:
+                advance: Any = args.advance
+                if advance is not None and advance.replace(".", "", 1).isdigit():
+                    advance = float(advance)
+                print(json.dumps(world.clock(set_to=args.set_to, advance=advance), indent=1))
+        elif args.action == "state":
+            systems = (args.system,) if args.system else None
+            print(json.dumps(world.state(systems), indent=1, default=str))
+        else:
+            return _world_seed(world, args.file)
+    except requests.ConnectionError as exc:
+        err.print(f"erpsim: the world is not reachable ({exc.request.url if exc.request else exc}); start it with "
+                  f"`erpsim up` or pass --env-file", markup=False)
+        return 2
+    except ControlError as exc:
+        err.print(f"erpsim: {exc}", markup=False)
+        return 2
+    finally:
+        world.close()
+    return 0
+
+
+def _world_seed(world: Any, file: str | None) -> int:
+    import yaml
+
+    from .scenario import ScenarioError, WorldSpec, load_scenario
+    from .seeding import seed_world
+
+    if not file:
+        err.print("erpsim: world seed needs a file: a scenario (its given.world) or a world spec (YAML/JSON)")
+        return 2
+    try:
+        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        err.print(f"erpsim: {file}: {exc}")
+        return 2
+    try:
+        spec = load_scenario(file).given.world if isinstance(data, dict) and "steps" in data else \
+            WorldSpec.model_validate(data or {})
+    except ScenarioError as exc:
+        err.print(f"erpsim: {exc}")
+        return 2
+    except ValueError as exc:
+        err.print(f"erpsim: {file}: {exc}")
+        return 2
+    refs = seed_world(world, spec)
+    print(json.dumps(refs.as_dict(), indent=1, default=str))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one harness command without the rest of the ``erpsim`` CLI (used by tests)."""
+    parser = argparse.ArgumentParser(prog="erpsim")
+    handlers = register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return handlers[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

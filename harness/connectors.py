@@ -1,0 +1,312 @@
+"""The connector protocol: a TOML file describing a process, run once per ``sync`` step or kept as a daemon.
+
+```toml
+[connector]
+name = "reference"
+command = ["{python}", "-m", "harness.cli", "sync", "--once"]   # argv, no shell; {python} = this interpreter
+mode = "once"                    # once | daemon
+settle_seconds = 0.5             # daemon: quiet this long = quiescent
+timeout_seconds = 60             # once: per pass; daemon: per wait for quiescence
+flows = ["orders-to-wms", "cancellations"]
+exceptions = ["{python}", "-m", "harness.cli", "sync", "exceptions", "--json"]  # optional exception queue
+mutant_env = "ERPSIM_SYNC_MUTANT"                 # optional: how --mutant NAME reaches the connector
+quiescence = "requests"          # daemon: "requests" (any request) or "writes" (pollers' GETs ignored)
+ready = "listening"              # daemon, optional: a regex its output prints once it is up
+
+[connector.env]
+LOG_LEVEL = "info"
+```
+
+The command runs with the TOML file's folder as working directory and gets the world's ``ERPSIM_*``
+variables plus a fresh ``ERPSIM_STATE_DIR`` per scenario. Everything it prints is kept as evidence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .scenario import FLOWS, Flow
+
+PLACEHOLDERS = {"{python}": sys.executable}
+
+
+class ConnectorError(RuntimeError):
+    """The connector could not be loaded, started or run; the message says what and how to fix it."""
+
+
+class ConnectorSpec(BaseModel):
+    """The ``[connector]`` table of a connector file."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1)
+    command: list[str] = Field(min_length=1)
+    mode: Literal["once", "daemon"] = "once"
+    settle_seconds: float = Field(default=0.5, gt=0, le=60)
+    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    flows: list[Flow] = Field(default_factory=lambda: list(FLOWS))  # type: ignore[arg-type]
+    exceptions: list[str] | None = None
+    mutant_env: str = "ERPSIM_SYNC_MUTANT"
+    quiescence: Literal["requests", "writes"] = "requests"
+    ready: str | None = None
+    env: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("ready")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            re.compile(value)
+        return value
+
+
+@dataclass
+class Connector:
+    """A loaded connector file: the spec plus the folder its command runs in."""
+
+    spec: ConnectorSpec
+    path: Path
+    mutant: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        """The working directory of the command (the TOML file's folder)."""
+        return self.path.parent
+
+    @property
+    def label(self) -> str:
+        """The name, with the mutant when one is selected."""
+        return f"{self.spec.name}[{self.mutant}]" if self.mutant else self.spec.name
+
+    def argv(self, args: list[str] | None = None) -> list[str]:
+        """The command with placeholders expanded."""
+        return [PLACEHOLDERS.get(a, a) for a in (args or self.spec.command)]
+
+    def environment(self, world_env: Mapping[str, str], state_dir: Path) -> dict[str, str]:
+        """The process environment: ours minus stray ERPSIM_*, the world's variables, state dir, mutant."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ERPSIM_")}
+        env.update(world_env)
+        env.update(self.spec.env)
+        env["ERPSIM_STATE_DIR"] = str(state_dir)
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        if self.mutant:
+            env[self.spec.mutant_env] = self.mutant
+        return env
+
+
+def load_connector(path: Path | str, mutant: str | None = None) -> Connector:
+    """Read and validate a connector TOML file (errors name the file and the problem)."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConnectorError(f"{p}: cannot read the connector file: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConnectorError(f"{p}: not valid TOML: {exc}") from None
+    table = data.get("connector")
+    if not isinstance(table, dict):
+        raise ConnectorError(f"{p}: a connector file needs a [connector] table (name, command, mode)")
+    try:
+        spec = ConnectorSpec.model_validate(table)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise ConnectorError(f"{p}: connector.{where}: {err['msg']}") from None
+    return Connector(spec=spec, path=p.resolve(), mutant=mutant or spec.env.get(spec.mutant_env))
+
+
+@dataclass
+class PassResult:
+    """What one sync pass (or one wait for quiescence) did."""
+
+    ok: bool
+    exit_code: int | None
+    seconds: float
+    message: str = ""
+    output_file: str | None = None
+    output_tail: str = ""
+
+
+def _tail(path: Path, limit: int = 4000) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return ""
+    return data[-limit:].decode("utf-8", "replace")
+
+
+def _kill_group(proc: subprocess.Popen[Any], sig: int) -> None:
+    """Signal the process group the connector leads (it was started in its own session)."""
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@dataclass
+class ConnectorRun:
+    """One scenario's use of a connector: its env, state folder, output files and (daemon) process."""
+
+    connector: Connector
+    world_env: dict[str, str]
+    state_dir: Path
+    evidence_dir: Path
+    passes: list[PassResult] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = None
+    _log_handle: Any = None
+    _log_path: Path | None = None
+    _starts: int = 0
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The connector's process environment."""
+        return self.connector.environment(self.world_env, self.state_dir)
+
+    def _spawn(self, argv: list[str], out: Any) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(argv, cwd=self.connector.folder, env=self.env, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        except FileNotFoundError:
+            raise ConnectorError(f"connector command not found: {argv[0]!r} (from {self.connector.path}; "
+                                 f"relative paths resolve in {self.connector.folder})") from None
+        except PermissionError:
+            raise ConnectorError(f"connector command is not executable: {argv[0]!r}") from None
+        except OSError as exc:
+            raise ConnectorError(f"connector command {argv[0]!r} could not start: {exc}") from None
+
+    # ---- once mode ---------------------------------------------------------------------------------
+    def run_once(self, label: str) -> PassResult:
+        """Run the command once, with the timeout; never raises for the connector's own failures."""
+        out_path = self.evidence_dir / f"{label}.log"
+        began = time.perf_counter()
+        with open(out_path, "wb") as out:
+            try:
+                proc = self._spawn(self.connector.argv(), out)
+            except ConnectorError as exc:
+                result = PassResult(False, None, 0.0, str(exc), str(out_path))
+                self.passes.append(result)
+                return result
+            try:
+                code = proc.wait(self.connector.spec.timeout_seconds)
+                message = "" if code == 0 else f"the connector exited with {code}"
+            except subprocess.TimeoutExpired:
+                _kill_group(proc, signal.SIGKILL)
+                proc.wait()
+                code = None
+                message = f"the connector did not finish within {self.connector.spec.timeout_seconds:g} s (killed)"
+        result = PassResult(code == 0, code, time.perf_counter() - began, message, str(out_path), _tail(out_path))
+        self.passes.append(result)
+        return result
+
+    # ---- daemon mode -------------------------------------------------------------------------------
+    def start_daemon(self, activity: Callable[[], tuple[Any, ...]]) -> None:
+        """Start the daemon and wait until it is up (its ``ready`` line, or its first request)."""
+        self._starts += 1
+        self._log_path = self.evidence_dir / f"daemon-{self._starts}.log"
+        self._log_handle = open(self._log_path, "wb")  # noqa: SIM115 - open for the daemon's lifetime
+        before = activity()
+        self.process = self._spawn(self.connector.argv(), self._log_handle)
+        deadline = time.monotonic() + self.connector.spec.timeout_seconds
+        pattern = re.compile(self.connector.spec.ready) if self.connector.spec.ready else None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ConnectorError(f"the daemon exited with {self.process.returncode} while starting:\n"
+                                     f"{_tail(self._log_path, 2000)}")
+            if pattern is not None:
+                if pattern.search(_tail(self._log_path, 100_000)):
+                    return
+            elif activity()[0] != before[0]:
+                return
+            time.sleep(0.02)
+        raise ConnectorError(f"the daemon gave no sign of life within {self.connector.spec.timeout_seconds:g} s "
+                             f"({'no line matching ' + repr(self.connector.spec.ready) if pattern else 'no request'})")
+
+    def wait_quiescent(self, activity: Callable[[], tuple[Any, ...]], settle: float | None = None,
+                       timeout: float | None = None) -> PassResult:
+        """Wait until nothing happened for ``settle`` seconds (no request, no pending webhook)."""
+        settle = settle or self.connector.spec.settle_seconds
+        timeout = timeout or self.connector.spec.timeout_seconds
+        began = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        last = activity()
+        quiet_since = time.monotonic() if last[-1] == 0 else None
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                result = PassResult(False, self.process.returncode, time.perf_counter() - began,
+                                    f"the daemon exited with {self.process.returncode}", str(self._log_path),
+                                    _tail(self._log_path) if self._log_path else "")
+                self.passes.append(result)
+                return result
+            time.sleep(min(0.05, settle / 4))
+            now = activity()
+            if now != last or now[-1] != 0:
+                last, quiet_since = now, (time.monotonic() if now[-1] == 0 else None)
+                continue
+            if quiet_since is not None and time.monotonic() - quiet_since >= settle:
+                result = PassResult(True, None, time.perf_counter() - began, "", str(self._log_path))
+                self.passes.append(result)
+                return result
+        result = PassResult(False, None, time.perf_counter() - began,
+                            f"the world did not become quiet within {timeout:g} s (last activity {last})",
+                            str(self._log_path), _tail(self._log_path) if self._log_path else "")
+        self.passes.append(result)
+        return result
+
+    def stop_daemon(self, kill: bool = False) -> int | None:
+        """Stop the daemon: SIGTERM (SIGKILL with ``kill`` or after 10 s); returns its exit code."""
+        proc = self.process
+        if proc is None:
+            return None
+        if proc.poll() is None:
+            _kill_group(proc, signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc, signal.SIGKILL)
+                proc.wait()
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None
+        self.process = None
+        return proc.returncode
+
+    # ---- exception queue -----------------------------------------------------------------------------
+    def exceptions(self) -> list[dict[str, Any]] | None:
+        """The connector's exception queue (None when the connector declares none)."""
+        argv = self.connector.spec.exceptions
+        if not argv:
+            return None
+        out_path = self.evidence_dir / "exceptions.json"
+        try:
+            proc = subprocess.run(self.connector.argv(argv), cwd=self.connector.folder, env=self.env,
+                                  capture_output=True, timeout=self.connector.spec.timeout_seconds,
+                                  stdin=subprocess.DEVNULL, check=False)
+        except FileNotFoundError:
+            raise ConnectorError(f"exceptions command not found: {argv[0]!r}") from None
+        except subprocess.TimeoutExpired:
+            raise ConnectorError(f"the exceptions command did not finish within "
+                                 f"{self.connector.spec.timeout_seconds:g} s") from None
+        out_path.write_bytes(proc.stdout)
+        if proc.returncode != 0:
+            raise ConnectorError(f"the exceptions command exited with {proc.returncode}: "
+                                 f"{proc.stderr.decode('utf-8', 'replace')[-1000:]}")
+        try:
+            data = json.loads(proc.stdout.decode("utf-8", "replace") or "null")
+        except ValueError:
+            raise ConnectorError("the exceptions command printed something that is not JSON: "
+                                 f"{proc.stdout[:200].decode('utf-8', 'replace')!r}") from None
+        if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
+            raise ConnectorError("the exceptions command must print a JSON array of objects, got "
+                                 f"{type(data).__name__}: {json.dumps(data)[:200]}")
+        return data

@@ -1,0 +1,382 @@
+"""The runner: one scenario against a world and a connector, or many in parallel (one world per job).
+
+Each scenario gets a full reset of the job's world (no server restart), its coherent seed, a fresh
+``ERPSIM_STATE_DIR``, and leaves its evidence (state, journals, fault plans, exception queue, connector
+output) in ``<output>/evidence/<scenario>/``. A failure carries the one command that replays it.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import re
+import shlex
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .connectors import Connector, ConnectorError, ConnectorRun, load_connector
+from .expect import AssertionResult, evaluate
+from .invariants import InvariantResult
+from .refs import RefError, Resolver
+from .scenario import Scenario, ScenarioError, discover, family_of, load_scenario
+from .seeding import seed_world
+from .steps import StepRecord, StepRunner
+from .world import ControlError, World, WorldServer, WorldStartError
+
+_SLUG = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+@dataclass
+class RunConfig:
+    """How to run: which connector (and mutant), seed override, where evidence goes, how to serve the world."""
+
+    connector_path: str
+    output_dir: str
+    mutant: str | None = None
+    seed: int | None = None
+    world_mode: str = "thread"
+    keep_evidence: bool = True
+
+
+@dataclass
+class ScenarioResult:
+    """The outcome of one scenario run."""
+
+    path: str
+    name: str
+    family: str
+    flows: list[str]
+    catches: list[str]
+    seed: int
+    connector: str
+    mode: str
+    status: str  # passed | failed | error | skipped
+    seconds: float = 0.0
+    reason: str = ""
+    steps: list[StepRecord] = field(default_factory=list)
+    invariants: list[InvariantResult] = field(default_factory=list)
+    assertions: list[AssertionResult] = field(default_factory=list)
+    replay: str = ""
+    evidence_dir: str = ""
+    description: str = ""
+    refs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """True when the scenario passed (skipped scenarios are not failures)."""
+        return self.status in ("passed", "skipped")
+
+    def failures(self) -> list[str]:
+        """One line per thing that went wrong (for summaries and JUnit messages)."""
+        out = [self.reason] if self.reason else []
+        out += [f"step {s.index + 1} ({s.text}): {s.message}" for s in self.steps if not s.ok]
+        out += [f"invariant {i.name}: {f.message}" for i in self.invariants if not i.valid for f in i.findings]
+        out += [f"{a.description}: {a.message}" for a in self.assertions if not a.ok]
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+def slug(path: Path) -> str:
+    """A folder name for a scenario's evidence: family and file stem."""
+    return _SLUG.sub("-", f"{family_of(path)}__{path.stem}")
+
+
+def replay_command(path: Path | str, config: RunConfig, mode: str | None = None) -> str:
+    """The one command that replays a scenario run exactly (same connector, mutant and seed)."""
+    parts = ["erpsim", "run", str(path), "--connector", config.connector_path]
+    if config.mutant:
+        parts += ["--mutant", config.mutant]
+    if config.seed is not None:
+        parts += ["--seed", str(config.seed)]
+    if config.world_mode != "thread":
+        parts += ["--world", config.world_mode]
+    if mode:
+        parts += ["--mode", mode]
+    return shlex.join(parts)
+
+
+def skip_reason(scenario: Scenario, connector: Connector) -> str:
+    """Why a connector cannot run a scenario ('' when it can)."""
+    missing = [f for f in scenario.flows if f not in connector.spec.flows]
+    if missing:
+        return f"the connector does not implement {', '.join(missing)}"
+    if connector.spec.mode not in scenario.modes:
+        return f"the scenario runs in {', '.join(scenario.modes)} mode only"
+    return ""
+
+
+def _activity(world: World, writes_only: bool) -> Callable[[], tuple[Any, ...]]:
+    """The quiescence fingerprint: requests (or writes) served so far, and pending webhooks."""
+    if not writes_only:
+        return world.activity
+    seen: dict[str, int] = {}
+    writes: dict[str, int] = dict.fromkeys(world.systems, 0)
+
+    def probe() -> tuple[Any, ...]:
+        journals = world.journals(seen)
+        for system, entries in journals.items():
+            for e in entries:
+                seen[system] = max(seen.get(system, 0), int(e["seq"]))
+                if e.get("method") not in ("GET", "HEAD", "OPTIONS"):
+                    writes[system] += 1
+        _seqs, pending = world.activity()
+        return tuple(writes[s] for s in world.systems), pending
+
+    return probe
+
+
+def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario | None = None) -> ScenarioResult:
+    """Run one scenario file against the world and the configured connector."""
+    began = time.perf_counter()
+    try:
+        connector = load_connector(config.connector_path, config.mutant)
+    except ConnectorError as exc:
+        return ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, config.connector_path, "?", "error",
+                              reason=str(exc), replay=replay_command(path, config))
+    try:
+        scenario = scenario or load_scenario(path)
+    except ScenarioError as exc:
+        return ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, connector.label,
+                              connector.spec.mode, "error", reason=str(exc), replay=replay_command(path, config))
+    if config.seed is not None:
+        scenario = scenario.model_copy(update={"seed": config.seed})
+    result = ScenarioResult(str(path), scenario.name, family_of(path), list(scenario.flows), list(scenario.catches),
+                            scenario.seed, connector.label, connector.spec.mode, "passed",
+                            replay=replay_command(path, config), description=scenario.description)
+    reason = skip_reason(scenario, connector)
+    if reason:
+        result.status, result.reason = "skipped", reason
+        return result
+    evidence = Path(config.output_dir) / "evidence" / slug(path)
+    shutil.rmtree(evidence, ignore_errors=True)
+    evidence.mkdir(parents=True, exist_ok=True)
+    result.evidence_dir = str(evidence)
+    state_dir = Path(tempfile.mkdtemp(prefix="erpsim-state-"))
+    run = ConnectorRun(connector, world.env, state_dir, evidence)
+    try:
+        _execute(world, scenario, connector, run, result, evidence)
+    finally:
+        run.stop_daemon()
+        shutil.rmtree(state_dir, ignore_errors=True)
+        result.seconds = time.perf_counter() - began
+        (evidence / "result.json").write_text(json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8")
+    return result
+
+
+def _execute(world: World, scenario: Scenario, connector: Connector, run: ConnectorRun, result: ScenarioResult,
+             evidence: Path) -> None:
+    deadline = time.monotonic() + scenario.timeout_seconds
+    try:
+        world.reset()
+        refs = seed_world(world, scenario.given.world)
+        for system in ("netsuite", "qms", "wms", "pos", "ap"):
+            body = getattr(scenario.given, system)
+            if body is not None:
+                world.control[system].call("POST", "seed", Resolver(refs, world_state(world)).resolve(body))
+    except (ControlError, RefError) as exc:
+        result.status, result.reason = "error", f"the world could not be seeded: {exc}"
+        return
+    result.refs = refs.as_dict()
+    cache: dict[str, Any] = {}
+    resolver = Resolver(refs, world_state(world, cache))
+    activity = _activity(world, connector.spec.quiescence == "writes")
+    try:
+        if connector.spec.mode == "daemon":
+            run.start_daemon(activity)
+    except ConnectorError as exc:
+        result.status, result.reason = "error", f"connector: {exc}"
+        _collect(world, scenario, run, result, resolver, evidence, evaluate_expect=False)
+        return
+    steps = StepRunner(scenario, world, run, resolver, connector.spec.mode, activity)
+    for index, step in enumerate(scenario.steps):
+        if time.monotonic() > deadline:
+            result.status, result.reason = "failed", f"the scenario ran out of time ({scenario.timeout_seconds:g} s)"
+            break
+        cache.clear()
+        record = steps.execute(index, step)
+        result.steps.append(record)
+        if not record.ok:
+            result.status = "failed"
+            break
+    ok_so_far = result.status == "passed"
+    if ok_so_far and connector.spec.mode == "daemon" and scenario.steps and \
+            next(iter(type(scenario.steps[-1]).model_fields)) not in ("sync", "wait"):
+        final = run.wait_quiescent(activity)
+        if not final.ok:
+            result.status, result.reason = "failed", f"final quiescence: {final.message}"
+    cache.clear()
+    _collect(world, scenario, run, result, resolver, evidence, evaluate_expect=True)
+
+
+def world_state(world: World, cache: dict[str, Any] | None = None) -> Callable[[str], dict[str, Any]]:
+    """A state provider for the resolver (one fetch per system until the cache is cleared)."""
+    store = cache if cache is not None else {}
+
+    def provide(system: str) -> dict[str, Any]:
+        if system not in store:
+            store[system] = world.control[system].call("GET", "state")
+        value: dict[str, Any] = store[system]
+        return value
+
+    return provide
+
+
+def _collect(world: World, scenario: Scenario, run: ConnectorRun, result: ScenarioResult, resolver: Resolver,
+             evidence: Path, evaluate_expect: bool) -> None:
+    """Snapshot the world as evidence and evaluate the expectations."""
+    try:
+        state = world.state()
+        journals = world.journals()
+        faults = world.fault_report()
+    except ControlError as exc:
+        result.status, result.reason = "error", f"could not read the world: {exc}"
+        return
+    exceptions = None
+    if connector_has_queue(run):  # read even when nothing asserts on it: it is evidence
+        try:
+            exceptions = run.exceptions()
+        except ConnectorError as exc:
+            if result.status == "passed":
+                result.status = "failed"
+            result.reason = (result.reason + "; " if result.reason else "") + f"connector exception queue: {exc}"
+    for name, value in (("state.json", state), ("journals.json", journals), ("faults.json", faults),
+                        ("exceptions.json", exceptions)):
+        (evidence / name).write_text(json.dumps(value, indent=1, default=str), encoding="utf-8")
+    if not evaluate_expect:
+        return
+    invariants, assertions = evaluate(scenario.expect, state, journals, exceptions, resolver)
+    result.invariants, result.assertions = invariants, assertions
+    if result.status == "passed" and (any(not i.valid for i in invariants) or any(not a.ok for a in assertions)):
+        result.status = "failed"
+
+
+def connector_has_queue(run: ConnectorRun) -> bool:
+    """True when the connector declares an exception queue command."""
+    return bool(run.connector.spec.exceptions)
+
+
+# ---- selection ----------------------------------------------------------------------------------------
+_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+
+
+def matches_expression(expr: str, haystack: str) -> bool:
+    """pytest-style ``-k``: words (substrings, case-insensitive) joined by and / or / not and parentheses."""
+    parts = []
+    for token in _TOKEN.findall(expr):
+        low = token.lower()
+        if low in ("and", "or", "not", "(", ")"):
+            parts.append(low)
+        else:
+            parts.append(str(low in haystack.lower()))
+    try:
+        return bool(eval(" ".join(parts) or "True", {"__builtins__": {}}, {}))  # noqa: S307 - only True/False/ops
+    except SyntaxError:
+        raise ValueError(f"-k {expr!r} is not a valid expression") from None
+
+
+def select(paths: list[Path], expr: str | None) -> list[tuple[Path, Scenario | None, str]]:
+    """Load scenario files and keep those matching ``-k`` (by name, path, family, flows, catches, tags).
+
+    Files that do not load are kept (with their error) so that the run reports them.
+    """
+    out: list[tuple[Path, Scenario | None, str]] = []
+    for path in paths:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            out.append((path, None, str(exc)))
+            continue
+        haystack = " ".join([str(path), scenario.name, family_of(path), *scenario.flows, *scenario.catches,
+                             *scenario.tags])
+        if expr is None or matches_expression(expr, haystack):
+            out.append((path, scenario, ""))
+    return out
+
+
+# ---- many scenarios, parallel jobs -----------------------------------------------------------------------
+_JOB_WORLD: dict[str, Any] = {}
+
+
+def _job_init(world_mode: str) -> None:
+    """Process-pool initializer: every job process serves its own world for all its scenarios."""
+    server = WorldServer(mode=world_mode).start()
+    _JOB_WORLD["server"] = server
+    _JOB_WORLD["world"] = World(server.env())
+    import atexit
+
+    atexit.register(server.stop)
+
+
+def _job_run(path: str, config: RunConfig) -> ScenarioResult:
+    return run_scenario(_JOB_WORLD["world"], Path(path), config)
+
+
+def run_many(paths: list[Path], config: RunConfig, jobs: int = 1, expr: str | None = None,
+             on_result: Callable[[ScenarioResult], None] | None = None,
+             on_start: Callable[[int], None] | None = None) -> list[ScenarioResult]:
+    """Run the selected scenarios (``jobs`` worlds in parallel); results in file order."""
+    selected = select(paths, expr)
+    if on_start:
+        on_start(len(selected))
+    results: dict[str, ScenarioResult] = {}
+    runnable: list[Path] = []
+    for path, scenario, error in selected:
+        if scenario is None:
+            res = ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, config.connector_path, "?",
+                                 "error", reason=error, replay=replay_command(path, config))
+            results[str(path)] = res
+            if on_result:
+                on_result(res)
+        else:
+            runnable.append(path)
+    if runnable and jobs <= 1:
+        for res in _run_serial(runnable, config):
+            results[res.path] = res
+            if on_result:
+                on_result(res)
+    elif runnable:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context,
+                                 initializer=_job_init, initargs=(config.world_mode,)) as pool:
+            futures = {pool.submit(_job_run, str(p), config): p for p in runnable}
+            for fut in as_completed(futures):
+                try:
+                    res = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed job still gets a report line
+                    p = futures[fut]
+                    res = ScenarioResult(str(p), p.stem, family_of(p), [], [], 0, config.connector_path, "?",
+                                         "error", reason=f"the job running it crashed: {exc!r}",
+                                         replay=replay_command(p, config))
+                results[res.path] = res
+                if on_result:
+                    on_result(res)
+    return [results[str(p)] for p, _s, _e in selected]
+
+
+def _run_serial(paths: list[Path], config: RunConfig) -> Iterator[ScenarioResult]:
+    server = WorldServer(mode=config.world_mode).start()
+    world = World(server.env())
+    try:
+        for path in paths:
+            yield run_scenario(world, path, config)
+    finally:
+        world.close()
+        server.stop()
+
+
+def scenario_files(paths: list[str]) -> list[Path]:
+    """Scenario files under the given paths (default: ``scenarios/`` of the current folder)."""
+    return discover([Path(p) for p in paths] if paths else [Path("scenarios")])
+
+
+__all__ = ["RunConfig", "ScenarioResult", "run_scenario", "run_many", "replay_command", "scenario_files",
+           "matches_expression", "WorldStartError"]

@@ -1,0 +1,641 @@
+"""The scenario format: pydantic models, a YAML loader whose errors name the file and line, and JSON Schema.
+
+A scenario is plain data (a program can generate it): ``given`` (one coherent world, plus raw per-system
+seeds), ``steps`` (one key each: ``sync``, ``act``, ``api``, ``faults``, ``clock``, ``webhooks``, ``wait``,
+``check``) and ``expect`` (invariants, record, exception-queue and journal assertions). Strings may refer
+to the world's records as ``${REF}`` (NetSuite internal id) or ``${REF.attr}`` (see :mod:`harness.refs`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+SYSTEMS = ("netsuite", "qms", "wms", "pos", "ap")
+System = Literal["netsuite", "qms", "wms", "pos", "ap"]
+Satellite = Literal["qms", "wms", "pos", "ap"]
+FLOWS = ("items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inventory", "pos-stock", "pos-sales",
+         "pos-customers", "periods", "qms-purchasing", "qms-lots", "qms-production", "qms-shipments", "recall",
+         "ap-vendors", "ap-bills", "ap-payments", "ap-invoices")
+Flow = Literal["items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inventory", "pos-stock",
+               "pos-sales", "pos-customers", "periods", "qms-purchasing", "qms-lots", "qms-production",
+               "qms-shipments", "recall", "ap-vendors", "ap-bills", "ap-payments", "ap-invoices"]
+REF_RE = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
+TEMPLATE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\}")
+ItemKind = Literal["inventory", "lot", "assembly", "service", "download", "nonInventory"]
+PHYSICAL_KINDS = ("inventory", "lot", "assembly")
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# ---- given: one coherent world -------------------------------------------------------------------------
+class LocationSpec(_Data):
+    """A NetSuite location; a ``warehouse`` is mirrored as a WMS warehouse, a ``store`` as a POS store."""
+
+    ref: str = Field(pattern=REF_RE)
+    name: str | None = None
+    kind: Literal["warehouse", "store"] = "warehouse"
+    mirror: bool = Field(default=True, description="false: the satellite does not know this location")
+
+
+class LotSpec(_Data):
+    """Opening stock of a lot-numbered item in one lot."""
+
+    number: str = Field(min_length=1, max_length=60)
+    quantity: float = Field(gt=0)
+    location: str | None = Field(default=None, description="location ref (default: the first location)")
+    status: Literal["RELEASED", "QUARANTINE"] = "RELEASED"
+
+
+class ItemSpec(_Data):
+    """A NetSuite item, mirrored into the systems that hold it (with its NetSuite id as external id)."""
+
+    ref: str = Field(pattern=REF_RE)
+    sku: str | None = Field(default=None, description="NetSuite itemId (default: the ref)")
+    kind: ItemKind = "inventory"
+    name: str | None = None
+    price: float = Field(default=10.0, ge=0)
+    stock: float | dict[str, float] = Field(default=0, description="on hand at the first location, or by location ref")
+    lots: list[LotSpec] = Field(default_factory=list)
+    mirror: list[Satellite] | None = Field(
+        default=None, description="satellites that hold this item (default: WMS and POS for physical items, "
+                                  "QMS for lot and assembly items); [] = a missing master")
+    skus: dict[Satellite, str] = Field(default_factory=dict, description="a deliberately different SKU per system")
+
+    @property
+    def physical(self) -> bool:
+        """True for stock items the warehouse ships."""
+        return self.kind in PHYSICAL_KINDS
+
+
+class PartySpec(_Data):
+    """A customer or vendor; mirrored into the POS (customers) and the AP system (both)."""
+
+    ref: str = Field(pattern=REF_RE)
+    name: str | None = None
+    email: str | None = None
+    mirror: list[Satellite] | None = None
+
+
+class LineSpec(_Data):
+    """One sales-order line."""
+
+    item: str = Field(description="item ref")
+    quantity: float = Field(gt=0)
+    rate: float | None = None
+
+
+class SalesOrderSpec(_Data):
+    """A NetSuite sales order as the web store or a sales rep left it."""
+
+    ref: str = Field(pattern=REF_RE)
+    customer: str | None = Field(default=None, description="customer ref (default: the first customer)")
+    status: Literal["A", "B"] = Field(default="B", description="A Pending Approval, B Pending Fulfillment")
+    lines: list[LineSpec] = Field(min_length=1)
+    location: str | None = None
+    date: str | None = Field(default=None, description="tranDate (default: today on the virtual clock)")
+    external_id: str | None = Field(default=None, description="externalId (default: the ref)")
+
+
+class WorldSpec(_Data):
+    """One coherent world across the five systems (NetSuite is the master of items, parties, locations)."""
+
+    clock: str | None = Field(default=None, description="ISO instant every clock is set to before seeding")
+    locations: list[LocationSpec] = Field(default_factory=lambda: [LocationSpec(ref="MAIN", name="Main Warehouse")])
+    items: list[ItemSpec] = Field(default_factory=list)
+    customers: list[PartySpec] | int = 0
+    vendors: list[PartySpec] | int = 0
+    sales_orders: list[SalesOrderSpec] = Field(default_factory=list)
+    mirror: list[Satellite] = Field(default_factory=lambda: ["qms", "wms", "pos", "ap"],
+                                    description="satellites that get mirrored masters at all")
+
+    @model_validator(mode="after")
+    def _refs(self) -> WorldSpec:
+        names: dict[str, str] = {}
+        for kind, refs in (("location", [x.ref for x in self.locations]), ("item", [x.ref for x in self.items]),
+                           ("customer", [x.ref for x in self.customer_specs()]),
+                           ("vendor", [x.ref for x in self.vendor_specs()]),
+                           ("sales order", [x.ref for x in self.sales_orders])):
+            for ref in refs:
+                if ref in names:
+                    raise ValueError(f"ref {ref!r} is used twice ({names[ref]} and {kind})")
+                names[ref] = kind
+        for so in self.sales_orders:
+            for ln in so.lines:
+                if names.get(ln.item) != "item":
+                    raise ValueError(f"sales order {so.ref}: line item {ln.item!r} is not an item ref")
+            if so.customer is not None and names.get(so.customer) != "customer":
+                raise ValueError(f"sales order {so.ref}: customer {so.customer!r} is not a customer ref")
+            if so.customer is None and not self.customer_specs():
+                raise ValueError(f"sales order {so.ref} needs a customer: add customers to the world")
+            if so.location is not None and names.get(so.location) != "location":
+                raise ValueError(f"sales order {so.ref}: location {so.location!r} is not a location ref")
+        for item in self.items:
+            for loc in (item.stock if isinstance(item.stock, dict) else {}):
+                if names.get(loc) != "location":
+                    raise ValueError(f"item {item.ref}: stock location {loc!r} is not a location ref")
+            for lot in item.lots:
+                if lot.location is not None and names.get(lot.location) != "location":
+                    raise ValueError(f"item {item.ref}: lot {lot.number} location {lot.location!r} is unknown")
+            if item.lots and item.kind != "lot":
+                raise ValueError(f"item {item.ref}: only kind 'lot' items have lots")
+        return self
+
+    def customer_specs(self) -> list[PartySpec]:
+        """The customers, generated ``C1..Cn`` when given as a count."""
+        if isinstance(self.customers, int):
+            return [PartySpec(ref=f"C{i + 1}") for i in range(self.customers)]
+        return self.customers
+
+    def vendor_specs(self) -> list[PartySpec]:
+        """The vendors, generated ``V1..Vn`` when given as a count."""
+        if isinstance(self.vendors, int):
+            return [PartySpec(ref=f"V{i + 1}") for i in range(self.vendors)]
+        return self.vendors
+
+    def ref_names(self) -> set[str]:
+        """Every ref the world defines."""
+        return ({x.ref for x in self.locations} | {x.ref for x in self.items} | {x.ref for x in self.customer_specs()}
+                | {x.ref for x in self.vendor_specs()} | {x.ref for x in self.sales_orders})
+
+
+class Given(_Data):
+    """The world before the first step: the coherent world, then raw control-plane seeds per system."""
+
+    world: WorldSpec = Field(default_factory=WorldSpec)
+    netsuite: dict[str, Any] | None = Field(default=None, description="body of POST /__erpsim/seed")
+    qms: dict[str, Any] | None = None
+    wms: dict[str, Any] | None = None
+    pos: dict[str, Any] | None = None
+    ap: dict[str, Any] | None = None
+
+
+# ---- steps ------------------------------------------------------------------------------------------
+class SyncArgs(_Data):
+    """One sync pass (once mode: run the command; daemon mode: wait for quiescence)."""
+
+    expect: Literal["ok", "fail", "any"] = Field(default="ok", description="the pass's exit status")
+    times: int = Field(default=1, ge=1, le=20)
+    mutant: str | None = Field(default=None, description="not for scenarios: set by the runner")
+
+
+class ActArgs(BaseModel):
+    """``POST /__erpsim/act/<action>`` on one system; every other key is the action's body."""
+
+    model_config = ConfigDict(extra="allow")
+    system: System
+    action: str = Field(pattern=r"^[a-z_]+$")
+    expect_status: int = 200
+
+    def body(self) -> dict[str, Any]:
+        """The action's body (the extra keys)."""
+        return dict(self.model_extra or {})
+
+
+class ApiArgs(_Data):
+    """A vendor-API request with the system's own authentication (what a user or another app does)."""
+
+    system: System
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"] = "GET"
+    path: str = Field(min_length=1)
+    body: Any = None
+    query: dict[str, Any] = Field(default_factory=dict)
+    expect_status: int | list[int] | None = None
+    save: str | None = Field(default=None, pattern=REF_RE, description="keep the JSON response as ${NAME}")
+
+
+class FaultsArgs(_Data):
+    """Install (or clear) one system's fault plan; rules are those of the emulators' fault plans."""
+
+    system: System
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+    seed: int | None = Field(default=None, description="default: the scenario's seed")
+    clear: bool = False
+
+    @field_validator("rules")
+    @classmethod
+    def _rules(cls, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from mocks.core.faults import FaultRule
+
+        for i, rule in enumerate(rules):
+            try:
+                FaultRule.model_validate(rule)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise ValueError(f"rule {i}: {where + ': ' if where else ''}{first['msg']}") from None
+        return rules
+
+
+class ClockArgs(_Data):
+    """Move every system's clock together."""
+
+    set: str | None = None
+    advance: float | str | dict[str, float] | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> ClockArgs:
+        if (self.set is None) == (self.advance is None):
+            raise ValueError("give exactly one of 'set' (ISO instant) or 'advance' (seconds, 'P1D', {days: 1})")
+        return self
+
+
+class WebhooksArgs(_Data):
+    """Deliver every pending webhook now (all systems, or the one named)."""
+
+    deliver: bool = True
+    system: System | None = None
+
+
+class WaitArgs(_Data):
+    """Wait until the world is quiet (no request, no pending webhook) for ``settle_seconds``."""
+
+    quiescence: bool = True
+    settle_seconds: float | None = Field(default=None, gt=0, le=60)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+
+
+class ConnectorArgs(_Data):
+    """Stop, kill or (re)start a daemon connector (crash and restart scenarios)."""
+
+    do: Literal["stop", "kill", "start", "restart"]
+
+
+class RecordAssertion(_Data):
+    """Rows of one system's state: select by collection and ``where`` (or by ``ref``), then check."""
+
+    system: System
+    collection: str | None = Field(default=None, description="record type (NetSuite) or table, as in /state")
+    ref: str | None = Field(default=None, description="the record linked to this world ref in that system")
+    where: dict[str, Any] = Field(default_factory=dict, description="dotted field paths -> expected values")
+    count: int | None = Field(default=None, ge=0)
+    fields: dict[str, Any] = Field(default_factory=dict, description="every selected row must have these values")
+
+    @model_validator(mode="after")
+    def _target(self) -> RecordAssertion:
+        if (self.collection is None) == (self.ref is None):
+            raise ValueError("give exactly one of 'collection' or 'ref'")
+        return self
+
+
+class ExceptionAssertion(_Data):
+    """The connector's exception queue: how many entries of a category (and flow) it holds."""
+
+    category: str
+    flow: str | None = None
+    count: int | None = Field(default=None, ge=0)
+    min: int | None = Field(default=None, ge=0)
+    mentions: str | None = Field(default=None, description="a text the summary or records must contain")
+
+    @model_validator(mode="after")
+    def _bound(self) -> ExceptionAssertion:
+        if self.count is None and self.min is None:
+            self.min = 1
+        return self
+
+
+class JournalAssertion(_Data):
+    """Requests a system served: count those matching method / path (regex) / status."""
+
+    system: System
+    method: str | None = None
+    path: str | None = None
+    status: int | None = None
+    count: int | None = Field(default=None, ge=0)
+    min: int | None = Field(default=None, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+
+class InvariantRef(_Data):
+    """An invariant by name, with parameters."""
+
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Expect(_Data):
+    """What must hold at the end (or at a ``check`` step)."""
+
+    invariants: list[str | InvariantRef] = Field(default_factory=list)
+    records: list[RecordAssertion] = Field(default_factory=list)
+    exceptions: list[ExceptionAssertion] = Field(default_factory=list)
+    no_exceptions: bool = Field(default=False, description="the exception queue must be empty")
+    journal: list[JournalAssertion] = Field(default_factory=list)
+
+    def invariant_refs(self) -> list[InvariantRef]:
+        """The invariants as name + params."""
+        return [InvariantRef(name=i) if isinstance(i, str) else i for i in self.invariants]
+
+
+class SyncStep(_Data):
+    sync: SyncArgs
+
+
+class ActStep(_Data):
+    act: ActArgs
+
+
+class ApiStep(_Data):
+    api: ApiArgs
+
+
+class FaultsStep(_Data):
+    faults: FaultsArgs
+
+
+class ClockStep(_Data):
+    clock: ClockArgs
+
+
+class WebhooksStep(_Data):
+    webhooks: WebhooksArgs
+
+
+class WaitStep(_Data):
+    wait: WaitArgs
+
+
+class ConnectorStep(_Data):
+    connector: ConnectorArgs
+
+
+class CheckStep(_Data):
+    check: Expect
+
+
+STEP_KINDS = ("sync", "act", "api", "faults", "clock", "webhooks", "wait", "connector", "check")
+
+
+def _step_kind(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        return key if key in STEP_KINDS else None
+    if isinstance(value, BaseModel):
+        return next(iter(type(value).model_fields))
+    return None
+
+
+Step = Annotated[
+    Annotated[SyncStep, Tag("sync")] | Annotated[ActStep, Tag("act")] | Annotated[ApiStep, Tag("api")]
+    | Annotated[FaultsStep, Tag("faults")] | Annotated[ClockStep, Tag("clock")]
+    | Annotated[WebhooksStep, Tag("webhooks")] | Annotated[WaitStep, Tag("wait")]
+    | Annotated[ConnectorStep, Tag("connector")] | Annotated[CheckStep, Tag("check")],
+    Discriminator(_step_kind, custom_error_type="unknown_step",
+                  custom_error_message=f"a step is a mapping with exactly one of: {', '.join(STEP_KINDS)}"),
+]
+
+
+class Scenario(_Data):
+    """One scenario script."""
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    source: str | None = Field(default=None, description="the seed document or reference it comes from")
+    flows: list[Flow] = Field(min_length=1)
+    catches: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]] = Field(
+        default_factory=list, description="mutants of the reference engine this scenario must fail")
+    tags: list[str] = Field(default_factory=list)
+    seed: int = Field(default=0, ge=0)
+    modes: list[Literal["once", "daemon"]] = Field(default_factory=lambda: ["once", "daemon"])
+    timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
+    given: Given = Field(default_factory=Given)
+    steps: list[Step] = Field(default_factory=list)
+    expect: Expect = Field(default_factory=Expect)
+
+    @field_validator("steps", mode="before")
+    @classmethod
+    def _bare_steps(cls, steps: Any) -> Any:
+        if isinstance(steps, list):
+            return [{s: {}} if isinstance(s, str) and s in STEP_KINDS else s for s in steps]
+        return steps
+
+    @model_validator(mode="after")
+    def _references(self, info: ValidationInfo) -> Scenario:
+        if info.context and info.context.get("skip_refs"):
+            return self
+        problems = reference_problems(self)
+        if problems:
+            loc, msg = problems[0]
+            raise ValueError(f"{'.'.join(str(p) for p in loc)}: {msg}")
+        return self
+
+    def uses_daemon_only_steps(self) -> bool:
+        """True when the scenario stops or restarts the connector (daemon mode only)."""
+        return any(isinstance(s, ConnectorStep) for s in self.steps)
+
+
+def reference_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
+    """Every ``${REF}`` and ``ref:`` that names nothing the world defines or a step saved, with its location."""
+    known = scenario.given.world.ref_names()
+    hint = ", ".join(sorted(known)) or "none"
+    saved: set[str] = set()
+    out: list[tuple[tuple[Any, ...], str]] = []
+
+    def check(expect: Expect, loc: tuple[Any, ...]) -> None:
+        for name in _template_names(expect.model_dump()):
+            if name not in known and name not in saved:
+                out.append((loc, f"unknown ref ${{{name}}}; the world defines: {hint}"))
+        for j, rec in enumerate(expect.records):
+            if rec.ref is not None and rec.ref not in known:
+                out.append(((*loc, "records", j, "ref"), f"unknown ref {rec.ref!r}; the world defines: {hint}"))
+
+    for i, step in enumerate(scenario.steps):
+        if isinstance(step, CheckStep):
+            check(step.check, ("steps", i, "check"))
+            continue
+        for name in _template_names(step.model_dump()):
+            if name not in known and name not in saved:
+                out.append((("steps", i), f"unknown ref ${{{name}}}; the world defines: {hint}"))
+        if isinstance(step, ApiStep) and step.api.save:
+            saved.add(step.api.save)
+    check(scenario.expect, ("expect",))
+    return out
+
+
+def _template_names(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        for m in TEMPLATE.finditer(value):
+            yield m.group(1)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _template_names(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _template_names(v)
+
+
+# ---- loading ------------------------------------------------------------------------------------------
+class ScenarioError(ValueError):
+    """A scenario file that cannot be loaded: names the file, the line and the problem."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        self.path, self.line, self.problem = str(path), line, problem
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping and sequence item."""
+
+
+def _compose_with_lines(text: str) -> tuple[Any, dict[tuple[Any, ...], int]]:
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    lines: dict[tuple[Any, ...], int] = {}
+
+    def walk(n: yaml.Node, path: tuple[Any, ...]) -> Any:
+        lines[path] = n.start_mark.line + 1
+        if isinstance(n, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in n.value:
+                key = loader_for_scalars.construct_object(key_node)
+                lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = walk(value_node, (*path, key))
+                lines[(*path, key)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [walk(v, (*path, i)) for i, v in enumerate(n.value)]
+        return loader_for_scalars.construct_object(n)
+
+    loader_for_scalars = _LineLoader("")
+    data = walk(node, ()) if node is not None else None
+    loader_for_scalars.dispose()
+    return data, lines
+
+
+def _line_for(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int | None:
+    path = loc
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """The part of a pydantic error location that exists in the YAML data (tags of unions removed)."""
+    dedup: list[Any] = []
+    for part in loc:  # a tagged union repeats its tag: ('steps', 1, 'act', 'act', 'system')
+        if not (dedup and dedup[-1] == part and isinstance(part, str)):
+            dedup.append(part)
+    loc = tuple(dedup)
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and part not in node and out and len(node) == 1:
+            continue  # a union tag such as 'sync' already consumed
+        else:
+            if isinstance(node, dict | list):
+                out.append(part)  # a missing key or an extra one: report the parent's line
+            break
+    return tuple(out)
+
+
+def load_scenario_text(text: str, path: Path | str = "<string>") -> Scenario:
+    """Parse and validate one scenario from YAML text."""
+    try:
+        data, lines = _compose_with_lines(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise ScenarioError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(path, None, f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(path, lines.get(()), "a scenario is a mapping (name, flows, given, steps, expect)")
+    try:
+        return Scenario.model_validate(data, context={"lines": lines})
+    except ValidationError as exc:
+        refs = _ref_error(data, lines)
+        if refs is not None:
+            raise ScenarioError(path, refs[0], refs[1]) from None
+        err = exc.errors(include_url=False)[0]
+        loc = _clean_loc(tuple(err["loc"]), data)
+        field = ".".join(str(p) for p in loc)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}" if loc else "unknown key"
+            field = ".".join(str(p) for p in loc[:-1])
+        more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
+        raise ScenarioError(path, _line_for(loc, lines), f"{field + ': ' if field else ''}{msg}{more}") from None
+
+
+def _ref_error(data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> tuple[int | None, str] | None:
+    """The first reference problem with its line, when the file is otherwise valid."""
+    try:
+        scenario = Scenario.model_validate(data, context={"skip_refs": True})
+    except ValidationError:
+        return None
+    problems = reference_problems(scenario)
+    if not problems:
+        return None
+    loc, msg = problems[0]
+    return _line_for(loc, lines), f"{'.'.join(str(p) for p in loc)}: {msg}"
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Load one scenario file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(p, None, f"cannot read: {exc.strerror}") from None
+    return load_scenario_text(text, p)
+
+
+def discover(paths: list[Path | str]) -> list[Path]:
+    """Scenario files under the given files or folders (``*.yaml`` / ``*.yml``), sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found.extend(sorted(x for x in p.rglob("*") if x.suffix in (".yaml", ".yml") and x.is_file()))
+        elif p.exists():
+            found.append(p)
+        else:
+            raise ScenarioError(p, None, "no such file or folder")
+    return found
+
+
+def family_of(path: Path) -> str:
+    """A scenario's family: the folder it sits in under ``scenarios/``."""
+    return path.parent.name
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "erpsim scenario"
+    return schema
+
+
+def schema_text() -> str:
+    """The JSON Schema as indented JSON text."""
+    return json.dumps(json_schema(), indent=2, sort_keys=False)
