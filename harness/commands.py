@@ -89,7 +89,7 @@ def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -
 
     def on_result(res: Any) -> None:
         progress.console.print(f"{marks.get(res.status, res.status)}[/] {res.family}/{Path(res.path).stem} "
-                               f"[dim]({res.seconds:.2f} s)[/]")
+                               f"[dim]({res.seconds:.2f} s)[/]", soft_wrap=True)
         progress.update(task, advance=1, last=f"{res.family}/{Path(res.path).stem}")
 
     try:
@@ -117,16 +117,17 @@ def _print_summary(summary: Any) -> None:
     console.print(table)
     for r in summary.results:
         if r.status in ("failed", "error"):
-            console.print(f"[red]{r.status.upper()}[/] {r.name} [dim]({r.path})[/]")
+            console.print(f"[red]{r.status.upper()}[/] {r.name} [dim]({r.path})[/]", soft_wrap=True)
             for line in r.failures()[:8]:
-                console.print(f"  - {line}", markup=False)
-            console.print(f"  replay: {r.replay}", markup=False)
+                console.print(f"  - {line}", markup=False, soft_wrap=True)
+            console.print(f"  replay: {r.replay}", markup=False, soft_wrap=True)
     c = summary.counts
     per = [r.seconds for r in summary.results if r.status != "skipped"]
     mean = sum(per) / len(per) if per else 0.0
     colour = "green" if summary.ok else "red"
     console.print(f"[{colour}]{c['passed']} passed, {c['failed']} failed, {c['error']} errors, {c['skipped']} skipped"
-                  f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario); grade {summary.grade}")
+                  f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario); grade {summary.grade}",
+                  soft_wrap=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

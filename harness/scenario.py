@@ -30,6 +30,9 @@ from pydantic import (
 SYSTEMS = ("netsuite", "qms", "wms", "pos", "ap")
 System = Literal["netsuite", "qms", "wms", "pos", "ap"]
 Satellite = Literal["qms", "wms", "pos", "ap"]
+SATELLITES: tuple[Satellite, ...] = ("qms", "wms", "pos", "ap")
+Mode = Literal["once", "daemon"]
+MODES: tuple[Mode, ...] = ("once", "daemon")
 FLOWS = ("items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inventory", "pos-stock", "pos-sales",
          "pos-customers", "periods", "qms-purchasing", "qms-lots", "qms-production", "qms-shipments", "recall",
          "ap-vendors", "ap-bills", "ap-payments", "ap-invoices")
@@ -124,7 +127,7 @@ class WorldSpec(_Data):
     customers: list[PartySpec] | int = 0
     vendors: list[PartySpec] | int = 0
     sales_orders: list[SalesOrderSpec] = Field(default_factory=list)
-    mirror: list[Satellite] = Field(default_factory=lambda: ["qms", "wms", "pos", "ap"],
+    mirror: list[Satellite] = Field(default_factory=lambda: list(SATELLITES),
                                     description="satellites that get mirrored masters at all")
 
     @model_validator(mode="after")
@@ -414,7 +417,7 @@ class Scenario(_Data):
         default_factory=list, description="mutants of the reference engine this scenario must fail")
     tags: list[str] = Field(default_factory=list)
     seed: int = Field(default=0, ge=0)
-    modes: list[Literal["once", "daemon"]] = Field(default_factory=lambda: ["once", "daemon"])
+    modes: list[Mode] = Field(default_factory=lambda: list(MODES))
     timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
     given: Given = Field(default_factory=Given)
     steps: list[Step] = Field(default_factory=list)

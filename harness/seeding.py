@@ -33,6 +33,7 @@ SHIP_TO = {"addressee": "Alex Morgan", "addr1": "1 Harbour Street", "city": "Bri
 
 
 def _item_mirrors(item: ItemSpec, world: WorldSpec) -> set[str]:
+    wanted: set[str]
     if item.mirror is not None:
         wanted = set(item.mirror)
     else:
@@ -43,7 +44,7 @@ def _item_mirrors(item: ItemSpec, world: WorldSpec) -> set[str]:
 
 
 def _party_mirrors(party: PartySpec, default: set[str], world: WorldSpec) -> set[str]:
-    wanted = set(party.mirror) if party.mirror is not None else default
+    wanted: set[str] = set(party.mirror) if party.mirror is not None else default
     return wanted & set(world.mirror)
 
 
@@ -244,7 +245,7 @@ def _mirror_qms(world: World, spec: WorldSpec, refs: RefMap) -> None:
                        "type": "FINISHED_GOOD" if item.kind == "assembly" else "RAW_MATERIAL",
                        "uom": "ea", "netsuiteId": str(refs.id(item.ref))} for item in items]}
     out = world.control["qms"].call("POST", "seed", {"records": body})
-    lots = []
+    lots: list[dict[str, Any]] = []
     for item, created in zip(items, out.get("items", []), strict=False):
         refs.update(item.ref, qms=created["id"], qms_sku=created["sku"])
         lots.extend({"itemId": created["id"], "lotNumber": lot.number, "quantity": lot.quantity,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 
 from ..views import ref_id
 from . import Context, Finding, invariant
@@ -20,7 +20,7 @@ def physical_lines_only_in_wms(ctx: Context) -> list[Finding]:
         for order in wms.orders_for_sales_order(so):
             lines = wms.order_lines(order)
             bad = []
-            sent: Counter[str] = Counter()
+            sent: defaultdict[str, float] = defaultdict(float)
             for ln in lines:
                 item = wms_sku_to_item(ns, wms, ln["sku"])
                 if item is not None and not ns.is_physical({"id": item}):
@@ -31,7 +31,7 @@ def physical_lines_only_in_wms(ctx: Context) -> list[Finding]:
                                         f"non-physical lines: {', '.join(bad)}", [so_evidence(so), wms_evidence(wms, order)]))
             if order["status"] == "CANCELLED":
                 continue
-            wanted: Counter[str] = Counter()
+            wanted: defaultdict[str, float] = defaultdict(float)
             for ln in physical_lines(ns, so):
                 wanted[str(ref_id(ln.get("item")))] += float(ln.get("quantity") or 0)
             missing = {k: v for k, v in wanted.items() if sent.get(k, 0) < v}

@@ -1,0 +1,176 @@
+"""Each invariant on small hand-made worlds: valid when it should be, and the evidence when it is not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.invariants import Context, check
+from harness.refs import RefMap
+
+TENT, GUIDE, SO = 10, 11, 20
+
+
+def _rec(rid: int, body: dict[str, Any], created: str = "2026-01-05T09:00:00+00:00") -> dict[str, Any]:
+    return {"id": rid, "createdAt": created, "body": body}
+
+
+def _so(status: str = "B", closed: bool = False, tran: str = "SO1") -> dict[str, Any]:
+    return _rec(SO, {"tranId": tran, "externalId": tran, "status": status, "item": [
+        {"line": 1, "item": {"id": str(TENT)}, "quantity": 2.0, "isClosed": closed},
+        {"line": 2, "item": {"id": str(GUIDE)}, "quantity": 1.0, "isClosed": closed}]})
+
+
+def _order(oid: int, status: str = "NEW", lines: list[tuple[str, int]] | None = None,
+           tracking: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    order = {"id": oid, "client_reference": "SO1" if oid == 1 else f"SO1-{oid}", "external_id": str(SO),
+             "status": status, "hold_reason": None, "tracking_number": tracking}
+    rows = [{"order_id": oid, "line_index": i, "sku": sku, "quantity": q, "quantity_picked": q,
+             "quantity_shipped": q if status == "DESPATCHED" else 0} for i, (sku, q) in enumerate(lines or [("TENT", 2)])]
+    return order, rows
+
+
+def _ctx(records: dict[str, list[dict[str, Any]]] | None = None, orders: list[Any] | None = None,
+         exceptions: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None,
+         refs: RefMap | None = None) -> Context:
+    base = {"inventoryItem": [_rec(TENT, {"itemId": "TENT"})], "downloadItem": [_rec(GUIDE, {"itemId": "GUIDE"})]}
+    base.update(records or {})
+    wms = {"wms_orders": [o for o, _ in orders or []], "wms_order_lines": [ln for _, ls in orders or [] for ln in ls],
+           "wms_products": [{"sku": "TENT", "external_id": str(TENT)}]}
+    state = {"netsuite": {"records": base, "inventory": []}, "wms": wms, **(extra or {})}
+    return Context(state=state, journals={}, exceptions=exceptions, refs=refs or RefMap())
+
+
+def _messages(name: str, ctx: Context, **params: Any) -> list[str]:
+    result = check(name, ctx, params)
+    assert result.valid == (not result.findings)
+    return [f.message for f in result.findings]
+
+
+def test_one_wms_order_per_sales_order() -> None:
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [_order(1)])) == []
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [_order(1), _order(2)])) == [
+        "sales order SO1 has 2 WMS orders (duplicates)"]
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [], [])) == [
+        "sales order SO1 (status B) never reached the WMS and is not in the connector's exception queue"]
+    flagged = [{"category": "rejected_order", "summary": "refused", "records": {"salesOrder": str(SO)}}]
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [], flagged)) == []
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": []}, [_order(1)])) == [
+        "WMS order SO1 belongs to no NetSuite sales order"]
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": []}, [_order(1)]), orphans=False) == []
+
+
+def test_one_fulfillment_per_despatch() -> None:
+    sent = [_order(1, "DESPATCHED", tracking="TRK1")]
+    good = _rec(30, {"createdFrom": {"id": str(SO)}, "item": [{"item": {"id": str(TENT)}, "quantity": 2}],
+                     "package": [{"packageTrackingNumber": "TRK1"}]})
+    assert _messages("one_fulfillment_per_despatch", _ctx({"salesOrder": [_so()], "itemFulfillment": [good]}, sent)) == []
+    assert _messages("one_fulfillment_per_despatch", _ctx({"salesOrder": [_so()]}, sent)) == [
+        "sales order SO1 was despatched by the WMS but has no item fulfilment (and nothing in the exception queue)"]
+    twice = _ctx({"salesOrder": [_so()], "itemFulfillment": [good, {**good, "id": 31}]}, sent)
+    assert _messages("one_fulfillment_per_despatch", twice) == [
+        "sales order SO1: 2 item fulfilments for 1 despatch(es) (duplicates)"]
+    short = _rec(30, {"createdFrom": {"id": str(SO)}, "item": [{"item": {"id": str(TENT)}, "quantity": 1}]})
+    assert _messages("one_fulfillment_per_despatch", _ctx({"salesOrder": [_so()], "itemFulfillment": [short]}, sent)) == [
+        "sales order SO1: fulfilled quantities {'10': 1.0} differ from what the WMS shipped {'10': 2.0} (item id -> "
+        "quantity)", "sales order SO1: tracking number TRK1 of the despatch is not on the item fulfilment"]
+    early = _ctx({"salesOrder": [_so()], "itemFulfillment": [good]}, [_order(1, "PICKING")])
+    assert _messages("one_fulfillment_per_despatch", early) == [
+        "sales order SO1 has 1 item fulfilment(s) but its WMS order was never despatched"]
+
+
+def test_cancellations() -> None:
+    picked = _ctx({"salesOrder": [_so("H", closed=True)]}, [_order(1, "PICKING")], [])
+    assert _messages("no_unflagged_refund_after_pick", picked) == [
+        "sales order SO1 was closed in NetSuite while its WMS order was already PICKING, and the connector's "
+        "exception queue has no 'cancel_after_release' entry for it"]
+    flagged = [{"category": "cancel_after_release", "summary": "SO1 picked", "records": {"tranId": "SO1"}}]
+    assert _messages("no_unflagged_refund_after_pick",
+                     _ctx({"salesOrder": [_so("H", closed=True)]}, [_order(1, "PICKING")], flagged)) == []
+    refund = _rec(40, {"createdFrom": {"id": str(SO)}})
+    assert len(_messages("no_unflagged_refund_after_pick",
+                         _ctx({"salesOrder": [_so()], "creditMemo": [refund]}, [_order(1, "DESPATCHED")], []))) == 1
+    assert _messages("cancel_reaches_wms", _ctx({"salesOrder": [_so("H", closed=True)]}, [_order(1, "RELEASED")])) == [
+        "sales order SO1 is cancelled in NetSuite but its WMS order SO1 is still RELEASED (the cancel never reached "
+        "the warehouse)"]
+    assert _messages("cancel_reaches_wms", _ctx({"salesOrder": [_so("H", closed=True)]}, [_order(1, "CANCELLED")])) == []
+
+
+def test_nothing_posted_in_closed_period() -> None:
+    period = _rec(5, {"periodName": "Jan 2026", "startDate": "2026-01-01", "endDate": "2026-01-31", "closed": True,
+                      "closedOnDate": "2026-02-03"})
+    before = _rec(30, {"tranDate": "2026-01-20", "tranId": "IF1"}, created="2026-01-20T10:00:00+00:00")
+    after = _rec(31, {"tranDate": "2026-01-30", "tranId": "IF2"}, created="2026-02-05T10:00:00+00:00")
+    ctx = _ctx({"accountingPeriod": [period], "itemFulfillment": [before, after]})
+    assert _messages("nothing_posted_in_closed_period", ctx) == [
+        "itemFulfillment IF2 dated 2026-01-30 was posted on 2026-02-05 into Jan 2026, closed on 2026-02-03"]
+
+
+def test_physical_lines_only_in_wms() -> None:
+    assert _messages("physical_lines_only_in_wms", _ctx({"salesOrder": [_so()]}, [_order(1)])) == []
+    both = _ctx({"salesOrder": [_so()]}, [_order(1, "HOLDING", [("TENT", 2), ("GUIDE", 1)])])
+    assert _messages("physical_lines_only_in_wms", both) == [
+        "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)"]
+    short = _ctx({"salesOrder": [_so()]}, [_order(1, "NEW", [("TENT", 1)])])
+    assert _messages("physical_lines_only_in_wms", short) == [
+        "WMS order SO1 of sales order SO1 lacks physical lines (item id -> quantity): {'10': 2.0}"]
+
+
+def test_every_failure_surfaced() -> None:
+    assert check("every_failure_surfaced", _ctx()).note == "the connector declares no exception queue"
+    held = _order(1, "HOLDING")
+    held[0]["hold_reason"] = "SKU 'TENT' is not in the item master"
+    assert _messages("every_failure_surfaced", _ctx({"salesOrder": [_so()]}, [held], [{"summary": "?"}])) == [
+        "WMS order SO1 is on hold: SKU 'TENT' is not in the item master, and the connector's exception queue does not "
+        "mention it", "an exception-queue entry has no category"]
+
+
+def test_stock_agrees() -> None:
+    refs = RefMap()
+    refs.add("MAIN", "location", netsuite=1, wms=1)
+    refs.add("TENT", "item", netsuite=TENT, physical=True, wms_sku="TENT")
+    ctx = _ctx(refs=refs, extra={"wms": {"wms_stock": [{"sku": "TENT", "warehouse_id": 1, "on_hand": 7}]}})
+    ctx.state["netsuite"]["inventory"] = [{"item": TENT, "location": 1, "lot": 0, "bin": 0, "onHand": 9.0}]
+    assert _messages("stock_agrees", ctx) == ["TENT at MAIN: NetSuite has 9 on hand, the WMS 7"]
+    assert check("stock_agrees", _ctx()).note == "the world mirrors no item at any location"
+
+
+def test_pos_sales_in_netsuite_once() -> None:
+    pos = {"pos_orders": [{"orderid": 7, "moneytotal_gross_all": "12.00", "zreportid": 1},
+                          {"orderid": 8, "moneytotal_gross_all": "5.00", "zreportid": 1}],
+           "pos_zreports": [{"zreportid": 1, "moneysalestotal": "17.00", "moneyrefundtotal": "0"}]}
+    sale = _rec(50, {"externalId": "POS-7", "total": 12.0})
+    ctx = _ctx({"cashSale": [sale, {**sale, "id": 51}]}, extra={"pos": pos}, exceptions=[])
+    assert _messages("pos_sales_in_netsuite_once", ctx) == [
+        "POS order 7 is in NetSuite 2 times", "POS order 8 is not in NetSuite (nor in the exception queue)",
+        "Z report 1: sales minus refunds 17.00, NetSuite 12.00"]
+
+
+def test_lots() -> None:
+    qms = {"qms_lots": [{"id": 1, "lot_number": "L1", "status": "QUARANTINE", "inspection_result": None},
+                        {"id": 2, "lot_number": "L2", "status": "LOCKED", "locked_at": "2026-01-05"},
+                        {"id": 3, "lot_number": "FG1", "status": "RELEASED"}],
+           "qms_production_runs": [{"id": 9, "output_lot_id": 3}], "qms_consumptions": [{"run_id": 9, "lot_id": 2}]}
+    ctx = _ctx({"inventoryNumber": [_rec(60, {"inventoryNumber": "L1"})]}, extra={"qms": qms})
+    ctx.state["netsuite"]["inventory"] = [{"item": TENT, "location": 1, "lot": 60, "bin": 0, "onHand": 5.0}]
+    assert _messages("netsuite_lots_released", ctx) == ["NetSuite holds lot L1, which the QMS has as QUARANTINE "
+                                                        "(never released)"]
+    assert _messages("recalled_lot_locked_everywhere", ctx) == [
+        "lot FG1 was made from recalled lot L2 but is RELEASED"]
+
+
+def test_ap_documents_once() -> None:
+    ap = {"ap_parties": [{"pk": 1, "name": "Acme", "external_id": "70"}],
+          "ap_documents": [{"pk": 1, "doc_type": "bill", "party_pk": 1, "number": "INV-1", "amount": 1000},
+                           {"pk": 2, "doc_type": "bill", "party_pk": 1, "number": "INV-2", "amount": 500}],
+          "ap_payments": []}
+    bill = _rec(80, {"tranId": "INV-1", "entity": {"id": "70"}})
+    ctx = _ctx({"vendorBill": [bill, {**bill, "id": 81}]}, extra={"ap": ap}, exceptions=[])
+    assert _messages("ap_documents_once", ctx) == ["AP bill INV-1 is in NetSuite 2 times",
+                                                   "AP bill INV-2 never reached NetSuite (nor the exception queue)"]
+
+
+def test_unknown_invariants_and_bad_parameters_are_findings() -> None:
+    unknown = check("one_order_per_moon", _ctx())
+    assert not unknown.valid and unknown.findings[0].message.startswith("unknown invariant 'one_order_per_moon'")
+    bad = check("one_wms_order_per_sales_order", _ctx(), {"colour": "red"})
+    assert not bad.valid and bad.findings[0].message.startswith("bad parameters:")

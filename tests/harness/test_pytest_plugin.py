@@ -1,0 +1,59 @@
+"""The pytest plugin: world fixtures and clients in a team's own tests, scenario files collected as items."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import CONNECTORS, SCENARIOS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TEST_FILE = '''
+def test_fixtures_give_a_seeded_world_and_signed_clients(erpsim_world, erpsim_seed, netsuite_client, wms_client,
+                                                         erpsim_env):
+    refs = erpsim_seed({"items": [{"ref": "TENT", "stock": 4}], "customers": 1})
+    item = netsuite_client.get(f"/services/rest/record/v1/inventoryItem/{refs.id('TENT')}")
+    assert item.status_code == 200 and item.json()["itemId"] == "TENT"
+    assert wms_client.get("/api/v1/products").json()["items"][0]["externalId"] == str(refs.id("TENT"))
+    assert erpsim_env["ERPSIM_WMS_URL"].startswith("http://127.0.0.1:")
+
+
+def test_each_test_starts_from_an_empty_world(erpsim_world, wms_client):
+    assert wms_client.get("/api/v1/products").json()["items"] == []
+'''
+
+
+def _pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "harness.pytest_plugin", "-p", "no:cacheprovider",
+                           "-q", "-o", "addopts=", str(folder), *args], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def test_fixtures_in_a_teams_own_suite(tmp_path: Path) -> None:
+    (tmp_path / "test_with_erpsim.py").write_text(TEST_FILE)
+    proc = _pytest(tmp_path)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "2 passed" in proc.stdout
+
+
+def test_scenario_files_are_collected_and_fail_with_their_reason(tmp_path: Path) -> None:
+    scenarios = tmp_path / "scenarios" / "orders"
+    scenarios.mkdir(parents=True)
+    for name in ("mixed_order.yaml", "cancel_after_pick.yaml"):
+        shutil.copy(SCENARIOS / name, scenarios / name)
+    connector = str(CONNECTORS / "fake-once.toml")
+    proc = _pytest(tmp_path, "--erpsim-connector", connector, "--collect-only")
+    assert "<ScenarioItem mixed_order>" in proc.stdout and "<ScenarioItem cancel_after_pick>" in proc.stdout
+    proc = _pytest(tmp_path, "--erpsim-connector", connector)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "2 passed" in proc.stdout
+    proc = _pytest(tmp_path, "--erpsim-connector", connector, "--erpsim-mutant", "no-physical-filter")
+    assert proc.returncode == 1
+    assert "invariant physical_lines_only_in_wms: WMS order SO1 of sales order SO1 carries non-physical lines" \
+        in proc.stdout
+    assert "replay: erpsim run" in proc.stdout and "1 failed, 1 passed" in proc.stdout

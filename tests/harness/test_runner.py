@@ -1,0 +1,118 @@
+"""The runner and the commands: a connector that is not the reference engine, certified in both modes."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from harness.commands import main as harness_main
+from harness.runner import RunConfig, matches_expression, run_many, run_scenario
+from harness.world import World
+
+from .conftest import CONNECTORS, SCENARIOS
+
+ONCE = CONNECTORS / "fake-once.toml"
+DAEMON = CONNECTORS / "fake-daemon.toml"
+
+
+@pytest.mark.parametrize("toml", [ONCE, DAEMON], ids=["once", "daemon"])
+def test_a_correct_connector_passes_in_both_modes(world: World, tmp_path: Path, toml: Path) -> None:
+    for name in ("mixed_order.yaml", "cancel_after_pick.yaml"):
+        result = run_scenario(world, SCENARIOS / name, RunConfig(connector_path=str(toml), output_dir=str(tmp_path)))
+        assert result.status == "passed", result.failures()
+        assert all(i.valid for i in result.invariants) and all(a.ok for a in result.assertions)
+        evidence = Path(result.evidence_dir)
+        assert {"state.json", "journals.json", "faults.json", "exceptions.json", "result.json"} <= {
+            p.name for p in evidence.iterdir()}
+        journals = json.loads((evidence / "journals.json").read_text())
+        assert any(e["method"] == "POST" and e["path"] == "/api/v1/orders" for e in journals["wms"])
+
+
+@pytest.mark.parametrize("toml", [ONCE, DAEMON], ids=["once", "daemon"])
+def test_each_defect_fails_the_scenario_that_names_it_for_its_reason(world: World, tmp_path: Path,
+                                                                     toml: Path) -> None:
+    mixed = run_scenario(world, SCENARIOS / "mixed_order.yaml",
+                         RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-physical-filter"))
+    assert mixed.status == "failed" and mixed.catches == ["no-physical-filter"]
+    failed = {i.name: i for i in mixed.invariants if not i.valid}
+    assert failed["physical_lines_only_in_wms"].findings[0].message == (
+        "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)")
+    cancel = run_scenario(world, SCENARIOS / "cancel_after_pick.yaml",
+                          RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-cancel-check"))
+    assert cancel.status == "failed"
+    assert [i.name for i in cancel.invariants if not i.valid] == ["no_unflagged_refund_after_pick",
+                                                                  "every_failure_surfaced"]
+    assert [a.message for a in cancel.assertions if not a.ok] == ["expected 1, found 0"]
+    assert cancel.replay == (f"erpsim run {SCENARIOS / 'cancel_after_pick.yaml'} --connector {toml} "
+                             "--mutant no-cancel-check")
+    # the mutant leaves the other scenario alone
+    other = run_scenario(world, SCENARIOS / "mixed_order.yaml",
+                         RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-cancel-check"))
+    assert other.status == "passed"
+
+
+def test_the_same_scenario_and_seed_give_the_same_run(world: World, tmp_path: Path) -> None:
+    def run() -> tuple[object, ...]:
+        res = run_scenario(world, SCENARIOS / "cancel_after_pick.yaml",
+                           RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), seed=11))
+        state = json.loads((Path(res.evidence_dir) / "state.json").read_text())
+        journals = json.loads((Path(res.evidence_dir) / "journals.json").read_text())
+        requests = [(s, e["method"], e["path"], e["status"]) for s, es in journals.items() for e in es]
+        return res.status, res.seed, state["wms"]["wms_orders"], state["netsuite"]["records"]["salesOrder"], requests
+
+    assert run() == run()
+
+
+def test_selection_expressions() -> None:
+    assert matches_expression("cancel and not daemon", "cancellations/cancel_after_pick")
+    assert not matches_expression("mixed or (duplicate and wms)", "cancel_after_pick")
+    with pytest.raises(ValueError, match="not a valid expression"):
+        matches_expression("and (", "x")
+
+
+def test_parallel_jobs_keep_file_order_and_results(tmp_path: Path) -> None:
+    paths = [SCENARIOS / "mixed_order.yaml", SCENARIOS / "cancel_after_pick.yaml"]
+    seen: list[str] = []
+    results = run_many(paths, RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), mutant="no-cancel-check"),
+                       jobs=2, on_result=lambda r: seen.append(r.name))
+    assert [r.path for r in results] == [str(p) for p in paths]
+    assert [r.status for r in results] == ["passed", "failed"]
+    assert sorted(seen) == sorted(r.name for r in results)
+    only = run_many(paths, RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path)), expr="mixed")
+    assert [Path(r.path).name for r in only] == ["mixed_order.yaml"]
+
+
+def test_run_command_exit_codes_summary_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    code = harness_main(["run", str(SCENARIOS), "--connector", str(ONCE), "--output", str(out), "--mutant",
+                         "no-cancel-check", "-k", "cancel"])
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert "FAIL" in printed and "0 passed, 1 failed, 0 errors, 0 skipped" in printed
+    assert f"replay: erpsim run {SCENARIOS / 'cancel_after_pick.yaml'} --connector {ONCE} --mutant no-cancel-check" \
+        in printed
+    suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("failures") == "1" and suite.get("tests") == "1"
+    case = suite.find("testcase")
+    assert case is not None and case.get("classname") == "scenarios.scenario_files"
+    assert json.loads((out / "report.json").read_text())["counts"]["failed"] == 1
+    assert harness_main(["run", str(SCENARIOS), "--connector", str(ONCE), "--output", str(out)]) == 0
+    assert harness_main(["run", str(SCENARIOS), "--connector", str(tmp_path / "none.toml")]) == 2
+    assert "cannot read the connector file" in capsys.readouterr().err
+
+
+def test_certify_writes_html_json_and_junit_and_fails_on_a_mutant(tmp_path: Path) -> None:
+    out = tmp_path / "cert"
+    assert harness_main(["certify", str(SCENARIOS), "--connector", str(DAEMON), "--output", str(out)]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["ok"] is True and report["grade"] == "A" and report["mode"] == "daemon"
+    assert [f["flow"] for f in report["flows"]] == ["orders-to-wms", "cancellations"]
+    assert (out / "report.html").read_text().count('data-status="passed"') == 2
+    bad = tmp_path / "bad"
+    assert harness_main(["certify", str(SCENARIOS), "--connector", str(ONCE), "--mutant", "no-physical-filter",
+                         "--output", str(bad)]) == 1
+    report = json.loads((bad / "report.json").read_text())
+    assert {f["flow"]: f["grade"] for f in report["flows"]} == {"orders-to-wms": "D", "cancellations": "A"}

@@ -1,0 +1,110 @@
+"""The scenario format: valid files load, bad ones fail naming the file, the line and the problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.commands import main as harness_main
+from harness.scenario import (
+    ActStep,
+    ScenarioError,
+    SyncStep,
+    discover,
+    json_schema,
+    load_scenario,
+    load_scenario_text,
+)
+
+HERE = Path(__file__).parent
+GOOD = """\
+name: demo
+flows: [orders-to-wms]
+catches: [no-physical-filter]
+given:
+  world:
+    items:
+      - {ref: TENT, stock: 5}
+    customers: 1
+    sales_orders:
+      - ref: SO1
+        lines: [{item: TENT, quantity: 2}]
+steps:
+  - sync
+  - act: {system: wms, action: release, order: "${SO1.wms}"}
+expect:
+  invariants: [one_wms_order_per_sales_order]
+"""
+
+
+def _error(text: str) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_text(text, "s.yaml")
+    return info.value
+
+
+def test_a_valid_scenario_loads_with_bare_sync_steps_and_action_bodies() -> None:
+    scenario = load_scenario_text(GOOD, "s.yaml")
+    assert scenario.name == "demo" and scenario.flows == ["orders-to-wms"]
+    assert isinstance(scenario.steps[0], SyncStep) and scenario.steps[0].sync.times == 1
+    act = scenario.steps[1]
+    assert isinstance(act, ActStep) and act.act.body() == {"order": "${SO1.wms}"}
+    assert scenario.given.world.customer_specs()[0].ref == "C1"
+
+
+@pytest.mark.parametrize(("change", "line", "problem"), [
+    (("  - sync\n", "  - bogus: {}\n"), 13, "steps.0: a step is a mapping with exactly one of: sync, act"),
+    (("quantity: 2", "quantity: -2"), 11, "given.world.sales_orders.0.lines.0.quantity: Input should be greater than 0"),
+    (("${SO1.wms}", "${SO9.wms}"), 14, "steps.1: unknown ref ${SO9}; the world defines: C1, MAIN, SO1, TENT"),
+    (("system: wms", "system: wmz"), 14, "steps.1.act.system: Input should be 'netsuite', 'qms', 'wms', 'pos' or 'ap'"),
+    (("[orders-to-wms]", "[orders]"), 2, "flows.0: Input should be 'items'"),
+    (("{ref: TENT, stock: 5}", "{ref: TENT, stok: 5}"), 7, "given.world.items.0: unknown key 'stok'"),
+    (("  - sync\n", "  - sync: {expect: maybe}\n"), 13, "steps.0.sync.expect: Input should be 'ok', 'fail' or 'any'"),
+    (("  - sync\n", "  - faults: {system: netsuite, rules: [{kind: boom}]}\n"), 13,
+     "steps.0.faults.rules: rule 0: kind: Input should be"),
+    (("  - sync\n", "  - clock: {}\n"), 13, "steps.0.clock: give exactly one of 'set'"),
+    (("[one_wms_order_per_sales_order]", "[x]\n  records: [{system: wms, ref: NOPE}]"), 17,
+     "expect.records.0.ref: unknown ref 'NOPE'"),
+])
+def test_bad_files_name_the_line_and_the_problem(change: tuple[str, str], line: int, problem: str) -> None:
+    err = _error(GOOD.replace(*change))
+    assert err.path == "s.yaml"
+    assert err.line == line, str(err)
+    assert err.problem.startswith(problem), err.problem
+    assert str(err).startswith(f"s.yaml:{line}: ")
+
+
+def test_not_yaml_and_not_a_mapping_and_missing_files() -> None:
+    assert str(_error("name: x\nflows: [1\n")).startswith("s.yaml:3: not valid YAML")
+    assert _error("- just\n- a list\n").problem.startswith("a scenario is a mapping")
+    with pytest.raises(ScenarioError, match="cannot read"):
+        load_scenario(HERE / "no-such-file.yaml")
+    with pytest.raises(ScenarioError, match="no such file or folder"):
+        discover([HERE / "nowhere"])
+
+
+def test_world_refs_must_be_unique_and_known() -> None:
+    err = _error(GOOD.replace("customers: 1", "customers: [{ref: TENT}]"))
+    assert "ref 'TENT' is used twice" in err.problem and err.line == 5
+    assert "line item 'GHOST' is not an item ref" in _error(GOOD.replace("item: TENT", "item: GHOST")).problem
+
+
+def test_json_schema_describes_every_step_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = json_schema()
+    assert schema["title"] == "erpsim scenario"
+    assert {"SyncStep", "ActStep", "ApiStep", "FaultsStep", "ClockStep", "WebhooksStep", "WaitStep", "ConnectorStep",
+            "CheckStep"} <= set(schema["$defs"])
+    assert harness_main(["scenarios", "schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["required"] == ["name", "flows"]
+
+
+def test_scenarios_check_reports_each_bad_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "good.yaml").write_text(GOOD)
+    (tmp_path / "bad.yaml").write_text(GOOD.replace("system: wms", "system: wmz"))
+    assert harness_main(["scenarios", "check", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert f"{tmp_path / 'bad.yaml'}:14: steps.1.act.system" in captured.err.replace("\n", "")
+    assert "1 of 2 scenario files are valid" in captured.out
