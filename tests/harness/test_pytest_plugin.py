@@ -48,7 +48,8 @@ def test_scenario_files_are_collected_and_fail_with_their_reason(tmp_path: Path)
         shutil.copy(SCENARIOS / name, scenarios / name)
     connector = str(CONNECTORS / "fake-once.toml")
     proc = _pytest(tmp_path, "--erpsim-connector", connector, "--collect-only")
-    assert "<ScenarioItem mixed_order>" in proc.stdout and "<ScenarioItem cancel_after_pick>" in proc.stdout
+    assert "scenarios/orders/mixed_order.yaml::mixed_order" in proc.stdout
+    assert "scenarios/orders/cancel_after_pick.yaml::cancel_after_pick" in proc.stdout
     proc = _pytest(tmp_path, "--erpsim-connector", connector)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert "2 passed" in proc.stdout
