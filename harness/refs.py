@@ -3,7 +3,7 @@
 ``${REF}`` is the NetSuite internal id. Attributes set by the seed: ``sku``, ``externalId``, ``email``,
 ``wms`` / ``pos`` / ``qms`` / ``ap`` (the id in that system), ``wms_sku``, ``pos_store``, ``pos_register``...
 Attributes looked up live, in the current state of the world (what the connector created):
-``${SO1.tranId}``, ``${SO1.wms}`` (the WMS order of the sales order), ``${SO1.wms_ref}`` (its client
+``${SO1.tranId}``, ``${SO1.wms}`` (the latest live WMS order of the sales order), ``${SO1.wms_ref}`` (its client
 reference), ``${SO1.fulfillment}`` (its item fulfilment). A saved API response is ``${NAME.path.to.field}``.
 """
 
@@ -107,11 +107,13 @@ class Resolver:
             if attr in ("tranId", "status", "orderStatus"):
                 return so["body"].get(attr) if attr != "status" else ns.status_id(so)
             if attr in ("wms", "wms_ref"):
-                orders = WmsView(self.state("wms")).orders_for_sales_order(so)
+                view = WmsView(self.state("wms"))
+                orders = view.live_orders_for_sales_order(so) or view.orders_for_sales_order(so)
                 if not orders:
                     raise RefError(f"${{{name}.{attr}}}: the WMS has no order for sales order {so['id']} yet "
                                    f"(did the connector send it?)")
-                return orders[0]["id"] if attr == "wms" else orders[0]["client_reference"]
+                latest = max(orders, key=lambda o: int(o["id"]))
+                return latest["id"] if attr == "wms" else latest["client_reference"]
             if attr == "fulfillment":
                 found = ns.fulfillments_for(so["id"])
                 if not found:

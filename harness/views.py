@@ -3,7 +3,8 @@
 How the harness recognises what a connector created (documented in the README, "Harness"):
 
 - a WMS order belongs to the NetSuite sales order whose internal id is the order's ``externalId``, or whose
-  ``tranId`` / ``externalId`` / internal id is the order's ``clientReference``;
+  ``tranId`` / ``externalId`` / internal id is the order's ``clientReference``; a sales order may have several
+  (a cancelled one and its replacement), but one live (not cancelled) order at most;
 - an item fulfilment belongs to the sales order in its ``createdFrom``;
 - a WMS line is a NetSuite line when their SKU and the NetSuite item's ``itemId`` (or the WMS product's
   ``externalId`` and the item's internal id) agree.
@@ -129,6 +130,10 @@ class WmsView:
                 keys.add(str(so["body"][field]))
         return [o for o in self.orders
                 if str(o.get("external_id") or "") == str(so["id"]) or str(o.get("client_reference")) in keys]
+
+    def live_orders_for_sales_order(self, so: dict[str, Any]) -> list[dict[str, Any]]:
+        """The sales order's WMS orders that are not cancelled (a cancelled one may have a replacement)."""
+        return [o for o in self.orders_for_sales_order(so) if o["status"] != "CANCELLED"]
 
     def stock_by_sku(self) -> dict[tuple[str, int], dict[str, Any]]:
         """Stock rows by (sku, warehouse id)."""

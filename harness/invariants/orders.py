@@ -10,17 +10,18 @@ from .common import SHIPPABLE_STATUSES, physical_lines, so_evidence, wms_evidenc
 
 @invariant("one_wms_order_per_sales_order", "orders")
 def one_wms_order_per_sales_order(ctx: Context, orphans: bool = True, missing: bool = True) -> list[Finding]:
-    """Every approved sales order with physical lines has exactly one WMS order (unless the connector flagged
-    it), and every WMS order belongs to a sales order."""
+    """Every approved sales order with physical lines has exactly one live (not cancelled) WMS order, unless the
+    connector flagged it, and every WMS order belongs to a sales order."""
     ns, wms = ctx.netsuite, ctx.wms
     findings: list[Finding] = []
     claimed: set[int] = set()
     for so in ns.all("salesOrder"):
         orders = wms.orders_for_sales_order(so)
+        live = [o for o in orders if o["status"] != "CANCELLED"]
         claimed.update(int(o["id"]) for o in orders)
-        if len(orders) > 1:
+        if len(live) > 1:
             findings.append(Finding(
-                f"sales order {so['body'].get('tranId') or so['id']} has {len(orders)} WMS orders (duplicates)",
+                f"sales order {so['body'].get('tranId') or so['id']} has {len(live)} live WMS orders (duplicates)",
                 [so_evidence(so), *(wms_evidence(wms, o) for o in orders)]))
         elif not orders and missing and ns.status_id(so) in SHIPPABLE_STATUSES and physical_lines(ns, so, False):
             keys: list[Any] = [so["id"], so["body"].get("tranId"), so["body"].get("externalId")]

@@ -49,7 +49,9 @@ def _messages(name: str, ctx: Context, **params: Any) -> list[str]:
 def test_one_wms_order_per_sales_order() -> None:
     assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [_order(1)])) == []
     assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [_order(1), _order(2)])) == [
-        "sales order SO1 has 2 WMS orders (duplicates)"]
+        "sales order SO1 has 2 live WMS orders (duplicates)"]
+    replaced = [_order(1, "CANCELLED"), _order(2)]
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, replaced)) == []
     assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, [], [])) == [
         "sales order SO1 (status B) never reached the WMS and is not in the connector's exception queue"]
     flagged = [{"category": "rejected_order", "summary": "refused", "records": {"salesOrder": str(SO)}}]
@@ -112,7 +114,7 @@ def test_physical_lines_only_in_wms() -> None:
         "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)"]
     short = _ctx({"salesOrder": [_so()]}, [_order(1, "NEW", [("TENT", 1)])])
     assert _messages("physical_lines_only_in_wms", short) == [
-        "WMS order SO1 of sales order SO1 lacks physical lines (item id -> quantity): {'10': 2.0}"]
+        "the live WMS order(s) of sales order SO1 lack physical lines (item id -> quantity): {'10': 2.0}"]
 
 
 def test_every_failure_surfaced() -> None:
