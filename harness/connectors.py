@@ -10,6 +10,7 @@ timeout_seconds = 60             # once: per pass; daemon: per wait for quiescen
 flows = ["orders-to-wms", "cancellations"]
 exceptions = ["{python}", "-m", "harness.cli", "sync", "exceptions", "--json"]  # optional exception queue
 mutant_env = "ERPSIM_SYNC_MUTANT"                 # optional: how --mutant NAME reaches the connector
+flows_env = "ERPSIM_SYNC_FLOWS"                   # optional: set to the scenario's flows (comma list)
 quiescence = "requests"          # daemon: "requests" (any request) or "writes" (pollers' GETs ignored)
 ready = "listening"              # daemon, optional: a regex its output prints once it is up
 
@@ -59,6 +60,7 @@ class ConnectorSpec(BaseModel):
     flows: list[Flow] = Field(default_factory=lambda: list(FLOWS))  # type: ignore[arg-type]
     exceptions: list[str] | None = None
     mutant_env: str = "ERPSIM_SYNC_MUTANT"
+    flows_env: str | None = None
     quiescence: Literal["requests", "writes"] = "requests"
     ready: str | None = None
     env: dict[str, str] = Field(default_factory=dict)
@@ -78,6 +80,8 @@ class Connector:
     spec: ConnectorSpec
     path: Path
     mutant: str | None = None
+    #: the flows of the scenario being run (passed through ``flows_env`` when the connector declares one)
+    scenario_flows: list[str] | None = None
 
     @property
     def folder(self) -> Path:
@@ -102,6 +106,8 @@ class Connector:
         env.setdefault("PYTHONUNBUFFERED", "1")
         if self.mutant:
             env[self.spec.mutant_env] = self.mutant
+        if self.spec.flows_env and self.scenario_flows:
+            env[self.spec.flows_env] = ",".join(self.scenario_flows)
         return env
 
 

@@ -34,12 +34,20 @@ def collection(state: dict[str, Any], system: str, name: str) -> list[dict[str, 
             return list(state.get(name, []))
         rows = state.get("records", {}).get(name)
         if rows is None:
-            return None
+            return [] if _is_record_type(name) else None
         return [{"id": r["id"], "createdAt": r.get("createdAt"), **r["body"]} for r in rows]
     for candidate in (name, f"{system}_{name}"):
         if candidate in state:
             return list(state[candidate])
     return None
+
+
+def _is_record_type(name: str) -> bool:
+    """True for a NetSuite record type the emulator knows (a type with no record yet is an empty collection)."""
+    from mocks.netsuite.domain.recordtypes import lookup
+
+    found = lookup(name)
+    return found is not None and found.name == name
 
 
 def _get(row: Any, dotted: str) -> Any:

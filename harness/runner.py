@@ -161,6 +161,7 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
     evidence.mkdir(parents=True, exist_ok=True)
     result.evidence_dir = str(evidence)
     state_dir = Path(tempfile.mkdtemp(prefix="erpsim-state-"))
+    connector.scenario_flows = list(scenario.flows)
     run = ConnectorRun(connector, world.env, state_dir, evidence)
     try:
         _execute(world, scenario, connector, run, result, evidence)

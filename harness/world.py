@@ -71,6 +71,18 @@ class _QuietHandler:
         return Handler
 
 
+def _server_log(server: Any) -> Any:
+    """werkzeug's server log, minus the traceback of a connection a fault plan dropped on purpose."""
+    original = server.log
+
+    def log(type: str, message: str, *args: Any) -> None:
+        if "write() before start_response" in message:
+            return  # a reset_before / reset_after fault closed the socket without a response: intended
+        original(type, message, *args)
+
+    return log
+
+
 @dataclass
 class WorldServer:
     """The five emulators serving on loopback; :meth:`env` gives the ``ERPSIM_*`` variables."""
@@ -117,6 +129,7 @@ class WorldServer:
                     admin_token=self.admin_token, webhook_dispatcher=True)
                 app = system_module(name).create_app(cfg)
                 server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
+                server.log = _server_log(server)  # type: ignore[method-assign]
                 cfg.port = server.server_port
                 configs[name] = cfg
                 thread = threading.Thread(target=server.serve_forever, name=f"erpsim-{name}", daemon=True)

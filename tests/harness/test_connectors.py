@@ -48,8 +48,9 @@ def test_the_command_runs_in_the_toml_folder_with_the_world_variables(tmp_path: 
                       "os.environ.items() if k.startswith(('ERPSIM_', 'MY_'))}}))\n")
     path = tmp_path / "show.toml"
     path.write_text('[connector]\nname = "show"\ncommand = ["{python}", "show.py"]\nmutant_env = "MY_MUTANT"\n'
-                    '[connector.env]\nMY_SETTING = "on"\n')
+                    'flows_env = "MY_FLOWS"\n[connector.env]\nMY_SETTING = "on"\n')
     connector = load_connector(path, mutant="no-retry")
+    connector.scenario_flows = ["orders-to-wms", "cancellations"]
     evidence = tmp_path / "evidence"
     evidence.mkdir()
     run = ConnectorRun(connector, {"ERPSIM_WMS_URL": "http://127.0.0.1:1"}, tmp_path / "state", evidence)
@@ -58,7 +59,7 @@ def test_the_command_runs_in_the_toml_folder_with_the_world_variables(tmp_path: 
     shown = json.loads(Path(result.output_file or "").read_text())
     assert shown["cwd"] == str(tmp_path)
     assert shown["env"] == {"ERPSIM_WMS_URL": "http://127.0.0.1:1", "ERPSIM_STATE_DIR": str(tmp_path / "state"),
-                            "MY_SETTING": "on", "MY_MUTANT": "no-retry"}
+                            "MY_SETTING": "on", "MY_MUTANT": "no-retry", "MY_FLOWS": "orders-to-wms,cancellations"}
     assert connector.label == "show[no-retry]" and connector.argv()[0] == sys.executable
 
 
