@@ -176,3 +176,14 @@ def test_unknown_invariants_and_bad_parameters_are_findings() -> None:
     assert not unknown.valid and unknown.findings[0].message.startswith("unknown invariant 'one_order_per_moon'")
     bad = check("one_wms_order_per_sales_order", _ctx(), {"colour": "red"})
     assert not bad.valid and bad.findings[0].message.startswith("bad parameters:")
+
+
+def test_a_line_closed_after_picking_needs_a_flag_too() -> None:
+    so = _so()
+    so["body"]["item"][0]["isClosed"] = True  # the tent line, which the warehouse is picking
+    picked = _ctx({"salesOrder": [so]}, [_order(1, "PICKING")], [])
+    assert _messages("no_unflagged_refund_after_pick", picked) == [
+        "sales order SO1 was partly closed (a line) in NetSuite while its WMS order was already PICKING, and the "
+        "connector's exception queue has no 'cancel_after_release' entry for it"]
+    so["body"]["item"][0]["isClosed"], so["body"]["item"][1]["isClosed"] = False, True  # the download: not picked
+    assert _messages("no_unflagged_refund_after_pick", _ctx({"salesOrder": [so]}, [_order(1, "PICKING")], [])) == []

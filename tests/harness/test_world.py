@@ -105,3 +105,19 @@ def test_unreachable_world_and_bad_mode_get_one_clear_line(tmp_path: Path, capsy
     assert "the world is not reachable" in capsys.readouterr().err
     with pytest.raises(WorldStartError, match="unknown world mode"):
         WorldServer(mode="boat").start()
+
+
+def test_a_port_already_taken_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import harness.world as world_module
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        monkeypatch.setattr(world_module, "_free_port", lambda: port)
+        with pytest.raises(WorldStartError) as info:
+            WorldServer(mode="process").start()
+    # erpsim up's own busy-port message (with the port) is passed on, after its exit status
+    assert "erpsim up exited with " in str(info.value) and str(port) in str(info.value)
