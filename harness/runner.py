@@ -234,21 +234,26 @@ def world_state(world: World, cache: dict[str, Any] | None = None) -> Callable[[
 def _collect(world: World, scenario: Scenario, run: ConnectorRun, result: ScenarioResult, resolver: Resolver,
              evidence: Path, evaluate_expect: bool) -> None:
     """Snapshot the world as evidence and evaluate the expectations."""
-    try:
-        state = world.state()
-        journals = world.journals()
-        faults = world.fault_report()
-    except ControlError as exc:
-        result.status, result.reason = "error", f"could not read the world: {exc}"
-        return
-    exceptions = None
-    if connector_has_queue(run):  # read even when nothing asserts on it: it is evidence
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the connector's exception queue is read (a process) while the world's state is fetched
+        queue = pool.submit(run.exceptions) if connector_has_queue(run) else None
         try:
-            exceptions = run.exceptions()
-        except ConnectorError as exc:
-            if result.status == "passed":
-                result.status = "failed"
-            result.reason = (result.reason + "; " if result.reason else "") + f"connector exception queue: {exc}"
+            state = world.state()
+            journals = world.journals()
+            faults = world.fault_report()
+        except ControlError as exc:
+            result.status, result.reason = "error", f"could not read the world: {exc}"
+            return
+        exceptions = None
+        if queue is not None:
+            try:
+                exceptions = queue.result()
+            except ConnectorError as exc:
+                if result.status == "passed":
+                    result.status = "failed"
+                result.reason = (result.reason + "; " if result.reason else "") + f"connector exception queue: {exc}"
     for name, value in (("state.json", state), ("journals.json", journals), ("faults.json", faults),
                         ("exceptions.json", exceptions)):
         (evidence / name).write_text(json.dumps(value, indent=1, default=str), encoding="utf-8")
