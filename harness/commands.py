@@ -1,6 +1,7 @@
 """The harness's commands: ``erpsim run``, ``erpsim certify``, ``erpsim world``, ``erpsim scenarios``.
 
-:func:`register` adds them to the ``erpsim`` parser (harness/cli.py calls it) and returns their handlers.
+Importing this module registers them in the ``erpsim`` CLI (it is listed in ``harness.cli.COMMAND_MODULES``);
+:func:`main` runs them on their own (tests). Heavy imports stay inside the commands (``erpsim --help`` is fast).
 """
 
 from __future__ import annotations
@@ -14,13 +15,25 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 REFERENCE_CONNECTOR = Path(__file__).resolve().parent / "connectors" / "reference.toml"
 Handler = Callable[[argparse.Namespace], int]
 console = Console(stderr=False, highlight=False)
-err = Console(stderr=True, highlight=False)
+EXAMPLES = {
+    "run": "examples:\n  erpsim run scenarios/ --jobs 2\n  erpsim run scenarios/cancellations -k pick --mutant "
+           "no-cancel-check\n  erpsim run --list",
+    "certify": "examples:\n  erpsim certify --connector my-connector.toml --output cert/\n"
+               "  erpsim certify --connector harness/connectors/reference.toml --mutant no-retry",
+    "world": "examples (against `erpsim up`):\n  erpsim world reset\n  erpsim world seed scenarios/cancellations/"
+             "cancel_after_pick.yaml\n  erpsim world clock --advance P1D\n  erpsim world state --system wms",
+    "scenarios": "examples:\n  erpsim scenarios check scenarios/\n  erpsim scenarios schema > scenario.schema.json",
+}
+
+
+def _error(message: str) -> None:
+    """One line on stderr (no wrapping, no markup): what is wrong and how to fix it."""
+    print(message, file=sys.stderr)
 
 
 def _run_options(p: argparse.ArgumentParser, default_output: str) -> None:
@@ -36,27 +49,45 @@ def _run_options(p: argparse.ArgumentParser, default_output: str) -> None:
                    help="serve the emulators in threads of each job (default) or as `erpsim up` processes")
 
 
-def register(sub: Any) -> dict[str, Handler]:
-    """Add the harness commands to the ``erpsim`` sub-parsers; returns command name -> handler."""
-    run = sub.add_parser("run", help="run scenarios against a connector (progress, summary, exit 0 when all pass)")
+def configure_run(run: argparse.ArgumentParser) -> None:
+    """The flags of ``erpsim run``."""
     _run_options(run, ".erpsim/run")
     run.add_argument("--list", action="store_true", help="print the catalogue by family and exit")
     run.add_argument("--junit", default=None, help="also write JUnit XML here")
     run.add_argument("--json", dest="json_path", default=None, help="also write the JSON report here")
     run.add_argument("--html", default=None, help="also write the HTML report here")
-    cert = sub.add_parser("certify", help="certify a connector: its flows' scenarios, HTML + JSON + JUnit reports")
+
+
+def configure_certify(cert: argparse.ArgumentParser) -> None:
+    """The flags of ``erpsim certify``."""
     _run_options(cert, "erpsim-certificate")
-    world = sub.add_parser("world", help="drive a running world (erpsim up) as one: reset, seed, clock, state")
+
+
+def configure_world(world: argparse.ArgumentParser) -> None:
+    """The flags of ``erpsim world``."""
     world.add_argument("action", choices=("reset", "seed", "clock", "state"))
     world.add_argument("file", nargs="?", help="seed: a scenario file (its given) or a world YAML/JSON")
     world.add_argument("--set", dest="set_to", default=None, help="clock: an ISO instant for every system")
     world.add_argument("--advance", default=None, help="clock: seconds or an ISO duration (P1D, PT2H)")
     world.add_argument("--system", default=None, help="state: one system only")
     world.add_argument("--env-file", default=None, help="the `erpsim up` export lines (default: the environment)")
-    scen = sub.add_parser("scenarios", help="the scenario format: list, check files, print the JSON Schema")
+
+
+def configure_scenarios(scen: argparse.ArgumentParser) -> None:
+    """The arguments of ``erpsim scenarios``."""
     scen.add_argument("action", choices=("list", "check", "schema"))
     scen.add_argument("paths", nargs="*")
-    return {"run": cmd_run, "certify": cmd_certify, "world": cmd_world, "scenarios": cmd_scenarios}
+
+
+#: name -> (help, configure, handler); registered in the ``erpsim`` CLI at the end of this module.
+HARNESS_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str]] = {
+    "run": ("run scenarios against a connector (progress, summary, exit 0 when all pass)", configure_run, "cmd_run"),
+    "certify": ("certify a connector: its flows' scenarios; report.html, report.json, junit.xml", configure_certify,
+                "cmd_certify"),
+    "world": ("drive a running world (erpsim up) as one: reset, seed, clock, state", configure_world, "cmd_world"),
+    "scenarios": ("the scenario format: list, check files, print the JSON Schema", configure_scenarios,
+                  "cmd_scenarios"),
+}
 
 
 # ---- run and certify -----------------------------------------------------------------------------------
@@ -71,17 +102,19 @@ def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -
         connector = load_connector(args.connector, args.mutant)
         files = scenario_files(args.paths)
     except (ConnectorError, ScenarioError) as exc:
-        err.print(f"erpsim: {exc}")
+        _error(f"erpsim: {exc}")
         return None, 2
     if args.jobs < 1:
-        err.print("erpsim: --jobs must be at least 1")
+        _error("erpsim: --jobs must be at least 1")
         return None, 2
     if not files:
-        err.print(f"erpsim: no scenario files under {', '.join(args.paths) or 'scenarios/'}")
+        _error(f"erpsim: no scenario files under {', '.join(args.paths) or 'scenarios/'}")
         return None, 2
     config = RunConfig(connector_path=str(Path(args.connector)), output_dir=args.output, mutant=args.mutant,
                        seed=args.seed, world_mode=args.world_mode)
     began = time.perf_counter()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[last]}"), TimeElapsedColumn(), console=console, transient=False)
     task = progress.add_task("scenarios", total=None, last="")
@@ -97,7 +130,7 @@ def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -
             results = run_many(files, config, jobs=args.jobs, expr=args.expr, on_result=on_result,
                                on_start=lambda n: progress.update(task, total=n))
     except (WorldStartError, ValueError) as exc:
-        err.print(f"erpsim: {exc}")
+        _error(f"erpsim: {exc}")
         return None, 2
     if only_connector_flows:
         results = [r for r in results if r.status != "skipped"]
@@ -173,7 +206,7 @@ def _list(paths: list[str]) -> int:
     try:
         files = scenario_files(paths)
     except ScenarioError as exc:
-        err.print(f"erpsim: {exc}")
+        _error(f"erpsim: {exc}")
         return 2
     bad = 0
     by_family: dict[str, list[tuple[Path, Any]]] = {}
@@ -181,7 +214,7 @@ def _list(paths: list[str]) -> int:
         try:
             by_family.setdefault(family_of(f), []).append((f, load_scenario(f)))
         except ScenarioError as exc:
-            err.print(str(exc), markup=False)
+            _error(str(exc))
             bad += 1
     for family, entries in by_family.items():
         table = Table(title=f"{family} ({len(entries)})", title_justify="left")
@@ -209,14 +242,14 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     try:
         files = scenario_files(args.paths)
     except ScenarioError as exc:
-        err.print(f"erpsim: {exc}")
+        _error(f"erpsim: {exc}")
         return 2
     bad = 0
     for f in files:
         try:
             load_scenario(f)
         except ScenarioError as exc:
-            err.print(str(exc), markup=False)
+            _error(str(exc))
             bad += 1
     console.print(f"{len(files) - bad} of {len(files)} scenario files are valid")
     return 1 if bad else 0
@@ -264,11 +297,11 @@ def cmd_world(args: argparse.Namespace) -> int:
         else:
             return _world_seed(world, args.file)
     except requests.ConnectionError as exc:
-        err.print(f"erpsim: the world is not reachable ({exc.request.url if exc.request else exc}); start it with "
-                  f"`erpsim up` or pass --env-file", markup=False)
+        _error(f"erpsim: the world is not reachable ({exc.request.url if exc.request else exc}); start it with "
+               "`erpsim up` or pass --env-file")
         return 2
     except ControlError as exc:
-        err.print(f"erpsim: {exc}", markup=False)
+        _error(f"erpsim: {exc}")
         return 2
     finally:
         world.close()
@@ -282,21 +315,21 @@ def _world_seed(world: Any, file: str | None) -> int:
     from .seeding import seed_world
 
     if not file:
-        err.print("erpsim: world seed needs a file: a scenario (its given.world) or a world spec (YAML/JSON)")
+        _error("erpsim: world seed needs a file: a scenario (its given.world) or a world spec (YAML/JSON)")
         return 2
     try:
         data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        err.print(f"erpsim: {file}: {exc}")
+        _error(f"erpsim: {file}: {exc}")
         return 2
     try:
         spec = load_scenario(file).given.world if isinstance(data, dict) and "steps" in data else \
             WorldSpec.model_validate(data or {})
     except ScenarioError as exc:
-        err.print(f"erpsim: {exc}")
+        _error(f"erpsim: {exc}")
         return 2
     except ValueError as exc:
-        err.print(f"erpsim: {file}: {exc}")
+        _error(f"erpsim: {file}: {exc}")
         return 2
     refs = seed_world(world, spec)
     print(json.dumps(refs.as_dict(), indent=1, default=str))
@@ -306,10 +339,31 @@ def _world_seed(world: Any, file: str | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one harness command without the rest of the ``erpsim`` CLI (used by tests)."""
     parser = argparse.ArgumentParser(prog="erpsim")
-    handlers = register(parser.add_subparsers(dest="command", required=True))
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, configure, _handler) in HARNESS_COMMANDS.items():
+        configure(sub.add_parser(name, help=help_text))
     args = parser.parse_args(argv)
-    return handlers[args.command](args)
+    handler: Handler = globals()[HARNESS_COMMANDS[args.command][2]]
+    return handler(args)
 
+
+def _register_in_cli() -> None:
+    """Add the harness commands to the ``erpsim`` CLI's registry (also when it runs as ``python -m harness.cli``,
+    where the CLI module is ``__main__``, a second copy of ``harness.cli``)."""
+    import harness.cli
+
+    targets = [harness.cli]
+    entry = sys.modules.get("__main__")
+    if entry is not None and entry is not harness.cli and hasattr(entry, "COMMAND_MODULES"):
+        targets.append(entry)
+    for cli in targets:
+        for name, (help_text, configure, handler) in HARNESS_COMMANDS.items():
+            if name not in cli.COMMANDS:
+                cli.register(cli.Command(name=name, help=help_text, run=globals()[handler], configure=configure,
+                                         epilog=EXAMPLES.get(name, "")))
+
+
+_register_in_cli()
 
 if __name__ == "__main__":
     sys.exit(main())
