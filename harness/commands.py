@@ -53,6 +53,10 @@ def configure_run(run: argparse.ArgumentParser) -> None:
     """The flags of ``erpsim run``."""
     _run_options(run, ".erpsim/run")
     run.add_argument("--list", action="store_true", help="print the catalogue by family and exit")
+    run.add_argument("--matrix", action="store_true",
+                     help="the mutant matrix: each scenario against the engine (must pass) and against every mutant "
+                          "it names in catches (must fail on its invariants or assertions)")
+    run.add_argument("--mutants", default=None, help="with --matrix: only these mutants (comma list)")
     run.add_argument("--junit", default=None, help="also write JUnit XML here")
     run.add_argument("--json", dest="json_path", default=None, help="also write the JSON report here")
     run.add_argument("--html", default=None, help="also write the HTML report here")
@@ -167,6 +171,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """``erpsim run``: scenarios against a connector; exit 0 only when every scenario passes."""
     if args.list:
         return _list(args.paths)
+    if args.matrix:
+        return _matrix(args)
     summary, code = _execute(args, "erpsim run", only_connector_flows=False)
     if summary is None:
         return code
@@ -196,6 +202,68 @@ def cmd_certify(args: argparse.Namespace) -> int:
              write_junit(summary, out / "junit.xml")]
     console.print("reports: " + ", ".join(str(p) for p in paths), markup=False)
     return code
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    """``erpsim run --matrix``: prove each scenario (passes on the engine, fails on each mutant it catches)."""
+    from .connectors import ConnectorError, load_connector
+    from .runner import RunConfig, caught_for_its_reason, matrix_tasks, run_tasks, scenario_files
+    from .scenario import ScenarioError
+
+    try:
+        load_connector(args.connector)
+        files = scenario_files(args.paths)
+    except (ConnectorError, ScenarioError) as exc:
+        _error(f"erpsim: {exc}")
+        return 2
+    config = RunConfig(connector_path=str(Path(args.connector)), output_dir=args.output, seed=args.seed,
+                       world_mode=args.world_mode)
+    try:
+        tasks, broken = matrix_tasks(files, config, args.expr, args.mutants.split(",") if args.mutants else None)
+    except ValueError as exc:
+        _error(f"erpsim: {exc}")
+        return 2
+    began = time.perf_counter()
+
+    def on_result(res: Any) -> None:
+        console.print(f"{res.status.upper():7} {res.family}/{Path(res.path).stem} "
+                      f"[{res.mutant or 'engine'}] ({res.seconds:.2f} s)", markup=False, soft_wrap=True)
+
+    results = run_tasks(tasks, args.jobs, broken, on_result)
+    rows: dict[str, dict[str, Any]] = {}
+    for res in results:
+        row = rows.setdefault(res.path, {"name": res.name, "engine": None, "mutants": {}})
+        if res.mutant is None:
+            row["engine"] = res
+        else:
+            row["mutants"][res.mutant] = res
+    table = Table(title="mutant matrix: the engine must pass, every named mutant must fail for its reason")
+    for col in ("scenario", "engine", "mutants caught", "verdict"):
+        table.add_column(col)
+    proven = 0
+    for path, row in rows.items():
+        engine = row["engine"]
+        ok_engine = engine is not None and engine.status == "passed"
+        caught = {m: caught_for_its_reason(r) for m, r in row["mutants"].items()}
+        verdict = ok_engine and bool(caught) and all(caught.values())
+        proven += verdict
+        table.add_row(f"{row['name']}\n[dim]{path}[/]", "pass" if ok_engine else (engine.status if engine else "-"),
+                      ", ".join(f"{m}: {'caught' if c else 'NOT CAUGHT'}" for m, c in caught.items()) or "none named",
+                      "[green]proven[/]" if verdict else "[red]not proven[/]")
+    console.print(table)
+    for res in results:
+        bad = (res.mutant is None and res.status != "passed") or (res.mutant is not None and
+                                                                 not caught_for_its_reason(res))
+        if bad:
+            why = "; ".join(res.failures()[:3]) if res.mutant is None else (
+                f"{res.status}: " + ("; ".join(res.failures()[:3]) or "the scenario passed against the mutant"))
+            console.print(f"  {res.family}/{Path(res.path).stem} [{res.mutant or 'engine'}]: {why}", markup=False,
+                          soft_wrap=True)
+            console.print(f"    replay: {res.replay}", markup=False, soft_wrap=True)
+    mutants = sorted({m for row in rows.values() for m in row["mutants"]})
+    console.print(f"{proven} of {len(rows)} scenarios proven; mutants exercised: {', '.join(mutants) or 'none'}; "
+                  f"{time.perf_counter() - began:.1f} s", soft_wrap=True)
+    return 0 if proven == len(rows) else 1
 
 
 # ---- scenarios -----------------------------------------------------------------------------------------

@@ -175,17 +175,24 @@ def check_journal(a: JournalAssertion, journals: dict[str, list[dict[str, Any]]]
 
 
 def evaluate(expect: Expect, state: dict[str, Any], journals: dict[str, list[dict[str, Any]]],
-             exceptions: list[dict[str, Any]] | None, resolver: Resolver
+             exceptions: list[dict[str, Any]] | None, resolver: Resolver, flows: list[str] | None = None
              ) -> tuple[list[InvariantResult], list[AssertionResult]]:
-    """Every invariant and assertion of ``expect`` against one snapshot of the world."""
+    """Every invariant and assertion of ``expect`` against one snapshot of the world.
+
+    ``no_exceptions`` looks at the entries of the scenario's ``flows`` (and entries that name no flow): a
+    connector's other flows may park things the scenario is not about.
+    """
     ctx = Context(state=state, journals=journals, exceptions=exceptions, refs=resolver.refs)
     invariants = [check(ref.name, ctx, ref.params) for ref in expect.invariant_refs()]
     assertions = [check_record(a, state, resolver) for a in expect.records]
     assertions += [check_exceptions(a, exceptions, resolver) for a in expect.exceptions]
     if expect.no_exceptions:
-        ok = exceptions is not None and not exceptions
-        assertions.append(AssertionResult("exceptions", "exception queue is empty", ok,
-                                          "" if ok else f"{len(exceptions or [])} entr(y/ies)" if exceptions
-                                          else "the connector declares no exception queue", (exceptions or [])[:10]))
+        mine = [e for e in exceptions or [] if flows is None or not e.get("flow") or e.get("flow") in flows]
+        ok = exceptions is not None and not mine
+        message = "" if ok else "the connector declares no exception queue" if exceptions is None else \
+            f"{len(mine)} entr{'y' if len(mine) == 1 else 'ies'}: " + "; ".join(
+                f"[{e.get('category')}] {e.get('summary')}" for e in mine[:5])
+        assertions.append(AssertionResult("exceptions", "no exception from the scenario's flows", ok, message,
+                                          mine[:10]))
     assertions += [check_journal(a, journals, resolver) for a in expect.journal]
     return invariants, assertions

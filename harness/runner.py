@@ -57,6 +57,7 @@ class ScenarioResult:
     connector: str
     mode: str
     status: str  # passed | failed | error | skipped
+    mutant: str | None = None
     seconds: float = 0.0
     reason: str = ""
     steps: list[StepRecord] = field(default_factory=list)
@@ -85,9 +86,9 @@ class ScenarioResult:
         return asdict(self)
 
 
-def slug(path: Path) -> str:
-    """A folder name for a scenario's evidence: family and file stem."""
-    return _SLUG.sub("-", f"{family_of(path)}__{path.stem}")
+def slug(path: Path, mutant: str | None = None) -> str:
+    """A folder name for a scenario's evidence: family and file stem (and the mutant, when one runs)."""
+    return _SLUG.sub("-", f"{family_of(path)}__{path.stem}" + (f"__{mutant}" if mutant else ""))
 
 
 def replay_command(path: Path | str, config: RunConfig, mode: str | None = None) -> str:
@@ -150,13 +151,13 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
     if config.seed is not None:
         scenario = scenario.model_copy(update={"seed": config.seed})
     result = ScenarioResult(str(path), scenario.name, family_of(path), list(scenario.flows), list(scenario.catches),
-                            scenario.seed, connector.label, connector.spec.mode, "passed",
+                            scenario.seed, connector.label, connector.spec.mode, "passed", mutant=connector.mutant,
                             replay=replay_command(path, config), description=scenario.description)
     reason = skip_reason(scenario, connector)
     if reason:
         result.status, result.reason = "skipped", reason
         return result
-    evidence = Path(config.output_dir) / "evidence" / slug(path)
+    evidence = Path(config.output_dir) / "evidence" / slug(path, config.mutant)
     shutil.rmtree(evidence, ignore_errors=True)
     evidence.mkdir(parents=True, exist_ok=True)
     result.evidence_dir = str(evidence)
@@ -259,7 +260,7 @@ def _collect(world: World, scenario: Scenario, run: ConnectorRun, result: Scenar
         (evidence / name).write_text(json.dumps(value, indent=1, default=str), encoding="utf-8")
     if not evaluate_expect:
         return
-    invariants, assertions = evaluate(scenario.expect, state, journals, exceptions, resolver)
+    invariants, assertions = evaluate(scenario.expect, state, journals, exceptions, resolver, list(scenario.flows))
     result.invariants, result.assertions = invariants, assertions
     if result.status == "passed" and (any(not i.valid for i in invariants) or any(not a.ok for a in assertions)):
         result.status = "failed"
@@ -326,57 +327,94 @@ def _job_run(path: str, config: RunConfig) -> ScenarioResult:
     return run_scenario(_JOB_WORLD["world"], Path(path), config)
 
 
+Task = tuple[Path, RunConfig]
+
+
 def run_many(paths: list[Path], config: RunConfig, jobs: int = 1, expr: str | None = None,
              on_result: Callable[[ScenarioResult], None] | None = None,
              on_start: Callable[[int], None] | None = None) -> list[ScenarioResult]:
     """Run the selected scenarios (``jobs`` worlds in parallel); results in file order."""
     selected = select(paths, expr)
-    if on_start:
-        on_start(len(selected))
-    results: dict[str, ScenarioResult] = {}
-    runnable: list[Path] = []
-    for path, scenario, error in selected:
+    tasks = [(path, config) for path, _s, _e in selected]
+    return run_tasks(tasks, jobs, {str(p): e for p, s, e in selected if s is None}, on_result, on_start)
+
+
+def matrix_tasks(paths: list[Path], config: RunConfig, expr: str | None = None,
+                 mutants: list[str] | None = None) -> tuple[list[Task], dict[str, str]]:
+    """The mutant matrix: every selected scenario against the engine, and against each mutant it names."""
+    from dataclasses import replace
+
+    tasks: list[Task] = []
+    broken: dict[str, str] = {}
+    for path, scenario, error in select(paths, expr):
+        tasks.append((path, replace(config, mutant=None)))
         if scenario is None:
-            res = ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, config.connector_path, "?",
-                                 "error", reason=error, replay=replay_command(path, config))
-            results[str(path)] = res
+            broken[str(path)] = error
+            continue
+        tasks.extend((path, replace(config, mutant=m)) for m in scenario.catches if mutants is None or m in mutants)
+    return tasks, broken
+
+
+def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = None,
+              on_result: Callable[[ScenarioResult], None] | None = None,
+              on_start: Callable[[int], None] | None = None) -> list[ScenarioResult]:
+    """Run (scenario file, config) tasks, ``jobs`` worlds in parallel; results in task order."""
+    broken = broken or {}
+    if on_start:
+        on_start(len(tasks))
+    results: dict[int, ScenarioResult] = {}
+    runnable: list[int] = []
+    for index, (path, config) in enumerate(tasks):
+        if str(path) in broken:
+            results[index] = ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, config.connector_path,
+                                            "?", "error", mutant=config.mutant, reason=broken[str(path)],
+                                            replay=replay_command(path, config))
             if on_result:
-                on_result(res)
+                on_result(results[index])
         else:
-            runnable.append(path)
+            runnable.append(index)
     if runnable and jobs <= 1:
-        for res in _run_serial(runnable, config):
-            results[res.path] = res
+        for index, res in zip(runnable, _run_serial([tasks[i] for i in runnable]), strict=True):
+            results[index] = res
             if on_result:
                 on_result(res)
     elif runnable:
         context = multiprocessing.get_context("spawn")
+        world_mode = tasks[runnable[0]][1].world_mode
         with ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context,
-                                 initializer=_job_init, initargs=(config.world_mode,)) as pool:
-            futures = {pool.submit(_job_run, str(p), config): p for p in runnable}
+                                 initializer=_job_init, initargs=(world_mode,)) as pool:
+            futures = {pool.submit(_job_run, str(tasks[i][0]), tasks[i][1]): i for i in runnable}
             for fut in as_completed(futures):
+                index = futures[fut]
                 try:
                     res = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed job still gets a report line
-                    p = futures[fut]
-                    res = ScenarioResult(str(p), p.stem, family_of(p), [], [], 0, config.connector_path, "?",
-                                         "error", reason=f"the job running it crashed: {exc!r}",
-                                         replay=replay_command(p, config))
-                results[res.path] = res
+                    p, cfg = tasks[index]
+                    res = ScenarioResult(str(p), p.stem, family_of(p), [], [], 0, cfg.connector_path, "?", "error",
+                                         mutant=cfg.mutant, reason=f"the job running it crashed: {exc!r}",
+                                         replay=replay_command(p, cfg))
+                results[index] = res
                 if on_result:
                     on_result(res)
-    return [results[str(p)] for p, _s, _e in selected]
+    return [results[i] for i in range(len(tasks))]
 
 
-def _run_serial(paths: list[Path], config: RunConfig) -> Iterator[ScenarioResult]:
-    server = WorldServer(mode=config.world_mode).start()
+def _run_serial(tasks: list[Task]) -> Iterator[ScenarioResult]:
+    server = WorldServer(mode=tasks[0][1].world_mode).start()
     world = World(server.env())
     try:
-        for path in paths:
+        for path, config in tasks:
             yield run_scenario(world, path, config)
     finally:
         world.close()
         server.stop()
+
+
+def caught_for_its_reason(result: ScenarioResult) -> bool:
+    """A mutant run that failed on the scenario's invariants or assertions (not on a crash or a bad file)."""
+    return result.status == "failed" and (any(not i.valid for i in result.invariants)
+                                          or any(not a.ok for a in result.assertions)
+                                          or any(not s.ok and s.kind == "check" for s in result.steps))
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -384,5 +422,5 @@ def scenario_files(paths: list[str]) -> list[Path]:
     return discover([Path(p) for p in paths] if paths else [Path("scenarios")])
 
 
-__all__ = ["RunConfig", "ScenarioResult", "run_scenario", "run_many", "replay_command", "scenario_files",
-           "matches_expression", "WorldStartError"]
+__all__ = ["RunConfig", "ScenarioResult", "run_scenario", "run_many", "run_tasks", "matrix_tasks",
+           "caught_for_its_reason", "replay_command", "scenario_files", "matches_expression", "WorldStartError"]

@@ -340,7 +340,7 @@ class Expect(_Data):
     invariants: list[str | InvariantRef] = Field(default_factory=list)
     records: list[RecordAssertion] = Field(default_factory=list)
     exceptions: list[ExceptionAssertion] = Field(default_factory=list)
-    no_exceptions: bool = Field(default=False, description="the exception queue must be empty")
+    no_exceptions: bool = Field(default=False, description="no exception-queue entry from the scenario's flows")
     journal: list[JournalAssertion] = Field(default_factory=list)
 
     def invariant_refs(self) -> list[InvariantRef]:

@@ -189,7 +189,7 @@ class StepRunner:
         state = self.world.state()
         journals = self.world.journals()
         exceptions = self.run.exceptions() if needs_exceptions(args) else None
-        invariants, assertions = evaluate(args, state, journals, exceptions, self.resolver)
+        invariants, assertions = evaluate(args, state, journals, exceptions, self.resolver, list(self.scenario.flows))
         record.invariants, record.assertions = invariants, assertions
         bad = [i.name for i in invariants if not i.valid] + [a.description for a in assertions if not a.ok]
         if bad:

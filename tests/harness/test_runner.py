@@ -116,3 +116,20 @@ def test_certify_writes_html_json_and_junit_and_fails_on_a_mutant(tmp_path: Path
                          "--output", str(bad)]) == 1
     report = json.loads((bad / "report.json").read_text())
     assert {f["flow"]: f["grade"] for f in report["flows"]} == {"orders-to-wms": "D", "cancellations": "A"}
+
+
+def test_the_mutant_matrix_proves_each_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert harness_main(["run", str(SCENARIOS), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "2 of 2 scenarios proven; mutants exercised: no-cancel-check, no-physical-filter" in printed
+    assert (tmp_path / "evidence" / "scenario_files__mixed_order__no-physical-filter" / "result.json").exists()
+    # a scenario that names a mutant it does not catch is not proven
+    lying = tmp_path / "lying"
+    lying.mkdir()
+    text = (SCENARIOS / "mixed_order.yaml").read_text().replace("catches: [no-physical-filter]",
+                                                                "catches: [no-cancel-check]")
+    (lying / "claims_too_much.yaml").write_text(text)
+    assert harness_main(["run", str(lying), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)]) == 1
+    printed = capsys.readouterr().out
+    assert "lying/claims_too_much [no-cancel-check]: passed: the scenario passed against the mutant" in printed
+    assert "0 of 1 scenarios proven" in printed
