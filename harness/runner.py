@@ -418,8 +418,12 @@ def caught_for_its_reason(result: ScenarioResult) -> bool:
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
-    """Scenario files under the given paths (default: ``scenarios/`` of the current folder)."""
-    return discover([Path(p) for p in paths] if paths else [Path("scenarios")])
+    """Scenario files under the given paths (default: ``scenarios/`` here, else the catalogue of this checkout)."""
+    if paths:
+        return discover([Path(p) for p in paths])
+    here = Path("scenarios")
+    shipped = Path(__file__).resolve().parents[1] / "scenarios"
+    return discover([here if here.is_dir() or not shipped.is_dir() else shipped])
 
 
 __all__ = ["RunConfig", "ScenarioResult", "run_scenario", "run_many", "run_tasks", "matrix_tasks",

@@ -58,3 +58,10 @@ def test_scenario_files_are_collected_and_fail_with_their_reason(tmp_path: Path)
     assert "invariant physical_lines_only_in_wms: WMS order SO1 of sales order SO1 carries non-physical lines" \
         in proc.stdout
     assert "replay: erpsim run" in proc.stdout and "1 failed, 1 passed" in proc.stdout
+
+
+def test_the_plugin_is_declared_as_a_pytest11_entry_point() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["entry-points"]["pytest11"] == {"erpsim": "harness.pytest_plugin"}
