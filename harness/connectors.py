@@ -254,7 +254,7 @@ class ConnectorRun:
                                     _tail(self._log_path) if self._log_path else "")
                 self.passes.append(result)
                 return result
-            time.sleep(min(0.05, settle / 4))
+            time.sleep(max(0.05, min(0.2, settle / 5)))  # each probe is ten control-plane calls
             now = activity()
             if now != last or now[-1] != 0:
                 last, quiet_since = now, (time.monotonic() if now[-1] == 0 else None)
