@@ -105,7 +105,7 @@ def system_client(system: str, env: Mapping[str, str], timeout: float = 30.0) ->
 
 
 def pos_base_path(env: Mapping[str, str]) -> str:
-    """Where the POS account's site-level resources live (``/v2/accounts/{account}/sites/{site}``, Sitoo's own base path)."""
+    """Sitoo's base path of the account's site resources: ``/v2/accounts/{account}/sites/{site}``."""
     return f"/v2/accounts/{env['ERPSIM_POS_ACCOUNT']}/sites/{env['ERPSIM_POS_SITE']}"
 
 
