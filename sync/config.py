@@ -68,6 +68,10 @@ ENGINE_VARS = (
     Variable("ERPSIM_SYNC_POLL_SECONDS", "daemon: seconds between polling passes", "1.0"),
     Variable("ERPSIM_SYNC_WEBHOOK_PORT", "daemon: loopback port of the webhook receiver (0 = any free port)", "0"),
     Variable("ERPSIM_SYNC_BATCH_LINES", "inventory: adjustment lines per NetSuite request", "200"),
+    Variable("ERPSIM_SYNC_RECONCILE_SECONDS", "inventory, daemon: seconds between WMS/NetSuite stock reconciliations "
+                                              "(every pass with --once)", "300"),
+    Variable("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT", "inventory: NetSuite account (name or number) of stock adjustments",
+             "Inventory Adjustments"),
     Variable("ERPSIM_SYNC_SEED", "seed of the retry jitter (deterministic runs)", "0"),
     Variable("ERPSIM_SYNC_LOCKED_PERIODS", "posting dated in a locked (not closed) period: 'exception', or 'post' when "
                                            "the integration role has Override Period Restrictions (Cashflow360)",
@@ -120,6 +124,8 @@ class SyncConfig:
     poll_seconds: float = 1.0
     webhook_port: int = 0
     batch_lines: int = 200
+    reconcile_seconds: float = 300.0
+    adjustment_account: str = "Inventory Adjustments"
     seed: int = 0
     locked_periods: str = "exception"
     recall_location: str = ""
@@ -175,6 +181,8 @@ class SyncConfig:
             poll_seconds=value.number("ERPSIM_SYNC_POLL_SECONDS", minimum=0.01),
             webhook_port=value.integer("ERPSIM_SYNC_WEBHOOK_PORT", minimum=0),
             batch_lines=value.integer("ERPSIM_SYNC_BATCH_LINES", minimum=1),
+            reconcile_seconds=value.number("ERPSIM_SYNC_RECONCILE_SECONDS", minimum=0.0),
+            adjustment_account=value.text("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT"),
             seed=value.integer("ERPSIM_SYNC_SEED", minimum=0),
             locked_periods=value.choice("ERPSIM_SYNC_LOCKED_PERIODS", ("exception", "post")),
             recall_location=value.text("ERPSIM_SYNC_RECALL_LOCATION"),

@@ -87,7 +87,9 @@ class Daemon:
             for system in getattr(flow, "webhook_systems", ()):
                 wanted.setdefault(system, set()).update(_event_types(flow, system))
         for system, types in sorted(wanted.items()):
-            client = getattr(self.engine.ctx, system)
+            client = getattr(self.engine.ctx, system, None)
+            if client is None:  # a flow may take events from a system this engine is not configured with
+                continue
             client.subscribe_webhooks(f"{self.url}/hooks/{system}", self.secret, sorted(types))
             log.info("subscribed to %s events: %s", system, ", ".join(sorted(types)))
 

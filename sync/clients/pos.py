@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from typing import Any
 
 from ..config import SystemEndpoint
@@ -9,6 +12,8 @@ from ..safeguards import Safeguards
 from .base import ApiClient, RetryPolicy
 
 PAGE = 100
+MAX_PAGE = 1000  # Sitoo's largest ``num``
+SIGNATURE_HEADER = "x-sitoo-signature"
 
 
 class PosClient(ApiClient):
@@ -25,14 +30,95 @@ class PosClient(ApiClient):
         self.root = f"/v2/accounts/{self.account}"
         self.site_root = f"{self.root}/sites/{self.site}"
 
-    def items(self, path: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def items(self, path: str, params: dict[str, Any] | None = None, page: int = PAGE) -> list[dict[str, Any]]:
         """Every item of a Sitoo list (``start``/``num`` paging over ``{totalcount, items}``)."""
         out: list[dict[str, Any]] = []
         start = 0
         while True:
-            body = self.json("GET", path, params={**(params or {}), "start": start, "num": PAGE})
+            body = self.json("GET", path, params={**(params or {}), "start": start, "num": page})
             items = body.get("items", [])
             out.extend(items)
             start += len(items)
             if not items or start >= int(body.get("totalcount", 0)):
                 return out
+
+    # --- stores and stock ----------------------------------------------------------------------------------
+    def stores(self) -> list[dict[str, Any]]:
+        """The stores: ``{storeid, name, externalid, ...}``."""
+        return self.items(f"{self.site_root}/stores.json")
+
+    def warehouses(self) -> list[dict[str, Any]]:
+        """The warehouses: ``{warehouseid, storeid, warehousetype, usetype, sellable, externalid, ...}``."""
+        return self.items(f"{self.site_root}/warehouses.json")
+
+    def warehouse_items(self, warehouse_id: int) -> list[dict[str, Any]]:
+        """A warehouse's stock rows ``{sku, decimaltotal, decimalreserved, decimalavailable, ...}``."""
+        return self.items(f"{self.site_root}/warehouses/{warehouse_id}/warehouseitems.json", page=MAX_PAGE)
+
+    def add_warehouse_transactions(self, transactions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """POST a batch of warehouse transactions; one ``{statuscode, return | errortext}`` per transaction."""
+        result: list[dict[str, Any]] = self.json("POST", f"{self.site_root}/warehousetransactions.json",
+                                                 json=transactions, idempotent=False)
+        return result
+
+    # --- orders, customers, registers ----------------------------------------------------------------------
+    def orders_after(self, order_id: int, limit: int = 10 * MAX_PAGE) -> list[dict[str, Any]]:
+        """Orders with an id above ``order_id``, oldest first (at most ``limit``, whole pages)."""
+        out: list[dict[str, Any]] = []
+        while len(out) < limit:
+            body = self.json("GET", f"{self.site_root}/orders.json",
+                             params={"orderidfrom": order_id + 1, "num": MAX_PAGE, "sort": "orderid"})
+            items = body.get("items", [])
+            out.extend(items)
+            if len(items) < MAX_PAGE:
+                break
+            order_id = int(items[-1]["orderid"])
+        return out
+
+    def orders_by_id(self, order_ids: list[int]) -> list[dict[str, Any]]:
+        """The orders with these ids (missing ones are simply absent)."""
+        out: list[dict[str, Any]] = []
+        for start in range(0, len(order_ids), 100):
+            chunk = order_ids[start:start + 100]
+            out.extend(self.items(f"{self.site_root}/orders.json",
+                                  {"orderid": ",".join(str(i) for i in chunk)}, page=MAX_PAGE))
+        return out
+
+    def users(self) -> list[dict[str, Any]]:
+        """Every customer (Sitoo ``users``)."""
+        return self.items(f"{self.site_root}/users.json", page=MAX_PAGE)
+
+    def registers(self) -> list[dict[str, Any]]:
+        """The cash registers: ``{registerid, storeid, warehouseid, ...}``."""
+        return self.items(f"{self.site_root}/cashregisters.json")
+
+    def zreports(self, register_id: str, created_from: int | None = None) -> list[dict[str, Any]]:
+        """A register's Z reports, oldest first (optionally created at or after a Unix time)."""
+        params = {"datecreatedfrom": created_from} if created_from is not None else {}
+        return self.items(f"{self.site_root}/cashregisters/{register_id}/zreports.json", params)
+
+    # --- events SPI ----------------------------------------------------------------------------------------
+    def subscribe_webhooks(self, url: str, secret: str, events: list[str]) -> None:
+        """Subscribe ``url`` to Sitoo events (replacing an earlier subscription of the same URL)."""
+        for sub in self.items(f"{self.root}/eventsubscriptions.json"):
+            if sub.get("url") == url:
+                self.send("DELETE", f"{self.root}/eventsubscriptions/{sub['subscriptionid']}.json")
+        self.json("POST", f"{self.root}/eventsubscriptions.json",
+                  json={"url": url, "events": events, "secret": secret}, idempotent=True)
+
+    def verify_webhook(self, headers: dict[str, str], body: bytes, secret: str) -> bool:
+        """True when ``X-Sitoo-Signature`` is the HMAC-SHA256 of the raw body with our secret."""
+        given = next((v for k, v in headers.items() if k.lower() == SIGNATURE_HEADER), "")
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(given, expected)
+
+    def parse_webhook(self, body: bytes) -> list[dict[str, Any]]:
+        """The events of one POST (an array of at most 10); each gets ``id`` from its ``event_id``."""
+        data = json.loads(body)
+        events = data if isinstance(data, list) else [data]
+        out = []
+        for event in events:
+            if not isinstance(event, dict) or not event.get("event_id") or not event.get("event_type"):
+                raise ValueError("a Sitoo event needs an event_id and an event_type")
+            out.append({**event, "id": event["event_id"], "type": event["event_type"]})
+        return out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +14,7 @@ from ..safeguards import Safeguards
 from .base import ApiClient, RetryPolicy
 
 API = "/api/v1"
+SIGNATURE_HEADER = "x-wms-signature"
 
 
 class WmsClient(ApiClient):
@@ -36,6 +40,51 @@ class WmsClient(ApiClient):
     def paged(self, path: str, params: dict[str, Any] | None = None, key: str = "items") -> list[dict[str, Any]]:
         """Every item of a paged list endpoint."""
         return _paged(self, f"{API}{path}", params or {}, key)
+
+    def warehouses(self) -> list[dict[str, Any]]:
+        """The 3PL's warehouses: ``{id, code, name}``."""
+        return self.paged("/warehouses")
+
+    def stock(self, *, updated_since: str | None = None, warehouse_id: int | None = None) -> list[dict[str, Any]]:
+        """Stock rows ``{sku, warehouseId, onHand, allocated, available, updatedAt}`` (optionally changed since)."""
+        params: dict[str, Any] = {}
+        if updated_since:
+            params["updatedSince"] = updated_since
+        if warehouse_id is not None:
+            params["warehouseId"] = warehouse_id
+        return self.paged("/stock", params)
+
+    def orders(self, *, status: str | None = None, updated_since: str | None = None) -> list[dict[str, Any]]:
+        """Orders, optionally of one status and changed since a time."""
+        params: dict[str, Any] = {}
+        if status:
+            params["status"] = status
+        if updated_since:
+            params["updatedSince"] = updated_since
+        return self.paged("/orders", params)
+
+    # --- webhooks ------------------------------------------------------------------------------------------
+    def subscribe_webhooks(self, url: str, secret: str, events: list[str]) -> None:
+        """Subscribe ``url`` to ``events`` (replacing an earlier subscription of the same URL)."""
+        for sub in self.paged("/webhooks"):
+            if sub.get("url") == url:
+                self.send("DELETE", f"{API}/webhooks/{sub['id']}")
+        self.json("POST", f"{API}/webhooks", json={"url": url, "events": events, "secret": secret},
+                  idempotent=True)
+
+    def verify_webhook(self, headers: dict[str, str], body: bytes, secret: str) -> bool:
+        """True when ``X-WMS-Signature`` is the HMAC-SHA256 of the raw body with our secret."""
+        given = next((v for k, v in headers.items() if k.lower() == SIGNATURE_HEADER), "")
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(given, expected)
+
+    def parse_webhook(self, body: bytes) -> list[dict[str, Any]]:
+        """The events of one delivery (one event object, or an array of them); ValueError when malformed."""
+        data = json.loads(body)
+        events = data if isinstance(data, list) else [data]
+        if not all(isinstance(e, dict) and e.get("id") and e.get("type") for e in events):
+            raise ValueError("a WMS event needs an id and a type")
+        return events
 
 
 def _paged(client: ApiClient, path: str, params: dict[str, Any], key: str) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ FLOW_CLASSES: tuple[str, ...] = (
     "qms_production:QmsProductionFlow",
     "qms_shipments:QmsShipmentsFlow",
     "recall:RecallFlow",
+    "inventory:InventoryFlow",
 )
 
 

@@ -1,0 +1,134 @@
+"""Where stock lives in each system: satellite warehouses mapped to NetSuite locations, SKUs to NetSuite items.
+
+A satellite stock location is named ``wms:<warehouseId>`` (a WMS warehouse) or ``pos:<warehouseid>`` (a Sitoo
+warehouse: a store's sellable stock or its quarantine). ERPSIM_SYNC_LOCATION_MAP maps them to NetSuite location
+internal ids; a key may also name the warehouse by its code (``wms:WH01``) or external id (``pos:ST001-STOCK``).
+Without an entry the default is derived from the systems' own data, the way an implementation team sets the
+locations up (external ids carried across):
+- a WMS warehouse -> the NetSuite location whose externalId (else name) equals the warehouse code;
+- a Sitoo warehouse -> the location whose externalId equals the warehouse's externalid; a store's sellable
+  warehouse also matches the location whose externalId (else name) is the store's externalid (else name).
+  A quarantine warehouse never falls back to the store's location: quarantined goods are not sellable stock.
+A location nothing maps to is an ``unknown_location`` exception, never a silent skip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .base import Context
+
+QUARANTINE_USE = 20  # Sitoo warehouse usetype of a store's quarantine
+
+
+@dataclass(frozen=True)
+class NsLocation:
+    """A NetSuite location: internal id, name, external id, subsidiary."""
+
+    id: str
+    name: str
+    external_id: str
+    subsidiary: str
+
+
+@dataclass
+class LocationMap:
+    """Satellite stock locations -> NetSuite locations, read once per pass."""
+
+    ns: dict[str, NsLocation]
+    targets: dict[str, str] = field(default_factory=dict)  # "wms:1" -> NetSuite location id
+    labels: dict[str, str] = field(default_factory=dict)   # "wms:1" -> "WMS warehouse WH01" (for messages)
+    pos_sellable: dict[str, int] = field(default_factory=dict)  # "pos:3" -> store id, for sellable ones
+
+    def resolve(self, key: str) -> str | None:
+        """The NetSuite location id of a satellite location, or None when nothing maps it."""
+        return self.targets.get(key)
+
+    def label(self, key: str) -> str:
+        """A readable name of a satellite location."""
+        return self.labels.get(key, key)
+
+    def keys_of(self, system: str) -> list[str]:
+        """The known satellite locations of one system (``wms`` or ``pos``)."""
+        return sorted(k for k in self.labels if k.startswith(f"{system}:"))
+
+    def subsidiary(self, location_id: str) -> str:
+        """The subsidiary of a NetSuite location ('' when the account has none)."""
+        loc = self.ns.get(location_id)
+        return loc.subsidiary if loc else ""
+
+    @classmethod
+    def load(cls, ctx: Context) -> LocationMap:
+        """Read NetSuite's locations and the satellites' warehouses and apply the configured overrides."""
+        rows = ctx.netsuite.suiteql("SELECT id, name, externalid, subsidiary FROM location WHERE isinactive = 'F'")
+        ns = {str(r["id"]): NsLocation(str(r["id"]), str(r.get("name") or ""), str(r.get("externalid") or ""),
+                                       str(r.get("subsidiary") or "")) for r in rows}
+        result = cls(ns)
+        by_eid = {loc.external_id.lower(): loc.id for loc in ns.values() if loc.external_id}
+        by_name = {loc.name.lower(): loc.id for loc in ns.values() if loc.name}
+        overrides = ctx.config.location_map
+        if ctx.wms is not None:
+            for wh in ctx.wms.warehouses():
+                key = f"wms:{wh['id']}"
+                code = str(wh.get("code") or "")
+                result.labels[key] = f"WMS warehouse {code or wh['id']}"
+                target = overrides.get(key) or overrides.get(f"wms:{code}") or \
+                    by_eid.get(code.lower()) or by_name.get(code.lower())
+                if target:
+                    result.targets[key] = str(target)
+        if ctx.pos is not None:
+            stores = {int(s["storeid"]): s for s in ctx.pos.stores()}
+            for wh in ctx.pos.warehouses():
+                key = f"pos:{wh['warehouseid']}"
+                eid = str(wh.get("externalid") or "")
+                store = stores.get(int(wh["storeid"])) if wh.get("storeid") is not None else None
+                quarantine = int(wh.get("usetype") or 0) == QUARANTINE_USE or not wh.get("sellable", True)
+                result.labels[key] = f"POS warehouse {eid or wh.get('name') or wh['warehouseid']}"
+                target = overrides.get(key) or (overrides.get(f"pos:{eid}") if eid else None) or \
+                    (by_eid.get(eid.lower()) if eid else None)
+                if not target and store is not None and not quarantine:
+                    store_eid = str(store.get("externalid") or "")
+                    target = overrides.get(f"pos:{store_eid}") if store_eid else None
+                    target = target or (by_eid.get(store_eid.lower()) if store_eid else None) or \
+                        by_name.get(str(store.get("name") or "").lower())
+                if target:
+                    result.targets[key] = str(target)
+                if store is not None and not quarantine:
+                    result.pos_sellable[key] = int(store["storeid"])
+        return result
+
+
+@dataclass(frozen=True)
+class NsItem:
+    """A NetSuite stock item: internal id, SKU (itemId), whether it is lot-numbered."""
+
+    id: str
+    sku: str
+    lot: bool
+
+
+@dataclass
+class ItemIndex:
+    """NetSuite's stock items by SKU and by internal id, read once per pass."""
+
+    by_sku: dict[str, NsItem]
+    by_id: dict[str, NsItem]
+
+    def resolve(self, sku: str) -> NsItem | None:
+        """The NetSuite item whose itemId is ``sku`` (NetSuite owns SKUs), or None."""
+        return self.by_sku.get(sku)
+
+    @classmethod
+    def load(cls, ctx: Context) -> ItemIndex:
+        """Every active inventory and assembly item (the items that carry stock)."""
+        rows = ctx.netsuite.suiteql(
+            "SELECT id, itemid, islotitem FROM item WHERE itemtype IN ('InvtPart', 'Assembly') "
+            "AND isinactive = 'F'")
+        items = [NsItem(str(r["id"]), str(r.get("itemid") or ""), r.get("islotitem") in ("T", True)) for r in rows]
+        return cls({i.sku: i for i in items if i.sku}, {i.id: i for i in items})
+
+
+def parse_quantity(value: Any) -> float:
+    """A quantity from any of the systems (a number, or Sitoo's 3-decimal string)."""
+    return float(value or 0)
