@@ -70,6 +70,10 @@ ENGINE_VARS = (
     Variable("ERPSIM_SYNC_BATCH_LINES", "inventory: adjustment lines per NetSuite request", "200"),
     Variable("ERPSIM_SYNC_RECONCILE_SECONDS", "inventory, daemon: seconds between WMS/NetSuite stock reconciliations "
                                               "(every pass with --once)", "300"),
+    Variable("ERPSIM_SYNC_POS_DISCOUNT_ITEM", "pos-sales: NetSuite discount item (itemId) of POS discount lines",
+             "POS Discount"),
+    Variable("ERPSIM_SYNC_POS_ACCOUNTS", "pos-sales, daily-summary: JSON role -> account name/number (sales, "
+                                         "discounts, returns, tax, payment, payment:<method>)", ""),
     Variable("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT", "inventory: NetSuite account (name or number) of stock adjustments",
              "Inventory Adjustments"),
     Variable("ERPSIM_SYNC_SEED", "seed of the retry jitter (deterministic runs)", "0"),
@@ -126,6 +130,8 @@ class SyncConfig:
     batch_lines: int = 200
     reconcile_seconds: float = 300.0
     adjustment_account: str = "Inventory Adjustments"
+    pos_discount_item: str = "POS Discount"
+    pos_accounts: dict[str, str] = field(default_factory=dict)
     seed: int = 0
     locked_periods: str = "exception"
     recall_location: str = ""
@@ -183,6 +189,8 @@ class SyncConfig:
             batch_lines=value.integer("ERPSIM_SYNC_BATCH_LINES", minimum=1),
             reconcile_seconds=value.number("ERPSIM_SYNC_RECONCILE_SECONDS", minimum=0.0),
             adjustment_account=value.text("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT"),
+            pos_discount_item=value.text("ERPSIM_SYNC_POS_DISCOUNT_ITEM"),
+            pos_accounts=value.json_map("ERPSIM_SYNC_POS_ACCOUNTS"),
             seed=value.integer("ERPSIM_SYNC_SEED", minimum=0),
             locked_periods=value.choice("ERPSIM_SYNC_LOCKED_PERIODS", ("exception", "post")),
             recall_location=value.text("ERPSIM_SYNC_RECALL_LOCATION"),

@@ -75,6 +75,10 @@ class PosClient(ApiClient):
             order_id = int(items[-1]["orderid"])
         return out
 
+    def orders(self, **filters: Any) -> list[dict[str, Any]]:
+        """Every order matching Sitoo's filters (``registerid``, ``orderidfrom``, ...), oldest first."""
+        return self.items(f"{self.site_root}/orders.json", {**filters, "sort": "orderid"}, page=MAX_PAGE)
+
     def orders_by_id(self, order_ids: list[int]) -> list[dict[str, Any]]:
         """The orders with these ids (missing ones are simply absent)."""
         out: list[dict[str, Any]] = []

@@ -13,7 +13,10 @@ FLOW_CLASSES: tuple[str, ...] = (
     "qms_production:QmsProductionFlow",
     "qms_shipments:QmsShipmentsFlow",
     "recall:RecallFlow",
+    "pos_customers:PosCustomersFlow",
+    "pos_sales:PosSalesFlow",
     "inventory:InventoryFlow",
+    "pos_stock:PosStockFlow",
 )
 
 

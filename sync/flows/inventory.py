@@ -109,7 +109,8 @@ class InventoryFlow(Flow):
         with ctx.state.tx() as s:
             added = record(s, moves)
             batch.commit(s)
-        ctx.stats.add(FLOW, "pos_movements", added)
+        if added:
+            ctx.stats.add(FLOW, "pos_movements", added)
         return added
 
 

@@ -57,9 +57,12 @@ class Reconciler:
         rows = ctx.wms.stock()
         excluded |= self.unposted_despatches()
         targets: dict[str, list[str]] = {}
+        stocked = {f"wms:{row['warehouseId']}" for row in rows if parse_quantity(row.get("onHand"))}
         for warehouse in self.locations.keys_of("wms"):
             mapped = self.locations.resolve(warehouse)
             if mapped is None:
+                if warehouse not in stocked:
+                    continue  # an empty warehouse nothing maps to has nothing to reconcile
                 ctx.park(FLOW, "unknown_location", f"inventory:location:{warehouse}",
                          f"{self.locations.label(warehouse)} is not mapped to a NetSuite location: its stock is "
                          "not reconciled (set ERPSIM_SYNC_LOCATION_MAP or give the location that external id)",
@@ -139,8 +142,8 @@ class Reconciler:
                      f"{figures['wms']:g}, NetSuite {figures['netsuite']:g}"
                      + (f" (+{figures['pending']:g} pending)" if figures["pending"] else "")
                      + f"; repaired with an adjustment of {figures['adjustment']:+g}", records=figures)
-        ctx.stats.add(FLOW, "reconciled_runs")
-        ctx.stats.add(FLOW, "drift", len(reports))
+        if reports:
+            ctx.stats.add(FLOW, "drift", len(reports))
         return len(repairs)
 
     # --- despatches not yet in NetSuite ---------------------------------------------------------------------

@@ -95,3 +95,78 @@ def engine_adjustments(engine: Engine) -> list[list[tuple[str, str, float]]]:
         out.append([(str(ln["item"]["refName"]), str(ln["location"]["id"]), float(ln["adjustQtyBy"]))
                     for ln in record["inventory"]["items"]])
     return out
+
+
+@dataclass
+class PosWorld:
+    """Ids of what ``seed_pos`` created."""
+
+    subsidiary: str
+    store_location: str        # NetSuite location ST001 (the store)
+    quarantine_location: str   # NetSuite location ST001-QUAR
+    items: dict[str, str]      # SKU -> NetSuite item id
+    warehouse: int             # Sitoo sellable warehouse of the store
+    quarantine: int            # Sitoo quarantine warehouse
+    register: str              # Sitoo cash register
+    accounts: dict[str, str]   # NetSuite account name -> id
+
+
+POS_PRODUCTS = [{"sku": "SKU-A", "title": "Tee", "moneyprice": "10.00", "vatvalue": 20},
+                {"sku": "SKU-B", "title": "Card", "moneyprice": "0.30", "vatvalue": 5},
+                {"sku": "SKU-C", "title": "Mug", "moneyprice": "4.99", "vatvalue": 20}]
+
+
+def seed_pos(world: World, *, netsuite_stock: dict[str, int] | None = None,
+             pos_stock: dict[str, int] | None = None) -> PosWorld:
+    """NetSuite set up for POS postings (store + quarantine locations, items, GBP, payment methods, discount and
+    tax items, a tax account) and a Sitoo store ST001 with the same SKUs."""
+    base = world.control("netsuite", "POST", "seed", {"baseline": True})
+    sub = str(base["subsidiary"])
+    scope = {"items": [{"id": sub}]}
+    made = world.control("netsuite", "POST", "seed", {"records": {
+        "baseline": False,
+        "currency": [{"name": "British Pound", "symbol": "GBP", "exchangeRate": 1.25}],
+        "location": [{"name": "Leeds store", "externalId": "ST001", "subsidiary": scope},
+                     {"name": "Leeds store quarantine", "externalId": "ST001-QUAR", "subsidiary": scope}],
+        "inventoryItem": [{"itemId": p["sku"], "displayName": p["title"], "subsidiary": scope}
+                          for p in POS_PRODUCTS],
+        "paymentMethod": [{"name": "Card"}, {"name": "Cash"}, {"name": "Gift card"}],
+        "discountItem": [{"itemId": "POS Discount", "rate": "0"}],
+        "salesTaxItem": [{"itemId": "VAT20", "rate": "20%"}, {"itemId": "VAT5", "rate": "5%"},
+                         {"itemId": "VAT0", "rate": "0%"}],
+        "account": [{"acctNumber": "2200", "acctName": "Sales Tax Payable", "acctType": "OthCurrLiab"}]}})
+    items = {p["sku"]: str(i) for p, i in zip(POS_PRODUCTS, made["inventoryItem"], strict=True)}
+    store, quarantine = (str(i) for i in made["location"])
+    if netsuite_stock:
+        world.control("netsuite", "POST", "seed", {"records": {"baseline": False, "inventoryAdjustment": [{
+            "account": {"id": str(base["accounts"]["Inventory Adjustments"])}, "memo": "opening stock",
+            "inventory": {"items": [{"item": {"id": items[sku]}, "location": {"id": store}, "adjustQtyBy": qty}
+                                    for sku, qty in netsuite_stock.items()]}}]}})
+    pos = world.control("pos", "POST", "seed", {"records": {
+        "stores": [{"name": "Leeds store", "externalid": "ST001"}], "products": POS_PRODUCTS}})
+    shop = pos["stores"][0]
+    if pos_stock:
+        world.control("pos", "POST", "seed", {"records": {"stock": [
+            {"warehouseid": shop["warehouseid"], "sku": sku, "quantity": f"{qty}.000"}
+            for sku, qty in pos_stock.items()]}})
+    accounts = {name: str(i) for name, i in base["accounts"].items()}
+    accounts["Sales Tax Payable"] = str(made["account"][0])
+    return PosWorld(sub, store, quarantine, items, int(shop["warehouseid"]), int(shop["quarantinewarehouseid"]),
+                    str(shop["registerid"]), accounts)
+
+
+def records_of(world: World, rtype: str) -> list[dict[str, Any]]:
+    """NetSuite records of one type (bodies, oldest first) from the control plane's state dump."""
+    state = world.control("netsuite", "GET", f"state?types={rtype}")
+    return [dict(r["body"], id=r["id"]) for r in state["records"].get(rtype, [])]
+
+
+def pos_levels(engine: Engine, warehouse: int) -> dict[str, float]:
+    """A Sitoo warehouse's stock per SKU."""
+    assert engine.ctx.pos is not None
+    return {str(r["sku"]): float(r["decimaltotal"]) for r in engine.ctx.pos.warehouse_items(warehouse)}
+
+
+def engine_at(world: World, state_dir: Path, **settings: str) -> Engine:
+    """An engine (once mode) with its own state folder; close it (``contextlib.closing``)."""
+    return Engine(SyncConfig.from_env(engine_env(world, state_dir, **settings)))

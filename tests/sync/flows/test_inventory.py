@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from sync.engine import Engine
 from tests.sync.conftest import World
-from tests.sync.flows.stockworld import daemon_engine, engine_adjustments, on_hand, seed_stock
+from tests.sync.flows.stockworld import (
+    daemon_engine,
+    engine_adjustments,
+    engine_at,
+    on_hand,
+    seed_pos,
+    seed_stock,
+)
 
 SKUS = ["SKU-A", "SKU-B", "SKU-C"]
 
@@ -45,7 +53,7 @@ def test_once_mode_reconciliation_loads_wms_stock_then_follows_its_movements(fre
     third = engine.run_pass()
     assert third.completed
     assert len(engine_adjustments(engine)) == 2
-    assert third.stats.counts["inventory"] == {"reconciled_runs": 1, "drift": 0}
+    assert third.stats.counts == {}
 
 
 def test_netsuite_changed_behind_the_engine_is_drift_repaired_and_reported(fresh: World, make_engine: Any) -> None:
@@ -244,32 +252,69 @@ def test_despatches_not_yet_fulfilled_in_netsuite_are_left_out_of_the_reconcilia
 
 
 def test_an_ambiguous_create_is_looked_up_not_duplicated_and_the_mutant_duplicates(fresh: World,
-                                                                                   make_engine: Any) -> None:
+                                                                                   tmp_path: Path) -> None:
     for mutant, expected in (("", 6.0), ("no-idempotency", 12.0)):
         fresh.reset()
         w = seed_stock(fresh, SKUS, {"SKU-A": 6})
         fresh.control("netsuite", "PUT", "faults", {"seed": 3, "rules": [
             {"kind": "reset_after", "method": "POST", "path": "/inventoryAdjustment$", "nth": 1}]})
-        engine = _once(make_engine, mutant=mutant)
-        assert engine.run_pass().completed
-        assert on_hand(engine, w.warehouse_location) == {"SKU-A": expected}, mutant
+        with closing(engine_at(fresh, tmp_path / (mutant or "safe"), systems="netsuite,wms", mutant=mutant)) as engine:
+            assert engine.run_pass().completed
+            assert on_hand(engine, w.warehouse_location) == {"SKU-A": expected}, mutant
 
 
 def test_the_concurrency_cap_keeps_batches_within_governance_and_the_mutant_meets_429s(fresh: World,
-                                                                                      make_engine: Any) -> None:
+                                                                                      tmp_path: Path) -> None:
     skus = [f"SKU-{n}" for n in range(8)]
     for mutant in ("", "no-concurrency-cap"):
         fresh.reset()
         w = seed_stock(fresh, skus, dict.fromkeys(skus, 3))
         fresh.act("netsuite", "set_governance", {"concurrencyLimit": 2, "serviceTime": {"create": 0.2}})
-        engine = _once(make_engine, mutant=mutant, batch_lines="1", netsuite_concurrency="2")
-        assert engine.run_pass().completed
-        throttled = [e for e in _exceptions(engine, "rejected_posting") if e["error"]["status"] == 429]
-        if mutant:
-            assert throttled
-            assert throttled[0]["error"]["body"]["o:errorDetails"][0]["o:errorCode"] == "CONCURRENCY_LIMIT_EXCEEDED"
-            assert len(on_hand(engine, w.warehouse_location)) == 8 - len(throttled)
-        else:
-            assert throttled == []
-            assert on_hand(engine, w.warehouse_location) == dict.fromkeys(skus, 3)
+        with closing(engine_at(fresh, tmp_path / (mutant or "safe"), systems="netsuite,wms", mutant=mutant,
+                               batch_lines="1", netsuite_concurrency="2")) as engine:
+            assert engine.run_pass().completed
+            throttled = [e for e in _exceptions(engine, "rejected_posting") if e["error"]["status"] == 429]
+            if mutant:
+                assert throttled
+                assert throttled[0]["error"]["body"]["o:errorDetails"][0]["o:errorCode"] == \
+                    "CONCURRENCY_LIMIT_EXCEEDED"
+                assert len(on_hand(engine, w.warehouse_location)) == 8 - len(throttled)
+            else:
+                assert throttled == []
+                assert on_hand(engine, w.warehouse_location) == dict.fromkeys(skus, 3)
         fresh.act("netsuite", "set_governance", {"concurrencyLimit": 5, "serviceTime": "none"})
+
+
+def test_pos_sales_and_refunds_are_coalesced_into_adjustments_in_daily_summary_mode(fresh: World,
+                                                                                    tmp_path: Path) -> None:
+    for mutant in ("", "no-restock-on-refund"):
+        fresh.reset()
+        p = seed_pos(fresh, netsuite_stock={"SKU-A": 10, "SKU-C": 10})
+        first = fresh.act("pos", "ring_sale", {"registerid": p.register, "lines": [{"sku": "SKU-A", "quantity": 2}],
+                                               "payment": "Card"})
+        fresh.act("pos", "ring_sale", {"registerid": p.register, "lines": [{"sku": "SKU-A", "quantity": 1},
+                                                                           {"sku": "SKU-C", "quantity": 1}]})
+        fresh.act("pos", "refund", {"orderid": first["orderid"], "lines": [{"sku": "SKU-A", "quantity": 1}],
+                                    "reasoncode": "damaged"})
+        with closing(engine_at(fresh, tmp_path / (mutant or "safe"), systems="netsuite,pos", flows="inventory",
+                               ledger_mode="daily-summary", mutant=mutant)) as engine:
+            result = engine.run_pass()
+            assert result.completed, result.failures
+            expected = [("SKU-A", p.store_location, -3.0), ("SKU-C", p.store_location, -1.0)]
+            if not mutant:
+                expected.append(("SKU-A", p.quarantine_location, 1.0))
+            assert engine_adjustments(engine) == [expected], mutant
+            assert on_hand(engine, p.store_location) == {"SKU-A": 7, "SKU-C": 9}
+            assert engine.run_pass().stats.counts == {}
+
+
+def test_in_cash_sale_mode_the_cash_sale_moves_the_stock_and_the_flow_never_posts_it_again(fresh: World,
+                                                                                           tmp_path: Path) -> None:
+    p = seed_pos(fresh, netsuite_stock={"SKU-A": 10})
+    fresh.act("pos", "ring_sale", {"registerid": p.register, "lines": [{"sku": "SKU-A", "quantity": 4}],
+                                   "payment": "Card"})
+    with closing(engine_at(fresh, tmp_path / "s", systems="netsuite,pos", flows="pos-sales,inventory")) as engine:
+        assert engine.run_pass().completed
+        assert engine.run_pass().completed
+        assert on_hand(engine, p.store_location) == {"SKU-A": 6}
+        assert engine_adjustments(engine) == []

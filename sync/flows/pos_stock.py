@@ -1,0 +1,130 @@
+"""pos-stock: NetSuite availability -> the POS stores' sellable warehouses, as Sitoo warehouse transactions.
+
+NetSuite is the authority for store stock (seed: "NetSuite pushes stock updates to Sitoo"). For each sellable
+Sitoo warehouse mapped to a NetSuite location, the target level of a SKU is NetSuite's quantity available there
+plus the store's own movements NetSuite does not show yet (recorded but pending or parked; never a stale
+overwrite of a sale). The difference to the warehouse's current level is pushed as Move In / Move Out
+transactions of at most 1,000 items each, sent in one batch POST (at most 1,000 transactions), each with an
+externalid, so a re-send after an ambiguous failure is refused by Sitoo as a duplicate instead of moving stock
+twice. The push is computed from fresh levels every pass, so a crash between two pushes loses nothing.
+
+Ordering, so the push is never stale: the flow first records the POS orders closed so far and flushes them to
+NetSuite, then reads the warehouse's levels, then reads the orders again; a SKU that a sale touched between the
+two order reads is left for the next pass (the level read may or may not include that sale).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import RetryableError
+from ..state import StockDelta
+from .base import Context, Flow
+from .inventory import InventoryFlow
+from .inventory_ledger import StockLedger, last_delta_id, unconfirmed
+from .stockmaps import ItemIndex, LocationMap, parse_quantity
+
+MOVE_IN, MOVE_OUT = 10, 20
+MAX_ITEMS = 1000          # items per Sitoo warehouse transaction
+MAX_TRANSACTIONS = 1000   # transactions per batch POST
+_EPS = 1e-9
+
+
+class PosStockFlow(Flow):
+    """NetSuite availability pushed to the POS stores (after POS movements reached NetSuite)."""
+
+    name = "pos-stock"
+    systems = ("netsuite", "pos")
+    description = "NetSuite availability -> POS store warehouses (warehouse transactions, batches of 1,000)"
+
+    def run(self, ctx: Context) -> None:
+        """Flush POS movements, read levels, push the differences."""
+        assert ctx.pos is not None
+        locations = LocationMap.load(ctx)
+        items = ItemIndex.load(ctx)
+        inventory = InventoryFlow()
+        inventory.read_pos(ctx)
+        StockLedger(ctx, locations, items).flush()
+        with ctx.state.tx() as s:
+            known = last_delta_id(s)
+        warehouses = sorted(locations.pos_sellable, key=lambda k: int(k.split(":")[1]))
+        levels = {key: ctx.pos.warehouse_items(int(key.split(":")[1])) for key in warehouses}
+        inventory.read_pos(ctx)
+        with ctx.state.tx() as s:
+            pending = unconfirmed(s, upto_id=known, location_prefix="pos:")
+            moved_since = {(sku, loc) for sku, loc in s.execute(
+                select(StockDelta.item, StockDelta.location).where(StockDelta.id > known)).all()}
+        transactions: list[dict[str, Any]] = []
+        run = secrets.token_hex(4)
+        for key in warehouses:
+            location = locations.resolve(key)
+            if location is None:
+                if not levels[key]:
+                    continue  # a store with no stock nothing maps to: nothing to push
+                ctx.park(self.name, "unknown_location", f"inventory:location:{key}",
+                         f"{locations.label(key)} is not mapped to a NetSuite location: its stock is not pushed "
+                         "(set ERPSIM_SYNC_LOCATION_MAP or give the location the store's external id)",
+                         records={"location": key})
+                continue
+            available = self._available(ctx, location, items)
+            current = {str(row["sku"]): parse_quantity(row.get("decimaltotal")) for row in levels[key]}
+            changes: list[tuple[str, float]] = []
+            for sku in sorted(set(available) | set(current)):
+                if items.resolve(sku) is None or (sku, key) in moved_since:
+                    continue  # a SKU NetSuite does not stock is not NetSuite's to set; a moving one waits
+                target = available.get(sku, 0.0) + pending.get((sku, key), 0.0)
+                diff = round(target - current.get(sku, 0.0), 3)
+                if abs(diff) > _EPS:
+                    changes.append((sku, diff))
+            transactions.extend(_transactions(key, changes, run))
+        pushed = self._send(ctx, transactions)
+        if pushed:
+            ctx.stats.add(self.name, "items_pushed", pushed)
+
+    def _available(self, ctx: Context, location: str, items: ItemIndex) -> dict[str, float]:
+        """NetSuite's quantity available per SKU at a location."""
+        out: dict[str, float] = {}
+        for row in ctx.netsuite.suiteql(f"SELECT item, quantityavailable FROM aggregateitemlocation "
+                                        f"WHERE location = {int(location)}"):
+            item = items.by_id.get(str(row.get("item")))
+            if item is not None:
+                out[item.sku] = out.get(item.sku, 0.0) + parse_quantity(row.get("quantityavailable"))
+        return out
+
+    def _send(self, ctx: Context, transactions: list[dict[str, Any]]) -> int:
+        """POST the transactions in batches; a duplicate externalid (an earlier attempt landed) counts as done."""
+        pos = ctx.pos
+        assert pos is not None
+        pushed = 0
+        for start in range(0, len(transactions), MAX_TRANSACTIONS):
+            chunk = transactions[start:start + MAX_TRANSACTIONS]
+
+            def send(batch: list[dict[str, Any]] = chunk) -> list[dict[str, Any]]:
+                return pos.add_warehouse_transactions(batch)
+            results = pos.policy.call(send, RetryableError)
+            for tx, result in zip(chunk, results, strict=False):
+                if result.get("statuscode") == 200 or "already exists" in str(result.get("errortext", "")):
+                    pushed += len(tx["items"])
+                else:
+                    ctx.park(self.name, "rejected_posting", f"pos-stock:{tx['externalid']}",
+                             f"pos refused a stock push to warehouse {tx['warehouseid']}: "
+                             f"{result.get('errortext')}", records={"transaction": tx}, error=result)
+        return pushed
+
+
+def _transactions(key: str, changes: list[tuple[str, float]], run: str) -> list[dict[str, Any]]:
+    """Move In / Move Out transactions of at most MAX_ITEMS items for one warehouse's changes."""
+    warehouse = int(key.split(":")[1])
+    out = []
+    for kind, sign, label in ((MOVE_IN, 1, "in"), (MOVE_OUT, -1, "out")):
+        lines = [(sku, diff) for sku, diff in changes if (diff > 0) == (sign > 0)]
+        for n, start in enumerate(range(0, len(lines), MAX_ITEMS)):
+            out.append({"warehouseid": warehouse, "transactiontype": kind,
+                        "externalid": f"erpsim-ps-{run}-{warehouse}-{label}{n}",
+                        "description": "erpsim sync: NetSuite availability",
+                        "items": [{"sku": sku, "decimalquantity": f"{diff:.3f}"}
+                                  for sku, diff in lines[start:start + MAX_ITEMS]]})
+    return out
