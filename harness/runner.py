@@ -67,6 +67,8 @@ class ScenarioResult:
     evidence_dir: str = ""
     description: str = ""
     refs: dict[str, Any] = field(default_factory=dict)
+    #: seconds spent per phase: world (reset + seed), steps, connector (its passes), collect (snapshot + verdict)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -177,6 +179,7 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
 def _execute(world: World, scenario: Scenario, connector: Connector, run: ConnectorRun, result: ScenarioResult,
              evidence: Path) -> None:
     deadline = time.monotonic() + scenario.timeout_seconds
+    phase = time.perf_counter()
     try:
         world.reset()
         refs = seed_world(world, scenario.given.world)
@@ -188,6 +191,8 @@ def _execute(world: World, scenario: Scenario, connector: Connector, run: Connec
         result.status, result.reason = "error", f"the world could not be seeded: {exc}"
         return
     result.refs = refs.as_dict()
+    result.timings["world"] = round(time.perf_counter() - phase, 3)
+    phase = time.perf_counter()
     cache: dict[str, Any] = {}
     resolver = Resolver(refs, world_state(world, cache))
     activity = _activity(world, connector.spec.quiescence == "writes")
@@ -216,7 +221,11 @@ def _execute(world: World, scenario: Scenario, connector: Connector, run: Connec
         if not final.ok:
             result.status, result.reason = "failed", f"final quiescence: {final.message}"
     cache.clear()
+    result.timings["steps"] = round(time.perf_counter() - phase, 3)
+    result.timings["connector"] = round(sum(p.seconds for p in run.passes), 3)
+    phase = time.perf_counter()
     _collect(world, scenario, run, result, resolver, evidence, evaluate_expect=True)
+    result.timings["collect"] = round(time.perf_counter() - phase, 3)
 
 
 def world_state(world: World, cache: dict[str, Any] | None = None) -> Callable[[str], dict[str, Any]]:
