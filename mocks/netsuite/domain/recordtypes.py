@@ -94,7 +94,7 @@ _ITEM_LOCATIONS = ("location:r:location~ locationId:i~ quantityOnHand:n~ quantit
                    "reorderPoint:n preferredStockLevel:n")
 _ENTITY = ("entityId:s isPerson:b companyName:s firstName:s lastName:s middleName:s altName:s email:s "
            "phone:s fax:s subsidiary:r:subsidiary! currency:r:currency terms:r:term "
-           "isInactive:b creditLimit:n balance:n~ dateCreated:t~ lastModifiedDate:t~ comments:s")
+           "isInactive:b creditLimit:n balance:n~ dateCreated:t~ lastModifiedDate:t~ comments:s giveAccess:b")
 _ADDRESSBOOK = "id:i~ label:s defaultBilling:b defaultShipping:b addressBookAddress:a"
 _SETUP = "name:s! fullName:s~ parent:r:self subsidiary:c:subsidiary includeChildren:b isInactive:b " \
          "lastModifiedDate:t~"
