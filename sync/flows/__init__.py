@@ -17,6 +17,10 @@ FLOW_CLASSES: tuple[str, ...] = (
     "pos_sales:PosSalesFlow",
     "inventory:InventoryFlow",
     "pos_stock:PosStockFlow",
+    "ap_vendors:ApVendorsFlow",
+    "ap_bills:ApBillsFlow",
+    "ap_payments:ApPaymentsFlow",
+    "ap_invoices:ApInvoicesFlow",
 )
 
 

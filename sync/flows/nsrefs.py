@@ -66,6 +66,12 @@ class NetSuiteRefs:
             self._accounts = {str(r.get("acctnumber") or ""): str(r["id"]) for r in rows if r.get("acctnumber")}
         return self._accounts.get(number)
 
+    def account_number(self, ns: NetSuiteClient, account_id: str) -> str | None:
+        """The number of an account, or None."""
+        self.account_by_number(ns, "")
+        assert self._accounts is not None
+        return next((number for number, rid in self._accounts.items() if rid == account_id), None)
+
     def currency_symbol(self, ns: NetSuiteClient, currency_id: str) -> str:
         """The ISO code of a currency (``USD``), '' when unknown."""
         if self._currencies is None:

@@ -33,6 +33,7 @@ from .work import (
     keyed,
     mapping_in,
     mappings_with_data,
+    noop,
     set_mapping_in,
     skipped,
 )
@@ -121,7 +122,7 @@ class QmsLotsFlow(Flow):
         lot_id = str(lot["id"])
         posted = ctx.state.mapped("netsuite", KIND_RECEIPT, lot_id)
         if posted is not None:
-            return done(itemReceipt=posted)
+            return noop(itemReceipt=posted)
         if ctx.safeguards.on("push-quarantined-lots"):
             if ctx.safeguards.on("no-reorder-tolerance"):
                 lot = qms(ctx).get(f"/lots/{lot_id}")  # the lot now, not as an event described it

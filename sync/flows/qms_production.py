@@ -18,7 +18,7 @@ from ..clients.netsuite import ref
 from .base import Context, Flow
 from .nsrefs import NetSuiteRefs, require
 from .qms_purchasing import qms, qms_location
-from .work import Outcome, Park, WorkQueue, done, keyed, mappings_with_data, skipped
+from .work import Outcome, Park, WorkQueue, done, keyed, mappings_with_data, noop, skipped
 
 KIND_WO = "work-order"
 KIND_BUILD = "assembly-build"
@@ -88,7 +88,7 @@ class QmsProductionFlow(Flow):
     def _work_order(self, ctx: Context, run_id: str) -> Outcome:
         mapped = ctx.state.mapped("netsuite", KIND_WO, run_id)
         if mapped is not None:
-            return done(workOrder=mapped)
+            return noop(workOrder=mapped)
         run = qms(ctx).get(f"/production-runs/{run_id}")
         if run.get("status") == "CANCELLED":
             return skipped("run cancelled before it reached NetSuite")
@@ -114,7 +114,7 @@ class QmsProductionFlow(Flow):
     def _build(self, ctx: Context, run_id: str, wo_id: str) -> Outcome:
         posted = ctx.state.mapped("netsuite", KIND_BUILD, run_id)
         if posted is not None:
-            return done(assemblyBuild=posted)
+            return noop(assemblyBuild=posted)
         run = qms(ctx).get(f"/production-runs/{run_id}")
         lot = qms(ctx).get(f"/lots/{run['outputLotId']}")
         if lot.get("status") != "RELEASED" and ctx.safeguards.on("push-quarantined-lots"):

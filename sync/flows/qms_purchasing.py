@@ -14,7 +14,7 @@ from typing import Any
 from ..clients.netsuite import ref, sublist
 from ..clients.qms import QmsClient
 from .base import Context, Flow
-from .work import Outcome, Park, WorkQueue, done, skipped
+from .work import Outcome, Park, WorkQueue, done, noop, skipped
 
 PHYSICAL = ("InvtPart", "Assembly")
 KIND_PO = "purchase-order"
@@ -97,6 +97,7 @@ class QmsPurchasingFlow(Flow):
         if target is None:
             return skipped("never sent to the QMS")
         current = qms(ctx).get(f"/purchase-orders/{target}")
-        if current.get("status") != "CLOSED":
-            qms(ctx).post(f"/purchase-orders/{target}/close")
+        if current.get("status") == "CLOSED":
+            return noop(qms=int(target), closed=True)
+        qms(ctx).post(f"/purchase-orders/{target}/close")
         return done(qms=int(target), closed=True)

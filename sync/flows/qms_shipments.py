@@ -19,7 +19,7 @@ from ..errors import ApiRefusal
 from .base import Context, Flow
 from .nsrefs import NetSuiteRefs, require
 from .qms_purchasing import PHYSICAL, line_location, line_type, qms, qms_location
-from .work import Outcome, Park, WorkQueue, done, keyed, mappings_with_data, skipped
+from .work import Outcome, Park, WorkQueue, done, keyed, mappings_with_data, noop, skipped
 
 KIND_SO = "sales-order"
 KIND_FULFIL = "fulfilment"
@@ -99,7 +99,7 @@ class QmsShipmentsFlow(Flow):
         target = require(ctx.state.mapped("qms", KIND_SO, so_id), "validation_error", "order never sent")
         current = qms(ctx).get(f"/sales-orders/{target}")
         if current.get("status") == "CANCELLED":
-            return done(qms=int(target), cancelled=True)
+            return noop(qms=int(target), cancelled=True)
         if current.get("status") != "PENDING_FULFILLMENT":
             raise Park("cancel_after_release", f"NetSuite closed sales order {current.get('number')} but the QMS has "
                                                f"already shipped from it ({current.get('status')}): nothing is "
@@ -116,7 +116,7 @@ class QmsShipmentsFlow(Flow):
     def _fulfil(self, ctx: Context, shipment_id: str, so_id: str) -> Outcome:
         posted = ctx.state.mapped("netsuite", KIND_FULFIL, shipment_id)
         if posted is not None:
-            return done(itemFulfillment=posted)
+            return noop(itemFulfillment=posted)
         shipment = qms(ctx).get(f"/shipments/{shipment_id}")
         order = ctx.netsuite.get("salesOrder", so_id)
         lines = {int(ln["line"]): ln for ln in sublist(order, "item")}

@@ -42,11 +42,17 @@ class Outcome:
 
     result: dict[str, Any] = field(default_factory=dict)
     status: str = "done"  # done | skipped | wait
+    wrote: bool = True  # False: it was already there (counted as nothing in the pass summary)
 
 
 def done(**result: Any) -> Outcome:
     """The write landed (or was already there): finish the item with this result."""
     return Outcome(result)
+
+
+def noop(**result: Any) -> Outcome:
+    """Nothing needed writing (it was already there): finish the item, count nothing."""
+    return Outcome(result, "done", wrote=False)
 
 
 def skipped(reason: str, **result: Any) -> Outcome:
@@ -123,7 +129,8 @@ class WorkQueue:
                 continue
             ctx.state.finish(key, outcome.status, outcome.result)
             ctx.state.resolve_exception(key)
-            ctx.stats.add(self.flow, outcome.status if outcome.status != "done" else "written")
+            if outcome.wrote:
+                ctx.stats.add(self.flow, outcome.status if outcome.status != "done" else "written")
 
 
 def refusal_category(exc: ApiRefusal) -> str:

@@ -8,6 +8,8 @@ from typing import Any
 
 from tests.sync.conftest import World
 
+QMS_FLOWS = "qms-purchasing,qms-lots,qms-production,qms-shipments,recall"
+
 
 @dataclass
 class QmsWorld:

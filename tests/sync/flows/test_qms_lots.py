@@ -8,12 +8,12 @@ from typing import Any
 
 from sync.engine import Engine
 from tests.sync.conftest import World
-from tests.sync.flows.qms_world import QmsWorld, ns_get, seed_qms_world, suiteql
+from tests.sync.flows.qms_world import QMS_FLOWS, QmsWorld, ns_get, seed_qms_world, suiteql
 from tests.sync.flows.receivers import receiver
 
 
 def _engine(make_engine: Any, q: QmsWorld, **settings: str) -> Engine:
-    engine: Engine = make_engine(location_map=json.dumps({"qms": q.location}), **settings)
+    engine: Engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}), **settings)
     return engine
 
 

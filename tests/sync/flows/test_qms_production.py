@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.sync.conftest import World
 from tests.sync.flows.qms_world import (
+    QMS_FLOWS,
     add_recipe,
     lot_stock,
     ns_get,
@@ -18,7 +19,7 @@ from tests.sync.flows.qms_world import (
 
 
 def _engine(make_engine: Any, location: str, **settings: str) -> Any:
-    return make_engine(location_map=json.dumps({"qms": location}), **settings)
+    return make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": location}), **settings)
 
 
 def test_runs_become_work_orders_and_released_output_a_build(fresh: World, make_engine: Any) -> None:

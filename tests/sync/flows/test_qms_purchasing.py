@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tests.sync.conftest import World
-from tests.sync.flows.qms_world import create_po, ns_patch, seed_ns, seed_qms_world
+from tests.sync.flows.qms_world import QMS_FLOWS, create_po, ns_patch, seed_ns, seed_qms_world
 
 
 def _qms_orders(world: World) -> list[dict[str, Any]]:
@@ -23,7 +23,7 @@ def test_open_orders_go_once_with_their_lines(fresh: World, make_engine: Any) ->
     pending = fresh.control("netsuite", "POST", "seed", {"records": {"baseline": False, "purchaseOrder": [{
         "entity": {"id": q.vendor}, "orderStatus": "A", "location": {"id": q.location},
         "item": {"items": [{"item": {"id": q.raw[0]}, "quantity": 5}]}}]}})["purchaseOrder"]
-    engine = make_engine(location_map=json.dumps({"qms": q.location}))
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}))
     result = engine.run_pass()
     assert result.completed and result.stats.counts == {"qms-purchasing": {"written": 1}}
     sugar, cocoa = q.qms_items[q.raw[0]], q.qms_items[q.raw[1]]
@@ -41,7 +41,7 @@ def test_open_orders_go_once_with_their_lines(fresh: World, make_engine: Any) ->
 def test_only_lines_of_the_qms_site_go_and_other_sites_orders_are_skipped(fresh: World, make_engine: Any) -> None:
     q = seed_qms_world(fresh)
     elsewhere = create_po(fresh, q, [(0, 7)], location=q.hold)
-    engine = make_engine(location_map=json.dumps({"qms": q.location}))
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}))
     assert engine.run_pass().stats.counts == {"qms-purchasing": {"written": 1, "skipped": 1}}
     assert [po["netsuite_id"] for po in _qms_orders(fresh)] == [q.purchase_orders[0]]
     assert engine.state.result(f"qms-po:{elsewhere}") == {"skipped": "no inventory lines for the QMS site"}
@@ -51,7 +51,7 @@ def test_an_order_already_in_the_qms_is_adopted_not_duplicated(fresh: World, mak
     q = seed_qms_world(fresh)
     fresh.control("qms", "POST", "seed", {"records": {"purchase_orders": [{
         "netsuiteId": q.purchase_orders[0], "number": "PO1", "lines": [{"line": 1, "itemId": 1, "quantity": 100}]}]}})
-    engine = make_engine(location_map=json.dumps({"qms": q.location}))
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}))
     assert engine.run_pass().stats.counts == {"qms-purchasing": {"written": 1}}
     assert len(_qms_orders(fresh)) == 1
     assert engine.state.mapped("qms", "purchase-order", q.purchase_orders[0]) == "1"
@@ -64,7 +64,7 @@ def test_unknown_item_is_parked_and_lands_once_the_item_exists(fresh: World, mak
         "lotNumberedInventoryItem"]
     q.raw.append(new_id)
     po = create_po(fresh, q, [(2, 3)])
-    engine = make_engine(location_map=json.dumps({"qms": q.location}))
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}))
     engine.run_pass()
     [parked] = engine.state.exceptions()
     assert (parked.category, parked.flow, parked.records) == ("unknown_sku", "qms-purchasing", {"purchaseOrder": po})
@@ -78,7 +78,7 @@ def test_unknown_item_is_parked_and_lands_once_the_item_exists(fresh: World, mak
 
 def test_closed_in_netsuite_is_closed_in_the_qms(fresh: World, make_engine: Any) -> None:
     q = seed_qms_world(fresh)
-    engine = make_engine(location_map=json.dumps({"qms": q.location}))
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}))
     engine.run_pass()
     ns_patch(fresh, "purchaseOrder", q.purchase_orders[0], {"item": {"items": [
         {"line": 1, "isClosed": True}, {"line": 2, "isClosed": True}]}})

@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.sync.conftest import World
 from tests.sync.flows.qms_world import (
+    QMS_FLOWS,
     QmsWorld,
     add_recipe,
     lot_stock,
@@ -22,7 +23,7 @@ from tests.sync.flows.qms_world import (
 
 
 def _engine(make_engine: Any, q: QmsWorld, **settings: str) -> Any:
-    return make_engine(location_map=json.dumps({"qms": q.location}), **settings)
+    return make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}), **settings)
 
 
 def sales_order(world: World, q: QmsWorld, quantity: float, *, location: str | None = None) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.sync.conftest import World
 from tests.sync.flows.qms_world import (
+    QMS_FLOWS,
     QmsWorld,
     add_recipe,
     lot_stock,
@@ -22,7 +23,7 @@ from tests.sync.flows.qms_world import (
 def _shipped_bars(world: World, make_engine: Any, **settings: str) -> tuple[QmsWorld, Any, list[str], str, str]:
     q = seed_qms_world(world)
     add_recipe(world, q)
-    engine = make_engine(location_map=json.dumps({"qms": q.location}), **settings)
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}), **settings)
     raw = receive_and_release(world, engine, q)
     bar = produce_bars(world, engine, q, 10)["outputLotNumber"]
     so = seed_ns(world, {"salesOrder": [{"entity": {"id": q.customer}, "orderStatus": "B", "item": {"items": [
@@ -72,7 +73,7 @@ def test_lifting_the_lock_puts_the_stock_back(fresh: World, make_engine: Any) ->
 
 def test_a_configured_hold_location_is_used(fresh: World, make_engine: Any) -> None:
     q = seed_qms_world(fresh)
-    engine = make_engine(location_map=json.dumps({"qms": q.location}), recall_location=q.hold)
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": q.location}), recall_location=q.hold)
     sugar, cocoa = receive_and_release(fresh, engine, q)
     fresh.act("qms", "lock", {"lot": cocoa, "reason": "allergen"})
     engine.run_pass()
