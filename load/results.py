@@ -102,8 +102,8 @@ def observe(profile: Profile, run_dir: Path, window: tuple[float, float],
     duration = max(1e-9, end - start)
     seconds = sum(r["dt"] for r in monitor)
     svc = profile.emulators.netsuite_service_time.get("create", 0.0)
-    sale_points = [(r["t0"] - start, r["lag_s"] if r["lag_s"] is not None else end - r["t0"])
-                   for r in lags if r["kind"] == "sale"]
+    # resolved probes only: an unresolved one's lower bound (end - t0) shrinks with t0 and would fake a fall
+    sale_points = [(r["t0"] - start, r["lag_s"]) for r in lags if r["kind"] == "sale" and r["lag_s"] is not None]
     out: dict[str, Any] = {
         "lag_sale_p50_s": percentile(sale_lags, 50), "lag_sale_p95_s": percentile(sale_lags, 95),
         "lag_sale_p99_s": percentile(sale_lags, 99), "lag_sale_max_s": max(sale_lags) if sale_lags else None,

@@ -23,7 +23,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "lag_movement_p99_s": ("s", "stock lag WMS movement -> NetSuite, 99th percentile"),
     "lag_samples": ("", "lag probes taken (sales and movements)"),
     "lag_unresolved": ("", "lag probes NetSuite had not shown when the load stopped"),
-    "lag_growth_s_per_min": ("s/min", "slope of the sale lag over the run (a queue that grows has a positive slope)"),
+    "lag_growth_s_per_min": ("s/min", "slope of the resolved sale lags against the time of sale (a growing queue: positive)"),
     "sales_total": ("", "POS sales rung (till users, accepted by the POS)"),
     "sales_per_s": ("1/s", "POS sales per second over the run"),
     "sales_per_s_peak": ("1/s", "POS sales per second in the busiest 10 s"),
