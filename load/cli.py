@@ -117,6 +117,23 @@ def _quiet(world: LoadWorld, seconds: float, limit: float) -> float:
     return time.time() - began
 
 
+def _settle(world: LoadWorld, profile: Profile, engine: bool) -> tuple[dict[str, Any], float, list[list[float]]]:
+    """Let the engine catch up: drift is measured every few seconds until it is zero or the settle time is up.
+
+    Returns the last drift report, the seconds waited and (seconds, drifting pairs) samples along the way.
+    """
+    began = time.time()
+    dc = int(world.seeded["dc"]["location"])
+    samples: list[list[float]] = []
+    while True:
+        drift = drift_between(world.stock_views(), dc)
+        waited = time.time() - began
+        samples.append([round(waited, 1), drift["pairs"]])
+        if not engine or drift["pairs"] == 0 or waited >= profile.engine.settle_seconds:
+            return drift, waited, samples
+        time.sleep(min(5.0, max(0.0, profile.engine.settle_seconds - waited)))
+
+
 def run_locust(profile: Profile, world: LoadWorld, run_dir: Path, workers: int, run_time: float | None,
                sampler: CpuSampler) -> tuple[float, float, int]:
     """Run Locust headless (distributed with ``workers`` > 0); returns (start, end, exit status)."""
@@ -212,9 +229,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  engine running (pid {engine.pid}), first pass done in {waited:.1f} s", flush=True)
             start, end, locust_status = run_locust(profile, world, run_dir, args.workers, args.run_time, sampler)
             meta.update(load_start=start, load_end=end, locust_exit=locust_status)
-            settled = _quiet(world, 3.0, profile.engine.settle_seconds) if engine is not None else 0.0
-            meta["settled_s"] = settled
-            drift = drift_between(world.stock_views(), int(world.seeded["dc"]["location"]))
+            drift, meta["settled_s"], meta["drift_while_settling"] = _settle(world, profile, engine is not None)
             (run_dir / "drift.json").write_text(json.dumps(drift, indent=1))
             if engine is not None and engine.proc.poll() is not None:
                 meta["engine_exit"] = engine.proc.returncode

@@ -183,7 +183,8 @@ padding:4px 8px;text-align:left;font-size:14px}}table{{border-collapse:collapse}
 <p>Profile <b>{html.escape(profile.name)}</b>{' with the engine mutant <b>' + html.escape(meta['mutant']) + '</b>' if meta.get('mutant') else ''}:
 {html.escape(profile.description)}<br>World: {w.stores} stores, {w.skus} SKUs (Zipf {w.skew}), {w.tracer_skus} tracer SKUs.
 NetSuite: concurrency limit {e.netsuite_concurrency}, service time {html.escape(str(e.netsuite_service_time))}.
-Load {end - start:.0f} s, Locust workers: {meta.get('workers') or 'local'}; engine settled {meta.get('settled_s', 0):.1f} s after.
+Load {end - start:.0f} s, Locust workers: {meta.get('workers') or 'local'}; then {meta.get('settled_s', 0):.1f} s for the engine
+to settle (drifting item/location pairs at seconds after the load: {html.escape(', '.join(f'{int(p)} at {t:g} s' for t, p in meta.get('drift_while_settling', [])))}).
 Load average before {meta['load_before'][0]:.2f}, after {meta.get('load_after', [0])[0]:.2f}.</p>
 <h2>Service-level objectives</h2><table><tr><th>objective</th><th>metric</th><th>target</th><th>observed</th><th>status</th></tr>{rows}</table>
 <h2>Plots</h2>{''.join(_img(p) for p in plots)}
