@@ -61,7 +61,8 @@ ENGINE_VARS = (
     Variable("ERPSIM_SYNC_NETSUITE_CONCURRENCY", "concurrency cap shared by every NetSuite call", "4"),
     Variable("ERPSIM_SYNC_CLOSED_PERIOD", "posting dated in a closed period: 'first-open' or 'exception'", "exception"),
     Variable("ERPSIM_SYNC_LEDGER_MODE", "POS sales to NetSuite: 'cash-sale' (one per sale) or 'daily-summary'", "cash-sale"),
-    Variable("ERPSIM_SYNC_LOCATION_MAP", "JSON: satellite warehouse/store -> NetSuite location id ({\"wms:1\": \"1\"})", ""),
+    Variable("ERPSIM_SYNC_LOCATION_MAP", "JSON: satellite warehouse/store -> NetSuite location id ({\"wms:1\": \"1\"}; "
+                                         "\"qms\" = the QMS site, an id or eid:<external id>)", ""),
     Variable("ERPSIM_SYNC_HTTP_TIMEOUT", "seconds before a call is abandoned as ambiguous", "10"),
     Variable("ERPSIM_SYNC_RETRIES", "attempts for a retryable failure before the pass gives up", "6"),
     Variable("ERPSIM_SYNC_BACKOFF", "first retry delay in seconds (exponential, jittered)", "0.05"),

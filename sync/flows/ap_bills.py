@@ -1,7 +1,7 @@
 """ap-bills: NetSuite unpaid USD bills -> AP, and bills entered in AP -> NetSuite (the Cashflow360 seed's rules).
 
-NetSuite -> AP ("unpaid bills only"): an open, approved NetSuite bill with nothing paid or credited on it, in US
-dollars, becomes an AP bill (invoice number = the bill's reference number, else ``NS-<id>``); partly or fully
+NetSuite -> AP ("unpaid bills only"): an open, approved NetSuite bill of the AP organisation's subsidiary with
+nothing paid or credited on it, in US dollars, becomes an AP bill (invoice number = the bill's reference number, else ``NS-<id>``); partly or fully
 paid bills and bills in other currencies are not synced; a $0 bill without payments syncs as an unpaid bill, as
 the seed says. The AP bill is marked synced (its vendor, invoice and lines then lock in AP); NetSuite stays its
 master.
@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..clients.netsuite import ref, sublist
-from .ap_vendors import ap
+from .ap_vendors import ap, ap_subsidiary
 from .base import Context, Flow
 from .nsrefs import NetSuiteRefs
 from .work import Outcome, Park, WorkQueue, content_hash, done, keyed, mapping_in, noop, skipped
@@ -101,8 +101,12 @@ class ApBillsFlow(Flow):
         bills = ap(ctx).list_all("/bills", filters=f"updatedTime:gte:{cursor}" if cursor else "",
                                  sort="updatedTime:asc")
         # open bills, and $0 bills (NetSuite shows them Paid In Full; the seed syncs them as unpaid)
-        rows = ctx.netsuite.suiteql("SELECT id, externalid FROM transaction WHERE type = 'VendBill' AND "
-                                    "(status = 'A' OR (status = 'B' AND foreigntotal = 0)) ORDER BY id")
+        subsidiary = ap_subsidiary(ctx, self.refs)
+        rows = ctx.netsuite.suiteql(
+            "SELECT t.id AS id, t.externalid AS externalid FROM transaction t JOIN transactionline l "
+            "ON l.transaction = t.id AND l.mainline = 'T' WHERE t.type = 'VendBill' AND "
+            f"l.subsidiary = {int(subsidiary)} AND (t.status = 'A' OR (t.status = 'B' AND t.foreigntotal = 0)) "
+            "ORDER BY t.id")
         to_ap = ctx.state.mappings("netsuite", "bill-to-ap")
         with ctx.state.tx() as session:
             for bill in bills:

@@ -20,9 +20,23 @@ PHYSICAL = ("InvtPart", "Assembly")
 KIND_PO = "purchase-order"
 
 
+_SITE_CACHE: dict[tuple[int, str], str | None] = {}
+
+
 def qms_location(ctx: Context) -> str | None:
-    """The NetSuite location of the QMS site (``"qms"`` in ERPSIM_SYNC_LOCATION_MAP), if configured."""
-    return ctx.config.location_map.get("qms")
+    """The NetSuite location of the QMS site (``"qms"`` in ERPSIM_SYNC_LOCATION_MAP), if configured.
+
+    The value is an internal id, or ``eid:<external id>`` (stable across sandbox refreshes), looked up once a pass.
+    """
+    value = ctx.config.location_map.get("qms")
+    if not value or not value.lower().startswith("eid:"):
+        return value
+    key = (id(ctx.stats), value)
+    if key not in _SITE_CACHE:
+        _SITE_CACHE.clear()
+        found = ctx.netsuite.find_eid("location", value[4:], expand=False)
+        _SITE_CACHE[key] = str(found["id"]) if found else None
+    return _SITE_CACHE[key]
 
 
 def qms(ctx: Context) -> QmsClient:
@@ -75,6 +89,9 @@ class QmsPurchasingFlow(Flow):
             return self._close(ctx, po_id)
         order = ctx.netsuite.get("purchaseOrder", po_id)
         site = qms_location(ctx)
+        if site is None and ctx.config.location_map.get("qms"):
+            raise Park("unknown_location", f"ERPSIM_SYNC_LOCATION_MAP qms={ctx.config.location_map['qms']} is not a "
+                                           "NetSuite location")
         lines = [{"line": int(ln["line"]), "itemNetsuiteId": ref(ln.get("item")), "quantity": ln.get("quantity")}
                  for ln in sublist(order, "item")
                  if line_type(ln) in PHYSICAL and not ln.get("isClosed")

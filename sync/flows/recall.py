@@ -91,17 +91,22 @@ class RecallFlow(Flow):
             ctx.state.set_mapping("netsuite", KIND_HOLD, lot_id, "held", data)
             return
         hold = self._hold_location(ctx, None)
+        pending: dict[str, int] = data.setdefault("pending", {})
         for location, quantity in self._balances(ctx, ns_lot):
             if location == hold or quantity <= 0:
                 continue
             hold = self._hold_location(ctx, location)
-            count = int(data["moves"].get(location, 0)) + 1
-            data["moves"][location] = count
-            data["origins"][location] = float(data["origins"].get(location, 0.0)) + quantity
-            ctx.state.set_mapping("netsuite", KIND_HOLD, lot_id, "holding", data)  # intent first: a crash resumes
+            count = pending.get(location)
+            if count is None:  # a new move: record the intent first, so a crash resumes it under the same key
+                count = int(data["moves"].get(location, 0)) + 1
+                data["moves"][location] = pending[location] = count
+                data["origins"][location] = float(data["origins"].get(location, 0.0)) + quantity
+                ctx.state.set_mapping("netsuite", KIND_HOLD, lot_id, "holding", data)
             self._transfer(ctx, f"qms-hold-{lot_id}-{data['n']}-{location}-{count}", item, ns_lot, quantity,
                            location, hold, f"QMS recall: lot {lot['lotNumber']} held ({lot.get('lockReason')})")
+            pending.pop(location, None)
             ctx.stats.add(self.name, "held")
+        data["pending"] = {}
         ctx.state.set_mapping("netsuite", KIND_HOLD, lot_id, "held", data)
 
     def _release(self, ctx: Context, lot_id: str, data: dict[str, Any]) -> None:

@@ -85,3 +85,19 @@ def test_closed_in_netsuite_is_closed_in_the_qms(fresh: World, make_engine: Any)
     engine.run_pass()
     assert [po["status"] for po in _qms_orders(fresh)] == ["CLOSED"]
     assert engine.run_pass().stats.counts == {}
+
+
+def test_the_qms_site_can_be_named_by_external_id(fresh: World, make_engine: Any) -> None:
+    q = seed_qms_world(fresh)
+    create_po(fresh, q, [(0, 7)], location=q.hold)
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": "eid:plant"}))
+    assert engine.run_pass().stats.counts == {"qms-purchasing": {"written": 1, "skipped": 1}}
+    assert [po["netsuite_id"] for po in _qms_orders(fresh)] == [q.purchase_orders[0]]
+
+
+def test_an_unknown_qms_site_is_parked(fresh: World, make_engine: Any) -> None:
+    seed_qms_world(fresh)
+    engine = make_engine(flows=QMS_FLOWS, location_map=json.dumps({"qms": "eid:nowhere"}))
+    engine.run_pass()
+    assert [e.category for e in engine.state.exceptions()] == ["unknown_location"]
+    assert _qms_orders(fresh) == []
