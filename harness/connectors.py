@@ -9,6 +9,7 @@ settle_seconds = 0.5             # daemon: quiet this long = quiescent
 timeout_seconds = 60             # once: per pass; daemon: per wait for quiescence
 flows = ["orders-to-wms", "cancellations"]
 exceptions = ["{python}", "-m", "harness.cli", "sync", "exceptions", "--json"]  # optional exception queue
+exceptions_file = "exceptions.json"  # optional, instead: the queue as a JSON file in ERPSIM_STATE_DIR (no process)
 mutant_env = "ERPSIM_SYNC_MUTANT"                 # optional: how --mutant NAME reaches the connector
 flows_env = "ERPSIM_SYNC_FLOWS"                   # optional: set to the scenario's flows (comma list)
 quiescence = "requests"          # daemon: "requests" (any request) or "writes" (pollers' GETs ignored)
@@ -59,6 +60,7 @@ class ConnectorSpec(BaseModel):
     timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
     flows: list[Flow] = Field(default_factory=lambda: list(FLOWS))  # type: ignore[arg-type]
     exceptions: list[str] | None = None
+    exceptions_file: str | None = Field(default=None, description="the queue as a JSON array in ERPSIM_STATE_DIR")
     mutant_env: str = "ERPSIM_SYNC_MUTANT"
     flows_env: str | None = None
     quiescence: Literal["requests", "writes"] = "requests"
@@ -290,6 +292,8 @@ class ConnectorRun:
     # ---- exception queue -----------------------------------------------------------------------------
     def exceptions(self) -> list[dict[str, Any]] | None:
         """The connector's exception queue (None when the connector declares none)."""
+        if self.connector.spec.exceptions_file:
+            return self._exceptions_file(self.state_dir / self.connector.spec.exceptions_file)
         argv = self.connector.spec.exceptions
         if not argv:
             return None
@@ -307,12 +311,24 @@ class ConnectorRun:
         if proc.returncode != 0:
             raise ConnectorError(f"the exceptions command exited with {proc.returncode}: "
                                  f"{proc.stderr.decode('utf-8', 'replace')[-1000:]}")
+        return _queue(proc.stdout, "the exceptions command printed")
+
+    def _exceptions_file(self, path: Path) -> list[dict[str, Any]]:
         try:
-            data = json.loads(proc.stdout.decode("utf-8", "replace") or "null")
-        except ValueError:
-            raise ConnectorError("the exceptions command printed something that is not JSON: "
-                                 f"{proc.stdout[:200].decode('utf-8', 'replace')!r}") from None
-        if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
-            raise ConnectorError("the exceptions command must print a JSON array of objects, got "
-                                 f"{type(data).__name__}: {json.dumps(data)[:200]}")
-        return data
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []  # nothing parked yet
+        except OSError as exc:
+            raise ConnectorError(f"cannot read the exception queue file {path}: {exc.strerror}") from None
+        return _queue(raw, f"the exception queue file {path.name} holds")
+
+
+def _queue(raw: bytes, what: str) -> list[dict[str, Any]]:
+    """A JSON array of objects, or a ConnectorError saying what came instead."""
+    try:
+        data = json.loads(raw.decode("utf-8", "replace") or "null")
+    except ValueError:
+        raise ConnectorError(f"{what} something that is not JSON: {raw[:200].decode('utf-8', 'replace')!r}") from None
+    if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
+        raise ConnectorError(f"{what} {type(data).__name__}, not a JSON array of objects: {json.dumps(data)[:200]}")
+    return data

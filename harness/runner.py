@@ -277,7 +277,7 @@ def _collect(world: World, scenario: Scenario, run: ConnectorRun, result: Scenar
 
 def connector_has_queue(run: ConnectorRun) -> bool:
     """True when the connector declares an exception queue command."""
-    return bool(run.connector.spec.exceptions)
+    return bool(run.connector.spec.exceptions or run.connector.spec.exceptions_file)
 
 
 # ---- selection ----------------------------------------------------------------------------------------

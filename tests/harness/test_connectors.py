@@ -108,3 +108,15 @@ def test_a_daemon_that_dies_or_never_shows_life(world: World, tmp_path: Path) ->
     silent = _run(world, _toml(tmp_path, "silent", "daemon"), tmp_path)
     assert silent.status == "error"
     assert silent.reason == "connector: the daemon gave no sign of life within 2 s (no request)"
+
+
+def test_an_exception_queue_kept_as_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[connector]\nname = "f"\ncommand = ["x"]\nexceptions_file = "queue.json"\n')
+    run = ConnectorRun(load_connector(path), {}, tmp_path, tmp_path)
+    assert run.exceptions() == []  # nothing parked yet
+    (tmp_path / "queue.json").write_text('[{"category": "closed_period", "summary": "Jan 2026"}]')
+    assert run.exceptions() == [{"category": "closed_period", "summary": "Jan 2026"}]
+    (tmp_path / "queue.json").write_text('{"category": "closed_period"}')
+    with pytest.raises(ConnectorError, match="the exception queue file queue.json holds dict, not a JSON array"):
+        run.exceptions()
