@@ -8,9 +8,9 @@ the governance bound (limit / service time x lines per request), side by side wi
 (one request per stock event) on a smaller workload of the same shape. Not a test: nothing is asserted but
 the correctness of the resulting stock.
 
-    .venv/bin/python load/bench/inventory_sync.py [--sales 20000] [--skus 4000] [--stores 10] [--mutant-sales 300]
+    .venv/bin/python load/bench/inventory_sync.py [--sales 20000] [--skus 4000] [--stores 10] [--batch-lines 200,50]
 
-Emulators run as their own server processes (``erpsim up --systems netsuite,pos``), stopped by PID at the end.
+NetSuite and the POS each run as their own server process (``erpsim up --systems <one>``), stopped by PID.
 """
 
 from __future__ import annotations
