@@ -156,3 +156,18 @@ def lot_stock(world: World) -> dict[str, dict[str, float]]:
         if float(r["qty"]):
             out.setdefault(r["lot"], {})[str(r["location"])] = float(r["qty"])
     return out
+
+
+SYSTEMS = ("netsuite", "qms", "wms", "pos", "ap")
+
+
+def writes_during(world: World, action: Any) -> list[str]:
+    """The requests that may change a system (not GETs, SuiteQL or log-ins) served while ``action()`` ran."""
+    marks = {s: int(world.control(s, "GET", "journal?limit=1")["lastSeq"]) for s in SYSTEMS}
+    action()
+    out = []
+    for system in SYSTEMS:
+        for e in world.control(system, "GET", f"journal?since={marks[system]}")["entries"]:
+            if e["method"] not in ("GET", "HEAD") and not any(p in e["path"] for p in ("/suiteql", "/login")):
+                out.append(f"{system} {e['method']} {e['path']}")
+    return out
