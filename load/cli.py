@@ -117,6 +117,21 @@ def _quiet(world: LoadWorld, seconds: float, limit: float) -> float:
     return time.time() - began
 
 
+def _engine_ready(world: LoadWorld, limit: float) -> float:
+    """Wait until the connector has subscribed to the POS and WMS webhooks (then 2 s for its first pass), or
+    for a connector without webhooks until NetSuite has been quiet for 3 s; at most ``limit`` s."""
+    began = time.time()
+    while time.time() - began < limit:
+        if all(world.control(system, "GET", "webhooks")["subscriptions"] for system in ("pos", "wms")):
+            time.sleep(2.0)
+            return time.time() - began
+        if time.time() - began > 10:  # no subscriptions after 10 s: a polling connector
+            _quiet(world, 3.0, max(0.0, limit - (time.time() - began)))
+            return time.time() - began
+        time.sleep(0.5)
+    return time.time() - began
+
+
 def _settle(world: LoadWorld, profile: Profile, engine: bool) -> tuple[dict[str, Any], float, list[list[float]]]:
     """Let the engine catch up: drift is measured every few seconds until it is zero or the settle time is up.
 
@@ -222,11 +237,11 @@ def run(args: argparse.Namespace) -> int:
             engine = world.start_engine()
             if engine is not None:
                 sampler.watch("engine", engine.pid)
-                waited = _quiet(world, 3.0, profile.engine.warmup_seconds)
+                waited = _engine_ready(world, profile.engine.warmup_seconds)
                 if engine.proc.poll() is not None:
                     raise WorldError(f"the engine exited with {engine.proc.returncode}: "
                                      f"{engine.log.read_text(errors='replace')[-2000:]}")
-                print(f"  engine running (pid {engine.pid}), first pass done in {waited:.1f} s", flush=True)
+                print(f"  engine running (pid {engine.pid}), ready after {waited:.1f} s", flush=True)
             start, end, locust_status = run_locust(profile, world, run_dir, args.workers, args.run_time, sampler)
             meta.update(load_start=start, load_end=end, locust_exit=locust_status)
             drift, meta["settled_s"], meta["drift_while_settling"] = _settle(world, profile, engine is not None)

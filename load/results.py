@@ -119,6 +119,7 @@ def observe(profile: Profile, run_dir: Path, window: tuple[float, float],
         "netsuite_429s": sum(r["r429"] for r in monitor) if monitor else None,
         "oversells": sum(1 for r in web if r["oversold"]), "web_orders": len(web),
         "drift_pairs": drift["pairs"] if drift else None, "drift_units": drift["units"] if drift else None,
+        "drift_pairs_unexplained": drift["by_kind"]["other"] if drift else None,
         "error_rate": failures / requests if requests else None, "requests_total": requests,
     }
     return out
@@ -141,14 +142,22 @@ def _peak_sales(run_dir: Path, fallback: float) -> float:
 
 
 def drift_between(views: dict[str, dict[tuple[str, int], float]], dc_location: int) -> dict[str, Any]:
-    """Item/location pairs whose NetSuite on hand differs from the satellite that holds the stock."""
+    """Item/location pairs whose NetSuite on hand differs from the satellite that holds the stock, by kind."""
     ns = views["netsuite"]
     satellite = {**views["pos"], **views["wms"]}
     keys = set(satellite) | {k for k in ns if k[1] == dc_location or k in views["pos"]}
+    committed = views.get("committed", {})
     diffs: list[dict[str, Any]] = []
+    kinds = {"committed": 0, "negative": 0, "other": 0}
     for key in sorted(keys):
         a, b = ns.get(key, 0.0), satellite.get(key, 0.0)
         if abs(a - b) > 1e-6:
-            diffs.append({"sku": key[0], "location": key[1], "netsuite": a, "satellite": b, "diff": a - b})
+            # what the satellite holds instead: NetSuite's availability (on hand less web-order commitments),
+            # or zero where NetSuite is negative -- the shapes an availability push gives
+            kind = ("committed" if abs(a - committed.get(key, 0.0) - b) < 1e-6 else
+                    "negative" if a < 0 and abs(b) < 1e-6 else "other")
+            kinds[kind] += 1
+            diffs.append({"sku": key[0], "location": key[1], "netsuite": a, "satellite": b, "diff": a - b,
+                          "committed": committed.get(key, 0.0), "kind": kind})
     return {"pairs": len(diffs), "units": sum(abs(float(d["diff"])) for d in diffs), "checked": len(keys),
-            "examples": diffs[:50]}
+            "by_kind": kinds, "examples": [d for d in diffs if d["kind"] == "other"][:50] + [d for d in diffs if d["kind"] != "other"][:20]}

@@ -36,6 +36,8 @@ METRICS: dict[str, tuple[str, str]] = {
     "web_orders": ("", "web orders NetSuite accepted"),
     "drift_pairs": ("", "item/location pairs whose on hand differs between NetSuite and the satellite at the end"),
     "drift_units": ("", "sum of the absolute on-hand differences at the end"),
+    "drift_pairs_unexplained": ("", "drifting pairs where the satellite holds neither NetSuite's availability (on hand "
+                                    "less commitments) nor zero for a negative NetSuite on hand"),
     "error_rate": ("", "share of the load's own requests that failed (business metrics excluded)"),
     "requests_total": ("", "requests the load users sent"),
 }

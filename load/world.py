@@ -297,13 +297,18 @@ class LoadWorld:
 
     # ---- end-of-run views ------------------------------------------------------------------------
     def stock_views(self) -> dict[str, dict[tuple[str, int], float]]:
-        """On hand per (SKU, NetSuite location) as NetSuite, the WMS and the POS each see it."""
+        """On hand per (SKU, NetSuite location) as NetSuite, the WMS and the POS see it, and NetSuite's commitments."""
         items = {int(v): k for k, v in self.seeded["items"].items()}
         ns: dict[tuple[str, int], float] = {}
-        for row in self.control("netsuite", "GET", "state?records=none&inventory=all")["inventory"]:
+        committed: dict[tuple[str, int], float] = {}
+        stock = self.control("netsuite", "GET", "state?records=none&inventory=all")
+        for row in stock["inventory"]:
             if row["item"] in items:
                 key = (items[row["item"]], int(row["location"]))
                 ns[key] = ns.get(key, 0.0) + float(row["onHand"])
+        for row in stock["commitments"]:
+            if row["item"] in items:
+                committed[(items[row["item"]], int(row["location"]))] = float(row["committed"])
         dc = int(self.seeded["dc"]["location"])
         wms = {(r["sku"], dc): float(r["on_hand"])
                for r in self.control("wms", "GET", "state?tables=wms_stock")["wms_stock"]
@@ -313,7 +318,7 @@ class LoadWorld:
         for r in self.control("pos", "GET", "state?tables=pos_warehouse_items").get("pos_warehouse_items", []):
             if int(r["warehouseid"]) in by_wh:
                 pos[(r["sku"], by_wh[int(r["warehouseid"])])] = int(r["total_milli"]) / 1000
-        return {"netsuite": ns, "wms": wms, "pos": pos}
+        return {"netsuite": ns, "wms": wms, "pos": pos, "committed": committed}
 
 
 @contextmanager

@@ -84,5 +84,11 @@ def test_percentiles_by_nearest_rank_and_drift_by_pair() -> None:
     views = {"netsuite": {("A", 1): 5.0, ("A", 2): 7.0, ("B", 2): 1.0},
              "wms": {("A", 1): 5.0}, "pos": {("A", 2): 4.0, ("B", 2): 1.0}}
     drift = drift_between(views, dc_location=1)
-    assert drift == {"pairs": 1, "units": 3.0, "checked": 3, "examples": [
-        {"sku": "A", "location": 2, "netsuite": 7.0, "satellite": 4.0, "diff": 3.0}]}
+    other = {"sku": "A", "location": 2, "netsuite": 7.0, "satellite": 4.0, "diff": 3.0, "committed": 0.0,
+             "kind": "other"}
+    assert drift == {"pairs": 1, "units": 3.0, "checked": 3, "by_kind": {"committed": 0, "negative": 0, "other": 1},
+                     "examples": [other]}
+    views["committed"] = {("A", 2): 3.0}
+    views["netsuite"][("B", 2)] = -2.0
+    views["pos"][("B", 2)] = 0.0
+    assert drift_between(views, dc_location=1)["by_kind"] == {"committed": 1, "negative": 1, "other": 0}
