@@ -71,6 +71,8 @@ ENGINE_VARS = (
     Variable("ERPSIM_SYNC_BATCH_LINES", "inventory: adjustment lines per NetSuite request", "200"),
     Variable("ERPSIM_SYNC_RECONCILE_SECONDS", "inventory, daemon: seconds between WMS/NetSuite stock reconciliations "
                                               "(every pass with --once)", "300"),
+    Variable("ERPSIM_SYNC_POS_STOCK_SECONDS", "pos-stock, daemon: seconds between pushes of NetSuite availability "
+                                              "to the stores (every pass with --once)", "30"),
     Variable("ERPSIM_SYNC_POS_DISCOUNT_ITEM", "pos-sales: NetSuite discount item (itemId) of POS discount lines",
              "POS Discount"),
     Variable("ERPSIM_SYNC_POS_ACCOUNTS", "pos-sales, daily-summary: JSON role -> account name/number (sales, "
@@ -132,6 +134,7 @@ class SyncConfig:
     reconcile_seconds: float = 300.0
     adjustment_account: str = "Inventory Adjustments"
     pos_discount_item: str = "POS Discount"
+    pos_stock_seconds: float = 30.0
     pos_accounts: dict[str, str] = field(default_factory=dict)
     seed: int = 0
     locked_periods: str = "exception"
@@ -191,6 +194,7 @@ class SyncConfig:
             reconcile_seconds=value.number("ERPSIM_SYNC_RECONCILE_SECONDS", minimum=0.0),
             adjustment_account=value.text("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT"),
             pos_discount_item=value.text("ERPSIM_SYNC_POS_DISCOUNT_ITEM"),
+            pos_stock_seconds=value.number("ERPSIM_SYNC_POS_STOCK_SECONDS", minimum=0.0),
             pos_accounts=value.json_map("ERPSIM_SYNC_POS_ACCOUNTS"),
             seed=value.integer("ERPSIM_SYNC_SEED", minimum=0),
             locked_periods=value.choice("ERPSIM_SYNC_LOCKED_PERIODS", ("exception", "post")),

@@ -27,11 +27,12 @@ from .base import Context, Flow
 from .inventory_ledger import FLOW, Movement, StockLedger, record
 from .inventory_recon import Reconciler
 from .pos_orders import is_refund, order_time, product_rows, read_closed
-from .stockmaps import ItemIndex, LocationMap, parse_quantity
+from .stockmaps import items_of, locations_of, parse_quantity
 
 #: WMS causes whose stock effect reaches NetSuite another way (or that do not change on-hand).
 EXCLUDED_CAUSES = frozenset({"DESPATCH", "ALLOCATE", "DEALLOCATE", "SHORT_PICK"})
 POS_READER = "inventory:pos"
+POS_CHUNK = 2000  # orders read before their movements are flushed
 
 
 def sale_posting_key(order_id: int | str) -> str:
@@ -45,8 +46,10 @@ class InventoryFlow(Flow):
     name = "inventory"
     systems = ("netsuite",)
     description = "WMS stock movements and POS sales/refunds -> NetSuite inventory adjustments (batched)"
-    webhook_systems: ClassVar[tuple[str, ...]] = ("wms", "pos")
-    webhook_events: ClassVar[dict[str, tuple[str, ...]]] = {"wms": ("stock.changed",), "pos": ("order",)}
+    # POS orders are polled (every ERPSIM_SYNC_POLL_SECONDS): a Sitoo order event carries nothing to record, and
+    # at peak rates receiving one per sale costs the engine more than the poll it would save.
+    webhook_systems: ClassVar[tuple[str, ...]] = ("wms",)
+    webhook_events: ClassVar[dict[str, tuple[str, ...]]] = {"wms": ("stock.changed",)}
 
     def enabled(self, ctx: Context) -> bool:
         """Needs the WMS or the POS (or both) besides NetSuite."""
@@ -54,7 +57,7 @@ class InventoryFlow(Flow):
 
     # --- webhooks (receiver thread, inside the inbox transaction) ------------------------------------------
     def on_event(self, ctx: Context, session: Session, system: str, event: dict[str, Any]) -> None:
-        """Record the movement of a WMS ``stock.changed`` event; POS order events only wake the daemon."""
+        """Record the movement of a WMS ``stock.changed`` event."""
         if system != "wms" or event.get("type") != "stock.changed":
             return
         data = event.get("data") or {}
@@ -76,22 +79,33 @@ class InventoryFlow(Flow):
     # --- a pass ----------------------------------------------------------------------------------------------
     def run(self, ctx: Context) -> None:
         """Record new POS movements, flush every pending delta, reconcile with the WMS when due, flush again."""
-        locations = LocationMap.load(ctx)
-        items = ItemIndex.load(ctx)
-        if ctx.pos is not None:
-            self.read_pos(ctx)
+        locations = locations_of(ctx)
+        items = items_of(ctx)
         ledger = StockLedger(ctx, locations, items)
         reconciler = Reconciler(ctx, locations, items) if ctx.wms is not None else None
         due = reconciler is not None and reconciler.due()
         if due:
             ledger.retry_parked()
-        ledger.flush()
+        self.catch_up(ctx, ledger)
         if reconciler is not None and due and reconciler.run():
             ledger.flush()
 
-    def read_pos(self, ctx: Context) -> int:
-        """Record the stock movements of POS orders closed since the last pass; returns how many."""
-        batch = read_closed(ctx, POS_READER)
+    def catch_up(self, ctx: Context, ledger: StockLedger) -> None:
+        """Record every POS order closed so far and flush: in chunks, each flushed before the next is read, so a
+        backlog reaches NetSuite progressively rather than after one long read."""
+        while ctx.pos is not None:
+            self.read_pos(ctx)
+            if not self.more_pos:
+                break
+            ledger.flush()
+        ledger.flush()
+
+    more_pos = False  # the last read_pos stopped at its limit
+
+    def read_pos(self, ctx: Context, limit: int = POS_CHUNK) -> int:
+        """Record the stock movements of (at most ``limit``) POS orders closed since the last read."""
+        batch = read_closed(ctx, POS_READER, limit=limit)
+        self.more_pos = batch.more
         carried = ctx.config.ledger_mode == "cash-sale"
         restock = ctx.safeguards.on("no-restock-on-refund")
         moves: list[Movement] = []

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from ..errors import AmbiguousWriteError, ApiRefusal, RetryableError
 from ..periods import ClosedPeriod
-from ..state import Cursor, OutboxItem, StockDelta
+from ..state import Cursor, ExceptionEntry, OutboxItem, StockDelta
 from .base import Context
-from .stockmaps import ItemIndex, LocationMap
+from .stockmaps import ItemIndex, LocationMap, items_of
 
 log = logging.getLogger("erpsim.sync")
 
@@ -164,10 +164,16 @@ class StockLedger:
             rows = s.execute(select(StockDelta.id, StockDelta.item, StockDelta.location, StockDelta.quantity,
                                     StockDelta.occurred_at).where(StockDelta.batch.is_(None))
                              .order_by(StockDelta.id)).all()
+            waiting = set(s.scalars(select(ExceptionEntry.key).where(
+                ExceptionEntry.resolved == 0, ExceptionEntry.key.startswith("inventory:"))))
+        self.items = items_of(ctx, {row[1] for row in rows})
         groups: dict[tuple[str, ...], tuple[Line, list[int]]] = {}
         dropped: list[int] = []
+        resolved: set[str] = set()
         for delta_id, sku, satellite, qty, occurred in rows:
             target = self._target(sku, satellite)
+            if target is not None:
+                resolved.update((f"inventory:sku:{sku}", f"inventory:location:{satellite}"))
             if target is DROP:
                 dropped.append(delta_id)
                 continue
@@ -202,6 +208,8 @@ class StockLedger:
                     ctx.state.enqueue(s, FLOW, batch.key, batch.payload())
                     _assign(s, [i for _, ids in chunk for i in ids], batch.key)
                     batches.append(batch)
+        for waited in sorted(resolved & waiting):  # what waited for a SKU or a location mapping has gone through
+            ctx.state.resolve_exception(waited)
         if rows:
             ctx.stats.add(FLOW, "deltas_batched", len(rows) - len(zero) + len(dropped))
         return batches

@@ -13,12 +13,17 @@ The ``no-email-match`` mutant skips the look-up and creates a customer every tim
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 from typing import Any
 
+from sqlalchemy import select
+
 from ..errors import ApiRefusal
+from ..state import IdMapping
 from .base import Context, Flow
+from .stockmaps import REUSE_SECONDS, per_pass
 
 WALK_IN = "POS-WALKIN"
 
@@ -102,9 +107,11 @@ class CustomerResolver:
 
 
 def default_subsidiary(ctx: Context) -> str:
-    """The subsidiary POS customers and postings belong to (the first active one)."""
-    rows = ctx.netsuite.suiteql("SELECT id FROM subsidiary WHERE isinactive = 'F' ORDER BY id")
-    return str(rows[0]["id"]) if rows else ""
+    """The subsidiary POS customers and postings belong to (the first active one; read once per pass)."""
+    def load(ctx: Context) -> str:
+        rows = ctx.netsuite.suiteql("SELECT id FROM subsidiary WHERE isinactive = 'F' ORDER BY id")
+        return str(rows[0]["id"]) if rows else ""
+    return per_pass(ctx, "subsidiary", load, REUSE_SECONDS)
 
 
 class PosCustomersFlow(Flow):
@@ -118,11 +125,14 @@ class PosCustomersFlow(Flow):
         """Map every POS customer not yet mapped (or changed) to a NetSuite customer."""
         assert ctx.pos is not None
         resolver = CustomerResolver(ctx, default_subsidiary(ctx))
+        with ctx.state.tx() as s:
+            known = {row.key: json.loads(row.data) for row in s.scalars(
+                select(IdMapping).where(IdMapping.system == "netsuite", IdMapping.kind == "pos-user"))}
         for user in ctx.pos.users():
             userid = str(user["userid"])
             email = str(user.get("email") or "").strip()
             fingerprint = {"email": email.lower()}
-            if ctx.state.mapping_data("netsuite", "pos-user", userid) == fingerprint:
+            if known.get(userid) == fingerprint:
                 continue
             try:
                 if email:

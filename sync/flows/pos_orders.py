@@ -29,6 +29,7 @@ class OrderBatch:
 
     closed: list[dict[str, Any]]
     commit: Callable[[Session], None]
+    more: bool = False  # the limit was reached: more orders may be waiting
 
 
 def read_closed(ctx: Context, reader: str, limit: int = 10_000) -> OrderBatch:
@@ -51,7 +52,7 @@ def read_closed(ctx: Context, reader: str, limit: int = 10_000) -> OrderBatch:
         ctx.state.set_cursor(session, f"{reader}:last_order", str(new_last))
         ctx.state.set_cursor(session, f"{reader}:open_orders", json.dumps(sorted(set(still_open))))
 
-    return OrderBatch(sorted(closed, key=lambda o: int(o["orderid"])), commit)
+    return OrderBatch(sorted(closed, key=lambda o: int(o["orderid"])), commit, more=len(fresh) >= limit)
 
 
 def is_refund(order: dict[str, Any]) -> bool:

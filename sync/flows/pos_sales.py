@@ -38,7 +38,7 @@ from .inventory import sale_posting_key
 from .pos_customers import CustomerResolver, DuplicateCustomer, default_subsidiary
 from .pos_ledger import DayTotals, LedgerSetup, Unpostable, journal_lines, order_body
 from .pos_orders import is_refund, money, order_day, read_closed
-from .stockmaps import ItemIndex, LocationMap
+from .stockmaps import items_of, locations_of
 
 FLOW = "pos-sales"
 DAY_PREFIX = "pos-day:"
@@ -61,8 +61,8 @@ class PosSalesFlow(Flow):
         assert ctx.pos is not None
         self.ctx = ctx
         self.setup = LedgerSetup(ctx)
-        self.locations = LocationMap.load(ctx)
-        self.items = ItemIndex.load(ctx)
+        self.locations = locations_of(ctx)
+        self.items = items_of(ctx)
         self.customers = CustomerResolver(ctx, default_subsidiary(ctx))
         daily = ctx.config.ledger_mode == "daily-summary"
         if not daily:

@@ -10,12 +10,14 @@ twice. The push is computed from fresh levels every pass, so a crash between two
 
 Ordering, so the push is never stale: the flow first records the POS orders closed so far and flushes them to
 NetSuite, then reads the warehouse's levels, then reads the orders again; a SKU that a sale touched between the
-two order reads is left for the next pass (the level read may or may not include that sale).
+two order reads is left for the next pass (the level read may or may not include that sale). In daemon mode a
+push runs every ERPSIM_SYNC_POS_STOCK_SECONDS (it reads every store's levels), with ``--once`` every pass.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +27,7 @@ from ..state import StockDelta
 from .base import Context, Flow
 from .inventory import InventoryFlow
 from .inventory_ledger import StockLedger, last_delta_id, unconfirmed
-from .stockmaps import ItemIndex, LocationMap, parse_quantity
+from .stockmaps import ItemIndex, items_of, locations_of, parse_quantity
 
 MOVE_IN, MOVE_OUT = 10, 20
 MAX_ITEMS = 1000          # items per Sitoo warehouse transaction
@@ -43,16 +45,19 @@ class PosStockFlow(Flow):
     def run(self, ctx: Context) -> None:
         """Flush POS movements, read levels, push the differences."""
         assert ctx.pos is not None
-        locations = LocationMap.load(ctx)
-        items = ItemIndex.load(ctx)
+        if not self.due(ctx):
+            return
+        locations = locations_of(ctx)
+        items = items_of(ctx)
         inventory = InventoryFlow()
-        inventory.read_pos(ctx)
-        StockLedger(ctx, locations, items).flush()
+        ledger = StockLedger(ctx, locations, items)
+        inventory.catch_up(ctx, ledger)
         with ctx.state.tx() as s:
             known = last_delta_id(s)
         warehouses = sorted(locations.pos_sellable, key=lambda k: int(k.split(":")[1]))
         levels = {key: ctx.pos.warehouse_items(int(key.split(":")[1])) for key in warehouses}
-        inventory.read_pos(ctx)
+        while inventory.read_pos(ctx, limit=100_000) and inventory.more_pos:
+            pass  # record (not flush) what sold while the levels were read: those SKUs wait for the next push
         with ctx.state.tx() as s:
             pending = unconfirmed(s, upto_id=known, location_prefix="pos:")
             moved_since = {(sku, loc) for sku, loc in s.execute(
@@ -83,6 +88,14 @@ class PosStockFlow(Flow):
         pushed = self._send(ctx, transactions)
         if pushed:
             ctx.stats.add(self.name, "items_pushed", pushed)
+        ctx.state.set_mapping("pos", "stock-push", "last", str(time.time()))
+
+    def due(self, ctx: Context) -> bool:
+        """Every pass with --once; in daemon mode every ERPSIM_SYNC_POS_STOCK_SECONDS (a push reads every store)."""
+        if not ctx.daemon:
+            return True
+        last = float(ctx.state.mapped("pos", "stock-push", "last") or 0)
+        return time.time() - last >= ctx.config.pos_stock_seconds
 
     def _available(self, ctx: Context, location: str, items: ItemIndex) -> dict[str, float]:
         """NetSuite's quantity available per SKU at a location."""

@@ -14,12 +14,47 @@ A location nothing maps to is an ``unknown_location`` exception, never a silent 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from .base import Context
 
 QUARANTINE_USE = 20  # Sitoo warehouse usetype of a store's quarantine
+#: Daemon mode: how long the location map and the item index are reused across passes (a miss reloads sooner).
+REUSE_SECONDS = 30.0
+T = TypeVar("T")
+_CACHE: dict[int, tuple[Context, dict[str, tuple[float, object, Any]]]] = {}
+
+
+def per_pass(ctx: Context, key: str, loader: Callable[[Context], T], max_age: float, force: bool = False) -> T:
+    """A value loaded once per pass (``--once``), or reused across daemon passes for ``max_age`` seconds."""
+    entry = _CACHE.get(id(ctx))
+    if entry is None or entry[0] is not ctx:
+        entry = (ctx, {})
+        _CACHE[id(ctx)] = entry
+    hit = entry[1].get(key)
+    now = time.monotonic()
+    fresh_enough = hit is not None and (hit[1] is ctx.stats or (ctx.daemon and now - hit[0] < max_age))
+    if hit is not None and fresh_enough and not force:
+        return hit[2]  # type: ignore[no-any-return]
+    value = loader(ctx)
+    entry[1][key] = (now, ctx.stats, value)
+    return value
+
+
+def locations_of(ctx: Context) -> LocationMap:
+    """The location map of this pass (reused for REUSE_SECONDS across daemon passes)."""
+    return per_pass(ctx, "locations", LocationMap.load, REUSE_SECONDS)
+
+
+def items_of(ctx: Context, skus: Iterable[str] = ()) -> ItemIndex:
+    """The item index of this pass; in daemon mode reloaded (once a pass) when it misses one of ``skus``."""
+    index = per_pass(ctx, "items", ItemIndex.load, REUSE_SECONDS)
+    if ctx.daemon and index.loaded_by is not ctx.stats and any(sku not in index.by_sku for sku in skus):
+        index = per_pass(ctx, "items", ItemIndex.load, REUSE_SECONDS, force=True)
+    return index
 
 
 @dataclass(frozen=True)
@@ -114,6 +149,7 @@ class ItemIndex:
 
     by_sku: dict[str, NsItem]
     by_id: dict[str, NsItem]
+    loaded_by: object = None  # the pass (its stats object) that loaded the index
 
     def resolve(self, sku: str) -> NsItem | None:
         """The NetSuite item whose itemId is ``sku`` (NetSuite owns SKUs), or None."""
@@ -126,7 +162,7 @@ class ItemIndex:
             "SELECT id, itemid, islotitem FROM item WHERE itemtype IN ('InvtPart', 'Assembly') "
             "AND isinactive = 'F'")
         items = [NsItem(str(r["id"]), str(r.get("itemid") or ""), r.get("islotitem") in ("T", True)) for r in rows]
-        return cls({i.sku: i for i in items if i.sku}, {i.id: i for i in items})
+        return cls({i.sku: i for i in items if i.sku}, {i.id: i for i in items}, ctx.stats)
 
 
 def parse_quantity(value: Any) -> float:

@@ -170,6 +170,7 @@ def test_unknown_sku_waits_in_the_exception_queue_and_the_mutant_forgets_it(fres
             else:
                 assert parked == [{"sku": "NEW-1", "location": f"wms:{w.wms_warehouse}"}]
                 assert on_hand(engine, w.warehouse_location) == {"SKU-A": 5, "NEW-1": 7}
+                assert _exceptions(engine, "unknown_sku") == []  # resolved once the movement went through
 
 
 def test_a_refused_line_is_parked_alone_and_the_rest_of_the_batch_posts(fresh: World, tmp_path: Path) -> None:
