@@ -71,7 +71,7 @@ ENGINE_VARS = (
     Variable("ERPSIM_SYNC_BATCH_LINES", "inventory: adjustment lines per NetSuite request", "200"),
     Variable("ERPSIM_SYNC_RECONCILE_SECONDS", "inventory, daemon: seconds between WMS/NetSuite stock reconciliations "
                                               "(every pass with --once)", "300"),
-    Variable("ERPSIM_SYNC_POS_STOCK_SECONDS", "pos-stock, daemon: seconds between pushes of NetSuite availability "
+    Variable("ERPSIM_SYNC_POS_STOCK_SECONDS", "pos-stock, daemon: seconds between pushes of NetSuite stock "
                                               "to the stores (every pass with --once)", "30"),
     Variable("ERPSIM_SYNC_POS_DISCOUNT_ITEM", "pos-sales: NetSuite discount item (itemId) of POS discount lines",
              "POS Discount"),

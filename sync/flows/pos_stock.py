@@ -1,9 +1,12 @@
-"""pos-stock: NetSuite availability -> the POS stores' sellable warehouses, as Sitoo warehouse transactions.
+"""pos-stock: NetSuite stock (on hand) -> the POS stores' sellable warehouses, as Sitoo warehouse transactions.
 
 NetSuite is the authority for store stock (seed: "NetSuite pushes stock updates to Sitoo"). For each sellable
-Sitoo warehouse mapped to a NetSuite location, the target level of a SKU is NetSuite's quantity available there
+Sitoo warehouse mapped to a NetSuite location, the target level of a SKU is NetSuite's quantity on hand there
 plus the store's own movements NetSuite does not show yet (recorded but pending or parked; never a stale
-overwrite of a sale). The difference to the warehouse's current level is pushed as Move In / Move Out
+overwrite of a sale). On hand, not available: a Sitoo warehouse's total is the stock physically in the store
+(what Sitoo sells from; its own reservations make its "available"), and NetSuite's commitments at a store are
+orders still to be picked from that stock, so writing availability would make the two systems' stock disagree
+by the commitments (and clamp negative stock to zero). The difference to the warehouse's current level is pushed as Move In / Move Out
 transactions of at most 1,000 items each, sent in one batch POST (at most 1,000 transactions), each with an
 externalid, so a re-send after an ambiguous failure is refused by Sitoo as a duplicate instead of moving stock
 twice. The push is computed from fresh levels every pass, so a crash between two pushes loses nothing.
@@ -36,11 +39,11 @@ _EPS = 1e-9
 
 
 class PosStockFlow(Flow):
-    """NetSuite availability pushed to the POS stores (after POS movements reached NetSuite)."""
+    """NetSuite stock pushed to the POS stores (after POS movements reached NetSuite)."""
 
     name = "pos-stock"
     systems = ("netsuite", "pos")
-    description = "NetSuite availability -> POS store warehouses (warehouse transactions, batches of 1,000)"
+    description = "NetSuite stock -> POS store warehouses (warehouse transactions, batches of 1,000)"
 
     def run(self, ctx: Context) -> None:
         """Flush POS movements, read levels, push the differences."""
@@ -74,13 +77,13 @@ class PosStockFlow(Flow):
                          "(set ERPSIM_SYNC_LOCATION_MAP or give the location the store's external id)",
                          records={"location": key})
                 continue
-            available = self._available(ctx, location, items)
+            stock = self._on_hand(ctx, location, items)
             current = {str(row["sku"]): parse_quantity(row.get("decimaltotal")) for row in levels[key]}
             changes: list[tuple[str, float]] = []
-            for sku in sorted(set(available) | set(current)):
+            for sku in sorted(set(stock) | set(current)):
                 if items.resolve(sku) is None or (sku, key) in moved_since:
                     continue  # a SKU NetSuite does not stock is not NetSuite's to set; a moving one waits
-                target = available.get(sku, 0.0) + pending.get((sku, key), 0.0)
+                target = stock.get(sku, 0.0) + pending.get((sku, key), 0.0)
                 diff = round(target - current.get(sku, 0.0), 3)
                 if abs(diff) > _EPS:
                     changes.append((sku, diff))
@@ -97,14 +100,14 @@ class PosStockFlow(Flow):
         last = float(ctx.state.mapped("pos", "stock-push", "last") or 0)
         return time.time() - last >= ctx.config.pos_stock_seconds
 
-    def _available(self, ctx: Context, location: str, items: ItemIndex) -> dict[str, float]:
-        """NetSuite's quantity available per SKU at a location."""
+    def _on_hand(self, ctx: Context, location: str, items: ItemIndex) -> dict[str, float]:
+        """NetSuite's quantity on hand per SKU at a location."""
         out: dict[str, float] = {}
-        for row in ctx.netsuite.suiteql(f"SELECT item, quantityavailable FROM aggregateitemlocation "
+        for row in ctx.netsuite.suiteql(f"SELECT item, quantityonhand FROM aggregateitemlocation "
                                         f"WHERE location = {int(location)}"):
             item = items.by_id.get(str(row.get("item")))
             if item is not None:
-                out[item.sku] = out.get(item.sku, 0.0) + parse_quantity(row.get("quantityavailable"))
+                out[item.sku] = out.get(item.sku, 0.0) + parse_quantity(row.get("quantityonhand"))
         return out
 
     def _send(self, ctx: Context, transactions: list[dict[str, Any]]) -> int:
@@ -137,7 +140,7 @@ def _transactions(key: str, changes: list[tuple[str, float]], run: str) -> list[
         for n, start in enumerate(range(0, len(lines), MAX_ITEMS)):
             out.append({"warehouseid": warehouse, "transactiontype": kind,
                         "externalid": f"erpsim-ps-{run}-{warehouse}-{label}{n}",
-                        "description": "erpsim sync: NetSuite availability",
+                        "description": "erpsim sync: NetSuite stock",
                         "items": [{"sku": sku, "decimalquantity": f"{diff:.3f}"}
                                   for sku, diff in lines[start:start + MAX_ITEMS]]})
     return out

@@ -9,8 +9,14 @@ from tests.sync.conftest import World
 from tests.sync.flows.stockworld import on_hand, pos_levels, seed_pos
 
 
-def test_netsuite_availability_is_pushed_as_move_in_and_move_out(fresh: World, make_engine: Any) -> None:
+def test_netsuite_stock_is_pushed_as_move_in_and_move_out(fresh: World, make_engine: Any) -> None:
     w = seed_pos(fresh, netsuite_stock={"SKU-A": 10}, pos_stock={"SKU-A": 3, "SKU-B": 5})
+    # a web order committed to the store: still on its shelves, so still in Sitoo's total
+    customer = fresh.control("netsuite", "POST", "seed", {"records": {"baseline": False, "customer": [
+        {"companyName": "Web shopper", "subsidiary": {"id": w.subsidiary}}]}})["customer"][0]
+    fresh.control("netsuite", "POST", "seed", {"records": {"baseline": False, "salesOrder": [
+        {"entity": {"id": str(customer)}, "orderStatus": "B", "item": {"items": [
+            {"item": {"id": w.items["SKU-A"]}, "quantity": 2, "location": {"id": w.store_location}}]}}]}})
     fresh.act("pos", "create_local_product", {"sku": "LOCAL-1", "title": "Local", "moneyprice": "1.00"})
     fresh.act("pos", "adjust_stock", {"warehouseid": w.warehouse, "sku": "LOCAL-1", "quantity": "4.000"})
     engine: Engine = make_engine(systems="netsuite,pos", flows="pos-stock", ledger_mode="daily-summary")
@@ -20,7 +26,7 @@ def test_netsuite_availability_is_pushed_as_move_in_and_move_out(fresh: World, m
     assert engine.ctx.pos is not None
     pushed = [t for t in engine.ctx.pos.items(
         f"{engine.ctx.pos.site_root}/warehouses/{w.warehouse}/warehousetransactions.json")
-        if t["description"] == "erpsim sync: NetSuite availability"]
+        if t["description"] == "erpsim sync: NetSuite stock"]
     assert sorted((t["transactiontype"], [(i["sku"], i["decimalquantity"]) for i in t["items"]]) for t in pushed) == [
         (10, [("SKU-A", "7.000")]), (20, [("SKU-B", "-5.000")])]
     assert result.stats.counts["pos-stock"] == {"items_pushed": 2}
