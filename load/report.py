@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import csv
 import html
+import os
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,46 @@ def plot_cpu(run_dir: Path, start: float) -> Path:
     return _save(fig, run_dir / "plot-cpu.png")
 
 
+def health_table(run_dir: Path, start: float, end: float) -> str:
+    """Emulator health: the load's requests per emulator (Locust), NetSuite's whole journal, CPU per process."""
+    per: dict[str, dict[str, float]] = {}
+    path = run_dir / "locust_stats.csv"
+    if path.is_file():
+        with path.open() as fh:
+            for r in csv.DictReader(fh):
+                if r["Type"] in ("BUSINESS", "") or ":" not in r["Name"]:
+                    continue
+                sys_name = r["Name"].split(":", 1)[0]
+                agg = per.setdefault(sys_name, {"n": 0, "fail": 0, "rps": 0.0, "ms": 0.0, "p95": 0.0})
+                n = int(r["Request Count"])
+                agg["n"] += n
+                agg["fail"] += int(r["Failure Count"])
+                agg["rps"] += float(r["Requests/s"] or 0)
+                agg["ms"] += n * float(r["Average Response Time"] or 0)
+                agg["p95"] = max(agg["p95"], float(r["95%"] or 0))
+    rows = "".join(
+        f"<tr><td>{html.escape(k)}</td><td>{int(v['n'])}</td><td>{v['rps']:.1f}</td><td>{int(v['fail'])}</td>"
+        f"<td>{v['ms'] / max(1, v['n']):.0f}</td><td>{v['p95']:.0f}</td></tr>" for k, v in sorted(per.items()))
+    monitor = [r for r in read_jsonl(run_dir, "monitor") if start <= r["t"] <= end + 1]
+    if monitor:
+        n = sum(r["requests"] for r in monitor)
+        secs = max(1e-9, sum(r["dt"] for r in monitor))
+        mean = sum(r["mean_ms"] * r["requests"] for r in monitor) / max(1, n)
+        rows += (f"<tr><td>netsuite (every caller, journal)</td><td>{n}</td><td>{n / secs:.1f}</td>"
+                 f"<td>{sum(r['r429'] for r in monitor)} x 429, {sum(r['errors5xx'] for r in monitor)} x 5xx</td>"
+                 f"<td>{mean:.0f}</td><td>-</td></tr>")
+    cpu = [r for r in read_jsonl(run_dir, "cpu") if start <= r["t"] <= end]
+    cores = ""
+    if len(cpu) >= 2:
+        a, b = cpu[0], cpu[-1]
+        span = max(1e-9, b["t"] - a["t"])
+        cores = ", ".join(f"{k} {(b[k] - a[k]) / span:.2f}" for k in b if k not in ("t", "load1") and k in a)
+        cores = f"<p>CPU cores used during the load (from /proc): {html.escape(cores)}; load average " \
+                f"{sum(r['load1'] for r in cpu) / len(cpu):.1f} on {os.cpu_count()} cores.</p>"
+    return ("<table><tr><th>emulator</th><th>requests</th><th>per s</th><th>failures</th><th>mean ms</th>"
+            f"<th>worst p95 ms</th></tr>{rows}</table>{cores}")
+
+
 def _img(path: Path) -> str:
     data = base64.b64encode(path.read_bytes()).decode()
     return f'<p><img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}"></p>'
@@ -187,6 +228,7 @@ Load {end - start:.0f} s, Locust workers: {meta.get('workers') or 'local'}; then
 to settle (drifting item/location pairs at seconds after the load: {html.escape(', '.join(f'{int(p)} at {t:g} s' for t, p in meta.get('drift_while_settling', [])))}).
 Load average before {meta['load_before'][0]:.2f}, after {meta.get('load_after', [0])[0]:.2f}.</p>
 <h2>Service-level objectives</h2><table><tr><th>objective</th><th>metric</th><th>target</th><th>observed</th><th>status</th></tr>{rows}</table>
+<h2>Emulator health</h2>{health_table(run_dir, start, end)}
 <h2>Plots</h2>{''.join(_img(p) for p in plots)}
 <h2>Every metric</h2><table>{metrics}</table>
 <p>Locust's own report: <a href="locust.html">locust.html</a>; its CSV: locust_stats.csv, locust_stats_history.csv
