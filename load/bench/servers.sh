@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The same emulator request under gunicorn (gthread, as `erpsim up` serves) and Granian (WSGI), interleaved.
 # Usage: load/bench/servers.sh [system=netsuite|pos] [rounds=3] [seconds=10] [connections=32] [workers=2]
-# Bounded (wrk -d, rounds); loopback only; every server is stopped by its PID before the next starts.
+# Needs wrk (apt) and Granian (`pip install granian`, not a dependency of erpsim). Bounded (wrk -d, rounds);
+# loopback only; every server is stopped by its PID (SIGINT, SIGKILL after 10 s) before the next starts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SYSTEM=${1:-netsuite}; ROUNDS=${2:-3}; SECS=${3:-10}; CONNS=${4:-32}; WORKERS=${5:-2}
