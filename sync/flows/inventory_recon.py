@@ -155,8 +155,7 @@ class Reconciler:
         watched = {int(o["id"]): o for o in json.loads(ctx.state.cursor(DESPATCH_WATCH, "[]") or "[]")}
         orders = ctx.wms.orders(status="DESPATCHED", updated_since=since or None)
         candidates = {**watched, **{int(o["id"]): _brief(o) for o in orders}}
-        fulfilled, known = self._sales_orders(list(candidates.values()))
-        unposted = [o for o in candidates.values() if o["so"] in known and o["so"] not in fulfilled]
+        unposted = self._unposted(list(candidates.values()))
         with ctx.state.tx() as s:
             ctx.state.set_cursor(s, DESPATCH_WATCH, json.dumps(unposted, sort_keys=True))
             stamps = [str(o.get("updatedAt") or "") for o in orders]
@@ -164,31 +163,53 @@ class Reconciler:
                 ctx.state.set_cursor(s, DESPATCH_SINCE, max(stamps + [since]))
         return {(sku, f"wms:{o['warehouseId']}") for o in unposted for sku in o["skus"]}
 
-    def _sales_orders(self, orders: list[dict[str, Any]]) -> tuple[set[str], set[str]]:
-        """Resolve each order's NetSuite sales order (``so``); returns (fulfilled SO ids, existing SO ids)."""
+    def _unposted(self, orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The despatched WMS orders whose item fulfilment NetSuite does not hold yet.
+
+        A despatch is posted when NetSuite has the fulfilment the despatch flow creates for it (externalId
+        ``WMS-<clientReference>``), or, for another connector's keys, as many fulfilments of the sales order as
+        the WMS has despatched orders for it. A WMS order whose sales order NetSuite does not know is never
+        posted by anyone, so it is not left out (its stock is the reconciliation's to repair).
+        """
         if not orders:
-            return set(), set()
-        refs = sorted({str(o["ref"]) for o in orders if o.get("ref")} | {str(o["eid"]) for o in orders
-                                                                          if o.get("eid")})
-        quoted = ", ".join("'" + r.replace("'", "''") + "'" for r in refs)
-        numeric = ", ".join(sorted({r for r in refs if r.isdigit()})) or "0"
-        found = self.ctx.netsuite.suiteql(
-            f"SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND "
-            f"(id IN ({numeric}) OR externalid IN ({quoted}) OR tranid IN ({quoted}))")
+            return []
+        ns = self.ctx.netsuite
+        refs = sorted({str(o["ref"]) for o in orders if o.get("ref")})
+        posted_eids: set[str] = set()
+        for start in range(0, len(refs), 200):
+            names = ", ".join(_quote(f"WMS-{r}") for r in refs[start:start + 200])
+            posted_eids |= {str(r.get("externalid") or "").upper() for r in ns.suiteql(
+                f"SELECT externalid FROM transaction WHERE type = 'ItemShip' AND externalid IN ({names})")}
+        rest = [o for o in orders if f"WMS-{o.get('ref')}".upper() not in posted_eids]
+        if not rest:
+            return []
+        keys = sorted({str(o[k]) for o in orders for k in ("ref", "eid") if o.get(k)})
+        quoted = ", ".join(_quote(k) for k in keys)
+        numeric = ", ".join(sorted({k for k in keys if k.isdigit()})) or "0"
         by_ref: dict[str, str] = {}
-        for row in found:
+        for row in ns.suiteql(f"SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND "
+                              f"(id IN ({numeric}) OR externalid IN ({quoted}) OR tranid IN ({quoted}))"):
             for field in ("id", "externalid", "tranid"):
                 if row.get(field) is not None:
                     by_ref.setdefault(str(row[field]), str(row["id"]))
         for o in orders:
             o["so"] = by_ref.get(str(o.get("eid") or "")) or by_ref.get(str(o.get("ref") or ""))
-        known = {o["so"] for o in orders if o.get("so")}
+        known = sorted({o["so"] for o in rest if o.get("so")}, key=int)
         if not known:
-            return set(), set()
-        shipped = self.ctx.netsuite.suiteql(
-            f"SELECT DISTINCT createdfrom FROM transaction WHERE type = 'ItemShip' AND createdfrom IN "
-            f"({', '.join(sorted(known, key=int))})")
-        return {str(r["createdfrom"]) for r in shipped if r.get("createdfrom")}, known
+            return []
+        shipped: dict[str, int] = {}
+        for row in ns.suiteql(f"SELECT createdfrom FROM transaction WHERE type = 'ItemShip' AND createdfrom IN "
+                              f"({', '.join(known)})"):
+            shipped[str(row["createdfrom"])] = shipped.get(str(row["createdfrom"]), 0) + 1
+        despatched: dict[str, int] = {}
+        for o in orders:
+            if o.get("so"):
+                despatched[o["so"]] = despatched.get(o["so"], 0) + 1
+        return [o for o in rest if o.get("so") and shipped.get(o["so"], 0) < despatched.get(o["so"], 0)]
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _brief(order: dict[str, Any]) -> dict[str, Any]:
