@@ -13,10 +13,10 @@ in flight at once, up to the NetSuite concurrency cap, so throughput is bounded 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
-import secrets
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import AmbiguousWriteError, ApiRefusal, RetryableError
 from ..periods import ClosedPeriod
-from ..state import Cursor, ExceptionEntry, OutboxItem, StockDelta
+from ..state import ExceptionEntry, OutboxItem, StockDelta
 from .base import Context
 from .stockmaps import ItemIndex, LocationMap, items_of
 
@@ -36,7 +36,6 @@ log = logging.getLogger("erpsim.sync")
 
 FLOW = "inventory"
 NO_WRITE = "-"  # batch of deltas that need no NetSuite write (they cancel out, or a mutant dropped them)
-BATCH_SEQ = "inventory:batch_seq"
 DROP = ("", "")  # a delta the no-sku-check mutant forgets
 _LINE_PATH = re.compile(r"^inventory\.items\[(\d+)\]")
 _EPS = 1e-9
@@ -162,15 +161,17 @@ class StockLedger:
         batching = ctx.safeguards.on("no-batching")
         with ctx.state.tx() as s:
             rows = s.execute(select(StockDelta.id, StockDelta.item, StockDelta.location, StockDelta.quantity,
-                                    StockDelta.occurred_at).where(StockDelta.batch.is_(None))
-                             .order_by(StockDelta.id)).all()
+                                    StockDelta.occurred_at, StockDelta.source_key)
+                             .where(StockDelta.batch.is_(None)).order_by(StockDelta.id)).all()
             waiting = set(s.scalars(select(ExceptionEntry.key).where(
                 ExceptionEntry.resolved == 0, ExceptionEntry.key.startswith("inventory:"))))
         self.items = items_of(ctx, {row[1] for row in rows})
         groups: dict[tuple[str, ...], tuple[Line, list[int]]] = {}
+        sources: dict[int, str] = {}
         dropped: list[int] = []
         resolved: set[str] = set()
-        for delta_id, sku, satellite, qty, occurred in rows:
+        for delta_id, sku, satellite, qty, occurred, source in rows:
+            sources[delta_id] = source
             target = self._target(sku, satellite)
             if target is not None:
                 resolved.update((f"inventory:sku:{sku}", f"inventory:location:{satellite}"))
@@ -204,7 +205,8 @@ class StockLedger:
             for (day, sub), entries in sorted(per_day.items()):
                 for start in range(0, len(entries), size):
                     chunk = entries[start:start + size]
-                    batch = Batch(_next_key(ctx, s), day, sub, [line for line, _ in chunk], fresh=True)
+                    batch = Batch(batch_key(sources[i] for _, ids in chunk for i in ids), day, sub,
+                                  [line for line, _ in chunk], fresh=True)
                     ctx.state.enqueue(s, FLOW, batch.key, batch.payload())
                     _assign(s, [i for _, ids in chunk for i in ids], batch.key)
                     batches.append(batch)
@@ -342,11 +344,12 @@ class StockLedger:
         bad = batch.lines[int(match.group(1))] if int(match.group(1)) < len(batch.lines) else batch.lines[0]
         rest = [ln for ln in batch.lines if ln is not bad]
         with ctx.state.tx() as s:
-            alone = Batch(_next_key(ctx, s), batch.day, batch.subsidiary, [bad])
+            mine = [(i, src) for sku, satellite in bad.sources for i, src in s.execute(
+                select(StockDelta.id, StockDelta.source_key).where(
+                    StockDelta.batch == batch.key, StockDelta.item == sku, StockDelta.location == satellite))]
+            alone = Batch(batch_key(src for _, src in mine), batch.day, batch.subsidiary, [bad])
             ctx.state.enqueue(s, FLOW, alone.key, alone.payload())
-            for sku, satellite in bad.sources:
-                s.execute(update(StockDelta).where(StockDelta.batch == batch.key, StockDelta.item == sku,
-                                                   StockDelta.location == satellite).values(batch=alone.key))
+            _assign(s, [i for i, _ in mine], alone.key)
             s.execute(update(OutboxItem).where(OutboxItem.key == batch.key).values(
                 payload=json.dumps(Batch(batch.key, batch.day, batch.subsidiary, rest).payload(), sort_keys=True)))
         ctx.state.finish(alone.key, "parked", {"error": exc.detail})
@@ -367,15 +370,15 @@ def _assign(session: Session, ids: list[int], batch: str) -> None:
         session.execute(update(StockDelta).where(StockDelta.id.in_(ids[start:start + 500])).values(batch=batch))
 
 
-def _next_key(ctx: Context, session: Session) -> str:
-    """The next batch key (the adjustment's externalId), from a durable sequence."""
-    row = session.get(Cursor, BATCH_SEQ)
-    instance, _, seq = (row.value if row else "").partition(":")
-    if not instance:  # a new state store: a fresh prefix, so a lost state cannot reuse an old externalId
-        instance = secrets.token_hex(3)
-    current = int(seq or 0) + 1
-    ctx.state.set_cursor(session, BATCH_SEQ, f"{instance}:{current}")
-    return f"ERPSIM-ADJ-{instance}-{current:08d}"
+def batch_key(source_keys: Iterable[str]) -> str:
+    """A batch's key and its adjustment's externalId: a digest of the movements it carries.
+
+    Every movement belongs to exactly one batch, so two batches never share a key; and the same movements always
+    give the same key, so even an engine that lost its state and read them again would find the adjustment that
+    carries them in NetSuite instead of posting it twice.
+    """
+    digest = hashlib.sha256("\n".join(sorted(source_keys)).encode()).hexdigest()
+    return f"ERPSIM-ADJ-{digest[:24]}"
 
 
 class MissingAccount(Exception):
