@@ -159,11 +159,13 @@ def _print_summary(summary: Any) -> None:
                 console.print(f"  - {line}", markup=False, soft_wrap=True)
             console.print(f"  replay: {r.replay}", markup=False, soft_wrap=True)
     c = summary.counts
-    per = [r.seconds for r in summary.results if r.status != "skipped"]
-    mean = sum(per) / len(per) if per else 0.0
+    ran = [r for r in summary.results if r.status != "skipped"]
+    mean = sum(r.seconds for r in ran) / len(ran) if ran else 0.0
+    phases = ", ".join(f"{k} {sum(r.timings.get(k, 0.0) for r in ran) / len(ran):.2f}"
+                       for k in ("world", "connector", "collect")) if ran else ""
     colour = "green" if summary.ok else "red"
     console.print(f"[{colour}]{c['passed']} passed, {c['failed']} failed, {c['error']} errors, {c['skipped']} skipped"
-                  f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario); grade {summary.grade}",
+                  f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario: {phases}); grade {summary.grade}",
                   soft_wrap=True)
 
 
