@@ -117,6 +117,19 @@ def skip_reason(scenario: Scenario, connector: Connector) -> str:
     return ""
 
 
+#: POSTs that change no business data (queries, sessions): "writes" quiescence does not count them.
+READ_ONLY_POSTS = re.compile(r"(/services/rest/query/v1/suiteql|/connect/v3/login|/connect/v3/logout"
+                             r"|/connect/v3/login/session)$")
+
+
+def is_write(entry: dict[str, Any]) -> bool:
+    """True for a journal entry that changed something (not a GET, a query or a login)."""
+    method = entry.get("method")
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    return not (method == "POST" and READ_ONLY_POSTS.search(str(entry.get("path", ""))))
+
+
 def _activity(world: World, writes_only: bool) -> Callable[[], tuple[Any, ...]]:
     """The quiescence fingerprint: requests (or writes) served so far, and pending webhooks."""
     if not writes_only:
@@ -129,7 +142,7 @@ def _activity(world: World, writes_only: bool) -> Callable[[], tuple[Any, ...]]:
         for system, entries in journals.items():
             for e in entries:
                 seen[system] = max(seen.get(system, 0), int(e["seq"]))
-                if e.get("method") not in ("GET", "HEAD", "OPTIONS"):
+                if is_write(e):
                     writes[system] += 1
         _seqs, pending = world.activity()
         return tuple(writes[s] for s in world.systems), pending

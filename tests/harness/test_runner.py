@@ -133,3 +133,13 @@ def test_the_mutant_matrix_proves_each_scenario(tmp_path: Path, capsys: pytest.C
     printed = capsys.readouterr().out
     assert "lying/claims_too_much [no-cancel-check]: passed: the scenario passed against the mutant" in printed
     assert "0 of 1 scenarios proven" in printed
+
+
+def test_writes_quiescence_ignores_reads_queries_and_logins() -> None:
+    from harness.runner import is_write
+
+    assert not is_write({"method": "GET", "path": "/api/v1/orders"})
+    assert not is_write({"method": "POST", "path": "/services/rest/query/v1/suiteql"})
+    assert not is_write({"method": "POST", "path": "/connect/v3/login"})
+    assert is_write({"method": "POST", "path": "/api/v1/orders"})
+    assert is_write({"method": "PATCH", "path": "/services/rest/record/v1/salesOrder/5"})
