@@ -14,6 +14,7 @@ import random
 import time
 from typing import Any
 
+from gevent.pool import Group
 from locust import FastHttpUser, HttpUser, constant, constant_pacing, events, task
 from locust.env import Environment
 from requests_oauthlib import OAuth1
@@ -59,11 +60,18 @@ def _sale_body(ctx: LoadContext, rng: random.Random, store: StoreRef, externalid
 
 # ---- POS tills -------------------------------------------------------------------------------------
 class TillUser(FastHttpUser):
-    """A till in one store: rings sales of skewed baskets through the POS API, and the odd refund."""
+    """A till in one store: rings sales of skewed baskets through the POS API, and the odd refund.
 
+    Open arrivals: the till rings on its own schedule and does not wait for the POS to answer (each sale runs
+    in its own greenlet), so a slow POS does not lower the offered rate; at most ``MAX_IN_FLIGHT`` sales wait
+    per till, beyond that a sale is counted as ``pos: sale not rung (POS backlog)`` instead of being sent.
+    """
+
+    MAX_IN_FLIGHT = 8
     host = _ctx().env["ERPSIM_POS_URL"]
     weight = _class_weights()["till"]
     wait_time = _pace(_ctx().profile.rates.sales_per_till)
+    concurrency = MAX_IN_FLIGHT + 2
 
     def on_start(self) -> None:
         ctx = _ctx()
@@ -73,10 +81,20 @@ class TillUser(FastHttpUser):
         self.sold: list[tuple[int, str]] = []
         self.counter = itertools.count(1)
         self.headers = {"Authorization": ctx.pos_auth, "Content-Type": "application/json"}
+        self.in_flight = Group()
+
+    def on_stop(self) -> None:
+        self.in_flight.kill(block=False)
 
     @task
     def ring(self) -> None:
-        """A sale, or (refund_share of the time) a refund of an earlier sale of this till."""
+        """Start a sale, or (refund_share of the time) a refund of an earlier sale of this till."""
+        if len(self.in_flight) >= self.MAX_IN_FLIGHT:
+            business(self.environment, "pos: sale not rung (POS backlog)", 1)
+            return
+        self.in_flight.spawn(self._ring_one)
+
+    def _ring_one(self) -> None:
         ctx = _ctx()
         if self.sold and self.rng.random() < ctx.profile.world.refund_share:
             orderid, sku = self.sold.pop(self.rng.randrange(len(self.sold)))
