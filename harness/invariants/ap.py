@@ -10,11 +10,19 @@ from . import Context, Finding, NotApplicable, invariant
 DOC_TYPES = {"bill": "vendorBill", "vendor_credit": "vendorCredit"}
 
 
-def _matches(ctx: Context, rtype: str, ap_id: str, number: str | None, vendor_ns: str | None) -> list[dict[str, Any]]:
+def _names(rec: dict[str, Any], ap_id: str, linked: str | None) -> bool:
+    """True when a NetSuite record is the AP record: its externalId is the AP id (or ``<prefix>-<AP id>``), or
+    the AP record's external id is the NetSuite internal id."""
+    eid = str(rec["body"].get("externalId") or "")
+    return eid == ap_id or eid.endswith(f"-{ap_id}") or (linked is not None and str(rec["id"]) == str(linked))
+
+
+def _matches(ctx: Context, rtype: str, ap_id: str, linked: str | None, number: str | None,
+             vendor_ns: str | None) -> list[dict[str, Any]]:
     out = []
     for rec in ctx.netsuite.all(rtype):
         body = rec["body"]
-        if str(body.get("externalId") or "") == ap_id:
+        if _names(rec, ap_id, linked):
             out.append(rec)
         elif number and body.get("tranId") == number and (vendor_ns is None or ref_id(body.get("entity")) == vendor_ns):
             out.append(rec)
@@ -23,8 +31,9 @@ def _matches(ctx: Context, rtype: str, ap_id: str, number: str | None, vendor_ns
 
 @invariant("ap_documents_once", "ap")
 def ap_documents_once(ctx: Context, approved_only: bool = False) -> list[Finding]:
-    """Every AP bill and vendor credit is in NetSuite exactly once (externalId = the AP id, or the same number
-    for the same vendor), and every PAID AP payment has exactly one NetSuite vendor payment."""
+    """Every AP bill and vendor credit is in NetSuite exactly once (externalId the AP id or ``<prefix>-<AP id>``,
+    the AP record's external id the NetSuite id, or the same number for the same vendor), and every PAID AP
+    payment has exactly one NetSuite vendor payment."""
     ap = ctx.state.get("ap", {})
     docs = [d for d in ap.get("ap_documents", []) if d["doc_type"] in DOC_TYPES and not d.get("archived")]
     payments = [p for p in ap.get("ap_payments", []) if p["side"] == "AP" and p["status"] == "PAID"]
@@ -42,7 +51,8 @@ def ap_documents_once(ctx: Context, approved_only: bool = False) -> list[Finding
             continue
         ap_id = _ap_id(doc["doc_type"], doc["pk"])
         vendor = parties.get(doc["party_pk"], {})
-        matches = _matches(ctx, DOC_TYPES[doc["doc_type"]], ap_id, doc.get("number"), vendor.get("external_id"))
+        matches = _matches(ctx, DOC_TYPES[doc["doc_type"]], ap_id, doc.get("external_id"), doc.get("number"),
+                           vendor.get("external_id"))
         evidence = [{"system": "ap", "type": doc["doc_type"], "id": ap_id, "number": doc.get("number"),
                      "amount": doc["amount"] / 100, "vendor": vendor.get("name")},
                     *({"system": "netsuite", "type": DOC_TYPES[doc["doc_type"]], "id": m["id"],
@@ -55,7 +65,7 @@ def ap_documents_once(ctx: Context, approved_only: bool = False) -> list[Finding
                                     f"exception queue)", evidence))
     for pay in payments:
         ap_id = _ap_id("payment", pay["pk"])
-        matches = [r for r in ctx.netsuite.all("vendorPayment") if str(r["body"].get("externalId") or "") == ap_id]
+        matches = [r for r in ctx.netsuite.all("vendorPayment") if _names(r, ap_id, pay.get("external_id"))]
         evidence = [{"system": "ap", "type": "payment", "id": ap_id, "amount": pay["amount"] / 100},
                     *({"system": "netsuite", "type": "vendorPayment", "id": m["id"]} for m in matches)]
         if len(matches) > 1:

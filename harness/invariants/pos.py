@@ -19,9 +19,9 @@ def _pos_key(rec: dict[str, Any]) -> str | None:
 
 @invariant("pos_sales_in_netsuite_once", "pos")
 def pos_sales_in_netsuite_once(ctx: Context, tolerance: float = 0.01) -> list[Finding]:
-    """Every completed POS sale and refund has exactly one NetSuite transaction (externalId ``POS-<orderid>``
-    or the order id), with the same gross total; and each Z report's sales minus refunds equals the
-    NetSuite totals of its orders."""
+    """Every completed POS sale and refund has exactly one NetSuite transaction (externalId ``<PREFIX>-<orderid>``
+    such as ``SITOO-17``, or the order id), with the same gross total; and each Z report's sales minus refunds
+    equals the NetSuite totals of its orders."""
     pos = ctx.state.get("pos", {})
     orders = pos.get("pos_orders", [])
     if not orders:

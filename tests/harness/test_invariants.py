@@ -169,6 +169,10 @@ def test_ap_documents_once() -> None:
     ctx = _ctx({"vendorBill": [bill, {**bill, "id": 81}]}, extra={"ap": ap}, exceptions=[])
     assert _messages("ap_documents_once", ctx) == ["AP bill INV-1 is in NetSuite 2 times",
                                                    "AP bill INV-2 never reached NetSuite (nor the exception queue)"]
+    ap["ap_documents"][1]["external_id"] = "90"  # the AP bill came from NetSuite bill 90
+    keyed = _rec(82, {"externalId": "ap-bill-00n02000000000000001", "tranId": "X"})
+    ctx = _ctx({"vendorBill": [keyed, _rec(90, {"tranId": "Y"})]}, extra={"ap": ap}, exceptions=[])
+    assert _messages("ap_documents_once", ctx) == []
 
 
 def test_unknown_invariants_and_bad_parameters_are_findings() -> None:
