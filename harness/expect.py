@@ -9,7 +9,7 @@ from typing import Any
 from .invariants import Context, InvariantResult, check
 from .refs import RefMap, Resolver
 from .scenario import ExceptionAssertion, Expect, JournalAssertion, RecordAssertion
-from .views import WmsView
+from .views import ITEM_TYPES, WmsView
 
 
 @dataclass
@@ -78,8 +78,9 @@ def _linked(state: dict[str, Any], system: str, ref: str, refs: RefMap) -> list[
     attrs = refs.refs[ref]
     if system == "netsuite":
         rid = attrs.get("netsuite")
-        for rtype, rows in state.get("records", {}).items():
-            for r in rows:
+        types = ITEM_TYPES if kind == "item" else (kind,)
+        for rtype in types:
+            for r in state.get("records", {}).get(rtype, []):
                 if r["id"] == rid:
                     return [{"id": r["id"], "type": rtype, **r["body"]}]
         return []

@@ -47,43 +47,51 @@ class NetSuiteView:
     def __init__(self, state: dict[str, Any]) -> None:
         self.state = state
         self.records: dict[str, list[dict[str, Any]]] = state.get("records", {})
-        self._by_id: dict[int, tuple[str, dict[str, Any]]] = {}
+        # internal ids are unique per record family only (an item and an order may share one): key by type too
+        self._by_type_id: dict[tuple[str, int], dict[str, Any]] = {}
         for rtype, rows in self.records.items():
             for row in rows:
-                self._by_id[int(row["id"])] = (rtype, row)
+                self._by_type_id[(rtype, int(row["id"]))] = row
 
     def all(self, rtype: str) -> list[dict[str, Any]]:
         """Every live record of a type."""
         return list(self.records.get(rtype, []))
 
-    def record(self, rtype: str | None, rid: int | str) -> dict[str, Any] | None:
-        """One record by internal id (of the given type, or any type)."""
+    def record(self, rtype: str, rid: int | str) -> dict[str, Any] | None:
+        """One record by type and internal id."""
         try:
-            found = self._by_id.get(int(rid))
+            return self._by_type_id.get((rtype, int(rid)))
         except (TypeError, ValueError):
             return None
-        if found is None or (rtype is not None and found[0] != rtype):
-            return None
-        return found[1]
 
-    def type_of(self, rid: int | str) -> str | None:
-        """The record type of an internal id."""
-        found = self._by_id.get(int(rid))
-        return found[0] if found else None
+    def item(self, item_id: Any) -> tuple[str, dict[str, Any]] | None:
+        """(item type, record) of an item reference ({"id": ...} or a bare id)."""
+        rid = ref_id(item_id)
+        if rid is None or not rid.isdigit():
+            return None
+        for rtype in ITEM_TYPES:
+            rec = self._by_type_id.get((rtype, int(rid)))
+            if rec is not None:
+                return rtype, rec
+        return None
 
     def items(self) -> list[tuple[str, dict[str, Any]]]:
         """Every item record with its type."""
         return [(t, r) for t in ITEM_TYPES for r in self.records.get(t, [])]
 
+    def item_type(self, item_id: Any) -> str | None:
+        """The record type of an item reference."""
+        found = self.item(item_id)
+        return found[0] if found else None
+
     def item_sku(self, item_id: Any) -> str | None:
         """The itemId (SKU) of an item reference."""
-        rec = self.record(None, ref_id(item_id) or -1)
-        return rec["body"].get("itemId") if rec else None
+        found = self.item(item_id)
+        return found[1]["body"].get("itemId") if found else None
 
     def is_physical(self, item_id: Any) -> bool:
         """True when the item is a stock item the warehouse ships."""
-        rid = ref_id(item_id)
-        return rid is not None and self.type_of(rid) in PHYSICAL_ITEM_TYPES
+        return self.item_type(item_id) in PHYSICAL_ITEM_TYPES
 
     @staticmethod
     def status_id(rec: dict[str, Any]) -> str | None:

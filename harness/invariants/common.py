@@ -52,7 +52,7 @@ def is_closed(so: dict[str, Any]) -> bool:
 def wms_sku_to_item(ns: NetSuiteView, wms: WmsView, sku: str) -> str | None:
     """The NetSuite item id behind a WMS SKU: the product's externalId, else the item whose itemId is the SKU."""
     product = wms.products.get(sku)
-    if product is not None and product.get("external_id") and ns.record(None, product["external_id"]):
+    if product is not None and product.get("external_id") and ns.item(product["external_id"]):
         return str(product["external_id"])
     for _t, rec in ns.items():
         if rec["body"].get("itemId") == sku:

@@ -24,7 +24,7 @@ def physical_lines_only_in_wms(ctx: Context) -> list[Finding]:
             for ln in wms.order_lines(order):
                 item = wms_sku_to_item(ns, wms, ln["sku"])
                 if item is not None and not ns.is_physical({"id": item}):
-                    bad.append(f"{ln['sku']} ({ns.type_of(item)})")
+                    bad.append(f"{ln['sku']} ({ns.item_type(item)})")
                 if order["status"] != "CANCELLED":
                     sent[item or f"sku:{ln['sku']}"] += float(ln["quantity"])
             if bad:

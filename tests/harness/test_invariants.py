@@ -191,3 +191,14 @@ def test_a_line_closed_after_picking_needs_a_flag_too() -> None:
         "connector's exception queue has no 'cancel_after_release' entry for it"]
     so["body"]["item"][0]["isClosed"], so["body"]["item"][1]["isClosed"] = False, True  # the download: not picked
     assert _messages("no_unflagged_refund_after_pick", _ctx({"salesOrder": [so]}, [_order(1, "PICKING")], [])) == []
+
+
+def test_internal_ids_are_unique_per_family_only() -> None:
+    so = _so()
+    so["id"] = TENT  # NetSuite numbers transactions and items separately: sales order 10 and item 10 coexist
+    order, lines = _order(1, "NEW", [("TENT", 2), ("GUIDE", 1)])
+    order["external_id"] = str(TENT)
+    ctx = _ctx({"salesOrder": [so], "customer": [_rec(GUIDE, {"entityId": "C1"})]}, [(order, lines)])
+    assert _messages("physical_lines_only_in_wms", ctx) == [
+        "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)"]
+    assert _messages("one_wms_order_per_sales_order", ctx) == []
