@@ -7,7 +7,8 @@ movements the engine has recorded but NetSuite does not show yet (pending or par
 SKUs on WMS despatches whose item fulfilment is not in NetSuite yet (the despatch flow posts those; counting
 them here too would move the stock twice), and SKUs whose movements arrived while the run was reading.
 
-A difference is repaired with a delta keyed by the run and SKU (posted with the next batch). It is reported as
+A difference is repaired with a delta keyed by the SKU, its location and the repair's number there (posted with
+the next batch): the same history gives the same keys, so a crash cannot make a repair twice. It is reported as
 ``drift`` (an exception-queue entry with both figures, and the pass stats) when the engine did not expect it:
 always in daemon mode (webhooks should have carried every movement), and in once mode when the WMS row did not
 change since the last run (its level is the one the last run saw; the very first run is the initial load, never
@@ -20,13 +21,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from typing import Any
 
+from sqlalchemy import select
+
+from ..state import StockDelta
 from .base import Context
 from .inventory_ledger import FLOW, Movement, last_delta_id, pairs_after, record, unconfirmed
 from .stockmaps import ItemIndex, LocationMap, parse_quantity
 
-RUN_SEQ = "inventory:recon_run"
 LAST_RUN_AT = "inventory:recon_at"
 WMS_SEEN = "inventory:recon_wms_time"
 DESPATCH_SINCE = "inventory:despatch_since"
@@ -105,7 +109,9 @@ class Reconciler:
             if at is not None and at in targets:
                 pending[(sku, at)] = pending.get((sku, at), 0.0) + qty
         blocked = {(sku, self.locations.resolve(sat)) for sku, sat in excluded | late}
-        run = int(ctx.state.cursor(RUN_SEQ, "0") or 0) + 1
+        with ctx.state.tx() as s:
+            earlier = Counter(key.rsplit(":", 1)[0] for key in s.scalars(
+                select(StockDelta.source_key).where(StockDelta.source_key.startswith("recon:"))))
         repairs: list[Movement] = []
         reports: list[dict[str, Any]] = []
         for key in sorted(set(wms) | set(ns)):
@@ -123,25 +129,26 @@ class Reconciler:
                              "stock is not reconciled", records={"sku": sku, "location": location})
                 continue
             satellite = home.get(key) or targets[location][0]
-            repairs.append(Movement(f"recon:{run}:{satellite}:{sku}", sku, satellite, diff, ""))
+            # the n-th repair of this SKU here: the same history gives the same keys, a crash cannot add one
+            n = earlier[f"recon:{satellite}:{sku}"] + 1
+            repairs.append(Movement(f"recon:{satellite}:{sku}:{n}", sku, satellite, diff, ""))
             figures = {"sku": sku, "item": item.id, "location": location, "wms": wms.get(key, 0.0),
                        "netsuite": ns.get(key, 0.0), "pending": pending.get(key, 0.0), "adjustment": diff,
-                       "run": run}
+                       "repair": n}
             if previous is not None and (ctx.daemon or key not in changed):  # the first run is the initial load
                 reports.append(figures)
             else:
                 ctx.stats.add(FLOW, "level_synced")
-        with ctx.state.tx() as s:
-            record(s, repairs)
-            ctx.state.set_cursor(s, RUN_SEQ, str(run))
-            ctx.state.set_cursor(s, LAST_RUN_AT, str(time.time()))
-            ctx.state.set_cursor(s, WMS_SEEN, json.dumps(levels, sort_keys=True))
-        for figures in reports:
-            ctx.park(FLOW, "drift", f"drift:{run}:{figures['location']}:{figures['sku']}",
+        for figures in reports:  # reported before the repair is recorded: a crash in between reports it again
+            ctx.park(FLOW, "drift", f"drift:{figures['location']}:{figures['sku']}:{figures['repair']}",
                      f"stock drift on SKU {figures['sku']} at NetSuite location {figures['location']}: WMS "
                      f"{figures['wms']:g}, NetSuite {figures['netsuite']:g}"
                      + (f" (+{figures['pending']:g} pending)" if figures["pending"] else "")
                      + f"; repaired with an adjustment of {figures['adjustment']:+g}", records=figures)
+        with ctx.state.tx() as s:
+            record(s, repairs)
+            ctx.state.set_cursor(s, LAST_RUN_AT, str(time.time()))
+            ctx.state.set_cursor(s, WMS_SEEN, json.dumps(levels, sort_keys=True))
         if reports:
             ctx.stats.add(FLOW, "drift", len(reports))
         return len(repairs)

@@ -68,7 +68,7 @@ def test_netsuite_changed_behind_the_engine_is_drift_repaired_and_reported(fresh
     assert on_hand(engine, w.warehouse_location) == {"SKU-A": 10}
     [drift] = _exceptions(engine, "drift")
     assert drift["records"] == {"sku": "SKU-A", "item": w.items["SKU-A"], "location": w.warehouse_location,
-                                "wms": 10.0, "netsuite": 13.0, "pending": 0.0, "adjustment": -3.0, "run": 2}
+                                "wms": 10.0, "netsuite": 13.0, "pending": 0.0, "adjustment": -3.0, "repair": 2}
     assert drift["summary"] == (f"stock drift on SKU SKU-A at NetSuite location {w.warehouse_location}: WMS 10, "
                                 "NetSuite 13; repaired with an adjustment of -3")
     assert engine_adjustments(engine)[-1] == [("SKU-A", w.warehouse_location, -3.0)]
