@@ -177,3 +177,23 @@ def test_daily_summary_is_one_journal_per_store_and_day_updated_by_a_later_z_rep
     [journal] = records_of(fresh, "journalEntry")
     assert [(ln.get("debit"), ln.get("credit")) for ln in journal["line"]][:2] == [(34.32, None), (None, 40.3)]
     assert _exceptions(engine, "money_mismatch") == []
+
+
+def test_daily_summary_mutants_fold_discounts_and_tax_or_unbalance_the_journal(fresh: World,
+                                                                               tmp_path: Path) -> None:
+    for mutant in ("no-discount-lines", "naive-rounding"):
+        fresh.reset()
+        w = seed_pos(fresh, netsuite_stock={"SKU-A": 10, "SKU-B": 10})
+        fresh.act("pos", "ring_sale", {"registerid": w.register, "lines": SALE, "payment": "Card"})
+        fresh.act("pos", "close_day", {"registerid": w.register})
+        with closing(_own(fresh, tmp_path, mutant, ledger_mode="daily-summary")) as engine:
+            assert engine.run_pass().completed
+            if mutant == "no-discount-lines":
+                [journal] = records_of(fresh, "journalEntry")
+                assert [(ln.get("debit"), ln.get("credit"), ln["memo"]) for ln in journal["line"]] == [
+                    (22.32, None, "POS tenders: Card"), (None, 22.32, "POS sales")]
+            else:  # VAT recomputed with floats is a cent short: NetSuite refuses the unbalanced journal
+                assert records_of(fresh, "journalEntry") == []
+                [refused] = [e.as_dict() for e in engine.state.exceptions("rejected_posting")]
+                assert refused["summary"] == ("netsuite refused: Error while accessing a resource. The transaction "
+                                              "is out of balance: debits 23.99, credits 23.98.")
