@@ -49,6 +49,7 @@ COMMANDS: dict[str, Command] = {}
 COMMAND_MODULES: list[str] = [
     "load.command",
     "harness.commands",
+    "harness.contracts.command",
 ]
 
 
@@ -471,4 +472,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m harness.cli`: run the importable module, the one command modules register into
+    sys.exit(importlib.import_module("harness.cli").main())

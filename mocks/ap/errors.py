@@ -75,7 +75,7 @@ def render_error(err: ApiError) -> Response:
         code = SYSTEM_ERROR if err.status >= 500 else UNKNOWN_ERROR
     category = _CATEGORY.get(code) or ("APPLICATION" if code in _APPLICATION else "REQUEST")
     # Error timestamps are wall time like BILL's gateway; business data uses the virtual clock.
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}+00:00"
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}+0000"
     body = [{"timestamp": stamp, "code": code, "severity": "ERROR", "category": category, "message": message}]
     return Response(json.dumps(body), status=err.status, content_type="application/json")
 

@@ -170,6 +170,13 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
         """The emulator's OpenAPI 3.1 document."""
         return Response(spec_bytes, content_type="application/json")
 
+    @app.after_request
+    def _no_content_no_type(response: Response) -> Response:
+        # A 204 carries no body, so no Content-Type (Werkzeug's default text/html is not what the APIs send)
+        if response.status_code == 204:
+            response.headers.pop("Content-Type", None)
+        return response
+
     def _render(err: ApiError) -> Response:
         if request.path.startswith(CONTROL_PREFIX):
             body = {"error": err.code, "message": err.message}

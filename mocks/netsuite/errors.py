@@ -13,7 +13,7 @@ ERROR_CONTENT_TYPE = "application/vnd.oracle.resource+json; type=error"
 _RFC2616 = "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html"
 _TYPES = {
     400: (f"{_RFC2616}#sec10.4.1", "Bad Request"),
-    401: (f"{_RFC2616}#sec10.4.2", "Unauthorized"),
+    401: (_RFC2616, "Unauthorized"),  # no fragment, as in Oracle's documented 401 (contracts/fidelity)
     403: (f"{_RFC2616}#sec10.4.4", "Forbidden"),
     404: ("https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.5", "Not Found"),
     405: (f"{_RFC2616}#sec10.4.6", "Method Not Allowed"),

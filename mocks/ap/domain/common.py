@@ -51,8 +51,8 @@ def stable_uuid(*parts: Any) -> str:
 
 # ---- times -----------------------------------------------------------------------------------
 def stamp(now: datetime) -> str:
-    """BILL's timestamp format (fixed width, so string order is time order)."""
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}+00:00"
+    """BILL's timestamp format, YYYY-MM-DDThh:mm:ss.sss+0000 (fixed width, so string order is time order)."""
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}+0000"
 
 
 # ---- money -----------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ ACCOUNT = "1234567_SB1"
 CK, CS, TID, TS = "erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret"
 RECORD = "/services/rest/record/v1/customer"
 INVALID_LOGIN_BODY = {
-    "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.2", "title": "Unauthorized",
+    "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html", "title": "Unauthorized",
     "status": 401, "o:errorDetails": [{"detail": INVALID_LOGIN_DETAIL, "o:errorCode": "INVALID_LOGIN"}]}
 BEARER_CHALLENGE = (f'Bearer realm="{ACCOUNT}", error="invalid_token", '
                     'error_description="Invalid login attempt."')
