@@ -53,3 +53,16 @@ def client_kwargs() -> dict[str, Any]:
     """Client settings for contract tests: one attempt (a pact interaction is one request), short timeout."""
     safeguards = Safeguards()
     return {"timeout": 10.0, "policy": RetryPolicy(1, 0.0, safeguards), "safeguards": safeguards}
+
+
+def as_bytes(body: Any) -> bytes:
+    """A message body as the engine's webhook receiver gets it (raw bytes)."""
+    import json
+
+    if isinstance(body, bytes):
+        return body
+    return body.encode() if isinstance(body, str) else json.dumps(body).encode()
+
+
+__all__ = ["CONSUMER", "as_bytes", "client_kwargs", "default_credentials", "endpoint", "from_state", "new_pact",
+           "path_from_state"]
