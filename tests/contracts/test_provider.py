@@ -34,3 +34,7 @@ def test_emulator_honours_the_engine_pact(system: str) -> None:
     last = result.stdout.strip().splitlines()[-1]
     assert last.startswith(f"erpsim pact: {system} verified: ") and " 0/" not in last, last
 
+
+
+def test_every_system_has_an_engine_pact() -> None:
+    assert sorted(p.name for p in PACTS.glob("erpsim-sync-*.json")) == sorted(f"erpsim-sync-{s}.json" for s in SYSTEMS)
