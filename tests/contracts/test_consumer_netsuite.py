@@ -257,3 +257,32 @@ def test_a_throttled_call_is_retryable(pact_book: PactBook) -> None:
         _client(srv.url).get("customer", "24")
     assert throttled.value.status == 429
     pact_book.keep(pact)
+
+
+def test_opens_a_work_order_for_a_production_run(pact_book: PactBook) -> None:
+    ids = {k: from_state(v, f"${{{k}}}") for k, v in (("assemblyItemId", "29"), ("locationId", "23"),
+                                                       ("subsidiaryId", "3"), ("itemId", "25"))}
+    body = {"externalId": "qms-run-1", "assemblyItem": {"id": ids["assemblyItemId"]}, "quantity": 5.0,
+            "location": {"id": ids["locationId"]}, "startDate": "2026-01-05", "memo": "QMS run RUN-1",
+            "subsidiary": {"id": ids["subsidiaryId"]},
+            "item": {"items": [{"item": {"id": ids["itemId"]}, "quantity": 10.0}]}}
+    state = "assembly item ASM-1 is built from SKU-1"
+    created = f"{REST}/workOrder/${{workOrderId}}"
+    pact = pact_book.new()
+    _not_yet(pact, state, "workOrder", "qms-run-1")
+    (pact.upon_receiving("a work order for a QMS production run").given(state)
+     .with_request("POST", f"{REST}/workOrder").with_body(body, content_type="application/json")
+     .will_respond_with(204).with_header("Location", _location("workOrder")))
+    (pact.upon_receiving("the new work order's number").given(state)
+     .given("a work order was opened for QMS run RUN-1")
+     .with_request("GET", path_from_state(f"{REST}/workOrder/77", created))
+     .will_respond_with(200).with_body({"id": ID, "tranId": match.str("WO1"), "externalId": "qms-run-1",
+                                        "quantity": match.number(5), "location": _ref()}, content_type=SINGULAR))
+    sent = {"externalId": "qms-run-1", "assemblyItem": {"id": "29"}, "quantity": 5.0, "location": {"id": "23"},
+            "startDate": "2026-01-05", "memo": "QMS run RUN-1", "subsidiary": {"id": "3"},
+            "item": {"items": [{"item": {"id": "25"}, "quantity": 10.0}]}}
+    with pact.serve() as srv:
+        client = _client(srv.url)
+        wo_id = client.create_keyed("workOrder", sent)
+        assert client.get("workOrder", wo_id, expand=False)["tranId"] == "WO1"
+    pact_book.keep(pact)

@@ -206,3 +206,28 @@ def _async_done(world: World, words: dict[str, str]) -> Values:
     values = _async_pending(world, words)
     world.plane.act("run_async_jobs", {})
     return values
+
+
+@provider_state("netsuite", "assembly item {sku} is built from SKU-1",
+                "The account and assembly item {sku} (2 x SKU-1 per unit), nothing of it on hand",
+                ("assemblyItemId", "itemId", "locationId"))
+def _assembly(world: World, words: dict[str, str]) -> Values:
+    values = account(world)
+    made = world.plane.seed({"records": {"baseline": False, "assemblyItem": [
+        {"itemId": words["sku"], "displayName": "Assembly", "externalId": words["sku"], "rate": 30.0,
+         "subsidiary": {"items": [{"id": values["subsidiaryId"]}]},
+         "member": {"items": [{"item": {"externalId": ITEMS[0]}, "quantity": 2}]}}]}})
+    values["assemblyItemId"] = str(made["assemblyItem"][0])
+    return values
+
+
+@provider_state("netsuite", "a work order was opened for QMS run {run}",
+                "Follows 'assembly item ... is built from SKU-1': work order qms-run-1 for 5 of it at LOC-MAIN",
+                ("workOrderId",))
+def _work_order(world: World, words: dict[str, str]) -> Values:
+    v = world.values
+    made = world.plane.seed({"records": {"baseline": False, "workOrder": [
+        {"externalId": "qms-run-1", "assemblyItem": {"id": v["assemblyItemId"]}, "quantity": 5,
+         "location": {"id": v["locationId"]}, "subsidiary": {"id": v["subsidiaryId"]},
+         "memo": f"QMS run {words['run']}"}]}})
+    return {"workOrderId": str(made["workOrder"][0])}
