@@ -213,6 +213,21 @@ class StateStore:
             with self.tx() as s:
                 _write(s)
 
+    def forget_mapping(self, system: str, kind: str, key: str, session: Session | None = None) -> None:
+        """Drop a mapping (e.g. an order leaving the engine's watch list)."""
+        stmt = delete(IdMapping).where(IdMapping.system == system, IdMapping.kind == kind, IdMapping.key == key)
+        if session is not None:
+            session.execute(stmt)
+        else:
+            with self.tx() as s:
+                s.execute(stmt)
+
+    def mapping_rows(self, system: str, kind: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Every mapping of a kind with its data: key -> (target, data)."""
+        with self.tx() as s:
+            rows = s.scalars(select(IdMapping).where(IdMapping.system == system, IdMapping.kind == kind))
+            return {r.key: (r.target, json.loads(r.data)) for r in rows}
+
     def mappings(self, system: str, kind: str) -> dict[str, str]:
         """Every mapping of a kind: key -> target."""
         with self.tx() as s:
@@ -229,6 +244,21 @@ class StateStore:
                          created_at=stamp, updated_at=stamp))
         s.flush()
         return True
+
+    def requeue(self, s: Session, flow: str, key: str, payload: dict[str, Any]) -> None:
+        """Queue work under its natural key inside the caller's transaction, replacing an older payload."""
+        row = s.scalar(select(OutboxItem).where(OutboxItem.key == key))
+        if row is None:
+            self.enqueue(s, flow, key, payload)
+            return
+        row.payload, row.status, row.updated_at = json.dumps(payload, sort_keys=True), "pending", now_iso()
+
+    def work_of(self, flow: str) -> dict[str, tuple[str, dict[str, Any]]]:
+        """Every outbox item of a flow, whatever its status: key -> (status, payload)."""
+        with self.tx() as s:
+            rows = s.execute(select(OutboxItem.key, OutboxItem.status, OutboxItem.payload)
+                             .where(OutboxItem.flow == flow)).all()
+            return {key: (status, json.loads(payload)) for key, status, payload in rows}
 
     def pending(self, flow: str, limit: int = 10_000) -> list[tuple[str, dict[str, Any]]]:
         """Pending work of a flow, oldest first: (key, payload)."""

@@ -84,12 +84,27 @@ class ApiClient:
     def send(self, method: str, path: str, *, idempotent: bool | None = None, retry: bool = True,
              **kwargs: Any) -> requests.Response:
         """One call with retries; returns a 2xx response or raises RetryableError / ApiRefusal."""
-        idempotent = method in ("GET", "PUT", "DELETE", "HEAD") if idempotent is None else idempotent
+        return self._call(method, path, idempotent, retry, kwargs, lambda response: response)
+
+    def _call(self, method: str, path: str, idempotent: bool | None, retry: bool, kwargs: dict[str, Any],
+              read: Callable[[requests.Response], T]) -> T:
+        """Send and read the answer under the retry policy (reading a garbled body counts as a failed call)."""
+        idem = method in ("GET", "PUT", "DELETE", "HEAD") if idempotent is None else idempotent
+
+        def once() -> T:
+            response = self._once(method, path, idem, kwargs)
+            try:
+                return read(response)
+            except ValueError as exc:
+                # a 2xx whose body cannot be parsed: for a write it may have committed (ambiguous)
+                if idem:
+                    raise _SafeToRetry(self.system, f"{method} {path}: malformed response body") from exc
+                raise AmbiguousWriteError(self.system, f"{method} {path}: malformed response body") from exc
         if not retry:
-            return self._once(method, path, idempotent, kwargs)
+            return once()
         # non-idempotent writes are retried only when nothing can have been written
-        retry_on: Any = RetryableError if idempotent else _SafeToRetry
-        return self.policy.call(lambda: self._once(method, path, idempotent, kwargs), retry_on)
+        retry_on: Any = RetryableError if idem else _SafeToRetry
+        return self.policy.call(once, retry_on)
 
     def _once(self, method: str, path: str, idempotent: bool, kwargs: dict[str, Any]) -> requests.Response:
         url = path if path.startswith("http") else f"{self.base_url}{path}"
@@ -126,10 +141,11 @@ class ApiClient:
         """True when a normally retryable status must be treated as final (a mutant's behaviour)."""
         return False
 
-    def json(self, method: str, path: str, **kwargs: Any) -> Any:
-        """A call whose answer is JSON (None for an empty body)."""
-        response = self.send(method, path, **kwargs)
-        return response.json() if response.content else None
+    def json(self, method: str, path: str, *, idempotent: bool | None = None, retry: bool = True,
+             **kwargs: Any) -> Any:
+        """A call whose answer is JSON (None for an empty body); a garbled body is retried like a failure."""
+        return self._call(method, path, idempotent, retry, kwargs,
+                          lambda response: response.json() if response.content else None)
 
     def create_once(self, create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
         """Create a record exactly once: after an ambiguous failure, look it up by natural key before retrying.

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from ..config import SystemEndpoint
+from ..errors import ApiRefusal
 from ..safeguards import Safeguards
 from .base import ApiClient, RetryPolicy
 
@@ -102,6 +103,36 @@ class PosClient(ApiClient):
         return self.items(f"{self.site_root}/cashregisters/{register_id}/zreports.json", params)
 
     # --- events SPI ----------------------------------------------------------------------------------------
+    # --- products (the items flow) -------------------------------------------------------------------------
+    def product_by_sku(self, sku: str) -> dict[str, Any] | None:
+        """The product with this SKU, or None (Sitoo keys products by SKU: there is no external id)."""
+        found = [p for p in self.items(f"{self.site_root}/products.json", {"sku": sku}) if p.get("sku") == sku]
+        return found[0] if found else None
+
+    def product(self, product_id: int) -> dict[str, Any] | None:
+        """One product by id, or None when it no longer exists."""
+        try:
+            result: dict[str, Any] = self.json("GET", f"{self.site_root}/products/{product_id}.json")
+            return result
+        except ApiRefusal as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def create_product(self, body: dict[str, Any]) -> int:
+        """Add a product exactly once (after an ambiguous failure it is looked up by SKU); returns its id."""
+        def create() -> int:
+            return int(self.json("POST", f"{self.site_root}/products.json", json=body, idempotent=False))
+
+        def lookup() -> int | None:
+            found = self.product_by_sku(str(body["sku"]))
+            return int(found["productid"]) if found else None
+        return self.create_once(create, lookup)
+
+    def update_product(self, product_id: int, changes: dict[str, Any]) -> None:
+        """Change a product (price, title, SKU); the same PUT twice changes nothing."""
+        self.send("PUT", f"{self.site_root}/products/{product_id}.json", json=changes)
+
     def subscribe_webhooks(self, url: str, secret: str, events: list[str]) -> None:
         """Subscribe ``url`` to Sitoo events (replacing an earlier subscription of the same URL)."""
         for sub in self.items(f"{self.root}/eventsubscriptions.json"):

@@ -84,6 +84,24 @@ class QmsClient(ApiClient):
         result: dict[str, Any] = self.json("POST", f"{API}{path}", json=body or {}, idempotent=True)
         return result
 
+    # --- item master (the items flow) ----------------------------------------------------------------------
+    def item_by_netsuite_id(self, netsuite_id: str) -> dict[str, Any] | None:
+        """The item mapped to a NetSuite item, or None."""
+        return self.one("/items", netsuite_id=netsuite_id)
+
+    def item_by_sku(self, sku: str) -> dict[str, Any] | None:
+        """The item with this SKU, or None."""
+        return self.one("/items", sku=sku)
+
+    def create_item(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create an item exactly once (after an ambiguous failure it is looked up by its NetSuite id)."""
+        return self.create_keyed("/items", body, "/items", netsuite_id=body["netsuiteId"])
+
+    def update_item(self, item_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Rename an item, change its unit or map it (the SKU itself is immutable in the QMS)."""
+        result: dict[str, Any] = self.json("PATCH", f"{API}/items/{item_id}", json=changes, idempotent=True)
+        return result
+
     # --- webhooks ------------------------------------------------------------------------------------------
     def subscribe_webhooks(self, url: str, secret: str, events: list[str]) -> None:
         """Subscribe the engine's receiver (removing subscriptions of earlier runs of the engine first)."""

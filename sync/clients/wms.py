@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import uuid
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ..config import SystemEndpoint
 from ..errors import ApiRefusal
@@ -63,11 +64,56 @@ class WmsClient(ApiClient):
             params["updatedSince"] = updated_since
         return self.paged("/orders", params)
 
+    # --- item master (the items flow) ----------------------------------------------------------------------
+    def product_by_external_id(self, external_id: str) -> dict[str, Any] | None:
+        """The product mapped to a NetSuite item (``externalId`` = its internal id), or None."""
+        found = self.paged("/products", {"externalId": external_id})
+        return found[0] if found else None
+
+    def product_by_sku(self, sku: str) -> dict[str, Any] | None:
+        """The product with this SKU, or None."""
+        found = self.paged("/products", {"sku": sku})
+        return found[0] if found else None
+
+    def create_product(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Add a SKU exactly once (after an ambiguous failure it is looked up by its external id)."""
+        def create() -> dict[str, Any]:
+            result: dict[str, Any] = self.json("POST", f"{API}/products", json=body, idempotent=False)
+            return result
+        return self.create_once(create, lambda: self.product_by_external_id(str(body["externalId"])))
+
+    def update_product(self, product_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change a product's attributes (the same PATCH twice changes nothing: retried freely)."""
+        result: dict[str, Any] = self.json("PATCH", f"{API}/products/{product_id}", json=changes, idempotent=True)
+        return result
+
+    # --- fulfilment orders (the order flows) ----------------------------------------------------------------
+    def create_order(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a fulfilment order exactly once, keyed by its ``clientReference``.
+
+        With ``no-idempotency`` the order carries a reference made up at each attempt (as connectors that do not
+        derive it from the NetSuite record do), so a retry after an ambiguous failure creates a second order.
+        """
+        def create() -> dict[str, Any]:
+            sent = body if self.safeguards.on("no-idempotency") else \
+                {**body, "clientReference": f"{body['clientReference']}-{uuid.uuid4().hex[:6]}"}
+            result: dict[str, Any] = self.json("POST", f"{API}/orders", json=sent, idempotent=False)
+            return result
+        return self.create_once(create, lambda: self.order_by_reference(str(body["clientReference"])))
+
+    def cancel_order(self, order_id: int, reason: str) -> dict[str, Any]:
+        """Cancel an order (409 once picking started); the WMS answers a repeated cancel with the order as is."""
+        result: dict[str, Any] = self.json("POST", f"{API}/orders/{order_id}/cancel", json={"reason": reason},
+                                           idempotent=True)
+        return result
+
     # --- webhooks ------------------------------------------------------------------------------------------
     def subscribe_webhooks(self, url: str, secret: str, events: list[str]) -> None:
-        """Subscribe ``url`` to ``events`` (replacing an earlier subscription of the same URL)."""
+        """Subscribe ``url`` to ``events``, replacing earlier subscriptions of this receiver (same URL path: an
+        earlier run of the daemon listened on another port)."""
+        path = urlsplit(url).path
         for sub in self.paged("/webhooks"):
-            if sub.get("url") == url:
+            if urlsplit(str(sub.get("url", ""))).path == path:
                 self.send("DELETE", f"{API}/webhooks/{sub['id']}")
         self.json("POST", f"{API}/webhooks", json={"url": url, "events": events, "secret": secret},
                   idempotent=True)

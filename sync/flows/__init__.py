@@ -8,6 +8,10 @@ from .base import Flow
 
 # module:class of each flow, in pass order; a flow module is imported only when it runs
 FLOW_CLASSES: tuple[str, ...] = (
+    "items:ItemsFlow",
+    "orders:OrdersToWms",
+    "cancellations:Cancellations",
+    "despatch:DespatchToNetSuite",
     "qms_purchasing:QmsPurchasingFlow",
     "qms_lots:QmsLotsFlow",
     "qms_production:QmsProductionFlow",
