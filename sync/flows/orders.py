@@ -128,6 +128,8 @@ def _warehouse_lines(ctx: Context, so: dict[str, Any]) -> list[tuple[dict[str, A
     """Open lines with something left to ship (physical ones only, unless the filter is off), with the WMS
     warehouse of their location (None: the WMS's default warehouse)."""
     to_wms = {ns: key.split(":", 1)[1] for key, ns in ctx.config.location_map.items() if key.startswith("wms:")}
+    # locations run by another satellite (the QMS site, POS stores) ship their own lines
+    elsewhere = {ns for key, ns in ctx.config.location_map.items() if not key.startswith("wms:")}
     out = []
     for line in sublist(so, "item"):
         item_type = ref(line.get("itemType"))
@@ -140,8 +142,8 @@ def _warehouse_lines(ctx: Context, so: dict[str, Any]) -> list[tuple[dict[str, A
             continue
         location = ref(line.get("location")) or ref(so.get("location"))
         warehouse = to_wms.get(location or "") if to_wms else None
-        if to_wms and warehouse is None and is_physical(item_type):
-            continue  # a location the WMS does not run (a store): not this warehouse's line
+        if is_physical(item_type) and ((to_wms and warehouse is None) or (not to_wms and location in elsewhere)):
+            continue  # a location the WMS does not run (a store, the QMS site): not this warehouse's line
         out.append((line, warehouse))
     return out
 
@@ -218,6 +220,12 @@ def send_order(ctx: Context, flow: str, key: str, payload: dict[str, Any], skus:
         return
     so_id = payload["so"]
     order = dict(payload["order"])
+    if len(payload.get("warehouses", [])) > 1:
+        ctx.park(flow, "validation_error", f"{key}:warehouses",
+                 f"sales order {payload.get('tranId') or so_id} ships from WMS warehouses "
+                 f"{', '.join(payload['warehouses'])}: one WMS order ships from one warehouse; split the order",
+                 records={"salesOrder": so_id, "warehouses": payload["warehouses"]})
+        return
     lines, problems = [], []
     for line in payload["lines"]:
         sku = skus.get(str(line["item"]), "")

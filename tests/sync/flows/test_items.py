@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.sync.chaos import journal_mark, writes_since
 from tests.sync.flows.conftest import OrderWorld
 
-# The POS emulator still serves /api/v2/...; Sitoo (and the engine's client) use /v2/accounts/... (issue 13).
-POS_PATH_PENDING = pytest.mark.xfail(reason="POS emulator not yet on Sitoo's /v2/accounts/{account} base path",
-                                     strict=False)
 NO_POS = {"systems": "netsuite,wms,qms", "flows": "items"}
 
 
@@ -108,7 +103,6 @@ def test_a_sku_rename_that_a_satellite_cannot_apply_is_parked(shop: OrderWorld, 
     assert ("WAX-200", "Leather wax", "RAW_MATERIAL", "ea", shop.ids["WAX"]) in _qms_items(shop)
 
 
-@POS_PATH_PENDING
 def test_physical_items_reach_the_pos_with_prices(shop: OrderWorld, make_engine: Any) -> None:
     engine = make_engine(flows="items")
     assert engine.run_pass().completed
@@ -119,7 +113,6 @@ def test_physical_items_reach_the_pos_with_prices(shop: OrderWorld, make_engine:
     assert engine.state.exceptions() == []
 
 
-@POS_PATH_PENDING
 def test_prices_are_rounded_half_up_on_the_decimal_not_the_binary_float(shop: OrderWorld, make_engine: Any,
                                                                          tmp_path: Any) -> None:
     shop.world.act("netsuite", "edit_record", {"type": "inventoryItem", "id": shop.ids["SOCK"],
