@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mocks.netsuite.domain.recordtypes import Field, RecordType, lookup, target_matches
 from sync.config import SyncConfig
 from sync.engine import Engine
 from sync.state import StateStore
@@ -89,54 +90,69 @@ VOLATILE_FIELDS = frozenset({"links", "createdDate", "lastModifiedDate", "tranId
                              "createdAt", "lastModified", "version", "line"})
 
 
+class _Labels:
+    """NetSuite records by (type, internal id) -> a label that survives a re-run: type and natural key.
+
+    Internal ids are numbered per record family, so an id alone is ambiguous: a reference is resolved with the
+    target its field declares (``item``, ``entity``, ``location``...), as NetSuite resolves it.
+    """
+
+    def __init__(self, records: dict[str, list[dict[str, Any]]]) -> None:
+        self.by_id: dict[str, list[tuple[RecordType, str]]] = {}
+        for rtype, rows in records.items():
+            kind = lookup(rtype)
+            if kind is None:
+                continue
+            for row in rows:
+                body = row.get("body") or {}
+                label = f"{rtype}:{body.get('externalId') or row.get('name') or '?'}"
+                self.by_id.setdefault(str(row["id"]), []).append((kind, label))
+
+    def of(self, rid: Any, target: str, owner: RecordType | None = None) -> str:
+        """The label of the record ``rid`` of type or family ``target`` ('?' when there is none)."""
+        found = [label for kind, label in self.by_id.get(str(rid), [])
+                 if target_matches(target, owner or kind, kind)]
+        return found[0] if len(found) == 1 else "?"
+
+
 def _netsuite(state: dict[str, Any]) -> dict[str, list[str]]:
     records: dict[str, list[dict[str, Any]]] = state.get("records", {})
-    labels: dict[str, str] = {}
-    for rtype, rows in records.items():
-        for row in rows:
-            body = row.get("body") or {}
-            labels[str(row["id"])] = f"{rtype}:{body.get('externalId') or row.get('name') or '?'}"
+    labels = _Labels(records)
 
-    def norm(value: Any) -> Any:
-        if isinstance(value, dict):
-            if "id" in value and set(value) <= {"id", "refName", "links", "externalId"}:
-                return labels.get(str(value["id"]), "?")
-            return {k: norm(v) for k, v in sorted(value.items()) if k not in VOLATILE_FIELDS and not k.startswith("_")}
+    def norm(value: Any, owner: RecordType, fields: dict[str, Field]) -> Any:
         if isinstance(value, list):
-            return [norm(v) for v in value]
-        return value
+            return [norm(v, owner, fields) for v in value]
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        for key, item in sorted(value.items()):
+            if key in VOLATILE_FIELDS or key.startswith("_"):
+                continue
+            spec = fields.get(key)
+            if isinstance(item, dict) and "id" in item and set(item) <= {"id", "refName", "links", "externalId"}:
+                out[key] = labels.of(item["id"], spec.arg if spec is not None else key, owner)
+            elif key == "issueInventoryNumber" and not isinstance(item, dict):
+                out[key] = labels.of(item, "inventoryNumber")
+            elif key in owner.sublists:
+                out[key] = norm(item, owner, owner.sublists[key])
+            else:
+                out[key] = norm(item, owner, fields)
+        return out
 
     out: dict[str, list[str]] = {}
     for rtype, rows in records.items():
-        bodies = []
-        for row in rows:
-            body = norm(row.get("body") or {})
-            for line in _lines(body):
-                for assignment in _assignments(line):
-                    if "issueInventoryNumber" in assignment:
-                        assignment["issueInventoryNumber"] = labels.get(str(assignment["issueInventoryNumber"]), "?")
-            bodies.append(json.dumps(body, sort_keys=True, default=str))
-        out[f"records.{rtype}"] = sorted(bodies)
+        kind = lookup(rtype)
+        if kind is None:
+            continue
+        out[f"records.{rtype}"] = sorted(json.dumps(norm(row.get("body") or {}, kind, kind.fields), sort_keys=True,
+                                                    default=str) for row in rows)
+    targets = {"item": "item", "location": "location", "lot": "inventoryNumber", "bin": "bin"}
     for table in ("inventory", "commitments"):
-        out[table] = sorted(json.dumps({k: labels.get(str(v), str(v)) if k in ("item", "location", "lot", "bin")
-                                        else v for k, v in row.items()}, sort_keys=True)
-                            for row in state.get(table, []))
-    out["deleted"] = sorted(json.dumps(norm(r.get("body") or {}), sort_keys=True) for r in state.get("deleted", []))
+        out[table] = sorted(json.dumps({k: labels.of(v, targets[k]) if k in targets and v else v
+                                        for k, v in row.items()}, sort_keys=True) for row in state.get(table, []))
+    out["deleted"] = sorted(f"{r.get('type')}:{(r.get('body') or {}).get('externalId') or r.get('name') or '?'}"
+                            for r in state.get("deleted", []))
     return out
-
-
-def _lines(body: dict[str, Any]) -> list[dict[str, Any]]:
-    out = []
-    for value in body.values():
-        if isinstance(value, list):
-            out.extend(v for v in value if isinstance(v, dict))
-    return out
-
-
-def _assignments(line: dict[str, Any]) -> list[dict[str, Any]]:
-    detail = line.get("inventoryDetail")
-    items = detail.get("inventoryAssignment") if isinstance(detail, dict) else None
-    return [a for a in items if isinstance(a, dict)] if isinstance(items, list) else []
 
 
 def _tables(state: dict[str, Any]) -> dict[str, list[str]]:
