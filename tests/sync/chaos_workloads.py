@@ -46,3 +46,7 @@ def orders_setup(world: World) -> OrderWorld:
     shop.sales_order([("WAX", 8), ("SOCK", 3)])
     shop.sales_order([("KIT", 1), ("SOCK", 2)])
     return shop
+
+
+# the QMS and AP flows register theirs in their own module
+from tests.sync import chaos_qmsap  # noqa: E402,F401
