@@ -53,6 +53,8 @@ class SystemHooks:
     actions: dict[str, Action] = field(default_factory=dict)
     state: Callable[[Emulator], dict[str, Any]] | None = None
     on_reset: Callable[[Emulator], None] | None = None
+    #: Fills a world just reset with what a new account of the system has (``empty``: leave it empty).
+    after_reset: Callable[[Emulator, bool], None] | None = None
     webhooks: WebhookOptions | None = None
 
 
@@ -109,14 +111,17 @@ class Emulator:
             # Also after a refused seed: a seed's earlier transactions may have committed.
             self.store.bump_generation()
 
-    def reset(self) -> None:
-        """Empty every table, rewind the clock, clear faults and the journal (a new world generation)."""
+    def reset(self, *, empty: bool = False) -> None:
+        """Empty every table, rewind the clock, clear faults and the journal (a new world generation);
+        then, unless ``empty``, give the world what a new account has."""
         self.store.reset()
         self.clock.reset()
         self.plan.clear()
         self.journal.clear()
         if self.hooks.on_reset:
             self.hooks.on_reset(self)
+        if self.hooks.after_reset:
+            self.hooks.after_reset(self, empty)
 
     def start_background(self) -> None:
         """Start background work (webhook dispatcher) in a serving process."""

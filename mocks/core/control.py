@@ -58,10 +58,13 @@ def make_control_blueprint() -> Blueprint:
 
     @bp.post("/reset")
     def reset() -> Response:
-        """Empty the world; with {"seed": n} reseed it from faker."""
+        """A new world: what a new account has ({"empty": true}: nothing); with {"seed": n} reseeded."""
         emu = current_emulator()
-        body = json_body(required=False)
-        emu.reset()
+        body = dict(json_body(required=False) or {})
+        empty = body.pop("empty", False)
+        if not isinstance(empty, bool):
+            raise ApiError(400, "INVALID_RESET", "empty must be true or false")
+        emu.reset(empty=empty)
         seeded = emu.seed(body) if body else {}
         return json_response({"reset": True, "seeded": seeded})
 

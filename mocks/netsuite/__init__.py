@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import select, tuple_
+from sqlalchemy import inspect, select, tuple_
 
 from mocks.core.app import Emulator, SystemHooks, build_app
 from mocks.core.config import EmulatorConfig
 
+from .account import after_reset, ensure_account
 from .actions import ACTIONS
 from .api import async_jobs, metadata, oauth2, pipeline, query, records
 from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator
@@ -37,7 +38,7 @@ def state(emu: Emulator) -> dict[str, Any]:
     out: dict[str, Any] = {"records": {}, "deleted": [], "inventory": [], "commitments": []}
     with emu.store.read() as session:
         if args.get("records") != "none":
-            query = select(NsRecord).where(NsRecord.id > since).order_by(NsRecord.id)
+            query = select(NsRecord).where(NsRecord.id > since).order_by(NsRecord.id, NsRecord.space)
             if types:
                 query = query.where(NsRecord.rtype.in_(types))
             for row in session.execute(query).scalars():
@@ -72,12 +73,22 @@ def _on_reset(emu: Emulator) -> None:
     auth.invalidate(nonces=True)
 
 
+def _refuse_old_schema(emu: Emulator) -> None:
+    """A store written before ids were numbered per family cannot be read: say so instead of failing later."""
+    schema = emu.store.system if emu.store.is_postgres else None
+    columns = {c["name"] for c in inspect(emu.store.engine).get_columns("ns_records", schema=schema)}
+    if "space" not in columns:
+        raise RuntimeError(f"The NetSuite store at {emu.store.url} was written by an older erpsim (internal ids "
+                           "were global then): delete it, or use another --data-dir / --db.")
+
+
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the NetSuite emulator app (one per process; state in the store)."""
     config = config or EmulatorConfig.from_env("netsuite")
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
-                        state=state, on_reset=_on_reset)
+                        state=state, on_reset=_on_reset, after_reset=after_reset)
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    _refuse_old_schema(emu)
     app.extensions["erpsim_inner_wsgi"] = app.wsgi_app.app  # type: ignore[attr-defined]
     auth = Authenticator(emu)
     emu.services["auth"] = auth
@@ -87,6 +98,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     emu.register_cache(auth.invalidate)
     with emu.store.write() as session:
         auth.ensure_defaults(session)
+    ensure_account(emu)
     emu.services["governance"] = Governance(emu, auth.account)
     app.register_blueprint(metadata.bp)
     app.register_blueprint(records.bp)

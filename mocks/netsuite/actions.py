@@ -118,7 +118,7 @@ def rename_item_sku(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     with emu.store.write() as session:
         ctx = _ctx(emu, session)
         raw = str(body.get("id", ""))
-        row = session.get(NsRecord, int(raw)) if raw.isdigit() else None
+        row = session.get(NsRecord, ("item", int(raw))) if raw.isdigit() else None
         rtype = lookup(row.rtype) if row is not None else None
         if row is None or row.deleted_at is not None or rtype is None or rtype.family != "item":
             raise ApiError(404, "NONEXISTENT_ID", "No item with that id.")
@@ -140,7 +140,7 @@ def _flag(emu: Emulator, body: dict[str, Any], **values: bool) -> dict[str, Any]
     with emu.store.write() as session:
         ctx = _ctx(emu, session)
         rec = _load(ctx, _rtype(body), body)
-        row = session.get(NsRecord, rec.id)
+        row = session.get(NsRecord, (rec.space, rec.id))
         assert row is not None
         for key, value in values.items():
             setattr(row, key, value)

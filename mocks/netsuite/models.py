@@ -11,12 +11,18 @@ class Base(DeclarativeBase):
 
 
 class NsRecord(Base):
-    """Every record of every type. Internal ids are unique across types, as NetSuite's mostly are."""
+    """Every record of every type, keyed by id space and internal id.
+
+    Internal ids are numbered per family as NetSuite numbers them (``RecordType.id_space``: entities,
+    transactions and items share a sequence each, every list has its own), so an id alone is ambiguous:
+    a reference is always read with the space its field points into.
+    """
 
     __tablename__ = "ns_records"
     __table_args__ = (UniqueConstraint("rtype", "external_key", name="uq_ns_records_external"),
                       Index("ix_ns_records_rtype_id", "rtype", "id"))
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    space: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     rtype: Mapped[str] = mapped_column(String(40))
     #: Lower-cased externalId: external ids are case-insensitive and unique per record type.
     external_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -61,7 +67,8 @@ class NsPreference(Base):
 
 
 class NsSequence(Base):
-    """Document number counters per transaction type (incremented atomically by an upsert)."""
+    """Counters incremented atomically by an upsert: document numbers per transaction type, internal ids
+    per id space (``id:<space>``) and the refName generation."""
 
     __tablename__ = "ns_sequences"
     code: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 
+from .account import set_up
 from .domain.prefs import get_prefs
 from .domain.records import Ctx, Records
 from .domain.recordtypes import lookup
@@ -19,10 +18,6 @@ from .models import NsRecord
 
 _ITEM_KINDS = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem", "assembly": "assemblyItem",
                "service": "serviceSaleItem", "download": "downloadItem", "nonInventory": "nonInventorySaleItem"}
-_ACCOUNTS = [("1000", "Checking", "Bank"), ("1100", "Accounts Receivable", "AcctRec"),
-             ("1200", "Inventory Asset", "OthCurrAsset"), ("2000", "Accounts Payable", "AcctPay"),
-             ("4000", "Sales", "Income"), ("5000", "Cost of Goods Sold", "COGS"),
-             ("5100", "Inventory Adjustments", "COGS")]
 
 
 def _ctx(emu: Emulator, session: Any) -> Ctx:
@@ -40,35 +35,9 @@ def _ref(rid: int) -> dict[str, str]:
     return {"id": str(rid)}
 
 
-def baseline(ctx: Ctx, months: int = 12) -> dict[str, Any]:
-    """The setup every account has: USD base currency, a subsidiary, GL accounts, periods (idempotent)."""
-    existing = ctx.session.execute(select(func.count()).select_from(NsRecord).where(
-        NsRecord.rtype == "subsidiary", NsRecord.deleted_at.is_(None))).scalar_one()
-    if existing:
-        return {}
-    out: dict[str, Any] = {}
-    usd = _create(ctx, "currency", {"name": "US Dollar", "symbol": "USD", "exchangeRate": 1.0})
-    row = ctx.session.get(NsRecord, usd)
-    assert row is not None
-    rec = ctx.engine.to_rec(row)
-    rec.body["isBaseCurrency"] = True
-    ctx.engine.store(ctx, rec)
-    out["currencies"] = {"USD": usd,
-                         "EUR": _create(ctx, "currency", {"name": "Euro", "symbol": "EUR", "exchangeRate": 1.08})}
-    out["subsidiary"] = _create(ctx, "subsidiary", {"name": "Parent Company", "currency": _ref(usd), "country": "US"})
-    out["accounts"] = {name: _create(ctx, "account", {"acctNumber": num, "acctName": name, "acctType": kind})
-                       for num, name, kind in _ACCOUNTS}
-    start = ctx.now.date().replace(day=1)
-    periods = {}
-    for i in range(-2, months - 2):
-        y, m = divmod(start.month - 1 + i, 12)
-        first = date(start.year + y, m + 1, 1)
-        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-        name = first.strftime("%b %Y")
-        periods[name] = _create(ctx, "accountingPeriod", {"periodName": name, "startDate": first.isoformat(),
-                                                          "endDate": last.isoformat()})
-    out["periods"] = periods
-    return out
+def baseline(ctx: Ctx) -> dict[str, Any]:
+    """The setup every account has (currencies, parent subsidiary, accounts, periods, role), by id."""
+    return set_up(ctx)
 
 
 def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from ..domain.recordtypes import RECORD_TYPES, Field, RecordType
+from ..domain.recordtypes import REST_TYPES, Field, RecordType
 from ..domain.render import REST_PATH
 from .records import _json, rtype_or_404
 
@@ -122,14 +122,14 @@ def catalog() -> Response:
     """The list of record types, each with links to its schema and the records."""
     if _wants("application/swagger+json"):
         selected = request.args.get("select")
-        names = [s for s in selected.split(",") if s] if selected else list(RECORD_TYPES)
+        names = [s for s in selected.split(",") if s] if selected else list(REST_TYPES)
         return _json(record_openapi([rtype_or_404(n) for n in names]), "application/swagger+json")
     base = f"{request.url_root}{REST_PATH}"
     items = [{"name": rt.name, "links": [
         {"rel": "canonical", "href": f"{base}/metadata-catalog/{rt.lower}", "mediaType": "application/json"},
         {"rel": "alternate", "href": f"{base}/metadata-catalog/{rt.lower}", "mediaType": "application/swagger+json"},
         {"rel": "alternate", "href": f"{base}/metadata-catalog/{rt.lower}", "mediaType": "application/schema+json"},
-        {"rel": "describes", "href": f"{base}/{rt.lower}"}]} for rt in RECORD_TYPES.values()]
+        {"rel": "describes", "href": f"{base}/{rt.lower}"}]} for rt in REST_TYPES.values()]
     return _json({"items": items, "links": [{"rel": "self", "href": f"{base}/metadata-catalog"}]},
                  "application/vnd.oracle.resource+json; type=collection")
 

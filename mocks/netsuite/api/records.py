@@ -36,7 +36,7 @@ MAX_REACH = 100_000
 def rtype_or_404(name: str) -> RecordType:
     """The record type of a path segment (case-insensitive), or 404."""
     rtype = lookup(name)
-    if rtype is None:
+    if rtype is None or not rtype.rest:
         raise unknown_record_type(name)
     return rtype
 
@@ -79,7 +79,7 @@ def _render(session: Session, rec: Rec, *, expand: bool) -> dict[str, Any]:
     fields = {f.strip() for f in fields_arg.split(",") if f.strip()} if fields_arg else None
     renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
     computed = computed_fields(session, rec)
-    renderer.prefetch([rec.body, computed])
+    renderer.prefetch(rec.rtype, [{**rec.body, **computed}])
     return renderer.record(rec.rtype, rec.id, rec.body, rec.created, rec.modified, expand=expand, fields=fields,
                            computed=computed)
 
@@ -212,7 +212,7 @@ class RenderCache:
 
 
 _PROBE_SQL = ("SELECT r.rtype, r.version, r.deleted_at, r.locked_by_wf, "
-              "(SELECT s.value FROM {seq} s WHERE s.code = '" + NAMES_GENERATION + "') FROM {rec} r WHERE r.id = ?")
+              "(SELECT s.value FROM {seq} s WHERE s.code = '" + NAMES_GENERATION + "') FROM {rec} r WHERE r.space = ? AND r.id = ?")
 
 
 def _cache_key(emu: Emulator, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
@@ -222,7 +222,7 @@ def _cache_key(emu: Emulator, rtype: RecordType, ref: str) -> tuple[Any, ...] | 
     store = emu.store
     sql = _PROBE_SQL.format(seq=store.table_name("ns_sequences"), rec=store.table_name("ns_records"))
     generation = emu.generation()  # before the probe: a reset in between can only make the key stale
-    rows = store.fast_query(sql, (int(ref),))
+    rows = store.fast_query(sql, (rtype.id_space, int(ref)))
     if not rows:
         return None
     rtype_name, version, deleted_at, locked, names_gen = rows[0]
@@ -266,7 +266,7 @@ def _take_pending_conflict(rtype: RecordType, ref: str) -> int:
         armed = bool(rec.row and rec.row.pending_conflict)
     if armed:
         with emu.store.write() as session:
-            row = session.get(NsRecord, rec.id)
+            row = session.get(NsRecord, (rec.space, rec.id))
             if row is not None:
                 row.pending_conflict = False
                 row.version += 1
@@ -333,7 +333,7 @@ def get_sublist(rtype_name: str, ref: str, sublist: str) -> Response:
         if fld is not None and fld.kind in ("a", "v") and sublist not in rtype.sublists:
             renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
             value = rec.body.get(sublist) or {}
-            renderer.prefetch([value])
+            renderer.prefetch(rtype, [{sublist: value}])
             return _json(renderer.value(rtype, fld, value, record_href(request.url_root, rtype, rec.id), True))
         lines = _sublist_lines(session, rec, sublist)
     href = f"{record_href(request.url_root, rtype, rec.id)}/{sublist}"
@@ -352,7 +352,7 @@ def get_line(rtype_name: str, ref: str, sublist: str, line: int) -> Response:
         if not lines:
             raise nonexistent_id()
         renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
-        renderer.prefetch(lines)
+        renderer.prefetch(rtype, lines, rtype.sublist_fields(sublist))
         body = renderer.line(rtype, sublist, lines[0], record_href(request.url_root, rtype, rec.id), True)
     return _json(body)
 

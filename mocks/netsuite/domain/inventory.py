@@ -84,7 +84,7 @@ def move(ctx: Ctx, item: Rec, location_id: int, delta: float, *, lot_id: int = 0
 
 
 def _lot_name(ctx: Ctx, lot_id: int) -> str:
-    row = ctx.session.get(NsRecord, lot_id)
+    row = ctx.session.get(NsRecord, ("inventoryNumber", lot_id))
     return row.name if row else str(lot_id)
 
 
@@ -165,7 +165,7 @@ def _lot_for(ctx: Ctx, item: Rec, a: dict[str, Any], sign: int, apath: str) -> i
     if not issue:
         need = "receiptInventoryNumber" if sign > 0 else "issueInventoryNumber"
         raise user_error(f"Please enter a value for {need}.", path=f"{apath}.{need}")
-    lot = ctx.engine.row(int(issue))
+    lot = ctx.engine.row("inventoryNumber", int(issue))
     if lot is None or lot.rtype != "inventoryNumber":
         raise user_error(f"Invalid inventory number reference key {issue}.", path=f"{apath}.issueInventoryNumber")
     if ctx.engine.to_rec(lot).body.get("item", {}).get("id") != str(item.id):
@@ -178,7 +178,7 @@ def _bin_for(ctx: Ctx, a: dict[str, Any], key: str, location_id: int, apath: str
     raw = a.get(key)
     if not raw:
         raise user_error(f"Please enter a value for {key}: the item uses bins.", path=f"{apath}.{key}")
-    row = ctx.engine.row(int(raw))
+    row = ctx.engine.row("bin", int(raw))
     if row is None or row.rtype != "bin":
         raise user_error(f"Invalid bin number reference key {raw}.", path=f"{apath}.{key}")
     if ctx.engine.to_rec(row).body.get("location", {}).get("id") != str(location_id):

@@ -27,12 +27,12 @@ from ..errors import (
     user_error,
 )
 from ..models import NsRecord, NsSequence
-from .recordtypes import RECORD_TYPES, Field, RecordType, target_matches
+from .recordtypes import RECORD_TYPES, Field, RecordType, space_of, target_matches
 from .values import check_string, parse_value
 
 _T: Any = NsRecord.__table__
-_SELECT_ROW = select(_T).where(_T.c.id == bindparam("rid"))
-_INSERT = insert(_T).returning(_T.c.id)
+_SELECT_ROW = select(_T).where(_T.c.space == bindparam("space"), _T.c.id == bindparam("rid"))
+_INSERT = insert(_T)
 CUSTOM_PREFIXES = ("custbody", "custcol", "custentity", "custitem", "custrecord", "custevent")
 
 
@@ -48,6 +48,11 @@ class Rec:
     modified: str = ""
     locked: bool = False
     row: NsRecord | None = None
+
+    @property
+    def space(self) -> str:
+        """The id space of this record's type (its id is unique only within it)."""
+        return self.rtype.id_space
 
     @property
     def external_id(self) -> str | None:
@@ -93,20 +98,21 @@ class Records:
         self.session = session
         # Core statements go straight to the session's connection: Session.execute's ORM path costs more.
         self.conn = session.connection()
-        self._cache: dict[int, Any] = {}
+        self._cache: dict[tuple[str, int], Any] = {}
 
     # ---- reading -----------------------------------------------------------------------------
     # Rows are read with Core statements (not the ORM identity map): a record read is the hot path.
-    def row(self, rid: int) -> Any:
-        """The live row with id ``rid`` (None when missing or deleted); cached per request."""
-        if rid not in self._cache:
-            row = self.conn.execute(_SELECT_ROW, {"rid": rid}).first()
-            self._cache[rid] = row if row is not None and row.deleted_at is None else None
-        return self._cache[rid]
+    def row(self, space: str, rid: int) -> Any:
+        """The live row ``rid`` of an id space (None when missing or deleted); cached per request."""
+        key = (space, rid)
+        if key not in self._cache:
+            row = self.conn.execute(_SELECT_ROW, {"space": space, "rid": rid}).first()
+            self._cache[key] = row if row is not None and row.deleted_at is None else None
+        return self._cache[key]
 
     def load(self, rtype: RecordType, rid: int) -> Rec:
         """A live record of ``rtype``, or the 404/400 NetSuite answers."""
-        row = self.row(rid)
+        row = self.row(rtype.id_space, rid)
         if row is None:
             raise nonexistent_id()
         if row.rtype != rtype.name:
@@ -137,12 +143,12 @@ class Records:
             return self.to_rec(row)
         return self.load(rtype, parse_id(ref))
 
-    def ref_rec(self, value: Any) -> Rec | None:
-        """The record a stored reference ``{"id": ..}`` points at."""
-        rid = str(value.get("id", "")) if isinstance(value, dict) else ""
+    def ref_rec(self, value: Any, target: str) -> Rec | None:
+        """The record a stored reference ``{"id": ..}`` to ``target`` (a type or a family) points at."""
+        rid = str(value.get("id", "")) if isinstance(value, dict) else str(value or "")
         if not (rid.isascii() and rid.isdigit()) or len(rid) > 15:
             return None
-        row = self.row(int(rid))
+        row = self.row(space_of(target), int(rid))
         return self.to_rec(row) if row is not None else None
 
     # ---- references ----------------------------------------------------------------------------
@@ -169,7 +175,7 @@ class Records:
         text = str(raw)
         if not (text.isascii() and text.isdigit()) or len(text) > 15:
             raise invalid_value(text[:40], fld.name, path)
-        row = self.row(int(text))
+        row = self.row(space_of(fld.arg, owner), int(text))
         if row is None or not target_matches(fld.arg, owner, RECORD_TYPES[row.rtype]):
             raise invalid_value(text, fld.name, path)
         return text
@@ -281,19 +287,21 @@ class Records:
                              path="externalId")
 
     def insert(self, ctx: Ctx, rec: Rec) -> Rec:
-        """Insert a new record row (after rules ran); returns it with its id."""
+        """Insert a new record row (after rules ran); returns it with its id, the next of its id space."""
         now = ctx.now.isoformat()
-        values = {"rtype": rec.rtype.name, "external_key": (rec.external_id or "").lower() or None,
-                  "name": record_name(rec), "version": 1, "body": json.dumps(rec.body, separators=(",", ":")),
+        rec.id = rid = next_internal_id(self.session, rec.space)
+        values = {"space": rec.space, "id": rid, "rtype": rec.rtype.name,
+                  "external_key": (rec.external_id or "").lower() or None, "name": record_name(rec), "version": 1,
+                  "body": json.dumps(rec.body, separators=(",", ":")),
                   "created_at": now, "last_modified": now, "locked_by_wf": False, "pending_conflict": False}
         try:
-            rid = self.conn.execute(_INSERT, values).scalar_one()
+            self.conn.execute(_INSERT, values)
         except IntegrityError:
             # Two concurrent creates with one externalId on PostgreSQL: the loser sees the real error.
             raise user_error(f"A {rec.rtype.name} record with external ID '{rec.external_id}' already exists.",
                              path="externalId") from None
         rec.id, rec.row, rec.created, rec.modified, rec.version = rid, None, now, now, 1
-        self._cache.pop(rid, None)
+        self._cache.pop((rec.space, rid), None)
         return rec
 
     def store(self, ctx: Ctx, rec: Rec, *, header_changed: bool = True) -> None:
@@ -303,7 +311,7 @@ class Records:
         name = record_name(rec)
         body = json.dumps(rec.body, separators=(",", ":"))
         result = self.conn.execute(
-            update(_T).where(_T.c.id == rec.id, _T.c.version == rec.version).values(
+            update(_T).where(_T.c.space == rec.space, _T.c.id == rec.id, _T.c.version == rec.version).values(
                 body=body, version=rec.version + 1, last_modified=modified, name=name,
                 external_key=(rec.external_id or "").lower() or None))
         if result.rowcount != 1:  # type: ignore[attr-defined]
@@ -312,16 +320,23 @@ class Records:
             bump_names_generation(self.session)
         rec.version += 1
         rec.modified = modified
-        self._cache.pop(rec.id, None)
+        self._cache.pop((rec.space, rec.id), None)
 
     def mark_deleted(self, ctx: Ctx, rec: Rec) -> None:
         """Soft-delete: gone from reads and lists, visible in the deleted-records feed; eid reusable."""
-        self.session.execute(update(_T).where(_T.c.id == rec.id).values(
+        self.session.execute(update(_T).where(_T.c.space == rec.space, _T.c.id == rec.id).values(
             deleted_at=ctx.now.isoformat(), external_key=None, version=rec.version + 1))
-        self._cache[rec.id] = None
+        self._cache[(rec.space, rec.id)] = None
 
 
 NAMES_GENERATION = "_names"
+
+
+def next_internal_id(session: Session, space: str) -> int:
+    """The next internal id of an id space (never reused, race-free: one atomic counter per space)."""
+    from . import upsert
+
+    return int(upsert.add(session, NsSequence.__table__, {"code": f"id:{space}"}, "value", 1))
 
 
 def bump_names_generation(session: Session) -> None:

@@ -54,11 +54,23 @@ class RecordType:
     creatable: bool = True
     deletable: bool = True
     entity_type: str | None = None
+    #: False for records the REST record API does not expose (roles: SuiteQL and the control plane only).
+    rest: bool = True
 
     @property
     def lower(self) -> str:
         """Lower-case name (paths and hrefs)."""
         return self.name.lower()
+
+    @property
+    def id_space(self) -> str:
+        """The internal-id sequence this type draws from.
+
+        NetSuite numbers internal ids per record family: entities share one sequence, transactions one,
+        items one, and each list (subsidiary, currency, location, accounting period, account...) has its
+        own, which is why a fresh account's subsidiary, base currency and first period are all id 1.
+        """
+        return self.family if self.family in FAMILIES else self.name
 
     def sublist_fields(self, sublist: str) -> dict[str, Field]:
         """Fields of one sublist's lines."""
@@ -225,14 +237,32 @@ _TYPES: list[RecordType] = [
     RecordType("paymentMethod", "setup", _fields("name:s! isInactive:b lastModifiedDate:t~")),
     RecordType("shipItem", "setup", _fields("itemId:s! displayName:s isInactive:b lastModifiedDate:t~"),
                name_field="itemId"),
+    # The role the integration's token logs in with; its permissions decide what the integration may do.
+    RecordType("role", "setup", _fields("name:s! scriptId:s isInactive:b overridePeriodRestrictions:b "
+                                        "deletedRecords:b lastModifiedDate:t~"),
+               external_id=False, deletable=False, rest=False),
 ]
 
 RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in _TYPES}
+#: The types the REST record API serves (and the metadata catalog lists).
+REST_TYPES: dict[str, RecordType] = {t.name: t for t in _TYPES if t.rest}
 _BY_LOWER: dict[str, RecordType] = {t.lower: t for t in _TYPES}
 # NetSuite's record ids use "noninventory", the REST browser "nonInventory": accept both.
 _BY_LOWER["noninventorysaleitem"] = RECORD_TYPES["nonInventorySaleItem"]
 FAMILIES = {"item", "entity", "transaction"}
 TRAN_CODES: dict[str, RecordType] = {t.tran_code: t for t in _TYPES if t.tran_code}
+
+
+def space_of(target: str, owner: RecordType | None = None) -> str:
+    """The id space a reference target (a record type, a family or ``self``) points into."""
+    if target == "self":
+        if owner is None:
+            raise ValueError("a 'self' reference needs its owner type")
+        return owner.id_space
+    if target in FAMILIES:
+        return target
+    rtype = RECORD_TYPES.get(target)
+    return rtype.id_space if rtype is not None else target
 
 
 def lookup(name: str) -> RecordType | None:

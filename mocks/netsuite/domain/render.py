@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import NsRecord
-from .recordtypes import RECORD_TYPES, Field, RecordType
+from .recordtypes import RECORD_TYPES, Field, RecordType, space_of
 from .values import minute_precision
 
 REST_PATH = "services/rest/record/v1"
@@ -32,6 +32,8 @@ ENUM_LABELS: dict[str, dict[str, str]] = {
                          "H": "Closed"},
     "approvalStatus": {"1": "Pending Approval", "2": "Approved", "3": "Rejected"},
 }
+#: Inventory assignment keys that refer to records, and the id space each points into.
+_ASSIGNMENT_REFS = {"issueInventoryNumber": "inventoryNumber", "binNumber": "bin", "toBinNumber": "bin"}
 _ORDER_STATUS = {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled"}
 
 
@@ -62,42 +64,59 @@ class Renderer:
         self.session = session
         self.base = base
         self.simple_enum = simple_enum
-        self._names: dict[int, tuple[str, str]] = {}
+        self._names: dict[tuple[str, int], tuple[str, str]] = {}
 
-    def prefetch(self, bodies: list[dict[str, Any]]) -> None:
-        """Look up every referenced record's type and refName at once."""
-        ids: set[int] = set()
+    def prefetch(self, rtype: RecordType, values: list[dict[str, Any]], fields: dict[str, Field] | None = None) -> None:
+        """Look up the type and refName of every record the values refer to, at once.
 
-        def walk(value: Any) -> None:
-            if isinstance(value, dict):
-                rid = value.get("id")
-                if len(value) == 1 and isinstance(rid, str) and rid.isdigit():
-                    ids.add(int(rid))
-                for key in ("issueInventoryNumber", "binNumber", "toBinNumber"):
-                    ref = value.get(key)
-                    if isinstance(ref, str) and ref.isdigit():
-                        ids.add(int(ref))
-                for v in value.values():
-                    walk(v)
-            elif isinstance(value, list):
-                for v in value:
-                    if isinstance(v, str) and v.isdigit():
-                        ids.add(int(v))
-                    else:
-                        walk(v)
+        ``values`` are record bodies of ``rtype`` (sublists included) or, with ``fields``, sublist lines
+        or subrecords described by those fields. Ids are numbered per id space, so each reference is
+        looked up in the space its field points into.
+        """
+        wanted: set[tuple[str, int]] = set()
 
-        for body in bodies:
-            walk(body)
-        missing = ids - set(self._names)
-        if missing:
-            rows = self.session.execute(select(NsRecord.id, NsRecord.rtype, NsRecord.name)
-                                        .where(NsRecord.id.in_(missing))).all()
-            for rid, rtype, name in rows:
-                self._names[rid] = (rtype, name)
+        def digits(raw: Any) -> int | None:
+            text = str(raw) if isinstance(raw, str | int) and not isinstance(raw, bool) else ""
+            return int(text) if text.isascii() and text.isdigit() and len(text) <= 15 else None
 
-    def ref(self, rid: str) -> dict[str, Any]:
+        def walk(value: dict[str, Any], spec: dict[str, Field], with_sublists: bool) -> None:
+            for key, raw in value.items():
+                if with_sublists and key in rtype.sublists and isinstance(raw, list):
+                    for line in raw:
+                        if isinstance(line, dict):
+                            walk(line, rtype.sublist_fields(key), False)
+                    continue
+                fld = spec.get(key)
+                if fld is None:
+                    continue
+                if fld.kind == "r" and isinstance(raw, dict) and (rid := digits(raw.get("id"))) is not None:
+                    wanted.add((space_of(fld.arg, rtype), rid))
+                elif fld.kind == "c" and isinstance(raw, list):
+                    wanted.update((space_of(fld.arg, rtype), rid) for v in raw if (rid := digits(v)) is not None)
+                elif fld.kind == "v" and isinstance(raw, dict):
+                    for a in raw.get("inventoryAssignment") or []:
+                        for akey, space in _ASSIGNMENT_REFS.items():
+                            if (rid := digits(a.get(akey))) is not None:
+                                wanted.add((space, rid))
+
+        for value in values:
+            walk(value, fields if fields is not None else rtype.fields, fields is None)
+        missing = wanted - set(self._names)
+        if not missing:
+            return
+        by_space: dict[str, set[int]] = {}
+        for space, rid in missing:
+            by_space.setdefault(space, set()).add(rid)
+        rows = self.session.execute(
+            select(NsRecord.space, NsRecord.id, NsRecord.rtype, NsRecord.name).where(
+                or_(*(and_(NsRecord.space == space, NsRecord.id.in_(ids)) for space, ids in by_space.items())))
+        ).all()
+        for space, rid, rtype_name, name in rows:
+            self._names[(space, rid)] = (rtype_name, name)
+
+    def ref(self, space: str, rid: str) -> dict[str, Any]:
         """A reference as REST renders it: links, id, refName."""
-        rtype, name = self._names.get(int(rid), ("", rid))
+        rtype, name = self._names.get((space, int(rid)), ("", rid))
         target = RECORD_TYPES.get(rtype)
         out: dict[str, Any] = {"id": rid, "refName": name}
         if target is not None:
@@ -108,9 +127,10 @@ class Renderer:
         """One field value in REST form."""
         kind = fld.kind
         if kind == "r":
-            return self.ref(value["id"]) if isinstance(value, dict) and "id" in value else None
+            return self.ref(space_of(fld.arg, rtype), value["id"]) if isinstance(value, dict) and "id" in value \
+                else None
         if kind == "c":
-            items = [self.ref(v) for v in value]
+            items = [self.ref(space_of(fld.arg, rtype), v) for v in value]
             return {"links": [], "count": len(items), "hasMore": False, "items": items, "offset": 0,
                     "totalResults": len(items)}
         if kind == "e":
@@ -130,9 +150,9 @@ class Renderer:
             items = []
             for a in value.get("inventoryAssignment") or []:
                 rendered = {k: v for k, v in a.items() if not k.startswith("_")}
-                for key in ("issueInventoryNumber", "binNumber", "toBinNumber"):
+                for key, space in _ASSIGNMENT_REFS.items():
                     if key in rendered:
-                        rendered[key] = self.ref(str(rendered[key]))
+                        rendered[key] = self.ref(space, str(rendered[key]))
                 items.append(rendered)
             out = {**link, "inventoryAssignment": {"links": [], "items": items, "totalResults": len(items)}}
             if "quantity" in value:

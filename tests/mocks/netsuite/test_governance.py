@@ -24,7 +24,7 @@ def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(tmp_
     srv = serve_app(app)
     requests.post(f"{srv.url}/__erpsim/seed", json={"seed": 3, "customers": 1}, headers=ADMIN)
     cid = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {"customer": [
-        {"companyName": "Par", "subsidiary": {"id": "3"}}]}}, headers=ADMIN).json()["customer"][0]
+        {"companyName": "Par", "subsidiary": {"id": "1"}}]}}, headers=ADMIN).json()["customer"][0]
     barrier = threading.Barrier(6)
     results: list[tuple[int, Any]] = []
     lock = threading.Lock()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from mocks.core.errors import ApiError
 from mocks.core.store import Store
 from mocks.netsuite.domain.prefs import set_pref
+from mocks.netsuite.domain.recordtypes import RECORD_TYPES
 from mocks.netsuite.domain.suiteql import TABLES, run_suiteql
 from mocks.netsuite.errors import error_body
 from mocks.netsuite.models import Base, NsCommitment, NsInventory, NsRecord
@@ -29,7 +30,7 @@ _T0 = "2026-01-02T16:00:00Z"
 def _rec(rid: int, rtype: str, name: str, body: dict[str, Any], *, created: str = _T0, modified: str = _T0,
          deleted: str | None = None) -> NsRecord:
     ext = body.get("externalId")
-    return NsRecord(id=rid, rtype=rtype, name=name, body=json.dumps(body), created_at=created,
+    return NsRecord(space=RECORD_TYPES[rtype].id_space, id=rid, rtype=rtype, name=name, body=json.dumps(body), created_at=created,
                     last_modified=modified, deleted_at=deleted, external_key=ext.lower() if ext else None)
 
 

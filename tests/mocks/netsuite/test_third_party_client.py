@@ -69,3 +69,35 @@ def test_refusals_surface_as_the_clients_own_errors(client: tuple[Any, dict[str,
     with pytest.raises(NetsuiteAPIRequestError) as exc:
         asyncio.run(api.post("/record/v1/customer", json={"companyName": "No subsidiary"}))
     assert exc.value.status_code == 400 and "USER_ERROR" in exc.value.response_text
+
+
+def test_a_fresh_account_with_no_seeding_takes_a_customer_on_subsidiary_1(tmp_path: Any, serve_app: Any) -> None:
+    from netsuite.rest_api import NetSuiteRestApi
+
+    srv = serve_app(make_ns_app(tmp_path))  # what `erpsim up` serves on a new data folder: nothing seeded
+
+    class EmulatedRestApi(NetSuiteRestApi):  # type: ignore[misc]
+        def _make_url(self, subpath: str) -> str:
+            return f"{srv.url}/services/rest{subpath}"
+
+    ck, cs, tid, ts = CREDS
+    api = EmulatedRestApi(netsuite.Config(account=ACCOUNT, auth=netsuite.TokenAuth(
+        consumer_key=ck, consumer_secret=cs, token_id=tid, token_secret=ts)))
+
+    async def run() -> dict[str, Any]:
+        created = await api.post("/record/v1/customer", json={"companyName": "Fresh Account Co",
+                                                              "subsidiary": {"id": "1"}})
+        listed = await api.get("/record/v1/customer")
+        got = await api.get(f"/record/v1/customer/{listed['items'][0]['id']}")
+        rows = await api.suiteql("SELECT id, companyname, subsidiary FROM customer "
+                                 "WHERE companyname = 'Fresh Account Co'")
+        return {"created": created, "listed": listed, "got": got, "rows": rows}
+
+    out = asyncio.run(run())
+    assert out["created"] is None
+    assert out["listed"]["totalResults"] == 1 and out["listed"]["items"][0]["id"] == "1"
+    assert out["got"]["companyName"] == "Fresh Account Co" and out["got"]["subsidiary"]["id"] == "1"
+    assert out["got"]["subsidiary"]["refName"] == "Parent Company"
+    assert out["rows"]["count"] == 1
+    assert {k: v for k, v in out["rows"]["items"][0].items() if k != "links"} == {
+        "id": "1", "companyname": "Fresh Account Co", "subsidiary": "1"}

@@ -39,9 +39,9 @@ def num(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
-def rec_of(ctx: Ctx, value: Any) -> Rec | None:
-    """The record a stored reference points at."""
-    return ctx.engine.ref_rec(value)
+def rec_of(ctx: Ctx, value: Any, target: str) -> Rec | None:
+    """The record a stored reference to ``target`` (a record type or family) points at."""
+    return ctx.engine.ref_rec(value, target)
 
 
 def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str = "entity") -> None:
@@ -51,13 +51,13 @@ def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str 
         body.setdefault("tranDate", ctx.today)
         if not body.get("tranId") and rec.rtype.tran_code and rec.rtype.name not in ("vendorBill", "vendorCredit"):
             body["tranId"] = next_tran_id(ctx, rec.rtype.tran_code)
-    entity = rec_of(ctx, body.get(entity_field))
+    entity = rec_of(ctx, body.get(entity_field), "entity")
     if entity is not None and entity.rtype.family == "entity":
         if not body.get("subsidiary") and entity.body.get("subsidiary"):
             body["subsidiary"] = entity.body["subsidiary"]
         if not body.get("currency") and entity.body.get("currency"):
             body["currency"] = entity.body["currency"]
-    subsidiary = rec_of(ctx, body.get("subsidiary"))
+    subsidiary = rec_of(ctx, body.get("subsidiary"), "subsidiary")
     if not body.get("currency") and subsidiary is not None and subsidiary.body.get("currency"):
         body["currency"] = subsidiary.body["currency"]
 
@@ -75,11 +75,16 @@ def entity_transaction(ctx: Ctx, rec: Rec, old: Rec | None, sublists: tuple[str,
 
 def check_entity_scope(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
     """The entity must belong to the transaction's subsidiary."""
-    entity = rec_of(ctx, rec.body.get(entity_field))
+    entity = rec_of(ctx, rec.body.get(entity_field), "entity")
     sub = ref_id(rec.body.get("subsidiary"))
     if entity is not None and sub and ref_id(entity.body.get("subsidiary")) not in (None, sub):
         raise ApiError(400, "INVALID_KEY_OR_REF",
                        f"Invalid {entity_field} reference key {entity.id} for subsidiary {sub}.", path=entity_field)
+
+
+#: The record type each subsidiary-scoped field refers to.
+_SCOPED_TARGETS = {"location": "location", "transferLocation": "location", "adjLocation": "location",
+                   "department": "department", "class": "classification", "item": "item"}
 
 
 def _in_subsidiary(target: Rec, sub: str) -> bool:
@@ -96,7 +101,7 @@ def check_scope(ctx: Ctx, rec: Rec, sublists: tuple[str, ...]) -> None:
         return
 
     def _check(field: str, value: Any, path: str) -> None:
-        target = rec_of(ctx, value)
+        target = rec_of(ctx, value, _SCOPED_TARGETS[field])
         if target is not None and not _in_subsidiary(target, sub):
             raise ApiError(400, "INVALID_KEY_OR_REF",
                            f"Invalid {field} reference key {target.id} for subsidiary {sub}.", path=path)
@@ -114,10 +119,10 @@ def check_scope(ctx: Ctx, rec: Rec, sublists: tuple[str, ...]) -> None:
 def check_currency(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
     """Foreign currencies need an exchange rate; the entity's currency must match."""
     body = rec.body
-    currency = rec_of(ctx, body.get("currency"))
+    currency = rec_of(ctx, body.get("currency"), "currency")
     if currency is None:
         return
-    entity = rec_of(ctx, body.get(entity_field))
+    entity = rec_of(ctx, body.get(entity_field), "entity")
     if entity is not None and entity.body.get("currency") and ref_id(entity.body["currency"]) != str(currency.id):
         raise ApiError(400, "INVALID_KEY_OR_REF",
                        f"Invalid currency reference key {currency.id} for entity {entity.id}.", path="currency")
@@ -172,14 +177,14 @@ def assign_period(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
     body = rec.body
     if old is not None:
         changed = {k for k in set(body) | set(old.body) if body.get(k) != old.body.get(k)} - NON_GL_FIELDS
-        old_period = rec_of(ctx, old.body.get("postingPeriod"))
+        old_period = rec_of(ctx, old.body.get("postingPeriod"), "accountingPeriod")
         if old_period is not None and _blocked(old_period, rec.rtype.name) and changed:
             raise user_error(f"You cannot change a transaction in a {_blocked(old_period, rec.rtype.name)} "
                              f"period ({old_period.body.get('periodName')}).", path="tranDate")
         if "tranDate" not in changed and "postingPeriod" not in changed:
             return
     day = body.get("tranDate") or ctx.today
-    explicit = rec_of(ctx, body.get("postingPeriod"))
+    explicit = rec_of(ctx, body.get("postingPeriod"), "accountingPeriod")
     period = explicit or period_for(ctx, day)
     if period is None:
         raise user_error("The transaction date you specified is not within the date range of your "
@@ -201,7 +206,7 @@ def assign_period(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
 
 def check_not_in_closed_period(ctx: Ctx, rec: Rec) -> None:
     """Deleting a posting in a closed or locked period is refused."""
-    period = rec_of(ctx, rec.body.get("postingPeriod"))
+    period = rec_of(ctx, rec.body.get("postingPeriod"), "accountingPeriod")
     if period is not None and _blocked(period, rec.rtype.name):
         raise user_error(f"You cannot delete a transaction in a {_blocked(period, rec.rtype.name)} period "
                          f"({period.body.get('periodName')}).")
@@ -221,7 +226,7 @@ def fill_item_lines(ctx: Ctx, rec: Rec, sublist: str = "item") -> None:
     previous_amount = 0.0
     taxable_since_tax = 0.0
     for line in rec.lines(sublist):
-        item = rec_of(ctx, line.get("item"))
+        item = rec_of(ctx, line.get("item"), "item")
         if item is None:
             continue
         kind = item.rtype.item_type or ""

@@ -105,7 +105,7 @@ class ItemReceiptRules(Rules):
         """Take the stock back out (refused when it has been consumed) and reopen the source lines."""
         check_not_in_closed_period(ctx, rec)
         ship_lines(ctx, rec, -1)
-        src = rec_of(ctx, rec.body.get("createdFrom"))
+        src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
         if src is not None:
             before = copy.deepcopy(src.body)
             by_line = {ln["line"]: ln for ln in src.lines("item")}
@@ -137,7 +137,7 @@ class VendorBillRules(Rules):
         check_not_in_closed_period(ctx, rec)
         if num(rec.body.get("amountPaid")) > 0:
             raise user_error("This record cannot be deleted because it has dependent records (payments).")
-        src = rec_of(ctx, rec.body.get("createdFrom"))
+        src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
         if src is not None and src.rtype.name == "purchaseOrder":
             before = copy.deepcopy(src.body)
             by_line = {ln["line"]: ln for ln in src.lines("item")}

@@ -167,7 +167,7 @@ class SalesOrderRules(Rules):
 
 
 def _so_of(ctx: Ctx, rec: Rec) -> Rec | None:
-    src = rec_of(ctx, rec.body.get("createdFrom"))
+    src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
     return src if src is not None and src.rtype.name == "salesOrder" else None
 
 
@@ -219,7 +219,7 @@ class ItemFulfillmentRules(Rules):
 def ship_lines(ctx: Ctx, rec: Rec, sign: int) -> None:
     """Move every line's quantity out of (sign -1) or back into (+1) its location, with lot/bin detail."""
     for i, ln in enumerate(rec.lines("item")):
-        item = rec_of(ctx, ln.get("item"))
+        item = rec_of(ctx, ln.get("item"), "item")
         loc = line_location(rec, ln)
         if item is None or not inventory.is_inventory_item(item):
             continue
@@ -268,7 +268,7 @@ class _SaleRules(Rules):
         if rec.body.get("createdFrom") is None:
             ship_lines(ctx, rec, -self.stock_sign)
             return
-        src = rec_of(ctx, rec.body.get("createdFrom"))
+        src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
         if src is not None and src.rtype.name == "salesOrder":
             before = _copy(src.body)
             by_line = {ln["line"]: ln for ln in src.lines("item")}
@@ -381,7 +381,7 @@ def apply_documents(ctx: Ctx, rec: Rec, entity_field: str, doc_type: str, *, dry
         if ln.get("apply") is False:
             continue
         path = f"apply.items[{i}]"
-        doc = rec_of(ctx, ln.get("doc"))
+        doc = rec_of(ctx, ln.get("doc"), "transaction")
         if doc is None or doc.rtype.name != doc_type:
             raise user_error(f"The document applied on line {i + 1} is not an open {doc_type}.", path=f"{path}.doc")
         if ref_id(doc.body.get("entity")) != entity:

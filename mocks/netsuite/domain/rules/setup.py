@@ -33,7 +33,8 @@ class EntityRules(Rules):
 
 def _has_transactions(ctx: Ctx, rec: Rec) -> bool:
     needle = f'"entity":{{"id":"{rec.id}"}}'
-    rows = ctx.session.execute(select(NsRecord.body).where(NsRecord.deleted_at.is_(None))).scalars()
+    rows = ctx.session.execute(select(NsRecord.body).where(NsRecord.space == "transaction",
+                                                          NsRecord.deleted_at.is_(None))).scalars()
     return any(needle in body for body in rows)
 
 

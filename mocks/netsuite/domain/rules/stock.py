@@ -46,7 +46,7 @@ class InventoryAdjustmentRules(Rules):
         if old is not None:
             return
         for i, ln in enumerate(rec.lines("inventory")):
-            item = rec_of(ctx, ln.get("item"))
+            item = rec_of(ctx, ln.get("item"), "item")
             loc = int(ref_id(ln.get("location")) or 0)
             if item is None or not inventory.is_inventory_item(item):
                 raise user_error("Only inventory items can be adjusted.", path=f"inventory.items[{i}].item")
@@ -60,7 +60,7 @@ class InventoryAdjustmentRules(Rules):
         """Reverse the adjustment."""
         check_not_in_closed_period(ctx, rec)
         for i, ln in enumerate(rec.lines("inventory")):
-            item = rec_of(ctx, ln.get("item"))
+            item = rec_of(ctx, ln.get("item"), "item")
             if item is not None:
                 inventory.apply_detail(ctx, item, int(ref_id(ln.get("location")) or 0), -num(ln.get("adjustQtyBy")),
                                        _reverse_detail(ln.get("inventoryDetail")), f"inventory.items[{i}]")
@@ -103,7 +103,7 @@ class InventoryTransferRules(Rules):
         src = int(ref_id(rec.body.get("location")) or 0)
         dst = int(ref_id(rec.body.get("transferLocation")) or 0)
         for i, ln in enumerate(rec.lines("inventory")):
-            item = rec_of(ctx, ln.get("item"))
+            item = rec_of(ctx, ln.get("item"), "item")
             if item is None or not inventory.is_inventory_item(item):
                 raise user_error("Only inventory items can be transferred.", path=f"inventory.items[{i}].item")
             inventory.apply_detail(ctx, item, src, -num(ln["adjustQtyBy"]), ln.get("inventoryDetail"),
@@ -115,7 +115,7 @@ class InventoryTransferRules(Rules):
         src = int(ref_id(rec.body.get("location")) or 0)
         dst = int(ref_id(rec.body.get("transferLocation")) or 0)
         for i, ln in enumerate(rec.lines("inventory")):
-            item = rec_of(ctx, ln.get("item"))
+            item = rec_of(ctx, ln.get("item"), "item")
             if item is not None:
                 inventory.apply_detail(ctx, item, dst, -num(ln["adjustQtyBy"]), _swap_bins(ln.get("inventoryDetail")),
                                        f"inventory.items[{i}]", to_location_id=src)
@@ -134,7 +134,7 @@ def bom_of(ctx: Ctx, assembly: Rec) -> list[tuple[Rec, float]]:
     """The components of an assembly item and their quantity per unit."""
     out = []
     for ln in assembly.lines("member"):
-        comp = rec_of(ctx, ln.get("item"))
+        comp = rec_of(ctx, ln.get("item"), "item")
         if comp is not None:
             out.append((comp, num(ln.get("quantity"))))
     return out
@@ -148,7 +148,7 @@ class WorkOrderRules(Rules):
         """Components from the bill of materials; status from built quantity."""
         transaction_defaults(ctx, rec, old)
         body = rec.body
-        assembly = rec_of(ctx, body.get("assemblyItem"))
+        assembly = rec_of(ctx, body.get("assemblyItem"), "item")
         if assembly is None or assembly.rtype.item_type != "Assembly":
             raise user_error("The item on a work order must be an assembly item.", path="assemblyItem")
         if num(body.get("quantity")) <= 0:
@@ -188,7 +188,7 @@ class AssemblyBuildRules(Rules):
             raise user_error("A posted assembly build cannot be changed; delete it and build again.")
         transaction_defaults(ctx, rec, old)
         body = rec.body
-        assembly = rec_of(ctx, body.get("item"))
+        assembly = rec_of(ctx, body.get("item"), "item")
         if assembly is None or assembly.rtype.item_type != "Assembly":
             raise user_error("The item on an assembly build must be an assembly item.", path="item")
         qty = num(body.get("quantity"))
@@ -217,11 +217,11 @@ class AssemblyBuildRules(Rules):
             return
         loc = int(ref_id(rec.body.get("location")) or 0)
         for i, ln in enumerate(rec.lines("component")):
-            comp = rec_of(ctx, ln.get("item"))
+            comp = rec_of(ctx, ln.get("item"), "item")
             if comp is not None:
                 inventory.apply_detail(ctx, comp, loc, -num(ln["quantity"]), ln.get("componentInventoryDetail"),
                                        f"component.items[{i}]")
-        assembly = rec_of(ctx, rec.body.get("item"))
+        assembly = rec_of(ctx, rec.body.get("item"), "item")
         assert assembly is not None
         inventory.apply_detail(ctx, assembly, loc, num(rec.body["quantity"]), rec.body.get("inventoryDetail"), "")
 
@@ -229,16 +229,16 @@ class AssemblyBuildRules(Rules):
         """Unbuild: the assemblies leave stock and the components come back."""
         check_not_in_closed_period(ctx, rec)
         loc = int(ref_id(rec.body.get("location")) or 0)
-        assembly = rec_of(ctx, rec.body.get("item"))
+        assembly = rec_of(ctx, rec.body.get("item"), "item")
         if assembly is not None:
             inventory.apply_detail(ctx, assembly, loc, -num(rec.body["quantity"]),
                                    _reverse_detail(rec.body.get("inventoryDetail")), "")
         for i, ln in enumerate(rec.lines("component")):
-            comp = rec_of(ctx, ln.get("item"))
+            comp = rec_of(ctx, ln.get("item"), "item")
             if comp is not None:
                 inventory.apply_detail(ctx, comp, loc, num(ln["quantity"]), ln.get("componentInventoryDetail"),
                                        f"component.items[{i}]")
-        wo = rec_of(ctx, rec.body.get("createdFrom"))
+        wo = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
         if wo is not None and wo.rtype.name == "workOrder":
             wo.body["built"] = max(0.0, num(wo.body.get("built")) - num(rec.body.get("quantity")))
             wo.body["unbuilt"] = num(wo.body.get("quantity")) - wo.body["built"]

@@ -46,7 +46,7 @@ class Source:
             # An unknown zone name should not fail a query; UTC is the neutral fallback.
             self.tz = None
         self._cache: dict[tuple[str, ...], list[tuple[NsRecord, dict[str, Any]]]] = {}
-        self._names: dict[int, str] | None = None
+        self._names: dict[tuple[str, int], str] | None = None
         self._item_types: dict[int, str] | None = None
 
     # ---- loading -------------------------------------------------------------------------------------
@@ -60,18 +60,18 @@ class Source:
             self._cache[key] = [(r, _body(r.body)) for r in rows]
         return self._cache[key]
 
-    def names(self) -> dict[int, str]:
-        """Internal id -> display name of every live record (ids are unique across types)."""
+    def names(self) -> dict[tuple[str, int], str]:
+        """(id space, internal id) -> display name of every live record (ids are unique per space)."""
         if self._names is None:
-            rows = self.session.execute(select(NsRecord.id, NsRecord.name, NsRecord.rtype, NsRecord.body)
-                                        .where(NsRecord.deleted_at.is_(None))).all()
+            rows = self.session.execute(select(NsRecord.space, NsRecord.id, NsRecord.name, NsRecord.rtype,
+                                               NsRecord.body).where(NsRecord.deleted_at.is_(None))).all()
             self._names = {}
-            for rid, name, rtype, body in rows:
+            for space, rid, name, rtype, body in rows:
                 if not name:
                     rt = RECORD_TYPES.get(rtype)
                     raw = _body(body).get(rt.name_field) if rt else None
                     name = raw if isinstance(raw, str) else ""
-                self._names[rid] = name
+                self._names[(space, rid)] = name
         return self._names
 
     def item_type(self, item_id: int | None) -> str | None:
@@ -304,6 +304,10 @@ class Source:
                         "isinactive": _bool(b.get("isInactive")), "issummary": _bool(b.get("isSummary")),
                         "lastmodifieddate": self.dt(rec.last_modified), "externalid": _extid(rec, b)})
         return out
+
+    def _t_role(self) -> list[Row]:
+        return [{"id": rec.id, "name": _str(b.get("name")) or rec.name, "scriptid": _str(b.get("scriptId")),
+                 "isinactive": _bool(b.get("isInactive"))} for rec, b in self.records(["role"])]
 
     def _t_accountingperiod(self) -> list[Row]:
         out = []

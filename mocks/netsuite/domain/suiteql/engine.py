@@ -17,7 +17,7 @@ from ..prefs import get_prefs
 from .compile import Compiled, compile_query
 from .data import Source
 from .errors import MAX_REACH, invalid_query, reach_exceeded, unsupported
-from .schema import ITEM_TYPE_LABELS, SQL_TYPES, STATUS_LABELS, TABLES, TRAN_TYPE_LABELS
+from .schema import ITEM_TYPE_LABELS, STATUS_LABELS, TABLES, TRAN_TYPE_LABELS, sql_type
 
 #: Link relation for the previous page (NetSuite's collections say "previous", not "prev").
 PREV_REL = "previous"
@@ -53,7 +53,7 @@ def execute(compiled: Compiled, source: Source) -> list[tuple[Any, ...]]:
         for name in sorted(compiled.tables):
             table = TABLES[name]
             cols = list(table.columns)
-            ddl = ", ".join(f'"{c}" {SQL_TYPES.get(table.columns[c], "TEXT")}' for c in cols)
+            ddl = ", ".join(f'"{c}" {sql_type(table.columns[c])}' for c in cols)
             conn.execute(f'CREATE TABLE "t_{name}" ({ddl})')
             rows = [tuple(r.get(c) for c in cols) for r in source.rows(name, compiled.only.get(name))]
             conn.executemany(f'INSERT INTO "t_{name}" VALUES ({", ".join("?" for _ in cols)})', rows)
@@ -78,7 +78,7 @@ class _Functions:
     def register(self, conn: sqlite3.Connection) -> None:
         """Register every function on ``conn``."""
         table: dict[str, tuple[int, Callable[..., Any]]] = {
-            "NS_DF_REF": (1, self.df_ref), "NS_DF_TRANTYPE": (1, lambda v: TRAN_TYPE_LABELS.get(v, v)),
+            "NS_DF_REF": (2, self.df_ref), "NS_DF_TRANTYPE": (1, lambda v: TRAN_TYPE_LABELS.get(v, v)),
             "NS_DF_ITEMTYPE": (1, lambda v: ITEM_TYPE_LABELS.get(v, v)), "NS_DF_STATUS": (2, _df_status),
             "NS_TO_DATE": (2, self.to_date), "NS_TO_CHAR": (2, _to_char), "NS_TO_NUMBER": (1, self.to_number),
             "NS_TRUNC": (1, _trunc), "NS_TRUNC_DATE": (2, _trunc_date), "NS_ADD_MONTHS": (2, _add_months),
@@ -99,12 +99,12 @@ class _Functions:
                 raise
         return call
 
-    def df_ref(self, value: Any) -> str | None:
-        """BUILTIN.DF of a reference: the referenced record's name."""
+    def df_ref(self, space: str, value: Any) -> str | None:
+        """BUILTIN.DF of a reference into an id space: the referenced record's name."""
         if value is None:
             return None
         try:
-            return self.source.names().get(int(value))
+            return self.source.names().get((space, int(value)))
         except (TypeError, ValueError):
             return None
 

@@ -15,6 +15,7 @@ from sqlglot.dialects.oracle import Oracle
 from sqlglot.time import format_time
 
 from .errors import unsupported
+from .schema import ref_space
 
 if TYPE_CHECKING:
     from .compile import Scope
@@ -47,8 +48,8 @@ class FunctionRewrites(ABC):
             raise unsupported()
         arg = fn.expressions[0]
         new, kind = self.rw(arg, scope)
-        if kind == "ref":
-            return exp.Anonymous(this="NS_DF_REF", expressions=[new]), "text"
+        if (space := ref_space(kind)) is not None:
+            return exp.Anonymous(this="NS_DF_REF", expressions=[exp.Literal.string(space), new]), "text"
         if kind == "trantype":
             return exp.Anonymous(this="NS_DF_TRANTYPE", expressions=[new]), "text"
         if kind == "itemtype":

@@ -1,7 +1,8 @@
 """The SuiteQL virtual schema: tables, their lower-case columns and each column's kind.
 
 Kinds drive storage in the per-call SQLite copy and rendering in the response:
-``int`` and ``ref`` (an internal id; ``BUILTIN.DF`` gives the referenced record's name) are INTEGER,
+``int`` and ``ref:<id space>`` (an internal id of that space, as ids are numbered per record family;
+``BUILTIN.DF`` gives the referenced record's name) are INTEGER,
 ``num`` REAL, everything else TEXT: ``bool`` is 'T'/'F', ``date`` 'YYYY-MM-DD' and ``datetime``
 'YYYY-MM-DD HH:MM:SS' in the account time zone; ``trantype``, ``status`` and ``itemtype`` are codes
 whose ``BUILTIN.DF`` is a label.
@@ -16,6 +17,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SQL_TYPES = {"int": "INTEGER", "ref": "INTEGER", "num": "REAL"}
+
+
+def sql_type(kind: str) -> str:
+    """The SQLite column type of a kind (``ref:<space>`` is a ``ref``)."""
+    return SQL_TYPES.get(kind.split(":", 1)[0], "TEXT")
+
+
+def ref_space(kind: str | None) -> str | None:
+    """The id space of a ``ref:<space>`` kind (None for any other kind)."""
+    return kind[4:] if kind is not None and kind.startswith("ref:") else None
 
 
 @dataclass(frozen=True)
@@ -37,64 +48,75 @@ def _cols(spec: str) -> dict[str, str]:
 
 
 _ENTITY = ("id:int entityid altname companyname firstname lastname middlename email phone fax isperson:bool "
-           "isinactive:bool subsidiary:ref currency:ref terms:ref creditlimit:num comments "
+           "isinactive:bool subsidiary:ref:subsidiary currency:ref:currency terms:ref:term creditlimit:num comments "
            "datecreated:datetime lastmodifieddate:datetime externalid")
-_SETUP = "id:int name fullname parent:ref isinactive:bool externalid lastmodifieddate:datetime"
+
+
+def _setup(space: str) -> str:
+    return f"id:int name fullname parent:ref:{space} isinactive:bool externalid lastmodifieddate:datetime"
+
 
 TABLES: dict[str, VTable] = {t.name: t for t in [
     VTable("transaction", _cols(
-        "id:int tranid transactionnumber trandate:date type:trantype recordtype status:status entity:ref "
-        "memo currency:ref exchangerate:num postingperiod:ref createddate:datetime "
-        "lastmodifieddate:datetime externalid createdfrom:ref foreigntotal:num shipstatus duedate:date "
-        "shipdate:date otherrefnum terms:ref employee:ref approvalstatus:int "
-        "transferlocation:ref")),
+        "id:int tranid transactionnumber trandate:date type:trantype recordtype status:status entity:ref:entity "
+        "memo currency:ref:currency exchangerate:num postingperiod:ref:accountingPeriod createddate:datetime "
+        "lastmodifieddate:datetime externalid createdfrom:ref:transaction foreigntotal:num shipstatus duedate:date "
+        "shipdate:date otherrefnum terms:ref:term employee:ref:entity approvalstatus:int "
+        "transferlocation:ref:location")),
     VTable("transactionline", _cols(
-        "id:int transaction:ref linesequencenumber:int uniquekey:int mainline:bool taxline:bool item:ref "
-        "itemtype:itemtype quantity:num rate:num netamount:num foreignamount:num memo location:ref "
-        "subsidiary:ref department:ref class:ref entity:ref isclosed:bool quantityshiprecv:num "
+        "id:int transaction:ref:transaction linesequencenumber:int uniquekey:int mainline:bool taxline:bool "
+        "item:ref:item itemtype:itemtype quantity:num rate:num netamount:num foreignamount:num memo "
+        "location:ref:location subsidiary:ref:subsidiary department:ref:department class:ref:classification "
+        "entity:ref:entity isclosed:bool quantityshiprecv:num "
         "quantitybilled:num quantitycommitted:num quantitybackordered:num quantitypicked:num "
-        "quantitypacked:num expectedshipdate:date createdfrom:ref linelastmodifieddate:datetime"),
+        "quantitypacked:num expectedshipdate:date createdfrom:ref:transaction linelastmodifieddate:datetime"),
         ("transaction", "linesequencenumber")),
     VTable("item", _cols(
         "id:int itemid fullname displayname description salesdescription purchasedescription upccode "
         "itemtype:itemtype isinactive:bool islotitem:bool isserialitem:bool usebins:bool costingmethod "
-        "baseprice:num cost:num averagecost:num weight:num department:ref class:ref location:ref "
-        "incomeaccount:ref assetaccount:ref cogsaccount:ref createddate:datetime "
+        "baseprice:num cost:num averagecost:num weight:num department:ref:department class:ref:classification "
+        "location:ref:location incomeaccount:ref:account assetaccount:ref:account cogsaccount:ref:account "
+        "createddate:datetime "
         "lastmodifieddate:datetime externalid")),
-    VTable("customer", _cols(_ENTITY + " salesrep:ref pricelevel:ref taxable:bool")),
+    VTable("customer", _cols(_ENTITY + " salesrep:ref:entity pricelevel:ref:priceLevel taxable:bool")),
     VTable("vendor", _cols(_ENTITY + " legalname is1099eligible:bool")),
-    VTable("employee", _cols("id:int entityid firstname lastname email subsidiary:ref isinactive:bool "
+    VTable("employee", _cols("id:int entityid firstname lastname email subsidiary:ref:subsidiary isinactive:bool "
                              "lastmodifieddate:datetime externalid")),
-    VTable("location", _cols(_SETUP + " subsidiary:ref locationtype:int makeinventoryavailable:bool "
-                                      "usebins:bool")),
-    VTable("department", _cols(_SETUP)),
-    VTable("classification", _cols(_SETUP)),
-    VTable("subsidiary", _cols(_SETUP + " legalname currency:ref country state iselimination:bool")),
+    VTable("location", _cols(_setup("location") + " subsidiary:ref:subsidiary locationtype:int "
+                                                  "makeinventoryavailable:bool usebins:bool")),
+    VTable("department", _cols(_setup("department"))),
+    VTable("classification", _cols(_setup("classification"))),
+    VTable("subsidiary", _cols(_setup("subsidiary") + " legalname currency:ref:currency country state "
+                                                      "iselimination:bool")),
     VTable("currency", _cols("id:int name symbol displaysymbol exchangerate:num isbasecurrency:bool "
                              "isinactive:bool currencyprecision:int lastmodifieddate:datetime externalid")),
     VTable("account", _cols("id:int acctnumber accountsearchdisplayname fullname displaynamewithhierarchy "
-                            "accttype description parent:ref currency:ref isinactive:bool issummary:bool "
+                            "accttype description parent:ref:account currency:ref:currency isinactive:bool "
+                            "issummary:bool "
                             "lastmodifieddate:datetime externalid")),
+    VTable("role", _cols("id:int name scriptid isinactive:bool")),
     VTable("accountingperiod", _cols(
-        "id:int periodname startdate:date enddate:date parent:ref closed:bool closedondate:date "
+        "id:int periodname startdate:date enddate:date parent:ref:accountingPeriod closed:bool closedondate:date "
         "alllocked:bool arlocked:bool aplocked:bool payrolllocked:bool allownonglchanges:bool "
         "isposting:bool isquarter:bool isyear:bool isadjust:bool isinactive:bool "
         "lastmodifieddate:datetime")),
     VTable("aggregateitemlocation", _cols(
-        "item:ref location:ref quantityonhand:num quantityavailable:num quantitycommitted:num "
+        "item:ref:item location:ref:location quantityonhand:num quantityavailable:num quantitycommitted:num "
         "quantityonorder:num quantitybackordered:num quantityintransit:num"), ("item", "location")),
     VTable("inventorynumber", _cols(
-        "id:int inventorynumber item:ref expirationdate:date memo quantityonhand:num "
+        "id:int inventorynumber item:ref:item expirationdate:date memo quantityonhand:num "
         "quantityavailable:num isonhand:bool lastmodifieddate:datetime")),
     VTable("inventorynumberlocation", _cols(
-        "inventorynumber:ref location:ref quantityonhand:num quantityavailable:num quantityintransit:num"),
+        "inventorynumber:ref:inventoryNumber location:ref:location quantityonhand:num quantityavailable:num "
+        "quantityintransit:num"),
         ("inventorynumber", "location")),
     VTable("inventorybalance", _cols(
-        "item:ref location:ref binnumber:ref inventorynumber:ref inventorystatus:ref quantityonhand:num "
+        "item:ref:item location:ref:location binnumber:ref:bin inventorynumber:ref:inventoryNumber "
+        "inventorystatus:ref:inventoryStatus quantityonhand:num "
         "quantityavailable:num committedqtyperlocation:num"),
         ("item", "location", "binnumber", "inventorynumber")),
     VTable("deletedrecord", _cols(
-        "recordid:int name type recordtypeid externalid deleteddate:datetime deletedby:ref "
+        "recordid:int name type recordtypeid externalid deleteddate:datetime deletedby:ref:entity "
         "iscustomrecord:bool iscustomlist:bool iscustomtransaction:bool context"),
         ("deleteddate", "recordid")),
 ]}
