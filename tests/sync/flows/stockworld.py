@@ -134,7 +134,9 @@ def seed_pos(world: World, *, netsuite_stock: dict[str, int] | None = None,
         "discountItem": [{"itemId": "POS Discount", "rate": "0"}],
         "salesTaxItem": [{"itemId": "VAT20", "rate": "20%"}, {"itemId": "VAT5", "rate": "5%"},
                          {"itemId": "VAT0", "rate": "0%"}],
-        "account": [{"acctNumber": "2200", "acctName": "Sales Tax Payable", "acctType": "OthCurrLiab"}]}})
+        # A new account has a Sales Tax Payable account already; only an older (emptier) baseline needs one.
+        "account": [] if "Sales Tax Payable" in base["accounts"] else [
+            {"acctNumber": "2200", "acctName": "Sales Tax Payable", "acctType": "OthCurrLiab"}]}})
     items = {p["sku"]: str(i) for p, i in zip(POS_PRODUCTS, made["inventoryItem"], strict=True)}
     store, quarantine = (str(i) for i in made["location"])
     if netsuite_stock:
@@ -150,7 +152,8 @@ def seed_pos(world: World, *, netsuite_stock: dict[str, int] | None = None,
             {"warehouseid": shop["warehouseid"], "sku": sku, "quantity": f"{qty}.000"}
             for sku, qty in pos_stock.items()]}})
     accounts = {name: str(i) for name, i in base["accounts"].items()}
-    accounts["Sales Tax Payable"] = str(made["account"][0])
+    if made["account"]:
+        accounts["Sales Tax Payable"] = str(made["account"][0])
     return PosWorld(sub, store, quarantine, items, int(shop["warehouseid"]), int(shop["quarantinewarehouseid"]),
                     str(shop["registerid"]), accounts)
 
