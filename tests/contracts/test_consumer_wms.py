@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from pact import match
 
 from sync.clients.wms import WmsClient
+from sync.errors import ApiRefusal
 
 from .conftest import PactBook
-from .pactkit import as_bytes, client_kwargs, endpoint
+from .pactkit import as_bytes, client_kwargs, endpoint, path_from_state
 
 SYSTEM = "wms"
 API = "/api/v1"
@@ -135,4 +137,65 @@ def test_consumes_a_stock_changed_event(pact_book: PactBook) -> None:
                  "createdAt": STAMP, "clientId": ID, "data": data}, content_type=JSON)
      .with_metadata({**METADATA, "x-wms-event": "stock.changed"}))
     pact.verify(_consume, "Async")
+    pact_book.keep(pact)
+
+
+def test_adds_a_netsuite_item_to_the_item_master_once(pact_book: PactBook) -> None:
+    body = {"sku": "SKU-3", "externalId": "103", "name": "Item SKU-3"}
+    pact = pact_book.new()
+    (pact.upon_receiving("a look-up of the product of NetSuite item 103").given("the warehouse knows SKU-1 and SKU-2")
+     .with_request("GET", f"{API}/products").with_query_parameter("externalId", "103")
+     .with_query_parameter("page", "1").with_query_parameter("pageSize", "200")
+     .will_respond_with(200).with_body({"items": [], "total": 0}, content_type=JSON))
+    (pact.upon_receiving("a NetSuite item added to the item master").given("the warehouse knows SKU-1 and SKU-2")
+     .with_request("POST", f"{API}/products").with_body(body, content_type=JSON)
+     .will_respond_with(201).with_body({"id": ID, "sku": "SKU-3", "externalId": "103", "name": "Item SKU-3"},
+                                       content_type=JSON))
+    with pact.serve() as srv:
+        assert _client(srv.url).create_product(body)["sku"] == "SKU-3"
+    pact_book.keep(pact)
+
+
+def test_sends_a_sales_order_to_the_warehouse_once(pact_book: PactBook) -> None:
+    body = {"clientReference": "SO-2002", "externalId": "2002",
+            "shipTo": {"name": "Ada Lovelace", "address1": "1 High Street", "city": "Manchester",
+                       "postcode": "M1 1AA", "country": "GB"},
+            "lines": [{"sku": "SKU-1", "quantity": 2, "externalLineId": "1"}]}
+    pact = pact_book.new()
+    (pact.upon_receiving("a look-up of the order of client reference SO-2002")
+     .given("no WMS order has client reference SO-2002")
+     .with_request("GET", f"{API}/orders/reference/SO-2002")
+     .will_respond_with(404).with_body({"status": 404, "errorCode": "NOT_FOUND", "message": match.str("x")},
+                                       content_type=JSON))
+    (pact.upon_receiving("a sales order sent to the warehouse").given("no WMS order has client reference SO-2002")
+     .with_request("POST", f"{API}/orders").with_body(body, content_type=JSON)
+     .will_respond_with(201).with_body({**ORDER, "clientReference": "SO-2002", "externalId": "2002"},
+                                       content_type=JSON))
+    with pact.serve() as srv:
+        created = _client(srv.url).create_order(body)
+    assert (created["clientReference"], created["status"]) == ("SO-2002", "NEW")
+    pact_book.keep(pact)
+
+
+def test_cancels_an_order_not_yet_picked(pact_book: PactBook) -> None:
+    pact = pact_book.new()
+    (pact.upon_receiving("a cancel of an order not yet released").given("WMS order SO-1001 is new")
+     .with_request("POST", path_from_state(f"{API}/orders/1/cancel", f"{API}/orders/${{orderId}}/cancel"))
+     .with_body({"reason": "cancelled in NetSuite"}, content_type=JSON)
+     .will_respond_with(200).with_body({**ORDER, "status": "CANCELLED"}, content_type=JSON))
+    with pact.serve() as srv:
+        assert _client(srv.url).cancel_order(1, "cancelled in NetSuite")["status"] == "CANCELLED"
+    pact_book.keep(pact)
+
+
+def test_a_cancel_after_picking_started_is_refused(pact_book: PactBook) -> None:
+    pact = pact_book.new()
+    (pact.upon_receiving("a cancel of an order being picked").given("WMS order SO-1001 is being picked")
+     .with_request("POST", path_from_state(f"{API}/orders/1/cancel", f"{API}/orders/${{orderId}}/cancel"))
+     .with_body({"reason": "cancelled in NetSuite"}, content_type=JSON)
+     .will_respond_with(409).with_body({"status": 409, "errorCode": match.str("INVALID_STATE"),
+                                        "message": match.str("picking started")}, content_type=JSON))
+    with pact.serve() as srv, pytest.raises(ApiRefusal) as refused:
+        _client(srv.url).cancel_order(1, "cancelled in NetSuite")
+    assert refused.value.status == 409
     pact_book.keep(pact)
