@@ -35,7 +35,7 @@ def vendor_pact(folder: Path, *, wrong: bool = False) -> None:
                                         "companyName": match.str("Acme Stores")}, content_type=SINGULAR))
     path = GenericMatcher("regex", f"{REST}/customer/7", regex=rf"^{REST}/customer/\d+$",
                           generator=generate.provider_state(f"{REST}/customer/${{customer}}"))
-    seed = {"records": {"customer": [{"companyName": "Held Co", "externalId": "HOLD-1", "subsidiary": {"id": "3"},
+    seed = {"records": {"customer": [{"companyName": "Held Co", "externalId": "HOLD-1", "subsidiary": {"id": "1"},
                                       "email": "ap@held.example"}]}}
     (pact.upon_receiving("a customer the vendor seeded itself").given("a customer on credit hold", seed=seed)
      .with_request("GET", path)
