@@ -48,5 +48,5 @@ def orders_setup(world: World) -> OrderWorld:
     return shop
 
 
-# the QMS and AP flows register theirs in their own module
-from tests.sync import chaos_qmsap  # noqa: E402,F401
+# the QMS and AP flows, and the stock and POS flows, register theirs in their own modules
+from tests.sync import chaos_qmsap, chaos_stock  # noqa: E402,F401
