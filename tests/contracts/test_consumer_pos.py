@@ -148,3 +148,20 @@ def test_consumes_the_events_of_a_sale(pact_book: PactBook) -> None:
                      "x-sitoo-event-count": match.regex("2", regex=r"^([1-9]|10)$")}))
     pact.verify(_consume, "Async")
     pact_book.keep(pact)
+
+
+def test_adds_a_netsuite_item_as_a_product_once(pact_book: PactBook) -> None:
+    body = {"sku": "SKU-2", "title": "Gadget", "moneyprice": "9.50", "vatvalue": 20}
+    pact = pact_book.new()
+    (pact.upon_receiving("a look-up of a product by SKU").given("store ST001 sells SKU-1 with 10 in stock")
+     .with_request("GET", f"{SITE}/products.json").with_query_parameter("sku", "SKU-2")
+     .with_query_parameter("start", "0").with_query_parameter("num", "100")
+     .will_respond_with(200).with_body({"totalcount": 0, "items": []}, content_type=JSON))
+    (pact.upon_receiving("a NetSuite item added as a product").given("store ST001 sells SKU-1 with 10 in stock")
+     .with_request("POST", f"{SITE}/products.json").with_body(body, content_type=JSON)
+     .will_respond_with(200).with_body(match.int(2), content_type=JSON))
+    with pact.serve() as srv:
+        client = _client(srv.url)
+        assert client.product_by_sku("SKU-2") is None
+        assert client.create_product(body) == 2
+    pact_book.keep(pact)

@@ -173,3 +173,21 @@ def test_consumes_a_lot_locked_event(pact_book: PactBook) -> None:
      .with_metadata({**METADATA, "x-dataninja-event": "lot.locked"}))
     pact.verify(_consume, "Async")
     pact_book.keep(pact)
+
+
+def test_adds_a_netsuite_item_once(pact_book: PactBook) -> None:
+    body = {"sku": "RM-2", "name": "Sea Salt", "netsuiteId": "202", "type": "RAW_MATERIAL", "uom": "kg"}
+    pact = pact_book.new()
+    (pact.upon_receiving("a look-up of the QMS item of NetSuite item 202").given("the QMS knows item RM-1")
+     .with_request("GET", f"{API}/items").with_query_parameter("netsuite_id", "202")
+     .with_query_parameter("limit", "1")
+     .will_respond_with(200).with_body({"data": [], "page": 1, "limit": 1, "total": 0}, content_type=JSON))
+    (pact.upon_receiving("a NetSuite item created in the QMS").given("the QMS knows item RM-1")
+     .with_request("POST", f"{API}/items").with_body(body, content_type=JSON)
+     .will_respond_with(201).with_body({"id": ID, "sku": "RM-2", "name": "Sea Salt", "netsuiteId": "202",
+                                        "type": "RAW_MATERIAL"}, content_type=JSON))
+    with pact.serve() as srv:
+        client = _client(srv.url)
+        assert client.item_by_netsuite_id("202") is None
+        assert client.create_item(body)["netsuiteId"] == "202"
+    pact_book.keep(pact)
