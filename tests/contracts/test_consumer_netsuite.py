@@ -190,7 +190,7 @@ def test_posts_a_stock_adjustment_once(pact_book: PactBook) -> None:
 
 def test_upserts_a_customer_by_external_id(pact_book: PactBook) -> None:
     body = {"companyName": "Jane Doe", "email": "jane@example.com",
-            "subsidiary": {"id": from_state("3", "${subsidiaryId}")}}
+            "subsidiary": {"id": from_state("1", "${subsidiaryId}")}}
     pact = pact_book.new()
     (pact.upon_receiving("a POS customer upserted by external id")
      .given("no customer has external id POS-CUST-42")
@@ -199,7 +199,7 @@ def test_upserts_a_customer_by_external_id(pact_book: PactBook) -> None:
     with pact.serve() as srv:
         new_id = _client(srv.url).upsert("customer", "POS-CUST-42", {"companyName": "Jane Doe",
                                                                      "email": "jane@example.com",
-                                                                     "subsidiary": {"id": "3"}})
+                                                                     "subsidiary": {"id": "1"}})
     assert new_id == "77"
     pact_book.keep(pact)
 
@@ -261,7 +261,7 @@ def test_a_throttled_call_is_retryable(pact_book: PactBook) -> None:
 
 def test_opens_a_work_order_for_a_production_run(pact_book: PactBook) -> None:
     ids = {k: from_state(v, f"${{{k}}}") for k, v in (("assemblyItemId", "29"), ("locationId", "23"),
-                                                       ("subsidiaryId", "3"), ("itemId", "25"))}
+                                                       ("subsidiaryId", "1"), ("itemId", "25"))}
     body = {"externalId": "qms-run-1", "assemblyItem": {"id": ids["assemblyItemId"]}, "quantity": 5.0,
             "location": {"id": ids["locationId"]}, "startDate": "2026-01-05", "memo": "QMS run RUN-1",
             "subsidiary": {"id": ids["subsidiaryId"]},
@@ -279,7 +279,7 @@ def test_opens_a_work_order_for_a_production_run(pact_book: PactBook) -> None:
      .will_respond_with(200).with_body({"id": ID, "tranId": match.str("WO1"), "externalId": "qms-run-1",
                                         "quantity": match.number(5), "location": _ref()}, content_type=SINGULAR))
     sent = {"externalId": "qms-run-1", "assemblyItem": {"id": "29"}, "quantity": 5.0, "location": {"id": "23"},
-            "startDate": "2026-01-05", "memo": "QMS run RUN-1", "subsidiary": {"id": "3"},
+            "startDate": "2026-01-05", "memo": "QMS run RUN-1", "subsidiary": {"id": "1"},
             "item": {"items": [{"item": {"id": "25"}, "quantity": 10.0}]}}
     with pact.serve() as srv:
         client = _client(srv.url)
