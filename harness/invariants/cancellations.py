@@ -9,6 +9,7 @@ from .common import (
     PICKED_STATUSES,
     is_closed,
     record_evidence,
+    requests_about,
     so_evidence,
     wms_evidence,
     wms_sku_to_item,
@@ -43,7 +44,8 @@ def no_unflagged_refund_after_pick(ctx: Context, category: str = "cancel_after_r
             f"sales order {label} was {what} in NetSuite while its WMS order was already {picked[0]['status']}, "
             f"and the connector's exception queue has no {category!r} entry for it",
             [so_evidence(so), *(wms_evidence(wms, o) for o in picked),
-             *(record_evidence(t, r) for t, r in refunds)]))
+             *(record_evidence(t, r) for t, r in refunds)],
+            requests_about(ctx.journals, "wms", *(f"/orders/{o['id']}/cancel" for o in picked))))
     return findings
 
 

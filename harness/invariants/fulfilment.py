@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from ..views import ref_id, sublist
 from . import Context, Finding, invariant
-from .common import record_evidence, so_evidence, wms_evidence, wms_sku_to_item
+from .common import record_evidence, requests_about, so_evidence, wms_evidence, wms_sku_to_item
 
 
 def _nonzero(quantities: dict[str, float]) -> dict[str, float]:
@@ -39,7 +39,8 @@ def one_fulfillment_per_despatch(ctx: Context, tracking: bool = True) -> list[Fi
             continue
         if len(fulfilments) > len(despatched):
             findings.append(Finding(f"sales order {label}: {len(fulfilments)} item fulfilments for "
-                                    f"{len(despatched)} despatch(es) (duplicates)", evidence))
+                                    f"{len(despatched)} despatch(es) (duplicates)", evidence,
+                                    requests_about(ctx.journals, "netsuite", f"/{so['id']}/!transform", "itemFulfillment")))
             continue
         shipped: defaultdict[str, float] = defaultdict(float)
         for order in despatched:

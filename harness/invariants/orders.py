@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import Context, Finding, invariant
-from .common import SHIPPABLE_STATUSES, physical_lines, so_evidence, wms_evidence
+from .common import SHIPPABLE_STATUSES, physical_lines, requests_about, so_evidence, wms_evidence
 
 
 @invariant("one_wms_order_per_sales_order", "orders")
@@ -22,7 +22,8 @@ def one_wms_order_per_sales_order(ctx: Context, orphans: bool = True, missing: b
         if len(live) > 1:
             findings.append(Finding(
                 f"sales order {so['body'].get('tranId') or so['id']} has {len(live)} live WMS orders (duplicates)",
-                [so_evidence(so), *(wms_evidence(wms, o) for o in orders)]))
+                [so_evidence(so), *(wms_evidence(wms, o) for o in orders)],
+                requests_about(ctx.journals, "wms", "/api/v1/orders")))
         elif not orders and missing and ns.status_id(so) in SHIPPABLE_STATUSES and physical_lines(ns, so, False):
             keys: list[Any] = [so["id"], so["body"].get("tranId"), so["body"].get("externalId")]
             if not ctx.flagged(*keys):

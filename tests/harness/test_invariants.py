@@ -202,3 +202,12 @@ def test_internal_ids_are_unique_per_family_only() -> None:
     assert _messages("physical_lines_only_in_wms", ctx) == [
         "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)"]
     assert _messages("one_wms_order_per_sales_order", ctx) == []
+
+
+def test_findings_carry_the_requests_that_made_them() -> None:
+    ctx = _ctx({"salesOrder": [_so()]}, [_order(1), _order(2)])
+    ctx.journals["wms"] = [{"seq": 4, "method": "POST", "path": "/api/v1/orders", "status": 0, "fault": "reset_after"},
+                           {"seq": 5, "method": "POST", "path": "/api/v1/orders", "status": 201, "fault": None},
+                           {"seq": 6, "method": "GET", "path": "/api/v1/orders", "status": 200, "fault": None}]
+    finding = check("one_wms_order_per_sales_order", ctx).findings[0]
+    assert [(r["seq"], r["fault"]) for r in finding.requests] == [(4, "reset_after"), (5, None)]
