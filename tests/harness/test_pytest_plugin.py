@@ -27,11 +27,20 @@ def test_each_test_starts_from_an_empty_world(erpsim_world, wms_client):
 '''
 
 
+def _installed() -> bool:
+    """True when the installed distribution registers the plugin (``pip install -e .`` did it)."""
+    from importlib.metadata import entry_points
+
+    return any(ep.value == "harness.pytest_plugin" for ep in entry_points(group="pytest11"))
+
+
 def _pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in a team's folder: the plugin comes from the entry point (or -p when the package is not installed)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "harness.pytest_plugin", "-p", "no:cacheprovider",
-                           "-q", "-o", "addopts=", str(folder), *args], cwd=folder, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    plugin = [] if _installed() else ["-p", "harness.pytest_plugin"]
+    return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-q", "-o", "addopts=",
+                           str(folder), *args], cwd=folder, env=env, capture_output=True, text=True, timeout=300,
+                          check=False)
 
 
 def test_fixtures_in_a_teams_own_suite(tmp_path: Path) -> None:
