@@ -184,10 +184,14 @@ def _concurrent_reads(fresh: World, make_engine: Any, cap: int | None) -> list[E
         client._cap = threading.BoundedSemaphore(cap)
     client.login()
     fresh.control("ap", "POST", "faults", {"kind": "latency", "method": "GET", "path": "/connect/v3/vendors",
-                                           "latency_ms": 150})
+                                           "latency_ms": 1000})
     errors: list[Exception] = []
+    # every caller waits at the barrier, so the nine calls are in flight together even on a loaded machine
+    # (each is held 1 s by the latency fault, far longer than starting nine threads takes)
+    start = threading.Barrier(9)
 
     def read() -> None:
+        start.wait(30)
         try:
             client.call("GET", "/vendors", params={"max": 1}, retry=False)
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
