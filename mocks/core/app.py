@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import MetaData
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import IntegerConverter, Map
 
 from . import errors as E
 from .clock import Clock
@@ -144,6 +145,39 @@ def load_openapi(system: str) -> dict[str, Any]:
     return spec
 
 
+class AsciiIntConverter(IntegerConverter):
+    """``<int:...>`` with ASCII digits only (``\\d`` also matches other scripts' digits) and at most 2**63-1."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = 2**63 - 1, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
+        if signed:
+            self.regex = r"-?[0-9]+"
+
+
+def resource_methods(app: Flask, environ: dict[str, Any]) -> list[str]:
+    """The methods of the resource a URL names, for Allow.
+
+    Only the most specific rules count: ``/bills/record-payment`` also matches ``/bills/<bill_id>``, whose
+    GET and PATCH are not methods of the record-payment resource.
+    """
+    adapter = app.url_map.bind_to_environ(environ)
+    found: dict[str, int] = {}
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            rule, _args = adapter.match(method=method, return_rule=True)
+        except HTTPException:
+            continue
+        found[method] = len(rule.arguments)
+    best = min(found.values(), default=0)
+    methods = {m for m, n in found.items() if n == best}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods | {"OPTIONS"})
+
+
 def _http_to_api_error(exc: HTTPException) -> ApiError:
     code = {404: E.NOT_FOUND, 405: E.METHOD_NOT_ALLOWED, 413: E.TOO_LARGE, 415: E.BAD_CONTENT_TYPE}.get(
         exc.code or 500, E.BAD_JSON if exc.code == 400 else E.INTERNAL)
@@ -164,6 +198,7 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
     from .control import make_control_blueprint
 
     app = Flask(import_name)
+    app.url_map.converters["int"] = AsciiIntConverter  # before any route is added
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     emu = Emulator(config, metadatas, hooks)
@@ -202,7 +237,19 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
         log.exception("unexpected error in %s", config.system)
         return _render(ApiError(500, E.INTERNAL, f"Unexpected error: {type(exc).__name__}"))
 
+    @app.before_request
+    def _methods_of_the_resource() -> Response | None:
+        # Registered first, so it runs before any system's auth: a method the resource does not have is a
+        # 405 with its Allow, and OPTIONS answers that Allow without credentials (as the 405 advertises).
+        exc = request.routing_exception
+        if isinstance(exc, MethodNotAllowed):
+            raise MethodNotAllowed(valid_methods=resource_methods(app, request.environ))
+        if request.method == "OPTIONS" and exc is None:
+            return Response(status=200, headers={"Allow": ", ".join(resource_methods(app, request.environ))})
+        return None
+
     app.register_blueprint(make_control_blueprint())
     app.wsgi_app = ErpsimMiddleware(app, emu.journal, emu.plan,  # type: ignore[method-assign]
-                                    render_error=_render, throttle_error=hooks.throttle_error)
+                                    render_error=_render, throttle_error=hooks.throttle_error,
+                                    max_body_bytes=config.max_body_bytes)
     return app, emu

@@ -3,11 +3,52 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Response, request
 
 from .errors import BAD_CONTENT_TYPE, BAD_JSON, ApiError
+
+#: Deeper documents are refused: no real payload nests this far, and deep ones exhaust recursion later on.
+MAX_JSON_DEPTH = 64
+#: What a lone surrogate looks like in a raw body: a JSON escape, or its (invalid) UTF-8 bytes.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_json_tree(body: Any, raw: bytes) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and strings with lone surrogates (not Unicode text).
+
+    Both are checked without recursion, and only when the raw bytes make them possible.
+    """
+    deep = raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH
+    surrogates = _SURROGATE.search(raw) is not None
+    if not (deep or surrogates):
+        return
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            if depth > MAX_JSON_DEPTH:
+                raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
+            for key, item in value.items():
+                if surrogates and not _is_text(key):
+                    raise ApiError(400, BAD_JSON, "A JSON name is not valid Unicode text (a lone surrogate).")
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            if depth > MAX_JSON_DEPTH:
+                raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
+            stack.extend((item, depth + 1) for item in value)
+        elif surrogates and isinstance(value, str) and not _is_text(value):
+            raise ApiError(400, BAD_JSON, "A JSON string is not valid Unicode text (a lone surrogate).")
 
 
 def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,
@@ -25,6 +66,9 @@ def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, BAD_JSON, f"Malformed JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.") from None
+    check_json_tree(body, raw)
     if not isinstance(body, expect):
         want = "an object" if expect is dict else "an array" if expect is list else "JSON"
         raise ApiError(400, BAD_JSON, f"The request body must be {want}.")
@@ -37,10 +81,10 @@ def query_int(name: str, default: int, *, minimum: int = 0, maximum: int | None 
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, code, f"Query parameter '{name}' must be an integer.", path=name) from None
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+        raise ApiError(400, code, f"Query parameter '{name}' must be an integer.", path=name)
+    value = int(raw)
     if value < minimum or (maximum is not None and value > maximum):
         bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
         raise ApiError(400, code, f"Query parameter '{name}' must be {bound}.", path=name)

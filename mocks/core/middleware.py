@@ -6,6 +6,7 @@ commit) finish before the connection is dropped, exactly like a network failure 
 
 from __future__ import annotations
 
+import io
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException
 
-from .errors import INJECTED, ApiError
+from .errors import INJECTED, TOO_LARGE, ApiError
 from .faults import FaultPlan, FaultRule
 from .journal import Journal
 
@@ -45,8 +46,10 @@ class ErpsimMiddleware:
     """Journals every vendor-API request and applies the fault plan to it."""
 
     def __init__(self, app: Flask, journal: Journal, plan: FaultPlan,
-                 render_error: Callable[[ApiError], Any], throttle_error: Callable[[], ApiError]) -> None:
+                 render_error: Callable[[ApiError], Any], throttle_error: Callable[[], ApiError],
+                 max_body_bytes: int | None = None) -> None:
         self.flask_app = app
+        self.max_body_bytes = max_body_bytes
         self.app = app.wsgi_app
         self.journal = journal
         self.plan = plan
@@ -60,9 +63,36 @@ class ErpsimMiddleware:
         except HTTPException:
             return None
 
+    def _buffer_unsized_body(self, environ: dict[str, Any]) -> ApiError | None:
+        """Read a body sent without Content-Length (chunked) up to the limit; beyond it, a 413 as with one.
+
+        Werkzeug would silently cut such a body at the limit and let the route process the truncated rest.
+        """
+        if self.max_body_bytes is None or environ.get("CONTENT_LENGTH") or (
+                "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+            return None
+        stream = environ["wsgi.input"]
+        chunks: list[bytes] = []
+        size = 0
+        while size <= self.max_body_bytes:
+            chunk = stream.read(min(65536, self.max_body_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > self.max_body_bytes:
+            return ApiError(413, TOO_LARGE, "The request body is too large.", headers={"Connection": "close"})
+        environ["wsgi.input"] = io.BytesIO(b"".join(chunks))
+        environ["CONTENT_LENGTH"] = str(size)
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return None
+
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
+        refusal = self._buffer_unsized_body(environ)
         if path.startswith(CONTROL_PREFIX):
+            if refusal is not None:
+                return self._error_response(refusal, environ, start_response)
             return self.app(environ, start_response)
         seq = self.journal.next_seq()
         request_id = environ.get("HTTP_X_REQUEST_ID") or f"erpsim-{seq}"
@@ -78,6 +108,8 @@ class ErpsimMiddleware:
             return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
         try:
+            if refusal is not None:
+                return self._error_response(refusal, environ, _start)
             rules: list[FaultRule] = []
             if self.plan.has_request_rules:
                 op = self._operation(environ) if self.plan.needs_operation else None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask
-from werkzeug.routing import IntegerConverter
+
+from mocks.core.app import AsciiIntConverter
 
 from ..validation import MAX_ID
 
 
-class IdConverter(IntegerConverter):
-    """A positive 64-bit id in a path (anything larger simply matches nothing: 404)."""
+class IdConverter(AsciiIntConverter):
+    """A positive 64-bit id in ASCII digits in a path (anything else simply matches nothing: 404)."""
 
     def __init__(self, map: object) -> None:  # noqa: A002 - werkzeug's signature
         super().__init__(map, min=1, max=MAX_ID)  # type: ignore[arg-type]
