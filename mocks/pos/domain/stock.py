@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from ..models import PRODUCTS, STORES, WAREHOUSE_ITEMS, WAREHOUSES, WH_TRANSACTION_ITEMS, WH_TRANSACTIONS
 from . import events, fastsql
@@ -51,6 +52,15 @@ _MOVE = (update(WAREHOUSE_ITEMS)
          .values(total_milli=WI.total_milli + bindparam("d"), datemodified=bindparam("ts"))
          .returning(WI.total_milli))
 _NEW_ITEM = insert(WAREHOUSE_ITEMS)
+# PostgreSQL: the first movement of a sku races with any other first movement of it, so it is one upsert
+# (on SQLite writers are serialised and the UPDATE-then-INSERT pair cannot race).
+_NEW_ITEM_PG = pg_insert(WAREHOUSE_ITEMS).values(
+    warehouseid=bindparam("w"), sku=bindparam("s"), total_milli=bindparam("d"), reserved_milli=0, binlocation="",
+    datemodified=bindparam("ts"))
+_UPSERT_PG = _NEW_ITEM_PG.on_conflict_do_update(
+    index_elements=[WI.warehouseid, WI.sku],
+    set_={"total_milli": WI.total_milli + _NEW_ITEM_PG.excluded.total_milli,
+          "datemodified": _NEW_ITEM_PG.excluded.datemodified}).returning(WI.total_milli)
 _INSERT_TX = insert(WH_TRANSACTIONS).returning(WT.warehousetransactionid)
 _INSERT_TX_ITEMS = insert(WH_TRANSACTION_ITEMS)
 _WAREHOUSE = select(W.warehouseid, W.storeid, W.warehousetype, W.usetype, W.sellable, W.currencycode) \
@@ -73,8 +83,11 @@ class Wh(NamedTuple):
 
 
 def move(conn: Connection, warehouseid: int, sku: str, delta_milli: int, ts: int) -> int:
-    """Add ``delta_milli`` to a sku's stock in a warehouse (one UPDATE); returns the stock after."""
-    row = fastsql.first(conn, _MOVE, {"w": warehouseid, "s": sku, "d": delta_milli, "ts": ts})
+    """Add ``delta_milli`` to a sku's stock in a warehouse (one UPDATE, or upsert); returns the stock after."""
+    params = {"w": warehouseid, "s": sku, "d": delta_milli, "ts": ts}
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(_UPSERT_PG, params).scalar_one())
+    row = fastsql.first(conn, _MOVE, params)
     if row is None:
         fastsql.many(conn, _NEW_ITEM, [{"warehouseid": warehouseid, "sku": sku, "total_milli": delta_milli,
                                         "reserved_milli": 0, "binlocation": "", "datemodified": ts}])
