@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ from . import errors as X
 from .domain import bills, classifications, parties, receivables
 from .domain import documents as docs
 from .domain.common import Ctx, ext_id
-from .models import ApClassification
+from .models import ApClassification, ApDocument
 
 BASE: dict[str, list[tuple[str, str | None, str | None]]] = {
     "chart-of-accounts": [("6000 Office Expenses", "6000", "EXPENSE"), ("6100 Software", "6100", "EXPENSE"),
@@ -98,8 +99,11 @@ def _faker(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> 
               "vendorCreditLineItems": [{"amount": fake.random_int(500, 20000) / 100,
                                          "classifications": {"chartOfAccountId": expense[0]}}]}
         out["vendor_credits"].append(bills.create_credit(session, ctx, vc)["id"])
-    for n in range(_count(body, "invoices")):
-        i = {"customerId": fake.random_element(out["customers"]), "invoiceNumber": f"AR-{n + 1:05d}",
+    # Invoice numbers are unique per organisation: a second seed continues after those already taken.
+    taken = set(session.execute(select(ApDocument.number).where(ApDocument.doc_type == "invoice")).scalars())
+    numbers = (f"AR-{k:05d}" for k in itertools.count(1) if f"AR-{k:05d}" not in taken)
+    for _ in range(_count(body, "invoices")):
+        i = {"customerId": fake.random_element(out["customers"]), "invoiceNumber": next(numbers),
              "invoiceDate": today.isoformat(), "dueDate": (today + timedelta(days=30)).isoformat(),
              "invoiceLineItems": [{"quantity": fake.random_int(1, 5), "price": fake.random_int(1000, 50000) / 100,
                                    "description": fake.bs().capitalize(),

@@ -154,7 +154,11 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reads; closed at the end, never commits."""
+        """A session for reads; closed at the end, never commits (inside ``atomic()``: its session)."""
+        atomic = getattr(self._local, "atomic", None)
+        if atomic is not None:
+            yield atomic
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
@@ -186,7 +190,15 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: all or nothing; SQLite takes its write lock at BEGIN."""
+        """A write transaction: all or nothing; SQLite takes its write lock at BEGIN.
+
+        Inside ``atomic()`` it is a savepoint of the atomic transaction instead.
+        """
+        atomic = getattr(self._local, "atomic", None)
+        if atomic is not None:
+            with atomic.begin_nested():
+                yield atomic
+            return
         with self.write_lock(), Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -194,6 +206,26 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def atomic(self) -> Iterator[Session]:
+        """One transaction for everything this thread reads and writes through the store inside it.
+
+        For multi-step operations built from functions that each open their own write (a control-plane
+        seed): a failure anywhere leaves nothing behind. Code inside must not use other connections.
+        """
+        if getattr(self._local, "atomic", None) is not None:
+            raise RuntimeError("store.atomic() does not nest")
+        with self.write() as session:
+            self._local.atomic = session
+            try:
+                yield session
+            finally:
+                self._local.atomic = None
+
+    def in_atomic(self) -> bool:
+        """True inside ``atomic()`` on this thread."""
+        return getattr(self._local, "atomic", None) is not None
 
     def reset(self, keep: Sequence[str] = ()) -> None:
         """Delete every row of every table (children first) except the tables named in ``keep``.

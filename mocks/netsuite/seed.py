@@ -40,6 +40,18 @@ def baseline(ctx: Ctx) -> dict[str, Any]:
     return set_up(ctx)
 
 
+def _free_numbers(ctx: Ctx, rtype: str, prefix: str, count: int) -> list[str]:
+    """``count`` external ids ``<prefix>1``, ``<prefix>2``... that no record of ``rtype`` holds yet."""
+    taken = set(ctx.session.execute(select(NsRecord.external_key).where(NsRecord.rtype == rtype)).scalars())
+    out: list[str] = []
+    k = 0
+    while len(out) < count:
+        k += 1
+        if f"{prefix}{k}".lower() not in taken:
+            out.append(f"{prefix}{k}")
+    return out
+
+
 def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     from faker import Faker  # imported on first use: it costs ~0.1 s of start-up otherwise
 
@@ -52,12 +64,23 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     locations = [_create(ctx, "location", {"name": name, "subsidiary": {"items": [_ref(sub)]}})
                  for name in ["Main Warehouse", "Store 1", "Store 2", "Store 3"][: int(body.get("locations", 1))]]
     out["locations"] = locations
+    # A second seed adds to the world: external ids and item names continue after those already taken.
     out["customers"] = [_create(ctx, "customer", {"companyName": fake.company(), "email": fake.company_email(),
-                                                  "subsidiary": _ref(sub), "externalId": f"CUST-{i + 1}"})
-                        for i in range(int(body.get("customers", 0)))]
+                                                  "subsidiary": _ref(sub), "externalId": eid})
+                        for eid in _free_numbers(ctx, "customer", "CUST-", int(body.get("customers", 0)))]
     out["vendors"] = [_create(ctx, "vendor", {"companyName": fake.company(), "email": fake.company_email(),
-                                              "subsidiary": _ref(sub), "externalId": f"VEND-{i + 1}"})
-                      for i in range(int(body.get("vendors", 0)))]
+                                              "subsidiary": _ref(sub), "externalId": eid})
+                      for eid in _free_numbers(ctx, "vendor", "VEND-", int(body.get("vendors", 0)))]
+    item_names = set(ctx.session.execute(select(NsRecord.name).where(NsRecord.rtype.in_(_ITEM_KINDS.values())))
+                     .scalars())
+
+    def item_name() -> str:
+        name = fake.bothify("SKU-####-??", letters="ABCDEFGHJKLMNPQRSTUVWXYZ")
+        while name in item_names:
+            name = fake.bothify("SKU-####-??", letters="ABCDEFGHJKLMNPQRSTUVWXYZ")
+        item_names.add(name)
+        return name
+
     items: dict[str, list[int]] = {}
     counts = body.get("items", {})
     if isinstance(counts, int):
@@ -66,7 +89,7 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
         if kind not in _ITEM_KINDS:
             raise ApiError(400, "INVALID_SEED", f"Unknown item kind {kind!r}; known: {', '.join(_ITEM_KINDS)}.")
         items[kind] = [_create(ctx, _ITEM_KINDS[kind], {
-            "itemId": fake.bothify("SKU-####-??", letters="ABCDEFGHJKLMNPQRSTUVWXYZ"),
+            "itemId": item_name(),
             "displayName": fake.catch_phrase()[:60], "rate": float(fake.pydecimal(2, 2, positive=True)),
             "subsidiary": {"items": [_ref(sub)]}}) for _ in range(int(n))]
     out["items"] = items
@@ -81,13 +104,13 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
                                                  "inventory": {"items": lines}})
     orders = []
     phys = items.get("inventory", [])
-    for i in range(int(body.get("sales_orders", 0))):
+    for eid in _free_numbers(ctx, "salesOrder", "SO-", int(body.get("sales_orders", 0))):
         if not out["customers"] or not phys:
             raise ApiError(400, "INVALID_SEED", "sales_orders needs customers and inventory items.")
         lines = [{"item": _ref(fake.random_element(phys)), "quantity": fake.random_int(1, 5),
                   "location": _ref(locations[0])} for _ in range(fake.random_int(1, 3))]
         orders.append(_create(ctx, "salesOrder", {"entity": _ref(fake.random_element(out["customers"])),
-                                                  "orderStatus": "B", "externalId": f"SO-{i + 1}",
+                                                  "orderStatus": "B", "externalId": eid,
                                                   "item": {"items": lines}}))
     out["sales_orders"] = orders
     return out

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     pass
 
+import itertools
 import uuid
 from typing import Any
 
@@ -23,7 +24,7 @@ from mocks.core.errors import ApiError
 from .api.base import PosServices
 from .domain import catalog, customers, stock
 from .domain.common import as_int, as_list, as_obj, as_str, bad, money, opt_str, parse_decimal3, req
-from .models import REGISTERS, STORES, WAREHOUSES
+from .models import PRODUCTS, REGISTERS, STORES, USERS, WAREHOUSES
 
 _NS = uuid.UUID("5a1700e5-0000-4000-8000-00000000beef")
 MAX_COUNT = 5000
@@ -65,13 +66,18 @@ def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: in
 
     fake = Faker("en_GB")
     fake.seed_instance(n)
+    # A second seed adds to the world: numbers and emails continue after those already taken.
+    taken = {str(x) for x in conn.execute(select(STORES.c.externalid)).scalars()}
+    taken |= {str(x) for x in conn.execute(select(PRODUCTS.c.sku)).scalars()}
+    store_codes = (code for code in (f"ST{k:03d}" for k in itertools.count(1)) if code not in taken)
+    product_skus = (sku for sku in (f"SKU-{k:04d}" for k in itertools.count(1)) if sku not in taken)
     stores = []
-    for i in range(counts["stores"]):
+    for _ in range(counts["stores"]):
         city = fake.city()
-        stores.append(add_store(conn, svc, f"{city} store", f"ST{i + 1:03d}", city, ts))
+        stores.append(add_store(conn, svc, f"{city} store", next(store_codes), city, ts))
     skus = []
-    for i in range(counts["products"]):
-        sku = f"SKU-{i + 1:04d}"
+    for _ in range(counts["products"]):
+        sku = next(product_skus)
         vat = fake.random_element((20, 20, 20, 5, 0))
         price = fake.random_int(299, 12999)
         catalog.create_product(conn, {"sku": sku, "title": fake.catch_phrase()[:300], "vatvalue": vat,
@@ -85,12 +91,12 @@ def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: in
             stock.record_transaction(conn, svc.ctx, st["warehouseid"], stock.MOVE_IN, lines, ts,
                                      description="Opening stock")
     users = []
-    emails: set[str] = set()
+    emails = {str(x) for x in conn.execute(select(USERS.c.email_key)).scalars()}
     for _ in range(counts["users"]):
         email = fake.email()
-        while email in emails:
+        while email.lower() in emails:
             email = fake.email()
-        emails.add(email)
+        emails.add(email.lower())
         users.append(customers.create_user(conn, {"email": email, "namefirst": fake.first_name(),
                                                   "namelast": fake.last_name(), "mobile": fake.phone_number()[:50]},
                                            ts))

@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     pass
 
+import itertools
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
@@ -25,7 +28,7 @@ from .domain import purchasing as PU
 from .domain import sales as S
 from .domain import webhooks as W
 from .domain.common import Ctx, resolve_item, write_ctx
-from .models import Lot, PurchaseOrderLine
+from .models import Item, Lot, ProductionRun, PurchaseOrder, PurchaseOrderLine, Recipe, SalesOrder
 
 COUNTS = ("items", "finished_goods", "purchase_orders", "received", "runs", "sales_orders")
 RAW_NAMES = ("Cane Sugar", "Citric Acid", "Sea Salt", "Cocoa Powder", "Oat Flour", "Vanilla Extract",
@@ -35,6 +38,30 @@ FG_NAMES = ("Protein Bar", "Energy Drink", "Granola Mix", "Electrolyte Powder", 
 
 def _count(body: dict[str, Any], name: str, default: int) -> int:
     return v.integer(body, name, required=False, minimum=0, maximum=10_000) if name in body else default  # type: ignore
+
+
+class _Fresh:
+    """Values no record holds yet, so a second faker seed adds to the world instead of colliding with it."""
+
+    def __init__(self, session: Session) -> None:
+        self.taken: set[str] = set()
+        for column in (Item.sku, Item.netsuite_id, PurchaseOrder.netsuite_id, SalesOrder.netsuite_id,
+                       Recipe.netsuite_id, ProductionRun.work_order_ref):
+            self.taken.update(str(v) for v in session.execute(select(column)).scalars() if v is not None)
+
+    def pick(self, draw: Callable[[], str]) -> str:
+        """The first of ``draw()``'s values that is free (the first one, in an empty world)."""
+        value = draw()
+        while value in self.taken:
+            value = draw()
+        self.taken.add(value)
+        return value
+
+
+def _numbered(first: str) -> Callable[[], str]:
+    """``first``, then ``first-2``, ``first-3``... (for :meth:`_Fresh.pick`)."""
+    n = itertools.count(1)
+    return lambda: first if (k := next(n)) == 1 else f"{first}-{k}"
 
 
 def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -51,16 +78,20 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"items": [], "recipes": [], "purchase_orders": [], "lots": [], "production_runs": [],
                            "sales_orders": []}
     with write_ctx(emu) as ctx:
-        ns = iter(fake.unique.random_int(10_000, 999_999) for _ in range(n_raw + n_fg + n_po + n_so + 10))
+        fresh = _Fresh(ctx.session)
+        ns_draws = (fake.unique.random_int(10_000, 999_999) for _ in itertools.count())
+        ns = (fresh.pick(lambda: str(next(ns_draws))) for _ in itertools.count())
         raws, fgs = [], []
         for i in range(n_raw):
             name = f"{RAW_NAMES[i % len(RAW_NAMES)]}{'' if i < len(RAW_NAMES) else f' {i}'}"
-            raws.append(I.create_item(ctx, {"sku": f"RM-{fake.unique.bothify('####')}", "name": name,
-                                            "type": "RAW_MATERIAL", "uom": "kg", "netsuiteId": str(next(ns))}))
+            sku = fresh.pick(lambda: f"RM-{fake.unique.bothify('####')}")
+            raws.append(I.create_item(ctx, {"sku": sku, "name": name, "type": "RAW_MATERIAL", "uom": "kg",
+                                            "netsuiteId": next(ns)}))
         for i in range(n_fg):
             name = f"{FG_NAMES[i % len(FG_NAMES)]} {fake.color_name()}"
-            fgs.append(I.create_item(ctx, {"sku": f"FG-{fake.unique.bothify('####')}", "name": name,
-                                           "type": "FINISHED_GOOD", "uom": "ea", "netsuiteId": str(next(ns))}))
+            sku = fresh.pick(lambda: f"FG-{fake.unique.bothify('####')}")
+            fgs.append(I.create_item(ctx, {"sku": sku, "name": name, "type": "FINISHED_GOOD", "uom": "ea",
+                                           "netsuiteId": next(ns)}))
         out["items"] = [{"id": i.id, "sku": i.sku, "netsuiteId": i.netsuite_id, "type": i.type} for i in raws + fgs]
         for fg in fgs:
             comps = fake.random_elements(raws, length=min(len(raws), fake.random_int(2, 3)), unique=True)
@@ -71,7 +102,7 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         for i in range(n_po):
             lines = [{"itemId": it.id, "quantity": fake.random_int(20, 80) * 25}
                      for it in fake.random_elements(raws, length=min(len(raws), fake.random_int(1, 3)), unique=True)]
-            po = PU.create_purchase_order(ctx, {"netsuiteId": str(next(ns)), "number": f"PO{1000 + i}",
+            po = PU.create_purchase_order(ctx, {"netsuiteId": next(ns), "number": f"PO{1000 + i}",
                                                 "vendor": fake.company(), "lines": lines})
             out["purchase_orders"].append({"id": po.id, "netsuiteId": po.netsuite_id, "number": po.number})
             if i < n_recv:
@@ -79,7 +110,7 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         recipes = [r["id"] for r in out["recipes"]]
         if n_runs and recipes:
             # Opening stock of every raw material, so seeded runs never depend on which POs were drawn.
-            po = PU.create_purchase_order(ctx, {"netsuiteId": str(next(ns)), "number": "PO-OPENING",
+            po = PU.create_purchase_order(ctx, {"netsuiteId": next(ns), "number": "PO-OPENING",
                                                 "vendor": fake.company(),
                                                 "lines": [{"itemId": r.id, "quantity": 1000} for r in raws]})
             out["purchase_orders"].append({"id": po.id, "netsuiteId": po.netsuite_id, "number": po.number})
@@ -88,7 +119,7 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
             if not recipes:
                 break
             run = P.schedule_run(ctx, {"recipeId": recipes[i % len(recipes)], "quantity": fake.random_int(5, 20),
-                                       "workOrderRef": f"WO{5000 + i}"})
+                                       "workOrderRef": fresh.pick(_numbered(f"WO{5000 + i}"))})
             produce(ctx, run, None, release=True)
             lot = ctx.session.get(Lot, run.output_lot_id)
             out["production_runs"].append({"id": run.id, "workOrderRef": run.work_order_ref,
@@ -96,7 +127,7 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         for i in range(n_so):
             if not fgs:
                 break
-            so = S.create_sales_order(ctx, {"netsuiteId": str(next(ns)), "number": f"SO{2000 + i}",
+            so = S.create_sales_order(ctx, {"netsuiteId": next(ns), "number": f"SO{2000 + i}",
                                             "customer": fake.company(),
                                             "lines": [{"itemId": fgs[i % len(fgs)].id,
                                                        "quantity": fake.random_int(1, 5)}]})

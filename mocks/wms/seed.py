@@ -26,7 +26,7 @@ from .api.orders import parse_order
 from .api.products import parse_product
 from .domain import asns, orders, products
 from .domain.clients import client_id_by_code
-from .domain.common import MAX_QTY, PHYSICAL, now_stamp, write
+from .domain.common import MAX_QTY, PHYSICAL, atomic, now_stamp, write
 from .models import Client, Order, Product, Stock, Warehouse
 
 _COUNTS = {"skus": 10_000, "orders": 50_000, "warehouses": 50}
@@ -34,7 +34,15 @@ _RECORD_KINDS = frozenset({"clients", "warehouses", "skus", "stock", "orders", "
 
 
 def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
-    """Seed faker data (reproducible for a seed) or explicit records; returns what was created."""
+    """Seed faker data (reproducible for a seed) or explicit records; returns what was created.
+
+    All or nothing: a seed refused half-way leaves the world as it was.
+    """
+    with atomic(emu):
+        return _seed(emu, body)
+
+
+def _seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     if "records" in body:
         v.known_fields(body, frozenset({"records"}))
         return seed_records(emu, v.obj(body["records"], "records"))
@@ -120,9 +128,17 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 where = f"records.clients[{i}]"
                 c = v.obj(item, where)
                 v.known_fields(c, frozenset({"code", "name", "apiKey"}), where)
-                s.add(Client(code=v.req_str(c, "code", max_len=40, pattern=v.REF_RE, where=where),
-                             name=v.req_str(c, "name", max_len=200, where=where),
-                             api_key=v.req_str(c, "apiKey", max_len=200, where=where), created_at=at))
+                code = v.req_str(c, "code", max_len=40, pattern=v.REF_RE, where=where)
+                key = v.req_str(c, "apiKey", max_len=200, where=where)
+                if s.execute(select(Client.id).where(Client.code == code)).first() is not None:
+                    raise ApiError(400, "DUPLICATE_CLIENT", f"{where}: client '{code}' already exists.",
+                                   path=f"{where}.code")
+                if s.execute(select(Client.id).where(Client.api_key == key)).first() is not None:
+                    raise ApiError(400, "DUPLICATE_CLIENT", f"{where}: another client has this apiKey.",
+                                   path=f"{where}.apiKey")
+                s.add(Client(code=code, name=v.req_str(c, "name", max_len=200, where=where), api_key=key,
+                             created_at=at))
+                s.flush()
         out["clients"] = [c["code"] for c in lists["clients"]]
     if "warehouses" in lists:
         with write(emu) as s:
@@ -132,8 +148,11 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 where = f"records.warehouses[{i}]"
                 w = v.obj(item, where)
                 v.known_fields(w, frozenset({"code", "name"}), where)
-                wh = Warehouse(code=v.req_str(w, "code", max_len=20, pattern=v.REF_RE, where=where),
-                               name=v.req_str(w, "name", max_len=200, where=where), created_at=at)
+                code = v.req_str(w, "code", max_len=20, pattern=v.REF_RE, where=where)
+                if s.execute(select(Warehouse.id).where(Warehouse.code == code)).first() is not None:
+                    raise ApiError(400, "DUPLICATE_WAREHOUSE", f"{where}: warehouse '{code}' already exists.",
+                                   path=f"{where}.code")
+                wh = Warehouse(code=code, name=v.req_str(w, "name", max_len=200, where=where), created_at=at)
                 s.add(wh)
                 s.flush()
                 ids.append(wh.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
@@ -108,6 +108,14 @@ def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
 
 
 @contextmanager
+def atomic(emu: Emulator) -> Iterator[None]:
+    """Everything inside in one transaction (every ``write`` in it is a savepoint): a control-plane seed."""
+    lock = emu.services.get("wms.write_lock")
+    with lock if lock is not None else nullcontext(), emu.store.atomic():
+        yield
+
+
+@contextmanager
 def write(emu: Emulator) -> Iterator[Session]:
     """The store's write transaction; on SQLite, threads of this process queue on a lock first.
 
@@ -116,7 +124,7 @@ def write(emu: Emulator) -> Iterator[Session]:
     PostgreSQL needs no such lock (row locks do the work).
     """
     lock = emu.services.get("wms.write_lock")
-    if lock is None:
+    if lock is None or emu.store.in_atomic():  # an atomic block holds the lock already
         with emu.store.write() as session:
             yield session
         return

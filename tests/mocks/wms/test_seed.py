@@ -48,3 +48,24 @@ def test_reset_keeps_the_default_client_and_warehouse(wms: Wms) -> None:
     assert wms.ok("GET", "/warehouses")["items"] == [{"id": 1, "code": "MAIN", "name": "Main warehouse"}]
     assert wms.c.post("/__erpsim/reset", json={"seed": 3, "skus": 2}, headers=ADMIN).get_json()["seeded"]["skus"] == [
         "SKU-00001", "SKU-00002"]
+
+
+def test_a_seed_refused_half_way_leaves_nothing_and_can_be_sent_again(wms: Wms) -> None:
+    body = {"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}],
+                        "warehouses": [{"code": "LDN", "name": "London"}],
+                        "skus": [{"sku": "B-1", "name": "Bolt", "externalId": "201"}],
+                        "stock": [{"sku": "NOPE", "warehouse": "LDN", "onHand": 1}]}}
+    before = wms.state("wms_clients", "wms_warehouses", "wms_products", "wms_stock")
+    for _ in range(2):  # the same refusal each time: nothing of the first attempt stayed
+        r = wms.c.post("/__erpsim/seed", json=body, headers=ADMIN)
+        assert (r.status_code, r.get_json()["error"]) == (400, "UNKNOWN_SKU")
+        assert wms.state("wms_clients", "wms_warehouses", "wms_products", "wms_stock") == before
+    body["records"]["stock"][0]["sku"] = "B-1"
+    assert wms.seed(body)["clients"] == ["ACME"]
+    again = wms.c.post("/__erpsim/seed", json=body, headers=ADMIN)
+    assert again.status_code == 400
+    assert again.get_json() == {"error": "DUPLICATE_CLIENT", "message": "records.clients[0]: client 'ACME' already "
+                                "exists.", "path": "records.clients[0].code"}
+    r = wms.c.post("/__erpsim/seed", json={"records": {"warehouses": [{"code": "LDN", "name": "Again"}]}},
+                   headers=ADMIN)
+    assert (r.status_code, r.get_json()["error"]) == (400, "DUPLICATE_WAREHOUSE")
