@@ -74,8 +74,12 @@ def _bump(session: Session, dev_key: str, bucket: str, limit: int, what: str) ->
     row.count += 1
 
 
-def login(session: Session, emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
-    """Check the credentials and open a session (trusted when rememberMeId + device match)."""
+def login(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
+    """Check the credentials and open a session (trusted when rememberMeId + device match).
+
+    Every attempt with a valid devKey counts towards the hourly login cap in its own transaction, so a
+    refused password is counted too: guessing passwords is throttled like any other login.
+    """
     st = settings(emu)
     obj(body, "body", {"username", "password", "organizationId", "devKey", "rememberMeId", "device"})
     fields = {k: text(body, k, required=True, max_len=200) for k in ("username", "password", "organizationId",
@@ -83,21 +87,24 @@ def login(session: Session, emu: Emulator, body: dict[str, Any]) -> dict[str, An
     remember, device = text(body, "rememberMeId", max_len=200), text(body, "device", max_len=200)
     if not hmac.compare_digest(str(fields["devKey"]).encode(), st.dev_key.encode()):
         raise X.api_error(401, X.BAD_DEV_KEY, "Developer key is invalid.")
-    now = emu.clock.now(session)
-    _bump(session, st.dev_key, f"login:{now:%Y-%m-%dT%H}", st.login_hourly_limit, "logins")
+    with emu.store.write() as session:
+        now = emu.clock.now(session)
+        _bump(session, st.dev_key, f"login:{now:%Y-%m-%dT%H}", st.login_hourly_limit, "logins")
     if fields["username"] != st.username or not hmac.compare_digest(str(fields["password"]).encode(),
                                                                       st.password.encode()):
         raise X.api_error(401, X.BAD_CREDENTIALS, "User name and/or password do not match our records.")
     if fields["organizationId"] != st.org_id:
         raise X.api_error(401, X.BAD_ORGANIZATION, "Organization ID is invalid for this user.")
     trusted = remember is not None and remember == st.remember_me_id and device == st.device
-    row = ApSession(token="", dev_key=st.dev_key, user_id=st.user_id, org_id=st.org_id, trusted=trusted,
-                    last_used=now.timestamp(), revoked=False)
-    session.add(row)
-    session.flush()
-    # Deterministic but not guessable from the pk alone without the password.
-    row.token = hashlib.sha256(f"{st.password}:{st.org_id}:session:{row.pk}".encode()).hexdigest()[:40]
-    return {"sessionId": row.token, "userId": st.user_id, "organizationId": st.org_id, "trusted": trusted,
+    with emu.store.write() as session:
+        row = ApSession(token="", dev_key=st.dev_key, user_id=st.user_id, org_id=st.org_id, trusted=trusted,
+                        last_used=now.timestamp(), revoked=False)
+        session.add(row)
+        session.flush()
+        # Deterministic but not guessable from the pk alone without the password.
+        row.token = hashlib.sha256(f"{st.password}:{st.org_id}:session:{row.pk}".encode()).hexdigest()[:40]
+        token = row.token
+    return {"sessionId": token, "userId": st.user_id, "organizationId": st.org_id, "trusted": trusted,
             "apiEndPoint": request.host_url.rstrip("/") + "/connect"}
 
 

@@ -18,10 +18,7 @@ bp = Blueprint("ap_auth", __name__, url_prefix="/connect/v3")
 def login() -> Response:
     """Sign in with devKey, username, password and organizationId; returns a sessionId."""
     emu = current_emulator()
-    payload = body()
-    with emu.store.write() as s:
-        result = auth.login(s, emu, payload)
-    return json_response(result)
+    return json_response(auth.login(emu, body()))
 
 
 @bp.post("/logout")

@@ -85,6 +85,18 @@ def test_login_hourly_cap(app_factory: Any) -> None:
     assert codes == [200, 200, 429]
 
 
+def test_failed_logins_count_towards_the_hourly_login_cap(app_factory: Any) -> None:
+    c = app_factory(login_hourly_limit=3).test_client()
+    guesses = [c.post(f"{V3}/login", json={**LOGIN, "password": f"guess-{n}"}).status_code for n in range(3)]
+    assert guesses == [401, 401, 401]
+    assert err(c.post(f"{V3}/login", json={**LOGIN, "password": "guess-4"})) == (
+        429, "BDC_1144", "Max number of allowed logins per hour reached: 3.")
+    assert c.post(f"{V3}/login", json=LOGIN).status_code == 429  # the right password waits for the next hour too
+    assert c.get("/__erpsim/state", headers=ADMIN).get_json()["ap_sessions"] == []
+    c.post("/__erpsim/clock", json={"advance": {"minutes": 61}}, headers=ADMIN)
+    assert c.post(f"{V3}/login", json=LOGIN).status_code == 200
+
+
 def test_three_concurrent_requests_per_devkey_then_bdc_1322(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
     api = Api(app)
