@@ -14,7 +14,7 @@ from mocks.core.config import EmulatorConfig
 from .account import after_reset, ensure_account
 from .actions import ACTIONS
 from .api import async_jobs, metadata, oauth2, pipeline, query, records
-from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator
+from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator, default_oauth2_client
 from .errors import render_error, throttle_error
 from .governance import Governance
 from .models import Base, NsCommitment, NsInventory, NsRecord
@@ -106,17 +106,22 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(oauth2.bp)
     app.register_blueprint(query.bp)
     pipeline.install(app, emu)
-    if config.webhook_dispatcher:
-        async_jobs.start_job_runner(app, emu)
+    emu.background_tasks.append(lambda: async_jobs.start_job_runner(app, emu))
     return app
 
 
 def credentials(config: EmulatorConfig) -> dict[str, str]:
-    """What a connector needs: account and the TBA consumer/token pairs (ERPSIM_NETSUITE_*)."""
+    """What a connector needs: account, the TBA consumer/token pairs and the OAuth 2.0 M2M client
+    (ERPSIM_NETSUITE_*; the client's private key is a file generated under the data directory)."""
+    client_id, certificate_id, _public, key_file = default_oauth2_client(config)
+    oauth2 = {"OAUTH2_CLIENT_ID": client_id, "OAUTH2_CERTIFICATE_ID": certificate_id}
+    if key_file is not None:
+        oauth2["OAUTH2_PRIVATE_KEY_FILE"] = str(key_file)
     return {
         "ACCOUNT": str(config.setting("account", DEFAULT_ACCOUNT)),
         "CONSUMER_KEY": str(config.setting("consumer_key", DEFAULTS["consumer_key"])),
         "CONSUMER_SECRET": str(config.setting("consumer_secret", DEFAULTS["consumer_secret"])),
         "TOKEN_ID": str(config.setting("token_id", DEFAULTS["token_id"])),
         "TOKEN_SECRET": str(config.setting("token_secret", DEFAULTS["token_secret"])),
+        **oauth2,
     }

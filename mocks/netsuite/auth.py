@@ -18,6 +18,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -32,7 +33,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mocks.core import keys
 from mocks.core.app import Emulator
+from mocks.core.config import EmulatorConfig
 from mocks.core.errors import ApiError
 
 from .models import NsNonce, NsOAuthClient, NsToken
@@ -241,9 +244,7 @@ class Authenticator:
         self.consumer_secret = str(cfg.setting("consumer_secret", DEFAULTS["consumer_secret"]))
         self.token_id = str(cfg.setting("token_id", DEFAULTS["token_id"]))
         self.token_secret = str(cfg.setting("token_secret", DEFAULTS["token_secret"]))
-        self.oauth2_client_id: str | None = cfg.setting("oauth2_client_id")
-        self.oauth2_certificate_id: str | None = cfg.setting("oauth2_certificate_id")
-        self.oauth2_public_key: str | None = cfg.setting("oauth2_public_key")
+        self.oauth2_client_id, self.oauth2_certificate_id, self.oauth2_public_key, _ = default_oauth2_client(cfg)
         self.token_lifetime = cfg.setting("token_lifetime", 3600, int)
         #: Seconds a TBA timestamp may differ from wall-clock time (NetSuite: 5 minutes).
         self.window = cfg.setting("tba_window", 300, int)
@@ -257,9 +258,8 @@ class Authenticator:
         self.cache_ttl = cfg.setting("auth_cache_ttl", default_ttl, float)
         self.nonces: NonceStore = (DbNonceStore(emu, self.window) if self.nonce_mode == "db"
                                    else MemoryNonceStore(self.window))
-        signing_pem = cfg.setting("oauth2_signing_key") or _EMULATOR_SIGNING_KEY
-        self._signing_key = load_pem_private_key(signing_pem.encode(), password=None)
-        self._verify_key = self._signing_key.public_key()  # type: ignore[union-attr]
+        self._signing_pem: str | None = cfg.setting("oauth2_signing_key")
+        self._signing_key: Any = None  # generated or read on first use (RSA generation takes a while)
         self.signing_kid = str(cfg.setting("oauth2_signing_kid", "erpsim.ns.2026_1"))
         #: Wall-clock seconds; replaceable in tests. TBA and tokens never follow the virtual clock.
         self.now: Callable[[], float] = time.time
@@ -279,13 +279,11 @@ class Authenticator:
             session.add(NsToken(token_id=self.token_id, token_secret=self.token_secret,
                                 consumer_key=self.consumer_key, consumer_secret=self.consumer_secret,
                                 revoked=False))
-        if self.oauth2_client_id and self.oauth2_certificate_id and self.oauth2_public_key:
-            if session.get(NsOAuthClient, self.oauth2_client_id) is None:
-                load_public_key(self.oauth2_public_key)  # fail at start, not at the first token request
-                session.add(NsOAuthClient(client_id=self.oauth2_client_id,
-                                          certificate_id=self.oauth2_certificate_id,
-                                          public_key_pem=self.oauth2_public_key,
-                                          scopes="restlets,rest_webservices,suite_analytics", revoked=False))
+        if session.get(NsOAuthClient, self.oauth2_client_id) is None:
+            load_public_key(self.oauth2_public_key)  # fail at start, not at the first token request
+            session.add(NsOAuthClient(client_id=self.oauth2_client_id, certificate_id=self.oauth2_certificate_id,
+                                      public_key_pem=self.oauth2_public_key,
+                                      scopes="restlets,rest_webservices,suite_analytics", revoked=False))
         # Called after a reset too: whatever was cached belongs to the old world. Nonces in "db" mode
         # went with the reset tables (and another transaction here would wait on the caller's).
         self.invalidate()
@@ -444,7 +442,7 @@ class Authenticator:
         hit = self._bearers.get(token)
         if hit is None:
             try:
-                claims = jwt.decode(token, self._verify_key, algorithms=["PS256"],  # type: ignore[arg-type]
+                claims = jwt.decode(token, self.signing_key().public_key(), algorithms=["PS256"],
                                     issuer=TOKEN_ISSUER,
                                     options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
                                              "require": ["exp", "iat", "sub", "aud", "scope"]})
@@ -466,13 +464,24 @@ class Authenticator:
 
     # ---- access tokens ---------------------------------------------------------------------------
 
+    def signing_key(self) -> Any:
+        """The emulator's access-token signing key: the oauth2_signing_key setting, or one generated for the
+        data directory (shared by every worker process and restart)."""
+        if self._signing_key is None:
+            with self._lock:
+                if self._signing_key is None:
+                    pem = (self._signing_pem.encode() if self._signing_pem else keys.load_or_create(
+                        Path(self.emu.config.data_dir).resolve() / SIGNING_KEY_FILE, keys.new_rsa_pem))
+                    self._signing_key = load_pem_private_key(pem, password=None)
+        return self._signing_key
+
     def issue_access_token(self, client_id: str, scopes: tuple[str, ...], issued_at: float | None = None) -> str:
         """A bearer access token (JWT, PS256, signed by the emulator) for ``client_id``."""
         iat = int(self.now() if issued_at is None else issued_at)
         claims = {"sub": client_id, "aud": [self.account, client_id], "scope": list(scopes),
                   "iss": TOKEN_ISSUER, "exp": iat + self.token_lifetime, "iat": iat,
                   "jti": f"{self.account}.a-c.{uuid.uuid4()}"}
-        return jwt.encode(claims, self._signing_key, algorithm="PS256",  # type: ignore[arg-type]
+        return jwt.encode(claims, self.signing_key(), algorithm="PS256",
                           headers={"kid": self.signing_kid, "typ": "JWT"})
 
     def token_urls(self, request: Request) -> set[str]:
@@ -494,35 +503,23 @@ def get_authenticator(emu: Emulator) -> Authenticator:
     return Authenticator(emu)
 
 
-# The emulator's own access-token signing key (override with the oauth2_signing_key setting). It is
-# shipped rather than generated so that every worker process and every restart verifies the same
-# tokens; it signs nothing but this emulator's test tokens.
-_EMULATOR_SIGNING_KEY = """-----BEGIN PRIVATE KEY-----
-MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCduec8cRc35MDE
-Qm2OhpVEOWPpQ0K71kQ7TI0AyZESw7NPPsE/N+cdTpeUeNfxP41Qm2tALWfl3y9+
-dFu2FW1j/wXy7ISjXcR3LhrctvpCxdLn4J80c4Smd9bbsPUctE+/GEg3fYTIVMtO
-1sNdeyqXXOC2HLILyCYGmAEtTuA++m79VNNdEfNNJMof98OhRUlu+1QUYO9246ZI
-InDkCd8DRnK85tzUqAMBXaLZg3pqV3R4orFcV0iwUejyJfAUY1Ul71ezuoLULRB7
-1G8VdAVLnoFzuNeEH33lb3IFjXzmw0IbtTjfEHKI2C24NSCs1d9km6Q80OYfQQ+O
-lj+/xBhJAgMBAAECggEAAtllPNVmp9jzJgB0sfDKsL4wKLoxMgs1dZRFDkz12M7N
-9goiS8nu2/vL12/k57vgCcMa+YBwemmxFhHUR8pkjNxCH2CoJzrWBhigPdk01WC1
-NgDb42LMVEUBLbwJO3zi3Wb7A/yZmdRVTV3qDs3fJ7eS7BtB2J5jmHYlvEuq15xf
-eUa15dOmCsJ+wj5YW373FLlVeIyLvAg6gPvp1nD//qrkx9xKvaadi6FHvB4sX147
-cUdScgMEiRYG3T0YTyfs1ZAMvWzZDEfgNF7AZuLlYQvie8aH+yn0V9Nul8MJwSNM
-cDlW/OfPYD7LlXht1n7iqfVLCUcLo8bFroBc/Q9fcQKBgQDeuXP5mH3umpzDDVfx
-hDhnR33x8FQOZd8UVecuGqzXudZdOJLbZfxMK4+ZlEJDXPL64Kq5gCc1iLMFrYnO
-2WzYUC7dXK73bLh8FLWp78o5XeuaG/LPgEYuFaEQPmcORkH+26RLvihbBsJx+8KR
-EGzG8LPzRdhI9Rg6ZCFqrl3smQKBgQC1SnX2w0w6c944z2fR7n064SZAPl+xBHvm
-NNnbUg/DinEYaH+p+doHK0HHxaqiN4JpNhAxTrisciDpiRzIHNPyEPIDJMcOf441
-CtKYWxdKk3FuS6JL3zXVYwhTFffNVCJROEaB+60UK+dVPETeLRSJ4H5Nj4KXopHT
-Z18800KnMQKBgEIGcB752bs2EmqwNfXe4Gmdg/SI7iImiO8aWCIOvlZlPOr9rmtj
-3FsoPrWkgdA+abl9iJ7dIsJ397ojK8sqIV4uxvXQV/35OOdvrDroXuaKtSFGT8C7
-ohJfTxPlq99LbJ0Et7vMb2Isqs/ndlJSsCx5hp8DgY5/OeN1c4KQlj9hAoGAJFqY
-KTGkmZweldnRgeGHL0Vy/DMF0WOKzPEQNtDP5HBgmXprD1TRCdr8x+i1fO4QsrRq
-rtiQY9RHEU2zfdV6EvKe9U5stFWT2MMg0/iARS4n8uwr0XcjPnUreC3RkVUrxIm6
-adpkLMVZEFiTntH/al6gNUFv+KRbBb+W84WRuiECgYBEwCJV6G5fcPFPJmALZE8W
-IXD5A5u7xc6AdV4mDnRH7yR8E1dgBlLGl8qcqzxO3vopaX9Z7Bl8//AXfjaAG0t3
-+rfblnlxED/W0P9mlcjautrz7/desnCzPtQgwTU0QDJsJt9SIVYoVVjXv/b3qe+0
-wYhBAOmtsTBo7HVNxShwOg==
------END PRIVATE KEY-----
-"""
+#: Files under the data directory holding keys generated on first use (see mocks.core.keys).
+SIGNING_KEY_FILE = "netsuite-oauth2-signing-key.pem"
+CLIENT_KEY_FILE = "netsuite-oauth2-client-key.pem"
+#: The OAuth 2.0 (client credentials) client every world starts with, unless one is configured.
+DEFAULT_OAUTH2_CLIENT = {"client_id": "erpsim-m2m-client", "certificate_id": "erpsim-m2m-certificate"}
+
+
+def default_oauth2_client(cfg: EmulatorConfig) -> tuple[str, str, str, Path | None]:
+    """(client id, certificate id, public key PEM, private key file or None) of the world's M2M client.
+
+    Configured settings win; otherwise the key pair is generated once per data directory, so the client
+    that ``erpsim up`` prints keeps working across restarts and worker processes.
+    """
+    client_id = str(cfg.setting("oauth2_client_id", DEFAULT_OAUTH2_CLIENT["client_id"]))
+    certificate_id = str(cfg.setting("oauth2_certificate_id", DEFAULT_OAUTH2_CLIENT["certificate_id"]))
+    configured = cfg.setting("oauth2_public_key")
+    if configured:
+        return client_id, certificate_id, str(configured), None
+    path = Path(cfg.data_dir).resolve() / CLIENT_KEY_FILE
+    return client_id, certificate_id, keys.public_pem(keys.load_or_create(path, keys.new_ec_pem)), path

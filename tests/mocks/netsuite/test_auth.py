@@ -50,7 +50,8 @@ BEARER_CHALLENGE = (f'Bearer realm="{ACCOUNT}", error="invalid_token", '
 
 def make_app(tmp_path: Path, db_name: str = "ns.db", **settings: Any) -> tuple[Flask, Emulator, Authenticator]:
     """A minimal NetSuite app: auth actions, the token endpoint and one protected record route."""
-    config = EmulatorConfig(system="netsuite", db_url=f"sqlite:///{tmp_path / db_name}", settings=settings)
+    config = EmulatorConfig(system="netsuite", db_url=f"sqlite:///{tmp_path / db_name}", data_dir=tmp_path,
+                            settings=settings)
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=lambda emu, body: {},
                         actions=dict(AUTH_ACTIONS))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__,
@@ -468,13 +469,48 @@ def test_oauth2_client_from_settings(tmp_path: Path) -> None:
     assert r.status_code == 200 and r.get_json()["principal"]["client_id"] == "cfg-client"
 
 
-def test_no_oauth2_client_by_default(ns: Any) -> None:
+def test_an_unknown_oauth2_client_is_refused(ns: Any) -> None:
     key = serialization.load_pem_private_key((HERE / "m2m_test_ec_private.pem").read_bytes(), password=None)
     data = {"grant_type": "client_credentials",
             "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
             "client_assertion": assertion(key, aud=f"http://localhost{TOKEN_PATH}")}
     resp = ns[0].test_client().post(TOKEN_PATH, data=data)
     assert resp.status_code == 401 and resp.json["error"] == "invalid_client"
+
+
+def test_default_oauth2_client_keys_are_generated_per_data_dir(tmp_path: Path, serve_app: Any) -> None:
+    """The M2M client and the token-signing key live in files of the data directory: shared by every app
+    (worker) on it, different in another one, and not in the source."""
+    from mocks.netsuite import credentials
+
+    cfg = EmulatorConfig(system="netsuite", db_url=f"sqlite:///{tmp_path / 'ns.db'}", data_dir=tmp_path)
+    creds = credentials(cfg)
+    key_file = Path(creds["OAUTH2_PRIVATE_KEY_FILE"])
+    assert (creds["OAUTH2_CLIENT_ID"], creds["OAUTH2_CERTIFICATE_ID"], key_file) == (
+        "erpsim-m2m-client", "erpsim-m2m-certificate", tmp_path.resolve() / "netsuite-oauth2-client-key.pem")
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+    first = serve_app(make_app(tmp_path)[0])
+    second = serve_app(make_app(tmp_path, db_name="ns.db")[0])  # another worker on the same data dir
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    other = serve_app(make_app(other_dir)[0])
+
+    def token(srv: Any) -> str:
+        jwt_assertion = assertion(key, kid=creds["OAUTH2_CERTIFICATE_ID"], iss=creds["OAUTH2_CLIENT_ID"],
+                                  aud=srv.url + TOKEN_PATH)
+        resp = token_request(srv.url, jwt_assertion)
+        assert resp.status_code == 200, resp.text
+        return str(resp.json()["access_token"])
+
+    issued = token(first)
+    for srv, status in ((first, 200), (second, 200), (other, 401)):
+        r = requests.get(f"{srv.url}{RECORD}/1", headers={"Authorization": f"Bearer {issued}"}, timeout=10)
+        assert r.status_code == status, r.text
+    assert (tmp_path / "netsuite-oauth2-signing-key.pem").read_bytes() != (
+        other_dir / "netsuite-oauth2-signing-key.pem").read_bytes()
+    shipped = [p for p in (HERE.parents[2] / "mocks").rglob("*.py") if "PRIVATE KEY-----" in p.read_text()]
+    assert shipped == []
 
 
 def test_get_authenticator_reuses_instance(ns: Any) -> None:
