@@ -15,6 +15,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
+#: Fixtures shared beyond one folder: a real ``erpsim up`` process (``running_up``).
+pytest_plugins = ["tests.harness.running"]
+
 ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
 #: The PostgreSQL server the tests may use; each test gets a database of its own on it (never its data).
 PG_SERVER_URL = os.environ.get("ERPSIM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -79,6 +79,10 @@ class Emulator:
                                        disable_after=w.disable_after, retry_on=w.retry_on)
         #: Per-system services (domain objects, caches) that routes reach through the emulator.
         self.services: dict[str, Any] = {}
+        #: Background threads a serving process runs (started by ``start_background``, never at build time:
+        #: a thread using the store while gunicorn forks its workers leaves them locks and connections that
+        #: no thread of theirs owns, and a request then waits on them forever).
+        self.background_tasks: list[Callable[[], None]] = []
         self._cache_clearers: list[Callable[[], None]] = []
         self._seen_generation: int | None = None
 
@@ -125,9 +129,12 @@ class Emulator:
             self.hooks.after_reset(self, empty)
 
     def start_background(self) -> None:
-        """Start background work (webhook dispatcher) in a serving process."""
+        """Start background work (webhook dispatcher, system tasks) in a serving process, after any fork."""
         if self.webhooks is not None and self.config.webhook_dispatcher:
             self.webhooks.start()
+        if self.config.webhook_dispatcher:
+            for task in self.background_tasks:
+                task()
 
 
 def current_emulator() -> Emulator:
@@ -229,6 +236,12 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
             response.headers[k] = v
         return response
 
+    def render_outside_request(err: ApiError) -> Response:
+        """The system's error response for a request the server refused before it reached Flask."""
+        with app.test_request_context("/"):
+            return _render(err)
+
+    app.extensions["erpsim_render_refusal"] = render_outside_request
     app.register_error_handler(ApiError, _render)
     app.register_error_handler(HTTPException, lambda exc: _render(_http_to_api_error(exc)))
 

@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine
+from gunicorn.workers.gthread import ThreadWorker
 
 from .app import Emulator
+from .errors import TOO_LARGE, ApiError
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -37,6 +41,41 @@ class PortDispatcher:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"no emulator on this port"]
         return app(environ, start_response)
+
+
+#: Requests gunicorn refuses while parsing: (status, reason phrase, message), answered in the system's own body.
+_PARSE_REFUSALS: dict[type[Exception], tuple[int, str, str]] = {
+    LimitRequestLine: (414, "URI Too Long", "The request line is too long."),
+    LimitRequestHeaders: (431, "Request Header Fields Too Large", "The request headers are too large."),
+}
+
+
+class ErpsimWorker(ThreadWorker):  # type: ignore[misc]
+    """gunicorn's gthread worker, refusing an over-long request line or headers in the emulator's error body
+    (gunicorn's own answer is an HTML page no client of these APIs expects)."""
+
+    def handle_error(self, req: Any, client: Any, addr: Any, exc: Exception) -> None:
+        """Answer parse refusals as the emulator on that port would; anything else as gunicorn does."""
+        refusal = next((v for k, v in _PARSE_REFUSALS.items() if isinstance(exc, k)), None)
+        dispatcher = getattr(self, "wsgi", None)
+        if refusal is None or not isinstance(dispatcher, PortDispatcher):
+            super().handle_error(req, client, addr, exc)
+            return
+        app = dispatcher.apps.get(client.getsockname()[1]) or dispatcher.only
+        if app is None:
+            super().handle_error(req, client, addr, exc)
+            return
+        try:
+            status, reason, message = refusal
+            response = app.extensions["erpsim_render_refusal"](ApiError(status, TOO_LARGE, message))
+            body = response.get_data()
+            head = [f"HTTP/1.1 {status} {reason}", "Connection: close", f"Content-Length: {len(body)}"]
+            head += [f"{k}: {v}" for k, v in response.headers.items() if k.lower() not in ("content-length",
+                                                                                           "connection")]
+            self.log.warning("refused a request from %s: %s", addr[0] if addr else "?", message)
+            util.write_nonblock(client, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        except Exception:  # noqa: BLE001 - fall back to gunicorn's own page rather than no answer
+            super().handle_error(req, client, addr, exc)
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -77,7 +116,7 @@ def serve(apps: dict[int, Flask], *, host: str = "127.0.0.1", workers: int = 1, 
     options = {
         "bind": [f"{host}:{port}" for port in apps],
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": ErpsimWorker,
         "threads": threads,
         "preload_app": True,
         "post_fork": _post_fork,
