@@ -118,6 +118,12 @@ def env_value(name: str, parse: Callable[[str], Any], default: Any) -> Any:
         raise CliError(f"{name}={raw!r}: {exc}; fix or unset the variable") from None
 
 
+def _flag(text: str) -> bool:
+    if text.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ValueError(f"'{text}' is not 1 or 0")
+    return text.lower() in ("1", "true", "yes")
+
+
 def _log_level(text: str) -> str:
     if text.lower() not in LOG_LEVELS:
         raise ValueError(f"'{text}' is not a log level ({', '.join(LOG_LEVELS)})")
@@ -192,7 +198,8 @@ def build_configs(systems: list[str], args: argparse.Namespace) -> dict[str, Emu
     return {name: EmulatorConfig.from_env(
         name, db_url=_db_url_for(name, args.db, len(systems) > 1), data_dir=Path(args.data_dir),
         port=ports[name], admin_token=args.admin_token or os.environ.get("ERPSIM_ADMIN_TOKEN"),
-        webhook_dispatcher=True) for name in systems}
+        webhook_dispatcher=True, shared=getattr(args, "workers", 1) > 1 or env_value("ERPSIM_SHARED", _flag, False))
+        for name in systems}
 
 
 def export_lines(configs: dict[str, EmulatorConfig], host: str) -> list[str]:
@@ -305,6 +312,8 @@ environment (flags win):
   ERPSIM_<SYSTEM>_PORT            port of one system        ERPSIM_DATA_DIR   default --data-dir
   ERPSIM_WORKERS, ERPSIM_THREADS  worker processes, threads ERPSIM_ADMIN_TOKEN  control-plane token
   ERPSIM_LOG_LEVEL                default --log-level       ERPSIM_<SYSTEM>_<SETTING>  system settings (README)
+  ERPSIM_SHARED=1                 faults, journal and nonces in the store (several hosts on one PostgreSQL;
+                                  on by itself with --workers > 1)
 """
 
 

@@ -21,7 +21,7 @@ from .config import EmulatorConfig
 from .errors import ApiError, ErrorRenderer
 from .faults import FaultPlan
 from .journal import Journal
-from .middleware import CONTROL_PREFIX, ErpsimMiddleware
+from .middleware import CONTROL_PREFIX, ErpsimMiddleware, note_auth_failure
 from .store import CoreBase, Store
 from .webhooks import Signer, WebhookHub, default_signer
 
@@ -69,8 +69,9 @@ class Emulator:
         self.store = Store(config.db_url, config.system, [CoreBase.metadata, *metadatas])
         self.store.create_all()
         self.clock = Clock(self.store, config.clock_start)
-        self.plan = FaultPlan()
-        self.journal = Journal(config.journal_size)
+        shared = self.store if config.shared else None
+        self.plan = FaultPlan(shared)
+        self.journal = Journal(config.journal_size, shared)
         self.webhooks: WebhookHub | None = None
         if hooks.webhooks is not None:
             w = hooks.webhooks
@@ -210,7 +211,8 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
     app.json.sort_keys = False  # type: ignore[attr-defined]
     emu = Emulator(config, metadatas, hooks)
     app.extensions["erpsim"] = emu
-    spec_bytes = json.dumps(openapi if openapi is not None else load_openapi(config.system)).encode()
+    spec = openapi if openapi is not None else load_openapi(config.system)
+    spec_bytes = json.dumps(spec).encode()
 
     @app.get("/openapi.json")
     def openapi_document() -> Response:
@@ -231,6 +233,8 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
                 body["path"] = err.path
             return Response(json.dumps(body), status=err.status, content_type="application/json",
                             headers=err.headers)
+        if err.status == 401:
+            note_auth_failure(request.environ, str(err.extra.get("auth_failure") or err.message))
         response = hooks.render_error(err)
         for k, v in err.headers.items():
             response.headers[k] = v
@@ -264,5 +268,6 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
     app.register_blueprint(make_control_blueprint())
     app.wsgi_app = ErpsimMiddleware(app, emu.journal, emu.plan,  # type: ignore[method-assign]
                                     render_error=_render, throttle_error=hooks.throttle_error,
-                                    max_body_bytes=config.max_body_bytes)
+                                    max_body_bytes=config.max_body_bytes, system=config.system,
+                                    journal_bodies=config.journal_bodies, spec=spec)
     return app, emu

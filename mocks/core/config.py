@@ -30,6 +30,11 @@ class EmulatorConfig:
     port: int = 0
     clock_start: str = DEFAULT_CLOCK_START
     journal_size: int = 10_000
+    #: Bytes of each request and response body the journal keeps (0 = none).
+    journal_bodies: int = 2048
+    #: Keep the fault plan, the journal and the TBA nonces in the store, so that several worker processes
+    #: (``--workers`` > 1, or processes on several hosts sharing one PostgreSQL) behave as one.
+    shared: bool = False
     max_body_bytes: int = 10 * 1024 * 1024
     #: Deliver webhooks from a background thread (servers); tests drain them explicitly.
     webhook_dispatcher: bool = False

@@ -16,6 +16,7 @@ from .clock import parse_instant
 from .errors import ApiError
 from .faults import FaultPlanSpec, FaultRule
 from .http import json_body, json_response, query_int
+from .journal import JournalFilter
 from .webhooks import WebhookDelivery, WebhookSubscription
 
 ADMIN_HEADER = "X-Erpsim-Admin-Token"
@@ -85,9 +86,21 @@ def make_control_blueprint() -> Blueprint:
 
     @bp.get("/journal")
     def journal() -> Response:
-        """Journal entries after ``since`` (a sequence number)."""
+        """Journal entries after ``since`` (a sequence number), filtered by method, path (regular
+        expression), status (``404`` or ``4xx``) and time (``after`` / ``before``, ISO-8601)."""
         emu = current_emulator()
-        entries = emu.journal.entries(query_int("since", 0), query_int("limit", 0) or None)
+        args = request.args
+        status = args.get("status")
+        if status and not re.fullmatch(r"[1-5](\d\d|xx|XX)", status):
+            raise ApiError(400, "INVALID_FILTER", "status must be a status code (404) or a class (4xx).",
+                           path="status")
+        try:
+            where = JournalFilter(method=args.get("method"), path=args.get("path"), status=status,
+                                  after=args.get("after"), before=args.get("before"))
+        except re.error as exc:
+            raise ApiError(400, "INVALID_FILTER", f"path is not a valid regular expression: {exc}",
+                           path="path") from None
+        entries = emu.journal.entries(query_int("since", 0), query_int("limit", 0) or None, where)
         return json_response({"lastSeq": emu.journal.last_seq, "count": len(entries), "entries": entries})
 
     @bp.delete("/journal")

@@ -9,7 +9,11 @@ from flask import Response
 
 
 class ApiError(Exception):
-    """A refusal the emulator answers with ``status``; ``code`` is the system's own error code."""
+    """A refusal the emulator answers with ``status``; ``code`` is the system's own error code.
+
+    ``extra["auth_failure"]`` on a 401 says why credentials were refused when the system's own body does
+    not (NetSuite's INVALID_LOGIN): it is sent as ``X-Erpsim-Auth-Failure``, journalled and logged.
+    """
 
     def __init__(self, status: int, code: str, message: str, *, path: str | None = None,
                  headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:

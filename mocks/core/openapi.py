@@ -44,3 +44,20 @@ def parity_report(app: Flask, spec: dict[str, Any]) -> dict[str, list[tuple[str,
     """Operations only in the app (undocumented) and only in the spec (unimplemented)."""
     routes, documented = route_operations(app), spec_operations(spec)
     return {"undocumented": sorted(routes - documented), "unimplemented": sorted(documented - routes)}
+
+
+def operation_ids(app: Flask, spec: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """(Flask rule, METHOD) -> the OpenAPI operationId of that route, for every documented route."""
+    by_path: dict[tuple[str, str], str] = {}
+    for path, item in spec.get("paths", {}).items():
+        for method in _METHODS:
+            op = item.get(method)
+            if isinstance(op, dict) and op.get("operationId"):
+                by_path[(method.upper(), _normalise(path))] = str(op["operationId"])
+    out: dict[tuple[str, str], str] = {}
+    for rule in app.url_map.iter_rules():
+        for method in rule.methods or ():
+            found = by_path.get((method.upper(), _normalise(rule.rule)))
+            if found:
+                out[(rule.rule, method.upper())] = found
+    return out

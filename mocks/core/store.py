@@ -192,20 +192,24 @@ class Store:
     def write(self) -> Iterator[Session]:
         """A write transaction: all or nothing; SQLite takes its write lock at BEGIN.
 
-        Inside ``atomic()`` it is a savepoint of the atomic transaction instead.
+        Nested in another write of the same thread (or in ``atomic()``) it is a savepoint of that one:
+        a second connection would wait forever on the first one's SQLite lock.
         """
-        atomic = getattr(self._local, "atomic", None)
-        if atomic is not None:
-            with atomic.begin_nested():
-                yield atomic
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
             return
         with self.write_lock(), Session(self._write_engine, expire_on_commit=False) as session:
+            self._local.session = session
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+            finally:
+                self._local.session = None
 
     @contextmanager
     def atomic(self) -> Iterator[Session]:

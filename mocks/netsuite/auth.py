@@ -252,7 +252,7 @@ class Authenticator:
         self.realm_strict = _as_bool(cfg.setting("realm_strict", False))
         #: Scheme+host clients sign and put in ``aud`` when a proxy rewrites Host (else from the request).
         self.public_base_url: str | None = cfg.setting("public_base_url")
-        self.nonce_mode = str(cfg.setting("nonce_store", "memory"))
+        self.nonce_mode = str(cfg.setting("nonce_store", "db" if cfg.shared else "memory"))
         default_ttl = 2.0 if self.nonce_mode == "db" else 0.0
         #: 0 = cache until invalidated (one process); >0 = re-read rows that old (several workers).
         self.cache_ttl = cfg.setting("auth_cache_ttl", default_ttl, float)
@@ -364,7 +364,12 @@ class Authenticator:
         if kind == "oauth2":
             headers["WWW-Authenticate"] = (f'Bearer realm="{self.account}", error="invalid_token", '
                                            'error_description="Invalid login attempt."')
-        return ApiError(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL, headers=headers, extra={"audit": reason})
+        # The body stays NetSuite's (it points at a Login Audit Trail UI); the reason goes to the
+        # X-Erpsim-Auth-Failure header, the journal and the log (see mocks.core.errors.ApiError).
+        shown = {k: v for k, v in info.items() if isinstance(v, str | int) and k not in ("secret", "signature")}
+        detail = f"{kind} {reason}" + (" (" + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")" if shown else "")
+        return ApiError(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL, headers=headers,
+                        extra={"audit": reason, "auth_failure": detail})
 
     def base_url(self, request: Request) -> str:
         """Scheme and host the client addressed (or the configured public base URL)."""

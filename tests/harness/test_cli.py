@@ -53,6 +53,7 @@ def test_up_serves_every_system_prints_exports_and_stops_on_sigint(tmp_path: Pat
         proc.send_signal(signal.SIGINT)
         code = proc.wait(20)
     assert code == 0
+    assert (tmp_path / "up.log").read_text().splitlines()[-1] == "# erpsim: netsuite, qms, wms, pos, ap stopped"
     for port in ports.values():
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", port)) != 0

@@ -4,6 +4,7 @@ emulator's own error body."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import sqlite3
 from pathlib import Path
@@ -80,3 +81,20 @@ def test_a_worker_forked_while_the_world_is_busy_serves_the_control_plane(tmp_pa
             assert moved.status_code == 200, moved.text
     finally:
         assert running.stop() == 0
+
+
+def test_one_log_line_per_request_at_info(running_up: Running) -> None:
+    url = running_up.url("wms")
+    r = requests.get(f"{url}/api/v1/products/7", headers={"X-API-Key": "wms-test-key"}, timeout=30)
+    assert r.status_code == 404
+    bad = requests.get(f"{url}/api/v1/products", headers={"X-API-Key": "nope"}, timeout=30)
+    rid, bad_rid = r.headers["X-Erpsim-Request-Id"], bad.headers["X-Erpsim-Request-Id"]
+    lines = [line.split(" erpsim.access: ", 1)[1] for line in running_up.output().splitlines()
+             if " erpsim.access: " in line]
+    ours = [line for line in lines if line.endswith((rid, f"({bad_rid})", bad_rid))]
+    assert [re.sub(r" \d+\.\dms", " <t>", line) for line in ours] == [
+        f"wms GET /api/v1/products/7 404 <t> op=getProduct {rid}",
+        f"wms GET /api/v1/products refused: Invalid API key. ({bad_rid})",
+        f"wms GET /api/v1/products 401 <t> op=listProducts auth=Invalid API key. {bad_rid}",
+    ]
+    assert "\n# erpsim: netsuite, qms, wms, pos, ap ready (pid " in running_up.output()
