@@ -13,7 +13,7 @@ import yaml
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import MetaData
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import IntegerConverter
 
 from . import errors as E
 from .clock import Clock
@@ -154,15 +154,10 @@ def load_openapi(system: str) -> dict[str, Any]:
 
 
 class AsciiIntConverter(IntegerConverter):
-    """``<int:...>`` with ASCII digits only (``\\d`` also matches other scripts' digits) and at most 2**63-1."""
+    """``<int:...>`` with ASCII digits only (``\\d`` also matches other scripts' digits, which ``int()`` reads)."""
 
     regex = r"[0-9]+"
-
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
-                 max: int | None = 2**63 - 1, signed: bool = False) -> None:  # noqa: A002
-        super().__init__(map, fixed_digits, min, max, signed)
-        if signed:
-            self.regex = r"-?[0-9]+"
+    signed_regex = r"-?[0-9]+"
 
 
 def resource_methods(app: Flask, environ: dict[str, Any]) -> list[str]:

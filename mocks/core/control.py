@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import hmac
 import re
 from datetime import timedelta
 from typing import Any
 
+import yaml
 from flask import Blueprint, Response, request
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from .app import current_emulator
+from .app import CONTRACTS_DIR, current_emulator
 from .clock import parse_instant
 from .errors import ApiError
 from .faults import FaultPlanSpec, FaultRule
@@ -40,13 +43,51 @@ def _seconds(value: Any) -> float:
     raise ApiError(400, "INVALID_CLOCK", "advance must be seconds, an ISO-8601 duration or an object")
 
 
+@functools.cache
+def _control_spec() -> dict[str, Any]:
+    with open(CONTRACTS_DIR / "control.yaml", encoding="utf-8") as fh:
+        spec: dict[str, Any] = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return spec
+
+
+def seed_schema(system: str) -> dict[str, Any] | None:
+    """The documented seed body of ``system`` (``components.schemas.Seed<System>`` of control.yaml)."""
+    schema: dict[str, Any] | None = _control_spec()["components"]["schemas"].get(f"Seed{system.capitalize()}")
+    return schema
+
+
+def control_openapi(system: str) -> dict[str, Any]:
+    """The control plane's OpenAPI document as ``system`` serves it (its own seed body)."""
+    spec = copy.deepcopy(_control_spec())
+    if seed_schema(system) is not None:
+        spec["components"]["schemas"]["Seed"] = {"$ref": f"#/components/schemas/Seed{system.capitalize()}"}
+    return spec
+
+
+def check_seed_keys(system: str, body: dict[str, Any]) -> None:
+    """A 400 naming any key the system's seed body does not document (a typo must not be ignored)."""
+    schema = seed_schema(system)
+    if schema is None:
+        return
+    for where, value, part in (("", body, schema), ("records.", body.get("records"), schema["properties"].get(
+            "records", {}))):
+        if not isinstance(value, dict) or part.get("additionalProperties", True) is not False:
+            continue
+        known = part.get("properties", {})
+        unknown = sorted(k for k in value if k not in known)
+        if unknown:
+            raise ApiError(400, "UNKNOWN_SEED_KEY", f"Unknown seed key{'s' if len(unknown) > 1 else ''} "
+                           f"{', '.join(where + k for k in unknown)}; known: {', '.join(where + k for k in known)}.",
+                           path=where + unknown[0])
+
+
 def make_control_blueprint() -> Blueprint:
     """The blueprint with reset, seed, state, journal, faults, clock, act and webhooks."""
     bp = Blueprint("erpsim_control", __name__, url_prefix="/__erpsim")
 
     @bp.before_request
     def _require_admin() -> None:
-        if request.endpoint == "erpsim_control.health":
+        if request.endpoint in ("erpsim_control.health", "erpsim_control.openapi_document"):
             return
         token = request.headers.get(ADMIN_HEADER, "")
         if not hmac.compare_digest(token.encode(), current_emulator().config.admin_token.encode()):
@@ -57,6 +98,11 @@ def make_control_blueprint() -> Blueprint:
         """Liveness (no token): the system name."""
         return json_response({"system": current_emulator().system, "status": "ok"})
 
+    @bp.get("/openapi.json")
+    def openapi_document() -> Response:
+        """This control plane's OpenAPI 3.1 document, with the system's own seed body."""
+        return json_response(control_openapi(current_emulator().system))
+
     @bp.post("/reset")
     def reset() -> Response:
         """A new world: what a new account has ({"empty": true}: nothing); with {"seed": n} reseeded."""
@@ -65,6 +111,7 @@ def make_control_blueprint() -> Blueprint:
         empty = body.pop("empty", False)
         if not isinstance(empty, bool):
             raise ApiError(400, "INVALID_RESET", "empty must be true or false")
+        check_seed_keys(emu.system, body)  # before the world is emptied
         emu.reset(empty=empty)
         seeded = emu.seed(body) if body else {}
         return json_response({"reset": True, "seeded": seeded})
@@ -73,7 +120,9 @@ def make_control_blueprint() -> Blueprint:
     def seed() -> Response:
         """Add seed data: {"seed": n, ...counts} for faker data, or {"records": {...}} explicit."""
         emu = current_emulator()
-        return json_response(emu.seed(json_body()))
+        body = json_body()
+        check_seed_keys(emu.system, body)
+        return json_response(emu.seed(body))
 
     @bp.get("/state")
     def state() -> Response:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Integer, String, Table, Text, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .store import CoreBase, Store
+from .store import MACHINERY_TABLES, CoreBase, Store
 
 REQUEST_KINDS = ("latency", "error", "throttle", "hang", "reset_before", "reset_after", "malformed")
 WEBHOOK_KINDS = ("drop", "duplicate", "delay", "reorder")
@@ -121,6 +121,7 @@ class SharedPlanRow(CoreBase):
 _COUNTS: Table = FaultCount.__table__  # type: ignore[assignment]
 _PLAN: Table = SharedPlanRow.__table__  # type: ignore[assignment]
 HISTORY_SIZE = 500
+MACHINERY_TABLES.update({_COUNTS.name, _PLAN.name})
 
 
 class _Compiled:

@@ -33,22 +33,24 @@ def check_json_tree(body: Any, raw: bytes) -> None:
     surrogates = _SURROGATE.search(raw) is not None
     if not (deep or surrogates):
         return
-    stack: list[tuple[Any, int]] = [(body, 1)]
+    stack: list[tuple[Any, int, str]] = [(body, 1, "")]
     while stack:
-        value, depth = stack.pop()
+        value, depth, path = stack.pop()
         if isinstance(value, dict):
             if depth > MAX_JSON_DEPTH:
                 raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
             for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
                 if surrogates and not _is_text(key):
                     raise ApiError(400, BAD_JSON, "A JSON name is not valid Unicode text (a lone surrogate).")
-                stack.append((item, depth + 1))
+                stack.append((item, depth + 1, where))
         elif isinstance(value, list):
             if depth > MAX_JSON_DEPTH:
                 raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
-            stack.extend((item, depth + 1) for item in value)
+            stack.extend((item, depth + 1, f"{path}[{i}]") for i, item in enumerate(value))
         elif surrogates and isinstance(value, str) and not _is_text(value):
-            raise ApiError(400, BAD_JSON, "A JSON string is not valid Unicode text (a lone surrogate).")
+            raise ApiError(400, BAD_JSON, f"'{path or 'body'}' is not valid Unicode text (a lone surrogate).",
+                           path=path or None)
 
 
 def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Integer, Table, Text, delete, func, insert, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .store import CoreBase, Store
+from .store import MACHINERY_TABLES, CoreBase, Store
 
 
 class JournalRow(CoreBase):
@@ -30,6 +30,7 @@ class JournalRow(CoreBase):
 
 
 _ROWS: Table = JournalRow.__table__  # type: ignore[assignment]
+MACHINERY_TABLES.add(_ROWS.name)
 #: Trim the shared journal to its size every this many appends (one DELETE instead of one per request).
 _TRIM_EVERY = 64
 

@@ -48,6 +48,9 @@ class WorldGeneration(CoreBase):
 
 
 _GENERATION: Table = WorldGeneration.__table__  # type: ignore[assignment]
+#: Tables of the machinery (world generation, shared fault plan and journal), not of the world: a state
+#: dump leaves them out unless they are named.
+MACHINERY_TABLES: set[str] = {_GENERATION.name}
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -271,8 +274,8 @@ class Store:
         out: dict[str, list[dict[str, Any]]] = {}
         with self.read() as session:
             for table in self.tables:
-                # The generation is machinery, not world state: dumped only when asked for by name.
-                skip = table.name not in tables if tables is not None else table is _GENERATION
+                # Machinery is not world state: dumped only when asked for by name.
+                skip = table.name not in tables if tables is not None else table.name in MACHINERY_TABLES
                 if skip:
                     continue
                 rows = session.execute(select(table).order_by(*table.primary_key.columns)).mappings()
