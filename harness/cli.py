@@ -50,6 +50,7 @@ COMMAND_MODULES: list[str] = [
     "load.command",
     "harness.commands",
     "harness.contracts.command",
+    "harness.observe",
 ]
 
 
