@@ -12,10 +12,9 @@ import copy
 import io
 import json
 import os
-import tempfile
-from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256
@@ -36,6 +35,7 @@ from mocks.core.openapi import parity_report
 from mocks.netsuite import create_app
 from mocks.netsuite.api.async_jobs import run_pending_jobs
 from tests.conftest import ADMIN
+from tests.lazy import LazyApp
 
 ACCOUNT = "1234567_SB1"
 CREDS = ("erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret")
@@ -116,9 +116,9 @@ def generation_spec() -> dict[str, Any]:
     body = comps["requestBodies"]["Record"]["content"]["application/json"]
     body["schema"] = {"anyOf": [*GEN_BODIES, body["schema"]]}
     return spec
-_DIR = Path(tempfile.mkdtemp(prefix="erpsim-ns-contract-"))
-APP = create_app(EmulatorConfig(system="netsuite", db_url=f"sqlite:///{_DIR / 'contract.db'}", data_dir=_DIR))
-EMU = APP.extensions["erpsim"]
+APP = LazyApp(lambda folder: create_app(EmulatorConfig(system="netsuite", db_url=f"sqlite:///{folder / 'contract.db'}",
+                                                        data_dir=folder)),
+              "erpsim-ns-contract-", ready=lambda: _fresh_world())
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance,
           response_headers_conformance]
 #: Examples per operation and stateful scenarios (raise them to hunt: ERPSIM_NS_CONTRACT_SCALE=5).
@@ -161,7 +161,7 @@ class SigningClient(Client):
             environ.pop("HTTP_AUTHORIZATION", None)
         response = super().open(Request(environ), buffered=buffered, follow_redirects=follow_redirects)
         if response.status_code == 202:
-            run_pending_jobs(APP, EMU)  # the async processor (a thread when served), so results exist
+            run_pending_jobs(APP.get(), APP.emu)  # the async processor (a thread when served), so results exist
         return response
 
 
@@ -170,12 +170,11 @@ CLIENT = SigningClient(APP)
 
 def _fresh_world() -> None:
     """Reset and seed: currencies, a subsidiary, accounts, periods, a location, customers, a vendor, items."""
-    EMU.reset()
+    APP.emu.reset()
     r = APP.test_client().post("/__erpsim/seed", headers=ADMIN, json=SEED)
     assert r.status_code == 200, r.get_data(as_text=True)
 
 
-_fresh_world()
 schema = schemathesis.openapi.from_dict(generation_spec())
 schema.app = APP
 
@@ -202,7 +201,13 @@ def test_signing_client_reaches_the_routes() -> None:
     assert APP.test_client().get(path).status_code == 401
 
 
-@schema.parametrize()
+@pytest.fixture(scope="module")
+def netsuite_schema() -> Any:
+    """The schema bound to the app, handed over when the test runs (collection generates no case)."""
+    return schema
+
+
+@schemathesis.pytest.from_fixture("netsuite_schema").parametrize()
 @settings(max_examples=int(40 * SCALE), deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_api_conforms(case: Any) -> None:
     response = case.call(session=CLIENT)
@@ -240,5 +245,5 @@ def teardown_module() -> None:
         for (method, path, status), n in sorted(hits.items()):
             if method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
                 print(f"  {method:6} {path} {status}: {n}")
-    audit = collections.Counter(e["reason"] for e in EMU.services["auth"].audit)
+    audit = collections.Counter(e["reason"] for e in APP.emu.services["auth"].audit)
     print(f"auth refusals (last 500): {sorted(audit.items())}")

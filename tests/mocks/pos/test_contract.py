@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import copy
-import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
+from flask import Flask
 from hypothesis import HealthCheck, settings
 
 from mocks.core.app import load_openapi
 from mocks.core.openapi import parity_report
 from tests.conftest import ADMIN
+from tests.lazy import LazyApp
 
 from .conftest import AUTH, make_app
 
 SPEC = load_openapi("pos")
-ST_DIR = Path(tempfile.mkdtemp(prefix="erpsim-pos-contract-"))
 SEED = {"seed": 3, "products": 3, "stores": 1, "users": 2, "stock": 5}
 
 
@@ -37,9 +38,14 @@ def _constrained(spec: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-APP = make_app(ST_DIR, db_url=f"sqlite:///{ST_DIR / 'contract.db'}", system="pos")
-APP.extensions["erpsim"].reset()
-APP.test_client().post("/__erpsim/seed", json=SEED, headers=ADMIN)
+def _build(folder: Path) -> Flask:
+    app = make_app(folder, db_url=f"sqlite:///{folder / 'contract.db'}", system="pos")
+    app.extensions["erpsim"].reset()
+    app.test_client().post("/__erpsim/seed", json=SEED, headers=ADMIN)
+    return app
+
+
+APP = LazyApp(_build, "erpsim-pos-contract-")
 schema = schemathesis.openapi.from_dict(_constrained(SPEC))
 schema.app = APP
 
@@ -48,7 +54,13 @@ def test_routes_and_spec_agree(tmp_path: Path) -> None:
     assert parity_report(make_app(tmp_path), SPEC) == {"undocumented": [], "unimplemented": []}
 
 
-@schema.parametrize()
+@pytest.fixture(scope="module")
+def pos_schema() -> Any:
+    """The schema bound to the app, handed over when the test runs (collection generates no case)."""
+    return schema
+
+
+@schemathesis.pytest.from_fixture("pos_schema").parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case: Any) -> None:
     response = case.call(headers=AUTH)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 from mocks.core.openapi import parity_report
 from mocks.qms.auth import DEFAULT_API_KEY
 from tests.conftest import ADMIN
+from tests.lazy import LazyApp
 
 from .conftest import make_app
 
@@ -31,15 +32,13 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 WORLD = {"seed": 3, "items": 4, "finished_goods": 2, "purchase_orders": 3, "received": 1, "runs": 1,
          "sales_orders": 2}
 
-APP = make_app(Path(tempfile.mkdtemp(prefix="qms-contract-")))
-EMU = APP.extensions["erpsim"]
+APP = LazyApp(make_app, "erpsim-qms-contract-", ready=lambda: _reset())
 
 
 def _reset() -> None:
     APP.test_client().post("/__erpsim/reset", json=WORLD, headers=ADMIN)
 
 
-_reset()
 schema = schemathesis.openapi.from_dict(copy.deepcopy(SPEC))  # it annotates the dict in place
 schema.app = APP
 
@@ -52,7 +51,13 @@ def test_served_spec_is_the_contract() -> None:
     assert APP.test_client().get("/openapi.json").get_json() == SPEC
 
 
-@schema.parametrize()
+@pytest.fixture(scope="module")
+def qms_schema() -> Any:
+    """The schema bound to the app, handed over when the test runs (collection generates no case)."""
+    return schema
+
+
+@schemathesis.pytest.from_fixture("qms_schema").parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms(case: Any) -> None:
     response = case.call(headers=AUTH)
@@ -79,6 +84,6 @@ TestQmsWorkflow.settings = settings(max_examples=25, stateful_step_count=6, dead
 
 def test_zz_schemathesis_generated_enough_requests() -> None:
     """Runs last in this module: the generated calls above really reached the API (journal count)."""
-    served = EMU.journal.last_seq
+    served = APP.emu.journal.last_seq
     print(f"\nschemathesis sent {served} requests to the QMS")
     assert served > 500
