@@ -40,7 +40,7 @@ class Receiver(BaseHTTPRequestHandler):
 def hook() -> Iterator[tuple[str, type[Receiver]]]:
     Receiver.got, Receiver.status = [], 200
     srv = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     yield f"http://127.0.0.1:{srv.server_port}/bill-hook", Receiver
     srv.shutdown()
     srv.server_close()
