@@ -196,11 +196,17 @@ def build_configs(systems: list[str], args: argparse.Namespace) -> dict[str, Emu
     dupes = sorted({p for p in ports.values() if list(ports.values()).count(p) > 1})
     if dupes:
         raise CliError(f"two systems on port {dupes[0]}: give each its own port")
-    return {name: EmulatorConfig.from_env(
-        name, db_url=_db_url_for(name, args.db, len(systems) > 1), data_dir=Path(args.data_dir),
-        port=ports[name], admin_token=args.admin_token or os.environ.get("ERPSIM_ADMIN_TOKEN"),
-        webhook_dispatcher=True, shared=getattr(args, "workers", 1) > 1 or env_value("ERPSIM_SHARED", _flag, False))
-        for name in systems}
+    shared = getattr(args, "workers", 1) > 1 or env_value("ERPSIM_SHARED", _flag, False)
+    configs: dict[str, EmulatorConfig] = {}
+    for name in systems:
+        try:
+            configs[name] = EmulatorConfig.from_env(
+                name, db_url=_db_url_for(name, args.db, len(systems) > 1), data_dir=Path(args.data_dir),
+                port=ports[name], admin_token=args.admin_token or os.environ.get("ERPSIM_ADMIN_TOKEN"),
+                webhook_dispatcher=True, shared=shared)
+        except SettingError as exc:
+            raise CliError(f"{name}: {exc}") from None
+    return configs
 
 
 def export_lines(configs: dict[str, EmulatorConfig], host: str) -> list[str]:
@@ -313,6 +319,7 @@ environment (flags win):
   ERPSIM_<SYSTEM>_PORT            port of one system        ERPSIM_DATA_DIR   default --data-dir
   ERPSIM_WORKERS, ERPSIM_THREADS  worker processes, threads ERPSIM_ADMIN_TOKEN  control-plane token
   ERPSIM_LOG_LEVEL                default --log-level       ERPSIM_<SYSTEM>_<SETTING>  system settings (README)
+  ERPSIM_JOURNAL_BODIES           bytes of each body the journal keeps (default 2048)
   ERPSIM_SHARED=1                 faults, journal and nonces in the store (several hosts on one PostgreSQL;
                                   on by itself with --workers > 1)
 """

@@ -57,6 +57,10 @@ class EmulatorConfig:
             values["admin_token"] = tok
         if port := os.environ.get(prefix + "PORT"):
             values["port"] = int(port)
+        if bodies := os.environ.get("ERPSIM_JOURNAL_BODIES"):
+            if not bodies.isdigit():
+                raise SettingError(f"ERPSIM_JOURNAL_BODIES={bodies!r} is not a whole number of bytes; fix or unset it")
+            values["journal_bodies"] = int(bodies)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

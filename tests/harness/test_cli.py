@@ -192,3 +192,10 @@ def test_registry_takes_new_commands(capsys: pytest.CaptureFixture[str], monkeyp
     assert capsys.readouterr().out == "hello world\n"
     with pytest.raises(ValueError, match="registered twice"):
         register(Command("up", "again", lambda args: 0))
+
+
+def test_a_bad_journal_bodies_variable_is_one_line(capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ERPSIM_JOURNAL_BODIES", "lots")
+    err = _fails(capsys, ["qms", "--port", str(_free_port()), "--data-dir", str(tmp_path)])
+    assert err == "erpsim: qms: ERPSIM_JOURNAL_BODIES='lots' is not a whole number of bytes; fix or unset it"
