@@ -178,7 +178,8 @@ def system_ports(systems: list[str], args: argparse.Namespace) -> dict[str, int]
     ports: dict[str, int] = {}
     base = getattr(args, "base_port", None)
     for name in systems:
-        flag = getattr(args, "port", None) if len(systems) == 1 else getattr(args, f"{name}_port", None)
+        # `erpsim <system>` has --port; `erpsim up` has --<system>-port, also with --systems naming one
+        flag = getattr(args, "port", None) if hasattr(args, "port") else getattr(args, f"{name}_port", None)
         if flag is not None:
             ports[name] = flag
         elif base is not None:
@@ -233,8 +234,8 @@ def _port_free(host: str, port: int) -> bool:
     return True
 
 
-def _port_flag(name: str, single: bool) -> str:
-    return "--port" if single else f"--{name}-port (or --base-port)"
+def _port_flag(name: str, args: argparse.Namespace) -> str:
+    return "--port" if hasattr(args, "port") else f"--{name}-port (or --base-port)"
 
 
 def _start_error(name: str, cfg: EmulatorConfig, exc: Exception) -> CliError:
@@ -297,7 +298,7 @@ def serve_systems(systems: list[str], args: argparse.Namespace) -> int:
     for name, cfg in configs.items():
         if not _port_free(args.host, cfg.port):
             raise CliError(f"port {cfg.port} ({name}) is already in use: stop what holds it, or choose "
-                           f"another with {_port_flag(name, len(systems) == 1)}")
+                           f"another with {_port_flag(name, args)}")
     apps = create_apps(configs)
     lines = export_lines(configs, args.host)
 
