@@ -112,8 +112,9 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
 
 def credentials(config: EmulatorConfig) -> dict[str, str]:
     """What a connector needs: account, the TBA consumer/token pairs and the OAuth 2.0 M2M client
-    (ERPSIM_NETSUITE_*; the client's private key is a file generated under the data directory)."""
-    client_id, certificate_id, _public, key_file = default_oauth2_client(config)
+    (ERPSIM_NETSUITE_*; the client's private key is a file the app generates under the data directory at
+    its first start). Writes nothing."""
+    client_id, certificate_id, _public, key_file = default_oauth2_client(config, create=False)
     oauth2 = {"OAUTH2_CLIENT_ID": client_id, "OAUTH2_CERTIFICATE_ID": certificate_id}
     if key_file is not None:
         oauth2["OAUTH2_PRIVATE_KEY_FILE"] = str(key_file)

@@ -515,11 +515,12 @@ CLIENT_KEY_FILE = "netsuite-oauth2-client-key.pem"
 DEFAULT_OAUTH2_CLIENT = {"client_id": "erpsim-m2m-client", "certificate_id": "erpsim-m2m-certificate"}
 
 
-def default_oauth2_client(cfg: EmulatorConfig) -> tuple[str, str, str, Path | None]:
+def default_oauth2_client(cfg: EmulatorConfig, create: bool = True) -> tuple[str, str, str, Path | None]:
     """(client id, certificate id, public key PEM, private key file or None) of the world's M2M client.
 
-    Configured settings win; otherwise the key pair is generated once per data directory, so the client
-    that ``erpsim up`` prints keeps working across restarts and worker processes.
+    Configured settings win; otherwise the key pair is generated once per data directory (by the app, at
+    start), so the client that ``erpsim up`` prints keeps working across restarts and worker processes.
+    Without ``create`` nothing is written and the public key is not read ("").
     """
     client_id = str(cfg.setting("oauth2_client_id", DEFAULT_OAUTH2_CLIENT["client_id"]))
     certificate_id = str(cfg.setting("oauth2_certificate_id", DEFAULT_OAUTH2_CLIENT["certificate_id"]))
@@ -527,4 +528,6 @@ def default_oauth2_client(cfg: EmulatorConfig) -> tuple[str, str, str, Path | No
     if configured:
         return client_id, certificate_id, str(configured), None
     path = Path(cfg.data_dir).resolve() / CLIENT_KEY_FILE
+    if not create:
+        return client_id, certificate_id, "", path
     return client_id, certificate_id, keys.public_pem(keys.load_or_create(path, keys.new_ec_pem)), path

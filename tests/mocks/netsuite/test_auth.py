@@ -486,11 +486,12 @@ def test_default_oauth2_client_keys_are_generated_per_data_dir(tmp_path: Path, s
     cfg = EmulatorConfig(system="netsuite", db_url=f"sqlite:///{tmp_path / 'ns.db'}", data_dir=tmp_path)
     creds = credentials(cfg)
     key_file = Path(creds["OAUTH2_PRIVATE_KEY_FILE"])
+    assert not key_file.exists()  # asking for the credentials writes nothing; the app makes the key at start
+    first = serve_app(make_app(tmp_path)[0])
     assert (creds["OAUTH2_CLIENT_ID"], creds["OAUTH2_CERTIFICATE_ID"], key_file) == (
         "erpsim-m2m-client", "erpsim-m2m-certificate", tmp_path.resolve() / "netsuite-oauth2-client-key.pem")
     assert key_file.stat().st_mode & 0o777 == 0o600
     key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
-    first = serve_app(make_app(tmp_path)[0])
     second = serve_app(make_app(tmp_path, db_name="ns.db")[0])  # another worker on the same data dir
     other_dir = tmp_path / "other"
     other_dir.mkdir()
