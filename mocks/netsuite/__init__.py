@@ -14,7 +14,7 @@ from mocks.core.config import EmulatorConfig
 from .account import after_reset, ensure_account
 from .actions import ACTIONS
 from .api import async_jobs, metadata, oauth2, pipeline, query, records
-from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator, default_oauth2_client
+from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator, default_oauth2_client, normalize_account
 from .errors import render_error, throttle_error
 from .governance import Governance
 from .models import Base, NsCommitment, NsInventory, NsRecord
@@ -100,6 +100,9 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         auth.ensure_defaults(session)
     ensure_account(emu)
     emu.services["governance"] = Governance(emu, auth.account)
+    # Record, list and metadata paths answer with a trailing slash as without one (record/v1/customer/), as
+    # NetSuite does: the documented examples of popular clients use that form.
+    app.url_map.strict_slashes = False
     app.register_blueprint(metadata.bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(async_jobs.bp)
@@ -119,7 +122,7 @@ def credentials(config: EmulatorConfig) -> dict[str, str]:
     if key_file is not None:
         oauth2["OAUTH2_PRIVATE_KEY_FILE"] = str(key_file)
     return {
-        "ACCOUNT": str(config.setting("account", DEFAULT_ACCOUNT)),
+        "ACCOUNT": normalize_account(str(config.setting("account", DEFAULT_ACCOUNT))),
         "CONSUMER_KEY": str(config.setting("consumer_key", DEFAULTS["consumer_key"])),
         "CONSUMER_SECRET": str(config.setting("consumer_secret", DEFAULTS["consumer_secret"])),
         "TOKEN_ID": str(config.setting("token_id", DEFAULTS["token_id"])),

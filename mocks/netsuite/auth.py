@@ -248,8 +248,9 @@ class Authenticator:
         self.token_lifetime = cfg.setting("token_lifetime", 3600, int)
         #: Seconds a TBA timestamp may differ from wall-clock time (NetSuite: 5 minutes).
         self.window = cfg.setting("tba_window", 300, int)
-        #: NetSuite itself wants the realm exactly as 1234567_SB1; off by default to be forgiving.
-        self.realm_strict = _as_bool(cfg.setting("realm_strict", False))
+        #: NetSuite wants the realm exactly as the account id (1234567_SB1: upper case, underscore), and so does
+        #: the emulator by default; ``realm_strict=false`` is an opt-in lax mode that also takes 1234567-sb1.
+        self.realm_strict = _as_bool(cfg.setting("realm_strict", True))
         #: Scheme+host clients sign and put in ``aud`` when a proxy rewrites Host (else from the request).
         self.public_base_url: str | None = cfg.setting("public_base_url")
         self.nonce_mode = str(cfg.setting("nonce_store", "db" if cfg.shared else "memory"))

@@ -21,6 +21,9 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
     "dateFormat": ("M/D/YYYY", ("M/D/YYYY", "D/M/YYYY", "YYYY-MM-DD", "DD.MM.YYYY")),
     # The account's time zone (q date filters are evaluated in it).
     "timeZone": ("America/Los_Angeles", str),
+    # Setup > Company > Auto-Generated Numbers for entities: entityId is numbered by NetSuite (and may repeat
+    # a name), instead of being the client's value or the name, which must then be unique.
+    "autoGenerateEntityNumbers": (False, bool),
     # Default ship status of a fulfilment created by !transform when none is sent.
     "defaultShipStatus": ("C", ("A", "B", "C")),
 }

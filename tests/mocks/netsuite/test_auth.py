@@ -170,9 +170,11 @@ def test_tba_reused_nonce(server: Any, ns: Any) -> None:
     assert requests.get(f"{server.url}{RECORD}/7", auth=tba(), timeout=5).status_code == 200
 
 
-def test_tba_realm_lower_case_dash_accepted(server: Any) -> None:
-    resp = requests.get(f"{server.url}{RECORD}/7", auth=tba(realm="1234567-sb1"), timeout=5)
-    assert resp.status_code == 200
+def test_tba_realm_is_checked_exactly_as_netsuite_does(server: Any, ns: Any) -> None:
+    # The realm is the account id in upper case with an underscore; 1234567-sb1 or 1234567_sb1 fail.
+    for realm in ("1234567-sb1", "1234567_sb1", "1234567-SB1"):
+        resp = requests.get(f"{server.url}{RECORD}/7", auth=tba(realm=realm), timeout=5)
+        assert_invalid_login(resp, ns[2], "InvalidAccount")
 
 
 def test_tba_realm_other_account_or_missing(server: Any, ns: Any) -> None:
@@ -247,12 +249,13 @@ def test_test_client_success_and_tamper(ns: Any) -> None:
     assert_invalid_login(client.get(url, headers=signed("GET", url.replace("localhost", "acct.example"))), auth)
 
 
-def test_realm_strict_setting(tmp_path: Path) -> None:
-    app, _, auth = make_app(tmp_path, realm_strict=True)
+def test_realm_lax_mode_is_an_opt_in_setting(tmp_path: Path) -> None:
+    app, _, auth = make_app(tmp_path, realm_strict="false")
     url = f"http://localhost{RECORD}/1"
-    assert_invalid_login(app.test_client().get(url, headers=signed("GET", url, realm="1234567-sb1")), auth,
-                         "InvalidAccount")
+    assert app.test_client().get(url, headers=signed("GET", url, realm="1234567-sb1")).status_code == 200
     assert app.test_client().get(url, headers=signed("GET", url)).status_code == 200
+    assert_invalid_login(app.test_client().get(url, headers=signed("GET", url, realm="7654321")), auth,
+                         "InvalidAccount")
 
 
 def test_db_nonce_store_shared_between_workers(tmp_path: Path) -> None:

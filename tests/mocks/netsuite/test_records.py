@@ -75,7 +75,7 @@ def test_put_needs_an_external_id_and_matching_body(ns: NsClient, world: dict[st
 def test_duplicate_external_id_is_refused_and_nothing_written(ns: NsClient, world: dict[str, Any]) -> None:
     ns.create("customer", _customer(world, externalId="DUP"))
     before = len(ns.state()["records"]["customer"])
-    r = ns.post(f"{REST}/customer", _customer(world, externalId="dup"))
+    r = ns.post(f"{REST}/customer", _customer(world, externalId="dup", companyName="Other Ltd"))
     assert r.status_code == 400
     d = detail(r)
     assert d["o:errorCode"] == "USER_ERROR" and d["o:errorPath"] == "externalId"
@@ -123,7 +123,7 @@ def test_unknown_fields_ignored_unless_validation_is_error(ns: NsClient, world: 
     assert r.status_code == 400
     assert detail(r)["detail"] == "Invalid field name 'favouriteColour' for record type 'customer'."
     assert detail(r)["o:errorPath"] == "favouriteColour"
-    cid2 = ns.create("customer", _customer(world, custentity_tier="gold"))
+    cid2 = ns.create("customer", _customer(world, companyName="Gold Ltd", custentity_tier="gold"))
     assert ns.record("customer", cid2)["custentity_tier"] == "gold"
 
 
@@ -329,3 +329,14 @@ def test_list_can_expand_whole_records(ns: NsClient, world: dict[str, Any]) -> N
     assert body["items"][0] == {"links": [{"rel": "self", "href": f"http://localhost{REST}/customer/"
                                            f"{world['customers'][0]}"}],
                                 "id": str(world["customers"][0]), "companyName": body["items"][0]["companyName"]}
+
+
+def test_record_list_and_metadata_paths_answer_with_a_trailing_slash(ns: NsClient) -> None:
+    cid = ns.create("customer", {"companyName": "Slash Co", "subsidiary": ref(1)})
+    listed = ns.get(f"{REST}/customer/")
+    assert listed.status_code == 200 and listed.get_json()["items"][0]["id"] == str(cid)
+    assert ns.get(f"{REST}/customer/{cid}/").get_json()["companyName"] == "Slash Co"
+    assert ns.get(f"{REST}/metadata-catalog/").status_code == 200
+    assert ns.get(f"{REST}/metadata-catalog/customer/").get_json()["title"] == "customer"
+    assert ns.post(f"{REST}/customer/", {"companyName": "Posted Co", "subsidiary": ref(1)}).status_code == 204
+    assert ns.patch(f"{REST}/customer/{cid}/", {"email": "s@slash.test"}).status_code == 204
