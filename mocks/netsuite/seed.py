@@ -65,10 +65,22 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
                  for name in ["Main Warehouse", "Store 1", "Store 2", "Store 3"][: int(body.get("locations", 1))]]
     out["locations"] = locations
     # A second seed adds to the world: external ids and item names continue after those already taken.
-    out["customers"] = [_create(ctx, "customer", {"companyName": fake.company(), "email": fake.company_email(),
+    entity_names = {rtype: {str(n).lower() for n in ctx.session.execute(
+        select(NsRecord.name).where(NsRecord.rtype == rtype, NsRecord.deleted_at.is_(None))).scalars()}
+        for rtype in ("customer", "vendor")}
+
+    def company(rtype: str) -> str:
+        """A company name no live record of the type has as its entity id (entity ids are unique)."""
+        name = fake.company()
+        while name.lower() in entity_names[rtype]:
+            name = fake.company()
+        entity_names[rtype].add(name.lower())
+        return name
+
+    out["customers"] = [_create(ctx, "customer", {"companyName": company("customer"), "email": fake.company_email(),
                                                   "subsidiary": _ref(sub), "externalId": eid})
                         for eid in _free_numbers(ctx, "customer", "CUST-", int(body.get("customers", 0)))]
-    out["vendors"] = [_create(ctx, "vendor", {"companyName": fake.company(), "email": fake.company_email(),
+    out["vendors"] = [_create(ctx, "vendor", {"companyName": company("vendor"), "email": fake.company_email(),
                                               "subsidiary": _ref(sub), "externalId": eid})
                       for eid in _free_numbers(ctx, "vendor", "VEND-", int(body.get("vendors", 0)))]
     item_names = set(ctx.session.execute(select(NsRecord.name).where(NsRecord.rtype.in_(_ITEM_KINDS.values())))

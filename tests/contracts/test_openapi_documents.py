@@ -1,4 +1,4 @@
-"""Every OpenAPI document in contracts/openapi/ is a valid OpenAPI 3.1 document (openapi-spec-validator)."""
+"""Every OpenAPI document in contracts/openapi/ (one per emulator, and the rest) is a valid OpenAPI 3.1 document (openapi-spec-validator)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ DOCUMENTS = sorted((Path(__file__).resolve().parents[2] / "contracts" / "openapi
 
 
 def test_there_is_one_document_per_emulator() -> None:
-    assert [p.stem for p in DOCUMENTS] == ["ap", "netsuite", "pos", "qms", "wms"]
+    assert {"ap", "netsuite", "pos", "qms", "wms"} <= {p.stem for p in DOCUMENTS}
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.stem)
