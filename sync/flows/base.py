@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -70,7 +71,7 @@ class Context:
                   error={"status": exc.status, "body": exc.body, "request": f"{exc.method} {exc.path}"})
 
 
-class Flow:
+class Flow(ABC):
     """One direction of one business flow between NetSuite and a satellite system."""
 
     name: ClassVar[str]
@@ -81,6 +82,6 @@ class Flow:
         """True when every system the flow needs is configured."""
         return all(system == "netsuite" or getattr(ctx, system) is not None for system in self.systems)
 
+    @abstractmethod
     def run(self, ctx: Context) -> None:
         """One pass of the flow: read what changed, write it across, park what cannot be written."""
-        raise NotImplementedError
