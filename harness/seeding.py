@@ -8,12 +8,14 @@ connector would have left it, keyed by NetSuite's internal id:
 | location (warehouse) | WMS warehouse (the first one is the WMS's default ``MAIN``) |
 | location (store) | POS store (``externalid`` = NetSuite id) with its sellable warehouse |
 | inventory / lot / assembly item | WMS product (``externalId`` = NetSuite id), POS product (same SKU) |
-| lot / assembly item | QMS item (``netsuiteId``), lots as QMS lots |
+| lot / assembly item | QMS item (``netsuiteId``), lots as QMS lots (a RELEASED lot passed the QMS's inspection) |
 | customer | POS user (``externalid`` = NetSuite id, same email); AP customer when it says ``mirror: [ap]`` |
 | vendor | AP vendor (synced, ``externalId`` = NetSuite id) |
 
-Stock is the same in NetSuite and in the system that holds it physically. A scenario about missing or
-mismatched masters says so per record (``mirror: []``, ``skus: {wms: OTHER}``).
+Stock is the same in NetSuite and in the system that holds it physically. A lot goes through the QMS as a real
+one does: it is created in QUARANTINE and released by an inspection (PASS), and only released lots are NetSuite
+(and WMS) stock; a lot declared ``QUARANTINE`` stays in the QMS alone. A scenario about missing or mismatched
+masters says so per record (``mirror: []``, ``skus: {wms: OTHER}``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from .refs import RefMap
-from .scenario import ItemSpec, LocationSpec, PartySpec, WorldSpec
+from .scenario import ItemSpec, LocationSpec, LotSpec, PartySpec, WorldSpec
 from .world import World
 
 NS_ITEM_TYPES = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem", "assembly": "assemblyItem",
@@ -52,6 +54,11 @@ def _stock_by_location(item: ItemSpec, world: WorldSpec) -> dict[str, float]:
     if isinstance(item.stock, dict):
         return {k: float(v) for k, v in item.stock.items() if v}
     return {world.locations[0].ref: float(item.stock)} if item.stock and world.locations else {}
+
+
+def released_lots(item: ItemSpec) -> list[LotSpec]:
+    """The lots of an item that passed inspection: the only ones in NetSuite and WMS stock."""
+    return [lot for lot in item.lots if lot.status == "RELEASED"]
 
 
 def _netsuite_baseline(world: World) -> dict[str, Any]:
@@ -102,7 +109,7 @@ def seed_world(world: World, spec: WorldSpec) -> RefMap:
                 continue
             adjustment_lines.append({"item": {"externalId": item.ref}, "location": {"externalId": loc_ref},
                                      "adjustQtyBy": qty})
-        for lot in item.lots:
+        for lot in released_lots(item):
             adjustment_lines.append({
                 "item": {"externalId": item.ref},
                 "location": {"externalId": lot.location or spec.locations[0].ref}, "adjustQtyBy": lot.quantity,
@@ -168,7 +175,7 @@ def _mirror_wms(world: World, spec: WorldSpec, refs: RefMap) -> None:
         skus.append({"sku": sku, "externalId": str(refs.id(item.ref)), "name": item.name or f"Item {item.ref}",
                      "itemType": WMS_ITEM_TYPES[item.kind]})
         quantities = dict(_stock_by_location(item, spec)) if item.kind != "lot" else {}
-        for lot in item.lots:
+        for lot in released_lots(item):
             where = lot.location or spec.locations[0].ref
             quantities[where] = quantities.get(where, 0.0) + lot.quantity
         for loc_ref, qty in quantities.items():
@@ -249,9 +256,12 @@ def _mirror_qms(world: World, spec: WorldSpec, refs: RefMap) -> None:
     for item, created in zip(items, out.get("items", []), strict=False):
         refs.update(item.ref, qms=created["id"], qms_sku=created["sku"])
         lots.extend({"itemId": created["id"], "lotNumber": lot.number, "quantity": lot.quantity,
-                     "status": lot.status} for lot in item.lots)
+                     "status": "QUARANTINE"} for lot in item.lots)
     if lots:
         world.control["qms"].call("POST", "seed", {"records": {"lots": lots}})
+    for item in items:  # QC releases them through the QMS's own inspection, so each has its PASS record
+        for lot in released_lots(item):
+            world.act("qms", "release", {"lot": lot.number, "inspector": "opening stock"})
 
 
 def _mirror_ap(world: World, spec: WorldSpec, refs: RefMap) -> None:

@@ -15,7 +15,8 @@ from harness.world import World, WorldServer, WorldStartError
 SPEC = {"locations": [{"ref": "MAIN"}, {"ref": "SHOP", "kind": "store"}],
         "items": [{"ref": "TENT", "sku": "TENT-2P", "stock": {"MAIN": 10, "SHOP": 4}, "price": 149},
                   {"ref": "GUIDE", "kind": "download"},
-                  {"ref": "FLOUR", "kind": "lot", "lots": [{"number": "L-1", "quantity": 5}]},
+                  {"ref": "FLOUR", "kind": "lot", "lots": [{"number": "L-1", "quantity": 5},
+                                                           {"number": "L-Q", "quantity": 3, "status": "QUARANTINE"}]},
                   {"ref": "ODD", "skus": {"wms": "ODD-WMS"}},
                   {"ref": "GHOST", "mirror": []}],
         "customers": [{"ref": "C1", "email": "ann@example.test"}], "vendors": 1,
@@ -50,7 +51,11 @@ def test_the_seed_is_coherent_across_systems(world: World) -> None:
     # QMS: lot items with their NetSuite id and lots; AP: the vendor, synced with its NetSuite id
     qms_item = state["qms"]["qms_items"][0]
     assert (qms_item["sku"], qms_item["netsuite_id"]) == ("FLOUR", str(refs.id("FLOUR")))
-    assert [(lot["lot_number"], lot["status"]) for lot in state["qms"]["qms_lots"]] == [("L-1", "RELEASED")]
+    # a released lot passed the QMS's inspection; a quarantined one is in the QMS only (not NetSuite or WMS stock)
+    assert [(lot["lot_number"], lot["status"], lot["inspection_result"], lot["inspected_by"])
+            for lot in state["qms"]["qms_lots"]] == [("L-1", "RELEASED", "PASS", "opening stock"),
+                                                     ("L-Q", "QUARANTINE", None, None)]
+    assert [n["body"]["inventoryNumber"] for n in ns["inventoryNumber"]] == ["L-1"]
     vendor = next(p for p in state["ap"]["ap_parties"] if p["role"] == "vendor")
     assert (vendor["external_id"], vendor["synced"]) == (str(refs.id("V1")), True)
     assert refs.get("GHOST", "wms") is None and refs.get("GHOST", "pos") is None
