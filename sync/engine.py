@@ -41,7 +41,7 @@ class Engine:
     def __init__(self, config: SyncConfig, *, daemon: bool = False) -> None:
         self.config = config
         self.safeguards = Safeguards(config.mutant)
-        self.state = StateStore(config.state_url)
+        self.state = StateStore(config.state_url, volatile_outbox=self.safeguards.off("no-durable-outbox"))
         policy = RetryPolicy(config.retries, config.backoff, self.safeguards, seed=config.seed)
         common: dict[str, Any] = {"timeout": config.http_timeout, "policy": policy, "safeguards": self.safeguards}
         systems = config.systems

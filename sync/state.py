@@ -148,7 +148,10 @@ class ParkedException:
 class StateStore:
     """Transactions over the engine's tables (SQLite in the state folder by default, any SQLAlchemy URL)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, volatile_outbox: bool = False) -> None:
+        # the no-durable-outbox mutant: new work is marked seen at once and its payload kept in this process only
+        self.volatile_outbox = volatile_outbox
+        self._memory: dict[str, dict[str, dict[str, Any]]] = {}
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -240,10 +243,18 @@ class StateStore:
         if s.scalar(select(OutboxItem.id).where(OutboxItem.key == key)) is not None:
             return False
         stamp = now_iso()
-        s.add(OutboxItem(flow=flow, key=key, payload=json.dumps(payload, sort_keys=True), status="pending",
-                         created_at=stamp, updated_at=stamp))
+        s.add(OutboxItem(flow=flow, key=key, payload=json.dumps(payload, sort_keys=True),
+                         status=self._new_work(flow, key, payload), created_at=stamp, updated_at=stamp))
         s.flush()
         return True
+
+    def _new_work(self, flow: str, key: str, payload: dict[str, Any]) -> str:
+        """The status new work is stored with: pending, or (no-durable-outbox) done with the payload in memory."""
+        if not self.volatile_outbox:
+            return "pending"
+        with self._lock:
+            self._memory.setdefault(flow, {})[key] = payload
+        return "done"
 
     def requeue(self, s: Session, flow: str, key: str, payload: dict[str, Any]) -> None:
         """Queue work under its natural key inside the caller's transaction, replacing an older payload."""
@@ -251,7 +262,8 @@ class StateStore:
         if row is None:
             self.enqueue(s, flow, key, payload)
             return
-        row.payload, row.status, row.updated_at = json.dumps(payload, sort_keys=True), "pending", now_iso()
+        row.payload, row.updated_at = json.dumps(payload, sort_keys=True), now_iso()
+        row.status = self._new_work(flow, key, payload)
 
     def work_of(self, flow: str) -> dict[str, tuple[str, dict[str, Any]]]:
         """Every outbox item of a flow, whatever its status: key -> (status, payload)."""
@@ -266,7 +278,12 @@ class StateStore:
             rows = s.execute(select(OutboxItem.key, OutboxItem.payload)
                              .where(OutboxItem.flow == flow, OutboxItem.status == "pending")
                              .order_by(OutboxItem.id).limit(limit)).all()
-            return [(key, json.loads(payload)) for key, payload in rows]
+            out = [(key, json.loads(payload)) for key, payload in rows]
+        if self.volatile_outbox:
+            with self._lock:
+                out += [(key, payload) for key, payload in self._memory.get(flow, {}).items()
+                        if key not in {k for k, _ in out}]
+        return out
 
     def outbox_status(self, key: str) -> str | None:
         """The status of the work under ``key`` (pending, done, parked), or None."""
@@ -275,6 +292,10 @@ class StateStore:
 
     def finish(self, key: str, status: str = "done", result: dict[str, Any] | None = None) -> None:
         """Mark work done (or parked) with what it produced."""
+        if self.volatile_outbox:
+            with self._lock:
+                for memory in self._memory.values():
+                    memory.pop(key, None)
         with self.tx() as s:
             s.execute(update(OutboxItem).where(OutboxItem.key == key).values(
                 status=status, result=json.dumps(result or {}, sort_keys=True), updated_at=now_iso(),
@@ -283,8 +304,12 @@ class StateStore:
     def reopen(self, key: str, payload: dict[str, Any]) -> None:
         """Put finished work back in the queue with a new payload (the source changed)."""
         with self.tx() as s:
+            flow = s.scalar(select(OutboxItem.flow).where(OutboxItem.key == key))
+            if flow is None:
+                return
             s.execute(update(OutboxItem).where(OutboxItem.key == key).values(
-                status="pending", payload=json.dumps(payload, sort_keys=True), updated_at=now_iso()))
+                status=self._new_work(flow, key, payload), payload=json.dumps(payload, sort_keys=True),
+                updated_at=now_iso()))
 
     def result(self, key: str) -> dict[str, Any] | None:
         """What finished work produced, or None."""

@@ -77,6 +77,7 @@ class Journal:
         self._lock = threading.Lock()
         self._appends = 0
         self._last_seq = 0
+        self._floor = 0  # memory: numbers handed out before the last clear belong to the forgotten world
 
     @property
     def shared(self) -> bool:
@@ -106,7 +107,10 @@ class Journal:
     def add(self, entry: dict[str, Any]) -> None:
         """Append one finished request (its ``seq`` is set here when the store numbers it)."""
         if self.store is None:
-            self._entries.append(entry)
+            with self._lock:
+                # a request that began before a reset (a hung one finishing late) is not the new world's
+                if entry.get("seq") is None or int(entry["seq"]) > self._floor:
+                    self._entries.append(entry)
             return
         body = {k: v for k, v in entry.items() if k != "seq"}
         with self.store.write() as session:
@@ -136,7 +140,9 @@ class Journal:
     def clear(self) -> None:
         """Forget every entry (sequence numbers keep increasing)."""
         if self.store is None:
-            self._entries.clear()
+            with self._lock:
+                self._entries.clear()
+                self._floor = self._last_seq
             return
         with self.store.write() as session:
             session.execute(delete(_ROWS))

@@ -83,3 +83,23 @@ def test_state_store_outbox_and_exceptions_survive_reopening(tmp_path: Path) -> 
     assert again.pending("orders-to-wms") == []
     assert again.result("so:1") == {"wms": 7}
     again.close()
+
+
+def test_the_no_durable_outbox_mutant_keeps_new_work_in_memory_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    store = StateStore(url, volatile_outbox=True)
+    with store.tx() as s:
+        assert store.enqueue(s, "despatch-to-netsuite", "despatch:NS-SO-1", {"ref": "NS-SO-1"})
+        assert not store.enqueue(s, "despatch-to-netsuite", "despatch:NS-SO-1", {"ref": "NS-SO-1"})
+        store.requeue(s, "orders-to-wms", "wms-order:2:1", {"so": "2"})
+        store.set_cursor(s, "despatch:updated", "2026-01-05T10:00:00Z")
+    assert store.pending("despatch-to-netsuite") == [("despatch:NS-SO-1", {"ref": "NS-SO-1"})]
+    assert store.pending("orders-to-wms") == [("wms-order:2:1", {"so": "2"})]
+    store.finish("wms-order:2:1", result={"wmsId": 9})
+    assert store.pending("orders-to-wms") == []
+    store.close()
+    restarted = StateStore(url, volatile_outbox=True)  # a crash before the despatch was written: it is lost
+    assert restarted.pending("despatch-to-netsuite") == []
+    assert restarted.outbox_status("despatch:NS-SO-1") == "done"
+    assert restarted.cursor("despatch:updated") == "2026-01-05T10:00:00Z"
+    restarted.close()

@@ -87,3 +87,16 @@ def test_a_refused_netsuite_login_says_why_in_a_header_the_journal_and_the_log(
     assert _journal(client).get_json()["entries"][-1]["auth_failure"] == reason
     assert [rec.getMessage() for rec in caplog.records] == [
         f"netsuite GET /services/rest/record/v1/customer refused: {reason} ({r.headers['X-Erpsim-Request-Id']})"]
+
+
+def test_a_request_that_began_before_a_clear_is_not_journalled_after_it() -> None:
+    from mocks.core.journal import Journal
+
+    journal = Journal(10)
+    hung = journal.next_seq()  # a request hanging while the world is reset
+    journal.clear()
+    fresh = journal.next_seq()
+    journal.add({"seq": fresh, "method": "GET", "path": "/new"})
+    journal.add({"seq": hung, "method": "POST", "path": "/old"})
+    assert [(e["seq"], e["path"]) for e in journal.entries()] == [(2, "/new")]
+    assert journal.last_seq == 2
