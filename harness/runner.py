@@ -178,7 +178,7 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
     result.evidence_dir = str(evidence)
     state_dir = Path(tempfile.mkdtemp(prefix="erpsim-state-"))
     connector.scenario_flows = list(scenario.flows)
-    run = ConnectorRun(connector, world.env, state_dir, evidence)
+    run = ConnectorRun(connector, {**world.env, **scenario.connector_env}, state_dir, evidence)
     try:
         _execute(world, scenario, connector, run, result, evidence)
     finally:

@@ -53,6 +53,9 @@ FLOWS = ("items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inv
 Flow = Literal["items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inventory", "pos-stock",
                "pos-sales", "pos-customers", "periods", "qms-purchasing", "qms-lots", "qms-production",
                "qms-shipments", "recall", "ap-vendors", "ap-bills", "ap-payments", "ap-invoices"]
+#: connector settings a scenario may give (never the world's endpoints, credentials, the mutant or the flows)
+CONNECTOR_ENV_RE = re.compile(r"ERPSIM_SYNC_[A-Z0-9_]+")
+CONNECTOR_ENV_RESERVED = ("ERPSIM_SYNC_MUTANT", "ERPSIM_SYNC_FLOWS")
 TEMPLATE = re.compile(r"\$\{([A-Za-z][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+)*)\}")
 
 
@@ -131,10 +134,14 @@ class ClockArgs(_Data):
 
 
 class WebhooksArgs(_Data):
-    """Deliver every pending webhook now (all systems, or the one named)."""
+    """Deliver every pending webhook now (all systems, or the one named), in one round (faults applied);
+    ``hold`` then stops (true) or restarts (false) the background delivery, so events raised while held wait
+    for the next deliver step and are sent together (a deterministic duplicate or reorder of a burst)."""
 
     deliver: bool = True
     system: System | None = None
+    hold: bool | None = Field(default=None, description="true: hold deliveries until a webhooks step; false: "
+                                                        "deliver in the background again")
 
 
 class WaitArgs(_Data):
@@ -287,10 +294,24 @@ class Scenario(_Data):
     tags: list[str] = Field(default_factory=list)
     seed: int = Field(default=0, ge=0)
     modes: list[Mode] = Field(default_factory=lambda: list(MODES))
+    connector_env: dict[str, str] = Field(
+        default_factory=dict,
+        description="how the business has its integration configured: settings given to the connector as "
+                    "environment variables (the reference engine reads ERPSIM_SYNC_*, e.g. "
+                    "ERPSIM_SYNC_LEDGER_MODE: daily-summary); a connector ignores those it does not know")
     timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
     given: Given = Field(default_factory=Given)
     steps: list[Step] = Field(default_factory=list)
     expect: Expect = Field(default_factory=Expect)
+
+    @field_validator("connector_env")
+    @classmethod
+    def _settings(cls, env: dict[str, str]) -> dict[str, str]:
+        for key in env:
+            if not CONNECTOR_ENV_RE.fullmatch(key) or key in CONNECTOR_ENV_RESERVED:
+                raise ValueError(f"{key!r} is not a connector setting a scenario may give (ERPSIM_SYNC_*, not "
+                                 f"{' or '.join(CONNECTOR_ENV_RESERVED)})")
+        return env
 
     @field_validator("steps", mode="before")
     @classmethod

@@ -166,7 +166,13 @@ class StepRunner:
         return self.world.clock(advance=args.advance)
 
     def _webhooks(self, args: Any, record: StepRecord) -> Any:
-        return self.world.deliver_webhooks((args.system,) if args.system else None)
+        systems = (args.system,) if args.system else None
+        out: dict[str, Any] = {}
+        if args.deliver:
+            out["delivered"] = self.world.deliver_webhooks(systems)
+        if args.hold is not None:
+            out["dispatcher"] = self.world.hold_webhooks(args.hold, systems)
+        return out
 
     def _wait(self, args: Any, record: StepRecord) -> Any:
         result = self.run.wait_quiescent(self.activity, args.settle_seconds, args.timeout_seconds)

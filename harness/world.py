@@ -279,6 +279,10 @@ class World:
         """Send every pending webhook delivery now, in order."""
         return self.each("POST", "webhooks/deliver", {}, systems=systems)
 
+    def hold_webhooks(self, hold: bool, systems: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Stop (``hold``) or restart the background webhook delivery; a reset restarts it too."""
+        return self.each("POST", "webhooks/dispatcher", {"paused": hold}, systems=systems)
+
     def act(self, system: str, action: str, body: Mapping[str, Any] | None = None,
             expect: int | None = 200) -> Any:
         """``POST /__erpsim/act/<action>`` on one system."""

@@ -124,6 +124,8 @@ class Emulator:
         self.clock.reset()
         self.plan.clear()
         self.journal.clear()
+        if self.webhooks is not None:
+            self.webhooks.paused = False  # a held dispatcher belongs to the old world
         if self.hooks.on_reset:
             self.hooks.on_reset(self)
         if self.hooks.after_reset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from harness.commands import main as harness_main
 from harness.scenario import WorldSpec
 from harness.seeding import seed_world
 from harness.world import World, WorldServer, WorldStartError
+
+from ..conftest import WebhookReceiver
 
 SPEC = {"locations": [{"ref": "MAIN"}, {"ref": "SHOP", "kind": "store"}],
         "items": [{"ref": "TENT", "sku": "TENT-2P", "stock": {"MAIN": 10, "SHOP": 4}, "price": 149},
@@ -74,6 +77,27 @@ def test_one_clock_and_fault_plans_per_system(world: World) -> None:
     world.reset()
     assert world.client("wms").get("/api/v1/orders").status_code == 200
     assert {c["now"] for c in world.clock().values()} == {"2026-01-05T09:00:00+00:00"}
+
+
+def test_held_webhooks_wait_for_a_deliver_step_that_sends_them_in_one_round(world: World,
+                                                                            webhook_receiver: WebhookReceiver) -> None:
+    seed_world(world, WorldSpec.model_validate({"items": [{"ref": "TENT", "stock": 10}]}))
+    assert world.client("wms").post("/api/v1/webhooks", json={
+        "url": webhook_receiver.url(), "events": ["stock.changed"]}).status_code == 201
+    assert world.hold_webhooks(True, ("wms",))["wms"] == {"running": True, "paused": True}
+    for quantity in (-1, -2):
+        world.control["wms"].call("POST", "act/adjust_stock", {"sku": "TENT", "reasonCode": "DAMAGED",
+                                                                "quantity": quantity})
+    world.faults("wms", {"seed": 1, "rules": [{"kind": "reorder", "event": "stock.changed", "nth": 1}]})
+    sent = world.deliver_webhooks(("wms",))["wms"]
+    assert [s["result"] for s in sent["sent"]] == ["delivered", "delivered"] and sent["pending"] == 0
+    # one round: the first event (reordered) reached the subscriber after the second
+    assert [json.loads(body)["data"]["onHand"] for _h, body in webhook_receiver.received] == [7, 9]
+    world.reset()  # a new world delivers in the background again
+    assert world.hold_webhooks(False, ("wms",))["wms"]["paused"] is False
+    world.hold_webhooks(True, ("wms",))
+    world.reset()
+    assert world.control["wms"].call("GET", "webhooks/dispatcher")["paused"] is False
 
 
 def test_authenticated_clients_reach_every_vendor_api(world: World) -> None:
