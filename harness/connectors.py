@@ -14,6 +14,7 @@ mutant_env = "ERPSIM_SYNC_MUTANT"                 # optional: how --mutant NAME 
 flows_env = "ERPSIM_SYNC_FLOWS"                   # optional: set to the scenario's flows (comma list)
 quiescence = "requests"          # daemon: "requests" (any request) or "writes" (pollers' GETs ignored)
 ready = "listening"              # daemon, optional: a regex its output prints once it is up
+daemon = "reference-daemon.toml" # once, optional: the connector file that runs daemon-only scenarios
 
 [connector.env]
 LOG_LEVEL = "info"
@@ -65,6 +66,8 @@ class ConnectorSpec(BaseModel):
     flows_env: str | None = None
     quiescence: Literal["requests", "writes"] = "requests"
     ready: str | None = None
+    daemon: str | None = Field(default=None, description="once mode: the connector file (relative to this one) "
+                                                         "that runs scenarios written for daemon mode only")
     env: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("ready")
@@ -89,6 +92,16 @@ class Connector:
     def folder(self) -> Path:
         """The working directory of the command (the TOML file's folder)."""
         return self.path.parent
+
+    def for_modes(self, modes: list[str]) -> Connector:
+        """This connector, or its declared daemon variant when the scenario runs in daemon mode only."""
+        if self.spec.mode in modes or not self.spec.daemon or "daemon" not in modes:
+            return self
+        variant = load_connector(self.folder / self.spec.daemon, self.mutant)
+        if variant.spec.mode != "daemon":
+            raise ConnectorError(f"{self.path}: connector.daemon names {variant.path}, whose mode is "
+                                 f"{variant.spec.mode!r}, not 'daemon'")
+        return variant
 
     @property
     def label(self) -> str:

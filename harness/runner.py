@@ -165,6 +165,11 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
                               connector.spec.mode, "error", reason=str(exc), replay=replay_command(path, config))
     if config.seed is not None:
         scenario = scenario.model_copy(update={"seed": config.seed})
+    try:
+        connector = connector.for_modes(list(scenario.modes))
+    except ConnectorError as exc:
+        return ScenarioResult(str(path), scenario.name, family_of(path), [], [], 0, config.connector_path, "?",
+                              "error", reason=str(exc), replay=replay_command(path, config))
     result = ScenarioResult(str(path), scenario.name, family_of(path), list(scenario.flows), list(scenario.catches),
                             scenario.seed, connector.label, connector.spec.mode, "passed", mutant=connector.mutant,
                             replay=replay_command(path, config), description=scenario.description)

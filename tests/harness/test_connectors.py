@@ -120,3 +120,21 @@ def test_an_exception_queue_kept_as_a_file(tmp_path: Path) -> None:
     (tmp_path / "queue.json").write_text('{"category": "closed_period"}')
     with pytest.raises(ConnectorError, match="the exception queue file queue.json holds dict, not a JSON array"):
         run.exceptions()
+
+
+def test_a_once_connector_runs_daemon_only_scenarios_with_its_daemon_variant(world: World, tmp_path: Path) -> None:
+    once = tmp_path / "once.toml"
+    once.write_text((CONNECTORS / "fake-once.toml").read_text().replace('"fake_connector.py"',
+                                                                        f'"{CONNECTORS / "fake_connector.py"}"')
+                    + f'daemon = "{CONNECTORS / "fake-daemon.toml"}"\n')
+    scenario = tmp_path / "daemon_only.yaml"
+    scenario.write_text((SCENARIOS / "mixed_order.yaml").read_text() + "modes: [daemon]\n")
+    result = run_scenario(world, scenario, RunConfig(connector_path=str(once), output_dir=str(tmp_path)))
+    assert (result.status, result.mode, result.connector) == ("passed", "daemon", "fake-daemon")
+    both = run_scenario(world, SCENARIOS / "mixed_order.yaml", RunConfig(connector_path=str(once),
+                                                                        output_dir=str(tmp_path)))
+    assert (both.status, both.mode, both.connector) == ("passed", "once", "fake")
+    once.write_text(once.read_text().replace("fake-daemon.toml", "fake-once.toml"))
+    bad = run_scenario(world, scenario, RunConfig(connector_path=str(once), output_dir=str(tmp_path)))
+    assert bad.status == "error" and bad.reason == (f"{once}: connector.daemon names {CONNECTORS / 'fake-once.toml'}, "
+                                                    "whose mode is 'once', not 'daemon'")
