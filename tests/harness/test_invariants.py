@@ -160,6 +160,53 @@ def test_lots() -> None:
         "lot FG1 was made from recalled lot L2 but is RELEASED"]
 
 
+def test_a_recalled_lot_must_be_held_out_of_sale_in_netsuite() -> None:
+    qms = {"qms_lots": [{"id": 2, "lot_number": "L2", "status": "LOCKED", "locked_at": "2026-01-05"}]}
+    locations = [_rec(1, {"name": "Main"}), _rec(9, {"name": "Recall hold", "makeInventoryAvailable": False})]
+    ctx = _ctx({"inventoryNumber": [_rec(61, {"inventoryNumber": "L2"})], "location": locations}, extra={"qms": qms})
+    ctx.state["netsuite"]["inventory"] = [{"item": TENT, "location": 1, "lot": 61, "bin": 0, "onHand": 4.0}]
+    assert _messages("recalled_lot_locked_everywhere", ctx) == [
+        "recalled lot L2 is still available for sale in NetSuite: 4 on hand at location 1"]
+    ctx.state["netsuite"]["inventory"] = [{"item": TENT, "location": 9, "lot": 61, "bin": 0, "onHand": 4.0},
+                                          {"item": TENT, "location": 1, "lot": 61, "bin": 0, "onHand": 0.0}]
+    assert _messages("recalled_lot_locked_everywhere", ctx) == []
+
+
+def _receipt(rid: int, number: str, quantity: float) -> dict[str, Any]:
+    return _rec(rid, {"item": [{"line": 1, "inventoryDetail": {"inventoryAssignment": [
+        {"receiptInventoryNumber": number, "quantity": quantity}]}}]})
+
+
+def test_each_released_lot_is_received_once_for_its_quantity() -> None:
+    def lot(n: int, number: str, result: str | None, status: str = "RELEASED") -> dict[str, Any]:
+        return {"id": n, "lot_number": number, "status": status, "initial_m": 50_000, "source": "RECEIPT",
+                "inspection_result": result}
+    qms = {"qms_lots": [lot(1, "L1", "PASS"), lot(2, "L2", "PASS"), lot(3, "L3", "FAIL", "REJECTED"),
+                        lot(4, "L4", "PASS"), lot(5, "L5", "PASS"), lot(6, "L6", None, "QUARANTINE")]}
+    receipts = [_receipt(70, "L1", 50), _receipt(71, "L2", 50), _receipt(72, "L2", 50), _receipt(73, "L3", 50),
+                _receipt(74, "L5", 40)]
+    ctx = _ctx({"itemReceipt": receipts}, extra={"qms": qms}, exceptions=[])
+    assert _messages("lots_received_once", ctx) == [
+        "lot L2: NetSuite received 100 in 2 receipt(s), the QMS received 50",
+        "NetSuite received lot L3, which QC never released (REJECTED)",
+        "released lot L4 never reached NetSuite (nor the exception queue)",
+        "lot L5: NetSuite received 40 in 1 receipt(s), the QMS received 50"]
+    flagged = _ctx({"itemReceipt": receipts[:1]}, extra={"qms": {"qms_lots": [qms["qms_lots"][3]]}},
+                   exceptions=[{"category": "closed_period", "summary": "lot L4 waits", "records": {"lot": "L4"}}])
+    assert _messages("lots_received_once", flagged) == []
+
+
+def test_fulfilments_issue_released_lots_only() -> None:
+    qms = {"qms_lots": [{"id": 1, "lot_number": "L-OK", "status": "RELEASED", "inspection_result": "PASS"},
+                        {"id": 2, "lot_number": "L-Q", "status": "QUARANTINE", "inspection_result": None}]}
+    numbers = [_rec(61, {"inventoryNumber": "L-OK"}), _rec(62, {"inventoryNumber": "L-Q"})]
+    fulfilment = _rec(90, {"tranId": "IF1", "item": [{"line": 1, "inventoryDetail": {"inventoryAssignment": [
+        {"issueInventoryNumber": {"id": "61"}, "quantity": 2}, {"issueInventoryNumber": {"id": "62"}, "quantity": 1}]}}]})
+    ctx = _ctx({"inventoryNumber": numbers, "itemFulfillment": [fulfilment]}, extra={"qms": qms})
+    assert _messages("fulfilments_ship_released_lots", ctx) == [
+        "NetSuite fulfilment IF1 ships lot L-Q, which QC never released (QUARANTINE)"]
+
+
 def test_ap_documents_once() -> None:
     ap = {"ap_parties": [{"pk": 1, "name": "Acme", "external_id": "70"}],
           "ap_documents": [{"pk": 1, "doc_type": "bill", "party_pk": 1, "number": "INV-1", "amount": 1000},
