@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from ..domain.reads import filterable_fields
 from ..domain.recordtypes import REST_TYPES, Field, RecordType
 from ..domain.render import REST_PATH
 from .records import _json, rtype_or_404
@@ -16,7 +17,6 @@ _REF = {"type": "object", "properties": {"id": {"type": "string"}, "refName": {"
                                          "externalId": {"type": "string"},
                                          "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}}}}
 _LINK = {"type": "object", "properties": {"rel": {"type": "string"}, "href": {"type": "string"}}}
-_FILTERABLE_KINDS = {"s", "n", "i", "b", "d", "t", "r", "e"}
 
 
 def field_schema(fld: Field) -> dict[str, Any]:
@@ -67,10 +67,7 @@ def record_schema(rtype: RecordType) -> dict[str, Any]:
                 k: field_schema(f) for k, f in fields.items()}}},
             "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}},
             "totalResults": {"type": "integer"}}}
-    filterable = ["id", *(["externalId"] if rtype.external_id else []),
-                  *[n for n, f in rtype.fields.items() if f.kind in _FILTERABLE_KINDS]]
-    if "lastModifiedDate" not in filterable:
-        filterable.append("lastModifiedDate")
+    filterable = filterable_fields(rtype)
     return {"type": "object", "title": rtype.name, "properties": props,
             "required": sorted(n for n, f in rtype.fields.items() if f.mandatory),
             "x-ns-filterable": filterable,

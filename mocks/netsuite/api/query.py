@@ -27,6 +27,7 @@ def _int_param(name: str, default: int, maximum: int | None) -> int:
 @bp.post("/suiteql")
 def suiteql() -> Response:
     """Run a SuiteQL SELECT and return one page of rows."""
+    from ..domain.reads import DELETED_RECORDS_PERMISSION, role_permits
     from ..domain.suiteql import run_suiteql
 
     if "transient" not in (request.headers.get("Prefer") or ""):
@@ -41,5 +42,6 @@ def suiteql() -> Response:
     emu = current_emulator()
     with emu.store.read() as session:
         result = run_suiteql(session, q, limit=limit, offset=offset, base_url=request.url_root,
-                             today=emu.clock.today(session))
+                             today=emu.clock.today(session),
+                             deleted_records=role_permits(session, DELETED_RECORDS_PERMISSION))
     return Response(json.dumps(result), content_type="application/vnd.oracle.resource+json; type=collection")

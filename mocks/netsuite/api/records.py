@@ -19,6 +19,7 @@ from mocks.core.http import json_body, query_bool
 from ..domain import inventory
 from ..domain.prefs import get_prefs
 from ..domain.qfilter import compile_filter
+from ..domain.reads import check_readable
 from ..domain.records import NAMES_GENERATION, Ctx, Rec, Records
 from ..domain.recordtypes import RecordType, lookup
 from ..domain.render import REST_PATH, Renderer, record_href
@@ -244,8 +245,7 @@ def get_record(rtype_name: str, ref: str) -> Response:
         return Response(hit, content_type=SINGULAR)
     with emu.store.read() as session:
         rec = Records(session).load_ref(rtype, ref)
-        if rec.locked and rtype.name == "journalEntry":
-            raise ApiError(400, "RCRD_LOCKED_BY_WF", "This record has been locked by a user defined workflow.")
+        check_readable(rec)
         data = json.dumps(_render(session, rec, expand=query_bool("expandSubResources")),
                           separators=(",", ":")).encode()
     if key is not None:
@@ -329,6 +329,7 @@ def get_sublist(rtype_name: str, ref: str, sublist: str) -> Response:
     rtype = rtype_or_404(rtype_name)
     with current_emulator().store.read() as session:
         rec = Records(session).load_ref(rtype, ref)
+        check_readable(rec)
         fld = rtype.fields.get(sublist)
         if fld is not None and fld.kind in ("a", "v") and sublist not in rtype.sublists:
             renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
@@ -348,6 +349,7 @@ def get_line(rtype_name: str, ref: str, sublist: str, line: int) -> Response:
     rtype = rtype_or_404(rtype_name)
     with current_emulator().store.read() as session:
         rec = Records(session).load_ref(rtype, ref)
+        check_readable(rec)
         lines = [ln for ln in _sublist_lines(session, rec, sublist) if ln.get("line") == line]
         if not lines:
             raise nonexistent_id()

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from mocks.core.errors import ApiError
 
+from .reads import is_unfilterable
 from .recordtypes import Field, RecordType
 
 _TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<lb>\[)|(?P<rb>\])|(?P<comma>,)|"(?P<str>(?:[^"\\]|\\.)*)"'
@@ -37,8 +38,9 @@ def _bad(detail: str) -> ApiError:
 
 
 def _unknown_field(name: str) -> ApiError:
-    return ApiError(400, "NONEXISTENT_FIELD", f"Unknown field name '{name}' in the search query.",
-                    extra={"query_param": "q"})
+    # NetSuite's words, as logged for employee.lastModifiedDate in airbyte#35401.
+    return ApiError(400, "NONEXISTENT_FIELD", f"Unknown field name '{name}' in the search query. The field does "
+                    "not exist on this record type.", extra={"query_param": "q"})
 
 
 class _Parser:
@@ -137,7 +139,7 @@ class _Parser:
                    "lastModifiedDate": Field("lastModifiedDate", "t"), "createdDate": Field("createdDate", "t"),
                    "dateCreated": Field("dateCreated", "t")}
         fld = self.rtype.fields.get(name) or special.get(name)
-        if fld is None or fld.kind in ("a", "v", "c") or name in self.rtype.sublists:
+        if fld is None or is_unfilterable(self.rtype, name) or fld.kind in ("a", "v", "c") or name in self.rtype.sublists:
             raise _unknown_field(name)
         return fld
 

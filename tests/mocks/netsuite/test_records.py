@@ -156,7 +156,8 @@ def test_q_filter_operators_and_errors(ns: NsClient, world: dict[str, Any]) -> N
     assert ids('creditLimit BETWEEN [400, 600]') == [a]
     r = ns.get(f"{REST}/customer?q=shoeSize EQUAL 4")
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Unknown field name 'shoeSize' in the search query.",
+    assert detail(r) == {"detail": "Unknown field name 'shoeSize' in the search query. The field does not exist "
+                                   "on this record type.",
                          "o:errorCode": "NONEXISTENT_FIELD", "o:errorQueryParam": "q"}
     assert ns.get(f"{REST}/customer?q=companyName FROB 1").status_code == 400
 
@@ -238,6 +239,7 @@ def test_deleted_records_vanish_from_reads_and_lists_but_stay_in_the_deleted_fee
     assert deleted and deleted[0]["type"] == "customer" and deleted[0]["deletedAt"] == "2026-01-05T09:00:00+00:00"
     # the external id can be used again
     assert ns.post(f"{REST}/customer", _customer(world, externalId="GONE")).status_code == 204
+    ns.act("edit_record", {"type": "role", "id": world["role"], "fields": {"deletedRecords": True}})
     q = ns.post("/services/rest/query/v1/suiteql", {"q": f"SELECT recordid FROM deletedrecord WHERE recordid = {cid}"},
                 headers={"Prefer": "transient"})
     assert q.status_code == 200 and q.get_json()["totalResults"] == 1

@@ -24,8 +24,12 @@ PREV_REL = "previous"
 
 
 def run_suiteql(session: Session, query: str, *, limit: int, offset: int, base_url: str,
-                today: date) -> dict[str, Any]:
-    """Run ``query`` and return NetSuite's SuiteQL response for the page ``offset``/``limit``."""
+                today: date, deleted_records: bool = True) -> dict[str, Any]:
+    """Run ``query`` and return NetSuite's SuiteQL response for the page ``offset``/``limit``.
+
+    ``deleted_records`` is the caller's role permission for the deleted-records feed (the REST route reads
+    it from the integration's role; a direct call stands for a role that has it).
+    """
     if offset + limit > MAX_REACH:
         raise reach_exceeded()
     if not isinstance(query, str) or not query.strip():
@@ -34,7 +38,7 @@ def run_suiteql(session: Session, query: str, *, limit: int, offset: int, base_u
     date_format = str(prefs.get("dateFormat", "M/D/YYYY"))
     tz = str(prefs.get("timeZone", "UTC"))
     compiled = compile_query(query, date_format=date_format, tz=tz, today=today)
-    rows = execute(compiled, Source(session, tz))
+    rows = execute(compiled, Source(session, tz, deleted_records=deleted_records))
     total = len(rows)
     page = rows[offset:offset + limit]
     items = [render_row(compiled.columns, row, date_format) for row in page]
