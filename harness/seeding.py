@@ -12,6 +12,9 @@ connector would have left it, keyed by NetSuite's internal id:
 | customer | POS user (``externalid`` = NetSuite id, same email); AP customer when it says ``mirror: [ap]`` |
 | vendor | AP vendor (synced, ``externalId`` = NetSuite id) |
 
+A world with a store also gets the NetSuite set-up POS postings need (``POS_LEDGER_MASTERS``: payment methods,
+the POS discount item, a 20% VAT tax item).
+
 Stock is the same in NetSuite and in the system that holds it physically. A lot goes through the QMS as a real
 one does: it is created in QUARANTINE and released by an inspection (PASS), and only released lots are NetSuite
 (and WMS) stock; a lot declared ``QUARANTINE`` stays in the QMS alone. A scenario about missing or mismatched
@@ -30,6 +33,13 @@ NS_ITEM_TYPES = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem"
                  "service": "serviceSaleItem", "download": "downloadItem", "nonInventory": "nonInventorySaleItem"}
 WMS_ITEM_TYPES = {"inventory": "PHYSICAL", "lot": "PHYSICAL", "assembly": "PHYSICAL", "service": "SERVICE",
                   "download": "DIGITAL", "nonInventory": "SERVICE"}
+#: What a NetSuite account selling through Sitoo tills has set up for the POS postings: the tills' payment
+#: methods, the discount item of till discounts and the UK standard VAT rate the POS applies by default (20%).
+POS_LEDGER_MASTERS: dict[str, list[dict[str, Any]]] = {
+    "paymentMethod": [{"name": "Card"}, {"name": "Cash"}, {"name": "Gift card"}],
+    "discountItem": [{"itemId": "POS Discount", "rate": "0"}],
+    "salesTaxItem": [{"itemId": "VAT20", "rate": "20%"}],
+}
 SHIP_TO = {"addressee": "Alex Morgan", "addr1": "1 Harbour Street", "city": "Bristol", "zip": "BS1 4RN",
            "country": "GB"}
 
@@ -119,6 +129,10 @@ def seed_world(world: World, spec: WorldSpec) -> RefMap:
         add("inventoryAdjustment", "", "adjustment", {
             "account": {"id": str(base["adjustment_account"])}, "memo": "opening balance",
             "inventory": {"items": adjustment_lines}})
+    if any(loc.kind == "store" and loc.mirror for loc in spec.locations) and "pos" in spec.mirror:
+        for rtype, bodies in POS_LEDGER_MASTERS.items():
+            for master in bodies:
+                add(rtype, "", "pos-ledger", dict(master))
     first_customer = customers[0].ref if customers else None
     for so in spec.sales_orders:
         location = so.location or spec.locations[0].ref

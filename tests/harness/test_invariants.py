@@ -137,14 +137,76 @@ def test_stock_agrees() -> None:
 
 
 def test_pos_sales_in_netsuite_once() -> None:
-    pos = {"pos_orders": [{"orderid": 7, "moneytotal_gross_all": "12.00", "zreportid": 1},
-                          {"orderid": 8, "moneytotal_gross_all": "5.00", "zreportid": 1}],
-           "pos_zreports": [{"zreportid": 1, "moneysalestotal": "17.00", "moneyrefundtotal": "0"}]}
+    # the POS keeps amounts in integer cents (as its state dump shows them); NetSuite in currency units
+    pos = {"pos_orders": [{"orderid": 7, "moneytotal_gross_all": 1200, "zreportid": 1},
+                          {"orderid": 8, "moneytotal_gross_all": 500, "zreportid": 1},
+                          {"orderid": 9, "moneytotal_gross_all": -600, "zreportid": 1, "creditorderid": 7}],
+           "pos_zreports": [{"zreportid": 1, "moneysalestotal": 1700, "moneyrefundtotal": -600}]}
     sale = _rec(50, {"externalId": "POS-7", "total": 12.0})
-    ctx = _ctx({"cashSale": [sale, {**sale, "id": 51}]}, extra={"pos": pos}, exceptions=[])
+    refund = _rec(52, {"externalId": "SITOO-9", "total": 6.0})
+    ctx = _ctx({"cashSale": [sale, {**sale, "id": 51}], "cashRefund": [refund]}, extra={"pos": pos}, exceptions=[])
     assert _messages("pos_sales_in_netsuite_once", ctx) == [
         "POS order 7 is in NetSuite 2 times", "POS order 8 is not in NetSuite (nor in the exception queue)",
-        "Z report 1: sales minus refunds 17.00, NetSuite 12.00"]
+        "Z report 1: sales minus refunds 11.00, NetSuite 6.00"]
+    eight = _rec(53, {"externalId": "SITOO-8", "total": 5.0})
+    ctx = _ctx({"cashSale": [sale, eight], "cashRefund": [refund]}, extra={"pos": pos}, exceptions=[])
+    assert _messages("pos_sales_in_netsuite_once", ctx) == []
+
+
+def _pos_world(level: int, pushed: int | None) -> Context:
+    """A store (POS warehouse 3 = NetSuite location 2) holding MUG; ``pushed``: a connector push of that many."""
+    refs = RefMap()
+    refs.add("STORE", "location", netsuite=2, pos=3)
+    refs.add("MUG", "item", netsuite=TENT, physical=True, pos_sku="MUG")
+    txs = [{"warehousetransactionid": 1, "warehouseid": 3}, {"warehousetransactionid": 2, "warehouseid": 3}]
+    rows = [{"warehousetransactionid": 1, "sku": "MUG", "quantity_milli": 10_000}]
+    journal: list[dict[str, Any]] = []
+    if pushed is not None:
+        rows.append({"warehousetransactionid": 2, "sku": "MUG", "quantity_milli": pushed * 1000})
+        journal = [{"method": "POST", "path": "/v2/accounts/1/sites/1/warehousetransactions.json", "status": 200,
+                    "response_body": '[{"statuscode":200,"return":2}]'}]
+    pos = {"pos_warehouse_items": [{"warehouseid": 3, "sku": "MUG", "total_milli": level * 1000}],
+           "pos_warehouse_transactions": txs, "pos_warehouse_transaction_items": rows}
+    ctx = _ctx(refs=refs, extra={"pos": pos})
+    ctx.state["netsuite"]["inventory"] = [{"item": TENT, "location": 2, "lot": 0, "bin": 0, "onHand": 8.0}]
+    ctx.journals["pos"] = journal
+    return ctx
+
+
+def test_stock_agrees_sees_through_the_connector_pushing_its_own_figure_to_the_till() -> None:
+    # sold 2, refunded 1 (the till has 9); NetSuite got a refund of quantity 0 (8) and the connector pushed -1
+    assert _messages("stock_agrees", _pos_world(8, pushed=-1), systems=["pos"]) == [
+        "MUG at STORE: NetSuite has 8 on hand, the store 9"]
+    assert _messages("stock_agrees", _pos_world(8, pushed=-1), systems=["pos"], store_pushes=True) == []
+    assert _messages("stock_agrees", _pos_world(8, pushed=None), systems=["pos"]) == []
+    assert _messages("stock_agrees", _pos_world(9, pushed=None), systems=["pos"]) == [
+        "MUG at STORE: NetSuite has 8 on hand, the store 9"]
+
+
+def test_pos_z_reports_match_netsuite_journals() -> None:
+    pos = {"pos_zreports": [{"zreportid": 1, "registerid": "R1", "moneysalestotal": 3000, "moneyrefundtotal": -600}],
+           "pos_registers": [{"registerid": "R1", "storeid": 4}], "pos_stores": [{"storeid": 4, "externalid": "2"}],
+           "pos_orders": [{"orderid": 1, "zreportid": 1, "moneyfinal_vat": 500},
+                          {"orderid": 2, "zreportid": 1, "moneyfinal_vat": -100}]}
+    accounts = [_rec(1, {"acctType": "Bank"}), _rec(2, {"acctType": "Income"}), _rec(3, {"acctType": "OthCurrLiab"})]
+
+    def journal(vat: float, sales: float) -> dict[str, Any]:
+        at = {"location": {"id": "2"}}
+        return _rec(60, {"externalId": "DAY-1", "line": {"items": [
+            {"account": {"id": "1"}, "debit": 24.0, **at}, {"account": {"id": "2"}, "debit": 5.0, **at},
+            {"account": {"id": "2"}, "credit": sales, **at}, {"account": {"id": "3"}, "credit": vat, **at}]}})
+
+    ctx = _ctx({"account": accounts, "journalEntry": [journal(4.0, 25.0)]}, extra={"pos": pos}, exceptions=[])
+    assert _messages("pos_z_reports_match_netsuite_journals", ctx) == []
+    ctx = _ctx({"account": accounts, "journalEntry": [journal(3.99, 25.0)]}, extra={"pos": pos}, exceptions=[])
+    assert _messages("pos_z_reports_match_netsuite_journals", ctx) == [
+        "journal 60 does not balance: debits 29.00, credits 28.99",
+        "store at NetSuite location 2: the Z reports' VAT 4.00, NetSuite's journals 3.99"]
+    ctx = _ctx({"account": accounts}, extra={"pos": pos}, exceptions=[])
+    assert _messages("pos_z_reports_match_netsuite_journals", ctx) == [
+        "store at NetSuite location 2: the Z reports' takings (sales minus refunds) 24.00, NetSuite's journals 0.00",
+        "store at NetSuite location 2: the Z reports' VAT 4.00, NetSuite's journals 0.00"]
+    assert check("pos_z_reports_match_netsuite_journals", _ctx()).note == "no till printed a Z report"
 
 
 def test_lots() -> None:

@@ -62,6 +62,10 @@ def test_the_seed_is_coherent_across_systems(world: World) -> None:
     vendor = next(p for p in state["ap"]["ap_parties"] if p["role"] == "vendor")
     assert (vendor["external_id"], vendor["synced"]) == (str(refs.id("V1")), True)
     assert refs.get("GHOST", "wms") is None and refs.get("GHOST", "pos") is None
+    # a world with a store has what POS postings need: the tills' payment methods, a discount item, 20% VAT
+    assert sorted(r["body"]["name"] for r in ns["paymentMethod"]) == ["Card", "Cash", "Gift card"]
+    assert [r["body"]["itemId"] for r in ns["discountItem"]] == ["POS Discount"]
+    assert [(r["body"]["itemId"], r["body"]["rate"]) for r in ns["salesTaxItem"]] == [("VAT20", "20%")]
 
 
 def test_one_clock_and_fault_plans_per_system(world: World) -> None:
