@@ -38,6 +38,9 @@ MUTANTS: dict[str, str] = {
     "sync-partly-paid-bills": "NetSuite bills with payments applied (partly paid) are synced to AP as open bills",
     "sync-non-usd-bills": "NetSuite bills in currencies other than USD are synced to AP (as USD amounts)",
     "no-session-renewal": "an expired AP session (BDC_1109) is not renewed by logging in again: the call fails",
+    "vendors-as-companies": "AP vendors reach NetSuite as companies named by their display name: an individual's "
+                            "first and last names are lost (no person vendor, no name split)",
+    "no-void-sync": "a payment voided in AP stays in NetSuite (the void is not synced; the bills stay paid there)",
 }
 
 

@@ -103,6 +103,8 @@ class ApPaymentsFlow(Flow):
                 return skipped("voided before it reached NetSuite")
             if data.get("voided"):
                 return noop(netsuite=mapped, voided=True)
+            if ctx.safeguards.off("no-void-sync"):
+                return skipped("voided in AP (the no-void-sync mutant leaves it in NetSuite)")
             ctx.netsuite.delete("vendorPayment", mapped)
             ctx.state.set_mapping("ap", "payment", ap_id, mapped, {**data, "voided": True})
             return done(netsuite=mapped, voided=True)

@@ -69,6 +69,11 @@ def from_ap(vendor: dict[str, Any]) -> dict[str, Any]:
             "email": _blank(vendor.get("email")), "phone": _blank(vendor.get("phone"))}
 
 
+def as_company(v: dict[str, Any]) -> dict[str, Any]:
+    """The shared form as the ``vendors-as-companies`` mutant sees every vendor: a company named by its name."""
+    return {**v, "person": False, "first": None, "last": None, "company": v["name"]}
+
+
 def ap_body(v: dict[str, Any], *, rename: bool = True) -> dict[str, Any]:
     """An AP vendor body from the shared form (a person's AP display name is kept unless ``rename``)."""
     body: dict[str, Any] = {"name": v["name"], "accountType": "PERSON" if v["person"] else "BUSINESS",
@@ -134,7 +139,7 @@ class ApVendorsFlow(Flow):
                 if vendor.get("archived"):
                     continue
                 known = ap_synced.get(vendor["id"])
-                shared = from_ap(vendor)
+                shared = self._from_ap(ctx, vendor)
                 if known is None or known.get("hash") != content_hash(shared):
                     self.work.stage(ctx, session, f"ap-vendor:{vendor['id']}", {"ap": vendor["id"], "vendor": shared},
                                     reopen=("done", "skipped"))
@@ -143,6 +148,12 @@ class ApVendorsFlow(Flow):
         self.work.process(ctx, lambda key, payload: self._write(ctx, key, payload, subsidiary),
                           lambda key, payload: {"vendor": payload.get("ns") or payload.get("ap"),
                                                 "name": payload["vendor"]["name"]})
+
+    @staticmethod
+    def _from_ap(ctx: Context, vendor: dict[str, Any]) -> dict[str, Any]:
+        """An AP vendor as it goes to NetSuite: a person stays a person with first and last names."""
+        shared = from_ap(vendor)
+        return as_company(shared) if ctx.safeguards.off("vendors-as-companies") else shared
 
     def _write(self, ctx: Context, key: str, payload: dict[str, Any], subsidiary: str) -> Outcome:
         if key.startswith("ns-vendor:"):
@@ -170,7 +181,7 @@ class ApVendorsFlow(Flow):
 
     def _to_netsuite(self, ctx: Context, ap_id: str, subsidiary: str) -> Outcome:
         vendor = ap(ctx).get(f"/vendors/{ap_id}")
-        shared = from_ap(vendor)
+        shared = self._from_ap(ctx, vendor)
         mapped = ctx.state.mapped("ap", "vendor", ap_id)
         if mapped is None:
             body = {**netsuite_body(shared), "subsidiary": {"id": subsidiary}, "externalId": f"ap-vendor-{ap_id}"}

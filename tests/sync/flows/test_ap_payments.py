@@ -68,6 +68,19 @@ def test_a_payment_voided_before_it_synced_never_posts(fresh: World, make_engine
     assert engine.state.result(f"ap-payment:{paid['id']}") == {"skipped": "voided before it reached NetSuite"}
 
 
+def test_mutant_no_void_sync_leaves_a_voided_payment_in_netsuite(fresh: World, make_engine: Any) -> None:
+    w = seed_ap_world(fresh)
+    engine = make_engine(flows=FLOWS, mutant="no-void-sync")
+    engine.run_pass()
+    ap_bill, ns_bill = _bill(fresh, engine, w, "INV-4", 80)
+    paid = fresh.act("ap", "pay_bill", {"billId": ap_bill})
+    engine.run_pass()
+    fresh.act("ap", "void_payment", {"paymentId": paid["id"]})
+    engine.run_pass()
+    assert [p[0] for p in _payments(fresh)] == [f"ap-pay-{paid['id']}"]
+    assert ns_get(fresh, "vendorBill", ns_bill)["status"]["id"] == "Paid In Full"
+
+
 def _credits(world: World) -> list[tuple[Any, ...]]:
     rows = suiteql(world, "SELECT id FROM transaction WHERE type = 'VendCred' ORDER BY id")
     out = []

@@ -80,3 +80,17 @@ def test_a_vendor_with_netsuite_access_stays_netsuite_owned(fresh: World, make_e
                                                                                          portal)
     assert engine.run_pass().stats.counts == {}
     assert engine.state.exceptions()[0].occurrences == 1
+
+
+
+def test_mutant_vendors_as_companies_loses_the_person_names(fresh: World, make_engine: Any) -> None:
+    seed_ap_world(fresh)
+    fresh.control("ap", "POST", "seed", {"records": {"vendors": [
+        {"name": "Grace Brewster Hopper", "accountType": "PERSON"},
+        {"name": "Office Depot", "accountType": "BUSINESS"}]}})
+    engine = make_engine(flows="ap-vendors", mutant="vendors-as-companies")
+    engine.run_pass()
+    ap_ids = {v["name"]: v["id"] for v in ap_list(fresh, "/vendors")}
+    assert _ns_vendors(fresh)[3:] == [
+        ("F", None, None, "Grace Brewster Hopper", None, f"ap-vendor-{ap_ids['Grace Brewster Hopper']}"),
+        ("F", None, None, "Office Depot", None, f"ap-vendor-{ap_ids['Office Depot']}")]
