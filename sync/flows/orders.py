@@ -74,9 +74,12 @@ class OrdersToWms(Flow):
 
     def collect(self, ctx: Context) -> None:
         """Find open sales orders the engine has not sent, build their WMS orders, queue them."""
+        # the naive connector (no-physical-filter) sends every approved order, also those with nothing to fulfil
+        # (an order of digital or service lines only is Pending Billing, F, as soon as it is approved)
+        statuses = OPEN_STATUSES if ctx.safeguards.on("no-physical-filter") else (*OPEN_STATUSES, "F")
         rows = ctx.netsuite.suiteql(
             "SELECT id, tranid, status, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified "
-            f"FROM transaction WHERE type = 'SalesOrd' AND status IN ({', '.join(repr(s) for s in OPEN_STATUSES)}) "
+            f"FROM transaction WHERE type = 'SalesOrd' AND status IN ({', '.join(repr(s) for s in statuses)}) "
             "ORDER BY id")
         sent = ctx.state.mapping_rows("wms", "order")
         work = ctx.state.work_of(self.name)
