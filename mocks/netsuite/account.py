@@ -49,7 +49,9 @@ _ACCOUNTS = [("1000", "Checking", "Bank", None, False),
              ("4900", "Sales Discounts", "Income", None, False),
              ("6000", "Operating Expenses", "Expense", None, True),
              ("6100", "Office Supplies", "Expense", "6000", False),
-             ("6200", "Freight", "Expense", "6000", False)]
+             ("6200", "Freight", "Expense", "6000", False),
+             # Accounting Preferences > Vendor Prepayment Account points here (an Other Current Asset).
+             ("1300", "Vendor Prepayments", "OthCurrAsset", None, False)]
 #: Monthly periods from two months before the clock's month to nine after.
 _PERIODS_BEFORE, _PERIODS_TOTAL = 2, 12
 

@@ -158,6 +158,24 @@ _TYPES: list[RecordType] = [
     _t("vendorPayment", "VendPymt",
        _TRAN + " entity:r:vendor! account:r:account apAcct:r:account unapplied:n~ toBePrinted:b",
        {"apply": _APPLY}),
+    # Banking (netsuite-records.md has no field list for these; names follow the SOAP/REST schema browser).
+    # Check: a direct payment out of a bank account to any payee, with expense and item lines.
+    _t("check", "Check", _TRAN + " entity:r:entity account:r:account! toBePrinted:b voided:b~ "
+                         "userTotal:n~ balance:n~", {"expense": _EXPENSE, "item": _LINE}),
+    # Deposit: payments from Undeposited Funds, other receipts and cash back, into one bank account.
+    _t("deposit", "Deposit", _TRAN + " account:r:account! voided:b~",
+       {"payment": "line:i~ deposit:b doc:r:transaction! paymentAmount:n~ docNumber:s~ type:s~ "
+                   "entity:r:entity~ memo:s refNum:s~ paymentMethod:r:paymentMethod~",
+        "other": "line:i~ entity:r:entity amount:n! account:r:account! paymentMethod:r:paymentMethod "
+                 "refNum:s memo:s department:r:department class:r:classification location:r:location",
+        "cashBack": "line:i~ amount:n! account:r:account! memo:s department:r:department "
+                    "class:r:classification location:r:location"}),
+    # Vendor prepayment: money paid to a vendor before the bill, held on a prepayment (asset) account.
+    _t("vendorPrepayment", "VPrep", _TRAN + " entity:r:vendor! account:r:account payment:n! "
+                                   "prepaymentAccount:r:account applied:n~ unapplied:n~ voided:b~", {}),
+    # Credit card refund: a refund received on a company credit card (reverses expenses).
+    _t("creditCardRefund", "CardRfnd", _TRAN + " entity:r:entity account:r:account! voided:b~",
+       {"expense": _EXPENSE, "item": _LINE}),
     _t("journalEntry", "Journal", _TRAN + " approved:b isReversal:b reversalDate:d",
        {"line": "line:i~ account:r:account! debit:n credit:n memo:s entity:r:entity department:r:department "
                 "class:r:classification location:r:location"}),
@@ -181,6 +199,12 @@ _TYPES: list[RecordType] = [
     RecordType("vendor", "entity", _fields(_ENTITY + " legalName:s taxIdNum:s is1099Eligible:b "
                                            "payablesAccount:r:account expenseAccount:r:account"),
                {"addressBook": _fields(_ADDRESSBOOK)}, name_field="entityId", entity_type="Vendor"),
+    # A project (job): a customer's sub-record, listed with customers (CustJob), billed on its own.
+    RecordType("job", "entity", _fields("entityId:s companyName:s! parent:r:customer subsidiary:r:subsidiary! "
+                                        "currency:r:currency startDate:d projectedEndDate:d endDate:d "
+                                        "isInactive:b comments:s email:s phone:s "
+                                        "dateCreated:t~ lastModifiedDate:t~"),
+               name_field="entityId", entity_type="CustJob"),
     # items
     _item("inventoryItem", "InvtPart", "costingMethod:e:AVG,FIFO,LIFO,STANDARD"),
     _item("lotNumberedInventoryItem", "InvtPart", "costingMethod:e:AVG,FIFO,LIFO,STANDARD,LOT"),
@@ -188,6 +212,14 @@ _TYPES: list[RecordType] = [
           {"member": "line:i~ item:r:item! quantity:n!"}),
     _item("lotNumberedAssemblyItem", "Assembly", "costingMethod:e:AVG,FIFO,LIFO,STANDARD,LOT",
           {"member": "line:i~ item:r:item! quantity:n!"}),
+    # A kit: sold as one line, fulfilled as its member components (it carries no stock of its own).
+    RecordType("kitItem", "item", _fields("itemId:s! displayName:s description:s salesDescription:s upcCode:s "
+                                          "isInactive:b subsidiary:c:subsidiary includeChildren:b rate:n "
+                                          "incomeAccount:r:account department:r:department "
+                                          "class:r:classification location:r:location createdDate:t~ "
+                                          "lastModifiedDate:t~ itemType:e~"),
+               {"member": _fields("line:i~ item:r:item! quantity:n! memberDescr:s~")},
+               name_field="itemId", item_type="Kit"),
     _item("nonInventorySaleItem", "NonInvtPart"),
     _item("serviceSaleItem", "Service"),
     _item("downloadItem", "DwnLdItem"),
@@ -280,6 +312,9 @@ def target_matches(target: str, owner: RecordType, candidate: RecordType) -> boo
         return candidate.family == target
     if target == "discountItem":
         return candidate.name == "discountItem"
+    if target == "customer":
+        # Projects are customers' jobs: NetSuite accepts one wherever a customer goes (bill the project).
+        return candidate.name in ("customer", "job")
     return candidate.name == target
 
 

@@ -7,4 +7,4 @@ from .base import RULES, Rules, rules_for
 __all__ = ["RULES", "Rules", "rules_for"]
 
 # Importing the modules registers their rules.
-from . import purchasing, sales, setup, stock  # noqa: E402,F401
+from . import banking, projects, purchasing, sales, setup, stock  # noqa: E402,F401

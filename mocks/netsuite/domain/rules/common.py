@@ -17,13 +17,15 @@ from ..values import ref_id
 #: Transactions that post to the general ledger (the only ones accounting periods govern).
 POSTING = {"itemFulfillment", "itemReceipt", "invoice", "cashSale", "cashRefund", "creditMemo",
            "customerPayment", "vendorBill", "vendorCredit", "vendorPayment", "journalEntry",
-           "inventoryAdjustment", "inventoryTransfer", "assemblyBuild"}
+           "inventoryAdjustment", "inventoryTransfer", "assemblyBuild", "check", "deposit", "vendorPrepayment",
+           "creditCardRefund"}
 AR_TYPES = {"invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment"}
-AP_TYPES = {"vendorBill", "vendorCredit", "vendorPayment"}
+AP_TYPES = {"vendorBill", "vendorCredit", "vendorPayment", "vendorPrepayment"}
 PREFIX = {"SalesOrd": "SO", "PurchOrd": "PO", "ItemShip": "IF", "ItemRcpt": "IR", "CustInvc": "INV",
           "CashSale": "CS", "CashRfnd": "CR", "CustCred": "CM", "RtnAuth": "RMA", "CustPymt": "PYMT",
           "VendBill": "BILL", "VendCred": "VC", "VendPymt": "CHK", "Journal": "JE", "InvAdjst": "ADJ",
-          "InvTrnfr": "TRF", "WorkOrd": "WO", "Build": "BLD"}
+          "InvTrnfr": "TRF", "WorkOrd": "WO", "Build": "BLD", "Check": "", "Deposit": "DEP", "VPrep": "VPREP",
+          "CardRfnd": "CCR"}
 #: Header fields whose change is a GL change (refused in a closed period).
 NON_GL_FIELDS = {"memo", "otherRefNum", "email", "shipStatus", "lastModifiedDate"}
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import NsCommitment, NsInventory, NsRecord
+from ..gl import Chart, gl_lines, item_accounts
 from ..recordtypes import RECORD_TYPES, RecordType
 from .schema import STATUS_LABELS
 
@@ -201,6 +202,20 @@ class Source:
             return [row, to_row]
         return [row]
 
+    def _t_transactionaccountingline(self) -> list[Row]:
+        chart = Chart((rec.id, b) for rec, b in self.records(["account"]))
+        accounts = item_accounts({rec.id: b for rec, b in self.records(_family("item"))})
+        out: list[Row] = []
+        for rec, b in self.records(_family("transaction")):
+            modified = self.dt(rec.last_modified)
+            for ln in gl_lines(rec.rtype, b, chart, accounts):
+                out.append({"transaction": rec.id, "transactionline": ln.line, "accountingbook": 1,
+                            "account": ln.account, "debit": ln.debit or None, "credit": ln.credit or None,
+                            "amount": round(ln.debit - ln.credit, 2), "netamount": round(ln.debit - ln.credit, 2),
+                            "posting": "T", "entity": ln.entity, "memo": _str(ln.memo),
+                            "lastmodifieddate": modified})
+        return out
+
     def _items(self) -> list[tuple[NsRecord, dict[str, Any], RecordType]]:
         return [(r, b, RECORD_TYPES[r.rtype]) for r, b in self.records(_family("item"))]
 
@@ -251,6 +266,15 @@ class Source:
 
     def _t_vendor(self) -> list[Row]:
         return self._entities("vendor")
+
+    def _t_job(self) -> list[Row]:
+        rows = self._entities("job")
+        bodies = {rec.id: b for rec, b in self.records(["job"])}
+        for row in rows:
+            b = bodies.get(row["id"], {})
+            row.update(parent=_ref(b.get("parent")), startdate=_date(b.get("startDate")),
+                       projectedenddate=_date(b.get("projectedEndDate")), enddate=_date(b.get("endDate")))
+        return rows
 
     def _t_employee(self) -> list[Row]:
         return self._entities("employee")

@@ -71,6 +71,11 @@ TABLES: dict[str, VTable] = {t.name: t for t in [
         "quantitybilled:num quantitycommitted:num quantitybackordered:num quantitypicked:num "
         "quantitypacked:num expectedshipdate:date createdfrom:ref:transaction linelastmodifieddate:datetime"),
         ("transaction", "linesequencenumber")),
+    # The general-ledger impact of each transaction (accounting book 1, the primary book).
+    VTable("transactionaccountingline", _cols(
+        "transaction:ref:transaction transactionline:int accountingbook:int account:ref:account debit:num "
+        "credit:num amount:num netamount:num posting:bool entity:ref:entity memo lastmodifieddate:datetime"),
+        ("transaction", "transactionline", "account")),
     VTable("item", _cols(
         "id:int itemid fullname displayname description salesdescription purchasedescription upccode "
         "itemtype:itemtype isinactive:bool islotitem:bool isserialitem:bool usebins:bool costingmethod "
@@ -79,6 +84,7 @@ TABLES: dict[str, VTable] = {t.name: t for t in [
         "createddate:datetime "
         "lastmodifieddate:datetime externalid")),
     VTable("customer", _cols(_ENTITY + " salesrep:ref:entity pricelevel:ref:priceLevel taxable:bool")),
+    VTable("job", _cols(_ENTITY + " parent:ref:entity startdate:date projectedenddate:date enddate:date")),
     VTable("vendor", _cols(_ENTITY + " legalname is1099eligible:bool")),
     VTable("employee", _cols("id:int entityid firstname lastname email subsidiary:ref:subsidiary isinactive:bool "
                              "lastmodifieddate:datetime externalid")),
@@ -134,7 +140,8 @@ TRAN_TYPE_LABELS = {
     "CustCred": "Credit Memo", "RtnAuth": "Return Authorization", "CustPymt": "Payment",
     "VendBill": "Bill", "VendCred": "Bill Credit", "VendPymt": "Bill Payment", "Journal": "Journal",
     "InvAdjst": "Inventory Adjustment", "InvTrnfr": "Inventory Transfer", "WorkOrd": "Work Order",
-    "Build": "Assembly Build", "Estimate": "Estimate", "TrnfrOrd": "Transfer Order",
+    "Build": "Assembly Build", "Estimate": "Estimate", "TrnfrOrd": "Transfer Order", "Check": "Check",
+    "Deposit": "Deposit", "VPrep": "Vendor Prepayment", "CardRfnd": "Credit Card Refund",
 }
 
 #: (type code, status letter) -> status label, from netsuite-rest.md section 6.
@@ -147,11 +154,12 @@ STATUS_LABELS: dict[str, dict[str, str]] = {
                  "G": "Fully Billed", "H": "Closed"},
     "ItemShip": {"A": "Picked", "B": "Packed", "C": "Shipped"},
     "CustInvc": {"A": "Open", "B": "Paid In Full", "D": "Pending Approval", "E": "Rejected", "V": "Voided"},
-    "VendBill": {"A": "Open", "B": "Paid In Full", "D": "Pending Approval", "E": "Rejected"},
+    "VendBill": {"A": "Open", "B": "Paid In Full", "D": "Pending Approval", "E": "Rejected", "V": "Voided"},
     "CustCred": {"A": "Open", "B": "Fully Applied", "V": "Voided"},
-    "VendCred": {"A": "Open", "B": "Fully Applied"},
-    "CashSale": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited"},
-    "CustPymt": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited"},
+    "VendCred": {"A": "Open", "B": "Fully Applied", "V": "Voided"},
+    "VendPymt": {"V": "Voided"}, "Check": {"V": "Voided"}, "VPrep": {"V": "Voided"}, "CashRfnd": {"V": "Voided"},
+    "CashSale": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited", "V": "Voided"},
+    "CustPymt": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited", "V": "Voided"},
     "Journal": {"A": "Pending Approval", "B": "Approved for Posting"},
     "RtnAuth": {"A": "Pending Approval", "B": "Pending Receipt", "C": "Cancelled", "D": "Partially Received",
                 "E": "Pending Refund/Partially Received", "F": "Pending Refund", "G": "Refunded",
