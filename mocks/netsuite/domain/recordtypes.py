@@ -91,7 +91,7 @@ _SO_LINE = _LINE + (" quantityFulfilled:n~ quantityBilled:n~ quantityCommitted:n
                     "quantityPicked:n~ quantityPacked:n~ isOpen:b~ expectedShipDate:d commitInventory:e:1,2,3")
 _PO_LINE = _LINE + " quantityReceived:n~ quantityBilled:n~ isOpen:b~ expectedReceiptDate:d vendorName:s"
 _FULFIL_LINE = ("line:i~ orderLine:i item:r:item quantity:n itemReceive:b location:r:location description:s "
-                "inventoryDetail:v itemName:s~ itemType:s~ quantityRemaining:n~ rate:n amount:n")
+                "inventoryDetail:v itemName:s~ itemType:s~ quantityRemaining:n~ rate:n amount:n kitMemberOf:i~")
 _APPLY = "line:i~ doc:r:transaction! apply:b amount:n due:n~ total:n~ type:s~ refNum:s~ applyDate:d~"
 _EXPENSE = "line:i~ account:r:account! amount:n! memo:s department:r:department class:r:classification " \
            "location:r:location isBillable:b"

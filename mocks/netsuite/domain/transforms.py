@@ -15,6 +15,7 @@ from mocks.core.errors import ApiError
 
 from ..errors import user_error
 from .inventory import fmt_qty
+from .kits import expand_kits
 from .records import Ctx, Rec
 from .recordtypes import RecordType
 from .rules.common import num
@@ -177,7 +178,7 @@ class _LineTransform:
             if self.order_doc:
                 line["orderDoc"] = {"id": str(src.id)}
             lines.append({**line, "line": i + 1})
-        body["item"] = lines
+        body["item"] = expand_kits(ctx, lines) if self.moves_stock else lines
         return body, _book(self.books, self.refresh)
 
 

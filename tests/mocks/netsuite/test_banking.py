@@ -149,3 +149,26 @@ def test_kit_item_needs_members(ns: NsClient, world: dict[str, Any]) -> None:
         {"item": ref(world["items"]["inventory"][0]), "quantity": 2}]}})
     got = ns.record("kitItem", kit)
     assert (got["itemType"]["id"], got["member"]["items"][0]["quantity"]) == ("Kit", 2.0)
+
+
+def test_a_kit_on_a_sales_order_is_fulfilled_as_its_member_components(ns: NsClient, world: dict[str, Any]) -> None:
+    a, b = world["items"]["inventory"]
+    loc = world["locations"][0]
+    kit = ns.create("kitItem", {"itemId": "KIT-2", "rate": 30, "member": {"items": [
+        {"item": ref(a), "quantity": 2}, {"item": ref(b), "quantity": 1}]}})
+    before = (ns.stock(a, loc), ns.stock(b, loc))
+    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "orderStatus": "B", "location": ref(loc),
+                                  "item": {"items": [{"item": ref(kit), "quantity": 3}]}})
+    assert ns.record("salesOrder", so)["item"]["items"][0]["quantityCommitted"] == 0
+    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
+    assert r.status_code == 204, r.get_data(as_text=True)
+    ful = int(r.headers["Location"].rsplit("/", 1)[1])
+    lines = ns.record("itemFulfillment", ful)["item"]["items"]
+    assert [(ln["line"], ln.get("orderLine"), ln["item"]["id"], ln["quantity"], ln.get("kitMemberOf"))
+            for ln in lines] == [(1, 1, str(kit), 3.0, None), (2, None, str(a), 6.0, 1), (3, None, str(b), 3.0, 1)]
+    assert (ns.stock(a, loc), ns.stock(b, loc)) == (before[0] - 6, before[1] - 3)
+    got = ns.record("salesOrder", so)
+    assert (got["status"]["id"], got["item"]["items"][0]["quantityFulfilled"]) == ("Pending Billing", 3.0)
+    assert ns.delete(f"{REST}/itemFulfillment/{ful}").status_code == 204
+    assert (ns.stock(a, loc), ns.stock(b, loc)) == before
+    assert ns.record("salesOrder", so)["status"]["id"] == "Pending Fulfillment"

@@ -19,8 +19,9 @@ from .common import (
     transaction_defaults,
 )
 
-#: Item types whose lines are fulfilled (physical); the others never reach a warehouse.
-FULFILLABLE = {"InvtPart", "Assembly"}
+#: Item types whose lines are fulfilled (physical); the others never reach a warehouse. A kit line is
+#: fulfilled as its member components (see kits.py).
+FULFILLABLE = {"InvtPart", "Assembly", "Kit"}
 SO_STATUS_LABELS = {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled",
                     "D": "Partially Fulfilled", "E": "Pending Billing/Partially Fulfilled",
                     "F": "Pending Billing", "G": "Billed", "H": "Closed"}
@@ -60,7 +61,8 @@ def commitment_of(body: dict[str, Any], header_location: str | None) -> dict[tup
     if body.get("orderStatus", "A") != "B" or body.get("status") in ("C", "H", "G"):
         return out
     for ln in body.get("item") or []:
-        if not fulfillable(ln) or ln.get("isClosed"):
+        # A kit holds no stock: its members' commitment is not modelled (a kit line commits nothing).
+        if not fulfillable(ln) or ln.get("isClosed") or ln.get("itemType") == "Kit":
             continue
         loc = ref_id(ln.get("location")) or header_location
         item = ref_id(ln.get("item"))
@@ -87,7 +89,7 @@ def derive_so(body: dict[str, Any]) -> None:
         ln["isOpen"] = not ln.get("isClosed") and body["status"] not in ("C", "H", "G")
         open_qty = max(0.0, num(ln.get("quantity")) - num(ln.get("quantityFulfilled")))
         ln["quantityCommitted"] = open_qty if ln["isOpen"] and fulfillable(ln) and body.get("orderStatus") == "B" \
-            else 0
+            and ln.get("itemType") != "Kit" else 0
 
 
 def refresh_sales_order(ctx: Ctx, so: Rec, before: dict[str, Any]) -> None:
