@@ -166,6 +166,7 @@ class StockLedger:
             waiting = set(s.scalars(select(ExceptionEntry.key).where(
                 ExceptionEntry.resolved == 0, ExceptionEntry.key.startswith("inventory:"))))
         self.items = items_of(ctx, {row[1] for row in rows})
+        self.items.learn_wms_skus(ctx, {row[1] for row in rows if str(row[2]).startswith("wms:")})
         groups: dict[tuple[str, ...], tuple[Line, list[int]]] = {}
         sources: dict[int, str] = {}
         dropped: list[int] = []
@@ -225,7 +226,7 @@ class StockLedger:
                           "movements wait (set ERPSIM_SYNC_LOCATION_MAP or give the location that external id)",
                           records={"location": satellite})
             return None
-        item = self.items.resolve(sku)
+        item = self.items.resolve(sku, satellite)
         if item is None:
             if self.ctx.safeguards.off("no-sku-check"):
                 return DROP  # the naive connector skips what it cannot match, and forgets it

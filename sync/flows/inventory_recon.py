@@ -3,7 +3,9 @@
 The WMS owns physical stock. A run reads every WMS stock row and NetSuite's ``aggregateitemlocation`` at the
 locations WMS warehouses map to (locations a POS warehouse also maps to are left out: their NetSuite figure
 is not the WMS's alone), and compares, per SKU and location, WMS on-hand with NetSuite on-hand plus the
-movements the engine has recorded but NetSuite does not show yet (pending or parked adjustments). Left out:
+movements the engine has recorded but NetSuite does not show yet (pending or parked adjustments). WMS stock is
+matched to NetSuite items by SKU, and a WMS SKU that is no NetSuite itemId by its product's externalId (the
+NetSuite internal id): an item renamed in NetSuite keeps its immutable WMS SKU and its stock. Left out:
 SKUs on WMS despatches whose item fulfilment is not in NetSuite yet (the despatch flow posts those; counting
 them here too would move the stock twice), and SKUs whose movements arrived while the run was reading.
 
@@ -79,6 +81,7 @@ class Reconciler:
         if not targets:
             return 0
         previous: dict[str, float] | None = json.loads(ctx.state.cursor(WMS_SEEN, "null") or "null")
+        self.items.learn_wms_skus(ctx, {str(row["sku"]) for row in rows})
         wms: dict[tuple[str, str], float] = {}
         home: dict[tuple[str, str], str] = {}
         for row in rows:
@@ -86,7 +89,7 @@ class Reconciler:
             at = self.locations.resolve(satellite)
             if at is None or at not in targets:
                 continue
-            key = (str(row["sku"]), at)
+            key = (self.canonical(str(row["sku"]), satellite), at)
             wms[key] = wms.get(key, 0.0) + parse_quantity(row.get("onHand"))
             home.setdefault(key, satellite)
         levels = {f"{sku}@{loc}": qty for (sku, loc), qty in wms.items()}
@@ -107,8 +110,9 @@ class Reconciler:
         for (sku, satellite), qty in pending_raw.items():
             at = self.locations.resolve(satellite)
             if at is not None and at in targets:
-                pending[(sku, at)] = pending.get((sku, at), 0.0) + qty
-        blocked = {(sku, self.locations.resolve(sat)) for sku, sat in excluded | late}
+                key = (self.canonical(sku, satellite), at)
+                pending[key] = pending.get(key, 0.0) + qty
+        blocked = {(self.canonical(sku, sat), self.locations.resolve(sat)) for sku, sat in excluded | late}
         with ctx.state.tx() as s:
             earlier = Counter(key.rsplit(":", 1)[0] for key in s.scalars(
                 select(StockDelta.source_key).where(StockDelta.source_key.startswith("recon:"))))
@@ -152,6 +156,12 @@ class Reconciler:
         if reports:
             ctx.stats.add(FLOW, "drift", len(reports))
         return len(repairs)
+
+    def canonical(self, sku: str, satellite: str) -> str:
+        """The NetSuite SKU (itemId) of a WMS SKU: matched by the WMS product's externalId (the NetSuite internal
+        id) when the SKU is no itemId, so an item renamed in NetSuite is compared with its own WMS stock."""
+        item = self.items.resolve(sku, satellite)
+        return item.sku if item is not None else sku
 
     # --- despatches not yet in NetSuite ---------------------------------------------------------------------
     def unposted_despatches(self) -> set[tuple[str, str]]:

@@ -150,10 +150,26 @@ class ItemIndex:
     by_sku: dict[str, NsItem]
     by_id: dict[str, NsItem]
     loaded_by: object = None  # the pass (its stats object) that loaded the index
+    #: WMS SKUs that are no NetSuite itemId, linked by the WMS product's externalId (see ``learn_wms_skus``)
+    wms_skus: dict[str, NsItem | None] = field(default_factory=dict)
 
-    def resolve(self, sku: str) -> NsItem | None:
-        """The NetSuite item whose itemId is ``sku`` (NetSuite owns SKUs), or None."""
-        return self.by_sku.get(sku)
+    def resolve(self, sku: str, satellite: str = "") -> NsItem | None:
+        """The NetSuite item behind ``sku`` at a satellite location: the item whose itemId is the SKU (NetSuite owns
+        SKUs), or for a WMS SKU that is no itemId (an item renamed in NetSuite: WMS SKUs are immutable) the item
+        the WMS product's externalId names; None when neither knows it."""
+        found = self.by_sku.get(sku)
+        if found is None and satellite.startswith("wms:"):
+            return self.wms_skus.get(sku)
+        return found
+
+    def learn_wms_skus(self, ctx: Context, skus: Iterable[str]) -> None:
+        """Look up (once per index) the WMS product of every WMS SKU that is no NetSuite itemId: its externalId
+        is the NetSuite internal id, the link that survives a rename in NetSuite."""
+        if ctx.wms is None:
+            return
+        for sku in sorted({s for s in skus if s not in self.by_sku and s not in self.wms_skus}):
+            product = ctx.wms.product_by_sku(sku)
+            self.wms_skus[sku] = self.by_id.get(str((product or {}).get("externalId") or ""))
 
     @classmethod
     def load(cls, ctx: Context) -> ItemIndex:

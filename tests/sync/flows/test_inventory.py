@@ -74,6 +74,27 @@ def test_netsuite_changed_behind_the_engine_is_drift_repaired_and_reported(fresh
     assert engine_adjustments(engine)[-1] == [("SKU-A", w.warehouse_location, -3.0)]
 
 
+def test_an_item_renamed_in_netsuite_before_the_first_sync_keeps_its_wms_stock(fresh: World, make_engine: Any) -> None:
+    # NetSuite's SKU-A becomes SKU-A2; the WMS product keeps SKU-A (immutable) and its externalId (the internal id)
+    w = seed_stock(fresh, SKUS, {"SKU-A": 10, "SKU-B": 5})
+    for sku, qty in (("SKU-A", 10), ("SKU-B", 5)):  # NetSuite's opening stock equals the WMS's
+        fresh.act("netsuite", "adjust_inventory", {"item": int(w.items[sku]), "location": int(w.warehouse_location),
+                                                   "adjustQtyBy": qty})
+    fresh.act("netsuite", "rename_item_sku", {"id": w.items["SKU-A"], "itemId": "SKU-A2"})
+    engine = _once(make_engine)
+    assert engine.run_pass().completed
+    # matched by externalId: nothing to repair (by SKU, SKU-A2 was written down to 0 and SKU-A was unknown)
+    assert on_hand(engine, w.warehouse_location) == {"SKU-A2": 10, "SKU-B": 5}
+    assert engine_adjustments(engine) == [] and _exceptions(engine, "unknown_sku") == []
+    fresh.act("wms", "adjust_stock", {"sku": "SKU-A", "reasonCode": "DAMAGED", "quantity": -3,
+                                      "warehouseId": w.wms_warehouse})
+    second = engine.run_pass()
+    assert second.completed, second.failures
+    assert on_hand(engine, w.warehouse_location) == {"SKU-A2": 7, "SKU-B": 5}
+    assert engine_adjustments(engine) == [[("SKU-A2", w.warehouse_location, -3.0)]]
+    assert _exceptions(engine, "drift") == [] and _exceptions(engine, "unknown_sku") == []
+
+
 def test_daemon_webhooks_are_coalesced_into_one_batched_adjustment(fresh: World, tmp_path: Path) -> None:
     w = seed_stock(fresh, SKUS, {"SKU-A": 50, "SKU-B": 50, "SKU-C": 50})
     with daemon_engine(fresh, tmp_path / "s", systems="netsuite,wms") as engine:
