@@ -9,6 +9,7 @@ from typing import Any
 from mocks.core.errors import ApiError
 
 from ..errors import invalid_content, locked_by_workflow, record_changed, user_error
+from . import payment_transforms  # noqa: F401  (registers its transforms in TRANSFORMS)
 from .records import Ctx, Rec, merge_lines
 from .recordtypes import RecordType
 from .rules import rules_for

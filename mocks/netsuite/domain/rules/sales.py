@@ -259,7 +259,7 @@ class _SaleRules(Rules):
 
     def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Standalone sales ship (and refunds return) their inventory lines at once."""
-        if old is None and rec.body.get("createdFrom") is None:
+        if old is None and _moves_stock(ctx, rec):
             ship_lines(ctx, rec, self.stock_sign)
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
@@ -267,8 +267,13 @@ class _SaleRules(Rules):
         check_not_in_closed_period(ctx, rec)
         if num(rec.body.get("amountPaid")) > 0:
             raise user_error("This record cannot be deleted because it has dependent records (payments).")
-        if rec.body.get("createdFrom") is None:
+        if _moves_stock(ctx, rec):
             ship_lines(ctx, rec, -self.stock_sign)
+            sale = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
+            if sale is not None:
+                from ..payment_transforms import book_refund
+
+                book_refund(ctx, sale, rec, -1)
             return
         src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
         if src is not None and src.rtype.name == "salesOrder":
@@ -279,6 +284,15 @@ class _SaleRules(Rules):
                 if so_line is not None:
                     so_line["quantityBilled"] = max(0.0, num(so_line.get("quantityBilled")) - num(ln.get("quantity")))
             refresh_sales_order(ctx, src, before)
+
+
+def _moves_stock(ctx: Ctx, rec: Rec) -> bool:
+    """Standalone sales and refunds move their own stock, and so does a cash refund of a cash sale (nothing
+    else brings the goods back); those billed from an order or credited from a return do not."""
+    if rec.body.get("createdFrom") is None:
+        return True
+    src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
+    return rec.rtype.name == "cashRefund" and src is not None and src.rtype.name == "cashSale"
 
 
 @register("invoice", "cashSale")
