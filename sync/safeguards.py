@@ -41,6 +41,8 @@ MUTANTS: dict[str, str] = {
     "no-session-renewal": "an expired AP session (BDC_1109) is not renewed by logging in again: the call fails",
     "vendors-as-companies": "AP vendors reach NetSuite as companies named by their display name: an individual's "
                             "first and last names are lost (no person vendor, no name split)",
+    "no-credit-applications": "AP vendor credits reach NetSuite unapplied: their applications to bills (applying, "
+                              "unapplying, reapplying) are not synced",
     "no-void-sync": "a payment voided in AP stays in NetSuite (the void is not synced; the bills stay paid there)",
 }
 

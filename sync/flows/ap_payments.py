@@ -134,7 +134,8 @@ class ApPaymentsFlow(Flow):
         vendor = self._vendor(ctx, credit)
         self.accounts.load(ctx)
         applied: dict[str, float] = {}
-        for use in credit.get("usage", []):
+        usage = credit.get("usage", []) if ctx.safeguards.on("no-credit-applications") else []
+        for use in usage:
             ns_bill = self._bill(ctx, use["billId"], "vendor credit")
             applied[ns_bill] = round(applied.get(ns_bill, 0.0) + num(use["amount"]), 2)
         body: dict[str, Any] = {

@@ -81,6 +81,23 @@ def test_mutant_no_void_sync_leaves_a_voided_payment_in_netsuite(fresh: World, m
     assert ns_get(fresh, "vendorBill", ns_bill)["status"]["id"] == "Paid In Full"
 
 
+def test_mutant_no_credit_applications_leaves_the_credit_unapplied(fresh: World, make_engine: Any) -> None:
+    w = seed_ap_world(fresh)
+    engine = make_engine(flows=FLOWS, mutant="no-credit-applications")
+    engine.run_pass()
+    vendor = engine.state.mapped("netsuite", "vendor", w.vendor)
+    credit = ap_call(fresh, "POST", "/vendor-credits", {
+        "vendorId": vendor, "referenceNumber": "VC-9", "creditDate": "2026-01-05",
+        "vendorCreditLineItems": [{"amount": 30, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}]})
+    ap_bill, ns_bill = _bill(fresh, engine, w, "INV-9", 100)
+    ap_call(fresh, "POST", "/bills/record-payment", {
+        "vendorId": vendor, "processDate": "2026-01-05", "toPrintCheck": False,
+        "payments": [{"billId": ap_bill, "amount": 70, "vendorCredits": [{"id": credit["id"], "amount": 30}]}]})
+    engine.run_pass()
+    assert _credits(fresh) == [(f"ap-vcr-{credit['id']}", "VC-9", 30, [])]
+    assert ns_get(fresh, "vendorBill", ns_bill)["amountRemaining"] == 30
+
+
 def _credits(world: World) -> list[tuple[Any, ...]]:
     rows = suiteql(world, "SELECT id FROM transaction WHERE type = 'VendCred' ORDER BY id")
     out = []
