@@ -145,11 +145,15 @@ class WebhooksArgs(_Data):
 
 
 class WaitArgs(_Data):
-    """Wait until the world is quiet (no request, no pending webhook) for ``settle_seconds``."""
+    """Wait until the world is quiet (no request, no pending webhook) for ``settle_seconds``; with ``until``,
+    first until those checks hold (polled; a daemon connector works at its own pace) or ``timeout_seconds`` pass
+    (quiescence then has the connector's timeout).
+    An ``until`` that never holds does not fail the step: the scenario's checks say what is wrong."""
 
     quiescence: bool = True
     settle_seconds: float | None = Field(default=None, gt=0, le=60)
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    until: Expect | None = Field(default=None, description="checks to wait for (records, journal, invariants...)")
 
 
 class ConnectorArgs(_Data):
@@ -222,6 +226,9 @@ class Expect(_Data):
     def invariant_refs(self) -> list[InvariantRef]:
         """The invariants as name + params."""
         return [InvariantRef(name=i) if isinstance(i, str) else i for i in self.invariants]
+
+
+WaitArgs.model_rebuild()
 
 
 class SyncStep(_Data):

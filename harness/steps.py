@@ -175,10 +175,31 @@ class StepRunner:
         return out
 
     def _wait(self, args: Any, record: StepRecord) -> Any:
-        result = self.run.wait_quiescent(self.activity, args.settle_seconds, args.timeout_seconds)
+        out: dict[str, Any] = {}
+        if args.until is not None:
+            out["until"] = self._wait_until(args.until, args.timeout_seconds)
+        # with ``until`` its timeout bounds the polling; quiescence then has the connector's own timeout
+        result = self.run.wait_quiescent(self.activity, args.settle_seconds,
+                                         None if args.until is not None else args.timeout_seconds)
         if not result.ok:
             raise StepFailed(result.message, {"output_tail": result.output_tail}, result.output_file)
-        return {"seconds": round(result.seconds, 3)}
+        return {**out, "seconds": round(result.seconds, 3)}
+
+    def _wait_until(self, until: Any, timeout: float) -> str:
+        """Poll ``until`` (every 0.25 s) until it holds or ``timeout`` passes; what happened, in words."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        began = time.perf_counter()
+        while True:
+            exceptions = self.run.exceptions() if needs_exceptions(until) else None
+            invariants, assertions = evaluate(until, self.world.state(), self.world.journals(), exceptions,
+                                              self.resolver, list(self.scenario.flows))
+            if all(i.valid for i in invariants) and all(a.ok for a in assertions):
+                return f"held after {time.perf_counter() - began:.2f} s"
+            if time.monotonic() >= deadline:
+                return f"did not hold within {timeout:g} s"
+            time.sleep(0.25)
 
     def _connector(self, args: Any, record: StepRecord) -> Any:
         if self.mode != "daemon":

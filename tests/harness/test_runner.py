@@ -54,6 +54,19 @@ def test_each_defect_fails_the_scenario_that_names_it_for_its_reason(world: Worl
     assert other.status == "passed"
 
 
+def test_a_wait_step_waits_until_its_checks_hold_and_never_fails_on_them(world: World, tmp_path: Path) -> None:
+    text = (SCENARIOS / "mixed_order.yaml").read_text().replace("steps:\n  - sync\n", (
+        "modes: [daemon]\nsteps:\n"
+        "  - wait: {until: {records: [{system: wms, collection: orders, count: 1}]}, timeout_seconds: 20}\n"
+        "  - wait: {until: {records: [{system: wms, collection: orders, count: 5}]}, timeout_seconds: 0.5}\n"))
+    (tmp_path / "wait.yaml").write_text(text)
+    result = run_scenario(world, tmp_path / "wait.yaml", RunConfig(connector_path=str(DAEMON),
+                                                                  output_dir=str(tmp_path / "out")))
+    assert result.status == "passed", result.failures()
+    held, never = (step.detail["until"] for step in result.steps)
+    assert held.startswith("held after ") and never == "did not hold within 0.5 s"
+
+
 def test_the_same_scenario_and_seed_give_the_same_run(world: World, tmp_path: Path) -> None:
     def run() -> tuple[object, ...]:
         res = run_scenario(world, SCENARIOS / "cancel_after_pick.yaml",

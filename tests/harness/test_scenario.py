@@ -87,10 +87,13 @@ def test_not_yaml_and_not_a_mapping_and_missing_files() -> None:
 
 def test_connector_settings_and_held_webhooks() -> None:
     text = GOOD.replace("steps:\n", "connector_env: {ERPSIM_SYNC_LEDGER_MODE: daily-summary}\nsteps:\n"
-                                     "  - webhooks: {system: wms, hold: true}\n")
+                                     "  - webhooks: {system: wms, hold: true}\n"
+                                     "  - wait: {until: {journal: [{system: netsuite, method: POST, min: 1}]}}\n")
     scenario = load_scenario_text(text)
     assert scenario.connector_env == {"ERPSIM_SYNC_LEDGER_MODE": "daily-summary"}
     assert scenario.steps[0].webhooks.hold is True and scenario.steps[0].webhooks.deliver is True  # type: ignore[union-attr]
+    until = scenario.steps[1].wait.until  # type: ignore[union-attr]
+    assert until is not None and until.journal[0].min == 1
     for bad in ("ERPSIM_SYNC_MUTANT", "ERPSIM_NETSUITE_URL", "ERPSIM_SYNC_FLOWS", "PATH"):
         err = _error(GOOD.replace("steps:\n", f"connector_env: {{{bad}: x}}\nsteps:\n"))
         assert err.line == 12 and err.problem.startswith(f"connector_env: {bad!r} is not a connector setting"), err
