@@ -24,6 +24,8 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
     # Setup > Company > Auto-Generated Numbers for entities: entityId is numbered by NetSuite (and may repeat
     # a name), instead of being the client's value or the name, which must then be unique.
     "autoGenerateEntityNumbers": (False, bool),
+    # Accounting Preferences > Approval Routing > Vendor Bills: new bills start Pending Approval (1) when on.
+    "vendorBillApprovalRouting": (False, bool),
     # Default ship status of a fulfilment created by !transform when none is sent.
     "defaultShipStatus": ("C", ("A", "B", "C")),
 }

@@ -367,14 +367,29 @@ def merge_lines(existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, 
     """Apply NetSuite's sublist rules: ``line`` updates that line, no ``line`` appends, replace drops others.
 
     Returns the new lines, the line numbers updated and the line numbers added.
+
+    With ``replace``, the leading lines sent without ``line`` that repeat the lines at the same positions (every
+    field sent equals the stored value) stay those lines (matching stops at the first difference, so the
+    order of the lines is kept): a repeated ``PUT ...?replace=item`` with the same body is
+    then a no-op instead of re-adding every line under new numbers. No public source says how NetSuite numbers
+    the lines of a replaced sublist; what matters to a client, and what this keeps, is that an identical
+    repeat changes nothing (no refused edit of a fulfilled or posted line, no new line ids).
     """
     by_line = {ln["line"]: ln for ln in existing}
     next_line = max(by_line, default=0) + 1
     updated: list[int] = []
     added: list[int] = []
     result: dict[int, dict[str, Any]] = {} if replace else {k: dict(v) for k, v in by_line.items()}
+    explicit = {ln.get("line") for ln in patch}
+    matching = replace
     for i, line in enumerate(patch):
         number = line.get("line")
+        matching = matching and number is None and i < len(existing) and existing[i]["line"] not in explicit \
+            and same_content(line, existing[i])
+        if matching:
+            # The stored line already says all this (and keeps what rules derived, e.g. the lot it received).
+            result[existing[i]["line"]] = dict(existing[i])
+            continue
         if number is not None:
             if number not in by_line:
                 raise user_error(f"Invalid sublist or line item operation. Line {number} does not exist on "
@@ -388,3 +403,17 @@ def merge_lines(existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, 
             added.append(next_line)
             next_line += 1
     return [result[k] for k in sorted(result)], updated, added
+
+
+def same_content(sent: Any, stored: Any) -> bool:
+    """True when every field ``sent`` carries equals ``stored`` (recursively; derived extras are ignored)."""
+    if isinstance(sent, dict):
+        return isinstance(stored, dict) and all(k == "line" or same_content(v, stored.get(k))
+                                                for k, v in sent.items())
+    if isinstance(sent, list):
+        return isinstance(stored, list) and len(sent) == len(stored) and all(
+            same_content(a, b) for a, b in zip(sent, stored, strict=True))
+    if isinstance(sent, int | float) and isinstance(stored, int | float) \
+            and not isinstance(sent, bool) and not isinstance(stored, bool):
+        return abs(float(sent) - float(stored)) < 1e-9
+    return bool(sent == stored)

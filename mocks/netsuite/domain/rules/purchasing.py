@@ -123,6 +123,10 @@ class VendorBillRules(Rules):
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Defaults, scope, currency, totals, period, balance."""
         body = rec.body
+        if old is None and not body.get("approvalStatus"):
+            # Accounting Preferences > Approval Routing > Vendor Bills: with routing on, a new bill waits for
+            # approval (and cannot be paid until then); without it, bills are approved when saved.
+            body["approvalStatus"] = "1" if ctx.prefs.get("vendorBillApprovalRouting") else "2"
         body.setdefault("approvalStatus", "2")
         entity_transaction(ctx, rec, old, ("item", "expense"))
         if old is not None and num(old.body.get("amountPaid")) > 0 and body.get("total") != old.body.get("total"):

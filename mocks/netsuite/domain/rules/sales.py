@@ -8,6 +8,7 @@ from ...errors import user_error
 from .. import inventory
 from ..records import Ctx, Rec
 from ..values import ref_id
+from .applications import check_applications, post_applications
 from .base import Rules, register
 from .common import (
     assign_period,
@@ -141,21 +142,49 @@ class SalesOrderRules(Rules):
                 raise user_error("You cannot reset the approval of a sales order that has been fulfilled.",
                                  path="orderStatus")
         if prev.get("orderStatus") == "B" and wanted != "A":
+            self._check_approved_edit(rec, old)
+
+    def _check_approved_edit(self, rec: Rec, old: Rec) -> None:
+        """What NetSuite refuses on an approved order: only what contradicts its fulfilments and bills.
+
+        An approved (Pending Fulfillment) order takes new lines, quantity and rate changes and the removal
+        of lines nothing has been fulfilled or billed from. A line cannot drop below what was fulfilled or
+        billed, a fulfilled line keeps its item, and once the order is billed or closed its fulfilled lines are
+        frozen. The wording of these refusals is not in any public source; they follow the UI's rules.
+        """
+        body, prev = rec.body, old.body
+        before = {ln["line"]: ln for ln in prev.get("item") or []}
+        done = any(num(ln.get("quantityFulfilled")) or num(ln.get("quantityBilled")) for ln in before.values())
+        if done:
             for name in self._LOCKED_AFTER_APPROVAL:
                 if body.get(name) != prev.get(name):
-                    raise user_error(f"You cannot change {name} on an approved sales order.", path=name)
-            before = {ln["line"]: ln for ln in prev.get("item") or []}
-            for i, ln in enumerate(rec.lines("item")):
-                was = before.get(ln["line"])
-                if was is None:
-                    raise user_error("Lines cannot be added to an approved sales order. Only closing lines "
-                                     "is allowed after approval.", path=f"item.items[{i}]")
+                    raise user_error(f"You cannot change {name} on a sales order that has been fulfilled or "
+                                     "billed.", path=name)
+        kept = {ln["line"] for ln in rec.lines("item")}
+        for number, was in before.items():
+            if number not in kept and (num(was.get("quantityFulfilled")) or num(was.get("quantityBilled"))):
+                raise user_error(f"Line {number} has been fulfilled or billed and cannot be removed.", path="item")
+        frozen = prev.get("status") in ("G", "H")
+        for i, ln in enumerate(rec.lines("item")):
+            was = before.get(ln["line"])
+            if was is None:
+                ln.update(quantityFulfilled=0, quantityBilled=0, isClosed=bool(ln.get("isClosed", False)))
+                continue
+            fulfilled, billed = num(was.get("quantityFulfilled")), num(was.get("quantityBilled"))
+            if frozen and fulfilled > 0:
                 for key in ("item", "quantity", "rate", "amount", "location"):
-                    if ln.get(key) != was.get(key) and not (key == "location" and not was.get(key)):
-                        raise user_error(f"Only closing lines is allowed on an approved sales order "
-                                         f"(line {ln['line']}, field {key}).", path=f"item.items[{i}].{key}")
-            if len(rec.lines("item")) < len(before):
-                raise user_error("Lines cannot be removed from an approved sales order.", path="item")
+                    if ln.get(key) != was.get(key):
+                        raise user_error(f"You cannot change line {ln['line']} of a "
+                                         f"{'billed' if prev.get('status') == 'G' else 'closed'} sales order: "
+                                         "it has been fulfilled.", path=f"item.items[{i}].{key}")
+            floor = max(fulfilled, billed)
+            if num(ln.get("quantity")) + _EPS < floor:
+                what = "fulfilled" if fulfilled >= billed else "billed"
+                raise user_error(f"You cannot reduce the quantity of line {ln['line']} below its {what} quantity "
+                                 f"({inventory.fmt_qty(floor)}).", path=f"item.items[{i}].quantity")
+            if (fulfilled or billed) and ref_id(ln.get("item")) != ref_id(was.get("item")):
+                raise user_error(f"You cannot change the item of line {ln['line']}: it has been fulfilled or "
+                                 "billed.", path=f"item.items[{i}].item")
 
     def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Keep committed quantities in step with the order."""
@@ -300,11 +329,37 @@ class InvoiceRules(_SaleRules):
     """Invoices and cash sales."""
 
 
-@register("cashRefund", "creditMemo")
+@register("cashRefund")
 class RefundRules(_SaleRules):
     """Cash refunds and credit memos: standalone ones put returned inventory back."""
 
     stock_sign = +1
+
+
+@register("creditMemo")
+class CreditMemoRules(RefundRules):
+    """Credit memos: applied to the customer's open invoices, at once or in instalments."""
+
+    def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Totals, then the applications within the credit's amount."""
+        super().prepare(ctx, rec, old)
+        applied = check_applications(ctx, rec, old, "entity", "invoice")
+        total = num(rec.body.get("total"))
+        if applied - total > 0.005:
+            raise user_error(f"The total applied ({applied:.2f}) exceeds the amount ({total:.2f}).", path="apply")
+        rec.body["applied"] = round(applied, 2)
+        rec.body["amountRemaining"] = round(total - applied, 2)
+        rec.body["status"] = "B" if rec.body["amountRemaining"] <= _EPS else "A"
+
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """Stock for standalone credits, then the invoices' balances."""
+        super().apply(ctx, rec, old)
+        post_applications(ctx, rec, old)
+
+    def before_delete(self, ctx: Ctx, rec: Rec) -> None:
+        """Reopen the invoices it credited."""
+        super().before_delete(ctx, rec)
+        post_applications(ctx, None, rec)
 
 
 @register("returnAuthorization")
@@ -348,13 +403,11 @@ class ApplyingRules(Rules):
     default_status = "A"
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
-        """Validate the applications against the documents' open balances."""
-        if old is not None and rec.lines("apply") != old.lines("apply"):
-            raise user_error("Applications cannot be changed; delete and re-enter the transaction.", path="apply")
+        """Validate the applications against the documents' open balances (edits and instalments included)."""
         lined = [s for s in ("item", "expense") if s in rec.rtype.sublists]
         entity_transaction(ctx, rec, old, tuple(lined), self.entity_field)
         assign_period(ctx, rec, old)
-        applied = apply_documents(ctx, rec, self.entity_field, self.doc_type, dry_run=True)
+        applied = check_applications(ctx, rec, old, self.entity_field, self.doc_type)
         amount = num(rec.body.get(self.amount_field))
         if self.amount_field == "total" and not lined and not amount:
             amount = round(applied, 2)  # a bill payment's amount is what it applies
@@ -368,14 +421,13 @@ class ApplyingRules(Rules):
         rec.body.setdefault("status", self.default_status)
 
     def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
-        """Reduce the documents' open balances."""
-        if old is None:
-            apply_documents(ctx, rec, self.entity_field, self.doc_type, dry_run=False)
+        """Move the documents' open balances by what changed."""
+        post_applications(ctx, rec, old)
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
         """Deleting reopens the documents it paid."""
         check_not_in_closed_period(ctx, rec)
-        apply_documents(ctx, rec, self.entity_field, self.doc_type, dry_run=False, sign=-1)
+        post_applications(ctx, None, rec)
 
 
 @register("customerPayment")
@@ -386,37 +438,3 @@ class CustomerPaymentRules(ApplyingRules):
     doc_type = "invoice"
     amount_field = "payment"
     default_status = "B"
-
-
-def apply_documents(ctx: Ctx, rec: Rec, entity_field: str, doc_type: str, *, dry_run: bool,
-                    sign: int = 1, paid_field: str = "amountPaid") -> float:
-    """Apply (or, sign -1, unapply) a payment's or credit's apply lines to open documents."""
-    total = 0.0
-    entity = ref_id(rec.body.get(entity_field))
-    for i, ln in enumerate(rec.lines("apply")):
-        if ln.get("apply") is False:
-            continue
-        path = f"apply.items[{i}]"
-        doc = rec_of(ctx, ln.get("doc"), "transaction")
-        if doc is None or doc.rtype.name != doc_type:
-            raise user_error(f"The document applied on line {i + 1} is not an open {doc_type}.", path=f"{path}.doc")
-        if ref_id(doc.body.get("entity")) != entity:
-            raise user_error(f"{doc_type} {doc.body.get('tranId')} belongs to another entity.", path=f"{path}.doc")
-        remaining = num(doc.body.get("amountRemaining", doc.body.get("total")))
-        amount = num(ln.get("amount")) if ln.get("amount") is not None else remaining
-        if amount <= 0:
-            raise user_error("Applied amounts must be greater than zero.", path=f"{path}.amount")
-        if sign > 0 and amount - remaining > 0.005:
-            raise user_error(f"The amount applied to {doc.body.get('tranId')} ({amount:.2f}) exceeds its "
-                             f"remaining balance ({remaining:.2f}).", path=f"{path}.amount")
-        ln["amount"] = amount
-        ln["apply"] = True
-        total += amount
-        if not dry_run:
-            doc.body[paid_field] = round(num(doc.body.get(paid_field)) + sign * amount, 2)
-            doc.body["amountRemaining"] = round(num(doc.body.get("total")) - num(doc.body.get(paid_field)), 2)
-            doc.body["status"] = "B" if doc.body["amountRemaining"] <= _EPS else "A"
-            if doc.rtype.name == "vendorBill":
-                doc.body["balance"] = doc.body["amountRemaining"]
-            ctx.engine.store(ctx, doc, header_changed=True)
-    return total
