@@ -8,7 +8,7 @@ connector would have left it, keyed by NetSuite's internal id:
 | location (warehouse) | WMS warehouse (the first one is the WMS's default ``MAIN``) |
 | location (store) | POS store (``externalid`` = NetSuite id) with its sellable warehouse |
 | inventory / lot / assembly item | WMS product (``externalId`` = NetSuite id), POS product (same SKU) |
-| lot / assembly item | QMS item (``netsuiteId``), lots as QMS lots (a RELEASED lot passed the QMS's inspection) |
+| lot / (lot) assembly item | QMS item (``netsuiteId``), lots as QMS lots (a RELEASED lot passed its inspection) |
 | customer | POS user (``externalid`` = NetSuite id, same email); AP customer when it says ``mirror: [ap]`` |
 | vendor | AP vendor (synced, ``externalId`` = NetSuite id) |
 
@@ -28,11 +28,13 @@ from typing import Any
 from .refs import RefMap
 from .scenario import ItemSpec, LocationSpec, LotSpec, PartySpec, WorldSpec
 from .world import World
+from .world_spec import LOT_KINDS
 
 NS_ITEM_TYPES = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem", "assembly": "assemblyItem",
-                 "service": "serviceSaleItem", "download": "downloadItem", "nonInventory": "nonInventorySaleItem"}
-WMS_ITEM_TYPES = {"inventory": "PHYSICAL", "lot": "PHYSICAL", "assembly": "PHYSICAL", "service": "SERVICE",
-                  "download": "DIGITAL", "nonInventory": "SERVICE"}
+                 "lotAssembly": "lotNumberedAssemblyItem", "service": "serviceSaleItem", "download": "downloadItem",
+                 "nonInventory": "nonInventorySaleItem"}
+WMS_ITEM_TYPES = {"inventory": "PHYSICAL", "lot": "PHYSICAL", "assembly": "PHYSICAL", "lotAssembly": "PHYSICAL",
+                  "service": "SERVICE", "download": "DIGITAL", "nonInventory": "SERVICE"}
 #: What a NetSuite account selling through Sitoo tills has set up for the POS postings: the tills' payment
 #: methods, the discount item of till discounts and the UK standard VAT rate the POS applies by default (20%).
 POS_LEDGER_MASTERS: dict[str, list[dict[str, Any]]] = {
@@ -50,7 +52,7 @@ def _item_mirrors(item: ItemSpec, world: WorldSpec) -> set[str]:
         wanted = set(item.mirror)
     else:
         wanted = {"wms", "pos"} if item.physical else set()
-        if item.kind in ("lot", "assembly"):
+        if item.kind in ("lot", "assembly", "lotAssembly"):
             wanted.add("qms")
     return wanted & set(world.mirror)
 
@@ -111,11 +113,13 @@ def seed_world(world: World, spec: WorldSpec) -> RefMap:
     for item in spec.items:
         add(NS_ITEM_TYPES[item.kind], item.ref, "item", {
             "itemId": item.sku or item.ref, "displayName": item.name or f"Item {item.ref}", "rate": item.price,
-            "externalId": item.ref, "subsidiary": {"items": [sub]}})
+            "externalId": item.ref, "subsidiary": {"items": [sub]},
+            **({"member": {"items": [{"item": {"externalId": ref}, "quantity": per}
+                                     for ref, per in item.components.items()]}} if item.components else {})})
     adjustment_lines = []
     for item in spec.items:
         for loc_ref, qty in _stock_by_location(item, spec).items():
-            if item.kind == "lot":
+            if item.kind in LOT_KINDS:
                 continue
             adjustment_lines.append({"item": {"externalId": item.ref}, "location": {"externalId": loc_ref},
                                      "adjustQtyBy": qty})
@@ -188,7 +192,7 @@ def _mirror_wms(world: World, spec: WorldSpec, refs: RefMap) -> None:
         sku = item.skus.get("wms", item.sku or item.ref)
         skus.append({"sku": sku, "externalId": str(refs.id(item.ref)), "name": item.name or f"Item {item.ref}",
                      "itemType": WMS_ITEM_TYPES[item.kind]})
-        quantities = dict(_stock_by_location(item, spec)) if item.kind != "lot" else {}
+        quantities = dict(_stock_by_location(item, spec)) if item.kind not in LOT_KINDS else {}
         for lot in released_lots(item):
             where = lot.location or spec.locations[0].ref
             quantities[where] = quantities.get(where, 0.0) + lot.quantity
@@ -263,7 +267,7 @@ def _mirror_qms(world: World, spec: WorldSpec, refs: RefMap) -> None:
     if not items:
         return
     body = {"items": [{"sku": item.skus.get("qms", item.sku or item.ref), "name": item.name or f"Item {item.ref}",
-                       "type": "FINISHED_GOOD" if item.kind == "assembly" else "RAW_MATERIAL",
+                       "type": "FINISHED_GOOD" if item.kind in ("assembly", "lotAssembly") else "RAW_MATERIAL",
                        "uom": "ea", "netsuiteId": str(refs.id(item.ref))} for item in items]}
     out = world.control["qms"].call("POST", "seed", {"records": body})
     lots: list[dict[str, Any]] = []

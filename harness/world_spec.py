@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Satellite = Literal["qms", "wms", "pos", "ap"]
 SATELLITES: tuple[Satellite, ...] = ("qms", "wms", "pos", "ap")
 REF_RE = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
-ItemKind = Literal["inventory", "lot", "assembly", "service", "download", "nonInventory"]
-PHYSICAL_KINDS = ("inventory", "lot", "assembly")
+ItemKind = Literal["inventory", "lot", "assembly", "lotAssembly", "service", "download", "nonInventory"]
+PHYSICAL_KINDS = ("inventory", "lot", "assembly", "lotAssembly")
+LOT_KINDS = ("lot", "lotAssembly")  # every movement needs a lot number; the QMS holds them
 
 
 class _Data(BaseModel):
@@ -53,6 +54,8 @@ class ItemSpec(_Data):
         default=None, description="satellites that hold this item (default: WMS and POS for physical items, "
                                   "QMS for lot and assembly items); [] = a missing master")
     skus: dict[Satellite, str] = Field(default_factory=dict, description="a deliberately different SKU per system")
+    components: dict[str, float] = Field(default_factory=dict, description="an assembly's bill of materials in "
+                                                                         "NetSuite: item ref -> quantity per unit")
 
     @property
     def physical(self) -> bool:
@@ -129,8 +132,15 @@ class WorldSpec(_Data):
             for lot in item.lots:
                 if lot.location is not None and names.get(lot.location) != "location":
                     raise ValueError(f"item {item.ref}: lot {lot.number} location {lot.location!r} is unknown")
-            if item.lots and item.kind != "lot":
-                raise ValueError(f"item {item.ref}: only kind 'lot' items have lots")
+            if item.components and item.kind not in ("assembly", "lotAssembly"):
+                raise ValueError(f"item {item.ref}: only assemblies have components")
+            declared = [x.ref for x in self.items]
+            for comp, per in item.components.items():
+                if comp not in declared or declared.index(comp) > declared.index(item.ref) or per <= 0:
+                    raise ValueError(f"item {item.ref}: component {comp!r} must be an item declared before it, with "
+                                     "a quantity per unit above 0")
+            if item.lots and item.kind not in LOT_KINDS:
+                raise ValueError(f"item {item.ref}: only kinds {' and '.join(LOT_KINDS)} have lots")
         return self
 
     def customer_specs(self) -> list[PartySpec]:

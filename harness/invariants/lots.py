@@ -180,3 +180,56 @@ def recall_holds(ctx: Context, locked: list[dict[str, Any]]) -> list[Finding]:
                                         [{"system": "netsuite", **row, "lotNumber": lot["lot_number"]},
                                          {"system": "qms", "type": "lot", **lot}]))
     return findings
+
+
+@invariant("builds_trace_their_lots", "lots")
+def builds_trace_their_lots(ctx: Context) -> list[Finding]:
+    """Every QMS production run whose finished lot QC released is one NetSuite assembly build that receives that
+    lot and issues exactly the component lots (and quantities) the run consumed: the genealogy from raw
+    materials to finished goods is the same in both systems."""
+    qms = ctx.state.get("qms", {})
+    lots = {int(lot["id"]): lot for lot in qms.get("qms_lots", [])}
+    runs = [r for r in qms.get("qms_production_runs", []) if r.get("output_lot_id")]
+    if not runs:
+        raise NotApplicable("no QMS production run has an output lot")
+    numbers = {int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")}
+    builds: dict[str, list[dict[str, Any]]] = {}
+    for rec in ctx.netsuite.all("assemblyBuild"):
+        for entry in _assignments(rec["body"]):
+            if entry.get("receiptInventoryNumber"):
+                builds.setdefault(str(entry["receiptInventoryNumber"]), []).append(rec)
+    findings: list[Finding] = []
+    for run in runs:
+        output = lots.get(int(run["output_lot_id"]), {})
+        number = output.get("lot_number")
+        found = builds.get(str(number), [])
+        evidence: list[dict[str, Any]] = [{"system": "qms", "type": "productionRun", "id": run["id"],
+                                           "outputLot": number, "status": output.get("status")}]
+        if output.get("inspection_result") != "PASS":
+            continue  # a lot QC never released: netsuite_lots_released and lots_received_once cover it
+        if len(found) != 1:
+            if found or not ctx.flagged(number, run["id"]):
+                findings.append(Finding(f"finished lot {number} of QMS run {run['id']} is received by "
+                                        f"{len(found)} NetSuite assembly builds", evidence))
+            continue
+        want: dict[str, float] = {}
+        for c in qms.get("qms_consumptions", []):
+            if c["run_id"] == run["id"]:
+                lot_number = lots.get(int(c["lot_id"]), {}).get("lot_number", str(c["lot_id"]))
+                want[lot_number] = round(want.get(lot_number, 0.0) + c["quantity_m"] / 1000, 6)
+        got: dict[str, float] = {}
+        for line in _lines(found[0]["body"], "component"):
+            for entry in _assignments(line, "componentInventoryDetail"):
+                issued = _issued_number(entry, numbers)
+                if issued is not None:
+                    got[issued] = round(got.get(issued, 0.0) + float(entry.get("quantity") or 0), 6)
+        if got != want:
+            findings.append(Finding(
+                f"NetSuite build {found[0]['body'].get('tranId') or found[0]['id']} of finished lot {number} issues "
+                f"{_lot_list(got)}; QMS run {run['id']} consumed {_lot_list(want)}",
+                [*evidence, {"system": "netsuite", "type": "assemblyBuild", "id": found[0]["id"], "issued": got}]))
+    return findings
+
+
+def _lot_list(quantities: dict[str, float]) -> str:
+    return ", ".join(f"{n} x {q:g}" for n, q in sorted(quantities.items())) or "no lot"

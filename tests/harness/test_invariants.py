@@ -258,6 +258,26 @@ def test_each_released_lot_is_received_once_for_its_quantity() -> None:
     assert _messages("lots_received_once", flagged) == []
 
 
+def test_a_build_issues_the_lots_its_run_consumed() -> None:
+    qms = {"qms_lots": [{"id": 1, "lot_number": "COCOA-1", "status": "RELEASED", "inspection_result": "PASS"},
+                        {"id": 2, "lot_number": "BAR-1", "status": "RELEASED", "inspection_result": "PASS"}],
+           "qms_production_runs": [{"id": 5, "output_lot_id": 2}],
+           "qms_consumptions": [{"run_id": 5, "lot_id": 1, "quantity_m": 10_000}]}
+    build = _rec(90, {"tranId": "BLD1", "inventoryDetail": {"inventoryAssignment": [
+        {"receiptInventoryNumber": "BAR-1", "quantity": 20}]}, "component": [{"item": {"id": "1"},
+        "componentInventoryDetail": {"inventoryAssignment": [{"issueInventoryNumber": {"id": "61"}, "quantity": 10}]}}]})
+    numbers = [_rec(61, {"inventoryNumber": "COCOA-1"})]
+    ctx = _ctx({"inventoryNumber": numbers, "assemblyBuild": [build]}, extra={"qms": qms}, exceptions=[])
+    assert _messages("builds_trace_their_lots", ctx) == []
+    build["body"]["component"] = []
+    assert _messages("builds_trace_their_lots", ctx) == [
+        "NetSuite build BLD1 of finished lot BAR-1 issues no lot; QMS run 5 consumed COCOA-1 x 10"]
+    ctx = _ctx({"inventoryNumber": numbers, "assemblyBuild": [build, {**build, "id": 91}]}, extra={"qms": qms},
+               exceptions=[])
+    assert _messages("builds_trace_their_lots", ctx) == [
+        "finished lot BAR-1 of QMS run 5 is received by 2 NetSuite assembly builds"]
+
+
 def test_fulfilments_issue_released_lots_only() -> None:
     qms = {"qms_lots": [{"id": 1, "lot_number": "L-OK", "status": "RELEASED", "inspection_result": "PASS"},
                         {"id": 2, "lot_number": "L-Q", "status": "QUARANTINE", "inspection_result": None}]}

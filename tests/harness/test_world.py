@@ -68,6 +68,22 @@ def test_the_seed_is_coherent_across_systems(world: World) -> None:
     assert [(r["body"]["itemId"], r["body"]["rate"]) for r in ns["salesTaxItem"]] == [("VAT20", "20%")]
 
 
+def test_a_lot_assembly_has_its_bill_of_materials_and_is_a_qms_finished_good(world: World) -> None:
+    spec = WorldSpec.model_validate({"items": [
+        {"ref": "COCOA", "kind": "lot", "lots": [{"number": "C-1", "quantity": 8}]},
+        {"ref": "BAR", "kind": "lotAssembly", "components": {"COCOA": 0.5}}]})
+    refs = seed_world(world, spec)
+    state = world.state()
+    [bar] = state["netsuite"]["records"]["lotNumberedAssemblyItem"]
+    assert (bar["id"], [(m["item"]["id"], m["quantity"]) for m in bar["body"]["member"]]) == (
+        refs.id("BAR"), [(str(refs.id("COCOA")), 0.5)])
+    assert [(i["sku"], i["type"]) for i in state["qms"]["qms_items"]] == [("COCOA", "RAW_MATERIAL"),
+                                                                          ("BAR", "FINISHED_GOOD")]
+    with pytest.raises(ValueError, match="component 'BAR' must be an item declared before it"):
+        WorldSpec.model_validate({"items": [{"ref": "KIT", "kind": "assembly", "components": {"BAR": 1}},
+                                            {"ref": "BAR", "kind": "lotAssembly"}]})
+
+
 def test_one_clock_and_fault_plans_per_system(world: World) -> None:
     clocks = world.clock(set_to="2026-03-31T22:00:00Z")
     assert {c["now"] for c in clocks.values()} == {"2026-03-31T22:00:00+00:00"}
