@@ -87,13 +87,18 @@ def _period_flags(emu: Emulator, body: dict[str, Any], flags: dict[str, bool]) -
         elif "closed" in flags:
             rec.body.pop("closedOnDate", None)
         ctx.engine.store(ctx, rec)
-        keys = ("periodName", "closed", "allLocked", "arLocked", "apLocked")
+        keys = ("periodName", "closed", "allLocked", "arLocked", "apLocked", "allowNonGLChanges")
         return {"id": rec.id, **{k: rec.body.get(k) for k in keys}}
 
 
 def close_period(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
-    """An accountant closes an accounting period (no more postings dated in it)."""
-    return _period_flags(emu, body, {"closed": True, "allLocked": True, "arLocked": True, "apLocked": True})
+    """An accountant closes an accounting period (no more postings dated in it); ``allowNonGLChanges``
+    (default false) is the period's "Allow Non-G/L Changes" box: memo edits and applications still pass."""
+    allow = body.get("allowNonGLChanges", False)
+    if not isinstance(allow, bool):
+        raise ApiError(400, "INVALID_ACTION", "allowNonGLChanges must be true or false.")
+    return _period_flags(emu, body, {"closed": True, "allLocked": True, "arLocked": True, "apLocked": True,
+                                     "allowNonGLChanges": allow})
 
 
 def lock_period(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:

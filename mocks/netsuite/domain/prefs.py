@@ -26,6 +26,10 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
     "autoGenerateEntityNumbers": (False, bool),
     # Accounting Preferences > Approval Routing > Vendor Bills: new bills start Pending Approval (1) when on.
     "vendorBillApprovalRouting": (False, bool),
+    # Accounting Preferences > "Allow Transaction Date Outside of the Posting Period": "disallow" refuses a
+    # posting period that does not contain tranDate; "warn" (NetSuite's default: a UI warning only) and "allow"
+    # accept it.
+    "transactionDateOutsidePeriod": ("warn", ("disallow", "warn", "allow")),
     # Default ship status of a fulfilment created by !transform when none is sent.
     "defaultShipStatus": ("C", ("A", "B", "C")),
 }
