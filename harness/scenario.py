@@ -154,6 +154,9 @@ class WaitArgs(_Data):
     settle_seconds: float | None = Field(default=None, gt=0, le=60)
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     until: Expect | None = Field(default=None, description="checks to wait for (records, journal, invariants...)")
+    activity: Literal["connector", "requests"] = Field(
+        default="connector", description="what breaks the quiet: the connector's own quiescence rule, or any "
+                                         "request at all (a daemon that polls is then quiet only while it is blocked)")
 
 
 class ConnectorArgs(_Data):

@@ -178,8 +178,9 @@ class StepRunner:
         out: dict[str, Any] = {}
         if args.until is not None:
             out["until"] = self._wait_until(args.until, args.timeout_seconds)
+        activity = self.world.activity if args.activity == "requests" else self.activity
         # with ``until`` its timeout bounds the polling; quiescence then has the connector's own timeout
-        result = self.run.wait_quiescent(self.activity, args.settle_seconds,
+        result = self.run.wait_quiescent(activity, args.settle_seconds,
                                          None if args.until is not None else args.timeout_seconds)
         if not result.ok:
             raise StepFailed(result.message, {"output_tail": result.output_tail}, result.output_file)

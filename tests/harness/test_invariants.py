@@ -380,3 +380,17 @@ def test_findings_carry_the_requests_that_made_them() -> None:
                            {"seq": 6, "method": "GET", "path": "/api/v1/orders", "status": 200, "fault": None}]
     finding = check("one_wms_order_per_sales_order", ctx).findings[0]
     assert [(r["seq"], r["fault"]) for r in finding.requests] == [(4, "reset_after"), (5, None)]
+
+
+def test_a_sales_order_whose_wms_orders_were_all_cancelled_with_lines_left_to_ship() -> None:
+    cancelled = [_order(1, "CANCELLED")]
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, cancelled)) == [
+        "sales order SO1 still has open lines to ship but every WMS order it had is cancelled (nothing replaced "
+        "them) and the exception queue does not mention it"]
+    flagged = [{"category": "wms_cancelled", "summary": "the warehouse cancelled SO1", "records": {}}]
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, cancelled, flagged)) == []
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so("H", closed=True)]}, cancelled)) == []
+    fulfilled = _so("F")
+    fulfilled["body"]["item"][0]["quantityFulfilled"] = 2.0
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [fulfilled]}, cancelled)) == []
+    assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, cancelled), missing=False) == []

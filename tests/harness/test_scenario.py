@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from harness.commands import main as harness_main
 from harness.scenario import (
@@ -122,3 +123,27 @@ def test_scenarios_check_reports_each_bad_file(tmp_path: Path, capsys: pytest.Ca
     captured = capsys.readouterr()
     assert f"{tmp_path / 'bad.yaml'}:14: steps.1.act.system" in captured.err.replace("\n", "")
     assert "1 of 2 scenario files are valid" in captured.out
+
+
+def test_a_wait_can_be_broken_by_any_request_instead_of_the_connector_rule() -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from harness.connectors import PassResult
+    from harness.scenario import WaitStep
+    from harness.steps import StepRunner
+
+    seen: list[Any] = []
+
+    def wait_quiescent(activity: Any, settle: float | None = None, timeout: float | None = None) -> PassResult:
+        seen.append((activity, settle, timeout))
+        return PassResult(True, None, 0.0)
+
+    world = SimpleNamespace(activity=lambda: ((1,), 0))
+    writes = lambda: ((0,), 0)  # noqa: E731 - the connector's own (writes-only) fingerprint
+    runner = StepRunner(None, world, SimpleNamespace(wait_quiescent=wait_quiescent), None, "daemon",  # type: ignore[arg-type]
+                        writes)
+    for text in ("{settle_seconds: 3, activity: requests}", "{settle_seconds: 2}"):
+        step = WaitStep.model_validate({"wait": yaml.safe_load(text)})
+        assert runner.execute(0, step).ok
+    assert seen == [(world.activity, 3.0, 30.0), (writes, 2.0, 30.0)]

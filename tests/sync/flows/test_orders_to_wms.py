@@ -41,6 +41,13 @@ def test_an_order_of_digital_and_service_lines_never_reaches_the_wms(shop: Order
     assert engine.run_pass().completed
     assert shop.wms("wms_orders") == []
     assert engine.state.exceptions() == []
+    # the naive connector sends every approved order: the WMS refuses this one, and the team gets an alert
+    naive = make_engine(mutant="no-physical-filter", **FLOWS)
+    assert naive.run_pass().completed
+    assert shop.wms("wms_orders") == []
+    [entry] = naive.state.exceptions()
+    assert (entry.category, entry.records["salesOrder"], entry.error["body"]["errorCode"]) == (
+        "rejected_order", so, "NON_PHYSICAL_LINE")
 
 
 def test_without_the_physical_filter_the_wms_refuses_the_whole_order(shop: OrderWorld, make_engine: Any) -> None:
