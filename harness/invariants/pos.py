@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..views import sublist
 from . import Context, Finding, NotApplicable, invariant
 
 SALE_TYPES = ("cashSale", "invoice", "salesOrder", "cashRefund", "creditMemo")
@@ -92,7 +93,7 @@ def pos_z_reports_match_netsuite_journals(ctx: Context, tolerance: float = 0.005
     journals: dict[str, list[dict[str, Any]]] = {}
     findings: list[Finding] = []
     for rec in ctx.netsuite.all("journalEntry"):
-        lines = (rec["body"].get("line") or {}).get("items") or []
+        lines = sublist(rec["body"], "line")
         debit = sum(float(ln.get("debit") or 0) for ln in lines)
         credit = sum(float(ln.get("credit") or 0) for ln in lines)
         evidence = {"system": "netsuite", "type": "journalEntry", "id": rec["id"],
