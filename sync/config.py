@@ -55,6 +55,8 @@ SYSTEM_VARS: dict[str, tuple[Variable, ...]] = {
 ENGINE_VARS = (
     Variable("ERPSIM_STATE_DIR", "folder of the engine's own state (cursors, id map, outbox, exceptions)", ".erpsim-sync"),
     Variable("ERPSIM_SYNC_DB", "SQLAlchemy URL of the engine's state (default: SQLite in ERPSIM_STATE_DIR)", ""),
+    Variable("ERPSIM_SYNC_EXCEPTIONS_FILE", "JSON file the open exception queue is mirrored to after every change "
+                                            "(relative: in ERPSIM_STATE_DIR; empty: none)", "exceptions.json"),
     Variable("ERPSIM_SYNC_SYSTEMS", "comma list of the systems to sync with NetSuite (default: those with a URL set)", ""),
     Variable("ERPSIM_SYNC_FLOWS", "comma list of flows to run (default: every flow whose systems are configured)", ""),
     Variable("ERPSIM_SYNC_MUTANT", "switch exactly one safeguard off (see --list-mutants); for harness self-tests", ""),
@@ -120,6 +122,7 @@ class SyncConfig:
     state_dir: Path
     state_url: str
     flows: tuple[str, ...] = ()
+    exceptions_file: Path | None = None
     mutant: str = ""
     netsuite_concurrency: int = 4
     closed_period: str = "exception"
@@ -178,8 +181,10 @@ class SyncConfig:
         state_dir = Path(value.text("ERPSIM_STATE_DIR") or ".erpsim-sync")
         state_url = value.text("ERPSIM_SYNC_DB") or f"sqlite:///{state_dir / 'sync.db'}"
         flows = tuple(f.strip() for f in value.text("ERPSIM_SYNC_FLOWS").split(",") if f.strip())
+        queue_name = value.text("ERPSIM_SYNC_EXCEPTIONS_FILE")
         return cls(
             systems=systems, state_dir=state_dir, state_url=state_url, flows=flows,
+            exceptions_file=state_dir / queue_name if queue_name else None,
             mutant=value.text("ERPSIM_SYNC_MUTANT"),
             netsuite_concurrency=value.integer("ERPSIM_SYNC_NETSUITE_CONCURRENCY", minimum=1),
             closed_period=value.choice("ERPSIM_SYNC_CLOSED_PERIOD", ("exception", "first-open")),

@@ -14,7 +14,7 @@ from .clients.qms import QmsClient
 from .clients.wms import WmsClient
 from .config import ConfigError, SyncConfig
 from .errors import ApiRefusal, RetryableError
-from .flows import all_flows
+from .flows import CONCERNS, FLOW_CLASSES, all_flows
 from .flows.base import Context, Flow, PassStats
 from .periods import PeriodPolicy
 from .safeguards import Safeguards
@@ -41,7 +41,9 @@ class Engine:
     def __init__(self, config: SyncConfig, *, daemon: bool = False) -> None:
         self.config = config
         self.safeguards = Safeguards(config.mutant)
-        self.state = StateStore(config.state_url, volatile_outbox=self.safeguards.off("no-durable-outbox"))
+        self.state = StateStore(config.state_url, config.exceptions_file,
+                                volatile_outbox=self.safeguards.off("no-durable-outbox"))
+        self.state.write_queue_file()  # the mirror starts from the stored queue (a crash may have left it stale)
         policy = RetryPolicy(config.retries, config.backoff, self.safeguards, seed=config.seed)
         common: dict[str, Any] = {"timeout": config.http_timeout, "policy": policy, "safeguards": self.safeguards}
         systems = config.systems
@@ -60,15 +62,16 @@ class Engine:
         self._pass_lock = threading.Lock()
 
     def _select_flows(self) -> list[Flow]:
-        flows = [f for f in all_flows() if f.enabled(self.ctx)]
+        """Every enabled flow, or those ERPSIM_SYNC_FLOWS names (concerns such as ``periods`` select none)."""
+        names: list[str] | None = None
         if self.config.flows:
-            known = {f.name for f in all_flows()}
-            unknown = [name for name in self.config.flows if name not in known]
+            unknown = [n for n in self.config.flows if n not in FLOW_CLASSES and n not in CONCERNS]
             if unknown:
                 raise ConfigError(f"ERPSIM_SYNC_FLOWS: unknown flow(s) {', '.join(unknown)} "
-                                  f"(known: {', '.join(sorted(known))})")
-            flows = [f for f in flows if f.name in self.config.flows]
-        return flows
+                                  f"(known: {', '.join(sorted([*FLOW_CLASSES, *CONCERNS]))})")
+            # a list of concerns only (e.g. "periods") names no flow: every flow runs, as with no list
+            names = [n for n in self.config.flows if n in FLOW_CLASSES] or None
+        return [f for f in all_flows(names) if f.enabled(self.ctx)]
 
     def run_pass(self) -> PassResult:
         """One full pass of every selected flow; a flow that cannot reach a system does not stop the others."""

@@ -8,6 +8,7 @@ re-doing the outbox item a crash interrupted cannot duplicate anything.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -148,10 +149,12 @@ class ParkedException:
 class StateStore:
     """Transactions over the engine's tables (SQLite in the state folder by default, any SQLAlchemy URL)."""
 
-    def __init__(self, url: str, *, volatile_outbox: bool = False) -> None:
+    def __init__(self, url: str, queue_file: Path | None = None, *, volatile_outbox: bool = False) -> None:
         # the no-durable-outbox mutant: new work is marked seen at once and its payload kept in this process only
         self.volatile_outbox = volatile_outbox
         self._memory: dict[str, dict[str, dict[str, Any]]] = {}
+        #: where the open exception queue is mirrored as a JSON array after every change (None: nowhere)
+        self.queue_file = queue_file
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
@@ -363,11 +366,14 @@ class StateStore:
             if row is not None:
                 row.occurrences += 1
                 row.summary, row.error = summary, json.dumps(error, default=str)
-                return False
-            s.add(ExceptionEntry(key=key, category=category, flow=flow, summary=summary,
-                                 records=json.dumps(records or {}, sort_keys=True, default=str),
-                                 error=json.dumps(error, default=str), created_at=now_iso()))
-            return True
+                new = False
+            else:
+                s.add(ExceptionEntry(key=key, category=category, flow=flow, summary=summary,
+                                     records=json.dumps(records or {}, sort_keys=True, default=str),
+                                     error=json.dumps(error, default=str), created_at=now_iso()))
+                new = True
+        self.write_queue_file()
+        return new
 
     def exceptions(self, category: str | None = None) -> list[ParkedException]:
         """The exception queue, oldest first."""
@@ -382,6 +388,18 @@ class StateStore:
         """Mark an exception resolved (the engine fixed it on a later pass)."""
         with self.tx() as s:
             s.execute(update(ExceptionEntry).where(ExceptionEntry.key == key).values(resolved=1))
+        self.write_queue_file()
+
+    def write_queue_file(self) -> None:
+        """Mirror the open exception queue to ``queue_file`` (whole file replaced: readers never see half)."""
+        if self.queue_file is None:
+            return
+        with self._lock:  # one writer at a time, so the last change is the last file written
+            data = json.dumps([e.as_dict() for e in self.exceptions()], indent=1, sort_keys=True)
+            self.queue_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.queue_file.with_name(f".{self.queue_file.name}.{os.getpid()}.tmp")
+            tmp.write_text(data, encoding="utf-8")
+            os.replace(tmp, self.queue_file)
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (for the pass summary)."""
@@ -400,6 +418,7 @@ class StateStore:
         with self.tx() as s:
             for table in (Cursor, IdMapping, OutboxItem, InboxEvent, StockDelta, ExceptionEntry):
                 s.execute(delete(table))
+        self.write_queue_file()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
