@@ -53,6 +53,9 @@ def configure_run(run: argparse.ArgumentParser) -> None:
     """The flags of ``erpsim run``."""
     _run_options(run, ".erpsim/run")
     run.add_argument("--list", action="store_true", help="print the catalogue by family and exit")
+    run.add_argument("--format", dest="list_format", choices=("table", "text", "markdown"), default="table",
+                     help="with --list: tables per family (default), plain text (one block per scenario, any "
+                          "width) or Markdown")
     run.add_argument("--matrix", action="store_true",
                      help="the mutant matrix: each scenario against the engine (must pass) and against every mutant "
                           "it names in catches (must fail on its invariants or assertions)")
@@ -172,7 +175,7 @@ def _print_summary(summary: Any) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """``erpsim run``: scenarios against a connector; exit 0 only when every scenario passes."""
     if args.list:
-        return _list(args.paths)
+        return _list(args.paths, args.list_format)
     if args.matrix:
         return _matrix(args)
     summary, code = _execute(args, "erpsim run", only_connector_flows=False)
@@ -208,12 +211,13 @@ def cmd_certify(args: argparse.Namespace) -> int:
 
 def _matrix(args: argparse.Namespace) -> int:
     """``erpsim run --matrix``: prove each scenario (passes on the engine, fails on each mutant it catches)."""
+    from .catalogue import CAUGHT, MISSED, Matrix, connector_mutants
     from .connectors import ConnectorError, load_connector
     from .runner import RunConfig, caught_for_its_reason, matrix_tasks, run_tasks, scenario_files
     from .scenario import ScenarioError
 
     try:
-        load_connector(args.connector)
+        declared = connector_mutants(load_connector(args.connector))
         files = scenario_files(args.paths)
     except (ConnectorError, ScenarioError) as exc:
         _error(f"erpsim: {exc}")
@@ -232,27 +236,11 @@ def _matrix(args: argparse.Namespace) -> int:
                       f"[{res.mutant or 'engine'}] ({res.seconds:.2f} s)", markup=False, soft_wrap=True)
 
     results = run_tasks(tasks, args.jobs, broken, on_result)
-    rows: dict[str, dict[str, Any]] = {}
-    for res in results:
-        row = rows.setdefault(res.path, {"name": res.name, "engine": None, "mutants": {}})
-        if res.mutant is None:
-            row["engine"] = res
-        else:
-            row["mutants"][res.mutant] = res
-    table = Table(title="mutant matrix: the engine must pass, every named mutant must fail for its reason")
-    for col in ("scenario", "engine", "mutants caught", "verdict"):
-        table.add_column(col)
-    proven = 0
-    for path, row in rows.items():
-        engine = row["engine"]
-        ok_engine = engine is not None and engine.status == "passed"
-        caught = {m: caught_for_its_reason(r) for m, r in row["mutants"].items()}
-        verdict = ok_engine and bool(caught) and all(caught.values())
-        proven += verdict
-        table.add_row(f"{row['name']}\n[dim]{path}[/]", "pass" if ok_engine else (engine.status if engine else "-"),
-                      ", ".join(f"{m}: {'caught' if c else 'NOT CAUGHT'}" for m, c in caught.items()) or "none named",
-                      "[green]proven[/]" if verdict else "[red]not proven[/]")
-    console.print(table)
+    matrix = Matrix.of(results, declared)
+    console.print("mutant matrix: each scenario must pass on the engine and fail for its reason on every mutant it "
+                  f"names ({CAUGHT} caught, {MISSED} named but not caught, · not named)", markup=False)
+    for line in matrix.text():
+        console.print(line, markup=False, soft_wrap=True, overflow="ignore", crop=False)
     for res in results:
         bad = (res.mutant is None and res.status != "passed") or (res.mutant is not None and
                                                                  not caught_for_its_reason(res))
@@ -262,16 +250,18 @@ def _matrix(args: argparse.Namespace) -> int:
             console.print(f"  {res.family}/{Path(res.path).stem} [{res.mutant or 'engine'}]: {why}", markup=False,
                           soft_wrap=True)
             console.print(f"    replay: {res.replay}", markup=False, soft_wrap=True)
-    mutants = sorted({m for row in rows.values() for m in row["mutants"]})
-    console.print(f"{proven} of {len(rows)} scenarios proven; mutants exercised: {', '.join(mutants) or 'none'}; "
-                  f"{time.perf_counter() - began:.1f} s", soft_wrap=True)
-    return 0 if proven == len(rows) else 1
+    written = matrix.write(Path(args.output))
+    uncaught = f"; mutants no scenario here catches: {', '.join(matrix.uncaught)}" if matrix.uncaught else ""
+    console.print(f"{matrix.proven} of {len(matrix.rows)} scenarios proven{uncaught}; "
+                  f"{time.perf_counter() - began:.1f} s; grid in {written[0]}", markup=False, soft_wrap=True)
+    return 0 if matrix.proven == len(matrix.rows) else 1
 
 
 # ---- scenarios -----------------------------------------------------------------------------------------
-def _list(paths: list[str]) -> int:
+def _list(paths: list[str], fmt: str = "table") -> int:
+    from .catalogue import by_family, list_markdown, list_text
     from .runner import scenario_files
-    from .scenario import ScenarioError, family_of, load_scenario
+    from .scenario import ScenarioError, load_scenario
 
     try:
         files = scenario_files(paths)
@@ -279,21 +269,27 @@ def _list(paths: list[str]) -> int:
         _error(f"erpsim: {exc}")
         return 2
     bad = 0
-    by_family: dict[str, list[tuple[Path, Any]]] = {}
+    loaded = []
     for f in files:
         try:
-            by_family.setdefault(family_of(f), []).append((f, load_scenario(f)))
+            loaded.append((f, load_scenario(f)))
         except ScenarioError as exc:
             _error(str(exc))
             bad += 1
-    for family, entries in by_family.items():
+    groups = by_family(loaded)
+    if fmt != "table":
+        sys.stdout.write(list_text(groups) if fmt == "text" else list_markdown(groups))
+        return 2 if bad else 0
+    for family, entries in groups.items():
         table = Table(title=f"{family} ({len(entries)})", title_justify="left")
-        for col in ("scenario", "flows", "catches", "seed", "source"):
-            table.add_column(col)
+        table.add_column("scenario", ratio=5, overflow="fold")
+        table.add_column("seed", no_wrap=True)
+        table.add_column("catches", ratio=2, overflow="fold")
+        table.add_column("source", ratio=3, overflow="fold")
         for f, s in entries:
-            table.add_row(f"{s.name}\n[dim]{f}[/]", ", ".join(s.flows), ", ".join(s.catches), str(s.seed),
-                          s.source or "")
+            table.add_row(f"{s.name}\n[dim]{f.stem}[/]", str(s.seed), ", ".join(s.catches), s.source or "")
         console.print(table)
+    console.print(f"{len(loaded)} scenarios in {len(groups)} families", markup=False)
     return 2 if bad else 0
 
 

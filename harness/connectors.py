@@ -5,12 +5,14 @@
 name = "reference"
 command = ["{python}", "-m", "harness.cli", "sync", "--once"]   # argv, no shell; {python} = this interpreter
 mode = "once"                    # once | daemon
+passes = "process"               # once: "process" (the command runs per pass) or "stdin" (see below)
 settle_seconds = 0.5             # daemon: quiet this long = quiescent
 timeout_seconds = 60             # once: per pass; daemon: per wait for quiescence
 flows = ["orders-to-wms", "cancellations"]
 exceptions = ["{python}", "-m", "harness.cli", "sync", "exceptions", "--json"]  # optional exception queue
 exceptions_file = "exceptions.json"  # optional, instead: the queue as a JSON file in ERPSIM_STATE_DIR (no process)
 mutant_env = "ERPSIM_SYNC_MUTANT"                 # optional: how --mutant NAME reaches the connector
+mutants = ["{python}", "-m", "harness.cli", "sync", "--list-mutants"]  # optional: prints its mutants, one a line
 flows_env = "ERPSIM_SYNC_FLOWS"                   # optional: set to the scenario's flows (comma list)
 quiescence = "requests"          # daemon: "requests" (any request) or "writes" (pollers' GETs ignored)
 ready = "listening"              # daemon, optional: a regex its output prints once it is up
@@ -22,16 +24,24 @@ LOG_LEVEL = "info"
 
 The command runs with the TOML file's folder as working directory and gets the world's ``ERPSIM_*``
 variables plus a fresh ``ERPSIM_STATE_DIR`` per scenario. Everything it prints is kept as evidence.
+
+``passes = "stdin"`` (once mode) saves a process start per pass: the command starts at a scenario's first
+``sync`` step and stays up for the scenario; each ``sync`` step writes the line ``sync`` to its stdin, and the
+pass is over when it prints the line ``erpsim-pass: <status>`` (0 = completed, anything else = failed, as an
+exit status would). At the end of the scenario its stdin is closed and it must exit. A pass that times out or a
+process that exits counts as a failed pass; the next ``sync`` step starts the command again.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from collections.abc import Callable, Mapping
@@ -39,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .scenario import FLOWS, Flow
 
@@ -57,18 +67,26 @@ class ConnectorSpec(BaseModel):
     name: str = Field(min_length=1)
     command: list[str] = Field(min_length=1)
     mode: Literal["once", "daemon"] = "once"
+    passes: Literal["process", "stdin"] = "process"
     settle_seconds: float = Field(default=0.5, gt=0, le=60)
     timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
     flows: list[Flow] = Field(default_factory=lambda: list(FLOWS))  # type: ignore[arg-type]
     exceptions: list[str] | None = None
     exceptions_file: str | None = Field(default=None, description="the queue as a JSON array in ERPSIM_STATE_DIR")
     mutant_env: str = "ERPSIM_SYNC_MUTANT"
+    mutants: list[str] | None = Field(default=None, description="a command printing one mutant a line, name first")
     flows_env: str | None = None
     quiescence: Literal["requests", "writes"] = "requests"
     ready: str | None = None
     daemon: str | None = Field(default=None, description="once mode: the connector file (relative to this one) "
                                                          "that runs scenarios written for daemon mode only")
     env: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _passes_in_once_mode(self) -> ConnectorSpec:
+        if self.passes == "stdin" and self.mode != "once":
+            raise ValueError('passes = "stdin" is a way to run once-mode passes; a daemon runs its own')
+        return self
 
     @field_validator("ready")
     @classmethod
@@ -143,7 +161,7 @@ def load_connector(path: Path | str, mutant: str | None = None) -> Connector:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(x) for x in err["loc"])
-        raise ConnectorError(f"{p}: connector.{where}: {err['msg']}") from None
+        raise ConnectorError(f"{p}: connector{'.' + where if where else ''}: {err['msg']}") from None
     return Connector(spec=spec, path=p.resolve(), mutant=mutant or spec.env.get(spec.mutant_env))
 
 
@@ -188,6 +206,8 @@ class ConnectorRun:
     _log_handle: Any = None
     _log_path: Path | None = None
     _starts: int = 0
+    _served: ServedProcess | None = None
+    _served_starts: int = 0
 
     @property
     def env(self) -> dict[str, str]:
@@ -208,7 +228,9 @@ class ConnectorRun:
 
     # ---- once mode ---------------------------------------------------------------------------------
     def run_once(self, label: str) -> PassResult:
-        """Run the command once, with the timeout; never raises for the connector's own failures."""
+        """Run one pass, with the timeout; never raises for the connector's own failures."""
+        if self.connector.spec.passes == "stdin":
+            return self._run_served()
         out_path = self.evidence_dir / f"{label}.log"
         began = time.perf_counter()
         with open(out_path, "wb") as out:
@@ -229,6 +251,47 @@ class ConnectorRun:
         result = PassResult(code == 0, code, time.perf_counter() - began, message, str(out_path), _tail(out_path))
         self.passes.append(result)
         return result
+
+    def _run_served(self) -> PassResult:
+        """One pass of a ``passes = "stdin"`` connector: started if need be, then asked on its stdin."""
+        began = time.perf_counter()
+        if self._served is None or not self._served.alive():
+            if self._served is not None:
+                self._served.stop(kill=True)
+            self._served_starts += 1
+            path = self.evidence_dir / f"connector-{self._served_starts}.log"
+            try:
+                self._served = ServedProcess.start(self._spawn_served, path)
+            except ConnectorError as exc:
+                result = PassResult(False, None, 0.0, str(exc), str(path))
+                self.passes.append(result)
+                return result
+        served = self._served
+        status, message = served.run_pass(self.connector.spec.timeout_seconds)
+        if status is None:  # it died or hung: the next pass starts it again, as a fresh process would
+            served.stop(kill=True)
+            self._served = None
+        result = PassResult(status == 0, status, time.perf_counter() - began, message, str(served.log_path),
+                            served.output_since_pass())
+        self.passes.append(result)
+        return result
+
+    def _spawn_served(self, out: Any) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(self.connector.argv(), cwd=self.connector.folder, env=self.env, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.PIPE, start_new_session=True)
+        except FileNotFoundError:
+            raise ConnectorError(f"connector command not found: {self.connector.argv()[0]!r} (from "
+                                 f"{self.connector.path}; relative paths resolve in {self.connector.folder})") from None
+        except OSError as exc:
+            raise ConnectorError(f"connector command {self.connector.argv()[0]!r} could not start: {exc}") from None
+
+    def close(self) -> None:
+        """Stop whatever still runs for this scenario (a daemon, a ``passes = "stdin"`` process)."""
+        self.stop_daemon()
+        if self._served is not None:
+            self._served.stop()
+            self._served = None
 
     # ---- daemon mode -------------------------------------------------------------------------------
     def start_daemon(self, activity: Callable[[], tuple[Any, ...]]) -> None:
@@ -334,6 +397,99 @@ class ConnectorRun:
         except OSError as exc:
             raise ConnectorError(f"cannot read the exception queue file {path}: {exc.strerror}") from None
         return _queue(raw, f"the exception queue file {path.name} holds")
+
+
+#: the line a ``passes = "stdin"`` connector prints when a pass is over, with its status
+PASS_DONE = re.compile(rb"^erpsim-pass: (-?\d+)\s*$")
+
+
+@dataclass
+class ServedProcess:
+    """A ``passes = "stdin"`` connector process: its output goes to a log, done lines to a queue."""
+
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+    done: queue.Queue[int | None]
+    reader: threading.Thread
+    written: list[int]  # bytes logged so far (one slot, updated by the reader)
+    pass_offset: int = 0
+
+    @classmethod
+    def start(cls, spawn: Callable[[Any], subprocess.Popen[bytes]], log_path: Path) -> ServedProcess:
+        """Spawn it (stdout piped through a reader thread into ``log_path``)."""
+        proc = spawn(subprocess.PIPE)
+        done: queue.Queue[int | None] = queue.Queue()
+        written = [0]
+
+        def read() -> None:
+            assert proc.stdout is not None
+            with open(log_path, "wb") as log:
+                for line in proc.stdout:
+                    log.write(line)
+                    log.flush()
+                    written[0] += len(line)
+                    match = PASS_DONE.match(line)
+                    if match:
+                        done.put(int(match.group(1)))
+            done.put(None)  # end of output: the process is gone
+
+        reader = threading.Thread(target=read, name="erpsim-connector-output", daemon=True)
+        reader.start()
+        return cls(proc, log_path, done, reader, written)
+
+    def alive(self) -> bool:
+        """True while the process runs."""
+        return self.proc.poll() is None
+
+    def run_pass(self, timeout: float) -> tuple[int | None, str]:
+        """Ask for one pass and wait for its done line: (status, message); status None = no answer."""
+        self.pass_offset = self.written[0]
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.write(b"sync\n")
+            self.proc.stdin.flush()
+        except OSError:
+            pass  # it exited: the reader reports the end of its output below
+        try:
+            status = self.done.get(timeout=timeout)
+        except queue.Empty:
+            return None, f"the connector did not finish the pass within {timeout:g} s (killed)"
+        if status is None:
+            code = self.proc.wait()
+            return None, f"the connector exited with {code} instead of finishing the pass"
+        return status, "" if status == 0 else f"the pass ended with status {status}"
+
+    def output_since_pass(self, limit: int = 4000) -> str:
+        """What the process printed since the current pass was asked for (its tail)."""
+        self.reader.join(0.0)
+        try:
+            with open(self.log_path, "rb") as log:
+                log.seek(max(self.pass_offset, self.written[0] - limit))
+                return log.read(limit).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stop(self, kill: bool = False) -> int | None:
+        """Close its stdin (it must exit); SIGKILL with ``kill`` or after 10 s."""
+        if not kill and self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        try:
+            if kill:
+                raise subprocess.TimeoutExpired(self.proc.args, 0)
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc, signal.SIGKILL)
+            self.proc.wait()
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        self.reader.join(10)
+        return self.proc.returncode
 
 
 def _queue(raw: bytes, what: str) -> list[dict[str, Any]]:

@@ -187,7 +187,7 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
     try:
         _execute(world, scenario, connector, run, result, evidence)
     finally:
-        run.stop_daemon()
+        run.close()
         shutil.rmtree(state_dir, ignore_errors=True)
         result.seconds = time.perf_counter() - began
         (evidence / "result.json").write_text(json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8")

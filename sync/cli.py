@@ -6,9 +6,13 @@ import argparse
 import json
 import logging
 import sys
+from typing import TYPE_CHECKING
 
 from .config import ConfigError, SyncConfig, all_variables
 from .safeguards import UnknownMutant, mutant_lines
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 EPILOG = """\
 configuration (environment; `erpsim up` prints the system variables):
@@ -20,6 +24,7 @@ examples:
   erpsim sync --daemon
   erpsim sync exceptions --json
   erpsim sync --once --mutant no-cancel-check
+  printf 'sync\nsync\n' | erpsim sync --once --stdin   # two passes in one process (a harness's passes = "stdin")
 """
 
 
@@ -34,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--once", action="store_true", help="run one full pass of every flow and exit (default)")
     mode.add_argument("--daemon", action="store_true", help="run until SIGTERM: webhooks and polling passes")
     mode.add_argument("--list-mutants", action="store_true", help="print every mutant: name, a space, what it disables")
+    parser.add_argument("--stdin", action="store_true",
+                        help="with --once: stay up, run one pass per line 'sync' read on stdin and print "
+                             "'erpsim-pass: <status>' after each (0 = completed, 3 = incomplete); exit at end of input")
     parser.add_argument("--mutant", default=None, help="run with exactly this safeguard off (or ERPSIM_SYNC_MUTANT)")
     parser.add_argument("--flows", default=None, help="comma list of flows to run (or ERPSIM_SYNC_FLOWS)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for every call)")
@@ -46,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``erpsim sync``; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.stdin and (args.daemon or args.list_mutants or args.command):
+        parser.error("--stdin runs once-mode passes: not with --daemon, --list-mutants or a command")
     if args.list_mutants:
         print("\n".join(mutant_lines()))
         return 0
@@ -74,14 +85,38 @@ def main(argv: list[str] | None = None) -> int:
             from .daemon import Daemon
 
             return Daemon(engine).run()
-        result = engine.run_pass()
-        for flow, counts in sorted(result.stats.counts.items()):
-            print(f"{flow}: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
-        for failure in result.failures:
-            print(f"erpsim sync: pass incomplete: {failure}", file=sys.stderr)
-        return 0 if result.completed else 3
+        if args.stdin:
+            return _passes_from_stdin(engine)
+        return _one_pass(engine)
     finally:
         engine.close()
+
+
+def _one_pass(engine: Engine) -> int:
+    """Run a pass and print what it did; its exit status (0 completed, 3 incomplete)."""
+    result = engine.run_pass()
+    for flow, counts in sorted(result.stats.counts.items()):
+        print(f"{flow}: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())), flush=True)
+    for failure in result.failures:
+        print(f"erpsim sync: pass incomplete: {failure}", file=sys.stderr, flush=True)
+    return 0 if result.completed else 3
+
+
+def _passes_from_stdin(engine: Engine) -> int:
+    """One pass per ``sync`` line on stdin, each answered by ``erpsim-pass: <status>``; 0 at end of input."""
+    for line in sys.stdin:
+        command = line.strip()
+        if not command:
+            continue
+        if command == "sync":
+            status = _one_pass(engine)
+        else:
+            print(f"erpsim sync: unknown command {command!r} on stdin (one 'sync' per pass)", file=sys.stderr,
+                  flush=True)
+            status = 2
+        sys.stdout.write(f"erpsim-pass: {status}\n")
+        sys.stdout.flush()
+    return 0
 
 
 def _print_exceptions(config: SyncConfig, as_json: bool, category: str | None) -> int:

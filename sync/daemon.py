@@ -99,7 +99,9 @@ class Daemon:
             signal.signal(sig, lambda *_: self.stop())
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.subscribe()
-        log.info("daemon ready: webhooks at %s, polling every %.2fs", self.url, self.engine.config.poll_seconds)
+        # on stdout whatever the log level: a supervisor (the harness's `ready`) waits for this line
+        print(f"erpsim-sync daemon ready: webhooks at {self.url}, polling every "
+              f"{self.engine.config.poll_seconds:.2f}s", flush=True)
         while not self.stopping.is_set():
             self.wake.clear()
             result = self.engine.run_pass()
