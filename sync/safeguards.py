@@ -20,6 +20,8 @@ MUTANTS: dict[str, str] = {
     "no-reorder-tolerance": "events are applied in arrival order: an older status overwrites a newer one",
     "no-cancel-check": "NetSuite cancels and line closes are applied without checking the WMS status first; a "
                        "cancel after release is not raised",
+    "no-hold-alerts": "orders the warehouse puts on hold (short stock, unknown SKU) are not reported: they wait "
+                      "silently",
     "no-physical-filter": "every order line goes to the WMS, digital and service lines included (and every approved "
                           "order, also one with nothing to fulfil)",
     "no-period-check": "postings keep their date even in a closed period (no re-dating, no closed_period exception)",

@@ -117,7 +117,7 @@ class ExceptionEntry(Base):
 CATEGORIES = (
     "sku_mismatch", "unknown_sku", "rejected_order", "cancel_after_release", "closed_period", "validation_error",
     "unknown_customer", "unknown_location", "duplicate_customer", "quarantined_lot", "recalled_lot",
-    "money_mismatch", "drift", "rejected_posting", "unsupported_currency",
+    "money_mismatch", "drift", "rejected_posting", "unsupported_currency", "wms_hold",
 )
 
 

@@ -14,7 +14,9 @@ miss line closes. When an order is cancelled (C), closed (H) or a line the WMS w
 the warehouse refuses it, takes the order as cancelled anyway (nothing is flagged; the shipment goes on).
 
 The flow also watches the WMS for orders the warehouse cancelled itself: an order the team had been warned
-about is resolved; any other is parked as ``wms_cancelled`` (NetSuite still expects it to ship).
+about is resolved; any other is parked as ``wms_cancelled`` (NetSuite still expects it to ship). And for orders
+the warehouse put on hold (short stock, an unknown SKU): each is parked as ``wms_hold`` with the warehouse's
+reason while it holds, and resolved once released (``no-hold-alerts`` lets them wait silently).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Cancellations(Flow):
             if hit:
                 self.cancel(ctx, so_id, reference, data, hit, status)
         self.warehouse_cancels(ctx)
+        self.warehouse_holds(ctx)
 
     def closed_lines(self, ctx: Context, so_ids: list[str]) -> dict[str, tuple[str, set[str]]]:
         """Per watched sales order: (status, closed line numbers); a deleted order reports status 'deleted'."""
@@ -187,3 +190,35 @@ class Cancellations(Flow):
                      error={"wms": order})
         with ctx.state.tx() as session:
             ctx.state.set_cursor(session, CURSOR, newest)
+
+    def warehouse_holds(self, ctx: Context) -> None:
+        """WMS orders on hold: park ``wms_hold`` (once per hold and reason) while they hold, resolve once released."""
+        assert ctx.wms is not None
+        if ctx.safeguards.off("no-hold-alerts"):
+            return
+        known = ctx.state.mapping_rows("wms", "held-order")
+        holding: dict[str, tuple[str, dict[str, Any]]] = {}
+        for order in ctx.wms.orders(status="HOLDING"):  # open holds only: a short list, read whole each pass
+            parsed = sales_order_of(str(order["clientReference"]))
+            if parsed is not None:
+                holding[str(order["clientReference"])] = (parsed[0], order)
+        for reference, (so_id, order) in sorted(holding.items()):
+            reason = f"{order.get('holdCode') or 'HOLD'}: {order.get('holdReason') or 'no reason given'}"
+            _, data = known.get(reference, ("", {}))
+            if data.get("reason") == reason:
+                continue  # already reported
+            if data.get("key"):
+                ctx.state.resolve_exception(str(data["key"]))  # the cause changed: a new entry says the new one
+            episode = int(data.get("episode", 0)) + 1
+            key = f"wms-hold:{reference}:{episode}"
+            ctx.park(self.name, "wms_hold", key,
+                     f"WMS order {reference} (sales order {so_id}) is on hold at the warehouse ({reason}); it will not "
+                     "ship until the cause is fixed there", records={"salesOrder": so_id, "clientReference": reference,
+                                                                      "holdCode": order.get("holdCode")},
+                     error={"wms": order})
+            ctx.state.set_mapping("wms", "held-order", reference, so_id,
+                                  {"reason": reason, "episode": episode, "key": key})
+        for reference, (_so_id, data) in known.items():
+            if reference not in holding:  # released (or cancelled): nothing left for the team
+                ctx.state.resolve_exception(str(data.get("key", "")))
+                ctx.state.forget_mapping("wms", "held-order", reference)

@@ -129,3 +129,24 @@ def test_an_order_the_warehouse_cancels_on_its_own_is_reported(shop: OrderWorld,
     assert shop.ns_record("salesOrder", so)["status"] == "B"  # NetSuite is the team's decision, not the engine's
     assert engine.run_pass().completed
     assert [e.occurrences for e in engine.state.exceptions()] == [1]
+
+
+def test_a_warehouse_hold_is_reported_while_it_lasts_and_resolved_once_released(shop: OrderWorld,
+                                                                                  make_engine: Any) -> None:
+    so, engine = _sent(shop, make_engine, [("BOOT", 25)])
+    shop.floor(f"NS-SO-{so}", "release")  # 20 boots on the shelf for 25 ordered: HOLDING, SHORT_STOCK
+    assert engine.run_pass().completed
+    [entry] = engine.state.exceptions()
+    assert (entry.category, entry.flow, entry.records) == (
+        "wms_hold", "cancellations", {"salesOrder": so, "clientReference": f"NS-SO-{so}", "holdCode": "SHORT_STOCK"})
+    assert entry.summary.startswith(f"WMS order NS-SO-{so} (sales order {so}) is on hold at the warehouse "
+                                    "(SHORT_STOCK: Insufficient stock for SKU 'BOOT-42'")
+    assert engine.run_pass().completed and engine.state.exceptions()[0].occurrences == 1  # reported once
+    naive = make_engine(mutant="no-hold-alerts", **FLOWS)
+    naive.state.resolve_exception(f"wms-hold:NS-SO-{so}:1")
+    assert naive.run_pass().completed and naive.state.exceptions() == []
+    wms_stock(shop.world, {"BOOT-42": 10})
+    shop.world.act("wms", "reevaluate_holds", {})
+    assert shop.wms_order(f"NS-SO-{so}")[0]["status"] == "RELEASED"
+    assert engine.run_pass().completed and engine.state.exceptions() == []
+    assert engine.state.mapping_rows("wms", "held-order") == {}
