@@ -104,12 +104,18 @@ class NetSuiteClient(ApiClient):
             raise
         return True
 
-    def transform(self, rtype: str, rid: str, target: str, body: dict[str, Any]) -> str:
-        """``!transform`` a record into another (fulfilment, receipt, ...); returns the new id. Not idempotent."""
-        response = self.send("POST", f"{REST}/{rtype}/{rid}/!transform/{target}", json=body, idempotent=False)
+    def transform(self, rtype: str, rid: str, target: str, body: dict[str, Any], *, replace: str = "") -> str:
+        """``!transform`` a record into another (fulfilment, receipt, ...); returns the new id. Not idempotent.
+
+        ``replace`` names the sublists whose pre-filled lines the body replaces instead of adding to (e.g.
+        ``inventoryAssignment``: NetSuite pre-fills a fulfilment's lots and bins).
+        """
+        params = {"replace": replace} if replace else {}
+        response = self.send("POST", f"{REST}/{rtype}/{rid}/!transform/{target}", json=body, params=params,
+                             idempotent=False)
         return _id_from_location(response)
 
-    def transform_keyed(self, rtype: str, rid: str, target: str, body: dict[str, Any]) -> str:
+    def transform_keyed(self, rtype: str, rid: str, target: str, body: dict[str, Any], *, replace: str = "") -> str:
         """A transform carrying ``externalId``, done exactly once (look-up by eid after an ambiguous failure)."""
         eid = body.get("externalId")
 
@@ -118,7 +124,7 @@ class NetSuiteClient(ApiClient):
                 return None
             found = self.find_eid(target, str(eid), expand=False)
             return str(found["id"]) if found else None
-        return self.create_once(lambda: self.transform(rtype, rid, target, body), lookup)
+        return self.create_once(lambda: self.transform(rtype, rid, target, body, replace=replace), lookup)
 
     # --- queries -------------------------------------------------------------------------------------------
     def suiteql(self, query: str, *, page_size: int = 1000) -> list[dict[str, Any]]:
@@ -170,3 +176,13 @@ def sublist(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
         items = value.get("items")
         return list(items) if isinstance(items, list) else []
     return []
+
+
+def replace_prefilled_lots(body: dict[str, Any]) -> str:
+    """The ``replace`` a fulfilment transform carrying its own lots needs (else they add to NetSuite's pre-fill).
+
+    NetSuite pre-fills a transformed fulfilment's inventory detail with lots of its choosing; assignments sent
+    without replacing them are added on top ("The total inventory detail quantity must be N").
+    """
+    lines = (body.get("item") or {}).get("items") or []
+    return "inventoryAssignment" if any(ln.get("inventoryDetail") for ln in lines) else ""

@@ -5,7 +5,8 @@ A despatched WMS order (polled by status and ``updatedSince``; in daemon mode al
 created with ``transform_keyed`` (looked up by that external id after an ambiguous failure or a crash), lines by
 ``orderLine`` (the WMS line's ``externalLineId``) with the quantities that shipped (a short pick fulfils what
 shipped; the rest stays open on the order), every other line ``itemReceive: false``, lots chosen first-expiry-
-first-out from NetSuite's lot balances at the line's location (the WMS does not track lots), shipped (``C``),
+first-out from NetSuite's lot balances at the line's location (the WMS does not track lots) and sent with
+``?replace=inventoryAssignment`` so they replace the lots NetSuite pre-fills instead of adding to them, shipped (``C``),
 dated the despatch day (closed periods follow the engine's period policy), tracking in the ``package`` sublist.
 
 A despatched line the sales order does not have, or whose SKU is not the WMS's SKU for that line's item, is
@@ -20,7 +21,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
 
-from ..clients.netsuite import ref, sublist
+from ..clients.netsuite import ref, replace_prefilled_lots, sublist
 from ..errors import ApiRefusal
 from ..periods import ClosedPeriod
 from .base import Context, Flow
@@ -111,7 +112,8 @@ class DespatchToNetSuite(Flow):
         try:
             if ctx.safeguards.off("no-idempotency"):
                 body.pop("externalId")
-            fulfilment_id = ctx.netsuite.transform_keyed("salesOrder", so_id, "itemFulfillment", body)
+            fulfilment_id = ctx.netsuite.transform_keyed("salesOrder", so_id, "itemFulfillment", body,
+                                                         replace=replace_prefilled_lots(body))
             if payload.get("tracking"):
                 # the package sublist replaced as a whole: the same PATCH after a crash changes nothing
                 ctx.netsuite.patch("itemFulfillment", fulfilment_id, {"package": {"items": [

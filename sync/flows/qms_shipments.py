@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clients.netsuite import ref, sublist
+from ..clients.netsuite import ref, replace_prefilled_lots, sublist
 from ..errors import ApiRefusal
 from .base import Context, Flow
 from .nsrefs import NetSuiteRefs, require
@@ -145,7 +145,8 @@ class QmsShipmentsFlow(Flow):
                 "tranDate": ctx.period_policy.date_for(str(shipment.get("shippedAt") or "")[:10], "inventory"),
                 "memo": f"QMS shipment {shipment_id}" + (f" {tracking}" if tracking else "")}
         fulfil_id = ctx.netsuite.transform_keyed("salesOrder", so_id, "itemFulfillment",
-                                                 keyed(ctx, body, f"qms-ship-{shipment_id}"))
+                                                 keyed(ctx, body, f"qms-ship-{shipment_id}"),
+                                                 replace=replace_prefilled_lots(body))
         ctx.state.set_mapping("netsuite", KIND_FULFIL, shipment_id, fulfil_id, {"so": so_id})
         return done(itemFulfillment=fulfil_id)
 

@@ -319,7 +319,7 @@ def transform(rtype_name: str, ref: str, target_name: str) -> Response:
     payload = json_body(required=False)
     with current_emulator().store.write() as session:
         ctx = make_ctx(session)
-        rec = transform_record(ctx, ctx.engine.load_ref(rtype, ref), target, payload)
+        rec = transform_record(ctx, ctx.engine.load_ref(rtype, ref), target, payload, replace=_replace_param())
     return _created(target, rec.id)
 
 

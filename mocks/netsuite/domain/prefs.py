@@ -32,6 +32,11 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
     "transactionDateOutsidePeriod": ("warn", ("disallow", "warn", "allow")),
     # Default ship status of a fulfilment created by !transform when none is sent.
     "defaultShipStatus": ("C", ("A", "B", "C")),
+    # Order Management > Fulfillment, commitment: "limitToCommitted" fulfils at most what is committed to each
+    # order line (stock on hand after earlier orders), "ignoreCommitment" fulfils any open quantity (stock is
+    # checked when it ships). The emulator keeps "ignoreCommitment" as its default, the behaviour it always had;
+    # no public source fixes NetSuite's default for a new account.
+    "fulfillmentCommitment": ("ignoreCommitment", ("limitToCommitted", "ignoreCommitment")),
 }
 
 

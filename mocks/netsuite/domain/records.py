@@ -77,6 +77,8 @@ class Ctx:
     strict_names: bool = False
     #: Records whose lastModifiedDate must move (header changes); sublist-only edits don't.
     touched_headers: set[int] = field(default_factory=set)
+    #: The request's ``?replace=`` sublist names, for the operations that read them from here (transforms).
+    replace: frozenset[str] = frozenset()
 
     @property
     def today(self) -> str:

@@ -10,6 +10,7 @@ from mocks.core.errors import ApiError
 
 from ..errors import invalid_content, locked_by_workflow, record_changed, user_error
 from . import payment_transforms  # noqa: F401  (registers its transforms in TRANSFORMS)
+from .fulfil import REPLACE_ASSIGNMENTS
 from .records import Ctx, Rec, merge_lines
 from .recordtypes import RecordType
 from .rules import rules_for
@@ -119,13 +120,24 @@ def delete_record(ctx: Ctx, rec: Rec) -> None:
     ctx.engine.mark_deleted(ctx, rec)
 
 
-def transform_record(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Rec:
-    """POST /<type>/<id>/!transform/<target>: the new record, and the source updated (quantities, status)."""
+def transform_record(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any], *,
+                     replace: set[str] | frozenset[str] = frozenset()) -> Rec:
+    """POST /<type>/<id>/!transform/<target>: the new record, and the source updated (quantities, status).
+
+    ``replace`` names sublists of the new record whose pre-filled lines the body's lines replace (and, on a
+    fulfilment, ``inventoryAssignment``: the pre-filled inventory detail).
+    """
     builder = TRANSFORMS.get((src.rtype.name, target.name))
     if builder is None:
         raise user_error(f"Transformation from {src.rtype.name} to {target.name} is not supported.")
+    allowed = set(target.sublists) | ({REPLACE_ASSIGNMENTS} if target.name == "itemFulfillment" else set())
+    unknown = sorted(name for name in replace if name not in allowed)
+    if unknown:
+        raise ApiError(400, "INVALID_PARAMETER", f"Invalid sublist name '{unknown[0]}' in the replace parameter.",
+                       extra={"query_param": "replace"})
     if src.locked:
         raise locked_by_workflow()
+    ctx.replace = frozenset(replace)
     body, book = builder(ctx, src, target, payload)
     rec = _finish_create(ctx, Rec(0, target, {k: v for k, v in body.items() if v is not None}))
     fresh = ctx.engine.load(src.rtype, src.id)

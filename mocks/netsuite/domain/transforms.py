@@ -14,6 +14,7 @@ from typing import Any
 from mocks.core.errors import ApiError
 
 from ..errors import user_error
+from . import fulfil
 from .inventory import fmt_qty
 from .kits import expand_kits
 from .records import Ctx, Rec
@@ -65,8 +66,13 @@ def _header(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any], ent
 
 
 def _pick_lines(src: Rec, overrides: dict[int, dict[str, Any]], remaining: Callable[[dict[str, Any]], float],
-                verb: str) -> list[tuple[dict[str, Any], float, dict[str, Any]]]:
-    """(source line, quantity, override) for every line taken; refuses over-quantities and unknown lines."""
+                verb: str, *, only_sent: bool = False, cap: Callable[[dict[str, Any]], float] | None = None,
+                ) -> list[tuple[dict[str, Any], float, dict[str, Any]]]:
+    """(source line, quantity, override) for every line taken; refuses over-quantities and unknown lines.
+
+    ``only_sent`` (``?replace=item``): the lines the body does not name are dropped, as a replaced keyed
+    sublist drops unmatched lines. ``cap``: the committed quantity of a line (Limit to Committed).
+    """
     by_line = {ln["line"]: ln for ln in src.lines("item")}
     for order_line, ov in overrides.items():
         if order_line not in by_line:
@@ -74,8 +80,16 @@ def _pick_lines(src: Rec, overrides: dict[int, dict[str, Any]], remaining: Calla
                              path=f"item.items[{ov['_index']}].orderLine")
     taken = []
     for line_no, ln in by_line.items():
+        if only_sent and line_no not in overrides:
+            continue
         ov = overrides.get(line_no, {})
         rem = remaining(ln)
+        if cap is not None and rem > _EPS:
+            committed = cap(ln)
+            if "quantity" in ov and num(ov["quantity"]) - committed > _EPS and num(ov["quantity"]) - rem <= _EPS:
+                raise fulfil.over_committed(line_no, committed, ov["_index"])
+            if "quantity" not in ov:
+                rem = committed
         receive = ov.get("itemReceive", True)
         if receive is False:
             continue
@@ -110,6 +124,21 @@ def _target_line(src_line: dict[str, Any], qty: float, ov: dict[str, Any], src: 
     if ov.get("inventoryDetail"):
         line["inventoryDetail"] = ov["inventoryDetail"]
     return line
+
+
+def other_sublists(ctx: Ctx, target: RecordType, payload: dict[str, Any], skip: set[str]) -> dict[str, Any]:
+    """Every other sublist a transform body sends (a fulfilment's ``package`` tracking lines...), stored as sent.
+
+    The transform body is applied to the new record like a create body, so its sublists are kept; lines are
+    numbered from 1 as on a create.
+    """
+    out: dict[str, Any] = {}
+    for name in target.sublists:
+        if name in skip or payload.get(name) is None:
+            continue
+        lines = ctx.engine.parse_lines(target, name, payload[name], strict=ctx.strict_names)
+        out[name] = [{**{k: v for k, v in ln.items() if v is not None}, "line": i + 1} for i, ln in enumerate(lines)]
+    return out
 
 
 def _require_status(src: Rec, allowed: str, message: str) -> None:
@@ -162,11 +191,14 @@ class _LineTransform:
     refresh: Callable[[Ctx, Rec, dict[str, Any]], None]
     moves_stock: bool                              # fulfilments / receipts: per-line locations, itemReceive
     order_doc: bool = False                        # vendor bill lines point back at the PO
+    fulfils: bool = False                          # item fulfilments: inventory detail pre-fill, commitment
 
     def __call__(self, ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
         """Build the target body and the booking callback."""
         _require_status(src, self.statuses, self.refusal(src))
-        taken = _pick_lines(src, _overrides(ctx, target, payload), self.remaining, self.verb)
+        cap = fulfil.committed_cap(ctx, src) if self.fulfils else None
+        taken = _pick_lines(src, _overrides(ctx, target, payload), self.remaining, self.verb,
+                            only_sent="item" in ctx.replace, cap=cap)
         body = _header(ctx, src, target, payload)
         if self.moves_stock:
             body.pop("location", None)
@@ -177,8 +209,12 @@ class _LineTransform:
                 line.pop("itemReceive", None)
             if self.order_doc:
                 line["orderDoc"] = {"id": str(src.id)}
+            if self.fulfils:
+                line.pop("inventoryDetail", None)
+                fulfil.fulfil_detail(ctx, line, ov.get("inventoryDetail"), ov.get("_index", i))
             lines.append({**line, "line": i + 1})
         body["item"] = expand_kits(ctx, lines) if self.moves_stock else lines
+        body.update(other_sublists(ctx, target, payload, skip={"item"}))
         return body, _book(self.books, self.refresh)
 
 
@@ -199,7 +235,8 @@ def _billable(done_field: str) -> Callable[[dict[str, Any]], float]:
 
 
 _fulfil = _LineTransform("BDEFG", lambda src: f"You cannot fulfill a sales order that is {_so_label(src)}.",
-                         _open_physical("quantityFulfilled"), "fulfill", "quantityFulfilled", _refresh_so, True)
+                         _open_physical("quantityFulfilled"), "fulfill", "quantityFulfilled", _refresh_so, True,
+                         fulfils=True)
 _bill_so = _LineTransform("BDEFG", lambda src: f"You cannot bill a sales order that is {_so_label(src)}.",
                           _billable("quantityFulfilled"), "bill", "quantityBilled", _refresh_so, False)
 _receive_po = _LineTransform("BDE", lambda _: "You cannot receive a purchase order that is not pending receipt.",
@@ -227,6 +264,7 @@ def _build_wo(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -
     body["quantity"] = qty
     if "component" in payload:
         body["component"] = ctx.engine.parse_lines(target, "component", payload["component"], strict=ctx.strict_names)
+    body.update(other_sublists(ctx, target, payload, skip={"component"}))
 
     def _after(ctx: Ctx, wo: Rec, build: Rec) -> None:
         wo.body["built"] = num(wo.body.get("built")) + num(build.body.get("quantity"))

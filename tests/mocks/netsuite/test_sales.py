@@ -154,11 +154,12 @@ def test_lot_items_need_inventory_detail_that_adds_up_and_lots_never_go_negative
     assert set(lots) == {"LOT-A", "LOT-B"}
     assert ns.record("inventoryNumber", lots["LOT-A"])["quantityOnHand"] == 3.0
     so = _so(ns, world, [_line(lot_item, 4)], orderStatus="B")
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{
+    # the client's own lots replace the detail NetSuite pre-fills (test_transforms.py has the add-on-top case)
+    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment?replace=inventoryAssignment", {"item": {"items": [{
         "orderLine": 1, "quantity": 4, "inventoryDetail": {"inventoryAssignment": {"items": [
             {"issueInventoryNumber": {"id": str(lots["LOT-A"])}, "quantity": 4}]}}}]}})
     assert r.status_code == 400 and "lot LOT-A" in detail(r)["detail"]
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{
+    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment?replace=inventoryAssignment", {"item": {"items": [{
         "orderLine": 1, "quantity": 4, "inventoryDetail": {"inventoryAssignment": {"items": [
             {"issueInventoryNumber": {"id": str(lots["LOT-A"])}, "quantity": 3},
             {"issueInventoryNumber": {"id": str(lots["LOT-B"])}, "quantity": 1}]}}}]}})
