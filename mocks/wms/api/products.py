@@ -18,7 +18,7 @@ from .common import paging, path_id
 
 _DIMENSIONS = frozenset({"lengthCm", "widthCm", "heightCm"})
 _CREATE = frozenset({"sku", "externalId", "name", "itemType", "barcode", "weightKg", "dimensions"})
-_PATCH = _CREATE - {"sku"}
+_PATCH = _CREATE
 MAX_MEASURE = 100_000.0
 
 
@@ -55,14 +55,14 @@ def create_product() -> tuple[Response, int] | Response:
 
 
 def update_product(product_id: int) -> Response:
-    """Change a SKU's attributes; the SKU code itself cannot change."""
+    """Change a SKU's attributes, or correct its SKU code (the same item: id and external id stay)."""
     body = json_body()
-    if "sku" in body:
-        raise bad_request("The SKU code is immutable; create a new SKU instead.", "sku", code="SKU_IMMUTABLE")
     v.known_fields(body, _PATCH)
     if not body:
         raise bad_request("Send at least one attribute to change.", None)
     changes = _attributes(body)
+    if "sku" in body:
+        changes["sku"] = v.req_str(body, "sku", max_len=64, pattern=v.SKU_RE)
     for name, max_len in (("externalId", 64), ("name", 200)):
         if v.present(body, name):
             changes[name] = v.req_str(body, name, max_len=max_len)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
 
 from ..errors import duplicate, not_found
-from ..models import Product
-from .common import now_stamp, page_of, paged, write
+from ..models import Asn, AsnLine, Order, OrderLine, Product, Stock
+from .common import CANCELLED, DESPATCHED, now_stamp, page_of, paged, write
 
 #: API field -> column, for the attributes a client may set.
 FIELDS = {"sku": "sku", "externalId": "external_id", "name": "name", "itemType": "item_type",
@@ -70,14 +70,36 @@ def _owned(session: Session, client_id: int, product_id: int, lock: bool = False
 
 
 def update_product(emu: Emulator, client_id: int, product_id: int, changes: dict[str, Any]) -> dict[str, Any]:
-    """Change a SKU's attributes (the SKU code itself is immutable)."""
+    """Change a SKU's attributes, or correct its SKU code for the same mapped item (see ``_correct_sku``)."""
     with write(emu) as s:
         p = _owned(s, client_id, product_id, lock=True)
-        _check_unique(s, client_id, None, changes.get("externalId"), exclude_id=p.id)
+        new_sku = changes.get("sku")
+        _check_unique(s, client_id, new_sku if new_sku != p.sku else None, changes.get("externalId"),
+                      exclude_id=p.id)
+        if new_sku is not None and new_sku != p.sku:
+            _correct_sku(s, client_id, p.sku, new_sku)
         for key, value in changes.items():
             setattr(p, FIELDS[key], value)
         p.updated_at = now_stamp(emu, s)
         return view(p)
+
+
+def _correct_sku(session: Session, client_id: int, old: str, new: str) -> None:
+    """Carry a corrected SKU code to what the WMS keeps by SKU for the same item.
+
+    The correction exists for the seeds' rename failure (seeds/003: a SKU renamed in NetSuite must be updated
+    in the item master, or orders for it are rejected): the product keeps its id and external id (the NetSuite
+    item), and its stock, the lines of orders not yet despatched or cancelled and the lines of ASNs not yet
+    booked in follow it to the new code, so the floor keeps one SKU per item. Despatched orders, booked-in ASNs
+    and stock movements are history and keep the code they had. No public Scend document says which records
+    follow a correction; this is the emulator's choice, the one that keeps stock and open work on one item.
+    """
+    session.execute(update(Stock).where(Stock.client_id == client_id, Stock.sku == old).values(sku=new))
+    open_orders = select(Order.id).where(Order.client_id == client_id, Order.status.not_in((DESPATCHED, CANCELLED)))
+    session.execute(update(OrderLine).where(OrderLine.sku == old, OrderLine.order_id.in_(open_orders))
+                    .values(sku=new))
+    open_asns = select(Asn.id).where(Asn.client_id == client_id, Asn.booked_in_at.is_(None))
+    session.execute(update(AsnLine).where(AsnLine.sku == old, AsnLine.asn_id.in_(open_asns)).values(sku=new))
 
 
 def get_product(emu: Emulator, client_id: int, product_id: int) -> dict[str, Any]:

@@ -36,8 +36,10 @@ def test_product_natural_keys_and_refusals(wms: Wms) -> None:
         422, "DUPLICATE_EXTERNAL_ID", 1)
     r = wms.api("PATCH", "/products/2", {"externalId": "101"})
     assert (r.status_code, r.get_json()["errorCode"]) == (422, "DUPLICATE_EXTERNAL_ID")
-    r = wms.api("PATCH", "/products/1", {"sku": "A-1-NEW"})
-    assert (r.status_code, r.get_json()["errorCode"]) == (400, "SKU_IMMUTABLE")
+    r = wms.api("PATCH", "/products/1", {"sku": "B-2"})  # a SKU correction cannot take another item's code
+    assert (r.status_code, r.get_json()["errorCode"], r.get_json()["existingProductId"]) == (422, "DUPLICATE_SKU", 2)
+    r = wms.api("PATCH", "/products/1", {"sku": "-bad"})
+    assert (r.status_code, r.get_json()["field"]) == (400, "sku")
     assert wms.api("PATCH", "/products/1", {}).status_code == 400
     assert wms.api("PATCH", "/products/99", {"name": "x"}).status_code == 404
     for bad, field in (({"weightKg": -1}, "weightKg"), ({"weightKg": True}, "weightKg"),
