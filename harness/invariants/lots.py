@@ -71,6 +71,7 @@ def recalled_lot_locked_everywhere(ctx: Context) -> list[Finding]:
         run = runs.get(c["run_id"])
         if run and run.get("output_lot_id"):
             consumed_by.setdefault(int(c["lot_id"]), []).append(int(run["output_lot_id"]))
+    numbers = {int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")}
     findings: list[Finding] = recall_holds(ctx, locked)
     for lot in locked:
         stack, seen = [int(lot["id"])], set()
@@ -87,7 +88,8 @@ def recalled_lot_locked_everywhere(ctx: Context) -> list[Finding]:
                                             [{"system": "qms", "type": "lot", **lots[child]},
                                              {"system": "qms", "type": "lot", **lot}]))
         for f in ctx.netsuite.all("itemFulfillment"):
-            if lot["lot_number"] in str(f["body"]) and str(f.get("createdAt", "")) > str(lot.get("locked_at") or "~"):
+            if lot["lot_number"] in _issued_lots(f["body"], numbers) and \
+                    str(f.get("createdAt", "")) > str(lot.get("locked_at") or "~"):
                 findings.append(Finding(f"NetSuite fulfilment {f['id']} shipped recalled lot {lot['lot_number']} "
                                         f"after it was locked", [{"system": "netsuite", "type": "itemFulfillment",
                                                                    "id": f["id"], "body": f["body"]}]))
@@ -157,6 +159,12 @@ def fulfilments_ship_released_lots(ctx: Context) -> list[Finding]:
     if not checked:
         raise NotApplicable("no NetSuite fulfilment issues a lot")
     return findings
+
+
+def _issued_lots(body: dict[str, Any], numbers: dict[int, str]) -> set[str]:
+    """The lot numbers a fulfilment issues (``issueInventoryNumber`` references, or numbers given as text)."""
+    return {n for line in _lines(body) for entry in _assignments(line)
+            if (n := _issued_number(entry, numbers)) is not None}
 
 
 def _available_locations(ctx: Context) -> set[int]:

@@ -232,6 +232,11 @@ def test_a_recalled_lot_must_be_held_out_of_sale_in_netsuite() -> None:
     ctx.state["netsuite"]["inventory"] = [{"item": TENT, "location": 9, "lot": 61, "bin": 0, "onHand": 4.0},
                                           {"item": TENT, "location": 1, "lot": 61, "bin": 0, "onHand": 0.0}]
     assert _messages("recalled_lot_locked_everywhere", ctx) == []
+    # a fulfilment issuing the lot (by its inventoryNumber id) after the lock
+    ctx.state["netsuite"]["records"]["itemFulfillment"] = [_rec(95, {"item": [{"inventoryDetail": {
+        "inventoryAssignment": [{"issueInventoryNumber": {"id": "61"}, "quantity": 1}]}}]}, "2026-01-06T10:00:00+00:00")]
+    assert _messages("recalled_lot_locked_everywhere", ctx) == ["NetSuite fulfilment 95 shipped recalled lot L2 after "
+                                                                "it was locked"]
 
 
 def _receipt(rid: int, number: str, quantity: float) -> dict[str, Any]:
