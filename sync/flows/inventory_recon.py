@@ -5,7 +5,7 @@ locations WMS warehouses map to (locations a POS warehouse also maps to are left
 is not the WMS's alone), and compares, per SKU and location, WMS on-hand with NetSuite on-hand plus the
 movements the engine has recorded but NetSuite does not show yet (pending or parked adjustments). WMS stock is
 matched to NetSuite items by SKU, and a WMS SKU that is no NetSuite itemId by its product's externalId (the
-NetSuite internal id): an item renamed in NetSuite keeps its immutable WMS SKU and its stock. Left out:
+NetSuite internal id): an item renamed in NetSuite keeps its stock while the WMS still has the old SKU. Left out:
 SKUs on WMS despatches whose item fulfilment is not in NetSuite yet (the despatch flow posts those; counting
 them here too would move the stock twice), and SKUs whose movements arrived while the run was reading.
 

@@ -155,7 +155,7 @@ class ItemIndex:
 
     def resolve(self, sku: str, satellite: str = "") -> NsItem | None:
         """The NetSuite item behind ``sku`` at a satellite location: the item whose itemId is the SKU (NetSuite owns
-        SKUs), or for a WMS SKU that is no itemId (an item renamed in NetSuite: WMS SKUs are immutable) the item
+        SKUs), or for a WMS SKU that is no itemId (an item renamed in NetSuite whose WMS product is not corrected yet) the item
         the WMS product's externalId names; None when neither knows it."""
         found = self.by_sku.get(sku)
         if found is None and satellite.startswith("wms:"):

@@ -75,7 +75,7 @@ def test_netsuite_changed_behind_the_engine_is_drift_repaired_and_reported(fresh
 
 
 def test_an_item_renamed_in_netsuite_before_the_first_sync_keeps_its_wms_stock(fresh: World, make_engine: Any) -> None:
-    # NetSuite's SKU-A becomes SKU-A2; the WMS product keeps SKU-A (immutable) and its externalId (the internal id)
+    # NetSuite's SKU-A becomes SKU-A2; the WMS product still has SKU-A and its externalId (the internal id)
     w = seed_stock(fresh, SKUS, {"SKU-A": 10, "SKU-B": 5})
     for sku, qty in (("SKU-A", 10), ("SKU-B", 5)):  # NetSuite's opening stock equals the WMS's
         fresh.act("netsuite", "adjust_inventory", {"item": int(w.items[sku]), "location": int(w.warehouse_location),
