@@ -34,6 +34,8 @@ def operation_of(request: Request) -> str:
         return "metadata"
     if "/!transform/" in path:
         return "transform"
+    if "/@" in path:
+        return "action"
     tail = path.split("/record/v1/", 1)[-1].strip("/")
     parts = tail.split("/") if tail else []
     if method == "GET":

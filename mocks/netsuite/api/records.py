@@ -24,6 +24,7 @@ from ..domain.records import NAMES_GENERATION, Ctx, Rec, Records
 from ..domain.recordtypes import RecordType, lookup
 from ..domain.render import REST_PATH, Renderer, record_href
 from ..domain.service import create_record, delete_record, transform_record, update_record, upsert_record
+from ..domain.voiding import void_transaction
 from ..errors import nonexistent_id, record_changed, unknown_record_type, user_error
 from ..models import NsRecord
 
@@ -321,6 +322,17 @@ def transform(rtype_name: str, ref: str, target_name: str) -> Response:
         ctx = make_ctx(session)
         rec = transform_record(ctx, ctx.engine.load_ref(rtype, ref), target, payload, replace=_replace_param())
     return _created(target, rec.id)
+
+
+@bp.post("/<rtype_name>/<ref>/@void")
+def void(rtype_name: str, ref: str) -> Response:
+    """Void a transaction (record action): 200 with the id of the voided record or of its voiding journal."""
+    rtype = rtype_or_404(rtype_name)
+    json_body(required=False)  # a record action may carry parameters; void takes none
+    with current_emulator().store.write() as session:
+        ctx = make_ctx(session)
+        result = void_transaction(ctx, ctx.engine.load_ref(rtype, ref))
+    return _json({"id": str(result.id), "notifications": []}, "application/json")
 
 
 @bp.get("/<rtype_name>/<ref>/<sublist>")

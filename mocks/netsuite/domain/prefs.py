@@ -30,6 +30,9 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
     # posting period that does not contain tranDate; "warn" (NetSuite's default: a UI warning only) and "allow"
     # accept it.
     "transactionDateOutsidePeriod": ("warn", ("disallow", "warn", "allow")),
+    # Accounting Preferences > Void Transactions Using Reversing Journals (REVERSALVOIDING): a void posts a
+    # reversing journal instead of zeroing the transaction (which types allow which: domain/voiding.py).
+    "reversalVoiding": (False, bool),
     # Default ship status of a fulfilment created by !transform when none is sent.
     "defaultShipStatus": ("C", ("A", "B", "C")),
     # Order Management > Fulfillment, commitment: "limitToCommitted" fulfils at most what is committed to each

@@ -275,6 +275,12 @@ _TYPES: list[RecordType] = [
                external_id=False, deletable=False, rest=False),
 ]
 
+# Voidable transactions show whether they were voided and, for a void by reversing journal, the journal.
+for _t_voidable in _TYPES:
+    if _t_voidable.name in ("invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment", "journalEntry",
+                            "vendorBill", "vendorCredit", "vendorPayment", "vendorPrepayment", "check"):
+        _t_voidable.fields.update(_fields("voided:b~ voidJournal:r:journalEntry~"))
+
 RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in _TYPES}
 #: The types the REST record API serves (and the metadata catalog lists).
 REST_TYPES: dict[str, RecordType] = {t.name: t for t in _TYPES if t.rest}

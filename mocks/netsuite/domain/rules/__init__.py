@@ -7,4 +7,12 @@ from .base import RULES, Rules, rules_for
 __all__ = ["RULES", "Rules", "rules_for"]
 
 # Importing the modules registers their rules.
-from . import banking, projects, purchasing, sales, setup, stock  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    banking,
+    projects,
+    purchasing,
+    sales,
+    setup,
+    stock,
+    void_guard,  # last, on purpose: it wraps the rules the modules above registered
+)
