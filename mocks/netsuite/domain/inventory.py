@@ -74,9 +74,11 @@ def move(ctx: Ctx, item: Rec, location_id: int, delta: float, *, lot_id: int = 0
                                        "bin_id": bin_id}, "on_hand", delta)
     if after < -_EPS and delta < 0:
         if lot_id:
+            # A lot never goes negative, not even when a delete undoes its receipt (no public source says
+            # NetSuite lets a lot quantity go below zero; refusing is the safer side here).
             raise user_error(f"Inventory number quantity would go negative: only {fmt_qty(after - delta)} "
                              f"of lot {_lot_name(ctx, lot_id)} available at this location.", path=path)
-        if not ctx.prefs.get("allowNegativeInventory"):
+        if not ctx.prefs.get("allowNegativeInventory") and not ctx.reversing:
             available = after - delta
             raise user_error(f"You only have {fmt_qty(max(available, 0))} available. Please enter a "
                              f"different quantity.", path=path)

@@ -79,6 +79,9 @@ class Ctx:
     touched_headers: set[int] = field(default_factory=set)
     #: The request's ``?replace=`` sublist names, for the operations that read them from here (transforms).
     replace: frozenset[str] = frozenset()
+    #: True while a delete undoes its stock movements: NetSuite checks availability only for new outbound
+    #: quantities, so undoing an earlier receipt may leave a location (or bin) negative.
+    reversing: bool = False
 
     @property
     def today(self) -> str:

@@ -116,7 +116,11 @@ def delete_record(ctx: Ctx, rec: Rec) -> None:
         raise user_error(f"Records of type {rec.rtype.name} cannot be deleted.")
     if rec.locked:
         raise locked_by_workflow()
-    rules_for(rec.rtype.name).before_delete(ctx, rec)
+    ctx.reversing = True
+    try:
+        rules_for(rec.rtype.name).before_delete(ctx, rec)
+    finally:
+        ctx.reversing = False
     ctx.engine.mark_deleted(ctx, rec)
 
 

@@ -14,6 +14,7 @@ from .. import upsert
 from ..reads import role_permits
 from ..records import Ctx, Rec
 from ..values import ref_id
+from .references import check_references
 
 #: Transactions that post to the general ledger (the only ones accounting periods govern).
 POSTING = {"itemFulfillment", "itemReceipt", "invoice", "cashSale", "cashRefund", "creditMemo",
@@ -65,6 +66,7 @@ def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str 
     subsidiary = rec_of(ctx, body.get("subsidiary"), "subsidiary")
     if not body.get("currency") and subsidiary is not None and subsidiary.body.get("currency"):
         body["currency"] = subsidiary.body["currency"]
+    check_references(ctx, rec, old)
 
 
 def entity_transaction(ctx: Ctx, rec: Rec, old: Rec | None, sublists: tuple[str, ...] = ("item",),
@@ -75,7 +77,7 @@ def entity_transaction(ctx: Ctx, rec: Rec, old: Rec | None, sublists: tuple[str,
     check_scope(ctx, rec, sublists)
     check_currency(ctx, rec, entity_field)
     fill_item_lines(ctx, rec)
-    compute_totals(rec, sublists)
+    compute_totals(rec, sublists, header_discount(ctx, rec, sublists))
 
 
 def check_entity_scope(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
@@ -302,9 +304,43 @@ def fill_item_lines(ctx: Ctx, rec: Rec, sublist: str = "item") -> None:
             taxable_since_tax += line["amount"]
 
 
-def compute_totals(rec: Rec, sublists: tuple[str, ...] = ("item",)) -> None:
-    """subtotal, discountTotal, taxTotal and total from the lines (discount and tax are their own lines)."""
-    subtotal = discount = tax = 0.0
+def header_discount(ctx: Ctx, rec: Rec, sublists: tuple[str, ...] = ("item",)) -> float:
+    """The header discount (``discountItem`` + ``discountRate``) on the lines' net amount; 0 without one.
+
+    ``discountRate`` defaults to the item's rate. It is a percentage when the discount item's rate is one
+    ("-10%": send -10), else an amount, as the UI's Rate field reads it (no public source shows how REST
+    takes a percentage here). A discount item "Apply Before Tax" (``isPreTax``) also lowers the tax lines in
+    proportion, as it lowers the taxable amount; an after-tax one leaves tax alone. Posting and non-posting
+    discount items total the same; they differ only in the general ledger (a posting discount posts to its
+    account, a non-posting one nets into the items' income), which the emulator does not keep.
+    """
+    body = rec.body
+    item = rec_of(ctx, body.get("discountItem"), "item")
+    if item is None or item.rtype.item_type != "Discount":
+        body.pop("discountRate", None)
+        return 0.0
+    text = str(item.body.get("rate") or "0").strip()
+    percent = text.endswith("%")
+    if body.get("discountRate") is None:
+        try:
+            body["discountRate"] = float(text.rstrip("%"))
+        except ValueError:
+            raise user_error(f"Invalid discount rate on item {item.body.get('itemId')}.") from None
+    rate = num(body.get("discountRate"))
+    lines = [ln for sub in sublists for ln in rec.lines(sub)]
+    base = sum(num(ln.get("amount")) for ln in lines if ln.get("itemType") != "TaxItem")
+    amount = round(base * rate / 100, 2) if percent else round(rate, 2)
+    if item.body.get("isPreTax") and base > 0:
+        for ln in lines:
+            if ln.get("itemType") == "TaxItem":
+                ln["amount"] = round(num(ln.get("amount")) * (base + amount) / base, 2)
+    return amount
+
+
+def compute_totals(rec: Rec, sublists: tuple[str, ...] = ("item",), header_discount: float = 0.0) -> None:
+    """subtotal, discountTotal, taxTotal and total from the lines (discount and tax are their own lines)
+    and the header discount."""
+    subtotal, discount, tax = 0.0, header_discount, 0.0
     for sublist in sublists:
         for line in rec.lines(sublist):
             amount = num(line.get("amount"))
