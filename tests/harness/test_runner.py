@@ -134,7 +134,10 @@ def test_certify_writes_html_json_and_junit_and_fails_on_a_mutant(tmp_path: Path
 def test_the_mutant_matrix_proves_each_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert harness_main(["run", str(SCENARIOS), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)]) == 0
     printed = capsys.readouterr().out
-    assert "2 of 2 scenarios proven; mutants exercised: no-cancel-check, no-physical-filter" in printed
+    assert "2 of 2 scenarios proven; " in printed
+    grid = (tmp_path / "matrix.md").read_text()
+    assert "| scenario | engine | `no-cancel-check` | `no-physical-filter` |" in grid
+    assert "2 of 2 scenarios proven; every one of the 2 mutants is caught" in grid
     assert (tmp_path / "evidence" / "scenario_files__mixed_order__no-physical-filter" / "result.json").exists()
     # a scenario that names a mutant it does not catch is not proven
     lying = tmp_path / "lying"
