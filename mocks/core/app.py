@@ -23,6 +23,7 @@ from .faults import FaultPlan
 from .journal import Journal
 from .middleware import CONTROL_PREFIX, ErpsimMiddleware, note_auth_failure
 from .store import CoreBase, Store
+from .validation import Invalid
 from .webhooks import Signer, WebhookHub, default_signer
 
 log = logging.getLogger("erpsim")
@@ -57,6 +58,9 @@ class SystemHooks:
     #: Fills a world just reset with what a new account of the system has (``empty``: leave it empty).
     after_reset: Callable[[Emulator, bool], None] | None = None
     webhooks: WebhookOptions | None = None
+    #: Words a validation refusal (``validation.Invalid``) as the system's own error (None: the house wording
+    #: in a 400 with the core's INVALID code).
+    invalid: Callable[[Invalid], ApiError] | None = None
 
 
 class Emulator:
@@ -244,6 +248,13 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
 
     app.extensions["erpsim_render_refusal"] = render_outside_request
     app.register_error_handler(ApiError, _render)
+
+    def _invalid(exc: Invalid) -> Response:
+        if hooks.invalid is not None:
+            return _render(hooks.invalid(exc))
+        return _render(ApiError(400, E.INVALID_INPUT, exc.message(), path=exc.field))
+
+    app.register_error_handler(Invalid, _invalid)
     app.register_error_handler(HTTPException, lambda exc: _render(_http_to_api_error(exc)))
 
     @app.errorhandler(Exception)

@@ -32,6 +32,7 @@ class ApiError(Exception):
 #: Generic conditions the core detects; each system maps them onto its own codes.
 BAD_JSON = "ERPSIM_BAD_JSON"
 BAD_CONTENT_TYPE = "ERPSIM_BAD_CONTENT_TYPE"
+INVALID_INPUT = "ERPSIM_INVALID_INPUT"
 NOT_FOUND = "ERPSIM_NOT_FOUND"
 METHOD_NOT_ALLOWED = "ERPSIM_METHOD_NOT_ALLOWED"
 TOO_LARGE = "ERPSIM_TOO_LARGE"

@@ -13,7 +13,7 @@ from .actions import ACTIONS
 from .api import make_blueprint
 from .domain.clients import api_key_setting, ensure_defaults, forget_keys, restart_sequences
 from .domain.events import signer
-from .errors import render_error, throttle_error
+from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed
 
@@ -29,8 +29,8 @@ def _on_reset(emu: Emulator) -> None:
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     """The WMS Flask app: vendor API under /api/v1, control plane under /__erpsim."""
     config = config or EmulatorConfig.from_env("wms")
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
-                        on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
+                        actions=ACTIONS, on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     if emu.store.is_sqlite:
         emu.services["wms.write_lock"] = threading.RLock()

@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 
-from .api import validate as v
 from .domain import asns, fulfilment, stock
 from .domain.clients import client_id_by_code
-from .domain.common import MAX_ID, MAX_QTY, write
+from .domain.common import MAX_ID, MAX_QTY, ref_value, write
 from .domain.orders import find_order
 from .errors import bad_request
 from .models import Order
@@ -28,8 +28,8 @@ def _ref(body: dict[str, Any], key: str, allowed: frozenset[str]) -> tuple[int |
     v.known_fields(body, allowed)
     if body.get(key) is None:
         raise bad_request(f"'{key}' is required (an id, or the natural key as a string).", key)
-    client = v.opt_str(body, "client", max_len=40)
-    return v.ref_value(body[key], key), client
+    client = v.opt(body, "client", v.text, max_len=40, blank=False)
+    return ref_value(body[key], key), client
 
 
 def _on_order(body: dict[str, Any], allowed: frozenset[str], emu: Emulator,
@@ -53,11 +53,11 @@ def act_short_pick(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Record a line of a PICKING order picked short: {order, lineIndex | sku, quantityPicked}."""
     allowed = _REF | {"lineIndex", "sku", "quantityPicked"}
     v.known_fields(body, allowed)
-    line = v.opt_int(body, "lineIndex", minimum=0, maximum=10_000)
-    sku = v.opt_str(body, "sku", max_len=64)
+    line = v.opt(body, "lineIndex", v.integer, minimum=0, maximum=10_000)
+    sku = v.opt(body, "sku", v.text, max_len=64, blank=False)
     if (line is None) == (sku is None):
         raise bad_request("Send exactly one of 'lineIndex' or 'sku'.", "lineIndex")
-    picked = v.req_int(body, "quantityPicked", minimum=0, maximum=MAX_QTY)
+    picked = v.req(body, "quantityPicked", v.integer, minimum=0, maximum=MAX_QTY)
     return _on_order(body, allowed, emu, lambda s, o: fulfilment.short_pick(emu, s, o, line, sku, picked))
 
 
@@ -70,8 +70,8 @@ def act_despatch(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Despatch a PACKED order with {carrier, trackingNumber}: stock leaves, order.despatched is sent."""
     allowed = _REF | {"carrier", "trackingNumber"}
     v.known_fields(body, allowed)
-    carrier = v.req_str(body, "carrier", max_len=60)
-    tracking = v.req_str(body, "trackingNumber", max_len=100)
+    carrier = v.req(body, "carrier", v.text, max_len=60, blank=False)
+    tracking = v.req(body, "trackingNumber", v.text, max_len=100, blank=False)
     return _on_order(body, allowed, emu, lambda s, o: fulfilment.despatch(emu, s, o, carrier, tracking))
 
 
@@ -79,14 +79,14 @@ def act_cancel(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Warehouse-side cancel of any order not yet despatched: {order, reason?}."""
     allowed = _REF | {"reason"}
     v.known_fields(body, allowed)
-    reason = v.opt_str(body, "reason", max_len=500)
+    reason = v.opt(body, "reason", v.text, max_len=500, blank=False)
     return _on_order(body, allowed, emu, lambda s, o: fulfilment.cancel(emu, s, o, reason, "warehouse"))
 
 
 def act_reevaluate_holds(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Re-evaluate every HOLDING order (of {client?}): release those whose SKUs and stock are now there."""
     v.known_fields(body, frozenset({"client"}))
-    code = v.opt_str(body, "client", max_len=40)
+    code = v.opt(body, "client", v.text, max_len=40, blank=False)
     client_id = client_id_by_code(emu, code) if code is not None else None
     return {"orders": fulfilment.reevaluate_holds(emu, client_id)}
 
@@ -95,13 +95,13 @@ def act_adjust_stock(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Adjust stock: {sku, reasonCode (DAMAGED, LOST, EXPIRED, FOUND, RETURN, COUNT, OTHER), quantity | countedQuantity, warehouseId?, client?, reference?}."""
     v.known_fields(body, frozenset({"sku", "reasonCode", "quantity", "countedQuantity", "warehouseId", "client",
                                     "reference"}))
-    sku = v.req_str(body, "sku", max_len=64)
-    reason = v.req_str(body, "reasonCode", max_len=20)
-    quantity = v.opt_int(body, "quantity", minimum=-MAX_QTY, maximum=MAX_QTY)
-    counted = v.opt_int(body, "countedQuantity", minimum=0, maximum=MAX_QTY)
-    warehouse = v.opt_int(body, "warehouseId", minimum=1, maximum=MAX_ID)
-    reference = v.opt_str(body, "reference", max_len=100)
-    client_id = client_id_by_code(emu, v.opt_str(body, "client", max_len=40))
+    sku = v.req(body, "sku", v.text, max_len=64, blank=False)
+    reason = v.req(body, "reasonCode", v.text, max_len=20, blank=False)
+    quantity = v.opt(body, "quantity", v.integer, minimum=-MAX_QTY, maximum=MAX_QTY)
+    counted = v.opt(body, "countedQuantity", v.integer, minimum=0, maximum=MAX_QTY)
+    warehouse = v.opt(body, "warehouseId", v.integer, minimum=1, maximum=MAX_ID)
+    reference = v.opt(body, "reference", v.text, max_len=100, blank=False)
+    client_id = client_id_by_code(emu, v.opt(body, "client", v.text, max_len=40, blank=False))
     return stock.adjust(emu, client_id, sku, warehouse, reason, quantity=quantity, counted=counted,
                         reference=reference)
 
@@ -116,12 +116,12 @@ def act_book_in(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
             where = f"lines[{i}]"
             line = v.obj(item, where)
             v.known_fields(line, frozenset({"lineIndex", "sku", "quantityReceived"}), where)
-            index = v.opt_int(line, "lineIndex", minimum=0, maximum=10_000, where=where)
-            sku = v.opt_str(line, "sku", max_len=64, where=where)
+            index = v.opt(line, "lineIndex", v.integer, minimum=0, maximum=10_000, where=where)
+            sku = v.opt(line, "sku", v.text, max_len=64, where=where, blank=False)
             if (index is None) == (sku is None):
                 raise bad_request(f"'{where}' needs exactly one of 'lineIndex' or 'sku'.", where)
-            received.append((index, sku, v.req_int(line, "quantityReceived", minimum=0, maximum=MAX_QTY,
-                                                   where=where)))
+            received.append((index, sku, v.req(line, "quantityReceived", v.integer, minimum=0, maximum=MAX_QTY,
+                                               where=where)))
     return asns.book_in(emu, ref, client, received)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response
 
 from mocks.core import errors as core
+from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
 INVALID_REQUEST = "INVALID_REQUEST"
@@ -49,6 +50,16 @@ def render_error(err: ApiError) -> Response:
     """Render ``err`` as the WMS answers it."""
     return Response(json.dumps(error_body(err), separators=(",", ":")), status=err.status,
                     content_type="application/json")
+
+
+#: Validation refusals the WMS words otherwise than the house wording (``mocks.core.validation.MESSAGES``).
+_INVALID = {v.LENGTH: "'{field}' is longer than {max_len} characters."}
+
+
+def invalid(exc: v.Invalid) -> ApiError:
+    """A validation refusal as the WMS's 400 naming the field (``UNKNOWN_FIELD`` for a field it does not know)."""
+    code = "UNKNOWN_FIELD" if exc.reason == v.UNKNOWN_FIELD else INVALID_REQUEST
+    return bad_request(exc.message(_INVALID), exc.field, code=code)
 
 
 def throttle_error() -> ApiError:

@@ -17,16 +17,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 
-from .api import validate as v
 from .api.asns import parse_asn
 from .api.orders import parse_order
 from .api.products import parse_product
 from .domain import asns, orders, products
 from .domain.clients import client_id_by_code
-from .domain.common import MAX_QTY, PHYSICAL, atomic, now_stamp, write
+from .domain.common import MAX_QTY, PHYSICAL, REF_RE, atomic, now_stamp, write
 from .models import Client, Order, Product, Stock, Warehouse
 
 _COUNTS = {"skus": 10_000, "orders": 50_000, "warehouses": 50}
@@ -47,8 +47,8 @@ def _seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         v.known_fields(body, frozenset({"records"}))
         return seed_records(emu, v.obj(body["records"], "records"))
     v.known_fields(body, frozenset({"seed", *_COUNTS}))
-    n = v.req_int(body, "seed", minimum=0, maximum=2**31)
-    counts = {k: v.opt_int(body, k, minimum=0, maximum=cap) or 0 for k, cap in _COUNTS.items()}
+    n = v.req(body, "seed", v.integer, minimum=0, maximum=2**31)
+    counts = {k: v.opt(body, k, v.integer, minimum=0, maximum=cap) or 0 for k, cap in _COUNTS.items()}
     return seed_faker(emu, n, counts["skus"], counts["orders"], counts["warehouses"])
 
 
@@ -111,7 +111,7 @@ def seed_faker(emu: Emulator, n: int, skus: int, order_count: int, warehouses: i
 
 
 def _client(emu: Emulator, item: dict[str, Any], where: str) -> tuple[int, dict[str, Any]]:
-    code = v.opt_str(item, "client", max_len=40, where=where)
+    code = v.opt(item, "client", v.text, max_len=40, where=where, blank=False)
     rest = {k: val for k, val in item.items() if k != "client"}
     return client_id_by_code(emu, code), rest
 
@@ -128,16 +128,16 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 where = f"records.clients[{i}]"
                 c = v.obj(item, where)
                 v.known_fields(c, frozenset({"code", "name", "apiKey"}), where)
-                code = v.req_str(c, "code", max_len=40, pattern=v.REF_RE, where=where)
-                key = v.req_str(c, "apiKey", max_len=200, where=where)
+                code = v.req(c, "code", v.text, max_len=40, pattern=REF_RE, where=where, blank=False)
+                key = v.req(c, "apiKey", v.text, max_len=200, where=where, blank=False)
                 if s.execute(select(Client.id).where(Client.code == code)).first() is not None:
                     raise ApiError(400, "DUPLICATE_CLIENT", f"{where}: client '{code}' already exists.",
                                    path=f"{where}.code")
                 if s.execute(select(Client.id).where(Client.api_key == key)).first() is not None:
                     raise ApiError(400, "DUPLICATE_CLIENT", f"{where}: another client has this apiKey.",
                                    path=f"{where}.apiKey")
-                s.add(Client(code=code, name=v.req_str(c, "name", max_len=200, where=where), api_key=key,
-                             created_at=at))
+                s.add(Client(code=code, name=v.req(c, "name", v.text, max_len=200, where=where, blank=False),
+                             api_key=key, created_at=at))
                 s.flush()
         out["clients"] = [c["code"] for c in lists["clients"]]
     if "warehouses" in lists:
@@ -148,11 +148,12 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 where = f"records.warehouses[{i}]"
                 w = v.obj(item, where)
                 v.known_fields(w, frozenset({"code", "name"}), where)
-                code = v.req_str(w, "code", max_len=20, pattern=v.REF_RE, where=where)
+                code = v.req(w, "code", v.text, max_len=20, pattern=REF_RE, where=where, blank=False)
                 if s.execute(select(Warehouse.id).where(Warehouse.code == code)).first() is not None:
                     raise ApiError(400, "DUPLICATE_WAREHOUSE", f"{where}: warehouse '{code}' already exists.",
                                    path=f"{where}.code")
-                wh = Warehouse(code=code, name=v.req_str(w, "name", max_len=200, where=where), created_at=at)
+                wh = Warehouse(code=code, name=v.req(w, "name", v.text, max_len=200, where=where, blank=False),
+                               created_at=at)
                 s.add(wh)
                 s.flush()
                 ids.append(wh.id)
@@ -189,15 +190,15 @@ def _seed_stock(emu: Emulator, items: list[Any]) -> list[dict[str, Any]]:
             where = f"records.stock[{i}]"
             cid, row = _client(emu, v.obj(item, where), where)
             v.known_fields(row, frozenset({"sku", "onHand", "warehouseId", "warehouse"}), where)
-            sku = v.req_str(row, "sku", max_len=64, where=where)
-            on_hand = v.req_int(row, "onHand", minimum=0, maximum=MAX_QTY * 1000, where=where)
-            code = v.opt_str(row, "warehouse", max_len=20, where=where)
+            sku = v.req(row, "sku", v.text, max_len=64, where=where, blank=False)
+            on_hand = v.req(row, "onHand", v.integer, minimum=0, maximum=MAX_QTY * 1000, where=where)
+            code = v.opt(row, "warehouse", v.text, max_len=20, where=where, blank=False)
             wh_stmt = select(Warehouse.id)
             if code is not None:
                 wh_stmt = wh_stmt.where(Warehouse.code == code)
             elif row.get("warehouseId") is not None:
-                wh_stmt = wh_stmt.where(Warehouse.id == v.req_int(row, "warehouseId", minimum=1, maximum=2**63 - 1,
-                                                                  where=where))
+                wh_stmt = wh_stmt.where(Warehouse.id == v.req(row, "warehouseId", v.integer, minimum=1,
+                                                              maximum=v.MAX_INT64, where=where))
             wh = s.execute(wh_stmt.order_by(Warehouse.id).limit(1)).scalar()
             if wh is None:
                 raise ApiError(400, "UNKNOWN_WAREHOUSE", f"{where}: no such warehouse.", path=where)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from mocks.core import validation as v
 from mocks.core.app import current_emulator
 from mocks.core.http import json_body, json_response
 
 from ..auth import client_id
 from ..domain import events
-from ..domain.common import paged
+from ..domain.common import URL_RE, paged
 from ..errors import bad_request
-from . import validate as v
 from .common import paging, path_id
 
 _SUBSCRIPTION = frozenset({"url", "events", "secret"})
@@ -22,14 +22,14 @@ def create_webhook() -> tuple[Response, int] | Response:
     """Subscribe a URL to events (201); the response shows the signing secret once."""
     body = json_body()
     v.known_fields(body, _SUBSCRIPTION)
-    url = v.req_str(body, "url", max_len=2000, pattern=v.URL_RE)
+    url = v.req(body, "url", v.text, max_len=2000, pattern=URL_RE, blank=False)
     if body.get("events") is None:
         raise bad_request("'events' is required (event types, or \"*\").", "events")
-    chosen = [v.enum_value(e, f"events[{i}]", EVENT_CHOICES)
+    chosen = [v.choice(e, f"events[{i}]", EVENT_CHOICES)
               for i, e in enumerate(v.array(body["events"], "events", min_items=1, max_items=len(EVENT_CHOICES)))]
     if len(set(chosen)) != len(chosen):
         raise bad_request("'events' must not repeat an event type.", "events")
-    secret = v.opt_str(body, "secret", max_len=200)
+    secret = v.opt(body, "secret", v.text, max_len=200, blank=False)
     if secret is not None and len(secret) < 16:
         raise bad_request("'secret' must be at least 16 characters.", "secret")
     return json_response(events.subscribe(current_emulator(), client_id(), url, chosen, secret), 201)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -11,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Connection, CursorResult, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator
 from mocks.core.clock import ClockRow, parse_instant
 
@@ -41,6 +43,28 @@ ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ
 PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
 TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
 """.split())
+
+
+#: What the WMS accepts as a SKU, a reference (client reference, PO reference, codes), a barcode, a webhook URL.
+SKU_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+/-]{0,63}$")
+REF_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,49}$")
+BARCODE_RE = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+URL_RE = re.compile(r"^https?://[^\s]+$")
+
+
+def country(value: Any, field: str) -> str:
+    """An ISO 3166-1 alpha-2 country code (case-insensitive, returned upper-case)."""
+    if not isinstance(value, str) or value.upper() not in ISO2:
+        raise bad_request(f"'{field}' must be an ISO 3166-1 alpha-2 country code such as GB.", field,
+                          code="INVALID_COUNTRY")
+    return value.upper()
+
+
+def ref_value(value: Any, field: str) -> int | str:
+    """An act/ reference to a record: its id (integer) or its natural key (string)."""
+    if isinstance(value, str):
+        return v.text(value, field, max_len=64, blank=False)
+    return v.integer(value, field, minimum=1, maximum=MAX_ID)
 
 
 def stamp(dt: datetime) -> str:

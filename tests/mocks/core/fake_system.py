@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response
 from sqlalchemy import Integer, String, select, update
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator, SystemHooks, WebhookOptions, build_app, current_emulator
 from mocks.core.config import EmulatorConfig
 from mocks.core.errors import ApiError
@@ -54,6 +55,15 @@ def get_stock(sku: str) -> Response:
     if row is None:
         raise ApiError(404, "NOPE", f"no sku {sku}")
     return json_response({"sku": row.sku, "qty": row.qty})
+
+
+@bp.post("/stock/<sku>/label")
+def label_stock(sku: str) -> Response:
+    """Parse a body with the core toolkit only (no ``SystemHooks.invalid``: the house wording)."""
+    body = json_body()
+    v.known_fields(body, {"text", "copies"})
+    return json_response({"sku": sku, "text": v.req(body, "text", v.text, max_len=20, blank=False),
+                          "copies": v.opt(body, "copies", v.integer, minimum=1, maximum=9) or 1})
 
 
 @bp.post("/stock/<sku>/move")
