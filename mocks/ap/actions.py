@@ -41,7 +41,8 @@ SYNC_TARGETS = {"billId": ("doc", "bill"), "vendorCreditId": ("doc", "vendor_cre
 
 def mark_synced(emu: Emulator, body: dict[str, Any]) -> Any:
     """The accounting sync pushed a record: {"billId"|"vendorCreditId"|"invoiceId"|"vendorId"|"customerId"|
-    "paymentId"|"receivedPaymentId", "externalId"?}; synced bills/credits/invoices lock their edits."""
+    "paymentId"|"receivedPaymentId", "externalId"?}; synced invoices and credits lock their edits, a synced bill
+    keeps its vendor (and one with a PO number is unlinked from the PO by an edit)."""
     key = next((k for k in SYNC_TARGETS if k in body), None)
     if key is None:
         raise X.bad(X.REQUIRED, f"Name the record: one of {', '.join(SYNC_TARGETS)}.")
@@ -108,7 +109,8 @@ def void_payment(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 def edit_bill(emu: Emulator, body: dict[str, Any]) -> Any:
-    """A user edits a bill in the BILL UI: {"billId", ...PATCH fields}; synced bills refuse locked fields."""
+    """A user edits a bill in the BILL UI: {"billId", ...PATCH fields}; the PATCH rules (a synced bill keeps its
+    vendor; an edit unlinks a synced bill from its PO)."""
     patch = {k: v for k, v in body.items() if k != "billId"}
     threshold = auth.settings(emu).approval_threshold_cents
     return _run(emu, lambda s, c: bills.update_bill(s, c, body.get("billId"), patch, threshold))

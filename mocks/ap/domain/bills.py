@@ -1,10 +1,11 @@
-"""Bills and vendor credits: creation, edits (locked once synced), approvals, credit application."""
+"""Bills and vendor credits: creation, edits (a synced bill keeps its vendor, a PO-linked one is unlinked by an edit;
+synced credits lock), approvals, credit application."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from .. import errors as X
@@ -122,8 +123,51 @@ def _sync_flag(d: ApDocument, body: dict[str, Any]) -> None:
         d.external_id = text(body, "externalId", max_len=100)
 
 
+def _line_key(line: ApLine) -> tuple[Any, ...]:
+    return (line.amount, line.quantity, line.price, line.description, line.chart_of_account_pk, line.department_pk,
+            line.accounting_class_pk, line.location_pk)
+
+
+def _content_changed(session: Session, d: ApDocument, body: dict[str, Any], number: str, inv_date: str,
+                     lines: list[ApLine] | None) -> bool:
+    """Whether the edit changes what the accounting sync writes: invoice, due date, description or lines."""
+    if (number, inv_date) != (d.number, d.doc_date):
+        return True
+    if "dueDate" in body and ymd(body, "dueDate", required=True) != d.due_date:
+        return True
+    if "description" in body and text(body, "description", max_len=4000) != d.description:
+        return True
+    if lines is None:
+        return False
+    old = session.execute(select(ApLine).where(ApLine.doc_pk == d.pk).order_by(ApLine.line_no)).scalars()
+    return [_line_key(x) for x in old] != [_line_key(x) for x in lines]
+
+
+def _synced_edit(session: Session, d: ApDocument, body: dict[str, Any], vendor_pk: int, number: str,
+                 inv_date: str, lines: list[ApLine] | None) -> bool:
+    """The rules of an edit of a synced bill; True when the edit unlinks it from its purchase order.
+
+    A synced bill can be edited in BILL (the sync carries the edit to the accounting system on its next run, as
+    the Cashflow360 seed's notes on line items and amortization schedules imply); only its vendor stays fixed.
+    A synced bill that carries a PO number came from a purchase order in the accounting system (the seed: "The
+    PO Number field on bills in Cashflow360 will populate with the Oracle NetSuite Purchase Order number"), and
+    editing it "will unlink the bill from the PO in Oracle NetSuite" (seeds/002): the edit succeeds and clears
+    the PO number, which is how a client sees the link is gone. The purchase order itself exists only in the
+    accounting system, so BILL cannot set or change the PO number of a synced bill, only clear it. No public
+    BILL document gives the wording or code of these refusals; BDC_1260 is the emulator's synced-lock code.
+    """
+    if vendor_pk != d.party_pk:
+        raise X.bad(X.SYNCED_LOCKED, "The bill has been synced with the accounting system: vendorId can't be "
+                    "edited in BILL.", "vendorId")
+    po = text(body, "poNumber", max_len=100) if "poNumber" in body else d.po_number
+    if po is not None and po != d.po_number:
+        raise X.bad(X.SYNCED_LOCKED, "The bill has been synced with the accounting system: its PO number comes "
+                    "from the purchase order there and can't be set in BILL.", "poNumber")
+    return d.po_number is not None and (po is None or _content_changed(session, d, body, number, inv_date, lines))
+
+
 def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """Edit a bill; once synced its vendor, invoice and lines are locked; money applied limits edits."""
+    """Edit a bill; a synced one keeps its vendor and, if linked to a PO, is unlinked by the edit."""
     d = docs.get(session, "bill", bid, lock=True)
     obj(body, "body", BILL_PATCH)
     usd_only(body, "currency")
@@ -137,17 +181,16 @@ def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], thre
         number, inv_date = _invoice(body)
     lines = docs.parse_lines(session, "bill", array(body, "billLineItems", required=True) or []) \
         if "billLineItems" in body else None
-    if d.synced:
-        locked = [k for k, changed in (("vendorId", vendor_pk != d.party_pk),
-                                       ("invoice", (number, inv_date) != (d.number, d.doc_date)),
-                                       ("billLineItems", lines is not None)) if changed]
-        if locked:
-            raise X.bad(X.SYNCED_LOCKED, "The bill has been synced with the accounting system: "
-                        f"{', '.join(locked)} can't be edited in BILL.", locked[0])
+    unlink = d.synced and _synced_edit(session, d, body, vendor_pk, number, inv_date, lines)
     if vendor_pk != d.party_pk and applied:
         raise X.bad(X.STATE, "The vendor of a bill with payments or credits applied cannot be changed.", "vendorId")
     if (number, vendor_pk) != (d.number, d.party_pk):
         docs.duplicate_number(session, d, number, vendor_pk)
+    if lines is not None:
+        amount = sum(line.amount for line in lines)
+        if amount < applied:
+            raise X.bad(X.OVER_BALANCE, f"The new amount {amount / 100:.2f} is less than what is already paid, "
+                        f"scheduled or credited ({applied / 100:.2f}).", "billLineItems")
     d.party_pk, d.number, d.doc_date = vendor_pk, number, inv_date
     if "dueDate" in body:
         d.due_date = str(ymd(body, "dueDate", required=True))
@@ -155,11 +198,10 @@ def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], thre
         d.description = text(body, "description", max_len=4000)
     if "poNumber" in body:
         d.po_number = text(body, "poNumber", max_len=100)
+    if unlink:
+        d.po_number = None  # the bill is no longer linked to the accounting system's purchase order
     if lines is not None:
         amount = sum(line.amount for line in lines)
-        if amount < applied:
-            raise X.bad(X.OVER_BALANCE, f"The new amount {amount / 100:.2f} is less than what is already paid, "
-                        f"scheduled or credited ({applied / 100:.2f}).", "billLineItems")
         session.execute(delete(ApLine).where(ApLine.doc_pk == d.pk))
         _save_lines(session, d, lines)
         if amount != d.amount and d.approval_status in ("APPROVED", "DENIED", "APPROVING"):
