@@ -108,6 +108,12 @@ def invalid_value(value: object, field: str, path: str) -> ApiError:
                                                 f"Field Value {value} for the following field: {field}", path=path)
 
 
+def invalid_reference(field: str, key: object, path: str | None, *, within: str | None = None) -> ApiError:
+    """400 INVALID_KEY_OR_REF for a reference the field cannot take (inactive, out of scope, wrong kind)."""
+    where = f" for {within}" if within else ""
+    return ApiError(400, "INVALID_KEY_OR_REF", f"Invalid {field} reference key {key}{where}.", path=path)
+
+
 def invalid_content(detail: str, path: str | None = None) -> ApiError:
     """400 for a body that does not fit the record (wrong types, unknown fields, bad sublist)."""
     return ApiError(400, "INVALID_CONTENT", detail, path=path)

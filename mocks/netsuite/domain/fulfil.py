@@ -21,8 +21,8 @@ from ..models import NsInventory, NsRecord
 from . import inventory
 from .inventory import fmt_qty
 from .records import Ctx, Rec
-from .rules.common import num, rec_of
-from .values import ref_id
+from .rules.references import rec_of
+from .values import num, ref_id
 
 _EPS = 1e-9
 #: The ``replace`` name of the inventory detail's assignment lines on a transform (see the module docstring).

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from .records import Ctx
-from .rules.common import num, rec_of
+from .rules.references import rec_of
+from .values import num
 
 KIT = "Kit"
 

@@ -17,9 +17,9 @@ from ..errors import user_error
 from .records import Ctx, Rec
 from .recordtypes import RecordType
 from .render import ENUM_LABELS
-from .rules.common import num
 from .rules.sales import fulfillable
 from .transforms import TRANSFORMS, Built, _header, _overrides, _pick_lines, _target_line
+from .values import num
 
 _EPS = 1e-9
 #: Hidden line keys (never rendered: NetSuite shows no such fields) counting what was already authorised for

@@ -19,10 +19,10 @@ from .inventory import fmt_qty
 from .kits import expand_kits
 from .records import Ctx, Rec
 from .recordtypes import RecordType
-from .rules.common import num
 from .rules.purchasing import po_status
 from .rules.sales import fulfillable, refresh_sales_order, rma_status
 from .rules.stock import workorder_status
+from .values import num
 
 _EPS = 1e-9
 #: A built body plus the callback that updates the source after the target is saved.

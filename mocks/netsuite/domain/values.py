@@ -172,6 +172,11 @@ def parse_inventory_detail(field: Field, value: Any, path: str, resolve: RefReso
     return out
 
 
+def num(value: Any) -> float:
+    """A stored number (missing = 0)."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
 def ref_id(value: Any) -> str | None:
     """The id of a stored reference (or None)."""
     return value.get("id") if isinstance(value, dict) else None

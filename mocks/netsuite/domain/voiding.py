@@ -35,7 +35,7 @@ from .recordtypes import RECORD_TYPES
 from .rules import rules_for
 from .rules.applications import post_applications
 from .rules.banking import chart, is_deposited
-from .rules.common import num
+from .values import num
 
 DIRECT = {"invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment", "journalEntry", "vendorBill",
           "vendorCredit", "vendorPayment", "vendorPrepayment"}

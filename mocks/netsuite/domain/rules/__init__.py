@@ -1,4 +1,5 @@
-"""Business rules per record type, plugged into the record engine through ``RULES``."""
+"""Business rules per record type, plugged into the record engine through ``RULES`` (shared checks: periods,
+scope, currency, totals, references, transactions)."""
 
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from ...errors import user_error
 from ..records import Ctx, Rec
-from ..values import ref_id
-from .common import num, rec_of
+from ..values import num, ref_id
+from .references import rec_of
 
 _EPS = 1e-9
 #: vendorBill approvalStatus values that cannot be paid (1 Pending Approval, 3 Rejected).

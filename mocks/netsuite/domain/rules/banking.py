@@ -18,19 +18,13 @@ from ...errors import field_required, user_error
 from ...models import NsRecord
 from ..gl import Chart
 from ..records import Ctx, Rec
-from ..values import ref_id
+from ..values import num, ref_id
 from .base import Rules, register
-from .common import (
-    assign_period,
-    check_currency,
-    check_entity_scope,
-    check_not_in_closed_period,
-    check_scope,
-    entity_transaction,
-    num,
-    rec_of,
-    transaction_defaults,
-)
+from .currency import check_currency
+from .periods import assign_period, check_not_in_closed_period
+from .references import rec_of
+from .scope import check_entity_scope, check_scope
+from .transactions import entity_transaction, transaction_defaults
 
 _EPS = 1e-9
 #: Transactions a deposit can take from Undeposited Funds, and the status letter that means "Deposited".

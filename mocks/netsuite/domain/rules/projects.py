@@ -8,7 +8,7 @@ from ...errors import user_error
 from ..records import Ctx, Rec
 from ..values import ref_id
 from .base import register
-from .common import rec_of
+from .references import rec_of
 from .setup import EntityRules, ItemRules
 
 #: The Cashflow360 seed: "The Oracle NetSuite character limit for Jobs/Projects is 100 characters" (the

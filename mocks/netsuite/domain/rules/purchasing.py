@@ -7,16 +7,12 @@ from typing import Any
 
 from ...errors import user_error
 from ..records import Ctx, Rec
+from ..values import num
 from .base import Rules, register
-from .common import (
-    assign_period,
-    check_not_in_closed_period,
-    entity_transaction,
-    num,
-    rec_of,
-    transaction_defaults,
-)
+from .periods import assign_period, check_not_in_closed_period
+from .references import rec_of
 from .sales import ApplyingRules, fulfillable, refresh_sales_order, rma_status, ship_lines
+from .transactions import entity_transaction, transaction_defaults
 
 _EPS = 1e-9
 

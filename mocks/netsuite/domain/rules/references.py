@@ -1,4 +1,5 @@
-"""References NetSuite refuses on a transaction: inactive records, summary accounts, COGS on bill expense lines.
+"""References: the record a stored reference points at, and the references NetSuite refuses on a transaction
+(inactive records, summary accounts, COGS on bill expense lines).
 
 A reference that is new or changed on a transaction must point at a record the transaction's field can
 select. NetSuite leaves inactive records (a disabled location, an inactive item or customer) and summary
@@ -13,8 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mocks.core.errors import ApiError
-
+from ...errors import invalid_reference
 from ..records import Ctx, Rec
 from ..recordtypes import Field
 from ..values import ref_id
@@ -27,8 +27,9 @@ _REFUSED_ACCOUNT_TYPES: dict[tuple[str, str], frozenset[str]] = {("vendorBill", 
 _SKIP_TARGETS = frozenset({"accountingPeriod", "currency", "subsidiary", "transaction"})
 
 
-def _invalid(field: str, rid: Any, path: str) -> ApiError:
-    return ApiError(400, "INVALID_KEY_OR_REF", f"Invalid {field} reference key {rid}.", path=path)
+def rec_of(ctx: Ctx, value: Any, target: str) -> Rec | None:
+    """The record a stored reference to ``target`` (a record type or family) points at."""
+    return ctx.engine.ref_rec(value, target)
 
 
 def _check_ref(ctx: Ctx, fld: Field, value: Any, path: str, refused_types: frozenset[str] = frozenset()) -> None:
@@ -37,12 +38,12 @@ def _check_ref(ctx: Ctx, fld: Field, value: Any, path: str, refused_types: froze
         return
     body = target.body
     if body.get("isInactive"):
-        raise _invalid(fld.name, target.id, path)
+        raise invalid_reference(fld.name, target.id, path)
     if target.rtype.name == "account":
         if body.get("isSummary"):
-            raise _invalid(fld.name, target.id, path)  # a summary account takes no postings
+            raise invalid_reference(fld.name, target.id, path)  # a summary account takes no postings
         if body.get("acctType") in refused_types:
-            raise _invalid(fld.name, target.id, path)
+            raise invalid_reference(fld.name, target.id, path)
 
 
 def check_references(ctx: Ctx, rec: Rec, old: Rec | None) -> None:

@@ -7,18 +7,12 @@ from typing import Any
 from ...errors import user_error
 from .. import inventory
 from ..records import Ctx, Rec
-from ..values import ref_id
+from ..values import num, ref_id
 from .applications import check_applications, post_applications
 from .base import Rules, register
-from .common import (
-    assign_period,
-    check_not_in_closed_period,
-    entity_transaction,
-    line_location,
-    num,
-    rec_of,
-    transaction_defaults,
-)
+from .periods import assign_period, check_not_in_closed_period
+from .references import rec_of
+from .transactions import entity_transaction, line_location, transaction_defaults
 
 #: Item types whose lines are fulfilled (physical); the others never reach a warehouse. A kit line is
 #: fulfilled as its member components (see kits.py).

@@ -8,9 +8,12 @@ from typing import Any
 from ...errors import field_required, user_error
 from .. import inventory
 from ..records import Ctx, Rec
-from ..values import ref_id
+from ..values import num, ref_id
 from .base import Rules, register
-from .common import assign_period, check_not_in_closed_period, check_scope, num, rec_of, transaction_defaults
+from .periods import assign_period, check_not_in_closed_period
+from .references import rec_of
+from .scope import check_scope
+from .transactions import transaction_defaults
 
 _EPS = 1e-9
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...errors import user_error
 from ..records import Ctx, Rec
 from .base import RULES, Rules, rules_for
-from .common import NON_GL_FIELDS
+from .periods import NON_GL_FIELDS
 
 #: Every type the emulator can void (see voiding.py).
 VOIDABLE = ("invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment", "journalEntry", "vendorBill",
