@@ -147,12 +147,24 @@ class WebhookHub:
         with self._drain_lock:
             return self._drain(respect_backoff)
 
+    def _due(self, respect_backoff: bool) -> bool:
+        """True when some pending delivery may be sent now (a read: an idle dispatcher round writes nothing)."""
+        query = select(WebhookDelivery.id).where(WebhookDelivery.status == "pending")
+        if respect_backoff:
+            query = query.where(WebhookDelivery.next_attempt_at <= time.time())
+        with self.store.read() as s:
+            return s.execute(query.limit(1)).first() is not None
+
     def _drain(self, respect_backoff: bool) -> list[dict[str, Any]]:
         # Three short phases, so no write transaction is open while a subscriber is being called
         # (a subscriber that calls back into this emulator must never wait on our own lock).
         report: list[dict[str, Any]] = []
+        if not self._due(respect_backoff):
+            return report  # nothing to plan: no write lock taken, no empty transaction committed
         with self.store.write() as session:
             plan = self._plan_round(session, respect_backoff, report)
+        if not plan:
+            return report  # only drops, delays or inactive subscriptions: the planning transaction recorded them
         sent = [(batch, sub, self._post(sub, batch)) for batch, sub, _copy in plan]
         with self.store.write() as session:
             for batch, sub, outcome in sent:

@@ -228,6 +228,31 @@ def test_webhook_gives_up_after_max_attempts(app: Any, receiver: Any) -> None:
     assert [(d["status"], d["attempts"], d["lastStatus"]) for d in deliveries] == [("failed", 3, 500)]
 
 
+def test_an_idle_dispatcher_round_takes_no_write_lock(app: Any, receiver: Any, monkeypatch: Any) -> None:
+    url, handler = receiver
+    _subscribe(app, url)
+    emu = app.extensions["erpsim"]
+    hub, store = emu.webhooks, emu.store
+    hub.backoff_base = 60.0  # the failed delivery's retry is minutes away, however slow this machine is
+    handler.fail_first = 1
+    app.test_client().post("/stock/A/move", json={"delta": 1})
+    assert [r["result"] for r in hub.deliver_now(respect_backoff=True)] == ["failed"]
+    real_write, writes = store.write, []
+
+    def counting_write() -> Any:
+        writes.append(1)
+        return real_write()
+
+    monkeypatch.setattr(store, "write", counting_write)
+    # the one pending delivery waits out its backoff: a background round neither sends nor writes
+    assert hub.deliver_now(respect_backoff=True) == [] and writes == []
+    # "deliver now" ignores the backoff: sent, recorded
+    assert [r["result"] for r in hub.deliver_now()] == ["delivered"] and len(writes) == 2
+    # nothing pending at all: no transaction
+    assert hub.deliver_now() == [] and hub.deliver_now(respect_backoff=True) == [] and len(writes) == 2
+    assert [json.loads(b)["qty"] for _, b in handler.received] == [11, 11]
+
+
 def test_hang_fault_holds_the_request_until_the_client_times_out(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
     requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "hang", "method": "POST", "hang_seconds": 1.5},
