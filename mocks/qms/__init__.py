@@ -19,7 +19,7 @@ from .api import register
 from .auth import api_key
 from .domain.common import ensure_counters, on_reset
 from .domain.webhooks import sign
-from .errors import render_error, throttle_error
+from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed, state
 
@@ -37,8 +37,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the QMS emulator app (config from ERPSIM_QMS_* variables when not given)."""
     if config is None:
         config = EmulatorConfig.from_env("qms")
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
-                        state=state, on_reset=on_reset,
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
+                        actions=ACTIONS, state=state, on_reset=on_reset,
                         webhooks=WebhookOptions(signer=sign, batch_size=1, max_attempts=8))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     key = api_key(config)

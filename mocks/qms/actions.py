@@ -6,16 +6,18 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 from mocks.core.errors import ApiError
 
-from . import validation as v
 from .domain import lots as L
 from .domain import production as P
 from .domain import purchasing as PU
 from .domain import sales as S
 from .domain.common import Ctx, conflict, invalid_state, write_ctx
+from .domain.values import qty_out, quantity
 from .domain.views import lots_view, receipt_view, run_view, shipment_view
+from .errors import validation_error
 from .models import (
     Lot,
     ProductionRun,
@@ -32,7 +34,7 @@ from .models import (
 def _find(ctx: Ctx, model: Any, ref: Any, field: str, *alt_columns: Any) -> Any:
     """A row by id (int) or by one of its natural keys (str), or a 404 naming the field."""
     if isinstance(ref, bool) or ref is None or not isinstance(ref, int | str):
-        raise v.invalid(field, f"'{field}' must be an id or a reference string.")
+        raise validation_error(field, f"'{field}' must be an id or a reference string.")
     cond = model.id == ref if isinstance(ref, int) else or_(*(c == ref for c in alt_columns))
     row = ctx.session.execute(select(model).where(cond).order_by(model.id)).scalars().first()
     if row is None:
@@ -53,7 +55,7 @@ def act_receive(emu: Emulator, body: dict[str, Any]) -> Any:
     with write_ctx(emu) as ctx:
         po = _find(ctx, PurchaseOrder, body.get("po"), "po", PurchaseOrder.netsuite_id, PurchaseOrder.number)
         if "lines" not in body:
-            open_lines = [{"line": ln.line_no, "quantity": v.qty_out(ln.ordered_m - ln.received_m)}
+            open_lines = [{"line": ln.line_no, "quantity": qty_out(ln.ordered_m - ln.received_m)}
                           for ln in ctx.session.execute(select(PurchaseOrderLine).where(
                               PurchaseOrderLine.po_id == po.id).order_by(PurchaseOrderLine.line_no)).scalars()
                           if ln.ordered_m > ln.received_m]
@@ -136,15 +138,15 @@ def produce(ctx: Ctx, run: ProductionRun, quantity_m: int | None, release: bool)
                                                           Lot.quantity_m > 0).order_by(Lot.id)).scalars())
         if sum(x.quantity_m for x in lots) < need:
             raise conflict("INSUFFICIENT_STOCK", f"Not enough RELEASED stock of item {comp.item_id} for run "
-                                                 f"{run.id}: {v.qty_out(need)} needed.", itemId=comp.item_id,
-                           needed=v.qty_out(need), available=v.qty_out(sum(x.quantity_m for x in lots)))
+                                                 f"{run.id}: {qty_out(need)} needed.", itemId=comp.item_id,
+                           needed=qty_out(need), available=qty_out(sum(x.quantity_m for x in lots)))
         for lot in lots:
             take = min(need, lot.quantity_m)
-            P.consume(ctx, run.id, {"lotId": lot.id, "quantity": v.qty_out(take)})
+            P.consume(ctx, run.id, {"lotId": lot.id, "quantity": qty_out(take)})
             need -= take
             if need == 0:
                 break
-    run, lot = P.complete_run(ctx, run.id, {"quantity": v.qty_out(qty_m)})
+    run, lot = P.complete_run(ctx, run.id, {"quantity": qty_out(qty_m)})
     if release:
         L.inspect(ctx, lot.id, {"result": "PASS", "inspector": "qc"})
     return run
@@ -154,8 +156,8 @@ def act_produce(emu: Emulator, body: dict[str, Any]) -> Any:
     """Run production end to end ({"run", "quantity"?, "release"?}): FIFO consumption, completion."""
     with write_ctx(emu) as ctx:
         run = _run(ctx, body)
-        qty = v.quantity(body, "quantity", required=False)
-        return run_view(ctx.session, produce(ctx, run, qty, v.boolean(body, "release")))
+        qty = v.opt(body, "quantity", quantity)
+        return run_view(ctx.session, produce(ctx, run, qty, bool(v.opt(body, "release", v.boolean))))
 
 
 def _order(ctx: Ctx, body: dict[str, Any]) -> SalesOrder:
@@ -182,7 +184,7 @@ def act_ship(emu: Emulator, body: dict[str, Any]) -> Any:
         so = _order(ctx, body)
         sh = _open_shipment(ctx, so)
         if "lots" in body:
-            for i, entry in enumerate(v.objects(body, "lots")):
+            for i, entry in enumerate(v.req(body, "lots", v.array, min_items=1, max_items=500, objects=True)):
                 lot = _find(ctx, Lot, entry.get("lot"), f"lots[{i}].lot", Lot.lot_number)
                 S.scan(ctx, sh.id, {"lotId": lot.id, "quantity": entry.get("quantity")})
         else:
@@ -194,7 +196,7 @@ def act_ship(emu: Emulator, body: dict[str, Any]) -> Any:
                     if need <= 0:
                         break
                     take = min(need, lot.quantity_m)
-                    S.scan(ctx, sh.id, {"lotId": lot.id, "quantity": v.qty_out(take), "line": ln.line_no})
+                    S.scan(ctx, sh.id, {"lotId": lot.id, "quantity": qty_out(take), "line": ln.line_no})
                     need -= take
         return shipment_view(ctx.session, S.complete_shipment(ctx, sh.id, body))
 

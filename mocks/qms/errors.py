@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response
 
 from mocks.core import errors as E
+from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
 NAMES = {400: "BadRequestError", 401: "UnauthorizedError", 403: "ForbiddenError", 404: "NotFoundError",
@@ -39,6 +40,25 @@ def render_error(err: ApiError) -> Response:
     """Render any ApiError (the QMS's own or the core's generic ones) as the QMS error body."""
     return Response(json.dumps(error_body(err), separators=(",", ":")), status=err.status,
                     content_type="application/json")
+
+
+def validation_error(field: str, message: str) -> ApiError:
+    """The QMS's 400 for one bad field."""
+    return ApiError(400, "VALIDATION_ERROR", message, path=field)
+
+
+#: Validation refusals the QMS words otherwise than the house wording (``mocks.core.validation.MESSAGES``).
+_INVALID = {
+    v.DATE_VALUE: "'{field}' must be a valid date (YYYY-MM-DD).",
+    v.NOT_ARRAY: "'{field}' must be an array of objects.",  # the only arrays the QMS core-parses hold objects
+    v.TOO_FEW: "'{field}' must have {min_items} to {max_items} entries.",
+    v.TOO_MANY: "'{field}' must have {min_items} to {max_items} entries.",
+}
+
+
+def invalid(exc: v.Invalid) -> ApiError:
+    """A validation refusal as the QMS's 400 VALIDATION_ERROR naming the field."""
+    return validation_error(exc.field, exc.message(_INVALID))
 
 
 def throttle_error() -> ApiError:

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 
-from . import validation as v
 from .actions import produce
 from .domain import items as I
 from .domain import lots as L
@@ -28,6 +28,8 @@ from .domain import purchasing as PU
 from .domain import sales as S
 from .domain import webhooks as W
 from .domain.common import Ctx, resolve_item, write_ctx
+from .domain.values import MAX_ID, item_ref, qty_out
+from .errors import validation_error
 from .models import Item, Lot, ProductionRun, PurchaseOrder, PurchaseOrderLine, Recipe, SalesOrder
 
 COUNTS = ("items", "finished_goods", "purchase_orders", "received", "runs", "sales_orders")
@@ -37,7 +39,7 @@ FG_NAMES = ("Protein Bar", "Energy Drink", "Granola Mix", "Electrolyte Powder", 
 
 
 def _count(body: dict[str, Any], name: str, default: int) -> int:
-    return v.integer(body, name, required=False, minimum=0, maximum=10_000) if name in body else default  # type: ignore
+    return v.opt(body, name, v.integer, minimum=0, maximum=10_000) if name in body else default  # type: ignore
 
 
 class _Fresh:
@@ -65,7 +67,7 @@ def _numbered(first: str) -> Callable[[], str]:
 
 
 def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
-    n = v.integer(body, "seed", minimum=0) or 0
+    n = v.req(body, "seed", v.integer, minimum=0, maximum=MAX_ID) or 0
     from faker import Faker  # noqa: F811 - imported on first use (start-up time)
 
     fake = Faker("en_US")
@@ -74,7 +76,8 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     n_po, n_recv = _count(body, "purchase_orders", 3), _count(body, "received", 0)
     n_runs, n_so = _count(body, "runs", 0), _count(body, "sales_orders", 0)
     if n_raw < 1 and (n_fg or n_po):
-        raise v.invalid("items", "'items' (raw materials) must be at least 1 when finished goods or POs are seeded.")
+        raise validation_error("items", "'items' (raw materials) must be at least 1 when finished goods or POs are "
+                                        "seeded.")
     out: dict[str, Any] = {"items": [], "recipes": [], "purchase_orders": [], "lots": [], "production_runs": [],
                            "sales_orders": []}
     with write_ctx(emu) as ctx:
@@ -138,7 +141,7 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 def _receive_all(ctx: Ctx, po_id: int, out: dict[str, Any]) -> None:
     lines = ctx.session.execute(select(PurchaseOrderLine).where(PurchaseOrderLine.po_id == po_id)
                                 .order_by(PurchaseOrderLine.line_no)).scalars().all()
-    inp = PU.parse_receipt({"lines": [{"line": ln.line_no, "quantity": v.qty_out(ln.ordered_m)} for ln in lines]})
+    inp = PU.parse_receipt({"lines": [{"line": ln.line_no, "quantity": qty_out(ln.ordered_m)} for ln in lines]})
     _, lots = PU.receive(ctx, po_id, inp)
     for lot in lots:
         L.inspect(ctx, lot.id, {"result": "PASS", "inspector": "seed"})
@@ -152,7 +155,7 @@ def _records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
         "purchase_orders": lambda ctx, b: {"id": (p := PU.create_purchase_order(ctx, b)).id,
                                            "netsuiteId": p.netsuite_id},
         "recipes": lambda ctx, b: {"id": (r := P.create_recipe(ctx, b)).id, "code": r.code},
-        "lots": lambda ctx, b: {"id": (x := L.create_manual_lot(ctx, b, resolve_item(ctx.session, v.item_ref(b),
+        "lots": lambda ctx, b: {"id": (x := L.create_manual_lot(ctx, b, resolve_item(ctx.session, item_ref(b),
                                                                                      "itemId"))).id,
                                 "lotNumber": x.lot_number},
         "production_runs": lambda ctx, b: {"id": P.schedule_run(ctx, b).id},
@@ -167,7 +170,7 @@ def _records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
         for kind, create in creators.items():  # dependency order: items before what refers to them
             rows = records.get(kind) or []
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-                raise v.invalid(f"records.{kind}", f"'records.{kind}' must be an array of objects.")
+                raise validation_error(f"records.{kind}", f"'records.{kind}' must be an array of objects.")
             out[kind] = [create(ctx, row) for row in rows]
     return out
 
@@ -177,7 +180,7 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     "sales_orders"}) or from explicit {"records": {...}}; returns what was created."""
     if "records" in body:
         if not isinstance(body["records"], dict):
-            raise v.invalid("records", "'records' must be an object.")
+            raise validation_error("records", "'records' must be an object.")
         return _records(emu, body["records"])
     return _faker_world(emu, body)
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 
 from mocks.core.app import AsciiIntConverter
 
-from ..validation import MAX_ID
+from ..domain.values import MAX_ID
 
 
 class IdConverter(AsciiIntConverter):

@@ -6,7 +6,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import validation as v
+from mocks.core import validation as v
+
+from ..errors import validation_error
 from ..models import Item
 from .common import Ctx, conflict, get_or_404, page
 
@@ -22,11 +24,11 @@ def _unique(ctx: Ctx, column: Any, value: Any, field: str, own_id: int | None = 
 
 def create_item(ctx: Ctx, body: dict[str, Any]) -> Item:
     """Create an item; SKU and NetSuite id are unique (409 with the existing id)."""
-    sku = v.text(body, "sku", max_len=80)
-    name = v.text(body, "name")
-    kind = v.choice(body, "type", ITEM_TYPES)
-    uom = v.text(body, "uom", required=False, max_len=20) or "ea"
-    netsuite_id = v.text(body, "netsuiteId", required=False, max_len=80)
+    sku = v.req(body, "sku", v.text, max_len=80, min_len=1, strip=True)
+    name = v.req(body, "name", v.text, max_len=200, min_len=1, strip=True)
+    kind = v.req(body, "type", v.choice, options=ITEM_TYPES)
+    uom = v.opt(body, "uom", v.text, max_len=20, min_len=1, strip=True) or "ea"
+    netsuite_id = v.opt(body, "netsuiteId", v.text, max_len=80, min_len=1, strip=True)
     _unique(ctx, Item.sku, sku, "sku")
     if netsuite_id is not None:
         _unique(ctx, Item.netsuite_id, netsuite_id, "netsuiteId")
@@ -41,11 +43,11 @@ def update_item(ctx: Ctx, item_id: int, body: dict[str, Any]) -> Item:
     """Rename an item, change its unit or (re)map it to a NetSuite item."""
     item = get_or_404(ctx.session, Item, item_id, "Item", lock=True)
     if not {"name", "uom", "netsuiteId"} & body.keys():
-        raise v.invalid("name", "Send at least one of 'name', 'uom', 'netsuiteId'.")
-    name = v.text(body, "name", required=False)
-    uom = v.text(body, "uom", required=False, max_len=20)
+        raise validation_error("name", "Send at least one of 'name', 'uom', 'netsuiteId'.")
+    name = v.opt(body, "name", v.text, max_len=200, min_len=1, strip=True)
+    uom = v.opt(body, "uom", v.text, max_len=20, min_len=1, strip=True)
     if "netsuiteId" in body:
-        netsuite_id = v.text(body, "netsuiteId", required=False, max_len=80)
+        netsuite_id = v.opt(body, "netsuiteId", v.text, max_len=80, min_len=1, strip=True)
         if netsuite_id is not None:
             _unique(ctx, Item.netsuite_id, netsuite_id, "netsuiteId", own_id=item.id)
         item.netsuite_id = netsuite_id

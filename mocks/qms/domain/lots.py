@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import validation as v
+from mocks.core import validation as v
+
 from ..models import Consumption, Item, Lot, ProductionRun, PurchaseOrder, SalesOrder, Shipment, ShipmentScan
-from ..validation import qty_out
 from .common import Ctx, conflict, get_or_404, invalid_state, page
+from .values import qty_out, quantity
 from .views import item_ref_view, lot_view, run_number, skus
 
 LOT_STATUSES = ("QUARANTINE", "RELEASED", "REJECTED", "LOCKED")
@@ -56,9 +57,9 @@ def _lot_event(ctx: Ctx, lot: Lot, **extra: Any) -> dict[str, Any]:
 
 def inspect(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> Lot:
     """Record the incoming (or final) inspection: PASS releases the lot, FAIL rejects it."""
-    result = v.choice(body, "result", ("PASS", "FAIL"))
-    inspector = v.text(body, "inspector", required=False, max_len=120)
-    notes = v.text(body, "notes", required=False, max_len=2000)
+    result = v.req(body, "result", v.choice, options=("PASS", "FAIL"))
+    inspector = v.opt(body, "inspector", v.text, max_len=120, min_len=1, strip=True)
+    notes = v.opt(body, "notes", v.text, max_len=2000, min_len=1, strip=True)
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
     if lot.status != "QUARANTINE":
         raise invalid_state("Lot", lot.lot_number, lot.status, "inspect it (only QUARANTINE lots are inspected)")
@@ -98,8 +99,8 @@ def forward_lots(ctx: Ctx, lot_ids: set[int]) -> tuple[list[tuple[Lot, int]], li
 
 def lock(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> tuple[Lot, list[Lot]]:
     """Lock a lot out (recall); with cascade, every lot made from it too. Returns the lot and all it locked."""
-    reason = v.text(body, "reason", max_len=2000)
-    cascade = v.boolean(body, "cascade")
+    reason = v.req(body, "reason", v.text, max_len=2000, min_len=1, strip=True)
+    cascade = bool(v.opt(body, "cascade", v.boolean))
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
     if lot.status == "LOCKED":
         raise invalid_state("Lot", lot.lot_number, lot.status, "lock it again")
@@ -206,13 +207,14 @@ def create_manual_lot(ctx: Ctx, body: dict[str, Any], item: Item) -> Lot:
     from .purchasing import client_lot_number, ensure_lot_number_free, lot_numbers
 
     number = client_lot_number(body)
-    qty = v.quantity(body, "quantity", allow_zero=True) or 0
-    status = v.choice(body, "status", ("QUARANTINE", "RELEASED", "REJECTED"), required=False) or "RELEASED"
+    qty = v.req(body, "quantity", quantity, allow_zero=True) or 0
+    status = v.opt(body, "status", v.choice, options=("QUARANTINE", "RELEASED", "REJECTED")) or "RELEASED"
     if number is not None:
         ensure_lot_number_free(ctx, number, "lotNumber")
     lot = Lot(lot_number=number or lot_numbers(ctx, "R", 1)[0], item_id=item.id, status=status, quantity_m=qty,
-              initial_m=qty, source="MANUAL", supplier_lot=v.text(body, "supplierLot", required=False, max_len=80),
-              expiry_date=v.iso_date(body, "expiryDate"), created_at=ctx.now)
+              initial_m=qty, source="MANUAL",
+              supplier_lot=v.opt(body, "supplierLot", v.text, max_len=80, min_len=1, strip=True),
+              expiry_date=v.opt(body, "expiryDate", v.iso_date), created_at=ctx.now)
     ctx.session.add(lot)
     ctx.session.flush()
     return lot
@@ -220,7 +222,7 @@ def create_manual_lot(ctx: Ctx, body: dict[str, Any], item: Item) -> Lot:
 
 def adjust(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> Lot:
     """A cycle count: set a lot's on-hand quantity (never negative; a LOCKED lot is frozen)."""
-    qty = v.quantity(body, "quantity", allow_zero=True)
+    qty = v.req(body, "quantity", quantity, allow_zero=True)
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
     if lot.status == "LOCKED":
         raise invalid_state("Lot", lot.lot_number, lot.status, "adjust it")

@@ -11,13 +11,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
-from .. import validation as v
+from ..errors import validation_error
 from ..models import Consumption, Item, Lot, ProductionRun, Recipe, RecipeComponent
 from .common import Ctx, conflict, get_or_404, invalid_state, page, resolve_item, resolve_lot, unknown_ref
 from .lots import insufficient, not_released
 from .purchasing import client_lot_number, ensure_lot_number_free, lot_numbers
+from .values import MAX_ID, item_ref, lot_ref, qty_out, quantity
 from .views import item_ref_view, run_number, skus
 
 RUN_STATUSES = ("SCHEDULED", "IN_PROGRESS", "COMPLETED", "CANCELLED")
@@ -27,12 +29,12 @@ OUTPUT_TYPES = ("FINISHED_GOOD", "INTERMEDIATE")
 def create_recipe(ctx: Ctx, body: dict[str, Any]) -> Recipe:
     """Create a recipe for a finished (or intermediate) item from distinct components."""
     s = ctx.session
-    code = v.text(body, "code", max_len=80)
-    name = v.text(body, "name")
-    netsuite_id = v.text(body, "netsuiteId", required=False, max_len=80)
-    out_ref = v.item_ref(body)
-    comps = v.objects(body, "components", max_items=100)
-    parsed = [(v.item_ref(c, f"components[{i}]."), v.quantity(c, "quantityPerUnit", prefix=f"components[{i}]."))
+    code = v.req(body, "code", v.text, max_len=80, min_len=1, strip=True)
+    name = v.req(body, "name", v.text, max_len=200, min_len=1, strip=True)
+    netsuite_id = v.opt(body, "netsuiteId", v.text, max_len=80, min_len=1, strip=True)
+    out_ref = item_ref(body)
+    comps = v.req(body, "components", v.array, min_items=1, max_items=100, objects=True)
+    parsed = [(item_ref(c, f"components[{i}]"), v.req(c, "quantityPerUnit", quantity, where=f"components[{i}]"))
               for i, c in enumerate(comps)]
     for field, col, value in (("code", Recipe.code, code), ("netsuiteId", Recipe.netsuite_id, netsuite_id)):
         if value is not None:
@@ -52,7 +54,7 @@ def create_recipe(ctx: Ctx, body: dict[str, Any]) -> Recipe:
             raise ApiError(422, "ITEM_TYPE_MISMATCH", f"Item {item.sku} cannot be a component of itself.",
                                path=f"components[{i}].itemId")
         if comp.id in seen:
-            raise v.invalid(f"components[{i}].itemId", f"Component {comp.sku} appears twice.")
+            raise validation_error(f"components[{i}].itemId", f"Component {comp.sku} appears twice.")
         seen.add(comp.id)
         rows.append((comp.id, qty or 0))
     recipe = Recipe(code=code, name=name, item_id=item.id, netsuite_id=netsuite_id, created_at=ctx.now)
@@ -80,16 +82,16 @@ def _ensure_work_order_free(ctx: Ctx, ref: str, own_id: int | None = None) -> No
 
 def _run_summary(run: ProductionRun, item: Item) -> dict[str, Any]:
     return {"id": run.id, "number": run_number(run.id), "recipeId": run.recipe_id, "item": item_ref_view(item),
-            "plannedQuantity": v.qty_out(run.planned_m), "scheduledDate": run.scheduled_date,
+            "plannedQuantity": qty_out(run.planned_m), "scheduledDate": run.scheduled_date,
             "workOrderRef": run.work_order_ref, "status": run.status}
 
 
 def schedule_run(ctx: Ctx, body: dict[str, Any]) -> ProductionRun:
     """Put a run of a recipe on the production calendar (emits production.scheduled)."""
-    recipe_id = v.integer(body, "recipeId")
-    qty = v.quantity(body, "quantity")
-    day = v.iso_date(body, "scheduledDate") or ctx.today
-    wo = v.text(body, "workOrderRef", required=False, max_len=80)
+    recipe_id = v.req(body, "recipeId", v.integer, minimum=1, maximum=MAX_ID)
+    qty = v.req(body, "quantity", quantity)
+    day = v.opt(body, "scheduledDate", v.iso_date) or ctx.today
+    wo = v.opt(body, "workOrderRef", v.text, max_len=80, min_len=1, strip=True)
     recipe = ctx.session.execute(select(Recipe).where(Recipe.id == recipe_id)).scalar_one_or_none()
     if recipe is None:
         raise unknown_ref("Recipe", "recipeId", recipe_id)
@@ -107,7 +109,7 @@ def schedule_run(ctx: Ctx, body: dict[str, Any]) -> ProductionRun:
 
 def link_work_order(ctx: Ctx, run_id: int, body: dict[str, Any]) -> ProductionRun:
     """Store the NetSuite work order a run maps to (idempotent for the same reference)."""
-    ref = v.text(body, "workOrderRef", max_len=80)
+    ref = v.req(body, "workOrderRef", v.text, max_len=80, min_len=1, strip=True)
     assert ref is not None
     run = get_or_404(ctx.session, ProductionRun, run_id, "Production run", lock=True)
     if run.work_order_ref == ref:
@@ -143,8 +145,8 @@ def cancel_run(ctx: Ctx, run_id: int) -> ProductionRun:
 def consume(ctx: Ctx, run_id: int, body: dict[str, Any]) -> Consumption:
     """Consume a quantity of a RELEASED component lot into a run (recorded as genealogy)."""
     s = ctx.session
-    ref = v.lot_ref(body)
-    qty = v.quantity(body, "quantity") or 0
+    ref = lot_ref(body)
+    qty = v.req(body, "quantity", quantity) or 0
     run = get_or_404(s, ProductionRun, run_id, "Production run", lock=True)
     if run.status not in ("SCHEDULED", "IN_PROGRESS"):
         raise invalid_state("Production run", run.id, run.status, "consume into it")
@@ -171,9 +173,9 @@ def consume(ctx: Ctx, run_id: int, body: dict[str, Any]) -> Consumption:
 def complete_run(ctx: Ctx, run_id: int, body: dict[str, Any]) -> tuple[ProductionRun, Lot]:
     """Finish a run: its output becomes a new lot in QUARANTINE (emits production.completed)."""
     s = ctx.session
-    qty = v.quantity(body, "quantity") or 0
+    qty = v.req(body, "quantity", quantity) or 0
     number = client_lot_number(body)
-    expiry = v.iso_date(body, "expiryDate")
+    expiry = v.opt(body, "expiryDate", v.iso_date)
     run = get_or_404(s, ProductionRun, run_id, "Production run", lock=True)
     if run.status != "IN_PROGRESS":
         raise invalid_state("Production run", run.id, run.status, "complete it (it must be IN_PROGRESS)")
@@ -200,13 +202,13 @@ def complete_run(ctx: Ctx, run_id: int, body: dict[str, Any]) -> tuple[Productio
     for item_id in needed:
         mine = [c for c in cons if c.item_id == item_id]
         components.append({"item": item_ref_view(items[item_id]),
-                           "quantity": v.qty_out(sum(c.quantity_m for c in mine)),
+                           "quantity": qty_out(sum(c.quantity_m for c in mine)),
                            "lots": [{"lotId": c.lot_id, "lotNumber": lots[c.lot_id].lot_number,
-                                     "quantity": v.qty_out(c.quantity_m)} for c in mine]})
+                                     "quantity": qty_out(c.quantity_m)} for c in mine]})
     ctx.publish("production.completed", {
         "productionRun": {**_run_summary(run, items[run.item_id]), "completedAt": run.completed_at},
         "workOrderRef": run.work_order_ref, "item": item_ref_view(items[run.item_id]), "lotId": lot.id,
-        "lotNumber": lot.lot_number, "quantity": v.qty_out(qty), "components": components})
+        "lotNumber": lot.lot_number, "quantity": qty_out(qty), "components": components})
     return run, lot
 
 

@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import validation as v
+from mocks.core import validation as v
+
+from ..errors import validation_error
 from ..models import Lot, PurchaseOrder, PurchaseOrderLine, Receipt
-from ..validation import qty_out
 from .common import Ctx, conflict, get_or_404, invalid_state, next_value, page, resolve_item, unknown_ref
+from .values import item_ref, qty_out, quantity
 
 PO_STATUSES = ("OPEN", "PARTIALLY_RECEIVED", "RECEIVED", "CLOSED")
 RECEIVABLE = ("OPEN", "PARTIALLY_RECEIVED")
@@ -33,12 +35,13 @@ def lot_numbers(ctx: Ctx, prefix: str, count: int) -> list[str]:
     return [f"{prefix}{stamp}-{n:06d}" for n in range(start, start + count)]
 
 
-def client_lot_number(body: dict[str, Any], prefix: str = "") -> str | None:
+def client_lot_number(body: dict[str, Any], where: str = "") -> str | None:
     """An optional client-chosen lot number (not in the generated shape)."""
-    number = v.text(body, "lotNumber", required=False, max_len=80, prefix=prefix)
+    number = v.opt(body, "lotNumber", v.text, max_len=80, min_len=1, strip=True, where=where)
     if number is not None and GENERATED_LOT.match(number):
-        raise v.invalid(prefix + "lotNumber", f"'{prefix}lotNumber' {number!r} has the shape of a generated lot "
-                                              "number; leave it out to have one generated.")
+        field = v.name(where, "lotNumber")
+        raise validation_error(field, f"'{field}' {number!r} has the shape of a generated lot number; leave it "
+                                      "out to have one generated.")
     return number
 
 
@@ -51,16 +54,16 @@ def ensure_lot_number_free(ctx: Ctx, number: str, field: str) -> None:
 
 
 def _parse_lines(body: dict[str, Any]) -> list[tuple[int, dict[str, Any], int]]:
-    lines = v.objects(body, "lines", max_items=200)
+    lines = v.req(body, "lines", v.array, min_items=1, max_items=200, objects=True)
     out: list[tuple[int, dict[str, Any], int]] = []
     seen: set[int] = set()
     for i, ln in enumerate(lines):
-        p = f"lines[{i}]."
-        line_no = v.integer(ln, "line", required=False, maximum=1_000_000, prefix=p) or i + 1
+        p = f"lines[{i}]"
+        line_no = v.opt(ln, "line", v.integer, minimum=1, maximum=1_000_000, where=p) or i + 1
         if line_no in seen:
-            raise v.invalid(p + "line", f"Line {line_no} appears twice.")
+            raise validation_error(f"{p}.line", f"Line {line_no} appears twice.")
         seen.add(line_no)
-        qty = v.quantity(ln, "quantity", prefix=p)
+        qty = v.req(ln, "quantity", quantity, where=p)
         assert qty is not None
         out.append((line_no, ln, qty))
     return out
@@ -68,16 +71,16 @@ def _parse_lines(body: dict[str, Any]) -> list[tuple[int, dict[str, Any], int]]:
 
 def create_purchase_order(ctx: Ctx, body: dict[str, Any]) -> PurchaseOrder:
     """Create a PO sent from NetSuite; its NetSuite id is unique (409 DUPLICATE with the existing id)."""
-    netsuite_id = v.text(body, "netsuiteId", max_len=80)
-    number = v.text(body, "number", max_len=80)
-    vendor = v.text(body, "vendor", required=False) or ""
+    netsuite_id = v.req(body, "netsuiteId", v.text, max_len=80, min_len=1, strip=True)
+    number = v.req(body, "number", v.text, max_len=80, min_len=1, strip=True)
+    vendor = v.opt(body, "vendor", v.text, max_len=200, min_len=1, strip=True) or ""
     lines = _parse_lines(body)
     existing = ctx.session.execute(select(PurchaseOrder.id).where(PurchaseOrder.netsuite_id == netsuite_id)
                                    ).scalar_one_or_none()
     if existing is not None:
         raise conflict("DUPLICATE", f"Purchase order with netsuiteId {netsuite_id!r} already exists "
                                     f"(id {existing}).", field="netsuiteId", existingId=existing)
-    resolved = [(no, resolve_item(ctx.session, v.item_ref(ln, f"lines[{i}]."), f"lines[{i}].itemId"), qty)
+    resolved = [(no, resolve_item(ctx.session, item_ref(ln, f"lines[{i}]"), f"lines[{i}].itemId"), qty)
                 for i, (no, ln, qty) in enumerate(lines)]
     po = PurchaseOrder(netsuite_id=netsuite_id, number=number, vendor=vendor, status="OPEN",
                        created_at=ctx.now, updated_at=ctx.now)
@@ -134,19 +137,20 @@ def parse_receipt(body: dict[str, Any]) -> ReceiptInput:
     """Validate a receipt body before the write transaction starts (the hot path keeps its lock short)."""
     lines = []
     numbers: set[str] = set()
-    for i, ln in enumerate(v.objects(body, "lines", max_items=200)):
-        p = f"lines[{i}]."
+    for i, ln in enumerate(v.req(body, "lines", v.array, min_items=1, max_items=200, objects=True)):
+        p = f"lines[{i}]"
         number = client_lot_number(ln, p)
         if number is not None:
             if number in numbers:
-                raise v.invalid(p + "lotNumber", f"Lot number {number!r} appears twice in this receipt.")
+                raise validation_error(f"{p}.lotNumber", f"Lot number {number!r} appears twice in this receipt.")
             numbers.add(number)
-        lines.append(ReceiptLine(line=v.integer(ln, "line", maximum=1_000_000, prefix=p) or 0,
-                                 quantity_m=v.quantity(ln, "quantity", prefix=p) or 0, lot_number=number,
-                                 supplier_lot=v.text(ln, "supplierLot", required=False, max_len=80, prefix=p),
-                                 expiry_date=v.iso_date(ln, "expiryDate", prefix=p)))
-    return ReceiptInput(reference=v.text(body, "reference", required=False, max_len=80),
-                        received_by=v.text(body, "receivedBy", required=False, max_len=120) or "",
+        lines.append(ReceiptLine(line=v.req(ln, "line", v.integer, minimum=1, maximum=1_000_000, where=p) or 0,
+                                 quantity_m=v.req(ln, "quantity", quantity, where=p) or 0, lot_number=number,
+                                 supplier_lot=v.opt(ln, "supplierLot", v.text, max_len=80, min_len=1, strip=True,
+                                                    where=p),
+                                 expiry_date=v.opt(ln, "expiryDate", v.iso_date, where=p)))
+    return ReceiptInput(reference=v.opt(body, "reference", v.text, max_len=80, min_len=1, strip=True),
+                        received_by=v.opt(body, "receivedBy", v.text, max_len=120, min_len=1, strip=True) or "",
                         lines=lines)
 
 

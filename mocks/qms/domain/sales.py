@@ -12,13 +12,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
-from .. import validation as v
+from ..errors import validation_error
 from ..models import Item, Lot, SalesOrder, SalesOrderLine, Shipment, ShipmentScan
-from ..validation import qty_out
 from .common import Ctx, conflict, get_or_404, invalid_state, page, resolve_item, resolve_lot, unknown_ref
 from .lots import insufficient, not_released
+from .values import MAX_ID, item_ref, lot_ref, qty_out, quantity
 from .views import item_ref_view, skus
 
 SO_STATUSES = ("PENDING_FULFILLMENT", "PARTIALLY_FULFILLED", "PENDING_BILLING", "CANCELLED")
@@ -29,23 +30,23 @@ SHIPMENT_STATUSES = ("OPEN", "SHIPPED", "CANCELLED")
 def create_sales_order(ctx: Ctx, body: dict[str, Any]) -> SalesOrder:
     """Create a sales order sent from NetSuite; its NetSuite id is unique (409 DUPLICATE, existing id)."""
     s = ctx.session
-    netsuite_id = v.text(body, "netsuiteId", max_len=80)
-    number = v.text(body, "number", max_len=80)
-    customer = v.text(body, "customer", required=False) or ""
+    netsuite_id = v.req(body, "netsuiteId", v.text, max_len=80, min_len=1, strip=True)
+    number = v.req(body, "number", v.text, max_len=80, min_len=1, strip=True)
+    customer = v.opt(body, "customer", v.text, max_len=200, min_len=1, strip=True) or ""
     parsed = []
     seen: set[int] = set()
-    for i, ln in enumerate(v.objects(body, "lines", max_items=200)):
-        p = f"lines[{i}]."
-        line_no = v.integer(ln, "line", required=False, maximum=1_000_000, prefix=p) or i + 1
+    for i, ln in enumerate(v.req(body, "lines", v.array, min_items=1, max_items=200, objects=True)):
+        p = f"lines[{i}]"
+        line_no = v.opt(ln, "line", v.integer, minimum=1, maximum=1_000_000, where=p) or i + 1
         if line_no in seen:
-            raise v.invalid(p + "line", f"Line {line_no} appears twice.")
+            raise validation_error(f"{p}.line", f"Line {line_no} appears twice.")
         seen.add(line_no)
-        parsed.append((line_no, v.item_ref(ln, p), v.quantity(ln, "quantity", prefix=p) or 0, p))
+        parsed.append((line_no, item_ref(ln, p), v.req(ln, "quantity", quantity, where=p) or 0, p))
     existing = s.execute(select(SalesOrder.id).where(SalesOrder.netsuite_id == netsuite_id)).scalar_one_or_none()
     if existing is not None:
         raise conflict("DUPLICATE", f"Sales order with netsuiteId {netsuite_id!r} already exists (id {existing}).",
                        field="netsuiteId", existingId=existing)
-    lines = [(no, resolve_item(s, ref, p + "itemId"), q) for no, ref, q, p in parsed]
+    lines = [(no, resolve_item(s, ref, f"{p}.itemId"), q) for no, ref, q, p in parsed]
     so = SalesOrder(netsuite_id=netsuite_id, number=number, customer=customer, status="PENDING_FULFILLMENT",
                     created_at=ctx.now, updated_at=ctx.now)
     s.add(so)
@@ -93,7 +94,7 @@ def cancel_sales_order(ctx: Ctx, so_id: int) -> SalesOrder:
 
 def create_shipment(ctx: Ctx, body: dict[str, Any]) -> Shipment:
     """Open a shipment for an order (one open shipment per order at a time)."""
-    so_id = v.integer(body, "salesOrderId")
+    so_id = v.req(body, "salesOrderId", v.integer, minimum=1, maximum=MAX_ID)
     so = ctx.session.execute(select(SalesOrder).where(SalesOrder.id == so_id).with_for_update()).scalar_one_or_none()
     if so is None:
         raise unknown_ref("Sales order", "salesOrderId", so_id)
@@ -120,9 +121,9 @@ def _open_shipment(ctx: Ctx, shipment_id: int, action: str) -> Shipment:
 def scan(ctx: Ctx, shipment_id: int, body: dict[str, Any]) -> ShipmentScan:
     """Scan a quantity of a RELEASED lot onto an open shipment, against the order line for its item."""
     s = ctx.session
-    ref = v.lot_ref(body)
-    qty = v.quantity(body, "quantity") or 0
-    line_no = v.integer(body, "line", required=False, maximum=1_000_000)
+    ref = lot_ref(body)
+    qty = v.req(body, "quantity", quantity) or 0
+    line_no = v.opt(body, "line", v.integer, minimum=1, maximum=1_000_000)
     sh = _open_shipment(ctx, shipment_id, "scan onto it")
     lot = resolve_lot(s, ref, "lotId" if ref[0] == "id" else "lotNumber")
     lines = list(s.execute(select(SalesOrderLine).where(SalesOrderLine.so_id == sh.so_id)
@@ -188,8 +189,8 @@ def cancel_shipment(ctx: Ctx, shipment_id: int) -> Shipment:
 def complete_shipment(ctx: Ctx, shipment_id: int, body: dict[str, Any]) -> Shipment:
     """Ship: lines advance, the order becomes PENDING_BILLING when fully shipped (emits shipment.completed)."""
     s = ctx.session
-    carrier = v.text(body, "carrier", required=False, max_len=80)
-    tracking = v.text(body, "trackingNumber", required=False, max_len=120)
+    carrier = v.opt(body, "carrier", v.text, max_len=80, min_len=1, strip=True)
+    tracking = v.opt(body, "trackingNumber", v.text, max_len=120, min_len=1, strip=True)
     sh = _open_shipment(ctx, shipment_id, "complete it")
     scans = list(s.execute(select(ShipmentScan).where(ShipmentScan.shipment_id == sh.id)
                            .order_by(ShipmentScan.id)).scalars())

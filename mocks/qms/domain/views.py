@@ -23,7 +23,7 @@ from ..models import (
     Shipment,
     ShipmentScan,
 )
-from ..validation import qty_out
+from .values import qty_out
 
 
 def skus(session: Session, item_ids: Iterable[int]) -> dict[int, Item]:

@@ -9,9 +9,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from mocks.core import validation as v
 from mocks.core.webhooks import WebhookSubscription
 
-from .. import validation as v
+from ..errors import validation_error
+from . import values
 from .common import EVENT_TYPES, Ctx, not_found
 
 SIGNATURE_HEADER = "X-DataNinja-Signature"
@@ -37,12 +39,12 @@ def view(sub: WebhookSubscription, *, with_secret: bool = False) -> dict[str, An
 
 def subscribe(ctx: Ctx, body: dict[str, Any], api_key: str) -> WebhookSubscription:
     """Subscribe a URL to event types ("*", an exact type, or "<family>.*"); secret generated if absent."""
-    url = v.url(body, "url")
-    events = v.strings(body, "events") or ["*"]
+    url = values.url(body, "url")
+    events = values.strings(body, "events") or ["*"]
     for e in events:
         if e != "*" and e not in EVENT_TYPES and not (e.endswith(".*") and e[:-2] in _FAMILIES):
-            raise v.invalid("events", f"Unknown event type {e!r}; known: {', '.join(EVENT_TYPES)}.")
-    secret = v.text(body, "secret", required=False, min_len=8, max_len=200)
+            raise validation_error("events", f"Unknown event type {e!r}; known: {', '.join(EVENT_TYPES)}.")
+    secret = v.opt(body, "secret", v.text, max_len=200, min_len=8, strip=True)
     assert ctx.hub is not None
     if secret is None:
         # Deterministic: the same world and the same calls give the same secret.
