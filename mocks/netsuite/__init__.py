@@ -14,7 +14,10 @@ from mocks.core.config import EmulatorConfig
 from .account import after_reset, ensure_account
 from .actions import ACTIONS
 from .api import async_jobs, metadata, oauth2, pipeline, query, records
-from .auth import DEFAULT_ACCOUNT, DEFAULTS, Authenticator, default_oauth2_client, normalize_account
+from .auth.accounts import DEFAULT_ACCOUNT, normalize_account
+from .auth.authenticator import Authenticator
+from .auth.oauth2 import default_oauth2_client
+from .auth.tba import DEFAULTS
 from .errors import render_error, throttle_error
 from .governance import Governance
 from .models import Base, NsCommitment, NsInventory, NsRecord

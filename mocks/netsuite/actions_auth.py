@@ -10,7 +10,8 @@ from sqlalchemy import select
 from mocks.core.app import Action, Emulator
 from mocks.core.errors import ApiError
 
-from .auth import get_authenticator, load_public_key, split_scopes
+from .auth.authenticator import get_authenticator
+from .auth.oauth2 import DEFAULT_SCOPES, TOKEN_PATH, load_public_key, split_scopes
 from .models import NsOAuthClient, NsToken
 
 
@@ -72,7 +73,7 @@ def register_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any
     except ValueError as exc:
         raise ApiError(400, "INVALID_PUBLIC_KEY", f"public_key_pem is not a PEM key or certificate: {exc}") \
             from None
-    scopes = split_scopes(body.get("scopes", "restlets,rest_webservices,suite_analytics"))
+    scopes = split_scopes(body.get("scopes", DEFAULT_SCOPES))
     if not scopes:
         raise ApiError(400, "INVALID_ACTION_BODY", "'scopes' must name at least one scope")
     with emu.store.write() as s:
@@ -91,7 +92,7 @@ def register_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any
         row.revoked = False
     auth.invalidate()
     return {"client_id": client_id, "certificate_id": certificate_id, "scopes": list(scopes),
-            "token_url_path": "/services/rest/auth/oauth2/v1/token", "account": auth.account}
+            "token_url_path": TOKEN_PATH, "account": auth.account}
 
 
 def revoke_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:

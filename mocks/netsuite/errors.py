@@ -61,6 +61,17 @@ def render_error(err: ApiError) -> Response:
     return Response(json.dumps(error_body(err)), status=err.status, content_type=ERROR_CONTENT_TYPE)
 
 
+#: The detail NetSuite puts in every authentication refusal, whatever the cause.
+INVALID_LOGIN_DETAIL = ("Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI "
+                        "at Setup > Users/Roles > User Management > View Login Audit Trail.")
+
+
+def invalid_login(headers: dict[str, str], *, audit: str, failure: str) -> ApiError:
+    """401 INVALID_LOGIN, the same body whatever the cause; the cause goes to the journal (``failure``)."""
+    return ApiError(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL, headers=headers,
+                    extra={"audit": audit, "auth_failure": failure})
+
+
 def throttle_error() -> ApiError:
     """The 429 NetSuite answers when the account's concurrency limit is exceeded (no Retry-After)."""
     return ApiError(429, "CONCURRENCY_LIMIT_EXCEEDED", "Concurrent request limit exceeded. Request blocked.")

@@ -9,12 +9,12 @@ from flask import Flask, Response, g, request
 
 from mocks.core.app import Emulator
 
-from ..auth import Authenticator
+from ..auth.authenticator import Authenticator
+from ..auth.oauth2 import TOKEN_PATH
 from ..errors import throttle_error
 from ..governance import Governance, operation_of
 from .async_jobs import submit_async
 
-TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
 INTERNAL = "erpsim.async_job"
 
 

@@ -25,15 +25,10 @@ from mocks.core.app import Emulator, SystemHooks, build_app
 from mocks.core.config import EmulatorConfig
 from mocks.netsuite.actions_auth import AUTH_ACTIONS
 from mocks.netsuite.api import oauth2
-from mocks.netsuite.auth import (
-    INVALID_LOGIN_DETAIL,
-    TOKEN_PATH,
-    Authenticator,
-    get_authenticator,
-    normalize_parameters,
-    parse_oauth_header,
-)
-from mocks.netsuite.errors import render_error, throttle_error
+from mocks.netsuite.auth.authenticator import Authenticator, get_authenticator
+from mocks.netsuite.auth.oauth2 import TOKEN_PATH
+from mocks.netsuite.auth.tba import normalize_parameters, parse_oauth_header
+from mocks.netsuite.errors import INVALID_LOGIN_DETAIL, render_error, throttle_error
 from mocks.netsuite.models import Base
 from tests.conftest import ADMIN
 
