@@ -3,8 +3,14 @@
 NetSuite -> AP ("unpaid bills only"): an open, approved NetSuite bill of the AP organisation's subsidiary with
 nothing paid or credited on it, in US dollars, becomes an AP bill (invoice number = the bill's reference number, else ``NS-<id>``); partly or fully
 paid bills and bills in other currencies are not synced; a $0 bill without payments syncs as an unpaid bill, as
-the seed says. The AP bill is marked synced (its vendor, invoice and lines then lock in AP); NetSuite stays its
-master.
+the seed says. The AP bill is marked synced and carries the purchase order's number when the NetSuite bill was
+billed from one (AP's poNumber). NetSuite stays its master, except that an AP user may edit it (BILL keeps only
+its vendor fixed): an edit made in AP (invoice number, due date, description, lines or poNumber differ from what
+the engine wrote) rewrites the NetSuite bill from the AP bill on the next pass, as the Cashflow360 sync does
+(seeds/002): expense lines from AP's lines and no item lines, so a bill billed from a purchase order is unlinked
+from it ("editing in Cashflow360 will unlink the bill from the PO in Oracle NetSuite"; extra item lines are
+removed). Expense accounts come from AP's line accounts as for bills entered in AP, else
+``ERPSIM_SYNC_AP_EXPENSE_ACCOUNT``, else the edit is parked (``validation_error``).
 
 AP -> NetSuite: a bill entered in AP becomes a NetSuite vendor bill (external id ``ap-bill-<AP id>``, approved
 in NetSuite as NetSuite approvals are off) with expense lines on the NetSuite account whose number is the AP
@@ -121,8 +127,8 @@ class ApBillsFlow(Flow):
 
     def _stage_ap(self, ctx: Context, session: Session, bill: dict[str, Any]) -> None:
         known = mapping_in(session, "ap", "bill", bill["id"])
-        if known is not None and known[1].get("origin") == "netsuite":
-            return  # came from NetSuite, which stays its master
+        if known is not None and known[1].get("origin") == "netsuite" and not edited_in_ap(known[1], bill):
+            return  # came from NetSuite, which stays its master until an AP user edits the bill
         self.work.stage(ctx, session, f"ap-bill:{bill['id']}", {"bill": bill}, reopen=("done", "skipped"))
 
     def on_event(self, ctx: Context, session: Session, system: str, event: dict[str, Any]) -> None:
@@ -145,7 +151,7 @@ class ApBillsFlow(Flow):
         mapped = ctx.state.mapped("ap", "bill", ap_id)
         data = ctx.state.mapping_data("ap", "bill", ap_id) or {}
         if data.get("origin") == "netsuite":
-            return skipped("came from NetSuite")
+            return self._edit_from_ap(ctx, bill, mapped, data)
         if mapped is None and bill.get("synced"):
             return skipped("synced by another connector")
         if bill.get("archived"):
@@ -183,6 +189,20 @@ class ApBillsFlow(Flow):
             return noop(netsuite=mapped)
         return done(netsuite=mapped, updated=changed)
 
+    def _edit_from_ap(self, ctx: Context, bill: dict[str, Any], mapped: str | None, data: dict[str, Any]) -> Outcome:
+        """An AP edit of a bill that came from NetSuite: rewrite the NetSuite bill from AP (unlinked from its PO)."""
+        if mapped is None or bill.get("archived") or not edited_in_ap(data, bill):
+            return skipped("came from NetSuite")
+        self.accounts.load(ctx)
+        invoice = bill.get("invoice") or {}
+        body: dict[str, Any] = {
+            "tranId": invoice.get("invoiceNumber"), "dueDate": bill.get("dueDate"), "memo": bill.get("description") or "",
+            "expense": {"items": expense_lines(ctx, self.refs, self.accounts, bill.get("billLineItems", []))},
+            "item": {"items": []}}  # the PO's item lines go: the bill is no longer billed from the purchase order
+        ctx.netsuite.patch("vendorBill", mapped, body, replace="expense,item")
+        ctx.state.set_mapping("ap", "bill", bill["id"], mapped, {**data, "ap": ap_fingerprint(bill)})
+        return done(netsuite=mapped, editedInAp=True)
+
     def _to_ap(self, ctx: Context, ns_id: str) -> Outcome:
         mapped = ctx.state.mapped("netsuite", "bill-to-ap", ns_id)
         if mapped is not None:
@@ -215,7 +235,7 @@ class ApBillsFlow(Flow):
             body["poNumber"] = str(source["refName"]).split("#")[-1].strip()
         created = ap(ctx).create_keyed("/bills", body, f"vendorId:eq:{vendor},invoice.invoiceNumber:eq:{number}")
         ctx.state.set_mapping("netsuite", "bill-to-ap", ns_id, created["id"])
-        ctx.state.set_mapping("ap", "bill", created["id"], ns_id, {"origin": "netsuite"})
+        ctx.state.set_mapping("ap", "bill", created["id"], ns_id, {"origin": "netsuite", "ap": ap_fingerprint(created)})
         ap(ctx).patch(f"/bills/{created['id']}", {"synced": True, "externalId": ns_id})
         return done(ap=created["id"])
 
@@ -233,6 +253,21 @@ class ApBillsFlow(Flow):
             label = (ln.get("item") or {}).get("refName") or ln.get("description") or "item"
             lines.append({"amount": num(ln.get("amount")), "description": f"{label} x {ln.get('quantity')}"})
         return lines or [{"amount": 0, "description": "NetSuite bill without lines"}]
+
+
+def ap_fingerprint(bill: dict[str, Any]) -> str:
+    """What an AP user can edit on a bill the engine wrote to AP (not its payments, approval or sync flags)."""
+    invoice = bill.get("invoice") or {}
+    lines = [(num(ln.get("amount")), ln.get("description"), (ln.get("classifications") or {}).get("chartOfAccountId"))
+             for ln in bill.get("billLineItems") or []]
+    return content_hash([invoice.get("invoiceNumber"), invoice.get("invoiceDate"), bill.get("dueDate"),
+                         bill.get("description"), bill.get("poNumber"), lines])
+
+
+def edited_in_ap(data: dict[str, Any], bill: dict[str, Any]) -> bool:
+    """Whether an AP user changed a bill that came from NetSuite since the engine last wrote it (mappings made
+    before the engine kept AP's fingerprint have none: NetSuite stays their master)."""
+    return "ap" in data and data["ap"] != ap_fingerprint(bill)
 
 
 def _records(key: str, payload: dict[str, Any]) -> dict[str, Any]:

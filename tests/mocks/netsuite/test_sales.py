@@ -228,6 +228,31 @@ def test_purchase_order_receipt_and_bill(ns: NsClient, world: dict[str, Any]) ->
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
 
 
+def test_a_bill_whose_po_lines_change_moves_the_pos_billed_quantities(ns: NsClient, world: dict[str, Any]) -> None:
+    """A bill is linked to its PO by its item lines (orderDoc/orderLine): an edit of those quantities, or lines
+    replaced by expense lines (an AP sync rewriting an edited bill, seeds/002), gives the PO back what they billed."""
+    service = world["items"]["service"][0]
+    po = ns.create("purchaseOrder", {"entity": ref(world["vendors"][0]), "item": {"items": [
+        {"item": ref(service), "quantity": 4, "rate": 25}, {"item": ref(service), "quantity": 1, "rate": 60}]}})
+    bill = int(ns.post(f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {}).headers["Location"].rsplit("/", 1)[1])
+    assert ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
+    r = ns.patch(f"{REST}/vendorBill/{bill}", {"item": {"items": [{"line": 1, "quantity": 3}]}})
+    assert r.status_code == 204, r.get_data(as_text=True)
+    got = ns.record("purchaseOrder", po)
+    assert ([ln["quantityBilled"] for ln in got["item"]["items"]], got["status"]["id"]) == ([3.0, 1.0], "Pending Bill")
+    r = ns.patch(f"{REST}/vendorBill/{bill}?replace=item,expense", {"item": {"items": []}, "expense": {"items": [
+        {"account": ref(world["accounts"]["Office Supplies"]), "amount": 145, "memo": "edited in AP"}]}})
+    assert r.status_code == 204, r.get_data(as_text=True)
+    edited = ns.record("vendorBill", bill)
+    assert (edited["total"], edited["item"]["items"], edited["createdFrom"]["id"]) == (145.0, [], str(po))
+    got = ns.record("purchaseOrder", po)
+    assert ([ln["quantityBilled"] for ln in got["item"]["items"]], got["status"]["id"]) == ([0.0, 0.0], "Pending Bill")
+    again = ns.post(f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {})  # the PO is billable in full again
+    assert again.status_code == 204 and ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
+    assert ns.request("DELETE", f"{REST}/vendorBill/{bill}").status_code == 204  # it bills nothing from the PO
+    assert ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
+
+
 def test_assembly_build_from_work_order_consumes_components(ns: NsClient, world: dict[str, Any]) -> None:
     comp, loc = world["items"]["inventory"][0], world["locations"][0]
     asm = ns.create("assemblyItem", {"itemId": "KIT-1", "subsidiary": {"items": [ref(world["subsidiary"])]},

@@ -132,6 +132,26 @@ class VendorBillRules(Rules):
         body["balance"] = body["amountRemaining"]
         body["status"] = "D" if body["approvalStatus"] == "1" else ("B" if body["amountRemaining"] <= _EPS else "A")
 
+    def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
+        """An edit that changes the lines billed from the purchase order moves the PO's billed quantities with it.
+
+        NetSuite links a bill to its PO through the item lines' orderDoc/orderLine: replacing those lines (as an AP
+        sync does when the bill was edited there, seeds/002) unlinks the bill, and the PO is billable again."""
+        if old is None:
+            return  # a bill transformed from the PO booked its quantities in the transform
+        src = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
+        if src is None or src.rtype.name != "purchaseOrder":
+            return
+        was, now = _billed_from(old, src.id), _billed_from(rec, src.id)
+        if was == now:
+            return
+        before = copy.deepcopy(src.body)
+        for ln in src.lines("item"):
+            delta = now.get(ln["line"], 0.0) - was.get(ln["line"], 0.0)
+            if delta:
+                ln["quantityBilled"] = max(0.0, num(ln.get("quantityBilled")) + delta)
+        _refresh_source(ctx, src, before)
+
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
         """Refuse with payments or in a closed period; give the PO its billed quantities back."""
         check_not_in_closed_period(ctx, rec)
@@ -146,6 +166,16 @@ class VendorBillRules(Rules):
                 if s is not None:
                     s["quantityBilled"] = max(0.0, num(s.get("quantityBilled")) - num(ln.get("quantity")))
             _refresh_source(ctx, src, before)
+
+
+def _billed_from(bill: Rec, po_id: int) -> dict[Any, float]:
+    """Quantity per PO line that ``bill``'s item lines bill from purchase order ``po_id``."""
+    out: dict[Any, float] = {}
+    for ln in bill.lines("item"):
+        doc = ln.get("orderDoc")
+        if isinstance(doc, dict) and str(doc.get("id")) == str(po_id) and ln.get("orderLine") is not None:
+            out[ln["orderLine"]] = out.get(ln["orderLine"], 0.0) + num(ln.get("quantity"))
+    return out
 
 
 @register("vendorPayment")
