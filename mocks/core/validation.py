@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -108,13 +108,23 @@ def given(body: Mapping[str, Any], key: str) -> bool:
     return body.get(key) is not None
 
 
-def req(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: str = "", **opts: Any) -> T:
-    """Field ``key`` parsed by ``parse(value, field, **opts)``; absent or null is ``REQUIRED``."""
+@overload
+def req(body: Mapping[str, Any], key: str, *, where: str = "") -> Any: ...
+
+
+@overload
+def req(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: str = "", **opts: Any) -> T: ...
+
+
+def req(body: Mapping[str, Any], key: str, parse: Callable[..., Any] | None = None, *, where: str = "",
+        **opts: Any) -> Any:
+    """Field ``key`` parsed by ``parse(value, field, **opts)`` (without ``parse``: the JSON value as sent);
+    absent or null is ``REQUIRED``."""
     value = body.get(key)
     field = name(where, key)
     if value is None:
         raise Invalid(field, REQUIRED)
-    return parse(value, field, **opts)
+    return value if parse is None else parse(value, field, **opts)
 
 
 def opt(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: str = "",

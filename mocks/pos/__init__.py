@@ -17,7 +17,7 @@ from .api import PosServices, bp
 from .auth import BasicAuth
 from .domain.context import PosContext
 from .domain.events import sign
-from .errors import render_error, throttle_error
+from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed
 
@@ -55,7 +55,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         site = int(creds["SITE"])
     except ValueError:
         raise ValueError(f"ERPSIM_POS_SITE must be an integer (Sitoo eshopid), got {creds['SITE']!r}") from None
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
+                        actions=ACTIONS,
                         webhooks=WebhookOptions(signer=event_signer, batch_size=EVENT_BATCH, max_attempts=10,
                                                 retry_on=frozenset({429, 503, 504})))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)

@@ -6,21 +6,16 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 
 from .api.base import PosServices
 from .domain import catalog, customers, orders, registers, stock
 from .domain.common import (
-    as_int,
-    as_list,
-    as_obj,
-    as_str,
     bad,
     money,
-    opt_str,
     parse_decimal3,
     parse_money,
-    req,
 )
 from .models import ORDERS, REGISTERS
 
@@ -42,7 +37,7 @@ def _default_register(conn: Connection) -> str:
 
 def _create(emu: Emulator, body: dict[str, Any], order_body: dict[str, Any], default_register: bool) -> Any:
     svc = _svc(emu)
-    method = opt_str(body, "payment", max_len=50) or "Card"
+    method = v.opt(body, "payment", v.text, max_len=50) or "Card"
     if svc.ctx.payment_name(method) is None:
         raise bad(f"Unknown payment method '{method}'.", "payment")
     with svc.write() as (conn, ts):
@@ -58,9 +53,9 @@ def ring_sale(emu: Emulator, body: dict[str, Any]) -> Any:
     order: dict[str, Any] = {k: body[k] for k in ("registerid", "warehouseid", "externalid", "email", "orderdate",
                                                   "payments") if body.get(k) is not None}
     items: list[dict[str, Any]] = []
-    for raw in as_list(req(body, "lines"), "lines", max_len=orders.MAX_ITEMS, min_len=1):
-        line = as_obj(raw, "line")
-        item: dict[str, Any] = {"sku": req(line, "sku"), "quantity": line.get("quantity", 1)}
+    for raw in v.req(body, "lines", v.array, max_items=orders.MAX_ITEMS, min_items=1):
+        line = v.obj(raw, "line")
+        item: dict[str, Any] = {"sku": v.req(line, "sku"), "quantity": line.get("quantity", 1)}
         if line.get("price") is not None:
             item["moneynetpriceperunit"] = line["price"]
         items.append(item)
@@ -68,15 +63,15 @@ def ring_sale(emu: Emulator, body: dict[str, Any]) -> Any:
             items.append({"orderitemtype": orders.ITEM_DISCOUNT, "moneyrowdiscount": line["discount"]})
     order["orderitems"] = items
     order["payments"] = [{"name": p.get("name"), "moneyamount": p.get("amount", p.get("moneyamount"))}
-                         for p in (as_obj(x, "payment") for x in as_list(body.get("payments") or [], "payments",
-                                                                        max_len=orders.MAX_PAYMENTS))]
+                         for p in (v.obj(x, "payment") for x in v.array(body.get("payments") or [], "payments",
+                                                                        max_items=orders.MAX_PAYMENTS))]
     return _create(emu, body, order, default_register=True)
 
 
 def refund(emu: Emulator, body: dict[str, Any]) -> Any:
     """A cashier takes goods back: {orderid, lines?: [{sku, quantity, reasoncode?}] (default: all left), payment?}."""
     svc = _svc(emu)
-    orderid = as_int(req(body, "orderid"), "orderid", minimum=1)
+    orderid = v.req(body, "orderid", v.integer, minimum=1)
     with svc.read() as conn:
         original = orders.get_order(conn, orderid)
         returned: dict[str, int] = dict(conn.execute(
@@ -87,7 +82,7 @@ def refund(emu: Emulator, body: dict[str, Any]) -> Any:
             select(orders.OI.sku, func.sum(orders.OI.moneyrowdiscount)).join(ORDERS, OR.orderid == orders.OI.orderid)
             .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_DISCOUNT)
             .group_by(orders.OI.sku)).all())
-    reason = opt_str(body, "reasoncode", max_len=100)
+    reason = v.opt(body, "reasoncode", v.text, max_len=100)
     sold: dict[str, int] = {}
     discount: dict[str, int] = {}
     for it in original["orderitems"]:
@@ -104,10 +99,10 @@ def refund(emu: Emulator, body: dict[str, Any]) -> Any:
         if not wanted:
             raise bad(f"Everything on order {orderid} has already been returned.", "orderid")
     else:
-        for raw in as_list(body["lines"], "lines", max_len=orders.MAX_ITEMS, min_len=1):
-            line = as_obj(raw, "line")
-            qty = as_int(line.get("quantity", 1), "quantity", minimum=1, maximum=100_000)
-            wanted.append((as_str(req(line, "sku"), "sku", max_len=100), qty, line.get("reasoncode", reason)))
+        for raw in v.array(body["lines"], "lines", max_items=orders.MAX_ITEMS, min_items=1):
+            line = v.obj(raw, "line")
+            qty = v.integer(line.get("quantity", 1), "quantity", minimum=1, maximum=100_000)
+            wanted.append((v.req(line, "sku", v.text, max_len=100), qty, line.get("reasoncode", reason)))
     items: list[dict[str, Any]] = []
     for sku, qty, why in wanted:
         items.append({"sku": sku, "quantity": -qty, "reasoncode": why})
@@ -131,18 +126,19 @@ def close_day(emu: Emulator, body: dict[str, Any]) -> Any:
     """Close a register's day and print its Z report: {registerid?, moneycash_counted?, staff?}."""
     svc = _svc(emu)
     with svc.write() as (conn, ts):
-        rid = opt_str(body, "registerid", max_len=40) or _default_register(conn)
+        rid = v.opt(body, "registerid", v.text, max_len=40) or _default_register(conn)
         counted = None if body.get("moneycash_counted") is None else parse_money(body["moneycash_counted"],
                                                                                   "moneycash_counted")
-        return registers.close_day(conn, svc.ctx, rid, ts, counted, opt_str(body, "staff", max_len=100) or "")
+        staff = v.opt(body, "staff", v.text, max_len=100) or ""
+        return registers.close_day(conn, svc.ctx, rid, ts, counted, staff)
 
 
 def adjust_stock(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff adjust stock: {warehouseid, sku, quantity (+in / -out), reasoncode?} -> transaction id."""
     svc = _svc(emu)
-    qty = parse_decimal3(req(body, "quantity"), "quantity")
-    tx = {"warehouseid": req(body, "warehouseid"), "transactiontype": stock.MOVE_IN if qty > 0 else stock.MOVE_OUT,
-          "items": [{"sku": req(body, "sku"), "decimalquantity": body["quantity"]}]}
+    qty = parse_decimal3(v.req(body, "quantity"), "quantity")
+    tx = {"warehouseid": v.req(body, "warehouseid"), "transactiontype": stock.MOVE_IN if qty > 0 else stock.MOVE_OUT,
+          "items": [{"sku": v.req(body, "sku"), "decimalquantity": body["quantity"]}]}
     if body.get("reasoncode") is not None:
         tx["reasoncode"] = body["reasoncode"]
     with svc.write() as (conn, ts):
@@ -153,13 +149,14 @@ def adjust_stock(emu: Emulator, body: dict[str, Any]) -> Any:
 def stock_take(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff count a sku: {warehouseid, sku, counted} sets the stock (StockTaking transaction)."""
     svc = _svc(emu)
-    wid = as_int(req(body, "warehouseid"), "warehouseid", minimum=1)
-    sku = as_str(req(body, "sku"), "sku", max_len=100)
-    counted = parse_decimal3(req(body, "counted"), "counted")
+    wid = v.req(body, "warehouseid", v.integer, minimum=1)
+    sku = v.req(body, "sku", v.text, max_len=100)
+    counted = parse_decimal3(v.req(body, "counted"), "counted")
     with svc.write() as (conn, ts):
         if stock.warehouse_row(conn, wid) is None:
             raise bad(f"Warehouse {wid} does not exist.", "warehouseid")
-        txid = stock.stock_take(conn, svc.ctx, wid, sku, counted, ts, opt_str(body, "reasoncode", max_len=100))
+        txid = stock.stock_take(conn, svc.ctx, wid, sku, counted, ts,
+                                v.opt(body, "reasoncode", v.text, max_len=100))
         return stock.get_transaction(conn, wid, txid)
 
 
@@ -181,9 +178,9 @@ def _product_id(conn: Connection, sku: str) -> int:
 def change_price(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff change a price locally (drifting from NetSuite): {sku, moneyprice}."""
     svc = _svc(emu)
-    price = money(parse_money(req(body, "moneyprice"), "moneyprice"))
+    price = money(parse_money(v.req(body, "moneyprice"), "moneyprice"))
     with svc.write() as (conn, ts):
-        pid = _product_id(conn, as_str(req(body, "sku"), "sku", max_len=100))
+        pid = _product_id(conn, v.req(body, "sku", v.text, max_len=100))
         catalog.update_product(conn, pid, {"moneyprice": price}, ts)
         return catalog.get_product(conn, pid)
 
@@ -192,8 +189,8 @@ def rename_sku(emu: Emulator, body: dict[str, Any]) -> Any:
     """A merchandiser renames a SKU in the POS only: {sku, new_sku} (stock rows keep the old sku)."""
     svc = _svc(emu)
     with svc.write() as (conn, ts):
-        pid = _product_id(conn, as_str(req(body, "sku"), "sku", max_len=100))
-        catalog.update_product(conn, pid, {"sku": req(body, "new_sku")}, ts)
+        pid = _product_id(conn, v.req(body, "sku", v.text, max_len=100))
+        catalog.update_product(conn, pid, {"sku": v.req(body, "new_sku")}, ts)
         return catalog.get_product(conn, pid)
 
 
@@ -207,7 +204,7 @@ def register_customer(emu: Emulator, body: dict[str, Any]) -> Any:
 def cancel_order(emu: Emulator, body: dict[str, Any]) -> Any:
     """Cancel an open (parked) order: {orderid}."""
     svc = _svc(emu)
-    orderid = as_int(req(body, "orderid"), "orderid", minimum=1)
+    orderid = v.req(body, "orderid", v.integer, minimum=1)
     with svc.write() as (conn, ts):
         orders.update_order(conn, svc.ctx, orderid, {"orderstateid": orders.CANCELLED}, ts)
         return orders.get_order(conn, orderid)

@@ -7,6 +7,7 @@ import json
 from flask import Response
 
 from mocks.core import errors as core
+from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
 _CORE_TEXT = {
@@ -26,6 +27,31 @@ def render_error(err: ApiError) -> Response:
     if err.status == 401:
         response.headers["WWW-Authenticate"] = 'Basic realm="Sitoo API"'
     return response
+
+
+#: Sitoo's wording of validation refusals (POS names fields without nesting: ``{field}`` is the key).
+_INVALID = {
+    v.REQUIRED: "Missing required field '{field}'.",
+    v.UNKNOWN_FIELD: "Invalid field '{key}' for {what}.",
+    v.NOT_STRING: "Field '{field}' must be a string.",
+    v.NUL: "Field '{field}' must not contain NUL characters.",
+    v.NOT_TEXT: "Field '{field}' is not valid Unicode text.",
+    v.LENGTH: "Field '{field}' must be {min_len} to {max_len} characters long.",
+    v.PATTERN: "Field '{field}' has an invalid format.",
+    v.NOT_INTEGER: "Field '{field}' must be an integer.",
+    v.RANGE: "Field '{field}' must be between {minimum} and {maximum}.",
+    v.NOT_BOOLEAN: "Field '{field}' must be a boolean.",
+    v.NOT_ARRAY: "Field '{field}' must be an array.",
+    v.TOO_MANY: "Field '{field}' holds {count} entries; at most {max_items} are allowed.",
+    v.TOO_FEW: "Field '{field}' must hold at least {min_items} entries.",
+    v.NOT_OBJECT: "'{field}' must be an object.",
+}
+
+
+def invalid(exc: v.Invalid) -> ApiError:
+    """A validation refusal as Sitoo's 400 (an unknown field is named by its key alone)."""
+    path = exc.params["key"] if exc.reason == v.UNKNOWN_FIELD else exc.field
+    return ApiError(400, "INVALID_REQUEST", exc.message(_INVALID), path=path)
 
 
 def throttle_error() -> ApiError:

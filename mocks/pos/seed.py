@@ -18,12 +18,13 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 
 from .api.base import PosServices
 from .domain import catalog, customers, stock
-from .domain.common import as_int, as_list, as_obj, as_str, bad, money, opt_str, parse_decimal3, req
+from .domain.common import bad, money, parse_decimal3
 from .models import PRODUCTS, REGISTERS, STORES, USERS, WAREHOUSES
 
 _NS = uuid.UUID("5a1700e5-0000-4000-8000-00000000beef")
@@ -59,8 +60,8 @@ def add_store(conn: Connection, svc: PosServices, name: str, externalid: str | N
 
 
 def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: int) -> dict[str, Any]:
-    n = as_int(body["seed"], "seed", minimum=0)
-    counts = {k: as_int(body.get(k, d), k, minimum=0, maximum=MAX_COUNT)
+    n = v.integer(body["seed"], "seed", minimum=0)
+    counts = {k: v.integer(body.get(k, d), k, minimum=0, maximum=MAX_COUNT)
               for k, d in (("products", 20), ("stores", 2), ("users", 10), ("stock", 25))}
     from faker import Faker  # noqa: F811 - imported on first use (start-up time)
 
@@ -105,25 +106,25 @@ def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: in
 
 def _records(conn: Connection, svc: PosServices, records: dict[str, Any], ts: int) -> dict[str, Any]:
     out: dict[str, Any] = {"stores": [], "products": [], "users": [], "transactions": []}
-    for raw in as_list(records.get("stores") or [], "stores", max_len=MAX_COUNT):
-        st = as_obj(raw, "store")
-        name = as_str(req(st, "name"), "name", max_len=150)
-        out["stores"].append(add_store(conn, svc, name, opt_str(st, "externalid", max_len=90),
-                                       opt_str(st, "city", max_len=100) or "", ts))
-    for raw in as_list(records.get("products") or [], "products", max_len=MAX_COUNT):
+    for raw in v.array(records.get("stores") or [], "stores", max_items=MAX_COUNT):
+        st = v.obj(raw, "store")
+        name = v.req(st, "name", v.text, max_len=150)
+        out["stores"].append(add_store(conn, svc, name, v.opt(st, "externalid", v.text, max_len=90),
+                                       v.opt(st, "city", v.text, max_len=100) or "", ts))
+    for raw in v.array(records.get("products") or [], "products", max_items=MAX_COUNT):
         out["products"].append(catalog.create_product(conn, raw, ts))
-    for raw in as_list(records.get("stock") or [], "stock", max_len=MAX_COUNT):
-        row = as_obj(raw, "stock")
-        wid = as_int(req(row, "warehouseid"), "warehouseid", minimum=1)
-        sku = as_str(req(row, "sku"), "sku", max_len=100)
+    for raw in v.array(records.get("stock") or [], "stock", max_items=MAX_COUNT):
+        row = v.obj(raw, "stock")
+        wid = v.req(row, "warehouseid", v.integer, minimum=1)
+        sku = v.req(row, "sku", v.text, max_len=100)
         if stock.warehouse_row(conn, wid) is None:
             raise bad(f"Warehouse {wid} does not exist.", "warehouseid")
         if conn.execute(select(stock.P.sku).where(stock.P.sku == sku)).first() is None:
             raise bad(f"Unknown sku '{sku}'.", "sku")
-        qty = parse_decimal3(req(row, "quantity"), "quantity")
+        qty = parse_decimal3(v.req(row, "quantity"), "quantity")
         out["transactions"].append(stock.record_transaction(conn, svc.ctx, wid, stock.MOVE_IN, [(sku, qty, None)],
                                                             ts, description="Opening stock"))
-    for raw in as_list(records.get("users") or [], "users", max_len=MAX_COUNT):
+    for raw in v.array(records.get("users") or [], "users", max_items=MAX_COUNT):
         out["users"].append(customers.create_user(conn, raw, ts))
     return out
 
@@ -136,5 +137,5 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
                                             'or {"records": {...}}.')
     with svc.write() as (conn, ts):
         if "records" in body:
-            return _records(conn, svc, as_obj(body["records"], "records"), ts)
+            return _records(conn, svc, v.obj(body["records"], "records"), ts)
         return _faker_seed(conn, svc, body, ts)

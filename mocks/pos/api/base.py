@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from sqlalchemy import Connection, Engine
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator, current_emulator
 from mocks.core.errors import ApiError
 from mocks.core.http import json_response, query_int
@@ -16,6 +17,7 @@ from mocks.core.http import json_response, query_int
 from ..auth import BasicAuth
 from ..domain.common import MAX_INT64, bad, not_found, now_ts
 from ..domain.context import PosContext
+from ..errors import invalid
 
 PREFIX = "/v2/accounts/<account>"  # Sitoo's own base (api.mysitoo.com/v2/accounts/{accountid})
 bp = Blueprint("pos", __name__, url_prefix=PREFIX)
@@ -155,6 +157,7 @@ def batch(items: list[Any], one: Any) -> list[dict[str, Any]]:
     for item in items:
         try:
             out.append({"statuscode": 200, "return": one(item)})
-        except ApiError as err:
+        except (ApiError, v.Invalid) as exc:
+            err = invalid(exc) if isinstance(exc, v.Invalid) else exc
             out.append({"statuscode": err.status, "errortext": err.message})
     return out

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask import Response, request
 
+from mocks.core import validation as v
 from mocks.core.http import json_body, json_response
 
 from ..domain import catalog, stock
-from ..domain.common import as_list, bad
+from ..domain.common import bad
 from .base import batch, bp, descending, envelope, int_arg, paging, services, str_list
 
 SITE = "/sites/<int:siteid>"
@@ -18,7 +19,7 @@ SITE = "/sites/<int:siteid>"
 def _array_or_object() -> Any:
     body = json_body(expect=(dict, list))
     if isinstance(body, list):
-        as_list(body, "body", max_len=stock.MAX_BATCH, min_len=1)
+        v.array(body, "body", max_items=stock.MAX_BATCH, min_items=1)
     return body
 
 

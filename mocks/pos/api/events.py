@@ -9,9 +9,10 @@ from typing import Any
 from flask import Response
 from sqlalchemy import Connection, delete, func, select
 
+from mocks.core import validation as v
 from mocks.core.http import json_body, json_response
 
-from ..domain.common import as_list, as_obj, as_str, bad, check_fields, not_found, opt_str, req
+from ..domain.common import bad, not_found
 from ..domain.events import EVENT_TYPES, SUBS_TABLE
 from .base import bp, envelope, paging, services
 
@@ -46,16 +47,17 @@ def list_subscriptions(account: str) -> Response:
 @bp.post("/eventsubscriptions.json")
 def add_subscription(account: str) -> Response:
     """Subscribe a URL to event types (order, warehouse-transaction, z-report); returns its id."""
-    body = as_obj(json_body(), "subscription")
-    check_fields(body, _FIELDS, "subscription")
-    url = as_str(req(body, "url"), "url", max_len=2000, pattern=_URL)
-    kinds = [as_str(e, "events", max_len=50) for e in as_list(body.get("events") or list(EVENT_TYPES), "events",
-                                                                max_len=10, min_len=1)]
+    body = v.obj(json_body(), "subscription")
+    v.known_fields(body, _FIELDS, what="subscription")
+    url = v.req(body, "url", v.text, max_len=2000, pattern=_URL)
+    kinds = [v.text(e, "events", max_len=50) for e in v.array(body.get("events") or list(EVENT_TYPES), "events",
+                                                              max_items=10, min_items=1)]
     unknown = [k for k in kinds if k not in EVENT_TYPES and k != "*"]
     if unknown:
         raise bad(f"Unknown event type '{unknown[0]}'; use {', '.join(EVENT_TYPES)}.", "events")
-    secret = as_str(req(body, "secret"), "secret", max_len=200, min_len=8)
-    extra = {"username": opt_str(body, "username", max_len=100), "password": opt_str(body, "password", max_len=200)}
+    secret = v.req(body, "secret", v.text, max_len=200, min_len=8)
+    extra = {"username": v.opt(body, "username", v.text, max_len=100),
+             "password": v.opt(body, "password", v.text, max_len=200)}
     emu = services().emu
     assert emu.webhooks is not None
     with emu.store.write() as session:

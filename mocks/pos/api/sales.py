@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response
 
+from mocks.core import validation as v
 from mocks.core.http import json_body, json_response
 
 from ..domain import customers, orders, registers
-from ..domain.common import as_list
 from .base import batch, bp, descending, envelope, int_arg, int_list, paging, services, str_list
 
 SITE = "/sites/<int:siteid>"
@@ -90,7 +90,7 @@ def add_users(account: str, siteid: int) -> Response:
     with svc.write() as (conn, ts):
         if isinstance(body, dict):
             return json_response(customers.create_user(conn, body, ts))
-        as_list(body, "body", max_len=1000, min_len=1)
+        v.array(body, "body", max_items=1000, min_items=1)
         return json_response(batch(body, lambda item: customers.create_user(conn, item, ts)))
 
 
@@ -102,7 +102,7 @@ def update_users(account: str, siteid: int) -> Response:
     with svc.write() as (conn, ts):
         if isinstance(body, dict):
             return json_response(customers.update_user(conn, None, body, ts))
-        as_list(body, "body", max_len=1000, min_len=1)
+        v.array(body, "body", max_items=1000, min_items=1)
         return json_response(batch(body, lambda item: customers.update_user(conn, None, item, ts)))
 
 

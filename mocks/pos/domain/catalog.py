@@ -6,20 +6,16 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from mocks.core import validation as v
+
 from ..models import PRODUCTS
 from .common import (
     SKU,
-    as_bool,
-    as_int,
-    as_obj,
-    as_str,
     bad,
-    check_fields,
     money,
     not_found,
     parse_money,
     parse_vat,
-    req,
     vat_text,
 )
 
@@ -34,9 +30,9 @@ def _values(body: dict[str, Any], creating: bool) -> dict[str, Any]:
     """Column values from a product body (only the fields present, except defaults on create)."""
     out: dict[str, Any] = {}
     if creating or "sku" in body:
-        out["sku"] = as_str(req(body, "sku"), "sku", max_len=100, pattern=SKU)
+        out["sku"] = v.req(body, "sku", v.text, max_len=100, pattern=SKU)
     if creating or "title" in body:
-        out["title"] = as_str(req(body, "title"), "title", max_len=300, min_len=1)
+        out["title"] = v.req(body, "title", v.text, max_len=300, min_len=1)
     if "moneyprice" in body or creating:
         out["moneyprice"] = parse_money(body.get("moneyprice", "0.00"), "moneyprice")
         if out["moneyprice"] < 0:
@@ -49,13 +45,13 @@ def _values(body: dict[str, Any], creating: bool) -> dict[str, Any]:
         out["vat_bp"] = parse_vat(body.get("vatvalue", DEFAULT_VAT_BP / 100), "vatvalue")
     for flag in ("activepos", "stockcountenable"):
         if flag in body:
-            out[flag] = as_bool(body[flag], flag)
+            out[flag] = v.boolean(body[flag], flag)
         elif creating:
             out[flag] = True
     if body.get("barcode") is not None:
-        out["barcode"] = as_str(body["barcode"], "barcode", max_len=100)
+        out["barcode"] = v.text(body["barcode"], "barcode", max_len=100)
     if "description" in body or creating:
-        out["description"] = as_str(body.get("description") or "", "description", max_len=5000)
+        out["description"] = v.text(body.get("description") or "", "description", max_len=5000)
     return out
 
 
@@ -68,8 +64,8 @@ def _sku_taken(conn: Connection, sku: str, other_than: int | None = None) -> boo
 
 def create_product(conn: Connection, raw: Any, ts: int) -> int:
     """Add one product; a duplicate sku is refused. Returns the productid."""
-    body = as_obj(raw, "product")
-    check_fields(body, _WRITE_FIELDS, "product")
+    body = v.obj(raw, "product")
+    v.known_fields(body, _WRITE_FIELDS, what="product")
     values = _values(body, creating=True)
     if _sku_taken(conn, values["sku"]):
         raise bad(f"A product with sku '{values['sku']}' already exists.", "sku")
@@ -79,10 +75,10 @@ def create_product(conn: Connection, raw: Any, ts: int) -> int:
 
 def update_product(conn: Connection, productid: int | None, raw: Any, ts: int) -> bool:
     """Change a product (price, title, sku...); ``productid`` from the path or the body."""
-    body = as_obj(raw, "product")
-    check_fields(body, _UPDATE_FIELDS if productid is None else _WRITE_FIELDS, "product")
+    body = v.obj(raw, "product")
+    v.known_fields(body, _UPDATE_FIELDS if productid is None else _WRITE_FIELDS, what="product")
     if productid is None:
-        productid = as_int(req(body, "productid"), "productid", minimum=1)
+        productid = v.req(body, "productid", v.integer, minimum=1)
         body = {k: v for k, v in body.items() if k != "productid"}
     if conn.execute(select(P.productid).where(P.productid == productid)).first() is None:
         raise not_found(f"Product {productid}")

@@ -1,10 +1,10 @@
-"""Shared value rules: Sitoo money / decimal strings, field validation, business time, 400s."""
+"""Shared value rules: Sitoo money / decimal strings, patterns, business time, 400s (fields are parsed with
+``mocks.core.validation``)."""
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -109,84 +109,7 @@ def parse_vat(value: Any, field: str) -> int:
     return bp
 
 
-# ---- plain fields ---------------------------------------------------------------------------------
-def check_fields(body: dict[str, Any], allowed: Iterable[str], what: str) -> None:
-    """Refuse fields the resource does not have (or that are read-only)."""
-    allowed_set = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
-    for key in body:
-        if key not in allowed_set:
-            raise bad(f"Invalid field '{key}' for {what}.", key)
-
-
-def req(body: dict[str, Any], field: str) -> Any:
-    """A required field (present and not null)."""
-    value = body.get(field)
-    if value is None:
-        raise bad(f"Missing required field '{field}'.", field)
-    return value
-
-
-def as_int(value: Any, field: str, *, minimum: int = -MAX_INT64, maximum: int = MAX_INT64) -> int:
-    """A JSON integer (integral floats accepted, booleans refused) within bounds."""
-    if isinstance(value, bool):
-        raise bad(f"Field '{field}' must be an integer.", field)
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise bad(f"Field '{field}' must be an integer.", field)
-        value = int(value)
-    if not isinstance(value, int):
-        raise bad(f"Field '{field}' must be an integer.", field)
-    if value < minimum or value > maximum:
-        raise bad(f"Field '{field}' must be between {minimum} and {maximum}.", field)
-    return value
-
-
-def as_str(value: Any, field: str, *, max_len: int = 200, min_len: int = 0,
-           pattern: re.Pattern[str] | None = None) -> str:
-    """A JSON string without NUL bytes, within length bounds (and matching ``pattern``)."""
-    if not isinstance(value, str):
-        raise bad(f"Field '{field}' must be a string.", field)
-    if "\x00" in value:
-        raise bad(f"Field '{field}' must not contain NUL characters.", field)
-    if len(value) > max_len or len(value) < min_len:
-        raise bad(f"Field '{field}' must be {min_len} to {max_len} characters long.", field)
-    if pattern is not None and not pattern.match(value):
-        raise bad(f"Field '{field}' has an invalid format.", field)
-    return value
-
-
-def opt_str(body: dict[str, Any], field: str, *, max_len: int = 200,
-            pattern: re.Pattern[str] | None = None) -> str | None:
-    """An optional string field (absent or null gives None)."""
-    value = body.get(field)
-    return None if value is None else as_str(value, field, max_len=max_len, pattern=pattern)
-
-
-def as_bool(value: Any, field: str) -> bool:
-    """A JSON boolean."""
-    if not isinstance(value, bool):
-        raise bad(f"Field '{field}' must be a boolean.", field)
-    return value
-
-
-def as_list(value: Any, field: str, *, max_len: int, min_len: int = 0) -> list[Any]:
-    """A JSON array within length bounds."""
-    if not isinstance(value, list):
-        raise bad(f"Field '{field}' must be an array.", field)
-    if len(value) > max_len:
-        raise bad(f"Field '{field}' holds {len(value)} entries; at most {max_len} are allowed.", field)
-    if len(value) < min_len:
-        raise bad(f"Field '{field}' must hold at least {min_len} entries.", field)
-    return value
-
-
-def as_obj(value: Any, field: str) -> dict[str, Any]:
-    """A JSON object."""
-    if not isinstance(value, dict):
-        raise bad(f"'{field}' must be an object.", field)
-    return value
-
-
+# ---- patterns --------------------------------------------------------------------------------------
 EXTERNAL_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 SKU = re.compile(r"^[A-Za-z0-9_+\-/.]{1,100}$")
 EMAIL = re.compile(r"^[^@\s\x00]{1,100}@[^@\s\x00]{1,100}\.[^@\s\x00]{1,50}$")

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from mocks.core import validation as v
+
 from ..models import USERS
-from .common import EMAIL, as_int, as_obj, bad, check_fields, not_found, opt_str, req
+from .common import EMAIL, bad, not_found
 
 U = USERS.c
 _FIELDS = frozenset({"email", "namefirst", "namelast", "customernumber", "personalid", "mobile", "company",
@@ -19,12 +21,12 @@ _LIMITS = {"namefirst": 100, "namelast": 100, "customernumber": 100, "personalid
 def _values(body: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "email" in body:
-        email = opt_str(body, "email", max_len=200, pattern=EMAIL)
+        email = v.opt(body, "email", v.text, max_len=200, pattern=EMAIL)
         out["email"] = email
         out["email_key"] = email.strip().lower() if email else None
     for name, limit in _LIMITS.items():
         if name in body:
-            value = opt_str(body, name, max_len=limit)
+            value = v.opt(body, name, v.text, max_len=limit)
             out[name] = (value or "") if name in ("namefirst", "namelast") else value
     return out
 
@@ -40,8 +42,8 @@ def _email_taken(conn: Connection, key: str | None, other_than: int | None = Non
 
 def create_user(conn: Connection, raw: Any, ts: int) -> int:
     """Add a customer; an email already used by another customer is refused. Returns the userid."""
-    body = as_obj(raw, "user")
-    check_fields(body, _FIELDS, "user")
+    body = v.obj(raw, "user")
+    v.known_fields(body, _FIELDS, what="user")
     values = _values(body)
     if _email_taken(conn, values.get("email_key")):
         raise bad(f"A user with email '{values['email']}' already exists.", "email")
@@ -53,10 +55,10 @@ def create_user(conn: Connection, raw: Any, ts: int) -> int:
 
 def update_user(conn: Connection, userid: int | None, raw: Any, ts: int) -> bool:
     """Change a customer (userid from the path or the body); the email stays unique."""
-    body = as_obj(raw, "user")
-    check_fields(body, _FIELDS | ({"userid"} if userid is None else set()), "user")
+    body = v.obj(raw, "user")
+    v.known_fields(body, _FIELDS | ({"userid"} if userid is None else set()), what="user")
     if userid is None:
-        userid = as_int(req(body, "userid"), "userid", minimum=1)
+        userid = v.req(body, "userid", v.integer, minimum=1)
         body = {k: v for k, v in body.items() if k != "userid"}
     if conn.execute(select(U.userid).where(U.userid == userid)).first() is None:
         raise not_found(f"User {userid}")

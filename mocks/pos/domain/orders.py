@@ -16,24 +16,19 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mocks.core import validation as v
+
 from ..models import ORDER_ITEMS, ORDER_PAYMENTS, ORDERS, PRODUCTS, REGISTERS
 from . import events, fastsql, stock
 from .common import (
     EMAIL,
     EXTERNAL_ID,
     SKU,
-    as_int,
-    as_list,
-    as_obj,
-    as_str,
     bad,
-    check_fields,
     money,
     not_found,
-    opt_str,
     parse_money,
     parse_vat,
-    req,
     vat_text,
 )
 from .context import PosContext
@@ -123,36 +118,36 @@ class NewOrder:
 
 def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
     """Validate an order body's syntax and row structure (no database access)."""
-    body = as_obj(raw, "order")
-    check_fields(body, _ORDER_FIELDS, "order")
+    body = v.obj(raw, "order")
+    v.known_fields(body, _ORDER_FIELDS, what="order")
     g = body.get
-    state = as_int(g("orderstateid", CLOSED), "orderstateid", minimum=-1, maximum=100)
+    state = v.integer(g("orderstateid", CLOSED), "orderstateid", minimum=-1, maximum=100)
     if state not in (OPEN, CLOSED):
         raise bad("A new order must be open (0) or closed (10).", "orderstateid")
-    paystate = None if g("paymentstateid") is None else as_int(g("paymentstateid"), "paymentstateid",
-                                                                minimum=0, maximum=100)
+    paystate = None if g("paymentstateid") is None else v.integer(g("paymentstateid"), "paymentstateid",
+                                                                   minimum=0, maximum=100)
     if paystate is not None and paystate not in PAYMENT_STATES:
         raise bad(f"Invalid paymentstateid {paystate}.", "paymentstateid")
-    ordertype = as_int(g("ordertypeid", TYPE_ORDER), "ordertypeid", minimum=0, maximum=1000)
+    ordertype = v.integer(g("ordertypeid", TYPE_ORDER), "ordertypeid", minimum=0, maximum=1000)
     if ordertype not in (TYPE_ORDER, TYPE_BOOKING, TYPE_PARKED):
         raise bad(f"Invalid ordertypeid {ordertype}.", "ordertypeid")
     if ordertype != TYPE_ORDER and state != OPEN:
         raise bad("Bookings and parked orders must be open.", "orderstateid")
-    credit = None if g("creditorderid") is None else as_int(g("creditorderid"), "creditorderid", minimum=1)
+    credit = None if g("creditorderid") is None else v.integer(g("creditorderid"), "creditorderid", minimum=1)
     if credit is not None and state != CLOSED:
         raise bad("A refund (creditorderid) must be closed.", "orderstateid")
     sign = -1 if credit is not None else 1
-    email = opt_str(body, "email", max_len=200, pattern=EMAIL)
+    email = v.opt(body, "email", v.text, max_len=200, pattern=EMAIL)
     lines: list[Line] = []
-    for i, raw_item in enumerate(as_list(req(body, "orderitems"), "orderitems", max_len=MAX_ITEMS, min_len=1)):
-        item = as_obj(raw_item, f"orderitems[{i}]")
-        check_fields(item, _ITEM_FIELDS, "orderitem")
-        itype = as_int(item.get("orderitemtype", ITEM_PRODUCT), "orderitemtype", minimum=0, maximum=1000)
+    for i, raw_item in enumerate(v.req(body, "orderitems", v.array, max_items=MAX_ITEMS, min_items=1)):
+        item = v.obj(raw_item, f"orderitems[{i}]")
+        v.known_fields(item, _ITEM_FIELDS, what="orderitem")
+        itype = v.integer(item.get("orderitemtype", ITEM_PRODUCT), "orderitemtype", minimum=0, maximum=1000)
         if itype == ITEM_DISCOUNT:
             if not lines or lines[-1].itemtype != ITEM_PRODUCT:
                 raise bad(f"orderitems[{i}]: a Discount item must directly follow its Product item.",
                           "orderitemtype")
-            disc = parse_money(req(item, "moneyrowdiscount"), "moneyrowdiscount")
+            disc = parse_money(v.req(item, "moneyrowdiscount"), "moneyrowdiscount")
             if disc <= 0:
                 raise bad(f"orderitems[{i}]: moneyrowdiscount must be positive.", "moneyrowdiscount")
             lines.append(Line(ITEM_DISCOUNT, 0, discount=disc))
@@ -162,12 +157,12 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
         if item.get("moneyrowdiscount") is not None:
             raise bad(f"orderitems[{i}]: put discounts in a Discount item after the product.",
                       "moneyrowdiscount")
-        qty = as_int(req(item, "quantity"), "quantity", minimum=-100_000, maximum=100_000)
+        qty = v.req(item, "quantity", v.integer, minimum=-100_000, maximum=100_000)
         if qty == 0 or (qty > 0) != (sign > 0):
             raise bad(f"orderitems[{i}]: quantity must be {'negative on a refund' if sign < 0 else 'positive'}.",
                       "quantity")
-        line = Line(itype, qty, reasoncode=opt_str(item, "reasoncode", max_len=100),
-                    productname=opt_str(item, "productname", max_len=300))
+        line = Line(itype, qty, reasoncode=v.opt(item, "reasoncode", v.text, max_len=100),
+                    productname=v.opt(item, "productname", v.text, max_len=300))
         if item.get("moneynetpriceperunit") is not None:
             line.price = parse_money(item["moneynetpriceperunit"], "moneynetpriceperunit")
             if line.price < 0:
@@ -175,37 +170,38 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
         if item.get("vatvalue") is not None:
             line.vat_bp = parse_vat(item["vatvalue"], "vatvalue")
         if itype == ITEM_PRODUCT:
-            line.sku = as_str(req(item, "sku"), "sku", max_len=100, pattern=SKU)
+            line.sku = v.req(item, "sku", v.text, max_len=100, pattern=SKU)
         elif line.price is None:
             raise bad(f"orderitems[{i}]: a shipping item needs moneynetpriceperunit.", "moneynetpriceperunit")
         lines.append(line)
     payments = []
-    for i, raw_pay in enumerate(as_list(g("payments") or [], "payments", max_len=MAX_PAYMENTS)):
-        pay = as_obj(raw_pay, f"payments[{i}]")
-        check_fields(pay, _PAYMENT_FIELDS, "payment")
-        name = ctx.payment_name(as_str(req(pay, "name"), "name", max_len=50))
+    for i, raw_pay in enumerate(v.array(g("payments") or [], "payments", max_items=MAX_PAYMENTS)):
+        pay = v.obj(raw_pay, f"payments[{i}]")
+        v.known_fields(pay, _PAYMENT_FIELDS, what="payment")
+        name = ctx.payment_name(v.req(pay, "name", v.text, max_len=50))
         if name is None:
             raise bad(f"payments[{i}]: unknown payment method; use one of {', '.join(ctx.payment_methods)}.",
                       "name")
-        amount = parse_money(req(pay, "moneyamount"), "moneyamount")
+        amount = parse_money(v.req(pay, "moneyamount"), "moneyamount")
         if amount == 0 or (amount > 0) != (sign > 0):
             raise bad(f"payments[{i}]: moneyamount must be {'negative on a refund' if sign < 0 else 'positive'}.",
                       "moneyamount")
         payments.append({"name": name, "moneyamount": amount,
-                         "externalid": opt_str(pay, "externalid", max_len=100),
-                         "refid": opt_str(pay, "refid", max_len=100),
-                         "cardissuer": opt_str(pay, "cardissuer", max_len=50)})
+                         "externalid": v.opt(pay, "externalid", v.text, max_len=100),
+                         "refid": v.opt(pay, "refid", v.text, max_len=100),
+                         "cardissuer": v.opt(pay, "cardissuer", v.text, max_len=50)})
     return NewOrder(
-        externalid=opt_str(body, "externalid", max_len=40, pattern=EXTERNAL_ID), creditorderid=credit,
-        email=email, orderdate=None if g("orderdate") is None else as_int(g("orderdate"), "orderdate",
-                                                                            minimum=0, maximum=4102444800),
+        externalid=v.opt(body, "externalid", v.text, max_len=40, pattern=EXTERNAL_ID), creditorderid=credit,
+        email=email,
+        orderdate=None if g("orderdate") is None else v.integer(g("orderdate"), "orderdate", minimum=0,
+                                                                 maximum=4102444800),
         state=state, paystate=paystate, ordertype=ordertype,
-        registerid=opt_str(body, "registerid", max_len=40),
-        warehouseid=None if g("warehouseid") is None else as_int(g("warehouseid"), "warehouseid", minimum=1),
-        currency=opt_str(body, "currencycode", max_len=3),
+        registerid=v.opt(body, "registerid", v.text, max_len=40),
+        warehouseid=None if g("warehouseid") is None else v.integer(g("warehouseid"), "warehouseid", minimum=1),
+        currency=v.opt(body, "currencycode", v.text, max_len=3),
         claimed_total=None if g("moneytotal_gross_all") is None else parse_money(g("moneytotal_gross_all"),
                                                                                  "moneytotal_gross_all"),
-        comment=as_str(g("comment") or "", "comment", max_len=2000), lines=lines, payments=payments)
+        comment=v.text(g("comment") or "", "comment", max_len=2000), lines=lines, payments=payments)
 
 
 def _price_lines(order: NewOrder, catalogue: dict[str, tuple[Any, ...] | None],
@@ -404,20 +400,20 @@ def _move_stock(conn: Connection, ctx: PosContext, orderid: int, order: NewOrder
 
 def update_order(conn: Connection, ctx: PosContext, orderid: int, raw: Any, ts: int) -> bool:
     """Change an order's state, payment state, comment or email under Sitoo's state rules."""
-    body = as_obj(raw, "order")
-    check_fields(body, _UPDATE_FIELDS, "order")
+    body = v.obj(raw, "order")
+    v.known_fields(body, _UPDATE_FIELDS, what="order")
     row = conn.execute(select(ORDERS).where(OR.orderid == orderid)).first()
     if row is None:
         raise not_found(f"Order {orderid}")
     values: dict[str, Any] = {}
     if "comment" in body:
-        values["comment"] = as_str(body["comment"] or "", "comment", max_len=2000)
+        values["comment"] = v.text(body["comment"] or "", "comment", max_len=2000)
     if "email" in body:
-        values["email"] = opt_str(body, "email", max_len=200, pattern=EMAIL)
-    new_state = None if body.get("orderstateid") is None else as_int(body["orderstateid"], "orderstateid",
-                                                                      minimum=-1, maximum=100)
-    paystate = None if body.get("paymentstateid") is None else as_int(body["paymentstateid"], "paymentstateid",
-                                                                       minimum=0, maximum=100)
+        values["email"] = v.opt(body, "email", v.text, max_len=200, pattern=EMAIL)
+    new_state = None if body.get("orderstateid") is None else v.integer(body["orderstateid"], "orderstateid",
+                                                                         minimum=-1, maximum=100)
+    paystate = None if body.get("paymentstateid") is None else v.integer(body["paymentstateid"], "paymentstateid",
+                                                                          minimum=0, maximum=100)
     if new_state is not None and new_state not in ORDER_STATES:
         raise bad(f"Invalid orderstateid {new_state}.", "orderstateid")
     if paystate is not None and paystate not in PAYMENT_STATES:

@@ -11,24 +11,19 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from mocks.core import validation as v
+
 from ..models import PRODUCTS, STORES, WAREHOUSE_ITEMS, WAREHOUSES, WH_TRANSACTION_ITEMS, WH_TRANSACTIONS
 from . import events, fastsql
 from .common import (
     EXTERNAL_ID,
     SKU,
-    as_int,
-    as_list,
-    as_obj,
-    as_str,
     bad,
-    check_fields,
     decimal3,
     money,
     not_found,
-    opt_str,
     parse_decimal3,
     parse_money,
-    req,
 )
 from .context import PosContext
 
@@ -132,10 +127,10 @@ def record_transaction(conn: Connection, ctx: PosContext, warehouseid: int, ttyp
 
 def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> dict[str, Any]:
     """Validate one warehouse transaction of a POST body against the rules (no writes)."""
-    body = as_obj(raw, "warehousetransaction" if index is None else f"[{index}]")
-    check_fields(body, _TX_FIELDS, "warehousetransaction")
-    wid = as_int(req(body, "warehouseid"), "warehouseid", minimum=1)
-    ttype = as_int(req(body, "transactiontype"), "transactiontype", minimum=0, maximum=1000)
+    body = v.obj(raw, "warehousetransaction" if index is None else f"[{index}]")
+    v.known_fields(body, _TX_FIELDS, what="warehousetransaction")
+    wid = v.req(body, "warehouseid", v.integer, minimum=1)
+    ttype = v.req(body, "transactiontype", v.integer, minimum=0, maximum=1000)
     if ttype not in TYPE_NAMES:
         raise bad(f"Invalid transactiontype {ttype}.", "transactiontype")
     if ttype not in WRITABLE_TYPES:
@@ -145,17 +140,17 @@ def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> d
         raise bad(f"Warehouse {wid} does not exist.", "warehouseid")
     if wh.warehousetype == VIRTUAL:
         raise bad(f"Warehouse {wid} is virtual and cannot take transactions.", "warehouseid")
-    externalid = opt_str(body, "externalid", max_len=40, pattern=EXTERNAL_ID)
+    externalid = v.opt(body, "externalid", v.text, max_len=40, pattern=EXTERNAL_ID)
     if externalid is not None and conn.execute(select(WT.warehousetransactionid)
                                                .where(WT.externalid == externalid)).first():
         raise bad(f"A warehouse transaction with externalid '{externalid}' already exists.", "externalid")
-    items = as_list(req(body, "items"), "items", max_len=MAX_TX_ITEMS, min_len=1)
+    items = v.req(body, "items", v.array, max_items=MAX_TX_ITEMS, min_items=1)
     lines: list[tuple[str, int, int | None]] = []
     for i, raw_item in enumerate(items):
-        item = as_obj(raw_item, f"items[{i}]")
-        check_fields(item, _TX_ITEM_FIELDS, "warehouse transaction item")
-        sku = as_str(req(item, "sku"), "sku", max_len=100, pattern=SKU)
-        qty = parse_decimal3(req(item, "decimalquantity"), "decimalquantity")
+        item = v.obj(raw_item, f"items[{i}]")
+        v.known_fields(item, _TX_ITEM_FIELDS, what="warehouse transaction item")
+        sku = v.req(item, "sku", v.text, max_len=100, pattern=SKU)
+        qty = parse_decimal3(v.req(item, "decimalquantity"), "decimalquantity")
         if ttype == MOVE_IN and qty <= 0:
             raise bad("Move In quantities must be positive.", "decimalquantity")
         if ttype == MOVE_OUT and qty >= 0:
@@ -172,8 +167,8 @@ def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> d
     if missing:
         raise bad(f"Unknown sku '{missing[0]}'.", "sku")
     return {"warehouseid": wid, "transactiontype": ttype, "externalid": externalid,
-            "reasoncode": opt_str(body, "reasoncode", max_len=100),
-            "description": opt_str(body, "description", max_len=200), "lines": lines}
+            "reasoncode": v.opt(body, "reasoncode", v.text, max_len=100),
+            "description": v.opt(body, "description", v.text, max_len=200), "lines": lines}
 
 
 def add_transaction(conn: Connection, ctx: PosContext, tx: dict[str, Any], ts: int) -> int:
