@@ -33,6 +33,9 @@ def check_json_tree(body: Any, raw: bytes) -> None:
     surrogates = _SURROGATE.search(raw) is not None
     if not (deep or surrogates):
         return
+    if not surrogates:
+        _check_depth(body)
+        return
     stack: list[tuple[Any, int, str]] = [(body, 1, "")]
     while stack:
         value, depth, path = stack.pop()
@@ -51,6 +54,23 @@ def check_json_tree(body: Any, raw: bytes) -> None:
         elif surrogates and isinstance(value, str) and not _is_text(value):
             raise ApiError(400, BAD_JSON, f"'{path or 'body'}' is not valid Unicode text (a lone surrogate).",
                            path=path or None)
+
+
+def _check_depth(body: Any) -> None:
+    """The nesting check alone (no paths: its error names none), for large bodies without surrogates."""
+    level: list[Any] = [body]
+    depth = 1
+    while level:
+        below: list[Any] = []
+        for value in level:
+            if isinstance(value, dict):
+                below.extend(v for v in value.values() if isinstance(v, dict | list))
+            elif isinstance(value, list):
+                below.extend(v for v in value if isinstance(v, dict | list))
+        if below and depth >= MAX_JSON_DEPTH:
+            raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
+        level = below
+        depth += 1
 
 
 def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text, tuple_
 
 from ..errors import invalid_content, user_error
 from ..models import NsCommitment, NsInventory, NsRecord
@@ -83,6 +83,54 @@ def move(ctx: Ctx, item: Rec, location_id: int, delta: float, *, lot_id: int = 0
             raise user_error(f"You only have {fmt_qty(max(available, 0))} available. Please enter a "
                              f"different quantity.", path=path)
     return after
+
+
+#: Balances of plain (no lot, no bin) buckets, for ``move_many``'s check.
+_PLAIN_BALANCES = select(NsInventory.item_id, NsInventory.location_id, NsInventory.on_hand).where(
+    NsInventory.lot_id == 0, NsInventory.bin_id == 0,
+    tuple_(NsInventory.item_id, NsInventory.location_id).in_(bindparam("pairs", expanding=True)))
+_PLAIN_KEYS = ("item_id", "location_id", "lot_id", "bin_id")
+#: Pairs read back per statement by ``move_many``.
+_CHUNK = 400
+
+
+def is_plain(item: Rec) -> bool:
+    """True for inventory items without lots or bins: a movement is one balance, no inventory detail."""
+    return is_inventory_item(item) and not is_lot_item(item) and not item.body.get("useBins")
+
+
+def move_many(ctx: Ctx, moves: list[tuple[int, int, float, str]]) -> None:
+    """``move`` for many (item id, location id, delta, error path) of plain items: one executemany, in order.
+
+    The same balances and the same refusal as moving them one by one: when a shortfall can be refused, the
+    balances are read back after the writes (the upserts hold their rows until commit) and each movement's
+    result is recomputed in order, so the first line that would have gone negative is the one named; the
+    error rolls the whole posting back, as before.
+    """
+    moves = [m for m in moves if abs(m[2]) >= _EPS]
+    if not moves:
+        return
+    now = ctx.now.isoformat()
+    upsert.add_many(ctx.session, NsInventory.__table__, _PLAIN_KEYS, "on_hand",
+                    [{"item_id": item_id, "location_id": loc, "lot_id": 0, "bin_id": 0, "delta": delta,
+                      "last_modified": now} for item_id, loc, delta, _ in moves], ("last_modified",))
+    if ctx.prefs.get("allowNegativeInventory") or ctx.reversing or all(m[2] > 0 for m in moves):
+        return
+    pairs = sorted({(item_id, loc) for item_id, loc, _, _ in moves})
+    balance: dict[tuple[int, int], float] = {}
+    for start in range(0, len(pairs), _CHUNK):
+        for item_id, loc, qty in ctx.session.connection().execute(
+                _PLAIN_BALANCES, {"pairs": pairs[start:start + _CHUNK]}):
+            balance[(item_id, loc)] = float(qty)
+    afters: list[float] = [0.0] * len(moves)
+    for i in range(len(moves) - 1, -1, -1):  # each movement's result: the final balance less the later ones
+        item_id, loc, delta, _ = moves[i]
+        afters[i] = balance[(item_id, loc)]
+        balance[(item_id, loc)] -= delta
+    for (_, _, delta, path), after in zip(moves, afters, strict=True):
+        if after < -_EPS and delta < 0:
+            raise user_error(f"You only have {fmt_qty(max(after - delta, 0))} available. Please enter a "
+                             f"different quantity.", path=path)
 
 
 def _lot_name(ctx: Ctx, lot_id: int) -> str:

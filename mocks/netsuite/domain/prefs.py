@@ -43,10 +43,13 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
 }
 
 
+_SELECT_PREFS = select(NsPreference.key, NsPreference.value)  # built once: every write request reads it
+
+
 def get_prefs(session: Session) -> dict[str, Any]:
     """Every preference, stored values over defaults."""
     prefs = {k: v[0] for k, v in PREFERENCES.items()}
-    for key, value in session.execute(select(NsPreference.key, NsPreference.value)):
+    for key, value in session.execute(_SELECT_PREFS):
         prefs[key] = json.loads(value)
     return prefs
 

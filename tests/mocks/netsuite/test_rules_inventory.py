@@ -59,3 +59,57 @@ def test_a_lot_never_goes_negative(ns: NsClient, world: dict[str, Any]) -> None:
     assert r.status_code == 204, r.get_data(as_text=True)
     r = ns.delete(f"{REST}/inventoryAdjustment/{added}")
     assert r.status_code == 400 and "Inventory number quantity would go negative" in detail(r)["detail"]
+
+
+def _adjust_lines(ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
+    return ns.post(f"{REST}/inventoryAdjustment", {"account": ref(world["accounts"]["Inventory Adjustments"]),
+                                                   "inventory": {"items": lines}})
+
+
+def _line(item: int, loc: int, **fields: Any) -> dict[str, Any]:
+    return {"item": ref(item), "location": ref(loc), **fields}
+
+
+def test_each_line_of_an_adjustment_is_checked_against_the_lines_before_it(ns: NsClient,
+                                                                           world: dict[str, Any]) -> None:
+    (a, b), loc = world["items"]["inventory"], world["locations"][0]
+    # 10 - 4 - 5 leaves 1; the fourth line takes 2 of it: that line is refused, and nothing is written.
+    r = _adjust_lines(ns, world, [_line(a, loc, adjustQtyBy=-4), _line(a, loc, adjustQtyBy=-5),
+                                  _line(b, loc, adjustQtyBy=3), _line(a, loc, adjustQtyBy=-2)])
+    assert r.status_code == 400
+    assert detail(r) == {"detail": "Error while accessing a resource. You only have 1 available. Please enter a "
+                                   "different quantity.", "o:errorCode": "USER_ERROR",
+                         "o:errorPath": "inventory.items[3].quantity"}
+    # A receipt on a later line does not cover an earlier line's shortfall.
+    r = _adjust_lines(ns, world, [_line(a, loc, adjustQtyBy=-12), _line(a, loc, adjustQtyBy=5)])
+    assert r.status_code == 400
+    assert detail(r)["o:errorPath"] == "inventory.items[0].quantity"
+    assert detail(r)["detail"].endswith("You only have 10 available. Please enter a different quantity.")
+    assert (ns.stock(a, loc), ns.stock(b, loc)) == (10, 10)
+    assert len(ns.state()["records"]["inventoryAdjustment"]) == 1  # the seed's opening balance only
+    # Taking exactly what the earlier lines leave is fine.
+    assert _adjust_lines(ns, world, [_line(a, loc, adjustQtyBy=-4), _line(b, loc, adjustQtyBy=2),
+                                     _line(a, loc, adjustQtyBy=-6)]).status_code == 204
+    assert (ns.stock(a, loc), ns.stock(b, loc)) == (0, 12)
+
+
+def test_a_shortfall_is_named_before_a_later_line_s_error(ns: NsClient, world: dict[str, Any]) -> None:
+    item, service, loc = world["items"]["inventory"][0], world["items"]["service"][0], world["locations"][0]
+    r = _adjust_lines(ns, world, [_line(item, loc, adjustQtyBy=-11), _line(service, loc, adjustQtyBy=1)])
+    assert r.status_code == 400 and detail(r)["o:errorPath"] == "inventory.items[0].quantity"
+    r = _adjust_lines(ns, world, [_line(item, loc, adjustQtyBy=-1), _line(service, loc, adjustQtyBy=1)])
+    assert r.status_code == 400
+    assert detail(r)["detail"].endswith("Only inventory items can be adjusted.")
+    assert detail(r)["o:errorPath"] == "inventory.items[1].item"
+    assert ns.stock(item, loc) == 10
+
+
+def test_new_quantity_sees_the_lines_before_it(ns: NsClient, world: dict[str, Any]) -> None:
+    item, (loc, other) = world["items"]["inventory"][0], world["locations"]
+    rid = ns.create("inventoryAdjustment", {
+        "account": ref(world["accounts"]["Inventory Adjustments"]), "inventory": {"items": [
+            _line(item, loc, adjustQtyBy=5), _line(item, other, adjustQtyBy=-1), _line(item, loc, newQuantity=3),
+            _line(item, loc, adjustQtyBy=2)]}})
+    assert (ns.stock(item, loc), ns.stock(item, other)) == (5, 9)
+    lines = ns.record("inventoryAdjustment", rid)["inventory"]["items"]
+    assert [ln["adjustQtyBy"] for ln in lines] == [5, -1, -12, 2]

@@ -31,9 +31,12 @@ NON_GL_FIELDS = {"memo", "otherRefNum", "email", "shipStatus", "lastModifiedDate
 OVERRIDE_PERIODS = "overridePeriodRestrictions"
 
 
+#: Built once: every posting reads the periods.
+_SELECT_PERIODS = select(NsRecord).where(NsRecord.rtype == "accountingPeriod", NsRecord.deleted_at.is_(None))
+
+
 def _periods(ctx: Ctx) -> list[Rec]:
-    rows = ctx.session.execute(select(NsRecord).where(NsRecord.rtype == "accountingPeriod",
-                                                      NsRecord.deleted_at.is_(None))).scalars()
+    rows = ctx.session.execute(_SELECT_PERIODS).scalars()
     out = [ctx.engine.to_rec(r) for r in rows]
     base = [p for p in out if not p.body.get("isYear") and not p.body.get("isQuarter") and not p.body.get("isAdjust")]
     return sorted(base, key=lambda p: p.body.get("startDate", ""))
@@ -59,9 +62,9 @@ def _blocked(ctx: Ctx, period: Rec, rtype: str) -> str | None:
     return reason
 
 
-def period_for(ctx: Ctx, day: str) -> Rec | None:
+def period_for(ctx: Ctx, day: str, periods: list[Rec] | None = None) -> Rec | None:
     """The base accounting period containing ``day`` (None when the account keeps no periods)."""
-    for p in _periods(ctx):
+    for p in _periods(ctx) if periods is None else periods:
         if p.body.get("startDate", "") <= day <= p.body.get("endDate", ""):
             return p
     return None
@@ -105,7 +108,7 @@ def assign_period(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
             return
     day = body.get("tranDate") or ctx.today
     explicit = rec_of(ctx, body.get("postingPeriod"), "accountingPeriod")
-    period = explicit or period_for(ctx, day)
+    period = explicit or period_for(ctx, day, periods)
     if period is None:
         raise user_error("The transaction date you specified is not within the date range of your "
                          "accounting period.", path="tranDate")

@@ -33,7 +33,7 @@ def rec_of(ctx: Ctx, value: Any, target: str) -> Rec | None:
 
 
 def _check_ref(ctx: Ctx, fld: Field, value: Any, path: str, refused_types: frozenset[str] = frozenset()) -> None:
-    target = ctx.engine.ref_rec(value, fld.arg) if fld.arg != "self" else None
+    target = ctx.engine.ref_view(value, fld.arg) if fld.arg != "self" else None
     if target is None:
         return
     body = target.body
@@ -62,11 +62,16 @@ def check_references(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
             continue
         before = {ln.get("line"): ln for ln in old.lines(sublist)} if old is not None else {}
         refused = _REFUSED_ACCOUNT_TYPES.get((rtype.name, sublist), frozenset())
+        passed: set[tuple[str, str]] = set()  # (field, id) already accepted: the same answer on every line
         for i, ln in enumerate(rec.lines(sublist)):
             was = before.get(ln.get("line"), {})
             for fld in refs:
                 value = ln.get(fld.name)
                 if value is None or ref_id(was.get(fld.name)) == ref_id(value):
                     continue
+                key = (fld.name, str(value.get("id") if isinstance(value, dict) else value))
+                if key in passed:
+                    continue
                 _check_ref(ctx, fld, value, f"{sublist}.items[{i}].{fld.name}",
                            refused if fld.name == "account" else frozenset())
+                passed.add(key)

@@ -48,15 +48,26 @@ class InventoryAdjustmentRules(Rules):
         """Post the adjustments (newQuantity becomes the difference to on hand)."""
         if old is not None:
             return
+        # Lines of plain items (no lots, bins or detail) that adjust by a quantity are moved together, in one
+        # statement; anything else first moves those before it, so every line sees (and fails on) exactly
+        # the stock it would have one line at a time.
+        plain: list[tuple[int, int, float, str]] = []
         for i, ln in enumerate(rec.lines("inventory")):
-            item = rec_of(ctx, ln.get("item"), "item")
+            item = ctx.engine.ref_view(ln.get("item"), "item")  # read only: the adjustment never changes items
             loc = int(ref_id(ln.get("location")) or 0)
+            if item is not None and "adjustQtyBy" in ln and not (ln.get("inventoryDetail") or {}).get(
+                    "inventoryAssignment") and inventory.is_plain(item):
+                plain.append((item.id, loc, num(ln["adjustQtyBy"]), f"inventory.items[{i}].quantity"))
+                continue
+            inventory.move_many(ctx, plain)
+            plain = []
             if item is None or not inventory.is_inventory_item(item):
                 raise user_error("Only inventory items can be adjusted.", path=f"inventory.items[{i}].item")
             if "adjustQtyBy" not in ln:
                 ln["adjustQtyBy"] = num(ln["newQuantity"]) - inventory.on_hand(ctx, item.id, loc)
             inventory.apply_detail(ctx, item, loc, num(ln["adjustQtyBy"]), ln.get("inventoryDetail"),
                                    f"inventory.items[{i}]")
+        inventory.move_many(ctx, plain)
         ctx.engine.store(ctx, rec)
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
