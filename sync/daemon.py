@@ -2,7 +2,8 @@
 
 Webhooks make the engine react at once; polling passes still run every ``ERPSIM_SYNC_POLL_SECONDS`` so an
 event that was never delivered is not lost. A received event is acknowledged only after it is recorded in the
-engine's state (its inbox), so a crash after the acknowledgement loses nothing.
+engine's state (its inbox), so a crash after the acknowledgement loses nothing. An event no flow records (see
+``Flow.records_event``) is a wake-up only: it is acknowledged without touching the state.
 """
 
 from __future__ import annotations
@@ -68,15 +69,21 @@ class Daemon:
         except ValueError as exc:
             log.warning("webhook from %s refused: %s", system, exc)
             return 400
-        state = self.engine.state
-        with state.tx() as session:
-            for event in events:
-                event_id = str(event.get("id") or event.get("event_id") or "")
-                if self.engine.safeguards.on("no-webhook-dedupe") and event_id:
-                    if not state.first_delivery(session, system, event_id):
-                        continue
-                for flow in handlers:
-                    flow.on_event(self.engine.ctx, session, system, event)  # type: ignore[attr-defined]
+        ctx = self.engine.ctx
+        # Events no flow records (a WMS allocation, an event type another flow subscribed to) only wake the
+        # daemon: no state transaction and no inbox row, so a burst of them does not queue for the state store.
+        work = [(event, flows) for event in events
+                if (flows := [f for f in handlers if f.records_event(ctx, system, event)])]
+        if work:
+            state = self.engine.state
+            with state.tx() as session:
+                for event, flows in work:
+                    event_id = str(event.get("id") or event.get("event_id") or "")
+                    if self.engine.safeguards.on("no-webhook-dedupe") and event_id:
+                        if not state.first_delivery(session, system, event_id):
+                            continue
+                    for flow in flows:
+                        flow.on_event(ctx, session, system, event)  # type: ignore[attr-defined]
         self.wake.set()
         return 200
 

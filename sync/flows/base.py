@@ -82,6 +82,13 @@ class Flow(ABC):
         """True when every system the flow needs is configured."""
         return all(system == "netsuite" or getattr(ctx, system) is not None for system in self.systems)
 
+    def records_event(self, ctx: Context, system: str, event: dict[str, Any]) -> bool:
+        """Whether this flow's ``on_event`` may record anything for a webhook event (False: a wake-up only).
+
+        True unless a flow knows better: the daemon dedupes and records only the events some flow records.
+        """
+        return True
+
     @abstractmethod
     def run(self, ctx: Context) -> None:
         """One pass of the flow: read what changed, write it across, park what cannot be written."""

@@ -62,6 +62,12 @@ class DespatchToNetSuite(Flow):
     webhook_systems: ClassVar[tuple[str, ...]] = ("wms",)
     webhook_events: ClassVar[dict[str, tuple[str, ...]]] = {"wms": ("order.despatched",)}
 
+    def records_event(self, ctx: Context, system: str, event: dict[str, Any]) -> bool:
+        """Only a despatch of an order this engine sent is recorded."""
+        data = event.get("data") or {}
+        return event.get("type") == "order.despatched" and \
+            sales_order_of(str(data.get("clientReference") or "")) is not None
+
     def on_event(self, ctx: Context, session: Session, system: str, event: dict[str, Any]) -> None:
         """Record a despatch event as work (the receiver's transaction); the next pass fulfils it."""
         if event.get("type") != "order.despatched":

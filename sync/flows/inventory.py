@@ -56,6 +56,17 @@ class InventoryFlow(Flow):
         return ctx.wms is not None or ctx.pos is not None
 
     # --- webhooks (receiver thread, inside the inbox transaction) ------------------------------------------
+    def records_event(self, ctx: Context, system: str, event: dict[str, Any]) -> bool:
+        """Only a WMS ``stock.changed`` that moves on-hand of a known SKU and warehouse is recorded."""
+        if system != "wms" or event.get("type") != "stock.changed":
+            return False
+        data = event.get("data") or {}
+        if not str(data.get("sku") or "") or data.get("warehouseId") is None:
+            return False
+        if ctx.safeguards.off("no-reorder-tolerance"):
+            return True  # that mutant keeps the last level of every event it receives
+        return str(data.get("cause") or "") not in EXCLUDED_CAUSES and bool(parse_quantity(data.get("onHandDelta")))
+
     def on_event(self, ctx: Context, session: Session, system: str, event: dict[str, Any]) -> None:
         """Record the movement of a WMS ``stock.changed`` event."""
         if system != "wms" or event.get("type") != "stock.changed":

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from sync.config import SyncConfig
+from sync.daemon import Daemon
 from sync.engine import Engine
+from sync.state import InboxEvent
 from tests.sync.conftest import World
 from tests.sync.flows.stockworld import (
     daemon_engine,
     engine_adjustments,
     engine_at,
+    engine_env,
     on_hand,
     seed_pos,
     seed_stock,
@@ -340,3 +348,38 @@ def test_in_cash_sale_mode_the_cash_sale_moves_the_stock_and_the_flow_never_post
         assert engine.run_pass().completed
         assert on_hand(engine, p.store_location) == {"SKU-A": 6}
         assert engine_adjustments(engine) == []
+
+
+def test_events_no_flow_records_only_wake_the_daemon(fresh: World, tmp_path: Path) -> None:
+    w = seed_stock(fresh, SKUS, {"SKU-A": 50})
+    engine = Engine(SyncConfig.from_env(engine_env(fresh, tmp_path / "s", systems="netsuite,wms")), daemon=True)
+    daemon = Daemon(engine)
+    try:
+        def deliver(*events: dict[str, Any]) -> int:
+            body = json.dumps(list(events)).encode()
+            signature = "sha256=" + hmac.new(daemon.secret.encode(), body, hashlib.sha256).hexdigest()
+            daemon.wake.clear()
+            status = daemon.receive("wms", {"X-WMS-Signature": signature}, body)
+            assert daemon.wake.is_set()
+            return status
+
+        def change(event_id: str, cause: str, delta: float) -> dict[str, Any]:
+            return {"id": event_id, "type": "stock.changed", "createdAt": "2026-01-05T09:00:00Z", "data": {
+                "sku": "SKU-A", "warehouseId": w.wms_warehouse, "cause": cause, "onHandDelta": delta, "onHand": 50}}
+
+        def recorded() -> tuple[list[str], list[tuple[str, float]]]:
+            with engine.state.tx() as s:
+                inbox = sorted(s.scalars(select(InboxEvent.event_id)))
+            return inbox, [(d.source_key, d.quantity) for d in engine.state.unbatched_deltas()]
+
+        # An allocation, a zero change and another flow's event type: acknowledged, nothing written.
+        assert deliver(change("e1", "ALLOCATE", -2), change("e2", "COUNT", 0),
+                       {"id": "e3", "type": "order.despatched", "data": {"clientReference": "not-ours"}}) == 200
+        assert recorded() == ([], [])
+        # A movement is recorded once, however often it is delivered.
+        assert deliver(change("e4", "DAMAGED", -3), change("e1", "ALLOCATE", -2)) == 200
+        assert deliver(change("e4", "DAMAGED", -3)) == 200
+        assert recorded() == (["e4"], [("wms:e4", -3.0)])
+    finally:
+        daemon.server.server_close()
+        engine.close()
