@@ -293,8 +293,9 @@ class StateStore:
         with self.tx() as s:
             return s.scalar(select(OutboxItem.status).where(OutboxItem.key == key))
 
-    def finish(self, key: str, status: str = "done", result: dict[str, Any] | None = None) -> None:
-        """Mark work done (or parked) with what it produced."""
+    def finish(self, key: str, status: str = "done", result: dict[str, Any] | None = None, *,
+               resolve: tuple[str, ...] = ()) -> None:
+        """Mark work done (or parked) with what it produced; ``resolve``: exceptions it resolves, same transaction."""
         if self.volatile_outbox:
             with self._lock:
                 for memory in self._memory.values():
@@ -303,6 +304,11 @@ class StateStore:
             s.execute(update(OutboxItem).where(OutboxItem.key == key).values(
                 status=status, result=json.dumps(result or {}, sort_keys=True), updated_at=now_iso(),
                 attempts=OutboxItem.attempts + 1))
+            resolved = s.execute(update(ExceptionEntry).where(ExceptionEntry.key.in_(resolve),
+                                                              ExceptionEntry.resolved == 0)
+                                 .values(resolved=1)).rowcount if resolve else 0  # type: ignore[attr-defined]
+        if resolved:
+            self.write_queue_file()
 
     def reopen(self, key: str, payload: dict[str, Any]) -> None:
         """Put finished work back in the queue with a new payload (the source changed)."""
@@ -387,8 +393,10 @@ class StateStore:
     def resolve_exception(self, key: str) -> None:
         """Mark an exception resolved (the engine fixed it on a later pass)."""
         with self.tx() as s:
-            s.execute(update(ExceptionEntry).where(ExceptionEntry.key == key).values(resolved=1))
-        self.write_queue_file()
+            changed = s.execute(update(ExceptionEntry).where(ExceptionEntry.key == key, ExceptionEntry.resolved == 0)
+                                .values(resolved=1)).rowcount  # type: ignore[attr-defined]
+        if changed:  # the mirror changes only with the queue (every post resolves keys that are mostly not there)
+            self.write_queue_file()
 
     def write_queue_file(self) -> None:
         """Mirror the open exception queue to ``queue_file`` (whole file replaced: readers never see half)."""

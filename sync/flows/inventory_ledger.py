@@ -307,9 +307,9 @@ class StockLedger:
                 log.info("inventory batch %s: ambiguous create, looking it up by externalId", batch.key)
         if new_id is None:
             new_id = ctx.netsuite.create_keyed("inventoryAdjustment", body)
-        ctx.state.finish(batch.key, "done", {"id": new_id, "day": day, "lines": len(batch.lines)})
-        ctx.state.resolve_exception(f"inventory:period:{batch.key}")
-        ctx.state.resolve_exception(f"inventory:refused:{batch.key}")
+        # One state transaction per posted batch: the five posting threads take turns on the state store.
+        ctx.state.finish(batch.key, "done", {"id": new_id, "day": day, "lines": len(batch.lines)},
+                         resolve=(f"inventory:period:{batch.key}", f"inventory:refused:{batch.key}"))
         ctx.stats.add(FLOW, "adjustments")
         ctx.stats.add(FLOW, "adjustment_lines", len(batch.lines))
         return len(batch.lines)
