@@ -17,6 +17,7 @@ flows_env = "ERPSIM_SYNC_FLOWS"                   # optional: set to the scenari
 quiescence = "requests"          # daemon: "requests" (any request) or "writes" (pollers' GETs ignored)
 ready = "listening"              # daemon, optional: a regex its output prints once it is up
 daemon = "reference-daemon.toml" # once, optional: the connector file that runs daemon-only scenarios
+preload = ["mypkg.cli"]          # optional, a command `{python} -m MODULE ...` only: modules imported once
 
 [connector.env]
 LOG_LEVEL = "info"
@@ -30,6 +31,11 @@ variables plus a fresh ``ERPSIM_STATE_DIR`` per scenario. Everything it prints i
 pass is over when it prints the line ``erpsim-pass: <status>`` (0 = completed, anything else = failed, as an
 exit status would). At the end of the scenario its stdin is closed and it must exit. A pass that times out or a
 process that exits counts as a failed pass; the next ``sync`` step starts the command again.
+
+``preload`` (a Python connector run as ``{python} -m MODULE ...``) names modules the harness imports once per
+job in a fork server (``harness/forkserver.py``): each connector process is then forked from it, with the
+scenario's environment, argv, folder and output, instead of a new interpreter importing them again. The
+modules must read their configuration when they run, not when they are imported.
 """
 
 from __future__ import annotations
@@ -51,9 +57,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .forkserver import ForkedProcess, ForkServerError, server_for
 from .scenario import FLOWS, Flow
 
 PLACEHOLDERS = {"{python}": sys.executable}
+#: a connector process: started by the harness, or forked from a fork server (``preload``)
+Proc = subprocess.Popen[bytes] | ForkedProcess
 
 
 class ConnectorError(RuntimeError):
@@ -80,7 +89,15 @@ class ConnectorSpec(BaseModel):
     ready: str | None = None
     daemon: str | None = Field(default=None, description="once mode: the connector file (relative to this one) "
                                                          "that runs scenarios written for daemon mode only")
+    preload: list[str] = Field(default_factory=list, description="modules a `{python} -m MODULE` command imports "
+                                                                 "once, in a fork server, for every process")
     env: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _preload_needs_python_module(self) -> ConnectorSpec:
+        if self.preload and (len(self.command) < 3 or self.command[:2] != ["{python}", "-m"]):
+            raise ValueError('preload needs a command of the form ["{python}", "-m", "MODULE", ...]')
+        return self
 
     @model_validator(mode="after")
     def _passes_in_once_mode(self) -> ConnectorSpec:
@@ -185,7 +202,7 @@ def _tail(path: Path, limit: int = 4000) -> str:
     return data[-limit:].decode("utf-8", "replace")
 
 
-def _kill_group(proc: subprocess.Popen[Any], sig: int) -> None:
+def _kill_group(proc: Proc, sig: int) -> None:
     """Signal the process group the connector leads (it was started in its own session)."""
     try:
         os.killpg(proc.pid, sig)
@@ -202,7 +219,7 @@ class ConnectorRun:
     state_dir: Path
     evidence_dir: Path
     passes: list[PassResult] = field(default_factory=list)
-    process: subprocess.Popen[bytes] | None = None
+    process: Proc | None = None
     _log_handle: Any = None
     _log_path: Path | None = None
     _starts: int = 0
@@ -214,7 +231,23 @@ class ConnectorRun:
         """The connector's process environment."""
         return self.connector.environment(self.world_env, self.state_dir)
 
-    def _spawn(self, argv: list[str], out: Any) -> subprocess.Popen[bytes]:
+    def _forked(self, stdin: Any, out: Any) -> ForkedProcess | None:
+        """The command forked from the connector's fork server (None when it declares no ``preload``)."""
+        spec = self.connector.spec
+        if not spec.preload:
+            return None
+        env, folder = self.env, str(self.connector.folder)
+        try:
+            server = server_for(PLACEHOLDERS["{python}"], folder, env, spec.preload)
+            return server.spawn(spec.command[2], self.connector.argv()[3:], env, folder, stdin=stdin, stdout=out,
+                                stderr=subprocess.STDOUT)
+        except (ForkServerError, OSError) as exc:
+            raise ConnectorError(f"connector {spec.name}: {exc}") from None
+
+    def _spawn(self, argv: list[str], out: Any) -> Proc:
+        forked = self._forked(subprocess.DEVNULL, out) if argv == self.connector.argv() else None
+        if forked is not None:
+            return forked
         try:
             return subprocess.Popen(argv, cwd=self.connector.folder, env=self.env, stdout=out,
                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -276,7 +309,10 @@ class ConnectorRun:
         self.passes.append(result)
         return result
 
-    def _spawn_served(self, out: Any) -> subprocess.Popen[bytes]:
+    def _spawn_served(self, out: Any) -> Proc:
+        forked = self._forked(subprocess.PIPE, out)
+        if forked is not None:
+            return forked
         try:
             return subprocess.Popen(self.connector.argv(), cwd=self.connector.folder, env=self.env, stdout=out,
                                     stderr=subprocess.STDOUT, stdin=subprocess.PIPE, start_new_session=True)
@@ -407,7 +443,7 @@ PASS_DONE = re.compile(rb"^erpsim-pass: (-?\d+)\s*$")
 class ServedProcess:
     """A ``passes = "stdin"`` connector process: its output goes to a log, done lines to a queue."""
 
-    proc: subprocess.Popen[bytes]
+    proc: Proc
     log_path: Path
     done: queue.Queue[int | None]
     reader: threading.Thread
@@ -415,7 +451,7 @@ class ServedProcess:
     pass_offset: int = 0
 
     @classmethod
-    def start(cls, spawn: Callable[[Any], subprocess.Popen[bytes]], log_path: Path) -> ServedProcess:
+    def start(cls, spawn: Callable[[Any], Proc], log_path: Path) -> ServedProcess:
         """Spawn it (stdout piped through a reader thread into ``log_path``)."""
         proc = spawn(subprocess.PIPE)
         done: queue.Queue[int | None] = queue.Queue()

@@ -22,6 +22,7 @@ from typing import Any
 
 from .connectors import Connector, ConnectorError, ConnectorRun, load_connector
 from .expect import AssertionResult, evaluate
+from .forkserver import stop_all as stop_fork_servers
 from .invariants import InvariantResult
 from .refs import RefError, Resolver
 from .scenario import Scenario, ScenarioError, discover, family_of, load_scenario
@@ -317,6 +318,25 @@ def matches_expression(expr: str, haystack: str) -> bool:
         raise ValueError(f"-k {expr!r} is not a valid expression") from None
 
 
+#: scenarios parsed by :func:`select` in this process, by file (and its size and mtime): a job is handed the
+#: parsed scenario instead of reading and validating the file again
+_PARSED: dict[str, tuple[tuple[int, int], Scenario]] = {}
+
+
+def _file_key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def parsed(path: Path) -> Scenario | None:
+    """The scenario :func:`select` parsed from ``path``, if the file has not changed since."""
+    hit = _PARSED.get(str(path))
+    try:
+        return hit[1] if hit is not None and hit[0] == _file_key(path) else None
+    except OSError:
+        return None
+
+
 def select(paths: list[Path], expr: str | None) -> list[tuple[Path, Scenario | None, str]]:
     """Load scenario files and keep those matching ``-k`` (by name, path, family, flows, catches, tags).
 
@@ -325,10 +345,15 @@ def select(paths: list[Path], expr: str | None) -> list[tuple[Path, Scenario | N
     out: list[tuple[Path, Scenario | None, str]] = []
     for path in paths:
         try:
+            key = _file_key(path)
             scenario = load_scenario(path)
         except ScenarioError as exc:
             out.append((path, None, str(exc)))
             continue
+        except OSError as exc:
+            out.append((path, None, str(ScenarioError(path, None, f"cannot read: {exc.strerror}"))))
+            continue
+        _PARSED[str(path)] = (key, scenario)
         haystack = " ".join([str(path), scenario.name, family_of(path), *scenario.flows, *scenario.catches,
                              *scenario.tags])
         if expr is None or matches_expression(expr, haystack):
@@ -348,10 +373,32 @@ def _job_init(world_mode: str) -> None:
     import atexit
 
     atexit.register(server.stop)
+    atexit.register(stop_fork_servers)  # (registered last, so it runs first: no connector outlives its world)
 
 
-def _job_run(path: str, config: RunConfig) -> ScenarioResult:
-    return run_scenario(_JOB_WORLD["world"], Path(path), config)
+def _job_run(path: str, config: RunConfig, scenario: Scenario | None = None) -> ScenarioResult:
+    return run_scenario(_JOB_WORLD["world"], Path(path), config, scenario)
+
+
+def expected_seconds(path: Path, config: RunConfig) -> float:
+    """How long a scenario run will take: its last run's time (its evidence), else a guess from its steps."""
+    try:
+        last = json.loads((Path(config.output_dir) / "evidence" / slug(path, config.mutant) / "result.json")
+                          .read_text(encoding="utf-8"))
+        return float(last["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    scenario = parsed(path)
+    if scenario is None:
+        return 0.0
+    guess = 1.0 + 0.5 * len(scenario.steps)
+    if "daemon" in scenario.modes and "once" not in scenario.modes:
+        guess += 5.0  # the daemon's start, restarts and quiet windows
+    for step in scenario.steps:
+        faults = getattr(step, "faults", None)
+        for rule in getattr(faults, "rules", None) or []:
+            guess += float(rule.get("hang_seconds") or 0) + float(rule.get("latency_ms") or 0) / 1000
+    return guess
 
 
 Task = tuple[Path, RunConfig]
@@ -408,9 +455,12 @@ def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = 
     elif runnable:
         context = multiprocessing.get_context("spawn")
         world_mode = tasks[runnable[0]][1].world_mode
+        # longest first: the last scenarios to start are short ones, so the jobs finish close together
+        # (results are still reported in task order)
+        order = sorted(runnable, key=lambda i: -expected_seconds(*tasks[i]))
         with ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context,
                                  initializer=_job_init, initargs=(world_mode,)) as pool:
-            futures = {pool.submit(_job_run, str(tasks[i][0]), tasks[i][1]): i for i in runnable}
+            futures = {pool.submit(_job_run, str(tasks[i][0]), tasks[i][1], parsed(tasks[i][0])): i for i in order}
             for fut in as_completed(futures):
                 index = futures[fut]
                 try:
@@ -431,10 +481,11 @@ def _run_serial(tasks: list[Task]) -> Iterator[ScenarioResult]:
     world = World(server.env())
     try:
         for path, config in tasks:
-            yield run_scenario(world, path, config)
+            yield run_scenario(world, path, config, parsed(path))
     finally:
         world.close()
         server.stop()
+        stop_fork_servers()
 
 
 def caught_for_its_reason(result: ScenarioResult) -> bool:

@@ -178,8 +178,13 @@ class WorldServer:
         for emu in self._emulators:
             if emu.webhooks is not None:
                 emu.webhooks.stop()
+        # every server at once: each shutdown waits for its serve_forever loop to poll (up to 0.5 s)
+        stopping = [threading.Thread(target=server.shutdown, daemon=True) for server in self._servers]
+        for thread in stopping:
+            thread.start()
+        for thread in stopping:
+            thread.join()
         for server in self._servers:
-            server.shutdown()
             server.server_close()
         for emu in self._emulators:
             emu.store.dispose()

@@ -159,3 +159,19 @@ def test_writes_quiescence_ignores_reads_queries_and_logins() -> None:
     assert not is_write({"method": "POST", "path": "/connect/v3/login"})
     assert is_write({"method": "POST", "path": "/api/v1/orders"})
     assert is_write({"method": "PATCH", "path": "/services/rest/record/v1/salesOrder/5"})
+
+
+def test_jobs_start_the_longest_scenarios_first_by_their_last_run(tmp_path: Path) -> None:
+    from harness.runner import expected_seconds, select, slug
+
+    config = RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path))
+    paths = [SCENARIOS / "cancel_after_pick.yaml", SCENARIOS / "mixed_order.yaml"]
+    select(paths, None)  # parsed once here; a job is handed the parsed scenario
+    # no run yet: a guess from the steps (the longer scenario has more of them)
+    guesses = [expected_seconds(p, config) for p in paths]
+    assert guesses[0] > guesses[1] > 1.0
+    # after a run: what it took then
+    evidence = tmp_path / "evidence" / slug(paths[1])
+    evidence.mkdir(parents=True)
+    (evidence / "result.json").write_text(json.dumps({"seconds": 42.5}))
+    assert expected_seconds(paths[1], config) == 42.5
