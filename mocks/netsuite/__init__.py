@@ -18,6 +18,7 @@ from .auth.accounts import DEFAULT_ACCOUNT, normalize_account
 from .auth.authenticator import Authenticator
 from .auth.oauth2 import default_oauth2_client
 from .auth.tba import DEFAULTS
+from .domain.async_jobs import JobRunner
 from .errors import render_error, throttle_error
 from .governance import Governance
 from .models import Base, NsCommitment, NsInventory, NsRecord
@@ -103,6 +104,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         auth.ensure_defaults(session)
     ensure_account(emu)
     emu.services["governance"] = Governance(emu, auth.account)
+    jobs = JobRunner(emu.store, emu.clock, async_jobs.replay_through(app))
+    emu.services["async_jobs"] = jobs
     # Record, list and metadata paths answer with a trailing slash as without one (record/v1/customer/), as
     # NetSuite does: the documented examples of popular clients use that form.
     app.url_map.strict_slashes = False
@@ -112,7 +115,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(oauth2.bp)
     app.register_blueprint(query.bp)
     pipeline.install(app, emu)
-    emu.background_tasks.append(lambda: async_jobs.start_job_runner(app, emu))
+    emu.background_tasks.append(jobs.start)
     return app
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from mocks.core.app import Action, Emulator
 from mocks.core.errors import ApiError
 
 from .actions_auth import AUTH_ACTIONS
-from .api.async_jobs import run_pending_jobs
+from .domain.async_jobs import JobRunner
+from .domain.locks import arm_concurrent_edit, set_workflow_lock
 from .domain.prefs import get_prefs, set_pref
 from .domain.records import Ctx, Rec, Records
 from .domain.recordtypes import RecordType, lookup
@@ -141,30 +141,31 @@ def set_preference(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         return set_pref(session, str(body["name"]), body["value"])
 
 
-def _flag(emu: Emulator, body: dict[str, Any], **values: bool) -> dict[str, Any]:
+def _set_lock(emu: Emulator, body: dict[str, Any], locked: bool) -> dict[str, Any]:
     with emu.store.write() as session:
         ctx = _ctx(emu, session)
         rec = _load(ctx, _rtype(body), body)
-        row = session.get(NsRecord, (rec.space, rec.id))
-        assert row is not None
-        for key, value in values.items():
-            setattr(row, key, value)
-        return {"id": rec.id, **values}
+        set_workflow_lock(ctx, rec, locked)
+        return {"id": rec.id, "locked_by_wf": locked}
 
 
 def lock_record(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """A user-defined workflow locks a record: writes fail with RCRD_LOCKED_BY_WF."""
-    return _flag(emu, body, locked_by_wf=True)
+    return _set_lock(emu, body, True)
 
 
 def unlock_record(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """The workflow releases the record."""
-    return _flag(emu, body, locked_by_wf=False)
+    return _set_lock(emu, body, False)
 
 
 def concurrent_edit(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """A script saves the record between a client's load and save: the next save fails RCRD_HAS_BEEN_CHANGED."""
-    return _flag(emu, body, pending_conflict=True)
+    with emu.store.write() as session:
+        ctx = _ctx(emu, session)
+        rec = _load(ctx, _rtype(body), body)
+        arm_concurrent_edit(ctx, rec)
+        return {"id": rec.id, "pending_conflict": True}
 
 
 def edit_record(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +217,8 @@ def set_governance(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def run_async_jobs(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """The async processors run every pending job now, in order."""
-    return {"ran": run_pending_jobs(current_app._get_current_object(), emu)}  # type: ignore[attr-defined]
+    runner: JobRunner = emu.services["async_jobs"]
+    return {"ran": runner.run_pending()}
 
 
 ACTIONS: dict[str, Action] = {

@@ -138,3 +138,69 @@ def record_changed() -> ApiError:
 def locked_by_workflow() -> ApiError:
     """400 when a user-defined workflow has locked the record."""
     return ApiError(400, "RCRD_LOCKED_BY_WF", "This record has been locked by a user defined workflow.")
+
+
+def duplicate_entity_id(kind: str) -> ApiError:
+    """400 UNIQUE_CUST_ID_REQD: an entity of ``kind`` already has this entity id."""
+    return ApiError(400, "UNIQUE_CUST_ID_REQD",
+                    f"A {kind} record with this ID already exists. You must enter a unique {kind} ID for "
+                    "each record you create. To have system-generated "
+                    f"{kind} IDs, go to Setup > Company > Auto-Generated Numbers.", path="entityId")
+
+
+def no_valid_line_item() -> ApiError:
+    """400 VALID_LINE_ITEM_REQD: nothing on the source can be fulfilled, received or billed."""
+    return ApiError(400, "VALID_LINE_ITEM_REQD", "You must have at least one valid line item for this transaction.",
+                    path="item")
+
+
+def not_voidable(rtype_name: str, reversal: bool) -> ApiError:
+    """400 INVALID_RECORD_TYPE: the account's void preference does not void this type."""
+    how = "by reversing journal" if reversal else "directly"
+    other = "off" if reversal else "on"
+    return ApiError(400, "INVALID_RECORD_TYPE",
+                    f"The record type {rtype_name} is not voidable {how}. The account voids transactions "
+                    f"{'using reversing journals' if reversal else 'directly'}; turn Void Transactions Using "
+                    f"Reversing Journals {other} to void this type.")
+
+
+# ---- request parameters, headers and URLs ------------------------------------------------------------
+
+def invalid_parameter(detail: str, *, query_param: str | None = None, path: str | None = None) -> ApiError:
+    """400 INVALID_PARAMETER, naming the query parameter (``o:errorQueryParam``) or body field at fault."""
+    return ApiError(400, "INVALID_PARAMETER", detail, path=path,
+                    extra={"query_param": query_param} if query_param else None)
+
+
+def invalid_replace(sublist: str) -> ApiError:
+    """400 for a ``replace`` parameter naming a sublist the record does not have."""
+    return invalid_parameter(f"Invalid sublist name '{sublist}' in the replace parameter.", query_param="replace")
+
+
+def nonexistent_field(detail: str, *, query_param: str) -> ApiError:
+    """400 NONEXISTENT_FIELD: a query names a field the record type does not have (or cannot filter on)."""
+    return ApiError(400, "NONEXISTENT_FIELD", detail, extra={"query_param": query_param})
+
+
+def invalid_header(detail: str, header: str) -> ApiError:
+    """400 INVALID_HEADER, naming the header (``o:errorHeader``)."""
+    return ApiError(400, "INVALID_HEADER", detail, extra={"header": header})
+
+
+def unknown_sublist(sublist: str, rtype_name: str) -> ApiError:
+    """404 INVALID_URL for a sublist path the record type does not have."""
+    return ApiError(404, "INVALID_URL", f"Sublist '{sublist}' does not exist on record type '{rtype_name}'.")
+
+
+# ---- asynchronous requests ---------------------------------------------------------------------------
+
+def idempotency_conflict(location: str) -> ApiError:
+    """400 IDEMPOTENCY_ERROR: the idempotency key was used; ``location`` is the original job's URL."""
+    return ApiError(400, "IDEMPOTENCY_ERROR", 'A request with the same idempotency key is already '
+                    'submitted. See the "Location" header for the original request.',
+                    headers={"Location": location}, extra={"title": "Conflict"})
+
+
+def task_not_completed() -> ApiError:
+    """404 for the result of a task that has not run yet."""
+    return ApiError(404, "NONEXISTENT_ID", "The task has not completed yet; its result does not exist.")

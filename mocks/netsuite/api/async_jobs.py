@@ -1,115 +1,66 @@
-"""Asynchronous requests (``Prefer: respond-async``): jobs, tasks, results and idempotency keys."""
+"""Asynchronous requests (``Prefer: respond-async``): submitting a job, and the job, task and result routes.
+
+The queue, idempotency keys and the processors are in ``domain/async_jobs.py``; this module parses requests,
+renders jobs, and replays a job's request through the app for the processors (``replay_through``).
+"""
 
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Flask, Response, request
-from sqlalchemy import select
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from mocks.core.app import Emulator, current_emulator
-from mocks.core.errors import ApiError
 
-from ..errors import nonexistent_id
+from ..domain.async_jobs import Executor, JobRequest, is_completed, job_url, load_job, queue_job
+from ..errors import invalid_header, nonexistent_id, task_not_completed
 from ..models import NsAsyncJob
 
 bp = Blueprint("ns_async", __name__, url_prefix="/services/rest/async/v1/job")
 _IDEMPOTENCY = "X-NetSuite-Idempotency-Key"
-_MAX_ID = 2**63 - 1
 _FORWARDED = ("Content-Type", "X-NetSuite-PropertyNameValidation", "X-NetSuite-PropertyValueValidation")
-
-
-def _job_url(job_id: int) -> str:
-    return f"{request.url_root}services/rest/async/v1/job/{job_id}"
+#: The WSGI environ key marking a job's replay (the pipeline skips auth and governance for it).
+INTERNAL = "erpsim.async_job"
+#: The response headers a job's result keeps.
+_KEPT = ("Location", "Content-Type")
 
 
 def submit_async(emu: Emulator) -> Response:
     """Queue the current request as a job: 202 and the job's Location (one job per idempotency key)."""
     key = request.headers.get(_IDEMPOTENCY)
     if key is not None and (not key.strip() or len(key) > 200 or "\x00" in key):
-        raise ApiError(400, "INVALID_HEADER", f"Invalid value for header {_IDEMPOTENCY}.",
-                       extra={"header": _IDEMPOTENCY})
-    with emu.store.write() as session:
-        if key:
-            existing = session.execute(select(NsAsyncJob).where(NsAsyncJob.idempotency_key == key)).scalar_one_or_none()
-            if existing is not None:
-                raise ApiError(400, "IDEMPOTENCY_ERROR", 'A request with the same idempotency key is already '
-                               'submitted. See the "Location" header for the original request.',
-                               headers={"Location": _job_url(existing.id)}, extra={"title": "Conflict"})
-        headers = {h: request.headers[h] for h in _FORWARDED if h in request.headers}
-        headers["_base"] = request.url_root  # the replay renders Locations for the caller's host
-        job = NsAsyncJob(idempotency_key=key or None, method=request.method, path=request.path,
-                         query=request.query_string.decode(), body=request.get_data(as_text=True),
-                         headers=json.dumps(headers), progress="pending",
-                         created_at=emu.clock.now(session).isoformat(), result_headers="{}", result_body="")
-        session.add(job)
-        session.flush()
-        job_id = job.id
-    return Response(status=202, headers={"Location": _job_url(job_id), "Preference-Applied": "respond-async"})
+        raise invalid_header(f"Invalid value for header {_IDEMPOTENCY}.", _IDEMPOTENCY)
+    job = JobRequest(method=request.method, path=request.path, query=request.query_string.decode(),
+                     body=request.get_data(as_text=True),
+                     headers={h: request.headers[h] for h in _FORWARDED if h in request.headers},
+                     base=request.url_root)
+    job_id = queue_job(emu.store, emu.clock, job, key)
+    return Response(status=202, headers={"Location": job_url(request.url_root, job_id),
+                                         "Preference-Applied": "respond-async"})
 
 
-def run_pending_jobs(app: Flask, emu: Emulator, limit: int = 100) -> list[dict[str, Any]]:
-    """Execute pending jobs in submission order (the async processors); returns what ran."""
-    ran = []
+def replay_through(app: Flask) -> Executor:
+    """The processors' executor: a job's request replayed through the app (inside the journal and faults)."""
     inner = app.extensions["erpsim_inner_wsgi"]
-    with emu.store.read() as session:
-        ids = list(session.execute(select(NsAsyncJob.id).where(NsAsyncJob.progress == "pending")
-                                   .order_by(NsAsyncJob.id).limit(limit)).scalars())
-    for job_id in ids:
-        with emu.store.write() as session:
-            job = session.get(NsAsyncJob, job_id)
-            if job is None or job.progress != "pending":
-                continue
-            job.progress = "processing"
-            job.started_at = emu.clock.now(session).isoformat()
-            method, path, query, body, headers = job.method, job.path, job.query, job.body, json.loads(job.headers)
-        base = headers.pop("_base", "http://127.0.0.1/")
+
+    def execute(job: JobRequest) -> tuple[int, dict[str, str], bytes]:
         # The stored path is decoded; quoted again so '?', '#' or '%' in an id stay part of the path.
-        builder = EnvironBuilder(path=quote(path), method=method, query_string=query, data=body.encode(), headers=headers,
-                                 base_url=base)
+        builder = EnvironBuilder(path=quote(job.path), method=job.method, query_string=job.query,
+                                 data=job.body.encode(), headers=list(job.headers.items()), base_url=job.base)
         environ = builder.get_environ()
-        environ["erpsim.async_job"] = True
+        environ[INTERNAL] = True
         app_iter, status, resp_headers = run_wsgi_app(inner, environ)
         payload = b"".join(app_iter)
-        code = int(status.split()[0])
-        with emu.store.write() as session:
-            job = session.get(NsAsyncJob, job_id)
-            assert job is not None
-            job.progress = "succeeded" if code < 400 else "failed"
-            job.result_status = code
-            job.result_headers = json.dumps({k: v for k, v in resp_headers.items() if k in ("Location",
-                                                                                           "Content-Type")})
-            job.result_body = payload.decode("utf-8", "replace")
-            job.finished_at = emu.clock.now(session).isoformat()
-        ran.append({"job": job_id, "status": code})
-    return ran
+        return int(status.split()[0]), {k: v for k, v in resp_headers.items() if k in _KEPT}, payload
 
-
-def start_job_runner(app: Flask, emu: Emulator, interval: float = 0.2) -> None:
-    """Run jobs from a daemon thread (servers); tests call act/run_async_jobs instead."""
-    def _loop() -> None:
-        while True:
-            threading.Event().wait(interval)
-            try:
-                run_pending_jobs(app, emu)
-            except Exception:  # noqa: BLE001 - the processor must outlive one bad job
-                pass
-
-    threading.Thread(target=_loop, name="ns-async", daemon=True).start()
+    return execute
 
 
 def _job(job_id: int) -> NsAsyncJob:
-    if job_id > _MAX_ID:  # beyond a 64-bit key: no such job (the database driver would overflow)
-        raise nonexistent_id()
-    with current_emulator().store.read() as session:
-        job = session.get(NsAsyncJob, job_id)
-    if job is None:
-        raise nonexistent_id()
-    return job
+    return load_job(current_emulator().store, job_id)
 
 
 def _json(body: Any) -> Response:
@@ -120,8 +71,8 @@ def _json(body: Any) -> Response:
 def get_job(job_id: int) -> Response:
     """A job: completed, progress and its task link."""
     job = _job(job_id)
-    url = _job_url(job_id)
-    return _json({"links": [{"rel": "self", "href": url}], "completed": job.progress in ("succeeded", "failed"),
+    url = job_url(request.url_root, job_id)
+    return _json({"links": [{"rel": "self", "href": url}], "completed": is_completed(job),
                   "id": str(job_id), "progress": job.progress,
                   "task": {"links": [{"rel": "related", "href": f"{url}/task"}]}})
 
@@ -130,7 +81,7 @@ def get_job(job_id: int) -> Response:
 def list_tasks(job_id: int) -> Response:
     """The job's tasks (one per request)."""
     _job(job_id)
-    url = f"{_job_url(job_id)}/task"
+    url = f"{job_url(request.url_root, job_id)}/task"
     return _json({"links": [{"rel": "self", "href": url}], "count": 1, "hasMore": False, "offset": 0,
                   "totalResults": 1, "items": [{"links": [{"rel": "self", "href": f"{url}/1"}], "id": "1"}]})
 
@@ -141,10 +92,9 @@ def get_task(job_id: int, task_id: int) -> Response:
     job = _job(job_id)
     if task_id != 1:
         raise nonexistent_id()
-    url = f"{_job_url(job_id)}/task/1"
+    url = f"{job_url(request.url_root, job_id)}/task/1"
     body: dict[str, Any] = {"links": [{"rel": "self", "href": url}, {"rel": "related", "href": f"{url}/result"}],
-                            "completed": job.progress in ("succeeded", "failed"), "progress": job.progress,
-                            "id": "1"}
+                            "completed": is_completed(job), "progress": job.progress, "id": "1"}
     if job.started_at:
         body["startTime"] = job.started_at
     if job.finished_at:
@@ -159,6 +109,6 @@ def get_result(job_id: int, task_id: int) -> Response:
     if task_id != 1:
         raise nonexistent_id()
     if job.result_status is None:
-        raise ApiError(404, "NONEXISTENT_ID", "The task has not completed yet; its result does not exist.")
+        raise task_not_completed()
     headers = json.loads(job.result_headers)
     return Response(job.result_body or None, status=job.result_status, headers=headers)

@@ -13,9 +13,7 @@ from ..auth.authenticator import Authenticator
 from ..auth.oauth2 import TOKEN_PATH
 from ..errors import throttle_error
 from ..governance import Governance, operation_of
-from .async_jobs import submit_async
-
-INTERNAL = "erpsim.async_job"
+from .async_jobs import INTERNAL, submit_async
 
 
 def install(app: Flask, emu: Emulator) -> None:

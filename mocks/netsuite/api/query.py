@@ -7,8 +7,10 @@ import json
 from flask import Blueprint, Response, request
 
 from mocks.core.app import current_emulator
-from mocks.core.errors import ApiError
 from mocks.core.http import json_body
+
+from ..domain.reads import DELETED_RECORDS_PERMISSION, role_permits
+from ..errors import invalid_header, invalid_parameter
 
 bp = Blueprint("ns_query", __name__, url_prefix="/services/rest/query/v1")
 
@@ -19,26 +21,23 @@ def _int_param(name: str, default: int, maximum: int | None) -> int:
         return default
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or (maximum is not None and not 1 <= int(raw) <= maximum):
         bound = f" It must be between 1 and {maximum}." if maximum else ""
-        raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter '{name}'.{bound}",
-                       extra={"query_param": name})
+        raise invalid_parameter(f"Invalid value for query parameter '{name}'.{bound}", query_param=name)
     return int(raw)
 
 
 @bp.post("/suiteql")
 def suiteql() -> Response:
     """Run a SuiteQL SELECT and return one page of rows."""
-    from ..domain.reads import DELETED_RECORDS_PERMISSION, role_permits
-    from ..domain.suiteql import run_suiteql
+    from ..domain.suiteql import run_suiteql  # sqlglot is imported at the first query, not at start-up
 
     if "transient" not in (request.headers.get("Prefer") or ""):
-        raise ApiError(400, "INVALID_HEADER", "SuiteQL requests require the header 'Prefer: transient'.",
-                       extra={"header": "Prefer"})
+        raise invalid_header("SuiteQL requests require the header 'Prefer: transient'.", "Prefer")
     limit = _int_param("limit", 1000, 1000)
     offset = _int_param("offset", 0, None)
     body = json_body()
     q = body.get("q")
     if not isinstance(q, str) or not q.strip():
-        raise ApiError(400, "INVALID_PARAMETER", "The request body must contain the query in 'q'.", path="q")
+        raise invalid_parameter("The request body must contain the query in 'q'.", path="q")
     emu = current_emulator()
     with emu.store.read() as session:
         result = run_suiteql(session, q, limit=limit, offset=offset, base_url=request.url_root,

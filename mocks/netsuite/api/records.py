@@ -13,19 +13,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator, current_emulator
-from mocks.core.errors import ApiError
 from mocks.core.http import json_body, query_bool
 
-from ..domain import inventory
+from ..domain.locks import start_edit
 from ..domain.prefs import get_prefs
 from ..domain.qfilter import compile_filter
-from ..domain.reads import check_readable
+from ..domain.quantities import computed_fields
+from ..domain.reads import read_record, sublist_lines
 from ..domain.records import NAMES_GENERATION, Ctx, Rec, Records
 from ..domain.recordtypes import RecordType, lookup
 from ..domain.render import REST_PATH, Renderer, record_href
 from ..domain.service import create_record, delete_record, transform_record, update_record, upsert_record
 from ..domain.voiding import void_transaction
-from ..errors import nonexistent_id, record_changed, unknown_record_type, user_error
+from ..errors import invalid_parameter, nonexistent_id, unknown_record_type, user_error
 from ..models import NsRecord
 
 bp = Blueprint("ns_records", __name__, url_prefix=f"/{REST_PATH}")
@@ -49,31 +49,6 @@ def make_ctx(session: Session) -> Ctx:
     strict = request.headers.get("X-NetSuite-PropertyNameValidation", "").strip().lower() == "error"
     return Ctx(session=session, now=emu.clock.now(session), prefs=get_prefs(session), engine=Records(session),
                strict_names=strict)
-
-
-def computed_fields(session: Session, rec: Rec) -> dict[str, Any]:
-    """Read-only quantities NetSuite computes on items and lots."""
-    if rec.rtype.family == "item" and rec.rtype.item_type in inventory.INVENTORY_TYPES:
-        ctx = Ctx(session=session, now=None, prefs={}, engine=Records(session))  # type: ignore[arg-type]
-        levels = inventory.item_levels(ctx, rec.id)
-        return {
-            "quantityOnHand": sum(lv["onHand"] for lv in levels),
-            "quantityCommitted": sum(lv["committed"] for lv in levels),
-            "quantityAvailable": sum(lv["available"] for lv in levels),
-            "locations": [{"line": i + 1, "location": {"id": str(lv["location"])}, "locationId": lv["location"],
-                           "quantityOnHand": lv["onHand"], "quantityCommitted": lv["committed"],
-                           "quantityAvailable": lv["available"]} for i, lv in enumerate(levels)],
-        }
-    if rec.rtype.name == "inventoryNumber":
-        from ..models import NsInventory
-
-        rows = session.execute(select(NsInventory.location_id, func.sum(NsInventory.on_hand))
-                               .where(NsInventory.lot_id == rec.id).group_by(NsInventory.location_id)).all()
-        total = sum(float(q) for _, q in rows)
-        return {"quantityOnHand": total, "quantityAvailable": total,
-                "locations": [{"line": i + 1, "location": {"id": str(loc)}, "quantityOnHand": float(q),
-                               "quantityAvailable": float(q)} for i, (loc, q) in enumerate(rows)]}
-    return {}
 
 
 def _render(session: Session, rec: Rec, *, expand: bool) -> dict[str, Any]:
@@ -100,20 +75,19 @@ def _paging() -> tuple[int, int]:
         if raw is None or raw == "":
             return default
         if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-            raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter '{name}': '{raw[:20]}'.",
-                           extra={"query_param": name})
+            raise invalid_parameter(f"Invalid value for query parameter '{name}': '{raw[:20]}'.", query_param=name)
         return int(raw)
 
     limit, offset = _int("limit", MAX_LIMIT), _int("offset", 0)
     if limit < 1 or limit > MAX_LIMIT:
-        raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter 'limit': it must be between "
-                                                 f"1 and {MAX_LIMIT}.", extra={"query_param": "limit"})
+        raise invalid_parameter(f"Invalid value for query parameter 'limit': it must be between 1 and {MAX_LIMIT}.",
+                                query_param="limit")
     if offset % limit:
-        raise ApiError(400, "INVALID_PARAMETER", "Invalid value for query parameter 'offset': the offset must be "
-                                                 "a multiple of the limit.", extra={"query_param": "offset"})
+        raise invalid_parameter("Invalid value for query parameter 'offset': the offset must be a multiple of the "
+                                "limit.", query_param="offset")
     if offset >= MAX_REACH:
-        raise ApiError(400, "INVALID_PARAMETER", f"Invalid value for query parameter 'offset': results are limited "
-                                                 f"to the first {MAX_REACH} rows.", extra={"query_param": "offset"})
+        raise invalid_parameter(f"Invalid value for query parameter 'offset': results are limited to the first "
+                                f"{MAX_REACH} rows.", query_param="offset")
     return limit, offset
 
 
@@ -245,8 +219,7 @@ def get_record(rtype_name: str, ref: str) -> Response:
     if key is not None and (hit := cache.get(key)) is not None:
         return Response(hit, content_type=SINGULAR)
     with emu.store.read() as session:
-        rec = Records(session).load_ref(rtype, ref)
-        check_readable(rec)
+        rec = read_record(session, rtype, ref)
         data = json.dumps(_render(session, rec, expand=query_bool("expandSubResources")),
                           separators=(",", ":")).encode()
     if key is not None:
@@ -259,30 +232,14 @@ def _replace_param() -> set[str]:
     return {s.strip() for s in raw.split(",") if s.strip()}
 
 
-def _take_pending_conflict(rtype: RecordType, ref: str) -> int:
-    """Read the version this request starts from; an armed concurrent edit fires now (and commits)."""
-    emu = current_emulator()
-    with emu.store.read() as session:
-        rec = Records(session).load_ref(rtype, ref)
-        armed = bool(rec.row and rec.row.pending_conflict)
-    if armed:
-        with emu.store.write() as session:
-            row = session.get(NsRecord, (rec.space, rec.id))
-            if row is not None:
-                row.pending_conflict = False
-                row.version += 1
-                row.last_modified = emu.clock.now(session).isoformat()
-        raise record_changed()
-    return rec.version
-
-
 @bp.patch("/<rtype_name>/<ref>")
 def patch_record(rtype_name: str, ref: str) -> Response:
     """Partial update with NetSuite's sublist line rules; 204."""
     rtype = rtype_or_404(rtype_name)
     payload = json_body()
-    version = _take_pending_conflict(rtype, ref)
-    with current_emulator().store.write() as session:
+    emu = current_emulator()
+    version = start_edit(emu.store, emu.clock, rtype, ref)
+    with emu.store.write() as session:
         ctx = make_ctx(session)
         rec = ctx.engine.load_ref(rtype, ref)
         update_record(ctx, rec, payload, replace=_replace_param(), expected_version=version)
@@ -340,15 +297,14 @@ def get_sublist(rtype_name: str, ref: str, sublist: str) -> Response:
     """A sublist's lines, each as a link; or a body subrecord (an address, inventory detail) in full."""
     rtype = rtype_or_404(rtype_name)
     with current_emulator().store.read() as session:
-        rec = Records(session).load_ref(rtype, ref)
-        check_readable(rec)
+        rec = read_record(session, rtype, ref)
         fld = rtype.fields.get(sublist)
         if fld is not None and fld.kind in ("a", "v") and sublist not in rtype.sublists:
             renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
             value = rec.body.get(sublist) or {}
             renderer.prefetch(rtype, [{sublist: value}])
             return _json(renderer.value(rtype, fld, value, record_href(request.url_root, rtype, rec.id), True))
-        lines = _sublist_lines(session, rec, sublist)
+        lines = sublist_lines(session, rec, sublist)
     href = f"{record_href(request.url_root, rtype, rec.id)}/{sublist}"
     items = [{"links": [{"rel": "self", "href": f"{href}/{ln['line']}"}]} for ln in lines]
     return _json({"links": [{"rel": "self", "href": href}], "items": items, "totalResults": len(items)},
@@ -360,9 +316,8 @@ def get_line(rtype_name: str, ref: str, sublist: str, line: int) -> Response:
     """One sublist line."""
     rtype = rtype_or_404(rtype_name)
     with current_emulator().store.read() as session:
-        rec = Records(session).load_ref(rtype, ref)
-        check_readable(rec)
-        lines = [ln for ln in _sublist_lines(session, rec, sublist) if ln.get("line") == line]
+        rec = read_record(session, rtype, ref)
+        lines = [ln for ln in sublist_lines(session, rec, sublist) if ln.get("line") == line]
         if not lines:
             raise nonexistent_id()
         renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
@@ -370,10 +325,3 @@ def get_line(rtype_name: str, ref: str, sublist: str, line: int) -> Response:
         body = renderer.line(rtype, sublist, lines[0], record_href(request.url_root, rtype, rec.id), True)
     return _json(body)
 
-
-def _sublist_lines(session: Session, rec: Rec, sublist: str) -> list[dict[str, Any]]:
-    if sublist not in rec.rtype.sublists:
-        raise ApiError(404, "INVALID_URL", f"Sublist '{sublist}' does not exist on record type '{rec.rtype.name}'.")
-    if sublist == "locations" and rec.rtype.family == "item":
-        return list(computed_fields(session, rec).get("locations", []))
-    return rec.lines(sublist)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from mocks.core.errors import ApiError
 
+from ..errors import invalid_parameter, nonexistent_field
 from .reads import is_unfilterable
 from .recordtypes import Field, RecordType
 
@@ -34,13 +35,13 @@ Predicate = Callable[[Row], bool]
 
 
 def _bad(detail: str) -> ApiError:
-    return ApiError(400, "INVALID_PARAMETER", f"Invalid search query. {detail}", extra={"query_param": "q"})
+    return invalid_parameter(f"Invalid search query. {detail}", query_param="q")
 
 
 def _unknown_field(name: str) -> ApiError:
     # NetSuite's words, as logged for employee.lastModifiedDate in airbyte#35401.
-    return ApiError(400, "NONEXISTENT_FIELD", f"Unknown field name '{name}' in the search query. The field does "
-                    "not exist on this record type.", extra={"query_param": "q"})
+    return nonexistent_field(f"Unknown field name '{name}' in the search query. The field does not exist on "
+                             "this record type.", query_param="q")
 
 
 class _Parser:

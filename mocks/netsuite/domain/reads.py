@@ -1,15 +1,19 @@
-"""Read rules: workflow locks on GET, which fields a record list can filter, the deleted-records permission."""
+"""Read rules: workflow locks on GET, computed sublists, which fields a record list can filter, the
+deleted-records permission."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import locked_by_workflow
+from ..errors import unknown_sublist
 from ..models import NsRecord
-from .records import Rec
+from .locks import refuse_if_locked
+from .quantities import computed_fields
+from .records import Rec, Records
 from .recordtypes import RecordType
 
 #: Field kinds a record list ``q`` can filter on (text, numbers, booleans, dates, references, enums).
@@ -25,14 +29,20 @@ UNFILTERABLE: dict[str, frozenset[str]] = {"employee": frozenset({"lastModifiedD
 DELETED_RECORDS_PERMISSION = "deletedRecords"
 
 
-def check_readable(rec: Rec) -> None:
-    """A record locked by a user-defined workflow is refused on REST GET as on writes (RCRD_LOCKED_BY_WF).
+def read_record(session: Session, rtype: RecordType, ref: str) -> Rec:
+    """The record a REST GET names (id or ``eid:``); a workflow-locked one is refused (RCRD_LOCKED_BY_WF)."""
+    rec = Records(session).load_ref(rtype, ref)
+    refuse_if_locked(rec)
+    return rec
 
-    The lock is invisible through the APIs and REST reads of a locked record fail while SuiteQL reads it
-    (Airbyte's REST reader lost locked journal entries, airbyte#79190); every record type is treated alike.
-    """
-    if rec.locked:
-        raise locked_by_workflow()
+
+def sublist_lines(session: Session, rec: Rec, sublist: str) -> list[dict[str, Any]]:
+    """A sublist's lines as REST reads them (an item's ``locations`` are computed from stock)."""
+    if sublist not in rec.rtype.sublists:
+        raise unknown_sublist(sublist, rec.rtype.name)
+    if sublist == "locations" and rec.rtype.family == "item":
+        return list(computed_fields(session, rec).get("locations", []))
+    return rec.lines(sublist)
 
 
 def filterable_fields(rtype: RecordType) -> list[str]:

@@ -6,11 +6,10 @@ import copy
 import json
 from typing import Any
 
-from mocks.core.errors import ApiError
-
-from ..errors import invalid_content, locked_by_workflow, record_changed, user_error
+from ..errors import invalid_content, invalid_replace, record_changed, user_error
 from . import payment_transforms  # noqa: F401  (registers its transforms in TRANSFORMS)
 from .fulfil import REPLACE_ASSIGNMENTS
+from .locks import refuse_if_locked
 from .records import Ctx, Rec, merge_lines
 from .recordtypes import RecordType
 from .rules import rules_for
@@ -56,14 +55,12 @@ def create_record(ctx: Ctx, rtype: RecordType, payload: dict[str, Any], *, eid: 
 def update_record(ctx: Ctx, rec: Rec, payload: dict[str, Any], *, replace: set[str],
                   expected_version: int | None = None) -> Rec:
     """PATCH: merge header fields; sublist lines with ``line`` update, without append; ``replace`` drops."""
-    if rec.locked:
-        raise locked_by_workflow()
+    refuse_if_locked(rec)
     if expected_version is not None and rec.version != expected_version:
         raise record_changed()
     unknown = sorted(name for name in replace if name not in rec.rtype.sublists)
     if unknown:
-        raise ApiError(400, "INVALID_PARAMETER", f"Invalid sublist name '{unknown[0]}' in the replace parameter.",
-                       extra={"query_param": "replace"})
+        raise invalid_replace(unknown[0])
     old = Rec(rec.id, rec.rtype, copy.deepcopy(rec.body), rec.version, rec.created, rec.modified, rec.locked, rec.row)
     header, subs = _parse(ctx, rec.rtype, payload)
     header_changed = False
@@ -114,8 +111,7 @@ def delete_record(ctx: Ctx, rec: Rec) -> None:
     """DELETE: rules may refuse (dependent records, closed periods); the record leaves lists and reads."""
     if not rec.rtype.deletable:
         raise user_error(f"Records of type {rec.rtype.name} cannot be deleted.")
-    if rec.locked:
-        raise locked_by_workflow()
+    refuse_if_locked(rec)
     ctx.reversing = True
     try:
         rules_for(rec.rtype.name).before_delete(ctx, rec)
@@ -137,10 +133,8 @@ def transform_record(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, 
     allowed = set(target.sublists) | ({REPLACE_ASSIGNMENTS} if target.name == "itemFulfillment" else set())
     unknown = sorted(name for name in replace if name not in allowed)
     if unknown:
-        raise ApiError(400, "INVALID_PARAMETER", f"Invalid sublist name '{unknown[0]}' in the replace parameter.",
-                       extra={"query_param": "replace"})
-    if src.locked:
-        raise locked_by_workflow()
+        raise invalid_replace(unknown[0])
+    refuse_if_locked(src)
     ctx.replace = frozenset(replace)
     body, book = builder(ctx, src, target, payload)
     rec = _finish_create(ctx, Rec(0, target, {k: v for k, v in body.items() if v is not None}))

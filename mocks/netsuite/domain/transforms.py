@@ -11,9 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mocks.core.errors import ApiError
-
-from ..errors import user_error
+from ..errors import no_valid_line_item, user_error
 from . import fulfil
 from .inventory import fmt_qty
 from .kits import expand_kits
@@ -27,12 +25,6 @@ from .values import num
 _EPS = 1e-9
 #: A built body plus the callback that updates the source after the target is saved.
 Built = tuple[dict[str, Any], Callable[[Ctx, Rec, Rec], None]]
-
-
-def no_valid_lines() -> ApiError:
-    """NetSuite's refusal when nothing on the source can be fulfilled, received or billed."""
-    return ApiError(400, "VALID_LINE_ITEM_REQD", "You must have at least one valid line item for this transaction.",
-                    path="item")
 
 
 def _overrides(ctx: Ctx, target: RecordType, payload: dict[str, Any], sublist: str = "item") -> dict[int, dict[str, Any]]:
@@ -106,7 +98,7 @@ def _pick_lines(src: Rec, overrides: dict[int, dict[str, Any]], remaining: Calla
             continue
         taken.append((ln, qty, ov))
     if not taken:
-        raise no_valid_lines()
+        raise no_valid_line_item()
     return taken
 
 

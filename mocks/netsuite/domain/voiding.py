@@ -25,11 +25,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mocks.core.errors import ApiError
-
-from ..errors import locked_by_workflow, user_error
+from ..errors import not_voidable, user_error
 from ..models import NsRecord
 from .gl import gl_lines, item_accounts
+from .locks import refuse_if_locked
 from .records import Ctx, Rec
 from .recordtypes import RECORD_TYPES
 from .rules import rules_for
@@ -47,22 +46,12 @@ _AMOUNTS = ("total", "subtotal", "discountTotal", "taxTotal", "payment", "applie
 _LINE_AMOUNTS = ("quantity", "amount", "debit", "credit", "paymentAmount")
 
 
-def _not_voidable(rec: Rec, reversal: bool) -> ApiError:
-    how = "by reversing journal" if reversal else "directly"
-    other = "off" if reversal else "on"
-    return ApiError(400, "INVALID_RECORD_TYPE",
-                    f"The record type {rec.rtype.name} is not voidable {how}. The account voids transactions "
-                    f"{'using reversing journals' if reversal else 'directly'}; turn Void Transactions Using "
-                    f"Reversing Journals {other} to void this type.")
-
-
 def void_transaction(ctx: Ctx, rec: Rec) -> Rec:
     """Void ``rec``; returns the voided record (direct void) or the voiding journal."""
     reversal = bool(ctx.prefs.get("reversalVoiding"))
     if rec.rtype.family != "transaction" or rec.rtype.name not in (BY_JOURNAL if reversal else DIRECT):
-        raise _not_voidable(rec, reversal)
-    if rec.locked:
-        raise locked_by_workflow()
+        raise not_voidable(rec.rtype.name, reversal)
+    refuse_if_locked(rec)
     if rec.body.get("voided"):
         raise user_error("This transaction has already been voided.")
     if is_deposited(rec):

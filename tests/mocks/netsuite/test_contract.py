@@ -33,7 +33,6 @@ from mocks.core.app import load_openapi
 from mocks.core.config import EmulatorConfig
 from mocks.core.openapi import parity_report
 from mocks.netsuite import create_app
-from mocks.netsuite.api.async_jobs import run_pending_jobs
 from tests.conftest import ADMIN
 from tests.lazy import LazyApp
 
@@ -161,7 +160,8 @@ class SigningClient(Client):
             environ.pop("HTTP_AUTHORIZATION", None)
         response = super().open(Request(environ), buffered=buffered, follow_redirects=follow_redirects)
         if response.status_code == 202:
-            run_pending_jobs(APP.get(), APP.emu)  # the async processor (a thread when served), so results exist
+            # The async processor (a thread when served), so results exist.
+            APP.emu.services["async_jobs"].run_pending()
         return response
 
 

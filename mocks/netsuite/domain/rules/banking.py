@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from mocks.core.errors import ApiError
 
-from ...errors import field_required, user_error
+from ...errors import field_required, invalid_reference, user_error
 from ...models import NsRecord
 from ..gl import Chart
 from ..records import Ctx, Rec
@@ -46,8 +46,7 @@ def check_account(ctx: Ctx, value: Any, field: str, kinds: tuple[str, ...], path
         return
     body = account.body
     if body.get("acctType") not in kinds or body.get("isSummary") or body.get("isInactive"):
-        raise ApiError(400, "INVALID_KEY_OR_REF", f"Invalid {field} reference key {account.id}.",
-                       path=path or field)
+        raise invalid_reference(field, account.id, path or field)
 
 
 def require_subsidiary(rec: Rec) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from mocks.core.errors import ApiError
-
-from ...errors import user_error
+from ...errors import invalid_reference, user_error
 from ..records import Ctx, Rec
 from ..values import ref_id
 from .base import register
@@ -35,8 +33,8 @@ class JobRules(EntityRules):
             if not body.get("currency") and parent.body.get("currency"):
                 body["currency"] = parent.body["currency"]
             if ref_id(parent.body.get("subsidiary")) not in (None, ref_id(body.get("subsidiary"))):
-                raise ApiError(400, "INVALID_KEY_OR_REF", f"Invalid parent reference key {parent.id} for "
-                               f"subsidiary {ref_id(body.get('subsidiary'))}.", path="parent")
+                raise invalid_reference("parent", parent.id, "parent",
+                                        within=f"subsidiary {ref_id(body.get('subsidiary'))}")
         super().prepare(ctx, rec, old)
 
 

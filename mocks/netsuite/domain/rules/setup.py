@@ -6,9 +6,7 @@ import json
 
 from sqlalchemy import func, select
 
-from mocks.core.errors import ApiError
-
-from ...errors import field_required, user_error
+from ...errors import duplicate_entity_id, field_required, user_error
 from ...models import NsInventory, NsRecord, NsSequence
 from .. import upsert
 from ..records import Ctx, Rec
@@ -69,11 +67,7 @@ def _check_unique_entity_id(ctx: Ctx, rec: Rec) -> None:
         func.lower(NsRecord.body).contains(needle, autoescape=True))).all()
     for _rid, raw in rows:
         if str(json.loads(raw).get("entityId", "")).lower() == wanted.lower():
-            kind = rec.rtype.name
-            raise ApiError(400, "UNIQUE_CUST_ID_REQD",
-                           f"A {kind} record with this ID already exists. You must enter a unique {kind} ID for "
-                           "each record you create. To have system-generated "
-                           f"{kind} IDs, go to Setup > Company > Auto-Generated Numbers.", path="entityId")
+            raise duplicate_entity_id(rec.rtype.name)
 
 
 def _has_transactions(ctx: Ctx, rec: Rec) -> bool:

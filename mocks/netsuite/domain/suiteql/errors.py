@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from mocks.core.errors import ApiError
 
+from ...errors import invalid_parameter
+
 PREFIX = "Invalid search query. Detailed unprocessed description follows. "
 MAX_REACH = 100_000
 
 
 def invalid_query(detail: str) -> ApiError:
     """A 400 INVALID_PARAMETER on ``q`` with NetSuite's prefix."""
-    return ApiError(400, "INVALID_PARAMETER", PREFIX + detail, extra={"query_param": "q"})
+    return invalid_parameter(PREFIX + detail, query_param="q")
 
 
 def unknown_table(name: str) -> ApiError:
@@ -45,7 +47,6 @@ def bad_date(value: str, java_format: str, tz: str) -> ApiError:
 
 def reach_exceeded() -> ApiError:
     """offset + limit beyond the 100,000 rows SuiteQL serves without SuiteAnalytics Connect (wording unconfirmed)."""
-    return ApiError(400, "INVALID_PARAMETER",
-                    f"Invalid value for query parameter offset: a SuiteQL query can return at most {MAX_REACH} "
-                    "results (offset + limit). Use SuiteAnalytics Connect to retrieve more.",
-                    extra={"query_param": "offset"})
+    return invalid_parameter(f"Invalid value for query parameter offset: a SuiteQL query can return at most "
+                             f"{MAX_REACH} results (offset + limit). Use SuiteAnalytics Connect to retrieve more.",
+                             query_param="offset")
