@@ -11,7 +11,7 @@ from mocks.core.limiter import SlotLimiter
 
 from .actions import ACTIONS
 from .auth import Settings
-from .errors import render_error, throttle_error
+from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed
 
@@ -24,7 +24,8 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         config = EmulatorConfig.from_env("ap")
     from .domain.subscriptions import signer
 
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
+    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
+                        actions=ACTIONS,
                         webhooks=WebhookOptions(signer=signer, batch_size=1,
                                                 max_attempts=config.setting("webhook_max_attempts", 8, int),
                                                 disable_after=config.setting("webhook_disable_after", 5, int)))

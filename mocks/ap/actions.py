@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 
 from . import auth
 from . import errors as X
 from .domain import bills, classifications, parties, payments
 from .domain import documents as docs
-from .domain.common import Ctx, dollars, money, text, ymd
+from .domain.common import Ctx, dollars, money, ymd
 from .models import ApPayment
 
 
@@ -57,7 +58,7 @@ def mark_synced(emu: Emulator, body: dict[str, Any]) -> Any:
         else:
             row = payments.get(s, kind, body[key], field=key)
         row.synced = True
-        row.external_id = text(body, "externalId", max_len=100) or row.external_id
+        row.external_id = v.opt(body, "externalId", v.text, max_len=100) or row.external_id
         return {key: body[key], "synced": True, "externalId": row.external_id}
     return _run(emu, _do)
 
@@ -73,7 +74,7 @@ def schedule_payment(emu: Emulator, body: dict[str, Any]) -> Any:
     def _do(s: Session, c: Ctx) -> Any:
         bill = docs.get(s, "bill", body.get("billId"), status=404, field="billId")
         req = {"billId": body["billId"], "amount": _amount(body, bill),
-               "processDate": ymd(body, "processDate") or c.today,
+               "processDate": v.opt(body, "processDate", ymd) or c.today,
                "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank}}
         return payments.pay(s, c, req, bank)
     return _run(emu, _do)

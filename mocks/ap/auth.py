@@ -13,12 +13,13 @@ from flask import g, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator, current_emulator
 from mocks.core.config import EmulatorConfig
 from mocks.core.limiter import SlotLimiter
 
 from . import errors as X
-from .domain.common import Ctx, ext_id, obj, text
+from .domain.common import Ctx, ext_id, known_object
 from .models import ApRateWindow, ApSession
 
 DEFAULTS = {"dev_key": "erpsim-ap-devkey-0001", "username": "ap-admin@erpsim.test",
@@ -81,10 +82,11 @@ def login(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     refused password is counted too: guessing passwords is throttled like any other login.
     """
     st = settings(emu)
-    obj(body, "body", {"username", "password", "organizationId", "devKey", "rememberMeId", "device"})
-    fields = {k: text(body, k, required=True, max_len=200) for k in ("username", "password", "organizationId",
-                                                                      "devKey")}
-    remember, device = text(body, "rememberMeId", max_len=200), text(body, "device", max_len=200)
+    known_object(body, "body", {"username", "password", "organizationId", "devKey", "rememberMeId", "device"})
+    fields = {k: v.req(body, k, v.text, max_len=200, blank=False)
+              for k in ("username", "password", "organizationId", "devKey")}
+    remember = v.opt(body, "rememberMeId", v.text, max_len=200)
+    device = v.opt(body, "device", v.text, max_len=200)
     if not hmac.compare_digest(str(fields["devKey"]).encode(), st.dev_key.encode()):
         raise X.api_error(401, X.BAD_DEV_KEY, "Developer key is invalid.")
     with emu.store.write() as session:

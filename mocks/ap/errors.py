@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from flask import Response
 
 from mocks.core import errors as E
+from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
 # ---- documented codes ----------------------------------------------------------------------
@@ -63,6 +64,37 @@ def api_error(status: int, code: str, message: str, path: str | None = None) -> 
 def bad(code: str, message: str, path: str | None = None) -> ApiError:
     """A 400 refusal."""
     return ApiError(400, code, message, path=path)
+
+
+#: BILL's wording of validation refusals: (code, template); ``{field}`` is the full field name.
+_INVALID: dict[str, tuple[str, str]] = {
+    v.REQUIRED: (REQUIRED, "{field} is required."),
+    v.BLANK: (REQUIRED, "{field} is required."),
+    v.UNKNOWN_FIELD: (UNKNOWN_ERROR, "Unrecognized field '{field}'."),
+    v.NOT_STRING: (INVALID_VALUE, "{field} must be a string."),
+    v.NUL: (INVALID_VALUE, "{field} must not contain NUL characters."),
+    v.NOT_TEXT: (INVALID_VALUE, "{field} is not valid Unicode text."),
+    v.LENGTH: (INVALID_VALUE, "{field} must be at most {max_len} characters."),
+    v.NOT_INTEGER: (INVALID_VALUE, "{field} must be an integer."),
+    v.NOT_NUMBER: (INVALID_VALUE, "{field} must be a number."),
+    v.RANGE: (INVALID_VALUE, "{field} must be between {minimum} and {maximum}."),
+    v.NOT_BOOLEAN: (INVALID_VALUE, "{field} must be a boolean."),
+    v.CHOICE: (INVALID_VALUE, "{field} must be one of {options}."),
+    v.NOT_OBJECT: (INVALID_VALUE, "{field} must be an object."),
+    v.NOT_ARRAY: (INVALID_VALUE, "{field} must be an array."),
+    v.NOT_OBJECTS: (INVALID_VALUE, "{field} must be an array of objects."),
+    v.TOO_FEW: (REQUIRED, "{field} must contain at least one item."),
+    v.TOO_MANY: (INVALID_VALUE, "{field} must have at most {max_items} items."),
+    v.DATE: (INVALID_VALUE, "{field} must be a date in the yyyy-MM-dd format."),
+    v.DATE_VALUE: (INVALID_VALUE, "{field} must be a date in the yyyy-MM-dd format."),
+}
+
+
+def invalid(exc: v.Invalid) -> ApiError:
+    """A validation refusal as BILL's 400 with its BDC code (an unknown field is named by its key alone)."""
+    code, template = _INVALID.get(exc.reason, (INVALID_VALUE, v.MESSAGES[exc.reason]))
+    path = exc.params["key"] if exc.reason == v.UNKNOWN_FIELD else exc.field
+    return bad(code, exc.message({exc.reason: template}), path)
 
 
 def render_error(err: ApiError) -> Response:

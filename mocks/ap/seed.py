@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 
@@ -192,7 +193,8 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
                     raise ApiError(400, "INVALID_SEED", "records must be an object.")
                 return _records(s, ctx, body["records"], st.approval_threshold_cents)
             return _faker(s, ctx, body, st.approval_threshold_cents)
-    except ApiError as err:
+    except (ApiError, v.Invalid) as exc:
+        err = X.invalid(exc) if isinstance(exc, v.Invalid) else exc
         if err.code.startswith("BDC_"):
             raise ApiError(err.status, "INVALID_SEED", f"{err.code}: {err.message}", path=err.path) from None
         raise
@@ -200,4 +202,3 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(400, "INVALID_SEED", f"Malformed seed records: {exc}") from None
 
 
-_ = X

@@ -134,8 +134,9 @@ def opt(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: st
     return None if value is None else parse(value, name(where, key), **opts)
 
 
-def known_fields(body: Mapping[str, Any], allowed: Iterable[str], where: str = "", what: str = "") -> None:
-    """Refuse the first field (in body order) that is not in ``allowed``: a typo must not be ignored."""
+def known_fields(body: Iterable[str], allowed: Iterable[str], where: str = "", what: str = "") -> None:
+    """Refuse the first field of ``body`` (an object, or its keys in the order to check them) that is not in
+    ``allowed``: a typo must not be ignored."""
     allowed_set = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
     for key in body:
         if key not in allowed_set:

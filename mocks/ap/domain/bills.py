@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
+
 from .. import errors as X
 from ..models import ApAllocation, ApDocument, ApLine
 from . import documents as docs
 from . import parties
-from .common import Ctx, array, boolean, money, obj, publish, text, usd_only, ymd
+from .common import Ctx, known_object, money, publish, usd_only, ymd
 
 BILL_FIELDS = {"vendorId", "invoice", "dueDate", "description", "poNumber", "billLineItems", "vendorCredits",
                "currency"}
@@ -34,9 +36,9 @@ def _vendor(session: Session, vid: Any) -> int:
 def _invoice(body: dict[str, Any]) -> tuple[str, str]:
     if body.get("invoice") is None:
         raise X.bad(X.REQUIRED, "invoice is required.", "invoice")
-    inv = obj(body["invoice"], "invoice", {"invoiceNumber", "invoiceDate"})
-    number = str(text(inv, "invoiceNumber", required=True, max_len=100, field="invoice.invoiceNumber"))
-    day = str(ymd(inv, "invoiceDate", required=True, field="invoice.invoiceDate"))
+    inv = known_object(body["invoice"], "invoice", {"invoiceNumber", "invoiceDate"})
+    number = str(v.req(inv, "invoiceNumber", v.text, max_len=100, blank=False, where="invoice"))
+    day = str(v.req(inv, "invoiceDate", ymd, blank=False, where="invoice"))
     return number, day
 
 
@@ -54,18 +56,19 @@ def _save_lines(session: Session, d: ApDocument, lines: list[ApLine]) -> None:
 
 def create_bill(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> dict[str, Any]:
     """Create a bill (optionally applying vendor credits) and return its view."""
-    obj(body, "body", BILL_FIELDS)
+    known_object(body, "body", BILL_FIELDS)
     usd_only(body, "currency")
     if body.get("vendorId") is None:
         raise X.bad(X.REQUIRED, "vendorId is required.", "vendorId")
     vendor_pk = _vendor(session, body["vendorId"])
     number, inv_date = _invoice(body)
-    due = str(ymd(body, "dueDate", required=True))
-    lines = docs.parse_lines(session, "bill", array(body, "billLineItems", required=True) or [])
-    credits = array(body, "vendorCredits", max_items=50) or []
+    due = str(v.req(body, "dueDate", ymd, blank=False))
+    lines = docs.parse_lines(session, "bill", v.req(body, "billLineItems", v.array, min_items=1, max_items=500))
+    credits = v.opt(body, "vendorCredits", v.array, max_items=50) or []
     amount = sum(line.amount for line in lines)
     d = ApDocument(doc_type="bill", party_pk=vendor_pk, number=number, doc_date=inv_date, due_date=due,
-                   description=text(body, "description", max_len=4000), po_number=text(body, "poNumber", max_len=100),
+                   description=v.opt(body, "description", v.text, max_len=4000),
+                   po_number=v.opt(body, "poNumber", v.text, max_len=100),
                    amount=amount, paid=0, credited=0, scheduled=0,
                    approval_status=_approval_for(amount, threshold), archived=False, synced=False, version=1,
                    created_time=ctx.ts, updated_time=ctx.ts)
@@ -74,7 +77,7 @@ def create_bill(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int
     session.flush()
     _save_lines(session, d, lines)
     for n, raw in enumerate(credits):
-        item = obj(raw, f"vendorCredits[{n}]", {"id", "amount"})
+        item = known_object(raw, f"vendorCredits[{n}]", {"id", "amount"})
         apply_credit(session, ctx, d, item.get("id"), money(item.get("amount"), f"vendorCredits[{n}].amount"),
                      None, f"vendorCredits[{n}]")
     view = docs.render(session, d, lines)
@@ -114,13 +117,13 @@ def apply_credit(session: Session, ctx: Ctx, bill: ApDocument, credit_id: Any, a
 def _sync_flag(d: ApDocument, body: dict[str, Any]) -> None:
     """``synced``/``externalId``: what the accounting sync sets; a synced document cannot be unsynced."""
     if "synced" in body:
-        flag = boolean(body, "synced")
+        flag = v.boolean(body.get("synced", False), "synced")
         if d.synced and not flag:
             raise X.bad(X.SYNCED_LOCKED, f"{docs.LABEL[d.doc_type]} has been synced; it cannot be marked unsynced.",
                         "synced")
         d.synced = flag
     if "externalId" in body:
-        d.external_id = text(body, "externalId", max_len=100)
+        d.external_id = v.opt(body, "externalId", v.text, max_len=100)
 
 
 def _line_key(line: ApLine) -> tuple[Any, ...]:
@@ -133,9 +136,9 @@ def _content_changed(session: Session, d: ApDocument, body: dict[str, Any], numb
     """Whether the edit changes what the accounting sync writes: invoice, due date, description or lines."""
     if (number, inv_date) != (d.number, d.doc_date):
         return True
-    if "dueDate" in body and ymd(body, "dueDate", required=True) != d.due_date:
+    if "dueDate" in body and v.req(body, "dueDate", ymd, blank=False) != d.due_date:
         return True
-    if "description" in body and text(body, "description", max_len=4000) != d.description:
+    if "description" in body and v.opt(body, "description", v.text, max_len=4000) != d.description:
         return True
     if lines is None:
         return False
@@ -159,7 +162,7 @@ def _synced_edit(session: Session, d: ApDocument, body: dict[str, Any], vendor_p
     if vendor_pk != d.party_pk:
         raise X.bad(X.SYNCED_LOCKED, "The bill has been synced with the accounting system: vendorId can't be "
                     "edited in BILL.", "vendorId")
-    po = text(body, "poNumber", max_len=100) if "poNumber" in body else d.po_number
+    po = v.opt(body, "poNumber", v.text, max_len=100) if "poNumber" in body else d.po_number
     if po is not None and po != d.po_number:
         raise X.bad(X.SYNCED_LOCKED, "The bill has been synced with the accounting system: its PO number comes "
                     "from the purchase order there and can't be set in BILL.", "poNumber")
@@ -169,7 +172,7 @@ def _synced_edit(session: Session, d: ApDocument, body: dict[str, Any], vendor_p
 def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], threshold: int) -> dict[str, Any]:
     """Edit a bill; a synced one keeps its vendor and, if linked to a PO, is unlinked by the edit."""
     d = docs.get(session, "bill", bid, lock=True)
-    obj(body, "body", BILL_PATCH)
+    known_object(body, "body", BILL_PATCH)
     usd_only(body, "currency")
     if d.archived:
         raise X.bad(X.ARCHIVED, "The bill is archived; restore it before changing it.")
@@ -179,7 +182,7 @@ def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], thre
         vendor_pk = _vendor(session, body["vendorId"])
     if "invoice" in body:
         number, inv_date = _invoice(body)
-    lines = docs.parse_lines(session, "bill", array(body, "billLineItems", required=True) or []) \
+    lines = docs.parse_lines(session, "bill", v.req(body, "billLineItems", v.array, min_items=1, max_items=500)) \
         if "billLineItems" in body else None
     unlink = d.synced and _synced_edit(session, d, body, vendor_pk, number, inv_date, lines)
     if vendor_pk != d.party_pk and applied:
@@ -193,11 +196,11 @@ def update_bill(session: Session, ctx: Ctx, bid: Any, body: dict[str, Any], thre
                         f"scheduled or credited ({applied / 100:.2f}).", "billLineItems")
     d.party_pk, d.number, d.doc_date = vendor_pk, number, inv_date
     if "dueDate" in body:
-        d.due_date = str(ymd(body, "dueDate", required=True))
+        d.due_date = str(v.req(body, "dueDate", ymd, blank=False))
     if "description" in body:
-        d.description = text(body, "description", max_len=4000)
+        d.description = v.opt(body, "description", v.text, max_len=4000)
     if "poNumber" in body:
-        d.po_number = text(body, "poNumber", max_len=100)
+        d.po_number = v.opt(body, "poNumber", v.text, max_len=100)
     if unlink:
         d.po_number = None  # the bill is no longer linked to the accounting system's purchase order
     if lines is not None:
@@ -248,16 +251,17 @@ def set_approval(session: Session, ctx: Ctx, bid: Any, approve: bool) -> dict[st
 # ---- vendor credits --------------------------------------------------------------------------
 def create_credit(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     """Create a vendor credit."""
-    obj(body, "body", CREDIT_FIELDS)
+    known_object(body, "body", CREDIT_FIELDS)
     usd_only(body, "currency")
     if body.get("vendorId") is None:
         raise X.bad(X.REQUIRED, "vendorId is required.", "vendorId")
     vendor_pk = _vendor(session, body["vendorId"])
-    number = str(text(body, "referenceNumber", required=True, max_len=100))
-    day = str(ymd(body, "creditDate", required=True))
-    lines = docs.parse_lines(session, "vendor_credit", array(body, "vendorCreditLineItems", required=True) or [])
+    number = str(v.req(body, "referenceNumber", v.text, max_len=100, blank=False))
+    day = str(v.req(body, "creditDate", ymd, blank=False))
+    lines = docs.parse_lines(session, "vendor_credit",
+                             v.req(body, "vendorCreditLineItems", v.array, min_items=1, max_items=500))
     d = ApDocument(doc_type="vendor_credit", party_pk=vendor_pk, number=number, doc_date=day, due_date=None,
-                   description=text(body, "description", max_len=4000), amount=sum(x.amount for x in lines),
+                   description=v.opt(body, "description", v.text, max_len=4000), amount=sum(x.amount for x in lines),
                    paid=0, credited=0, scheduled=0, approval_status="UNASSIGNED", archived=False, synced=False,
                    version=1, created_time=ctx.ts, updated_time=ctx.ts)
     docs.duplicate_number(session, d, number, vendor_pk)
@@ -272,12 +276,14 @@ def create_credit(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str,
 def update_credit(session: Session, ctx: Ctx, cid: str, body: dict[str, Any]) -> dict[str, Any]:
     """Edit a vendor credit: locked fields once synced; never below what is already applied."""
     d = docs.get(session, "vendor_credit", cid, lock=True)
-    obj(body, "body", CREDIT_PATCH)
+    known_object(body, "body", CREDIT_PATCH)
     usd_only(body, "currency")
     if d.archived:
         raise X.bad(X.ARCHIVED, "The vendor credit is archived.")
-    number = str(text(body, "referenceNumber", required=True, max_len=100)) if "referenceNumber" in body else d.number
-    lines = docs.parse_lines(session, "vendor_credit", array(body, "vendorCreditLineItems", required=True) or []) \
+    number = (str(v.req(body, "referenceNumber", v.text, max_len=100, blank=False)) if "referenceNumber" in body
+              else d.number)
+    lines = docs.parse_lines(session, "vendor_credit",
+                             v.req(body, "vendorCreditLineItems", v.array, min_items=1, max_items=500)) \
         if "vendorCreditLineItems" in body else None
     if d.synced and (lines is not None or number != d.number):
         raise X.bad(X.SYNCED_LOCKED, "The vendor credit has been synced with the accounting system: "
@@ -286,9 +292,9 @@ def update_credit(session: Session, ctx: Ctx, cid: str, body: dict[str, Any]) ->
         docs.duplicate_number(session, d, number, d.party_pk)
         d.number = number
     if "creditDate" in body:
-        d.doc_date = str(ymd(body, "creditDate", required=True))
+        d.doc_date = str(v.req(body, "creditDate", ymd, blank=False))
     if "description" in body:
-        d.description = text(body, "description", max_len=4000)
+        d.description = v.opt(body, "description", v.text, max_len=4000)
     if lines is not None:
         amount = sum(x.amount for x in lines)
         if amount < d.credited:

@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
+
 from .. import errors as X
 from ..models import ApClassification
-from .common import Ctx, ext_id, obj, parse_id, text
+from .common import Ctx, ext_id, known_object, parse_id
 from .listing import Field, list_page
 
 KINDS = ("chart-of-accounts", "departments", "accounting-classes", "locations")
@@ -49,13 +51,13 @@ def get(session: Session, kind: str, cid: Any, *, status: int = 404) -> ApClassi
 def create(session: Session, ctx: Ctx, kind: str, body: dict[str, Any]) -> ApClassification:
     """Create a classification (names are unique per kind)."""
     allowed = {"name", "parentId"} | ({"account"} if kind == "chart-of-accounts" else set())
-    obj(body, "body", allowed)
-    name = str(text(body, "name", required=True, max_len=200))
+    known_object(body, "body", allowed)
+    name = str(v.req(body, "name", v.text, max_len=200, blank=False))
     number = account_type = None
     if "account" in body and body["account"] is not None:
-        acct = obj(body["account"], "account", {"number", "type"})
-        number = text(acct, "number", max_len=40, field="account.number")
-        account_type = text(acct, "type", max_len=40, field="account.type")
+        acct = known_object(body["account"], "account", {"number", "type"})
+        number = v.opt(acct, "number", v.text, max_len=40, where="account")
+        account_type = v.opt(acct, "type", v.text, max_len=40, where="account")
         if account_type is not None and account_type not in ACCOUNT_TYPES:
             raise X.bad(X.INVALID_VALUE, f"account.type must be one of {', '.join(ACCOUNT_TYPES)}.", "account.type")
     parent_pk = None
@@ -94,7 +96,7 @@ def resolve_line(session: Session, value: Any, field: str) -> dict[str, int | No
     out: dict[str, int | None] = dict.fromkeys(PK_ATTR.values())
     if value is None:
         return out
-    c = obj(value, field, set(LINE_KEYS))
+    c = known_object(value, field, set(LINE_KEYS))
     for key, kind in LINE_KEYS.items():
         cid = c.get(key)
         if cid is None:

@@ -6,13 +6,14 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.store import dumps
 from mocks.core.webhooks import WebhookDelivery, WebhookSubscription
 
@@ -99,91 +100,22 @@ def dollars(cents: int) -> float:
     return cents / 100 if cents % 100 else float(cents // 100)
 
 
-# ---- input validation ------------------------------------------------------------------------
-def obj(value: Any, field: str, allowed: set[str]) -> dict[str, Any]:
-    """A JSON object whose keys are all in ``allowed``."""
-    if not isinstance(value, dict):
-        raise X.bad(X.INVALID_VALUE, f"{field} must be an object.", field)
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        where = f"{field}." if field != "body" else ""
-        raise X.bad(X.UNKNOWN_ERROR, f"Unrecognized field '{where}{unknown[0]}'.", unknown[0])
+# ---- input (parsed with mocks.core.validation; these are BILL's own rules on top of it) --------------------
+def known_object(value: Any, field: str, allowed: set[str]) -> dict[str, Any]:
+    """A JSON object whose keys are all in ``allowed``; BILL names the alphabetically first unknown key."""
+    v.obj(value, field)
+    v.known_fields(sorted(value), allowed, where="" if field == "body" else field)
     return value
 
 
-def text(body: dict[str, Any], key: str, *, required: bool = False, max_len: int = 200,
-         field: str | None = None) -> str | None:
-    """A string field: no NUL bytes, bounded; None when absent and optional."""
-    field = field or key
-    value = body.get(key)
-    if value is None:
-        if required:
-            raise X.bad(X.REQUIRED, f"{field} is required.", field)
-        return None
-    if not isinstance(value, str):
-        raise X.bad(X.INVALID_VALUE, f"{field} must be a string.", field)
-    if "\x00" in value:
-        raise X.bad(X.INVALID_VALUE, f"{field} must not contain NUL characters.", field)
-    if required and not value.strip():
-        raise X.bad(X.REQUIRED, f"{field} is required.", field)
-    if len(value) > max_len:
-        raise X.bad(X.INVALID_VALUE, f"{field} must be at most {max_len} characters.", field)
-    return value
-
-
-def ymd(body: dict[str, Any], key: str, *, required: bool = False, field: str | None = None) -> str | None:
-    """A yyyy-MM-dd date field."""
-    field = field or key
-    value = text(body, key, required=required, max_len=10, field=field)
-    if value is None:
-        return None
-    try:
-        if len(value) != 10:
-            raise ValueError
-        date.fromisoformat(value)
-    except ValueError:
-        raise X.bad(X.INVALID_VALUE, f"{field} must be a date in the yyyy-MM-dd format.", field) from None
-    return value
-
-
-def boolean(body: dict[str, Any], key: str, default: bool = False) -> bool:
-    """A JSON boolean field."""
-    value = body.get(key, default)
-    if not isinstance(value, bool):
-        raise X.bad(X.INVALID_VALUE, f"{key} must be a boolean.", key)
-    return value
-
-
-def enum(body: dict[str, Any], key: str, allowed: tuple[str, ...], *, default: str | None = None,
-         required: bool = False) -> str | None:
-    """A string field restricted to ``allowed``."""
-    value = text(body, key, required=required, max_len=40)
-    if value is None:
-        return default
-    if value not in allowed:
-        raise X.bad(X.INVALID_VALUE, f"{key} must be one of {', '.join(allowed)}.", key)
-    return value
-
-
-def array(body: dict[str, Any], key: str, *, required: bool = False, max_items: int = 500) -> list[Any] | None:
-    """A JSON array field (non-empty when required)."""
-    value = body.get(key)
-    if value is None:
-        if required:
-            raise X.bad(X.REQUIRED, f"{key} is required.", key)
-        return None
-    if not isinstance(value, list):
-        raise X.bad(X.INVALID_VALUE, f"{key} must be an array.", key)
-    if required and not value:
-        raise X.bad(X.REQUIRED, f"{key} must contain at least one item.", key)
-    if len(value) > max_items:
-        raise X.bad(X.INVALID_VALUE, f"{key} must have at most {max_items} items.", key)
-    return value
+def ymd(value: Any, field: str, *, blank: bool = True) -> str:
+    """A yyyy-MM-dd date (``blank=False`` when the field is required: a blank one is then "required")."""
+    return v.iso_date(v.text(value, field, max_len=10, blank=blank), field)
 
 
 def usd_only(body: dict[str, Any], key: str) -> None:
     """Refuse any currency but USD (Cashflow360/BILL sync is USD only)."""
-    value = text(body, key, max_len=3)
+    value = v.opt(body, key, v.text, max_len=3)
     if value is not None and value != "USD":
         raise X.bad(X.CURRENCY, f"Currency '{value}' is not supported. Only USD is supported.", key)
 

@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
+
 from .. import errors as X
 from ..models import ApAllocation, ApDocument, ApLine, ApParty
 from . import classifications
-from .common import cents_of, decimal_value, dollars, ext_id, money, obj, parse_id, text
+from .common import cents_of, decimal_value, dollars, ext_id, known_object, money, parse_id
 from .listing import Field, list_page
 
 ROLE = {"bill": "vendor", "vendor_credit": "vendor", "invoice": "customer"}
@@ -43,7 +45,7 @@ def parse_lines(session: Session, doc_type: str, items: list[Any]) -> list[ApLin
     lines = []
     for n, raw in enumerate(items):
         where = f"{key}[{n}]"
-        item = obj(raw, where, allowed)
+        item = known_object(raw, where, allowed)
         qty = price = None
         if doc_type == "invoice":
             qty = decimal_value(item["quantity"], f"{where}.quantity", positive=True) if "quantity" in item \
@@ -67,7 +69,7 @@ def parse_lines(session: Session, doc_type: str, items: list[Any]) -> list[ApLin
         cls = classifications.resolve_line(session, item.get("classifications"), f"{where}.classifications")
         lines.append(ApLine(line_no=n + 1, amount=amount, quantity=None if qty is None else str(qty),
                             price=None if price is None else str(price),
-                            description=text(item, "description", max_len=4000, field=f"{where}.description"),
+                            description=v.opt(item, "description", v.text, max_len=4000, where=where),
                             **cls))
     total = sum(line.amount for line in lines)
     if total < 0 or (doc_type == "vendor_credit" and total == 0):

@@ -15,9 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
+
 from .. import errors as X
 from ..models import ApDocument, ApParty
-from .common import Ctx, ext_id, obj, parse_id, publish, text, usd_only
+from .common import Ctx, ext_id, known_object, parse_id, publish, usd_only
 from .listing import Field, list_page
 
 ACCOUNT_TYPES = ("BUSINESS", "PERSON", "NONE")
@@ -53,17 +55,17 @@ def get(session: Session, role: str, pid: Any, *, status: int = 404, field: str 
 def _address(value: Any) -> str:
     if value is None:
         return "{}"
-    a = obj(value, "address", set(ADDRESS_KEYS))
-    clean = {k: text(a, k, max_len=100, field=f"address.{k}") for k in ADDRESS_KEYS if a.get(k) is not None}
+    a = known_object(value, "address", set(ADDRESS_KEYS))
+    clean = {k: v.opt(a, k, v.text, max_len=100, where="address") for k in ADDRESS_KEYS if a.get(k) is not None}
     return json.dumps(clean)
 
 
 def _apply(p: ApParty, body: dict[str, Any], creating: bool) -> None:
     """Validate ``body`` onto ``p`` (all fields on create, present fields on update)."""
     if creating or "name" in body:
-        p.name = str(text(body, "name", required=True, max_len=100))
+        p.name = str(v.req(body, "name", v.text, max_len=100, blank=False))
     if creating or "accountType" in body:
-        value = str(text(body, "accountType", max_len=10) or ("NONE" if creating else p.account_type))
+        value = str(v.opt(body, "accountType", v.text, max_len=10) or ("NONE" if creating else p.account_type))
         if value not in ACCOUNT_TYPES:
             raise X.bad(X.INVALID_VALUE, "accountType must be one of BUSINESS, PERSON, NONE.", "accountType")
         p.account_type = value
@@ -72,7 +74,7 @@ def _apply(p: ApParty, body: dict[str, Any], creating: bool) -> None:
                             ("phone", "phone", 40), ("accountNumber", "account_number", 100),
                             ("email", "email", 200)):
         if key in body:
-            given = text(body, key, max_len=size)
+            given = v.opt(body, key, v.text, max_len=size)
             setattr(p, attr, (given.strip() or None) if given is not None else None)
     if p.email is not None and not _EMAIL.match(p.email):
         raise X.bad(X.INVALID_VALUE, "email is not a valid email address.", "email")
@@ -91,7 +93,7 @@ def _apply(p: ApParty, body: dict[str, Any], creating: bool) -> None:
 
 def create(session: Session, ctx: Ctx, role: str, body: dict[str, Any]) -> ApParty:
     """Create a vendor or customer."""
-    obj(body, "body", FIELDS | ({"billCurrency"} if role == "vendor" else set()))
+    known_object(body, "body", FIELDS | ({"billCurrency"} if role == "vendor" else set()))
     usd_only(body, "billCurrency")
     p = ApParty(role=role, address="{}", archived=False, synced=False, version=1,
                 created_time=ctx.ts, updated_time=ctx.ts)
@@ -105,7 +107,7 @@ def create(session: Session, ctx: Ctx, role: str, body: dict[str, Any]) -> ApPar
 def update(session: Session, ctx: Ctx, role: str, pid: str, body: dict[str, Any]) -> ApParty:
     """Change some fields of a vendor or customer."""
     p = get(session, role, pid)
-    obj(body, "body", FIELDS | ({"billCurrency"} if role == "vendor" else set()))
+    known_object(body, "body", FIELDS | ({"billCurrency"} if role == "vendor" else set()))
     usd_only(body, "billCurrency")
     if p.archived:
         raise X.bad(X.ARCHIVED, f"The {role} is archived; restore it before changing it.")

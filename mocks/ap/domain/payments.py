@@ -9,22 +9,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
+
 from .. import errors as X
 from ..models import ApAllocation, ApDocument, ApParty, ApPayment
 from . import bills
 from . import documents as docs
 from .common import (
     Ctx,
-    array,
-    boolean,
     dollars,
-    enum,
     ext_id,
+    known_object,
     money,
-    obj,
     parse_id,
     publish,
-    text,
     usd_only,
     ymd,
 )
@@ -88,7 +86,7 @@ def _bill_for_payment(session: Session, bid: Any, field: str, vendor_pk: int | N
 def _credits(session: Session, ctx: Ctx, bill: ApDocument, raw: Any, where: str, payment_pk: int) -> int:
     total = 0
     for n, item in enumerate(raw or []):
-        c = obj(item, f"{where}[{n}]", {"id", "amount"})
+        c = known_object(item, f"{where}[{n}]", {"id", "amount"})
         total += bills.apply_credit(session, ctx, bill, c.get("id"), money(c.get("amount"), f"{where}[{n}].amount"),
                                     payment_pk, f"{where}[{n}]").amount
     return total
@@ -109,7 +107,7 @@ def _touch(session: Session, ctx: Ctx, d: ApDocument) -> None:
 
 def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settle: bool = False) -> dict[str, Any]:
     """Pay a bill through BILL (POST /v3/payments): SCHEDULED until processed; ``settle`` pays at once."""
-    obj(body, "body", {"vendorId", "billId", "amount", "processDate", "fundingAccount", "description",
+    known_object(body, "body", {"vendorId", "billId", "amount", "processDate", "fundingAccount", "description",
                        "vendorCredits", "currency"})
     usd_only(body, "currency")
     vendor_pk = None
@@ -123,24 +121,24 @@ def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settl
     amount = money(body["amount"], "amount")
     if amount <= 0:
         raise X.bad(X.INVALID_VALUE, "amount must be greater than 0.", "amount")
-    day = str(ymd(body, "processDate", required=True))
+    day = str(v.req(body, "processDate", ymd, blank=False))
     if day < ctx.today:
         raise X.bad(X.INVALID_VALUE, f"processDate must be today ({ctx.today}) or later.", "processDate")
     if body.get("fundingAccount") is None:
         raise X.bad(X.REQUIRED, "fundingAccount is required.", "fundingAccount")
-    fa = obj(body["fundingAccount"], "fundingAccount", {"type", "id"})
-    ftype = enum(fa, "type", FUNDING_TYPES, required=True)
-    fid = text(fa, "id", required=True, max_len=40, field="fundingAccount.id")
+    fa = known_object(body["fundingAccount"], "fundingAccount", {"type", "id"})
+    ftype = v.choice(v.req(fa, "type", v.text, max_len=40, blank=False), "type", FUNDING_TYPES)
+    fid = v.req(fa, "id", v.text, max_len=40, blank=False, where="fundingAccount")
     if ftype != "BANK_ACCOUNT" or fid != bank_id:
         raise X.bad(X.INVALID_VALUE, f"fundingAccount {ftype} '{fid}' is not a verified funding account.",
                     "fundingAccount")
     p = ApPayment(side="AP", party_pk=bill.party_pk, amount=amount, process_date=day,
                   status="PAID" if settle else "SCHEDULED", online=True, funding_type=ftype, funding_id=fid,
-                  description=text(body, "description", max_len=70), to_print_check=False, synced=False,
+                  description=v.opt(body, "description", v.text, max_len=70), to_print_check=False, synced=False,
                   version=1, created_time=ctx.ts, updated_time=ctx.ts)
     session.add(p)
     session.flush()
-    _credits(session, ctx, bill, array(body, "vendorCredits", max_items=50), "vendorCredits", p.pk)
+    _credits(session, ctx, bill, v.opt(body, "vendorCredits", v.array, max_items=50), "vendorCredits", p.pk)
     _check_cash(bill, amount, "amount")
     if settle:
         bill.paid += amount
@@ -157,27 +155,28 @@ def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settl
 
 def record(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     """Record a payment made outside BILL against one or more bills of a vendor (PAID at once)."""
-    obj(body, "body", {"vendorId", "processDate", "toPrintCheck", "description", "referenceId", "payments",
+    known_object(body, "body", {"vendorId", "processDate", "toPrintCheck", "description", "referenceId", "payments",
                        "currency"})
     usd_only(body, "currency")
     if body.get("vendorId") is None:
         raise X.bad(X.REQUIRED, "vendorId is required.", "vendorId")
     from . import parties
     vendor = parties.get(session, "vendor", body["vendorId"], status=400, field="vendorId")
-    day = str(ymd(body, "processDate", required=True))
+    day = str(v.req(body, "processDate", ymd, blank=False))
     if "toPrintCheck" not in body:
         raise X.bad(X.REQUIRED, "toPrintCheck is required.", "toPrintCheck")
-    items = array(body, "payments", required=True, max_items=100) or []
+    items = v.req(body, "payments", v.array, max_items=100, min_items=1)
     p = ApPayment(side="AP", party_pk=vendor.pk, amount=0, process_date=day, status="PAID", online=False,
-                  description=text(body, "description", max_len=200), reference=text(body, "referenceId", max_len=100),
-                  to_print_check=boolean(body, "toPrintCheck"), synced=False, version=1,
+                  description=v.opt(body, "description", v.text, max_len=200),
+                  reference=v.opt(body, "referenceId", v.text, max_len=100),
+                  to_print_check=v.boolean(body.get("toPrintCheck", False), "toPrintCheck"), synced=False, version=1,
                   created_time=ctx.ts, updated_time=ctx.ts)
     session.add(p)
     session.flush()
     touched: dict[int, ApDocument] = {}
     for n, raw in enumerate(items):
         where = f"payments[{n}]"
-        item = obj(raw, where, {"billId", "amount", "vendorCredits"})
+        item = known_object(raw, where, {"billId", "amount", "vendorCredits"})
         if item.get("billId") is None:
             raise X.bad(X.REQUIRED, f"{where}.billId is required.", f"{where}.billId")
         bill = _bill_for_payment(session, item["billId"], f"{where}.billId", vendor.pk, online=False)

@@ -7,11 +7,13 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
+
 from .. import errors as X
 from ..models import ApAllocation, ApDocument, ApLine
 from . import documents as docs
 from . import parties, payments
-from .common import Ctx, array, enum, money, obj, publish, text, usd_only, ymd
+from .common import Ctx, known_object, money, publish, usd_only, ymd
 
 INVOICE_FIELDS = {"customerId", "invoiceNumber", "invoiceDate", "dueDate", "description", "poNumber",
                   "invoiceLineItems", "currency"}
@@ -21,19 +23,20 @@ INVOICE_PATCH = {"invoiceNumber", "invoiceDate", "dueDate", "description", "poNu
 
 def create_invoice(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     """Create an invoice (numbers are unique in the organization)."""
-    obj(body, "body", INVOICE_FIELDS)
+    known_object(body, "body", INVOICE_FIELDS)
     usd_only(body, "currency")
     if body.get("customerId") is None:
         raise X.bad(X.REQUIRED, "customerId is required.", "customerId")
     customer = parties.get(session, "customer", body["customerId"], status=400, field="customerId")
     if customer.archived:
         raise X.bad(X.ARCHIVED, f"customerId '{body['customerId']}' is archived.", "customerId")
-    number = str(text(body, "invoiceNumber", required=True, max_len=100))
-    day = str(ymd(body, "invoiceDate", required=True))
-    due = str(ymd(body, "dueDate", required=True))
-    lines = docs.parse_lines(session, "invoice", array(body, "invoiceLineItems", required=True) or [])
+    number = str(v.req(body, "invoiceNumber", v.text, max_len=100, blank=False))
+    day = str(v.req(body, "invoiceDate", ymd, blank=False))
+    due = str(v.req(body, "dueDate", ymd, blank=False))
+    lines = docs.parse_lines(session, "invoice", v.req(body, "invoiceLineItems", v.array, min_items=1, max_items=500))
     d = ApDocument(doc_type="invoice", party_pk=customer.pk, number=number, doc_date=day, due_date=due,
-                   description=text(body, "description", max_len=4000), po_number=text(body, "poNumber", max_len=100),
+                   description=v.opt(body, "description", v.text, max_len=4000),
+                   po_number=v.opt(body, "poNumber", v.text, max_len=100),
                    amount=sum(x.amount for x in lines), paid=0, credited=0, scheduled=0,
                    approval_status="UNASSIGNED", archived=False, synced=False, version=1,
                    created_time=ctx.ts, updated_time=ctx.ts)
@@ -52,7 +55,7 @@ def create_invoice(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str
 def update_invoice(session: Session, ctx: Ctx, iid: str, body: dict[str, Any]) -> dict[str, Any]:
     """Edit an invoice; once it has synced with the accounting system it can't be edited at all."""
     d = docs.get(session, "invoice", iid, lock=True)
-    obj(body, "body", INVOICE_PATCH)
+    known_object(body, "body", INVOICE_PATCH)
     usd_only(body, "currency")
     if d.archived:
         raise X.bad(X.ARCHIVED, "The invoice is archived.")
@@ -61,20 +64,20 @@ def update_invoice(session: Session, ctx: Ctx, iid: str, body: dict[str, Any]) -
         raise X.bad(X.SYNCED_LOCKED, "Once an invoice has synced with the accounting system it can't be edited "
                     "in BILL.", sorted(edits)[0])
     if "invoiceNumber" in body:
-        number = str(text(body, "invoiceNumber", required=True, max_len=100))
+        number = str(v.req(body, "invoiceNumber", v.text, max_len=100, blank=False))
         if number != d.number:
             docs.duplicate_number(session, d, number, d.party_pk)
             d.number = number
     if "invoiceDate" in body:
-        d.doc_date = str(ymd(body, "invoiceDate", required=True))
+        d.doc_date = str(v.req(body, "invoiceDate", ymd, blank=False))
     if "dueDate" in body:
-        d.due_date = str(ymd(body, "dueDate", required=True))
+        d.due_date = str(v.req(body, "dueDate", ymd, blank=False))
     for key, attr, size in (("description", "description", 4000), ("poNumber", "po_number", 100)):
         if key in body:
-            setattr(d, attr, text(body, key, max_len=size))
+            setattr(d, attr, v.opt(body, key, v.text, max_len=size))
     lines = None
     if "invoiceLineItems" in body:
-        lines = docs.parse_lines(session, "invoice", array(body, "invoiceLineItems", required=True) or [])
+        lines = docs.parse_lines(session, "invoice", v.req(body, "invoiceLineItems", v.array, min_items=1, max_items=500))
         amount = sum(x.amount for x in lines)
         if amount < d.paid:
             raise X.bad(X.OVER_BALANCE, f"The new amount {amount / 100:.2f} is less than the amount already "
@@ -99,25 +102,26 @@ def record_payment(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str
     """Record a payment received from a customer against one or more of its invoices."""
     from ..models import ApPayment
 
-    obj(body, "body", {"customerId", "paymentDate", "paymentType", "referenceNumber", "description", "invoices",
+    known_object(body, "body", {"customerId", "paymentDate", "paymentType", "referenceNumber", "description", "invoices",
                        "currency"})
     usd_only(body, "currency")
     if body.get("customerId") is None:
         raise X.bad(X.REQUIRED, "customerId is required.", "customerId")
     customer = parties.get(session, "customer", body["customerId"], status=400, field="customerId")
-    day = str(ymd(body, "paymentDate", required=True))
-    method = enum(body, "paymentType", payments.AR_TYPES, required=True)
-    items = array(body, "invoices", required=True, max_items=100) or []
+    day = str(v.req(body, "paymentDate", ymd, blank=False))
+    method = v.choice(v.req(body, "paymentType", v.text, max_len=40, blank=False), "paymentType",
+                      payments.AR_TYPES)
+    items = v.req(body, "invoices", v.array, max_items=100, min_items=1)
     p = ApPayment(side="AR", party_pk=customer.pk, amount=0, process_date=day, status="PAID", online=False,
-                  method=method, description=text(body, "description", max_len=200),
-                  reference=text(body, "referenceNumber", max_len=100), to_print_check=False, synced=False,
+                  method=method, description=v.opt(body, "description", v.text, max_len=200),
+                  reference=v.opt(body, "referenceNumber", v.text, max_len=100), to_print_check=False, synced=False,
                   version=1, created_time=ctx.ts, updated_time=ctx.ts)
     session.add(p)
     session.flush()
     touched: dict[int, ApDocument] = {}
     for n, raw in enumerate(items):
         where = f"invoices[{n}]"
-        item = obj(raw, where, {"invoiceId", "amount"})
+        item = known_object(raw, where, {"invoiceId", "amount"})
         if item.get("invoiceId") is None:
             raise X.bad(X.REQUIRED, f"{where}.invoiceId is required.", f"{where}.invoiceId")
         inv = docs.get(session, "invoice", item["invoiceId"], status=400, field=f"{where}.invoiceId", lock=True)

@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from mocks.core import validation as v
 from mocks.core.store import dumps
 from mocks.core.webhooks import WebhookSubscription
 
 from .. import errors as X
 from ..models import ApIdempotency
-from .common import Ctx, array, boolean, obj, stable_uuid, text
+from .common import Ctx, known_object, stable_uuid
 
 CATALOG = {
     "vendor.created": "A vendor is created", "vendor.updated": "A vendor is updated",
@@ -66,23 +67,23 @@ def _key(org_id: str, sub_id: int, rotation: int, salt: str) -> str:
 
 
 def _parse(body: dict[str, Any], partial: bool) -> dict[str, Any]:
-    obj(body, "body", {"name", "status", "events", "notificationUrl"})
+    known_object(body, "body", {"name", "status", "events", "notificationUrl"})
     out: dict[str, Any] = {}
     if not partial or "name" in body:
-        out["name"] = text(body, "name", required=True, max_len=100)
+        out["name"] = v.req(body, "name", v.text, max_len=100, blank=False)
     if not partial or "status" in body:
         if body.get("status") is None:
             raise X.bad(X.REQUIRED, "status is required.", "status")
-        st = obj(body["status"], "status", {"enabled"})
+        st = known_object(body["status"], "status", {"enabled"})
         if "enabled" not in st:
             raise X.bad(X.REQUIRED, "status.enabled is required.", "status.enabled")
-        out["enabled"] = boolean(st, "enabled")
+        out["enabled"] = v.boolean(st.get("enabled", False), "enabled")
     if not partial or "events" in body:
         types = []
-        for n, raw in enumerate(array(body, "events", required=True, max_items=len(CATALOG)) or []):
-            ev = obj(raw, f"events[{n}]", {"type", "version"})
-            etype = text(ev, "type", required=True, max_len=60, field=f"events[{n}].type")
-            version = text(ev, "version", required=True, max_len=10, field=f"events[{n}].version")
+        for n, raw in enumerate(v.req(body, "events", v.array, max_items=len(CATALOG), min_items=1) or []):
+            ev = known_object(raw, f"events[{n}]", {"type", "version"})
+            etype = v.req(ev, "type", v.text, max_len=60, blank=False, where=f"events[{n}]")
+            version = v.req(ev, "version", v.text, max_len=10, blank=False, where=f"events[{n}]")
             if etype not in CATALOG:
                 raise X.bad(X.INVALID_VALUE, f"Event type '{etype}' is not in the events catalog.", f"events[{n}].type")
             if version != "1":
@@ -92,7 +93,7 @@ def _parse(body: dict[str, Any], partial: bool) -> dict[str, Any]:
                 types.append(etype)
         out["events"] = types
     if not partial or "notificationUrl" in body:
-        url = str(text(body, "notificationUrl", required=True, max_len=2000))
+        url = str(v.req(body, "notificationUrl", v.text, max_len=2000, blank=False))
         if not _URL.match(url):
             raise X.bad(X.INVALID_VALUE, "notificationUrl must be an http(s) URL.", "notificationUrl")
         out["url"] = url
