@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from .domain.locks import arm_concurrent_edit, set_workflow_lock
 from .domain.prefs import get_prefs, set_pref
 from .domain.records import Ctx, Rec, Records
 from .domain.recordtypes import RecordType, lookup
+from .domain.rules import periods
 from .domain.service import create_record, update_record
 from .models import NsRecord
 
@@ -77,18 +79,12 @@ def approve_purchase_order(emu: Emulator, body: dict[str, Any]) -> dict[str, Any
         return {"id": rec.id, "status": rec.body["status"]}
 
 
-def _period_flags(emu: Emulator, body: dict[str, Any], flags: dict[str, bool]) -> dict[str, Any]:
+def _on_period(emu: Emulator, body: dict[str, Any], change: Callable[[Ctx, Rec], None]) -> dict[str, Any]:
     with emu.store.write() as session:
         ctx = _ctx(emu, session)
         rec = _load(ctx, _rtype(body, "accountingPeriod"), body)
-        rec.body.update(flags)
-        if flags.get("closed"):
-            rec.body["closedOnDate"] = ctx.today
-        elif "closed" in flags:
-            rec.body.pop("closedOnDate", None)
-        ctx.engine.store(ctx, rec)
-        keys = ("periodName", "closed", "allLocked", "arLocked", "apLocked", "allowNonGLChanges")
-        return {"id": rec.id, **{k: rec.body.get(k) for k in keys}}
+        change(ctx, rec)
+        return {"id": rec.id, **{k: rec.body.get(k) for k in periods.PERIOD_STATE}}
 
 
 def close_period(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -97,22 +93,20 @@ def close_period(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     allow = body.get("allowNonGLChanges", False)
     if not isinstance(allow, bool):
         raise ApiError(400, "INVALID_ACTION", "allowNonGLChanges must be true or false.")
-    return _period_flags(emu, body, {"closed": True, "allLocked": True, "arLocked": True, "apLocked": True,
-                                     "allowNonGLChanges": allow})
+    return _on_period(emu, body, lambda ctx, rec: periods.close_period(ctx, rec, allow))
 
 
 def lock_period(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """An accountant locks a period: scope 'all' (default), 'ar' or 'ap'."""
     scope = body.get("scope", "all")
-    field = {"all": "allLocked", "ar": "arLocked", "ap": "apLocked"}.get(scope)
-    if field is None:
+    if not isinstance(scope, str) or scope not in periods.LOCK_FIELDS:
         raise ApiError(400, "INVALID_ACTION", "scope must be all, ar or ap.")
-    return _period_flags(emu, body, {field: True})
+    return _on_period(emu, body, lambda ctx, rec: periods.lock_period(ctx, rec, scope))
 
 
 def reopen_period(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """An accountant reopens a period (clears closed and every lock)."""
-    return _period_flags(emu, body, {"closed": False, "allLocked": False, "arLocked": False, "apLocked": False})
+    return _on_period(emu, body, periods.reopen_period)
 
 
 def rename_item_sku(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:

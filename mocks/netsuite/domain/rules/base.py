@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..records import Ctx, Rec
 
 
@@ -22,7 +24,7 @@ RULES: dict[str, Rules] = {}
 _DEFAULT = Rules()
 
 
-def register(*names: str):  # type: ignore[no-untyped-def]
+def register(*names: str) -> Callable[[type[Rules]], type[Rules]]:
     """Class decorator: register a Rules subclass for record types."""
     def _wrap(cls: type[Rules]) -> type[Rules]:
         for name in names:

@@ -1,4 +1,5 @@
-"""Accounting periods: which period a posting lands in, and what closed or locked periods refuse.
+"""Accounting periods: which period a posting lands in, what closed or locked periods refuse, and an
+accountant closing, locking and reopening one.
 
 Only transactions that post to the general ledger are governed. A closed period refuses every posting
 and every G/L change; a period locked for all, for accounts receivable or for accounts payable refuses
@@ -140,3 +141,36 @@ def check_not_in_closed_period(ctx: Ctx, rec: Rec) -> None:
     if period is not None and reason:
         raise user_error(f"You cannot delete a transaction in a {reason} period "
                          f"({period.body.get('periodName')}).")
+
+
+# ---- an accountant's period actions ----------------------------------------------------------------------
+
+#: The lock flag each ``lock_period`` scope sets.
+LOCK_FIELDS = {"all": "allLocked", "ar": "arLocked", "ap": "apLocked"}
+#: The fields that say what a period accepts.
+PERIOD_STATE = ("periodName", "closed", "allLocked", "arLocked", "apLocked", "allowNonGLChanges")
+
+
+def _set_flags(ctx: Ctx, period: Rec, flags: dict[str, bool]) -> None:
+    period.body.update(flags)
+    if flags.get("closed"):
+        period.body["closedOnDate"] = ctx.today
+    elif "closed" in flags:
+        period.body.pop("closedOnDate", None)
+    ctx.engine.store(ctx, period)
+
+
+def close_period(ctx: Ctx, period: Rec, allow_non_gl: bool) -> None:
+    """Close a period (every lock set, no posting dated in it); ``allow_non_gl`` is its "Allow Non-G/L Changes" box."""
+    _set_flags(ctx, period, {"closed": True, "allLocked": True, "arLocked": True, "apLocked": True,
+                             "allowNonGLChanges": allow_non_gl})
+
+
+def lock_period(ctx: Ctx, period: Rec, scope: str) -> None:
+    """Lock a period for everything, accounts receivable or accounts payable (``scope``: all, ar, ap)."""
+    _set_flags(ctx, period, {LOCK_FIELDS[scope]: True})
+
+
+def reopen_period(ctx: Ctx, period: Rec) -> None:
+    """Reopen a period: not closed, no lock."""
+    _set_flags(ctx, period, {"closed": False, "allLocked": False, "arLocked": False, "apLocked": False})
