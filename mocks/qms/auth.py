@@ -7,7 +7,8 @@ import hmac
 from flask import request
 
 from mocks.core.config import EmulatorConfig
-from mocks.core.errors import ApiError
+
+from .errors import unauthorized
 
 DEFAULT_API_KEY = "dnk_erpsim_qms_0123456789abcdef"
 
@@ -22,6 +23,6 @@ def require_api_key(expected: bytes) -> None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "UNAUTHORIZED", "Send the API key as 'Authorization: Bearer <API key>'.")
+        raise unauthorized("Send the API key as 'Authorization: Bearer <API key>'.")
     if not hmac.compare_digest(token.strip().encode("utf-8", "replace"), expected):
-        raise ApiError(401, "UNAUTHORIZED", "The API key is not valid.")
+        raise unauthorized("The API key is not valid.")

@@ -42,7 +42,44 @@ def render_error(err: ApiError) -> Response:
                     content_type="application/json")
 
 
-def validation_error(field: str, message: str) -> ApiError:
+def not_found(kind: str, key: Any, within: str = "") -> ApiError:
+    """The QMS's 404 for a missing resource in the path (``within``: " on shipment 3")."""
+    return ApiError(404, "NOT_FOUND", f"{kind} {key} was not found{within}.", extra={"resource": kind})
+
+
+def no_match(what: str, field: str, ref: Any) -> ApiError:
+    """The 404 of an act/ body naming a record (by id or natural key) that does not exist."""
+    return ApiError(404, "NOT_FOUND", f"No {what} matches {field}={ref!r}.")
+
+
+def conflict(code: str, message: str, **details: Any) -> ApiError:
+    """A 409: the request is valid but the current state forbids it."""
+    return ApiError(409, code, message, extra=details)
+
+
+def invalid_state(kind: str, key: Any, status: str, action: str, **details: Any) -> ApiError:
+    """The 409 every state-transition guard raises, naming the current state."""
+    return ApiError(409, "INVALID_STATE", f"{kind} {key} is {status}; cannot {action}.",
+                    extra={"resource": kind, "id": key, "status": status, **details})
+
+
+def unknown_ref(kind: str, field: str, key: Any) -> ApiError:
+    """A 422: the body names something that does not exist."""
+    return ApiError(422, "UNKNOWN_REFERENCE", f"{kind} {key!r} (in '{field}') does not exist.",
+                    path=field, extra={"resource": kind})
+
+
+def unprocessable(code: str, message: str, field: str | None = None, **details: Any) -> ApiError:
+    """A 422: the request is well formed but names something that cannot be used here."""
+    return ApiError(422, code, message, path=field, extra=details)
+
+
+def unauthorized(message: str) -> ApiError:
+    """The QMS's 401 (no, or a wrong, API key)."""
+    return ApiError(401, "UNAUTHORIZED", message)
+
+
+def validation_error(field: str | None, message: str) -> ApiError:
     """The QMS's 400 for one bad field."""
     return ApiError(400, "VALIDATION_ERROR", message, path=field)
 

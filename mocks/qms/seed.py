@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session
 
 from mocks.core import validation as v
 from mocks.core.app import Emulator
-from mocks.core.errors import ApiError
 
-from .actions import produce
 from .domain import items as I
 from .domain import lots as L
 from .domain import production as P
@@ -123,7 +121,7 @@ def _faker_world(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
                 break
             run = P.schedule_run(ctx, {"recipeId": recipes[i % len(recipes)], "quantity": fake.random_int(5, 20),
                                        "workOrderRef": fresh.pick(_numbered(f"WO{5000 + i}"))})
-            produce(ctx, run, None, release=True)
+            P.produce(ctx, run, None, release=True)
             lot = ctx.session.get(Lot, run.output_lot_id)
             out["production_runs"].append({"id": run.id, "workOrderRef": run.work_order_ref,
                                            "lotNumber": lot.lot_number if lot else None})
@@ -164,8 +162,8 @@ def _records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
     }
     unknown = set(records) - set(creators)
     if unknown:
-        raise ApiError(400, "VALIDATION_ERROR", f"Unknown record kinds: {', '.join(sorted(unknown))}; "
-                                                f"known: {', '.join(creators)}.")
+        raise validation_error(None, f"Unknown record kinds: {', '.join(sorted(unknown))}; "
+                                     f"known: {', '.join(creators)}.")
     with write_ctx(emu) as ctx:
         for kind, create in creators.items():  # dependency order: items before what refers to them
             rows = records.get(kind) or []

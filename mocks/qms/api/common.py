@@ -10,10 +10,10 @@ from flask import Blueprint, Response, request
 from sqlalchemy.exc import IntegrityError
 
 from mocks.core.app import Emulator, current_emulator
-from mocks.core.errors import ApiError
 from mocks.core.http import json_body, json_response, query_int
 
 from ..domain.common import Ctx, read_ctx, write_ctx
+from ..errors import conflict, validation_error
 
 bp = Blueprint("qms", __name__, url_prefix="/api/v1")
 
@@ -38,8 +38,7 @@ def writing() -> Iterator[Ctx]:
             yield ctx
     except IntegrityError:
         # Only reachable on PostgreSQL, where two transactions can pass the same uniqueness check.
-        raise ApiError(409, "DUPLICATE", "A concurrent request created the same resource; "
-                                         "retry to get its id.") from None
+        raise conflict("DUPLICATE", "A concurrent request created the same resource; retry to get its id.") from None
 
 
 @contextmanager
@@ -72,8 +71,7 @@ def q_str(name: str, max_len: int = 80) -> str | None:
     if raw is None:
         return None
     if "\x00" in raw or not 0 < len(raw) <= max_len:
-        raise ApiError(400, "VALIDATION_ERROR", f"Query parameter '{name}' must be 1 to {max_len} characters.",
-                       path=name)
+        raise validation_error(name, f"Query parameter '{name}' must be 1 to {max_len} characters.")
     return raw
 
 
@@ -83,8 +81,7 @@ def q_enum(name: str, options: tuple[str, ...]) -> str | None:
     if raw is None:
         return None
     if raw not in options:
-        raise ApiError(400, "VALIDATION_ERROR", f"Query parameter '{name}' must be one of {', '.join(options)}.",
-                       path=name)
+        raise validation_error(name, f"Query parameter '{name}' must be one of {', '.join(options)}.")
     return raw
 
 

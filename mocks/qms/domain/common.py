@@ -7,13 +7,13 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
-from mocks.core.errors import ApiError
 from mocks.core.webhooks import WebhookHub
 
+from ..errors import no_match, not_found, unknown_ref, validation_error
 from ..models import Counter, Item, Lot
 
 T = TypeVar("T")
@@ -100,26 +100,16 @@ def next_value(session: Session, name: str, step: int = 1) -> int:
     return row.value
 
 
-def not_found(kind: str, key: Any) -> ApiError:
-    """The QMS's 404 for a missing resource in the path."""
-    return ApiError(404, "NOT_FOUND", f"{kind} {key} was not found.", extra={"resource": kind})
-
-
-def conflict(code: str, message: str, **details: Any) -> ApiError:
-    """A 409: the request is valid but the current state forbids it."""
-    return ApiError(409, code, message, extra=details)
-
-
-def invalid_state(kind: str, key: Any, status: str, action: str, **details: Any) -> ApiError:
-    """The 409 every state-transition guard raises, naming the current state."""
-    return ApiError(409, "INVALID_STATE", f"{kind} {key} is {status}; cannot {action}.",
-                    extra={"resource": kind, "id": key, "status": status, **details})
-
-
-def unknown_ref(kind: str, field: str, key: Any) -> ApiError:
-    """A 422: the body names something that does not exist."""
-    return ApiError(422, "UNKNOWN_REFERENCE", f"{kind} {key!r} (in '{field}') does not exist.",
-                    path=field, extra={"resource": kind})
+def find_by_ref(session: Session, model: type[T], ref: Any, field: str, *natural_keys: Any) -> T:
+    """A row an act/ body names by id (int) or by one of its natural keys (str), or a 404 naming the field."""
+    if isinstance(ref, bool) or ref is None or not isinstance(ref, int | str):
+        raise validation_error(field, f"'{field}' must be an id or a reference string.")
+    table: Any = model
+    cond = table.id == ref if isinstance(ref, int) else or_(*(c == ref for c in natural_keys))
+    row = session.execute(select(model).where(cond).order_by(table.id)).scalars().first()
+    if row is None:
+        raise no_match(table.__tablename__[4:], field, ref)
+    return row
 
 
 def get_or_404(session: Session, model: type[T], key: int, kind: str, *, lock: bool = False) -> T:

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from mocks.core import validation as v
 
-from ..errors import validation_error
+from ..errors import conflict, validation_error
 from ..models import Item
-from .common import Ctx, conflict, get_or_404, page
+from .common import Ctx, get_or_404, page
 
 ITEM_TYPES = ("RAW_MATERIAL", "PACKAGING", "INTERMEDIATE", "FINISHED_GOOD")
 

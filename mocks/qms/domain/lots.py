@@ -12,12 +12,14 @@ from sqlalchemy import func, select
 
 from mocks.core import validation as v
 
+from ..errors import conflict, invalid_state
 from ..models import Consumption, Item, Lot, ProductionRun, PurchaseOrder, SalesOrder, Shipment, ShipmentScan
-from .common import Ctx, conflict, get_or_404, invalid_state, page
+from .common import Ctx, get_or_404, page
 from .values import qty_out, quantity
 from .views import item_ref_view, lot_view, run_number, skus
 
 LOT_STATUSES = ("QUARANTINE", "RELEASED", "REJECTED", "LOCKED")
+QUARANTINE, RELEASED, REJECTED, LOCKED = LOT_STATUSES
 LOT_SOURCES = ("RECEIPT", "PRODUCTION", "MANUAL")
 
 
@@ -25,6 +27,18 @@ def not_released(lot: Lot, action: str) -> Exception:
     """The 409 for using a lot that is not RELEASED (the body names the lot and its status)."""
     return conflict("LOT_NOT_RELEASED", f"Lot {lot.lot_number} is {lot.status}; only RELEASED lots can be "
                                         f"{action}.", lotId=lot.id, lotNumber=lot.lot_number, status=lot.status)
+
+
+def require_released(lot: Lot, action: str) -> None:
+    """Only RELEASED lots may be consumed or shipped (``action``: "consumed", "shipped"): 409 otherwise."""
+    if lot.status != RELEASED:
+        raise not_released(lot, action)
+
+
+def released_lots(ctx: Ctx, item_id: int) -> list[Lot]:
+    """The item's RELEASED lots that hold stock, oldest first: the order automatic picking takes them in."""
+    return list(ctx.session.execute(select(Lot).where(Lot.item_id == item_id, Lot.status == RELEASED,
+                                                      Lot.quantity_m > 0).order_by(Lot.id)).scalars())
 
 
 def insufficient(lot: Lot, requested_m: int) -> Exception:
@@ -61,9 +75,9 @@ def inspect(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> Lot:
     inspector = v.opt(body, "inspector", v.text, max_len=120, min_len=1, strip=True)
     notes = v.opt(body, "notes", v.text, max_len=2000, min_len=1, strip=True)
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
-    if lot.status != "QUARANTINE":
+    if lot.status != QUARANTINE:
         raise invalid_state("Lot", lot.lot_number, lot.status, "inspect it (only QUARANTINE lots are inspected)")
-    lot.status = "RELEASED" if result == "PASS" else "REJECTED"
+    lot.status = RELEASED if result == "PASS" else REJECTED
     lot.inspection_result, lot.inspected_by, lot.inspection_notes = result, inspector, notes
     lot.inspected_at = ctx.now
     ctx.session.flush()
@@ -102,13 +116,13 @@ def lock(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> tuple[Lot, list[Lot]]:
     reason = v.req(body, "reason", v.text, max_len=2000, min_len=1, strip=True)
     cascade = bool(v.opt(body, "cascade", v.boolean))
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
-    if lot.status == "LOCKED":
+    if lot.status == LOCKED:
         raise invalid_state("Lot", lot.lot_number, lot.status, "lock it again")
     targets = [lot]
     if cascade:
-        targets += [d for d, _ in forward_lots(ctx, {lot.id})[0] if d.status != "LOCKED"]
+        targets += [d for d, _ in forward_lots(ctx, {lot.id})[0] if d.status != LOCKED]
     for t in targets:
-        t.status_before_lock, t.status, t.lock_reason, t.locked_at = t.status, "LOCKED", reason, ctx.now
+        t.status_before_lock, t.status, t.lock_reason, t.locked_at = t.status, LOCKED, reason, ctx.now
     ctx.session.flush()
     for t in targets:
         ctx.publish("lot.locked", _lot_event(ctx, t, reason=reason,
@@ -119,9 +133,9 @@ def lock(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> tuple[Lot, list[Lot]]:
 def unlock(ctx: Ctx, lot_id: int) -> Lot:
     """Lift a lock: the lot goes back to the status it had before."""
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
-    if lot.status != "LOCKED":
+    if lot.status != LOCKED:
         raise invalid_state("Lot", lot.lot_number, lot.status, "unlock it (it is not LOCKED)")
-    lot.status = lot.status_before_lock or "QUARANTINE"
+    lot.status = lot.status_before_lock or QUARANTINE
     lot.status_before_lock, lot.lock_reason, lot.locked_at = None, None, None
     ctx.session.flush()
     ctx.publish("lot.unlocked", _lot_event(ctx, lot))
@@ -208,7 +222,7 @@ def create_manual_lot(ctx: Ctx, body: dict[str, Any], item: Item) -> Lot:
 
     number = client_lot_number(body)
     qty = v.req(body, "quantity", quantity, allow_zero=True) or 0
-    status = v.opt(body, "status", v.choice, options=("QUARANTINE", "RELEASED", "REJECTED")) or "RELEASED"
+    status = v.opt(body, "status", v.choice, options=(QUARANTINE, RELEASED, REJECTED)) or RELEASED
     if number is not None:
         ensure_lot_number_free(ctx, number, "lotNumber")
     lot = Lot(lot_number=number or lot_numbers(ctx, "R", 1)[0], item_id=item.id, status=status, quantity_m=qty,
@@ -224,7 +238,7 @@ def adjust(ctx: Ctx, lot_id: int, body: dict[str, Any]) -> Lot:
     """A cycle count: set a lot's on-hand quantity (never negative; a LOCKED lot is frozen)."""
     qty = v.req(body, "quantity", quantity, allow_zero=True)
     lot = get_or_404(ctx.session, Lot, lot_id, "Lot", lock=True)
-    if lot.status == "LOCKED":
+    if lot.status == LOCKED:
         raise invalid_state("Lot", lot.lot_number, lot.status, "adjust it")
     lot.quantity_m = qty or 0
     return lot

@@ -12,12 +12,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from mocks.core import validation as v
-from mocks.core.errors import ApiError
 
-from ..errors import validation_error
+from ..errors import conflict, invalid_state, unknown_ref, unprocessable, validation_error
 from ..models import Consumption, Item, Lot, ProductionRun, Recipe, RecipeComponent
-from .common import Ctx, conflict, get_or_404, invalid_state, page, resolve_item, resolve_lot, unknown_ref
-from .lots import insufficient, not_released
+from .common import Ctx, get_or_404, page, resolve_item, resolve_lot
+from .lots import inspect, insufficient, released_lots, require_released
 from .purchasing import client_lot_number, ensure_lot_number_free, lot_numbers
 from .values import MAX_ID, item_ref, lot_ref, qty_out, quantity
 from .views import item_ref_view, run_number, skus
@@ -44,15 +43,15 @@ def create_recipe(ctx: Ctx, body: dict[str, Any]) -> Recipe:
                                field=field, existingId=existing)
     item = resolve_item(s, out_ref, "itemId")
     if item.type not in OUTPUT_TYPES:
-        raise ApiError(422, "ITEM_TYPE_MISMATCH", f"Item {item.sku} is a {item.type}; a recipe makes a "
-                                                      f"FINISHED_GOOD or an INTERMEDIATE.", path="itemId")
+        raise unprocessable("ITEM_TYPE_MISMATCH", f"Item {item.sku} is a {item.type}; a recipe makes a "
+                                                  f"FINISHED_GOOD or an INTERMEDIATE.", "itemId")
     seen: set[int] = set()
     rows = []
     for i, (ref, qty) in enumerate(parsed):
         comp = resolve_item(s, ref, f"components[{i}].itemId")
         if comp.id == item.id:
-            raise ApiError(422, "ITEM_TYPE_MISMATCH", f"Item {item.sku} cannot be a component of itself.",
-                               path=f"components[{i}].itemId")
+            raise unprocessable("ITEM_TYPE_MISMATCH", f"Item {item.sku} cannot be a component of itself.",
+                                f"components[{i}].itemId")
         if comp.id in seen:
             raise validation_error(f"components[{i}].itemId", f"Component {comp.sku} appears twice.")
         seen.add(comp.id)
@@ -154,11 +153,10 @@ def consume(ctx: Ctx, run_id: int, body: dict[str, Any]) -> Consumption:
     components = set(s.execute(select(RecipeComponent.item_id).where(RecipeComponent.recipe_id == run.recipe_id))
                      .scalars())
     if lot.item_id not in components:
-        raise ApiError(422, "LOT_NOT_IN_RECIPE", f"Lot {lot.lot_number} is not of a component item of the "
-                                                     f"recipe of run {run.id}.", path="lotId",
-                           extra={"lotNumber": lot.lot_number, "itemId": lot.item_id})
-    if lot.status != "RELEASED":
-        raise not_released(lot, "consumed")
+        raise unprocessable("LOT_NOT_IN_RECIPE", f"Lot {lot.lot_number} is not of a component item of the "
+                                                 f"recipe of run {run.id}.", "lotId", lotNumber=lot.lot_number,
+                            itemId=lot.item_id)
+    require_released(lot, "consumed")
     if qty > lot.quantity_m:
         raise insufficient(lot, qty)
     lot.quantity_m -= qty
@@ -210,6 +208,31 @@ def complete_run(ctx: Ctx, run_id: int, body: dict[str, Any]) -> tuple[Productio
         "workOrderRef": run.work_order_ref, "item": item_ref_view(items[run.item_id]), "lotId": lot.id,
         "lotNumber": lot.lot_number, "quantity": qty_out(qty), "components": components})
     return run, lot
+
+
+def produce(ctx: Ctx, run: ProductionRun, quantity_m: int | None, release: bool) -> ProductionRun:
+    """Run production end to end: consume each component from its RELEASED lots oldest first, complete the
+    run (its planned quantity unless ``quantity_m``), and with ``release`` pass the new lot's inspection."""
+    qty_m = quantity_m if quantity_m is not None else run.planned_m
+    comps = list(ctx.session.execute(select(RecipeComponent).where(RecipeComponent.recipe_id == run.recipe_id)
+                                     .order_by(RecipeComponent.id)).scalars())
+    for comp in comps:
+        need = comp.per_unit_m * qty_m // 1000 or 1
+        lots = released_lots(ctx, comp.item_id)
+        if sum(x.quantity_m for x in lots) < need:
+            raise conflict("INSUFFICIENT_STOCK", f"Not enough RELEASED stock of item {comp.item_id} for run "
+                                                 f"{run.id}: {qty_out(need)} needed.", itemId=comp.item_id,
+                           needed=qty_out(need), available=qty_out(sum(x.quantity_m for x in lots)))
+        for lot in lots:
+            take = min(need, lot.quantity_m)
+            consume(ctx, run.id, {"lotId": lot.id, "quantity": qty_out(take)})
+            need -= take
+            if need == 0:
+                break
+    run, lot = complete_run(ctx, run.id, {"quantity": qty_out(qty_m)})
+    if release:
+        inspect(ctx, lot.id, {"result": "PASS", "inspector": "qc"})
+    return run
 
 
 def list_runs(ctx: Ctx, *, status: str | None, work_order_ref: str | None, unlinked: bool, limit: int,

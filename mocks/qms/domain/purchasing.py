@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from mocks.core import validation as v
 
-from ..errors import validation_error
+from ..errors import conflict, invalid_state, unknown_ref, validation_error
 from ..models import Lot, PurchaseOrder, PurchaseOrderLine, Receipt
-from .common import Ctx, conflict, get_or_404, invalid_state, next_value, page, resolve_item, unknown_ref
+from .common import Ctx, get_or_404, next_value, page, resolve_item
 from .values import item_ref, qty_out, quantity
 
 PO_STATUSES = ("OPEN", "PARTIALLY_RECEIVED", "RECEIVED", "CLOSED")
@@ -131,6 +131,18 @@ class ReceiptInput:
     reference: str | None
     received_by: str
     lines: list[ReceiptLine]
+
+
+def receive_all_open(ctx: Ctx, po: PurchaseOrder, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with ``lines`` receiving everything still open on the PO (409 when nothing is, or it is
+    closed): what a goods-in clerk does with a delivery that matches the order."""
+    open_lines = [{"line": ln.line_no, "quantity": qty_out(ln.ordered_m - ln.received_m)}
+                  for ln in ctx.session.execute(select(PurchaseOrderLine).where(
+                      PurchaseOrderLine.po_id == po.id).order_by(PurchaseOrderLine.line_no)).scalars()
+                  if ln.ordered_m > ln.received_m]
+    if not open_lines or po.status not in RECEIVABLE:
+        raise invalid_state("Purchase order", po.id, po.status, "receive against it")
+    return {**body, "lines": open_lines}
 
 
 def parse_receipt(body: dict[str, Any]) -> ReceiptInput:

@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from mocks.core import validation as v
-from mocks.core.errors import ApiError
 
-from ..errors import validation_error
+from ..errors import conflict, invalid_state, not_found, unknown_ref, unprocessable, validation_error
 from ..models import Item, Lot, SalesOrder, SalesOrderLine, Shipment, ShipmentScan
-from .common import Ctx, conflict, get_or_404, invalid_state, page, resolve_item, resolve_lot, unknown_ref
-from .lots import insufficient, not_released
+from .common import Ctx, get_or_404, page, resolve_item, resolve_lot
+from .lots import insufficient, released_lots, require_released
 from .values import MAX_ID, item_ref, lot_ref, qty_out, quantity
 from .views import item_ref_view, skus
 
@@ -111,6 +110,25 @@ def create_shipment(ctx: Ctx, body: dict[str, Any]) -> Shipment:
     return sh
 
 
+def open_shipment_for(ctx: Ctx, so: SalesOrder) -> Shipment:
+    """The order's OPEN shipment, created when it has none (what a shipper scanning onto an order gets)."""
+    sh = ctx.session.execute(select(Shipment).where(Shipment.so_id == so.id, Shipment.status == "OPEN")).scalar()
+    return sh if sh is not None else create_shipment(ctx, {"salesOrderId": so.id})
+
+
+def pick_released(ctx: Ctx, sh: Shipment, so: SalesOrder) -> None:
+    """Scan what each line still needs from its item's RELEASED lots, oldest first (a shipper picking unaided)."""
+    for ln in ctx.session.execute(select(SalesOrderLine).where(SalesOrderLine.so_id == so.id)
+                                  .order_by(SalesOrderLine.line_no)).scalars().all():
+        need = ln.ordered_m - ln.shipped_m
+        for lot in released_lots(ctx, ln.item_id):
+            if need <= 0:
+                break
+            take = min(need, lot.quantity_m)
+            scan(ctx, sh.id, {"lotId": lot.id, "quantity": qty_out(take), "line": ln.line_no})
+            need -= take
+
+
 def _open_shipment(ctx: Ctx, shipment_id: int, action: str) -> Shipment:
     sh = get_or_404(ctx.session, Shipment, shipment_id, "Shipment", lock=True)
     if sh.status != "OPEN":
@@ -137,16 +155,15 @@ def scan(ctx: Ctx, shipment_id: int, body: dict[str, Any]) -> ShipmentScan:
         if line is None:
             raise unknown_ref("Sales order line", "line", line_no)
         if line.item_id != lot.item_id:
-            raise ApiError(422, "ITEM_MISMATCH", f"Lot {lot.lot_number} is not of the item ordered on line "
-                                                 f"{line_no}.", path="line", extra={"lotNumber": lot.lot_number})
+            raise unprocessable("ITEM_MISMATCH", f"Lot {lot.lot_number} is not of the item ordered on line "
+                                                 f"{line_no}.", "line", lotNumber=lot.lot_number)
     else:
         mine = [ln for ln in lines if ln.item_id == lot.item_id]
         if not mine:
-            raise ApiError(422, "ITEM_NOT_ON_ORDER", f"Lot {lot.lot_number} is of an item not on this order.",
-                           path="lotId", extra={"lotNumber": lot.lot_number, "itemId": lot.item_id})
+            raise unprocessable("ITEM_NOT_ON_ORDER", f"Lot {lot.lot_number} is of an item not on this order.",
+                                "lotId", lotNumber=lot.lot_number, itemId=lot.item_id)
         line = next((ln for ln in mine if ln.ordered_m - ln.shipped_m - scanned.get(ln.id, 0) > 0), mine[0])
-    if lot.status != "RELEASED":
-        raise not_released(lot, "shipped")
+    require_released(lot, "shipped")
     remaining = line.ordered_m - line.shipped_m - int(scanned.get(line.id, 0))
     if qty > remaining:
         raise conflict("OVER_SHIPMENT", f"Line {line.line_no} has {qty_out(max(0, remaining))} left to ship; "
@@ -169,8 +186,7 @@ def unscan(ctx: Ctx, shipment_id: int, scan_id: int) -> Shipment:
     sc = ctx.session.execute(select(ShipmentScan).where(ShipmentScan.id == scan_id,
                                                         ShipmentScan.shipment_id == sh.id)).scalar_one_or_none()
     if sc is None:
-        raise ApiError(404, "NOT_FOUND", f"Scan {scan_id} was not found on shipment {sh.id}.",
-                       extra={"resource": "Scan"})
+        raise not_found("Scan", scan_id, f" on shipment {sh.id}")
     lot = get_or_404(ctx.session, Lot, sc.lot_id, "Lot", lock=True)
     lot.quantity_m += sc.quantity_m
     ctx.session.delete(sc)
@@ -198,8 +214,7 @@ def complete_shipment(ctx: Ctx, shipment_id: int, body: dict[str, Any]) -> Shipm
         raise conflict("EMPTY_SHIPMENT", f"Shipment {sh.id} has no scanned lots.")
     lots = {x.id: x for x in s.execute(select(Lot).where(Lot.id.in_({c.lot_id for c in scans}))).scalars()}
     for sc in scans:
-        if lots[sc.lot_id].status != "RELEASED":  # locked (recalled) after it was scanned
-            raise not_released(lots[sc.lot_id], "shipped")
+        require_released(lots[sc.lot_id], "shipped")  # it may have been locked (recalled) since the scan
     so = get_or_404(s, SalesOrder, sh.so_id, "Sales order", lock=True)
     lines = {ln.id: ln for ln in s.execute(select(SalesOrderLine).where(SalesOrderLine.so_id == so.id)
                                            .with_for_update()).scalars()}

@@ -12,9 +12,9 @@ from sqlalchemy import delete, func, select
 from mocks.core import validation as v
 from mocks.core.webhooks import WebhookSubscription
 
-from ..errors import validation_error
+from ..errors import not_found, validation_error
 from . import values
-from .common import EVENT_TYPES, Ctx, not_found
+from .common import EVENT_TYPES, Ctx
 
 SIGNATURE_HEADER = "X-DataNinja-Signature"
 EVENT_HEADER = "X-DataNinja-Event"
