@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ADMIN
+
 from .conftest import REST, NsClient, detail, ref
 
 
@@ -98,3 +100,13 @@ def test_transaction_date_outside_the_posting_period(ns: NsClient, world: dict[s
                              "o:errorCode": "USER_ERROR", "o:errorPath": "tranDate"}
     # A date inside the chosen period is always fine.
     assert _invoice(ns, world, tranDate="2026-02-03", postingPeriod=ref(world["periods"]["Feb 2026"])).status_code == 204
+
+
+@pytest.mark.parametrize("scope", ["xx", ["ar"], 3])
+def test_lock_period_refuses_a_scope_it_does_not_know(ns: NsClient, world: dict[str, Any], scope: Any) -> None:
+    """A scope that is not all / ar / ap is the control plane's 400 (a list was a 500), and nothing is locked."""
+    r = ns.client.post("/__erpsim/act/lock_period", json={"periodName": "Jan 2026", "scope": scope},
+                       headers=ADMIN)
+    assert r.status_code == 400
+    assert r.get_json() == {"error": "INVALID_ACTION", "message": "scope must be all, ar or ap."}
+    assert _invoice(ns, world).status_code == 204
