@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import g, request
 
 from mocks.core.app import current_emulator
-from mocks.core.errors import ApiError
 
 from .domain.clients import client_for_key
-from .errors import UNAUTHORIZED
+from .errors import unauthorized
 
 API_KEY_HEADER = "X-API-Key"
 
@@ -17,10 +16,10 @@ def authenticate() -> None:
     """Resolve the API key to a client, or refuse with the WMS 401."""
     key = request.headers.get(API_KEY_HEADER)
     if not key:
-        raise ApiError(401, UNAUTHORIZED, f"Missing API key: send it in the {API_KEY_HEADER} header.")
+        raise unauthorized(f"Missing API key: send it in the {API_KEY_HEADER} header.")
     client_id = client_for_key(current_emulator(), key)
     if client_id is None:
-        raise ApiError(401, UNAUTHORIZED, "Invalid API key.")
+        raise unauthorized("Invalid API key.")
     g.wms_client_id = client_id
 
 

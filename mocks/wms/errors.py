@@ -80,6 +80,16 @@ def not_found(what: str, ident: Any) -> ApiError:
     return ApiError(404, NOT_FOUND, f"{what} {ident} was not found.")
 
 
+def unauthorized(message: str) -> ApiError:
+    """The WMS's 401: no API key, or one no client holds."""
+    return ApiError(401, UNAUTHORIZED, message)
+
+
+def no_such(code: str, message: str, field: str) -> ApiError:
+    """A 404 for a record an act/ body (or a stock adjustment) names that does not exist (``ORDER_NOT_FOUND``...)."""
+    return ApiError(404, code, message, path=field)
+
+
 def conflict(code: str, message: str, **extra: Any) -> ApiError:
     """A 409: the resource's state does not allow the change."""
     return ApiError(409, code, message, extra=extra)

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 
 from mocks.core import validation as v
 from mocks.core.app import Emulator
-from mocks.core.errors import ApiError
 
 from .api.asns import parse_asn
 from .api.orders import parse_order
@@ -27,6 +26,7 @@ from .api.products import parse_product
 from .domain import asns, orders, products
 from .domain.clients import client_id_by_code
 from .domain.common import MAX_QTY, PHYSICAL, REF_RE, atomic, now_stamp, write
+from .errors import bad_request
 from .models import Client, Order, Product, Stock, Warehouse
 
 _COUNTS = {"skus": 10_000, "orders": 50_000, "warehouses": 50}
@@ -92,7 +92,7 @@ def seed_faker(emu: Emulator, n: int, skus: int, order_count: int, warehouses: i
         next_ref = s.execute(select(func.count()).select_from(Order)
                              .where(Order.client_id == client_id)).scalar_one() + 1
     if order_count and not catalogue:
-        raise ApiError(400, "NO_SKUS", "Seed SKUs before orders: the item master is empty.", path="orders")
+        raise bad_request("Seed SKUs before orders: the item master is empty.", "orders", code="NO_SKUS")
     created_orders = []
     for _ in range(order_count):
         picks = fake.random_elements(catalogue, length=min(len(catalogue), fake.random_int(1, 3)), unique=True)
@@ -131,11 +131,11 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 code = v.req(c, "code", v.text, max_len=40, pattern=REF_RE, where=where, blank=False)
                 key = v.req(c, "apiKey", v.text, max_len=200, where=where, blank=False)
                 if s.execute(select(Client.id).where(Client.code == code)).first() is not None:
-                    raise ApiError(400, "DUPLICATE_CLIENT", f"{where}: client '{code}' already exists.",
-                                   path=f"{where}.code")
+                    raise bad_request(f"{where}: client '{code}' already exists.", f"{where}.code",
+                                      code="DUPLICATE_CLIENT")
                 if s.execute(select(Client.id).where(Client.api_key == key)).first() is not None:
-                    raise ApiError(400, "DUPLICATE_CLIENT", f"{where}: another client has this apiKey.",
-                                   path=f"{where}.apiKey")
+                    raise bad_request(f"{where}: another client has this apiKey.", f"{where}.apiKey",
+                                      code="DUPLICATE_CLIENT")
                 s.add(Client(code=code, name=v.req(c, "name", v.text, max_len=200, where=where, blank=False),
                              api_key=key, created_at=at))
                 s.flush()
@@ -150,8 +150,8 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 v.known_fields(w, frozenset({"code", "name"}), where)
                 code = v.req(w, "code", v.text, max_len=20, pattern=REF_RE, where=where, blank=False)
                 if s.execute(select(Warehouse.id).where(Warehouse.code == code)).first() is not None:
-                    raise ApiError(400, "DUPLICATE_WAREHOUSE", f"{where}: warehouse '{code}' already exists.",
-                                   path=f"{where}.code")
+                    raise bad_request(f"{where}: warehouse '{code}' already exists.", f"{where}.code",
+                                      code="DUPLICATE_WAREHOUSE")
                 wh = Warehouse(code=code, name=v.req(w, "name", v.text, max_len=200, where=where, blank=False),
                                created_at=at)
                 s.add(wh)
@@ -201,9 +201,9 @@ def _seed_stock(emu: Emulator, items: list[Any]) -> list[dict[str, Any]]:
                                                               maximum=v.MAX_INT64, where=where))
             wh = s.execute(wh_stmt.order_by(Warehouse.id).limit(1)).scalar()
             if wh is None:
-                raise ApiError(400, "UNKNOWN_WAREHOUSE", f"{where}: no such warehouse.", path=where)
+                raise bad_request(f"{where}: no such warehouse.", where, code="UNKNOWN_WAREHOUSE")
             if s.execute(select(Product.id).where(Product.client_id == cid, Product.sku == sku)).scalar() is None:
-                raise ApiError(400, "UNKNOWN_SKU", f"{where}: SKU '{sku}' is not in the item master.", path=where)
+                raise bad_request(f"{where}: SKU '{sku}' is not in the item master.", where, code="UNKNOWN_SKU")
             st = s.execute(select(Stock).where(Stock.client_id == cid, Stock.sku == sku,
                                                Stock.warehouse_id == wh)).scalar_one_or_none()
             if st is None:

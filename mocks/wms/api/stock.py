@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response
-from sqlalchemy import select
 
 from mocks.core.app import current_emulator
 from mocks.core.http import json_response, query_int
 
 from ..auth import client_id
 from ..domain import stock as domain
-from ..domain.common import MAX_ID, page_of, paged
-from ..models import Warehouse
+from ..domain.common import MAX_ID
 from .common import paging, query_since, query_str
 
 
@@ -26,10 +24,7 @@ def list_stock() -> Response:
 def list_warehouses() -> Response:
     """The 3PL's warehouses."""
     page, size = paging()
-    with current_emulator().store.read() as s:
-        total, rows = page_of(s, select(Warehouse).order_by(Warehouse.id), page, size)
-        items = [{"id": w.id, "code": w.code, "name": w.name} for w in rows]
-    return json_response(paged(items, total, page, size))
+    return json_response(domain.list_warehouses(current_emulator(), page, size))
 
 
 def register(bp: Blueprint) -> None:

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
-from mocks.core.errors import ApiError
 
-from ..errors import bad_request, conflict, duplicate, not_found
+from ..errors import bad_request, conflict, duplicate, no_such, not_found
 from ..models import Asn, AsnLine, Client, Product
 from . import stock
 from .common import PHYSICAL, now_stamp, page_of, paged, resolve_warehouse, write
@@ -118,7 +117,7 @@ def find_asn(session: Session, ref: int | str, client_code: str | None) -> Asn:
                                                                    Asn.po_reference == ref)
     asn = session.execute(stmt.with_for_update(of=Asn)).scalar_one_or_none()
     if asn is None:
-        raise ApiError(404, "ASN_NOT_FOUND", f"ASN {ref!r} was not found.", path="asn")
+        raise no_such("ASN_NOT_FOUND", f"ASN {ref!r} was not found.", "asn")
     return asn
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 
 from mocks.core.app import Emulator
 
+from ..errors import no_such
 from ..models import Client, Warehouse
 from .common import now_stamp, write
 
@@ -72,10 +73,8 @@ def forget_keys(emu: Emulator) -> None:
 
 def client_id_by_code(emu: Emulator, code: str | None) -> int:
     """A client's id by code (the default client when ``code`` is None); ApiError 404 when unknown."""
-    from mocks.core.errors import ApiError
-
     with emu.store.read() as s:
         found = s.execute(select(Client.id).where(Client.code == (code or DEFAULT_CLIENT))).scalar()
     if found is None:
-        raise ApiError(404, "CLIENT_NOT_FOUND", f"Client {code!r} was not found.", path="client")
+        raise no_such("CLIENT_NOT_FOUND", f"Client {code!r} was not found.", "client")
     return int(found)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 
-from ..errors import bad_request, duplicate, not_found
+from ..errors import bad_request, duplicate, no_such, not_found
 from ..models import Client, Order, OrderLine, Product
 from .common import HOLDING, NEW, PHYSICAL, fast_now_stamp, page_of, paged, resolve_warehouse, table_of, write
 from .events import ORDER_ON_HOLD, publish
@@ -206,5 +206,5 @@ def find_order(session: Session, ref: int | str, client_code: str | None, lock: 
                                                                      Order.client_reference == ref)
     order = session.execute(stmt.with_for_update(of=Order) if lock else stmt).scalar_one_or_none()
     if order is None:
-        raise ApiError(404, "ORDER_NOT_FOUND", f"Order {ref!r} was not found.", path="order")
+        raise no_such("ORDER_NOT_FOUND", f"Order {ref!r} was not found.", "order")
     return order

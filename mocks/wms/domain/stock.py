@@ -8,10 +8,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
-from mocks.core.errors import ApiError
 
-from ..errors import bad_request, conflict
-from ..models import Product, Stock, StockMovement
+from ..errors import bad_request, conflict, no_such
+from ..models import Product, Stock, StockMovement, Warehouse
 from .common import MAX_QTY, PHYSICAL, now_stamp, page_of, paged, resolve_warehouse, table_of, write
 from .events import STOCK_CHANGED, publish
 
@@ -60,7 +59,7 @@ def physical_product(session: Session, client_id: int, sku: str) -> Product:
     p = session.execute(select(Product).where(Product.client_id == client_id, Product.sku == sku)
                         ).scalar_one_or_none()
     if p is None:
-        raise ApiError(404, "UNKNOWN_SKU", f"SKU '{sku}' is not in the item master.", path="sku")
+        raise no_such("UNKNOWN_SKU", f"SKU '{sku}' is not in the item master.", "sku")
     if p.item_type != PHYSICAL:
         raise bad_request(f"SKU '{sku}' is a {p.item_type} item and holds no stock.", "sku",
                           code="NON_PHYSICAL_SKU")
@@ -94,6 +93,13 @@ def adjust(emu: Emulator, client_id: int, sku: str, warehouse_id: int | None, re
             raise bad_request("The resulting stock level is implausibly large.", "quantity")
         move(emu, s, st, on_hand=delta, kind="ADJUSTMENT", reason=reason, reference=reference, at=at)
         return {**view(st), "adjustedBy": delta, "reasonCode": reason}
+
+
+def list_warehouses(emu: Emulator, page: int, page_size: int) -> dict[str, Any]:
+    """A page of the 3PL's warehouses, by id."""
+    with emu.store.read() as s:
+        total, rows = page_of(s, select(Warehouse).order_by(Warehouse.id), page, page_size)
+        return paged([{"id": w.id, "code": w.code, "name": w.name} for w in rows], total, page, page_size)
 
 
 def list_stock(emu: Emulator, client_id: int, page: int, page_size: int, *, sku: str | None = None,
