@@ -277,5 +277,6 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
     app.wsgi_app = ErpsimMiddleware(app, emu.journal, emu.plan,  # type: ignore[method-assign]
                                     render_error=_render, throttle_error=hooks.throttle_error,
                                     max_body_bytes=config.max_body_bytes, system=config.system,
-                                    journal_bodies=config.journal_bodies, spec=spec)
+                                    journal_bodies=config.journal_bodies, spec=spec,
+                                    generation=emu.store.generation)
     return app, emu

@@ -69,7 +69,7 @@ class ErpsimMiddleware:
     def __init__(self, app: Flask, journal: Journal, plan: FaultPlan,
                  render_error: Callable[[ApiError], Any], throttle_error: Callable[[], ApiError],
                  max_body_bytes: int | None = None, system: str = "", journal_bodies: int = 0,
-                 spec: dict[str, Any] | None = None) -> None:
+                 spec: dict[str, Any] | None = None, generation: Callable[[], int] | None = None) -> None:
         self.flask_app = app
         self.max_body_bytes = max_body_bytes
         self.system = system
@@ -81,6 +81,9 @@ class ErpsimMiddleware:
         self.plan = plan
         self.render_error = render_error
         self.throttle_error = throttle_error
+        #: the world generation (a reset or seed starts a new one): a delayed request that outlives its world
+        #: is dropped, never applied to the next one
+        self.generation = generation
 
     def _operation(self, environ: dict[str, Any]) -> tuple[str | None, str | None]:
         """(route endpoint, vendor OpenAPI operationId) of a request; (None, None) when nothing routes."""
@@ -218,9 +221,15 @@ class ErpsimMiddleware:
         return [body]
 
     def _apply(self, rules: list[FaultRule], environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
-        for rule in rules:
-            if rule.kind == "latency":
-                time.sleep(rule.latency_ms / 1000)
+        delays = [r.latency_ms / 1000 for r in rules if r.kind == "latency"]
+        if delays:
+            began = self.generation() if self.generation is not None else None
+            time.sleep(sum(delays))
+            # the world was reset (or reseeded) while this request waited: a harness has moved on to the next
+            # scenario, whose world must not receive the old one's write; the client sees a dropped connection
+            if began is not None and self.generation is not None and self.generation() != began:
+                drop_connection(environ)
+                return []
         for rule in rules:
             if rule.kind == "reset_before":
                 drop_connection(environ)

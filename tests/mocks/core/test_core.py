@@ -253,6 +253,30 @@ def test_an_idle_dispatcher_round_takes_no_write_lock(app: Any, receiver: Any, m
     assert [json.loads(b)["qty"] for _, b in handler.received] == [11, 11]
 
 
+def test_a_delayed_request_that_outlives_its_world_is_dropped_not_applied_to_the_next(app: Any,
+                                                                                     serve_app: Any) -> None:
+    srv = serve_app(app)
+    requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "latency", "method": "POST", "latency_ms": 2000,
+                                                     "times": 1}, headers=ADMIN)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        late = pool.submit(requests.post, f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=30)
+        deadline = time.monotonic() + 30
+        while requests.get(f"{srv.url}/__erpsim/faults", headers=ADMIN).json()["rules"][0]["fired"] == 0:
+            assert time.monotonic() < deadline, "the delayed request never arrived"
+        # the next scenario's world, while the request still waits out its latency
+        requests.post(f"{srv.url}/__erpsim/reset", json={}, headers=ADMIN)
+        requests.post(f"{srv.url}/__erpsim/seed", json={"records": {"A": 10}}, headers=ADMIN)
+        with pytest.raises(requests.exceptions.ConnectionError):
+            late.result()
+    assert requests.get(f"{srv.url}/stock/A").json() == {"sku": "A", "qty": 10}
+    journal = requests.get(f"{srv.url}/__erpsim/journal", headers=ADMIN).json()["entries"]
+    assert [e for e in journal if e["path"] == "/stock/A/move"] == []  # nor is it the new world's request
+    # without a reset the same delay is only a delay
+    requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "latency", "method": "POST", "latency_ms": 50},
+                 headers=ADMIN)
+    assert requests.post(f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=30).json() == {"sku": "A", "qty": 11}
+
+
 def test_hang_fault_holds_the_request_until_the_client_times_out(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
     requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "hang", "method": "POST", "hang_seconds": 1.5},
