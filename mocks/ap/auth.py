@@ -125,7 +125,7 @@ def check_session(session: Session, emu: Emulator, token: str | None, dev_key: s
         raise X.api_error(401, X.SESSION_INVALID, "Session is invalid. Please log in.")
     if ts > row.last_used:  # any call resets the idle timer (no write while the clock is frozen)
         row.last_used = ts
-    return row, Ctx(org_id=row.org_id, user_id=row.user_id, now=now)
+    return row, Ctx(org_id=row.org_id, user_id=row.user_id, now=now, trusted=row.trusted)
 
 
 def expire_all(session: Session) -> int:
@@ -158,7 +158,7 @@ def gate() -> None:
         return
     with emu.store.write() as s:
         row, ctx = check_session(s, emu, request.headers.get("sessionId"), dev_key)
-        g.ap_ctx, g.ap_trusted, g.ap_session_pk = ctx, row.trusted, row.pk
+        g.ap_ctx, g.ap_session_pk = ctx, row.pk
 
 
 def release(_exc: BaseException | None = None) -> None:

@@ -97,6 +97,17 @@ def invalid(exc: v.Invalid) -> ApiError:
     return bad(code, exc.message({exc.reason: template}), path)
 
 
+def untrusted_session() -> ApiError:
+    """BILL's 403 for paying from a session that is not MFA-trusted."""
+    return ApiError(403, UNTRUSTED_SESSION, "Session is not trusted. Sign in with rememberMeId and device of an "
+                                            "MFA-trusted device to pay bills.")
+
+
+def invalid_seed(message: str, path: str | None = None) -> ApiError:
+    """A control-plane seed the AP cannot build (400 INVALID_SEED)."""
+    return ApiError(400, "INVALID_SEED", message, path=path)
+
+
 def render_error(err: ApiError) -> Response:
     """The BILL v3 error array for ``err`` (core codes mapped onto BDC codes)."""
     code, message = err.code, err.message

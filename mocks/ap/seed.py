@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mocks.core import validation as v
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
+from mocks.core.validation import Invalid
 
 from . import auth
 from . import errors as X
@@ -56,14 +56,14 @@ def _base(session: Session, ctx: Ctx) -> dict[str, list[str]]:
 def _count(body: dict[str, Any], key: str) -> int:
     value = body.get(key, 0)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
-        raise ApiError(400, "INVALID_SEED", f"'{key}' must be an integer between 0 and 100000.")
+        raise X.invalid_seed(f"'{key}' must be an integer between 0 and 100000.")
     return value
 
 
 def _faker(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> dict[str, Any]:
     unknown = sorted(set(body) - COUNT_KEYS)
     if unknown:
-        raise ApiError(400, "INVALID_SEED", f"Unknown seed keys: {', '.join(unknown)}.")
+        raise X.invalid_seed(f"Unknown seed keys: {', '.join(unknown)}.")
     from faker import Faker  # noqa: F811 - imported on first use (start-up time)
 
     fake = Faker("en_US")
@@ -120,7 +120,7 @@ def _resolve(value: Any, refs: dict[str, str]) -> Any:
         for k, v in value.items():
             if k.endswith("Ref") and isinstance(v, str):
                 if v not in refs:
-                    raise ApiError(400, "INVALID_SEED", f"Unknown ref '{v}' in '{k}'.")
+                    raise X.invalid_seed(f"Unknown ref '{v}' in '{k}'.")
                 out[k[:-3] + "Id"] = refs[v]
             else:
                 out[k] = _resolve(v, refs)
@@ -129,7 +129,7 @@ def _resolve(value: Any, refs: dict[str, str]) -> Any:
         return [_resolve(v, refs) for v in value]
     if isinstance(value, str) and value.startswith("ref:"):
         if value[4:] not in refs:
-            raise ApiError(400, "INVALID_SEED", f"Unknown ref '{value[4:]}'.")
+            raise X.invalid_seed(f"Unknown ref '{value[4:]}'.")
         return refs[value[4:]]
     return value
 
@@ -139,12 +139,12 @@ def _records(session: Session, ctx: Ctx, records: dict[str, Any], threshold: int
     out: dict[str, Any] = {"refs": refs}
     cls = records.get("classifications") or {}
     if not isinstance(cls, dict) or set(cls) - set(classifications.KINDS):
-        raise ApiError(400, "INVALID_SEED", f"classifications must map {', '.join(classifications.KINDS)} to lists.")
+        raise X.invalid_seed(f"classifications must map {', '.join(classifications.KINDS)} to lists.")
     order = [("vendors", "vendor"), ("customers", "customer"), ("vendor_credits", None), ("bills", None),
              ("invoices", None)]
     unknown = set(records) - {"classifications"} - {k for k, _ in order}
     if unknown:
-        raise ApiError(400, "INVALID_SEED", f"Unknown record types: {', '.join(sorted(unknown))}.")
+        raise X.invalid_seed(f"Unknown record types: {', '.join(sorted(unknown))}.")
     for kind, rows in cls.items():
         for raw in rows:
             raw = dict(raw)
@@ -168,13 +168,13 @@ def _records(session: Session, ctx: Ctx, records: dict[str, Any], threshold: int
                 new_id = receivables.create_invoice(session, ctx, raw)["id"]
             if synced or approval:
                 if key not in ("bills", "vendor_credits", "invoices"):
-                    raise ApiError(400, "INVALID_SEED", "synced/approvalStatus apply to documents only.")
+                    raise X.invalid_seed("synced/approvalStatus apply to documents only.")
                 d = docs.get(session, {"bills": "bill", "vendor_credits": "vendor_credit",
                                        "invoices": "invoice"}[key], new_id)
                 d.synced = bool(synced)
                 if approval:
                     if approval not in docs.APPROVAL_STATES:
-                        raise ApiError(400, "INVALID_SEED", f"approvalStatus must be one of {docs.APPROVAL_STATES}.")
+                        raise X.invalid_seed(f"approvalStatus must be one of {docs.APPROVAL_STATES}.")
                     d.approval_status = approval
             out.setdefault(key, []).append(new_id)
             if ref:
@@ -190,15 +190,15 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
             ctx = Ctx(org_id=st.org_id, user_id=st.user_id, now=emu.clock.now(s))
             if "records" in body:
                 if not isinstance(body["records"], dict):
-                    raise ApiError(400, "INVALID_SEED", "records must be an object.")
+                    raise X.invalid_seed("records must be an object.")
                 return _records(s, ctx, body["records"], st.approval_threshold_cents)
             return _faker(s, ctx, body, st.approval_threshold_cents)
-    except (ApiError, v.Invalid) as exc:
-        err = X.invalid(exc) if isinstance(exc, v.Invalid) else exc
+    except (ApiError, Invalid) as exc:
+        err = X.invalid(exc) if isinstance(exc, Invalid) else exc
         if err.code.startswith("BDC_"):
             raise ApiError(err.status, "INVALID_SEED", f"{err.code}: {err.message}", path=err.path) from None
         raise
     except (TypeError, AttributeError) as exc:
-        raise ApiError(400, "INVALID_SEED", f"Malformed seed records: {exc}") from None
+        raise X.invalid_seed(f"Malformed seed records: {exc}") from None
 
 

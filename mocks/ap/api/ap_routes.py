@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
 
 from mocks.core.app import current_emulator
 
 from .. import auth
-from .. import errors as X
 from ..domain import bills, classifications, documents, parties, payments
 from . import body, read, write
 
@@ -172,9 +171,7 @@ def list_payments() -> Response:
 @bp.post("/payments")
 def create_payment() -> Response:
     """Pay a bill through BILL (needs an MFA-trusted session)."""
-    if not g.get("ap_trusted"):
-        raise X.api_error(403, X.UNTRUSTED_SESSION, "Session is not trusted. Sign in with rememberMeId and device "
-                          "of an MFA-trusted device to pay bills.")
+    payments.require_trusted(auth.ctx())  # before the body is read: BILL refuses the session first
     data = body()
     bank = auth.settings(current_emulator()).bank_account_id
     return write(lambda s, c: payments.pay(s, c, data, bank))
@@ -202,5 +199,4 @@ def cancel_payment(pid: str) -> Response:
 def list_banks() -> Response:
     """The organization's verified bank accounts."""
     bank = auth.settings(current_emulator()).bank_account_id
-    return read(lambda s, c: [{"id": bank, "name": "Operating account", "type": "BANK_ACCOUNT",
-                               "default": True, "status": "VERIFIED"}])
+    return read(lambda s, c: payments.funding_banks(bank))

@@ -123,11 +123,13 @@ def usd_only(body: dict[str, Any], key: str) -> None:
 # ---- events ----------------------------------------------------------------------------------
 @dataclass
 class Ctx:
-    """Who is calling and when: the organization, the user and the virtual now."""
+    """Who is calling and when: the organization, the user, the virtual now, and whether the session is
+    MFA-trusted (an act/ action or a seed is the emulator itself: not a session, never trusted)."""
 
     org_id: str
     user_id: str
     now: datetime
+    trusted: bool = False
 
     @property
     def ts(self) -> str:

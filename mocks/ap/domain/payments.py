@@ -105,6 +105,19 @@ def _touch(session: Session, ctx: Ctx, d: ApDocument) -> None:
     publish(session, ctx, event, "bill" if d.doc_type == "bill" else "invoice", docs.render(session, d), d.version)
 
 
+def funding_banks(bank_id: str) -> list[dict[str, Any]]:
+    """The organization's verified bank accounts: the one configured operating account."""
+    return [{"id": bank_id, "name": "Operating account", "type": "BANK_ACCOUNT", "default": True,
+             "status": "VERIFIED"}]
+
+
+def require_trusted(ctx: Ctx) -> None:
+    """BILL pays bills only from an MFA-trusted session (403 BDC_1361); recording a payment made outside BILL
+    needs no trust."""
+    if not ctx.trusted:
+        raise X.untrusted_session()
+
+
 def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settle: bool = False) -> dict[str, Any]:
     """Pay a bill through BILL (POST /v3/payments): SCHEDULED until processed; ``settle`` pays at once."""
     known_object(body, "body", {"vendorId", "billId", "amount", "processDate", "fundingAccount", "description",
