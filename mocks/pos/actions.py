@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select
-
 from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 
 from .api.base import PosServices
-from .domain import catalog, customers, orders, registers, stock
-from .domain.common import (
-    bad,
-    money,
-    parse_decimal3,
-    parse_money,
-)
+from .domain import catalog, customers, orders, refunds, registers, stock
+from .domain.common import money, parse_decimal3, parse_money
+from .errors import bad
 from .models import ORDERS, REGISTERS
 
 OR = ORDERS.c
@@ -28,23 +22,14 @@ def _svc(emu: Emulator) -> PosServices:
     return svc
 
 
-def _default_register(conn: Connection) -> str:
-    rid = conn.execute(select(R.registerid).order_by(R.storeid, R.registernumber).limit(1)).scalar()
-    if rid is None:
-        raise bad("There is no cash register; seed a store first.", "registerid")
-    return str(rid)
-
-
 def _create(emu: Emulator, body: dict[str, Any], order_body: dict[str, Any], default_register: bool) -> Any:
     svc = _svc(emu)
-    method = v.opt(body, "payment", v.text, max_len=50) or "Card"
-    if svc.ctx.payment_name(method) is None:
-        raise bad(f"Unknown payment method '{method}'.", "payment")
+    autopay = orders.payment_method(svc.ctx, v.opt(body, "payment", v.text, max_len=50) or "Card")
     with svc.write() as (conn, ts):
         if default_register and "registerid" not in order_body and "warehouseid" not in order_body:
-            order_body["registerid"] = _default_register(conn)
+            order_body["registerid"] = registers.default_register(conn)
         order = orders.parse_order(svc.ctx, order_body)
-        orderid = orders.create_order(conn, svc.ctx, order, ts, pg=svc.pg, autopay=svc.ctx.payment_name(method))
+        orderid = orders.create_order(conn, svc.ctx, order, ts, pg=svc.pg, autopay=autopay)
         return orders.get_order(conn, orderid)
 
 
@@ -73,52 +58,7 @@ def refund(emu: Emulator, body: dict[str, Any]) -> Any:
     svc = _svc(emu)
     orderid = v.req(body, "orderid", v.integer, minimum=1)
     with svc.read() as conn:
-        original = orders.get_order(conn, orderid)
-        returned: dict[str, int] = dict(conn.execute(
-            select(orders.OI.sku, func.sum(-orders.OI.quantity)).join(ORDERS, OR.orderid == orders.OI.orderid)
-            .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_PRODUCT)
-            .group_by(orders.OI.sku)).all())
-        given_back: dict[str, int] = dict(conn.execute(
-            select(orders.OI.sku, func.sum(orders.OI.moneyrowdiscount)).join(ORDERS, OR.orderid == orders.OI.orderid)
-            .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_DISCOUNT)
-            .group_by(orders.OI.sku)).all())
-    reason = v.opt(body, "reasoncode", v.text, max_len=100)
-    sold: dict[str, int] = {}
-    discount: dict[str, int] = {}
-    for it in original["orderitems"]:
-        if it["orderitemtype"] == orders.ITEM_PRODUCT:
-            sold[it["sku"]] = sold.get(it["sku"], 0) + it["quantity"]
-        elif it["orderitemtype"] == orders.ITEM_DISCOUNT:
-            discount[it["sku"]] = discount.get(it["sku"], 0) + parse_money(it["moneyrowdiscount"], "discount")
-    wanted: list[tuple[str, int, Any]] = []
-    if body.get("lines") is None:
-        for sku, qty in sold.items():
-            qty -= int(returned.get(sku) or 0)
-            if qty > 0:
-                wanted.append((sku, qty, reason))
-        if not wanted:
-            raise bad(f"Everything on order {orderid} has already been returned.", "orderid")
-    else:
-        for raw in v.array(body["lines"], "lines", max_items=orders.MAX_ITEMS, min_items=1):
-            line = v.obj(raw, "line")
-            qty = v.integer(line.get("quantity", 1), "quantity", minimum=1, maximum=100_000)
-            wanted.append((v.req(line, "sku", v.text, max_len=100), qty, line.get("reasoncode", reason)))
-    items: list[dict[str, Any]] = []
-    for sku, qty, why in wanted:
-        items.append({"sku": sku, "quantity": -qty, "reasoncode": why})
-        # The discount given on the sale goes back pro rata; the last return takes the remainder (exact cents).
-        total_disc, left = discount.get(sku, 0), sold.get(sku, 0) - int(returned.get(sku) or 0)
-        disc = (total_disc - int(given_back.get(sku) or 0)) if qty == left else (
-            total_disc * qty // sold[sku] if sold.get(sku) else 0)
-        if disc > 0:
-            items.append({"orderitemtype": orders.ITEM_DISCOUNT, "moneyrowdiscount": money(disc)})
-    order: dict[str, Any] = {"creditorderid": orderid, "orderitems": items,
-                             "registerid": body.get("registerid") or original["registerid"]}
-    if order["registerid"] is None:
-        order["warehouseid"] = body.get("warehouseid") or original["warehouseid"]
-    for key in ("externalid", "email"):
-        if body.get(key) is not None:
-            order[key] = body[key]
+        order = refunds.credit_order(conn, orderid, body)
     return _create(emu, body, order, default_register=False)
 
 
@@ -126,7 +66,7 @@ def close_day(emu: Emulator, body: dict[str, Any]) -> Any:
     """Close a register's day and print its Z report: {registerid?, moneycash_counted?, staff?}."""
     svc = _svc(emu)
     with svc.write() as (conn, ts):
-        rid = v.opt(body, "registerid", v.text, max_len=40) or _default_register(conn)
+        rid = v.opt(body, "registerid", v.text, max_len=40) or registers.default_register(conn)
         counted = None if body.get("moneycash_counted") is None else parse_money(body["moneycash_counted"],
                                                                                   "moneycash_counted")
         staff = v.opt(body, "staff", v.text, max_len=100) or ""
@@ -168,19 +108,12 @@ def create_local_product(emu: Emulator, body: dict[str, Any]) -> Any:
         return catalog.get_product(conn, pid)
 
 
-def _product_id(conn: Connection, sku: str) -> int:
-    pid = conn.execute(select(catalog.P.productid).where(catalog.P.sku == sku)).scalar()
-    if pid is None:
-        raise bad(f"Unknown sku '{sku}'.", "sku")
-    return int(pid)
-
-
 def change_price(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff change a price locally (drifting from NetSuite): {sku, moneyprice}."""
     svc = _svc(emu)
     price = money(parse_money(v.req(body, "moneyprice"), "moneyprice"))
     with svc.write() as (conn, ts):
-        pid = _product_id(conn, v.req(body, "sku", v.text, max_len=100))
+        pid = catalog.product_id(conn, v.req(body, "sku", v.text, max_len=100))
         catalog.update_product(conn, pid, {"moneyprice": price}, ts)
         return catalog.get_product(conn, pid)
 
@@ -189,7 +122,7 @@ def rename_sku(emu: Emulator, body: dict[str, Any]) -> Any:
     """A merchandiser renames a SKU in the POS only: {sku, new_sku} (stock rows keep the old sku)."""
     svc = _svc(emu)
     with svc.write() as (conn, ts):
-        pid = _product_id(conn, v.req(body, "sku", v.text, max_len=100))
+        pid = catalog.product_id(conn, v.req(body, "sku", v.text, max_len=100))
         catalog.update_product(conn, pid, {"sku": v.req(body, "new_sku")}, ts)
         return catalog.get_product(conn, pid)
 

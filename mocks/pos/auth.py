@@ -11,14 +11,7 @@ import binascii
 import hmac
 import threading
 
-from mocks.core.errors import ApiError
-
-from .domain.common import UNAUTHORIZED
-
-
-def unauthorized(message: str = "Unauthorized. Authorization failed.") -> ApiError:
-    """Sitoo's 401."""
-    return ApiError(401, UNAUTHORIZED, message)
+from .errors import unauthorized
 
 
 class BasicAuth:

@@ -21,6 +21,26 @@ def error_body(err: ApiError) -> dict[str, object]:
     return {"statuscode": err.status, "errortext": _CORE_TEXT.get(err.code, err.message)}
 
 
+def bad(message: str, path: str | None = None) -> ApiError:
+    """A Sitoo 400 (invalid syntax, missing argument or invalid request)."""
+    return ApiError(400, "INVALID_REQUEST", message, path=path)
+
+
+def not_found(what: str) -> ApiError:
+    """A Sitoo 404 for a resource that does not exist."""
+    return ApiError(404, "NOT_FOUND", f"{what} not found.")
+
+
+def unauthorized(message: str = "Unauthorized. Authorization failed.") -> ApiError:
+    """Sitoo's 401."""
+    return ApiError(401, "UNAUTHORIZED", message)
+
+
+def invalid_seed(message: str) -> ApiError:
+    """A control-plane seed the POS cannot build (400 INVALID_SEED)."""
+    return ApiError(400, "INVALID_SEED", message)
+
+
 def render_error(err: ApiError) -> Response:
     """Render any ApiError (ours or the core's generic ones) in Sitoo's shape."""
     response = Response(json.dumps(error_body(err)), status=err.status, content_type="application/json")
@@ -51,7 +71,7 @@ _INVALID = {
 def invalid(exc: v.Invalid) -> ApiError:
     """A validation refusal as Sitoo's 400 (an unknown field is named by its key alone)."""
     path = exc.params["key"] if exc.reason == v.UNKNOWN_FIELD else exc.field
-    return ApiError(400, "INVALID_REQUEST", exc.message(_INVALID), path=path)
+    return bad(exc.message(_INVALID), path)
 
 
 def throttle_error() -> ApiError:

@@ -20,11 +20,11 @@ from sqlalchemy import Connection, insert, select
 
 from mocks.core import validation as v
 from mocks.core.app import Emulator
-from mocks.core.errors import ApiError
 
 from .api.base import PosServices
 from .domain import catalog, customers, stock
-from .domain.common import bad, money, parse_decimal3
+from .domain.common import money, parse_decimal3
+from .errors import bad, invalid_seed
 from .models import PRODUCTS, REGISTERS, STORES, USERS, WAREHOUSES
 
 _NS = uuid.UUID("5a1700e5-0000-4000-8000-00000000beef")
@@ -133,8 +133,7 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Seed the POS: faker data for ``{"seed": n, ...counts}``, or ``{"records": {...}}``."""
     svc: PosServices = emu.services["pos"]
     if "records" not in body and "seed" not in body:
-        raise ApiError(400, "INVALID_SEED", 'Send {"seed": n, "products": k, "stores": s, "users": u} '
-                                            'or {"records": {...}}.')
+        raise invalid_seed('Send {"seed": n, "products": k, "stores": s, "users": u} or {"records": {...}}.')
     with svc.write() as (conn, ts):
         if "records" in body:
             return _records(conn, svc, v.obj(body["records"], "records"), ts)

@@ -15,9 +15,9 @@ from mocks.core.errors import ApiError
 from mocks.core.http import json_response, query_int
 
 from ..auth import BasicAuth
-from ..domain.common import MAX_INT64, bad, not_found, now_ts
+from ..domain.common import MAX_INT64, now_ts
 from ..domain.context import PosContext
-from ..errors import invalid
+from ..errors import bad, invalid, not_found
 
 PREFIX = "/v2/accounts/<account>"  # Sitoo's own base (api.mysitoo.com/v2/accounts/{accountid})
 bp = Blueprint("pos", __name__, url_prefix=PREFIX)

@@ -10,7 +10,7 @@ from mocks.core import validation as v
 from mocks.core.http import json_body, json_response
 
 from ..domain import catalog, stock
-from ..domain.common import bad
+from ..errors import bad
 from .base import batch, bp, descending, envelope, int_arg, paging, services, str_list
 
 SITE = "/sites/<int:siteid>"

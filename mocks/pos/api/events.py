@@ -12,8 +12,8 @@ from sqlalchemy import Connection, delete, func, select
 from mocks.core import validation as v
 from mocks.core.http import json_body, json_response
 
-from ..domain.common import bad, not_found
 from ..domain.events import EVENT_TYPES, SUBS_TABLE
+from ..errors import bad, not_found
 from .base import bp, envelope, paging, services
 
 S = SUBS_TABLE.c

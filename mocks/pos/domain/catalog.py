@@ -8,16 +8,9 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from mocks.core import validation as v
 
+from ..errors import bad, not_found
 from ..models import PRODUCTS
-from .common import (
-    SKU,
-    bad,
-    money,
-    not_found,
-    parse_money,
-    parse_vat,
-    vat_text,
-)
+from .common import SKU, money, parse_money, parse_vat, vat_text
 
 P = PRODUCTS.c
 _WRITE_FIELDS = frozenset({"sku", "title", "moneyprice", "moneypricein", "vatvalue", "activepos",
@@ -60,6 +53,14 @@ def _sku_taken(conn: Connection, sku: str, other_than: int | None = None) -> boo
     if other_than is not None:
         stmt = stmt.where(P.productid != other_than)
     return conn.execute(stmt).first() is not None
+
+
+def product_id(conn: Connection, sku: str) -> int:
+    """The id of the product with ``sku`` (400 when the catalogue has none)."""
+    pid = conn.execute(select(P.productid).where(P.sku == sku)).scalar()
+    if pid is None:
+        raise bad(f"Unknown sku '{sku}'.", "sku")
+    return int(pid)
 
 
 def create_product(conn: Connection, raw: Any, ts: int) -> int:

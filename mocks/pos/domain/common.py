@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from mocks.core.clock import ClockRow, parse_instant
-from mocks.core.errors import ApiError
 
+from ..errors import bad
 from . import fastsql
 
 MAX_INT64 = 2**63 - 1
@@ -20,22 +20,6 @@ MAX_MONEY_CENTS = 10**14  # 1e12 currency units: far beyond any till, safely ins
 _MONEY = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
 _DECIMAL = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,3}))?$")
 _CLOCK = select(ClockRow.virtual_at, ClockRow.real_at, ClockRow.rate).where(ClockRow.id == 1)
-
-# Codes of the errors this emulator raises (all render as Sitoo's {"statuscode", "errortext"}).
-INVALID = "INVALID_REQUEST"
-NOT_FOUND = "NOT_FOUND"
-UNAUTHORIZED = "UNAUTHORIZED"
-
-
-def bad(message: str, path: str | None = None) -> ApiError:
-    """A Sitoo 400 (invalid syntax, missing argument or invalid request)."""
-    return ApiError(400, INVALID, message, path=path)
-
-
-def not_found(what: str) -> ApiError:
-    """A Sitoo 404 for a resource that does not exist."""
-    return ApiError(404, NOT_FOUND, f"{what} not found.")
-
 
 # ---- business time --------------------------------------------------------------------------------
 def now_ts(conn: Connection, default_start: datetime) -> int:

@@ -8,8 +8,9 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from mocks.core import validation as v
 
+from ..errors import bad, not_found
 from ..models import USERS
-from .common import EMAIL, bad, not_found
+from .common import EMAIL
 
 U = USERS.c
 _FIELDS = frozenset({"email", "namefirst", "namelast", "customernumber", "personalid", "mobile", "company",

@@ -18,19 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from mocks.core import validation as v
 
+from ..errors import bad, not_found
 from ..models import ORDER_ITEMS, ORDER_PAYMENTS, ORDERS, PRODUCTS, REGISTERS
 from . import events, fastsql, stock
-from .common import (
-    EMAIL,
-    EXTERNAL_ID,
-    SKU,
-    bad,
-    money,
-    not_found,
-    parse_money,
-    parse_vat,
-    vat_text,
-)
+from .common import EMAIL, EXTERNAL_ID, SKU, money, parse_money, parse_vat, vat_text
 from .context import PosContext
 
 OPEN, CLOSED, CANCELLED, ABANDONED = 0, 10, 20, -1
@@ -114,6 +105,14 @@ class NewOrder:
     comment: str
     lines: list[Line]
     payments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def payment_method(ctx: PosContext, raw: str) -> str:
+    """The canonical name of a payment method a cashier names (400 when the account has no such method)."""
+    name = ctx.payment_name(raw)
+    if name is None:
+        raise bad(f"Unknown payment method '{raw}'.", "payment")
+    return name
 
 
 def parse_order(ctx: PosContext, raw: Any) -> NewOrder:

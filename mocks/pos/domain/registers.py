@@ -11,9 +11,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from ..errors import bad, not_found
 from ..models import ORDER_ITEMS, ORDER_PAYMENTS, ORDERS, REGISTERS, STORES, ZREPORTS
 from . import events
-from .common import money, not_found
+from .common import money
 from .context import PosContext
 from .orders import CLOSED, ITEM_DISCOUNT, ITEM_PRODUCT
 
@@ -23,6 +24,14 @@ OP = ORDER_PAYMENTS.c
 R = REGISTERS.c
 S = STORES.c
 Z = ZREPORTS.c
+
+
+def default_register(conn: Connection) -> str:
+    """The register a till action uses when none is named: the first register of the first store."""
+    rid = conn.execute(select(R.registerid).order_by(R.storeid, R.registernumber).limit(1)).scalar()
+    if rid is None:
+        raise bad("There is no cash register; seed a store first.", "registerid")
+    return str(rid)
 
 
 def render_register(row: Any) -> dict[str, Any]:

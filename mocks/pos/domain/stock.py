@@ -13,18 +13,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from mocks.core import validation as v
 
+from ..errors import bad, not_found
 from ..models import PRODUCTS, STORES, WAREHOUSE_ITEMS, WAREHOUSES, WH_TRANSACTION_ITEMS, WH_TRANSACTIONS
 from . import events, fastsql
-from .common import (
-    EXTERNAL_ID,
-    SKU,
-    bad,
-    decimal3,
-    money,
-    not_found,
-    parse_decimal3,
-    parse_money,
-)
+from .common import EXTERNAL_ID, SKU, decimal3, money, parse_decimal3, parse_money
 from .context import PosContext
 
 MOVE_IN, MOVE_OUT, SALES, REFUND, STOCKTAKING = 10, 20, 30, 40, 50
