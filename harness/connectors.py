@@ -57,7 +57,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .forkserver import ForkedProcess, ForkServerError, server_for
+from .forkserver import ForkedProcess, ForkServer, ForkServerError, server_for
 from .scenario import FLOWS, Flow
 
 PLACEHOLDERS = {"{python}": sys.executable}
@@ -137,6 +137,13 @@ class Connector:
             raise ConnectorError(f"{self.path}: connector.daemon names {variant.path}, whose mode is "
                                  f"{variant.spec.mode!r}, not 'daemon'")
         return variant
+
+    def fork_server(self, env: Mapping[str, str]) -> ForkServer:
+        """The fork server of a ``preload`` connector for a process environment (one per job, started once)."""
+        try:
+            return server_for(PLACEHOLDERS["{python}"], str(self.folder), env, self.spec.preload)
+        except (ForkServerError, OSError) as exc:
+            raise ConnectorError(f"connector {self.spec.name}: {exc}") from None
 
     @property
     def label(self) -> str:
@@ -236,11 +243,11 @@ class ConnectorRun:
         spec = self.connector.spec
         if not spec.preload:
             return None
-        env, folder = self.env, str(self.connector.folder)
+        env = self.env
+        server = self.connector.fork_server(env)
         try:
-            server = server_for(PLACEHOLDERS["{python}"], folder, env, spec.preload)
-            return server.spawn(spec.command[2], self.connector.argv()[3:], env, folder, stdin=stdin, stdout=out,
-                                stderr=subprocess.STDOUT)
+            return server.spawn(spec.command[2], self.connector.argv()[3:], env, str(self.connector.folder),
+                                stdin=stdin, stdout=out, stderr=subprocess.STDOUT)
         except (ForkServerError, OSError) as exc:
             raise ConnectorError(f"connector {spec.name}: {exc}") from None
 

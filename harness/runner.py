@@ -13,6 +13,7 @@ import re
 import shlex
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -365,15 +366,65 @@ def select(paths: list[Path], expr: str | None) -> list[tuple[Path, Scenario | N
 _JOB_WORLD: dict[str, Any] = {}
 
 
-def _job_init(world_mode: str) -> None:
+def _job_init(world_mode: str, connector_path: str | None = None) -> None:
     """Process-pool initializer: every job process serves its own world for all its scenarios."""
+    import atexit
+
+    atexit.register(_exit_now)  # registered first, so it runs last: after the world and the fork servers stop
+    warming = _warm_connector(connector_path)
     server = WorldServer(mode=world_mode).start()
     _JOB_WORLD["server"] = server
     _JOB_WORLD["world"] = World(server.env())
-    import atexit
-
     atexit.register(server.stop)
     atexit.register(stop_fork_servers)  # (registered last, so it runs first: no connector outlives its world)
+    if warming is not None:
+        warming.join()
+
+
+def _exit_now() -> None:
+    """The last thing a job process does: its servers are stopped, its results sent; the interpreter's teardown
+    of the emulators' heap (over a second under load, while the run waits for its jobs) is skipped."""
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(0)
+
+
+def _warm_connector(connector_path: str | None) -> threading.Thread | None:
+    """Start the connector's fork server (``preload``) while the world starts: its imports overlap the world's."""
+    if connector_path is None:
+        return None
+    try:
+        connector = load_connector(connector_path)
+    except ConnectorError:
+        return None  # the scenarios report it
+    if not connector.spec.preload:
+        return None
+
+    def warm() -> None:
+        try:
+            connector.fork_server(connector.environment({}, Path(tempfile.gettempdir())))
+        except ConnectorError:
+            pass  # the first scenario reports it
+
+    thread = threading.Thread(target=warm, name="erpsim-warm-connector", daemon=True)
+    thread.start()
+    return thread
+
+
+def _job_ready() -> None:
+    """A no-op a new pool is given once per job: each job process starts (and builds its world) at once."""
+
+
+def _start_pool(jobs: int, world_mode: str, connector_path: str | None) -> ProcessPoolExecutor:
+    """``jobs`` job processes, started now (their worlds start while the caller goes on)."""
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_job_init, initargs=(world_mode, connector_path))
+    for _ in range(jobs):
+        pool.submit(_job_ready)
+    return pool
 
 
 def _job_run(path: str, config: RunConfig, scenario: Scenario | None = None) -> ScenarioResult:
@@ -408,9 +459,16 @@ def run_many(paths: list[Path], config: RunConfig, jobs: int = 1, expr: str | No
              on_result: Callable[[ScenarioResult], None] | None = None,
              on_start: Callable[[int], None] | None = None) -> list[ScenarioResult]:
     """Run the selected scenarios (``jobs`` worlds in parallel); results in file order."""
-    selected = select(paths, expr)
-    tasks = [(path, config) for path, _s, _e in selected]
-    return run_tasks(tasks, jobs, {str(p): e for p, s, e in selected if s is None}, on_result, on_start)
+    # the job processes start their worlds while the files are read and validated here
+    pool = _start_pool(jobs, config.world_mode, config.connector_path) if jobs > 1 and paths else None
+    try:
+        selected = select(paths, expr)
+        tasks = [(path, config) for path, _s, _e in selected]
+        return run_tasks(tasks, jobs, {str(p): e for p, s, e in selected if s is None}, on_result, on_start,
+                         pool=pool)
+    finally:
+        if pool is not None:
+            pool.shutdown()
 
 
 def matrix_tasks(paths: list[Path], config: RunConfig, expr: str | None = None,
@@ -431,8 +489,10 @@ def matrix_tasks(paths: list[Path], config: RunConfig, expr: str | None = None,
 
 def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = None,
               on_result: Callable[[ScenarioResult], None] | None = None,
-              on_start: Callable[[int], None] | None = None) -> list[ScenarioResult]:
-    """Run (scenario file, config) tasks, ``jobs`` worlds in parallel; results in task order."""
+              on_start: Callable[[int], None] | None = None,
+              pool: ProcessPoolExecutor | None = None) -> list[ScenarioResult]:
+    """Run (scenario file, config) tasks, ``jobs`` worlds in parallel (in ``pool``'s job processes when given,
+    which it shuts down); results in task order."""
     broken = broken or {}
     if on_start:
         on_start(len(tasks))
@@ -458,8 +518,9 @@ def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = 
         # longest first: the last scenarios to start are short ones, so the jobs finish close together
         # (results are still reported in task order)
         order = sorted(runnable, key=lambda i: -expected_seconds(*tasks[i]))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context,
-                                 initializer=_job_init, initargs=(world_mode,)) as pool:
+        with pool or ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context,
+                                         initializer=_job_init,
+                                         initargs=(world_mode, tasks[runnable[0]][1].connector_path)) as pool:
             futures = {pool.submit(_job_run, str(tasks[i][0]), tasks[i][1], parsed(tasks[i][0])): i for i in order}
             for fut in as_completed(futures):
                 index = futures[fut]
