@@ -43,13 +43,15 @@ PREFERENCES: dict[str, tuple[Any, Any]] = {
 }
 
 
-_SELECT_PREFS = select(NsPreference.key, NsPreference.value)  # built once: every write request reads it
+_T: Any = NsPreference.__table__
+#: Built once, and run as Core on the session's connection: every write request reads the preferences.
+_SELECT_PREFS = select(_T.c.key, _T.c.value)
 
 
 def get_prefs(session: Session) -> dict[str, Any]:
     """Every preference, stored values over defaults."""
     prefs = {k: v[0] for k, v in PREFERENCES.items()}
-    for key, value in session.execute(_SELECT_PREFS):
+    for key, value in session.connection().execute(_SELECT_PREFS):
         prefs[key] = json.loads(value)
     return prefs
 
