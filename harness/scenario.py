@@ -150,13 +150,20 @@ class WaitArgs(_Data):
     (quiescence then has the connector's timeout).
     An ``until`` that never holds does not fail the step: the scenario's checks say what is wrong."""
 
-    quiescence: bool = True
+    quiescence: bool = Field(default=True, description="false (with until): go on as soon as the checks hold, "
+                                                       "without the settle window (a precondition, not a verdict)")
     settle_seconds: float | None = Field(default=None, gt=0, le=60)
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     until: Expect | None = Field(default=None, description="checks to wait for (records, journal, invariants...)")
     activity: Literal["connector", "requests"] = Field(
         default="connector", description="what breaks the quiet: the connector's own quiescence rule, or any "
                                          "request at all (a daemon that polls is then quiet only while it is blocked)")
+
+    @model_validator(mode="after")
+    def _something_to_wait_for(self) -> WaitArgs:
+        if not self.quiescence and self.until is None:
+            raise ValueError("quiescence: false waits for nothing without until")
+        return self
 
 
 class ConnectorArgs(_Data):

@@ -178,6 +178,8 @@ class StepRunner:
         out: dict[str, Any] = {}
         if args.until is not None:
             out["until"] = self._wait_until(args.until, args.timeout_seconds)
+            if not args.quiescence:
+                return out  # a precondition: the checks held (or timed out), the connector may still be busy
         activity = self.world.activity if args.activity == "requests" else self.activity
         # with ``until`` its timeout bounds the polling; quiescence then has the connector's own timeout
         result = self.run.wait_quiescent(activity, args.settle_seconds,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
@@ -147,3 +148,31 @@ def test_a_wait_can_be_broken_by_any_request_instead_of_the_connector_rule() -> 
         step = WaitStep.model_validate({"wait": yaml.safe_load(text)})
         assert runner.execute(0, step).ok
     assert seen == [(world.activity, 3.0, 30.0), (writes, 2.0, 30.0)]
+
+
+def test_a_precondition_wait_goes_on_without_the_settle_window() -> None:
+    from types import SimpleNamespace
+    from typing import Any
+
+    from harness.connectors import PassResult
+    from harness.refs import RefMap, Resolver
+    from harness.scenario import WaitStep
+    from harness.steps import StepRunner
+
+    quiet: list[Any] = []
+
+    def wait_quiescent(*args: Any, **kwargs: Any) -> PassResult:
+        quiet.append(args)
+        return PassResult(True, None, 0.0)
+
+    world = SimpleNamespace(state=lambda: {"wms": {"orders": [{"id": 1}]}}, journals=lambda: {"wms": []},
+                            activity=lambda: ((1,), 0))
+    runner = StepRunner(SimpleNamespace(flows=["orders-to-wms"]), world,  # type: ignore[arg-type]
+                        SimpleNamespace(wait_quiescent=wait_quiescent),  # type: ignore[arg-type]
+                        Resolver(RefMap(), lambda system: {}), "daemon", world.activity)
+    until = "{until: {records: [{system: wms, collection: orders, count: 1}]}"
+    record = runner.execute(0, WaitStep.model_validate({"wait": yaml.safe_load(until + ", quiescence: false}")}))
+    assert record.ok and record.detail["until"].startswith("held after ") and quiet == []
+    assert runner.execute(1, WaitStep.model_validate({"wait": yaml.safe_load(until + "}")})).ok and len(quiet) == 1
+    with pytest.raises(pydantic.ValidationError, match="quiescence: false waits for nothing without until"):
+        WaitStep.model_validate({"wait": {"quiescence": False}})
