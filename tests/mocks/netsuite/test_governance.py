@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +168,14 @@ def test_the_limit_holds_across_worker_processes(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(20)
+
+
+def test_the_service_time_is_the_whole_stay_in_the_slot_processing_included(tmp_path: Path, serve_app: Any) -> None:
+    app = make_ns_app(tmp_path, concurrency_limit=1, service_time=0.3)
+    srv = serve_app(app)
+    cid = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {"customer": [
+        {"companyName": "Slow", "subsidiary": {"id": "1"}}]}}, headers=ADMIN).json()["customer"][0]
+    began = time.monotonic()
+    r = requests.get(f"{srv.url}{REST}/customer/{cid}", auth=_tba(), timeout=30)
+    # a lower bound only: the answer waits out the service time after the route ran (and holds the slot till then)
+    assert r.status_code == 200 and r.json()["companyName"] == "Slow" and time.monotonic() - began >= 0.3
