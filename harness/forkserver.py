@@ -102,14 +102,18 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def _fd_for(spec: Any, mode: str, mine: list[int], theirs: list[int]) -> tuple[int, IO[bytes] | None]:
-    """The child's descriptor for a Popen-style stdio spec (PIPE, DEVNULL, a file, a descriptor)."""
+def _fd_for(spec: Any, mode: str, inherit: int, mine: list[int],
+            theirs: list[int]) -> tuple[int, IO[bytes] | None]:
+    """The child's descriptor for a Popen-style stdio spec (PIPE, DEVNULL, a file, a descriptor, None: ours)."""
+    if spec is None:
+        mine.append(inherit)
+        return inherit, None
     if spec == subprocess.PIPE:
         r, w = os.pipe()
         child, ours = (r, w) if mode == "r" else (w, r)
         theirs.append(child)
         return child, open(ours, "wb" if mode == "r" else "rb")  # noqa: SIM115 - the caller owns it, as Popen's
-    if spec == subprocess.DEVNULL or spec is None:
+    if spec == subprocess.DEVNULL:
         fd = os.open(os.devnull, os.O_RDONLY if mode == "r" else os.O_WRONLY)
         theirs.append(fd)
         return fd, None
@@ -170,17 +174,19 @@ class ForkServer:
         """Fork ``python -m module args`` (stdio specs as for Popen: PIPE, DEVNULL, a file, STDOUT for stderr)."""
         if self._sock is None or not self.alive():
             raise ForkServerError("the fork server is not running")
+        body = json.dumps({"module": module, "args": list(args), "env": dict(env), "cwd": cwd}).encode()
+        if len(body) > MAX_MESSAGE:
+            raise ForkServerError(f"the request to the fork server is too large ({len(body)} bytes)")
         mine: list[int] = []
         theirs: list[int] = []
+        in_pipe = out_pipe = None
+        status_r, reply = -1, b""
         try:
-            in_fd, in_pipe = _fd_for(stdin, "r", mine, theirs)
-            out_fd, out_pipe = _fd_for(stdout, "w", mine, theirs)
-            err_fd = out_fd if stderr == subprocess.STDOUT else _fd_for(stderr, "w", mine, theirs)[0]
+            in_fd, in_pipe = _fd_for(stdin, "r", 0, mine, theirs)
+            out_fd, out_pipe = _fd_for(stdout, "w", 1, mine, theirs)
+            err_fd = out_fd if stderr == subprocess.STDOUT else _fd_for(stderr, "w", 2, mine, theirs)[0]
             status_r, status_w = os.pipe()
             theirs.append(status_w)
-            body = json.dumps({"module": module, "args": list(args), "env": dict(env), "cwd": cwd}).encode()
-            if len(body) > MAX_MESSAGE:
-                raise ForkServerError(f"the request to the fork server is too large ({len(body)} bytes)")
             with self._lock:
                 socket.send_fds(self._sock, [body], [in_fd, out_fd, err_fd, status_w])
                 self._sock.settimeout(timeout)
@@ -190,17 +196,21 @@ class ForkServer:
                     reply = b""
                 finally:
                     self._sock.settimeout(None)
-        finally:
-            for fd in theirs:
-                os.close(fd)
-        try:
             pid = int(json.loads(reply)["pid"])
-        except (ValueError, KeyError, TypeError):
-            os.close(status_r)
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            if status_r >= 0:
+                os.close(status_r)
             for pipe in (in_pipe, out_pipe):
                 if pipe is not None:
                     pipe.close()
-            raise ForkServerError(f"the fork server did not start {module}: {reply[:500]!r}") from None
+            # a late answer would be taken for the next process's: this server is done, the next use starts one
+            self.stop()
+            why = (repr(reply[:500]) if reply else f"{type(exc).__name__}: {exc}" if isinstance(exc, OSError)
+                   else f"no answer within {timeout:g} s")
+            raise ForkServerError(f"the fork server did not start {module}: {why}") from None
+        finally:
+            for fd in theirs:
+                os.close(fd)
         return ForkedProcess(pid, [self.python, "-m", module, *args], status_r, in_pipe, out_pipe)
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -233,6 +243,8 @@ def server_for(python: str, cwd: str, env: Mapping[str, str], preload: list[str]
         server = _SERVERS.get(key)
         if server is not None and server.alive():
             return server
+        if server is not None:
+            server.stop()  # it died: its socket and log go, a new one starts
         if not _SERVERS:
             atexit.register(stop_all)
         base = {k: v for k, v in os.environ.items() if not k.startswith("ERPSIM_") and k not in IMPORT_VARS}

@@ -96,3 +96,17 @@ def test_preload_needs_a_python_module_command(tmp_path: Path) -> None:
     path.write_text('[connector]\nname = "x"\ncommand = ["{python}", "connector.py"]\npreload = ["json"]\n')
     with pytest.raises(ConnectorError, match=r'preload needs a command of the form \["\{python\}", "-m", "MODULE"'):
         load_connector(path)
+
+
+def test_a_fork_server_that_died_is_replaced_at_the_next_process(folder: Path) -> None:
+    run = _run(folder, "show")
+    first = run.run_once("sync-01")
+    (server,) = forkserver._SERVERS.values()
+    assert server.proc is not None
+    server.proc.kill()
+    server.proc.wait()
+    second = run.run_once("sync-02")
+    assert (first.ok, second.ok) == (True, True)
+    one = json.loads(Path(first.output_file or "").read_text())
+    two = json.loads(Path(second.output_file or "").read_text())
+    assert one["imported_by"] != two["imported_by"]  # a new server imported the module again
