@@ -6,9 +6,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, select
+from sqlalchemy import Connection, Float, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from . import fastsql
 from .store import CoreBase, Store
 
 
@@ -22,7 +23,7 @@ class ClockRow(CoreBase):
     rate: Mapped[float] = mapped_column(Float, default=0.0)
 
 
-_SELECT_CLOCK = select(ClockRow.__table__).where(ClockRow.__table__.c.id == 1)
+_SELECT_CLOCK = select(ClockRow.virtual_at, ClockRow.real_at, ClockRow.rate).where(ClockRow.id == 1)
 
 
 def parse_instant(value: str) -> datetime:
@@ -30,6 +31,15 @@ def parse_instant(value: str) -> datetime:
     value = value.strip().replace("Z", "+00:00")
     dt = datetime.fromisoformat(value)
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def virtual_instant(virtual_at: str, real_at: float, rate: float) -> datetime:
+    """The virtual instant now of a clock that read ``virtual_at`` at the real instant ``real_at`` and runs at
+    ``rate`` (0: frozen): the one formula every reader of the clock uses."""
+    base = parse_instant(virtual_at)
+    if rate:
+        base += timedelta(seconds=(time.time() - real_at) * rate)
+    return base
 
 
 class Clock:
@@ -47,24 +57,20 @@ class Clock:
             session.flush()
         return row
 
-    def now(self, session: Session | None = None) -> datetime:
-        """The current virtual instant (UTC)."""
-        # Core, not the ORM: business code reads the clock on every write request.
-        if session is None:
+    def now(self, db: Session | Connection | None = None) -> datetime:
+        """The current virtual instant (UTC), read in ``db``'s transaction (an ORM session or a Core
+        connection) when given."""
+        # One precompiled statement on the DBAPI cursor: business code reads the clock on every write request.
+        if db is None:
             with self.store.read() as s:
-                row = s.execute(_SELECT_CLOCK).first()
+                row = fastsql.first(s.connection(), _SELECT_CLOCK)
         else:
-            row = session.connection().execute(_SELECT_CLOCK).first()
-        if row is None:
-            return self.start
-        base = parse_instant(row.virtual_at)
-        if row.rate:
-            base += timedelta(seconds=(time.time() - row.real_at) * row.rate)
-        return base
+            row = fastsql.first(db.connection() if isinstance(db, Session) else db, _SELECT_CLOCK)
+        return self.start if row is None else virtual_instant(*row)
 
-    def today(self, session: Session | None = None) -> date:
+    def today(self, db: Session | Connection | None = None) -> date:
         """The current virtual date (UTC)."""
-        return self.now(session).date()
+        return self.now(db).date()
 
     def set(self, instant: datetime, rate: float | None = None) -> datetime:
         """Jump to ``instant``; ``rate`` 0 freezes the clock, 1 runs it at wall speed."""

@@ -121,7 +121,7 @@ def req(body: Mapping[str, Any], key: str, parse: Callable[..., Any] | None = No
     """Field ``key`` parsed by ``parse(value, field, **opts)`` (without ``parse``: the JSON value as sent);
     absent or null is ``REQUIRED``."""
     value = body.get(key)
-    field = name(where, key)
+    field = f"{where}.{key}" if where else key  # name(), inlined: every parsed field passes here
     if value is None:
         raise Invalid(field, REQUIRED)
     return value if parse is None else parse(value, field, **opts)
@@ -137,7 +137,7 @@ def opt(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: st
 def known_fields(body: Iterable[str], allowed: Iterable[str], where: str = "", what: str = "") -> None:
     """Refuse the first field of ``body`` (an object, or its keys in the order to check them) that is not in
     ``allowed``: a typo must not be ignored."""
-    allowed_set = allowed if isinstance(allowed, frozenset | set) else frozenset(allowed)
+    allowed_set = allowed if isinstance(allowed, (frozenset, set)) else frozenset(allowed)  # noqa: UP038
     for key in body:
         if key not in allowed_set:
             raise Invalid(name(where, key), UNKNOWN_FIELD, key=key, what=what)
@@ -163,7 +163,7 @@ def text(value: Any, field: str, *, max_len: int, min_len: int = 0, pattern: re.
         raise Invalid(field, NOT_STRING)
     if "\x00" in value:
         raise Invalid(field, NUL)
-    if not _is_text(value):
+    if not value.isascii() and not _is_text(value):
         raise Invalid(field, NOT_TEXT)
     if strip:
         value = value.strip()

@@ -7,8 +7,6 @@ lots, work orders, assembly builds with lot numbers, item fulfillments) through 
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask
 
 from mocks.core.app import SystemHooks, WebhookOptions, build_app
@@ -43,8 +41,6 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     key = api_key(config)
     emu.services.update(api_key=key, api_key_bytes=key.encode(), over_receipt_pct=_pct(config))
-    if emu.store.is_sqlite:
-        emu.services["write_gate"] = threading.Lock()
     ensure_counters(emu)
     register(app)
     return app

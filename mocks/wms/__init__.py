@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 from flask import Flask
 
 from mocks.core.app import Emulator, SystemHooks, WebhookOptions, build_app
@@ -11,7 +9,7 @@ from mocks.core.config import EmulatorConfig
 
 from .actions import ACTIONS
 from .api import make_blueprint
-from .domain.clients import api_key_setting, ensure_defaults, forget_keys, restart_sequences
+from .domain.clients import api_key_setting, ensure_defaults, forget_keys
 from .domain.events import signer
 from .errors import invalid, render_error, throttle_error
 from .models import Base
@@ -22,7 +20,6 @@ DEFAULT_PORT = 8703
 
 def _on_reset(emu: Emulator) -> None:
     forget_keys(emu)
-    restart_sequences(emu)
     ensure_defaults(emu)
 
 
@@ -32,8 +29,6 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
                         actions=ACTIONS, on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
-    if emu.store.is_sqlite:
-        emu.services["wms.write_lock"] = threading.RLock()
     ensure_defaults(emu)
     emu.services["wms.keys"] = {}
     emu.register_cache(lambda: forget_keys(emu))

@@ -16,7 +16,7 @@ from mocks.core.app import Action, Emulator
 
 from .domain import asns, fulfilment, stock
 from .domain.clients import client_id_by_code
-from .domain.common import MAX_ID, MAX_QTY, ref_value, write
+from .domain.common import MAX_ID, MAX_QTY, ref_value
 from .domain.orders import find_order
 from .errors import bad_request
 from .models import Order
@@ -35,7 +35,7 @@ def _ref(body: dict[str, Any], key: str, allowed: frozenset[str]) -> tuple[int |
 def _on_order(body: dict[str, Any], allowed: frozenset[str], emu: Emulator,
               work: Callable[[Session, Order], dict[str, Any]]) -> dict[str, Any]:
     ref, client = _ref(body, "order", allowed)
-    with write(emu) as s:
+    with emu.store.write() as s:
         return work(s, find_order(s, ref, client))
 
 

@@ -25,7 +25,7 @@ from .api.orders import parse_order
 from .api.products import parse_product
 from .domain import asns, orders, products
 from .domain.clients import client_id_by_code
-from .domain.common import MAX_QTY, PHYSICAL, REF_RE, atomic, now_stamp, write
+from .domain.common import MAX_QTY, PHYSICAL, REF_RE, now_stamp
 from .errors import bad_request
 from .models import Client, Order, Product, Stock, Warehouse
 
@@ -38,7 +38,7 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
     All or nothing: a seed refused half-way leaves the world as it was.
     """
-    with atomic(emu):
+    with emu.store.atomic():
         return _seed(emu, body)
 
 
@@ -53,7 +53,7 @@ def _seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _add_warehouses(emu: Emulator, fake: Faker, total: int) -> list[int]:
-    with write(emu) as s:
+    with emu.store.write() as s:
         at = now_stamp(emu, s)
         have = s.execute(select(func.count()).select_from(Warehouse)).scalar_one()
         for k in range(have + 1, total + 1):
@@ -71,7 +71,7 @@ def seed_faker(emu: Emulator, n: int, skus: int, order_count: int, warehouses: i
     client_id = client_id_by_code(emu, None)
     wh_ids = _add_warehouses(emu, fake, warehouses)
     created_skus: list[str] = []
-    with write(emu) as s:
+    with emu.store.write() as s:
         at = now_stamp(emu, s)
         start = s.execute(select(func.count()).select_from(Product)
                           .where(Product.client_id == client_id)).scalar_one()
@@ -122,7 +122,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     lists = {k: v.array(records[k], f"records.{k}", min_items=0, max_items=100_000) for k in records}
     if "clients" in lists:
-        with write(emu) as s:
+        with emu.store.write() as s:
             at = now_stamp(emu, s)
             for i, item in enumerate(lists["clients"]):
                 where = f"records.clients[{i}]"
@@ -141,7 +141,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 s.flush()
         out["clients"] = [c["code"] for c in lists["clients"]]
     if "warehouses" in lists:
-        with write(emu) as s:
+        with emu.store.write() as s:
             at = now_stamp(emu, s)
             ids = []
             for i, item in enumerate(lists["warehouses"]):
@@ -161,7 +161,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
     if "skus" in lists:
         parsed = [_client(emu, v.obj(item, f"records.skus[{i}]"), f"records.skus[{i}]")
                   for i, item in enumerate(lists["skus"])]
-        with write(emu) as s:
+        with emu.store.write() as s:
             out["skus"] = [products.add_product(emu, s, cid, parse_product(body)).sku for cid, body in parsed]
     if "stock" in lists:
         out["stock"] = _seed_stock(emu, lists["stock"])
@@ -184,7 +184,7 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
 def _seed_stock(emu: Emulator, items: list[Any]) -> list[dict[str, Any]]:
     """Set on-hand levels (world set-up: no movement or event is recorded)."""
     out = []
-    with write(emu) as s:
+    with emu.store.write() as s:
         at = now_stamp(emu, s)
         for i, item in enumerate(items):
             where = f"records.stock[{i}]"

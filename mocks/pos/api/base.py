@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, Response, request
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection
 
 from mocks.core import validation as v
 from mocks.core.app import Emulator, current_emulator
@@ -15,7 +15,7 @@ from mocks.core.errors import ApiError
 from mocks.core.http import json_response, query_int
 
 from ..auth import BasicAuth
-from ..domain.common import MAX_INT64, now_ts
+from ..domain.common import MAX_INT64
 from ..domain.context import PosContext
 from ..errors import bad, invalid, not_found
 
@@ -25,47 +25,19 @@ MAX_NUM = 1000
 
 
 class PosServices:
-    """Per-app objects built once: context, auth, write engine."""
+    """Per-app objects built once: context, auth, and the store's transactions with the virtual time."""
 
     def __init__(self, emu: Emulator, ctx: PosContext, auth: BasicAuth) -> None:
         self.emu = emu
         self.ctx = ctx
         self.auth = auth
         self.pg = emu.store.is_postgres
-        # Same engine the store uses, with the option that makes SQLite take its write lock at BEGIN.
-        self.write_engine: Engine = emu.store.engine.execution_options(erpsim_write=True)
-        # SQLite has one writer at a time: writers queue on the store's writer lock (threads and worker
-        # processes) instead of spinning in SQLite's busy handler, which sleeps up to 100 ms per retry.
-        self._writer = emu.store.write_lock if emu.store.is_sqlite else None
 
     @contextmanager
     def write(self) -> Iterator[tuple[Connection, int]]:
-        """One write transaction (Core connection) and the virtual time inside it."""
-        if self._writer is None:
-            with self.write_engine.begin() as conn:
-                yield conn, now_ts(conn, self.ctx.clock_start)
-            return
-        with self._writer(), self.write_engine.begin() as conn:
-            yield conn, now_ts(conn, self.ctx.clock_start)
-
-    @contextmanager
-    def fast_write(self) -> Iterator[tuple[Connection, int]]:
-        """The hot path's write transaction: on SQLite BEGIN IMMEDIATE / COMMIT go straight to the
-        driver, so every statement inside must run through ``domain.fastsql`` (never ``conn.execute``)."""
-        if self._writer is None:
-            with self.write() as pair:
-                yield pair
-            return
-        with self._writer(), self.emu.store.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            raw.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn, now_ts(conn, self.ctx.clock_start)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
+        """One write transaction (the store's Core write path) and the virtual time inside it (Unix seconds)."""
+        with self.emu.store.write_connection() as conn:
+            yield conn, int(self.emu.clock.now(conn).timestamp())
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

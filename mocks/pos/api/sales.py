@@ -51,7 +51,7 @@ def add_order(account: str, siteid: int) -> Response:
     """Add an order (a POS sale, or a refund with ``creditorderid``); returns the orderid."""
     svc = services()
     order = orders.parse_order(svc.ctx, json_body())
-    with svc.fast_write() as (conn, ts):
+    with svc.write() as (conn, ts):
         orderid = orders.create_order(conn, svc.ctx, order, ts, pg=svc.pg)
     return json_response(orderid)
 

@@ -1,38 +1,20 @@
-"""Shared value rules: Sitoo money / decimal strings, patterns, business time, 400s (fields are parsed with
-``mocks.core.validation``)."""
+"""Shared value rules: Sitoo money / decimal strings, patterns and business dates (fields are parsed with
+``mocks.core.validation``; the virtual time comes from the core clock)."""
 
 from __future__ import annotations
 
 import re
-import time
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
-
-from mocks.core.clock import ClockRow, parse_instant
-
 from ..errors import bad
-from . import fastsql
 
 MAX_INT64 = 2**63 - 1
 MAX_MONEY_CENTS = 10**14  # 1e12 currency units: far beyond any till, safely inside 64 bits
 _MONEY = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
 _DECIMAL = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,3}))?$")
-_CLOCK = select(ClockRow.virtual_at, ClockRow.real_at, ClockRow.rate).where(ClockRow.id == 1)
 
-# ---- business time --------------------------------------------------------------------------------
-def now_ts(conn: Connection, default_start: datetime) -> int:
-    """Virtual now as Unix seconds, read with Core inside the caller's transaction."""
-    row = fastsql.first(conn, _CLOCK)
-    if row is None:
-        return int(default_start.timestamp())
-    base = parse_instant(row[0]).timestamp()
-    if row[2]:
-        base += (time.time() - row[1]) * row[2]
-    return int(base)
-
-
+# ---- business time -------------------------------------------------------------------------------
 def ts_date(ts: int) -> str:
     """The UTC business date of a Unix timestamp."""
     return datetime.fromtimestamp(ts, UTC).date().isoformat()

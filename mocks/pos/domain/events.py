@@ -17,10 +17,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select
 
+from mocks.core import fastsql
 from mocks.core.store import dumps
 from mocks.core.webhooks import WebhookDelivery, WebhookSubscription
 
-from . import fastsql
 from .context import PosContext
 
 EVENT_TYPES = ("order", "warehouse-transaction", "z-report")

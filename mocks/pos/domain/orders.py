@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from mocks.core import fastsql
 from mocks.core import validation as v
 
 from ..errors import bad, not_found
 from ..models import ORDER_ITEMS, ORDER_PAYMENTS, ORDERS, PRODUCTS, REGISTERS
-from . import events, fastsql, stock
+from . import events, stock
 from .common import EMAIL, EXTERNAL_ID, SKU, money, parse_money, parse_vat, vat_text
 from .context import PosContext
 

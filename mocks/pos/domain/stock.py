@@ -11,11 +11,12 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from mocks.core import fastsql
 from mocks.core import validation as v
 
 from ..errors import bad, not_found
 from ..models import PRODUCTS, STORES, WAREHOUSE_ITEMS, WAREHOUSES, WH_TRANSACTION_ITEMS, WH_TRANSACTIONS
-from . import events, fastsql
+from . import events
 from .common import EXTERNAL_ID, SKU, decimal3, money, parse_decimal3, parse_money
 from .context import PosContext
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from mocks.core.app import Emulator
@@ -46,10 +46,7 @@ class Ctx:
 @contextmanager
 def write_ctx(emu: Emulator) -> Iterator[Ctx]:
     """A write transaction of the emulator's store wrapped in a Ctx."""
-    # On SQLite, writer threads of this process queue on a Python lock (woken at once) instead of
-    # busy-polling SQLite's write lock, whose back-off sleeps make the latency tail long under load.
-    gate = emu.services.get("write_gate") or nullcontext()
-    with gate, emu.store.write() as session:
+    with emu.store.write() as session:
         now = emu.clock.now(session)
         yield Ctx(session=session, now=now.isoformat(), today=now.date().isoformat(), hub=emu.webhooks,
                   over_receipt_pct=emu.services.get("over_receipt_pct", 0))
@@ -63,21 +60,8 @@ def read_ctx(emu: Emulator) -> Iterator[Ctx]:
         yield Ctx(session=session, now=now.isoformat(), today=now.date().isoformat(), hub=None)
 
 
-def restart_ids(emu: Emulator) -> None:
-    """On PostgreSQL, restart every id sequence after a reset so a reset world numbers from 1 again
-    (the core's reset only deletes rows; SQLite reuses ids by itself)."""
-    if not emu.store.is_postgres:
-        return
-    with emu.store.engine.begin() as conn:
-        for table in emu.store.tables:
-            if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement in (True, "auto"):
-                conn.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
-                             {"t": f'"{emu.system}".{table.name}'})
-
-
 def on_reset(emu: Emulator) -> None:
-    """After the core emptied the tables: ids restart at 1 and the counters exist again."""
-    restart_ids(emu)
+    """After the core emptied the tables (and restarted their id sequences): the counters exist again."""
     ensure_counters(emu)
 
 

@@ -17,7 +17,7 @@ from mocks.core.app import Emulator
 from ..errors import bad_request, conflict, duplicate, no_such, not_found
 from ..models import Asn, AsnLine, Client, Product
 from . import stock
-from .common import PHYSICAL, now_stamp, page_of, paged, resolve_warehouse, write
+from .common import PHYSICAL, now_stamp, page_of, paged, resolve_warehouse
 from .events import ASN_BOOKED_IN, publish
 
 AWAITING, BOOKED_IN = "AWAITING", "BOOKED_IN"
@@ -55,7 +55,7 @@ def _physical_types(session: Session, client_id: int, skus: set[str]) -> dict[st
 
 def create_asn(emu: Emulator, client_id: int, data: AsnIn) -> dict[str, Any]:
     """Announce a delivery; every SKU must be a physical item of the master; 422 for a known PO reference."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         existing = s.execute(select(Asn.id).where(Asn.client_id == client_id,
                                                   Asn.po_reference == data.po_reference)).scalar()
         if existing is not None:
@@ -124,7 +124,7 @@ def find_asn(session: Session, ref: int | str, client_code: str | None) -> Asn:
 def book_in(emu: Emulator, ref: int | str, client_code: str | None,
             received: list[tuple[int | None, str | None, int]] | None) -> dict[str, Any]:
     """Book an ASN in with received quantities (all as expected when none are given); stock rises by them."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         asn = find_asn(s, ref, client_code)
         if asn.status != AWAITING:
             raise conflict("INVALID_STATUS", f"ASN {asn.id} is already {asn.status}.", currentStatus=asn.status)

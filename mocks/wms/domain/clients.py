@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from mocks.core.app import Emulator
 
 from ..errors import no_such
 from ..models import Client, Warehouse
-from .common import now_stamp, write
+from .common import now_stamp
 
 DEFAULT_CLIENT = "DEFAULT"
 DEFAULT_API_KEY = "wms-test-key"
@@ -22,7 +22,7 @@ def api_key_setting(emu: Emulator) -> str:
 def ensure_defaults(emu: Emulator) -> None:
     """Make sure the default client (with the configured key) and one warehouse exist."""
     key = api_key_setting(emu)
-    with write(emu) as s:
+    with emu.store.write() as s:
         at = now_stamp(emu, s)
         client = s.execute(select(Client).where(Client.code == DEFAULT_CLIENT)).scalar_one_or_none()
         if client is None:
@@ -31,17 +31,6 @@ def ensure_defaults(emu: Emulator) -> None:
             client.api_key = key
         if s.execute(select(Warehouse.id).limit(1)).scalar() is None:
             s.add(Warehouse(code="MAIN", name="Main warehouse", created_at=at))
-
-
-def restart_sequences(emu: Emulator) -> None:
-    """On PostgreSQL, restart every id sequence after a reset so ids are the same on every run."""
-    if not emu.store.is_postgres:
-        return
-    with write(emu) as s:
-        for table in emu.store.tables:
-            if "id" in table.c:
-                s.execute(text("SELECT setval(pg_get_serial_sequence(:t, 'id'), 1, false)"),
-                          {"t": f'"{emu.system}"."{table.name}"'})
 
 
 def client_for_key(emu: Emulator, api_key: str) -> int | None:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Select, Table, bindparam, func, insert, select
@@ -14,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from mocks.core import validation as v
 from mocks.core.app import Emulator
-from mocks.core.clock import ClockRow, parse_instant
 
 from ..errors import bad_request
 from ..models import Warehouse
@@ -72,27 +68,13 @@ def stamp(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def now_stamp(emu: Emulator, session: Session) -> str:
-    """The virtual clock's now as a stamp."""
-    return stamp(emu.clock.now(session))
+def now_stamp(emu: Emulator, db: Session | Connection) -> str:
+    """The virtual clock's now as a stamp, read in ``db``'s transaction."""
+    return stamp(emu.clock.now(db))
 
 
 _FIRST_WAREHOUSE = select(Warehouse.id).order_by(Warehouse.id).limit(1)
 _WAREHOUSE = select(Warehouse.id).where(Warehouse.id == bindparam("w"))
-_CLOCK = select(ClockRow.virtual_at, ClockRow.real_at, ClockRow.rate).where(ClockRow.id == 1)
-
-
-def fast_now_stamp(emu: Emulator, conn: Connection) -> str:
-    """``now_stamp`` read with one precompiled Core statement (the same rule as ``Clock.now``)."""
-    row = conn.execute(_CLOCK).first()
-    if row is None:
-        return stamp(emu.clock.start)
-    base = parse_instant(row.virtual_at)
-    if row.rate:
-        base += timedelta(seconds=(time.time() - row.real_at) * row.rate)
-    return stamp(base)
-
-
 def resolve_warehouse(session: Session | Connection, warehouse_id: int | None) -> int:
     """The named warehouse (400 when unknown) or the 3PL's first warehouse."""
     if warehouse_id is None:
@@ -129,28 +111,3 @@ def insert_row(session: Session, table: Table, values: dict[str, Any]) -> int:
     pk = result.inserted_primary_key
     assert pk is not None
     return int(pk[0])
-
-
-@contextmanager
-def atomic(emu: Emulator) -> Iterator[None]:
-    """Everything inside in one transaction (every ``write`` in it is a savepoint): a control-plane seed."""
-    lock = emu.services.get("wms.write_lock")
-    with lock if lock is not None else nullcontext(), emu.store.atomic():
-        yield
-
-
-@contextmanager
-def write(emu: Emulator) -> Iterator[Session]:
-    """The store's write transaction; on SQLite, threads of this process queue on a lock first.
-
-    SQLite's busy handler sleeps with growing back-off when BEGIN IMMEDIATE finds the lock taken, which
-    under many threads costs far more than the transaction itself; a Python lock hands over at once.
-    PostgreSQL needs no such lock (row locks do the work).
-    """
-    lock = emu.services.get("wms.write_lock")
-    if lock is None or emu.store.in_atomic():  # an atomic block holds the lock already
-        with emu.store.write() as session:
-            yield session
-        return
-    with lock, emu.store.write() as session:
-        yield session

@@ -21,7 +21,7 @@ from mocks.core.webhooks import WebhookDelivery, WebhookSubscription
 
 from ..errors import not_found
 from ..models import Event
-from .common import insert_row, now_stamp, table_of, write
+from .common import insert_row, now_stamp, table_of
 
 ORDER_DESPATCHED = "order.despatched"
 ORDER_CANCELLED = "order.cancelled"
@@ -77,7 +77,7 @@ def _view(sub: WebhookSubscription, secret: bool = False) -> dict[str, Any]:
 def subscribe(emu: Emulator, client_id: int, url: str, events: list[str], secret: str | None) -> dict[str, Any]:
     """Add a subscription for the client; without a secret one is derived deterministically."""
     assert emu.webhooks is not None
-    with write(emu) as s:
+    with emu.store.write() as s:
         if secret is None:
             n = s.execute(select(func.count()).select_from(WebhookSubscription)).scalar_one()
             secret = "whsec_" + hashlib.sha256(f"wms:{client_id}:{n}:{url}".encode()).hexdigest()[:32]
@@ -94,7 +94,7 @@ def list_subscriptions(emu: Emulator, client_id: int) -> list[dict[str, Any]]:
 
 def unsubscribe(emu: Emulator, client_id: int, sub_id: int) -> None:
     """Delete one of the client's subscriptions (404 when not the client's); its pending deliveries fail."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         sub = s.get(WebhookSubscription, sub_id)
         if sub is None or _client_of(sub) != client_id:
             raise not_found("Webhook subscription", sub_id)

@@ -29,7 +29,6 @@ from .common import (
     PICKING,
     RELEASED,
     now_stamp,
-    write,
 )
 from .events import ORDER_CANCELLED, ORDER_DESPATCHED, ORDER_ON_HOLD, publish
 from .orders import columns, hold_payload, order_lines, unknown_sku_reason, view
@@ -202,7 +201,7 @@ def cancel(emu: Emulator, s: Session, order: Order, reason: str | None, by: str)
 
 def client_cancel(emu: Emulator, client_id: int, order_id: int, reason: str | None) -> dict[str, Any]:
     """The public API cancel: NEW, RELEASED or HOLDING only (409 with the current status after that)."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         order = s.execute(select(Order).where(Order.id == order_id, Order.client_id == client_id)
                           .with_for_update()).scalar_one_or_none()
         if order is None:
@@ -212,7 +211,7 @@ def client_cancel(emu: Emulator, client_id: int, order_id: int, reason: str | No
 
 def reevaluate_holds(emu: Emulator, client_id: int | None) -> list[dict[str, Any]]:
     """Try to release every HOLDING order (oldest first), e.g. after a missing SKU was added."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         stmt = select(Order).where(Order.status == HOLDING).order_by(Order.id).with_for_update()
         if client_id is not None:
             stmt = stmt.where(Order.client_id == client_id)

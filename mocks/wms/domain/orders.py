@@ -19,7 +19,7 @@ from mocks.core.errors import ApiError
 
 from ..errors import bad_request, duplicate, no_such, not_found
 from ..models import Client, Order, OrderLine, Product
-from .common import HOLDING, NEW, PHYSICAL, fast_now_stamp, page_of, paged, resolve_warehouse, table_of, write
+from .common import HOLDING, NEW, PHYSICAL, now_stamp, page_of, paged, resolve_warehouse, table_of
 from .events import ORDER_ON_HOLD, publish
 
 _orders = table_of(Order)
@@ -83,7 +83,7 @@ def create_order(emu: Emulator, client_id: int, data: OrderIn) -> dict[str, Any]
     if declared:
         raise _non_physical(declared)  # type: ignore[arg-type]
     try:
-        with write(emu) as s:
+        with emu.store.write() as s:
             conn = s.connection()  # Core on the raw connection: the leanest path for the hottest write
             existing = conn.execute(_FIND_REF, {"c": client_id, "r": data.client_reference}).scalar()
             if existing is not None:
@@ -96,7 +96,7 @@ def create_order(emu: Emulator, client_id: int, data: OrderIn) -> dict[str, Any]
                 raise _non_physical(bad)
             warehouse_id = resolve_warehouse(conn, data.warehouse_id)
             unknown = [(i, ln.sku) for i, ln in enumerate(data.lines) if ln.sku not in types]
-            at = fast_now_stamp(emu, conn)
+            at = now_stamp(emu, conn)
             row: dict[str, Any] = {
                 "client_id": client_id, "client_reference": data.client_reference, "external_id": data.external_id,
                 "order_number": data.order_number, "warehouse_id": warehouse_id,

@@ -11,7 +11,7 @@ from mocks.core.app import Emulator
 
 from ..errors import duplicate, not_found
 from ..models import Asn, AsnLine, Order, OrderLine, Product, Stock
-from .common import CANCELLED, DESPATCHED, now_stamp, page_of, paged, write
+from .common import CANCELLED, DESPATCHED, now_stamp, page_of, paged
 
 #: API field -> column, for the attributes a client may set.
 FIELDS = {"sku": "sku", "externalId": "external_id", "name": "name", "itemType": "item_type",
@@ -57,7 +57,7 @@ def add_product(emu: Emulator, session: Session, client_id: int, fields: dict[st
 
 def create_product(emu: Emulator, client_id: int, fields: dict[str, Any]) -> dict[str, Any]:
     """Add a SKU to the client's item master; 422 when its SKU or external id is taken."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         return view(add_product(emu, s, client_id, fields))
 
 
@@ -71,7 +71,7 @@ def _owned(session: Session, client_id: int, product_id: int, lock: bool = False
 
 def update_product(emu: Emulator, client_id: int, product_id: int, changes: dict[str, Any]) -> dict[str, Any]:
     """Change a SKU's attributes, or correct its SKU code for the same mapped item (see ``_correct_sku``)."""
-    with write(emu) as s:
+    with emu.store.write() as s:
         p = _owned(s, client_id, product_id, lock=True)
         new_sku = changes.get("sku")
         _check_unique(s, client_id, new_sku if new_sku != p.sku else None, changes.get("externalId"),

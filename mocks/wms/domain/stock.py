@@ -11,7 +11,7 @@ from mocks.core.app import Emulator
 
 from ..errors import bad_request, conflict, no_such
 from ..models import Product, Stock, StockMovement, Warehouse
-from .common import MAX_QTY, PHYSICAL, now_stamp, page_of, paged, resolve_warehouse, table_of, write
+from .common import MAX_QTY, PHYSICAL, now_stamp, page_of, paged, resolve_warehouse, table_of
 from .events import STOCK_CHANGED, publish
 
 #: Adjustment reason codes and the sign their quantity must have (0 = either, as for a count).
@@ -80,7 +80,7 @@ def adjust(emu: Emulator, client_id: int, sku: str, warehouse_id: int | None, re
     if quantity is not None and (quantity == 0 or (sign and (quantity > 0) != (sign > 0))):
         word = "negative" if sign < 0 else "positive" if sign > 0 else "non-zero"
         raise bad_request(f"A {reason} adjustment needs a {word} quantity.", "quantity")
-    with write(emu) as s:
+    with emu.store.write() as s:
         physical_product(s, client_id, sku)
         wh = resolve_warehouse(s, warehouse_id)
         at = now_stamp(emu, s)

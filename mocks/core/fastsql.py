@@ -1,4 +1,7 @@
-"""Run precompiled Core statements on the hot path with as little per-statement work as possible.
+"""Run precompiled Core statements on the hottest paths with as little per-statement work as possible.
+
+Any emulator's hot path may use it (the POS sale, the clock read of every write); the statements must be Core
+(no ORM session state is flushed first) and run inside a transaction of ``conn``.
 
 On SQLite each statement is compiled once to its SQL text and executed straight on the DBAPI cursor
 of the SQLAlchemy connection (inside the same transaction), which is several times cheaper than
