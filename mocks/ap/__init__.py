@@ -10,10 +10,12 @@ from mocks.core.config import EmulatorConfig
 from mocks.core.limiter import SlotLimiter
 
 from .actions import ACTIONS
-from .auth import Settings
+from .api import blueprints
+from .domain.subscriptions import signer
 from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed
+from .services import ApServices, ApSettings
 
 DEFAULT_PORT = 8705
 
@@ -22,25 +24,20 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the AP emulator app."""
     if config is None:
         config = EmulatorConfig.from_env("ap")
-    from .domain.subscriptions import signer
-
+    settings = ApSettings.from_config(config)
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
                         actions=ACTIONS,
                         webhooks=WebhookOptions(signer=signer, batch_size=1,
-                                                max_attempts=config.setting("webhook_max_attempts", 8, int),
-                                                disable_after=config.setting("webhook_disable_after", 5, int)))
-    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
-    emu.services["settings"] = Settings.from_config(config)
-    emu.services["limiter"] = SlotLimiter("ap", data_dir=config.data_dir,
-                                          engine=emu.store.engine if emu.store.is_postgres else None)
-    from .api import register
-
-    register(app)
+                                                max_attempts=settings.webhook_max_attempts,
+                                                disable_after=settings.webhook_disable_after))
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__, blueprints=blueprints())
+    emu.set_services(ApServices(settings, SlotLimiter("ap", data_dir=config.data_dir,
+                                                      engine=emu.store.engine if emu.store.is_postgres else None)))
     return app
 
 
 def credentials(config: EmulatorConfig) -> dict[str, str]:
     """What a connector needs (as ERPSIM_AP_<KEY> variables)."""
-    st = Settings.from_config(config)
+    st = ApSettings.from_config(config)
     return {"DEV_KEY": st.dev_key, "USERNAME": st.username, "PASSWORD": st.password, "ORG_ID": st.org_id,
             "REMEMBER_ME_ID": st.remember_me_id, "DEVICE": st.device, "BANK_ACCOUNT_ID": st.bank_account_id}

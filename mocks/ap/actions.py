@@ -16,10 +16,11 @@ from .domain import bills, classifications, parties, payments
 from .domain import documents as docs
 from .domain.common import Ctx, dollars, money, ymd
 from .models import ApPayment
+from .services import ApServices
 
 
 def _run(emu: Emulator, fn: Callable[[Session, Ctx], Any]) -> Any:
-    st = auth.settings(emu)
+    st = ApServices.of(emu).settings
     with emu.store.write() as s:
         ctx = Ctx(org_id=st.org_id, user_id=st.user_id, now=emu.clock.now(s))
         return fn(s, ctx)
@@ -69,7 +70,7 @@ def _amount(body: dict[str, Any], bill: Any) -> float:
 
 def schedule_payment(emu: Emulator, body: dict[str, Any]) -> Any:
     """An AP clerk schedules a BILL payment: {"billId", "amount"? (default: open balance), "processDate"?}."""
-    bank = auth.settings(emu).bank_account_id
+    bank = ApServices.of(emu).settings.bank_account_id
 
     def _do(s: Session, c: Ctx) -> Any:
         bill = docs.get(s, "bill", body.get("billId"), status=404, field="billId")
@@ -82,7 +83,7 @@ def schedule_payment(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def pay_bill(emu: Emulator, body: dict[str, Any]) -> Any:
     """An AP clerk pays a bill inside BILL, settled at once: {"billId", "amount"? (default: open balance)}."""
-    bank = auth.settings(emu).bank_account_id
+    bank = ApServices.of(emu).settings.bank_account_id
 
     def _do(s: Session, c: Ctx) -> Any:
         bill = docs.get(s, "bill", body.get("billId"), status=404, field="billId")
@@ -113,7 +114,7 @@ def edit_bill(emu: Emulator, body: dict[str, Any]) -> Any:
     """A user edits a bill in the BILL UI: {"billId", ...PATCH fields}; the PATCH rules (a synced bill keeps its
     vendor; an edit unlinks a synced bill from its PO)."""
     patch = {k: v for k, v in body.items() if k != "billId"}
-    threshold = auth.settings(emu).approval_threshold_cents
+    threshold = ApServices.of(emu).settings.approval_threshold_cents
     return _run(emu, lambda s, c: bills.update_bill(s, c, body.get("billId"), patch, threshold))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from contextlib import ExitStack
-from dataclasses import dataclass
 from typing import Any
 
 from flask import g, request
@@ -15,53 +14,11 @@ from sqlalchemy.orm import Session
 
 from mocks.core import validation as v
 from mocks.core.app import Emulator, current_emulator
-from mocks.core.config import EmulatorConfig
-from mocks.core.limiter import SlotLimiter
 
 from . import errors as X
-from .domain.common import Ctx, ext_id, known_object
+from .domain.common import Ctx, known_object
 from .models import ApRateWindow, ApSession
-
-DEFAULTS = {"dev_key": "erpsim-ap-devkey-0001", "username": "ap-admin@erpsim.test",
-            "password": "erpsim-ap-password", "org_id": "00802ERPSIMORG000001",
-            "remember_me_id": "erpsim-ap-remember-me-0001", "device": "erpsim-device",
-            "bank_account_id": "bac02000000000000001"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The AP emulator's knobs, read once per app from the config (env ERPSIM_AP_<NAME>)."""
-
-    dev_key: str
-    username: str
-    password: str
-    org_id: str
-    remember_me_id: str
-    device: str
-    bank_account_id: str
-    user_id: str
-    max_concurrent: int
-    hourly_limit: int
-    login_hourly_limit: int
-    idle_seconds: float
-    approval_threshold_cents: int
-
-    @classmethod
-    def from_config(cls, config: EmulatorConfig) -> Settings:
-        """Settings from ``config.setting`` with deterministic defaults."""
-        s = {k: str(config.setting(k, v)) for k, v in DEFAULTS.items()}
-        return cls(**s, user_id=ext_id("user", 1),
-                   max_concurrent=config.setting("max_concurrent", 3, int),
-                   hourly_limit=config.setting("hourly_limit", 20000, int),
-                   login_hourly_limit=config.setting("login_hourly_limit", 200, int),
-                   idle_seconds=config.setting("session_idle_minutes", 35, float) * 60,
-                   approval_threshold_cents=int(round(config.setting("approval_threshold", 1000, float) * 100)))
-
-
-def settings(emu: Emulator) -> Settings:
-    """This emulator's settings."""
-    st: Settings = emu.services["settings"]
-    return st
+from .services import ApServices
 
 
 def _bump(session: Session, dev_key: str, bucket: str, limit: int, what: str) -> None:
@@ -81,7 +38,7 @@ def login(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     Every attempt with a valid devKey counts towards the hourly login cap in its own transaction, so a
     refused password is counted too: guessing passwords is throttled like any other login.
     """
-    st = settings(emu)
+    st = ApServices.of(emu).settings
     known_object(body, "body", {"username", "password", "organizationId", "devKey", "rememberMeId", "device"})
     fields = {k: v.req(body, k, v.text, max_len=200, blank=False)
               for k in ("username", "password", "organizationId", "devKey")}
@@ -112,7 +69,7 @@ def login(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def check_session(session: Session, emu: Emulator, token: str | None, dev_key: str) -> tuple[ApSession, Ctx]:
     """The live session behind ``token`` (refreshed), after counting the request; or BDC_1109."""
-    st = settings(emu)
+    st = ApServices.of(emu).settings
     now = emu.clock.now(session)
     _bump(session, dev_key, f"api:{now:%Y-%m-%dT%H}", st.hourly_limit, "requests")
     row = None
@@ -141,14 +98,14 @@ PUBLIC_ENDPOINTS = {"ap_auth.login"}
 def gate() -> None:
     """before_request of every vendor route: devKey, concurrency slot, session, hourly cap."""
     emu = current_emulator()
-    st = settings(emu)
+    st = ApServices.of(emu).settings
     dev_key = request.headers.get("devKey", "")
     if not hmac.compare_digest(dev_key.encode(), st.dev_key.encode()):
         if request.endpoint in PUBLIC_ENDPOINTS:
             return  # login reports the devKey of its body
         raise X.api_error(401, X.BAD_DEV_KEY, "Developer key is invalid.")
     stack = ExitStack()
-    limiter: SlotLimiter = emu.services["limiter"]
+    limiter = ApServices.of(emu).limiter
     if not stack.enter_context(limiter.slot(dev_key, st.max_concurrent)):
         stack.close()
         raise X.api_error(429, X.CONCURRENCY_LIMIT,

@@ -19,12 +19,12 @@ from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 from mocks.core.validation import Invalid
 
-from . import auth
 from . import errors as X
 from .domain import bills, classifications, parties, receivables
 from .domain import documents as docs
 from .domain.common import Ctx, ext_id
 from .models import ApClassification, ApDocument
+from .services import ApServices
 
 BASE: dict[str, list[tuple[str, str | None, str | None]]] = {
     "chart-of-accounts": [("6000 Office Expenses", "6000", "EXPENSE"), ("6100 Software", "6100", "EXPENSE"),
@@ -184,7 +184,7 @@ def _records(session: Session, ctx: Ctx, records: dict[str, Any], threshold: int
 
 def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Create seed data in one transaction; domain refusals come back as 400 with the BILL message."""
-    st = auth.settings(emu)
+    st = ApServices.of(emu).settings
     try:
         with emu.store.write() as s:
             ctx = Ctx(org_id=st.org_id, user_id=st.user_id, now=emu.clock.now(s))

@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import MetaData
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import IntegerConverter
@@ -28,6 +28,8 @@ from .webhooks import Signer, WebhookHub, default_signer
 
 log = logging.getLogger("erpsim")
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts" / "openapi"
+
+S = TypeVar("S")
 
 #: An ``act/<name>`` handler: (emulator, JSON body) -> JSON-ready result.
 Action = Callable[["Emulator", dict[str, Any]], Any]
@@ -82,14 +84,28 @@ class Emulator:
             self.webhooks = WebhookHub(self.store, self.clock, self.plan, signer=w.signer,
                                        batch_size=w.batch_size, max_attempts=w.max_attempts,
                                        disable_after=w.disable_after, retry_on=w.retry_on)
-        #: Per-system services (domain objects, caches) that routes reach through the emulator.
+        #: String-keyed services: NetSuite's, until it has a typed services object as the other systems do.
         self.services: dict[str, Any] = {}
+        self._typed_services: object | None = None
         #: Background threads a serving process runs (started by ``start_background``, never at build time:
         #: a thread using the store while gunicorn forks its workers leaves them locks and connections that
         #: no thread of theirs owns, and a request then waits on them forever).
         self.background_tasks: list[Callable[[], None]] = []
         self._cache_clearers: list[Callable[[], None]] = []
         self._seen_generation: int | None = None
+
+    def set_services(self, services: object) -> None:
+        """Attach the system's typed services object (its settings, caches and helpers), once, in ``create_app``."""
+        if self._typed_services is not None:
+            raise RuntimeError(f"{self.system}: services are already set")
+        self._typed_services = services
+
+    def get_services(self, kind: type[S]) -> S:
+        """The system's services object, which must be a ``kind`` (each system's ``<System>Services.of(emu)``)."""
+        services = self._typed_services
+        if not isinstance(services, kind):
+            raise TypeError(f"{self.system}: services are {type(services).__name__}, not {kind.__name__}")
+        return services
 
     def register_cache(self, clear: Callable[[], None]) -> None:
         """Have ``clear`` called whenever this process sees a new world generation (reset or seed)."""
@@ -202,8 +218,10 @@ def _http_to_api_error(exc: HTTPException) -> ApiError:
 
 
 def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: SystemHooks,
-              *, import_name: str, openapi: dict[str, Any] | None = None) -> tuple[Flask, Emulator]:
-    """Create the Flask app and the Emulator, with control plane, errors, journal and faults wired."""
+              *, import_name: str, openapi: dict[str, Any] | None = None,
+              blueprints: Sequence[Blueprint] = ()) -> tuple[Flask, Emulator]:
+    """Create the Flask app and the Emulator, with control plane, errors, journal and faults wired, and the
+    system's vendor API: ``blueprints`` (its ``api.blueprints()``), registered after the control plane."""
     from .control import make_control_blueprint
 
     app = Flask(import_name)
@@ -274,6 +292,8 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
         return None
 
     app.register_blueprint(make_control_blueprint())
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     app.wsgi_app = ErpsimMiddleware(app, emu.journal, emu.plan,  # type: ignore[method-assign]
                                     render_error=_render, throttle_error=hooks.throttle_error,
                                     max_body_bytes=config.max_body_bytes, system=config.system,

@@ -7,23 +7,18 @@ from typing import Any
 from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 
-from .api.base import PosServices
 from .domain import catalog, customers, orders, refunds, registers, stock
 from .domain.common import money, parse_decimal3, parse_money
 from .errors import bad
 from .models import ORDERS, REGISTERS
+from .services import PosServices
 
 OR = ORDERS.c
 R = REGISTERS.c
 
 
-def _svc(emu: Emulator) -> PosServices:
-    svc: PosServices = emu.services["pos"]
-    return svc
-
-
 def _create(emu: Emulator, body: dict[str, Any], order_body: dict[str, Any], default_register: bool) -> Any:
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     autopay = orders.payment_method(svc.ctx, v.opt(body, "payment", v.text, max_len=50) or "Card")
     with svc.write() as (conn, ts):
         if default_register and "registerid" not in order_body and "warehouseid" not in order_body:
@@ -55,7 +50,7 @@ def ring_sale(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def refund(emu: Emulator, body: dict[str, Any]) -> Any:
     """A cashier takes goods back: {orderid, lines?: [{sku, quantity, reasoncode?}] (default: all left), payment?}."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     orderid = v.req(body, "orderid", v.integer, minimum=1)
     with svc.read() as conn:
         order = refunds.credit_order(conn, orderid, body)
@@ -64,7 +59,7 @@ def refund(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def close_day(emu: Emulator, body: dict[str, Any]) -> Any:
     """Close a register's day and print its Z report: {registerid?, moneycash_counted?, staff?}."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     with svc.write() as (conn, ts):
         rid = v.opt(body, "registerid", v.text, max_len=40) or registers.default_register(conn)
         counted = None if body.get("moneycash_counted") is None else parse_money(body["moneycash_counted"],
@@ -75,7 +70,7 @@ def close_day(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def adjust_stock(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff adjust stock: {warehouseid, sku, quantity (+in / -out), reasoncode?} -> transaction id."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     qty = parse_decimal3(v.req(body, "quantity"), "quantity")
     tx = {"warehouseid": v.req(body, "warehouseid"), "transactiontype": stock.MOVE_IN if qty > 0 else stock.MOVE_OUT,
           "items": [{"sku": v.req(body, "sku"), "decimalquantity": body["quantity"]}]}
@@ -88,7 +83,7 @@ def adjust_stock(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def stock_take(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff count a sku: {warehouseid, sku, counted} sets the stock (StockTaking transaction)."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     wid = v.req(body, "warehouseid", v.integer, minimum=1)
     sku = v.req(body, "sku", v.text, max_len=100)
     counted = parse_decimal3(v.req(body, "counted"), "counted")
@@ -102,7 +97,7 @@ def stock_take(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def create_local_product(emu: Emulator, body: dict[str, Any]) -> Any:
     """A merchandiser creates a product in the POS only (a SKU NetSuite does not know): product fields."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     with svc.write() as (conn, ts):
         pid = catalog.create_product(conn, body, ts)
         return catalog.get_product(conn, pid)
@@ -110,7 +105,7 @@ def create_local_product(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def change_price(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff change a price locally (drifting from NetSuite): {sku, moneyprice}."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     price = money(parse_money(v.req(body, "moneyprice"), "moneyprice"))
     with svc.write() as (conn, ts):
         pid = catalog.product_id(conn, v.req(body, "sku", v.text, max_len=100))
@@ -120,7 +115,7 @@ def change_price(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def rename_sku(emu: Emulator, body: dict[str, Any]) -> Any:
     """A merchandiser renames a SKU in the POS only: {sku, new_sku} (stock rows keep the old sku)."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     with svc.write() as (conn, ts):
         pid = catalog.product_id(conn, v.req(body, "sku", v.text, max_len=100))
         catalog.update_product(conn, pid, {"sku": v.req(body, "new_sku")}, ts)
@@ -129,14 +124,14 @@ def rename_sku(emu: Emulator, body: dict[str, Any]) -> Any:
 
 def register_customer(emu: Emulator, body: dict[str, Any]) -> Any:
     """A cashier signs a customer up at the till: user fields (email unique)."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     with svc.write() as (conn, ts):
         return customers.get_user(conn, customers.create_user(conn, body, ts))
 
 
 def cancel_order(emu: Emulator, body: dict[str, Any]) -> Any:
     """Cancel an open (parked) order: {orderid}."""
-    svc = _svc(emu)
+    svc = PosServices.of(emu)
     orderid = v.req(body, "orderid", v.integer, minimum=1)
     with svc.write() as (conn, ts):
         orders.update_order(conn, svc.ctx, orderid, {"orderstateid": orders.CANCELLED}, ts)

@@ -21,11 +21,11 @@ from sqlalchemy import Connection, insert, select
 from mocks.core import validation as v
 from mocks.core.app import Emulator
 
-from .api.base import PosServices
 from .domain import catalog, customers, stock
 from .domain.common import money, parse_decimal3
 from .errors import bad, invalid_seed
 from .models import PRODUCTS, REGISTERS, STORES, USERS, WAREHOUSES
+from .services import PosServices
 
 _NS = uuid.UUID("5a1700e5-0000-4000-8000-00000000beef")
 MAX_COUNT = 5000
@@ -131,7 +131,7 @@ def _records(conn: Connection, svc: PosServices, records: dict[str, Any], ts: in
 
 def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Seed the POS: faker data for ``{"seed": n, ...counts}``, or ``{"records": {...}}``."""
-    svc: PosServices = emu.services["pos"]
+    svc = PosServices.of(emu)
     if "records" not in body and "seed" not in body:
         raise invalid_seed('Send {"seed": n, "products": k, "stores": s, "users": u} or {"records": {...}}.')
     with svc.write() as (conn, ts):

@@ -13,22 +13,15 @@ from mocks.core.app import SystemHooks, WebhookOptions, build_app
 from mocks.core.config import EmulatorConfig
 
 from .actions import ACTIONS
-from .api import register
-from .auth import api_key
+from .api import blueprints
 from .domain.common import ensure_counters, on_reset
 from .domain.webhooks import sign
 from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed, state
+from .services import QmsServices, QmsSettings
 
 DEFAULT_PORT = 8702
-
-
-def _pct(config: EmulatorConfig) -> int:
-    try:
-        return max(0, config.setting("over_receipt_pct", 0, int))
-    except (TypeError, ValueError):
-        return 0
 
 
 def create_app(config: EmulatorConfig | None = None) -> Flask:
@@ -38,14 +31,12 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
                         actions=ACTIONS, state=state, on_reset=on_reset,
                         webhooks=WebhookOptions(signer=sign, batch_size=1, max_attempts=8))
-    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
-    key = api_key(config)
-    emu.services.update(api_key=key, api_key_bytes=key.encode(), over_receipt_pct=_pct(config))
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__, blueprints=blueprints())
+    emu.set_services(QmsServices(QmsSettings.from_config(config)))
     ensure_counters(emu)
-    register(app)
     return app
 
 
 def credentials(config: EmulatorConfig) -> dict[str, str]:
     """What a connector needs: ERPSIM_QMS_API_KEY (sent as 'Authorization: Bearer <key>')."""
-    return {"API_KEY": api_key(config)}
+    return {"API_KEY": QmsSettings.from_config(config).api_key}

@@ -6,16 +6,7 @@ import hmac
 
 from flask import request
 
-from mocks.core.config import EmulatorConfig
-
 from .errors import unauthorized
-
-DEFAULT_API_KEY = "dnk_erpsim_qms_0123456789abcdef"
-
-
-def api_key(config: EmulatorConfig) -> str:
-    """The API key this emulator accepts (setting ``api_key``, env ERPSIM_QMS_API_KEY)."""
-    return str(config.setting("api_key", DEFAULT_API_KEY))
 
 
 def require_api_key(expected: bytes) -> None:

@@ -29,6 +29,7 @@ from .domain.common import Ctx, resolve_item, write_ctx
 from .domain.values import MAX_ID, item_ref, qty_out
 from .errors import validation_error
 from .models import Item, Lot, ProductionRun, PurchaseOrder, PurchaseOrderLine, Recipe, SalesOrder
+from .services import QmsServices
 
 COUNTS = ("items", "finished_goods", "purchase_orders", "received", "runs", "sales_orders")
 RAW_NAMES = ("Cane Sugar", "Citric Acid", "Sea Salt", "Cocoa Powder", "Oat Flour", "Vanilla Extract",
@@ -158,7 +159,7 @@ def _records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                                 "lotNumber": x.lot_number},
         "production_runs": lambda ctx, b: {"id": P.schedule_run(ctx, b).id},
         "sales_orders": lambda ctx, b: {"id": (s := S.create_sales_order(ctx, b)).id, "netsuiteId": s.netsuite_id},
-        "webhooks": lambda ctx, b: {"id": W.subscribe(ctx, b, emu.services["api_key"]).id},
+        "webhooks": lambda ctx, b: {"id": W.subscribe(ctx, b, QmsServices.of(emu).settings.api_key).id},
     }
     unknown = set(records) - set(creators)
     if unknown:

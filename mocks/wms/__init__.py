@@ -8,12 +8,13 @@ from mocks.core.app import Emulator, SystemHooks, WebhookOptions, build_app
 from mocks.core.config import EmulatorConfig
 
 from .actions import ACTIONS
-from .api import make_blueprint
-from .domain.clients import api_key_setting, ensure_defaults, forget_keys
+from .api import blueprints
+from .domain.clients import ensure_defaults, forget_keys
 from .domain.events import signer
 from .errors import invalid, render_error, throttle_error
 from .models import Base
 from .seed import seed
+from .services import WmsServices, WmsSettings
 
 DEFAULT_PORT = 8703
 
@@ -28,17 +29,16 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     config = config or EmulatorConfig.from_env("wms")
     hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
                         actions=ACTIONS, on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
-    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__, blueprints=blueprints())
+    emu.set_services(WmsServices(WmsSettings.from_config(config)))
     ensure_defaults(emu)
-    emu.services["wms.keys"] = {}
     emu.register_cache(lambda: forget_keys(emu))
-    app.register_blueprint(make_blueprint())
     return app
 
 
 def credentials(config: EmulatorConfig) -> dict[str, str]:
     """What a connector needs: the default client's API key (``ERPSIM_WMS_API_KEY``)."""
-    return {"API_KEY": str(config.setting("api_key", "wms-test-key"))}
+    return {"API_KEY": WmsSettings.from_config(config).api_key}
 
 
-__all__ = ["DEFAULT_PORT", "create_app", "credentials", "api_key_setting"]
+__all__ = ["DEFAULT_PORT", "create_app", "credentials"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Blueprint, Response
 from sqlalchemy.orm import Session
 
 from mocks.core.app import current_emulator
@@ -37,19 +37,12 @@ def body() -> dict[str, Any]:
     return value
 
 
-def register(app: Flask) -> None:
-    """Mount every vendor blueprint, each behind the auth/limits gate."""
+def blueprints() -> list[Blueprint]:
+    """The vendor API: login/session, AP, AR and events blueprints; the devKey / concurrency / session gate of
+    every request is installed by the login blueprint (``auth_routes``)."""
     from .ap_routes import bp as ap_bp
     from .ar_routes import bp as ar_bp
     from .auth_routes import bp as auth_bp
     from .events_routes import bp as events_bp
 
-    for bp in (auth_bp, ap_bp, ar_bp, events_bp):
-        app.register_blueprint(bp)
-
-    @app.before_request
-    def _gate() -> None:
-        if not request.path.startswith(("/__erpsim", "/openapi.json")):
-            auth.gate()
-
-    app.teardown_request(auth.release)
+    return [auth_bp, ap_bp, ar_bp, events_bp]

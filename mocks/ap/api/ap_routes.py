@@ -8,6 +8,7 @@ from mocks.core.app import current_emulator
 
 from .. import auth
 from ..domain import bills, classifications, documents, parties, payments
+from ..services import ApServices
 from . import body, read, write
 
 bp = Blueprint("ap_api", __name__, url_prefix="/connect/v3")
@@ -19,7 +20,7 @@ def _role(collection: str) -> str:
 
 
 def _threshold() -> int:
-    return auth.settings(current_emulator()).approval_threshold_cents
+    return ApServices.of(current_emulator()).settings.approval_threshold_cents
 
 
 # ---- vendors and customers ------------------------------------------------------------------
@@ -173,7 +174,7 @@ def create_payment() -> Response:
     """Pay a bill through BILL (needs an MFA-trusted session)."""
     payments.require_trusted(auth.ctx())  # before the body is read: BILL refuses the session first
     data = body()
-    bank = auth.settings(current_emulator()).bank_account_id
+    bank = ApServices.of(current_emulator()).settings.bank_account_id
     return write(lambda s, c: payments.pay(s, c, data, bank))
 
 
@@ -198,5 +199,5 @@ def cancel_payment(pid: str) -> Response:
 @bp.get("/funding-accounts/banks")
 def list_banks() -> Response:
     """The organization's verified bank accounts."""
-    bank = auth.settings(current_emulator()).bank_account_id
+    bank = ApServices.of(current_emulator()).settings.bank_account_id
     return read(lambda s, c: payments.funding_banks(bank))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g
+from flask import Blueprint, Response, g, request
 
 from mocks.core.app import current_emulator
 from mocks.core.http import json_response
@@ -12,6 +12,17 @@ from ..models import ApSession
 from . import body
 
 bp = Blueprint("ap_auth", __name__, url_prefix="/connect/v3")
+
+
+@bp.before_app_request
+def _gate() -> None:
+    """Every request of the app but the control plane's: devKey, concurrency slot, session, hourly cap (BILL
+    checks them before it looks at the path, so an unknown path without a devKey is a 401 too)."""
+    if not request.path.startswith(("/__erpsim", "/openapi.json")):
+        auth.gate()
+
+
+bp.teardown_app_request(auth.release)
 
 
 @bp.post("/login")

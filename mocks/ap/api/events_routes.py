@@ -7,16 +7,16 @@ from flask import Blueprint, Response, request
 from mocks.core.app import current_emulator
 from mocks.core.http import json_response
 
-from .. import auth
 from ..domain import subscriptions as subs
 from ..domain.listing import _cursor, _int_param, _offset
+from ..services import ApServices
 from . import body, read, write
 
 bp = Blueprint("ap_events", __name__, url_prefix="/connect-events/v3")
 
 
 def _salt() -> str:
-    return auth.settings(current_emulator()).password
+    return ApServices.of(current_emulator()).settings.password
 
 
 @bp.get("/events/catalog")

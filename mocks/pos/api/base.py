@@ -2,54 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, Response, request
-from sqlalchemy import Connection
 
 from mocks.core import validation as v
-from mocks.core.app import Emulator, current_emulator
+from mocks.core.app import current_emulator
 from mocks.core.errors import ApiError
 from mocks.core.http import json_response, query_int
 
-from ..auth import BasicAuth
 from ..domain.common import MAX_INT64
-from ..domain.context import PosContext
 from ..errors import bad, invalid, not_found
+from ..services import PosServices
 
 PREFIX = "/v2/accounts/<account>"  # Sitoo's own base (api.mysitoo.com/v2/accounts/{accountid})
 bp = Blueprint("pos", __name__, url_prefix=PREFIX)
 MAX_NUM = 1000
 
 
-class PosServices:
-    """Per-app objects built once: context, auth, and the store's transactions with the virtual time."""
-
-    def __init__(self, emu: Emulator, ctx: PosContext, auth: BasicAuth) -> None:
-        self.emu = emu
-        self.ctx = ctx
-        self.auth = auth
-        self.pg = emu.store.is_postgres
-
-    @contextmanager
-    def write(self) -> Iterator[tuple[Connection, int]]:
-        """One write transaction (the store's Core write path) and the virtual time inside it (Unix seconds)."""
-        with self.emu.store.write_connection() as conn:
-            yield conn, int(self.emu.clock.now(conn).timestamp())
-
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A read-only connection."""
-        with self.emu.store.engine.connect() as conn:
-            yield conn
-
-
 def services() -> PosServices:
     """The POS services of the emulator serving this request."""
-    svc: PosServices = current_emulator().services["pos"]
-    return svc
+    return PosServices.of(current_emulator())
 
 
 @bp.before_request

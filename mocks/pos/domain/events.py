@@ -7,6 +7,7 @@ dispatcher batches (10 per POST), signs, retries and faults them as usual.
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import hashlib
 import hmac
@@ -101,3 +102,14 @@ def zreport_event(conn: Connection, ctx: PosContext, registerid: str, zreportid:
 def sign(secret: str, body: bytes) -> str:
     """The signature header value: ``sha256=`` + hex HMAC-SHA256 of the raw body."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signer(sub: WebhookSubscription, body: bytes, events: list[str]) -> dict[str, str]:
+    """Headers of one events POST: HMAC-SHA256 of the raw body, plus Basic auth when configured."""
+    headers = {"Content-Type": "application/json", "X-Sitoo-Signature": sign(sub.secret, body),
+               "X-Sitoo-Event-Count": str(len(events))}
+    extra = json.loads(sub.extra or "{}")
+    if extra.get("username"):
+        token = f"{extra['username']}:{extra.get('password') or ''}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(token).decode()
+    return headers

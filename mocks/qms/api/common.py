@@ -7,22 +7,38 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Blueprint, Response, request
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy.exc import IntegrityError
 
-from mocks.core.app import Emulator, current_emulator
+from mocks.core.app import AsciiIntConverter, Emulator, current_emulator
 from mocks.core.http import json_body, json_response, query_int
 
 from ..domain.common import Ctx, read_ctx, write_ctx
+from ..domain.values import MAX_ID
 from ..errors import conflict, validation_error
+from ..services import QmsServices
 
 bp = Blueprint("qms", __name__, url_prefix="/api/v1")
+
+
+class IdConverter(AsciiIntConverter):
+    """A positive 64-bit id in ASCII digits in a path (anything else simply matches nothing: 404)."""
+
+    def __init__(self, map: object) -> None:  # noqa: A002 - werkzeug's signature
+        super().__init__(map, min=1, max=MAX_ID)  # type: ignore[arg-type]
+
+
+@bp.record_once
+def _install_id_converter(state: BlueprintSetupState) -> None:
+    # Recorded before any route (route modules import ``bp`` from here): ``<id:...>`` exists when they are added.
+    state.app.url_map.converters["id"] = IdConverter
 
 
 @bp.before_request
 def _authenticate() -> None:
     from ..auth import require_api_key
 
-    require_api_key(current_emulator().services["api_key_bytes"])
+    require_api_key(QmsServices.of(current_emulator()).api_key_bytes)
 
 
 def emu() -> Emulator:

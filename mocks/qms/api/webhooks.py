@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from ..domain import webhooks as D
+from ..services import QmsServices
 from .common import body, bp, emu, ok, reading, writing
 
 
@@ -20,7 +21,7 @@ def create_webhook() -> Response:
     """Subscribe a URL to events; the response carries the signing secret."""
     data = body()
     with writing() as ctx:
-        sub = D.subscribe(ctx, data, emu().services["api_key"])
+        sub = D.subscribe(ctx, data, QmsServices.of(emu()).settings.api_key)
         return ok(D.view(sub, with_secret=True), 201)
 
 

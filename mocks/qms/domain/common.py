@@ -15,6 +15,7 @@ from mocks.core.webhooks import WebhookHub
 
 from ..errors import no_match, not_found, unknown_ref, validation_error
 from ..models import Counter, Item, Lot
+from ..services import QmsServices
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def write_ctx(emu: Emulator) -> Iterator[Ctx]:
     with emu.store.write() as session:
         now = emu.clock.now(session)
         yield Ctx(session=session, now=now.isoformat(), today=now.date().isoformat(), hub=emu.webhooks,
-                  over_receipt_pct=emu.services.get("over_receipt_pct", 0))
+                  over_receipt_pct=QmsServices.of(emu).settings.over_receipt_pct)
 
 
 @contextmanager

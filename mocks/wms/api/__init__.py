@@ -10,10 +10,10 @@ from . import asns, orders, products, stock, webhooks
 PREFIX = "/api/v1"
 
 
-def make_blueprint() -> Blueprint:
-    """The /api/v1 blueprint with every route registered and API-key auth in front."""
+def blueprints() -> list[Blueprint]:
+    """The vendor API: the /api/v1 blueprint with every route registered and API-key auth in front."""
     bp = Blueprint("wms", __name__, url_prefix=PREFIX)
     bp.before_request(authenticate)
     for module in (products, orders, stock, asns, webhooks):
         module.register(bp)
-    return bp
+    return [bp]

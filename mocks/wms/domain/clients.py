@@ -8,20 +8,15 @@ from mocks.core.app import Emulator
 
 from ..errors import no_such
 from ..models import Client, Warehouse
+from ..services import WmsServices
 from .common import now_stamp
 
 DEFAULT_CLIENT = "DEFAULT"
-DEFAULT_API_KEY = "wms-test-key"
-
-
-def api_key_setting(emu: Emulator) -> str:
-    """The default client's API key (setting ``api_key``, env ``ERPSIM_WMS_API_KEY``)."""
-    return str(emu.config.setting("api_key", DEFAULT_API_KEY))
 
 
 def ensure_defaults(emu: Emulator) -> None:
     """Make sure the default client (with the configured key) and one warehouse exist."""
-    key = api_key_setting(emu)
+    key = WmsServices.of(emu).settings.api_key
     with emu.store.write() as s:
         at = now_stamp(emu, s)
         client = s.execute(select(Client).where(Client.code == DEFAULT_CLIENT)).scalar_one_or_none()
@@ -40,7 +35,7 @@ def client_for_key(emu: Emulator, api_key: str) -> int | None:
     so every worker process drops its cached keys on its next request.
     """
     gen = emu.generation()
-    cache: dict[str, tuple[int, int]] = emu.services.setdefault("wms.keys", {})
+    cache = WmsServices.of(emu).keys
     hit = cache.get(api_key)
     if hit is not None and hit[1] == gen:
         return hit[0]
@@ -57,7 +52,7 @@ def client_for_key(emu: Emulator, api_key: str) -> int | None:
 
 def forget_keys(emu: Emulator) -> None:
     """Drop the API-key cache (after a reset every key must be looked up again)."""
-    emu.services.get("wms.keys", {}).clear()
+    WmsServices.of(emu).keys.clear()
 
 
 def client_id_by_code(emu: Emulator, code: str | None) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 
 import requests
 
+from mocks.ap.services import ApServices
 from tests.conftest import ADMIN
 
 from .conftest import DEV_KEY, LOGIN, V3, Api, err, login
@@ -101,7 +102,7 @@ def test_three_concurrent_requests_per_devkey_then_bdc_1322(app: Any, serve_app:
     srv = serve_app(app)
     api = Api(app)
     # Three requests in flight hold the devKey's three slots; the fourth is refused.
-    limiter = app.extensions["erpsim"].services["limiter"]
+    limiter = ApServices.of(app.extensions["erpsim"]).limiter
     held = [limiter.slot(DEV_KEY, 3) for _ in range(3)]
     assert all(h.__enter__() for h in held)
     r = requests.get(f"{srv.url}{V3}/vendors", headers=api.h, timeout=5)

@@ -39,6 +39,22 @@ def test_control_plane_requires_the_admin_token(app: Any) -> None:
     assert client.get("/__erpsim/health").get_json() == {"system": "fake", "status": "ok"}
 
 
+def test_a_system_reaches_its_typed_services_through_the_emulator(app: Any) -> None:
+    class FakeServices:
+        pass
+
+    emu = app.extensions["erpsim"]
+    with pytest.raises(TypeError):
+        emu.get_services(FakeServices)  # none set yet
+    services = FakeServices()
+    emu.set_services(services)
+    assert emu.get_services(FakeServices) is services
+    with pytest.raises(TypeError):
+        emu.get_services(dict)  # another system's type is refused, not returned
+    with pytest.raises(RuntimeError):
+        emu.set_services(FakeServices())  # set once, in create_app
+
+
 def test_seed_state_reset_and_act(app: Any) -> None:
     client = app.test_client()
     assert client.post("/__erpsim/act/bump", json={"sku": "A"}, headers=ADMIN).get_json() == {"ok": True}

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from mocks.core.config import EmulatorConfig
 from mocks.qms import create_app
-from mocks.qms.auth import DEFAULT_API_KEY
+from mocks.qms.services import DEFAULT_API_KEY
 from tests.conftest import ADMIN
 
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}

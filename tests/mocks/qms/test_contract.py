@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from mocks.core.openapi import parity_report
-from mocks.qms.auth import DEFAULT_API_KEY
+from mocks.qms.services import DEFAULT_API_KEY
 from tests.conftest import ADMIN
 from tests.lazy import LazyApp
 
