@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
+from harness.systems import SYSTEMS, available_systems, system_module
 from mocks.core.config import DEFAULT_DATA_DIR, EmulatorConfig, SettingError
-from mocks.core.registry import SYSTEMS, available_systems, system_module
 
 log = logging.getLogger("erpsim")
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -329,7 +329,8 @@ environment (flags win):
 def _serve_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="URL", help="SQLAlchemy URL: sqlite:///file.db or postgresql://user@host/db "
                    "(default: a SQLite file per system under --data-dir)")
-    p.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR), help="folder for SQLite files, keys and locks")
+    p.add_argument("--data-dir", default=os.environ.get("ERPSIM_DATA_DIR") or str(DEFAULT_DATA_DIR),
+                   help="folder for SQLite files, keys and locks")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default 1)")
     p.add_argument("--threads", type=positive_int, default=None, help="threads per worker (default 16)")

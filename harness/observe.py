@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from harness.cli import CliError, Command, register
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 
 ADMIN_HEADER = "X-Erpsim-Admin-Token"
 

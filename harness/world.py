@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from .clients import ControlClient, ControlError, SystemClient, system_client
+from .systems import SYSTEMS as REGISTERED
 
-SYSTEMS = ("netsuite", "qms", "wms", "pos", "ap")
+SYSTEMS = tuple(REGISTERED)
 DEFAULT_ADMIN_TOKEN = "erpsim-admin"
 log = logging.getLogger("erpsim.harness")
 
@@ -116,8 +117,8 @@ class WorldServer:
         from werkzeug.serving import make_server
 
         from harness.cli import export_lines
+        from harness.systems import system_module
         from mocks.core.config import EmulatorConfig
-        from mocks.core.registry import system_module
 
         assert self.data_dir is not None
         handler = _QuietHandler.make()

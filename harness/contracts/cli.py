@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 
 from .states import ESCAPE_KEYS, vocabulary
 

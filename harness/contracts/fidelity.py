@@ -23,8 +23,8 @@ from typing import Any
 import requests
 import yaml
 
+from harness.systems import SYSTEMS
 from mocks.core.app import load_openapi
-from mocks.core.registry import SYSTEMS
 
 from .states import StateRunner, World
 

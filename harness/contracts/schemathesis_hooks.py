@@ -12,7 +12,7 @@ from typing import Any
 
 import schemathesis
 
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 
 from .auth import AUTH_HEADERS, VendorSession, credentials_from_env
 from .verify import default_credentials

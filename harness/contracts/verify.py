@@ -48,8 +48,8 @@ class Outcome:
 
 def default_credentials(system: str) -> dict[str, str]:
     """The credentials an emulator started with default settings gives its integration user."""
+    from harness.systems import system_module
     from mocks.core.config import EmulatorConfig
-    from mocks.core.registry import system_module
 
     creds: dict[str, str] = system_module(system).credentials(EmulatorConfig(system=system))
     return {k.lower(): v for k, v in creds.items()}
@@ -65,8 +65,8 @@ def remote_target(system: str, url: str, admin_token: str | None = None) -> Targ
 @contextmanager
 def local_emulator(system: str, data_dir: Path | None = None) -> Iterator[Target]:
     """Start one emulator in this process on a free loopback port (a fresh SQLite file), then stop it."""
+    from harness.systems import system_module
     from mocks.core.config import EmulatorConfig
-    from mocks.core.registry import system_module
 
     with tempfile.TemporaryDirectory(prefix=f"erpsim-pact-{system}-") as tmp:
         folder = data_dir or Path(tmp)

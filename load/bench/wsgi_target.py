@@ -11,8 +11,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from harness.systems import system_module
 from mocks.core.config import EmulatorConfig
-from mocks.core.registry import system_module
 
 _system = os.environ.get("ERPSIM_BENCH_SYSTEM", "netsuite")
 _config = EmulatorConfig.from_env(_system)

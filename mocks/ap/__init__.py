@@ -17,8 +17,6 @@ from .models import Base
 from .seed import seed
 from .services import ApServices, ApSettings
 
-DEFAULT_PORT = 8705
-
 
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the AP emulator app."""

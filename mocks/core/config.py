@@ -1,9 +1,14 @@
-"""Emulator configuration: one dataclass, filled from flags, ``ERPSIM_*`` variables or tests."""
+"""Emulator configuration: one dataclass, filled from flags, ``ERPSIM_*`` variables or tests.
+
+``EmulatorConfig.from_env`` is the only reader of ``ERPSIM_*`` variables in the emulators: it copies
+``ERPSIM_<SYSTEM>_<NAME>`` into ``settings`` (as ``<name>``), and each system reads its settings from there
+once, into its settings dataclass. A config built directly (tests) sees no variable at all.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +19,10 @@ class SettingError(ValueError):
 
 
 DEFAULT_ADMIN_TOKEN = "erpsim-admin"
-DEFAULT_DATA_DIR = Path(os.environ.get("ERPSIM_DATA_DIR", ".erpsim"))
+#: Where SQLite files, keys and locks go unless ``ERPSIM_DATA_DIR`` or a flag says otherwise.
+DEFAULT_DATA_DIR = Path(".erpsim")
+#: ``ERPSIM_<SYSTEM>_<NAME>`` variables that are fields of the config, not system settings.
+_FIELD_VARIABLES = frozenset({"DB", "PORT"})
 #: Business time starts here unless a scenario sets the clock (determinism first).
 DEFAULT_CLOCK_START = "2026-01-05T09:00:00+00:00"
 
@@ -46,36 +54,39 @@ class EmulatorConfig:
             self.db_url = f"sqlite:///{(self.data_dir / f'{self.system}.db').resolve()}"
 
     @classmethod
-    def from_env(cls, system: str, **overrides: Any) -> EmulatorConfig:
-        """Build a config from ``ERPSIM_<SYSTEM>_*`` / ``ERPSIM_*`` variables, then explicit overrides."""
+    def from_env(cls, system: str, env: Mapping[str, str] | None = None, **overrides: Any) -> EmulatorConfig:
+        """Build a config from ``ERPSIM_<SYSTEM>_*`` / ``ERPSIM_*`` variables (of ``env``, default the process's),
+        then explicit overrides (``settings`` given here win over the variables' settings, name by name)."""
+        env = os.environ if env is None else env
         prefix = f"ERPSIM_{system.upper()}_"
         values: dict[str, Any] = {"system": system}
-        db = os.environ.get(prefix + "DB") or os.environ.get("ERPSIM_DB", "")
+        db = env.get(prefix + "DB") or env.get("ERPSIM_DB", "")
         if db:
             values["db_url"] = db
-        if tok := os.environ.get("ERPSIM_ADMIN_TOKEN"):
+        if data_dir := env.get("ERPSIM_DATA_DIR"):
+            values["data_dir"] = Path(data_dir)
+        if tok := env.get("ERPSIM_ADMIN_TOKEN"):
             values["admin_token"] = tok
-        if port := os.environ.get(prefix + "PORT"):
+        if port := env.get(prefix + "PORT"):
             values["port"] = int(port)
-        if bodies := os.environ.get("ERPSIM_JOURNAL_BODIES"):
+        if bodies := env.get("ERPSIM_JOURNAL_BODIES"):
             if not bodies.isdigit():
                 raise SettingError(f"ERPSIM_JOURNAL_BODIES={bodies!r} is not a whole number of bytes; fix or unset it")
             values["journal_bodies"] = int(bodies)
+        settings = {key[len(prefix):].lower(): value for key, value in env.items()
+                    if key.startswith(prefix) and key[len(prefix):] not in _FIELD_VARIABLES}
+        values["settings"] = {**settings, **(overrides.pop("settings", None) or {})}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
     def setting(self, name: str, default: Any = None, parse: Callable[[Any], Any] | None = None) -> Any:
-        """A system-specific setting, falling back to ``ERPSIM_<SYSTEM>_<NAME>`` then ``default``.
+        """A system-specific setting (given, or ``ERPSIM_<SYSTEM>_<NAME>`` through ``from_env``), else ``default``.
 
         With ``parse`` (``int``, ``float``...) the value is converted; a value it refuses is a SettingError
         naming the variable, so a typo stops the start with one clear line.
         """
         variable = f"ERPSIM_{self.system.upper()}_{name.upper()}"
-        if name in self.settings:
-            value = self.settings[name]
-        else:
-            env = os.environ.get(variable)
-            value = env if env is not None else default
+        value = self.settings[name] if name in self.settings else default
         if parse is None or value is None:
             return value
         try:

@@ -17,7 +17,6 @@ from .models import Base
 from .seed import seed
 from .services import PosServices, PosSettings
 
-DEFAULT_PORT = 8704
 EVENT_BATCH = 10  # Sitoo posts arrays of at most 10 events
 
 

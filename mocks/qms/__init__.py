@@ -21,8 +21,6 @@ from .models import Base
 from .seed import seed, state
 from .services import QmsServices, QmsSettings
 
-DEFAULT_PORT = 8702
-
 
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the QMS emulator app (config from ERPSIM_QMS_* variables when not given)."""

@@ -16,8 +16,6 @@ from .models import Base
 from .seed import seed
 from .services import WmsServices, WmsSettings
 
-DEFAULT_PORT = 8703
-
 
 def _on_reset(emu: Emulator) -> None:
     forget_keys(emu)
@@ -41,4 +39,4 @@ def credentials(config: EmulatorConfig) -> dict[str, str]:
     return {"API_KEY": WmsSettings.from_config(config).api_key}
 
 
-__all__ = ["DEFAULT_PORT", "create_app", "credentials"]
+__all__ = ["create_app", "credentials"]

@@ -26,9 +26,9 @@ from harness.contracts.gateway import HOOKS_PREFIX, Gateway, Inbox
 from harness.contracts.plane import ControlPlane
 from harness.contracts.states import StateRunner, World
 from harness.contracts.verify import local_emulator
+from harness.systems import SYSTEMS, system_module
 from mocks.core.config import EmulatorConfig
 from mocks.core.openapi import route_operations
-from mocks.core.registry import SYSTEMS, system_module
 
 EXAMPLES = load_examples()
 

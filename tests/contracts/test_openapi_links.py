@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import schemathesis
 
+from harness.systems import SYSTEMS
 from mocks.core.app import load_openapi
-from mocks.core.registry import SYSTEMS
 
 #: Writes that create nothing a later call could address (or whose follow-ups need other state).
 NOT_PRODUCERS = {

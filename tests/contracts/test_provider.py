@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 PACTS = ROOT / "contracts" / "pacts"

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import requests
 
+from harness.systems import system_module
 from mocks.core.config import EmulatorConfig
-from mocks.core.registry import system_module
 from tests.conftest import ADMIN, ThreadServer
 
 ROOT = Path(__file__).resolve().parents[2]

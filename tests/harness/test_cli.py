@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from harness.cli import COMMANDS, Command, main, register, version
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import psutil
 import pytest
 import requests
 
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 from tests.conftest import ADMIN
 
 from .running import Running, start_up

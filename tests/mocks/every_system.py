@@ -12,9 +12,9 @@ import requests
 from flask import Flask
 from requests_oauthlib import OAuth1
 
+from harness.systems import SYSTEMS, system_module
 from mocks.core.app import load_openapi
 from mocks.core.config import EmulatorConfig
-from mocks.core.registry import SYSTEMS, system_module
 from tests.conftest import ADMIN
 
 NS_AUTH = OAuth1("erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret",

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import requests
 
+from harness.systems import SYSTEMS, system_module
 from mocks.core.config import EmulatorConfig
-from mocks.core.registry import SYSTEMS, system_module
 from sync.config import SyncConfig
 from sync.engine import Engine
 from tests.conftest import ADMIN, ThreadServer

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
+from harness.systems import SYSTEMS
 from mocks.core.app import CONTRACTS_DIR
 from mocks.core.faults import FaultKind, FaultRule
 from mocks.core.openapi import _normalise
-from mocks.core.registry import SYSTEMS
 from tests.conftest import ADMIN
 from tests.mocks.every_system import ACCESS
 

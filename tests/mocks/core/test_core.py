@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from mocks.core.config import EmulatorConfig
+from mocks.core.config import EmulatorConfig, SettingError
 from mocks.core.middleware import ConnectionDropped
 from tests.conftest import ADMIN, WebhookReceiver
 
@@ -326,3 +326,17 @@ def test_background_dispatcher_can_be_paused_for_deterministic_scenarios(tmp_pat
         time.sleep(0.05)
     assert len(handler.received) == 1
     emu.webhooks.stop()
+
+
+def test_from_env_is_the_only_reader_of_the_variables(tmp_path: Path) -> None:
+    env = {"ERPSIM_WMS_API_KEY": "k1", "ERPSIM_WMS_PORT": "9001", "ERPSIM_WMS_DB": "sqlite://",
+           "ERPSIM_QMS_API_KEY": "other", "ERPSIM_DATA_DIR": str(tmp_path), "ERPSIM_ADMIN_TOKEN": "t"}
+    cfg = EmulatorConfig.from_env("wms", env=env, settings={"currency": "EUR"})
+    assert (cfg.port, cfg.db_url, cfg.data_dir, cfg.admin_token) == (9001, "sqlite://", tmp_path, "t")
+    assert cfg.settings == {"api_key": "k1", "currency": "EUR"}  # its own system's, fields left out
+    assert cfg.setting("api_key") == "k1" and cfg.setting("missing", 7) == 7
+    assert EmulatorConfig.from_env("wms", env=env, settings={"api_key": "k2"}).setting("api_key") == "k2"
+    # A config built directly sees no variable: tests and in-process emulators get the defaults.
+    assert EmulatorConfig(system="wms", data_dir=tmp_path).setting("api_key", "default") == "default"
+    with pytest.raises(SettingError, match="ERPSIM_WMS_PORT_COUNT='x' is not a whole number"):
+        EmulatorConfig.from_env("wms", env={"ERPSIM_WMS_PORT_COUNT": "x"}).setting("port_count", 1, int)

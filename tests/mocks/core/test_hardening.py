@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import requests
 
+from harness.systems import SYSTEMS
 from mocks.core.app import load_openapi
 from mocks.core.http import MAX_JSON_DEPTH
-from mocks.core.registry import SYSTEMS
 from tests.conftest import ADMIN, ThreadServer
 from tests.mocks.every_system import ACCESS, Access
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mocks.core.registry import SYSTEMS
+from harness.systems import SYSTEMS
 from tests.conftest import ADMIN
 from tests.mocks.every_system import ACCESS
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.systems import SYSTEMS
 from mocks.core.config import EmulatorConfig
-from mocks.qms import DEFAULT_PORT, credentials
+from mocks.qms import credentials
 from tests.conftest import ADMIN
 
 from .conftest import Api, make_app
@@ -53,7 +54,7 @@ def test_explicit_records_are_atomic(api: Api) -> None:
 
 
 def test_credentials_and_port(tmp_path: Path) -> None:
-    assert DEFAULT_PORT == 8702
+    assert SYSTEMS["qms"] == ("mocks.qms", 8702)
     cfg = EmulatorConfig(system="qms", data_dir=tmp_path)
     assert credentials(cfg) == {"API_KEY": "dnk_erpsim_qms_0123456789abcdef"}
     cfg = EmulatorConfig(system="qms", data_dir=tmp_path, settings={"api_key": "k2"})

@@ -1,4 +1,8 @@
-"""The emulated systems, their packages and default ports."""
+"""The emulated systems, their packages and default ports: what the CLI, the harness and the tests start.
+
+The emulators know nothing of one another (``mocks.core`` imports no system): this table is the one place
+that names them all.
+"""
 
 from __future__ import annotations
 
