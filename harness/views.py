@@ -124,7 +124,13 @@ class WmsView:
         for ln in state.get("wms_order_lines", []):
             lines.setdefault(int(ln["order_id"]), []).append(ln)
         self.lines = lines
-        self.products = {p["sku"]: p for p in state.get("wms_products", [])}
+        products = {p["sku"]: p for p in state.get("wms_products", [])}
+        by_id = {p.get("id"): p for p in products.values()}
+        # a code a product had before a correction (history keeps it) still names that product, unless another
+        # product holds the code now
+        former = {h["sku"]: by_id[h["product_id"]] for h in state.get("wms_product_sku_history", [])
+                  if h.get("product_id") in by_id}
+        self.products = {**former, **products}
 
     def order_lines(self, order: dict[str, Any]) -> list[dict[str, Any]]:
         """The lines of one WMS order, in order."""

@@ -26,6 +26,8 @@ MUTANTS: dict[str, str] = {
                           "order, also one with nothing to fulfil)",
     "no-period-check": "postings keep their date even in a closed period (no re-dating, no closed_period exception)",
     "no-sku-check": "lines with a SKU the other system does not know are silently skipped",
+    "no-sku-correction": "a SKU renamed in NetSuite is not corrected in the WMS item master (only parked as "
+                         "sku_mismatch): the item's orders wait until someone aligns the masters by hand (seeds/003)",
     "no-email-match": "POS customers are created in NetSuite without looking for an existing one by email",
     "no-batching": "one NetSuite request per stock event: no coalescing per item and location, no multi-line batches",
     "no-restock-on-refund": "POS refunds do not put the returned stock back in NetSuite",

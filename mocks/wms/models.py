@@ -56,6 +56,19 @@ class Product(Base):
     updated_at: Mapped[str] = mapped_column(String(24))
 
 
+class ProductSkuHistory(Base):
+    """A SKU code a product had before a correction (despatches, movements and booked-in ASNs keep that code)."""
+
+    __tablename__ = "wms_product_sku_history"
+    __table_args__ = (Index("ix_wms_product_sku_history_sku", "client_id", "sku"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("wms_clients.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("wms_products.id"))
+    sku: Mapped[str] = mapped_column(String(64))  # the former code
+    replaced_by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(24))
+
+
 class Stock(Base):
     """Stock of one SKU of one client in one warehouse."""
 

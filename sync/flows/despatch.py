@@ -187,8 +187,8 @@ def _line_problem(ctx: Context, so_line: dict[str, Any] | None, line: dict[str, 
         return f"WMS line {line.get('line')} (SKU {line.get('sku')}) is not a line of the sales order"
     item = ref(so_line.get("item")) or ""
     known = ctx.state.mapping_data("wms", "item", item)
-    if known is not None and known.get("sku") == line.get("sku"):
-        return None
+    if known is not None and line.get("sku") in (known.get("sku"), *known.get("formerSkus", [])):
+        return None  # a despatch made before the item's WMS SKU was corrected keeps the old code
     assert ctx.wms is not None
     product = ctx.wms.product_by_sku(str(line.get("sku") or ""))
     if product is not None and str(product.get("externalId")) == item:

@@ -8,9 +8,12 @@ transaction, then written with the satellite's natural key (WMS ``externalId`` =
 QMS ``netsuiteId``); work the satellite refuses stays queued and parked, and is retried every pass.
 
 Who gets what: physical items (inventory, assembly, lot-numbered) go to the WMS and the POS; lot-numbered items
-and assemblies go to the QMS (what it traces). A SKU rename reaches the POS (its SKU is editable) and the WMS;
-the QMS's SKU is immutable, so a rename there is parked as ``sku_mismatch`` (the item stays linked by
-``netsuiteId``).
+and assemblies go to the QMS (what it traces). A SKU rename reaches the POS (its SKU is editable) and the WMS:
+the WMS product mapped to the item (``externalId``) has its SKU corrected in place, as seeds/003 asks ("the
+corresponding item master in Scend must be updated"), and the id map remembers its former SKUs, which the WMS's
+history (despatches, movements) keeps; when the new SKU already belongs to another WMS product the rename is
+parked as ``sku_mismatch`` (``no-sku-correction`` parks every rename: orders for the item then wait). The QMS's
+SKU is immutable, so a rename there is parked as ``sku_mismatch`` (the item stays linked by ``netsuiteId``).
 """
 
 from __future__ import annotations
@@ -159,14 +162,29 @@ def _push_wms(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
             return None
         product = ctx.wms.create_product(record)
         return str(product["id"]), {}
-    if product["sku"] != record["sku"]:
-        _mismatch(ctx, flow, payload, f"NetSuite item {item_id} is now SKU {record['sku']} but the WMS product "
-                  f"{product['id']} is still SKU {product['sku']} (WMS SKUs are immutable)", product)
-        return None
     changes = {k: record[k] for k in ("name", "itemType") if product.get(k) != record[k]}
+    known = ctx.state.mapping_data("wms", "item", item_id) or {}
+    extra: dict[str, Any] = {"formerSkus": known["formerSkus"]} if known.get("formerSkus") else {}
+    if product["sku"] != record["sku"]:
+        if ctx.safeguards.off("no-sku-correction"):
+            _mismatch(ctx, flow, payload, f"NetSuite item {item_id} is now SKU {record['sku']} but the WMS product "
+                      f"{product['id']} is still SKU {product['sku']}", product)
+            return None
+        clash = ctx.wms.product_by_sku(record["sku"])
+        if clash is not None and clash["id"] != product["id"]:
+            _mismatch(ctx, flow, payload, f"NetSuite item {item_id} is now SKU {record['sku']} but WMS SKU "
+                      f"{record['sku']} already belongs to product {clash['id']} (externalId "
+                      f"{clash.get('externalId')}); WMS product {product['id']} keeps SKU {product['sku']} until the "
+                      "two are merged", clash)
+            return None
+        # seeds/003: a SKU renamed in NetSuite must be updated in the WMS item master, or orders for it are
+        # rejected; the same product (id, externalId) takes the new code, its history keeps the old one
+        changes["sku"] = record["sku"]
+        former = [s for s in known.get("formerSkus", []) if s not in (record["sku"], product["sku"])]
+        extra["formerSkus"] = [*former, product["sku"]]
     if changes:
         ctx.wms.update_product(int(product["id"]), changes)
-    return str(product["id"]), {}
+    return str(product["id"]), extra
 
 
 def _push_pos(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:

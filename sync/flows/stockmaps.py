@@ -155,8 +155,8 @@ class ItemIndex:
 
     def resolve(self, sku: str, satellite: str = "") -> NsItem | None:
         """The NetSuite item behind ``sku`` at a satellite location: the item whose itemId is the SKU (NetSuite owns
-        SKUs), or for a WMS SKU that is no itemId (an item renamed in NetSuite whose WMS product is not corrected yet) the item
-        the WMS product's externalId names; None when neither knows it."""
+        SKUs), or for a WMS SKU that is no itemId (an item renamed in NetSuite whose WMS product is not corrected yet,
+        or the former SKU of one that is) the item the WMS product's externalId names; None when neither knows it."""
         found = self.by_sku.get(sku)
         if found is None and satellite.startswith("wms:"):
             return self.wms_skus.get(sku)
@@ -164,12 +164,21 @@ class ItemIndex:
 
     def learn_wms_skus(self, ctx: Context, skus: Iterable[str]) -> None:
         """Look up (once per index) the WMS product of every WMS SKU that is no NetSuite itemId: its externalId
-        is the NetSuite internal id, the link that survives a rename in NetSuite."""
+        is the NetSuite internal id, the link that survives a rename in NetSuite. A SKU no WMS product has any more
+        is a former SKU of a product the items flow corrected (WMS history keeps the code it had), found in the id
+        map."""
         if ctx.wms is None:
             return
+        former: dict[str, str] | None = None
         for sku in sorted({s for s in skus if s not in self.by_sku and s not in self.wms_skus}):
             product = ctx.wms.product_by_sku(sku)
-            self.wms_skus[sku] = self.by_id.get(str((product or {}).get("externalId") or ""))
+            item_id = str((product or {}).get("externalId") or "")
+            if product is None:
+                if former is None:
+                    former = {old: key for key, (_, data) in ctx.state.mapping_rows("wms", "item").items()
+                              for old in data.get("formerSkus", [])}
+                item_id = former.get(sku, "")
+            self.wms_skus[sku] = self.by_id.get(item_id)
 
     @classmethod
     def load(cls, ctx: Context) -> ItemIndex:

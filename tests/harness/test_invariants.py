@@ -399,3 +399,31 @@ def test_a_sales_order_whose_wms_orders_were_all_cancelled_with_lines_left_to_sh
     fulfilled["body"]["item"][0]["quantityFulfilled"] = 2.0
     assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [fulfilled]}, cancelled)) == []
     assert _messages("one_wms_order_per_sales_order", _ctx({"salesOrder": [_so()]}, cancelled), missing=False) == []
+
+
+def test_a_former_wms_sku_names_the_product_it_belonged_to_unless_another_holds_it_now() -> None:
+    """Despatches keep the code they shipped under after a SKU correction (wms_product_sku_history)."""
+    from harness.invariants.common import wms_sku_to_item
+    from harness.views import NetSuiteView, WmsView
+
+    ns = NetSuiteView({"records": {"inventoryItem": [_rec(TENT, {"itemId": "TENT-24"}), _rec(GUIDE, {"itemId": "G"})]}})
+    wms = WmsView({"wms_products": [{"id": 1, "sku": "TENT-24", "external_id": str(TENT)},
+                                    {"id": 2, "sku": "G-OLD", "external_id": str(GUIDE)}],
+                   "wms_product_sku_history": [{"product_id": 1, "sku": "TENT"}, {"product_id": 1, "sku": "G-OLD"}]})
+    assert wms_sku_to_item(ns, wms, "TENT") == str(TENT)
+    assert wms_sku_to_item(ns, wms, "G-OLD") == str(GUIDE)  # a product holds that code now
+    assert wms_sku_to_item(ns, wms, "NEVER") is None
+
+
+def test_a_despatch_under_a_corrected_sku_matches_its_fulfilment() -> None:
+    sent = [_order(1, "DESPATCHED", [("TENT-OLD", 2)], tracking="TRK1")]
+    good = _rec(30, {"createdFrom": {"id": str(SO)}, "item": [{"item": {"id": str(TENT)}, "quantity": 2}],
+                     "package": [{"packageTrackingNumber": "TRK1"}]})
+    ctx = _ctx({"salesOrder": [_so()], "itemFulfillment": [good]}, sent)
+    assert _messages("one_fulfillment_per_despatch", ctx) == [
+        "sales order SO1: fulfilled quantities {'10': 2.0} differ from what the WMS shipped {'sku:TENT-OLD': 2.0} "
+        "(item id -> quantity)"]
+    ctx = _ctx({"salesOrder": [_so()], "itemFulfillment": [good]}, sent)
+    ctx.state["wms"]["wms_products"] = [{"id": 1, "sku": "TENT", "external_id": str(TENT)}]
+    ctx.state["wms"]["wms_product_sku_history"] = [{"product_id": 1, "sku": "TENT-OLD"}]
+    assert _messages("one_fulfillment_per_despatch", ctx) == []

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mocks.core.app import Emulator
 
 from ..errors import duplicate, not_found
-from ..models import Asn, AsnLine, Order, OrderLine, Product, Stock
+from ..models import Asn, AsnLine, Order, OrderLine, Product, ProductSkuHistory, Stock
 from .common import CANCELLED, DESPATCHED, now_stamp, page_of, paged
 
 #: API field -> column, for the attributes a client may set.
@@ -76,11 +76,13 @@ def update_product(emu: Emulator, client_id: int, product_id: int, changes: dict
         new_sku = changes.get("sku")
         _check_unique(s, client_id, new_sku if new_sku != p.sku else None, changes.get("externalId"),
                       exclude_id=p.id)
+        stamp = now_stamp(emu, s)
         if new_sku is not None and new_sku != p.sku:
             _correct_sku(s, client_id, p.sku, new_sku)
+            s.add(ProductSkuHistory(client_id=client_id, product_id=p.id, sku=p.sku, replaced_by=new_sku, at=stamp))
         for key, value in changes.items():
             setattr(p, FIELDS[key], value)
-        p.updated_at = now_stamp(emu, s)
+        p.updated_at = stamp
         return view(p)
 
 
@@ -91,7 +93,8 @@ def _correct_sku(session: Session, client_id: int, old: str, new: str) -> None:
     in the item master, or orders for it are rejected): the product keeps its id and external id (the NetSuite
     item), and its stock, the lines of orders not yet despatched or cancelled and the lines of ASNs not yet
     booked in follow it to the new code, so the floor keeps one SKU per item. Despatched orders, booked-in ASNs
-    and stock movements are history and keep the code they had. No public Scend document says which records
+    and stock movements are history and keep the code they had; ``wms_product_sku_history`` records which product
+    a former code belonged to. No public Scend document says which records
     follow a correction; this is the emulator's choice, the one that keeps stock and open work on one item.
     """
     session.execute(update(Stock).where(Stock.client_id == client_id, Stock.sku == old).values(sku=new))

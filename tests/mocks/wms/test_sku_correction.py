@@ -15,6 +15,13 @@ def test_correcting_a_sku_keeps_the_product_and_moves_its_stock(wms: Wms) -> Non
     assert wms.ok("GET", "/stock?sku=A-1&warehouseId=1")["items"] == []
     # the same code again is no change
     assert wms.ok("PATCH", "/products/1", {"sku": "A-1-V2"})["sku"] == "A-1-V2"
+    # the history says which product a former code belonged to
+    history = wms.state("wms_product_sku_history")["wms_product_sku_history"]
+    assert [(h["product_id"], h["sku"], h["replaced_by"]) for h in history] == [(1, "A-1", "A-1-V2")]
+    wms.ok("PATCH", "/products/1", {"sku": "A-1-V3"})
+    history = wms.state("wms_product_sku_history")["wms_product_sku_history"]
+    assert [(h["product_id"], h["sku"], h["replaced_by"]) for h in history] == [(1, "A-1", "A-1-V2"),
+                                                                                 (1, "A-1-V2", "A-1-V3")]
 
 
 def test_orders_for_the_new_sku_are_accepted_and_held_ones_released(wms: Wms) -> None:

@@ -89,7 +89,7 @@ def test_an_item_renamed_in_netsuite_before_the_first_sync_keeps_its_wms_stock(f
         fresh.act("netsuite", "adjust_inventory", {"item": int(w.items[sku]), "location": int(w.warehouse_location),
                                                    "adjustQtyBy": qty})
     fresh.act("netsuite", "rename_item_sku", {"id": w.items["SKU-A"], "itemId": "SKU-A2"})
-    engine = _once(make_engine)
+    engine = _once(make_engine, flows="inventory")  # no items flow: nothing corrects the WMS item master
     assert engine.run_pass().completed
     # matched by externalId: nothing to repair (by SKU, SKU-A2 was written down to 0 and SKU-A was unknown)
     assert on_hand(engine, w.warehouse_location) == {"SKU-A2": 10, "SKU-B": 5}
@@ -101,6 +101,29 @@ def test_an_item_renamed_in_netsuite_before_the_first_sync_keeps_its_wms_stock(f
     assert on_hand(engine, w.warehouse_location) == {"SKU-A2": 7, "SKU-B": 5}
     assert engine_adjustments(engine) == [[("SKU-A2", w.warehouse_location, -3.0)]]
     assert _exceptions(engine, "drift") == [] and _exceptions(engine, "unknown_sku") == []
+
+
+def test_a_movement_under_the_old_sku_is_booked_after_the_wms_sku_is_corrected(fresh: World,
+                                                                                make_engine: Any) -> None:
+    # the items flow corrects the WMS product SKU-A to SKU-A2 (seeds/003) in the pass that then reads a damage the
+    # floor booked under SKU-A before the correction: the WMS keeps that movement's old code, the id map knows it
+    w = seed_stock(fresh, SKUS, {"SKU-A": 10, "SKU-B": 5})
+    for sku, qty in (("SKU-A", 10), ("SKU-B", 5)):
+        fresh.act("netsuite", "adjust_inventory", {"item": int(w.items[sku]), "location": int(w.warehouse_location),
+                                                   "adjustQtyBy": qty})
+    engine = _once(make_engine, flows="items,inventory")
+    assert engine.run_pass().completed
+    fresh.control("netsuite", "POST", "clock", {"advance": 120})
+    fresh.act("netsuite", "rename_item_sku", {"id": w.items["SKU-A"], "itemId": "SKU-A2"})
+    fresh.act("wms", "adjust_stock", {"sku": "SKU-A", "reasonCode": "DAMAGED", "quantity": -3,
+                                      "warehouseId": w.wms_warehouse})
+    result = engine.run_pass()
+    assert result.completed, result.failures
+    assert [p["sku"] for p in fresh.state("wms", "wms_products")["wms_products"]
+            if p["external_id"] == w.items["SKU-A"]] == ["SKU-A2"]
+    assert on_hand(engine, w.warehouse_location) == {"SKU-A2": 7, "SKU-B": 5}
+    assert engine_adjustments(engine) == [[("SKU-A2", w.warehouse_location, -3.0)]]
+    assert engine.state.exceptions() == []
 
 
 def test_daemon_webhooks_are_coalesced_into_one_batched_adjustment(fresh: World, tmp_path: Path) -> None:

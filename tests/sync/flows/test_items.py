@@ -87,19 +87,22 @@ def test_what_the_satellites_already_hold_is_adopted_without_writes(shop: OrderW
     assert engine.state.mapped("wms", "item", shop.ids["BOOT"]) is not None
 
 
-def test_a_sku_rename_that_a_satellite_cannot_apply_is_parked(shop: OrderWorld, make_engine: Any) -> None:
+def test_a_sku_rename_reaches_the_wms_and_is_parked_for_the_qms(shop: OrderWorld, make_engine: Any) -> None:
     make_engine(**NO_POS).run_pass()
+    [before] = [p for p in shop.wms("wms_products") if p["sku"] == "WAX-200"]
     shop.world.control("netsuite", "POST", "clock", {"advance": 120})
     shop.world.act("netsuite", "rename_item_sku", {"id": shop.ids["WAX"], "itemId": "WAX-250"})
     engine = make_engine(**NO_POS)
+    mark = journal_mark(shop.world)
     assert engine.run_pass().completed
-    entries = {e.records["system"]: e for e in engine.state.exceptions()}
-    assert sorted(entries) == ["qms", "wms"]
-    assert entries["qms"].category == "sku_mismatch"
-    assert "QMS SKUs are immutable" in entries["qms"].summary
-    assert entries["wms"].category == "sku_mismatch"
-    assert "still SKU WAX-200" in entries["wms"].summary
-    # the QMS item stays linked by netsuiteId; the order flow will not send WAX-250 to a WMS that lacks it
+    assert f"wms PATCH /api/v1/products/{before['id']} -> 200" in writes_since(shop.world, mark)
+    [after] = [p for p in shop.wms("wms_products") if p["external_id"] == shop.ids["WAX"]]
+    assert (after["id"], after["sku"]) == (before["id"], "WAX-250")  # the same product, corrected
+    assert engine.state.mapping_data("wms", "item", shop.ids["WAX"])["formerSkus"] == ["WAX-200"]
+    [entry] = engine.state.exceptions()
+    assert (entry.category, entry.records["system"]) == ("sku_mismatch", "qms")
+    assert "QMS SKUs are immutable" in entry.summary
+    # the QMS item stays linked by netsuiteId
     assert ("WAX-200", "Leather wax", "RAW_MATERIAL", "ea", shop.ids["WAX"]) in _qms_items(shop)
 
 

@@ -124,13 +124,26 @@ def test_without_the_sku_check_the_unknown_line_silently_vanishes(shop: OrderWor
     assert naive.state.exceptions() == []
 
 
-def test_a_renamed_sku_the_wms_lacks_is_not_sent(shop: OrderWorld, make_engine: Any) -> None:
+def test_a_renamed_sku_is_corrected_in_the_wms_and_the_order_goes_under_it(shop: OrderWorld,
+                                                                           make_engine: Any) -> None:
     make_engine(**FLOWS).run_pass()
     shop.world.control("netsuite", "POST", "clock", {"advance": 120})
     shop.world.act("netsuite", "rename_item_sku", {"id": shop.ids["SOCK"], "itemId": "SOCK-3PK"})
     so = shop.sales_order([("SOCK", 1)])
     engine = make_engine(**FLOWS)
     assert engine.run_pass().completed
-    assert [o for o in shop.wms("wms_orders") if o["external_id"] == so] == []
+    _, lines = shop.wms_order(f"NS-SO-{so}")
+    assert _lines(lines) == [(0, "SOCK-3PK", 1, "1")]
+    assert engine.state.exceptions() == []
+
+
+def test_mutant_no_sku_correction_holds_a_renamed_items_orders(shop: OrderWorld, make_engine: Any) -> None:
+    make_engine(**FLOWS).run_pass()
+    shop.world.control("netsuite", "POST", "clock", {"advance": 120})
+    shop.world.act("netsuite", "rename_item_sku", {"id": shop.ids["SOCK"], "itemId": "SOCK-3PK"})
+    so = shop.sales_order([("SOCK", 1)])
+    engine = make_engine(mutant="no-sku-correction", **FLOWS)
+    assert engine.run_pass().completed
+    assert [o for o in shop.wms("wms_orders") if o["external_id"] == so] == []  # the defect: it waits for a person
     categories = sorted((e.flow, e.category) for e in engine.state.exceptions())
     assert categories == [("items", "sku_mismatch"), ("orders-to-wms", "sku_mismatch")]
