@@ -27,8 +27,15 @@ def connector_mutants(connector: Connector) -> list[str]:
     if not argv:
         return []
     try:
-        out = subprocess.run(connector.argv(argv), cwd=connector.folder, capture_output=True, text=True,
-                             timeout=connector.spec.timeout_seconds, stdin=subprocess.DEVNULL, check=False)
+        out = subprocess.run(
+            connector.argv(argv),
+            cwd=connector.folder,
+            capture_output=True,
+            text=True,
+            timeout=connector.spec.timeout_seconds,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ConnectorError(f"the mutants command {argv[0]!r} could not run: {exc}") from None
     if out.returncode != 0:
@@ -115,16 +122,27 @@ class Matrix:
     def markdown(self) -> str:
         """A Markdown table: scenario rows (family/file), the engine, one column per mutant; a legend below."""
         cols = self.mutants
-        lines = ["| scenario | engine | " + " | ".join(f"`{m}`" for m in cols) + " |",
-                 "|---|---|" + "---|" * len(cols)]
+        lines = [
+            "| scenario | engine | " + " | ".join(f"`{m}`" for m in cols) + " |",
+            "|---|---|" + "---|" * len(cols),
+        ]
         for row in self.rows:
-            lines.append(f"| {row.family}/{row.name} | {self.engine_cell(row)} | "
-                         + " | ".join(self.cell(row, m) for m in cols) + " |")
-        lines += ["", f"{CAUGHT} the scenario fails against the mutant for its reason (an invariant or expectation); "
-                      f"{MISSED} it names the mutant but does not catch it; empty: not named.",
-                  f"{self.proven} of {len(self.rows)} scenarios proven; "
-                  + (f"mutants no scenario catches: {', '.join(self.uncaught)}" if self.uncaught
-                     else f"every one of the {len(cols)} mutants is caught")]
+            lines.append(
+                f"| {row.family}/{row.name} | {self.engine_cell(row)} | "
+                + " | ".join(self.cell(row, m) for m in cols)
+                + " |"
+            )
+        lines += [
+            "",
+            f"{CAUGHT} the scenario fails against the mutant for its reason (an invariant or expectation); "
+            f"{MISSED} it names the mutant but does not catch it; empty: not named.",
+            f"{self.proven} of {len(self.rows)} scenarios proven; "
+            + (
+                f"mutants no scenario catches: {', '.join(self.uncaught)}"
+                if self.uncaught
+                else f"every one of the {len(cols)} mutants is caught"
+            ),
+        ]
         return "\n".join(lines) + "\n"
 
     def text(self) -> list[str]:
@@ -140,10 +158,22 @@ class Matrix:
 
     def as_json(self) -> dict[str, Any]:
         """JSON-ready: per scenario the engine status and each named mutant's verdict."""
-        return {"mutants": self.mutants, "uncaught": self.uncaught, "proven": self.proven,
-                "scenarios": [{"path": r.path, "family": r.family, "name": r.name, "engine": self.engine_cell(r),
-                               "proven": r.proven, "mutants": {m: bool(r.caught(m)) for m in r.mutants}}
-                              for r in self.rows]}
+        return {
+            "mutants": self.mutants,
+            "uncaught": self.uncaught,
+            "proven": self.proven,
+            "scenarios": [
+                {
+                    "path": r.path,
+                    "family": r.family,
+                    "name": r.name,
+                    "engine": self.engine_cell(r),
+                    "proven": r.proven,
+                    "mutants": {m: bool(r.caught(m)) for m in r.mutants},
+                }
+                for r in self.rows
+            ],
+        }
 
     def write(self, folder: Path) -> list[Path]:
         """``matrix.md`` and ``matrix.json`` in ``folder``."""
@@ -170,8 +200,10 @@ def list_text(groups: dict[str, list[tuple[Path, Scenario]]]) -> str:
     for family, entries in groups.items():
         lines.append(f"{family} ({len(entries)})")
         for path, s in entries:
-            lines.append(f"  {path.stem}  seed {s.seed}  catches {', '.join(s.catches) or '-'}  "
-                         f"flows {', '.join(s.flows)}")
+            lines.append(
+                f"  {path.stem}  seed {s.seed}  catches {', '.join(s.catches) or '-'}  "
+                f"flows {', '.join(s.flows)}"
+            )
             lines.append(f"      {s.name}")
             lines.append(f"      source: {s.source or '-'}")
         lines.append("")
@@ -183,7 +215,12 @@ def list_markdown(groups: dict[str, list[tuple[Path, Scenario]]]) -> str:
     """Markdown, a table per family: scenario (name and file), seed, source, catches."""
     lines: list[str] = []
     for family, entries in groups.items():
-        lines += [f"### {family} ({len(entries)})", "", "| scenario | seed | source | catches |", "|---|---|---|---|"]
+        lines += [
+            f"### {family} ({len(entries)})",
+            "",
+            "| scenario | seed | source | catches |",
+            "|---|---|---|---|",
+        ]
         for path, s in entries:
             name = s.name.replace("|", "\\|")
             source = (s.source or "").replace("|", "\\|")

@@ -67,7 +67,11 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
-        if action.default in (None, False, 0, argparse.SUPPRESS) or "default" in text or not action.option_strings:
+        if (
+            action.default in (None, False, 0, argparse.SUPPRESS)
+            or "default" in text
+            or not action.option_strings
+        ):
             return text
         return f"{text} (default: %(default)s)"
 
@@ -81,6 +85,7 @@ class Parser(argparse.ArgumentParser):
 
 
 # ---- value checks shared by flags and variables ---------------------------------------------------------------
+
 
 def _int_in(text: str, what: str, low: int, high: int) -> int:
     try:
@@ -155,6 +160,7 @@ def check_db_url(url: str, source: str) -> str:
 
 # ---- serving emulators ----------------------------------------------------------------------------------------
 
+
 def _db_url_for(system: str, db: str | None, many: bool) -> str | None:
     """One database per system: SQLite gets a file per system, PostgreSQL a schema per system."""
     source = "--db"
@@ -167,7 +173,7 @@ def _db_url_for(system: str, db: str | None, many: bool) -> str | None:
         return None
     check_db_url(db.replace("{system}", system), source)
     if many and db.startswith("sqlite:///") and "{system}" not in db:
-        stem = db[len("sqlite:///"):]
+        stem = db[len("sqlite:///") :]
         base, dot, ext = stem.rpartition(".")
         return f"sqlite:///{base}-{system}.{ext}" if dot else f"sqlite:///{stem}-{system}"
     return db.replace("{system}", system)
@@ -202,9 +208,14 @@ def build_configs(systems: list[str], args: argparse.Namespace) -> dict[str, Emu
     for name in systems:
         try:
             configs[name] = EmulatorConfig.from_env(
-                name, db_url=_db_url_for(name, args.db, len(systems) > 1), data_dir=Path(args.data_dir),
-                port=ports[name], admin_token=args.admin_token or os.environ.get("ERPSIM_ADMIN_TOKEN"),
-                webhook_dispatcher=True, shared=shared)
+                name,
+                db_url=_db_url_for(name, args.db, len(systems) > 1),
+                data_dir=Path(args.data_dir),
+                port=ports[name],
+                admin_token=args.admin_token or os.environ.get("ERPSIM_ADMIN_TOKEN"),
+                webhook_dispatcher=True,
+                shared=shared,
+            )
         except SettingError as exc:
             raise CliError(f"{name}: {exc}") from None
     return configs
@@ -248,18 +259,23 @@ def _start_error(name: str, cfg: EmulatorConfig, exc: Exception) -> CliError:
             from sqlalchemy.engine import make_url
 
             url = make_url(cfg.db_url)
-            return CliError(f"{name}: cannot use PostgreSQL at {url.host or 'localhost'}:{url.port or 5432} "
-                            f"({reason}); start it or fix --db / ERPSIM_DB")
+            return CliError(
+                f"{name}: cannot use PostgreSQL at {url.host or 'localhost'}:{url.port or 5432} "
+                f"({reason}); start it or fix --db / ERPSIM_DB"
+            )
         return CliError(f"{name}: cannot open the database {cfg.db_url} ({reason}); fix --db or --data-dir")
     if isinstance(exc, SettingError):
         return CliError(f"{name}: {exc}")
     if isinstance(exc, ArgumentError):
         return CliError(f"{name}: bad database URL {cfg.db_url!r} ({exc})")
     if isinstance(exc, PermissionError | IsADirectoryError | NotADirectoryError):
-        return CliError(f"{name}: cannot write under {exc.filename or cfg.data_dir} ({exc.strerror}); "
-                        f"choose another --data-dir")
-    return CliError(f"{name}: could not start ({type(exc).__name__}: {exc}); "
-                    f"run with --log-level debug for the traceback")
+        return CliError(
+            f"{name}: cannot write under {exc.filename or cfg.data_dir} ({exc.strerror}); "
+            f"choose another --data-dir"
+        )
+    return CliError(
+        f"{name}: could not start ({type(exc).__name__}: {exc}); run with --log-level debug for the traceback"
+    )
 
 
 def create_apps(configs: dict[str, EmulatorConfig]) -> dict[int, Any]:
@@ -282,8 +298,10 @@ def check_data_dir(folder: Path) -> None:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise CliError(f"cannot use --data-dir {folder} ({exc.strerror or exc}); choose a writable folder "
-                       f"(or set ERPSIM_DATA_DIR)") from None
+        raise CliError(
+            f"cannot use --data-dir {folder} ({exc.strerror or exc}); choose a writable folder "
+            f"(or set ERPSIM_DATA_DIR)"
+        ) from None
 
 
 def serve_systems(systems: list[str], args: argparse.Namespace) -> int:
@@ -297,8 +315,10 @@ def serve_systems(systems: list[str], args: argparse.Namespace) -> int:
         return 0
     for name, cfg in configs.items():
         if not _port_free(args.host, cfg.port):
-            raise CliError(f"port {cfg.port} ({name}) is already in use: stop what holds it, or choose "
-                           f"another with {_port_flag(name, args)}")
+            raise CliError(
+                f"port {cfg.port} ({name}) is already in use: stop what holds it, or choose "
+                f"another with {_port_flag(name, args)}"
+            )
     apps = create_apps(configs)
     lines = export_lines(configs, args.host)
 
@@ -309,8 +329,15 @@ def serve_systems(systems: list[str], args: argparse.Namespace) -> int:
     def _stopped() -> None:
         print(f"# erpsim: {', '.join(configs)} stopped", flush=True)
 
-    serve(apps, host=args.host, workers=args.workers, threads=args.threads, on_ready=_ready, on_stop=_stopped,
-          log_level=args.log_level)
+    serve(
+        apps,
+        host=args.host,
+        workers=args.workers,
+        threads=args.threads,
+        on_ready=_ready,
+        on_stop=_stopped,
+        log_level=args.log_level,
+    )
     return 0
 
 
@@ -327,18 +354,32 @@ environment (flags win):
 
 
 def _serve_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="URL", help="SQLAlchemy URL: sqlite:///file.db or postgresql://user@host/db "
-                   "(default: a SQLite file per system under --data-dir)")
-    p.add_argument("--data-dir", default=os.environ.get("ERPSIM_DATA_DIR") or str(DEFAULT_DATA_DIR),
-                   help="folder for SQLite files, keys and locks")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="SQLAlchemy URL: sqlite:///file.db or postgresql://user@host/db "
+        "(default: a SQLite file per system under --data-dir)",
+    )
+    p.add_argument(
+        "--data-dir",
+        default=os.environ.get("ERPSIM_DATA_DIR") or str(DEFAULT_DATA_DIR),
+        help="folder for SQLite files, keys and locks",
+    )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default 1)")
     p.add_argument("--threads", type=positive_int, default=None, help="threads per worker (default 16)")
     p.add_argument("--admin-token", default=None, help="control-plane token (default erpsim-admin)")
-    p.add_argument("--print-env", action="store_true",
-                   help="print the export lines a connector needs and exit without serving")
-    p.add_argument("--log-level", choices=LOG_LEVELS, default=None,
-                   help="info: one line per request; debug: more (default warning)")
+    p.add_argument(
+        "--print-env",
+        action="store_true",
+        help="print the export lines a connector needs and exit without serving",
+    )
+    p.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default=None,
+        help="info: one line per request; debug: more (default warning)",
+    )
     p.add_argument("-v", "--verbose", action="count", default=0, help="-v = --log-level info, -vv = debug")
 
 
@@ -357,8 +398,12 @@ def _resolve_serve_args(args: argparse.Namespace) -> None:
 
 def configure_logging(level: str) -> None:
     """Log to stderr at ``level`` (one line per request at info)."""
-    logging.basicConfig(level=getattr(logging, level.upper()), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
 
 
 def _run_up(args: argparse.Namespace) -> int:
@@ -367,31 +412,50 @@ def _run_up(args: argparse.Namespace) -> int:
     systems = args.systems.split(",") if args.systems else available_systems()
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
-        raise CliError(f"unknown system {', '.join(unknown)}; --systems takes a comma list of "
-                       f"{', '.join(SYSTEMS)}")
+        raise CliError(
+            f"unknown system {', '.join(unknown)}; --systems takes a comma list of {', '.join(SYSTEMS)}"
+        )
     return serve_systems(systems, args)
 
 
 def _configure_up(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--systems", default=None, help=f"comma list of systems (default: all of {','.join(SYSTEMS)})")
-    p.add_argument("--base-port", type=port_number, default=None,
-                   help="put the systems on this port and the next ones, in the order above")
+    p.add_argument(
+        "--systems", default=None, help=f"comma list of systems (default: all of {','.join(SYSTEMS)})"
+    )
+    p.add_argument(
+        "--base-port",
+        type=port_number,
+        default=None,
+        help="put the systems on this port and the next ones, in the order above",
+    )
     for name, (_package, port) in SYSTEMS.items():
-        p.add_argument(f"--{name}-port", type=port_number, default=None, metavar="PORT",
-                       help=f"port of {name} (default {port}, or ERPSIM_{name.upper()}_PORT)")
+        p.add_argument(
+            f"--{name}-port",
+            type=port_number,
+            default=None,
+            metavar="PORT",
+            help=f"port of {name} (default {port}, or ERPSIM_{name.upper()}_PORT)",
+        )
     _serve_flags(p)
 
 
-register(Command(
-    "up", "start every emulator (one process) and print the variables a connector needs", _run_up, _configure_up,
-    description="Start the emulators in one server process; Ctrl-C stops them.",
-    epilog=SERVE_EPILOG + """
+register(
+    Command(
+        "up",
+        "start every emulator (one process) and print the variables a connector needs",
+        _run_up,
+        _configure_up,
+        description="Start the emulators in one server process; Ctrl-C stops them.",
+        epilog=SERVE_EPILOG
+        + """
 examples:
   erpsim up                                   # all five on 8701-8705, state under .erpsim/
   erpsim up --base-port 9701 -v               # on 9701-9705, one log line per request
   erpsim up --db postgresql://postgres@127.0.0.1:5432/postgres --workers 2
   eval "$(erpsim up --print-env)"             # the connector variables, in this shell
-"""))
+""",
+    )
+)
 
 
 def _system_command(name: str) -> Command:
@@ -401,13 +465,22 @@ def _system_command(name: str) -> Command:
         return serve_systems([name], args)
 
     def _configure(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--port", type=port_number, default=None,
-                       help=f"port (default {SYSTEMS[name][1]}, or ERPSIM_{name.upper()}_PORT)")
+        p.add_argument(
+            "--port",
+            type=port_number,
+            default=None,
+            help=f"port (default {SYSTEMS[name][1]}, or ERPSIM_{name.upper()}_PORT)",
+        )
         _serve_flags(p)
 
-    return Command(name, f"start the {name} emulator alone", _run, _configure,
-                   description=f"Start the {name} emulator alone; Ctrl-C stops it.",
-                   epilog=SERVE_EPILOG + f"\nexample:\n  erpsim {name} --port 9000 --db sqlite:///{name}.db\n")
+    return Command(
+        name,
+        f"start the {name} emulator alone",
+        _run,
+        _configure,
+        description=f"Start the {name} emulator alone; Ctrl-C stops it.",
+        epilog=SERVE_EPILOG + f"\nexample:\n  erpsim {name} --port 9000 --db sqlite:///{name}.db\n",
+    )
 
 
 for _name in SYSTEMS:
@@ -424,8 +497,15 @@ def _configure_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", default=None, help="state folder (default: a new temporary folder)")
 
 
-register(Command("demo", "start the emulators, run a NetSuite round trip, stop", _run_demo, _configure_demo,
-                 epilog="example:\n  erpsim demo   # needs ports 8701-8705 free\n"))
+register(
+    Command(
+        "demo",
+        "start the emulators, run a NetSuite round trip, stop",
+        _run_demo,
+        _configure_demo,
+        epilog="example:\n  erpsim demo   # needs ports 8701-8705 free\n",
+    )
+)
 
 
 def _forward_to_engine(argv: list[str]) -> int:
@@ -437,11 +517,15 @@ def _forward_to_engine(argv: list[str]) -> int:
     os.execv(sys.executable, [sys.executable, "-m", "sync", *argv])
 
 
-register(Command("sync", "run the reference sync engine (erpsim sync --help)", lambda _a: 2,
-                 raw=_forward_to_engine))
+register(
+    Command(
+        "sync", "run the reference sync engine (erpsim sync --help)", lambda _a: 2, raw=_forward_to_engine
+    )
+)
 
 
 # ---- entry point ----------------------------------------------------------------------------------------------
+
 
 def version() -> str:
     """The installed erpsim version."""
@@ -458,18 +542,26 @@ def build_parser() -> Parser:
     """The ``erpsim`` parser with every registered subcommand."""
     for module in COMMAND_MODULES:
         importlib.import_module(module)
-    parser = Parser(prog="erpsim", description="Emulators of NetSuite, a QMS, a WMS, a POS and an AP system, "
-                    "and the harness that drives them.", formatter_class=HelpFormatter,
-                    epilog="examples:\n  erpsim up\n  erpsim netsuite --port 9000\n"
-                           "  erpsim <command> --help")
+    parser = Parser(
+        prog="erpsim",
+        description="Emulators of NetSuite, a QMS, a WMS, a POS and an AP system, "
+        "and the harness that drives them.",
+        formatter_class=HelpFormatter,
+        epilog="examples:\n  erpsim up\n  erpsim netsuite --port 9000\n  erpsim <command> --help",
+    )
     parser.add_argument("--version", action="version", version=f"erpsim {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
     for cmd in COMMANDS.values():
         if cmd.raw is not None:
             sub.add_parser(cmd.name, help=cmd.help, add_help=False)
             continue
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description or cmd.help, epilog=cmd.epilog,
-                           formatter_class=HelpFormatter)
+        p = sub.add_parser(
+            cmd.name,
+            help=cmd.help,
+            description=cmd.description or cmd.help,
+            epilog=cmd.epilog,
+            formatter_class=HelpFormatter,
+        )
         if cmd.configure is not None:
             cmd.configure(p)
     return parser

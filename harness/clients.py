@@ -44,9 +44,14 @@ class NetSuiteClient(SystemClient):
 
     def __init__(self, env: Mapping[str, str], timeout: float = 30.0) -> None:
         super().__init__("netsuite", env["ERPSIM_NETSUITE_URL"], timeout)
-        self.auth = OAuth1(env["ERPSIM_NETSUITE_CONSUMER_KEY"], env["ERPSIM_NETSUITE_CONSUMER_SECRET"],
-                           env["ERPSIM_NETSUITE_TOKEN_ID"], env["ERPSIM_NETSUITE_TOKEN_SECRET"],
-                           signature_method="HMAC-SHA256", realm=env["ERPSIM_NETSUITE_ACCOUNT"])
+        self.auth = OAuth1(
+            env["ERPSIM_NETSUITE_CONSUMER_KEY"],
+            env["ERPSIM_NETSUITE_CONSUMER_SECRET"],
+            env["ERPSIM_NETSUITE_TOKEN_ID"],
+            env["ERPSIM_NETSUITE_TOKEN_SECRET"],
+            signature_method="HMAC-SHA256",
+            realm=env["ERPSIM_NETSUITE_ACCOUNT"],
+        )
 
 
 class ApClient(SystemClient):
@@ -60,8 +65,12 @@ class ApClient(SystemClient):
 
     def login(self) -> None:
         """Open a session and keep its id in the ``sessionId`` header."""
-        body = {"username": self.env["ERPSIM_AP_USERNAME"], "password": self.env["ERPSIM_AP_PASSWORD"],
-                "organizationId": self.env["ERPSIM_AP_ORG_ID"], "devKey": self.env["ERPSIM_AP_DEV_KEY"]}
+        body = {
+            "username": self.env["ERPSIM_AP_USERNAME"],
+            "password": self.env["ERPSIM_AP_PASSWORD"],
+            "organizationId": self.env["ERPSIM_AP_ORG_ID"],
+            "devKey": self.env["ERPSIM_AP_DEV_KEY"],
+        }
         for key, var in (("rememberMeId", "ERPSIM_AP_REMEMBER_ME_ID"), ("device", "ERPSIM_AP_DEVICE")):
             if self.env.get(var):
                 body[key] = self.env[var]
@@ -119,11 +128,22 @@ class ControlClient(requests.Session):
         self.timeout = timeout
         self.headers[ADMIN_HEADER] = admin_token
 
-    def call(self, method: str, path: str, body: Any = None, params: Mapping[str, Any] | None = None,
-             expect: int | None = 200) -> Any:
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        expect: int | None = 200,
+    ) -> Any:
         """One control-plane call; raises :class:`ControlError` (with the emulator's message) on a bad status."""
-        resp = self.request(method, f"{self.base_url}/__erpsim/{path.lstrip('/')}", json=body, params=params,
-                            timeout=self.timeout)
+        resp = self.request(
+            method,
+            f"{self.base_url}/__erpsim/{path.lstrip('/')}",
+            json=body,
+            params=params,
+            timeout=self.timeout,
+        )
         if expect is not None and resp.status_code != expect:
             raise ControlError(self.system, method, path, resp.status_code, resp.text)
         try:

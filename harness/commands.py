@@ -22,11 +22,11 @@ Handler = Callable[[argparse.Namespace], int]
 console = Console(stderr=False, highlight=False)
 EXAMPLES = {
     "run": "examples:\n  erpsim run scenarios/ --jobs 2\n  erpsim run scenarios/cancellations -k pick --mutant "
-           "no-cancel-check\n  erpsim run --list",
+    "no-cancel-check\n  erpsim run --list",
     "certify": "examples:\n  erpsim certify --connector my-connector.toml --output cert/\n"
-               "  erpsim certify --connector harness/connectors/reference.toml --mutant no-retry",
+    "  erpsim certify --connector harness/connectors/reference.toml --mutant no-retry",
     "world": "examples (against `erpsim up`):\n  erpsim world reset\n  erpsim world seed scenarios/cancellations/"
-             "cancel_after_pick.yaml\n  erpsim world clock --advance P1D\n  erpsim world state --system wms",
+    "cancel_after_pick.yaml\n  erpsim world clock --advance P1D\n  erpsim world state --system wms",
     "scenarios": "examples:\n  erpsim scenarios check scenarios/\n  erpsim scenarios schema > scenario.schema.json",
 }
 
@@ -38,27 +38,45 @@ def _error(message: str) -> None:
 
 def _run_options(p: argparse.ArgumentParser, default_output: str) -> None:
     p.add_argument("paths", nargs="*", help="scenario files or folders (default: scenarios/)")
-    p.add_argument("--connector", default=str(REFERENCE_CONNECTOR),
-                   help="connector TOML file (default: the reference engine, harness/connectors/reference.toml)")
+    p.add_argument(
+        "--connector",
+        default=str(REFERENCE_CONNECTOR),
+        help="connector TOML file (default: the reference engine, harness/connectors/reference.toml)",
+    )
     p.add_argument("--mutant", default=None, help="run the connector with this mutant (sets its mutant_env)")
     p.add_argument("--seed", type=int, default=None, help="override every scenario's seed")
     p.add_argument("-k", dest="expr", default=None, help="select scenarios: words, and/or/not, as pytest -k")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worlds in parallel (one process each)")
-    p.add_argument("--output", default=default_output, help=f"reports and evidence folder (default: {default_output})")
-    p.add_argument("--world", dest="world_mode", choices=("thread", "process"), default="thread",
-                   help="serve the emulators in threads of each job (default) or as `erpsim up` processes")
+    p.add_argument(
+        "--output", default=default_output, help=f"reports and evidence folder (default: {default_output})"
+    )
+    p.add_argument(
+        "--world",
+        dest="world_mode",
+        choices=("thread", "process"),
+        default="thread",
+        help="serve the emulators in threads of each job (default) or as `erpsim up` processes",
+    )
 
 
 def configure_run(run: argparse.ArgumentParser) -> None:
     """The flags of ``erpsim run``."""
     _run_options(run, ".erpsim/run")
     run.add_argument("--list", action="store_true", help="print the catalogue by family and exit")
-    run.add_argument("--format", dest="list_format", choices=("table", "text", "markdown"), default="table",
-                     help="with --list: tables per family (default), plain text (one block per scenario, any "
-                          "width) or Markdown")
-    run.add_argument("--matrix", action="store_true",
-                     help="the mutant matrix: each scenario against the engine (must pass) and against every mutant "
-                          "it names in catches (must fail on its invariants or assertions)")
+    run.add_argument(
+        "--format",
+        dest="list_format",
+        choices=("table", "text", "markdown"),
+        default="table",
+        help="with --list: tables per family (default), plain text (one block per scenario, any "
+        "width) or Markdown",
+    )
+    run.add_argument(
+        "--matrix",
+        action="store_true",
+        help="the mutant matrix: each scenario against the engine (must pass) and against every mutant "
+        "it names in catches (must fail on its invariants or assertions)",
+    )
     run.add_argument("--mutants", default=None, help="with --matrix: only these mutants (comma list)")
     run.add_argument("--junit", default=None, help="also write JUnit XML here")
     run.add_argument("--json", dest="json_path", default=None, help="also write the JSON report here")
@@ -77,7 +95,9 @@ def configure_world(world: argparse.ArgumentParser) -> None:
     world.add_argument("--set", dest="set_to", default=None, help="clock: an ISO instant for every system")
     world.add_argument("--advance", default=None, help="clock: seconds or an ISO duration (P1D, PT2H)")
     world.add_argument("--system", default=None, help="state: one system only")
-    world.add_argument("--env-file", default=None, help="the `erpsim up` export lines (default: the environment)")
+    world.add_argument(
+        "--env-file", default=None, help="the `erpsim up` export lines (default: the environment)"
+    )
 
 
 def configure_scenarios(scen: argparse.ArgumentParser) -> None:
@@ -88,12 +108,26 @@ def configure_scenarios(scen: argparse.ArgumentParser) -> None:
 
 #: name -> (help, configure, handler); registered in the ``erpsim`` CLI at the end of this module.
 HARNESS_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], str]] = {
-    "run": ("run scenarios against a connector (progress, summary, exit 0 when all pass)", configure_run, "cmd_run"),
-    "certify": ("certify a connector: its flows' scenarios; report.html, report.json, junit.xml", configure_certify,
-                "cmd_certify"),
-    "world": ("drive a running world (erpsim up) as one: reset, seed, clock, state", configure_world, "cmd_world"),
-    "scenarios": ("the scenario format: list, check files, print the JSON Schema", configure_scenarios,
-                  "cmd_scenarios"),
+    "run": (
+        "run scenarios against a connector (progress, summary, exit 0 when all pass)",
+        configure_run,
+        "cmd_run",
+    ),
+    "certify": (
+        "certify a connector: its flows' scenarios; report.html, report.json, junit.xml",
+        configure_certify,
+        "cmd_certify",
+    ),
+    "world": (
+        "drive a running world (erpsim up) as one: reset, seed, clock, state",
+        configure_world,
+        "cmd_world",
+    ),
+    "scenarios": (
+        "the scenario format: list, check files, print the JSON Schema",
+        configure_scenarios,
+        "cmd_scenarios",
+    ),
 }
 
 
@@ -117,33 +151,60 @@ def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -
     if not files:
         _error(f"erpsim: no scenario files under {', '.join(args.paths) or 'scenarios/'}")
         return None, 2
-    config = RunConfig(connector_path=str(Path(args.connector)), output_dir=args.output, mutant=args.mutant,
-                       seed=args.seed, world_mode=args.world_mode)
+    config = RunConfig(
+        connector_path=str(Path(args.connector)),
+        output_dir=args.output,
+        mutant=args.mutant,
+        seed=args.seed,
+        world_mode=args.world_mode,
+    )
     began = time.perf_counter()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[last]}"), TimeElapsedColumn(), console=console, transient=False)
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
     task = progress.add_task("scenarios", total=None, last="")
     marks = {"passed": "[green]PASS", "failed": "[red]FAIL", "error": "[red]ERROR", "skipped": "[dim]SKIP"}
 
     def on_result(res: Any) -> None:
-        progress.console.print(f"{marks.get(res.status, res.status)}[/] {res.family}/{Path(res.path).stem} "
-                               f"[dim]({res.seconds:.2f} s)[/]", soft_wrap=True)
+        progress.console.print(
+            f"{marks.get(res.status, res.status)}[/] {res.family}/{Path(res.path).stem} "
+            f"[dim]({res.seconds:.2f} s)[/]",
+            soft_wrap=True,
+        )
         progress.update(task, advance=1, last=f"{res.family}/{Path(res.path).stem}")
 
     try:
         with progress:
-            results = run_many(files, config, jobs=args.jobs, expr=args.expr, on_result=on_result,
-                               on_start=lambda n: progress.update(task, total=n))
+            results = run_many(
+                files,
+                config,
+                jobs=args.jobs,
+                expr=args.expr,
+                on_result=on_result,
+                on_start=lambda n: progress.update(task, total=n),
+            )
     except (WorldStartError, ValueError) as exc:
         _error(f"erpsim: {exc}")
         return None, 2
     if only_connector_flows:
         results = [r for r in results if r.status != "skipped"]
-    summary = Summary(title=title, connector=connector.label, connector_file=str(connector.path),
-                      mode=connector.spec.mode, results=results, seconds=time.perf_counter() - began,
-                      declared_flows=list(connector.spec.flows) if only_connector_flows else [])
+    summary = Summary(
+        title=title,
+        connector=connector.label,
+        connector_file=str(connector.path),
+        mode=connector.spec.mode,
+        results=results,
+        seconds=time.perf_counter() - began,
+        declared_flows=list(connector.spec.flows) if only_connector_flows else [],
+    )
     _print_summary(summary)
     return summary, 0 if summary.ok else 1
 
@@ -164,12 +225,20 @@ def _print_summary(summary: Any) -> None:
     c = summary.counts
     ran = [r for r in summary.results if r.status != "skipped"]
     mean = sum(r.seconds for r in ran) / len(ran) if ran else 0.0
-    phases = ", ".join(f"{k} {sum(r.timings.get(k, 0.0) for r in ran) / len(ran):.2f}"
-                       for k in ("world", "connector", "collect")) if ran else ""
+    phases = (
+        ", ".join(
+            f"{k} {sum(r.timings.get(k, 0.0) for r in ran) / len(ran):.2f}"
+            for k in ("world", "connector", "collect")
+        )
+        if ran
+        else ""
+    )
     colour = "green" if summary.ok else "red"
-    console.print(f"[{colour}]{c['passed']} passed, {c['failed']} failed, {c['error']} errors, {c['skipped']} skipped"
-                  f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario: {phases}); grade {summary.grade}",
-                  soft_wrap=True)
+    console.print(
+        f"[{colour}]{c['passed']} passed, {c['failed']} failed, {c['error']} errors, {c['skipped']} skipped"
+        f"[/] in {summary.seconds:.1f} s (mean {mean:.2f} s per scenario: {phases}); grade {summary.grade}",
+        soft_wrap=True,
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -203,8 +272,11 @@ def cmd_certify(args: argparse.Namespace) -> int:
     from .reports.junit import write_junit
 
     out = Path(args.output)
-    paths = [write_html(summary, out / "report.html"), write_json(summary, out / "report.json"),
-             write_junit(summary, out / "junit.xml")]
+    paths = [
+        write_html(summary, out / "report.html"),
+        write_json(summary, out / "report.json"),
+        write_junit(summary, out / "junit.xml"),
+    ]
     console.print("reports: " + ", ".join(str(p) for p in paths), markup=False)
     return code
 
@@ -222,38 +294,65 @@ def _matrix(args: argparse.Namespace) -> int:
     except (ConnectorError, ScenarioError) as exc:
         _error(f"erpsim: {exc}")
         return 2
-    config = RunConfig(connector_path=str(Path(args.connector)), output_dir=args.output, seed=args.seed,
-                       world_mode=args.world_mode)
+    config = RunConfig(
+        connector_path=str(Path(args.connector)),
+        output_dir=args.output,
+        seed=args.seed,
+        world_mode=args.world_mode,
+    )
     try:
-        tasks, broken = matrix_tasks(files, config, args.expr, args.mutants.split(",") if args.mutants else None)
+        tasks, broken = matrix_tasks(
+            files, config, args.expr, args.mutants.split(",") if args.mutants else None
+        )
     except ValueError as exc:
         _error(f"erpsim: {exc}")
         return 2
     began = time.perf_counter()
 
     def on_result(res: Any) -> None:
-        console.print(f"{res.status.upper():7} {res.family}/{Path(res.path).stem} "
-                      f"[{res.mutant or 'engine'}] ({res.seconds:.2f} s)", markup=False, soft_wrap=True)
+        console.print(
+            f"{res.status.upper():7} {res.family}/{Path(res.path).stem} "
+            f"[{res.mutant or 'engine'}] ({res.seconds:.2f} s)",
+            markup=False,
+            soft_wrap=True,
+        )
 
     results = run_tasks(tasks, args.jobs, broken, on_result)
     matrix = Matrix.of(results, declared)
-    console.print("mutant matrix: each scenario must pass on the engine and fail for its reason on every mutant it "
-                  f"names ({CAUGHT} caught, {MISSED} named but not caught, · not named)", markup=False)
+    console.print(
+        "mutant matrix: each scenario must pass on the engine and fail for its reason on every mutant it "
+        f"names ({CAUGHT} caught, {MISSED} named but not caught, · not named)",
+        markup=False,
+    )
     for line in matrix.text():
         console.print(line, markup=False, soft_wrap=True, overflow="ignore", crop=False)
     for res in results:
-        bad = (res.mutant is None and res.status != "passed") or (res.mutant is not None and
-                                                                 not caught_for_its_reason(res))
+        bad = (res.mutant is None and res.status != "passed") or (
+            res.mutant is not None and not caught_for_its_reason(res)
+        )
         if bad:
-            why = "; ".join(res.failures()[:3]) if res.mutant is None else (
-                f"{res.status}: " + ("; ".join(res.failures()[:3]) or "the scenario passed against the mutant"))
-            console.print(f"  {res.family}/{Path(res.path).stem} [{res.mutant or 'engine'}]: {why}", markup=False,
-                          soft_wrap=True)
+            why = (
+                "; ".join(res.failures()[:3])
+                if res.mutant is None
+                else (
+                    f"{res.status}: "
+                    + ("; ".join(res.failures()[:3]) or "the scenario passed against the mutant")
+                )
+            )
+            console.print(
+                f"  {res.family}/{Path(res.path).stem} [{res.mutant or 'engine'}]: {why}",
+                markup=False,
+                soft_wrap=True,
+            )
             console.print(f"    replay: {res.replay}", markup=False, soft_wrap=True)
     written = matrix.write(Path(args.output))
     uncaught = f"; mutants no scenario here catches: {', '.join(matrix.uncaught)}" if matrix.uncaught else ""
-    console.print(f"{matrix.proven} of {len(matrix.rows)} scenarios proven{uncaught}; "
-                  f"{time.perf_counter() - began:.1f} s; grid in {written[0]}", markup=False, soft_wrap=True)
+    console.print(
+        f"{matrix.proven} of {len(matrix.rows)} scenarios proven{uncaught}; "
+        f"{time.perf_counter() - began:.1f} s; grid in {written[0]}",
+        markup=False,
+        soft_wrap=True,
+    )
     return 0 if matrix.proven == len(matrix.rows) else 1
 
 
@@ -363,8 +462,10 @@ def cmd_world(args: argparse.Namespace) -> int:
         else:
             return _world_seed(world, args.file)
     except requests.ConnectionError as exc:
-        _error(f"erpsim: the world is not reachable ({exc.request.url if exc.request else exc}); start it with "
-               "`erpsim up` or pass --env-file")
+        _error(
+            f"erpsim: the world is not reachable ({exc.request.url if exc.request else exc}); start it with "
+            "`erpsim up` or pass --env-file"
+        )
         return 2
     except ControlError as exc:
         _error(f"erpsim: {exc}")
@@ -389,8 +490,11 @@ def _world_seed(world: Any, file: str | None) -> int:
         _error(f"erpsim: {file}: {exc}")
         return 2
     try:
-        spec = load_scenario(file).given.world if isinstance(data, dict) and "steps" in data else \
-            WorldSpec.model_validate(data or {})
+        spec = (
+            load_scenario(file).given.world
+            if isinstance(data, dict) and "steps" in data
+            else WorldSpec.model_validate(data or {})
+        )
     except ScenarioError as exc:
         _error(f"erpsim: {exc}")
         return 2
@@ -425,8 +529,15 @@ def _register_in_cli() -> None:
     for cli in targets:
         for name, (help_text, configure, handler) in HARNESS_COMMANDS.items():
             if name not in cli.COMMANDS:
-                cli.register(cli.Command(name=name, help=help_text, run=globals()[handler], configure=configure,
-                                         epilog=EXAMPLES.get(name, "")))
+                cli.register(
+                    cli.Command(
+                        name=name,
+                        help=help_text,
+                        run=globals()[handler],
+                        configure=configure,
+                        epilog=EXAMPLES.get(name, ""),
+                    )
+                )
 
 
 _register_in_cli()

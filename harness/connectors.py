@@ -81,16 +81,26 @@ class ConnectorSpec(BaseModel):
     timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
     flows: list[Flow] = Field(default_factory=lambda: list(FLOWS))  # type: ignore[arg-type]
     exceptions: list[str] | None = None
-    exceptions_file: str | None = Field(default=None, description="the queue as a JSON array in ERPSIM_STATE_DIR")
+    exceptions_file: str | None = Field(
+        default=None, description="the queue as a JSON array in ERPSIM_STATE_DIR"
+    )
     mutant_env: str = "ERPSIM_SYNC_MUTANT"
-    mutants: list[str] | None = Field(default=None, description="a command printing one mutant a line, name first")
+    mutants: list[str] | None = Field(
+        default=None, description="a command printing one mutant a line, name first"
+    )
     flows_env: str | None = None
     quiescence: Literal["requests", "writes"] = "requests"
     ready: str | None = None
-    daemon: str | None = Field(default=None, description="once mode: the connector file (relative to this one) "
-                                                         "that runs scenarios written for daemon mode only")
-    preload: list[str] = Field(default_factory=list, description="modules a `{python} -m MODULE` command imports "
-                                                                 "once, in a fork server, for every process")
+    daemon: str | None = Field(
+        default=None,
+        description="once mode: the connector file (relative to this one) "
+        "that runs scenarios written for daemon mode only",
+    )
+    preload: list[str] = Field(
+        default_factory=list,
+        description="modules a `{python} -m MODULE` command imports "
+        "once, in a fork server, for every process",
+    )
     env: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -134,8 +144,10 @@ class Connector:
             return self
         variant = load_connector(self.folder / self.spec.daemon, self.mutant)
         if variant.spec.mode != "daemon":
-            raise ConnectorError(f"{self.path}: connector.daemon names {variant.path}, whose mode is "
-                                 f"{variant.spec.mode!r}, not 'daemon'")
+            raise ConnectorError(
+                f"{self.path}: connector.daemon names {variant.path}, whose mode is "
+                f"{variant.spec.mode!r}, not 'daemon'"
+            )
         return variant
 
     def fork_server(self, env: Mapping[str, str]) -> ForkServer:
@@ -246,8 +258,15 @@ class ConnectorRun:
         env = self.env
         server = self.connector.fork_server(env)
         try:
-            return server.spawn(spec.command[2], self.connector.argv()[3:], env, str(self.connector.folder),
-                                stdin=stdin, stdout=out, stderr=subprocess.STDOUT)
+            return server.spawn(
+                spec.command[2],
+                self.connector.argv()[3:],
+                env,
+                str(self.connector.folder),
+                stdin=stdin,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         except (ForkServerError, OSError) as exc:
             raise ConnectorError(f"connector {spec.name}: {exc}") from None
 
@@ -256,11 +275,20 @@ class ConnectorRun:
         if forked is not None:
             return forked
         try:
-            return subprocess.Popen(argv, cwd=self.connector.folder, env=self.env, stdout=out,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            return subprocess.Popen(
+                argv,
+                cwd=self.connector.folder,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         except FileNotFoundError:
-            raise ConnectorError(f"connector command not found: {argv[0]!r} (from {self.connector.path}; "
-                                 f"relative paths resolve in {self.connector.folder})") from None
+            raise ConnectorError(
+                f"connector command not found: {argv[0]!r} (from {self.connector.path}; "
+                f"relative paths resolve in {self.connector.folder})"
+            ) from None
         except PermissionError:
             raise ConnectorError(f"connector command is not executable: {argv[0]!r}") from None
         except OSError as exc:
@@ -287,8 +315,12 @@ class ConnectorRun:
                 _kill_group(proc, signal.SIGKILL)
                 proc.wait()
                 code = None
-                message = f"the connector did not finish within {self.connector.spec.timeout_seconds:g} s (killed)"
-        result = PassResult(code == 0, code, time.perf_counter() - began, message, str(out_path), _tail(out_path))
+                message = (
+                    f"the connector did not finish within {self.connector.spec.timeout_seconds:g} s (killed)"
+                )
+        result = PassResult(
+            code == 0, code, time.perf_counter() - began, message, str(out_path), _tail(out_path)
+        )
         self.passes.append(result)
         return result
 
@@ -311,8 +343,14 @@ class ConnectorRun:
         if status is None:  # it died or hung: the next pass starts it again, as a fresh process would
             served.stop(kill=True)
             self._served = None
-        result = PassResult(status == 0, status, time.perf_counter() - began, message, str(served.log_path),
-                            served.output_since_pass())
+        result = PassResult(
+            status == 0,
+            status,
+            time.perf_counter() - began,
+            message,
+            str(served.log_path),
+            served.output_since_pass(),
+        )
         self.passes.append(result)
         return result
 
@@ -321,13 +359,24 @@ class ConnectorRun:
         if forked is not None:
             return forked
         try:
-            return subprocess.Popen(self.connector.argv(), cwd=self.connector.folder, env=self.env, stdout=out,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.PIPE, start_new_session=True)
+            return subprocess.Popen(
+                self.connector.argv(),
+                cwd=self.connector.folder,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.PIPE,
+                start_new_session=True,
+            )
         except FileNotFoundError:
-            raise ConnectorError(f"connector command not found: {self.connector.argv()[0]!r} (from "
-                                 f"{self.connector.path}; relative paths resolve in {self.connector.folder})") from None
+            raise ConnectorError(
+                f"connector command not found: {self.connector.argv()[0]!r} (from "
+                f"{self.connector.path}; relative paths resolve in {self.connector.folder})"
+            ) from None
         except OSError as exc:
-            raise ConnectorError(f"connector command {self.connector.argv()[0]!r} could not start: {exc}") from None
+            raise ConnectorError(
+                f"connector command {self.connector.argv()[0]!r} could not start: {exc}"
+            ) from None
 
     def close(self) -> None:
         """Stop whatever still runs for this scenario (a daemon, a ``passes = "stdin"`` process)."""
@@ -348,19 +397,27 @@ class ConnectorRun:
         pattern = re.compile(self.connector.spec.ready) if self.connector.spec.ready else None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ConnectorError(f"the daemon exited with {self.process.returncode} while starting:\n"
-                                     f"{_tail(self._log_path, 2000)}")
+                raise ConnectorError(
+                    f"the daemon exited with {self.process.returncode} while starting:\n"
+                    f"{_tail(self._log_path, 2000)}"
+                )
             if pattern is not None:
                 if pattern.search(_tail(self._log_path, 100_000)):
                     return
             elif activity()[0] != before[0]:
                 return
             time.sleep(0.02)
-        raise ConnectorError(f"the daemon gave no sign of life within {self.connector.spec.timeout_seconds:g} s "
-                             f"({'no line matching ' + repr(self.connector.spec.ready) if pattern else 'no request'})")
+        raise ConnectorError(
+            f"the daemon gave no sign of life within {self.connector.spec.timeout_seconds:g} s "
+            f"({'no line matching ' + repr(self.connector.spec.ready) if pattern else 'no request'})"
+        )
 
-    def wait_quiescent(self, activity: Callable[[], tuple[Any, ...]], settle: float | None = None,
-                       timeout: float | None = None) -> PassResult:
+    def wait_quiescent(
+        self,
+        activity: Callable[[], tuple[Any, ...]],
+        settle: float | None = None,
+        timeout: float | None = None,
+    ) -> PassResult:
         """Wait until nothing happened for ``settle`` seconds (no request, no pending webhook)."""
         settle = settle or self.connector.spec.settle_seconds
         timeout = timeout or self.connector.spec.timeout_seconds
@@ -370,9 +427,14 @@ class ConnectorRun:
         quiet_since = time.monotonic() if last[-1] == 0 else None
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                result = PassResult(False, self.process.returncode, time.perf_counter() - began,
-                                    f"the daemon exited with {self.process.returncode}", str(self._log_path),
-                                    _tail(self._log_path) if self._log_path else "")
+                result = PassResult(
+                    False,
+                    self.process.returncode,
+                    time.perf_counter() - began,
+                    f"the daemon exited with {self.process.returncode}",
+                    str(self._log_path),
+                    _tail(self._log_path) if self._log_path else "",
+                )
                 self.passes.append(result)
                 return result
             time.sleep(max(0.05, min(0.2, settle / 5)))  # each probe is ten control-plane calls
@@ -384,9 +446,14 @@ class ConnectorRun:
                 result = PassResult(True, None, time.perf_counter() - began, "", str(self._log_path))
                 self.passes.append(result)
                 return result
-        result = PassResult(False, None, time.perf_counter() - began,
-                            f"the world did not become quiet within {timeout:g} s (last activity {last})",
-                            str(self._log_path), _tail(self._log_path) if self._log_path else "")
+        result = PassResult(
+            False,
+            None,
+            time.perf_counter() - began,
+            f"the world did not become quiet within {timeout:g} s (last activity {last})",
+            str(self._log_path),
+            _tail(self._log_path) if self._log_path else "",
+        )
         self.passes.append(result)
         return result
 
@@ -418,18 +485,27 @@ class ConnectorRun:
             return None
         out_path = self.evidence_dir / "exceptions.json"
         try:
-            proc = subprocess.run(self.connector.argv(argv), cwd=self.connector.folder, env=self.env,
-                                  capture_output=True, timeout=self.connector.spec.timeout_seconds,
-                                  stdin=subprocess.DEVNULL, check=False)
+            proc = subprocess.run(
+                self.connector.argv(argv),
+                cwd=self.connector.folder,
+                env=self.env,
+                capture_output=True,
+                timeout=self.connector.spec.timeout_seconds,
+                stdin=subprocess.DEVNULL,
+                check=False,
+            )
         except FileNotFoundError:
             raise ConnectorError(f"exceptions command not found: {argv[0]!r}") from None
         except subprocess.TimeoutExpired:
-            raise ConnectorError(f"the exceptions command did not finish within "
-                                 f"{self.connector.spec.timeout_seconds:g} s") from None
+            raise ConnectorError(
+                f"the exceptions command did not finish within {self.connector.spec.timeout_seconds:g} s"
+            ) from None
         out_path.write_bytes(proc.stdout)
         if proc.returncode != 0:
-            raise ConnectorError(f"the exceptions command exited with {proc.returncode}: "
-                                 f"{proc.stderr.decode('utf-8', 'replace')[-1000:]}")
+            raise ConnectorError(
+                f"the exceptions command exited with {proc.returncode}: "
+                f"{proc.stderr.decode('utf-8', 'replace')[-1000:]}"
+            )
         return _queue(proc.stdout, "the exceptions command printed")
 
     def _exceptions_file(self, path: Path) -> list[dict[str, Any]]:
@@ -540,7 +616,11 @@ def _queue(raw: bytes, what: str) -> list[dict[str, Any]]:
     try:
         data = json.loads(raw.decode("utf-8", "replace") or "null")
     except ValueError:
-        raise ConnectorError(f"{what} something that is not JSON: {raw[:200].decode('utf-8', 'replace')!r}") from None
+        raise ConnectorError(
+            f"{what} something that is not JSON: {raw[:200].decode('utf-8', 'replace')!r}"
+        ) from None
     if not isinstance(data, list) or not all(isinstance(e, dict) for e in data):
-        raise ConnectorError(f"{what} {type(data).__name__}, not a JSON array of objects: {json.dumps(data)[:200]}")
+        raise ConnectorError(
+            f"{what} {type(data).__name__}, not a JSON array of objects: {json.dumps(data)[:200]}"
+        )
     return data

@@ -85,12 +85,23 @@ def _linked(state: dict[str, Any], system: str, ref: str, refs: RefMap) -> list[
                     return [{"id": r["id"], "type": rtype, **r["body"]}]
         return []
     if system == "wms" and kind == "salesOrder":
-        so = next((r for r in state.get("__netsuite__", {}).get("records", {}).get("salesOrder", [])
-                   if r["id"] == attrs.get("netsuite")), None)
+        so = next(
+            (
+                r
+                for r in state.get("__netsuite__", {}).get("records", {}).get("salesOrder", [])
+                if r["id"] == attrs.get("netsuite")
+            ),
+            None,
+        )
         return WmsView(state).orders_for_sales_order(so) if so else []
-    tables = {("wms", "item"): ("wms_products", "id"), ("wms", "location"): ("wms_warehouses", "id"),
-              ("pos", "item"): ("pos_products", "productid"), ("pos", "customer"): ("pos_users", "userid"),
-              ("pos", "location"): ("pos_warehouses", "warehouseid"), ("qms", "item"): ("qms_items", "id")}
+    tables = {
+        ("wms", "item"): ("wms_products", "id"),
+        ("wms", "location"): ("wms_warehouses", "id"),
+        ("pos", "item"): ("pos_products", "productid"),
+        ("pos", "customer"): ("pos_users", "userid"),
+        ("pos", "location"): ("pos_warehouses", "warehouseid"),
+        ("qms", "item"): ("qms_items", "id"),
+    }
     table, key = tables.get((system, kind), (None, None))
     if table is None or attrs.get(system) is None:
         return []
@@ -111,13 +122,21 @@ def check_record(a: RecordAssertion, state: dict[str, Any], resolver: Resolver) 
         assert a.collection is not None
         found = collection(sys_state, a.system, a.collection)
         if found is None:
-            return AssertionResult("record", f"{a.system}.{a.collection}", False,
-                                   f"{a.system} has no collection {a.collection!r}")
+            return AssertionResult(
+                "record",
+                f"{a.system}.{a.collection}",
+                False,
+                f"{a.system} has no collection {a.collection!r}",
+            )
         rows = found
         target = f"{a.system}.{a.collection}"
     selected = [r for r in rows if all(_same(_get(r, k), v) for k, v in where.items())]
-    desc = target + (f" where {where}" if where else "") + (f" count={a.count}" if a.count is not None else "") + (
-        f" with {fields}" if fields else "")
+    desc = (
+        target
+        + (f" where {where}" if where else "")
+        + (f" count={a.count}" if a.count is not None else "")
+        + (f" with {fields}" if fields else "")
+    )
     problems = []
     if a.count is not None and len(selected) != a.count:
         problems.append(f"expected {a.count} row(s), found {len(selected)}")
@@ -130,17 +149,27 @@ def check_record(a: RecordAssertion, state: dict[str, Any], resolver: Resolver) 
     return AssertionResult("record", desc, not problems, "; ".join(problems), selected[:10])
 
 
-def check_exceptions(a: ExceptionAssertion, exceptions: list[dict[str, Any]] | None,
-                     resolver: Resolver) -> AssertionResult:
+def check_exceptions(
+    a: ExceptionAssertion, exceptions: list[dict[str, Any]] | None, resolver: Resolver
+) -> AssertionResult:
     """One assertion on the connector's exception queue."""
-    desc = f"exception queue: category={a.category}" + (f" flow={a.flow}" if a.flow else "") + (
-        f" count={a.count}" if a.count is not None else f" at least {a.min}")
+    desc = (
+        f"exception queue: category={a.category}"
+        + (f" flow={a.flow}" if a.flow else "")
+        + (f" count={a.count}" if a.count is not None else f" at least {a.min}")
+    )
     if exceptions is None:
-        return AssertionResult("exceptions", desc, False, "the connector declares no exception queue "
-                                                          "([connector] exceptions)")
+        return AssertionResult(
+            "exceptions", desc, False, "the connector declares no exception queue ([connector] exceptions)"
+        )
     mentions = resolver.resolve(a.mentions) if a.mentions else None
-    selected = [e for e in exceptions if e.get("category") == a.category and (a.flow is None or e.get("flow") == a.flow)
-                and (mentions is None or str(mentions) in str(e))]
+    selected = [
+        e
+        for e in exceptions
+        if e.get("category") == a.category
+        and (a.flow is None or e.get("flow") == a.flow)
+        and (mentions is None or str(mentions) in str(e))
+    ]
     problems = []
     if a.count is not None and len(selected) != a.count:
         problems.append(f"expected {a.count}, found {len(selected)}")
@@ -149,17 +178,23 @@ def check_exceptions(a: ExceptionAssertion, exceptions: list[dict[str, Any]] | N
     others = sorted({str(e.get("category")) for e in exceptions})
     if problems and others:
         problems.append(f"categories in the queue: {', '.join(others)}")
-    return AssertionResult("exceptions", desc, not problems, "; ".join(problems), selected[:10] or exceptions[:10])
+    return AssertionResult(
+        "exceptions", desc, not problems, "; ".join(problems), selected[:10] or exceptions[:10]
+    )
 
 
-def check_journal(a: JournalAssertion, journals: dict[str, list[dict[str, Any]]],
-                  resolver: Resolver) -> AssertionResult:
+def check_journal(
+    a: JournalAssertion, journals: dict[str, list[dict[str, Any]]], resolver: Resolver
+) -> AssertionResult:
     """One assertion on a system's request journal."""
     path = resolver.resolve(a.path) if a.path else None
-    selected = [e for e in journals.get(a.system, [])
-                if (a.method is None or e.get("method") == a.method.upper())
-                and (path is None or re.search(str(path), e.get("path", "")))
-                and (a.status is None or e.get("status") == a.status)]
+    selected = [
+        e
+        for e in journals.get(a.system, [])
+        if (a.method is None or e.get("method") == a.method.upper())
+        and (path is None or re.search(str(path), e.get("path", "")))
+        and (a.status is None or e.get("status") == a.status)
+    ]
     desc = f"{a.system} journal: {a.method or '*'} {path or '*'}" + (f" -> {a.status}" if a.status else "")
     n = len(selected)
     problems = []
@@ -171,13 +206,23 @@ def check_journal(a: JournalAssertion, journals: dict[str, list[dict[str, Any]]]
         problems.append(f"expected at most {a.max}, found {n}")
     if a.count is None and a.min is None and a.max is None and n == 0:
         problems.append("no such request")
-    return AssertionResult("journal", desc, not problems, "; ".join(problems),
-                           [{k: e.get(k) for k in ("seq", "method", "path", "status", "fault")} for e in selected[:20]])
+    return AssertionResult(
+        "journal",
+        desc,
+        not problems,
+        "; ".join(problems),
+        [{k: e.get(k) for k in ("seq", "method", "path", "status", "fault")} for e in selected[:20]],
+    )
 
 
-def evaluate(expect: Expect, state: dict[str, Any], journals: dict[str, list[dict[str, Any]]],
-             exceptions: list[dict[str, Any]] | None, resolver: Resolver, flows: list[str] | None = None
-             ) -> tuple[list[InvariantResult], list[AssertionResult]]:
+def evaluate(
+    expect: Expect,
+    state: dict[str, Any],
+    journals: dict[str, list[dict[str, Any]]],
+    exceptions: list[dict[str, Any]] | None,
+    resolver: Resolver,
+    flows: list[str] | None = None,
+) -> tuple[list[InvariantResult], list[AssertionResult]]:
     """Every invariant and assertion of ``expect`` against one snapshot of the world.
 
     ``no_exceptions`` looks at the entries of the scenario's ``flows`` (and entries that name no flow): a
@@ -190,10 +235,16 @@ def evaluate(expect: Expect, state: dict[str, Any], journals: dict[str, list[dic
     if expect.no_exceptions:
         mine = [e for e in exceptions or [] if flows is None or not e.get("flow") or e.get("flow") in flows]
         ok = exceptions is not None and not mine
-        message = "" if ok else "the connector declares no exception queue" if exceptions is None else \
-            f"{len(mine)} entr{'y' if len(mine) == 1 else 'ies'}: " + "; ".join(
-                f"[{e.get('category')}] {e.get('summary')}" for e in mine[:5])
-        assertions.append(AssertionResult("exceptions", "no exception from the scenario's flows", ok, message,
-                                          mine[:10]))
+        message = (
+            ""
+            if ok
+            else "the connector declares no exception queue"
+            if exceptions is None
+            else f"{len(mine)} entr{'y' if len(mine) == 1 else 'ies'}: "
+            + "; ".join(f"[{e.get('category')}] {e.get('summary')}" for e in mine[:5])
+        )
+        assertions.append(
+            AssertionResult("exceptions", "no exception from the scenario's flows", ok, message, mine[:10])
+        )
     assertions += [check_journal(a, journals, resolver) for a in expect.journal]
     return invariants, assertions

@@ -36,8 +36,16 @@ from typing import IO, Any
 #: the largest request (the environment dominates it): a bigger one is refused rather than cut
 MAX_MESSAGE = 1 << 20
 #: variables that decide what ``import`` finds: a server serves only runs that agree with it on all of them
-IMPORT_VARS = ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONNOUSERSITE", "PYTHONUSERBASE",
-               "PYTHONPLATLIBDIR", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+IMPORT_VARS = (
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONSAFEPATH",
+    "PYTHONNOUSERSITE",
+    "PYTHONUSERBASE",
+    "PYTHONPLATLIBDIR",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPYCACHEPREFIX",
+)
 
 
 class ForkServerError(RuntimeError):
@@ -48,8 +56,9 @@ class ForkServerError(RuntimeError):
 class ForkedProcess:
     """A process forked by the server, used like ``subprocess.Popen`` (pid, stdin/stdout, poll, wait)."""
 
-    def __init__(self, pid: int, args: list[str], status_fd: int, stdin: IO[bytes] | None,
-                 stdout: IO[bytes] | None) -> None:
+    def __init__(
+        self, pid: int, args: list[str], status_fd: int, stdin: IO[bytes] | None, stdout: IO[bytes] | None
+    ) -> None:
         self.pid, self.args, self.stdin, self.stdout = pid, args, stdin, stdout
         self.returncode: int | None = None
         self._status_fd = status_fd
@@ -102,8 +111,9 @@ class ForkedProcess:
         self.send_signal(signal.SIGKILL)
 
 
-def _fd_for(spec: Any, mode: str, inherit: int, mine: list[int],
-            theirs: list[int]) -> tuple[int, IO[bytes] | None]:
+def _fd_for(
+    spec: Any, mode: str, inherit: int, mine: list[int], theirs: list[int]
+) -> tuple[int, IO[bytes] | None]:
     """The child's descriptor for a Popen-style stdio spec (PIPE, DEVNULL, a file, a descriptor, None: ours)."""
     if spec is None:
         mine.append(inherit)
@@ -142,9 +152,15 @@ class ForkServer:
             # run by path, not ``-m harness.forkserver``: the children then carry no harness module, and this
             # file is the harness's own whichever checkout the interpreter would import ``harness`` from
             self.proc = subprocess.Popen(
-                [self.python, __file__, str(theirs.fileno()), *self.preload], cwd=self.cwd, env=self.env,
-                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=self._stderr, start_new_session=True)
+                [self.python, __file__, str(theirs.fileno()), *self.preload],
+                cwd=self.cwd,
+                env=self.env,
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self._stderr,
+                start_new_session=True,
+            )
         finally:
             theirs.close()
         self._sock = ours
@@ -153,15 +169,18 @@ class ForkServer:
             hello = ours.recv(MAX_MESSAGE)
         except TimeoutError:
             self.stop()
-            raise ForkServerError(f"the fork server did not import {', '.join(self.preload)} within "
-                                  f"{timeout:g} s") from None
+            raise ForkServerError(
+                f"the fork server did not import {', '.join(self.preload)} within {timeout:g} s"
+            ) from None
         if hello != b"ready":
             self.proc.wait(timeout)
             self._stderr.seek(0)
             err = self._stderr.read().decode("utf-8", "replace")
             self.stop()
-            raise ForkServerError(f"the fork server could not import its modules: "
-                                  f"{(hello.decode('utf-8', 'replace') or err.strip())[-2000:]}")
+            raise ForkServerError(
+                f"the fork server could not import its modules: "
+                f"{(hello.decode('utf-8', 'replace') or err.strip())[-2000:]}"
+            )
         ours.settimeout(None)
         return self
 
@@ -169,8 +188,17 @@ class ForkServer:
         """True while the server runs."""
         return self.proc is not None and self.proc.poll() is None
 
-    def spawn(self, module: str, args: list[str], env: Mapping[str, str], cwd: str, stdin: Any = None,
-              stdout: Any = None, stderr: Any = None, timeout: float = 30.0) -> ForkedProcess:
+    def spawn(
+        self,
+        module: str,
+        args: list[str],
+        env: Mapping[str, str],
+        cwd: str,
+        stdin: Any = None,
+        stdout: Any = None,
+        stderr: Any = None,
+        timeout: float = 30.0,
+    ) -> ForkedProcess:
         """Fork ``python -m module args`` (stdio specs as for Popen: PIPE, DEVNULL, a file, STDOUT for stderr)."""
         if self._sock is None or not self.alive():
             raise ForkServerError("the fork server is not running")
@@ -205,8 +233,13 @@ class ForkServer:
                     pipe.close()
             # a late answer would be taken for the next process's: this server is done, the next use starts one
             self.stop()
-            why = (repr(reply[:500]) if reply else f"{type(exc).__name__}: {exc}" if isinstance(exc, OSError)
-                   else f"no answer within {timeout:g} s")
+            why = (
+                repr(reply[:500])
+                if reply
+                else f"{type(exc).__name__}: {exc}"
+                if isinstance(exc, OSError)
+                else f"no answer within {timeout:g} s"
+            )
             raise ForkServerError(f"the fork server did not start {module}: {why}") from None
         finally:
             for fd in theirs:
@@ -271,14 +304,19 @@ def _text_stream(fd: int, write: bool, env: Mapping[str, str]) -> Any:
     encoding, _, errors = (env.get("PYTHONIOENCODING") or "").partition(":")
     encoding = encoding or "utf-8"
     if not write:
-        return io.TextIOWrapper(io.BufferedReader(io.FileIO(fd, "r", closefd=False)), encoding=encoding,
-                                errors=errors or "strict")
+        return io.TextIOWrapper(
+            io.BufferedReader(io.FileIO(fd, "r", closefd=False)), encoding=encoding, errors=errors or "strict"
+        )
     unbuffered = bool(env.get("PYTHONUNBUFFERED"))
     raw = io.FileIO(fd, "w", closefd=False)
     buffered: Any = raw if unbuffered else io.BufferedWriter(raw)
-    return io.TextIOWrapper(buffered, encoding=encoding, errors=errors or ("backslashreplace" if fd == 2 else
-                                                                           "strict"),
-                            write_through=unbuffered, line_buffering=False)
+    return io.TextIOWrapper(
+        buffered,
+        encoding=encoding,
+        errors=errors or ("backslashreplace" if fd == 2 else "strict"),
+        write_through=unbuffered,
+        line_buffering=False,
+    )
 
 
 def _exit_code(code: Any) -> int:
@@ -309,8 +347,11 @@ def _run_child(request: dict[str, Any], fds: list[int], sock: socket.socket, clo
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(env)
-        sys.stdin, sys.stdout, sys.stderr = (_text_stream(0, False, env), _text_stream(1, True, env),
-                                             _text_stream(2, True, env))
+        sys.stdin, sys.stdout, sys.stderr = (
+            _text_stream(0, False, env),
+            _text_stream(1, True, env),
+            _text_stream(2, True, env),
+        )
         for name in ("stdin", "stdout", "stderr"):  # what a new interpreter started with, too
             setattr(sys, f"__{name}__", getattr(sys, name))
         sock.sendall(json.dumps({"pid": os.getpid()}).encode())

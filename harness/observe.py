@@ -19,10 +19,16 @@ ADMIN_HEADER = "X-Erpsim-Admin-Token"
 
 def _target(p: argparse.ArgumentParser) -> None:
     p.add_argument("system", choices=list(SYSTEMS), help="which emulator")
-    p.add_argument("--url", default=None,
-                   help="its base URL (default: $ERPSIM_<SYSTEM>_URL, else http://127.0.0.1:<its default port>)")
-    p.add_argument("--admin-token", default=None, help="control-plane token (default: $ERPSIM_ADMIN_TOKEN or "
-                   "erpsim-admin)")
+    p.add_argument(
+        "--url",
+        default=None,
+        help="its base URL (default: $ERPSIM_<SYSTEM>_URL, else http://127.0.0.1:<its default port>)",
+    )
+    p.add_argument(
+        "--admin-token",
+        default=None,
+        help="control-plane token (default: $ERPSIM_ADMIN_TOKEN or erpsim-admin)",
+    )
     p.add_argument("--json", action="store_true", help="print the JSON as the control plane returns it")
 
 
@@ -30,14 +36,19 @@ def _get(args: argparse.Namespace, path: str, params: dict[str, Any] | None = No
     """GET a control-plane path of the chosen system; failures become one-line CliErrors."""
     import requests
 
-    url = (args.url or os.environ.get(f"ERPSIM_{args.system.upper()}_URL")
-           or f"http://127.0.0.1:{SYSTEMS[args.system][1]}").rstrip("/")
+    url = (
+        args.url
+        or os.environ.get(f"ERPSIM_{args.system.upper()}_URL")
+        or f"http://127.0.0.1:{SYSTEMS[args.system][1]}"
+    ).rstrip("/")
     token = args.admin_token or os.environ.get("ERPSIM_ADMIN_TOKEN") or "erpsim-admin"
     try:
         r = requests.get(f"{url}/__erpsim{path}", params=params, headers={ADMIN_HEADER: token}, timeout=30)
     except requests.RequestException as exc:
-        raise CliError(f"cannot reach {args.system} at {url} ({type(exc).__name__}); is `erpsim up` running? "
-                       f"(or pass --url)") from None
+        raise CliError(
+            f"cannot reach {args.system} at {url} ({type(exc).__name__}); is `erpsim up` running? "
+            f"(or pass --url)"
+        ) from None
     if r.status_code == 401:
         raise CliError(f"{args.system} refused the admin token; pass --admin-token or set ERPSIM_ADMIN_TOKEN")
     if r.status_code != 200:
@@ -51,11 +62,14 @@ def _get(args: argparse.Namespace, path: str, params: dict[str, Any] | None = No
 
 # ---- erpsim journal ------------------------------------------------------------------------------------
 
+
 def _journal_line(e: dict[str, Any], bodies: bool) -> str:
     at = str(e.get("at", ""))[11:23]
     extra = " ".join(f"{k}={e[k]}" for k in ("operation", "fault", "auth_failure") if e.get(k))
-    line = (f"{e['seq']:>6} {at} {e['method']:<6} {e['status']:>3} {e['duration_ms']:>8.1f}ms "
-            f"{e['path']}{'?' + e['query'] if e.get('query') else ''}  {extra}").rstrip()
+    line = (
+        f"{e['seq']:>6} {at} {e['method']:<6} {e['status']:>3} {e['duration_ms']:>8.1f}ms "
+        f"{e['path']}{'?' + e['query'] if e.get('query') else ''}  {extra}"
+    ).rstrip()
     if bodies:
         for key in ("request_body", "response_body"):
             if e.get(key):
@@ -64,15 +78,23 @@ def _journal_line(e: dict[str, Any], bodies: bool) -> str:
 
 
 def _run_journal(args: argparse.Namespace) -> int:
-    params = {k: v for k, v in (("method", args.method), ("path", args.path), ("status", args.status),
-                                ("after", args.after)) if v}
+    params = {
+        k: v
+        for k, v in (
+            ("method", args.method),
+            ("path", args.path),
+            ("status", args.status),
+            ("after", args.after),
+        )
+        if v
+    }
     since = args.since
     first = True
     while True:
         page = _get(args, "/journal", {**params, "since": since})
         entries = page["entries"]
         if first and args.limit and not args.since:
-            entries = entries[-args.limit:]
+            entries = entries[-args.limit :]
         for entry in entries:
             print(json.dumps(entry) if args.json else _journal_line(entry, args.bodies), flush=True)
             since = max(since, int(entry["seq"]))
@@ -93,23 +115,32 @@ def _configure_journal(p: argparse.ArgumentParser) -> None:
     p.add_argument("--after", help="only entries after this ISO-8601 instant")
     p.add_argument("--since", type=int, default=0, help="only entries after this sequence number")
     p.add_argument("-n", "--limit", type=int, default=50, help="the last N entries (0: all)")
-    p.add_argument("-b", "--bodies", action="store_true", help="show the journalled request and response bodies")
+    p.add_argument(
+        "-b", "--bodies", action="store_true", help="show the journalled request and response bodies"
+    )
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new entries until Ctrl-C")
     p.add_argument("--interval", type=float, default=1.0, help="seconds between polls with --follow")
 
 
-register(Command(
-    "journal", "show the requests an emulator served (erpsim journal netsuite -f)", _run_journal,
-    _configure_journal, description="Show a running emulator's request journal: one line per request.",
-    epilog="""\
+register(
+    Command(
+        "journal",
+        "show the requests an emulator served (erpsim journal netsuite -f)",
+        _run_journal,
+        _configure_journal,
+        description="Show a running emulator's request journal: one line per request.",
+        epilog="""\
 examples:
   erpsim journal netsuite                     # the last 50 requests
   erpsim journal wms --status 4xx -b          # refusals, with their bodies
   erpsim journal pos --path orders -f         # follow new order requests
-"""))
+""",
+    )
+)
 
 
 # ---- erpsim state ----------------------------------------------------------------------------------------
+
 
 def _tables(state: Any, prefix: str = "") -> dict[str, list[dict[str, Any]]]:
     """The lists of rows in a state document, by name (nested ``records`` flattened as ``records.<type>``)."""
@@ -139,12 +170,16 @@ def _run_state(args: argparse.Namespace) -> int:
     tables = _tables(state)
     if args.table:
         if args.table not in tables:
-            raise CliError(f"no table {args.table!r} in {args.system}'s state; there are: {', '.join(tables)}")
+            raise CliError(
+                f"no table {args.table!r} in {args.system}'s state; there are: {', '.join(tables)}"
+            )
         tables = {args.table: tables[args.table]}
     clock = _get(args, "/clock")
     console = Console()
-    console.print(f"[bold]{args.system}[/bold] virtual time {clock.get('now')} "
-                  f"({'frozen' if not clock.get('rate') else 'running'})")
+    console.print(
+        f"[bold]{args.system}[/bold] virtual time {clock.get('now')} "
+        f"({'frozen' if not clock.get('rate') else 'running'})"
+    )
     for name, rows in tables.items():
         if not rows and not args.table:
             continue
@@ -169,12 +204,18 @@ def _configure_state(p: argparse.ArgumentParser) -> None:
     p.add_argument("--columns", type=int, default=8, help="columns shown per table")
 
 
-register(Command(
-    "state", "show an emulator's world: records, stock, the clock (erpsim state wms)", _run_state,
-    _configure_state, description="Show a running emulator's world as tables (read-only).",
-    epilog="""\
+register(
+    Command(
+        "state",
+        "show an emulator's world: records, stock, the clock (erpsim state wms)",
+        _run_state,
+        _configure_state,
+        description="Show a running emulator's world as tables (read-only).",
+        epilog="""\
 examples:
   erpsim state wms                            # every non-empty table, 10 rows each
   erpsim state netsuite --table records.salesOrder
   erpsim state pos --json > pos-state.json
-"""))
+""",
+    )
+)

@@ -31,11 +31,19 @@ _SERVER_KEY = pytest.StashKey[WorldServer]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     """The plugin's command-line options."""
     group = parser.getgroup("erpsim", "erpsim scenarios and world fixtures")
-    group.addoption("--erpsim-connector", default=None, help="connector TOML for scenario items (default: reference)")
+    group.addoption(
+        "--erpsim-connector", default=None, help="connector TOML for scenario items (default: reference)"
+    )
     group.addoption("--erpsim-mutant", default=None, help="run scenario items against this mutant")
-    group.addoption("--erpsim-output", default=None, help="evidence folder for scenario items (default: a temp dir)")
-    group.addoption("--erpsim-world", default="thread", choices=("thread", "process"),
-                    help="serve the emulators in threads (default) or as an `erpsim up` process")
+    group.addoption(
+        "--erpsim-output", default=None, help="evidence folder for scenario items (default: a temp dir)"
+    )
+    group.addoption(
+        "--erpsim-world",
+        default="thread",
+        choices=("thread", "process"),
+        help="serve the emulators in threads (default) or as an `erpsim up` process",
+    )
     group.addoption("--erpsim-no-collect", action="store_true", help="do not collect scenario YAML files")
 
 
@@ -160,9 +168,12 @@ class ScenarioItem(pytest.Item):
 
         config = self.config
         output = config.getoption("--erpsim-output") or tempfile.mkdtemp(prefix="erpsim-pytest-")
-        run_config = RunConfig(connector_path=config.getoption("--erpsim-connector") or str(REFERENCE_CONNECTOR),
-                               output_dir=output, mutant=config.getoption("--erpsim-mutant"),
-                               world_mode=config.getoption("--erpsim-world"))
+        run_config = RunConfig(
+            connector_path=config.getoption("--erpsim-connector") or str(REFERENCE_CONNECTOR),
+            output_dir=output,
+            mutant=config.getoption("--erpsim-mutant"),
+            world_mode=config.getoption("--erpsim-world"),
+        )
         server = _server(config)
         world = World(server.env())
         try:
@@ -173,8 +184,16 @@ class ScenarioItem(pytest.Item):
         if result.status == "skipped":
             pytest.skip(result.reason)
         if not result.passed:
-            raise ScenarioFailure("\n".join([f"{result.status}: {result.name}", *(f"  - {f}" for f in result.failures()),
-                                             f"replay: {result.replay}", f"evidence: {result.evidence_dir}"]))
+            raise ScenarioFailure(
+                "\n".join(
+                    [
+                        f"{result.status}: {result.name}",
+                        *(f"  - {f}" for f in result.failures()),
+                        f"replay: {result.replay}",
+                        f"evidence: {result.evidence_dir}",
+                    ]
+                )
+            )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The scenario's own failure text (no Python traceback)."""

@@ -110,8 +110,10 @@ class Resolver:
                 view = WmsView(self.state("wms"))
                 orders = view.live_orders_for_sales_order(so) or view.orders_for_sales_order(so)
                 if not orders:
-                    raise RefError(f"${{{name}.{attr}}}: the WMS has no order for sales order {so['id']} yet "
-                                   f"(did the connector send it?)")
+                    raise RefError(
+                        f"${{{name}.{attr}}}: the WMS has no order for sales order {so['id']} yet "
+                        f"(did the connector send it?)"
+                    )
                 latest = max(orders, key=lambda o: int(o["id"]))
                 return latest["id"] if attr == "wms" else latest["client_reference"]
             if attr == "fulfillment":

@@ -81,7 +81,9 @@ class ScenarioResult:
         """One line per thing that went wrong (for summaries and JUnit messages)."""
         out = [self.reason] if self.reason else []
         out += [f"step {s.index + 1} ({s.text}): {s.message}" for s in self.steps if not s.ok]
-        out += [f"invariant {i.name}: {f.message}" for i in self.invariants if not i.valid for f in i.findings]
+        out += [
+            f"invariant {i.name}: {f.message}" for i in self.invariants if not i.valid for f in i.findings
+        ]
         out += [f"{a.description}: {a.message}" for a in self.assertions if not a.ok]
         return out
 
@@ -120,8 +122,10 @@ def skip_reason(scenario: Scenario, connector: Connector) -> str:
 
 
 #: POSTs that change no business data (queries, sessions): "writes" quiescence does not count them.
-READ_ONLY_POSTS = re.compile(r"(/services/rest/query/v1/suiteql|/connect/v3/login|/connect/v3/logout"
-                             r"|/connect/v3/login/session)$")
+READ_ONLY_POSTS = re.compile(
+    r"(/services/rest/query/v1/suiteql|/connect/v3/login|/connect/v3/logout"
+    r"|/connect/v3/login/session)$"
+)
 
 
 def is_write(entry: dict[str, Any]) -> bool:
@@ -152,29 +156,75 @@ def _activity(world: World, writes_only: bool) -> Callable[[], tuple[Any, ...]]:
     return probe
 
 
-def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario | None = None) -> ScenarioResult:
+def run_scenario(
+    world: World, path: Path, config: RunConfig, scenario: Scenario | None = None
+) -> ScenarioResult:
     """Run one scenario file against the world and the configured connector."""
     began = time.perf_counter()
     try:
         connector = load_connector(config.connector_path, config.mutant)
     except ConnectorError as exc:
-        return ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, config.connector_path, "?", "error",
-                              reason=str(exc), replay=replay_command(path, config))
+        return ScenarioResult(
+            str(path),
+            path.stem,
+            family_of(path),
+            [],
+            [],
+            0,
+            config.connector_path,
+            "?",
+            "error",
+            reason=str(exc),
+            replay=replay_command(path, config),
+        )
     try:
         scenario = scenario or load_scenario(path)
     except ScenarioError as exc:
-        return ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, connector.label,
-                              connector.spec.mode, "error", reason=str(exc), replay=replay_command(path, config))
+        return ScenarioResult(
+            str(path),
+            path.stem,
+            family_of(path),
+            [],
+            [],
+            0,
+            connector.label,
+            connector.spec.mode,
+            "error",
+            reason=str(exc),
+            replay=replay_command(path, config),
+        )
     if config.seed is not None:
         scenario = scenario.model_copy(update={"seed": config.seed})
     try:
         connector = connector.for_modes(list(scenario.modes))
     except ConnectorError as exc:
-        return ScenarioResult(str(path), scenario.name, family_of(path), [], [], 0, config.connector_path, "?",
-                              "error", reason=str(exc), replay=replay_command(path, config))
-    result = ScenarioResult(str(path), scenario.name, family_of(path), list(scenario.flows), list(scenario.catches),
-                            scenario.seed, connector.label, connector.spec.mode, "passed", mutant=connector.mutant,
-                            replay=replay_command(path, config), description=scenario.description)
+        return ScenarioResult(
+            str(path),
+            scenario.name,
+            family_of(path),
+            [],
+            [],
+            0,
+            config.connector_path,
+            "?",
+            "error",
+            reason=str(exc),
+            replay=replay_command(path, config),
+        )
+    result = ScenarioResult(
+        str(path),
+        scenario.name,
+        family_of(path),
+        list(scenario.flows),
+        list(scenario.catches),
+        scenario.seed,
+        connector.label,
+        connector.spec.mode,
+        "passed",
+        mutant=connector.mutant,
+        replay=replay_command(path, config),
+        description=scenario.description,
+    )
     reason = skip_reason(scenario, connector)
     if reason:
         result.status, result.reason = "skipped", reason
@@ -192,12 +242,20 @@ def run_scenario(world: World, path: Path, config: RunConfig, scenario: Scenario
         run.close()
         shutil.rmtree(state_dir, ignore_errors=True)
         result.seconds = time.perf_counter() - began
-        (evidence / "result.json").write_text(json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8")
+        (evidence / "result.json").write_text(
+            json.dumps(result.as_dict(), indent=1, default=str), encoding="utf-8"
+        )
     return result
 
 
-def _execute(world: World, scenario: Scenario, connector: Connector, run: ConnectorRun, result: ScenarioResult,
-             evidence: Path) -> None:
+def _execute(
+    world: World,
+    scenario: Scenario,
+    connector: Connector,
+    run: ConnectorRun,
+    result: ScenarioResult,
+    evidence: Path,
+) -> None:
     deadline = time.monotonic() + scenario.timeout_seconds
     phase = time.perf_counter()
     try:
@@ -226,7 +284,10 @@ def _execute(world: World, scenario: Scenario, connector: Connector, run: Connec
     steps = StepRunner(scenario, world, run, resolver, connector.spec.mode, activity)
     for index, step in enumerate(scenario.steps):
         if time.monotonic() > deadline:
-            result.status, result.reason = "failed", f"the scenario ran out of time ({scenario.timeout_seconds:g} s)"
+            result.status, result.reason = (
+                "failed",
+                f"the scenario ran out of time ({scenario.timeout_seconds:g} s)",
+            )
             break
         cache.clear()
         record = steps.execute(index, step)
@@ -235,8 +296,12 @@ def _execute(world: World, scenario: Scenario, connector: Connector, run: Connec
             result.status = "failed"
             break
     ok_so_far = result.status == "passed"
-    if ok_so_far and connector.spec.mode == "daemon" and scenario.steps and \
-            next(iter(type(scenario.steps[-1]).model_fields)) not in ("sync", "wait"):
+    if (
+        ok_so_far
+        and connector.spec.mode == "daemon"
+        and scenario.steps
+        and next(iter(type(scenario.steps[-1]).model_fields)) not in ("sync", "wait")
+    ):
         final = run.wait_quiescent(activity)
         if not final.ok:
             result.status, result.reason = "failed", f"final quiescence: {final.message}"
@@ -261,8 +326,15 @@ def world_state(world: World, cache: dict[str, Any] | None = None) -> Callable[[
     return provide
 
 
-def _collect(world: World, scenario: Scenario, run: ConnectorRun, result: ScenarioResult, resolver: Resolver,
-             evidence: Path, evaluate_expect: bool) -> None:
+def _collect(
+    world: World,
+    scenario: Scenario,
+    run: ConnectorRun,
+    result: ScenarioResult,
+    resolver: Resolver,
+    evidence: Path,
+    evaluate_expect: bool,
+) -> None:
     """Snapshot the world as evidence and evaluate the expectations."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -283,15 +355,25 @@ def _collect(world: World, scenario: Scenario, run: ConnectorRun, result: Scenar
             except ConnectorError as exc:
                 if result.status == "passed":
                     result.status = "failed"
-                result.reason = (result.reason + "; " if result.reason else "") + f"connector exception queue: {exc}"
-    for name, value in (("state.json", state), ("journals.json", journals), ("faults.json", faults),
-                        ("exceptions.json", exceptions)):
+                result.reason = (
+                    result.reason + "; " if result.reason else ""
+                ) + f"connector exception queue: {exc}"
+    for name, value in (
+        ("state.json", state),
+        ("journals.json", journals),
+        ("faults.json", faults),
+        ("exceptions.json", exceptions),
+    ):
         (evidence / name).write_text(json.dumps(value, indent=1, default=str), encoding="utf-8")
     if not evaluate_expect:
         return
-    invariants, assertions = evaluate(scenario.expect, state, journals, exceptions, resolver, list(scenario.flows))
+    invariants, assertions = evaluate(
+        scenario.expect, state, journals, exceptions, resolver, list(scenario.flows)
+    )
     result.invariants, result.assertions = invariants, assertions
-    if result.status == "passed" and (any(not i.valid for i in invariants) or any(not a.ok for a in assertions)):
+    if result.status == "passed" and (
+        any(not i.valid for i in invariants) or any(not a.ok for a in assertions)
+    ):
         result.status = "failed"
 
 
@@ -355,8 +437,9 @@ def select(paths: list[Path], expr: str | None) -> list[tuple[Path, Scenario | N
             out.append((path, None, str(ScenarioError(path, None, f"cannot read: {exc.strerror}"))))
             continue
         _PARSED[str(path)] = (key, scenario)
-        haystack = " ".join([str(path), scenario.name, family_of(path), *scenario.flows, *scenario.catches,
-                             *scenario.tags])
+        haystack = " ".join(
+            [str(path), scenario.name, family_of(path), *scenario.flows, *scenario.catches, *scenario.tags]
+        )
         if expr is None or matches_expression(expr, haystack):
             out.append((path, scenario, ""))
     return out
@@ -420,8 +503,12 @@ def _job_ready() -> None:
 
 def _start_pool(jobs: int, world_mode: str, connector_path: str | None) -> ProcessPoolExecutor:
     """``jobs`` job processes, started now (their worlds start while the caller goes on)."""
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_job_init, initargs=(world_mode, connector_path))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_job_init,
+        initargs=(world_mode, connector_path),
+    )
     for _ in range(jobs):
         pool.submit(_job_ready)
     return pool
@@ -434,8 +521,11 @@ def _job_run(path: str, config: RunConfig, scenario: Scenario | None = None) -> 
 def expected_seconds(path: Path, config: RunConfig) -> float:
     """How long a scenario run will take: its last run's time (its evidence), else a guess from its steps."""
     try:
-        last = json.loads((Path(config.output_dir) / "evidence" / slug(path, config.mutant) / "result.json")
-                          .read_text(encoding="utf-8"))
+        last = json.loads(
+            (Path(config.output_dir) / "evidence" / slug(path, config.mutant) / "result.json").read_text(
+                encoding="utf-8"
+            )
+        )
         return float(last["seconds"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -455,24 +545,31 @@ def expected_seconds(path: Path, config: RunConfig) -> float:
 Task = tuple[Path, RunConfig]
 
 
-def run_many(paths: list[Path], config: RunConfig, jobs: int = 1, expr: str | None = None,
-             on_result: Callable[[ScenarioResult], None] | None = None,
-             on_start: Callable[[int], None] | None = None) -> list[ScenarioResult]:
+def run_many(
+    paths: list[Path],
+    config: RunConfig,
+    jobs: int = 1,
+    expr: str | None = None,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> list[ScenarioResult]:
     """Run the selected scenarios (``jobs`` worlds in parallel); results in file order."""
     # the job processes start their worlds while the files are read and validated here
     pool = _start_pool(jobs, config.world_mode, config.connector_path) if jobs > 1 and paths else None
     try:
         selected = select(paths, expr)
         tasks = [(path, config) for path, _s, _e in selected]
-        return run_tasks(tasks, jobs, {str(p): e for p, s, e in selected if s is None}, on_result, on_start,
-                         pool=pool)
+        return run_tasks(
+            tasks, jobs, {str(p): e for p, s, e in selected if s is None}, on_result, on_start, pool=pool
+        )
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def matrix_tasks(paths: list[Path], config: RunConfig, expr: str | None = None,
-                 mutants: list[str] | None = None) -> tuple[list[Task], dict[str, str]]:
+def matrix_tasks(
+    paths: list[Path], config: RunConfig, expr: str | None = None, mutants: list[str] | None = None
+) -> tuple[list[Task], dict[str, str]]:
     """The mutant matrix: every selected scenario against the engine, and against each mutant it names."""
     from dataclasses import replace
 
@@ -483,14 +580,20 @@ def matrix_tasks(paths: list[Path], config: RunConfig, expr: str | None = None,
         if scenario is None:
             broken[str(path)] = error
             continue
-        tasks.extend((path, replace(config, mutant=m)) for m in scenario.catches if mutants is None or m in mutants)
+        tasks.extend(
+            (path, replace(config, mutant=m)) for m in scenario.catches if mutants is None or m in mutants
+        )
     return tasks, broken
 
 
-def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = None,
-              on_result: Callable[[ScenarioResult], None] | None = None,
-              on_start: Callable[[int], None] | None = None,
-              pool: ProcessPoolExecutor | None = None) -> list[ScenarioResult]:
+def run_tasks(
+    tasks: list[Task],
+    jobs: int = 1,
+    broken: dict[str, str] | None = None,
+    on_result: Callable[[ScenarioResult], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    pool: ProcessPoolExecutor | None = None,
+) -> list[ScenarioResult]:
     """Run (scenario file, config) tasks, ``jobs`` worlds in parallel (in ``pool``'s job processes when given,
     which it shuts down); results in task order."""
     broken = broken or {}
@@ -500,9 +603,20 @@ def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = 
     runnable: list[int] = []
     for index, (path, config) in enumerate(tasks):
         if str(path) in broken:
-            results[index] = ScenarioResult(str(path), path.stem, family_of(path), [], [], 0, config.connector_path,
-                                            "?", "error", mutant=config.mutant, reason=broken[str(path)],
-                                            replay=replay_command(path, config))
+            results[index] = ScenarioResult(
+                str(path),
+                path.stem,
+                family_of(path),
+                [],
+                [],
+                0,
+                config.connector_path,
+                "?",
+                "error",
+                mutant=config.mutant,
+                reason=broken[str(path)],
+                replay=replay_command(path, config),
+            )
             if on_result:
                 on_result(results[index])
         else:
@@ -518,19 +632,35 @@ def run_tasks(tasks: list[Task], jobs: int = 1, broken: dict[str, str] | None = 
         # longest first: the last scenarios to start are short ones, so the jobs finish close together
         # (results are still reported in task order)
         order = sorted(runnable, key=lambda i: -expected_seconds(*tasks[i]))
-        with pool or ProcessPoolExecutor(max_workers=min(jobs, len(runnable)), mp_context=context,
-                                         initializer=_job_init,
-                                         initargs=(world_mode, tasks[runnable[0]][1].connector_path)) as pool:
-            futures = {pool.submit(_job_run, str(tasks[i][0]), tasks[i][1], parsed(tasks[i][0])): i for i in order}
+        with pool or ProcessPoolExecutor(
+            max_workers=min(jobs, len(runnable)),
+            mp_context=context,
+            initializer=_job_init,
+            initargs=(world_mode, tasks[runnable[0]][1].connector_path),
+        ) as pool:
+            futures = {
+                pool.submit(_job_run, str(tasks[i][0]), tasks[i][1], parsed(tasks[i][0])): i for i in order
+            }
             for fut in as_completed(futures):
                 index = futures[fut]
                 try:
                     res = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed job still gets a report line
                     p, cfg = tasks[index]
-                    res = ScenarioResult(str(p), p.stem, family_of(p), [], [], 0, cfg.connector_path, "?", "error",
-                                         mutant=cfg.mutant, reason=f"the job running it crashed: {exc!r}",
-                                         replay=replay_command(p, cfg))
+                    res = ScenarioResult(
+                        str(p),
+                        p.stem,
+                        family_of(p),
+                        [],
+                        [],
+                        0,
+                        cfg.connector_path,
+                        "?",
+                        "error",
+                        mutant=cfg.mutant,
+                        reason=f"the job running it crashed: {exc!r}",
+                        replay=replay_command(p, cfg),
+                    )
                 results[index] = res
                 if on_result:
                     on_result(res)
@@ -551,9 +681,11 @@ def _run_serial(tasks: list[Task]) -> Iterator[ScenarioResult]:
 
 def caught_for_its_reason(result: ScenarioResult) -> bool:
     """A mutant run that failed on the scenario's invariants or assertions (not on a crash or a bad file)."""
-    return result.status == "failed" and (any(not i.valid for i in result.invariants)
-                                          or any(not a.ok for a in result.assertions)
-                                          or any(not s.ok and s.kind == "check" for s in result.steps))
+    return result.status == "failed" and (
+        any(not i.valid for i in result.invariants)
+        or any(not a.ok for a in result.assertions)
+        or any(not s.ok and s.kind == "check" for s in result.steps)
+    )
 
 
 def scenario_files(paths: list[str]) -> list[Path]:
@@ -565,5 +697,16 @@ def scenario_files(paths: list[str]) -> list[Path]:
     return discover([here if here.is_dir() or not shipped.is_dir() else shipped])
 
 
-__all__ = ["RunConfig", "ScenarioResult", "run_scenario", "run_many", "run_tasks", "matrix_tasks",
-           "caught_for_its_reason", "replay_command", "scenario_files", "matches_expression", "WorldStartError"]
+__all__ = [
+    "RunConfig",
+    "ScenarioResult",
+    "run_scenario",
+    "run_many",
+    "run_tasks",
+    "matrix_tasks",
+    "caught_for_its_reason",
+    "replay_command",
+    "scenario_files",
+    "matches_expression",
+    "WorldStartError",
+]

@@ -47,12 +47,46 @@ SYSTEMS = ("netsuite", "qms", "wms", "pos", "ap")
 System = Literal["netsuite", "qms", "wms", "pos", "ap"]
 Mode = Literal["once", "daemon"]
 MODES: tuple[Mode, ...] = ("once", "daemon")
-FLOWS = ("items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inventory", "pos-stock", "pos-sales",
-         "pos-customers", "periods", "qms-purchasing", "qms-lots", "qms-production", "qms-shipments", "recall",
-         "ap-vendors", "ap-bills", "ap-payments", "ap-invoices")
-Flow = Literal["items", "orders-to-wms", "despatch-to-netsuite", "cancellations", "inventory", "pos-stock",
-               "pos-sales", "pos-customers", "periods", "qms-purchasing", "qms-lots", "qms-production",
-               "qms-shipments", "recall", "ap-vendors", "ap-bills", "ap-payments", "ap-invoices"]
+FLOWS = (
+    "items",
+    "orders-to-wms",
+    "despatch-to-netsuite",
+    "cancellations",
+    "inventory",
+    "pos-stock",
+    "pos-sales",
+    "pos-customers",
+    "periods",
+    "qms-purchasing",
+    "qms-lots",
+    "qms-production",
+    "qms-shipments",
+    "recall",
+    "ap-vendors",
+    "ap-bills",
+    "ap-payments",
+    "ap-invoices",
+)
+Flow = Literal[
+    "items",
+    "orders-to-wms",
+    "despatch-to-netsuite",
+    "cancellations",
+    "inventory",
+    "pos-stock",
+    "pos-sales",
+    "pos-customers",
+    "periods",
+    "qms-purchasing",
+    "qms-lots",
+    "qms-production",
+    "qms-shipments",
+    "recall",
+    "ap-vendors",
+    "ap-bills",
+    "ap-payments",
+    "ap-invoices",
+]
 #: connector settings a scenario may give (never the world's endpoints, credentials, the mutant or the flows)
 CONNECTOR_ENV_RE = re.compile(r"ERPSIM_SYNC_[A-Z0-9_]+")
 CONNECTOR_ENV_RESERVED = ("ERPSIM_SYNC_MUTANT", "ERPSIM_SYNC_FLOWS")
@@ -129,7 +163,9 @@ class ClockArgs(_Data):
     @model_validator(mode="after")
     def _one(self) -> ClockArgs:
         if (self.set is None) == (self.advance is None):
-            raise ValueError("give exactly one of 'set' (ISO instant) or 'advance' (seconds, 'P1D', {days: 1})")
+            raise ValueError(
+                "give exactly one of 'set' (ISO instant) or 'advance' (seconds, 'P1D', {days: 1})"
+            )
         return self
 
 
@@ -140,8 +176,10 @@ class WebhooksArgs(_Data):
 
     deliver: bool = True
     system: System | None = None
-    hold: bool | None = Field(default=None, description="true: hold deliveries until a webhooks step; false: "
-                                                        "deliver in the background again")
+    hold: bool | None = Field(
+        default=None,
+        description="true: hold deliveries until a webhooks step; false: deliver in the background again",
+    )
 
 
 class WaitArgs(_Data):
@@ -150,14 +188,21 @@ class WaitArgs(_Data):
     (quiescence then has the connector's timeout).
     An ``until`` that never holds does not fail the step: the scenario's checks say what is wrong."""
 
-    quiescence: bool = Field(default=True, description="false (with until): go on as soon as the checks hold, "
-                                                       "without the settle window (a precondition, not a verdict)")
+    quiescence: bool = Field(
+        default=True,
+        description="false (with until): go on as soon as the checks hold, "
+        "without the settle window (a precondition, not a verdict)",
+    )
     settle_seconds: float | None = Field(default=None, gt=0, le=60)
     timeout_seconds: float = Field(default=30.0, gt=0, le=600)
-    until: Expect | None = Field(default=None, description="checks to wait for (records, journal, invariants...)")
+    until: Expect | None = Field(
+        default=None, description="checks to wait for (records, journal, invariants...)"
+    )
     activity: Literal["connector", "requests"] = Field(
-        default="connector", description="what breaks the quiet: the connector's own quiescence rule, or any "
-                                         "request at all (a daemon that polls is then quiet only while it is blocked)")
+        default="connector",
+        description="what breaks the quiet: the connector's own quiescence rule, or any "
+        "request at all (a daemon that polls is then quiet only while it is blocked)",
+    )
 
     @model_validator(mode="after")
     def _something_to_wait_for(self) -> WaitArgs:
@@ -180,7 +225,9 @@ class RecordAssertion(_Data):
     ref: str | None = Field(default=None, description="the record linked to this world ref in that system")
     where: dict[str, Any] = Field(default_factory=dict, description="dotted field paths -> expected values")
     count: int | None = Field(default=None, ge=0)
-    fields: dict[str, Any] = Field(default_factory=dict, description="every selected row must have these values")
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="every selected row must have these values"
+    )
 
     @model_validator(mode="after")
     def _target(self) -> RecordAssertion:
@@ -230,7 +277,9 @@ class Expect(_Data):
     invariants: list[str | InvariantRef] = Field(default_factory=list)
     records: list[RecordAssertion] = Field(default_factory=list)
     exceptions: list[ExceptionAssertion] = Field(default_factory=list)
-    no_exceptions: bool = Field(default=False, description="no exception-queue entry from the scenario's flows")
+    no_exceptions: bool = Field(
+        default=False, description="no exception-queue entry from the scenario's flows"
+    )
     journal: list[JournalAssertion] = Field(default_factory=list)
 
     def invariant_refs(self) -> list[InvariantRef]:
@@ -290,12 +339,20 @@ def _step_kind(value: Any) -> str | None:
 
 
 Step = Annotated[
-    Annotated[SyncStep, Tag("sync")] | Annotated[ActStep, Tag("act")] | Annotated[ApiStep, Tag("api")]
-    | Annotated[FaultsStep, Tag("faults")] | Annotated[ClockStep, Tag("clock")]
-    | Annotated[WebhooksStep, Tag("webhooks")] | Annotated[WaitStep, Tag("wait")]
-    | Annotated[ConnectorStep, Tag("connector")] | Annotated[CheckStep, Tag("check")],
-    Discriminator(_step_kind, custom_error_type="unknown_step",
-                  custom_error_message=f"a step is a mapping with exactly one of: {', '.join(STEP_KINDS)}"),
+    Annotated[SyncStep, Tag("sync")]
+    | Annotated[ActStep, Tag("act")]
+    | Annotated[ApiStep, Tag("api")]
+    | Annotated[FaultsStep, Tag("faults")]
+    | Annotated[ClockStep, Tag("clock")]
+    | Annotated[WebhooksStep, Tag("webhooks")]
+    | Annotated[WaitStep, Tag("wait")]
+    | Annotated[ConnectorStep, Tag("connector")]
+    | Annotated[CheckStep, Tag("check")],
+    Discriminator(
+        _step_kind,
+        custom_error_type="unknown_step",
+        custom_error_message=f"a step is a mapping with exactly one of: {', '.join(STEP_KINDS)}",
+    ),
 ]
 
 
@@ -307,15 +364,17 @@ class Scenario(_Data):
     source: str | None = Field(default=None, description="the seed document or reference it comes from")
     flows: list[Flow] = Field(min_length=1)
     catches: list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]] = Field(
-        default_factory=list, description="mutants of the reference engine this scenario must fail")
+        default_factory=list, description="mutants of the reference engine this scenario must fail"
+    )
     tags: list[str] = Field(default_factory=list)
     seed: int = Field(default=0, ge=0)
     modes: list[Mode] = Field(default_factory=lambda: list(MODES))
     connector_env: dict[str, str] = Field(
         default_factory=dict,
         description="how the business has its integration configured: settings given to the connector as "
-                    "environment variables (the reference engine reads ERPSIM_SYNC_*, e.g. "
-                    "ERPSIM_SYNC_LEDGER_MODE: daily-summary); a connector ignores those it does not know")
+        "environment variables (the reference engine reads ERPSIM_SYNC_*, e.g. "
+        "ERPSIM_SYNC_LEDGER_MODE: daily-summary); a connector ignores those it does not know",
+    )
     timeout_seconds: float = Field(default=120.0, gt=0, le=3600)
     given: Given = Field(default_factory=Given)
     steps: list[Step] = Field(default_factory=list)
@@ -326,8 +385,10 @@ class Scenario(_Data):
     def _settings(cls, env: dict[str, str]) -> dict[str, str]:
         for key in env:
             if not CONNECTOR_ENV_RE.fullmatch(key) or key in CONNECTOR_ENV_RESERVED:
-                raise ValueError(f"{key!r} is not a connector setting a scenario may give (ERPSIM_SYNC_*, not "
-                                 f"{' or '.join(CONNECTOR_ENV_RESERVED)})")
+                raise ValueError(
+                    f"{key!r} is not a connector setting a scenario may give (ERPSIM_SYNC_*, not "
+                    f"{' or '.join(CONNECTOR_ENV_RESERVED)})"
+                )
         return env
 
     @field_validator("steps", mode="before")
@@ -365,7 +426,9 @@ def reference_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
                 out.append((loc, f"unknown ref ${{{name}}}; the world defines: {hint}"))
         for j, rec in enumerate(expect.records):
             if rec.ref is not None and rec.ref not in known:
-                out.append(((*loc, "records", j, "ref"), f"unknown ref {rec.ref!r}; the world defines: {hint}"))
+                out.append(
+                    ((*loc, "records", j, "ref"), f"unknown ref {rec.ref!r}; the world defines: {hint}")
+                )
 
     for i, step in enumerate(scenario.steps):
         if isinstance(step, CheckStep):
@@ -478,7 +541,9 @@ def load_scenario_text(text: str, path: Path | str = "<string>") -> Scenario:
     except yaml.YAMLError as exc:
         raise ScenarioError(path, None, f"not valid YAML: {exc}") from None
     if not isinstance(data, dict):
-        raise ScenarioError(path, lines.get(()), "a scenario is a mapping (name, flows, given, steps, expect)")
+        raise ScenarioError(
+            path, lines.get(()), "a scenario is a mapping (name, flows, given, steps, expect)"
+        )
     try:
         return Scenario.model_validate(data, context={"lines": lines})
     except ValidationError as exc:
@@ -493,7 +558,9 @@ def load_scenario_text(text: str, path: Path | str = "<string>") -> Scenario:
             msg = f"unknown key {loc[-1]!r}" if loc else "unknown key"
             field = ".".join(str(p) for p in loc[:-1])
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        raise ScenarioError(path, _line_for(loc, lines), f"{field + ': ' if field else ''}{msg}{more}") from None
+        raise ScenarioError(
+            path, _line_for(loc, lines), f"{field + ': ' if field else ''}{msg}{more}"
+        ) from None
 
 
 def _ref_error(data: dict[str, Any], lines: dict[tuple[Any, ...], int]) -> tuple[int | None, str] | None:

@@ -30,11 +30,24 @@ from .scenario import ItemSpec, LocationSpec, LotSpec, PartySpec, WorldSpec
 from .world import World
 from .world_spec import LOT_KINDS
 
-NS_ITEM_TYPES = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem", "assembly": "assemblyItem",
-                 "lotAssembly": "lotNumberedAssemblyItem", "service": "serviceSaleItem", "download": "downloadItem",
-                 "nonInventory": "nonInventorySaleItem"}
-WMS_ITEM_TYPES = {"inventory": "PHYSICAL", "lot": "PHYSICAL", "assembly": "PHYSICAL", "lotAssembly": "PHYSICAL",
-                  "service": "SERVICE", "download": "DIGITAL", "nonInventory": "SERVICE"}
+NS_ITEM_TYPES = {
+    "inventory": "inventoryItem",
+    "lot": "lotNumberedInventoryItem",
+    "assembly": "assemblyItem",
+    "lotAssembly": "lotNumberedAssemblyItem",
+    "service": "serviceSaleItem",
+    "download": "downloadItem",
+    "nonInventory": "nonInventorySaleItem",
+}
+WMS_ITEM_TYPES = {
+    "inventory": "PHYSICAL",
+    "lot": "PHYSICAL",
+    "assembly": "PHYSICAL",
+    "lotAssembly": "PHYSICAL",
+    "service": "SERVICE",
+    "download": "DIGITAL",
+    "nonInventory": "SERVICE",
+}
 #: What a NetSuite account selling through Sitoo tills has set up for the POS postings: the tills' payment
 #: methods, the discount item of till discounts and the UK standard VAT rate the POS applies by default (20%).
 POS_LEDGER_MASTERS: dict[str, list[dict[str, Any]]] = {
@@ -42,8 +55,13 @@ POS_LEDGER_MASTERS: dict[str, list[dict[str, Any]]] = {
     "discountItem": [{"itemId": "POS Discount", "rate": "0"}],
     "salesTaxItem": [{"itemId": "VAT20", "rate": "20%"}],
 }
-SHIP_TO = {"addressee": "Alex Morgan", "addr1": "1 Harbour Street", "city": "Bristol", "zip": "BS1 4RN",
-           "country": "GB"}
+SHIP_TO = {
+    "addressee": "Alex Morgan",
+    "addr1": "1 Harbour Street",
+    "city": "Bristol",
+    "zip": "BS1 4RN",
+    "country": "GB",
+}
 
 
 def _item_mirrors(item: ItemSpec, world: WorldSpec) -> set[str]:
@@ -101,38 +119,93 @@ def seed_world(world: World, spec: WorldSpec) -> RefMap:
         order.append((rtype, ref, kind))
 
     for loc in spec.locations:
-        add("location", loc.ref, "location", {"name": loc.name or loc.ref.title(), "externalId": loc.ref,
-                                               "subsidiary": {"items": [sub]}})
+        add(
+            "location",
+            loc.ref,
+            "location",
+            {"name": loc.name or loc.ref.title(), "externalId": loc.ref, "subsidiary": {"items": [sub]}},
+        )
     for c in customers:
-        add("customer", c.ref, "customer", {"companyName": c.name or f"Customer {c.ref}", "subsidiary": sub,
-                                            "email": c.email or f"{c.ref.lower()}@customers.example",
-                                            "externalId": c.ref})
+        add(
+            "customer",
+            c.ref,
+            "customer",
+            {
+                "companyName": c.name or f"Customer {c.ref}",
+                "subsidiary": sub,
+                "email": c.email or f"{c.ref.lower()}@customers.example",
+                "externalId": c.ref,
+            },
+        )
     for v in vendors:
-        add("vendor", v.ref, "vendor", {"companyName": v.name or f"Vendor {v.ref}", "subsidiary": sub,
-                                        "email": v.email or f"{v.ref.lower()}@vendors.example", "externalId": v.ref})
+        add(
+            "vendor",
+            v.ref,
+            "vendor",
+            {
+                "companyName": v.name or f"Vendor {v.ref}",
+                "subsidiary": sub,
+                "email": v.email or f"{v.ref.lower()}@vendors.example",
+                "externalId": v.ref,
+            },
+        )
     for item in spec.items:
-        add(NS_ITEM_TYPES[item.kind], item.ref, "item", {
-            "itemId": item.sku or item.ref, "displayName": item.name or f"Item {item.ref}", "rate": item.price,
-            "externalId": item.ref, "subsidiary": {"items": [sub]},
-            **({"member": {"items": [{"item": {"externalId": ref}, "quantity": per}
-                                     for ref, per in item.components.items()]}} if item.components else {})})
+        add(
+            NS_ITEM_TYPES[item.kind],
+            item.ref,
+            "item",
+            {
+                "itemId": item.sku or item.ref,
+                "displayName": item.name or f"Item {item.ref}",
+                "rate": item.price,
+                "externalId": item.ref,
+                "subsidiary": {"items": [sub]},
+                **(
+                    {
+                        "member": {
+                            "items": [
+                                {"item": {"externalId": ref}, "quantity": per}
+                                for ref, per in item.components.items()
+                            ]
+                        }
+                    }
+                    if item.components
+                    else {}
+                ),
+            },
+        )
     adjustment_lines = []
     for item in spec.items:
         for loc_ref, qty in _stock_by_location(item, spec).items():
             if item.kind in LOT_KINDS:
                 continue
-            adjustment_lines.append({"item": {"externalId": item.ref}, "location": {"externalId": loc_ref},
-                                     "adjustQtyBy": qty})
+            adjustment_lines.append(
+                {"item": {"externalId": item.ref}, "location": {"externalId": loc_ref}, "adjustQtyBy": qty}
+            )
         for lot in released_lots(item):
-            adjustment_lines.append({
-                "item": {"externalId": item.ref},
-                "location": {"externalId": lot.location or spec.locations[0].ref}, "adjustQtyBy": lot.quantity,
-                "inventoryDetail": {"inventoryAssignment": {"items": [
-                    {"receiptInventoryNumber": lot.number, "quantity": lot.quantity}]}}})
+            adjustment_lines.append(
+                {
+                    "item": {"externalId": item.ref},
+                    "location": {"externalId": lot.location or spec.locations[0].ref},
+                    "adjustQtyBy": lot.quantity,
+                    "inventoryDetail": {
+                        "inventoryAssignment": {
+                            "items": [{"receiptInventoryNumber": lot.number, "quantity": lot.quantity}]
+                        }
+                    },
+                }
+            )
     if adjustment_lines:
-        add("inventoryAdjustment", "", "adjustment", {
-            "account": {"id": str(base["adjustment_account"])}, "memo": "opening balance",
-            "inventory": {"items": adjustment_lines}})
+        add(
+            "inventoryAdjustment",
+            "",
+            "adjustment",
+            {
+                "account": {"id": str(base["adjustment_account"])},
+                "memo": "opening balance",
+                "inventory": {"items": adjustment_lines},
+            },
+        )
     if any(loc.kind == "store" and loc.mirror for loc in spec.locations) and "pos" in spec.mirror:
         for rtype, bodies in POS_LEDGER_MASTERS.items():
             for master in bodies:
@@ -141,12 +214,23 @@ def seed_world(world: World, spec: WorldSpec) -> RefMap:
     for so in spec.sales_orders:
         location = so.location or spec.locations[0].ref
         body: dict[str, Any] = {
-            "entity": {"externalId": so.customer or first_customer}, "orderStatus": so.status,
-            "externalId": so.external_id or so.ref, "location": {"externalId": location},
+            "entity": {"externalId": so.customer or first_customer},
+            "orderStatus": so.status,
+            "externalId": so.external_id or so.ref,
+            "location": {"externalId": location},
             "shippingAddress": dict(SHIP_TO),
-            "item": {"items": [{"item": {"externalId": ln.item}, "quantity": ln.quantity,
-                                "location": {"externalId": location},
-                                **({"rate": ln.rate} if ln.rate is not None else {})} for ln in so.lines]}}
+            "item": {
+                "items": [
+                    {
+                        "item": {"externalId": ln.item},
+                        "quantity": ln.quantity,
+                        "location": {"externalId": location},
+                        **({"rate": ln.rate} if ln.rate is not None else {}),
+                    }
+                    for ln in so.lines
+                ]
+            },
+        }
         if so.date:
             body["tranDate"] = so.date
         add("salesOrder", so.ref, "salesOrder", body)
@@ -158,11 +242,19 @@ def seed_world(world: World, spec: WorldSpec) -> RefMap:
         if ref:
             refs.add(ref, kind, netsuite=created[rtype][index])
     for item in spec.items:
-        refs.update(item.ref, sku=item.sku or item.ref, itemKind=item.kind, physical=item.physical,
-                    externalId=item.ref)
+        refs.update(
+            item.ref,
+            sku=item.sku or item.ref,
+            itemKind=item.kind,
+            physical=item.physical,
+            externalId=item.ref,
+        )
     for party in (*customers, *vendors):
-        refs.update(party.ref, externalId=party.ref,
-                    email=party.email or f"{party.ref.lower()}@{refs.kind(party.ref)}s.example")
+        refs.update(
+            party.ref,
+            externalId=party.ref,
+            email=party.email or f"{party.ref.lower()}@{refs.kind(party.ref)}s.example",
+        )
     for so in spec.sales_orders:
         refs.update(so.ref, externalId=so.external_id or so.ref)
     _mirror_wms(world, spec, refs)
@@ -183,15 +275,23 @@ def _mirror_wms(world: World, spec: WorldSpec, refs: RefMap) -> None:
     records: dict[str, Any] = {}
     extra = warehouses[1:]
     if extra:
-        records["warehouses"] = [{"code": _wms_code(loc), "name": loc.name or loc.ref.title()} for loc in extra]
+        records["warehouses"] = [
+            {"code": _wms_code(loc), "name": loc.name or loc.ref.title()} for loc in extra
+        ]
     skus = []
     stock = []
     for item in spec.items:
         if "wms" not in _item_mirrors(item, spec):
             continue
         sku = item.skus.get("wms", item.sku or item.ref)
-        skus.append({"sku": sku, "externalId": str(refs.id(item.ref)), "name": item.name or f"Item {item.ref}",
-                     "itemType": WMS_ITEM_TYPES[item.kind]})
+        skus.append(
+            {
+                "sku": sku,
+                "externalId": str(refs.id(item.ref)),
+                "name": item.name or f"Item {item.ref}",
+                "itemType": WMS_ITEM_TYPES[item.kind],
+            }
+        )
         quantities = dict(_stock_by_location(item, spec)) if item.kind not in LOT_KINDS else {}
         for lot in released_lots(item):
             where = lot.location or spec.locations[0].ref
@@ -228,23 +328,38 @@ def _mirror_pos(world: World, spec: WorldSpec, refs: RefMap) -> None:
     stores = [loc for loc in spec.locations if loc.kind == "store" and loc.mirror]
     records: dict[str, Any] = {}
     if stores:
-        records["stores"] = [{"name": loc.name or loc.ref.title(), "externalid": str(refs.id(loc.ref)),
-                              "city": "Bristol"} for loc in stores]
+        records["stores"] = [
+            {"name": loc.name or loc.ref.title(), "externalid": str(refs.id(loc.ref)), "city": "Bristol"}
+            for loc in stores
+        ]
     products = [item for item in spec.items if "pos" in _item_mirrors(item, spec)]
     if products:
-        records["products"] = [{"sku": item.skus.get("pos", item.sku or item.ref),
-                                "title": item.name or f"Item {item.ref}",
-                                "moneyprice": f"{item.price:.2f}"} for item in products]
+        records["products"] = [
+            {
+                "sku": item.skus.get("pos", item.sku or item.ref),
+                "title": item.name or f"Item {item.ref}",
+                "moneyprice": f"{item.price:.2f}",
+            }
+            for item in products
+        ]
     users = [c for c in spec.customer_specs() if "pos" in _party_mirrors(c, {"pos"}, spec)]
     if users:
-        records["users"] = [{"email": refs.get(c.ref, "email"), "namefirst": "Customer", "namelast": c.ref,
-                             "externalid": str(refs.id(c.ref))} for c in users]
+        records["users"] = [
+            {
+                "email": refs.get(c.ref, "email"),
+                "namefirst": "Customer",
+                "namelast": c.ref,
+                "externalid": str(refs.id(c.ref)),
+            }
+            for c in users
+        ]
     if not records:
         return
     out = world.control["pos"].call("POST", "seed", {"records": records})
     for loc, store in zip(stores, out.get("stores", []), strict=False):
-        refs.update(loc.ref, pos=store["warehouseid"], pos_store=store["storeid"],
-                    pos_register=store["registerid"])
+        refs.update(
+            loc.ref, pos=store["warehouseid"], pos_store=store["storeid"], pos_register=store["registerid"]
+        )
     for item, pid in zip(products, out.get("products", []), strict=False):
         refs.update(item.ref, pos=pid, pos_sku=item.skus.get("pos", item.sku or item.ref))
     for c, uid in zip(users, out.get("users", []), strict=False):
@@ -254,8 +369,13 @@ def _mirror_pos(world: World, spec: WorldSpec, refs: RefMap) -> None:
         for loc_ref, qty in _stock_by_location(item, spec).items():
             loc = next(x for x in spec.locations if x.ref == loc_ref)
             if loc in stores:
-                stock.append({"warehouseid": refs.get(loc.ref, "pos"), "sku": refs.get(item.ref, "pos_sku"),
-                              "quantity": qty})
+                stock.append(
+                    {
+                        "warehouseid": refs.get(loc.ref, "pos"),
+                        "sku": refs.get(item.ref, "pos_sku"),
+                        "quantity": qty,
+                    }
+                )
     if stock:
         world.control["pos"].call("POST", "seed", {"records": {"stock": stock}})
 
@@ -266,15 +386,31 @@ def _mirror_qms(world: World, spec: WorldSpec, refs: RefMap) -> None:
     items = [item for item in spec.items if "qms" in _item_mirrors(item, spec)]
     if not items:
         return
-    body = {"items": [{"sku": item.skus.get("qms", item.sku or item.ref), "name": item.name or f"Item {item.ref}",
-                       "type": "FINISHED_GOOD" if item.kind in ("assembly", "lotAssembly") else "RAW_MATERIAL",
-                       "uom": "ea", "netsuiteId": str(refs.id(item.ref))} for item in items]}
+    body = {
+        "items": [
+            {
+                "sku": item.skus.get("qms", item.sku or item.ref),
+                "name": item.name or f"Item {item.ref}",
+                "type": "FINISHED_GOOD" if item.kind in ("assembly", "lotAssembly") else "RAW_MATERIAL",
+                "uom": "ea",
+                "netsuiteId": str(refs.id(item.ref)),
+            }
+            for item in items
+        ]
+    }
     out = world.control["qms"].call("POST", "seed", {"records": body})
     lots: list[dict[str, Any]] = []
     for item, created in zip(items, out.get("items", []), strict=False):
         refs.update(item.ref, qms=created["id"], qms_sku=created["sku"])
-        lots.extend({"itemId": created["id"], "lotNumber": lot.number, "quantity": lot.quantity,
-                     "status": "QUARANTINE"} for lot in item.lots)
+        lots.extend(
+            {
+                "itemId": created["id"],
+                "lotNumber": lot.number,
+                "quantity": lot.quantity,
+                "status": "QUARANTINE",
+            }
+            for lot in item.lots
+        )
     if lots:
         world.control["qms"].call("POST", "seed", {"records": {"lots": lots}})
     for item in items:  # QC releases them through the QMS's own inspection, so each has its PASS record
@@ -291,11 +427,25 @@ def _mirror_ap(world: World, spec: WorldSpec, refs: RefMap) -> None:
         return
     body: dict[str, Any] = {}
     if vendors:
-        body["vendors"] = [{"name": v.name or f"Vendor {v.ref}", "accountType": "BUSINESS",
-                            "email": refs.get(v.ref, "email"), "ref": v.ref} for v in vendors]
+        body["vendors"] = [
+            {
+                "name": v.name or f"Vendor {v.ref}",
+                "accountType": "BUSINESS",
+                "email": refs.get(v.ref, "email"),
+                "ref": v.ref,
+            }
+            for v in vendors
+        ]
     if customers:
-        body["customers"] = [{"name": c.name or f"Customer {c.ref}", "accountType": "BUSINESS",
-                              "email": refs.get(c.ref, "email"), "ref": c.ref} for c in customers]
+        body["customers"] = [
+            {
+                "name": c.name or f"Customer {c.ref}",
+                "accountType": "BUSINESS",
+                "email": refs.get(c.ref, "email"),
+                "ref": c.ref,
+            }
+            for c in customers
+        ]
     out = world.control["ap"].call("POST", "seed", {"records": body})
     for party, key in [*((v, "vendorId") for v in vendors), *((c, "customerId") for c in customers)]:
         ap_id = out["refs"][party.ref]

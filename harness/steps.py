@@ -60,8 +60,12 @@ def describe(step: Any) -> tuple[str, str]:
     data = args.model_dump(exclude_defaults=True)
     if isinstance(step, ActStep):
         body = args.body()
-        return kind, f"act {args.system}.{args.action} {json.dumps(body, default=str)}" if body else \
-            f"act {args.system}.{args.action}"
+        return (
+            kind,
+            f"act {args.system}.{args.action} {json.dumps(body, default=str)}"
+            if body
+            else f"act {args.system}.{args.action}",
+        )
     if isinstance(step, ApiStep):
         return kind, f"api {args.system} {args.method} {args.path}"
     return kind, f"{kind} {json.dumps(data, default=str)}" if data else kind
@@ -75,8 +79,15 @@ def _short(value: Any, limit: int = 2000) -> Any:
 class StepRunner:
     """Runs the steps of one scenario: the world, the connector run and the ref resolver."""
 
-    def __init__(self, scenario: Scenario, world: World, run: ConnectorRun, resolver: Resolver, mode: str,
-                 activity: Any) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        world: World,
+        run: ConnectorRun,
+        resolver: Resolver,
+        mode: str,
+        activity: Any,
+    ) -> None:
         self.scenario, self.world, self.run, self.resolver, self.mode = scenario, world, run, resolver, mode
         self.activity = activity
         self.sync_count = 0
@@ -116,21 +127,31 @@ class StepRunner:
             record.output_file = result.output_file
             results.append({"exit": result.exit_code, "seconds": round(result.seconds, 3), "ok": result.ok})
             if args.expect == "ok" and not result.ok:
-                raise StepFailed(f"sync pass {self.sync_count} failed: {result.message}",
-                                 {"output_tail": result.output_tail}, result.output_file)
+                raise StepFailed(
+                    f"sync pass {self.sync_count} failed: {result.message}",
+                    {"output_tail": result.output_tail},
+                    result.output_file,
+                )
             if args.expect == "fail" and result.ok and self.mode == "once":
-                raise StepFailed(f"sync pass {self.sync_count} succeeded, but the scenario expects it to fail",
-                                 {"output_tail": result.output_tail}, result.output_file)
+                raise StepFailed(
+                    f"sync pass {self.sync_count} succeeded, but the scenario expects it to fail",
+                    {"output_tail": result.output_tail},
+                    result.output_file,
+                )
         return results
 
     def _act(self, args: Any, record: StepRecord) -> Any:
         body = self.resolver.resolve(args.body())
         control = self.world.control[args.system]
-        resp = control.post(f"{control.base_url}/__erpsim/act/{args.action}", json=body, timeout=control.timeout)
+        resp = control.post(
+            f"{control.base_url}/__erpsim/act/{args.action}", json=body, timeout=control.timeout
+        )
         detail = _json(resp)
         if resp.status_code != args.expect_status:
-            raise StepFailed(f"act {args.system}.{args.action} answered {resp.status_code}, expected "
-                             f"{args.expect_status}", detail)
+            raise StepFailed(
+                f"act {args.system}.{args.action} answered {resp.status_code}, expected {args.expect_status}",
+                detail,
+            )
         return detail
 
     def _api(self, args: Any, record: StepRecord) -> Any:
@@ -141,16 +162,25 @@ class StepRunner:
         resp = client.request(args.method, str(path), json=body, params=query or None)
         detail = _json(resp)
         wanted = args.expect_status
-        ok = resp.status_code < 400 if wanted is None else (
-            resp.status_code in wanted if isinstance(wanted, list) else resp.status_code == wanted)
+        ok = (
+            resp.status_code < 400
+            if wanted is None
+            else (resp.status_code in wanted if isinstance(wanted, list) else resp.status_code == wanted)
+        )
         if not ok:
-            raise StepFailed(f"{args.method} {path} answered {resp.status_code}"
-                             + (f", expected {wanted}" if wanted is not None else ""), detail)
+            raise StepFailed(
+                f"{args.method} {path} answered {resp.status_code}"
+                + (f", expected {wanted}" if wanted is not None else ""),
+                detail,
+            )
         if args.save:
             saved = detail if isinstance(detail, dict | list) else {"body": detail}
             if isinstance(saved, dict) and resp.headers.get("Location"):
-                saved = {**saved, "location": resp.headers["Location"],
-                         "id": saved.get("id") or resp.headers["Location"].rstrip("/").rsplit("/", 1)[-1]}
+                saved = {
+                    **saved,
+                    "location": resp.headers["Location"],
+                    "id": saved.get("id") or resp.headers["Location"].rstrip("/").rsplit("/", 1)[-1],
+                }
             self.resolver.saved[args.save] = saved
         return {"status": resp.status_code, "body": detail}
 
@@ -182,8 +212,9 @@ class StepRunner:
                 return out  # a precondition: the checks held (or timed out), the connector may still be busy
         activity = self.world.activity if args.activity == "requests" else self.activity
         # with ``until`` its timeout bounds the polling; quiescence then has the connector's own timeout
-        result = self.run.wait_quiescent(activity, args.settle_seconds,
-                                         None if args.until is not None else args.timeout_seconds)
+        result = self.run.wait_quiescent(
+            activity, args.settle_seconds, None if args.until is not None else args.timeout_seconds
+        )
         if not result.ok:
             raise StepFailed(result.message, {"output_tail": result.output_tail}, result.output_file)
         return {**out, "seconds": round(result.seconds, 3)}
@@ -197,8 +228,14 @@ class StepRunner:
         while True:
             # the exception queue only when asked for: reading it runs a connector command (seconds)
             exceptions = self.run.exceptions() if until.exceptions or until.no_exceptions else None
-            invariants, assertions = evaluate(until, self.world.state(), self.world.journals(), exceptions,
-                                              self.resolver, list(self.scenario.flows))
+            invariants, assertions = evaluate(
+                until,
+                self.world.state(),
+                self.world.journals(),
+                exceptions,
+                self.resolver,
+                list(self.scenario.flows),
+            )
             if all(i.valid for i in invariants) and all(a.ok for a in assertions):
                 return f"held after {time.perf_counter() - began:.2f} s"
             if time.monotonic() >= deadline:
@@ -220,7 +257,9 @@ class StepRunner:
         state = self.world.state()
         journals = self.world.journals()
         exceptions = self.run.exceptions() if needs_exceptions(args) else None
-        invariants, assertions = evaluate(args, state, journals, exceptions, self.resolver, list(self.scenario.flows))
+        invariants, assertions = evaluate(
+            args, state, journals, exceptions, self.resolver, list(self.scenario.flows)
+        )
         record.invariants, record.assertions = invariants, assertions
         bad = [i.name for i in invariants if not i.valid] + [a.description for a in assertions if not a.ok]
         if bad:
@@ -240,5 +279,18 @@ def _json(resp: Any) -> Any:
         return resp.text[:2000]
 
 
-__all__ = ["StepRunner", "StepRecord", "StepFailed", "describe", "ActStep", "ApiStep", "CheckStep", "ClockStep",
-           "ConnectorStep", "FaultsStep", "SyncStep", "WaitStep", "WebhooksStep"]
+__all__ = [
+    "StepRunner",
+    "StepRecord",
+    "StepFailed",
+    "describe",
+    "ActStep",
+    "ApiStep",
+    "CheckStep",
+    "ClockStep",
+    "ConnectorStep",
+    "FaultsStep",
+    "SyncStep",
+    "WaitStep",
+    "WebhooksStep",
+]

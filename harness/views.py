@@ -14,14 +14,47 @@ from __future__ import annotations
 
 from typing import Any
 
-ITEM_TYPES = ("inventoryItem", "lotNumberedInventoryItem", "assemblyItem", "serviceSaleItem", "downloadItem",
-              "nonInventorySaleItem", "serializedInventoryItem", "kitItem", "discountItem", "otherChargeSaleItem",
-              "nonInventoryResaleItem", "serviceResaleItem", "nonInventoryPurchaseItem", "servicePurchaseItem",
-              "giftCertificateItem", "markupItem", "subtotalItem", "paymentItem", "descriptionItem")
+ITEM_TYPES = (
+    "inventoryItem",
+    "lotNumberedInventoryItem",
+    "assemblyItem",
+    "serviceSaleItem",
+    "downloadItem",
+    "nonInventorySaleItem",
+    "serializedInventoryItem",
+    "kitItem",
+    "discountItem",
+    "otherChargeSaleItem",
+    "nonInventoryResaleItem",
+    "serviceResaleItem",
+    "nonInventoryPurchaseItem",
+    "servicePurchaseItem",
+    "giftCertificateItem",
+    "markupItem",
+    "subtotalItem",
+    "paymentItem",
+    "descriptionItem",
+)
 PHYSICAL_ITEM_TYPES = ("inventoryItem", "lotNumberedInventoryItem", "assemblyItem", "serializedInventoryItem")
-POSTING_TYPES = ("itemFulfillment", "invoice", "cashSale", "customerPayment", "creditMemo", "cashRefund",
-                 "itemReceipt", "vendorBill", "vendorPayment", "vendorCredit", "inventoryAdjustment",
-                 "inventoryTransfer", "journalEntry", "assemblyBuild", "customerRefund", "deposit", "check")
+POSTING_TYPES = (
+    "itemFulfillment",
+    "invoice",
+    "cashSale",
+    "customerPayment",
+    "creditMemo",
+    "cashRefund",
+    "itemReceipt",
+    "vendorBill",
+    "vendorPayment",
+    "vendorCredit",
+    "inventoryAdjustment",
+    "inventoryTransfer",
+    "journalEntry",
+    "assemblyBuild",
+    "customerRefund",
+    "deposit",
+    "check",
+)
 
 
 def ref_id(value: Any) -> str | None:
@@ -101,7 +134,9 @@ class NetSuiteView:
 
     def created_from(self, rtype: str, source_id: int | str) -> list[dict[str, Any]]:
         """Records of ``rtype`` whose createdFrom is ``source_id``."""
-        return [r for r in self.records.get(rtype, []) if ref_id(r["body"].get("createdFrom")) == str(source_id)]
+        return [
+            r for r in self.records.get(rtype, []) if ref_id(r["body"].get("createdFrom")) == str(source_id)
+        ]
 
     def fulfillments_for(self, so_id: int | str) -> list[dict[str, Any]]:
         """The item fulfilments created from a sales order."""
@@ -110,8 +145,10 @@ class NetSuiteView:
     def by_external_id(self, rtype: str, external_id: str) -> dict[str, Any] | None:
         """A record by externalId (case-insensitive, as NetSuite)."""
         low = external_id.lower()
-        return next((r for r in self.records.get(rtype, [])
-                     if str(r["body"].get("externalId", "")).lower() == low), None)
+        return next(
+            (r for r in self.records.get(rtype, []) if str(r["body"].get("externalId", "")).lower() == low),
+            None,
+        )
 
 
 class WmsView:
@@ -128,8 +165,11 @@ class WmsView:
         by_id = {p.get("id"): p for p in products.values()}
         # a code a product had before a correction (history keeps it) still names that product, unless another
         # product holds the code now
-        former = {h["sku"]: by_id[h["product_id"]] for h in state.get("wms_product_sku_history", [])
-                  if h.get("product_id") in by_id}
+        former = {
+            h["sku"]: by_id[h["product_id"]]
+            for h in state.get("wms_product_sku_history", [])
+            if h.get("product_id") in by_id
+        }
         self.products = {**former, **products}
 
     def order_lines(self, order: dict[str, Any]) -> list[dict[str, Any]]:
@@ -142,8 +182,11 @@ class WmsView:
         for field in ("tranId", "externalId"):
             if so["body"].get(field):
                 keys.add(str(so["body"][field]))
-        return [o for o in self.orders
-                if str(o.get("external_id") or "") == str(so["id"]) or str(o.get("client_reference")) in keys]
+        return [
+            o
+            for o in self.orders
+            if str(o.get("external_id") or "") == str(so["id"]) or str(o.get("client_reference")) in keys
+        ]
 
     def live_orders_for_sales_order(self, so: dict[str, Any]) -> list[dict[str, Any]]:
         """The sales order's WMS orders that are not cancelled (a cancelled one may have a replacement)."""

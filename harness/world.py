@@ -53,7 +53,7 @@ def env_from_exports(lines: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in lines:
         if line.startswith("export "):
-            key, _, value = line[len("export "):].strip().partition("=")
+            key, _, value = line[len("export ") :].strip().partition("=")
             out[key] = value
     return out
 
@@ -91,7 +91,9 @@ class WorldServer:
     mode: str = "thread"
     data_dir: Path | None = None
     systems: tuple[str, ...] = SYSTEMS
-    admin_token: str = field(default_factory=lambda: os.environ.get("ERPSIM_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN))
+    admin_token: str = field(
+        default_factory=lambda: os.environ.get("ERPSIM_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN)
+    )
     started_in: float = 0.0
     _env: dict[str, str] = field(default_factory=dict)
     _servers: list[Any] = field(default_factory=list)
@@ -126,8 +128,12 @@ class WorldServer:
         try:
             for name in self.systems:
                 cfg = EmulatorConfig.from_env(
-                    name, data_dir=self.data_dir, db_url=f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}",
-                    admin_token=self.admin_token, webhook_dispatcher=True)
+                    name,
+                    data_dir=self.data_dir,
+                    db_url=f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}",
+                    admin_token=self.admin_token,
+                    webhook_dispatcher=True,
+                )
                 app = system_module(name).create_app(cfg)
                 server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=handler)
                 server.log = _server_log(server)  # type: ignore[method-assign]
@@ -141,22 +147,41 @@ class WorldServer:
                 self._emulators.append(emu)
         except Exception as exc:
             self.stop()
-            raise WorldStartError(f"could not start the emulators in-process: {type(exc).__name__}: {exc}") from exc
+            raise WorldStartError(
+                f"could not start the emulators in-process: {type(exc).__name__}: {exc}"
+            ) from exc
         self._env = env_from_exports(export_lines(configs, "127.0.0.1"))
 
     def _start_process(self, timeout: float) -> None:
         assert self.data_dir is not None
         ports = {name: _free_port() for name in self.systems}
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "ERPSIM_ADMIN_TOKEN": self.admin_token,
-               **{f"ERPSIM_{n.upper()}_PORT": str(p) for n, p in ports.items()}}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "ERPSIM_ADMIN_TOKEN": self.admin_token,
+            **{f"ERPSIM_{n.upper()}_PORT": str(p) for n, p in ports.items()},
+        }
         for name in self.systems:  # the world's own SQLite files, whatever the caller's ERPSIM_*_DB says
             env[f"ERPSIM_{name.upper()}_DB"] = f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
         log_path = self.data_dir / "erpsim-up.log"
         out = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - the child writes to it until stopped
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "harness.cli", "up", "--systems", ",".join(self.systems),
-             "--data-dir", str(self.data_dir)], env=env, stdout=out, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "harness.cli",
+                "up",
+                "--systems",
+                ",".join(self.systems),
+                "--data-dir",
+                str(self.data_dir),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = log_path.read_text(encoding="utf-8")
@@ -223,7 +248,9 @@ class World:
         self.env = dict(env)
         missing = [s for s in systems if f"ERPSIM_{s.upper()}_URL" not in self.env]
         if missing:
-            raise WorldStartError(f"no URL for {', '.join(missing)}: set ERPSIM_<SYSTEM>_URL (as `erpsim up` prints)")
+            raise WorldStartError(
+                f"no URL for {', '.join(missing)}: set ERPSIM_<SYSTEM>_URL (as `erpsim up` prints)"
+            )
         self.systems = systems
         token = self.env.get("ERPSIM_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN)
         self.control = {s: ControlClient(s, self.env[f"ERPSIM_{s.upper()}_URL"], token) for s in systems}
@@ -231,8 +258,14 @@ class World:
         self._pool = ThreadPoolExecutor(max_workers=len(systems), thread_name_prefix="erpsim-world")
 
     # ---- all systems at once -----------------------------------------------------------------
-    def each(self, method: str, path: str, body: Any = None, params: Mapping[str, Any] | None = None,
-             systems: tuple[str, ...] | None = None) -> dict[str, Any]:
+    def each(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        systems: tuple[str, ...] | None = None,
+    ) -> dict[str, Any]:
         """The same control-plane call on every system (concurrently); results by system."""
         targets = systems or self.systems
         futures = {s: self._pool.submit(self.control[s].call, method, path, body, params) for s in targets}
@@ -268,8 +301,12 @@ class World:
     def journals(self, since: Mapping[str, int] | None = None) -> dict[str, list[dict[str, Any]]]:
         """Every system's request journal (entries after ``since[system]``)."""
         out = {}
-        futures = {s: self._pool.submit(self.control[s].call, "GET", "journal", None,
-                                        {"since": (since or {}).get(s, 0)}) for s in self.systems}
+        futures = {
+            s: self._pool.submit(
+                self.control[s].call, "GET", "journal", None, {"since": (since or {}).get(s, 0)}
+            )
+            for s in self.systems
+        }
         for s, f in futures.items():
             out[s] = f.result()["entries"]
         return out
@@ -278,8 +315,10 @@ class World:
         """A fingerprint of activity: each system's last journal sequence, and pending webhook deliveries."""
         seqs = self.each("GET", "journal", params={"since": 10**12})
         hooks = self.each("GET", "webhooks")
-        return (tuple(int(seqs[s]["lastSeq"]) for s in self.systems),
-                sum(int(hooks[s].get("pending", 0)) for s in self.systems))
+        return (
+            tuple(int(seqs[s]["lastSeq"]) for s in self.systems),
+            sum(int(hooks[s].get("pending", 0)) for s in self.systems),
+        )
 
     def deliver_webhooks(self, systems: tuple[str, ...] | None = None) -> dict[str, Any]:
         """Send every pending webhook delivery now, in order."""
@@ -289,8 +328,9 @@ class World:
         """Stop (``hold``) or restart the background webhook delivery; a reset restarts it too."""
         return self.each("POST", "webhooks/dispatcher", {"paused": hold}, systems=systems)
 
-    def act(self, system: str, action: str, body: Mapping[str, Any] | None = None,
-            expect: int | None = 200) -> Any:
+    def act(
+        self, system: str, action: str, body: Mapping[str, Any] | None = None, expect: int | None = 200
+    ) -> Any:
         """``POST /__erpsim/act/<action>`` on one system."""
         return self.control[system].call("POST", f"act/{action}", dict(body or {}), expect=expect)
 

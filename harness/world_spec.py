@@ -48,14 +48,22 @@ class ItemSpec(_Data):
     kind: ItemKind = "inventory"
     name: str | None = None
     price: float = Field(default=10.0, ge=0)
-    stock: float | dict[str, float] = Field(default=0, description="on hand at the first location, or by location ref")
+    stock: float | dict[str, float] = Field(
+        default=0, description="on hand at the first location, or by location ref"
+    )
     lots: list[LotSpec] = Field(default_factory=list)
     mirror: list[Satellite] | None = Field(
-        default=None, description="satellites that hold this item (default: WMS and POS for physical items, "
-                                  "QMS for lot and assembly items); [] = a missing master")
-    skus: dict[Satellite, str] = Field(default_factory=dict, description="a deliberately different SKU per system")
-    components: dict[str, float] = Field(default_factory=dict, description="an assembly's bill of materials in "
-                                                                         "NetSuite: item ref -> quantity per unit")
+        default=None,
+        description="satellites that hold this item (default: WMS and POS for physical items, "
+        "QMS for lot and assembly items); [] = a missing master",
+    )
+    skus: dict[Satellite, str] = Field(
+        default_factory=dict, description="a deliberately different SKU per system"
+    )
+    components: dict[str, float] = Field(
+        default_factory=dict,
+        description="an assembly's bill of materials in NetSuite: item ref -> quantity per unit",
+    )
 
     @property
     def physical(self) -> bool:
@@ -96,21 +104,27 @@ class WorldSpec(_Data):
     """One coherent world across the five systems (NetSuite is the master of items, parties, locations)."""
 
     clock: str | None = Field(default=None, description="ISO instant every clock is set to before seeding")
-    locations: list[LocationSpec] = Field(default_factory=lambda: [LocationSpec(ref="MAIN", name="Main Warehouse")])
+    locations: list[LocationSpec] = Field(
+        default_factory=lambda: [LocationSpec(ref="MAIN", name="Main Warehouse")]
+    )
     items: list[ItemSpec] = Field(default_factory=list)
     customers: list[PartySpec] | int = 0
     vendors: list[PartySpec] | int = 0
     sales_orders: list[SalesOrderSpec] = Field(default_factory=list)
-    mirror: list[Satellite] = Field(default_factory=lambda: list(SATELLITES),
-                                    description="satellites that get mirrored masters at all")
+    mirror: list[Satellite] = Field(
+        default_factory=lambda: list(SATELLITES), description="satellites that get mirrored masters at all"
+    )
 
     @model_validator(mode="after")
     def _refs(self) -> WorldSpec:
         names: dict[str, str] = {}
-        for kind, refs in (("location", [x.ref for x in self.locations]), ("item", [x.ref for x in self.items]),
-                           ("customer", [x.ref for x in self.customer_specs()]),
-                           ("vendor", [x.ref for x in self.vendor_specs()]),
-                           ("sales order", [x.ref for x in self.sales_orders])):
+        for kind, refs in (
+            ("location", [x.ref for x in self.locations]),
+            ("item", [x.ref for x in self.items]),
+            ("customer", [x.ref for x in self.customer_specs()]),
+            ("vendor", [x.ref for x in self.vendor_specs()]),
+            ("sales order", [x.ref for x in self.sales_orders]),
+        ):
             for ref in refs:
                 if ref in names:
                     raise ValueError(f"ref {ref!r} is used twice ({names[ref]} and {kind})")
@@ -126,19 +140,23 @@ class WorldSpec(_Data):
             if so.location is not None and names.get(so.location) != "location":
                 raise ValueError(f"sales order {so.ref}: location {so.location!r} is not a location ref")
         for item in self.items:
-            for loc in (item.stock if isinstance(item.stock, dict) else {}):
+            for loc in item.stock if isinstance(item.stock, dict) else {}:
                 if names.get(loc) != "location":
                     raise ValueError(f"item {item.ref}: stock location {loc!r} is not a location ref")
             for lot in item.lots:
                 if lot.location is not None and names.get(lot.location) != "location":
-                    raise ValueError(f"item {item.ref}: lot {lot.number} location {lot.location!r} is unknown")
+                    raise ValueError(
+                        f"item {item.ref}: lot {lot.number} location {lot.location!r} is unknown"
+                    )
             if item.components and item.kind not in ("assembly", "lotAssembly"):
                 raise ValueError(f"item {item.ref}: only assemblies have components")
             declared = [x.ref for x in self.items]
             for comp, per in item.components.items():
                 if comp not in declared or declared.index(comp) > declared.index(item.ref) or per <= 0:
-                    raise ValueError(f"item {item.ref}: component {comp!r} must be an item declared before it, with "
-                                     "a quantity per unit above 0")
+                    raise ValueError(
+                        f"item {item.ref}: component {comp!r} must be an item declared before it, with "
+                        "a quantity per unit above 0"
+                    )
             if item.lots and item.kind not in LOT_KINDS:
                 raise ValueError(f"item {item.ref}: only kinds {' and '.join(LOT_KINDS)} have lots")
         return self
@@ -157,8 +175,13 @@ class WorldSpec(_Data):
 
     def ref_names(self) -> set[str]:
         """Every ref the world defines."""
-        return ({x.ref for x in self.locations} | {x.ref for x in self.items} | {x.ref for x in self.customer_specs()}
-                | {x.ref for x in self.vendor_specs()} | {x.ref for x in self.sales_orders})
+        return (
+            {x.ref for x in self.locations}
+            | {x.ref for x in self.items}
+            | {x.ref for x in self.customer_specs()}
+            | {x.ref for x in self.vendor_specs()}
+            | {x.ref for x in self.sales_orders}
+        )
 
 
 class Given(_Data):
@@ -170,5 +193,3 @@ class Given(_Data):
     wms: dict[str, Any] | None = None
     pos: dict[str, Any] | None = None
     ap: dict[str, Any] | None = None
-
-

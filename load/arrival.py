@@ -18,9 +18,11 @@ def users_at_top(profile: Profile) -> dict[str, float]:
     """Users of each class at the shape's top (non-spike) sale rate."""
     rates = profile.rates
     top = max([profile.shape.start_rate] + [s.rate for s in profile.shape.stages]) or 1.0
-    return {"till": top / rates.sales_per_till,
-            "warehouse": rates.warehouse_per_second / rates.actions_per_warehouse_user,
-            "web": rates.web_per_second / rates.actions_per_web_user}
+    return {
+        "till": top / rates.sales_per_till,
+        "warehouse": rates.warehouse_per_second / rates.actions_per_warehouse_user,
+        "web": rates.web_per_second / rates.actions_per_web_user,
+    }
 
 
 def fitted(shape: ShapeSpec, run_time: float | None) -> ShapeSpec:
@@ -36,8 +38,10 @@ def fitted(shape: ShapeSpec, run_time: float | None) -> ShapeSpec:
             left -= stage.seconds
         return shape.model_copy(update={"stages": stages})
     longest = max(range(len(shape.stages)), key=lambda i: shape.stages[i].seconds)
-    stages = [Stage(seconds=s.seconds + (run_time - shape.duration if i == longest else 0), rate=s.rate)
-              for i, s in enumerate(shape.stages)]
+    stages = [
+        Stage(seconds=s.seconds + (run_time - shape.duration if i == longest else 0), rate=s.rate)
+        for i, s in enumerate(shape.stages)
+    ]
     return shape.model_copy(update={"stages": stages})
 
 
@@ -52,5 +56,3 @@ def users_at(profile: Profile, rate: float) -> int:
     top = max([profile.shape.start_rate] + [s.rate for s in profile.shape.stages]) or 1.0
     factor = rate / top
     return FIXED_USERS + sum(math.ceil(n * factor - 1e-9) for n in users_at_top(profile).values())
-
-

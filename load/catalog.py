@@ -58,7 +58,7 @@ class Catalogue:
 
 def zipf_shares(n: int, exponent: float) -> list[float]:
     """Demand shares of ranks 1..n under Zipf's law, summing to 1."""
-    raw = [1.0 / (rank ** exponent) for rank in range(1, n + 1)]
+    raw = [1.0 / (rank**exponent) for rank in range(1, n + 1)]
     total = sum(raw)
     return [r / total for r in raw]
 
@@ -68,17 +68,31 @@ def build_catalogue(seed: int, skus: int, stores: int, skew: float, tracers: int
     fake = Faker("en_GB")
     fake.seed_instance(seed)
     shares = zipf_shares(skus, skew)
-    items = [Sku(sku=f"LD-{k + 1:05d}", title=fake.catch_phrase()[:60], price_cents=20 * fake.random_int(10, 500),
-                 vat=fake.random_element((20, 20, 20, 5, 0)), demand_share=shares[k]) for k in range(skus)]
-    tracer_items = [Sku(sku=f"TRACE-{k + 1:03d}", title=f"Lag probe {k + 1}", price_cents=100, vat=20,
-                        demand_share=0.0) for k in range(tracers)]
+    items = [
+        Sku(
+            sku=f"LD-{k + 1:05d}",
+            title=fake.catch_phrase()[:60],
+            price_cents=20 * fake.random_int(10, 500),
+            vat=fake.random_element((20, 20, 20, 5, 0)),
+            demand_share=shares[k],
+        )
+        for k in range(skus)
+    ]
+    tracer_items = [
+        Sku(sku=f"TRACE-{k + 1:03d}", title=f"Lag probe {k + 1}", price_cents=100, vat=20, demand_share=0.0)
+        for k in range(tracers)
+    ]
     cities = [fake.unique.city() for _ in range(stores)]
-    return Catalogue(skus=items, tracers=tracer_items,
-                     stores=[Store(index=i, name=f"{city} store", city=city) for i, city in enumerate(cities)])
+    return Catalogue(
+        skus=items,
+        tracers=tracer_items,
+        stores=[Store(index=i, name=f"{city} store", city=city) for i, city in enumerate(cities)],
+    )
 
 
-def opening_stock(catalogue: Catalogue, seed: int, units_per_store: float, cover: tuple[float, float],
-                  minimum: int = 2) -> dict[tuple[str, int], int]:
+def opening_stock(
+    catalogue: Catalogue, seed: int, units_per_store: float, cover: tuple[float, float], minimum: int = 2
+) -> dict[tuple[str, int], int]:
     """Units on hand per (SKU, store index): expected demand in the run times a seeded cover factor."""
     rng = random.Random(seed)
     out: dict[tuple[str, int], int] = {}

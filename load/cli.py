@@ -40,17 +40,28 @@ def parse_duration(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``erpsim load`` argument parser."""
-    p = argparse.ArgumentParser(prog="erpsim load", description=__doc__.splitlines()[0],
-                                formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog="profiles: load/profiles/*.toml (smoke, peak, peak-no-batching, ramp, soak)")
+    p = argparse.ArgumentParser(
+        prog="erpsim load",
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="profiles: load/profiles/*.toml (smoke, peak, peak-no-batching, ramp, soak)",
+    )
     p.add_argument("--profile", required=True, help="a profile name (load/profiles/NAME.toml) or a TOML path")
-    p.add_argument("--run-time", type=parse_duration, default=None,
-                   help="stretch or cut the profile's shape to this long (90, 90s, 2m)")
+    p.add_argument(
+        "--run-time",
+        type=parse_duration,
+        default=None,
+        help="stretch or cut the profile's shape to this long (90, 90s, 2m)",
+    )
     p.add_argument("--workers", type=int, default=0, help="Locust workers (0: one local Locust process)")
-    p.add_argument("--out", default="load-results", help="folder for the run's folder (default load-results/)")
+    p.add_argument(
+        "--out", default="load-results", help="folder for the run's folder (default load-results/)"
+    )
     p.add_argument("--slo", default=None, help="judge against the [[slo]] of this TOML file instead")
     p.add_argument("--mutant", default=None, help="run the engine with this safeguard off (e.g. no-batching)")
-    p.add_argument("--no-engine", action="store_true", help="run the load without the engine (lag never resolves)")
+    p.add_argument(
+        "--no-engine", action="store_true", help="run the load without the engine (lag never resolves)"
+    )
     return p
 
 
@@ -69,12 +80,16 @@ class Progress:
         monitor = [r for r in read_jsonl(self.run_dir, "monitor") if r["t"] >= now - 5]
         sales = _sales(self.run_dir)
         p99 = percentile([r["lag_s"] for r in lags if r["kind"] == "sale"], 99)
-        lines = sum(r["lines"] for r in monitor) / max(1e-9, sum(r["dt"] for r in monitor)) if monitor else 0.0
+        lines = (
+            sum(r["lines"] for r in monitor) / max(1e-9, sum(r["dt"] for r in monitor)) if monitor else 0.0
+        )
         r429 = sum(r["r429"] for r in read_jsonl(self.run_dir, "monitor"))
         web = read_jsonl(self.run_dir, "web")
-        return (f"t={now - self.start:5.0f}s  sales={sales:7d}  lag p99(10s)={'-' if p99 is None else f'{p99:.2f}s':>7}"
-                f"  lines/s={lines:6.0f}  429s={r429:5d}  web orders={len(web):4d}"
-                f"  oversells={sum(1 for r in web if r['oversold']):3d}")
+        return (
+            f"t={now - self.start:5.0f}s  sales={sales:7d}  lag p99(10s)={'-' if p99 is None else f'{p99:.2f}s':>7}"
+            f"  lines/s={lines:6.0f}  429s={r429:5d}  web orders={len(web):4d}"
+            f"  oversells={sum(1 for r in web if r['oversold']):3d}"
+        )
 
     def tick(self, every: float = 2.0) -> None:
         """Print the line (in place on a terminal) at most every ``every`` seconds."""
@@ -132,7 +147,9 @@ def _engine_ready(world: LoadWorld, limit: float) -> float:
     return time.time() - began
 
 
-def _settle(world: LoadWorld, profile: Profile, engine: bool) -> tuple[dict[str, Any], float, list[list[float]]]:
+def _settle(
+    world: LoadWorld, profile: Profile, engine: bool
+) -> tuple[dict[str, Any], float, list[list[float]]]:
     """Let the engine catch up: drift is measured every few seconds until it is zero or the settle time is up.
 
     Returns the last drift report, the seconds waited and (seconds, drifting pairs) samples along the way.
@@ -149,35 +166,77 @@ def _settle(world: LoadWorld, profile: Profile, engine: bool) -> tuple[dict[str,
         time.sleep(min(5.0, max(0.0, profile.engine.settle_seconds - waited)))
 
 
-def run_locust(profile: Profile, world: LoadWorld, run_dir: Path, workers: int, run_time: float | None,
-               sampler: CpuSampler) -> tuple[float, float, int]:
+def run_locust(
+    profile: Profile,
+    world: LoadWorld,
+    run_dir: Path,
+    workers: int,
+    run_time: float | None,
+    sampler: CpuSampler,
+) -> tuple[float, float, int]:
     """Run Locust headless (distributed with ``workers`` > 0); returns (start, end, exit status)."""
     from .arrival import fitted
 
     duration = fitted(profile.shape, run_time).duration
-    env = {**os.environ, **world.env, "ERPSIM_LOAD_PROFILE": str(run_dir / "profile.toml"),
-           "ERPSIM_LOAD_WORLD": str(run_dir / "world.json"), "ERPSIM_LOAD_RUN_DIR": str(run_dir),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        **world.env,
+        "ERPSIM_LOAD_PROFILE": str(run_dir / "profile.toml"),
+        "ERPSIM_LOAD_WORLD": str(run_dir / "world.json"),
+        "ERPSIM_LOAD_RUN_DIR": str(run_dir),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    }
     if run_time:
         env["ERPSIM_LOAD_RUN_TIME"] = str(run_time)
     common = ["-f", str(LOCUSTFILE), "--loglevel", "WARNING"]
-    report = ["--headless", "--csv", str(run_dir / "locust"), "--csv-full-history", "--html",
-              str(run_dir / "locust.html"), "--only-summary", "--stop-timeout", "5", "--run-time",
-              f"{int(duration + 30)}s"]
+    report = [
+        "--headless",
+        "--csv",
+        str(run_dir / "locust"),
+        "--csv-full-history",
+        "--html",
+        str(run_dir / "locust.html"),
+        "--only-summary",
+        "--stop-timeout",
+        "5",
+        "--run-time",
+        f"{int(duration + 30)}s",
+    ]
     procs: list[Child] = []
     locust = [sys.executable, "-m", "locust"]
     from .world import spawn
 
     if workers > 0:
         port = free_port()
-        master = spawn("locust-master", locust + common + report + [
-            "--master", "--master-bind-host", "127.0.0.1", "--master-bind-port", str(port),
-            "--expect-workers", str(workers), "--expect-workers-max-wait", "60"], env, run_dir / "locust-master.log")
+        master = spawn(
+            "locust-master",
+            locust
+            + common
+            + report
+            + [
+                "--master",
+                "--master-bind-host",
+                "127.0.0.1",
+                "--master-bind-port",
+                str(port),
+                "--expect-workers",
+                str(workers),
+                "--expect-workers-max-wait",
+                "60",
+            ],
+            env,
+            run_dir / "locust-master.log",
+        )
         procs.append(master)
         for n in range(workers):
-            procs.append(spawn(f"locust-worker-{n + 1}", locust + common + [
-                "--worker", "--master-host", "127.0.0.1", "--master-port", str(port)], env,
-                run_dir / f"locust-worker-{n + 1}.log"))
+            procs.append(
+                spawn(
+                    f"locust-worker-{n + 1}",
+                    locust + common + ["--worker", "--master-host", "127.0.0.1", "--master-port", str(port)],
+                    env,
+                    run_dir / f"locust-worker-{n + 1}.log",
+                )
+            )
     else:
         procs.append(spawn("locust", locust + common + report, env, run_dir / "locust.log"))
     for child in procs:
@@ -210,7 +269,9 @@ def run(args: argparse.Namespace) -> int:
     if args.no_engine:
         profile = profile.model_copy(update={"engine": profile.engine.model_copy(update={"enabled": False})})
     if args.mutant is not None:
-        profile = profile.model_copy(update={"engine": profile.engine.model_copy(update={"mutant": args.mutant})})
+        profile = profile.model_copy(
+            update={"engine": profile.engine.model_copy(update={"mutant": args.mutant})}
+        )
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     suffix = f"-{profile.engine.mutant}" if profile.engine.mutant else ""
     run_dir = Path(args.out).resolve() / f"{profile.name}{suffix}-{stamp}"
@@ -219,12 +280,20 @@ def run(args: argparse.Namespace) -> int:
 
     (run_dir / "profile.toml").write_bytes(profile_path(args.profile).read_bytes())
     loads = load_average()
-    print(f"erpsim load: profile {profile.name}{' (mutant ' + profile.engine.mutant + ')' if suffix else ''}, "
-          f"run folder {run_dir}; load average {loads[0]:.2f} {loads[1]:.2f} {loads[2]:.2f} "
-          f"on {os.cpu_count()} cores", flush=True)
+    print(
+        f"erpsim load: profile {profile.name}{' (mutant ' + profile.engine.mutant + ')' if suffix else ''}, "
+        f"run folder {run_dir}; load average {loads[0]:.2f} {loads[1]:.2f} {loads[2]:.2f} "
+        f"on {os.cpu_count()} cores",
+        flush=True,
+    )
     sampler = CpuSampler(run_dir)
-    meta: dict[str, Any] = {"profile": profile.name, "mutant": profile.engine.mutant, "load_before": loads,
-                            "workers": args.workers, "started": stamp}
+    meta: dict[str, Any] = {
+        "profile": profile.name,
+        "mutant": profile.engine.mutant,
+        "load_before": loads,
+        "workers": args.workers,
+        "started": stamp,
+    }
     try:
         with running_world(profile, run_dir) as world:
             for child in world.children:
@@ -232,19 +301,28 @@ def run(args: argparse.Namespace) -> int:
             sampler.start()
             t0 = time.time()
             world.seed()
-            print(f"  world seeded in {time.time() - t0:.1f} s: {profile.world.stores} stores, "
-                  f"{profile.world.skus} SKUs (+{profile.world.tracer_skus} tracers)", flush=True)
+            print(
+                f"  world seeded in {time.time() - t0:.1f} s: {profile.world.stores} stores, "
+                f"{profile.world.skus} SKUs (+{profile.world.tracer_skus} tracers)",
+                flush=True,
+            )
             engine = world.start_engine()
             if engine is not None:
                 sampler.watch("engine", engine.pid)
                 waited = _engine_ready(world, profile.engine.warmup_seconds)
                 if engine.proc.poll() is not None:
-                    raise WorldError(f"the engine exited with {engine.proc.returncode}: "
-                                     f"{engine.log.read_text(errors='replace')[-2000:]}")
+                    raise WorldError(
+                        f"the engine exited with {engine.proc.returncode}: "
+                        f"{engine.log.read_text(errors='replace')[-2000:]}"
+                    )
                 print(f"  engine running (pid {engine.pid}), ready after {waited:.1f} s", flush=True)
-            start, end, locust_status = run_locust(profile, world, run_dir, args.workers, args.run_time, sampler)
+            start, end, locust_status = run_locust(
+                profile, world, run_dir, args.workers, args.run_time, sampler
+            )
             meta.update(load_start=start, load_end=end, locust_exit=locust_status)
-            drift, meta["settled_s"], meta["drift_while_settling"] = _settle(world, profile, engine is not None)
+            drift, meta["settled_s"], meta["drift_while_settling"] = _settle(
+                world, profile, engine is not None
+            )
             (run_dir / "drift.json").write_text(json.dumps(drift, indent=1))
             if engine is not None and engine.proc.poll() is not None:
                 meta["engine_exit"] = engine.proc.returncode
@@ -256,8 +334,12 @@ def run(args: argparse.Namespace) -> int:
     meta["load_after"] = load_average()
     observed = observe(profile, run_dir, (meta["load_start"], meta["load_end"]), drift)
     verdict, results = judge(slos, observed)
-    (run_dir / "results.json").write_text(json.dumps({"verdict": verdict, "meta": meta, "observed": observed,
-                                                      "slo": [r.__dict__ for r in results]}, indent=1))
+    (run_dir / "results.json").write_text(
+        json.dumps(
+            {"verdict": verdict, "meta": meta, "observed": observed, "slo": [r.__dict__ for r in results]},
+            indent=1,
+        )
+    )
     from .report import write_report
 
     report = write_report(profile, run_dir, meta, observed, verdict, results)
@@ -276,13 +358,30 @@ def _print_table(verdict: str, results: list[Any], observed: dict[str, Any]) -> 
     for r in results:
         unit = METRICS[r.metric][0]
         value = "-" if r.observed is None else f"{r.observed:.3g}"
-        table.add_row(r.name, f"{r.op} {r.target:g} {unit}", f"{value} {unit}",
-                      r.status + ("" if r.status == "PASS" or r.severity == "must" else " (should)"))
+        table.add_row(
+            r.name,
+            f"{r.op} {r.target:g} {unit}",
+            f"{value} {unit}",
+            r.status + ("" if r.status == "PASS" or r.severity == "must" else " (should)"),
+        )
     Console().print(table)
-    keys = ("sales_per_s", "lag_sale_p50_s", "lag_sale_p99_s", "engine_lines_per_s", "engine_writes_per_s",
-            "netsuite_429s", "oversells", "drift_pairs")
-    print("  " + "  ".join(f"{k}={observed.get(k) if not isinstance(observed.get(k), float) else round(observed[k], 3)}"
-                           for k in keys))
+    keys = (
+        "sales_per_s",
+        "lag_sale_p50_s",
+        "lag_sale_p99_s",
+        "engine_lines_per_s",
+        "engine_writes_per_s",
+        "netsuite_429s",
+        "oversells",
+        "drift_pairs",
+    )
+    print(
+        "  "
+        + "  ".join(
+            f"{k}={observed.get(k) if not isinstance(observed.get(k), float) else round(observed[k], 3)}"
+            for k in keys
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

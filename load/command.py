@@ -11,4 +11,6 @@ def _run(argv: list[str]) -> int:
     return main(argv)
 
 
-register(Command("load", "load-test the inventory sync with Locust (erpsim load --help)", lambda _a: 2, raw=_run))
+register(
+    Command("load", "load-test the inventory sync with Locust (erpsim load --help)", lambda _a: 2, raw=_run)
+)

@@ -61,8 +61,10 @@ class LoadContext:
     @property
     def stores(self) -> list[StoreRef]:
         """Every store of the world."""
-        return [StoreRef(s["index"], s["storeid"], s["warehouseid"], s["registerid"], s["location"])
-                for s in self.world["stores"]]
+        return [
+            StoreRef(s["index"], s["storeid"], s["warehouseid"], s["registerid"], s["location"])
+            for s in self.world["stores"]
+        ]
 
     def item_id(self, sku: str) -> int:
         """NetSuite internal id of a SKU."""
@@ -87,7 +89,7 @@ class LoadContext:
 
     def bestsellers(self) -> list[Sku]:
         """The top 1 % of SKUs by demand (at least one)."""
-        return self.catalogue.skus[:max(1, len(self.catalogue.skus) // 100)]
+        return self.catalogue.skus[: max(1, len(self.catalogue.skus) // 100)]
 
 
 @cache

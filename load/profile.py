@@ -42,9 +42,20 @@ class EmulatorSpec(_Strict):
     netsuite_workers: int = Field(default=1, ge=1, le=16)
     netsuite_concurrency: int = Field(default=5, ge=1, le=1000)
     #: seconds of emulated service time per NetSuite operation (create, update, upsert, get, suiteql, ...)
-    netsuite_service_time: dict[str, float] = Field(default_factory=lambda: {  # seconds
-        "create": 0.2, "update": 0.2, "upsert": 0.2, "delete": 0.2, "transform": 0.2,
-        "get": 0.05, "list": 0.05, "suiteql": 0.1, "metadata": 0.05, "async": 0.05})
+    netsuite_service_time: dict[str, float] = Field(
+        default_factory=lambda: {  # seconds
+            "create": 0.2,
+            "update": 0.2,
+            "upsert": 0.2,
+            "delete": 0.2,
+            "transform": 0.2,
+            "get": 0.05,
+            "list": 0.05,
+            "suiteql": 0.1,
+            "metadata": 0.05,
+            "async": 0.05,
+        }
+    )
     allow_negative_inventory: bool = True
 
 
@@ -125,8 +136,9 @@ class RateSpec(_Strict):
     monitor_per_second: float = Field(default=1, gt=0, le=10)
     #: share of web attempts asking for a bestseller (top 1 % of SKUs), where stock-outs happen
     web_bestseller_share: float = Field(default=0.6, ge=0, le=1)
-    warehouse_mix: dict[str, float] = Field(default_factory=lambda: {
-        "receipt": 2.0, "damage": 1.0, "count": 1.0})
+    warehouse_mix: dict[str, float] = Field(
+        default_factory=lambda: {"receipt": 2.0, "damage": 1.0, "count": 1.0}
+    )
 
 
 class Slo(_Strict):
@@ -157,7 +169,9 @@ class Profile(_Strict):
 
         unknown = [s.metric for s in self.slo if s.metric not in METRICS]
         if unknown:
-            raise ValueError(f"unknown SLO metric(s): {', '.join(unknown)} (known: {', '.join(sorted(METRICS))})")
+            raise ValueError(
+                f"unknown SLO metric(s): {', '.join(unknown)} (known: {', '.join(sorted(METRICS))})"
+            )
         return self
 
 

@@ -77,20 +77,28 @@ def load_window(run_dir: Path, fallback: tuple[float, float]) -> tuple[float, fl
     if not path.is_file():
         return fallback
     with path.open() as fh:
-        stamps = [int(r["Timestamp"]) for r in csv.DictReader(fh)
-                  if r["Name"] == "Aggregated" and float(r["Requests/s"] or 0) > 0]
+        stamps = [
+            int(r["Timestamp"])
+            for r in csv.DictReader(fh)
+            if r["Name"] == "Aggregated" and float(r["Requests/s"] or 0) > 0
+        ]
     return (float(min(stamps)), float(max(stamps))) if len(stamps) >= 2 else fallback
 
 
-def observe(profile: Profile, run_dir: Path, window: tuple[float, float],
-            drift: dict[str, Any] | None) -> dict[str, Any]:
+def observe(
+    profile: Profile, run_dir: Path, window: tuple[float, float], drift: dict[str, Any] | None
+) -> dict[str, Any]:
     """Every metric of ``load.slo.METRICS`` that the run produced (None where it has no data)."""
     start, end = load_window(run_dir, window)
     lags = read_jsonl(run_dir, "lag")
-    sale_lags = [r["lag_s"] if r["lag_s"] is not None else max(0.0, end - r["t0"])
-                 for r in lags if r["kind"] == "sale"]
-    move_lags = [r["lag_s"] if r["lag_s"] is not None else max(0.0, end - r["t0"])
-                 for r in lags if r["kind"] == "movement"]
+    sale_lags = [
+        r["lag_s"] if r["lag_s"] is not None else max(0.0, end - r["t0"]) for r in lags if r["kind"] == "sale"
+    ]
+    move_lags = [
+        r["lag_s"] if r["lag_s"] is not None else max(0.0, end - r["t0"])
+        for r in lags
+        if r["kind"] == "movement"
+    ]
     monitor = [r for r in read_jsonl(run_dir, "monitor") if start <= r["t"] <= end + 1]
     web = read_jsonl(run_dir, "web")
     stats = {r["Name"]: r for r in locust_rows(run_dir)}
@@ -103,24 +111,33 @@ def observe(profile: Profile, run_dir: Path, window: tuple[float, float],
     seconds = sum(r["dt"] for r in monitor)
     svc = profile.emulators.netsuite_service_time.get("create", 0.0)
     # resolved probes only: an unresolved one's lower bound (end - t0) shrinks with t0 and would fake a fall
-    sale_points = [(r["t0"] - start, r["lag_s"]) for r in lags if r["kind"] == "sale" and r["lag_s"] is not None]
+    sale_points = [
+        (r["t0"] - start, r["lag_s"]) for r in lags if r["kind"] == "sale" and r["lag_s"] is not None
+    ]
     out: dict[str, Any] = {
-        "lag_sale_p50_s": percentile(sale_lags, 50), "lag_sale_p95_s": percentile(sale_lags, 95),
-        "lag_sale_p99_s": percentile(sale_lags, 99), "lag_sale_max_s": max(sale_lags) if sale_lags else None,
+        "lag_sale_p50_s": percentile(sale_lags, 50),
+        "lag_sale_p95_s": percentile(sale_lags, 95),
+        "lag_sale_p99_s": percentile(sale_lags, 99),
+        "lag_sale_max_s": max(sale_lags) if sale_lags else None,
         "lag_movement_p99_s": percentile(move_lags, 99),
-        "lag_samples": len(lags), "lag_unresolved": sum(1 for r in lags if r["lag_s"] is None),
+        "lag_samples": len(lags),
+        "lag_unresolved": sum(1 for r in lags if r["lag_s"] is None),
         "lag_growth_s_per_min": _slope_per_minute(sale_points),
-        "sales_total": sales, "sales_per_s": sales / duration,
+        "sales_total": sales,
+        "sales_per_s": sales / duration,
         "sales_per_s_peak": _peak_sales(run_dir, sales / duration),
         "engine_lines_per_s": sum(r["lines"] for r in monitor) / seconds if seconds else None,
         "engine_writes_per_s": sum(r["writes"] for r in monitor) / seconds if seconds else None,
         "engine_writes_per_s_peak": busiest(monitor, "writes"),
         "governance_bound_writes_per_s": profile.emulators.netsuite_concurrency / svc if svc else None,
         "netsuite_429s": sum(r["r429"] for r in monitor) if monitor else None,
-        "oversells": sum(1 for r in web if r["oversold"]), "web_orders": len(web),
-        "drift_pairs": drift["pairs"] if drift else None, "drift_units": drift["units"] if drift else None,
+        "oversells": sum(1 for r in web if r["oversold"]),
+        "web_orders": len(web),
+        "drift_pairs": drift["pairs"] if drift else None,
+        "drift_units": drift["units"] if drift else None,
         "drift_pairs_unexplained": drift["by_kind"]["other"] if drift else None,
-        "error_rate": failures / requests if requests else None, "requests_total": requests,
+        "error_rate": failures / requests if requests else None,
+        "requests_total": requests,
     }
     return out
 
@@ -134,7 +151,7 @@ def _peak_sales(run_dir: Path, fallback: float) -> float:
     points = [(int(r["Timestamp"]), int(r["Total Request Count"])) for r in rows]
     best = 0.0
     for i, (t, n) in enumerate(points):
-        for t2, n2 in points[i + 1:]:
+        for t2, n2 in points[i + 1 :]:
             if t2 - t >= 10:
                 best = max(best, (n2 - n) / (t2 - t))
                 break
@@ -154,10 +171,30 @@ def drift_between(views: dict[str, dict[tuple[str, int], float]], dc_location: i
         if abs(a - b) > 1e-6:
             # what the satellite holds instead: NetSuite's availability (on hand less web-order commitments),
             # or zero where NetSuite is negative -- the shapes an availability push gives
-            kind = ("committed" if abs(a - committed.get(key, 0.0) - b) < 1e-6 else
-                    "negative" if a < 0 and abs(b) < 1e-6 else "other")
+            kind = (
+                "committed"
+                if abs(a - committed.get(key, 0.0) - b) < 1e-6
+                else "negative"
+                if a < 0 and abs(b) < 1e-6
+                else "other"
+            )
             kinds[kind] += 1
-            diffs.append({"sku": key[0], "location": key[1], "netsuite": a, "satellite": b, "diff": a - b,
-                          "committed": committed.get(key, 0.0), "kind": kind})
-    return {"pairs": len(diffs), "units": sum(abs(float(d["diff"])) for d in diffs), "checked": len(keys),
-            "by_kind": kinds, "examples": [d for d in diffs if d["kind"] == "other"][:50] + [d for d in diffs if d["kind"] != "other"][:20]}
+            diffs.append(
+                {
+                    "sku": key[0],
+                    "location": key[1],
+                    "netsuite": a,
+                    "satellite": b,
+                    "diff": a - b,
+                    "committed": committed.get(key, 0.0),
+                    "kind": kind,
+                }
+            )
+    return {
+        "pairs": len(diffs),
+        "units": sum(abs(float(d["diff"])) for d in diffs),
+        "checked": len(keys),
+        "by_kind": kinds,
+        "examples": [d for d in diffs if d["kind"] == "other"][:50]
+        + [d for d in diffs if d["kind"] != "other"][:20],
+    }

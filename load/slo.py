@@ -16,14 +16,20 @@ if TYPE_CHECKING:
 
 #: metric name -> (unit, what it is); the run computes each one (see load/results.py)
 METRICS: dict[str, tuple[str, str]] = {
-    "lag_sale_p50_s": ("s", "stock lag POS sale -> NetSuite on hand, median (tracer sales; unresolved count as lower bounds)"),
+    "lag_sale_p50_s": (
+        "s",
+        "stock lag POS sale -> NetSuite on hand, median (tracer sales; unresolved count as lower bounds)",
+    ),
     "lag_sale_p95_s": ("s", "stock lag POS sale -> NetSuite, 95th percentile"),
     "lag_sale_p99_s": ("s", "stock lag POS sale -> NetSuite, 99th percentile"),
     "lag_sale_max_s": ("s", "stock lag POS sale -> NetSuite, worst"),
     "lag_movement_p99_s": ("s", "stock lag WMS movement -> NetSuite, 99th percentile"),
     "lag_samples": ("", "lag probes taken (sales and movements)"),
     "lag_unresolved": ("", "lag probes NetSuite had not shown when the load stopped"),
-    "lag_growth_s_per_min": ("s/min", "slope of the resolved sale lags against the time of sale (a growing queue: positive)"),
+    "lag_growth_s_per_min": (
+        "s/min",
+        "slope of the resolved sale lags against the time of sale (a growing queue: positive)",
+    ),
     "sales_total": ("", "POS sales rung (till users, accepted by the POS)"),
     "sales_per_s": ("1/s", "POS sales per second over the run"),
     "sales_per_s_peak": ("1/s", "POS sales per second in the busiest 10 s"),
@@ -34,16 +40,27 @@ METRICS: dict[str, tuple[str, str]] = {
     "netsuite_429s": ("", "NetSuite requests refused with 429 (every caller)"),
     "oversells": ("", "web orders accepted on NetSuite availability for stock the tills had already sold"),
     "web_orders": ("", "web orders NetSuite accepted"),
-    "drift_pairs": ("", "item/location pairs whose on hand differs between NetSuite and the satellite at the end"),
+    "drift_pairs": (
+        "",
+        "item/location pairs whose on hand differs between NetSuite and the satellite at the end",
+    ),
     "drift_units": ("", "sum of the absolute on-hand differences at the end"),
-    "drift_pairs_unexplained": ("", "drifting pairs where the satellite holds neither NetSuite's availability (on hand "
-                                    "less commitments) nor zero for a negative NetSuite on hand"),
+    "drift_pairs_unexplained": (
+        "",
+        "drifting pairs where the satellite holds neither NetSuite's availability (on hand "
+        "less commitments) nor zero for a negative NetSuite on hand",
+    ),
     "error_rate": ("", "share of the load's own requests that failed (business metrics excluded)"),
     "requests_total": ("", "requests the load users sent"),
 }
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
-    "<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    ">": operator.gt,
+    "==": operator.eq,
+}
 
 
 @dataclass(frozen=True)

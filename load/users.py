@@ -28,8 +28,14 @@ _run_tag = f"{os.getpid() % 100000:05d}"
 
 def business(env: Environment, name: str, value: float, failure: Exception | None = None) -> None:
     """Record one business-metric sample (a lag in ms, a rate, a count of 1) as a Locust request event."""
-    env.events.request.fire(request_type=BUSINESS, name=name, response_time=value, response_length=0,
-                            exception=failure, context={})
+    env.events.request.fire(
+        request_type=BUSINESS,
+        name=name,
+        response_time=value,
+        response_length=0,
+        exception=failure,
+        context={},
+    )
 
 
 def _ctx() -> LoadContext:
@@ -48,14 +54,26 @@ def _pace(per_second: float) -> Any:
     return constant_pacing(1.0 / per_second)
 
 
-def _sale_body(ctx: LoadContext, rng: random.Random, store: StoreRef, externalid: str,
-               items: list[tuple[str, int, int, int]]) -> dict[str, Any]:
+def _sale_body(
+    ctx: LoadContext,
+    rng: random.Random,
+    store: StoreRef,
+    externalid: str,
+    items: list[tuple[str, int, int, int]],
+) -> dict[str, Any]:
     """A Sitoo order for (sku, quantity, net cents, vat) lines, paid by card (prices keep VAT exact)."""
     total = sum(q * net * (100 + vat) // 100 for _, q, net, vat in items)
-    return {"externalid": externalid, "registerid": store.registerid,
-            "orderitems": [{"sku": sku, "quantity": q, "moneynetpriceperunit": f"{net / 100:.2f}", "vatvalue": vat}
-                           for sku, q, net, vat in items],
-            "payments": [{"name": rng.choice(("Card", "Card", "Card", "Cash")), "moneyamount": f"{total / 100:.2f}"}]}
+    return {
+        "externalid": externalid,
+        "registerid": store.registerid,
+        "orderitems": [
+            {"sku": sku, "quantity": q, "moneynetpriceperunit": f"{net / 100:.2f}", "vatvalue": vat}
+            for sku, q, net, vat in items
+        ],
+        "payments": [
+            {"name": rng.choice(("Card", "Card", "Card", "Cash")), "moneyamount": f"{total / 100:.2f}"}
+        ],
+    }
 
 
 # ---- POS tills -------------------------------------------------------------------------------------
@@ -98,8 +116,12 @@ class TillUser(FastHttpUser):
         ctx = _ctx()
         if self.sold and self.rng.random() < ctx.profile.world.refund_share:
             orderid, sku = self.sold.pop(self.rng.randrange(len(self.sold)))
-            self.client.post("/__erpsim/act/refund", json={"orderid": orderid, "lines": [{"sku": sku, "quantity": 1}]},
-                             headers=ctx.admin, name="pos: refund (act)")
+            self.client.post(
+                "/__erpsim/act/refund",
+                json={"orderid": orderid, "lines": [{"sku": sku, "quantity": 1}]},
+                headers=ctx.admin,
+                name="pos: refund (act)",
+            )
             return
         low, high = ctx.profile.world.lines_per_sale
         picks = ctx.catalogue.pick(self.rng, self.rng.randint(low, high))
@@ -107,10 +129,16 @@ class TillUser(FastHttpUser):
         for item in picks:
             _, q, net, vat = lines.get(item.sku, (item.sku, 0, item.price_cents, item.vat))
             lines[item.sku] = (item.sku, q + 1, net, vat)
-        body = _sale_body(ctx, self.rng, self.store, f"L{_run_tag}-{self.number}-{next(self.counter)}",
-                          list(lines.values()))
-        with self.client.post(f"{ctx.pos_site_path}/orders.json", json=body, headers=self.headers,
-                              name="pos: sale", catch_response=True) as r:
+        body = _sale_body(
+            ctx, self.rng, self.store, f"L{_run_tag}-{self.number}-{next(self.counter)}", list(lines.values())
+        )
+        with self.client.post(
+            f"{ctx.pos_site_path}/orders.json",
+            json=body,
+            headers=self.headers,
+            name="pos: sale",
+            catch_response=True,
+        ) as r:
             if r.status_code == 200:
                 self.sold.append((int(r.json()), picks[0].sku))
                 del self.sold[:-20]
@@ -143,12 +171,21 @@ class WarehouseUser(FastHttpUser):
         elif kind == "damage":
             body = {"sku": sku, "reasonCode": "DAMAGED", "quantity": -self.rng.randint(1, 2)}
         else:
-            r = self.client.get(f"/api/v1/stock?sku={sku}&warehouseId=1", headers={"X-API-Key":
-                                ctx.env["ERPSIM_WMS_API_KEY"]}, name="wms: stock read")
+            r = self.client.get(
+                f"/api/v1/stock?sku={sku}&warehouseId=1",
+                headers={"X-API-Key": ctx.env["ERPSIM_WMS_API_KEY"]},
+                name="wms: stock read",
+            )
             items = r.json().get("items", []) if r.status_code == 200 else []
             on_hand = int(items[0]["onHand"]) if items else 0
-            body = {"sku": sku, "reasonCode": "COUNT", "countedQuantity": max(0, on_hand + self.rng.randint(-2, 1))}
-        self.client.post("/__erpsim/act/adjust_stock", json=body, headers=ctx.admin, name=f"wms: {kind} (act)")
+            body = {
+                "sku": sku,
+                "reasonCode": "COUNT",
+                "countedQuantity": max(0, on_hand + self.rng.randint(-2, 1)),
+            }
+        self.client.post(
+            "/__erpsim/act/adjust_stock", json=body, headers=ctx.admin, name=f"wms: {kind} (act)"
+        )
 
 
 # ---- web storefront ------------------------------------------------------------------------------
@@ -167,9 +204,14 @@ class StorefrontUser(HttpUser):
         ctx = _ctx()
         env = ctx.env
         self.rng = random.Random(ctx.profile.world.seed * 13 + os.getpid() * 17 + next(_ids))
-        self.auth = OAuth1(env["ERPSIM_NETSUITE_CONSUMER_KEY"], env["ERPSIM_NETSUITE_CONSUMER_SECRET"],
-                           env["ERPSIM_NETSUITE_TOKEN_ID"], env["ERPSIM_NETSUITE_TOKEN_SECRET"],
-                           signature_method="HMAC-SHA256", realm=env["ERPSIM_NETSUITE_ACCOUNT"])
+        self.auth = OAuth1(
+            env["ERPSIM_NETSUITE_CONSUMER_KEY"],
+            env["ERPSIM_NETSUITE_CONSUMER_SECRET"],
+            env["ERPSIM_NETSUITE_TOKEN_ID"],
+            env["ERPSIM_NETSUITE_TOKEN_SECRET"],
+            signature_method="HMAC-SHA256",
+            realm=env["ERPSIM_NETSUITE_ACCOUNT"],
+        )
         self.sink = Sink(ctx.run_dir, "web")
 
     @task
@@ -183,11 +225,18 @@ class StorefrontUser(HttpUser):
             sku = ctx.catalogue.pick(self.rng)[0]
         store = self.rng.choice(ctx.stores)
         item, qty = ctx.item_id(sku.sku), self.rng.randint(1, 2)
-        query = ("SELECT quantityonhand, quantityavailable, quantitycommitted FROM aggregateitemlocation "
-                 f"WHERE item = {item} AND location = {store.location}")
-        with self.client.post("/services/rest/query/v1/suiteql", json={"q": query}, auth=self.auth,
-                              headers={"Prefer": "transient"}, name="netsuite: suiteql availability",
-                              catch_response=True) as r:
+        query = (
+            "SELECT quantityonhand, quantityavailable, quantitycommitted FROM aggregateitemlocation "
+            f"WHERE item = {item} AND location = {store.location}"
+        )
+        with self.client.post(
+            "/services/rest/query/v1/suiteql",
+            json={"q": query},
+            auth=self.auth,
+            headers={"Prefer": "transient"},
+            name="netsuite: suiteql availability",
+            catch_response=True,
+        ) as r:
             if r.status_code != 200:
                 r.failure(f"{r.status_code} {r.text[:200]}")
                 return
@@ -198,17 +247,37 @@ class StorefrontUser(HttpUser):
         if available < qty:
             business(self.environment, "web: declined, NetSuite shows no stock", 1)
             return
-        truth = self.client.get(f"{ctx.env['ERPSIM_POS_URL']}{ctx.pos_site_path}/warehouses/{store.warehouseid}/"
-                                f"warehouseitems.json?sku={sku.sku}", headers={"Authorization": ctx.pos_auth},
-                                name="pos: stock read (truth probe)")
+        truth = self.client.get(
+            f"{ctx.env['ERPSIM_POS_URL']}{ctx.pos_site_path}/warehouses/{store.warehouseid}/"
+            f"warehouseitems.json?sku={sku.sku}",
+            headers={"Authorization": ctx.pos_auth},
+            name="pos: stock read (truth probe)",
+        )
         items = truth.json().get("items", []) if truth.status_code == 200 else []
         pos_on_hand = float(items[0]["decimaltotal"]) if items else 0.0
-        order = {"entity": {"id": str(ctx.world["web_customer"])}, "location": {"id": str(store.location)},
-                 "orderStatus": "B", "externalId": f"WEB-{_run_tag}-{next(_ids)}",
-                 "item": {"items": [{"item": {"id": str(item)}, "quantity": qty, "rate": sku.price_cents / 100,
-                                     "location": {"id": str(store.location)}}]}}
-        with self.client.post("/services/rest/record/v1/salesOrder", json=order, auth=self.auth,
-                              name="netsuite: web order", catch_response=True) as r:
+        order = {
+            "entity": {"id": str(ctx.world["web_customer"])},
+            "location": {"id": str(store.location)},
+            "orderStatus": "B",
+            "externalId": f"WEB-{_run_tag}-{next(_ids)}",
+            "item": {
+                "items": [
+                    {
+                        "item": {"id": str(item)},
+                        "quantity": qty,
+                        "rate": sku.price_cents / 100,
+                        "location": {"id": str(store.location)},
+                    }
+                ]
+            },
+        }
+        with self.client.post(
+            "/services/rest/record/v1/salesOrder",
+            json=order,
+            auth=self.auth,
+            name="netsuite: web order",
+            catch_response=True,
+        ) as r:
             if r.status_code not in (200, 201, 204):
                 r.failure(f"{r.status_code} {r.text[:200]}")
                 return
@@ -217,8 +286,16 @@ class StorefrontUser(HttpUser):
         business(self.environment, "web: order accepted", 1)
         if oversold:
             business(self.environment, "web: OVERSOLD (stock already sold at the till)", qty - real_available)
-        self.sink.write(t=time.time(), sku=sku.sku, location=store.location, qty=qty, netsuite_available=available,
-                        pos_on_hand=pos_on_hand, committed=committed, oversold=oversold)
+        self.sink.write(
+            t=time.time(),
+            sku=sku.sku,
+            location=store.location,
+            qty=qty,
+            netsuite_available=available,
+            pos_on_hand=pos_on_hand,
+            committed=committed,
+            oversold=oversold,
+        )
 
 
 # ---- probes --------------------------------------------------------------------------------------
@@ -240,7 +317,8 @@ class TracerUser(HttpUser):
         self.sink = Sink(ctx.run_dir, "lag")
         self.pending: dict[tuple[int, int], dict[str, Any]] = {}
         self.pairs: list[tuple[str, int, StoreRef | None]] = [
-            (sku, s.location, s) for sku in ctx.world["tracers"] for s in ctx.stores]
+            (sku, s.location, s) for sku in ctx.world["tracers"] for s in ctx.stores
+        ]
         self.pairs += [(sku, int(ctx.world["dc"]["location"]), None) for sku in ctx.world["tracers"]]
         self.known = self._read([(ctx.item_id(sku), loc) for sku, loc, _ in self.pairs])
         self.next_probe = time.time()
@@ -249,8 +327,11 @@ class TracerUser(HttpUser):
     def _read(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], float]:
         ctx = _ctx()
         query = ",".join(f"{i}:{loc}" for i, loc in pairs)
-        r = self.client.get(f"/__erpsim/state?records=none&inventory={query}", headers=ctx.admin,
-                            name="netsuite: stock probe (control plane)")
+        r = self.client.get(
+            f"/__erpsim/state?records=none&inventory={query}",
+            headers=ctx.admin,
+            name="netsuite: stock probe (control plane)",
+        )
         out: dict[tuple[int, int], float] = {}
         if r.status_code == 200:
             for row in r.json()["inventory"]:
@@ -290,13 +371,20 @@ class TracerUser(HttpUser):
             return
         if store is not None:
             body = _sale_body(ctx, self.rng, store, f"T{_run_tag}-{next(self.counter)}", [(sku, 1, 100, 20)])
-            r = self.client.post(f"{ctx.env['ERPSIM_POS_URL']}{ctx.pos_site_path}/orders.json", json=body,
-                                 headers={"Authorization": ctx.pos_auth}, name="pos: tracer sale")
+            r = self.client.post(
+                f"{ctx.env['ERPSIM_POS_URL']}{ctx.pos_site_path}/orders.json",
+                json=body,
+                headers={"Authorization": ctx.pos_auth},
+                name="pos: tracer sale",
+            )
             kind = "sale"
         else:
-            r = self.client.post(f"{ctx.env['ERPSIM_WMS_URL']}/__erpsim/act/adjust_stock", headers=ctx.admin,
-                                 json={"sku": sku, "reasonCode": "DAMAGED", "quantity": -1},
-                                 name="wms: tracer damage (act)")
+            r = self.client.post(
+                f"{ctx.env['ERPSIM_WMS_URL']}/__erpsim/act/adjust_stock",
+                headers=ctx.admin,
+                json={"sku": sku, "reasonCode": "DAMAGED", "quantity": -1},
+                name="wms: tracer damage (act)",
+            )
             kind = "movement"
         if r.status_code == 200:
             self.pending[key] = {"t0": time.time(), "expected": self.known[key] - 1, "kind": kind}
@@ -324,11 +412,15 @@ class MonitorUser(HttpUser):
     def on_start(self) -> None:
         ctx = _ctx()
         self.sink = Sink(ctx.run_dir, "monitor")
-        journal = self.client.get("/__erpsim/journal?since=0&limit=1", headers=ctx.admin,
-                                  name="netsuite: journal (control plane)").json()
+        journal = self.client.get(
+            "/__erpsim/journal?since=0&limit=1", headers=ctx.admin, name="netsuite: journal (control plane)"
+        ).json()
         self.seq = int(journal["lastSeq"])
-        records = self.client.get("/__erpsim/state?types=inventoryAdjustment", headers=ctx.admin,
-                                  name="netsuite: adjustments (control plane)").json()["records"]
+        records = self.client.get(
+            "/__erpsim/state?types=inventoryAdjustment",
+            headers=ctx.admin,
+            name="netsuite: adjustments (control plane)",
+        ).json()["records"]
         self.last_id = max([r["id"] for r in records.get("inventoryAdjustment", [])] or [0])
         self.last_t = time.time()
 
@@ -336,10 +428,14 @@ class MonitorUser(HttpUser):
     def tick(self) -> None:
         """One sample of engine throughput and NetSuite's refusals."""
         ctx = _ctx()
-        r = self.client.get(f"/__erpsim/journal?since={self.seq}", headers=ctx.admin,
-                            name="netsuite: journal (control plane)")
-        a = self.client.get(f"/__erpsim/state?types=inventoryAdjustment&since={self.last_id}", headers=ctx.admin,
-                            name="netsuite: adjustments (control plane)")
+        r = self.client.get(
+            f"/__erpsim/journal?since={self.seq}", headers=ctx.admin, name="netsuite: journal (control plane)"
+        )
+        a = self.client.get(
+            f"/__erpsim/state?types=inventoryAdjustment&since={self.last_id}",
+            headers=ctx.admin,
+            name="netsuite: adjustments (control plane)",
+        )
         now = time.time()
         dt = max(1e-3, now - self.last_t)
         if r.status_code != 200 or a.status_code != 200:
@@ -354,15 +450,29 @@ class MonitorUser(HttpUser):
         api = [e for e in entries if not e["path"].startswith("/__erpsim")]
         refused = sum(1 for e in api if e["status"] == 429)
         errors = sum(1 for e in api if e["status"] >= 500)
-        writes = sum(1 for e in api if "/inventoryAdjustment" in e["path"] and e["method"] in ("POST", "PUT", "PATCH")
-                     and 200 <= e["status"] < 300)
+        writes = sum(
+            1
+            for e in api
+            if "/inventoryAdjustment" in e["path"]
+            and e["method"] in ("POST", "PUT", "PATCH")
+            and 200 <= e["status"] < 300
+        )
         mean_ms = sum(e["duration_ms"] for e in api) / len(api) if api else 0.0
         self.last_t = now
         business(self.environment, "engine adjustment lines/s", lines / dt)
         business(self.environment, "engine adjustment writes/s", writes / dt)
         business(self.environment, "netsuite 429/s (all callers)", refused / dt)
-        self.sink.write(t=now, dt=dt, lines=lines, adjustments=len(adjustments), writes=writes, r429=refused,
-                        errors5xx=errors, requests=len(api), mean_ms=mean_ms)
+        self.sink.write(
+            t=now,
+            dt=dt,
+            lines=lines,
+            adjustments=len(adjustments),
+            writes=writes,
+            r429=refused,
+            errors5xx=errors,
+            requests=len(api),
+            mean_ms=mean_ms,
+        )
 
 
 @events.quitting.add_listener

@@ -73,8 +73,9 @@ class Child:
 def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None) -> Child:
     """Start a child process writing stdout and stderr to ``log``."""
     handle = log.open("wb")
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        argv, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+    )
     handle.close()
     return Child(name, proc, log)
 
@@ -83,7 +84,7 @@ def _exports(text: str) -> dict[str, str]:
     out = {}
     for line in text.splitlines():
         if line.startswith("export ") and "=" in line:
-            key, _, value = line[len("export "):].partition("=")
+            key, _, value = line[len("export ") :].partition("=")
             out[key.strip()] = value.strip()
     return out
 
@@ -107,26 +108,66 @@ class LoadWorld:
         python = sys.executable
         base = {**os.environ, "ERPSIM_LOG_LEVEL": "error"}
         ns_port, pos_port, wms_port = free_port(), free_port(), free_port()
-        ns_env = {**base, "ERPSIM_NETSUITE_CONCURRENCY_LIMIT": str(spec.netsuite_concurrency),
-                  "ERPSIM_NETSUITE_SERVICE_TIME": json.dumps(spec.netsuite_service_time)}
+        ns_env = {
+            **base,
+            "ERPSIM_NETSUITE_CONCURRENCY_LIMIT": str(spec.netsuite_concurrency),
+            "ERPSIM_NETSUITE_SERVICE_TIME": json.dumps(spec.netsuite_service_time),
+        }
         data = self.run_dir / "data"
         data.mkdir(parents=True, exist_ok=True)
-        self.children.append(spawn("netsuite", [
-            python, "-m", "harness.cli", "netsuite", "--port", str(ns_port), "--data-dir", str(data / "netsuite"),
-            "--workers", str(spec.netsuite_workers), "--threads", str(spec.threads)], ns_env,
-            self.run_dir / "netsuite.log", cwd=self.run_dir))
-        self.children.append(spawn("pos+wms", [
-            python, "-m", "harness.cli", "up", "--systems", "wms,pos", "--data-dir", str(data / "satellites"),
-            "--workers", str(spec.workers), "--threads", str(spec.threads)],
-            {**base, "ERPSIM_POS_PORT": str(pos_port), "ERPSIM_WMS_PORT": str(wms_port)},
-            self.run_dir / "satellites.log", cwd=self.run_dir))
+        self.children.append(
+            spawn(
+                "netsuite",
+                [
+                    python,
+                    "-m",
+                    "harness.cli",
+                    "netsuite",
+                    "--port",
+                    str(ns_port),
+                    "--data-dir",
+                    str(data / "netsuite"),
+                    "--workers",
+                    str(spec.netsuite_workers),
+                    "--threads",
+                    str(spec.threads),
+                ],
+                ns_env,
+                self.run_dir / "netsuite.log",
+                cwd=self.run_dir,
+            )
+        )
+        self.children.append(
+            spawn(
+                "pos+wms",
+                [
+                    python,
+                    "-m",
+                    "harness.cli",
+                    "up",
+                    "--systems",
+                    "wms,pos",
+                    "--data-dir",
+                    str(data / "satellites"),
+                    "--workers",
+                    str(spec.workers),
+                    "--threads",
+                    str(spec.threads),
+                ],
+                {**base, "ERPSIM_POS_PORT": str(pos_port), "ERPSIM_WMS_PORT": str(wms_port)},
+                self.run_dir / "satellites.log",
+                cwd=self.run_dir,
+            )
+        )
         deadline = time.monotonic() + timeout
         wanted = {"ERPSIM_NETSUITE_URL", "ERPSIM_POS_URL", "ERPSIM_WMS_URL"}
         while time.monotonic() < deadline:
             for child in self.children:
                 if child.proc.poll() is not None:
-                    raise WorldError(f"{child.name} exited with {child.proc.returncode}: "
-                                     f"{child.log.read_text(errors='replace')[-2000:]}")
+                    raise WorldError(
+                        f"{child.name} exited with {child.proc.returncode}: "
+                        f"{child.log.read_text(errors='replace')[-2000:]}"
+                    )
             env: dict[str, str] = {}
             for child in self.children:
                 env.update(_exports(child.log.read_text(errors="replace")))
@@ -161,9 +202,15 @@ class LoadWorld:
             return None
         state = self.run_dir / "engine-state"
         state.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **self.env, "ERPSIM_STATE_DIR": str(state), "ERPSIM_SYNC_SYSTEMS": "netsuite,pos,wms",
-               "ERPSIM_SYNC_NETSUITE_CONCURRENCY": str(max(1, self.profile.emulators.netsuite_concurrency - 1)),
-               "ERPSIM_SYNC_LOCATION_MAP": json.dumps(self.seeded.get("location_map", {})), **spec.env}
+        env = {
+            **os.environ,
+            **self.env,
+            "ERPSIM_STATE_DIR": str(state),
+            "ERPSIM_SYNC_SYSTEMS": "netsuite,pos,wms",
+            "ERPSIM_SYNC_NETSUITE_CONCURRENCY": str(max(1, self.profile.emulators.netsuite_concurrency - 1)),
+            "ERPSIM_SYNC_LOCATION_MAP": json.dumps(self.seeded.get("location_map", {})),
+            **spec.env,
+        }
         chosen = spec.mutant if mutant is None else mutant
         if chosen:
             env["ERPSIM_SYNC_MUTANT"] = chosen
@@ -194,18 +241,32 @@ class LoadWorld:
         ns = self._seed_netsuite(cat)
         wms = self._seed_wms(cat, ns)
         pos = self._seed_pos(cat, ns)
-        stores = [{"index": s.index, "name": s.name, "storeid": p["storeid"], "warehouseid": p["warehouseid"],
-                   "registerid": p["registerid"], "location": loc}
-                  for s, p, loc in zip(cat.stores, pos["stores"], ns["store_locations"], strict=True)]
+        stores = [
+            {
+                "index": s.index,
+                "name": s.name,
+                "storeid": p["storeid"],
+                "warehouseid": p["warehouseid"],
+                "registerid": p["registerid"],
+                "location": loc,
+            }
+            for s, p, loc in zip(cat.stores, pos["stores"], ns["store_locations"], strict=True)
+        ]
         location_map = {f"wms:{wms['warehouse']}": str(ns["dc_location"])}
         for store in stores:
             location_map[f"pos:{store['warehouseid']}"] = str(store["location"])
         self.seeded = {
-            "profile": self.profile.name, "env": self.env, "items": ns["items"], "web_customer": ns["customer"],
-            "dc": {"warehouse": wms["warehouse"], "location": ns["dc_location"]}, "stores": stores,
-            "location_map": location_map, "tracers": [t.sku for t in cat.tracers],
+            "profile": self.profile.name,
+            "env": self.env,
+            "items": ns["items"],
+            "web_customer": ns["customer"],
+            "dc": {"warehouse": wms["warehouse"], "location": ns["dc_location"]},
+            "stores": stores,
+            "location_map": location_map,
+            "tracers": [t.sku for t in cat.tracers],
             "pos_site_path": self.pos_site_path(),
-            "world": w.model_dump()}
+            "world": w.model_dump(),
+        }
         (self.run_dir / "world.json").write_text(json.dumps(self.seeded, indent=1))
         return self.seeded
 
@@ -229,70 +290,155 @@ class LoadWorld:
         w = self.profile.world
         if self.profile.emulators.allow_negative_inventory:
             # POS-fed locations sell what is in the customer's hand; NetSuite must accept the adjustment
-            self.control("netsuite", "POST", "act/set_preference", {"name": "allowNegativeInventory",
-                                                                     "value": True})
+            self.control(
+                "netsuite", "POST", "act/set_preference", {"name": "allowNegativeInventory", "value": True}
+            )
         base = self.control("netsuite", "POST", "seed", {"baseline": True})
         state = self.control("netsuite", "GET", "state?types=subsidiary,account")["records"]
         sub = {"id": str(state["subsidiary"][0]["id"])}
-        account = next(a["id"] for a in state["account"] if a["body"].get("acctName") == "Inventory Adjustments")
+        account = next(
+            a["id"] for a in state["account"] if a["body"].get("acctName") == "Inventory Adjustments"
+        )
         names = ["Distribution centre"] + [s.name for s in cat.stores]
-        created = self.control("netsuite", "POST", "seed", {"records": {
-            "baseline": False,
-            "location": [{"name": n, "subsidiary": {"items": [sub]}} for n in names],
-            "customer": [{"companyName": "Web shop customers", "email": "web@example.com", "subsidiary": sub,
-                          "externalId": "WEB-1"}],
-            "inventoryItem": [{"itemId": s.sku, "displayName": s.title, "rate": s.price_cents / 100,
-                               "subsidiary": {"items": [sub]}} for s in cat.skus + cat.tracers]}})
+        created = self.control(
+            "netsuite",
+            "POST",
+            "seed",
+            {
+                "records": {
+                    "baseline": False,
+                    "location": [{"name": n, "subsidiary": {"items": [sub]}} for n in names],
+                    "customer": [
+                        {
+                            "companyName": "Web shop customers",
+                            "email": "web@example.com",
+                            "subsidiary": sub,
+                            "externalId": "WEB-1",
+                        }
+                    ],
+                    "inventoryItem": [
+                        {
+                            "itemId": s.sku,
+                            "displayName": s.title,
+                            "rate": s.price_cents / 100,
+                            "subsidiary": {"items": [sub]},
+                        }
+                        for s in cat.skus + cat.tracers
+                    ],
+                }
+            },
+        )
         del base
         locations, items = created["location"], created["inventoryItem"]
         item_ids = {s.sku: int(i) for s, i in zip(cat.skus + cat.tracers, items, strict=True)}
         stock = opening_stock(cat, w.seed, self._units_per_store(), w.stock_cover)
         adjustments = []
-        dc_lines = [{"item": {"id": str(item_ids[s.sku])}, "location": {"id": str(locations[0])},
-                     "adjustQtyBy": float(w.tracer_stock if s in cat.tracers else w.dc_stock)}
-                    for s in cat.skus + cat.tracers]
+        dc_lines = [
+            {
+                "item": {"id": str(item_ids[s.sku])},
+                "location": {"id": str(locations[0])},
+                "adjustQtyBy": float(w.tracer_stock if s in cat.tracers else w.dc_stock),
+            }
+            for s in cat.skus + cat.tracers
+        ]
         adjustments.append(dc_lines)
         for store, loc in zip(cat.stores, locations[1:], strict=True):
             adjustments.append(
-                [{"item": {"id": str(item_ids[s.sku])}, "location": {"id": str(loc)},
-                  "adjustQtyBy": float(stock[(s.sku, store.index)])} for s in cat.skus]
-                + [{"item": {"id": str(item_ids[t.sku])}, "location": {"id": str(loc)},
-                    "adjustQtyBy": float(w.tracer_stock)} for t in cat.tracers])
+                [
+                    {
+                        "item": {"id": str(item_ids[s.sku])},
+                        "location": {"id": str(loc)},
+                        "adjustQtyBy": float(stock[(s.sku, store.index)]),
+                    }
+                    for s in cat.skus
+                ]
+                + [
+                    {
+                        "item": {"id": str(item_ids[t.sku])},
+                        "location": {"id": str(loc)},
+                        "adjustQtyBy": float(w.tracer_stock),
+                    }
+                    for t in cat.tracers
+                ]
+            )
         for lines in adjustments:
-            self.control("netsuite", "POST", "seed", {"records": {"baseline": False, "inventoryAdjustment": [
-                {"account": {"id": str(account)}, "memo": "opening balance", "inventory": {"items": lines}}]}})
+            self.control(
+                "netsuite",
+                "POST",
+                "seed",
+                {
+                    "records": {
+                        "baseline": False,
+                        "inventoryAdjustment": [
+                            {
+                                "account": {"id": str(account)},
+                                "memo": "opening balance",
+                                "inventory": {"items": lines},
+                            }
+                        ],
+                    }
+                },
+            )
         self._stock = stock
-        return {"items": item_ids, "dc_location": int(locations[0]), "store_locations": [int(x) for x in locations[1:]],
-                "customer": int(created["customer"][0])}
+        return {
+            "items": item_ids,
+            "dc_location": int(locations[0]),
+            "store_locations": [int(x) for x in locations[1:]],
+            "customer": int(created["customer"][0]),
+        }
 
     def _seed_wms(self, cat: Catalogue, ns: dict[str, Any]) -> dict[str, Any]:
         w = self.profile.world
         skus = cat.skus + cat.tracers
-        self.control("wms", "POST", "seed", {"records": {"skus": [
-            {"sku": s.sku, "externalId": str(ns["items"][s.sku]), "name": s.title} for s in skus]}})
-        rows = [{"sku": s.sku, "onHand": w.tracer_stock if s in cat.tracers else w.dc_stock, "warehouseId": 1}
-                for s in skus]
+        self.control(
+            "wms",
+            "POST",
+            "seed",
+            {
+                "records": {
+                    "skus": [
+                        {"sku": s.sku, "externalId": str(ns["items"][s.sku]), "name": s.title} for s in skus
+                    ]
+                }
+            },
+        )
+        rows = [
+            {"sku": s.sku, "onHand": w.tracer_stock if s in cat.tracers else w.dc_stock, "warehouseId": 1}
+            for s in skus
+        ]
         for k in range(0, len(rows), SEED_CHUNK):
-            self.control("wms", "POST", "seed", {"records": {"stock": rows[k:k + SEED_CHUNK]}})
+            self.control("wms", "POST", "seed", {"records": {"stock": rows[k : k + SEED_CHUNK]}})
         return {"warehouse": 1}
 
     def _seed_pos(self, cat: Catalogue, ns: dict[str, Any]) -> dict[str, Any]:
         w = self.profile.world
-        products = [{"sku": s.sku, "title": s.title, "moneyprice": f"{s.price_cents / 100:.2f}", "vatvalue": s.vat}
-                    for s in cat.skus + cat.tracers]
-        stores = [{"name": s.name, "city": s.city, "externalid": str(loc)}
-                  for s, loc in zip(cat.stores, ns["store_locations"], strict=True)]
+        products = [
+            {"sku": s.sku, "title": s.title, "moneyprice": f"{s.price_cents / 100:.2f}", "vatvalue": s.vat}
+            for s in cat.skus + cat.tracers
+        ]
+        stores = [
+            {"name": s.name, "city": s.city, "externalid": str(loc)}
+            for s, loc in zip(cat.stores, ns["store_locations"], strict=True)
+        ]
         created = self.control("pos", "POST", "seed", {"records": {"stores": stores}})
         for k in range(0, len(products), SEED_CHUNK):
-            self.control("pos", "POST", "seed", {"records": {"products": products[k:k + SEED_CHUNK]}})
+            self.control("pos", "POST", "seed", {"records": {"products": products[k : k + SEED_CHUNK]}})
         rows = []
         for store, made in zip(cat.stores, created["stores"], strict=True):
-            rows += [{"warehouseid": made["warehouseid"], "sku": s.sku,
-                      "quantity": str(self._stock[(s.sku, store.index)])} for s in cat.skus]
-            rows += [{"warehouseid": made["warehouseid"], "sku": t.sku, "quantity": str(w.tracer_stock)}
-                     for t in cat.tracers]
+            rows += [
+                {
+                    "warehouseid": made["warehouseid"],
+                    "sku": s.sku,
+                    "quantity": str(self._stock[(s.sku, store.index)]),
+                }
+                for s in cat.skus
+            ]
+            rows += [
+                {"warehouseid": made["warehouseid"], "sku": t.sku, "quantity": str(w.tracer_stock)}
+                for t in cat.tracers
+            ]
         for k in range(0, len(rows), SEED_CHUNK):
-            self.control("pos", "POST", "seed", {"records": {"stock": rows[k:k + SEED_CHUNK]}})
+            self.control("pos", "POST", "seed", {"records": {"stock": rows[k : k + SEED_CHUNK]}})
         return created
 
     # ---- end-of-run views ------------------------------------------------------------------------
@@ -310,12 +456,16 @@ class LoadWorld:
             if row["item"] in items:
                 committed[(items[row["item"]], int(row["location"]))] = float(row["committed"])
         dc = int(self.seeded["dc"]["location"])
-        wms = {(r["sku"], dc): float(r["on_hand"])
-               for r in self.control("wms", "GET", "state?tables=wms_stock")["wms_stock"]
-               if int(r["warehouse_id"]) == int(self.seeded["dc"]["warehouse"])}
+        wms = {
+            (r["sku"], dc): float(r["on_hand"])
+            for r in self.control("wms", "GET", "state?tables=wms_stock")["wms_stock"]
+            if int(r["warehouse_id"]) == int(self.seeded["dc"]["warehouse"])
+        }
         by_wh = {int(s["warehouseid"]): int(s["location"]) for s in self.seeded["stores"]}
         pos: dict[tuple[str, int], float] = {}
-        for r in self.control("pos", "GET", "state?tables=pos_warehouse_items").get("pos_warehouse_items", []):
+        for r in self.control("pos", "GET", "state?tables=pos_warehouse_items").get(
+            "pos_warehouse_items", []
+        ):
             if int(r["warehouseid"]) in by_wh:
                 pos[(r["sku"], by_wh[int(r["warehouseid"])])] = int(r["total_milli"]) / 1000
         return {"netsuite": ns, "wms": wms, "pos": pos, "committed": committed}

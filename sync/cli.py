@@ -30,21 +30,36 @@ examples:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``erpsim sync`` argument parser."""
-    variables = "\n".join(f"  {v.name:34} {v.help}" + (f" (default {v.default})" if v.default else "")
-                          for v in all_variables())
+    variables = "\n".join(
+        f"  {v.name:34} {v.help}" + (f" (default {v.default})" if v.default else "") for v in all_variables()
+    )
     parser = argparse.ArgumentParser(
-        prog="erpsim sync", description="The reference sync engine between NetSuite and the QMS, WMS, POS and AP.",
-        epilog=EPILOG.format(variables=variables), formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog="erpsim sync",
+        description="The reference sync engine between NetSuite and the QMS, WMS, POS and AP.",
+        epilog=EPILOG.format(variables=variables),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--once", action="store_true", help="run one full pass of every flow and exit (default)")
+    mode.add_argument(
+        "--once", action="store_true", help="run one full pass of every flow and exit (default)"
+    )
     mode.add_argument("--daemon", action="store_true", help="run until SIGTERM: webhooks and polling passes")
-    mode.add_argument("--list-mutants", action="store_true", help="print every mutant: name, a space, what it disables")
-    parser.add_argument("--stdin", action="store_true",
-                        help="with --once: stay up, run one pass per line 'sync' read on stdin and print "
-                             "'erpsim-pass: <status>' after each (0 = completed, 3 = incomplete); exit at end of input")
-    parser.add_argument("--mutant", default=None, help="run with exactly this safeguard off (or ERPSIM_SYNC_MUTANT)")
+    mode.add_argument(
+        "--list-mutants", action="store_true", help="print every mutant: name, a space, what it disables"
+    )
+    parser.add_argument(
+        "--stdin",
+        action="store_true",
+        help="with --once: stay up, run one pass per line 'sync' read on stdin and print "
+        "'erpsim-pass: <status>' after each (0 = completed, 3 = incomplete); exit at end of input",
+    )
+    parser.add_argument(
+        "--mutant", default=None, help="run with exactly this safeguard off (or ERPSIM_SYNC_MUTANT)"
+    )
     parser.add_argument("--flows", default=None, help="comma list of flows to run (or ERPSIM_SYNC_FLOWS)")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for every call)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for every call)"
+    )
     sub = parser.add_subparsers(dest="command")
     exc = sub.add_parser("exceptions", help="list the exception queue")
     exc.add_argument("--json", action="store_true", help="print a JSON array")
@@ -61,8 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.list_mutants:
         print("\n".join(mutant_lines()))
         return 0
-    logging.basicConfig(level=logging.WARNING - 10 * min(args.verbose, 2),
-                        format="%(asctime)s erpsim-sync %(levelname)s %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(asctime)s erpsim-sync %(levelname)s %(message)s",
+        stream=sys.stderr,
+    )
     overrides = {}
     if args.mutant is not None:
         overrides["ERPSIM_SYNC_MUTANT"] = args.mutant
@@ -111,8 +129,11 @@ def _passes_from_stdin(engine: Engine) -> int:
         if command == "sync":
             status = _one_pass(engine)
         else:
-            print(f"erpsim sync: unknown command {command!r} on stdin (one 'sync' per pass)", file=sys.stderr,
-                  flush=True)
+            print(
+                f"erpsim sync: unknown command {command!r} on stdin (one 'sync' per pass)",
+                file=sys.stderr,
+                flush=True,
+            )
             status = 2
         sys.stdout.write(f"erpsim-pass: {status}\n")
         sys.stdout.flush()
@@ -133,7 +154,10 @@ def _print_exceptions(config: SyncConfig, as_json: bool, category: str | None) -
     if not entries:
         print("exception queue is empty")
     for e in entries:
-        print(f"#{e.id} [{e.category}] {e.flow}: {e.summary}" + (f" (x{e.occurrences})" if e.occurrences > 1 else ""))
+        print(
+            f"#{e.id} [{e.category}] {e.flow}: {e.summary}"
+            + (f" (x{e.occurrences})" if e.occurrences > 1 else "")
+        )
     return 0
 
 

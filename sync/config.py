@@ -26,7 +26,10 @@ class Variable:
 
 
 NETSUITE_VARS = (
-    Variable("ERPSIM_NETSUITE_URL", "NetSuite base URL (the emulator's, or https://<acct>.suitetalk.api.netsuite.com)"),
+    Variable(
+        "ERPSIM_NETSUITE_URL",
+        "NetSuite base URL (the emulator's, or https://<acct>.suitetalk.api.netsuite.com)",
+    ),
     Variable("ERPSIM_NETSUITE_ACCOUNT", "NetSuite account id, the TBA realm (e.g. 1234567_SB1)"),
     Variable("ERPSIM_NETSUITE_CONSUMER_KEY", "TBA consumer key of the integration record"),
     Variable("ERPSIM_NETSUITE_CONSUMER_SECRET", "TBA consumer secret"),
@@ -36,7 +39,10 @@ NETSUITE_VARS = (
 SYSTEM_VARS: dict[str, tuple[Variable, ...]] = {
     "netsuite": NETSUITE_VARS,
     "wms": (Variable("ERPSIM_WMS_URL", "WMS base URL"), Variable("ERPSIM_WMS_API_KEY", "WMS API key")),
-    "qms": (Variable("ERPSIM_QMS_URL", "QMS base URL"), Variable("ERPSIM_QMS_API_KEY", "QMS API key (Bearer)")),
+    "qms": (
+        Variable("ERPSIM_QMS_URL", "QMS base URL"),
+        Variable("ERPSIM_QMS_API_KEY", "QMS API key (Bearer)"),
+    ),
     "pos": (
         Variable("ERPSIM_POS_URL", "POS (Sitoo) base URL, without /v2/accounts/..."),
         Variable("ERPSIM_POS_ACCOUNT", "POS account id"),
@@ -53,50 +59,126 @@ SYSTEM_VARS: dict[str, tuple[Variable, ...]] = {
     ),
 }
 ENGINE_VARS = (
-    Variable("ERPSIM_STATE_DIR", "folder of the engine's own state (cursors, id map, outbox, exceptions)", ".erpsim-sync"),
-    Variable("ERPSIM_SYNC_DB", "SQLAlchemy URL of the engine's state (default: SQLite in ERPSIM_STATE_DIR)", ""),
-    Variable("ERPSIM_SYNC_EXCEPTIONS_FILE", "JSON file the open exception queue is mirrored to after every change "
-                                            "(relative: in ERPSIM_STATE_DIR; empty: none)", "exceptions.json"),
-    Variable("ERPSIM_SYNC_SYSTEMS", "comma list of the systems to sync with NetSuite (default: those with a URL set)", ""),
-    Variable("ERPSIM_SYNC_FLOWS", "comma list of flows to run (default: every flow whose systems are configured)", ""),
-    Variable("ERPSIM_SYNC_MUTANT", "switch exactly one safeguard off (see --list-mutants); for harness self-tests", ""),
+    Variable(
+        "ERPSIM_STATE_DIR",
+        "folder of the engine's own state (cursors, id map, outbox, exceptions)",
+        ".erpsim-sync",
+    ),
+    Variable(
+        "ERPSIM_SYNC_DB", "SQLAlchemy URL of the engine's state (default: SQLite in ERPSIM_STATE_DIR)", ""
+    ),
+    Variable(
+        "ERPSIM_SYNC_EXCEPTIONS_FILE",
+        "JSON file the open exception queue is mirrored to after every change "
+        "(relative: in ERPSIM_STATE_DIR; empty: none)",
+        "exceptions.json",
+    ),
+    Variable(
+        "ERPSIM_SYNC_SYSTEMS",
+        "comma list of the systems to sync with NetSuite (default: those with a URL set)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_FLOWS",
+        "comma list of flows to run (default: every flow whose systems are configured)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_MUTANT",
+        "switch exactly one safeguard off (see --list-mutants); for harness self-tests",
+        "",
+    ),
     Variable("ERPSIM_SYNC_NETSUITE_CONCURRENCY", "concurrency cap shared by every NetSuite call", "4"),
-    Variable("ERPSIM_SYNC_CLOSED_PERIOD", "posting dated in a closed period: 'first-open' or 'exception'", "exception"),
-    Variable("ERPSIM_SYNC_LEDGER_MODE", "POS sales to NetSuite: 'cash-sale' (one per sale) or 'daily-summary'", "cash-sale"),
-    Variable("ERPSIM_SYNC_LOCATION_MAP", "JSON: satellite warehouse/store -> NetSuite location id ({\"wms:1\": \"1\"}; "
-                                         "\"qms\" = the QMS site, an id or eid:<external id>)", ""),
+    Variable(
+        "ERPSIM_SYNC_CLOSED_PERIOD",
+        "posting dated in a closed period: 'first-open' or 'exception'",
+        "exception",
+    ),
+    Variable(
+        "ERPSIM_SYNC_LEDGER_MODE",
+        "POS sales to NetSuite: 'cash-sale' (one per sale) or 'daily-summary'",
+        "cash-sale",
+    ),
+    Variable(
+        "ERPSIM_SYNC_LOCATION_MAP",
+        'JSON: satellite warehouse/store -> NetSuite location id ({"wms:1": "1"}; '
+        '"qms" = the QMS site, an id or eid:<external id>)',
+        "",
+    ),
     Variable("ERPSIM_SYNC_HTTP_TIMEOUT", "seconds before a call is abandoned as ambiguous", "10"),
     Variable("ERPSIM_SYNC_RETRIES", "attempts for a retryable failure before the pass gives up", "6"),
     Variable("ERPSIM_SYNC_BACKOFF", "first retry delay in seconds (exponential, jittered)", "0.05"),
     Variable("ERPSIM_SYNC_POLL_SECONDS", "daemon: seconds between polling passes", "1.0"),
-    Variable("ERPSIM_SYNC_WEBHOOK_PORT", "daemon: loopback port of the webhook receiver (0 = any free port)", "0"),
+    Variable(
+        "ERPSIM_SYNC_WEBHOOK_PORT", "daemon: loopback port of the webhook receiver (0 = any free port)", "0"
+    ),
     Variable("ERPSIM_SYNC_BATCH_LINES", "inventory: adjustment lines per NetSuite request", "200"),
-    Variable("ERPSIM_SYNC_RECONCILE_SECONDS", "inventory, daemon: seconds between WMS/NetSuite stock reconciliations "
-                                              "(every pass with --once)", "300"),
-    Variable("ERPSIM_SYNC_POS_STOCK_SECONDS", "pos-stock, daemon: seconds between pushes of NetSuite stock "
-                                              "to the stores (every pass with --once)", "30"),
-    Variable("ERPSIM_SYNC_POS_DISCOUNT_ITEM", "pos-sales: NetSuite discount item (itemId) of POS discount lines",
-             "POS Discount"),
-    Variable("ERPSIM_SYNC_POS_ACCOUNTS", "pos-sales, daily-summary: JSON role -> account name/number (sales, "
-                                         "discounts, returns, tax, payment, payment:<method>)", ""),
-    Variable("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT", "inventory: NetSuite account (name or number) of stock adjustments",
-             "Inventory Adjustments"),
+    Variable(
+        "ERPSIM_SYNC_RECONCILE_SECONDS",
+        "inventory, daemon: seconds between WMS/NetSuite stock reconciliations (every pass with --once)",
+        "300",
+    ),
+    Variable(
+        "ERPSIM_SYNC_POS_STOCK_SECONDS",
+        "pos-stock, daemon: seconds between pushes of NetSuite stock to the stores (every pass with --once)",
+        "30",
+    ),
+    Variable(
+        "ERPSIM_SYNC_POS_DISCOUNT_ITEM",
+        "pos-sales: NetSuite discount item (itemId) of POS discount lines",
+        "POS Discount",
+    ),
+    Variable(
+        "ERPSIM_SYNC_POS_ACCOUNTS",
+        "pos-sales, daily-summary: JSON role -> account name/number (sales, "
+        "discounts, returns, tax, payment, payment:<method>)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_ADJUSTMENT_ACCOUNT",
+        "inventory: NetSuite account (name or number) of stock adjustments",
+        "Inventory Adjustments",
+    ),
     Variable("ERPSIM_SYNC_SEED", "seed of the retry jitter (deterministic runs)", "0"),
-    Variable("ERPSIM_SYNC_LOCKED_PERIODS", "posting dated in a locked (not closed) period: 'exception', or 'post' when "
-                                           "the integration role has Override Period Restrictions (Cashflow360)",
-             "exception"),
-    Variable("ERPSIM_SYNC_RECALL_LOCATION", "NetSuite location that holds recalled (QMS-locked) lots out of sale "
-                                            "(default: one the engine creates, external id erpsim-recall-hold)", ""),
-    Variable("ERPSIM_SYNC_AP_APPROVED_ONLY", "AP bills go to NetSuite only once approved in AP: 'true' or 'false'",
-             "false"),
-    Variable("ERPSIM_SYNC_AP_SUBSIDIARY", "NetSuite subsidiary the AP organisation is linked to (default: the first)",
-             ""),
-    Variable("ERPSIM_SYNC_AP_BANK_ACCOUNT", "NetSuite bank account of AP payments (default: the first Bank account)",
-             ""),
-    Variable("ERPSIM_SYNC_AP_EXPENSE_ACCOUNT", "NetSuite account of AP lines whose AP account has no NetSuite "
-                                               "account with the same number (default: none, the bill is parked)", ""),
-    Variable("ERPSIM_SYNC_AP_INVOICE_ITEM", "NetSuite item of AP invoice lines (default: a non-inventory item the "
-                                            "engine creates, external id erpsim-ap-invoice-line)", ""),
+    Variable(
+        "ERPSIM_SYNC_LOCKED_PERIODS",
+        "posting dated in a locked (not closed) period: 'exception', or 'post' when "
+        "the integration role has Override Period Restrictions (Cashflow360)",
+        "exception",
+    ),
+    Variable(
+        "ERPSIM_SYNC_RECALL_LOCATION",
+        "NetSuite location that holds recalled (QMS-locked) lots out of sale "
+        "(default: one the engine creates, external id erpsim-recall-hold)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_AP_APPROVED_ONLY",
+        "AP bills go to NetSuite only once approved in AP: 'true' or 'false'",
+        "false",
+    ),
+    Variable(
+        "ERPSIM_SYNC_AP_SUBSIDIARY",
+        "NetSuite subsidiary the AP organisation is linked to (default: the first)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_AP_BANK_ACCOUNT",
+        "NetSuite bank account of AP payments (default: the first Bank account)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_AP_EXPENSE_ACCOUNT",
+        "NetSuite account of AP lines whose AP account has no NetSuite "
+        "account with the same number (default: none, the bill is parked)",
+        "",
+    ),
+    Variable(
+        "ERPSIM_SYNC_AP_INVOICE_ITEM",
+        "NetSuite item of AP invoice lines (default: a non-inventory item the "
+        "engine creates, external id erpsim-ap-invoice-line)",
+        "",
+    ),
 )
 
 
@@ -160,12 +242,16 @@ class SyncConfig:
         wanted = [s.strip() for s in value.text("ERPSIM_SYNC_SYSTEMS").split(",") if s.strip()]
         for name in wanted:
             if name not in SYSTEM_VARS:
-                raise ConfigError(f"ERPSIM_SYNC_SYSTEMS: unknown system {name!r} (one of {', '.join(SYSTEM_VARS)})")
+                raise ConfigError(
+                    f"ERPSIM_SYNC_SYSTEMS: unknown system {name!r} (one of {', '.join(SYSTEM_VARS)})"
+                )
         if not wanted:
             wanted = [name for name, group in SYSTEM_VARS.items() if env.get(group[0].name)]
         if "netsuite" not in wanted:
-            raise ConfigError("ERPSIM_NETSUITE_URL is not set: the engine syncs systems with NetSuite "
-                              "(run `erpsim up` and export the variables it prints)")
+            raise ConfigError(
+                "ERPSIM_NETSUITE_URL is not set: the engine syncs systems with NetSuite "
+                "(run `erpsim up` and export the variables it prints)"
+            )
         systems = {}
         for name in wanted:
             url_var, *cred_vars = SYSTEM_VARS[name]
@@ -173,17 +259,25 @@ class SyncConfig:
             if not url.startswith(("http://", "https://")):
                 raise ConfigError(f"{url_var.name}={url!r} is not an http(s) URL")
             prefix = f"ERPSIM_{name.upper()}_"
-            creds = {v.name[len(prefix):].lower(): value.required(v.name) for v in cred_vars}
+            creds = {v.name[len(prefix) :].lower(): value.required(v.name) for v in cred_vars}
             # optional extras a system may print (AP remember-me, device, bank account, ...)
-            creds.update({k[len(prefix):].lower(): v for k, v in env.items()
-                          if k.startswith(prefix) and k[len(prefix):].lower() not in creds and k != url_var.name})
+            creds.update(
+                {
+                    k[len(prefix) :].lower(): v
+                    for k, v in env.items()
+                    if k.startswith(prefix) and k[len(prefix) :].lower() not in creds and k != url_var.name
+                }
+            )
             systems[name] = SystemEndpoint(name, url, creds)
         state_dir = Path(value.text("ERPSIM_STATE_DIR") or ".erpsim-sync")
         state_url = value.text("ERPSIM_SYNC_DB") or f"sqlite:///{state_dir / 'sync.db'}"
         flows = tuple(f.strip() for f in value.text("ERPSIM_SYNC_FLOWS").split(",") if f.strip())
         queue_name = value.text("ERPSIM_SYNC_EXCEPTIONS_FILE")
         return cls(
-            systems=systems, state_dir=state_dir, state_url=state_url, flows=flows,
+            systems=systems,
+            state_dir=state_dir,
+            state_url=state_url,
+            flows=flows,
             exceptions_file=state_dir / queue_name if queue_name else None,
             mutant=value.text("ERPSIM_SYNC_MUTANT"),
             netsuite_concurrency=value.integer("ERPSIM_SYNC_NETSUITE_CONCURRENCY", minimum=1),

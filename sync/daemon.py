@@ -72,8 +72,11 @@ class Daemon:
         ctx = self.engine.ctx
         # Events no flow records (a WMS allocation, an event type another flow subscribed to) only wake the
         # daemon: no state transaction and no inbox row, so a burst of them does not queue for the state store.
-        work = [(event, flows) for event in events
-                if (flows := [f for f in handlers if f.records_event(ctx, system, event)])]
+        work = [
+            (event, flows)
+            for event in events
+            if (flows := [f for f in handlers if f.records_event(ctx, system, event)])
+        ]
         if work:
             state = self.engine.state
             with state.tx() as session:
@@ -107,8 +110,11 @@ class Daemon:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.subscribe()
         # on stdout whatever the log level: a supervisor (the harness's `ready`) waits for this line
-        print(f"erpsim-sync daemon ready: webhooks at {self.url}, polling every "
-              f"{self.engine.config.poll_seconds:.2f}s", flush=True)
+        print(
+            f"erpsim-sync daemon ready: webhooks at {self.url}, polling every "
+            f"{self.engine.config.poll_seconds:.2f}s",
+            flush=True,
+        )
         while not self.stopping.is_set():
             self.wake.clear()
             result = self.engine.run_pass()

@@ -41,14 +41,21 @@ class Engine:
     def __init__(self, config: SyncConfig, *, daemon: bool = False) -> None:
         self.config = config
         self.safeguards = Safeguards(config.mutant)
-        self.state = StateStore(config.state_url, config.exceptions_file,
-                                volatile_outbox=self.safeguards.off("no-durable-outbox"))
+        self.state = StateStore(
+            config.state_url, config.exceptions_file, volatile_outbox=self.safeguards.off("no-durable-outbox")
+        )
         self.state.write_queue_file()  # the mirror starts from the stored queue (a crash may have left it stale)
         policy = RetryPolicy(config.retries, config.backoff, self.safeguards, seed=config.seed)
-        common: dict[str, Any] = {"timeout": config.http_timeout, "policy": policy, "safeguards": self.safeguards}
+        common: dict[str, Any] = {
+            "timeout": config.http_timeout,
+            "policy": policy,
+            "safeguards": self.safeguards,
+        }
         systems = config.systems
         self.ctx = Context(
-            config=config, safeguards=self.safeguards, state=self.state,
+            config=config,
+            safeguards=self.safeguards,
+            state=self.state,
             netsuite=NetSuiteClient(systems["netsuite"], concurrency=config.netsuite_concurrency, **common),
             wms=WmsClient(systems["wms"], **common) if "wms" in systems else None,
             qms=QmsClient(systems["qms"], **common) if "qms" in systems else None,
@@ -56,8 +63,12 @@ class Engine:
             ap=ApClient(systems["ap"], **common) if "ap" in systems else None,
             daemon=daemon,
         )
-        self.ctx.periods = PeriodPolicy(self.ctx.netsuite, config.closed_period, self.safeguards,
-                                        locked_is_open=config.locked_periods == "post")
+        self.ctx.periods = PeriodPolicy(
+            self.ctx.netsuite,
+            config.closed_period,
+            self.safeguards,
+            locked_is_open=config.locked_periods == "post",
+        )
         self.flows = self._select_flows()
         self._pass_lock = threading.Lock()
 
@@ -67,8 +78,10 @@ class Engine:
         if self.config.flows:
             unknown = [n for n in self.config.flows if n not in FLOW_CLASSES and n not in CONCERNS]
             if unknown:
-                raise ConfigError(f"ERPSIM_SYNC_FLOWS: unknown flow(s) {', '.join(unknown)} "
-                                  f"(known: {', '.join(sorted([*FLOW_CLASSES, *CONCERNS]))})")
+                raise ConfigError(
+                    f"ERPSIM_SYNC_FLOWS: unknown flow(s) {', '.join(unknown)} "
+                    f"(known: {', '.join(sorted([*FLOW_CLASSES, *CONCERNS]))})"
+                )
             # a list of concerns only (e.g. "periods") names no flow: every flow runs, as with no list
             names = [n for n in self.config.flows if n in FLOW_CLASSES] or None
         return [f for f in all_flows(names) if f.enabled(self.ctx)]

@@ -57,8 +57,9 @@ class Period:
 class PeriodPolicy:
     """Decides the date a posting gets, following ERPSIM_SYNC_CLOSED_PERIOD."""
 
-    def __init__(self, netsuite: NetSuiteClient, mode: str, safeguards: Safeguards,
-                 locked_is_open: bool = False) -> None:
+    def __init__(
+        self, netsuite: NetSuiteClient, mode: str, safeguards: Safeguards, locked_is_open: bool = False
+    ) -> None:
         self.netsuite, self.mode, self.safeguards = netsuite, mode, safeguards
         # the integration role may carry "Override Period Restrictions": locked (not closed) periods accept it
         self.locked_is_open = locked_is_open
@@ -74,10 +75,21 @@ class PeriodPolicy:
             rows = self.netsuite.suiteql(
                 "SELECT id, periodname, startdate, enddate, closed, alllocked, arlocked, aplocked "
                 "FROM accountingperiod WHERE isquarter = 'F' AND isyear = 'F' AND isadjust = 'F' "
-                "ORDER BY startdate")
-            self._periods = [Period(str(r["id"]), str(r.get("periodname", "")), _day(r.get("startdate")),
-                                    _day(r.get("enddate")), _flag(r.get("closed")), _flag(r.get("alllocked")),
-                                    _flag(r.get("arlocked")), _flag(r.get("aplocked"))) for r in rows]
+                "ORDER BY startdate"
+            )
+            self._periods = [
+                Period(
+                    str(r["id"]),
+                    str(r.get("periodname", "")),
+                    _day(r.get("startdate")),
+                    _day(r.get("enddate")),
+                    _flag(r.get("closed")),
+                    _flag(r.get("alllocked")),
+                    _flag(r.get("arlocked")),
+                    _flag(r.get("aplocked")),
+                )
+                for r in rows
+            ]
         return self._periods
 
     def date_for(self, day: str, kind: str = "inventory") -> str:
@@ -92,7 +104,9 @@ class PeriodPolicy:
         if reason is None:
             return day
         if self.mode == "first-open" and reason == "closed":
-            later = next((p for p in periods if p.start > period.end and self._blocked(p, kind) is None), None)
+            later = next(
+                (p for p in periods if p.start > period.end and self._blocked(p, kind) is None), None
+            )
             if later is not None:
                 return later.start
         raise ClosedPeriod(day, period.name, reason)

@@ -115,9 +115,22 @@ class ExceptionEntry(Base):
 
 # Exception categories the engine uses (a flow may add its own; these are the documented ones).
 CATEGORIES = (
-    "sku_mismatch", "unknown_sku", "rejected_order", "cancel_after_release", "closed_period", "validation_error",
-    "unknown_customer", "unknown_location", "duplicate_customer", "quarantined_lot", "recalled_lot",
-    "money_mismatch", "drift", "rejected_posting", "unsupported_currency", "wms_hold",
+    "sku_mismatch",
+    "unknown_sku",
+    "rejected_order",
+    "cancel_after_release",
+    "closed_period",
+    "validation_error",
+    "unknown_customer",
+    "unknown_location",
+    "duplicate_customer",
+    "quarantined_lot",
+    "recalled_lot",
+    "money_mismatch",
+    "drift",
+    "rejected_posting",
+    "unsupported_currency",
+    "wms_hold",
 )
 
 
@@ -141,9 +154,16 @@ class ParkedException:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `erpsim sync exceptions --json`."""
-        return {"id": self.id, "category": self.category, "flow": self.flow, "summary": self.summary,
-                "records": self.records, "error": self.error, "occurrences": self.occurrences,
-                "created_at": self.created_at}
+        return {
+            "id": self.id,
+            "category": self.category,
+            "flow": self.flow,
+            "summary": self.summary,
+            "records": self.records,
+            "error": self.error,
+            "occurrences": self.occurrences,
+            "created_at": self.created_at,
+        }
 
 
 class StateStore:
@@ -156,7 +176,7 @@ class StateStore:
         #: where the open exception queue is mirrored as a JSON array after every change (None: nowhere)
         self.queue_file = queue_file
         if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
@@ -203,9 +223,17 @@ class StateStore:
             row = s.get(IdMapping, (system, kind, key))
             return json.loads(row.data) if row else None
 
-    def set_mapping(self, system: str, kind: str, key: str, target: str, data: dict[str, Any] | None = None,
-                    session: Session | None = None) -> None:
+    def set_mapping(
+        self,
+        system: str,
+        kind: str,
+        key: str,
+        target: str,
+        data: dict[str, Any] | None = None,
+        session: Session | None = None,
+    ) -> None:
         """Remember (or update) the id of a record in ``system``."""
+
         def _write(s: Session) -> None:
             row = s.get(IdMapping, (system, kind, key))
             payload = json.dumps(data or {}, sort_keys=True)
@@ -213,6 +241,7 @@ class StateStore:
                 row.target, row.data = target, payload
             else:
                 s.add(IdMapping(system=system, kind=kind, key=key, target=target, data=payload))
+
         if session is not None:
             _write(session)
         else:
@@ -221,7 +250,9 @@ class StateStore:
 
     def forget_mapping(self, system: str, kind: str, key: str, session: Session | None = None) -> None:
         """Drop a mapping (e.g. an order leaving the engine's watch list)."""
-        stmt = delete(IdMapping).where(IdMapping.system == system, IdMapping.kind == kind, IdMapping.key == key)
+        stmt = delete(IdMapping).where(
+            IdMapping.system == system, IdMapping.kind == kind, IdMapping.key == key
+        )
         if session is not None:
             session.execute(stmt)
         else:
@@ -246,8 +277,16 @@ class StateStore:
         if s.scalar(select(OutboxItem.id).where(OutboxItem.key == key)) is not None:
             return False
         stamp = now_iso()
-        s.add(OutboxItem(flow=flow, key=key, payload=json.dumps(payload, sort_keys=True),
-                         status=self._new_work(flow, key, payload), created_at=stamp, updated_at=stamp))
+        s.add(
+            OutboxItem(
+                flow=flow,
+                key=key,
+                payload=json.dumps(payload, sort_keys=True),
+                status=self._new_work(flow, key, payload),
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
         s.flush()
         return True
 
@@ -271,21 +310,28 @@ class StateStore:
     def work_of(self, flow: str) -> dict[str, tuple[str, dict[str, Any]]]:
         """Every outbox item of a flow, whatever its status: key -> (status, payload)."""
         with self.tx() as s:
-            rows = s.execute(select(OutboxItem.key, OutboxItem.status, OutboxItem.payload)
-                             .where(OutboxItem.flow == flow)).all()
+            rows = s.execute(
+                select(OutboxItem.key, OutboxItem.status, OutboxItem.payload).where(OutboxItem.flow == flow)
+            ).all()
             return {key: (status, json.loads(payload)) for key, status, payload in rows}
 
     def pending(self, flow: str, limit: int = 10_000) -> list[tuple[str, dict[str, Any]]]:
         """Pending work of a flow, oldest first: (key, payload)."""
         with self.tx() as s:
-            rows = s.execute(select(OutboxItem.key, OutboxItem.payload)
-                             .where(OutboxItem.flow == flow, OutboxItem.status == "pending")
-                             .order_by(OutboxItem.id).limit(limit)).all()
+            rows = s.execute(
+                select(OutboxItem.key, OutboxItem.payload)
+                .where(OutboxItem.flow == flow, OutboxItem.status == "pending")
+                .order_by(OutboxItem.id)
+                .limit(limit)
+            ).all()
             out = [(key, json.loads(payload)) for key, payload in rows]
         if self.volatile_outbox:
             with self._lock:
-                out += [(key, payload) for key, payload in self._memory.get(flow, {}).items()
-                        if key not in {k for k, _ in out}]
+                out += [
+                    (key, payload)
+                    for key, payload in self._memory.get(flow, {}).items()
+                    if key not in {k for k, _ in out}
+                ]
         return out
 
     def outbox_status(self, key: str) -> str | None:
@@ -293,20 +339,39 @@ class StateStore:
         with self.tx() as s:
             return s.scalar(select(OutboxItem.status).where(OutboxItem.key == key))
 
-    def finish(self, key: str, status: str = "done", result: dict[str, Any] | None = None, *,
-               resolve: tuple[str, ...] = ()) -> None:
+    def finish(
+        self,
+        key: str,
+        status: str = "done",
+        result: dict[str, Any] | None = None,
+        *,
+        resolve: tuple[str, ...] = (),
+    ) -> None:
         """Mark work done (or parked) with what it produced; ``resolve``: exceptions it resolves, same transaction."""
         if self.volatile_outbox:
             with self._lock:
                 for memory in self._memory.values():
                     memory.pop(key, None)
         with self.tx() as s:
-            s.execute(update(OutboxItem).where(OutboxItem.key == key).values(
-                status=status, result=json.dumps(result or {}, sort_keys=True), updated_at=now_iso(),
-                attempts=OutboxItem.attempts + 1))
-            resolved = s.execute(update(ExceptionEntry).where(ExceptionEntry.key.in_(resolve),
-                                                              ExceptionEntry.resolved == 0)
-                                 .values(resolved=1)).rowcount if resolve else 0  # type: ignore[attr-defined]
+            s.execute(
+                update(OutboxItem)
+                .where(OutboxItem.key == key)
+                .values(
+                    status=status,
+                    result=json.dumps(result or {}, sort_keys=True),
+                    updated_at=now_iso(),
+                    attempts=OutboxItem.attempts + 1,
+                )
+            )
+            resolved = (
+                s.execute(
+                    update(ExceptionEntry)
+                    .where(ExceptionEntry.key.in_(resolve), ExceptionEntry.resolved == 0)
+                    .values(resolved=1)
+                ).rowcount  # type: ignore[attr-defined]
+                if resolve
+                else 0
+            )
         if resolved:
             self.write_queue_file()
 
@@ -316,9 +381,15 @@ class StateStore:
             flow = s.scalar(select(OutboxItem.flow).where(OutboxItem.key == key))
             if flow is None:
                 return
-            s.execute(update(OutboxItem).where(OutboxItem.key == key).values(
-                status=self._new_work(flow, key, payload), payload=json.dumps(payload, sort_keys=True),
-                updated_at=now_iso()))
+            s.execute(
+                update(OutboxItem)
+                .where(OutboxItem.key == key)
+                .values(
+                    status=self._new_work(flow, key, payload),
+                    payload=json.dumps(payload, sort_keys=True),
+                    updated_at=now_iso(),
+                )
+            )
 
     def result(self, key: str) -> dict[str, Any] | None:
         """What finished work produced, or None."""
@@ -337,26 +408,48 @@ class StateStore:
         return True
 
     # --- stock deltas --------------------------------------------------------------------------------------
-    def add_delta(self, s: Session, source_key: str, item: str, location: str, quantity: float,
-                  occurred_at: str, observed_at: float = 0.0) -> bool:
+    def add_delta(
+        self,
+        s: Session,
+        source_key: str,
+        item: str,
+        location: str,
+        quantity: float,
+        occurred_at: str,
+        observed_at: float = 0.0,
+    ) -> bool:
         """Record one stock movement under its source key; False when that movement is already known."""
         if s.scalar(select(StockDelta.id).where(StockDelta.source_key == source_key)) is not None:
             return False
-        s.add(StockDelta(source_key=source_key, item=item, location=location, quantity=quantity,
-                         occurred_at=occurred_at, observed_at=observed_at))
+        s.add(
+            StockDelta(
+                source_key=source_key,
+                item=item,
+                location=location,
+                quantity=quantity,
+                occurred_at=occurred_at,
+                observed_at=observed_at,
+            )
+        )
         return True
 
     def unbatched_deltas(self, limit: int = 100_000) -> list[StockDelta]:
         """Movements not yet assigned to an adjustment batch, oldest first."""
         with self.tx() as s:
-            return list(s.scalars(select(StockDelta).where(StockDelta.batch.is_(None))
-                                  .order_by(StockDelta.id).limit(limit)))
+            return list(
+                s.scalars(
+                    select(StockDelta).where(StockDelta.batch.is_(None)).order_by(StockDelta.id).limit(limit)
+                )
+            )
 
     def assign_batch(self, s: Session, delta_ids: list[int], batch: str) -> None:
         """Assign movements to a batch inside the caller's transaction."""
         for start in range(0, len(delta_ids), 500):
-            s.execute(update(StockDelta).where(StockDelta.id.in_(delta_ids[start:start + 500]))
-                      .values(batch=batch))
+            s.execute(
+                update(StockDelta)
+                .where(StockDelta.id.in_(delta_ids[start : start + 500]))
+                .values(batch=batch)
+            )
 
     def deltas_of(self, batch: str) -> list[StockDelta]:
         """The movements of a batch."""
@@ -364,8 +457,16 @@ class StateStore:
             return list(s.scalars(select(StockDelta).where(StockDelta.batch == batch)))
 
     # --- exception queue -----------------------------------------------------------------------------------
-    def park(self, *, key: str, category: str, flow: str, summary: str, records: dict[str, Any] | None = None,
-             error: Any = None) -> bool:
+    def park(
+        self,
+        *,
+        key: str,
+        category: str,
+        flow: str,
+        summary: str,
+        records: dict[str, Any] | None = None,
+        error: Any = None,
+    ) -> bool:
         """Put a failure in the exception queue once per key (again = one more occurrence); True when new."""
         with self.tx() as s:
             row = s.scalar(select(ExceptionEntry).where(ExceptionEntry.key == key))
@@ -374,9 +475,17 @@ class StateStore:
                 row.summary, row.error = summary, json.dumps(error, default=str)
                 new = False
             else:
-                s.add(ExceptionEntry(key=key, category=category, flow=flow, summary=summary,
-                                     records=json.dumps(records or {}, sort_keys=True, default=str),
-                                     error=json.dumps(error, default=str), created_at=now_iso()))
+                s.add(
+                    ExceptionEntry(
+                        key=key,
+                        category=category,
+                        flow=flow,
+                        summary=summary,
+                        records=json.dumps(records or {}, sort_keys=True, default=str),
+                        error=json.dumps(error, default=str),
+                        created_at=now_iso(),
+                    )
+                )
                 new = True
         self.write_queue_file()
         return new
@@ -387,15 +496,31 @@ class StateStore:
             stmt = select(ExceptionEntry).where(ExceptionEntry.resolved == 0).order_by(ExceptionEntry.id)
             if category:
                 stmt = stmt.where(ExceptionEntry.category == category)
-            return [ParkedException(r.id, r.category, r.flow, r.summary, json.loads(r.records),
-                                    json.loads(r.error), r.occurrences, r.created_at) for r in s.scalars(stmt)]
+            return [
+                ParkedException(
+                    r.id,
+                    r.category,
+                    r.flow,
+                    r.summary,
+                    json.loads(r.records),
+                    json.loads(r.error),
+                    r.occurrences,
+                    r.created_at,
+                )
+                for r in s.scalars(stmt)
+            ]
 
     def resolve_exception(self, key: str) -> None:
         """Mark an exception resolved (the engine fixed it on a later pass)."""
         with self.tx() as s:
-            changed = s.execute(update(ExceptionEntry).where(ExceptionEntry.key == key, ExceptionEntry.resolved == 0)
-                                .values(resolved=1)).rowcount  # type: ignore[attr-defined]
-        if changed:  # the mirror changes only with the queue (every post resolves keys that are mostly not there)
+            changed = s.execute(
+                update(ExceptionEntry)
+                .where(ExceptionEntry.key == key, ExceptionEntry.resolved == 0)
+                .values(resolved=1)
+            ).rowcount  # type: ignore[attr-defined]
+        if (
+            changed
+        ):  # the mirror changes only with the queue (every post resolves keys that are mostly not there)
             self.write_queue_file()
 
     def write_queue_file(self) -> None:
@@ -413,12 +538,18 @@ class StateStore:
         """Row counts per table (for the pass summary)."""
         with self.tx() as s:
             return {
-                "outbox_pending": s.scalar(select(func.count()).select_from(OutboxItem)
-                                           .where(OutboxItem.status == "pending")) or 0,
-                "exceptions": s.scalar(select(func.count()).select_from(ExceptionEntry)
-                                       .where(ExceptionEntry.resolved == 0)) or 0,
-                "stock_unbatched": s.scalar(select(func.count()).select_from(StockDelta)
-                                            .where(StockDelta.batch.is_(None))) or 0,
+                "outbox_pending": s.scalar(
+                    select(func.count()).select_from(OutboxItem).where(OutboxItem.status == "pending")
+                )
+                or 0,
+                "exceptions": s.scalar(
+                    select(func.count()).select_from(ExceptionEntry).where(ExceptionEntry.resolved == 0)
+                )
+                or 0,
+                "stock_unbatched": s.scalar(
+                    select(func.count()).select_from(StockDelta).where(StockDelta.batch.is_(None))
+                )
+                or 0,
             }
 
     def clear_all(self) -> None:

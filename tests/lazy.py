@@ -19,7 +19,9 @@ from flask import Flask
 class LazyApp:
     """Stands for the Flask app ``build(folder)`` returns; builds it the first time it is used."""
 
-    def __init__(self, build: Callable[[Path], Flask], prefix: str, ready: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self, build: Callable[[Path], Flask], prefix: str, ready: Callable[[], Any] | None = None
+    ) -> None:
         self._build = build
         self._prefix = prefix
         self._ready = ready  # runs once the app exists (it may use this object)

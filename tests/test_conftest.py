@@ -25,7 +25,9 @@ def test_pg_url_is_an_empty_database_of_its_own(pg_url: str) -> None:
     assert name is not None and name.startswith(PG_TEST_PREFIX)
     assert name != make_url(PG_SERVER_URL).database
     with psycopg.connect(pg_url) as conn:
-        schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%'")}
+        schemas = {
+            r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%'")
+        }
     assert schemas == {"public", "information_schema"}
 
 

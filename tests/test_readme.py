@@ -16,7 +16,7 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _first_hour_snippets() -> list[str]:
     text = README.read_text()
-    section = text[text.index("## The first hour"):text.index("\n## ", text.index("## The first hour") + 5)]
+    section = text[text.index("## The first hour") : text.index("\n## ", text.index("## The first hour") + 5)]
     return re.findall(r"```python\n(.*?)```", section, flags=re.S)
 
 

@@ -21,13 +21,17 @@ def credentials_from_env(system: str, env: Mapping[str, str] | None = None) -> d
     """``ERPSIM_<SYSTEM>_<KEY>`` variables (as ``erpsim up`` prints them) as ``{key: value}``, keys lower-case."""
     env = os.environ if env is None else env
     prefix = f"ERPSIM_{system.upper()}_"
-    return {k[len(prefix):].lower(): v for k, v in env.items() if k.startswith(prefix) and k != f"{prefix}URL"}
+    return {
+        k[len(prefix) :].lower(): v for k, v in env.items() if k.startswith(prefix) and k != f"{prefix}URL"
+    }
 
 
 class VendorSession:
     """A requests session on one emulator's vendor API with that system's authentication."""
 
-    def __init__(self, system: str, base_url: str, credentials: Mapping[str, str], timeout: float = 60.0) -> None:
+    def __init__(
+        self, system: str, base_url: str, credentials: Mapping[str, str], timeout: float = 60.0
+    ) -> None:
         self.system = system
         self.base_url = base_url.rstrip("/")
         self.creds = {k.lower(): v for k, v in credentials.items()}
@@ -36,8 +40,14 @@ class VendorSession:
         self.session_id = ""
         if system == "netsuite":
             c = self.creds
-            self.http.auth = OAuth1(c["consumer_key"], c["consumer_secret"], c["token_id"], c["token_secret"],
-                                    signature_method="HMAC-SHA256", realm=c["account"])
+            self.http.auth = OAuth1(
+                c["consumer_key"],
+                c["consumer_secret"],
+                c["token_id"],
+                c["token_secret"],
+                signature_method="HMAC-SHA256",
+                realm=c["account"],
+            )
         elif system == "qms":
             self.http.headers["Authorization"] = f"Bearer {self.creds['api_key']}"
         elif system == "wms":
@@ -54,8 +64,12 @@ class VendorSession:
         if self.system != "ap":
             return
         c = self.creds
-        body = {"username": c["username"], "password": c["password"], "organizationId": c["org_id"],
-                "devKey": c["dev_key"]}
+        body = {
+            "username": c["username"],
+            "password": c["password"],
+            "organizationId": c["org_id"],
+            "devKey": c["dev_key"],
+        }
         if c.get("remember_me_id"):
             body.update(rememberMeId=c["remember_me_id"], device=c.get("device", ""))
         response = self.http.post(f"{self.base_url}/connect/v3/login", json=body, timeout=self.timeout)
@@ -73,5 +87,7 @@ class VendorSession:
         """An authenticated JSON call that must succeed; returns the parsed answer."""
         response = self.request(method, path, json=body, **kwargs)
         if response.status_code >= 400:
-            raise RuntimeError(f"{self.system} {method} {path} -> {response.status_code}: {response.text[:500]}")
+            raise RuntimeError(
+                f"{self.system} {method} {path} -> {response.status_code}: {response.text[:500]}"
+            )
         return response.json() if response.content else None

@@ -11,5 +11,11 @@ def _pact(argv: list[str]) -> int:
     return main(argv)
 
 
-register(Command("pact", "verify consumer pacts against an emulator; list provider states (erpsim pact --help)",
-                 lambda _args: 2, raw=_pact))
+register(
+    Command(
+        "pact",
+        "verify consumer pacts against an emulator; list provider states (erpsim pact --help)",
+        lambda _args: 2,
+        raw=_pact,
+    )
+)

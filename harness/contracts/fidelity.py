@@ -64,10 +64,20 @@ def load_examples(system: str | None = None) -> list[Example]:
             if path.name == "differences.yaml":
                 continue
             data = yaml.safe_load(path.read_text())
-            out.append(Example(system=sys_name, name=path.stem, operation=data["operation"], title=data["title"],
-                               source=data["source"], request=data["request"], response=data["response"],
-                               given=data.get("given", ""), params=data.get("params") or {},
-                               compare=data.get("compare") or {}))
+            out.append(
+                Example(
+                    system=sys_name,
+                    name=path.stem,
+                    operation=data["operation"],
+                    title=data["title"],
+                    source=data["source"],
+                    request=data["request"],
+                    response=data["response"],
+                    given=data.get("given", ""),
+                    params=data.get("params") or {},
+                    compare=data.get("compare") or {},
+                )
+            )
     return out
 
 
@@ -123,8 +133,13 @@ def run_example(example: Example, world: World) -> Outcome:
         kwargs["data"] = json.dumps(req["body"]).encode()
         kwargs["headers"].setdefault("Content-Type", "application/json")
     if req.get("auth") == "none":
-        response = requests.request(req["method"], f"{world.vendor.base_url}{req['path']}", timeout=60,
-                                    allow_redirects=False, **kwargs)
+        response = requests.request(
+            req["method"],
+            f"{world.vendor.base_url}{req['path']}",
+            timeout=60,
+            allow_redirects=False,
+            **kwargs,
+        )
     else:
         response = world.vendor.request(req["method"], req["path"], **kwargs)
     runner("", "teardown", {})
@@ -137,7 +152,9 @@ def run_example(example: Example, world: World) -> Outcome:
     return Outcome(example, response.status_code, problems, body)
 
 
-def compare_response(documented: dict[str, Any], response: requests.Response, compare: dict[str, Any]) -> list[str]:
+def compare_response(
+    documented: dict[str, Any], response: requests.Response, compare: dict[str, Any]
+) -> list[str]:
     """Status, the headers that matter and the body's shape; a list of differences (empty when faithful)."""
     problems = []
     if response.status_code != documented["status"]:
@@ -145,7 +162,9 @@ def compare_response(documented: dict[str, Any], response: requests.Response, co
     modes = compare.get("headers") or {}
     for name, expected in (documented.get("headers") or {}).items():
         actual = response.headers.get(name)
-        mode = modes.get(name) or {"content-type": "media-type", "location": "location"}.get(name.lower(), "exact")
+        mode = modes.get(name) or {"content-type": "media-type", "location": "location"}.get(
+            name.lower(), "exact"
+        )
         if actual is None:
             problems.append(f"header {name} missing (documented {expected!r})")
         elif not _header_matches(mode, str(expected), actual):
@@ -163,8 +182,15 @@ def compare_response(documented: dict[str, Any], response: requests.Response, co
                 actual_body = response.json()
             except ValueError:
                 return [*problems, f"body is not JSON: {response.text[:200]!r}"]
-            problems.extend(shape_problems(doc_body, actual_body, "$", _patterns(compare.get("exact")),
-                                           _patterns(compare.get("ignore"))))
+            problems.extend(
+                shape_problems(
+                    doc_body,
+                    actual_body,
+                    "$",
+                    _patterns(compare.get("exact")),
+                    _patterns(compare.get("ignore")),
+                )
+            )
             for where, rx in (compare.get("patterns") or {}).items():
                 found = _at(actual_body, where)
                 if not isinstance(found, str) or not re.search(rx, found):
@@ -190,7 +216,7 @@ def _header_matches(mode: str, expected: str, actual: str) -> bool:
     if mode == "location":
         return _norm_url(expected) == _norm_url(actual)
     if mode.startswith("regex:"):
-        return re.search(mode[len("regex:"):], actual) is not None
+        return re.search(mode[len("regex:") :], actual) is not None
     return expected == actual
 
 
@@ -220,8 +246,9 @@ def json_type(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def shape_problems(doc: Any, actual: Any, path: str, exact: list[re.Pattern[str]],
-                   ignore: list[re.Pattern[str]]) -> list[str]:
+def shape_problems(
+    doc: Any, actual: Any, path: str, exact: list[re.Pattern[str]], ignore: list[re.Pattern[str]]
+) -> list[str]:
     """Where ``actual`` lacks a documented field or has another JSON type (values only where ``exact``)."""
     if any(p.match(path) for p in ignore):
         return []
@@ -241,15 +268,21 @@ def shape_problems(doc: Any, actual: Any, path: str, exact: list[re.Pattern[str]
         if not actual:
             return [f"{path}: empty, documented {len(doc)} item(s)"]
         for i, item in enumerate(doc):
-            problems.extend(shape_problems(item, actual[min(i, len(actual) - 1)], f"{path}[{i}]", exact, ignore))
+            problems.extend(
+                shape_problems(item, actual[min(i, len(actual) - 1)], f"{path}[{i}]", exact, ignore)
+            )
     return problems
 
 
 def operations(system: str) -> list[tuple[str, str, str]]:
     """(operationId, METHOD, path) of every operation in the system's OpenAPI document, in document order."""
     spec = load_openapi(system)
-    return [(op["operationId"], method.upper(), path) for path, item in spec["paths"].items()
-            for method, op in item.items() if method in _METHODS]
+    return [
+        (op["operationId"], method.upper(), path)
+        for path, item in spec["paths"].items()
+        for method, op in item.items()
+        if method in _METHODS
+    ]
 
 
 def _cell(text: str) -> str:
@@ -258,12 +291,17 @@ def _cell(text: str) -> str:
 
 def table_markdown() -> str:
     """contracts/FIDELITY.md: every operation of every emulator, tested against which example or how it differs."""
-    lines = ["# Fidelity to the real APIs", "",
-             "Generated by `python -m harness.contracts.fidelity` from `contracts/fidelity/`; do not edit by hand.", "",
-             "Every operation of every emulator: **tested** against a documented example of the real API (replayed "
-             "by `tests/contracts/test_fidelity.py`: status, the headers that matter, the body's shape with ids and "
-             "dates normalised), or **differs**, knowingly, as said. The WMS and QMS emulate systems without a "
-             "public API (Scend, DataNinja): their API is designed here after the comparables named.", ""]
+    lines = [
+        "# Fidelity to the real APIs",
+        "",
+        "Generated by `python -m harness.contracts.fidelity` from `contracts/fidelity/`; do not edit by hand.",
+        "",
+        "Every operation of every emulator: **tested** against a documented example of the real API (replayed "
+        "by `tests/contracts/test_fidelity.py`: status, the headers that matter, the body's shape with ids and "
+        "dates normalised), or **differs**, knowingly, as said. The WMS and QMS emulate systems without a "
+        "public API (Scend, DataNinja): their API is designed here after the comparables named.",
+        "",
+    ]
     for system in SYSTEMS:
         examples = load_examples(system)
         differences = load_differences(system)
@@ -271,17 +309,27 @@ def table_markdown() -> str:
         for ex in examples:
             by_op.setdefault(ex.operation, []).append(ex)
         tested = sum(1 for op, _, _ in operations(system) if op in by_op)
-        lines += [f"## {system}", "", f"{tested} of {len(operations(system))} operations tested against "
-                  f"{len(examples)} documented examples.", "",
-                  "| operation | request | fidelity | examples (source) / how it differs |", "|---|---|---|---|"]
+        lines += [
+            f"## {system}",
+            "",
+            f"{tested} of {len(operations(system))} operations tested against "
+            f"{len(examples)} documented examples.",
+            "",
+            "| operation | request | fidelity | examples (source) / how it differs |",
+            "|---|---|---|---|",
+        ]
         for op, method, path in operations(system):
-            evidence = [f"{ex.title} ([{ex.name}](fidelity/{ex.ref}.yaml); [source]({ex.source['url']}))"
-                        for ex in by_op.get(op, [])]
+            evidence = [
+                f"{ex.title} ([{ex.name}](fidelity/{ex.ref}.yaml); [source]({ex.source['url']}))"
+                for ex in by_op.get(op, [])
+            ]
             note = differences.get(op, "") or ("" if op in by_op else differences.get("*", ""))
             verdict = "tested" if evidence else ("differs" if note else "**no row**")
             if evidence and note:
                 verdict = "tested; differs in part"
-            text = "; ".join(evidence + ([f"differs: {note}"] if evidence and note else [note] if note else []))
+            text = "; ".join(
+                evidence + ([f"differs: {note}"] if evidence and note else [note] if note else [])
+            )
             lines.append(f"| `{op}` | `{method} {path}` | {verdict} | {_cell(text)} |")
         lines.append("")
     return "\n".join(lines)

@@ -26,8 +26,21 @@ from .auth import AUTH_HEADERS, VendorSession
 STATE_PATH = "/_pact/state"
 HOOKS_PREFIX = "/_pact/hooks/"
 #: Headers that describe one hop, not the message (the server and requests set their own).
-_HOP = frozenset({"host", "connection", "content-length", "transfer-encoding", "keep-alive", "content-encoding",
-                  "accept-encoding", "te", "trailer", "upgrade", "proxy-authorization"})
+_HOP = frozenset(
+    {
+        "host",
+        "connection",
+        "content-length",
+        "transfer-encoding",
+        "keep-alive",
+        "content-encoding",
+        "accept-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "proxy-authorization",
+    }
+)
 
 
 @dataclass
@@ -89,8 +102,9 @@ class Gateway:
         if request.path == STATE_PATH:
             response = self._state(request)
         elif request.path.startswith(HOOKS_PREFIX):
-            self.inbox.add(Delivery(request.path, {k.lower(): v for k, v in request.headers.items()},
-                                    request.get_data()))
+            self.inbox.add(
+                Delivery(request.path, {k.lower(): v for k, v in request.headers.items()}, request.get_data())
+            )
             response = Response(b"", status=200)
         else:
             response = self._forward(request, environ)
@@ -113,16 +127,22 @@ class Gateway:
 
     def _forward(self, request: Request, environ: dict[str, Any]) -> Response:
         if self.state_error is not None:
-            return Response(json.dumps({"erpsim": self.state_error}), status=500, content_type="application/json")
+            return Response(
+                json.dumps({"erpsim": self.state_error}), status=500, content_type="application/json"
+            )
         # The raw request target keeps the client's own escaping (eid:..., !transform, encoded q filters).
         target = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP | AUTH_HEADERS}
         try:
-            upstream = self.vendor.request(request.method, target, headers=headers,
-                                           data=request.get_data() or None)
+            upstream = self.vendor.request(
+                request.method, target, headers=headers, data=request.get_data() or None
+            )
         except requests.RequestException as exc:
-            return Response(json.dumps({"gateway": f"emulator unreachable: {exc}"}), status=502,
-                            content_type="application/json")
+            return Response(
+                json.dumps({"gateway": f"emulator unreachable: {exc}"}),
+                status=502,
+                content_type="application/json",
+            )
         out = Response(upstream.content, status=upstream.status_code)
         del out.headers["Content-Type"]  # only the emulator's own (a 204 has none)
         for name, value in upstream.headers.items():

@@ -24,10 +24,13 @@ class ControlPlane:
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         """One control-plane call; a refusal raises ProviderStateError with the emulator's own message."""
-        response = self.http.request(method, f"{self.base_url}/__erpsim/{path.lstrip('/')}", json=body,
-                                     timeout=self.timeout)
+        response = self.http.request(
+            method, f"{self.base_url}/__erpsim/{path.lstrip('/')}", json=body, timeout=self.timeout
+        )
         if response.status_code >= 400:
-            raise ProviderStateError(f"{method} /__erpsim/{path} -> {response.status_code}: {response.text[:500]}")
+            raise ProviderStateError(
+                f"{method} /__erpsim/{path} -> {response.status_code}: {response.text[:500]}"
+            )
         return response.json() if response.content else None
 
     def reset(self) -> None:

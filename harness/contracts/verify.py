@@ -114,8 +114,11 @@ def providers_in(source: Path) -> list[str]:
 
 
 def _has_messages(paths: list[Path]) -> bool:
-    return any("Message" in str(i.get("type", "")) or "contents" in i
-               for p in paths for i in json.loads(p.read_text()).get("interactions", []))
+    return any(
+        "Message" in str(i.get("type", "")) or "contents" in i
+        for p in paths
+        for i in json.loads(p.read_text()).get("interactions", [])
+    )
 
 
 class MessageProducer:
@@ -132,12 +135,18 @@ class MessageProducer:
         self.world.plane.deliver_webhooks()
         deliveries = self.world.inbox.all()
         if not deliveries:
-            raise LookupError(f"the emulator sent no webhook for {name!r}: does the provider state trigger one?")
-        chosen = next((d for d in reversed(deliveries) if any(t and t in name for t in _event_types(d))),
-                      deliveries[-1])
+            raise LookupError(
+                f"the emulator sent no webhook for {name!r}: does the provider state trigger one?"
+            )
+        chosen = next(
+            (d for d in reversed(deliveries) if any(t and t in name for t in _event_types(d))), deliveries[-1]
+        )
         meta = {k: v for k, v in chosen.headers.items() if k not in _NOT_METADATA}
-        return {"contents": chosen.body, "metadata": meta,
-                "content_type": chosen.headers.get("content-type", "application/json").split(";")[0]}
+        return {
+            "contents": chosen.body,
+            "metadata": meta,
+            "content_type": chosen.headers.get("content-type", "application/json").split(";")[0],
+        }
 
 
 def _event_types(delivery: Delivery) -> list[str]:
@@ -165,9 +174,12 @@ def verify(target: Target, pacts: list[Path], provider: str) -> Outcome:
     url = gateway.start()
     world.hooks_url = f"{url}{HOOKS_PREFIX}{target.system}"
     try:
-        verifier = (Verifier(provider, host="127.0.0.1").add_transport(url=url)
-                    .state_handler(f"{url}{STATE_PATH}", teardown=True, body=True)
-                    .set_coloured_output(enabled=False))
+        verifier = (
+            Verifier(provider, host="127.0.0.1")
+            .add_transport(url=url)
+            .state_handler(f"{url}{STATE_PATH}", teardown=True, body=True)
+            .set_coloured_output(enabled=False)
+        )
         if _has_messages(pacts):
             verifier.message_handler(cast(Any, MessageProducer(world, gateway)))
         for path in pacts:
@@ -178,7 +190,12 @@ def verify(target: Target, pacts: list[Path], provider: str) -> Outcome:
         except RuntimeError:
             ok = False
         results = verifier.results
-        return Outcome(ok and bool(results.get("result")), verifier.output(strip_ansi=True), results, pacts,
-                       list(gateway.state_errors))
+        return Outcome(
+            ok and bool(results.get("result")),
+            verifier.output(strip_ansi=True),
+            results,
+            pacts,
+            list(gateway.state_errors),
+        )
     finally:
         gateway.stop()

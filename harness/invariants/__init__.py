@@ -17,8 +17,18 @@ from typing import Any
 from ..refs import RefMap
 from ..views import NetSuiteView, WmsView
 
-FAMILIES = ("orders", "fulfilment", "cancellations", "stock", "periods", "order_lines", "pos", "lots", "ap",
-            "failures")
+FAMILIES = (
+    "orders",
+    "fulfilment",
+    "cancellations",
+    "stock",
+    "periods",
+    "order_lines",
+    "pos",
+    "lots",
+    "ap",
+    "failures",
+)
 
 
 @dataclass
@@ -146,8 +156,13 @@ def check(name: str, ctx: Context, params: dict[str, Any] | None = None) -> Inva
     registry = load_all()
     reg = registry.get(name)
     if reg is None:
-        return InvariantResult(name, "unknown", False, "", [Finding(
-            f"unknown invariant {name!r}; known: {', '.join(sorted(registry))}")])
+        return InvariantResult(
+            name,
+            "unknown",
+            False,
+            "",
+            [Finding(f"unknown invariant {name!r}; known: {', '.join(sorted(registry))}")],
+        )
     try:
         findings = reg.fn(ctx, **(params or {}))
     except NotApplicable as exc:

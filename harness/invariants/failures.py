@@ -29,13 +29,25 @@ def _unfinished(ctx: Context) -> list[tuple[str, list[Any], list[dict[str, Any]]
         for order in orders:
             ev = [so_evidence(so), wms_evidence(wms, order)]
             if order["status"] == "HOLDING":
-                out.append((f"WMS order {order['client_reference']} is on hold: {order.get('hold_reason')}", keys, ev))
+                out.append(
+                    (
+                        f"WMS order {order['client_reference']} is on hold: {order.get('hold_reason')}",
+                        keys,
+                        ev,
+                    )
+                )
             if order["status"] == "DESPATCHED" and not ns.fulfillments_for(so["id"]):
-                out.append((f"WMS order {order['client_reference']} was despatched but NetSuite has no fulfilment",
-                            keys, ev))
+                out.append(
+                    (
+                        f"WMS order {order['client_reference']} was despatched but NetSuite has no fulfilment",
+                        keys,
+                        ev,
+                    )
+                )
             if is_closed(so) and order["status"] in PICKED_STATUSES:
-                out.append((f"sales order {label} was cancelled while its WMS order was {order['status']}",
-                            keys, ev))
+                out.append(
+                    (f"sales order {label} was cancelled while its WMS order was {order['status']}", keys, ev)
+                )
     return out
 
 
@@ -46,9 +58,14 @@ def every_failure_surfaced(ctx: Context) -> list[Finding]:
     a category: nothing is silently dropped."""
     if ctx.exceptions is None:
         raise NotApplicable("the connector declares no exception queue")
-    findings = [Finding(f"{what}, and the connector's exception queue does not mention it", evidence)
-                for what, keys, evidence in _unfinished(ctx) if not ctx.flagged(*keys)]
+    findings = [
+        Finding(f"{what}, and the connector's exception queue does not mention it", evidence)
+        for what, keys, evidence in _unfinished(ctx)
+        if not ctx.flagged(*keys)
+    ]
     for exc in ctx.exceptions:
         if not exc.get("category"):
-            findings.append(Finding("an exception-queue entry has no category", [{"system": "connector", **exc}]))
+            findings.append(
+                Finding("an exception-queue entry has no category", [{"system": "connector", **exc}])
+            )
     return findings

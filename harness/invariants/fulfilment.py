@@ -25,22 +25,42 @@ def one_fulfillment_per_despatch(ctx: Context, tracking: bool = True) -> list[Fi
         fulfilments = ns.fulfillments_for(so["id"])
         despatched = [o for o in orders if o["status"] == "DESPATCHED"]
         label = so["body"].get("tranId") or so["id"]
-        evidence = [so_evidence(so), *(wms_evidence(wms, o) for o in orders),
-                    *(record_evidence("itemFulfillment", f) for f in fulfilments)]
+        evidence = [
+            so_evidence(so),
+            *(wms_evidence(wms, o) for o in orders),
+            *(record_evidence("itemFulfillment", f) for f in fulfilments),
+        ]
         if not despatched:
             if fulfilments and orders:
-                findings.append(Finding(f"sales order {label} has {len(fulfilments)} item fulfilment(s) but its WMS "
-                                        f"order was never despatched", evidence))
+                findings.append(
+                    Finding(
+                        f"sales order {label} has {len(fulfilments)} item fulfilment(s) but its WMS "
+                        f"order was never despatched",
+                        evidence,
+                    )
+                )
             continue
         if not fulfilments:
-            if not ctx.flagged(so["id"], so["body"].get("tranId"), *(o["client_reference"] for o in despatched)):
-                findings.append(Finding(f"sales order {label} was despatched by the WMS but has no item fulfilment "
-                                        f"(and nothing in the exception queue)", evidence))
+            if not ctx.flagged(
+                so["id"], so["body"].get("tranId"), *(o["client_reference"] for o in despatched)
+            ):
+                findings.append(
+                    Finding(
+                        f"sales order {label} was despatched by the WMS but has no item fulfilment "
+                        f"(and nothing in the exception queue)",
+                        evidence,
+                    )
+                )
             continue
         if len(fulfilments) > len(despatched):
-            findings.append(Finding(f"sales order {label}: {len(fulfilments)} item fulfilments for "
-                                    f"{len(despatched)} despatch(es) (duplicates)", evidence,
-                                    requests_about(ctx.journals, "netsuite", f"/{so['id']}/!transform", "itemFulfillment")))
+            findings.append(
+                Finding(
+                    f"sales order {label}: {len(fulfilments)} item fulfilments for "
+                    f"{len(despatched)} despatch(es) (duplicates)",
+                    evidence,
+                    requests_about(ctx.journals, "netsuite", f"/{so['id']}/!transform", "itemFulfillment"),
+                )
+            )
             continue
         shipped: defaultdict[str, float] = defaultdict(float)
         for order in despatched:
@@ -53,13 +73,23 @@ def one_fulfillment_per_despatch(ctx: Context, tracking: bool = True) -> list[Fi
                 if ln.get("itemReceive", True) is not False:
                     posted[str(ref_id(ln.get("item")))] += float(ln.get("quantity") or 0)
         if _nonzero(shipped) != _nonzero(posted):
-            findings.append(Finding(f"sales order {label}: fulfilled quantities {_nonzero(posted)} differ from what the "
-                                    f"WMS shipped {_nonzero(shipped)} (item id -> quantity)", evidence))
+            findings.append(
+                Finding(
+                    f"sales order {label}: fulfilled quantities {_nonzero(posted)} differ from what the "
+                    f"WMS shipped {_nonzero(shipped)} (item id -> quantity)",
+                    evidence,
+                )
+            )
         if tracking:
             text = json.dumps([f["body"] for f in fulfilments])
             for order in despatched:
                 number = order.get("tracking_number")
                 if number and number not in text:
-                    findings.append(Finding(f"sales order {label}: tracking number {number} of the despatch is not "
-                                            f"on the item fulfilment", evidence))
+                    findings.append(
+                        Finding(
+                            f"sales order {label}: tracking number {number} of the despatch is not "
+                            f"on the item fulfilment",
+                            evidence,
+                        )
+                    )
     return findings

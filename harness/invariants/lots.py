@@ -44,12 +44,22 @@ def netsuite_lots_released(ctx: Context) -> list[Finding]:
         number = numbers.get(int(row["lot"]))
         lot = qms_lots.get(number) if number else None
         if lot is None:
-            findings.append(Finding(f"NetSuite holds lot {number or row['lot']} that the QMS does not know",
-                                    [{"system": "netsuite", **row, "lotNumber": number}]))
+            findings.append(
+                Finding(
+                    f"NetSuite holds lot {number or row['lot']} that the QMS does not know",
+                    [{"system": "netsuite", **row, "lotNumber": number}],
+                )
+            )
         elif lot.get("inspection_result") != "PASS":
-            findings.append(Finding(f"NetSuite holds lot {number}, which the QMS has as {lot['status']} "
-                                    f"(never released)", [{"system": "netsuite", **row, "lotNumber": number},
-                                                          {"system": "qms", "type": "lot", **lot}]))
+            findings.append(
+                Finding(
+                    f"NetSuite holds lot {number}, which the QMS has as {lot['status']} (never released)",
+                    [
+                        {"system": "netsuite", **row, "lotNumber": number},
+                        {"system": "qms", "type": "lot", **lot},
+                    ],
+                )
+            )
     if not checked:
         raise NotApplicable("NetSuite holds no lot-numbered stock")
     return findings
@@ -71,7 +81,9 @@ def recalled_lot_locked_everywhere(ctx: Context) -> list[Finding]:
         run = runs.get(c["run_id"])
         if run and run.get("output_lot_id"):
             consumed_by.setdefault(int(c["lot_id"]), []).append(int(run["output_lot_id"]))
-    numbers = {int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")}
+    numbers = {
+        int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")
+    }
     findings: list[Finding] = recall_holds(ctx, locked)
     for lot in locked:
         stack, seen = [int(lot["id"])], set()
@@ -83,16 +95,27 @@ def recalled_lot_locked_everywhere(ctx: Context) -> list[Finding]:
                 seen.add(child)
                 stack.append(child)
                 if lots.get(child, {}).get("status") != "LOCKED":
-                    findings.append(Finding(f"lot {lots[child]['lot_number']} was made from recalled lot "
-                                            f"{lot['lot_number']} but is {lots[child]['status']}",
-                                            [{"system": "qms", "type": "lot", **lots[child]},
-                                             {"system": "qms", "type": "lot", **lot}]))
+                    findings.append(
+                        Finding(
+                            f"lot {lots[child]['lot_number']} was made from recalled lot "
+                            f"{lot['lot_number']} but is {lots[child]['status']}",
+                            [
+                                {"system": "qms", "type": "lot", **lots[child]},
+                                {"system": "qms", "type": "lot", **lot},
+                            ],
+                        )
+                    )
         for f in ctx.netsuite.all("itemFulfillment"):
-            if lot["lot_number"] in _issued_lots(f["body"], numbers) and \
-                    str(f.get("createdAt", "")) > str(lot.get("locked_at") or "~"):
-                findings.append(Finding(f"NetSuite fulfilment {f['id']} shipped recalled lot {lot['lot_number']} "
-                                        f"after it was locked", [{"system": "netsuite", "type": "itemFulfillment",
-                                                                   "id": f["id"], "body": f["body"]}]))
+            if lot["lot_number"] in _issued_lots(f["body"], numbers) and str(f.get("createdAt", "")) > str(
+                lot.get("locked_at") or "~"
+            ):
+                findings.append(
+                    Finding(
+                        f"NetSuite fulfilment {f['id']} shipped recalled lot {lot['lot_number']} "
+                        f"after it was locked",
+                        [{"system": "netsuite", "type": "itemFulfillment", "id": f["id"], "body": f["body"]}],
+                    )
+                )
     return findings
 
 
@@ -109,26 +132,47 @@ def lots_received_once(ctx: Context) -> list[Finding]:
             for entry in _assignments(line):
                 number = entry.get("receiptInventoryNumber")
                 if number:
-                    received.setdefault(str(number), []).append((rec["id"], float(entry.get("quantity") or 0)))
+                    received.setdefault(str(number), []).append(
+                        (rec["id"], float(entry.get("quantity") or 0))
+                    )
     findings: list[Finding] = []
     for lot in qms_lots:
         number, expected = lot["lot_number"], lot["initial_m"] / 1000
         got = received.get(number, [])
         total = round(sum(q for _, q in got), 6)
-        evidence = [{"system": "qms", "type": "lot", "lotNumber": number, "status": lot["status"],
-                     "inspection": lot.get("inspection_result"), "received": expected},
-                    *({"system": "netsuite", "type": "itemReceipt", "id": rid, "quantity": q} for rid, q in got)]
+        evidence = [
+            {
+                "system": "qms",
+                "type": "lot",
+                "lotNumber": number,
+                "status": lot["status"],
+                "inspection": lot.get("inspection_result"),
+                "received": expected,
+            },
+            *({"system": "netsuite", "type": "itemReceipt", "id": rid, "quantity": q} for rid, q in got),
+        ]
         if lot.get("inspection_result") != "PASS":
             if got:
-                findings.append(Finding(f"NetSuite received lot {number}, which QC never released "
-                                        f"({lot['status']})", evidence))
+                findings.append(
+                    Finding(
+                        f"NetSuite received lot {number}, which QC never released ({lot['status']})", evidence
+                    )
+                )
         elif not got:
             if not ctx.flagged(number):
-                findings.append(Finding(f"released lot {number} never reached NetSuite (nor the exception queue)",
-                                        evidence))
+                findings.append(
+                    Finding(
+                        f"released lot {number} never reached NetSuite (nor the exception queue)", evidence
+                    )
+                )
         elif len(got) > 1 or abs(total - expected) > 1e-6:
-            findings.append(Finding(f"lot {number}: NetSuite received {total:g} in {len(got)} receipt(s), the QMS "
-                                    f"received {expected:g}", evidence))
+            findings.append(
+                Finding(
+                    f"lot {number}: NetSuite received {total:g} in {len(got)} receipt(s), the QMS "
+                    f"received {expected:g}",
+                    evidence,
+                )
+            )
     return findings
 
 
@@ -137,7 +181,9 @@ def fulfilments_ship_released_lots(ctx: Context) -> list[Finding]:
     """Every lot a NetSuite item fulfilment issues passed QC in the QMS (released, or shipped, consumed or locked
     after its release): no fulfilment ever picks a quarantined or rejected lot."""
     qms_lots = {lot["lot_number"]: lot for lot in ctx.state.get("qms", {}).get("qms_lots", [])}
-    numbers = {int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")}
+    numbers = {
+        int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")
+    }
     findings: list[Finding] = []
     checked = 0
     for rec in ctx.netsuite.all("itemFulfillment"):
@@ -150,12 +196,22 @@ def fulfilments_ship_released_lots(ctx: Context) -> list[Finding]:
                 lot = qms_lots.get(number)
                 if lot is None or lot.get("inspection_result") != "PASS":
                     status = lot["status"] if lot else "unknown to the QMS"
-                    findings.append(Finding(
-                        f"NetSuite fulfilment {rec['body'].get('tranId') or rec['id']} ships lot {number}, which "
-                        f"QC never released ({status})",
-                        [{"system": "netsuite", "type": "itemFulfillment", "id": rec["id"], "lotNumber": number,
-                          "quantity": entry.get("quantity")},
-                         *([{"system": "qms", "type": "lot", **lot}] if lot else [])]))
+                    findings.append(
+                        Finding(
+                            f"NetSuite fulfilment {rec['body'].get('tranId') or rec['id']} ships lot {number}, which "
+                            f"QC never released ({status})",
+                            [
+                                {
+                                    "system": "netsuite",
+                                    "type": "itemFulfillment",
+                                    "id": rec["id"],
+                                    "lotNumber": number,
+                                    "quantity": entry.get("quantity"),
+                                },
+                                *([{"system": "qms", "type": "lot", **lot}] if lot else []),
+                            ],
+                        )
+                    )
     if not checked:
         raise NotApplicable("no NetSuite fulfilment issues a lot")
     return findings
@@ -163,18 +219,28 @@ def fulfilments_ship_released_lots(ctx: Context) -> list[Finding]:
 
 def _issued_lots(body: dict[str, Any], numbers: dict[int, str]) -> set[str]:
     """The lot numbers a fulfilment issues (``issueInventoryNumber`` references, or numbers given as text)."""
-    return {n for line in _lines(body) for entry in _assignments(line)
-            if (n := _issued_number(entry, numbers)) is not None}
+    return {
+        n
+        for line in _lines(body)
+        for entry in _assignments(line)
+        if (n := _issued_number(entry, numbers)) is not None
+    }
 
 
 def _available_locations(ctx: Context) -> set[int]:
     """Locations whose stock is available for sale (NetSuite's ``makeInventoryAvailable``, on by default)."""
-    return {int(r["id"]) for r in ctx.netsuite.all("location") if r["body"].get("makeInventoryAvailable") is not False}
+    return {
+        int(r["id"])
+        for r in ctx.netsuite.all("location")
+        if r["body"].get("makeInventoryAvailable") is not False
+    }
 
 
 def recall_holds(ctx: Context, locked: list[dict[str, Any]]) -> list[Finding]:
     """Findings for locked lots still on hand in NetSuite at a location that makes inventory available."""
-    numbers = {str(r["body"].get("inventoryNumber")): int(r["id"]) for r in ctx.netsuite.all("inventoryNumber")}
+    numbers = {
+        str(r["body"].get("inventoryNumber")): int(r["id"]) for r in ctx.netsuite.all("inventoryNumber")
+    }
     available = _available_locations(ctx)
     findings = []
     for lot in locked:
@@ -183,10 +249,16 @@ def recall_holds(ctx: Context, locked: list[dict[str, Any]]) -> list[Finding]:
             continue
         for row in ctx.state.get("netsuite", {}).get("inventory", []):
             if row.get("lot") == ns_lot and int(row["location"]) in available and float(row["onHand"]) > 0:
-                findings.append(Finding(f"recalled lot {lot['lot_number']} is still available for sale in NetSuite: "
-                                        f"{float(row['onHand']):g} on hand at location {row['location']}",
-                                        [{"system": "netsuite", **row, "lotNumber": lot["lot_number"]},
-                                         {"system": "qms", "type": "lot", **lot}]))
+                findings.append(
+                    Finding(
+                        f"recalled lot {lot['lot_number']} is still available for sale in NetSuite: "
+                        f"{float(row['onHand']):g} on hand at location {row['location']}",
+                        [
+                            {"system": "netsuite", **row, "lotNumber": lot["lot_number"]},
+                            {"system": "qms", "type": "lot", **lot},
+                        ],
+                    )
+                )
     return findings
 
 
@@ -200,7 +272,9 @@ def builds_trace_their_lots(ctx: Context) -> list[Finding]:
     runs = [r for r in qms.get("qms_production_runs", []) if r.get("output_lot_id")]
     if not runs:
         raise NotApplicable("no QMS production run has an output lot")
-    numbers = {int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")}
+    numbers = {
+        int(r["id"]): str(r["body"].get("inventoryNumber")) for r in ctx.netsuite.all("inventoryNumber")
+    }
     builds: dict[str, list[dict[str, Any]]] = {}
     for rec in ctx.netsuite.all("assemblyBuild"):
         for entry in _assignments(rec["body"]):
@@ -211,14 +285,26 @@ def builds_trace_their_lots(ctx: Context) -> list[Finding]:
         output = lots.get(int(run["output_lot_id"]), {})
         number = output.get("lot_number")
         found = builds.get(str(number), [])
-        evidence: list[dict[str, Any]] = [{"system": "qms", "type": "productionRun", "id": run["id"],
-                                           "outputLot": number, "status": output.get("status")}]
+        evidence: list[dict[str, Any]] = [
+            {
+                "system": "qms",
+                "type": "productionRun",
+                "id": run["id"],
+                "outputLot": number,
+                "status": output.get("status"),
+            }
+        ]
         if output.get("inspection_result") != "PASS":
             continue  # a lot QC never released: netsuite_lots_released and lots_received_once cover it
         if len(found) != 1:
             if found or not ctx.flagged(number, run["id"]):
-                findings.append(Finding(f"finished lot {number} of QMS run {run['id']} is received by "
-                                        f"{len(found)} NetSuite assembly builds", evidence))
+                findings.append(
+                    Finding(
+                        f"finished lot {number} of QMS run {run['id']} is received by "
+                        f"{len(found)} NetSuite assembly builds",
+                        evidence,
+                    )
+                )
             continue
         want: dict[str, float] = {}
         for c in qms.get("qms_consumptions", []):
@@ -232,10 +318,16 @@ def builds_trace_their_lots(ctx: Context) -> list[Finding]:
                 if issued is not None:
                     got[issued] = round(got.get(issued, 0.0) + float(entry.get("quantity") or 0), 6)
         if got != want:
-            findings.append(Finding(
-                f"NetSuite build {found[0]['body'].get('tranId') or found[0]['id']} of finished lot {number} issues "
-                f"{_lot_list(got)}; QMS run {run['id']} consumed {_lot_list(want)}",
-                [*evidence, {"system": "netsuite", "type": "assemblyBuild", "id": found[0]["id"], "issued": got}]))
+            findings.append(
+                Finding(
+                    f"NetSuite build {found[0]['body'].get('tranId') or found[0]['id']} of finished lot {number} issues "
+                    f"{_lot_list(got)}; QMS run {run['id']} consumed {_lot_list(want)}",
+                    [
+                        *evidence,
+                        {"system": "netsuite", "type": "assemblyBuild", "id": found[0]["id"], "issued": got},
+                    ],
+                )
+            )
     return findings
 
 

@@ -28,17 +28,29 @@ def physical_lines_only_in_wms(ctx: Context) -> list[Finding]:
                 if order["status"] != "CANCELLED":
                     sent[item or f"sku:{ln['sku']}"] += float(ln["quantity"])
             if bad:
-                findings.append(Finding(f"WMS order {order['client_reference']} of sales order {label} carries "
-                                        f"non-physical lines: {', '.join(bad)}", [so_evidence(so), wms_evidence(wms, order)]))
+                findings.append(
+                    Finding(
+                        f"WMS order {order['client_reference']} of sales order {label} carries "
+                        f"non-physical lines: {', '.join(bad)}",
+                        [so_evidence(so), wms_evidence(wms, order)],
+                    )
+                )
             if order["status"] != "CANCELLED":
                 live.append(order)
         if not live:
             continue
         wanted: defaultdict[str, float] = defaultdict(float)
         for ln in physical_lines(ns, so):
-            wanted[str(ref_id(ln.get("item")))] += float(ln.get("quantity") or 0) - float(ln.get("quantityFulfilled") or 0)
+            wanted[str(ref_id(ln.get("item")))] += float(ln.get("quantity") or 0) - float(
+                ln.get("quantityFulfilled") or 0
+            )
         missing = {k: v for k, v in wanted.items() if v > 0 and sent.get(k, 0) < v}
         if missing:
-            findings.append(Finding(f"the live WMS order(s) of sales order {label} lack physical lines (item id -> "
-                                    f"quantity): {missing}", [so_evidence(so), *(wms_evidence(wms, o) for o in live)]))
+            findings.append(
+                Finding(
+                    f"the live WMS order(s) of sales order {label} lack physical lines (item id -> "
+                    f"quantity): {missing}",
+                    [so_evidence(so), *(wms_evidence(wms, o) for o in live)],
+                )
+            )
     return findings

@@ -14,8 +14,18 @@ def _period_of(periods: list[dict[str, Any]], rec: dict[str, Any]) -> dict[str, 
     if wanted is not None:
         return next((p for p in periods if str(p["id"]) == wanted), None)
     date = str(rec["body"].get("tranDate") or "")[:10]
-    return next((p for p in periods if str(p["body"].get("startDate", "")) <= date <= str(p["body"].get("endDate", ""))),
-                None) if date else None
+    return (
+        next(
+            (
+                p
+                for p in periods
+                if str(p["body"].get("startDate", "")) <= date <= str(p["body"].get("endDate", ""))
+            ),
+            None,
+        )
+        if date
+        else None
+    )
 
 
 @invariant("nothing_posted_in_closed_period", "periods")
@@ -32,8 +42,11 @@ def nothing_posted_in_closed_period(ctx: Context) -> list[Finding]:
             closed_on = str(period["body"].get("closedOnDate") or "")[:10]
             created = str(rec.get("createdAt") or "")[:10]
             if closed_on and created >= closed_on:
-                findings.append(Finding(
-                    f"{rtype} {rec['body'].get('tranId') or rec['id']} dated {rec['body'].get('tranDate')} was posted "
-                    f"on {created} into {period['body'].get('periodName')}, closed on {closed_on}",
-                    [record_evidence(rtype, rec), record_evidence("accountingPeriod", period)]))
+                findings.append(
+                    Finding(
+                        f"{rtype} {rec['body'].get('tranId') or rec['id']} dated {rec['body'].get('tranDate')} was posted "
+                        f"on {created} into {period['body'].get('periodName')}, closed on {closed_on}",
+                        [record_evidence(rtype, rec), record_evidence("accountingPeriod", period)],
+                    )
+                )
     return findings

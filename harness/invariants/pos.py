@@ -44,29 +44,58 @@ def pos_sales_in_netsuite_once(ctx: Context, tolerance: float = 0.01) -> list[Fi
         key = str(order["orderid"])
         matches = by_key.get(key, [])
         gross = _dollars(order.get("moneytotal_gross_all"))
-        evidence = [{"system": "pos", "type": "order", **{k: order.get(k) for k in (
-            "orderid", "orderdate", "moneytotal_gross_all", "creditorderid", "zreportid")}},
-                    *({"system": "netsuite", "type": t, "id": r["id"], "externalId": r["body"].get("externalId"),
-                       "total": r["body"].get("total")} for t, r in matches)]
+        evidence = [
+            {
+                "system": "pos",
+                "type": "order",
+                **{
+                    k: order.get(k)
+                    for k in ("orderid", "orderdate", "moneytotal_gross_all", "creditorderid", "zreportid")
+                },
+            },
+            *(
+                {
+                    "system": "netsuite",
+                    "type": t,
+                    "id": r["id"],
+                    "externalId": r["body"].get("externalId"),
+                    "total": r["body"].get("total"),
+                }
+                for t, r in matches
+            ),
+        ]
         if not matches:
             if not ctx.flagged(key, f"POS-{key}"):
-                findings.append(Finding(f"POS order {key} is not in NetSuite (nor in the exception queue)", evidence))
+                findings.append(
+                    Finding(f"POS order {key} is not in NetSuite (nor in the exception queue)", evidence)
+                )
             continue
         if len(matches) > 1:
             findings.append(Finding(f"POS order {key} is in NetSuite {len(matches)} times", evidence))
         total = abs(float(matches[0][1]["body"].get("total") or 0))
         totals[key] = total
         if abs(total - abs(gross)) > tolerance:
-            findings.append(Finding(f"POS order {key}: NetSuite total {total:.2f} differs from the POS gross "
-                                    f"{abs(gross):.2f}", evidence))
+            findings.append(
+                Finding(
+                    f"POS order {key}: NetSuite total {total:.2f} differs from the POS gross "
+                    f"{abs(gross):.2f}",
+                    evidence,
+                )
+            )
     for report in pos.get("pos_zreports", []):
         members = [o for o in orders if o.get("zreportid") == report["zreportid"]]
-        net = sum(totals.get(str(o["orderid"]), 0.0) * (-1 if _dollars(o.get("moneytotal_gross_all")) < 0 else 1)
-                  for o in members)
+        net = sum(
+            totals.get(str(o["orderid"]), 0.0) * (-1 if _dollars(o.get("moneytotal_gross_all")) < 0 else 1)
+            for o in members
+        )
         expected = _dollars(report.get("moneysalestotal")) - abs(_dollars(report.get("moneyrefundtotal")))
         if abs(net - expected) > tolerance:
-            findings.append(Finding(f"Z report {report['zreportid']}: sales minus refunds {expected:.2f}, NetSuite "
-                                    f"{net:.2f}", [{"system": "pos", "type": "zreport", **report}]))
+            findings.append(
+                Finding(
+                    f"Z report {report['zreportid']}: sales minus refunds {expected:.2f}, NetSuite {net:.2f}",
+                    [{"system": "pos", "type": "zreport", **report}],
+                )
+            )
     return findings
 
 
@@ -86,9 +115,14 @@ def pos_z_reports_match_netsuite_journals(ctx: Context, tolerance: float = 0.005
     for report in reports:
         location = location_of_store.get(store_of_register.get(str(report["registerid"])), "")
         figures = till.setdefault(location, {"takings": 0.0, "vat": 0.0})
-        figures["takings"] += _dollars(report.get("moneysalestotal")) - abs(_dollars(report.get("moneyrefundtotal")))
-        figures["vat"] += sum(_dollars(o.get("moneyfinal_vat")) for o in pos.get("pos_orders", [])
-                              if o.get("zreportid") == report["zreportid"])
+        figures["takings"] += _dollars(report.get("moneysalestotal")) - abs(
+            _dollars(report.get("moneyrefundtotal"))
+        )
+        figures["vat"] += sum(
+            _dollars(o.get("moneyfinal_vat"))
+            for o in pos.get("pos_orders", [])
+            if o.get("zreportid") == report["zreportid"]
+        )
     books: dict[str, dict[str, float]] = {}
     journals: dict[str, list[dict[str, Any]]] = {}
     findings: list[Finding] = []
@@ -96,12 +130,21 @@ def pos_z_reports_match_netsuite_journals(ctx: Context, tolerance: float = 0.005
         lines = sublist(rec["body"], "line")
         debit = sum(float(ln.get("debit") or 0) for ln in lines)
         credit = sum(float(ln.get("credit") or 0) for ln in lines)
-        evidence = {"system": "netsuite", "type": "journalEntry", "id": rec["id"],
-                    "externalId": rec["body"].get("externalId"), "tranDate": rec["body"].get("tranDate"),
-                    "lines": lines}
+        evidence = {
+            "system": "netsuite",
+            "type": "journalEntry",
+            "id": rec["id"],
+            "externalId": rec["body"].get("externalId"),
+            "tranDate": rec["body"].get("tranDate"),
+            "lines": lines,
+        }
         if abs(debit - credit) > tolerance:
-            findings.append(Finding(f"journal {rec['id']} does not balance: debits {debit:.2f}, credits {credit:.2f}",
-                                    [evidence]))
+            findings.append(
+                Finding(
+                    f"journal {rec['id']} does not balance: debits {debit:.2f}, credits {credit:.2f}",
+                    [evidence],
+                )
+            )
         for ln in lines:
             location = str((ln.get("location") or {}).get("id") or "")
             if location not in till:
@@ -117,11 +160,19 @@ def pos_z_reports_match_netsuite_journals(ctx: Context, tolerance: float = 0.005
                 journals[location].append(evidence)
     for location, want in sorted(till.items()):
         have = books.get(location, {"takings": 0.0, "vat": 0.0})
-        shown = [{"system": "pos", "type": "zreports", "location": location, **want}, *journals.get(location, [])]
+        shown = [
+            {"system": "pos", "type": "zreports", "location": location, **want},
+            *journals.get(location, []),
+        ]
         if location not in books and ctx.flagged(location):
             continue
         for what, label in (("takings", "takings (sales minus refunds)"), ("vat", "VAT")):
             if abs(have[what] - want[what]) > tolerance:
-                findings.append(Finding(f"store at NetSuite location {location or '?'}: the Z reports' {label} "
-                                        f"{want[what]:.2f}, NetSuite's journals {have[what]:.2f}", shown))
+                findings.append(
+                    Finding(
+                        f"store at NetSuite location {location or '?'}: the Z reports' {label} "
+                        f"{want[what]:.2f}, NetSuite's journals {have[what]:.2f}",
+                        shown,
+                    )
+                )
     return findings

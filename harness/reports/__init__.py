@@ -83,15 +83,39 @@ class Summary:
         for r in self.results:
             for flow in r.flows or ["(unloaded)"]:
                 entry = by_flow.setdefault(flow, FlowSummary(flow))
-                bucket = entry.passed if r.status == "passed" else entry.skipped if r.status == "skipped" else entry.failed
+                bucket = (
+                    entry.passed
+                    if r.status == "passed"
+                    else entry.skipped
+                    if r.status == "skipped"
+                    else entry.failed
+                )
                 bucket.append(r.name)
         return list(by_flow.values())
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (the body of ``report.json``)."""
-        return {"title": self.title, "created": self.created, "host": self.host, "connector": self.connector,
-                "connectorFile": self.connector_file, "mode": self.mode, "seconds": round(self.seconds, 3),
-                "ok": self.ok, "grade": self.grade, "counts": self.counts,
-                "flows": [{"flow": f.flow, "grade": f.grade, "ok": f.ok, "passed": f.passed, "failed": f.failed,
-                           "skipped": f.skipped} for f in self.flows()],
-                "scenarios": [r.as_dict() for r in self.results]}
+        return {
+            "title": self.title,
+            "created": self.created,
+            "host": self.host,
+            "connector": self.connector,
+            "connectorFile": self.connector_file,
+            "mode": self.mode,
+            "seconds": round(self.seconds, 3),
+            "ok": self.ok,
+            "grade": self.grade,
+            "counts": self.counts,
+            "flows": [
+                {
+                    "flow": f.flow,
+                    "grade": f.grade,
+                    "ok": f.ok,
+                    "passed": f.passed,
+                    "failed": f.failed,
+                    "skipped": f.skipped,
+                }
+                for f in self.flows()
+            ],
+            "scenarios": [r.as_dict() for r in self.results],
+        }

@@ -59,11 +59,13 @@ def _tail(path: str | None, limit: int = 3000) -> str:
 
 
 def _scenario(r: ScenarioResult) -> str:
-    parts = [f'<section class="scenario" id="{_anchor(r)}" data-scenario="{escape(r.name)}" '
-             f'data-status="{escape(r.status)}">',
-             f"<h3>{_badge(r.status)} {escape(r.name)}</h3>",
-             f'<div class="muted">{escape(r.path)} &middot; flows: {escape(", ".join(r.flows) or "-")} &middot; '
-             f'catches: {escape(", ".join(r.catches) or "-")} &middot; seed {r.seed} &middot; {r.seconds:.2f} s</div>']
+    parts = [
+        f'<section class="scenario" id="{_anchor(r)}" data-scenario="{escape(r.name)}" '
+        f'data-status="{escape(r.status)}">',
+        f"<h3>{_badge(r.status)} {escape(r.name)}</h3>",
+        f'<div class="muted">{escape(r.path)} &middot; flows: {escape(", ".join(r.flows) or "-")} &middot; '
+        f"catches: {escape(', '.join(r.catches) or '-')} &middot; seed {r.seed} &middot; {r.seconds:.2f} s</div>",
+    ]
     if r.description:
         parts.append(f"<p>{escape(r.description)}</p>")
     failures = r.failures()
@@ -76,32 +78,59 @@ def _scenario(r: ScenarioResult) -> str:
     if r.invariants:
         rows = []
         for inv in r.invariants:
-            ev = "".join(f"<details><summary>{escape(f.message)}</summary><pre>{_json({'records': f.records, 'requests': f.requests})}"
-                         f"</pre></details>" for f in inv.findings)
+            ev = "".join(
+                f"<details><summary>{escape(f.message)}</summary><pre>{_json({'records': f.records, 'requests': f.requests})}"
+                f"</pre></details>"
+                for f in inv.findings
+            )
             note = f'<div class="muted">{escape(inv.note)}</div>' if inv.note else ""
-            rows.append(f"<tr><td><code>{escape(inv.name)}</code><div class='muted'>{escape(inv.description)}</div></td>"
-                        f"<td>{_badge('passed' if inv.valid else 'failed')}</td><td>{ev}{note}</td></tr>")
-        parts.append("<table><tr><th>invariant</th><th>verdict</th><th>evidence</th></tr>" + "".join(rows) + "</table>")
+            rows.append(
+                f"<tr><td><code>{escape(inv.name)}</code><div class='muted'>{escape(inv.description)}</div></td>"
+                f"<td>{_badge('passed' if inv.valid else 'failed')}</td><td>{ev}{note}</td></tr>"
+            )
+        parts.append(
+            "<table><tr><th>invariant</th><th>verdict</th><th>evidence</th></tr>" + "".join(rows) + "</table>"
+        )
     if r.assertions:
-        rows = [f"<tr><td>{escape(a.kind)}</td><td>{escape(a.description)}</td><td>{_badge('passed' if a.ok else 'failed')}"
-                f"</td><td>{escape(a.message)}<details><summary>records</summary><pre>{_json(a.evidence)}</pre></details>"
-                f"</td></tr>" for a in r.assertions]
-        parts.append("<table><tr><th>kind</th><th>assertion</th><th>verdict</th><th>evidence</th></tr>" + "".join(rows)
-                     + "</table>")
+        rows = [
+            f"<tr><td>{escape(a.kind)}</td><td>{escape(a.description)}</td><td>{_badge('passed' if a.ok else 'failed')}"
+            f"</td><td>{escape(a.message)}<details><summary>records</summary><pre>{_json(a.evidence)}</pre></details>"
+            f"</td></tr>"
+            for a in r.assertions
+        ]
+        parts.append(
+            "<table><tr><th>kind</th><th>assertion</th><th>verdict</th><th>evidence</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
     if r.steps:
         rows = []
         for s in r.steps:
             out = _tail(s.output_file)
-            extra = f"<details><summary>connector output</summary><pre>{escape(out)}</pre></details>" if out else ""
-            detail = f"<details><summary>response</summary><pre>{_json(s.detail)}</pre></details>" if s.detail else ""
-            rows.append(f"<tr><td>{s.index + 1}</td><td><code>{escape(s.text)}</code></td>"
-                        f"<td>{_badge('passed' if s.ok else 'failed')}</td><td>{s.seconds:.2f} s</td>"
-                        f"<td>{escape(s.message)}{detail}{extra}</td></tr>")
-        parts.append("<details><summary>steps</summary><table><tr><th>#</th><th>step</th><th>verdict</th><th>time</th>"
-                     "<th>detail</th></tr>" + "".join(rows) + "</table></details>")
+            extra = (
+                f"<details><summary>connector output</summary><pre>{escape(out)}</pre></details>"
+                if out
+                else ""
+            )
+            detail = (
+                f"<details><summary>response</summary><pre>{_json(s.detail)}</pre></details>"
+                if s.detail
+                else ""
+            )
+            rows.append(
+                f"<tr><td>{s.index + 1}</td><td><code>{escape(s.text)}</code></td>"
+                f"<td>{_badge('passed' if s.ok else 'failed')}</td><td>{s.seconds:.2f} s</td>"
+                f"<td>{escape(s.message)}{detail}{extra}</td></tr>"
+            )
+        parts.append(
+            "<details><summary>steps</summary><table><tr><th>#</th><th>step</th><th>verdict</th><th>time</th>"
+            "<th>detail</th></tr>" + "".join(rows) + "</table></details>"
+        )
     if r.evidence_dir:
-        parts.append(f'<div class="muted">evidence: <code>{escape(r.evidence_dir)}</code> (state, journals, fault '
-                     f"plans, exception queue, connector output)</div>")
+        parts.append(
+            f'<div class="muted">evidence: <code>{escape(r.evidence_dir)}</code> (state, journals, fault '
+            f"plans, exception queue, connector output)</div>"
+        )
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -109,16 +138,23 @@ def _scenario(r: ScenarioResult) -> str:
 def render_html(summary: Summary) -> str:
     """The report page as text."""
     counts = summary.counts
-    verdict = ("CERTIFIED" if summary.ok else "NOT CERTIFIED") if "certif" in summary.title.lower() else (
-        "PASSED" if summary.ok else "FAILED")
+    verdict = (
+        ("CERTIFIED" if summary.ok else "NOT CERTIFIED")
+        if "certif" in summary.title.lower()
+        else ("PASSED" if summary.ok else "FAILED")
+    )
     flows = "".join(
         f'<tr data-flow="{escape(f.flow)}"><td><code>{escape(f.flow)}</code></td><td><b>{escape(f.grade)}</b></td>'
         f"<td>{_badge('passed' if f.ok else 'failed')}</td><td>{len(f.passed)}</td><td>{len(f.failed)}</td>"
-        f"<td>{len(f.skipped)}</td><td>{escape(', '.join(f.failed))}</td></tr>" for f in summary.flows())
+        f"<td>{len(f.skipped)}</td><td>{escape(', '.join(f.failed))}</td></tr>"
+        for f in summary.flows()
+    )
     families: dict[str, list[ScenarioResult]] = {}
     for r in summary.results:
         families.setdefault(r.family, []).append(r)
-    body = "".join(f"<h2>{escape(family)}</h2>" + "".join(_scenario(r) for r in rs) for family, rs in families.items())
+    body = "".join(
+        f"<h2>{escape(family)}</h2>" + "".join(_scenario(r) for r in rs) for family, rs in families.items()
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(summary.title)}: {escape(summary.connector)}</title><style>{CSS}</style></head>
@@ -126,9 +162,9 @@ def render_html(summary: Summary) -> str:
 <div class="meta">{escape(summary.connector_file)} &middot; mode {escape(summary.mode)} &middot; {escape(summary.created)}
 &middot; {summary.seconds:.1f} s on {escape(summary.host)}</div></header>
 <main><p><span class="grade" id="grade">{escape(summary.grade)}</span>
-<span class="verdict {'ok' if summary.ok else 'bad'}" id="verdict">{verdict}</span>
-{counts['passed']} passed, {counts['failed']} failed, {counts['error']} errors, {counts['skipped']} skipped of
-{counts['total']} scenarios</p>
+<span class="verdict {"ok" if summary.ok else "bad"}" id="verdict">{verdict}</span>
+{counts["passed"]} passed, {counts["failed"]} failed, {counts["error"]} errors, {counts["skipped"]} skipped of
+{counts["total"]} scenarios</p>
 <h2>Flows</h2><table id="flows"><tr><th>flow</th><th>grade</th><th>verdict</th><th>passed</th><th>failed</th>
 <th>skipped</th><th>failing scenarios</th></tr>{flows}</table>
 {body}

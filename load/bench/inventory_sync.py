@@ -73,20 +73,43 @@ class Emulators:
         self.dir = Path(tempfile.mkdtemp(prefix="erpsim-invbench-"))
         self.connector: dict[str, str] = {}
         self.procs: list[subprocess.Popen[bytes]] = []
-        governance = {"ERPSIM_NETSUITE_CONCURRENCY_LIMIT": str(limit),
-                      "ERPSIM_NETSUITE_SERVICE_TIME": json.dumps(dict.fromkeys(WRITES, service_time))}
+        governance = {
+            "ERPSIM_NETSUITE_CONCURRENCY_LIMIT": str(limit),
+            "ERPSIM_NETSUITE_SERVICE_TIME": json.dumps(dict.fromkeys(WRITES, service_time)),
+        }
         for system, workers in (("netsuite", ns_workers), ("pos", pos_workers)):
-            args = [sys.executable, "-m", "harness.cli", "up", "--systems", system, f"--{system}-port",
-                    str(free_port_block(1)), "--data-dir", str(self.dir / system), "--workers", str(workers)]
+            args = [
+                sys.executable,
+                "-m",
+                "harness.cli",
+                "up",
+                "--systems",
+                system,
+                f"--{system}-port",
+                str(free_port_block(1)),
+                "--data-dir",
+                str(self.dir / system),
+                "--workers",
+                str(workers),
+            ]
             env = {**os.environ, "PYTHONPATH": str(ROOT), **governance}
-            printed = subprocess.run([*args, "--print-env"], env=env, capture_output=True, text=True, check=True)
+            printed = subprocess.run(
+                [*args, "--print-env"], env=env, capture_output=True, text=True, check=True
+            )
             for line in printed.stdout.splitlines():
                 for part in line.replace("export ", "").split():
                     if "=" in part and part.startswith("ERPSIM_"):
                         key, _, value = part.partition("=")
                         self.connector.setdefault(key, value.strip("'\""))
-            self.procs.append(subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                                               stderr=open(self.dir / f"{system}.log", "w"), start_new_session=True))
+            self.procs.append(
+                subprocess.Popen(
+                    args,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=open(self.dir / f"{system}.log", "w"),
+                    start_new_session=True,
+                )
+            )
         self.http = requests.Session()
         self.http.headers.update(ADMIN)
         for system in ("netsuite", "pos"):
@@ -147,23 +170,56 @@ def seed_netsuite(emu: Emulators, skus: int, stores: int) -> None:
     base = emu.control("netsuite", "seed", {"baseline": True})
     emu.control("netsuite", "act/set_preference", {"name": "allowNegativeInventory", "value": True})
     scope = {"items": [{"id": str(base["subsidiary"])}]}
-    emu.control("netsuite", "seed", {"records": {"baseline": False, "location": [
-        {"name": f"Store {c}", "externalId": c, "subsidiary": scope} for c in _codes(stores)]}})
+    emu.control(
+        "netsuite",
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                "location": [
+                    {"name": f"Store {c}", "externalId": c, "subsidiary": scope} for c in _codes(stores)
+                ],
+            }
+        },
+    )
     names = _skus(skus)
     for start in range(0, skus, 1000):
-        emu.control("netsuite", "seed", {"records": {"baseline": False, "inventoryItem": [
-            {"itemId": n, "subsidiary": scope} for n in names[start:start + 1000]]}})
+        emu.control(
+            "netsuite",
+            "seed",
+            {
+                "records": {
+                    "baseline": False,
+                    "inventoryItem": [
+                        {"itemId": n, "subsidiary": scope} for n in names[start : start + 1000]
+                    ],
+                }
+            },
+        )
 
 
 def seed_pos(emu: Emulators, skus: int, stores: int) -> dict[str, Any]:
     """The POS: one store per code (its sellable warehouse maps to the NetSuite location), the SKUs."""
     emu.control("pos", "reset", {})
-    world = emu.control("pos", "seed", {"records": {"stores": [{"name": f"Store {c}", "externalid": c}
-                                                               for c in _codes(stores)]}})
+    world = emu.control(
+        "pos",
+        "seed",
+        {"records": {"stores": [{"name": f"Store {c}", "externalid": c} for c in _codes(stores)]}},
+    )
     names = _skus(skus)
     for start in range(0, skus, 1000):
-        emu.control("pos", "seed", {"records": {"products": [
-            {"sku": n, "title": n, "moneyprice": "10.00", "vatvalue": 20} for n in names[start:start + 1000]]}})
+        emu.control(
+            "pos",
+            "seed",
+            {
+                "records": {
+                    "products": [
+                        {"sku": n, "title": n, "moneyprice": "10.00", "vatvalue": 20}
+                        for n in names[start : start + 1000]
+                    ]
+                }
+            },
+        )
     return {"registers": [s["registerid"] for s in world["stores"]], "skus": names}
 
 
@@ -185,8 +241,12 @@ def ring_sales(emu: Emulators, world: dict[str, Any], sales: int, seed_value: in
     for _ in range(sales):
         picked = set(rnd.choices(skus, weights, k=rnd.randint(1, 3)))
         events += len(picked)
-        bodies.append({"registerid": rnd.choice(world["registers"]),
-                       "lines": [{"sku": sku, "quantity": rnd.randint(1, 2)} for sku in sorted(picked)]})
+        bodies.append(
+            {
+                "registerid": rnd.choice(world["registers"]),
+                "lines": [{"sku": sku, "quantity": rnd.randint(1, 2)} for sku in sorted(picked)],
+            }
+        )
     session = requests.Session()
     session.headers.update(ADMIN)
     url = f"{emu.url('pos')}/__erpsim/act/ring_sale"
@@ -203,10 +263,17 @@ def ring_sales(emu: Emulators, world: dict[str, Any], sales: int, seed_value: in
 def run_flow(emu: Emulators, mutant: str, batch_lines: int, concurrency: int) -> dict[str, Any]:
     """Run the inventory flow to completion on a fresh engine state; phases timed, NetSuite latency sampled."""
     state = tempfile.mkdtemp(prefix="erpsim-invbench-state-")
-    env = {**emu.connector, "ERPSIM_STATE_DIR": state, "ERPSIM_SYNC_SYSTEMS": "netsuite,pos",
-           "ERPSIM_SYNC_FLOWS": "inventory", "ERPSIM_SYNC_LEDGER_MODE": "daily-summary",
-           "ERPSIM_SYNC_NETSUITE_CONCURRENCY": str(concurrency), "ERPSIM_SYNC_BATCH_LINES": str(batch_lines),
-           "ERPSIM_SYNC_MUTANT": mutant, "ERPSIM_SYNC_HTTP_TIMEOUT": "60"}
+    env = {
+        **emu.connector,
+        "ERPSIM_STATE_DIR": state,
+        "ERPSIM_SYNC_SYSTEMS": "netsuite,pos",
+        "ERPSIM_SYNC_FLOWS": "inventory",
+        "ERPSIM_SYNC_LEDGER_MODE": "daily-summary",
+        "ERPSIM_SYNC_NETSUITE_CONCURRENCY": str(concurrency),
+        "ERPSIM_SYNC_BATCH_LINES": str(batch_lines),
+        "ERPSIM_SYNC_MUTANT": mutant,
+        "ERPSIM_SYNC_HTTP_TIMEOUT": "60",
+    }
     engine = Engine(SyncConfig.from_env(env))
     ctx = engine.ctx
     latencies: list[float] = []
@@ -216,7 +283,9 @@ def run_flow(emu: Emulators, mutant: str, batch_lines: int, concurrency: int) ->
     cpu_at_first_post: list[float] = []
 
     def timed_create(rtype: str, body: dict[str, Any]) -> str:
-        if not cpu_at_first_post:  # the emulator's CPU from here on is the posting's (planning reads came before)
+        if (
+            not cpu_at_first_post
+        ):  # the emulator's CPU from here on is the posting's (planning reads came before)
             cpu_at_first_post.append(emu.cpu_seconds("netsuite"))
         started = time.perf_counter()
         starts.append(started)
@@ -224,13 +293,14 @@ def run_flow(emu: Emulators, mutant: str, batch_lines: int, concurrency: int) ->
             return create(rtype, body)
         finally:
             latencies.append(time.perf_counter() - started)
+
     ctx.netsuite.create = timed_create  # type: ignore[method-assign]
     journal_from = emu.control("netsuite", "journal?limit=1", method="GET")["lastSeq"]
     try:
         t0 = time.perf_counter()
         locations, items = LocationMap.load(ctx), ItemIndex.load(ctx)
         events = 0
-        while (added := InventoryFlow().read_pos(ctx)):
+        while added := InventoryFlow().read_pos(ctx):
             events += added
         t1 = time.perf_counter()
         ledger = StockLedger(ctx, locations, items)
@@ -248,21 +318,35 @@ def run_flow(emu: Emulators, mutant: str, batch_lines: int, concurrency: int) ->
     latencies.sort()
     # The emulator's own view of each adjustment POST (service time, its processing, waiting for its writer
     # and its process): what the client measured beyond it is the network and the client's side.
-    served = sorted(e["duration_ms"] for e in emu.control(
-        "netsuite", f"journal?since={journal_from}&method=POST&path=inventoryAdjustment", method="GET")["entries"])
+    served = sorted(
+        e["duration_ms"]
+        for e in emu.control(
+            "netsuite", f"journal?since={journal_from}&method=POST&path=inventoryAdjustment", method="GET"
+        )["entries"]
+    )
     post = t3 - t2
-    return {"mutant": mutant or "(reference)", "batch_lines": batch_lines, "events": events, "lines": lines,
-            "adjustments": adjustments, "requests": requests_made, "parked": parked,
-            "read_seconds": round(t1 - t0, 2), "plan_seconds": round(t2 - t1, 2), "post_seconds": round(post, 2),
-            "lines_per_second": round(lines / post, 1) if post else 0.0,
-            "end_to_end_lines_per_second": round(lines / (t3 - t1), 1),
-            "post_latency_p50_ms": round(1000 * latencies[len(latencies) // 2], 1) if latencies else None,
-            "post_latency_p90_ms": round(1000 * latencies[int(len(latencies) * 0.9)], 1) if latencies else None,
-            # CPU the emulator spent per adjustment: what a busy machine does not distort (only shares out)
-            "netsuite_cpu_ms_per_post": round(1000 * ns_cpu / len(starts), 1) if starts else None,
-            "served_p50_ms": round(served[len(served) // 2], 1) if served else None,
-            "served_p90_ms": round(served[int(len(served) * 0.9)], 1) if served else None,
-            "stock_pairs": compared, "stock_mismatches": wrong}
+    return {
+        "mutant": mutant or "(reference)",
+        "batch_lines": batch_lines,
+        "events": events,
+        "lines": lines,
+        "adjustments": adjustments,
+        "requests": requests_made,
+        "parked": parked,
+        "read_seconds": round(t1 - t0, 2),
+        "plan_seconds": round(t2 - t1, 2),
+        "post_seconds": round(post, 2),
+        "lines_per_second": round(lines / post, 1) if post else 0.0,
+        "end_to_end_lines_per_second": round(lines / (t3 - t1), 1),
+        "post_latency_p50_ms": round(1000 * latencies[len(latencies) // 2], 1) if latencies else None,
+        "post_latency_p90_ms": round(1000 * latencies[int(len(latencies) * 0.9)], 1) if latencies else None,
+        # CPU the emulator spent per adjustment: what a busy machine does not distort (only shares out)
+        "netsuite_cpu_ms_per_post": round(1000 * ns_cpu / len(starts), 1) if starts else None,
+        "served_p50_ms": round(served[len(served) // 2], 1) if served else None,
+        "served_p90_ms": round(served[int(len(served) * 0.9)], 1) if served else None,
+        "stock_pairs": compared,
+        "stock_mismatches": wrong,
+    }
 
 
 def check_stock(engine: Engine, locations: LocationMap) -> tuple[int, int]:
@@ -270,8 +354,10 @@ def check_stock(engine: Engine, locations: LocationMap) -> tuple[int, int]:
     ctx = engine.ctx
     assert ctx.pos is not None
     ns: dict[tuple[str, str], float] = {}
-    for row in ctx.netsuite.suiteql("SELECT i.itemid AS sku, a.location AS location, a.quantityonhand AS qty "
-                                    "FROM aggregateitemlocation a JOIN item i ON i.id = a.item"):
+    for row in ctx.netsuite.suiteql(
+        "SELECT i.itemid AS sku, a.location AS location, a.quantityonhand AS qty "
+        "FROM aggregateitemlocation a JOIN item i ON i.id = a.item"
+    ):
         ns[(str(row["sku"]), str(row["location"]))] = float(row["qty"])
     pos: dict[tuple[str, str], float] = {}
     for key in locations.pos_sellable:
@@ -303,7 +389,9 @@ def main() -> int:
         world = seed_pos(emu, args.skus, args.stores)
         t = time.perf_counter()
         events = ring_sales(emu, world, args.sales, args.seed, args.zipf)
-        print(f"rang {args.sales} sales ({events} stock events) in {time.perf_counter() - t:.1f}s", flush=True)
+        print(
+            f"rang {args.sales} sales ({events} stock events) in {time.perf_counter() - t:.1f}s", flush=True
+        )
         for size in sizes:
             seed_netsuite(emu, args.skus, args.stores)
             result = run_flow(emu, "", size, args.concurrency)
@@ -322,11 +410,15 @@ def main() -> int:
         emu.stop()
     print()
     for ref in results:
-        print(f"reference, {ref['batch_lines']} lines/request: {ref['lines_per_second']:.0f} lines/s = "
-              f"{ref['share']:.0%} of the governance bound ({ref['bound']:.0f} lines/s); "
-              f"{ref['lines_per_second'] / naive['lines_per_second']:.0f}x the no-batching mutant")
-    print(f"no-batching: {naive['lines_per_second']:.1f} lines/s = {naive['share']:.0%} of its bound "
-          f"({naive['bound']:.0f}/s)")
+        print(
+            f"reference, {ref['batch_lines']} lines/request: {ref['lines_per_second']:.0f} lines/s = "
+            f"{ref['share']:.0%} of the governance bound ({ref['bound']:.0f} lines/s); "
+            f"{ref['lines_per_second'] / naive['lines_per_second']:.0f}x the no-batching mutant"
+        )
+    print(
+        f"no-batching: {naive['lines_per_second']:.1f} lines/s = {naive['share']:.0%} of its bound "
+        f"({naive['bound']:.0f}/s)"
+    )
     print(json.dumps({"reference": results, "no_batching": naive}))
     return 0
 

@@ -59,35 +59,77 @@ def main() -> int:
     base = control("seed", {"baseline": True})
     control("act/set_preference", {"name": "allowNegativeInventory", "value": True})
     scope = {"items": [{"id": str(base["subsidiary"])}]}
-    control("seed", {"records": {"baseline": False, "location": [
-        {"name": f"Store {i}", "externalId": f"ST{i:03d}", "subsidiary": scope} for i in range(args.stores)]}})
+    control(
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                "location": [
+                    {"name": f"Store {i}", "externalId": f"ST{i:03d}", "subsidiary": scope}
+                    for i in range(args.stores)
+                ],
+            }
+        },
+    )
     for start in range(0, args.skus, 1000):
-        control("seed", {"records": {"baseline": False, "inventoryItem": [
-            {"itemId": f"SKU-{i:05d}", "subsidiary": scope} for i in range(start, min(args.skus, start + 1000))]}})
-    state = client.get("/__erpsim/state?types=location,inventoryItem,account", headers=ADMIN).get_json()["records"]
-    locations = [str(r["id"]) for r in state["location"] if str(r["body"].get("name", "")).startswith("Store")]
+        control(
+            "seed",
+            {
+                "records": {
+                    "baseline": False,
+                    "inventoryItem": [
+                        {"itemId": f"SKU-{i:05d}", "subsidiary": scope}
+                        for i in range(start, min(args.skus, start + 1000))
+                    ],
+                }
+            },
+        )
+    state = client.get("/__erpsim/state?types=location,inventoryItem,account", headers=ADMIN).get_json()[
+        "records"
+    ]
+    locations = [
+        str(r["id"]) for r in state["location"] if str(r["body"].get("name", "")).startswith("Store")
+    ]
     items = [str(r["id"]) for r in state["inventoryItem"]]
     account = str(next(r["id"] for r in state["account"] if not r["body"].get("isSummary")))
-    signer = OAuth1Client("erpsim-consumer-key", client_secret="erpsim-consumer-secret",
-                          resource_owner_key="erpsim-token-id", resource_owner_secret="erpsim-token-secret",
-                          signature_method=SIGNATURE_HMAC_SHA256, realm="1234567_SB1")
+    signer = OAuth1Client(
+        "erpsim-consumer-key",
+        client_secret="erpsim-consumer-secret",
+        resource_owner_key="erpsim-token-id",
+        resource_owner_secret="erpsim-token-secret",
+        signature_method=SIGNATURE_HMAC_SHA256,
+        realm="1234567_SB1",
+    )
     rnd = random.Random(7)
 
     def body(n: int) -> str:
         pairs: set[tuple[str, str]] = set()
         while len(pairs) < args.lines:
             pairs.add((rnd.choice(items), rnd.choice(locations)))
-        return json.dumps({"account": {"id": account}, "subsidiary": {"id": str(base["subsidiary"])},
-                           "memo": f"erpsim sync: stock movements ({args.lines} lines)", "externalId": f"prof-{n}",
-                           "inventory": {"items": [{"item": {"id": i}, "location": {"id": loc},
-                                                    "adjustQtyBy": -rnd.randint(1, 4)} for i, loc in sorted(pairs)]}})
+        return json.dumps(
+            {
+                "account": {"id": account},
+                "subsidiary": {"id": str(base["subsidiary"])},
+                "memo": f"erpsim sync: stock movements ({args.lines} lines)",
+                "externalId": f"prof-{n}",
+                "inventory": {
+                    "items": [
+                        {"item": {"id": i}, "location": {"id": loc}, "adjustQtyBy": -rnd.randint(1, 4)}
+                        for i, loc in sorted(pairs)
+                    ]
+                },
+            }
+        )
 
     def create(n: int, data: str) -> tuple[float, float]:
         path = f"{REST}/inventoryAdjustment"
         _, signed, _ = signer.sign(f"http://localhost{path}", http_method="POST")
         started, cpu = time.perf_counter(), time.thread_time()
-        r = client.post(path, data=data, headers={"Authorization": signed["Authorization"],
-                                                   "Content-Type": "application/json"})
+        r = client.post(
+            path,
+            data=data,
+            headers={"Authorization": signed["Authorization"], "Content-Type": "application/json"},
+        )
         elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
         assert r.status_code == 204, r.get_data(as_text=True)
         return elapsed, cpu
@@ -95,7 +137,9 @@ def main() -> int:
     for n in range(args.warmup):
         create(-n - 1, body(-n - 1))
     bodies = [body(n) for n in range(args.count)]
-    profiler = cProfile.Profile(time.thread_time) if args.profile else None  # CPU: a loaded machine adds no noise
+    profiler = (
+        cProfile.Profile(time.thread_time) if args.profile else None
+    )  # CPU: a loaded machine adds no noise
     if profiler:
         profiler.enable()
     measured = [create(n, data) for n, data in enumerate(bodies)]
@@ -106,9 +150,11 @@ def main() -> int:
     cpu = sorted(m[1] for m in measured)
     mid = len(times) // 2
     # CPU time of the request's thread is what a loaded machine distorts least.
-    print(f"{args.count} adjustments x {args.lines} lines: wall median {1000 * times[mid]:.1f} ms "
-          f"(min {1000 * times[0]:.1f}, max {1000 * times[-1]:.1f}); CPU median {1000 * cpu[mid]:.1f} ms "
-          f"(min {1000 * cpu[0]:.1f}) = {args.lines / cpu[mid]:.0f} lines/s of CPU")
+    print(
+        f"{args.count} adjustments x {args.lines} lines: wall median {1000 * times[mid]:.1f} ms "
+        f"(min {1000 * times[0]:.1f}, max {1000 * times[-1]:.1f}); CPU median {1000 * cpu[mid]:.1f} ms "
+        f"(min {1000 * cpu[0]:.1f}) = {args.lines / cpu[mid]:.0f} lines/s of CPU"
+    )
     return 0
 
 

@@ -22,12 +22,14 @@ def main() -> int:
     p.add_argument("--count", type=int, default=60000)
     args = p.parse_args()
     env = os.environ
-    client = OAuth1Client(env.get("ERPSIM_NETSUITE_CONSUMER_KEY", "erpsim-consumer-key"),
-                          client_secret=env.get("ERPSIM_NETSUITE_CONSUMER_SECRET", "erpsim-consumer-secret"),
-                          resource_owner_key=env.get("ERPSIM_NETSUITE_TOKEN_ID", "erpsim-token-id"),
-                          resource_owner_secret=env.get("ERPSIM_NETSUITE_TOKEN_SECRET", "erpsim-token-secret"),
-                          signature_method=SIGNATURE_HMAC_SHA256,
-                          realm=env.get("ERPSIM_NETSUITE_ACCOUNT", "1234567_SB1"))
+    client = OAuth1Client(
+        env.get("ERPSIM_NETSUITE_CONSUMER_KEY", "erpsim-consumer-key"),
+        client_secret=env.get("ERPSIM_NETSUITE_CONSUMER_SECRET", "erpsim-consumer-secret"),
+        resource_owner_key=env.get("ERPSIM_NETSUITE_TOKEN_ID", "erpsim-token-id"),
+        resource_owner_secret=env.get("ERPSIM_NETSUITE_TOKEN_SECRET", "erpsim-token-secret"),
+        signature_method=SIGNATURE_HMAC_SHA256,
+        realm=env.get("ERPSIM_NETSUITE_ACCOUNT", "1234567_SB1"),
+    )
     out = sys.stdout
     for _ in range(args.count):
         _, headers, _ = client.sign(args.url, http_method=args.method)

@@ -28,18 +28,34 @@ def pos_sale(data_dir: Path) -> Callable[[], None]:
     from mocks.pos import create_app
 
     client = create_app(EmulatorConfig(system="pos", data_dir=data_dir)).test_client()
-    world = client.post("/__erpsim/seed", headers=ADMIN, json={"records": {"stores": [{"name": "Bench Store"}],
-        "products": [{"sku": "SKU-0001", "title": "A", "moneyprice": "12.00", "vatvalue": 20},
-                     {"sku": "SKU-0002", "title": "B", "moneyprice": "6.00", "vatvalue": 20}]}}).get_json()
+    world = client.post(
+        "/__erpsim/seed",
+        headers=ADMIN,
+        json={
+            "records": {
+                "stores": [{"name": "Bench Store"}],
+                "products": [
+                    {"sku": "SKU-0001", "title": "A", "moneyprice": "12.00", "vatvalue": 20},
+                    {"sku": "SKU-0002", "title": "B", "moneyprice": "6.00", "vatvalue": 20},
+                ],
+            }
+        },
+    ).get_json()
     headers = {"Authorization": "Basic " + base64.b64encode(b"10020-140:erpsim-pos-10020").decode()}
-    body: dict[str, Any] = {"registerid": world["stores"][0]["registerid"], "orderitems": [
-        {"sku": "SKU-0001", "quantity": 1, "moneynetpriceperunit": "10.00", "vatvalue": 20},
-        {"sku": "SKU-0002", "quantity": 2, "moneynetpriceperunit": "5.00", "vatvalue": 20},
-        {"orderitemtype": 30, "moneyrowdiscount": "1.20"}], "payments": [{"name": "Card", "moneyamount": "22.80"}]}
+    body: dict[str, Any] = {
+        "registerid": world["stores"][0]["registerid"],
+        "orderitems": [
+            {"sku": "SKU-0001", "quantity": 1, "moneynetpriceperunit": "10.00", "vatvalue": 20},
+            {"sku": "SKU-0002", "quantity": 2, "moneynetpriceperunit": "5.00", "vatvalue": 20},
+            {"orderitemtype": 30, "moneyrowdiscount": "1.20"},
+        ],
+        "payments": [{"name": "Card", "moneyamount": "22.80"}],
+    }
 
     def sale() -> None:
         r = client.post("/v2/accounts/10020/sites/1/orders.json", headers=headers, json=body)
         assert r.status_code == 200, r.get_data()
+
     return sale
 
 
@@ -48,17 +64,35 @@ def wms_order(data_dir: Path) -> Callable[[], None]:
     from mocks.wms import create_app
 
     client = create_app(EmulatorConfig(system="wms", data_dir=data_dir)).test_client()
-    assert client.post("/__erpsim/seed", headers=ADMIN, json={"seed": 1, "skus": 2, "orders": 0}).status_code == 200
+    assert (
+        client.post("/__erpsim/seed", headers=ADMIN, json={"seed": 1, "skus": 2, "orders": 0}).status_code
+        == 200
+    )
     counter = iter(range(1, 10**9))
 
     def order() -> None:
         k = next(counter)
-        r = client.post("/api/v1/orders", headers={"X-API-Key": "wms-test-key"}, json={
-            "clientReference": f"B-{k}", "externalId": str(k), "shipTo": {
-                "name": "Ada Lovelace", "address1": "1 High Street", "city": "Manchester", "postcode": "M1 1AA",
-                "country": "GB"}, "lines": [{"sku": "SKU-00001", "quantity": 2, "externalLineId": "1"},
-                                            {"sku": "SKU-00002", "quantity": 1, "externalLineId": "2"}]})
+        r = client.post(
+            "/api/v1/orders",
+            headers={"X-API-Key": "wms-test-key"},
+            json={
+                "clientReference": f"B-{k}",
+                "externalId": str(k),
+                "shipTo": {
+                    "name": "Ada Lovelace",
+                    "address1": "1 High Street",
+                    "city": "Manchester",
+                    "postcode": "M1 1AA",
+                    "country": "GB",
+                },
+                "lines": [
+                    {"sku": "SKU-00001", "quantity": 2, "externalLineId": "1"},
+                    {"sku": "SKU-00002", "quantity": 1, "externalLineId": "2"},
+                ],
+            },
+        )
         assert r.status_code == 201, r.get_data()
+
     return order
 
 

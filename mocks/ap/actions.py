@@ -36,9 +36,15 @@ def reject_bill(emu: Emulator, body: dict[str, Any]) -> Any:
     return _run(emu, lambda s, c: bills.set_approval(s, c, body.get("billId"), False))
 
 
-SYNC_TARGETS = {"billId": ("doc", "bill"), "vendorCreditId": ("doc", "vendor_credit"),
-                "invoiceId": ("doc", "invoice"), "vendorId": ("party", "vendor"), "customerId": ("party", "customer"),
-                "paymentId": ("payment", "AP"), "receivedPaymentId": ("payment", "AR")}
+SYNC_TARGETS = {
+    "billId": ("doc", "bill"),
+    "vendorCreditId": ("doc", "vendor_credit"),
+    "invoiceId": ("doc", "invoice"),
+    "vendorId": ("party", "vendor"),
+    "customerId": ("party", "customer"),
+    "paymentId": ("payment", "AP"),
+    "receivedPaymentId": ("payment", "AR"),
+}
 
 
 def mark_synced(emu: Emulator, body: dict[str, Any]) -> Any:
@@ -61,6 +67,7 @@ def mark_synced(emu: Emulator, body: dict[str, Any]) -> Any:
         row.synced = True
         row.external_id = v.opt(body, "externalId", v.text, max_len=100) or row.external_id
         return {key: body[key], "synced": True, "externalId": row.external_id}
+
     return _run(emu, _do)
 
 
@@ -74,10 +81,14 @@ def schedule_payment(emu: Emulator, body: dict[str, Any]) -> Any:
 
     def _do(s: Session, c: Ctx) -> Any:
         bill = docs.get(s, "bill", body.get("billId"), status=404, field="billId")
-        req = {"billId": body["billId"], "amount": _amount(body, bill),
-               "processDate": v.opt(body, "processDate", ymd) or c.today,
-               "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank}}
+        req = {
+            "billId": body["billId"],
+            "amount": _amount(body, bill),
+            "processDate": v.opt(body, "processDate", ymd) or c.today,
+            "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank},
+        }
         return payments.pay(s, c, req, bank)
+
     return _run(emu, _do)
 
 
@@ -87,9 +98,14 @@ def pay_bill(emu: Emulator, body: dict[str, Any]) -> Any:
 
     def _do(s: Session, c: Ctx) -> Any:
         bill = docs.get(s, "bill", body.get("billId"), status=404, field="billId")
-        req = {"billId": body["billId"], "amount": _amount(body, bill), "processDate": c.today,
-               "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank}}
+        req = {
+            "billId": body["billId"],
+            "amount": _amount(body, bill),
+            "processDate": c.today,
+            "fundingAccount": {"type": "BANK_ACCOUNT", "id": bank},
+        }
         return payments.pay(s, c, req, bank, settle=True)
+
     return _run(emu, _do)
 
 
@@ -130,8 +146,12 @@ def set_classification_active(emu: Emulator, body: dict[str, Any]) -> Any:
     if kind not in classifications.KINDS:
         raise X.bad(X.INVALID_VALUE, f"kind must be one of {', '.join(classifications.KINDS)}.")
     active = body.get("active", False)
-    return _run(emu, lambda s, c: classifications.render(
-        classifications.set_archived(s, c, kind, body.get("id"), not active)))
+    return _run(
+        emu,
+        lambda s, c: classifications.render(
+            classifications.set_archived(s, c, kind, body.get("id"), not active)
+        ),
+    )
 
 
 def payment_total(emu: Emulator, body: dict[str, Any]) -> Any:
@@ -144,10 +164,17 @@ def payment_total(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 ACTIONS: dict[str, Action] = {
-    "approve_bill": approve_bill, "reject_bill": reject_bill, "mark_synced": mark_synced,
-    "schedule_payment": schedule_payment, "pay_bill": pay_bill, "process_payments": process_payments,
-    "fail_payment": fail_payment, "void_payment": void_payment, "edit_bill": edit_bill,
-    "expire_sessions": expire_sessions, "set_classification_active": set_classification_active,
+    "approve_bill": approve_bill,
+    "reject_bill": reject_bill,
+    "mark_synced": mark_synced,
+    "schedule_payment": schedule_payment,
+    "pay_bill": pay_bill,
+    "process_payments": process_payments,
+    "fail_payment": fail_payment,
+    "void_payment": void_payment,
+    "edit_bill": edit_bill,
+    "expire_sessions": expire_sessions,
+    "set_classification_active": set_classification_active,
     "payment_totals": payment_total,
 }
 _ = money  # amounts are validated by the domain functions the actions call

@@ -40,8 +40,10 @@ def login(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """
     st = ApServices.of(emu).settings
     known_object(body, "body", {"username", "password", "organizationId", "devKey", "rememberMeId", "device"})
-    fields = {k: v.req(body, k, v.text, max_len=200, blank=False)
-              for k in ("username", "password", "organizationId", "devKey")}
+    fields = {
+        k: v.req(body, k, v.text, max_len=200, blank=False)
+        for k in ("username", "password", "organizationId", "devKey")
+    }
     remember = v.opt(body, "rememberMeId", v.text, max_len=200)
     device = v.opt(body, "device", v.text, max_len=200)
     if not hmac.compare_digest(str(fields["devKey"]).encode(), st.dev_key.encode()):
@@ -49,22 +51,35 @@ def login(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     with emu.store.write() as session:
         now = emu.clock.now(session)
         _bump(session, st.dev_key, f"login:{now:%Y-%m-%dT%H}", st.login_hourly_limit, "logins")
-    if fields["username"] != st.username or not hmac.compare_digest(str(fields["password"]).encode(),
-                                                                      st.password.encode()):
+    if fields["username"] != st.username or not hmac.compare_digest(
+        str(fields["password"]).encode(), st.password.encode()
+    ):
         raise X.api_error(401, X.BAD_CREDENTIALS, "User name and/or password do not match our records.")
     if fields["organizationId"] != st.org_id:
         raise X.api_error(401, X.BAD_ORGANIZATION, "Organization ID is invalid for this user.")
     trusted = remember is not None and remember == st.remember_me_id and device == st.device
     with emu.store.write() as session:
-        row = ApSession(token="", dev_key=st.dev_key, user_id=st.user_id, org_id=st.org_id, trusted=trusted,
-                        last_used=now.timestamp(), revoked=False)
+        row = ApSession(
+            token="",
+            dev_key=st.dev_key,
+            user_id=st.user_id,
+            org_id=st.org_id,
+            trusted=trusted,
+            last_used=now.timestamp(),
+            revoked=False,
+        )
         session.add(row)
         session.flush()
         # Deterministic but not guessable from the pk alone without the password.
         row.token = hashlib.sha256(f"{st.password}:{st.org_id}:session:{row.pk}".encode()).hexdigest()[:40]
         token = row.token
-    return {"sessionId": token, "userId": st.user_id, "organizationId": st.org_id, "trusted": trusted,
-            "apiEndPoint": request.host_url.rstrip("/") + "/connect"}
+    return {
+        "sessionId": token,
+        "userId": st.user_id,
+        "organizationId": st.org_id,
+        "trusted": trusted,
+        "apiEndPoint": request.host_url.rstrip("/") + "/connect",
+    }
 
 
 def check_session(session: Session, emu: Emulator, token: str | None, dev_key: str) -> tuple[ApSession, Ctx]:
@@ -108,8 +123,9 @@ def gate() -> None:
     limiter = ApServices.of(emu).limiter
     if not stack.enter_context(limiter.slot(dev_key, st.max_concurrent)):
         stack.close()
-        raise X.api_error(429, X.CONCURRENCY_LIMIT,
-                          "Max number of concurrent requests per organization reached.")
+        raise X.api_error(
+            429, X.CONCURRENCY_LIMIT, "Max number of concurrent requests per organization reached."
+        )
     g.ap_slot = stack
     if request.endpoint in PUBLIC_ENDPOINTS:
         return

@@ -38,9 +38,16 @@ OVER_BALANCE = "BDC_1281"  # amount exceeds the open balance / credit remaining
 STATE = "BDC_1290"  # not allowed in the object's current status (approval, payment state)
 LIMIT = "BDC_1300"  # an organization limit (e.g. 10 webhook subscriptions)
 
-_CATEGORY = {SYSTEM_ERROR: "SERVER", HOURLY_LIMIT: "DOWNSTREAM", CONCURRENCY_LIMIT: "DOWNSTREAM",
-             SESSION_INVALID: "DOWNSTREAM", BAD_CREDENTIALS: "DOWNSTREAM", BAD_DEV_KEY: "DOWNSTREAM",
-             BAD_ORGANIZATION: "DOWNSTREAM", UNTRUSTED_SESSION: "DOWNSTREAM"}
+_CATEGORY = {
+    SYSTEM_ERROR: "SERVER",
+    HOURLY_LIMIT: "DOWNSTREAM",
+    CONCURRENCY_LIMIT: "DOWNSTREAM",
+    SESSION_INVALID: "DOWNSTREAM",
+    BAD_CREDENTIALS: "DOWNSTREAM",
+    BAD_DEV_KEY: "DOWNSTREAM",
+    BAD_ORGANIZATION: "DOWNSTREAM",
+    UNTRUSTED_SESSION: "DOWNSTREAM",
+}
 _APPLICATION = {SYNCED_LOCKED, OVER_BALANCE, STATE, DUPLICATE, ARCHIVED, CURRENCY, LIMIT}
 
 #: The core's generic conditions, as BILL answers them: (code, message or None to keep).
@@ -99,8 +106,11 @@ def invalid(exc: v.Invalid) -> ApiError:
 
 def untrusted_session() -> ApiError:
     """BILL's 403 for paying from a session that is not MFA-trusted."""
-    return ApiError(403, UNTRUSTED_SESSION, "Session is not trusted. Sign in with rememberMeId and device of an "
-                                            "MFA-trusted device to pay bills.")
+    return ApiError(
+        403,
+        UNTRUSTED_SESSION,
+        "Session is not trusted. Sign in with rememberMeId and device of an MFA-trusted device to pay bills.",
+    )
 
 
 def invalid_seed(message: str, path: str | None = None) -> ApiError:
@@ -118,7 +128,9 @@ def render_error(err: ApiError) -> Response:
         code = SYSTEM_ERROR if err.status >= 500 else UNKNOWN_ERROR
     category = _CATEGORY.get(code) or ("APPLICATION" if code in _APPLICATION else "REQUEST")
     # Error timestamps are wall time like BILL's gateway; business data uses the virtual clock.
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}+0000"
+    stamp = (
+        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{datetime.now(UTC).microsecond // 1000:03d}+0000"
+    )
     body = [{"timestamp": stamp, "code": code, "severity": "ERROR", "category": category, "message": message}]
     return Response(json.dumps(body), status=err.status, content_type="application/json")
 

@@ -76,8 +76,10 @@ class ApDocument(Base):
     """A bill, a vendor credit or an invoice (``doc_type``), with its running balances in cents."""
 
     __tablename__ = "ap_documents"
-    __table_args__ = (Index("ix_ap_documents_type_updated", "doc_type", "updated_time"),
-                      Index("ix_ap_documents_number", "doc_type", "party_pk", "number"))
+    __table_args__ = (
+        Index("ix_ap_documents_type_updated", "doc_type", "updated_time"),
+        Index("ix_ap_documents_number", "doc_type", "party_pk", "number"),
+    )
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(14))  # bill / vendor_credit / invoice
     party_pk: Mapped[int] = mapped_column(ForeignKey("ap_parties.pk"))
@@ -88,7 +90,9 @@ class ApDocument(Base):
     po_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
     amount: Mapped[int] = mapped_column(Integer, default=0)
     paid: Mapped[int] = mapped_column(Integer, default=0)  # settled payments
-    credited: Mapped[int] = mapped_column(Integer, default=0)  # vendor credits applied (bill) / applied (credit)
+    credited: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # vendor credits applied (bill) / applied (credit)
     scheduled: Mapped[int] = mapped_column(Integer, default=0)  # scheduled, not yet settled payments
     approval_status: Mapped[str] = mapped_column(String(12), default="UNASSIGNED")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)

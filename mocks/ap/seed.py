@@ -27,10 +27,14 @@ from .models import ApClassification, ApDocument
 from .services import ApServices
 
 BASE: dict[str, list[tuple[str, str | None, str | None]]] = {
-    "chart-of-accounts": [("6000 Office Expenses", "6000", "EXPENSE"), ("6100 Software", "6100", "EXPENSE"),
-                          ("6200 Travel", "6200", "EXPENSE"), ("5000 Cost of Goods Sold", "5000",
-                                                               "COST_OF_GOODS_SOLD"),
-                          ("4000 Sales", "4000", "INCOME"), ("2000 Accounts Payable", "2000", "ACCOUNTS_PAYABLE")],
+    "chart-of-accounts": [
+        ("6000 Office Expenses", "6000", "EXPENSE"),
+        ("6100 Software", "6100", "EXPENSE"),
+        ("6200 Travel", "6200", "EXPENSE"),
+        ("5000 Cost of Goods Sold", "5000", "COST_OF_GOODS_SOLD"),
+        ("4000 Sales", "4000", "INCOME"),
+        ("2000 Accounts Payable", "2000", "ACCOUNTS_PAYABLE"),
+    ],
     "departments": [("Unclassified", None, None), ("Operations", None, None), ("Sales", None, None)],
     "accounting-classes": [("Unclassified", None, None), ("Retail", None, None)],
     "locations": [("Unclassified", None, None), ("Headquarters", None, None)],
@@ -41,8 +45,13 @@ COUNT_KEYS = {"seed", "vendors", "customers", "bills", "vendor_credits", "invoic
 def _base(session: Session, ctx: Ctx) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for kind, rows in BASE.items():
-        existing = session.execute(select(ApClassification).where(ApClassification.kind == kind)
-                                   .order_by(ApClassification.pk)).scalars().all()
+        existing = (
+            session.execute(
+                select(ApClassification).where(ApClassification.kind == kind).order_by(ApClassification.pk)
+            )
+            .scalars()
+            .all()
+        )
         if not existing:
             for name, number, atype in rows:
                 body: dict[str, Any] = {"name": name}
@@ -70,14 +79,29 @@ def _faker(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> 
     fake.seed_instance(_count(body, "seed"))
     cls = _base(session, ctx)
     expense = cls["chart-of-accounts"][:4]
-    out: dict[str, Any] = {"classifications": cls, "vendors": [], "customers": [], "bills": [],
-                           "vendor_credits": [], "invoices": []}
+    out: dict[str, Any] = {
+        "classifications": cls,
+        "vendors": [],
+        "customers": [],
+        "bills": [],
+        "vendor_credits": [],
+        "invoices": [],
+    }
     for _ in range(_count(body, "vendors") or (1 if body.get("bills") or body.get("vendor_credits") else 0)):
         person = fake.random.random() < 0.3
-        v = {"name": fake.name() if person else fake.company(), "accountType": "PERSON" if person else "BUSINESS",
-             "email": fake.email(), "phone": fake.numerify("##########"),
-             "address": {"line1": fake.street_address(), "city": fake.city(), "stateOrProvince": fake.state_abbr(),
-                         "zipOrPostalCode": fake.zipcode(), "country": "US"}}
+        v = {
+            "name": fake.name() if person else fake.company(),
+            "accountType": "PERSON" if person else "BUSINESS",
+            "email": fake.email(),
+            "phone": fake.numerify("##########"),
+            "address": {
+                "line1": fake.street_address(),
+                "city": fake.city(),
+                "stateOrProvince": fake.state_abbr(),
+                "zipOrPostalCode": fake.zipcode(),
+                "country": "US",
+            },
+        }
         out["vendors"].append(ext_id("vendor", parties.create(session, ctx, "vendor", v).pk))
     for _ in range(_count(body, "customers") or (1 if body.get("invoices") else 0)):
         c = {"name": fake.company(), "accountType": "BUSINESS", "email": fake.company_email()}
@@ -85,30 +109,59 @@ def _faker(session: Session, ctx: Ctx, body: dict[str, Any], threshold: int) -> 
     today = ctx.now.date()
     for n in range(_count(body, "bills")):
         inv_date = today - timedelta(days=fake.random_int(0, 30))
-        lines = [{"amount": fake.random_int(1000, 200000) / 100, "description": fake.bs().capitalize(),
-                  "classifications": {"chartOfAccountId": fake.random_element(expense),
-                                      "departmentId": fake.random_element(cls["departments"])}}
-                 for _ in range(fake.random_int(1, 3))]
-        b = {"vendorId": fake.random_element(out["vendors"]), "dueDate": (inv_date + timedelta(days=30)).isoformat(),
-             "invoice": {"invoiceNumber": f"INV-{n + 1:05d}-{fake.numerify('####')}",
-                         "invoiceDate": inv_date.isoformat()},
-             "description": fake.catch_phrase(), "billLineItems": lines}
+        lines = [
+            {
+                "amount": fake.random_int(1000, 200000) / 100,
+                "description": fake.bs().capitalize(),
+                "classifications": {
+                    "chartOfAccountId": fake.random_element(expense),
+                    "departmentId": fake.random_element(cls["departments"]),
+                },
+            }
+            for _ in range(fake.random_int(1, 3))
+        ]
+        b = {
+            "vendorId": fake.random_element(out["vendors"]),
+            "dueDate": (inv_date + timedelta(days=30)).isoformat(),
+            "invoice": {
+                "invoiceNumber": f"INV-{n + 1:05d}-{fake.numerify('####')}",
+                "invoiceDate": inv_date.isoformat(),
+            },
+            "description": fake.catch_phrase(),
+            "billLineItems": lines,
+        }
         out["bills"].append(bills.create_bill(session, ctx, b, threshold)["id"])
     for n in range(_count(body, "vendor_credits")):
-        vc = {"vendorId": fake.random_element(out["vendors"]), "referenceNumber": f"VC-{n + 1:05d}",
-              "creditDate": today.isoformat(),
-              "vendorCreditLineItems": [{"amount": fake.random_int(500, 20000) / 100,
-                                         "classifications": {"chartOfAccountId": expense[0]}}]}
+        vc = {
+            "vendorId": fake.random_element(out["vendors"]),
+            "referenceNumber": f"VC-{n + 1:05d}",
+            "creditDate": today.isoformat(),
+            "vendorCreditLineItems": [
+                {
+                    "amount": fake.random_int(500, 20000) / 100,
+                    "classifications": {"chartOfAccountId": expense[0]},
+                }
+            ],
+        }
         out["vendor_credits"].append(bills.create_credit(session, ctx, vc)["id"])
     # Invoice numbers are unique per organisation: a second seed continues after those already taken.
     taken = set(session.execute(select(ApDocument.number).where(ApDocument.doc_type == "invoice")).scalars())
     numbers = (f"AR-{k:05d}" for k in itertools.count(1) if f"AR-{k:05d}" not in taken)
     for _ in range(_count(body, "invoices")):
-        i = {"customerId": fake.random_element(out["customers"]), "invoiceNumber": next(numbers),
-             "invoiceDate": today.isoformat(), "dueDate": (today + timedelta(days=30)).isoformat(),
-             "invoiceLineItems": [{"quantity": fake.random_int(1, 5), "price": fake.random_int(1000, 50000) / 100,
-                                   "description": fake.bs().capitalize(),
-                                   "classifications": {"chartOfAccountId": cls["chart-of-accounts"][4]}}]}
+        i = {
+            "customerId": fake.random_element(out["customers"]),
+            "invoiceNumber": next(numbers),
+            "invoiceDate": today.isoformat(),
+            "dueDate": (today + timedelta(days=30)).isoformat(),
+            "invoiceLineItems": [
+                {
+                    "quantity": fake.random_int(1, 5),
+                    "price": fake.random_int(1000, 50000) / 100,
+                    "description": fake.bs().capitalize(),
+                    "classifications": {"chartOfAccountId": cls["chart-of-accounts"][4]},
+                }
+            ],
+        }
         out["invoices"].append(receivables.create_invoice(session, ctx, i)["id"])
     return out
 
@@ -140,8 +193,13 @@ def _records(session: Session, ctx: Ctx, records: dict[str, Any], threshold: int
     cls = records.get("classifications") or {}
     if not isinstance(cls, dict) or set(cls) - set(classifications.KINDS):
         raise X.invalid_seed(f"classifications must map {', '.join(classifications.KINDS)} to lists.")
-    order = [("vendors", "vendor"), ("customers", "customer"), ("vendor_credits", None), ("bills", None),
-             ("invoices", None)]
+    order = [
+        ("vendors", "vendor"),
+        ("customers", "customer"),
+        ("vendor_credits", None),
+        ("bills", None),
+        ("invoices", None),
+    ]
     unknown = set(records) - {"classifications"} - {k for k, _ in order}
     if unknown:
         raise X.invalid_seed(f"Unknown record types: {', '.join(sorted(unknown))}.")
@@ -169,8 +227,11 @@ def _records(session: Session, ctx: Ctx, records: dict[str, Any], threshold: int
             if synced or approval:
                 if key not in ("bills", "vendor_credits", "invoices"):
                     raise X.invalid_seed("synced/approvalStatus apply to documents only.")
-                d = docs.get(session, {"bills": "bill", "vendor_credits": "vendor_credit",
-                                       "invoices": "invoice"}[key], new_id)
+                d = docs.get(
+                    session,
+                    {"bills": "bill", "vendor_credits": "vendor_credit", "invoices": "invoice"}[key],
+                    new_id,
+                )
                 d.synced = bool(synced)
                 if approval:
                     if approval not in docs.APPROVAL_STATES:
@@ -200,5 +261,3 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         raise
     except (TypeError, AttributeError) as exc:
         raise X.invalid_seed(f"Malformed seed records: {exc}") from None
-
-

@@ -12,10 +12,15 @@ from mocks.core.limiter import SlotLimiter
 from .domain.common import ext_id
 
 #: Deterministic credentials of the emulated BILL organization (each overridable as ``ERPSIM_AP_<NAME>``).
-DEFAULTS = {"dev_key": "erpsim-ap-devkey-0001", "username": "ap-admin@erpsim.test",
-            "password": "erpsim-ap-password", "org_id": "00802ERPSIMORG000001",
-            "remember_me_id": "erpsim-ap-remember-me-0001", "device": "erpsim-device",
-            "bank_account_id": "bac02000000000000001"}
+DEFAULTS = {
+    "dev_key": "erpsim-ap-devkey-0001",
+    "username": "ap-admin@erpsim.test",
+    "password": "erpsim-ap-password",
+    "org_id": "00802ERPSIMORG000001",
+    "remember_me_id": "erpsim-ap-remember-me-0001",
+    "device": "erpsim-device",
+    "bank_account_id": "bac02000000000000001",
+}
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,17 @@ class ApSettings:
         webhook_max_attempts = config.setting("webhook_max_attempts", 8, int)
         webhook_disable_after = config.setting("webhook_disable_after", 5, int)
         s = {k: str(config.setting(k, v)) for k, v in DEFAULTS.items()}
-        return cls(webhook_max_attempts=webhook_max_attempts, webhook_disable_after=webhook_disable_after,
-                   **s, user_id=ext_id("user", 1),
-                   max_concurrent=config.setting("max_concurrent", 3, int),
-                   hourly_limit=config.setting("hourly_limit", 20000, int),
-                   login_hourly_limit=config.setting("login_hourly_limit", 200, int),
-                   idle_seconds=config.setting("session_idle_minutes", 35, float) * 60,
-                   approval_threshold_cents=int(round(config.setting("approval_threshold", 1000, float) * 100)))
+        return cls(
+            webhook_max_attempts=webhook_max_attempts,
+            webhook_disable_after=webhook_disable_after,
+            **s,
+            user_id=ext_id("user", 1),
+            max_concurrent=config.setting("max_concurrent", 3, int),
+            hourly_limit=config.setting("hourly_limit", 20000, int),
+            login_hourly_limit=config.setting("login_hourly_limit", 200, int),
+            idle_seconds=config.setting("session_idle_minutes", 35, float) * 60,
+            approval_threshold_cents=int(round(config.setting("approval_threshold", 1000, float) * 100)),
+        )
 
 
 @dataclass

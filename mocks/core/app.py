@@ -81,9 +81,16 @@ class Emulator:
         self.webhooks: WebhookHub | None = None
         if hooks.webhooks is not None:
             w = hooks.webhooks
-            self.webhooks = WebhookHub(self.store, self.clock, self.plan, signer=w.signer,
-                                       batch_size=w.batch_size, max_attempts=w.max_attempts,
-                                       disable_after=w.disable_after, retry_on=w.retry_on)
+            self.webhooks = WebhookHub(
+                self.store,
+                self.clock,
+                self.plan,
+                signer=w.signer,
+                batch_size=w.batch_size,
+                max_attempts=w.max_attempts,
+                disable_after=w.disable_after,
+                retry_on=w.retry_on,
+            )
         #: String-keyed services: NetSuite's, until it has a typed services object as the other systems do.
         self.services: dict[str, Any] = {}
         self._typed_services: object | None = None
@@ -205,7 +212,8 @@ def resource_methods(app: Flask, environ: dict[str, Any]) -> list[str]:
 
 def _http_to_api_error(exc: HTTPException) -> ApiError:
     code = {404: E.NOT_FOUND, 405: E.METHOD_NOT_ALLOWED, 413: E.TOO_LARGE, 415: E.BAD_CONTENT_TYPE}.get(
-        exc.code or 500, E.BAD_JSON if exc.code == 400 else E.INTERNAL)
+        exc.code or 500, E.BAD_JSON if exc.code == 400 else E.INTERNAL
+    )
     headers = {}
     if exc.code == 405:
         allow = dict(exc.get_headers()).get("Allow")
@@ -217,9 +225,15 @@ def _http_to_api_error(exc: HTTPException) -> ApiError:
     return ApiError(exc.code or 500, code, message, headers=headers)
 
 
-def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: SystemHooks,
-              *, import_name: str, openapi: dict[str, Any] | None = None,
-              blueprints: Sequence[Blueprint] = ()) -> tuple[Flask, Emulator]:
+def build_app(
+    config: EmulatorConfig,
+    metadatas: Sequence[MetaData],
+    hooks: SystemHooks,
+    *,
+    import_name: str,
+    openapi: dict[str, Any] | None = None,
+    blueprints: Sequence[Blueprint] = (),
+) -> tuple[Flask, Emulator]:
     """Create the Flask app and the Emulator, with control plane, errors, journal and faults wired, and the
     system's vendor API: ``blueprints`` (its ``api.blueprints()``), registered after the control plane."""
     from .control import make_control_blueprint
@@ -250,8 +264,9 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
             body = {"error": err.code, "message": err.message}
             if err.path:
                 body["path"] = err.path
-            return Response(json.dumps(body), status=err.status, content_type="application/json",
-                            headers=err.headers)
+            return Response(
+                json.dumps(body), status=err.status, content_type="application/json", headers=err.headers
+            )
         if err.status == 401:
             note_auth_failure(request.environ, str(err.extra.get("auth_failure") or err.message))
         response = hooks.render_error(err)
@@ -294,9 +309,16 @@ def build_app(config: EmulatorConfig, metadatas: Sequence[MetaData], hooks: Syst
     app.register_blueprint(make_control_blueprint())
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    app.wsgi_app = ErpsimMiddleware(app, emu.journal, emu.plan,  # type: ignore[method-assign]
-                                    render_error=_render, throttle_error=hooks.throttle_error,
-                                    max_body_bytes=config.max_body_bytes, system=config.system,
-                                    journal_bodies=config.journal_bodies, spec=spec,
-                                    generation=emu.store.generation)
+    app.wsgi_app = ErpsimMiddleware(  # type: ignore[method-assign]
+        app,
+        emu.journal,
+        emu.plan,
+        render_error=_render,
+        throttle_error=hooks.throttle_error,
+        max_body_bytes=config.max_body_bytes,
+        system=config.system,
+        journal_bodies=config.journal_bodies,
+        spec=spec,
+        generation=emu.store.generation,
+    )
     return app, emu

@@ -71,10 +71,15 @@ class EmulatorConfig:
             values["port"] = int(port)
         if bodies := env.get("ERPSIM_JOURNAL_BODIES"):
             if not bodies.isdigit():
-                raise SettingError(f"ERPSIM_JOURNAL_BODIES={bodies!r} is not a whole number of bytes; fix or unset it")
+                raise SettingError(
+                    f"ERPSIM_JOURNAL_BODIES={bodies!r} is not a whole number of bytes; fix or unset it"
+                )
             values["journal_bodies"] = int(bodies)
-        settings = {key[len(prefix):].lower(): value for key, value in env.items()
-                    if key.startswith(prefix) and key[len(prefix):] not in _FIELD_VARIABLES}
+        settings = {
+            key[len(prefix) :].lower(): value
+            for key, value in env.items()
+            if key.startswith(prefix) and key[len(prefix) :] not in _FIELD_VARIABLES
+        }
         values["settings"] = {**settings, **(overrides.pop("settings", None) or {})}
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -69,16 +69,22 @@ def check_seed_keys(system: str, body: dict[str, Any]) -> None:
     schema = seed_schema(system)
     if schema is None:
         return
-    for where, value, part in (("", body, schema), ("records.", body.get("records"), schema["properties"].get(
-            "records", {}))):
+    for where, value, part in (
+        ("", body, schema),
+        ("records.", body.get("records"), schema["properties"].get("records", {})),
+    ):
         if not isinstance(value, dict) or part.get("additionalProperties", True) is not False:
             continue
         known = part.get("properties", {})
         unknown = sorted(k for k in value if k not in known)
         if unknown:
-            raise ApiError(400, "UNKNOWN_SEED_KEY", f"Unknown seed key{'s' if len(unknown) > 1 else ''} "
-                           f"{', '.join(where + k for k in unknown)}; known: {', '.join(where + k for k in known)}.",
-                           path=where + unknown[0])
+            raise ApiError(
+                400,
+                "UNKNOWN_SEED_KEY",
+                f"Unknown seed key{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(where + k for k in unknown)}; known: {', '.join(where + k for k in known)}.",
+                path=where + unknown[0],
+            )
 
 
 def make_control_blueprint() -> Blueprint:
@@ -141,14 +147,21 @@ def make_control_blueprint() -> Blueprint:
         args = request.args
         status = args.get("status")
         if status and not re.fullmatch(r"[1-5](\d\d|xx|XX)", status):
-            raise ApiError(400, "INVALID_FILTER", "status must be a status code (404) or a class (4xx).",
-                           path="status")
+            raise ApiError(
+                400, "INVALID_FILTER", "status must be a status code (404) or a class (4xx).", path="status"
+            )
         try:
-            where = JournalFilter(method=args.get("method"), path=args.get("path"), status=status,
-                                  after=args.get("after"), before=args.get("before"))
+            where = JournalFilter(
+                method=args.get("method"),
+                path=args.get("path"),
+                status=status,
+                after=args.get("after"),
+                before=args.get("before"),
+            )
         except re.error as exc:
-            raise ApiError(400, "INVALID_FILTER", f"path is not a valid regular expression: {exc}",
-                           path="path") from None
+            raise ApiError(
+                400, "INVALID_FILTER", f"path is not a valid regular expression: {exc}", path="path"
+            ) from None
         entries = emu.journal.entries(query_int("since", 0), query_int("limit", 0) or None, where)
         return json_response({"lastSeq": emu.journal.last_seq, "count": len(entries), "entries": entries})
 
@@ -168,11 +181,17 @@ def make_control_blueprint() -> Blueprint:
         """Replace the fault plan: {"seed": n, "rules": [...]}, or a single rule object."""
         body = json_body()
         try:
-            spec = (FaultPlanSpec.model_validate(body) if "rules" in body or "seed" in body
-                    else FaultPlanSpec(rules=[FaultRule.model_validate(body)]))
+            spec = (
+                FaultPlanSpec.model_validate(body)
+                if "rules" in body or "seed" in body
+                else FaultPlanSpec(rules=[FaultRule.model_validate(body)])
+            )
         except ValidationError as exc:
-            raise ApiError(400, "INVALID_FAULT_PLAN", exc.errors(include_url=False, include_context=False,
-                                                                 include_input=False).__repr__()) from None
+            raise ApiError(
+                400,
+                "INVALID_FAULT_PLAN",
+                exc.errors(include_url=False, include_context=False, include_input=False).__repr__(),
+            ) from None
         plan = current_emulator().plan
         plan.load(spec)
         return json_response(plan.describe())
@@ -224,8 +243,11 @@ def make_control_blueprint() -> Blueprint:
         emu = current_emulator()
         handler = emu.hooks.actions.get(action)
         if handler is None:
-            raise ApiError(404, "UNKNOWN_ACTION",
-                           f"Unknown action '{action}'. Known: {', '.join(sorted(emu.hooks.actions))}")
+            raise ApiError(
+                404,
+                "UNKNOWN_ACTION",
+                f"Unknown action '{action}'. Known: {', '.join(sorted(emu.hooks.actions))}",
+            )
         return json_response(handler(emu, json_body(required=False)))
 
     @bp.get("/webhooks")
@@ -235,12 +257,19 @@ def make_control_blueprint() -> Blueprint:
         if emu.webhooks is None:
             return json_response({"subscriptions": [], "deliveries": [], "pending": 0})
         with emu.store.read() as session:
-            subs = [s.as_dict() for s in session.execute(
-                select(WebhookSubscription).order_by(WebhookSubscription.id)).scalars()]
-            deliveries = [d.as_dict() for d in session.execute(
-                select(WebhookDelivery).order_by(WebhookDelivery.id)).scalars()]
-        return json_response({"subscriptions": subs, "deliveries": deliveries,
-                              "pending": emu.webhooks.pending_count()})
+            subs = [
+                s.as_dict()
+                for s in session.execute(
+                    select(WebhookSubscription).order_by(WebhookSubscription.id)
+                ).scalars()
+            ]
+            deliveries = [
+                d.as_dict()
+                for d in session.execute(select(WebhookDelivery).order_by(WebhookDelivery.id)).scalars()
+            ]
+        return json_response(
+            {"subscriptions": subs, "deliveries": deliveries, "pending": emu.webhooks.pending_count()}
+        )
 
     @bp.post("/webhooks/deliver")
     def deliver_webhooks() -> Response:
@@ -259,7 +288,7 @@ def make_control_blueprint() -> Blueprint:
         if request.method == "POST":
             paused = json_body().get("paused")
             if not isinstance(paused, bool):
-                raise ApiError(400, "INVALID_DISPATCHER", "Send {\"paused\": true|false}.")
+                raise ApiError(400, "INVALID_DISPATCHER", 'Send {"paused": true|false}.')
             emu.webhooks.paused = paused
         return json_response(emu.webhooks.dispatcher_state())
 

@@ -15,8 +15,16 @@ class ApiError(Exception):
     not (NetSuite's INVALID_LOGIN): it is sent as ``X-Erpsim-Auth-Failure``, journalled and logged.
     """
 
-    def __init__(self, status: int, code: str, message: str, *, path: str | None = None,
-                 headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        path: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code

@@ -23,8 +23,19 @@ from .store import MACHINERY_TABLES, CoreBase, Store
 REQUEST_KINDS = ("latency", "error", "throttle", "hang", "reset_before", "reset_after", "malformed")
 WEBHOOK_KINDS = ("drop", "duplicate", "delay", "reorder")
 
-FaultKind = Literal["latency", "error", "throttle", "hang", "reset_before", "reset_after", "malformed",
-                    "drop", "duplicate", "delay", "reorder"]
+FaultKind = Literal[
+    "latency",
+    "error",
+    "throttle",
+    "hang",
+    "reset_before",
+    "reset_after",
+    "malformed",
+    "drop",
+    "duplicate",
+    "delay",
+    "reorder",
+]
 
 
 class FaultRule(BaseModel):
@@ -37,8 +48,9 @@ class FaultRule(BaseModel):
     # matcher (requests)
     method: str | None = None
     path: str | None = Field(default=None, description="regular expression searched in the request path")
-    operation: str | None = Field(default=None, description="vendor OpenAPI operationId (or route endpoint), "
-                                                            "fnmatch pattern")
+    operation: str | None = Field(
+        default=None, description="vendor OpenAPI operationId (or route endpoint), fnmatch pattern"
+    )
     # matcher (webhooks)
     event: str | None = Field(default=None, description="event type, fnmatch pattern")
     # schedule: none of them = every match
@@ -93,7 +105,10 @@ def fires(rule: FaultRule, index: int, seed: int, matches: int, fired: int) -> b
         return False
     if rule.every is not None and matches % rule.every != 0:
         return False
-    if rule.probability is not None and random.Random(f"{seed}:{index}:{matches}").random() >= rule.probability:
+    if (
+        rule.probability is not None
+        and random.Random(f"{seed}:{index}:{matches}").random() >= rule.probability
+    ):
         return False
     return True
 
@@ -133,8 +148,9 @@ class _Compiled:
         self.has_request_rules = any(not r.is_webhook for r in spec.rules)
         self.needs_operation = any(r.operation for r in spec.rules if not r.is_webhook)
 
-    def request_candidates(self, method: str, path: str, operation: str | None,
-                           endpoint: str | None = None) -> list[int]:
+    def request_candidates(
+        self, method: str, path: str, operation: str | None, endpoint: str | None = None
+    ) -> list[int]:
         """Positions of the request rules whose matchers accept this request (``operation`` matches the
         vendor OpenAPI operationId, or the route's endpoint name)."""
         out = []
@@ -144,16 +160,20 @@ class _Compiled:
             path_re = self.paths[i]
             if path_re is not None and not path_re.search(path):
                 continue
-            if r.operation and not any(name and fnmatch.fnmatchcase(name, r.operation)
-                                       for name in (operation, endpoint)):
+            if r.operation and not any(
+                name and fnmatch.fnmatchcase(name, r.operation) for name in (operation, endpoint)
+            ):
                 continue
             out.append(i)
         return out
 
     def webhook_candidates(self, event: str) -> list[int]:
         """Positions of the webhook rules matching ``event``."""
-        return [i for i, r in enumerate(self.spec.rules)
-                if r.is_webhook and not (r.event and not fnmatch.fnmatchcase(event, r.event))]
+        return [
+            i
+            for i, r in enumerate(self.spec.rules)
+            if r.is_webhook and not (r.event and not fnmatch.fnmatchcase(event, r.event))
+        ]
 
 
 class FaultPlan:
@@ -176,8 +196,9 @@ class FaultPlan:
     def _current(self) -> _Compiled:
         if self.store is None:
             return self._plan
-        rows = self.store.fast_query(f"SELECT version, spec FROM {self.store.table_name(_PLAN.name)} WHERE id = 1",
-                                     ())
+        rows = self.store.fast_query(
+            f"SELECT version, spec FROM {self.store.table_name(_PLAN.name)} WHERE id = 1", ()
+        )
         version, raw = (str(rows[0][0]), rows[0][1]) if rows else ("", "{}")
         if version != self._version:
             with self._lock:
@@ -211,10 +232,15 @@ class FaultPlan:
         with self.store.write() as session:
             session.execute(delete(_COUNTS))
             if spec.rules:
-                session.execute(insert(_COUNTS), [{"idx": i, "matches": 0, "fired": 0} for i in range(len(spec.rules))])
+                session.execute(
+                    insert(_COUNTS), [{"idx": i, "matches": 0, "fired": 0} for i in range(len(spec.rules))]
+                )
             session.execute(delete(_PLAN))
-            session.execute(insert(_PLAN).values(id=1, version=uuid.uuid4().hex, spec=spec.model_dump_json(),
-                                                 history="[]"))
+            session.execute(
+                insert(_PLAN).values(
+                    id=1, version=uuid.uuid4().hex, spec=spec.model_dump_json(), history="[]"
+                )
+            )
 
     def clear(self) -> None:
         """Remove every rule."""
@@ -226,7 +252,9 @@ class FaultPlan:
         """Count a match of each candidate rule and return the rules that fire, in plan order."""
         rules, seed = plan.spec.rules, plan.spec.seed
         fired: list[FaultRule] = []
-        entries = [{"rule": rules[i].name or rules[i].kind, "kind": rules[i].kind, **record} for i in candidates]
+        entries = [
+            {"rule": rules[i].name or rules[i].kind, "kind": rules[i].kind, **record} for i in candidates
+        ]
         if self.store is None:
             with self._lock:
                 if plan is not self._plan:
@@ -243,23 +271,32 @@ class FaultPlan:
         with self.store.write() as session:  # one transaction: the counters of every worker stay exact
             history: list[dict[str, Any]] = []
             for i, entry in zip(candidates, entries, strict=True):
-                row = session.execute(update(_COUNTS).where(_COUNTS.c.idx == i)
-                                      .values(matches=_COUNTS.c.matches + 1)
-                                      .returning(_COUNTS.c.matches, _COUNTS.c.fired)).first()
+                row = session.execute(
+                    update(_COUNTS)
+                    .where(_COUNTS.c.idx == i)
+                    .values(matches=_COUNTS.c.matches + 1)
+                    .returning(_COUNTS.c.matches, _COUNTS.c.fired)
+                ).first()
                 if row is None:  # the plan changed under us
                     return []
                 if fires(rules[i], i, seed, int(row[0]), int(row[1])):
-                    session.execute(update(_COUNTS).where(_COUNTS.c.idx == i).values(fired=_COUNTS.c.fired + 1))
+                    session.execute(
+                        update(_COUNTS).where(_COUNTS.c.idx == i).values(fired=_COUNTS.c.fired + 1)
+                    )
                     fired.append(rules[i])
                     history.append(entry)
             if history:
                 old = session.execute(select(_PLAN.c.history).where(_PLAN.c.id == 1)).scalar() or "[]"
-                session.execute(update(_PLAN).where(_PLAN.c.id == 1).values(
-                    history=json.dumps((json.loads(old) + history)[-HISTORY_SIZE:])))
+                session.execute(
+                    update(_PLAN)
+                    .where(_PLAN.c.id == 1)
+                    .values(history=json.dumps((json.loads(old) + history)[-HISTORY_SIZE:]))
+                )
         return fired
 
-    def match_request(self, method: str, path: str, operation: str | None,
-                      endpoint: str | None = None) -> list[FaultRule]:
+    def match_request(
+        self, method: str, path: str, operation: str | None, endpoint: str | None = None
+    ) -> list[FaultRule]:
         """The request rules that fire for this request, in plan order."""
         plan = self._current()
         if not plan.has_request_rules:
@@ -284,14 +321,19 @@ class FaultPlan:
                 history = list(self.history)
         else:
             with self.store.read() as session:
-                by_idx = {int(r[0]): [int(r[1]), int(r[2])] for r in session.execute(
-                    select(_COUNTS.c.idx, _COUNTS.c.matches, _COUNTS.c.fired))}
-                history = json.loads(session.execute(select(_PLAN.c.history).where(_PLAN.c.id == 1)).scalar()
-                                     or "[]")
+                by_idx = {
+                    int(r[0]): [int(r[1]), int(r[2])]
+                    for r in session.execute(select(_COUNTS.c.idx, _COUNTS.c.matches, _COUNTS.c.fired))
+                }
+                history = json.loads(
+                    session.execute(select(_PLAN.c.history).where(_PLAN.c.id == 1)).scalar() or "[]"
+                )
             counts = [by_idx.get(i, [0, 0]) for i in range(len(plan.spec.rules))]
         return {
             "seed": plan.spec.seed,
-            "rules": [{**rule.model_dump(exclude_none=True), "matches": c[0], "fired": c[1]}
-                      for rule, c in zip(plan.spec.rules, counts, strict=True)],
+            "rules": [
+                {**rule.model_dump(exclude_none=True), "matches": c[0], "fired": c[1]}
+                for rule, c in zip(plan.spec.rules, counts, strict=True)
+            ],
             "history": history,
         }

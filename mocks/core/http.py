@@ -41,7 +41,9 @@ def check_json_tree(body: Any, raw: bytes) -> None:
         value, depth, path = stack.pop()
         if isinstance(value, dict):
             if depth > MAX_JSON_DEPTH:
-                raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
+                raise ApiError(
+                    400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels."
+                )
             for key, item in value.items():
                 where = f"{path}.{key}" if path else str(key)
                 if surrogates and not _is_text(key):
@@ -49,11 +51,17 @@ def check_json_tree(body: Any, raw: bytes) -> None:
                 stack.append((item, depth + 1, where))
         elif isinstance(value, list):
             if depth > MAX_JSON_DEPTH:
-                raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.")
+                raise ApiError(
+                    400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels."
+                )
             stack.extend((item, depth + 1, f"{path}[{i}]") for i, item in enumerate(value))
         elif surrogates and isinstance(value, str) and not _is_text(value):
-            raise ApiError(400, BAD_JSON, f"'{path or 'body'}' is not valid Unicode text (a lone surrogate).",
-                           path=path or None)
+            raise ApiError(
+                400,
+                BAD_JSON,
+                f"'{path or 'body'}' is not valid Unicode text (a lone surrogate).",
+                path=path or None,
+            )
 
 
 def _check_depth(body: Any) -> None:
@@ -73,8 +81,12 @@ def _check_depth(body: Any) -> None:
         depth += 1
 
 
-def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,
-              content_types: tuple[str, ...] = ("application/json",)) -> Any:
+def json_body(
+    *,
+    required: bool = True,
+    expect: type | tuple[type, ...] = dict,
+    content_types: tuple[str, ...] = ("application/json",),
+) -> Any:
     """The request's JSON body, refusing wrong content types and malformed or non-object JSON."""
     raw = request.get_data(cache=True)
     if not raw.strip():
@@ -89,7 +101,9 @@ def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, BAD_JSON, f"Malformed JSON: {exc}") from None
     except RecursionError:
-        raise ApiError(400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels.") from None
+        raise ApiError(
+            400, BAD_JSON, f"The JSON document is nested deeper than {MAX_JSON_DEPTH} levels."
+        ) from None
     check_json_tree(body, raw)
     if not isinstance(body, expect):
         want = "an object" if expect is dict else "an array" if expect is list else "JSON"
@@ -97,8 +111,9 @@ def json_body(*, required: bool = True, expect: type | tuple[type, ...] = dict,
     return body
 
 
-def query_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None,
-              code: str = "INVALID_PARAMETER") -> int:
+def query_int(
+    name: str, default: int, *, minimum: int = 0, maximum: int | None = None, code: str = "INVALID_PARAMETER"
+) -> int:
     """An integer query parameter within bounds, or a 400 naming the parameter."""
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -121,8 +136,12 @@ def query_bool(name: str, default: bool = False) -> bool:
     return raw.strip().lower() in ("true", "t", "1", "yes")
 
 
-def json_response(body: Any, status: int = 200, content_type: str = "application/json",
-                  headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    body: Any,
+    status: int = 200,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+) -> Response:
     """A compact JSON response."""
     data = json.dumps(body, separators=(",", ":"), default=str)
     return Response(data, status=status, content_type=content_type, headers=headers)

@@ -39,8 +39,14 @@ class JournalFilter:
     """Which entries a reader wants: method, path (regular expression), status (exact or class ``4xx``),
     and a time window on ``at`` (ISO-8601 strings compare in time order)."""
 
-    def __init__(self, method: str | None = None, path: str | None = None, status: str | None = None,
-                 after: str | None = None, before: str | None = None) -> None:
+    def __init__(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        status: str | None = None,
+        after: str | None = None,
+        before: str | None = None,
+    ) -> None:
         self.method = method.upper() if method else None
         self.path = re.compile(path) if path else None
         self.status = status
@@ -114,8 +120,11 @@ class Journal:
             return
         body = {k: v for k, v in entry.items() if k != "seq"}
         with self.store.write() as session:
-            seq = int(session.execute(insert(_ROWS).values(entry=json.dumps(body, default=str))
-                                      .returning(_ROWS.c.seq)).scalar_one())
+            seq = int(
+                session.execute(
+                    insert(_ROWS).values(entry=json.dumps(body, default=str)).returning(_ROWS.c.seq)
+                ).scalar_one()
+            )
             with self._lock:
                 self._appends += 1
                 trim = self._appends % _TRIM_EVERY == 0
@@ -123,15 +132,20 @@ class Journal:
                 session.execute(delete(_ROWS).where(_ROWS.c.seq <= seq - self.size))
         entry["seq"] = seq
 
-    def entries(self, since: int = 0, limit: int | None = None,
-                where: JournalFilter | None = None) -> list[dict[str, Any]]:
+    def entries(
+        self, since: int = 0, limit: int | None = None, where: JournalFilter | None = None
+    ) -> list[dict[str, Any]]:
         """Entries with ``seq`` greater than ``since`` that pass ``where``, oldest first."""
         if self.store is None:
             items = [e for e in list(self._entries) if e["seq"] > since]
         else:
             with self.store.read() as session:
-                rows = session.execute(select(_ROWS.c.seq, _ROWS.c.entry).where(_ROWS.c.seq > since)
-                                       .order_by(_ROWS.c.seq.desc()).limit(self.size)).all()
+                rows = session.execute(
+                    select(_ROWS.c.seq, _ROWS.c.entry)
+                    .where(_ROWS.c.seq > since)
+                    .order_by(_ROWS.c.seq.desc())
+                    .limit(self.size)
+                ).all()
             items = [{"seq": int(seq), **json.loads(raw)} for seq, raw in reversed(rows)]
         if where is not None:
             items = [e for e in items if where.accepts(e)]

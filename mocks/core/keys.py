@@ -36,8 +36,9 @@ def load_or_create(path: Path, make: Callable[[], bytes]) -> bytes:
 
 
 def _private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def new_rsa_pem() -> bytes:
@@ -53,5 +54,8 @@ def new_ec_pem() -> bytes:
 def public_pem(private_pem: bytes) -> str:
     """The SubjectPublicKeyInfo PEM of a private key."""
     key = serialization.load_pem_private_key(private_pem, password=None)
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )

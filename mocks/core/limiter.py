@@ -77,8 +77,9 @@ class SlotLimiter:
     def _acquire_shared(self, key: str, n: int) -> Any:
         if self.engine is not None:
             conn = self.engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k, :n)"),
-                               {"k": self._pg_key(key), "n": n}).scalar()
+            got = conn.execute(
+                text("SELECT pg_try_advisory_lock(:k, :n)"), {"k": self._pg_key(key), "n": n}
+            ).scalar()
             if not got:
                 conn.close()
                 return None
@@ -87,6 +88,7 @@ class SlotLimiter:
                 conn.execute(text("SELECT pg_advisory_unlock(:k, :n)"), {"k": self._pg_key(key), "n": n})
                 conn.commit()
                 conn.close()
+
             return _release_pg
         if self.data_dir is None:
             return lambda: None

@@ -66,10 +66,19 @@ def _text(data: bytes, limit: int) -> str | None:
 class ErpsimMiddleware:
     """Journals every vendor-API request and applies the fault plan to it."""
 
-    def __init__(self, app: Flask, journal: Journal, plan: FaultPlan,
-                 render_error: Callable[[ApiError], Any], throttle_error: Callable[[], ApiError],
-                 max_body_bytes: int | None = None, system: str = "", journal_bodies: int = 0,
-                 spec: dict[str, Any] | None = None, generation: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        journal: Journal,
+        plan: FaultPlan,
+        render_error: Callable[[ApiError], Any],
+        throttle_error: Callable[[], ApiError],
+        max_body_bytes: int | None = None,
+        system: str = "",
+        journal_bodies: int = 0,
+        spec: dict[str, Any] | None = None,
+        generation: Callable[[], int] | None = None,
+    ) -> None:
         self.flask_app = app
         self.max_body_bytes = max_body_bytes
         self.system = system
@@ -102,8 +111,11 @@ class ErpsimMiddleware:
 
         Werkzeug would silently cut such a body at the limit and let the route process the truncated rest.
         """
-        if self.max_body_bytes is None or environ.get("CONTENT_LENGTH") or (
-                "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower()):
+        if (
+            self.max_body_bytes is None
+            or environ.get("CONTENT_LENGTH")
+            or ("chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower())
+        ):
             return None
         stream = environ["wsgi.input"]
         chunks: list[bytes] = []
@@ -145,7 +157,9 @@ class ErpsimMiddleware:
 
             def _start_control(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
                 status_seen[0] = status
-                return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+                return (
+                    start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+                )
 
             try:
                 if refusal is not None:
@@ -153,8 +167,14 @@ class ErpsimMiddleware:
                 return self.app(environ, _start_control)
             finally:
                 if access_log.isEnabledFor(logging.INFO):
-                    access_log.info("%s %s %s %s %.1fms", self.system, method, path, status_seen[0][:3],
-                                    (time.perf_counter() - started) * 1000)
+                    access_log.info(
+                        "%s %s %s %s %.1fms",
+                        self.system,
+                        method,
+                        path,
+                        status_seen[0][:3],
+                        (time.perf_counter() - started) * 1000,
+                    )
         seq = self.journal.next_seq()
         request_id = environ.get("HTTP_X_REQUEST_ID") or self.journal.request_id(seq)
         environ["erpsim.request_id"] = request_id
@@ -176,10 +196,19 @@ class ErpsimMiddleware:
             duration = round((time.perf_counter() - started) * 1000, 3)
             failure = environ.get(AUTH_FAILURE)
             entry: dict[str, Any] = {
-                "seq": seq, "request_id": request_id, "at": datetime.now(UTC).isoformat(),
-                "method": method, "path": path, "query": environ.get("QUERY_STRING", ""), "status": status,
-                "duration_ms": duration, "operation": operation, "fault": fault_kind, "auth_failure": failure,
-                "pid": os.getpid()}
+                "seq": seq,
+                "request_id": request_id,
+                "at": datetime.now(UTC).isoformat(),
+                "method": method,
+                "path": path,
+                "query": environ.get("QUERY_STRING", ""),
+                "status": status,
+                "duration_ms": duration,
+                "operation": operation,
+                "fault": fault_kind,
+                "auth_failure": failure,
+                "pid": os.getpid(),
+            }
             if self.journal_bodies:
                 entry["request_body"] = _text(request_body, self.journal_bodies)
                 entry["response_body"] = _text(response_body, self.journal_bodies)
@@ -188,11 +217,22 @@ class ErpsimMiddleware:
             except Exception:  # noqa: BLE001 - a journal failure must never fail the request it records
                 access_log.exception("%s: could not journal %s %s", self.system, method, path)
             if failure:
-                access_log.warning("%s %s %s refused: %s (%s)", self.system, method, path, failure, request_id)
+                access_log.warning(
+                    "%s %s %s refused: %s (%s)", self.system, method, path, failure, request_id
+                )
             if access_log.isEnabledFor(logging.INFO):
-                access_log.info("%s %s %s %s %.1fms%s%s%s %s", self.system, method, path, status, duration,
-                                f" op={operation}" if operation else "", f" fault={fault_kind}" if fault_kind else "",
-                                f" auth={failure}" if failure else "", request_id)
+                access_log.info(
+                    "%s %s %s %s %.1fms%s%s%s %s",
+                    self.system,
+                    method,
+                    path,
+                    status,
+                    duration,
+                    f" op={operation}" if operation else "",
+                    f" fault={fault_kind}" if fault_kind else "",
+                    f" auth={failure}" if failure else "",
+                    request_id,
+                )
 
         result: Iterable[bytes] = []
         body = b""
@@ -220,7 +260,9 @@ class ErpsimMiddleware:
             _finish(body)
         return [body]
 
-    def _apply(self, rules: list[FaultRule], environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
+    def _apply(
+        self, rules: list[FaultRule], environ: dict[str, Any], start: StartResponse
+    ) -> Iterable[bytes]:
         delays = [r.latency_ms / 1000 for r in rules if r.kind == "latency"]
         if delays:
             began = self.generation() if self.generation is not None else None
@@ -261,14 +303,16 @@ class ErpsimMiddleware:
             if "reset_after" in kinds:
                 drop_connection(environ)
                 return []
-            garbled = body[: max(1, len(body) // 2)] + b"\x00{\"erpsim\":"
+            garbled = body[: max(1, len(body) // 2)] + b'\x00{"erpsim":'
             headers = [(k, v) for k, v in captured["headers"] if k.lower() != "content-length"]
             headers.append(("Content-Length", str(len(garbled))))
             start(captured["status"], headers)
             return [garbled]
         return self.app(environ, start)
 
-    def _error_response(self, err: ApiError, environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
+    def _error_response(
+        self, err: ApiError, environ: dict[str, Any], start: StartResponse
+    ) -> Iterable[bytes]:
         with self.flask_app.request_context(environ):
             response = self.render_error(err)
         result: Iterable[bytes] = response(environ, start)

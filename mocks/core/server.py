@@ -71,8 +71,11 @@ class ErpsimWorker(ThreadWorker):  # type: ignore[misc]
             response = app.extensions["erpsim_render_refusal"](ApiError(status, TOO_LARGE, message))
             body = response.get_data()
             head = [f"HTTP/1.1 {status} {reason}", "Connection: close", f"Content-Length: {len(body)}"]
-            head += [f"{k}: {v}" for k, v in response.headers.items() if k.lower() not in ("content-length",
-                                                                                           "connection")]
+            head += [
+                f"{k}: {v}"
+                for k, v in response.headers.items()
+                if k.lower() not in ("content-length", "connection")
+            ]
             self.log.warning("refused a request from %s: %s", addr[0] if addr else "?", message)
             util.write_nonblock(client, ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
         except Exception:  # noqa: BLE001 - fall back to gunicorn's own page rather than no answer
@@ -93,9 +96,16 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self._app
 
 
-def serve(apps: dict[int, Flask], *, host: str = "127.0.0.1", workers: int = 1, threads: int = 16,
-          on_ready: Callable[[], None] | None = None, on_stop: Callable[[], None] | None = None,
-          log_level: str = "warning") -> None:
+def serve(
+    apps: dict[int, Flask],
+    *,
+    host: str = "127.0.0.1",
+    workers: int = 1,
+    threads: int = 16,
+    on_ready: Callable[[], None] | None = None,
+    on_stop: Callable[[], None] | None = None,
+    log_level: str = "warning",
+) -> None:
     """Serve ``apps`` (port -> app) until SIGINT/SIGTERM; blocks (``on_stop`` runs in the master at the end)."""
     emulators: list[Emulator] = [a.extensions["erpsim"] for a in apps.values()]
     for emu in emulators:

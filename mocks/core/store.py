@@ -62,8 +62,9 @@ def _sqlite_engine(url: str) -> Engine:
         path = url.split("sqlite:///", 1)[-1]
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=20, max_overflow=20)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=20, max_overflow=20
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -82,7 +83,8 @@ def _sqlite_engine(url: str) -> Engine:
         # BEGIN IMMEDIATE serialises writers at the start, so read-modify-write never loses an update. Sent on
         # the driver's connection: SQLAlchemy's own execution path would cost more than the statement.
         conn.connection.dbapi_connection.execute(
-            "BEGIN IMMEDIATE" if conn.get_execution_options().get("erpsim_write") else "BEGIN")
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get("erpsim_write") else "BEGIN"
+        )
 
     return engine
 
@@ -92,10 +94,11 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url)
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     # A bounded connect timeout: an unreachable server is an error in seconds, not a hang.
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                           connect_args={"connect_timeout": 10})
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 10}
+    )
     if schema:
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
@@ -267,9 +270,13 @@ class Store:
                     pk = list(table.primary_key.columns)
                     if table.name in keep or len(pk) != 1 or not pk[0].autoincrement:
                         continue
-                    session.execute(text("SELECT setval(pg_get_serial_sequence(:t, :c), 1, false) "
-                                         "WHERE pg_get_serial_sequence(:t, :c) IS NOT NULL"),
-                                    {"t": f'"{self.system}"."{table.name}"', "c": pk[0].name})
+                    session.execute(
+                        text(
+                            "SELECT setval(pg_get_serial_sequence(:t, :c), 1, false) "
+                            "WHERE pg_get_serial_sequence(:t, :c) IS NOT NULL"
+                        ),
+                        {"t": f'"{self.system}"."{table.name}"', "c": pk[0].name},
+                    )
 
     def bump_generation(self, session: Session | None = None) -> None:
         """Start a new world generation (reset, seed): every process's caches become stale."""
@@ -277,7 +284,9 @@ class Store:
             with self.write() as own:
                 self.bump_generation(own)
             return
-        session.execute(update(_GENERATION).where(_GENERATION.c.id == 1).values(value=_GENERATION.c.value + 1))
+        session.execute(
+            update(_GENERATION).where(_GENERATION.c.id == 1).values(value=_GENERATION.c.value + 1)
+        )
 
     def generation(self) -> int:
         """The current world generation (one cheap statement on this thread's own connection)."""

@@ -116,8 +116,14 @@ def req(body: Mapping[str, Any], key: str, *, where: str = "") -> Any: ...
 def req(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: str = "", **opts: Any) -> T: ...
 
 
-def req(body: Mapping[str, Any], key: str, parse: Callable[..., Any] | None = None, *, where: str = "",
-        **opts: Any) -> Any:
+def req(
+    body: Mapping[str, Any],
+    key: str,
+    parse: Callable[..., Any] | None = None,
+    *,
+    where: str = "",
+    **opts: Any,
+) -> Any:
     """Field ``key`` parsed by ``parse(value, field, **opts)`` (without ``parse``: the JSON value as sent);
     absent or null is ``REQUIRED``."""
     value = body.get(key)
@@ -127,8 +133,9 @@ def req(body: Mapping[str, Any], key: str, parse: Callable[..., Any] | None = No
     return value if parse is None else parse(value, field, **opts)
 
 
-def opt(body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: str = "",
-        **opts: Any) -> T | None:
+def opt(
+    body: Mapping[str, Any], key: str, parse: Callable[..., T], *, where: str = "", **opts: Any
+) -> T | None:
     """Field ``key`` parsed by ``parse(value, field, **opts)``, or None when absent or null."""
     value = body.get(key)
     return None if value is None else parse(value, name(where, key), **opts)
@@ -152,8 +159,16 @@ def _is_text(value: str) -> bool:
     return True
 
 
-def text(value: Any, field: str, *, max_len: int, min_len: int = 0, pattern: re.Pattern[str] | None = None,
-         strip: bool = False, blank: bool = True) -> str:
+def text(
+    value: Any,
+    field: str,
+    *,
+    max_len: int,
+    min_len: int = 0,
+    pattern: re.Pattern[str] | None = None,
+    strip: bool = False,
+    blank: bool = True,
+) -> str:
     """A string: no NUL, valid Unicode, ``min_len``..``max_len`` characters, matching ``pattern``.
 
     ``strip`` returns it without surrounding white space (lengths count the stripped value); ``blank=False``

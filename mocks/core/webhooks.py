@@ -44,9 +44,15 @@ class WebhookSubscription(CoreBase):
 
     def as_dict(self) -> dict[str, Any]:
         """JSON view (the secret is not included)."""
-        return {"id": self.id, "url": self.url, "events": json.loads(self.events), "active": self.active,
-                "consecutiveFailures": self.consecutive_failures, "createdAt": self.created_at,
-                **json.loads(self.extra or "{}")}
+        return {
+            "id": self.id,
+            "url": self.url,
+            "events": json.loads(self.events),
+            "active": self.active,
+            "consecutiveFailures": self.consecutive_failures,
+            "createdAt": self.created_at,
+            **json.loads(self.extra or "{}"),
+        }
 
 
 class WebhookDelivery(CoreBase):
@@ -70,11 +76,20 @@ class WebhookDelivery(CoreBase):
 
     def as_dict(self) -> dict[str, Any]:
         """JSON view of the delivery."""
-        return {"id": self.id, "subscriptionId": self.subscription_id, "event": self.event_type,
-                "eventId": self.event_id, "status": self.status, "attempts": self.attempts,
-                "sends": self.sends, "lastStatus": self.last_status, "lastError": self.last_error,
-                "createdAt": self.created_at, "deliveredAt": self.delivered_at,
-                "payload": json.loads(self.payload)}
+        return {
+            "id": self.id,
+            "subscriptionId": self.subscription_id,
+            "event": self.event_type,
+            "eventId": self.event_id,
+            "status": self.status,
+            "attempts": self.attempts,
+            "sends": self.sends,
+            "lastStatus": self.last_status,
+            "lastError": self.last_error,
+            "createdAt": self.created_at,
+            "deliveredAt": self.delivered_at,
+            "payload": json.loads(self.payload),
+        }
 
 
 #: Builds the HTTP headers for one delivery body: (subscription, body bytes, event types) -> headers.
@@ -84,17 +99,31 @@ Signer = Callable[[WebhookSubscription, bytes, list[str]], dict[str, str]]
 def default_signer(sub: WebhookSubscription, body: bytes, events: list[str]) -> dict[str, str]:
     """HMAC-SHA256 of the raw body with the subscription secret, hex, in ``X-Erpsim-Signature``."""
     digest = hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", "X-Erpsim-Signature": f"sha256={digest}",
-            "X-Erpsim-Event": events[0] if len(events) == 1 else "batch"}
+    return {
+        "Content-Type": "application/json",
+        "X-Erpsim-Signature": f"sha256={digest}",
+        "X-Erpsim-Event": events[0] if len(events) == 1 else "batch",
+    }
 
 
 class WebhookHub:
     """Outbox writer and deliverer for one emulator."""
 
-    def __init__(self, store: Store, clock: Clock, plan: FaultPlan, *, signer: Signer = default_signer,
-                 batch_size: int = 1, max_attempts: int = 8, disable_after: int | None = None,
-                 backoff_base: float = 0.5, backoff_cap: float = 30.0, timeout: float = 5.0,
-                 retry_on: frozenset[int] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        plan: FaultPlan,
+        *,
+        signer: Signer = default_signer,
+        batch_size: int = 1,
+        max_attempts: int = 8,
+        disable_after: int | None = None,
+        backoff_base: float = 0.5,
+        backoff_cap: float = 30.0,
+        timeout: float = 5.0,
+        retry_on: frozenset[int] | None = None,
+    ) -> None:
         self.store, self.clock, self.plan = store, clock, plan
         self.signer, self.batch_size, self.max_attempts = signer, batch_size, max_attempts
         self.disable_after, self.backoff_base, self.backoff_cap = disable_after, backoff_base, backoff_cap
@@ -110,29 +139,60 @@ class WebhookHub:
         self._http: Any = None  # a requests.Session, made on first delivery (keeps start-up lean)
 
     # ---- subscriptions -------------------------------------------------------------------------
-    def subscribe(self, session: Session, url: str, events: list[str], secret: str,
-                  extra: dict[str, Any] | None = None) -> WebhookSubscription:
+    def subscribe(
+        self, session: Session, url: str, events: list[str], secret: str, extra: dict[str, Any] | None = None
+    ) -> WebhookSubscription:
         """Add a subscription (inside the caller's transaction)."""
-        sub = WebhookSubscription(url=url, events=dumps(events or ["*"]), secret=secret, active=True,
-                                  consecutive_failures=0, created_at=self.clock.now(session).isoformat(),
-                                  extra=dumps(extra or {}))
+        sub = WebhookSubscription(
+            url=url,
+            events=dumps(events or ["*"]),
+            secret=secret,
+            active=True,
+            consecutive_failures=0,
+            created_at=self.clock.now(session).isoformat(),
+            extra=dumps(extra or {}),
+        )
         session.add(sub)
         session.flush()
         return sub
 
     # ---- outbox --------------------------------------------------------------------------------
-    def publish(self, session: Session, event_type: str, payload: dict[str, Any], event_id: str,
-                where: Callable[[WebhookSubscription], bool] | None = None) -> int:
+    def publish(
+        self,
+        session: Session,
+        event_type: str,
+        payload: dict[str, Any],
+        event_id: str,
+        where: Callable[[WebhookSubscription], bool] | None = None,
+    ) -> int:
         """Queue ``payload`` for every active subscription that wants ``event_type`` (and passes ``where``)."""
-        subs = session.execute(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
-                               .order_by(WebhookSubscription.id)).scalars().all()
+        subs = (
+            session.execute(
+                select(WebhookSubscription)
+                .where(WebhookSubscription.active.is_(True))
+                .order_by(WebhookSubscription.id)
+            )
+            .scalars()
+            .all()
+        )
         now = self.clock.now(session).isoformat()
         count = 0
         for sub in subs:
             if sub.wants(event_type) and (where is None or where(sub)):
-                session.add(WebhookDelivery(subscription_id=sub.id, event_type=event_type, event_id=event_id,
-                                            payload=dumps(payload), status="pending", attempts=0, sends=0,
-                                            faulted=False, next_attempt_at=0.0, created_at=now))
+                session.add(
+                    WebhookDelivery(
+                        subscription_id=sub.id,
+                        event_type=event_type,
+                        event_id=event_id,
+                        payload=dumps(payload),
+                        status="pending",
+                        attempts=0,
+                        sends=0,
+                        faulted=False,
+                        next_attempt_at=0.0,
+                        created_at=now,
+                    )
+                )
                 count += 1
         return count
 
@@ -164,18 +224,32 @@ class WebhookHub:
         with self.store.write() as session:
             plan = self._plan_round(session, respect_backoff, report)
         if not plan:
-            return report  # only drops, delays or inactive subscriptions: the planning transaction recorded them
+            return (
+                report  # only drops, delays or inactive subscriptions: the planning transaction recorded them
+            )
         sent = [(batch, sub, self._post(sub, batch)) for batch, sub, _copy in plan]
         with self.store.write() as session:
             for batch, sub, outcome in sent:
-                report.append(self._record(session, sub.id, [d.id for d in batch],
-                                           [d.event_type for d in batch], outcome))
+                report.append(
+                    self._record(
+                        session, sub.id, [d.id for d in batch], [d.event_type for d in batch], outcome
+                    )
+                )
         return report
 
-    def _plan_round(self, session: Session, respect_backoff: bool,
-                    report: list[dict[str, Any]]) -> list[tuple[list[WebhookDelivery], WebhookSubscription, int]]:
-        rows = session.execute(select(WebhookDelivery).where(WebhookDelivery.status == "pending")
-                               .order_by(WebhookDelivery.id).limit(self.round_size)).scalars().all()
+    def _plan_round(
+        self, session: Session, respect_backoff: bool, report: list[dict[str, Any]]
+    ) -> list[tuple[list[WebhookDelivery], WebhookSubscription, int]]:
+        rows = (
+            session.execute(
+                select(WebhookDelivery)
+                .where(WebhookDelivery.status == "pending")
+                .order_by(WebhookDelivery.id)
+                .limit(self.round_size)
+            )
+            .scalars()
+            .all()
+        )
         now_real = time.time()
         queue: list[WebhookDelivery] = []
         deferred: list[WebhookDelivery] = []
@@ -240,8 +314,14 @@ class WebhookHub:
         except requests.RequestException as exc:
             return None, type(exc).__name__
 
-    def _record(self, session: Session, sub_id: int, ids: list[int], events: list[str],
-                outcome: tuple[int | None, str | None]) -> dict[str, Any]:
+    def _record(
+        self,
+        session: Session,
+        sub_id: int,
+        ids: list[int],
+        events: list[str],
+        outcome: tuple[int | None, str | None],
+    ) -> dict[str, Any]:
         status, error = outcome
         ok = status is not None and 200 <= status < 300
         now_iso = self.clock.now(session).isoformat()
@@ -254,10 +334,11 @@ class WebhookHub:
             if ok:
                 d.status, d.delivered_at = "delivered", now_iso
             elif d.attempts >= self.max_attempts or (
-                    self.retry_on is not None and status is not None and status not in self.retry_on):
+                self.retry_on is not None and status is not None and status not in self.retry_on
+            ):
                 d.status = "failed"
             else:
-                d.next_attempt_at = time.time() + min(self.backoff_cap, self.backoff_base * 2 ** d.attempts)
+                d.next_attempt_at = time.time() + min(self.backoff_cap, self.backoff_base * 2**d.attempts)
         sub = session.get(WebhookSubscription, sub_id)
         if sub is not None:
             if ok:
@@ -266,8 +347,14 @@ class WebhookHub:
                 sub.consecutive_failures += 1
                 if self.disable_after is not None and sub.consecutive_failures >= self.disable_after:
                     sub.active = False
-        return {"deliveries": ids, "events": events, "subscription": sub_id, "status": status, "error": error,
-                "result": "delivered" if ok else "failed"}
+        return {
+            "deliveries": ids,
+            "events": events,
+            "subscription": sub_id,
+            "status": status,
+            "error": error,
+            "result": "delivered" if ok else "failed",
+        }
 
     # ---- background dispatcher -------------------------------------------------------------
     def start(self, interval: float = 0.2) -> None:

@@ -46,27 +46,47 @@ def state(emu: Emulator) -> dict[str, Any]:
             if types:
                 query = query.where(NsRecord.rtype.in_(types))
             for row in session.execute(query).scalars():
-                entry = {"id": row.id, "name": row.name, "version": row.version, "createdAt": row.created_at,
-                         "lastModified": row.last_modified, "lockedByWorkflow": row.locked_by_wf,
-                         "body": json.loads(row.body)}
+                entry = {
+                    "id": row.id,
+                    "name": row.name,
+                    "version": row.version,
+                    "createdAt": row.created_at,
+                    "lastModified": row.last_modified,
+                    "lockedByWorkflow": row.locked_by_wf,
+                    "body": json.loads(row.body),
+                }
                 if row.deleted_at is not None:
                     out["deleted"].append({"type": row.rtype, "deletedAt": row.deleted_at, **entry})
                 else:
                     out["records"].setdefault(row.rtype, []).append(entry)
         if stock_arg == "none":
             return out
-        stock = select(NsInventory).order_by(NsInventory.item_id, NsInventory.location_id, NsInventory.lot_id,
-                                             NsInventory.bin_id)
+        stock = select(NsInventory).order_by(
+            NsInventory.item_id, NsInventory.location_id, NsInventory.lot_id, NsInventory.bin_id
+        )
         commitments = select(NsCommitment).order_by(NsCommitment.item_id, NsCommitment.location_id)
         if stock_arg != "all":
-            pairs = [(int(a), int(b)) for a, _, b in (p.partition(":") for p in stock_arg.split(","))
-                     if a.isdigit() and b.isdigit()]
+            pairs = [
+                (int(a), int(b))
+                for a, _, b in (p.partition(":") for p in stock_arg.split(","))
+                if a.isdigit() and b.isdigit()
+            ]
             stock = stock.where(tuple_(NsInventory.item_id, NsInventory.location_id).in_(pairs))
             commitments = commitments.where(tuple_(NsCommitment.item_id, NsCommitment.location_id).in_(pairs))
-        out["inventory"] = [{"item": r.item_id, "location": r.location_id, "lot": r.lot_id, "bin": r.bin_id,
-                             "onHand": r.on_hand} for r in session.execute(stock).scalars()]
-        out["commitments"] = [{"item": r.item_id, "location": r.location_id, "committed": r.committed}
-                              for r in session.execute(commitments).scalars()]
+        out["inventory"] = [
+            {
+                "item": r.item_id,
+                "location": r.location_id,
+                "lot": r.lot_id,
+                "bin": r.bin_id,
+                "onHand": r.on_hand,
+            }
+            for r in session.execute(stock).scalars()
+        ]
+        out["commitments"] = [
+            {"item": r.item_id, "location": r.location_id, "committed": r.committed}
+            for r in session.execute(commitments).scalars()
+        ]
     return out
 
 
@@ -82,15 +102,24 @@ def _refuse_old_schema(emu: Emulator) -> None:
     schema = emu.store.system if emu.store.is_postgres else None
     columns = {c["name"] for c in inspect(emu.store.engine).get_columns("ns_records", schema=schema)}
     if "space" not in columns:
-        raise RuntimeError(f"The NetSuite store at {emu.store.url} was written by an older erpsim (internal ids "
-                           "were global then): delete it, or use another --data-dir / --db.")
+        raise RuntimeError(
+            f"The NetSuite store at {emu.store.url} was written by an older erpsim (internal ids "
+            "were global then): delete it, or use another --data-dir / --db."
+        )
 
 
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the NetSuite emulator app (one per process; state in the store)."""
     config = config or EmulatorConfig.from_env("netsuite")
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=seed, actions=ACTIONS,
-                        state=state, on_reset=_on_reset, after_reset=after_reset)
+    hooks = SystemHooks(
+        render_error=render_error,
+        throttle_error=throttle_error,
+        seed=seed,
+        actions=ACTIONS,
+        state=state,
+        on_reset=_on_reset,
+        after_reset=after_reset,
+    )
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     _refuse_old_schema(emu)
     app.extensions["erpsim_inner_wsgi"] = app.wsgi_app.app  # type: ignore[attr-defined]

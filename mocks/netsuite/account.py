@@ -31,27 +31,33 @@ INTEGRATION_ROLE_SCRIPT_ID = "customrole_erpsim_integration"
 
 # The currencies a US OneWorld account lists out of the box. No public source fixes the list for every
 # account; these four (USD as "USA", the name SuiteQL's BUILTIN.DF shows) are the ones commonly seen.
-_CURRENCIES = [("USA", "USD", 1.0), ("British pound", "GBP", 1.27), ("Canadian Dollar", "CAD", 0.73),
-               ("Euro", "EUR", 1.08)]
+_CURRENCIES = [
+    ("USA", "USD", 1.0),
+    ("British pound", "GBP", 1.27),
+    ("Canadian Dollar", "CAD", 0.73),
+    ("Euro", "EUR", 1.08),
+]
 # A small US chart of accounts: (number, name, type, parent number or None, summary). The first seven keep
 # the names earlier seeds returned. 6000 is a summary (header) account: postings go to its children.
-_ACCOUNTS = [("1000", "Checking", "Bank", None, False),
-             ("1100", "Accounts Receivable", "AcctRec", None, False),
-             ("1200", "Inventory Asset", "OthCurrAsset", None, False),
-             ("2000", "Accounts Payable", "AcctPay", None, False),
-             ("4000", "Sales", "Income", None, False),
-             ("5000", "Cost of Goods Sold", "COGS", None, False),
-             ("5100", "Inventory Adjustments", "COGS", None, False),
-             ("1050", "Undeposited Funds", "OthCurrAsset", None, False),
-             ("2100", "Sales Tax Payable", "OthCurrLiab", None, False),
-             ("2400", "Credit Card", "CredCard", None, False),
-             ("3000", "Opening Balance Equity", "Equity", None, False),
-             ("4900", "Sales Discounts", "Income", None, False),
-             ("6000", "Operating Expenses", "Expense", None, True),
-             ("6100", "Office Supplies", "Expense", "6000", False),
-             ("6200", "Freight", "Expense", "6000", False),
-             # Accounting Preferences > Vendor Prepayment Account points here (an Other Current Asset).
-             ("1300", "Vendor Prepayments", "OthCurrAsset", None, False)]
+_ACCOUNTS = [
+    ("1000", "Checking", "Bank", None, False),
+    ("1100", "Accounts Receivable", "AcctRec", None, False),
+    ("1200", "Inventory Asset", "OthCurrAsset", None, False),
+    ("2000", "Accounts Payable", "AcctPay", None, False),
+    ("4000", "Sales", "Income", None, False),
+    ("5000", "Cost of Goods Sold", "COGS", None, False),
+    ("5100", "Inventory Adjustments", "COGS", None, False),
+    ("1050", "Undeposited Funds", "OthCurrAsset", None, False),
+    ("2100", "Sales Tax Payable", "OthCurrLiab", None, False),
+    ("2400", "Credit Card", "CredCard", None, False),
+    ("3000", "Opening Balance Equity", "Equity", None, False),
+    ("4900", "Sales Discounts", "Income", None, False),
+    ("6000", "Operating Expenses", "Expense", None, True),
+    ("6100", "Office Supplies", "Expense", "6000", False),
+    ("6200", "Freight", "Expense", "6000", False),
+    # Accounting Preferences > Vendor Prepayment Account points here (an Other Current Asset).
+    ("1300", "Vendor Prepayments", "OthCurrAsset", None, False),
+]
 #: Monthly periods from two months before the clock's month to nine after.
 _PERIODS_BEFORE, _PERIODS_TOTAL = 2, 12
 
@@ -67,8 +73,9 @@ def _create(ctx: Ctx, type_name: str, payload: dict[str, Any]) -> int:
 
 
 def _ids(ctx: Ctx, rtype: str) -> list[tuple[int, dict[str, Any]]]:
-    rows = ctx.session.execute(select(NsRecord).where(NsRecord.rtype == rtype, NsRecord.deleted_at.is_(None))
-                               .order_by(NsRecord.id)).scalars()
+    rows = ctx.session.execute(
+        select(NsRecord).where(NsRecord.rtype == rtype, NsRecord.deleted_at.is_(None)).order_by(NsRecord.id)
+    ).scalars()
     return [(r.id, ctx.engine.to_rec(r).body) for r in rows]
 
 
@@ -88,8 +95,11 @@ def _populate(ctx: Ctx) -> None:
     base = ctx.engine.load(lookup("currency"), currencies["USD"])  # type: ignore[arg-type]
     base.body["isBaseCurrency"] = True
     ctx.engine.store(ctx, base)
-    _create(ctx, "subsidiary", {"name": "Parent Company", "currency": {"id": str(currencies["USD"])},
-                                "country": "US"})
+    _create(
+        ctx,
+        "subsidiary",
+        {"name": "Parent Company", "currency": {"id": str(currencies["USD"])}, "country": "US"},
+    )
     numbers: dict[str, int] = {}
     for number, name, kind, parent, summary in _ACCOUNTS:
         body: dict[str, Any] = {"acctNumber": number, "acctName": name, "acctType": kind}
@@ -103,8 +113,15 @@ def _populate(ctx: Ctx) -> None:
         y, m = divmod(start.month - 1 + i, 12)
         first = date(start.year + y, m + 1, 1)
         last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-        _create(ctx, "accountingPeriod", {"periodName": first.strftime("%b %Y"), "startDate": first.isoformat(),
-                                          "endDate": last.isoformat()})
+        _create(
+            ctx,
+            "accountingPeriod",
+            {
+                "periodName": first.strftime("%b %Y"),
+                "startDate": first.isoformat(),
+                "endDate": last.isoformat(),
+            },
+        )
     upsert.add(ctx.session, NsSequence.__table__, {"code": "id:role"}, "value", CUSTOM_ROLE_BASE)
     _create(ctx, "role", {"name": "erpsim Integration", "scriptId": INTEGRATION_ROLE_SCRIPT_ID})
 

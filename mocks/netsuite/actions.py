@@ -40,9 +40,17 @@ def _load(ctx: Ctx, rtype: RecordType, body: dict[str, Any]) -> Rec:
             raise ApiError(404, "NONEXISTENT_ID", f"No {rtype.name} with external ID {body['externalId']!r}.")
         return ctx.engine.to_rec(row)
     if rtype.name == "accountingPeriod" and body.get("periodName"):
-        rows = ctx.session.execute(select(NsRecord).where(NsRecord.rtype == "accountingPeriod",
-                                                          NsRecord.name == body["periodName"],
-                                                          NsRecord.deleted_at.is_(None))).scalars().all()
+        rows = (
+            ctx.session.execute(
+                select(NsRecord).where(
+                    NsRecord.rtype == "accountingPeriod",
+                    NsRecord.name == body["periodName"],
+                    NsRecord.deleted_at.is_(None),
+                )
+            )
+            .scalars()
+            .all()
+        )
         if not rows:
             raise ApiError(404, "NONEXISTENT_ID", f"No accounting period named {body['periodName']!r}.")
         return ctx.engine.to_rec(rows[0])
@@ -186,21 +194,46 @@ def create(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def adjust_inventory(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """A stock count: {item, location, adjustQtyBy, lot?} posts an inventory adjustment."""
-    line: dict[str, Any] = {"item": {"id": str(body.get("item"))}, "location": {"id": str(body.get("location"))},
-                            "adjustQtyBy": body.get("adjustQtyBy")}
+    line: dict[str, Any] = {
+        "item": {"id": str(body.get("item"))},
+        "location": {"id": str(body.get("location"))},
+        "adjustQtyBy": body.get("adjustQtyBy"),
+    }
     if body.get("lot"):
-        line["inventoryDetail"] = {"inventoryAssignment": {"items": [
-            {"receiptInventoryNumber" if (body.get("adjustQtyBy") or 0) > 0 else "issueInventoryNumber":
-             body["lot"], "quantity": abs(body.get("adjustQtyBy") or 0)}]}}
+        line["inventoryDetail"] = {
+            "inventoryAssignment": {
+                "items": [
+                    {
+                        "receiptInventoryNumber"
+                        if (body.get("adjustQtyBy") or 0) > 0
+                        else "issueInventoryNumber": body["lot"],
+                        "quantity": abs(body.get("adjustQtyBy") or 0),
+                    }
+                ]
+            }
+        }
     with emu.store.write() as session:
         ctx = _ctx(emu, session)
-        account = session.execute(select(NsRecord.id).where(NsRecord.rtype == "account", NsRecord.deleted_at.is_(None))
-                                  .order_by(NsRecord.id)).scalars().first()
+        account = (
+            session.execute(
+                select(NsRecord.id)
+                .where(NsRecord.rtype == "account", NsRecord.deleted_at.is_(None))
+                .order_by(NsRecord.id)
+            )
+            .scalars()
+            .first()
+        )
         if account is None:
             raise ApiError(400, "INVALID_ACTION", "The account has no GL account to post the adjustment to.")
-        rec = create_record(ctx, lookup("inventoryAdjustment"),  # type: ignore[arg-type]
-                            {"account": {"id": str(body.get("account", account))}, "memo": body.get("memo", "count"),
-                             "inventory": {"items": [line]}})
+        rec = create_record(
+            ctx,
+            lookup("inventoryAdjustment"),  # type: ignore[arg-type]
+            {
+                "account": {"id": str(body.get("account", account))},
+                "memo": body.get("memo", "count"),
+                "inventory": {"items": [line]},
+            },
+        )
         return {"id": rec.id}
 
 

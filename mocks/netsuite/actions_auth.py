@@ -34,19 +34,35 @@ def create_token(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         if "consumer_secret" in body:
             consumer_secret = _str(body, "consumer_secret")
         else:
-            known = s.execute(select(NsToken.consumer_secret).where(NsToken.consumer_key == consumer_key)
-                              .limit(1)).scalar_one_or_none()
+            known = s.execute(
+                select(NsToken.consumer_secret).where(NsToken.consumer_key == consumer_key).limit(1)
+            ).scalar_one_or_none()
             if known is None and consumer_key == auth.consumer_key:
                 known = auth.consumer_secret
             if known is None:
-                raise ApiError(404, "UNKNOWN_CONSUMER",
-                               f"Unknown consumer '{consumer_key}': give consumer_secret to create it")
+                raise ApiError(
+                    404,
+                    "UNKNOWN_CONSUMER",
+                    f"Unknown consumer '{consumer_key}': give consumer_secret to create it",
+                )
             consumer_secret = known
-        s.add(NsToken(token_id=token_id, token_secret=token_secret, consumer_key=consumer_key,
-                      consumer_secret=consumer_secret, revoked=False))
+        s.add(
+            NsToken(
+                token_id=token_id,
+                token_secret=token_secret,
+                consumer_key=consumer_key,
+                consumer_secret=consumer_secret,
+                revoked=False,
+            )
+        )
     auth.invalidate()
-    return {"consumer_key": consumer_key, "consumer_secret": consumer_secret, "token_id": token_id,
-            "token_secret": token_secret, "account": auth.account}
+    return {
+        "consumer_key": consumer_key,
+        "consumer_secret": consumer_secret,
+        "token_id": token_id,
+        "token_secret": token_secret,
+        "account": auth.account,
+    }
 
 
 def revoke_token(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -71,17 +87,22 @@ def register_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any
     try:
         load_public_key(pem)
     except ValueError as exc:
-        raise ApiError(400, "INVALID_PUBLIC_KEY", f"public_key_pem is not a PEM key or certificate: {exc}") \
-            from None
+        raise ApiError(
+            400, "INVALID_PUBLIC_KEY", f"public_key_pem is not a PEM key or certificate: {exc}"
+        ) from None
     scopes = split_scopes(body.get("scopes", DEFAULT_SCOPES))
     if not scopes:
         raise ApiError(400, "INVALID_ACTION_BODY", "'scopes' must name at least one scope")
     with emu.store.write() as s:
-        clash = s.execute(select(NsOAuthClient.client_id).where(NsOAuthClient.certificate_id == certificate_id,
-                                                                NsOAuthClient.client_id != client_id)
-                          ).first()
+        clash = s.execute(
+            select(NsOAuthClient.client_id).where(
+                NsOAuthClient.certificate_id == certificate_id, NsOAuthClient.client_id != client_id
+            )
+        ).first()
         if clash is not None:
-            raise ApiError(409, "CERTIFICATE_EXISTS", f"Certificate '{certificate_id}' belongs to another client")
+            raise ApiError(
+                409, "CERTIFICATE_EXISTS", f"Certificate '{certificate_id}' belongs to another client"
+            )
         row = s.get(NsOAuthClient, client_id)
         if row is None:
             row = NsOAuthClient(client_id=client_id)
@@ -91,8 +112,13 @@ def register_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any
         row.scopes = ",".join(scopes)
         row.revoked = False
     auth.invalidate()
-    return {"client_id": client_id, "certificate_id": certificate_id, "scopes": list(scopes),
-            "token_url_path": TOKEN_PATH, "account": auth.account}
+    return {
+        "client_id": client_id,
+        "certificate_id": certificate_id,
+        "scopes": list(scopes),
+        "token_url_path": TOKEN_PATH,
+        "account": auth.account,
+    }
 
 
 def revoke_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -102,8 +128,9 @@ def revoke_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
         if "client_id" in body:
             row = s.get(NsOAuthClient, _str(body, "client_id"))
         else:
-            row = s.execute(select(NsOAuthClient).where(
-                NsOAuthClient.certificate_id == _str(body, "certificate_id"))).scalar_one_or_none()
+            row = s.execute(
+                select(NsOAuthClient).where(NsOAuthClient.certificate_id == _str(body, "certificate_id"))
+            ).scalar_one_or_none()
         if row is None:
             raise ApiError(404, "UNKNOWN_CLIENT", "Unknown OAuth 2.0 client or certificate")
         row.revoked = True

@@ -62,14 +62,21 @@ def render_error(err: ApiError) -> Response:
 
 
 #: The detail NetSuite puts in every authentication refusal, whatever the cause.
-INVALID_LOGIN_DETAIL = ("Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI "
-                        "at Setup > Users/Roles > User Management > View Login Audit Trail.")
+INVALID_LOGIN_DETAIL = (
+    "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI "
+    "at Setup > Users/Roles > User Management > View Login Audit Trail."
+)
 
 
 def invalid_login(headers: dict[str, str], *, audit: str, failure: str) -> ApiError:
     """401 INVALID_LOGIN, the same body whatever the cause; the cause goes to the journal (``failure``)."""
-    return ApiError(401, "INVALID_LOGIN", INVALID_LOGIN_DETAIL, headers=headers,
-                    extra={"audit": audit, "auth_failure": failure})
+    return ApiError(
+        401,
+        "INVALID_LOGIN",
+        INVALID_LOGIN_DETAIL,
+        headers=headers,
+        extra={"audit": audit, "auth_failure": failure},
+    )
 
 
 def throttle_error() -> ApiError:
@@ -79,16 +86,21 @@ def throttle_error() -> ApiError:
 
 # ---- the errors the record API raises --------------------------------------------------------------
 
+
 def nonexistent_id() -> ApiError:
     """404 for a record id that does not exist (or was deleted)."""
-    return ApiError(404, "NONEXISTENT_ID",
-                    "The record instance does not exist. Provide a valid record instance ID.")
+    return ApiError(
+        404, "NONEXISTENT_ID", "The record instance does not exist. Provide a valid record instance ID."
+    )
 
 
 def nonexistent_eid(eid: str) -> ApiError:
     """404 for an external id that does not exist."""
-    return ApiError(404, "NONEXISTENT_ID", f"The record instance for external ID '{eid}' does not exist. "
-                                           "Provide a valid record instance ID.")
+    return ApiError(
+        404,
+        "NONEXISTENT_ID",
+        f"The record instance for external ID '{eid}' does not exist. Provide a valid record instance ID.",
+    )
 
 
 def unknown_record_type(name: str) -> ApiError:
@@ -98,8 +110,9 @@ def unknown_record_type(name: str) -> ApiError:
 
 def invalid_id(raw: str) -> ApiError:
     """400 for an id that is not a valid internal id."""
-    return ApiError(400, "INVALID_ID", f"Invalid record instance identifier '{raw}'. "
-                                       "Provide a valid record instance ID.")
+    return ApiError(
+        400, "INVALID_ID", f"Invalid record instance identifier '{raw}'. Provide a valid record instance ID."
+    )
 
 
 def user_error(detail: str, path: str | None = None) -> ApiError:
@@ -109,14 +122,23 @@ def user_error(detail: str, path: str | None = None) -> ApiError:
 
 def field_required(labels: list[str], path: str | None = None) -> ApiError:
     """400 for missing mandatory fields."""
-    return ApiError(400, "USER_ERROR", f"Error while accessing a resource. Please enter value(s) for: "
-                                       f"{', '.join(labels)}.", path=path)
+    return ApiError(
+        400,
+        "USER_ERROR",
+        f"Error while accessing a resource. Please enter value(s) for: {', '.join(labels)}.",
+        path=path,
+    )
 
 
 def invalid_value(value: object, field: str, path: str) -> ApiError:
     """400 for a reference or value that is not valid for the field."""
-    return ApiError(400, "INVALID_KEY_OR_REF", f"Error while accessing a resource. You have entered an Invalid "
-                                                f"Field Value {value} for the following field: {field}", path=path)
+    return ApiError(
+        400,
+        "INVALID_KEY_OR_REF",
+        f"Error while accessing a resource. You have entered an Invalid "
+        f"Field Value {value} for the following field: {field}",
+        path=path,
+    )
 
 
 def invalid_reference(field: str, key: object, path: str | None, *, within: str | None = None) -> ApiError:
@@ -142,39 +164,58 @@ def locked_by_workflow() -> ApiError:
 
 def duplicate_entity_id(kind: str) -> ApiError:
     """400 UNIQUE_CUST_ID_REQD: an entity of ``kind`` already has this entity id."""
-    return ApiError(400, "UNIQUE_CUST_ID_REQD",
-                    f"A {kind} record with this ID already exists. You must enter a unique {kind} ID for "
-                    "each record you create. To have system-generated "
-                    f"{kind} IDs, go to Setup > Company > Auto-Generated Numbers.", path="entityId")
+    return ApiError(
+        400,
+        "UNIQUE_CUST_ID_REQD",
+        f"A {kind} record with this ID already exists. You must enter a unique {kind} ID for "
+        "each record you create. To have system-generated "
+        f"{kind} IDs, go to Setup > Company > Auto-Generated Numbers.",
+        path="entityId",
+    )
 
 
 def no_valid_line_item() -> ApiError:
     """400 VALID_LINE_ITEM_REQD: nothing on the source can be fulfilled, received or billed."""
-    return ApiError(400, "VALID_LINE_ITEM_REQD", "You must have at least one valid line item for this transaction.",
-                    path="item")
+    return ApiError(
+        400,
+        "VALID_LINE_ITEM_REQD",
+        "You must have at least one valid line item for this transaction.",
+        path="item",
+    )
 
 
 def not_voidable(rtype_name: str, reversal: bool) -> ApiError:
     """400 INVALID_RECORD_TYPE: the account's void preference does not void this type."""
     how = "by reversing journal" if reversal else "directly"
     other = "off" if reversal else "on"
-    return ApiError(400, "INVALID_RECORD_TYPE",
-                    f"The record type {rtype_name} is not voidable {how}. The account voids transactions "
-                    f"{'using reversing journals' if reversal else 'directly'}; turn Void Transactions Using "
-                    f"Reversing Journals {other} to void this type.")
+    return ApiError(
+        400,
+        "INVALID_RECORD_TYPE",
+        f"The record type {rtype_name} is not voidable {how}. The account voids transactions "
+        f"{'using reversing journals' if reversal else 'directly'}; turn Void Transactions Using "
+        f"Reversing Journals {other} to void this type.",
+    )
 
 
 # ---- request parameters, headers and URLs ------------------------------------------------------------
 
+
 def invalid_parameter(detail: str, *, query_param: str | None = None, path: str | None = None) -> ApiError:
     """400 INVALID_PARAMETER, naming the query parameter (``o:errorQueryParam``) or body field at fault."""
-    return ApiError(400, "INVALID_PARAMETER", detail, path=path,
-                    extra={"query_param": query_param} if query_param else None)
+    return ApiError(
+        400,
+        "INVALID_PARAMETER",
+        detail,
+        path=path,
+        extra={"query_param": query_param} if query_param else None,
+    )
 
 
 def invalid_replace(sublist: str) -> ApiError:
     """400 for a ``replace`` parameter naming a sublist the record does not have."""
-    return invalid_parameter(f"Invalid sublist name '{sublist}' in the replace parameter.", query_param="replace")
+    return invalid_parameter(
+        f"Invalid sublist name '{sublist}' in the replace parameter.", query_param="replace"
+    )
 
 
 def nonexistent_field(detail: str, *, query_param: str) -> ApiError:
@@ -194,11 +235,17 @@ def unknown_sublist(sublist: str, rtype_name: str) -> ApiError:
 
 # ---- asynchronous requests ---------------------------------------------------------------------------
 
+
 def idempotency_conflict(location: str) -> ApiError:
     """400 IDEMPOTENCY_ERROR: the idempotency key was used; ``location`` is the original job's URL."""
-    return ApiError(400, "IDEMPOTENCY_ERROR", 'A request with the same idempotency key is already '
-                    'submitted. See the "Location" header for the original request.',
-                    headers={"Location": location}, extra={"title": "Conflict"})
+    return ApiError(
+        400,
+        "IDEMPOTENCY_ERROR",
+        "A request with the same idempotency key is already "
+        'submitted. See the "Location" header for the original request.',
+        headers={"Location": location},
+        extra={"title": "Conflict"},
+    )
 
 
 def task_not_completed() -> ApiError:

@@ -17,8 +17,18 @@ TIER_BASE = {"standard": 5, "premium": 15, "enterprise": 20, "ultimate": 20, "de
 #: Seconds of emulated server work per operation ("realistic" is close to what real accounts show).
 PROFILES: dict[str, dict[str, float]] = {
     "none": {},
-    "realistic": {"get": 0.12, "list": 0.25, "create": 0.45, "update": 0.40, "upsert": 0.45, "delete": 0.30,
-                  "transform": 0.80, "suiteql": 0.35, "metadata": 0.20, "async": 0.10},
+    "realistic": {
+        "get": 0.12,
+        "list": 0.25,
+        "create": 0.45,
+        "update": 0.40,
+        "upsert": 0.45,
+        "delete": 0.30,
+        "transform": 0.80,
+        "suiteql": 0.35,
+        "metadata": 0.20,
+        "async": 0.10,
+    },
 }
 
 
@@ -56,8 +66,9 @@ class Governance:
         self.service_times = self.parse_profile(cfg.setting("service_time", "none"))
         # Slots are keyed by account and store so that separate test apps never share them.
         self.key = f"{account}:{hashlib.sha1(cfg.db_url.encode()).hexdigest()[:12]}"
-        self.limiter = SlotLimiter("netsuite", data_dir=cfg.data_dir,
-                                   engine=emu.store.engine if emu.store.is_postgres else None)
+        self.limiter = SlotLimiter(
+            "netsuite", data_dir=cfg.data_dir, engine=emu.store.engine if emu.store.is_postgres else None
+        )
 
     @staticmethod
     def parse_profile(value: Any) -> dict[str, float]:
@@ -77,7 +88,9 @@ class Governance:
         except ValueError:
             raise ApiError(400, "INVALID_GOVERNANCE", f"Unknown service time profile '{text}'.") from None
         if not isinstance(parsed, dict):
-            raise ApiError(400, "INVALID_GOVERNANCE", "serviceTime must be a profile name, seconds or an object.")
+            raise ApiError(
+                400, "INVALID_GOVERNANCE", "serviceTime must be a profile name, seconds or an object."
+            )
         return {str(k): float(v) for k, v in parsed.items()}
 
     def configure(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -85,7 +98,9 @@ class Governance:
         if "concurrencyLimit" in body:
             limit = body["concurrencyLimit"]
             if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
-                raise ApiError(400, "INVALID_GOVERNANCE", "concurrencyLimit must be an integer from 1 to 1000.")
+                raise ApiError(
+                    400, "INVALID_GOVERNANCE", "concurrencyLimit must be an integer from 1 to 1000."
+                )
             self.limit = limit
         if "serviceTime" in body:
             try:

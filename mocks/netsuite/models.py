@@ -19,8 +19,10 @@ class NsRecord(Base):
     """
 
     __tablename__ = "ns_records"
-    __table_args__ = (UniqueConstraint("rtype", "external_key", name="uq_ns_records_external"),
-                      Index("ix_ns_records_rtype_id", "rtype", "id"))
+    __table_args__ = (
+        UniqueConstraint("rtype", "external_key", name="uq_ns_records_external"),
+        Index("ix_ns_records_rtype_id", "rtype", "id"),
+    )
     space: Mapped[str] = mapped_column(String(40), primary_key=True)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     rtype: Mapped[str] = mapped_column(String(40))

@@ -16,8 +16,14 @@ from .domain.recordtypes import lookup
 from .domain.service import create_record, transform_record
 from .models import NsRecord
 
-_ITEM_KINDS = {"inventory": "inventoryItem", "lot": "lotNumberedInventoryItem", "assembly": "assemblyItem",
-               "service": "serviceSaleItem", "download": "downloadItem", "nonInventory": "nonInventorySaleItem"}
+_ITEM_KINDS = {
+    "inventory": "inventoryItem",
+    "lot": "lotNumberedInventoryItem",
+    "assembly": "assemblyItem",
+    "service": "serviceSaleItem",
+    "download": "downloadItem",
+    "nonInventory": "nonInventorySaleItem",
+}
 
 
 def _ctx(emu: Emulator, session: Any) -> Ctx:
@@ -58,16 +64,27 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     fake = Faker("en_US")
     fake.seed_instance(int(body["seed"]))
     out = baseline(ctx)
-    sub = ctx.session.execute(select(NsRecord.id).where(NsRecord.rtype == "subsidiary").order_by(NsRecord.id)
-                              ).scalars().first()
+    sub = (
+        ctx.session.execute(select(NsRecord.id).where(NsRecord.rtype == "subsidiary").order_by(NsRecord.id))
+        .scalars()
+        .first()
+    )
     assert sub is not None
-    locations = [_create(ctx, "location", {"name": name, "subsidiary": {"items": [_ref(sub)]}})
-                 for name in ["Main Warehouse", "Store 1", "Store 2", "Store 3"][: int(body.get("locations", 1))]]
+    locations = [
+        _create(ctx, "location", {"name": name, "subsidiary": {"items": [_ref(sub)]}})
+        for name in ["Main Warehouse", "Store 1", "Store 2", "Store 3"][: int(body.get("locations", 1))]
+    ]
     out["locations"] = locations
     # A second seed adds to the world: external ids and item names continue after those already taken.
-    entity_names = {rtype: {str(n).lower() for n in ctx.session.execute(
-        select(NsRecord.name).where(NsRecord.rtype == rtype, NsRecord.deleted_at.is_(None))).scalars()}
-        for rtype in ("customer", "vendor")}
+    entity_names = {
+        rtype: {
+            str(n).lower()
+            for n in ctx.session.execute(
+                select(NsRecord.name).where(NsRecord.rtype == rtype, NsRecord.deleted_at.is_(None))
+            ).scalars()
+        }
+        for rtype in ("customer", "vendor")
+    }
 
     def company(rtype: str) -> str:
         """A company name no live record of the type has as its entity id (entity ids are unique)."""
@@ -77,14 +94,35 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
         entity_names[rtype].add(name.lower())
         return name
 
-    out["customers"] = [_create(ctx, "customer", {"companyName": company("customer"), "email": fake.company_email(),
-                                                  "subsidiary": _ref(sub), "externalId": eid})
-                        for eid in _free_numbers(ctx, "customer", "CUST-", int(body.get("customers", 0)))]
-    out["vendors"] = [_create(ctx, "vendor", {"companyName": company("vendor"), "email": fake.company_email(),
-                                              "subsidiary": _ref(sub), "externalId": eid})
-                      for eid in _free_numbers(ctx, "vendor", "VEND-", int(body.get("vendors", 0)))]
-    item_names = set(ctx.session.execute(select(NsRecord.name).where(NsRecord.rtype.in_(_ITEM_KINDS.values())))
-                     .scalars())
+    out["customers"] = [
+        _create(
+            ctx,
+            "customer",
+            {
+                "companyName": company("customer"),
+                "email": fake.company_email(),
+                "subsidiary": _ref(sub),
+                "externalId": eid,
+            },
+        )
+        for eid in _free_numbers(ctx, "customer", "CUST-", int(body.get("customers", 0)))
+    ]
+    out["vendors"] = [
+        _create(
+            ctx,
+            "vendor",
+            {
+                "companyName": company("vendor"),
+                "email": fake.company_email(),
+                "subsidiary": _ref(sub),
+                "externalId": eid,
+            },
+        )
+        for eid in _free_numbers(ctx, "vendor", "VEND-", int(body.get("vendors", 0)))
+    ]
+    item_names = set(
+        ctx.session.execute(select(NsRecord.name).where(NsRecord.rtype.in_(_ITEM_KINDS.values()))).scalars()
+    )
 
     def item_name() -> str:
         name = fake.bothify("SKU-####-??", letters="ABCDEFGHJKLMNPQRSTUVWXYZ")
@@ -99,31 +137,73 @@ def _faker_world(ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
         counts = {"inventory": counts}
     for kind, n in (counts or {}).items():
         if kind not in _ITEM_KINDS:
-            raise ApiError(400, "INVALID_SEED", f"Unknown item kind {kind!r}; known: {', '.join(_ITEM_KINDS)}.")
-        items[kind] = [_create(ctx, _ITEM_KINDS[kind], {
-            "itemId": item_name(),
-            "displayName": fake.catch_phrase()[:60], "rate": float(fake.pydecimal(2, 2, positive=True)),
-            "subsidiary": {"items": [_ref(sub)]}}) for _ in range(int(n))]
+            raise ApiError(
+                400, "INVALID_SEED", f"Unknown item kind {kind!r}; known: {', '.join(_ITEM_KINDS)}."
+            )
+        items[kind] = [
+            _create(
+                ctx,
+                _ITEM_KINDS[kind],
+                {
+                    "itemId": item_name(),
+                    "displayName": fake.catch_phrase()[:60],
+                    "rate": float(fake.pydecimal(2, 2, positive=True)),
+                    "subsidiary": {"items": [_ref(sub)]},
+                },
+            )
+            for _ in range(int(n))
+        ]
     out["items"] = items
     stock = body.get("stock")
     if stock:
-        account = out.get("accounts", {}).get("Inventory Adjustments") or ctx.session.execute(
-            select(NsRecord.id).where(NsRecord.rtype == "account").order_by(NsRecord.id)).scalars().first()
-        lines = [{"item": _ref(item), "location": _ref(loc), "adjustQtyBy": float(stock)}
-                 for item in items.get("inventory", []) for loc in locations]
+        account = (
+            out.get("accounts", {}).get("Inventory Adjustments")
+            or ctx.session.execute(
+                select(NsRecord.id).where(NsRecord.rtype == "account").order_by(NsRecord.id)
+            )
+            .scalars()
+            .first()
+        )
+        lines = [
+            {"item": _ref(item), "location": _ref(loc), "adjustQtyBy": float(stock)}
+            for item in items.get("inventory", [])
+            for loc in locations
+        ]
         if lines:
-            _create(ctx, "inventoryAdjustment", {"account": _ref(int(account or 0)), "memo": "opening balance",
-                                                 "inventory": {"items": lines}})
+            _create(
+                ctx,
+                "inventoryAdjustment",
+                {
+                    "account": _ref(int(account or 0)),
+                    "memo": "opening balance",
+                    "inventory": {"items": lines},
+                },
+            )
     orders = []
     phys = items.get("inventory", [])
     for eid in _free_numbers(ctx, "salesOrder", "SO-", int(body.get("sales_orders", 0))):
         if not out["customers"] or not phys:
             raise ApiError(400, "INVALID_SEED", "sales_orders needs customers and inventory items.")
-        lines = [{"item": _ref(fake.random_element(phys)), "quantity": fake.random_int(1, 5),
-                  "location": _ref(locations[0])} for _ in range(fake.random_int(1, 3))]
-        orders.append(_create(ctx, "salesOrder", {"entity": _ref(fake.random_element(out["customers"])),
-                                                  "orderStatus": "B", "externalId": eid,
-                                                  "item": {"items": lines}}))
+        lines = [
+            {
+                "item": _ref(fake.random_element(phys)),
+                "quantity": fake.random_int(1, 5),
+                "location": _ref(locations[0]),
+            }
+            for _ in range(fake.random_int(1, 3))
+        ]
+        orders.append(
+            _create(
+                ctx,
+                "salesOrder",
+                {
+                    "entity": _ref(fake.random_element(out["customers"])),
+                    "orderStatus": "B",
+                    "externalId": eid,
+                    "item": {"items": lines},
+                },
+            )
+        )
     out["sales_orders"] = orders
     return out
 
@@ -164,4 +244,6 @@ def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
             return _faker_world(ctx, body)
         if body.get("baseline"):
             return baseline(ctx)
-        raise ApiError(400, "INVALID_SEED", "Send {'seed': n, ...counts}, {'records': {...}} or {'baseline': true}.")
+        raise ApiError(
+            400, "INVALID_SEED", "Send {'seed': n, ...counts}, {'records': {...}} or {'baseline': true}."
+        )

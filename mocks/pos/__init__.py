@@ -32,12 +32,22 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         config = EmulatorConfig.from_env("pos")
     settings = PosSettings.from_config(config)
     site = settings.site_id()
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
-                        actions=ACTIONS,
-                        webhooks=WebhookOptions(signer=signer, batch_size=EVENT_BATCH, max_attempts=10,
-                                                retry_on=frozenset({429, 503, 504})))
+    hooks = SystemHooks(
+        render_error=render_error,
+        throttle_error=throttle_error,
+        invalid=invalid,
+        seed=seed,
+        actions=ACTIONS,
+        webhooks=WebhookOptions(
+            signer=signer, batch_size=EVENT_BATCH, max_attempts=10, retry_on=frozenset({429, 503, 504})
+        ),
+    )
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__, blueprints=blueprints())
-    ctx = PosContext(account=settings.account, site=site, currency=settings.currency,
-                     clock_start=parse_instant(config.clock_start))
+    ctx = PosContext(
+        account=settings.account,
+        site=site,
+        currency=settings.currency,
+        clock_start=parse_instant(config.clock_start),
+    )
     emu.set_services(PosServices(emu, settings, ctx))
     return app

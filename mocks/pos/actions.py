@@ -30,8 +30,11 @@ def _create(emu: Emulator, body: dict[str, Any], order_body: dict[str, Any], def
 
 def ring_sale(emu: Emulator, body: dict[str, Any]) -> Any:
     """A cashier rings a sale: {registerid?, lines: [{sku, quantity, discount?, price?}], payments? | payment?}."""
-    order: dict[str, Any] = {k: body[k] for k in ("registerid", "warehouseid", "externalid", "email", "orderdate",
-                                                  "payments") if body.get(k) is not None}
+    order: dict[str, Any] = {
+        k: body[k]
+        for k in ("registerid", "warehouseid", "externalid", "email", "orderdate", "payments")
+        if body.get(k) is not None
+    }
     items: list[dict[str, Any]] = []
     for raw in v.req(body, "lines", v.array, max_items=orders.MAX_ITEMS, min_items=1):
         line = v.obj(raw, "line")
@@ -42,9 +45,13 @@ def ring_sale(emu: Emulator, body: dict[str, Any]) -> Any:
         if line.get("discount") is not None:
             items.append({"orderitemtype": orders.ITEM_DISCOUNT, "moneyrowdiscount": line["discount"]})
     order["orderitems"] = items
-    order["payments"] = [{"name": p.get("name"), "moneyamount": p.get("amount", p.get("moneyamount"))}
-                         for p in (v.obj(x, "payment") for x in v.array(body.get("payments") or [], "payments",
-                                                                        max_items=orders.MAX_PAYMENTS))]
+    order["payments"] = [
+        {"name": p.get("name"), "moneyamount": p.get("amount", p.get("moneyamount"))}
+        for p in (
+            v.obj(x, "payment")
+            for x in v.array(body.get("payments") or [], "payments", max_items=orders.MAX_PAYMENTS)
+        )
+    ]
     return _create(emu, body, order, default_register=True)
 
 
@@ -62,8 +69,11 @@ def close_day(emu: Emulator, body: dict[str, Any]) -> Any:
     svc = PosServices.of(emu)
     with svc.write() as (conn, ts):
         rid = v.opt(body, "registerid", v.text, max_len=40) or registers.default_register(conn)
-        counted = None if body.get("moneycash_counted") is None else parse_money(body["moneycash_counted"],
-                                                                                  "moneycash_counted")
+        counted = (
+            None
+            if body.get("moneycash_counted") is None
+            else parse_money(body["moneycash_counted"], "moneycash_counted")
+        )
         staff = v.opt(body, "staff", v.text, max_len=100) or ""
         return registers.close_day(conn, svc.ctx, rid, ts, counted, staff)
 
@@ -72,8 +82,11 @@ def adjust_stock(emu: Emulator, body: dict[str, Any]) -> Any:
     """Store staff adjust stock: {warehouseid, sku, quantity (+in / -out), reasoncode?} -> transaction id."""
     svc = PosServices.of(emu)
     qty = parse_decimal3(v.req(body, "quantity"), "quantity")
-    tx = {"warehouseid": v.req(body, "warehouseid"), "transactiontype": stock.MOVE_IN if qty > 0 else stock.MOVE_OUT,
-          "items": [{"sku": v.req(body, "sku"), "decimalquantity": body["quantity"]}]}
+    tx = {
+        "warehouseid": v.req(body, "warehouseid"),
+        "transactiontype": stock.MOVE_IN if qty > 0 else stock.MOVE_OUT,
+        "items": [{"sku": v.req(body, "sku"), "decimalquantity": body["quantity"]}],
+    }
     if body.get("reasoncode") is not None:
         tx["reasoncode"] = body["reasoncode"]
     with svc.write() as (conn, ts):
@@ -90,8 +103,9 @@ def stock_take(emu: Emulator, body: dict[str, Any]) -> Any:
     with svc.write() as (conn, ts):
         if stock.warehouse_row(conn, wid) is None:
             raise bad(f"Warehouse {wid} does not exist.", "warehouseid")
-        txid = stock.stock_take(conn, svc.ctx, wid, sku, counted, ts,
-                                v.opt(body, "reasoncode", v.text, max_len=100))
+        txid = stock.stock_take(
+            conn, svc.ctx, wid, sku, counted, ts, v.opt(body, "reasoncode", v.text, max_len=100)
+        )
         return stock.get_transaction(conn, wid, txid)
 
 
@@ -139,7 +153,14 @@ def cancel_order(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 ACTIONS: dict[str, Action] = {
-    "ring_sale": ring_sale, "refund": refund, "close_day": close_day, "adjust_stock": adjust_stock,
-    "stock_take": stock_take, "create_local_product": create_local_product, "change_price": change_price,
-    "rename_sku": rename_sku, "register_customer": register_customer, "cancel_order": cancel_order,
+    "ring_sale": ring_sale,
+    "refund": refund,
+    "close_day": close_day,
+    "adjust_stock": adjust_stock,
+    "stock_take": stock_take,
+    "create_local_product": create_local_product,
+    "change_price": change_price,
+    "rename_sku": rename_sku,
+    "register_customer": register_customer,
+    "cancel_order": cancel_order,
 }

@@ -105,7 +105,8 @@ class WarehouseTransactionItem(Base):
     __tablename__ = "pos_warehouse_transaction_items"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     warehousetransactionid: Mapped[int] = mapped_column(
-        ForeignKey("pos_warehouse_transactions.warehousetransactionid"), index=True)
+        ForeignKey("pos_warehouse_transactions.warehousetransactionid"), index=True
+    )
     sku: Mapped[str] = mapped_column(String(100))
     quantity_milli: Mapped[int] = mapped_column(BigInteger)
     moneypricein: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -36,33 +36,84 @@ def register_id(storeid: int, n: int = 1) -> str:
     return str(uuid.uuid5(_NS, f"register:{storeid}:{n}")).upper()
 
 
-def add_store(conn: Connection, svc: PosServices, name: str, externalid: str | None, city: str,
-              ts: int, cash_in: int = 10000) -> dict[str, Any]:
+def add_store(
+    conn: Connection,
+    svc: PosServices,
+    name: str,
+    externalid: str | None,
+    city: str,
+    ts: int,
+    cash_in: int = 10000,
+) -> dict[str, Any]:
     """A store with its sellable and quarantine warehouses and one cash register."""
     cur = svc.ctx.currency
-    sid = int(conn.execute(insert(STORES).values(name=name, externalid=externalid, storetype=10, city=city,
-                                                          countryid="GB", currencycode=cur)
-                           .returning(STORES.c.storeid)).scalar_one())
-    wid = int(conn.execute(insert(WAREHOUSES).values(
-        storeid=sid, name=f"{name} stock", warehousetype=stock.FIFO, usetype=stock.USE_STORE, sellable=True,
-        currencycode=cur, externalid=f"{externalid}-STOCK" if externalid else None)
-        .returning(WAREHOUSES.c.warehouseid)).scalar_one())
-    qid = int(conn.execute(insert(WAREHOUSES).values(
-        storeid=sid, name=f"{name} quarantine", warehousetype=stock.FIFO, usetype=stock.USE_QUARANTINE,
-        sellable=False, currencycode=cur, externalid=f"{externalid}-QUAR" if externalid else None)
-    .returning(WAREHOUSES.c.warehouseid)).scalar_one())
+    sid = int(
+        conn.execute(
+            insert(STORES)
+            .values(
+                name=name, externalid=externalid, storetype=10, city=city, countryid="GB", currencycode=cur
+            )
+            .returning(STORES.c.storeid)
+        ).scalar_one()
+    )
+    wid = int(
+        conn.execute(
+            insert(WAREHOUSES)
+            .values(
+                storeid=sid,
+                name=f"{name} stock",
+                warehousetype=stock.FIFO,
+                usetype=stock.USE_STORE,
+                sellable=True,
+                currencycode=cur,
+                externalid=f"{externalid}-STOCK" if externalid else None,
+            )
+            .returning(WAREHOUSES.c.warehouseid)
+        ).scalar_one()
+    )
+    qid = int(
+        conn.execute(
+            insert(WAREHOUSES)
+            .values(
+                storeid=sid,
+                name=f"{name} quarantine",
+                warehousetype=stock.FIFO,
+                usetype=stock.USE_QUARANTINE,
+                sellable=False,
+                currencycode=cur,
+                externalid=f"{externalid}-QUAR" if externalid else None,
+            )
+            .returning(WAREHOUSES.c.warehouseid)
+        ).scalar_one()
+    )
     rid = register_id(sid)
-    conn.execute(insert(REGISTERS).values(registerid=rid, registerkey=f"REG-{sid:04d}-1", registernumber=1,
-                                                   storeid=sid, warehouseid=wid, currencycode=cur, cash_in=cash_in,
-                                                   dateopened=ts))
-    return {"storeid": sid, "externalid": externalid, "warehouseid": wid, "quarantinewarehouseid": qid,
-            "registerid": rid}
+    conn.execute(
+        insert(REGISTERS).values(
+            registerid=rid,
+            registerkey=f"REG-{sid:04d}-1",
+            registernumber=1,
+            storeid=sid,
+            warehouseid=wid,
+            currencycode=cur,
+            cash_in=cash_in,
+            dateopened=ts,
+        )
+    )
+    return {
+        "storeid": sid,
+        "externalid": externalid,
+        "warehouseid": wid,
+        "quarantinewarehouseid": qid,
+        "registerid": rid,
+    }
 
 
 def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: int) -> dict[str, Any]:
     n = v.integer(body["seed"], "seed", minimum=0)
-    counts = {k: v.integer(body.get(k, d), k, minimum=0, maximum=MAX_COUNT)
-              for k, d in (("products", 20), ("stores", 2), ("users", 10), ("stock", 25))}
+    counts = {
+        k: v.integer(body.get(k, d), k, minimum=0, maximum=MAX_COUNT)
+        for k, d in (("products", 20), ("stores", 2), ("users", 10), ("stock", 25))
+    }
     from faker import Faker  # noqa: F811 - imported on first use (start-up time)
 
     fake = Faker("en_GB")
@@ -81,16 +132,27 @@ def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: in
         sku = next(product_skus)
         vat = fake.random_element((20, 20, 20, 5, 0))
         price = fake.random_int(299, 12999)
-        catalog.create_product(conn, {"sku": sku, "title": fake.catch_phrase()[:300], "vatvalue": vat,
-                                      "moneyprice": money(price), "moneypricein": money(price * 2 // 5),
-                                      "barcode": fake.ean13()}, ts)
+        catalog.create_product(
+            conn,
+            {
+                "sku": sku,
+                "title": fake.catch_phrase()[:300],
+                "vatvalue": vat,
+                "moneyprice": money(price),
+                "moneypricein": money(price * 2 // 5),
+                "barcode": fake.ean13(),
+            },
+            ts,
+        )
         skus.append(sku)
     for st in stores:
         lines: list[tuple[str, int, int | None]] = [
-            (sku, fake.random_int(0, counts["stock"]) * 1000, None) for sku in skus]
+            (sku, fake.random_int(0, counts["stock"]) * 1000, None) for sku in skus
+        ]
         if lines:
-            stock.record_transaction(conn, svc.ctx, st["warehouseid"], stock.MOVE_IN, lines, ts,
-                                     description="Opening stock")
+            stock.record_transaction(
+                conn, svc.ctx, st["warehouseid"], stock.MOVE_IN, lines, ts, description="Opening stock"
+            )
     users = []
     emails = {str(x) for x in conn.execute(select(USERS.c.email_key)).scalars()}
     for _ in range(counts["users"]):
@@ -98,9 +160,18 @@ def _faker_seed(conn: Connection, svc: PosServices, body: dict[str, Any], ts: in
         while email.lower() in emails:
             email = fake.email()
         emails.add(email.lower())
-        users.append(customers.create_user(conn, {"email": email, "namefirst": fake.first_name(),
-                                                  "namelast": fake.last_name(), "mobile": fake.phone_number()[:50]},
-                                           ts))
+        users.append(
+            customers.create_user(
+                conn,
+                {
+                    "email": email,
+                    "namefirst": fake.first_name(),
+                    "namelast": fake.last_name(),
+                    "mobile": fake.phone_number()[:50],
+                },
+                ts,
+            )
+        )
     return {"stores": stores, "products": skus, "users": users}
 
 
@@ -109,8 +180,16 @@ def _records(conn: Connection, svc: PosServices, records: dict[str, Any], ts: in
     for raw in v.array(records.get("stores") or [], "stores", max_items=MAX_COUNT):
         st = v.obj(raw, "store")
         name = v.req(st, "name", v.text, max_len=150)
-        out["stores"].append(add_store(conn, svc, name, v.opt(st, "externalid", v.text, max_len=90),
-                                       v.opt(st, "city", v.text, max_len=100) or "", ts))
+        out["stores"].append(
+            add_store(
+                conn,
+                svc,
+                name,
+                v.opt(st, "externalid", v.text, max_len=90),
+                v.opt(st, "city", v.text, max_len=100) or "",
+                ts,
+            )
+        )
     for raw in v.array(records.get("products") or [], "products", max_items=MAX_COUNT):
         out["products"].append(catalog.create_product(conn, raw, ts))
     for raw in v.array(records.get("stock") or [], "stock", max_items=MAX_COUNT):
@@ -122,8 +201,11 @@ def _records(conn: Connection, svc: PosServices, records: dict[str, Any], ts: in
         if conn.execute(select(stock.P.sku).where(stock.P.sku == sku)).first() is None:
             raise bad(f"Unknown sku '{sku}'.", "sku")
         qty = parse_decimal3(v.req(row, "quantity"), "quantity")
-        out["transactions"].append(stock.record_transaction(conn, svc.ctx, wid, stock.MOVE_IN, [(sku, qty, None)],
-                                                            ts, description="Opening stock"))
+        out["transactions"].append(
+            stock.record_transaction(
+                conn, svc.ctx, wid, stock.MOVE_IN, [(sku, qty, None)], ts, description="Opening stock"
+            )
+        )
     for raw in v.array(records.get("users") or [], "users", max_items=MAX_COUNT):
         out["users"].append(customers.create_user(conn, raw, ts))
     return out

@@ -33,17 +33,22 @@ class PosSettings:
     def from_config(cls, config: EmulatorConfig) -> PosSettings:
         """Settings from ``config.setting`` with deterministic defaults (API id and password follow the account)."""
         account = str(config.setting("account", "10020"))
-        return cls(account=account, site=str(config.setting("site", "1")),
-                   api_id=str(config.setting("api_id", f"{account}-140")),
-                   api_password=str(config.setting("api_password", f"erpsim-pos-{account}")),
-                   currency=str(config.setting("currency", "GBP")))
+        return cls(
+            account=account,
+            site=str(config.setting("site", "1")),
+            api_id=str(config.setting("api_id", f"{account}-140")),
+            api_password=str(config.setting("api_password", f"erpsim-pos-{account}")),
+            currency=str(config.setting("currency", "GBP")),
+        )
 
     def site_id(self) -> int:
         """The site as the integer Sitoo uses (a ValueError naming the variable otherwise)."""
         try:
             return int(self.site)
         except ValueError:
-            raise ValueError(f"ERPSIM_POS_SITE must be an integer (Sitoo eshopid), got {self.site!r}") from None
+            raise ValueError(
+                f"ERPSIM_POS_SITE must be an integer (Sitoo eshopid), got {self.site!r}"
+            ) from None
 
 
 class PosServices:

@@ -26,9 +26,16 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     """Build the QMS emulator app (config from ERPSIM_QMS_* variables when not given)."""
     if config is None:
         config = EmulatorConfig.from_env("qms")
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
-                        actions=ACTIONS, state=state, on_reset=on_reset,
-                        webhooks=WebhookOptions(signer=sign, batch_size=1, max_attempts=8))
+    hooks = SystemHooks(
+        render_error=render_error,
+        throttle_error=throttle_error,
+        invalid=invalid,
+        seed=seed,
+        actions=ACTIONS,
+        state=state,
+        on_reset=on_reset,
+        webhooks=WebhookOptions(signer=sign, batch_size=1, max_attempts=8),
+    )
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__, blueprints=blueprints())
     emu.set_services(QmsServices(QmsSettings.from_config(config)))
     ensure_counters(emu)

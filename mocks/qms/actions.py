@@ -34,8 +34,9 @@ def _lot_out(ctx: Ctx, lot: Lot) -> dict[str, Any]:
 def act_receive(emu: Emulator, body: dict[str, Any]) -> Any:
     """Receive a PO ({"po": id|netsuiteId|number, "lines"?: [...]}; no lines = everything still open)."""
     with write_ctx(emu) as ctx:
-        po = find_by_ref(ctx.session, PurchaseOrder, body.get("po"), "po", PurchaseOrder.netsuite_id,
-                         PurchaseOrder.number)
+        po = find_by_ref(
+            ctx.session, PurchaseOrder, body.get("po"), "po", PurchaseOrder.netsuite_id, PurchaseOrder.number
+        )
         if "lines" not in body:
             body = PU.receive_all_open(ctx, po, body)
         receipt, lots = PU.receive(ctx, po.id, PU.parse_receipt(body))
@@ -112,8 +113,9 @@ def act_produce(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 def _order(ctx: Ctx, body: dict[str, Any]) -> SalesOrder:
-    return find_by_ref(ctx.session, SalesOrder, body.get("order"), "order", SalesOrder.netsuite_id,
-                       SalesOrder.number)
+    return find_by_ref(
+        ctx.session, SalesOrder, body.get("order"), "order", SalesOrder.netsuite_id, SalesOrder.number
+    )
 
 
 def act_scan(emu: Emulator, body: dict[str, Any]) -> Any:
@@ -139,7 +141,17 @@ def act_ship(emu: Emulator, body: dict[str, Any]) -> Any:
 
 
 ACTIONS: dict[str, Action] = {
-    "receive": act_receive, "inspect": act_inspect, "release": act_release, "reject": act_reject,
-    "lock": act_lock, "unlock": act_unlock, "adjust": act_adjust, "schedule": act_schedule,
-    "consume": act_consume, "complete": act_complete, "produce": act_produce, "scan": act_scan, "ship": act_ship,
+    "receive": act_receive,
+    "inspect": act_inspect,
+    "release": act_release,
+    "reject": act_reject,
+    "lock": act_lock,
+    "unlock": act_unlock,
+    "adjust": act_adjust,
+    "schedule": act_schedule,
+    "consume": act_consume,
+    "complete": act_complete,
+    "produce": act_produce,
+    "scan": act_scan,
+    "ship": act_ship,
 }

@@ -11,23 +11,44 @@ from mocks.core import errors as E
 from mocks.core import validation as v
 from mocks.core.errors import ApiError
 
-NAMES = {400: "BadRequestError", 401: "UnauthorizedError", 403: "ForbiddenError", 404: "NotFoundError",
-         405: "MethodNotAllowedError", 409: "ConflictError", 413: "PayloadTooLargeError",
-         415: "UnsupportedMediaTypeError", 422: "UnprocessableEntityError", 429: "TooManyRequestsError",
-         500: "InternalServerError", 502: "BadGatewayError", 503: "ServiceUnavailableError",
-         504: "GatewayTimeoutError"}
+NAMES = {
+    400: "BadRequestError",
+    401: "UnauthorizedError",
+    403: "ForbiddenError",
+    404: "NotFoundError",
+    405: "MethodNotAllowedError",
+    409: "ConflictError",
+    413: "PayloadTooLargeError",
+    415: "UnsupportedMediaTypeError",
+    422: "UnprocessableEntityError",
+    429: "TooManyRequestsError",
+    500: "InternalServerError",
+    502: "BadGatewayError",
+    503: "ServiceUnavailableError",
+    504: "GatewayTimeoutError",
+}
 #: The core's generic conditions in the QMS's vocabulary.
-CODES = {E.BAD_JSON: "INVALID_JSON", E.BAD_CONTENT_TYPE: "UNSUPPORTED_MEDIA_TYPE", E.NOT_FOUND: "NOT_FOUND",
-         E.METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED", E.TOO_LARGE: "PAYLOAD_TOO_LARGE", E.INTERNAL: "INTERNAL_ERROR",
-         E.THROTTLED: "RATE_LIMITED", E.INJECTED: "SERVICE_ERROR"}
+CODES = {
+    E.BAD_JSON: "INVALID_JSON",
+    E.BAD_CONTENT_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+    E.NOT_FOUND: "NOT_FOUND",
+    E.METHOD_NOT_ALLOWED: "METHOD_NOT_ALLOWED",
+    E.TOO_LARGE: "PAYLOAD_TOO_LARGE",
+    E.INTERNAL: "INTERNAL_ERROR",
+    E.THROTTLED: "RATE_LIMITED",
+    E.INJECTED: "SERVICE_ERROR",
+}
 RATE_LIMIT = 60
 
 
 def error_body(err: ApiError) -> dict[str, Any]:
     """The JSON body of one refusal."""
-    body: dict[str, Any] = {"statusCode": err.status,
-                            "name": NAMES.get(err.status, "ServerError" if err.status >= 500 else "ClientError"),
-                            "code": CODES.get(err.code, err.code), "message": err.message}
+    body: dict[str, Any] = {
+        "statusCode": err.status,
+        "name": NAMES.get(err.status, "ServerError" if err.status >= 500 else "ClientError"),
+        "code": CODES.get(err.code, err.code),
+        "message": err.message,
+    }
     details = dict(err.extra)
     if err.path:
         details["field"] = err.path
@@ -38,8 +59,9 @@ def error_body(err: ApiError) -> dict[str, Any]:
 
 def render_error(err: ApiError) -> Response:
     """Render any ApiError (the QMS's own or the core's generic ones) as the QMS error body."""
-    return Response(json.dumps(error_body(err), separators=(",", ":")), status=err.status,
-                    content_type="application/json")
+    return Response(
+        json.dumps(error_body(err), separators=(",", ":")), status=err.status, content_type="application/json"
+    )
 
 
 def not_found(kind: str, key: Any, within: str = "") -> ApiError:
@@ -59,14 +81,23 @@ def conflict(code: str, message: str, **details: Any) -> ApiError:
 
 def invalid_state(kind: str, key: Any, status: str, action: str, **details: Any) -> ApiError:
     """The 409 every state-transition guard raises, naming the current state."""
-    return ApiError(409, "INVALID_STATE", f"{kind} {key} is {status}; cannot {action}.",
-                    extra={"resource": kind, "id": key, "status": status, **details})
+    return ApiError(
+        409,
+        "INVALID_STATE",
+        f"{kind} {key} is {status}; cannot {action}.",
+        extra={"resource": kind, "id": key, "status": status, **details},
+    )
 
 
 def unknown_ref(kind: str, field: str, key: Any) -> ApiError:
     """A 422: the body names something that does not exist."""
-    return ApiError(422, "UNKNOWN_REFERENCE", f"{kind} {key!r} (in '{field}') does not exist.",
-                    path=field, extra={"resource": kind})
+    return ApiError(
+        422,
+        "UNKNOWN_REFERENCE",
+        f"{kind} {key!r} (in '{field}') does not exist.",
+        path=field,
+        extra={"resource": kind},
+    )
 
 
 def unprocessable(code: str, message: str, field: str | None = None, **details: Any) -> ApiError:
@@ -100,6 +131,9 @@ def invalid(exc: v.Invalid) -> ApiError:
 
 def throttle_error() -> ApiError:
     """The QMS's 429: 60 requests per 60 seconds, with Retry-After and X-Ratelimit-* headers."""
-    return ApiError(429, "RATE_LIMITED", f"Too many requests: the limit is {RATE_LIMIT} per 60 seconds.",
-                    headers={"Retry-After": "60", "X-Ratelimit-Limit": str(RATE_LIMIT),
-                             "X-Ratelimit-Remaining": "0"})
+    return ApiError(
+        429,
+        "RATE_LIMITED",
+        f"Too many requests: the limit is {RATE_LIMIT} per 60 seconds.",
+        headers={"Retry-After": "60", "X-Ratelimit-Limit": str(RATE_LIMIT), "X-Ratelimit-Remaining": "0"},
+    )

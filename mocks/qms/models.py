@@ -53,8 +53,7 @@ class PurchaseOrderLine(Base):
     """One ordered item on a purchase order, with how much has been received."""
 
     __tablename__ = "qms_po_lines"
-    __table_args__ = (UniqueConstraint("po_id", "line_no"),
-                      CheckConstraint("received_m >= 0"))
+    __table_args__ = (UniqueConstraint("po_id", "line_no"), CheckConstraint("received_m >= 0"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     po_id: Mapped[int] = mapped_column(ForeignKey("qms_purchase_orders.id"))
     line_no: Mapped[int] = mapped_column(Integer)
@@ -78,7 +77,10 @@ class Lot(Base):
     """A uniquely numbered quantity of one item, with its quality status."""
 
     __tablename__ = "qms_lots"
-    __table_args__ = (CheckConstraint("quantity_m >= 0"), Index("ix_qms_lots_item_status", "item_id", "status"))
+    __table_args__ = (
+        CheckConstraint("quantity_m >= 0"),
+        Index("ix_qms_lots_item_status", "item_id", "status"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     lot_number: Mapped[str] = mapped_column(String(80), unique=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("qms_items.id"))

@@ -25,8 +25,15 @@ def _on_reset(emu: Emulator) -> None:
 def create_app(config: EmulatorConfig | None = None) -> Flask:
     """The WMS Flask app: vendor API under /api/v1, control plane under /__erpsim."""
     config = config or EmulatorConfig.from_env("wms")
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, invalid=invalid, seed=seed,
-                        actions=ACTIONS, on_reset=_on_reset, webhooks=WebhookOptions(signer=signer, max_attempts=8))
+    hooks = SystemHooks(
+        render_error=render_error,
+        throttle_error=throttle_error,
+        invalid=invalid,
+        seed=seed,
+        actions=ACTIONS,
+        on_reset=_on_reset,
+        webhooks=WebhookOptions(signer=signer, max_attempts=8),
+    )
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__, blueprints=blueprints())
     emu.set_services(WmsServices(WmsSettings.from_config(config)))
     ensure_defaults(emu)

@@ -32,8 +32,12 @@ def _ref(body: dict[str, Any], key: str, allowed: frozenset[str]) -> tuple[int |
     return ref_value(body[key], key), client
 
 
-def _on_order(body: dict[str, Any], allowed: frozenset[str], emu: Emulator,
-              work: Callable[[Session, Order], dict[str, Any]]) -> dict[str, Any]:
+def _on_order(
+    body: dict[str, Any],
+    allowed: frozenset[str],
+    emu: Emulator,
+    work: Callable[[Session, Order], dict[str, Any]],
+) -> dict[str, Any]:
     ref, client = _ref(body, "order", allowed)
     with emu.store.write() as s:
         return work(s, find_order(s, ref, client))
@@ -93,8 +97,10 @@ def act_reevaluate_holds(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def act_adjust_stock(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Adjust stock: {sku, reasonCode (DAMAGED, LOST, EXPIRED, FOUND, RETURN, COUNT, OTHER), quantity | countedQuantity, warehouseId?, client?, reference?}."""
-    v.known_fields(body, frozenset({"sku", "reasonCode", "quantity", "countedQuantity", "warehouseId", "client",
-                                    "reference"}))
+    v.known_fields(
+        body,
+        frozenset({"sku", "reasonCode", "quantity", "countedQuantity", "warehouseId", "client", "reference"}),
+    )
     sku = v.req(body, "sku", v.text, max_len=64, blank=False)
     reason = v.req(body, "reasonCode", v.text, max_len=20, blank=False)
     quantity = v.opt(body, "quantity", v.integer, minimum=-MAX_QTY, maximum=MAX_QTY)
@@ -102,8 +108,9 @@ def act_adjust_stock(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     warehouse = v.opt(body, "warehouseId", v.integer, minimum=1, maximum=MAX_ID)
     reference = v.opt(body, "reference", v.text, max_len=100, blank=False)
     client_id = client_id_by_code(emu, v.opt(body, "client", v.text, max_len=40, blank=False))
-    return stock.adjust(emu, client_id, sku, warehouse, reason, quantity=quantity, counted=counted,
-                        reference=reference)
+    return stock.adjust(
+        emu, client_id, sku, warehouse, reason, quantity=quantity, counted=counted, reference=reference
+    )
 
 
 def act_book_in(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -120,8 +127,13 @@ def act_book_in(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
             sku = v.opt(line, "sku", v.text, max_len=64, where=where, blank=False)
             if (index is None) == (sku is None):
                 raise bad_request(f"'{where}' needs exactly one of 'lineIndex' or 'sku'.", where)
-            received.append((index, sku, v.req(line, "quantityReceived", v.integer, minimum=0, maximum=MAX_QTY,
-                                               where=where)))
+            received.append(
+                (
+                    index,
+                    sku,
+                    v.req(line, "quantityReceived", v.integer, minimum=0, maximum=MAX_QTY, where=where),
+                )
+            )
     return asns.book_in(emu, ref, client, received)
 
 

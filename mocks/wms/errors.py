@@ -38,8 +38,11 @@ _CORE_MESSAGES = {
 
 def error_body(err: ApiError) -> dict[str, Any]:
     """The WMS's JSON error body for ``err``."""
-    body: dict[str, Any] = {"status": err.status, "errorCode": _CORE_CODES.get(err.code, err.code),
-                            "message": _CORE_MESSAGES.get(err.code, err.message)}
+    body: dict[str, Any] = {
+        "status": err.status,
+        "errorCode": _CORE_CODES.get(err.code, err.code),
+        "message": _CORE_MESSAGES.get(err.code, err.message),
+    }
     if err.path:
         body["field"] = err.path
     body.update(err.extra)
@@ -48,8 +51,9 @@ def error_body(err: ApiError) -> dict[str, Any]:
 
 def render_error(err: ApiError) -> Response:
     """Render ``err`` as the WMS answers it."""
-    return Response(json.dumps(error_body(err), separators=(",", ":")), status=err.status,
-                    content_type="application/json")
+    return Response(
+        json.dumps(error_body(err), separators=(",", ":")), status=err.status, content_type="application/json"
+    )
 
 
 #: Validation refusals the WMS words otherwise than the house wording (``mocks.core.validation.MESSAGES``).
@@ -64,13 +68,18 @@ def invalid(exc: v.Invalid) -> ApiError:
 
 def throttle_error() -> ApiError:
     """The WMS's 429: 150 requests per minute per API key, retry after 60 s."""
-    return ApiError(429, RATE_LIMITED, "Too many requests: the limit is 150 requests per minute per API key.",
-                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-                    extra={"retryAfterSeconds": RETRY_AFTER_SECONDS})
+    return ApiError(
+        429,
+        RATE_LIMITED,
+        "Too many requests: the limit is 150 requests per minute per API key.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        extra={"retryAfterSeconds": RETRY_AFTER_SECONDS},
+    )
 
 
-def bad_request(message: str, field: str | None = None, code: str = INVALID_REQUEST,
-                **extra: Any) -> ApiError:
+def bad_request(
+    message: str, field: str | None = None, code: str = INVALID_REQUEST, **extra: Any
+) -> ApiError:
     """A 400 naming the offending field."""
     return ApiError(400, code, message, path=field, extra=extra)
 

@@ -39,8 +39,11 @@ class Product(Base):
     """One SKU of the item master, mapped to a NetSuite item by ``external_id``."""
 
     __tablename__ = "wms_products"
-    __table_args__ = (UniqueConstraint("client_id", "sku"), UniqueConstraint("client_id", "external_id"),
-                      Index("ix_wms_products_updated", "client_id", "updated_at"))
+    __table_args__ = (
+        UniqueConstraint("client_id", "sku"),
+        UniqueConstraint("client_id", "external_id"),
+        Index("ix_wms_products_updated", "client_id", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("wms_clients.id"))
     sku: Mapped[str] = mapped_column(String(64))
@@ -73,8 +76,10 @@ class Stock(Base):
     """Stock of one SKU of one client in one warehouse."""
 
     __tablename__ = "wms_stock"
-    __table_args__ = (UniqueConstraint("client_id", "sku", "warehouse_id"),
-                      Index("ix_wms_stock_updated", "client_id", "updated_at"))
+    __table_args__ = (
+        UniqueConstraint("client_id", "sku", "warehouse_id"),
+        Index("ix_wms_stock_updated", "client_id", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("wms_clients.id"))
     sku: Mapped[str] = mapped_column(String(64))
@@ -106,8 +111,10 @@ class Order(Base):
     """A fulfilment order, unique per client by ``client_reference``."""
 
     __tablename__ = "wms_orders"
-    __table_args__ = (UniqueConstraint("client_id", "client_reference"),
-                      Index("ix_wms_orders_updated", "client_id", "updated_at"))
+    __table_args__ = (
+        UniqueConstraint("client_id", "client_reference"),
+        Index("ix_wms_orders_updated", "client_id", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("wms_clients.id"))
     client_reference: Mapped[str] = mapped_column(String(50))
@@ -148,8 +155,10 @@ class Asn(Base):
     """A goods-in notice for a purchase order, unique per client by ``po_reference``."""
 
     __tablename__ = "wms_asns"
-    __table_args__ = (UniqueConstraint("client_id", "po_reference"),
-                      Index("ix_wms_asns_updated", "client_id", "updated_at"))
+    __table_args__ = (
+        UniqueConstraint("client_id", "po_reference"),
+        Index("ix_wms_asns_updated", "client_id", "updated_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("wms_clients.id"))
     po_reference: Mapped[str] = mapped_column(String(50))

@@ -73,37 +73,80 @@ def seed_faker(emu: Emulator, n: int, skus: int, order_count: int, warehouses: i
     created_skus: list[str] = []
     with emu.store.write() as s:
         at = now_stamp(emu, s)
-        start = s.execute(select(func.count()).select_from(Product)
-                          .where(Product.client_id == client_id)).scalar_one()
+        start = s.execute(
+            select(func.count()).select_from(Product).where(Product.client_id == client_id)
+        ).scalar_one()
         for k in range(start + 1, start + skus + 1):
             sku = f"SKU-{k:05d}"
-            products.add_product(emu, s, client_id, {
-                "sku": sku, "externalId": str(1000 + k), "name": fake.catch_phrase()[:200],
-                "barcode": fake.ean13(), "weightKg": round(fake.pyfloat(min_value=0.05, max_value=20), 3),
-                "lengthCm": fake.random_int(5, 80), "widthCm": fake.random_int(5, 60),
-                "heightCm": fake.random_int(1, 40)})
+            products.add_product(
+                emu,
+                s,
+                client_id,
+                {
+                    "sku": sku,
+                    "externalId": str(1000 + k),
+                    "name": fake.catch_phrase()[:200],
+                    "barcode": fake.ean13(),
+                    "weightKg": round(fake.pyfloat(min_value=0.05, max_value=20), 3),
+                    "lengthCm": fake.random_int(5, 80),
+                    "widthCm": fake.random_int(5, 60),
+                    "heightCm": fake.random_int(1, 40),
+                },
+            )
             for wh in wh_ids:
-                s.add(Stock(client_id=client_id, sku=sku, warehouse_id=wh, on_hand=fake.random_int(0, 200),
-                            allocated=0, updated_at=at))
+                s.add(
+                    Stock(
+                        client_id=client_id,
+                        sku=sku,
+                        warehouse_id=wh,
+                        on_hand=fake.random_int(0, 200),
+                        allocated=0,
+                        updated_at=at,
+                    )
+                )
             created_skus.append(sku)
-        catalogue = list(s.execute(select(Product.sku).where(Product.client_id == client_id,
-                                                             Product.item_type == PHYSICAL)
-                                   .order_by(Product.id)).scalars())
-        next_ref = s.execute(select(func.count()).select_from(Order)
-                             .where(Order.client_id == client_id)).scalar_one() + 1
+        catalogue = list(
+            s.execute(
+                select(Product.sku)
+                .where(Product.client_id == client_id, Product.item_type == PHYSICAL)
+                .order_by(Product.id)
+            ).scalars()
+        )
+        next_ref = (
+            s.execute(
+                select(func.count()).select_from(Order).where(Order.client_id == client_id)
+            ).scalar_one()
+            + 1
+        )
     if order_count and not catalogue:
         raise bad_request("Seed SKUs before orders: the item master is empty.", "orders", code="NO_SKUS")
     created_orders = []
     for _ in range(order_count):
-        picks = fake.random_elements(catalogue, length=min(len(catalogue), fake.random_int(1, 3)), unique=True)
+        picks = fake.random_elements(
+            catalogue, length=min(len(catalogue), fake.random_int(1, 3)), unique=True
+        )
         data = orders.OrderIn(
-            client_reference=f"SO-{next_ref:06d}", external_id=str(50_000 + next_ref),
-            ship_to={"name": fake.name(), "company": None, "address1": fake.street_address().replace("\n", ", "),
-                     "address2": None, "address3": None, "city": fake.city(), "county": None,
-                     "postcode": fake.postcode(), "country": "GB", "email": fake.email(), "phone": None},
-            lines=[orders.LineIn(sku=sku, quantity=fake.random_int(1, 5), external_line_id=str(i + 1))
-                   for i, sku in enumerate(picks)],
-            warehouse_id=fake.random_element(wh_ids) if wh_ids else None)
+            client_reference=f"SO-{next_ref:06d}",
+            external_id=str(50_000 + next_ref),
+            ship_to={
+                "name": fake.name(),
+                "company": None,
+                "address1": fake.street_address().replace("\n", ", "),
+                "address2": None,
+                "address3": None,
+                "city": fake.city(),
+                "county": None,
+                "postcode": fake.postcode(),
+                "country": "GB",
+                "email": fake.email(),
+                "phone": None,
+            },
+            lines=[
+                orders.LineIn(sku=sku, quantity=fake.random_int(1, 5), external_line_id=str(i + 1))
+                for i, sku in enumerate(picks)
+            ],
+            warehouse_id=fake.random_element(wh_ids) if wh_ids else None,
+        )
         created = orders.create_order(emu, client_id, data)
         created_orders.append({"id": created["id"], "clientReference": created["clientReference"]})
         next_ref += 1
@@ -131,13 +174,23 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 code = v.req(c, "code", v.text, max_len=40, pattern=REF_RE, where=where, blank=False)
                 key = v.req(c, "apiKey", v.text, max_len=200, where=where, blank=False)
                 if s.execute(select(Client.id).where(Client.code == code)).first() is not None:
-                    raise bad_request(f"{where}: client '{code}' already exists.", f"{where}.code",
-                                      code="DUPLICATE_CLIENT")
+                    raise bad_request(
+                        f"{where}: client '{code}' already exists.", f"{where}.code", code="DUPLICATE_CLIENT"
+                    )
                 if s.execute(select(Client.id).where(Client.api_key == key)).first() is not None:
-                    raise bad_request(f"{where}: another client has this apiKey.", f"{where}.apiKey",
-                                      code="DUPLICATE_CLIENT")
-                s.add(Client(code=code, name=v.req(c, "name", v.text, max_len=200, where=where, blank=False),
-                             api_key=key, created_at=at))
+                    raise bad_request(
+                        f"{where}: another client has this apiKey.",
+                        f"{where}.apiKey",
+                        code="DUPLICATE_CLIENT",
+                    )
+                s.add(
+                    Client(
+                        code=code,
+                        name=v.req(c, "name", v.text, max_len=200, where=where, blank=False),
+                        api_key=key,
+                        created_at=at,
+                    )
+                )
                 s.flush()
         out["clients"] = [c["code"] for c in lists["clients"]]
     if "warehouses" in lists:
@@ -150,17 +203,25 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
                 v.known_fields(w, frozenset({"code", "name"}), where)
                 code = v.req(w, "code", v.text, max_len=20, pattern=REF_RE, where=where, blank=False)
                 if s.execute(select(Warehouse.id).where(Warehouse.code == code)).first() is not None:
-                    raise bad_request(f"{where}: warehouse '{code}' already exists.", f"{where}.code",
-                                      code="DUPLICATE_WAREHOUSE")
-                wh = Warehouse(code=code, name=v.req(w, "name", v.text, max_len=200, where=where, blank=False),
-                               created_at=at)
+                    raise bad_request(
+                        f"{where}: warehouse '{code}' already exists.",
+                        f"{where}.code",
+                        code="DUPLICATE_WAREHOUSE",
+                    )
+                wh = Warehouse(
+                    code=code,
+                    name=v.req(w, "name", v.text, max_len=200, where=where, blank=False),
+                    created_at=at,
+                )
                 s.add(wh)
                 s.flush()
                 ids.append(wh.id)
         out["warehouses"] = ids
     if "skus" in lists:
-        parsed = [_client(emu, v.obj(item, f"records.skus[{i}]"), f"records.skus[{i}]")
-                  for i, item in enumerate(lists["skus"])]
+        parsed = [
+            _client(emu, v.obj(item, f"records.skus[{i}]"), f"records.skus[{i}]")
+            for i, item in enumerate(lists["skus"])
+        ]
         with emu.store.write() as s:
             out["skus"] = [products.add_product(emu, s, cid, parse_product(body)).sku for cid, body in parsed]
     if "stock" in lists:
@@ -170,8 +231,13 @@ def seed_records(emu: Emulator, records: dict[str, Any]) -> dict[str, Any]:
         for i, item in enumerate(lists["orders"]):
             cid, body = _client(emu, v.obj(item, f"records.orders[{i}]"), f"records.orders[{i}]")
             created = orders.create_order(emu, cid, parse_order(body))
-            out["orders"].append({"id": created["id"], "clientReference": created["clientReference"],
-                                  "status": created["status"]})
+            out["orders"].append(
+                {
+                    "id": created["id"],
+                    "clientReference": created["clientReference"],
+                    "status": created["status"],
+                }
+            )
     if "asns" in lists:
         out["asns"] = []
         for i, item in enumerate(lists["asns"]):
@@ -197,17 +263,27 @@ def _seed_stock(emu: Emulator, items: list[Any]) -> list[dict[str, Any]]:
             if code is not None:
                 wh_stmt = wh_stmt.where(Warehouse.code == code)
             elif row.get("warehouseId") is not None:
-                wh_stmt = wh_stmt.where(Warehouse.id == v.req(row, "warehouseId", v.integer, minimum=1,
-                                                              maximum=v.MAX_INT64, where=where))
+                wh_stmt = wh_stmt.where(
+                    Warehouse.id
+                    == v.req(row, "warehouseId", v.integer, minimum=1, maximum=v.MAX_INT64, where=where)
+                )
             wh = s.execute(wh_stmt.order_by(Warehouse.id).limit(1)).scalar()
             if wh is None:
                 raise bad_request(f"{where}: no such warehouse.", where, code="UNKNOWN_WAREHOUSE")
-            if s.execute(select(Product.id).where(Product.client_id == cid, Product.sku == sku)).scalar() is None:
-                raise bad_request(f"{where}: SKU '{sku}' is not in the item master.", where, code="UNKNOWN_SKU")
-            st = s.execute(select(Stock).where(Stock.client_id == cid, Stock.sku == sku,
-                                               Stock.warehouse_id == wh)).scalar_one_or_none()
+            if (
+                s.execute(select(Product.id).where(Product.client_id == cid, Product.sku == sku)).scalar()
+                is None
+            ):
+                raise bad_request(
+                    f"{where}: SKU '{sku}' is not in the item master.", where, code="UNKNOWN_SKU"
+                )
+            st = s.execute(
+                select(Stock).where(Stock.client_id == cid, Stock.sku == sku, Stock.warehouse_id == wh)
+            ).scalar_one_or_none()
             if st is None:
-                st = Stock(client_id=cid, sku=sku, warehouse_id=wh, on_hand=on_hand, allocated=0, updated_at=at)
+                st = Stock(
+                    client_id=cid, sku=sku, warehouse_id=wh, on_hand=on_hand, allocated=0, updated_at=at
+                )
                 s.add(st)
             else:
                 st.on_hand, st.updated_at = on_hand, at

@@ -39,8 +39,9 @@ class ApClient(ApiClient):
 
     system = "ap"
 
-    def __init__(self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy,
-                 safeguards: Safeguards) -> None:
+    def __init__(
+        self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy, safeguards: Safeguards
+    ) -> None:
         super().__init__(endpoint.url, timeout=timeout, policy=policy, safeguards=safeguards)
         self.creds = endpoint.credentials
         self.http.headers["devKey"] = self.creds["dev_key"]
@@ -57,8 +58,12 @@ class ApClient(ApiClient):
     def login(self) -> str:
         """Open a session (``POST /login``) and keep its id for the following calls."""
         with self._login_lock:
-            body = {"username": self.creds["username"], "password": self.creds["password"],
-                    "organizationId": self.creds["org_id"], "devKey": self.creds["dev_key"]}
+            body = {
+                "username": self.creds["username"],
+                "password": self.creds["password"],
+                "organizationId": self.creds["org_id"],
+                "devKey": self.creds["dev_key"],
+            }
             if self.creds.get("remember_me_id"):
                 body["rememberMeId"] = self.creds["remember_me_id"]
                 body["device"] = self.creds.get("device", "")
@@ -137,6 +142,7 @@ class ApClient(ApiClient):
                 if found is None:
                     raise
                 return found
+
         return self.create_once(create, lookup)
 
     # --- webhooks ------------------------------------------------------------------------------------------
@@ -146,13 +152,25 @@ class ApClient(ApiClient):
         BILL signs notifications with the subscription's own securityKey (shown once): it is kept for
         ``verify_webhook``; the daemon's ``secret`` is not used by BILL.
         """
-        for sub in self.call("GET", "/subscriptions", base=EVENTS_API, params={"max": 100}).get("results", []):
+        for sub in self.call("GET", "/subscriptions", base=EVENTS_API, params={"max": 100}).get(
+            "results", []
+        ):
             if sub.get("name") == SUBSCRIPTION_NAME:
                 self.call("DELETE", f"/subscriptions/{sub['id']}", base=EVENTS_API)
-        body = {"name": SUBSCRIPTION_NAME, "status": {"enabled": True}, "notificationUrl": url,
-                "events": [{"type": t, "version": "1"} for t in events]}
-        created = self.call("POST", "/subscriptions", base=EVENTS_API, json=body, idempotent=True,
-                            headers={"X-Idempotent-Key": str(uuid.uuid4())})
+        body = {
+            "name": SUBSCRIPTION_NAME,
+            "status": {"enabled": True},
+            "notificationUrl": url,
+            "events": [{"type": t, "version": "1"} for t in events],
+        }
+        created = self.call(
+            "POST",
+            "/subscriptions",
+            base=EVENTS_API,
+            json=body,
+            idempotent=True,
+            headers={"X-Idempotent-Key": str(uuid.uuid4())},
+        )
         self.webhook_key = str(created["securityKey"])
 
     def verify_webhook(self, headers: dict[str, str], body: bytes, secret: str) -> bool:
@@ -160,7 +178,9 @@ class ApClient(ApiClient):
         if not self.webhook_key:
             return False
         given = next((v for k, v in headers.items() if k.lower() == SIGNATURE_HEADER), "")
-        expected = base64.b64encode(hmac.new(self.webhook_key.encode(), body, hashlib.sha256).digest()).decode()
+        expected = base64.b64encode(
+            hmac.new(self.webhook_key.encode(), body, hashlib.sha256).digest()
+        ).decode()
         return hmac.compare_digest(given.encode(), expected.encode())
 
     def parse_webhook(self, body: bytes) -> list[dict[str, Any]]:

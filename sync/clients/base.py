@@ -35,16 +35,24 @@ class RetryPolicy:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
 
-    def retrying(self, retry_on: type[BaseException] | tuple[type[BaseException], ...] = RetryableError,
-                 ) -> Retrying:
+    def retrying(
+        self,
+        retry_on: type[BaseException] | tuple[type[BaseException], ...] = RetryableError,
+    ) -> Retrying:
         """A tenacity controller for one operation."""
         jitter = self._jitter()
-        return Retrying(stop=stop_after_attempt(self.attempts),
-                        wait=wait_exponential_jitter(initial=self.first_delay, max=2.0, jitter=jitter),
-                        retry=retry_if_exception_type(retry_on), reraise=True)
+        return Retrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=wait_exponential_jitter(initial=self.first_delay, max=2.0, jitter=jitter),
+            retry=retry_if_exception_type(retry_on),
+            reraise=True,
+        )
 
-    def call(self, fn: Callable[[], T], retry_on: type[BaseException] | tuple[type[BaseException], ...]
-             = RetryableError) -> T:
+    def call(
+        self,
+        fn: Callable[[], T],
+        retry_on: type[BaseException] | tuple[type[BaseException], ...] = RetryableError,
+    ) -> T:
         """Run ``fn`` under the policy."""
         for attempt in self.retrying(retry_on):
             with attempt:
@@ -61,8 +69,15 @@ class ApiClient:
 
     system = "system"
 
-    def __init__(self, base_url: str, *, timeout: float, policy: RetryPolicy, safeguards: Safeguards,
-                 pool_size: int = 8) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float,
+        policy: RetryPolicy,
+        safeguards: Safeguards,
+        pool_size: int = 8,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.policy = policy
@@ -81,13 +96,21 @@ class ApiClient:
         """A concurrency slot held for the duration of one call (NetSuite's governance cap)."""
         return nullcontext()
 
-    def send(self, method: str, path: str, *, idempotent: bool | None = None, retry: bool = True,
-             **kwargs: Any) -> requests.Response:
+    def send(
+        self, method: str, path: str, *, idempotent: bool | None = None, retry: bool = True, **kwargs: Any
+    ) -> requests.Response:
         """One call with retries; returns a 2xx response or raises RetryableError / ApiRefusal."""
         return self._call(method, path, idempotent, retry, kwargs, lambda response: response)
 
-    def _call(self, method: str, path: str, idempotent: bool | None, retry: bool, kwargs: dict[str, Any],
-              read: Callable[[requests.Response], T]) -> T:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        idempotent: bool | None,
+        retry: bool,
+        kwargs: dict[str, Any],
+        read: Callable[[requests.Response], T],
+    ) -> T:
         """Send and read the answer under the retry policy (reading a garbled body counts as a failed call)."""
         idem = method in ("GET", "PUT", "DELETE", "HEAD") if idempotent is None else idempotent
 
@@ -100,6 +123,7 @@ class ApiClient:
                 if idem:
                     raise _SafeToRetry(self.system, f"{method} {path}: malformed response body") from exc
                 raise AmbiguousWriteError(self.system, f"{method} {path}: malformed response body") from exc
+
         if not retry:
             return once()
         # non-idempotent writes are retried only when nothing can have been written
@@ -132,20 +156,30 @@ class ApiClient:
             if self.refuse_retry(response):
                 raise ApiRefusal(self.system, response.status_code, body, method, path)
             if not idempotent and response.status_code in AMBIGUOUS_STATUSES:
-                raise AmbiguousWriteError(self.system, f"{method} {path} -> {response.status_code}",
-                                          response.status_code, body)
-            raise _SafeToRetry(self.system, f"{method} {path} -> {response.status_code}", response.status_code, body)
+                raise AmbiguousWriteError(
+                    self.system, f"{method} {path} -> {response.status_code}", response.status_code, body
+                )
+            raise _SafeToRetry(
+                self.system, f"{method} {path} -> {response.status_code}", response.status_code, body
+            )
         raise ApiRefusal(self.system, response.status_code, body, method, path)
 
     def refuse_retry(self, response: requests.Response) -> bool:
         """True when a normally retryable status must be treated as final (a mutant's behaviour)."""
         return False
 
-    def json(self, method: str, path: str, *, idempotent: bool | None = None, retry: bool = True,
-             **kwargs: Any) -> Any:
+    def json(
+        self, method: str, path: str, *, idempotent: bool | None = None, retry: bool = True, **kwargs: Any
+    ) -> Any:
         """A call whose answer is JSON (None for an empty body); a garbled body is retried like a failure."""
-        return self._call(method, path, idempotent, retry, kwargs,
-                          lambda response: response.json() if response.content else None)
+        return self._call(
+            method,
+            path,
+            idempotent,
+            retry,
+            kwargs,
+            lambda response: response.json() if response.content else None,
+        )
 
     def create_once(self, create: Callable[[], T], lookup: Callable[[], T | None]) -> T:
         """Create a record exactly once: after an ambiguous failure, look it up by natural key before retrying.
@@ -167,6 +201,7 @@ class ApiClient:
                     if found is not None:
                         return found
                 raise
+
         return self.policy.call(attempt, RetryableError)
 
 

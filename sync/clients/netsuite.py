@@ -28,16 +28,31 @@ class NetSuiteClient(ApiClient):
 
     system = "netsuite"
 
-    def __init__(self, endpoint: SystemEndpoint, *, concurrency: int, timeout: float, policy: RetryPolicy,
-                 safeguards: Safeguards) -> None:
-        super().__init__(endpoint.url, timeout=timeout, policy=policy, safeguards=safeguards,
-                         pool_size=max(concurrency, 8))
+    def __init__(
+        self,
+        endpoint: SystemEndpoint,
+        *,
+        concurrency: int,
+        timeout: float,
+        policy: RetryPolicy,
+        safeguards: Safeguards,
+    ) -> None:
+        super().__init__(
+            endpoint.url, timeout=timeout, policy=policy, safeguards=safeguards, pool_size=max(concurrency, 8)
+        )
         creds = endpoint.credentials
         self.account = creds["account"]
-        self.auth = OAuth1(creds["consumer_key"], creds["consumer_secret"], creds["token_id"],
-                           creds["token_secret"], signature_method="HMAC-SHA256", realm=self.account)
+        self.auth = OAuth1(
+            creds["consumer_key"],
+            creds["consumer_secret"],
+            creds["token_id"],
+            creds["token_secret"],
+            signature_method="HMAC-SHA256",
+            realm=self.account,
+        )
         self._cap: threading.BoundedSemaphore | None = (
-            threading.BoundedSemaphore(concurrency) if safeguards.on("no-concurrency-cap") else None)
+            threading.BoundedSemaphore(concurrency) if safeguards.on("no-concurrency-cap") else None
+        )
 
     def prepare(self, kwargs: dict[str, Any]) -> None:
         """Sign every request (a fresh nonce and timestamp per attempt)."""
@@ -81,12 +96,15 @@ class NetSuiteClient(ApiClient):
                 return None
             found = self.find_eid(rtype, str(eid), expand=False)
             return str(found["id"]) if found else None
+
         return self.create_once(lambda: self.create(rtype, body), lookup)
 
     def upsert(self, rtype: str, external_id: str, body: dict[str, Any], *, replace: str = "") -> str:
         """PUT by external id: create when absent, update when present (idempotent); returns the internal id."""
         params = {"replace": replace} if replace else {}
-        response = self.send("PUT", f"{REST}/{rtype}/eid:{quote(external_id, safe='')}", json=body, params=params)
+        response = self.send(
+            "PUT", f"{REST}/{rtype}/eid:{quote(external_id, safe='')}", json=body, params=params
+        )
         return _id_from_location(response)
 
     def patch(self, rtype: str, rid: str, body: dict[str, Any], *, replace: str = "") -> None:
@@ -111,11 +129,14 @@ class NetSuiteClient(ApiClient):
         ``inventoryAssignment``: NetSuite pre-fills a fulfilment's lots and bins).
         """
         params = {"replace": replace} if replace else {}
-        response = self.send("POST", f"{REST}/{rtype}/{rid}/!transform/{target}", json=body, params=params,
-                             idempotent=False)
+        response = self.send(
+            "POST", f"{REST}/{rtype}/{rid}/!transform/{target}", json=body, params=params, idempotent=False
+        )
         return _id_from_location(response)
 
-    def transform_keyed(self, rtype: str, rid: str, target: str, body: dict[str, Any], *, replace: str = "") -> str:
+    def transform_keyed(
+        self, rtype: str, rid: str, target: str, body: dict[str, Any], *, replace: str = ""
+    ) -> str:
         """A transform carrying ``externalId``, done exactly once (look-up by eid after an ambiguous failure)."""
         eid = body.get("externalId")
 
@@ -124,6 +145,7 @@ class NetSuiteClient(ApiClient):
                 return None
             found = self.find_eid(target, str(eid), expand=False)
             return str(found["id"]) if found else None
+
         return self.create_once(lambda: self.transform(rtype, rid, target, body, replace=replace), lookup)
 
     # --- queries -------------------------------------------------------------------------------------------
@@ -132,8 +154,14 @@ class NetSuiteClient(ApiClient):
         rows: list[dict[str, Any]] = []
         offset = 0
         while True:
-            page = self.json("POST", SUITEQL, json={"q": query}, idempotent=True,
-                             params={"limit": page_size, "offset": offset}, headers={"Prefer": "transient"})
+            page = self.json(
+                "POST",
+                SUITEQL,
+                json={"q": query},
+                idempotent=True,
+                params={"limit": page_size, "offset": offset},
+                headers={"Prefer": "transient"},
+            )
             for item in page.get("items", []):
                 item.pop("links", None)
                 rows.append(item)

@@ -22,8 +22,9 @@ class PosClient(ApiClient):
 
     system = "pos"
 
-    def __init__(self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy,
-                 safeguards: Safeguards) -> None:
+    def __init__(
+        self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy, safeguards: Safeguards
+    ) -> None:
         super().__init__(endpoint.url, timeout=timeout, policy=policy, safeguards=safeguards)
         creds = endpoint.credentials
         self.account, self.site = creds["account"], creds["site"]
@@ -31,7 +32,9 @@ class PosClient(ApiClient):
         self.root = f"/v2/accounts/{self.account}"
         self.site_root = f"{self.root}/sites/{self.site}"
 
-    def items(self, path: str, params: dict[str, Any] | None = None, page: int = PAGE) -> list[dict[str, Any]]:
+    def items(
+        self, path: str, params: dict[str, Any] | None = None, page: int = PAGE
+    ) -> list[dict[str, Any]]:
         """Every item of a Sitoo list (``start``/``num`` paging over ``{totalcount, items}``)."""
         out: list[dict[str, Any]] = []
         start = 0
@@ -58,8 +61,9 @@ class PosClient(ApiClient):
 
     def add_warehouse_transactions(self, transactions: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """POST a batch of warehouse transactions; one ``{statuscode, return | errortext}`` per transaction."""
-        result: list[dict[str, Any]] = self.json("POST", f"{self.site_root}/warehousetransactions.json",
-                                                 json=transactions, idempotent=False)
+        result: list[dict[str, Any]] = self.json(
+            "POST", f"{self.site_root}/warehousetransactions.json", json=transactions, idempotent=False
+        )
         return result
 
     # --- orders, customers, registers ----------------------------------------------------------------------
@@ -67,8 +71,11 @@ class PosClient(ApiClient):
         """Orders with an id above ``order_id``, oldest first (at most ``limit``, whole pages)."""
         out: list[dict[str, Any]] = []
         while len(out) < limit:
-            body = self.json("GET", f"{self.site_root}/orders.json",
-                             params={"orderidfrom": order_id + 1, "num": MAX_PAGE, "sort": "orderid"})
+            body = self.json(
+                "GET",
+                f"{self.site_root}/orders.json",
+                params={"orderidfrom": order_id + 1, "num": MAX_PAGE, "sort": "orderid"},
+            )
             items = body.get("items", [])
             out.extend(items)
             if len(items) < MAX_PAGE:
@@ -84,9 +91,14 @@ class PosClient(ApiClient):
         """The orders with these ids (missing ones are simply absent)."""
         out: list[dict[str, Any]] = []
         for start in range(0, len(order_ids), 100):
-            chunk = order_ids[start:start + 100]
-            out.extend(self.items(f"{self.site_root}/orders.json",
-                                  {"orderid": ",".join(str(i) for i in chunk)}, page=MAX_PAGE))
+            chunk = order_ids[start : start + 100]
+            out.extend(
+                self.items(
+                    f"{self.site_root}/orders.json",
+                    {"orderid": ",".join(str(i) for i in chunk)},
+                    page=MAX_PAGE,
+                )
+            )
         return out
 
     def users(self) -> list[dict[str, Any]]:
@@ -106,7 +118,9 @@ class PosClient(ApiClient):
     # --- products (the items flow) -------------------------------------------------------------------------
     def product_by_sku(self, sku: str) -> dict[str, Any] | None:
         """The product with this SKU, or None (Sitoo keys products by SKU: there is no external id)."""
-        found = [p for p in self.items(f"{self.site_root}/products.json", {"sku": sku}) if p.get("sku") == sku]
+        found = [
+            p for p in self.items(f"{self.site_root}/products.json", {"sku": sku}) if p.get("sku") == sku
+        ]
         return found[0] if found else None
 
     def product(self, product_id: int) -> dict[str, Any] | None:
@@ -121,12 +135,14 @@ class PosClient(ApiClient):
 
     def create_product(self, body: dict[str, Any]) -> int:
         """Add a product exactly once (after an ambiguous failure it is looked up by SKU); returns its id."""
+
         def create() -> int:
             return int(self.json("POST", f"{self.site_root}/products.json", json=body, idempotent=False))
 
         def lookup() -> int | None:
             found = self.product_by_sku(str(body["sku"]))
             return int(found["productid"]) if found else None
+
         return self.create_once(create, lookup)
 
     def update_product(self, product_id: int, changes: dict[str, Any]) -> None:
@@ -138,8 +154,12 @@ class PosClient(ApiClient):
         for sub in self.items(f"{self.root}/eventsubscriptions.json"):
             if sub.get("url") == url:
                 self.send("DELETE", f"{self.root}/eventsubscriptions/{sub['subscriptionid']}.json")
-        self.json("POST", f"{self.root}/eventsubscriptions.json",
-                  json={"url": url, "events": events, "secret": secret}, idempotent=True)
+        self.json(
+            "POST",
+            f"{self.root}/eventsubscriptions.json",
+            json={"url": url, "events": events, "secret": secret},
+            idempotent=True,
+        )
 
     def verify_webhook(self, headers: dict[str, str], body: bytes, secret: str) -> bool:
         """True when ``X-Sitoo-Signature`` is the HMAC-SHA256 of the raw body with our secret."""

@@ -23,8 +23,9 @@ class QmsClient(ApiClient):
 
     system = "qms"
 
-    def __init__(self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy,
-                 safeguards: Safeguards) -> None:
+    def __init__(
+        self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy, safeguards: Safeguards
+    ) -> None:
         super().__init__(endpoint.url, timeout=timeout, policy=policy, safeguards=safeguards)
         self.http.headers["Authorization"] = f"Bearer {endpoint.credentials['api_key']}"
 
@@ -68,6 +69,7 @@ class QmsClient(ApiClient):
 
         After an ambiguous failure the resource is looked up by the same key before the create is re-sent.
         """
+
         def create() -> dict[str, Any]:
             try:
                 result: dict[str, Any] = self.json("POST", f"{API}{path}", json=body, idempotent=False)
@@ -77,6 +79,7 @@ class QmsClient(ApiClient):
                 if existing is None or self.safeguards.off("no-idempotency"):
                     raise
                 return self.get(f"{lookup}/{existing}")
+
         return self.create_once(create, lambda: self.one(path, **filters))
 
     def post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -110,8 +113,9 @@ class QmsClient(ApiClient):
                 self.send("DELETE", f"{API}/webhooks/{sub['id']}")
             elif sub.get("url") == url:
                 return
-        self.json("POST", f"{API}/webhooks", json={"url": url, "events": events, "secret": secret},
-                  idempotent=False)
+        self.json(
+            "POST", f"{API}/webhooks", json={"url": url, "events": events, "secret": secret}, idempotent=False
+        )
 
     def verify_webhook(self, headers: dict[str, str], body: bytes, secret: str) -> bool:
         """``X-DataNinja-Signature: sha256=<hex HMAC-SHA256 of the raw body>`` keyed with our secret."""

@@ -23,22 +23,27 @@ class WmsClient(ApiClient):
 
     system = "wms"
 
-    def __init__(self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy,
-                 safeguards: Safeguards) -> None:
+    def __init__(
+        self, endpoint: SystemEndpoint, *, timeout: float, policy: RetryPolicy, safeguards: Safeguards
+    ) -> None:
         super().__init__(endpoint.url, timeout=timeout, policy=policy, safeguards=safeguards)
         self.http.headers["X-API-Key"] = endpoint.credentials["api_key"]
 
     def order_by_reference(self, client_reference: str) -> dict[str, Any] | None:
         """The order created under a client reference, or None."""
         try:
-            result: dict[str, Any] = self.json("GET", f"{API}/orders/reference/{quote(client_reference, safe='')}")
+            result: dict[str, Any] = self.json(
+                "GET", f"{API}/orders/reference/{quote(client_reference, safe='')}"
+            )
             return result
         except ApiRefusal as exc:
             if exc.status == 404:
                 return None
             raise
 
-    def paged(self, path: str, params: dict[str, Any] | None = None, key: str = "items") -> list[dict[str, Any]]:
+    def paged(
+        self, path: str, params: dict[str, Any] | None = None, key: str = "items"
+    ) -> list[dict[str, Any]]:
         """Every item of a paged list endpoint."""
         return _paged(self, f"{API}{path}", params or {}, key)
 
@@ -46,7 +51,9 @@ class WmsClient(ApiClient):
         """The 3PL's warehouses: ``{id, code, name}``."""
         return self.paged("/warehouses")
 
-    def stock(self, *, updated_since: str | None = None, warehouse_id: int | None = None) -> list[dict[str, Any]]:
+    def stock(
+        self, *, updated_since: str | None = None, warehouse_id: int | None = None
+    ) -> list[dict[str, Any]]:
         """Stock rows ``{sku, warehouseId, onHand, allocated, available, updatedAt}`` (optionally changed since)."""
         params: dict[str, Any] = {}
         if updated_since:
@@ -77,14 +84,18 @@ class WmsClient(ApiClient):
 
     def create_product(self, body: dict[str, Any]) -> dict[str, Any]:
         """Add a SKU exactly once (after an ambiguous failure it is looked up by its external id)."""
+
         def create() -> dict[str, Any]:
             result: dict[str, Any] = self.json("POST", f"{API}/products", json=body, idempotent=False)
             return result
+
         return self.create_once(create, lambda: self.product_by_external_id(str(body["externalId"])))
 
     def update_product(self, product_id: int, changes: dict[str, Any]) -> dict[str, Any]:
         """Change a product's attributes (the same PATCH twice changes nothing: retried freely)."""
-        result: dict[str, Any] = self.json("PATCH", f"{API}/products/{product_id}", json=changes, idempotent=True)
+        result: dict[str, Any] = self.json(
+            "PATCH", f"{API}/products/{product_id}", json=changes, idempotent=True
+        )
         return result
 
     # --- fulfilment orders (the order flows) ----------------------------------------------------------------
@@ -94,17 +105,23 @@ class WmsClient(ApiClient):
         With ``no-idempotency`` the order carries a reference made up at each attempt (as connectors that do not
         derive it from the NetSuite record do), so a retry after an ambiguous failure creates a second order.
         """
+
         def create() -> dict[str, Any]:
-            sent = body if self.safeguards.on("no-idempotency") else \
-                {**body, "clientReference": f"{body['clientReference']}-{uuid.uuid4().hex[:6]}"}
+            sent = (
+                body
+                if self.safeguards.on("no-idempotency")
+                else {**body, "clientReference": f"{body['clientReference']}-{uuid.uuid4().hex[:6]}"}
+            )
             result: dict[str, Any] = self.json("POST", f"{API}/orders", json=sent, idempotent=False)
             return result
+
         return self.create_once(create, lambda: self.order_by_reference(str(body["clientReference"])))
 
     def cancel_order(self, order_id: int, reason: str) -> dict[str, Any]:
         """Cancel an order (409 once picking started); the WMS answers a repeated cancel with the order as is."""
-        result: dict[str, Any] = self.json("POST", f"{API}/orders/{order_id}/cancel", json={"reason": reason},
-                                           idempotent=True)
+        result: dict[str, Any] = self.json(
+            "POST", f"{API}/orders/{order_id}/cancel", json={"reason": reason}, idempotent=True
+        )
         return result
 
     # --- webhooks ------------------------------------------------------------------------------------------
@@ -115,8 +132,9 @@ class WmsClient(ApiClient):
         for sub in self.paged("/webhooks"):
             if urlsplit(str(sub.get("url", ""))).path == path:
                 self.send("DELETE", f"{API}/webhooks/{sub['id']}")
-        self.json("POST", f"{API}/webhooks", json={"url": url, "events": events, "secret": secret},
-                  idempotent=True)
+        self.json(
+            "POST", f"{API}/webhooks", json={"url": url, "events": events, "secret": secret}, idempotent=True
+        )
 
     def verify_webhook(self, headers: dict[str, str], body: bytes, secret: str) -> bool:
         """True when ``X-WMS-Signature`` is the HMAC-SHA256 of the raw body with our secret."""

@@ -73,16 +73,27 @@ def netsuite_account(ctx: Context, refs: NetSuiteRefs, accounts: ApAccounts, lin
     found = refs.account_by_number(ctx.netsuite, number) if number else None
     account = found or ctx.config.ap_expense_account
     if not account:
-        raise Park("validation_error", f"no NetSuite account numbered {number or '(none)'} for an AP line and no "
-                                       "ERPSIM_SYNC_AP_EXPENSE_ACCOUNT", {"apAccount": cls.get("chartOfAccountId")})
+        raise Park(
+            "validation_error",
+            f"no NetSuite account numbered {number or '(none)'} for an AP line and no "
+            "ERPSIM_SYNC_AP_EXPENSE_ACCOUNT",
+            {"apAccount": cls.get("chartOfAccountId")},
+        )
     return account
 
 
-def expense_lines(ctx: Context, refs: NetSuiteRefs, accounts: ApAccounts, items: list[dict[str, Any]]
-                  ) -> list[dict[str, Any]]:
+def expense_lines(
+    ctx: Context, refs: NetSuiteRefs, accounts: ApAccounts, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """NetSuite expense lines of AP line items (amount, account, memo)."""
-    return [{"account": {"id": netsuite_account(ctx, refs, accounts, ln)}, "amount": num(ln.get("amount")),
-             **({"memo": ln["description"]} if ln.get("description") else {})} for ln in items]
+    return [
+        {
+            "account": {"id": netsuite_account(ctx, refs, accounts, ln)},
+            "amount": num(ln.get("amount")),
+            **({"memo": ln["description"]} if ln.get("description") else {}),
+        }
+        for ln in items
+    ]
 
 
 class ApBillsFlow(Flow):
@@ -90,7 +101,9 @@ class ApBillsFlow(Flow):
 
     name = "ap-bills"
     systems = ("netsuite", "ap")
-    description = "NetSuite unpaid USD bills -> AP; AP bills -> NetSuite (only approved ones when so configured)"
+    description = (
+        "NetSuite unpaid USD bills -> AP; AP bills -> NetSuite (only approved ones when so configured)"
+    )
     webhook_systems = ("ap",)
     webhook_events = {"ap": BILL_EVENTS}
 
@@ -104,15 +117,17 @@ class ApBillsFlow(Flow):
         self.refs.for_pass(ctx)
         self.work.process(ctx, lambda key, payload: self._write(ctx, key, payload), _records)
         cursor = ctx.state.cursor(CURSOR)
-        bills = ap(ctx).list_all("/bills", filters=f"updatedTime:gte:{cursor}" if cursor else "",
-                                 sort="updatedTime:asc")
+        bills = ap(ctx).list_all(
+            "/bills", filters=f"updatedTime:gte:{cursor}" if cursor else "", sort="updatedTime:asc"
+        )
         # open bills, and $0 bills (NetSuite shows them Paid In Full; the seed syncs them as unpaid)
         subsidiary = ap_subsidiary(ctx, self.refs)
         rows = ctx.netsuite.suiteql(
             "SELECT t.id AS id, t.externalid AS externalid FROM transaction t JOIN transactionline l "
             "ON l.transaction = t.id AND l.mainline = 'T' WHERE t.type = 'VendBill' AND "
             f"l.subsidiary = {int(subsidiary)} AND (t.status = 'A' OR (t.status = 'B' AND t.foreigntotal = 0)) "
-            "ORDER BY t.id")
+            "ORDER BY t.id"
+        )
         to_ap = ctx.state.mappings("netsuite", "bill-to-ap")
         with ctx.state.tx() as session:
             for bill in bills:
@@ -164,14 +179,21 @@ class ApBillsFlow(Flow):
             return skipped(f"approval {bill.get('approvalStatus')}")
         vendor = ctx.state.mapped("ap", "vendor", str(bill.get("vendorId")))
         if vendor is None:
-            raise Park("unknown_vendor", f"AP vendor {bill.get('vendorName')} is not in NetSuite",
-                       {"vendor": bill.get("vendorId")})
+            raise Park(
+                "unknown_vendor",
+                f"AP vendor {bill.get('vendorName')} is not in NetSuite",
+                {"vendor": bill.get("vendorId")},
+            )
         self.accounts.load(ctx)
         invoice = bill.get("invoice") or {}
         body: dict[str, Any] = {
-            "entity": {"id": vendor}, "tranId": invoice.get("invoiceNumber"), "dueDate": bill.get("dueDate"),
-            "memo": bill.get("description") or "", "approvalStatus": "2",
-            "expense": {"items": expense_lines(ctx, self.refs, self.accounts, bill.get("billLineItems", []))}}
+            "entity": {"id": vendor},
+            "tranId": invoice.get("invoiceNumber"),
+            "dueDate": bill.get("dueDate"),
+            "memo": bill.get("description") or "",
+            "approvalStatus": "2",
+            "expense": {"items": expense_lines(ctx, self.refs, self.accounts, bill.get("billLineItems", []))},
+        }
         fingerprint = content_hash(body)
         if mapped is None:
             body["tranDate"] = ctx.period_policy.date_for(str(invoice.get("invoiceDate")), "ap")
@@ -189,16 +211,21 @@ class ApBillsFlow(Flow):
             return noop(netsuite=mapped)
         return done(netsuite=mapped, updated=changed)
 
-    def _edit_from_ap(self, ctx: Context, bill: dict[str, Any], mapped: str | None, data: dict[str, Any]) -> Outcome:
+    def _edit_from_ap(
+        self, ctx: Context, bill: dict[str, Any], mapped: str | None, data: dict[str, Any]
+    ) -> Outcome:
         """An AP edit of a bill that came from NetSuite: rewrite the NetSuite bill from AP (unlinked from its PO)."""
         if mapped is None or bill.get("archived") or not edited_in_ap(data, bill):
             return skipped("came from NetSuite")
         self.accounts.load(ctx)
         invoice = bill.get("invoice") or {}
         body: dict[str, Any] = {
-            "tranId": invoice.get("invoiceNumber"), "dueDate": bill.get("dueDate"), "memo": bill.get("description") or "",
+            "tranId": invoice.get("invoiceNumber"),
+            "dueDate": bill.get("dueDate"),
+            "memo": bill.get("description") or "",
             "expense": {"items": expense_lines(ctx, self.refs, self.accounts, bill.get("billLineItems", []))},
-            "item": {"items": []}}  # the PO's item lines go: the bill is no longer billed from the purchase order
+            "item": {"items": []},
+        }  # the PO's item lines go: the bill is no longer billed from the purchase order
         ctx.netsuite.patch("vendorBill", mapped, body, replace="expense,item")
         ctx.state.set_mapping("ap", "bill", bill["id"], mapped, {**data, "ap": ap_fingerprint(bill)})
         return done(netsuite=mapped, editedInAp=True)
@@ -221,21 +248,31 @@ class ApBillsFlow(Flow):
             return skipped("partly paid (only unpaid bills sync)")
         vendor = ctx.state.mapped("netsuite", "vendor", str(ref(bill.get("entity"))))
         if vendor is None:
-            raise Park("unknown_vendor", f"NetSuite vendor {(bill.get('entity') or {}).get('refName')} is not in AP",
-                       {"vendor": ref(bill.get("entity"))})
+            raise Park(
+                "unknown_vendor",
+                f"NetSuite vendor {(bill.get('entity') or {}).get('refName')} is not in AP",
+                {"vendor": ref(bill.get("entity"))},
+            )
         self.accounts.load(ctx)
         number = str(bill.get("tranId") or f"NS-{ns_id}")
         body: dict[str, Any] = {
-            "vendorId": vendor, "invoice": {"invoiceNumber": number, "invoiceDate": bill.get("tranDate")},
-            "dueDate": bill.get("dueDate") or bill.get("tranDate"), "billLineItems": self._ap_lines(ctx, bill)}
+            "vendorId": vendor,
+            "invoice": {"invoiceNumber": number, "invoiceDate": bill.get("tranDate")},
+            "dueDate": bill.get("dueDate") or bill.get("tranDate"),
+            "billLineItems": self._ap_lines(ctx, bill),
+        }
         if bill.get("memo"):
             body["description"] = bill["memo"]
         source = bill.get("createdFrom") or {}
         if source.get("refName"):
             body["poNumber"] = str(source["refName"]).split("#")[-1].strip()
-        created = ap(ctx).create_keyed("/bills", body, f"vendorId:eq:{vendor},invoice.invoiceNumber:eq:{number}")
+        created = ap(ctx).create_keyed(
+            "/bills", body, f"vendorId:eq:{vendor},invoice.invoiceNumber:eq:{number}"
+        )
         ctx.state.set_mapping("netsuite", "bill-to-ap", ns_id, created["id"])
-        ctx.state.set_mapping("ap", "bill", created["id"], ns_id, {"origin": "netsuite", "ap": ap_fingerprint(created)})
+        ctx.state.set_mapping(
+            "ap", "bill", created["id"], ns_id, {"origin": "netsuite", "ap": ap_fingerprint(created)}
+        )
         ap(ctx).patch(f"/bills/{created['id']}", {"synced": True, "externalId": ns_id})
         return done(ap=created["id"])
 
@@ -258,10 +295,24 @@ class ApBillsFlow(Flow):
 def ap_fingerprint(bill: dict[str, Any]) -> str:
     """What an AP user can edit on a bill the engine wrote to AP (not its payments, approval or sync flags)."""
     invoice = bill.get("invoice") or {}
-    lines = [(num(ln.get("amount")), ln.get("description"), (ln.get("classifications") or {}).get("chartOfAccountId"))
-             for ln in bill.get("billLineItems") or []]
-    return content_hash([invoice.get("invoiceNumber"), invoice.get("invoiceDate"), bill.get("dueDate"),
-                         bill.get("description"), bill.get("poNumber"), lines])
+    lines = [
+        (
+            num(ln.get("amount")),
+            ln.get("description"),
+            (ln.get("classifications") or {}).get("chartOfAccountId"),
+        )
+        for ln in bill.get("billLineItems") or []
+    ]
+    return content_hash(
+        [
+            invoice.get("invoiceNumber"),
+            invoice.get("invoiceDate"),
+            bill.get("dueDate"),
+            bill.get("description"),
+            bill.get("poNumber"),
+            lines,
+        ]
+    )
 
 
 def edited_in_ap(data: dict[str, Any], bill: dict[str, Any]) -> bool:

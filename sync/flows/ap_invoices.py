@@ -45,11 +45,14 @@ class ApInvoicesFlow(Flow):
         self.refs.for_pass(ctx)
         self.work.process(ctx, lambda key, payload: self._invoice(ctx, payload["invoice"]), _records)
         cursor = ctx.state.cursor(CURSOR)
-        rows = ap(ctx).list_all("/invoices", filters=f"updatedTime:gte:{cursor}" if cursor else "",
-                                sort="updatedTime:asc")
+        rows = ap(ctx).list_all(
+            "/invoices", filters=f"updatedTime:gte:{cursor}" if cursor else "", sort="updatedTime:asc"
+        )
         with ctx.state.tx() as session:
             for row in rows:
-                self.work.stage(ctx, session, f"ap-invoice:{row['id']}", {"invoice": row}, reopen=("skipped",))
+                self.work.stage(
+                    ctx, session, f"ap-invoice:{row['id']}", {"invoice": row}, reopen=("skipped",)
+                )
             if rows:
                 ctx.state.set_cursor(session, CURSOR, str(rows[-1]["updatedTime"]))
         self.work.process(ctx, lambda key, payload: self._invoice(ctx, payload["invoice"]), _records)
@@ -72,15 +75,24 @@ class ApInvoicesFlow(Flow):
             return skipped("synced by another connector")
         customer = self._customer(ctx, str(invoice["customerId"]))
         item = ctx.config.ap_invoice_item or self._item(ctx)
-        lines = [{"item": {"id": item}, "quantity": num(ln.get("quantity") or 1), "rate": num(ln.get("price")),
-                  "amount": num(ln.get("amount")), **({"description": ln["description"]} if ln.get("description")
-                                                      else {})}
-                 for ln in invoice.get("invoiceLineItems", [])]
+        lines = [
+            {
+                "item": {"id": item},
+                "quantity": num(ln.get("quantity") or 1),
+                "rate": num(ln.get("price")),
+                "amount": num(ln.get("amount")),
+                **({"description": ln["description"]} if ln.get("description") else {}),
+            }
+            for ln in invoice.get("invoiceLineItems", [])
+        ]
         body: dict[str, Any] = {
-            "entity": {"id": customer}, "tranId": invoice.get("invoiceNumber"),
+            "entity": {"id": customer},
+            "tranId": invoice.get("invoiceNumber"),
             "tranDate": ctx.period_policy.date_for(str(invoice.get("invoiceDate")), "ar"),
-            "dueDate": invoice.get("dueDate"), "memo": invoice.get("description") or "",
-            "item": {"items": lines}}
+            "dueDate": invoice.get("dueDate"),
+            "memo": invoice.get("description") or "",
+            "item": {"items": lines},
+        }
         if invoice.get("poNumber"):
             body["otherRefNum"] = invoice["poNumber"]
         ns_id = ctx.netsuite.create_keyed("invoice", keyed(ctx, body, f"ap-inv-{ap_id}"))
@@ -95,12 +107,15 @@ class ApInvoicesFlow(Flow):
         customer = ap(ctx).get(f"/customers/{ap_customer}")
         found = None
         if customer.get("email"):
-            rows = ctx.netsuite.suiteql(f"SELECT id FROM customer WHERE email = {quoted(customer['email'])} "
-                                        "ORDER BY id")
+            rows = ctx.netsuite.suiteql(
+                f"SELECT id FROM customer WHERE email = {quoted(customer['email'])} ORDER BY id"
+            )
             found = str(rows[0]["id"]) if rows else None
         if found is None:
-            body: dict[str, Any] = {"subsidiary": {"id": ap_subsidiary(ctx, self.refs)},
-                                    "email": customer.get("email") or ""}
+            body: dict[str, Any] = {
+                "subsidiary": {"id": ap_subsidiary(ctx, self.refs)},
+                "email": customer.get("email") or "",
+            }
             if customer.get("accountType") == "PERSON":
                 first, last = customer.get("firstName"), customer.get("lastName")
                 if not (first and last):
@@ -116,9 +131,15 @@ class ApInvoicesFlow(Flow):
         existing = ctx.netsuite.find_eid("nonInventorySaleItem", ITEM_EID, expand=False)
         if existing is not None:
             return str(existing["id"])
-        return ctx.netsuite.upsert("nonInventorySaleItem", ITEM_EID, {
-            "itemId": "AP invoice line", "displayName": "Invoice line from AP",
-            "subsidiary": {"items": [{"id": ap_subsidiary(ctx, self.refs)}]}})
+        return ctx.netsuite.upsert(
+            "nonInventorySaleItem",
+            ITEM_EID,
+            {
+                "itemId": "AP invoice line",
+                "displayName": "Invoice line from AP",
+                "subsidiary": {"items": [{"id": ap_subsidiary(ctx, self.refs)}]},
+            },
+        )
 
 
 def _records(key: str, payload: dict[str, Any]) -> dict[str, Any]:

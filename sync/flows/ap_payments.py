@@ -51,11 +51,14 @@ class ApPaymentsFlow(Flow):
         for kind, path in (("credit", "/vendor-credits"), ("payment", "/payments")):
             cursor_name = f"ap-payments:{kind}:updated"
             cursor = ctx.state.cursor(cursor_name)
-            rows = ap(ctx).list_all(path, filters=f"updatedTime:gte:{cursor}" if cursor else "",
-                                    sort="updatedTime:asc")
+            rows = ap(ctx).list_all(
+                path, filters=f"updatedTime:gte:{cursor}" if cursor else "", sort="updatedTime:asc"
+            )
             with ctx.state.tx() as session:
                 for row in rows:
-                    self.work.stage(ctx, session, f"ap-{kind}:{row['id']}", {kind: row}, reopen=("done", "skipped"))
+                    self.work.stage(
+                        ctx, session, f"ap-{kind}:{row['id']}", {kind: row}, reopen=("done", "skipped")
+                    )
                 if rows:
                     ctx.state.set_cursor(session, cursor_name, str(rows[-1]["updatedTime"]))
         self.work.process(ctx, lambda key, payload: self._write(ctx, key, payload), _records)
@@ -66,13 +69,19 @@ class ApPaymentsFlow(Flow):
         if system != "ap" or not data.get("id"):
             return
         if event.get("type") in PAYMENT_EVENTS:
-            self.work.stage(ctx, session, f"ap-payment:{data['id']}", {"payment": data}, reopen=("done", "skipped"))
+            self.work.stage(
+                ctx, session, f"ap-payment:{data['id']}", {"payment": data}, reopen=("done", "skipped")
+            )
         elif event.get("type") in CREDIT_EVENTS:
-            self.work.stage(ctx, session, f"ap-credit:{data['id']}", {"credit": data}, reopen=("done", "skipped"))
+            self.work.stage(
+                ctx, session, f"ap-credit:{data['id']}", {"credit": data}, reopen=("done", "skipped")
+            )
 
     # --- writing -------------------------------------------------------------------------------------------
     def _write(self, ctx: Context, key: str, payload: dict[str, Any]) -> Outcome:
-        fresh = ctx.safeguards.on("no-reorder-tolerance")  # read it now, not as an older notification showed it
+        fresh = ctx.safeguards.on(
+            "no-reorder-tolerance"
+        )  # read it now, not as an older notification showed it
         if "payment" in payload:
             payment = ap(ctx).get(f"/payments/{payload['payment']['id']}") if fresh else payload["payment"]
             return self._payment(ctx, payment)
@@ -82,15 +91,21 @@ class ApPaymentsFlow(Flow):
     def _vendor(self, ctx: Context, doc: dict[str, Any]) -> str:
         vendor = ctx.state.mapped("ap", "vendor", str(doc.get("vendorId")))
         if vendor is None:
-            raise Park("unknown_vendor", f"AP vendor {doc.get('vendorName')} is not in NetSuite",
-                       {"vendor": doc.get("vendorId")})
+            raise Park(
+                "unknown_vendor",
+                f"AP vendor {doc.get('vendorName')} is not in NetSuite",
+                {"vendor": doc.get("vendorId")},
+            )
         return vendor
 
     def _bill(self, ctx: Context, bill_id: str, what: str) -> str:
         ns_bill = ctx.state.mapped("ap", "bill", bill_id)
         if ns_bill is None:
-            raise Park("validation_error", f"{what} applies to AP bill {bill_id}, which is not in NetSuite (yet)",
-                       {"apBill": bill_id})
+            raise Park(
+                "validation_error",
+                f"{what} applies to AP bill {bill_id}, which is not in NetSuite (yet)",
+                {"apBill": bill_id},
+            )
         return ns_bill
 
     def _payment(self, ctx: Context, payment: dict[str, Any]) -> Outcome:
@@ -116,13 +131,26 @@ class ApPaymentsFlow(Flow):
         if not cash:
             return skipped("vendor credits only: applied with the credit")
         vendor = self._vendor(ctx, payment)
-        bank = require(ctx.config.ap_bank_account or self.refs.first(ctx.netsuite, "account", "WHERE accttype = 'Bank'"),
-                       "validation_error", "NetSuite has no bank account for AP payments")
+        bank = require(
+            ctx.config.ap_bank_account or self.refs.first(ctx.netsuite, "account", "WHERE accttype = 'Bank'"),
+            "validation_error",
+            "NetSuite has no bank account for AP payments",
+        )
         body: dict[str, Any] = {
-            "entity": {"id": vendor}, "account": {"id": bank},
+            "entity": {"id": vendor},
+            "account": {"id": bank},
             "tranDate": ctx.period_policy.date_for(str(payment.get("processDate")), "ap"),
-            "apply": {"items": [{"doc": {"id": self._bill(ctx, p["billId"], "payment")}, "apply": True,
-                                 "amount": num(p["amount"])} for p in cash]}}
+            "apply": {
+                "items": [
+                    {
+                        "doc": {"id": self._bill(ctx, p["billId"], "payment")},
+                        "apply": True,
+                        "amount": num(p["amount"]),
+                    }
+                    for p in cash
+                ]
+            },
+        }
         ns_id = ctx.netsuite.create_keyed("vendorPayment", keyed(ctx, body, f"ap-pay-{ap_id}"))
         ctx.state.set_mapping("ap", "payment", ap_id, ns_id, {"amount": payment.get("amount")})
         return done(netsuite=ns_id)
@@ -139,10 +167,19 @@ class ApPaymentsFlow(Flow):
             ns_bill = self._bill(ctx, use["billId"], "vendor credit")
             applied[ns_bill] = round(applied.get(ns_bill, 0.0) + num(use["amount"]), 2)
         body: dict[str, Any] = {
-            "entity": {"id": vendor}, "tranId": credit.get("referenceNumber"), "memo": credit.get("description") or "",
-            "expense": {"items": expense_lines(ctx, self.refs, self.accounts, credit.get("vendorCreditLineItems", []))},
-            "apply": {"items": [{"doc": {"id": bill}, "apply": True, "amount": amount}
-                                for bill, amount in sorted(applied.items())]}}
+            "entity": {"id": vendor},
+            "tranId": credit.get("referenceNumber"),
+            "memo": credit.get("description") or "",
+            "expense": {
+                "items": expense_lines(ctx, self.refs, self.accounts, credit.get("vendorCreditLineItems", []))
+            },
+            "apply": {
+                "items": [
+                    {"doc": {"id": bill}, "apply": True, "amount": amount}
+                    for bill, amount in sorted(applied.items())
+                ]
+            },
+        }
         fingerprint = content_hash(body)
         if mapped is not None and data.get("hash") == fingerprint:
             return noop(netsuite=mapped)

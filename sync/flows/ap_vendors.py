@@ -32,8 +32,11 @@ def ap(ctx: Context) -> ApClient:
 
 def ap_subsidiary(ctx: Context, refs: NetSuiteRefs) -> str:
     """The NetSuite subsidiary the AP organisation is linked to."""
-    return require(ctx.config.ap_subsidiary or refs.first(ctx.netsuite, "subsidiary"), "validation_error",
-                   "NetSuite has no subsidiary for the AP organisation")
+    return require(
+        ctx.config.ap_subsidiary or refs.first(ctx.netsuite, "subsidiary"),
+        "validation_error",
+        "NetSuite has no subsidiary for the AP organisation",
+    )
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -49,10 +52,15 @@ def from_netsuite(row: dict[str, Any]) -> dict[str, Any]:
     last = str(row.get("lastname", row.get("lastName")) or "").strip()
     company = str(row.get("companyname", row.get("companyName")) or "").strip()
     name = f"{first} {last}".strip() if person else company
-    return {"person": person, "name": name or str(row.get("entityid", row.get("entityId")) or ""),
-            "first": first if person else None, "last": last if person else None,
-            "company": None if person else company or name, "email": _blank(row.get("email")),
-            "phone": _blank(row.get("phone"))}
+    return {
+        "person": person,
+        "name": name or str(row.get("entityid", row.get("entityId")) or ""),
+        "first": first if person else None,
+        "last": last if person else None,
+        "company": None if person else company or name,
+        "email": _blank(row.get("email")),
+        "phone": _blank(row.get("phone")),
+    }
 
 
 def from_ap(vendor: dict[str, Any]) -> dict[str, Any]:
@@ -64,9 +72,15 @@ def from_ap(vendor: dict[str, Any]) -> dict[str, Any]:
         first, last = split_name(name)
     if person:  # NetSuite keeps a person's first and last names only: those are what is compared
         name = f"{first} {last}".strip()
-    return {"person": person, "name": name, "first": first if person else None, "last": last if person else None,
-            "company": None if person else (vendor.get("companyName") or name),
-            "email": _blank(vendor.get("email")), "phone": _blank(vendor.get("phone"))}
+    return {
+        "person": person,
+        "name": name,
+        "first": first if person else None,
+        "last": last if person else None,
+        "company": None if person else (vendor.get("companyName") or name),
+        "email": _blank(vendor.get("email")),
+        "phone": _blank(vendor.get("phone")),
+    }
 
 
 def as_company(v: dict[str, Any]) -> dict[str, Any]:
@@ -76,8 +90,12 @@ def as_company(v: dict[str, Any]) -> dict[str, Any]:
 
 def ap_body(v: dict[str, Any], *, rename: bool = True) -> dict[str, Any]:
     """An AP vendor body from the shared form (a person's AP display name is kept unless ``rename``)."""
-    body: dict[str, Any] = {"name": v["name"], "accountType": "PERSON" if v["person"] else "BUSINESS",
-                            "email": v["email"], "phone": v["phone"]}
+    body: dict[str, Any] = {
+        "name": v["name"],
+        "accountType": "PERSON" if v["person"] else "BUSINESS",
+        "email": v["email"],
+        "phone": v["phone"],
+    }
     if v["person"] and not rename:
         del body["name"]
     if v["person"]:
@@ -107,7 +125,9 @@ class ApVendorsFlow(Flow):
 
     name = "ap-vendors"
     systems = ("netsuite", "ap")
-    description = "vendors both ways between NetSuite and AP (person names split; NetSuite-access vendors owned there)"
+    description = (
+        "vendors both ways between NetSuite and AP (person names split; NetSuite-access vendors owned there)"
+    )
 
     def __init__(self) -> None:
         self.work = WorkQueue(self.name)
@@ -119,11 +139,13 @@ class ApVendorsFlow(Flow):
         subsidiary = ap_subsidiary(ctx, self.refs)
         rows = ctx.netsuite.suiteql(
             "SELECT id, entityid, companyname, firstname, lastname, isperson, email, phone, externalid FROM vendor "
-            f"WHERE subsidiary = {int(subsidiary)} AND isinactive = 'F' ORDER BY id")
+            f"WHERE subsidiary = {int(subsidiary)} AND isinactive = 'F' ORDER BY id"
+        )
         synced = {key: data for key, (_, data) in _mapped(ctx, "netsuite").items()}
         cursor = ctx.state.cursor(CURSOR)
-        vendors = ap(ctx).list_all("/vendors", filters=f"updatedTime:gte:{cursor}" if cursor else "",
-                                   sort="updatedTime:asc")
+        vendors = ap(ctx).list_all(
+            "/vendors", filters=f"updatedTime:gte:{cursor}" if cursor else "", sort="updatedTime:asc"
+        )
         ap_synced = {key: data for key, (_, data) in _mapped(ctx, "ap").items()}
         with ctx.state.tx() as session:
             for row in rows:
@@ -133,21 +155,36 @@ class ApVendorsFlow(Flow):
                 if known is None and eid.startswith("ap-vendor-"):
                     continue  # created from AP: the AP side maps it
                 if known is None or known.get("hash") != content_hash(shared):
-                    self.work.stage(ctx, session, f"ns-vendor:{ns_id}", {"ns": ns_id, "vendor": shared},
-                                    reopen=("done", "skipped"))
+                    self.work.stage(
+                        ctx,
+                        session,
+                        f"ns-vendor:{ns_id}",
+                        {"ns": ns_id, "vendor": shared},
+                        reopen=("done", "skipped"),
+                    )
             for vendor in vendors:
                 if vendor.get("archived"):
                     continue
                 known = ap_synced.get(vendor["id"])
                 shared = self._from_ap(ctx, vendor)
                 if known is None or known.get("hash") != content_hash(shared):
-                    self.work.stage(ctx, session, f"ap-vendor:{vendor['id']}", {"ap": vendor["id"], "vendor": shared},
-                                    reopen=("done", "skipped"))
+                    self.work.stage(
+                        ctx,
+                        session,
+                        f"ap-vendor:{vendor['id']}",
+                        {"ap": vendor["id"], "vendor": shared},
+                        reopen=("done", "skipped"),
+                    )
             if vendors:
                 ctx.state.set_cursor(session, CURSOR, str(vendors[-1]["updatedTime"]))
-        self.work.process(ctx, lambda key, payload: self._write(ctx, key, payload, subsidiary),
-                          lambda key, payload: {"vendor": payload.get("ns") or payload.get("ap"),
-                                                "name": payload["vendor"]["name"]})
+        self.work.process(
+            ctx,
+            lambda key, payload: self._write(ctx, key, payload, subsidiary),
+            lambda key, payload: {
+                "vendor": payload.get("ns") or payload.get("ap"),
+                "name": payload["vendor"]["name"],
+            },
+        )
 
     @staticmethod
     def _from_ap(ctx: Context, vendor: dict[str, Any]) -> dict[str, Any]:
@@ -184,7 +221,11 @@ class ApVendorsFlow(Flow):
         shared = self._from_ap(ctx, vendor)
         mapped = ctx.state.mapped("ap", "vendor", ap_id)
         if mapped is None:
-            body = {**netsuite_body(shared), "subsidiary": {"id": subsidiary}, "externalId": f"ap-vendor-{ap_id}"}
+            body = {
+                **netsuite_body(shared),
+                "subsidiary": {"id": subsidiary},
+                "externalId": f"ap-vendor-{ap_id}",
+            }
             if ctx.safeguards.off("no-idempotency"):
                 body.pop("externalId")
             ns_id = ctx.netsuite.create_keyed("vendor", body)
@@ -196,10 +237,19 @@ class ApVendorsFlow(Flow):
             self._remember(ctx, mapped, ap_id, shared, origin)
             return noop(netsuite=mapped)
         if record.get("giveAccess"):
-            ctx.park(self.name, "netsuite_owned", f"ap-vendor-owned:{ap_id}",
-                     f"vendor {shared['name']} has Access enabled in NetSuite: change it in NetSuite; the AP edit "
-                     "is not synced", records={"vendor": ap_id, "netsuite": mapped, "ap": shared,
-                                               "netsuiteVendor": from_netsuite(record)})
+            ctx.park(
+                self.name,
+                "netsuite_owned",
+                f"ap-vendor-owned:{ap_id}",
+                f"vendor {shared['name']} has Access enabled in NetSuite: change it in NetSuite; the AP edit "
+                "is not synced",
+                records={
+                    "vendor": ap_id,
+                    "netsuite": mapped,
+                    "ap": shared,
+                    "netsuiteVendor": from_netsuite(record),
+                },
+            )
             return skipped("NetSuite-owned (Access enabled)")
         ctx.netsuite.patch("vendor", mapped, netsuite_body(shared))
         self._remember(ctx, mapped, ap_id, shared, origin)
@@ -210,4 +260,3 @@ def _mapped(ctx: Context, system: str) -> dict[str, tuple[str, dict[str, Any]]]:
     from .work import mappings_with_data
 
     return mappings_with_data(ctx, system, "vendor")
-

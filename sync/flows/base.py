@@ -57,18 +57,40 @@ class Context:
         assert self.periods is not None
         return self.periods
 
-    def park(self, flow: str, category: str, key: str, summary: str, *, records: dict[str, Any] | None = None,
-             error: Any = None) -> None:
+    def park(
+        self,
+        flow: str,
+        category: str,
+        key: str,
+        summary: str,
+        *,
+        records: dict[str, Any] | None = None,
+        error: Any = None,
+    ) -> None:
         """Put a failure in the exception queue (once per key) and count it."""
-        if self.state.park(key=key, category=category, flow=flow, summary=summary, records=records, error=error):
+        if self.state.park(
+            key=key, category=category, flow=flow, summary=summary, records=records, error=error
+        ):
             log.warning("exception queue: [%s] %s", category, summary)
         self.stats.add(flow, f"parked:{category}")
 
-    def park_refusal(self, flow: str, key: str, exc: ApiRefusal, records: dict[str, Any],
-                     category: str = "validation_error") -> None:
+    def park_refusal(
+        self,
+        flow: str,
+        key: str,
+        exc: ApiRefusal,
+        records: dict[str, Any],
+        category: str = "validation_error",
+    ) -> None:
         """Park a system's refusal with its own error body."""
-        self.park(flow, category, key, f"{exc.system} refused: {exc.detail}", records=records,
-                  error={"status": exc.status, "body": exc.body, "request": f"{exc.method} {exc.path}"})
+        self.park(
+            flow,
+            category,
+            key,
+            f"{exc.system} refused: {exc.detail}",
+            records=records,
+            error={"status": exc.status, "body": exc.body, "request": f"{exc.method} {exc.path}"},
+        )
 
 
 class Flow(ABC):

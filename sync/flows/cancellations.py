@@ -49,8 +49,10 @@ class Cancellations(Flow):
 
     name: ClassVar[str] = "cancellations"
     systems: ClassVar[tuple[str, ...]] = ("netsuite", "wms")
-    description: ClassVar[str] = ("NetSuite cancels / line closes -> WMS cancel while NEW/RELEASED/HOLDING, "
-                                  "else cancel_after_release for the team")
+    description: ClassVar[str] = (
+        "NetSuite cancels / line closes -> WMS cancel while NEW/RELEASED/HOLDING, "
+        "else cancel_after_release for the team"
+    )
 
     def run(self, ctx: Context) -> None:
         """Check the watch list against NetSuite, act on what was closed, then note warehouse-side cancels."""
@@ -62,7 +64,11 @@ class Cancellations(Flow):
             if gone is None:
                 continue
             status, closed_lines = gone
-            hit = sorted(sent & closed_lines, key=int) if status not in ("C", "H", "deleted") else sorted(sent, key=int)
+            hit = (
+                sorted(sent & closed_lines, key=int)
+                if status not in ("C", "H", "deleted")
+                else sorted(sent, key=int)
+            )
             if hit:
                 self.cancel(ctx, so_id, reference, data, hit, status)
         self.warehouse_cancels(ctx)
@@ -72,11 +78,12 @@ class Cancellations(Flow):
         """Per watched sales order: (status, closed line numbers); a deleted order reports status 'deleted'."""
         out: dict[str, tuple[str, set[str]]] = {}
         for start in range(0, len(so_ids), 500):
-            chunk = so_ids[start:start + 500]
+            chunk = so_ids[start : start + 500]
             rows = ctx.netsuite.suiteql(
                 "SELECT t.id, t.status, tl.id AS line, tl.isclosed FROM transaction t "
                 "JOIN transactionline tl ON tl.transaction = t.id "
-                f"WHERE t.type = 'SalesOrd' AND tl.mainline = 'F' AND t.id IN ({', '.join(chunk)})")
+                f"WHERE t.type = 'SalesOrd' AND tl.mainline = 'F' AND t.id IN ({', '.join(chunk)})"
+            )
             for row in rows:
                 status, lines = out.setdefault(str(row["id"]), (str(row.get("status") or ""), set()))
                 if row.get("isclosed") == "T":
@@ -85,16 +92,28 @@ class Cancellations(Flow):
                 out.setdefault(so_id, ("deleted", set()))
         return out
 
-    def cancel(self, ctx: Context, so_id: str, reference: str, data: dict[str, Any], lines: list[str],
-               status: str) -> None:
+    def cancel(
+        self, ctx: Context, so_id: str, reference: str, data: dict[str, Any], lines: list[str], status: str
+    ) -> None:
         """Cancel one WMS order if the warehouse can still stop it; otherwise flag it for the team."""
         assert ctx.wms is not None
         rev = int(data.get("rev", 1))
         key = cancel_key(so_id, rev)
-        records = {"salesOrder": so_id, "clientReference": reference, "netsuiteStatus": status,
-                   "closedLines": lines}
-        reason = (f"NetSuite sales order {so_id} " + ("cancelled" if status == "C" else "closed" if status == "H"
-                  else "deleted" if status == "deleted" else f"lines {', '.join(lines)} closed"))
+        records = {
+            "salesOrder": so_id,
+            "clientReference": reference,
+            "netsuiteStatus": status,
+            "closedLines": lines,
+        }
+        reason = f"NetSuite sales order {so_id} " + (
+            "cancelled"
+            if status == "C"
+            else "closed"
+            if status == "H"
+            else "deleted"
+            if status == "deleted"
+            else f"lines {', '.join(lines)} closed"
+        )
         with ctx.state.tx() as session:
             ctx.state.requeue(session, self.name, key, {"so": so_id, "ref": reference, "lines": lines})
         if ctx.safeguards.off("no-cancel-check"):
@@ -128,7 +147,9 @@ class Cancellations(Flow):
     def replace(self, ctx: Context, so_id: str, rev: int) -> None:
         """Send the lines still open as a new WMS order (the WMS cannot drop lines from an order)."""
         so = ctx.netsuite.get("salesOrder", so_id)
-        if not any(is_physical(ref(ln.get("itemType"))) and not ln.get("isClosed") for ln in sublist(so, "item")):
+        if not any(
+            is_physical(ref(ln.get("itemType"))) and not ln.get("isClosed") for ln in sublist(so, "item")
+        ):
             return
         built = build_order(ctx, so, rev, "")
         if built is None:
@@ -143,17 +164,32 @@ class Cancellations(Flow):
         ctx.state.forget_mapping("wms", "open-order", so_id)
         ctx.state.finish(key, result={"outcome": outcome})
 
-    def _flag(self, ctx: Context, so_id: str, rev: int, key: str, wms_status: str, records: dict[str, Any],
-              found: Any) -> None:
+    def _flag(
+        self,
+        ctx: Context,
+        so_id: str,
+        rev: int,
+        key: str,
+        wms_status: str,
+        records: dict[str, Any],
+        found: Any,
+    ) -> None:
         """Raise cancel-after-release: the warehouse has the goods in hand; nothing is refunded or closed."""
-        ctx.park(self.name, "cancel_after_release", flag_key(so_id, rev),
-                 f"sales order {so_id} was cancelled/closed in NetSuite but WMS order {records['clientReference']} "
-                 f"is {wms_status}: picking has started, stop the shipment or reopen the order (no refund or credit "
-                 "was issued)", records={**records, "wmsStatus": wms_status}, error={"wms": found})
+        ctx.park(
+            self.name,
+            "cancel_after_release",
+            flag_key(so_id, rev),
+            f"sales order {so_id} was cancelled/closed in NetSuite but WMS order {records['clientReference']} "
+            f"is {wms_status}: picking has started, stop the shipment or reopen the order (no refund or credit "
+            "was issued)",
+            records={**records, "wmsStatus": wms_status},
+            error={"wms": found},
+        )
         with ctx.state.tx() as session:
             ctx.state.forget_mapping("wms", "open-order", so_id, session=session)
-            ctx.state.set_mapping("wms", "flagged-order", so_id, records["clientReference"], {"rev": rev},
-                                  session=session)
+            ctx.state.set_mapping(
+                "wms", "flagged-order", so_id, records["clientReference"], {"rev": rev}, session=session
+            )
         ctx.state.finish(key, status="parked", result={"wmsStatus": wms_status})
 
     def warehouse_cancels(self, ctx: Context) -> None:
@@ -183,11 +219,15 @@ class Cancellations(Flow):
                 ctx.state.forget_mapping("wms", "flagged-order", so_id)
                 continue
             ctx.state.forget_mapping("wms", "open-order", so_id)
-            ctx.park(self.name, "wms_cancelled", f"wms-cancelled:{order['clientReference']}",
-                     f"the warehouse cancelled WMS order {order['clientReference']} (sales order {so_id}): "
-                     f"{order.get('cancelReason') or 'no reason given'}; NetSuite still expects it to ship",
-                     records={"salesOrder": so_id, "clientReference": order["clientReference"]},
-                     error={"wms": order})
+            ctx.park(
+                self.name,
+                "wms_cancelled",
+                f"wms-cancelled:{order['clientReference']}",
+                f"the warehouse cancelled WMS order {order['clientReference']} (sales order {so_id}): "
+                f"{order.get('cancelReason') or 'no reason given'}; NetSuite still expects it to ship",
+                records={"salesOrder": so_id, "clientReference": order["clientReference"]},
+                error={"wms": order},
+            )
         with ctx.state.tx() as session:
             ctx.state.set_cursor(session, CURSOR, newest)
 
@@ -208,16 +248,27 @@ class Cancellations(Flow):
             if data.get("reason") == reason:
                 continue  # already reported
             if data.get("key"):
-                ctx.state.resolve_exception(str(data["key"]))  # the cause changed: a new entry says the new one
+                ctx.state.resolve_exception(
+                    str(data["key"])
+                )  # the cause changed: a new entry says the new one
             episode = int(data.get("episode", 0)) + 1
             key = f"wms-hold:{reference}:{episode}"
-            ctx.park(self.name, "wms_hold", key,
-                     f"WMS order {reference} (sales order {so_id}) is on hold at the warehouse ({reason}); it will not "
-                     "ship until the cause is fixed there", records={"salesOrder": so_id, "clientReference": reference,
-                                                                      "holdCode": order.get("holdCode")},
-                     error={"wms": order})
-            ctx.state.set_mapping("wms", "held-order", reference, so_id,
-                                  {"reason": reason, "episode": episode, "key": key})
+            ctx.park(
+                self.name,
+                "wms_hold",
+                key,
+                f"WMS order {reference} (sales order {so_id}) is on hold at the warehouse ({reason}); it will not "
+                "ship until the cause is fixed there",
+                records={
+                    "salesOrder": so_id,
+                    "clientReference": reference,
+                    "holdCode": order.get("holdCode"),
+                },
+                error={"wms": order},
+            )
+            ctx.state.set_mapping(
+                "wms", "held-order", reference, so_id, {"reason": reason, "episode": episode, "key": key}
+            )
         for reference, (_so_id, data) in known.items():
             if reference not in holding:  # released (or cancelled): nothing left for the team
                 ctx.state.resolve_exception(str(data.get("key", "")))

@@ -12,8 +12,13 @@ from typing import Any
 #: NetSuite item types (SuiteQL ``itemtype``) that are goods on a shelf: they go to the WMS and ship.
 PHYSICAL_TYPES = frozenset({"InvtPart", "Assembly"})
 #: How the WMS names the other kinds (what a connector without the physical filter would send).
-WMS_NON_PHYSICAL = {"DwnLdItem": "DIGITAL", "Service": "SERVICE", "NonInvtPart": "SERVICE", "OthCharge": "SERVICE",
-                    "GiftCert": "DIGITAL"}
+WMS_NON_PHYSICAL = {
+    "DwnLdItem": "DIGITAL",
+    "Service": "SERVICE",
+    "NonInvtPart": "SERVICE",
+    "OthCharge": "SERVICE",
+    "GiftCert": "DIGITAL",
+}
 #: Types that are not sellable products of any satellite's catalogue.
 NOT_PRODUCTS = frozenset({"Discount", "TaxItem", "TaxGroup", "Subtotal", "Description", "Payment", "Markup"})
 
@@ -46,10 +51,16 @@ class NsItem:
         """Build from a SuiteQL row (strings, 'T'/'F' booleans, omitted nulls)."""
         sku = str(row.get("itemid") or "")
         price = row.get("baseprice")
-        return cls(id=str(row["id"]), sku=sku, name=str(row.get("displayname") or sku),
-                   item_type=str(row.get("itemtype") or ""), is_lot=row.get("islotitem") == "T",
-                   price=float(price) if price not in (None, "") else None, inactive=row.get("isinactive") == "T",
-                   modified=str(row.get("modified") or ""))
+        return cls(
+            id=str(row["id"]),
+            sku=sku,
+            name=str(row.get("displayname") or sku),
+            item_type=str(row.get("itemtype") or ""),
+            is_lot=row.get("islotitem") == "T",
+            price=float(price) if price not in (None, "") else None,
+            inactive=row.get("isinactive") == "T",
+            modified=str(row.get("modified") or ""),
+        )
 
     @property
     def physical(self) -> bool:
@@ -66,5 +77,7 @@ class NsItem:
         return None
 
 
-ITEM_COLUMNS = ("id, itemid, displayname, itemtype, islotitem, baseprice, isinactive, "
-                "TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified")
+ITEM_COLUMNS = (
+    "id, itemid, displayname, itemtype, islotitem, baseprice, isinactive, "
+    "TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified"
+)

@@ -44,12 +44,22 @@ def despatch_payload(order: dict[str, Any]) -> dict[str, Any]:
     """The work item of a despatched order, from the WMS order view or the ``order.despatched`` event data."""
     lines = []
     for ln in order.get("lines") or []:
-        lines.append({"line": ln.get("externalLineId"), "sku": ln.get("sku"),
-                      "shipped": int(ln.get("quantityShipped") or 0),
-                      "ordered": int(ln.get("quantityOrdered", ln.get("quantity")) or 0)})
-    return {"ref": order["clientReference"], "wmsId": order.get("orderId", order.get("id")),
-            "carrier": order.get("carrier"), "tracking": order.get("trackingNumber"),
-            "despatchedAt": order.get("despatchedAt"), "lines": lines}
+        lines.append(
+            {
+                "line": ln.get("externalLineId"),
+                "sku": ln.get("sku"),
+                "shipped": int(ln.get("quantityShipped") or 0),
+                "ordered": int(ln.get("quantityOrdered", ln.get("quantity")) or 0),
+            }
+        )
+    return {
+        "ref": order["clientReference"],
+        "wmsId": order.get("orderId", order.get("id")),
+        "carrier": order.get("carrier"),
+        "tracking": order.get("trackingNumber"),
+        "despatchedAt": order.get("despatchedAt"),
+        "lines": lines,
+    }
 
 
 class DespatchToNetSuite(Flow):
@@ -57,16 +67,19 @@ class DespatchToNetSuite(Flow):
 
     name: ClassVar[str] = "despatch-to-netsuite"
     systems: ClassVar[tuple[str, ...]] = ("netsuite", "wms")
-    description: ClassVar[str] = ("WMS despatches -> one NetSuite item fulfilment each (!transform, shipped "
-                                  "quantities, lots, tracking)")
+    description: ClassVar[str] = (
+        "WMS despatches -> one NetSuite item fulfilment each (!transform, shipped quantities, lots, tracking)"
+    )
     webhook_systems: ClassVar[tuple[str, ...]] = ("wms",)
     webhook_events: ClassVar[dict[str, tuple[str, ...]]] = {"wms": ("order.despatched",)}
 
     def records_event(self, ctx: Context, system: str, event: dict[str, Any]) -> bool:
         """Only a despatch of an order this engine sent is recorded."""
         data = event.get("data") or {}
-        return event.get("type") == "order.despatched" and \
-            sales_order_of(str(data.get("clientReference") or "")) is not None
+        return (
+            event.get("type") == "order.despatched"
+            and sales_order_of(str(data.get("clientReference") or "")) is not None
+        )
 
     def on_event(self, ctx: Context, session: Session, system: str, event: dict[str, Any]) -> None:
         """Record a despatch event as work (the receiver's transaction); the next pass fulfils it."""
@@ -89,8 +102,9 @@ class DespatchToNetSuite(Flow):
                 newest = max(newest, str(order.get("updatedAt") or ""))
                 if sales_order_of(str(order["clientReference"])) is None:
                     continue
-                if ctx.state.enqueue(session, self.name, despatch_key(order["clientReference"]),
-                                     despatch_payload(order)):
+                if ctx.state.enqueue(
+                    session, self.name, despatch_key(order["clientReference"]), despatch_payload(order)
+                ):
                     ctx.stats.add(self.name, "queued")
             if newest != cursor:
                 ctx.state.set_cursor(session, CURSOR, newest)
@@ -109,22 +123,42 @@ class DespatchToNetSuite(Flow):
         if body is None:
             return
         try:
-            body["tranDate"] = ctx.period_policy.date_for(str(payload.get("despatchedAt") or "")[:10] or
-                                                          str(so.get("tranDate")), "inventory")
+            body["tranDate"] = ctx.period_policy.date_for(
+                str(payload.get("despatchedAt") or "")[:10] or str(so.get("tranDate")), "inventory"
+            )
         except ClosedPeriod as exc:
-            ctx.park(self.name, "closed_period", f"{key}:period", f"fulfilment of {reference}: {exc}",
-                     records=records, error={"day": exc.day, "period": exc.period, "reason": exc.reason})
+            ctx.park(
+                self.name,
+                "closed_period",
+                f"{key}:period",
+                f"fulfilment of {reference}: {exc}",
+                records=records,
+                error={"day": exc.day, "period": exc.period, "reason": exc.reason},
+            )
             return
         try:
             if ctx.safeguards.off("no-idempotency"):
                 body.pop("externalId")
-            fulfilment_id = ctx.netsuite.transform_keyed("salesOrder", so_id, "itemFulfillment", body,
-                                                         replace=replace_prefilled_lots(body))
+            fulfilment_id = ctx.netsuite.transform_keyed(
+                "salesOrder", so_id, "itemFulfillment", body, replace=replace_prefilled_lots(body)
+            )
             if payload.get("tracking"):
                 # the package sublist replaced as a whole: the same PATCH after a crash changes nothing
-                ctx.netsuite.patch("itemFulfillment", fulfilment_id, {"package": {"items": [
-                    {"packageTrackingNumber": payload["tracking"], "packageDescr": payload.get("carrier") or ""}]}},
-                    replace="package")
+                ctx.netsuite.patch(
+                    "itemFulfillment",
+                    fulfilment_id,
+                    {
+                        "package": {
+                            "items": [
+                                {
+                                    "packageTrackingNumber": payload["tracking"],
+                                    "packageDescr": payload.get("carrier") or "",
+                                }
+                            ]
+                        }
+                    },
+                    replace="package",
+                )
         except ApiRefusal as exc:
             ctx.park_refusal(self.name, key, exc, records, category="rejected_posting")
             return
@@ -137,8 +171,9 @@ class DespatchToNetSuite(Flow):
             ctx.state.resolve_exception(done)
         ctx.stats.add(self.name, "fulfilled")
 
-    def fulfilment_body(self, ctx: Context, key: str, so: dict[str, Any], payload: dict[str, Any],
-                        records: dict[str, Any]) -> dict[str, Any] | None:
+    def fulfilment_body(
+        self, ctx: Context, key: str, so: dict[str, Any], payload: dict[str, Any], records: dict[str, Any]
+    ) -> dict[str, Any] | None:
         """The transform body: shipped lines by orderLine (with lots), the others not received."""
         so_lines = {int(ln["line"]): ln for ln in sublist(so, "item")}
         shipped: dict[int, int] = defaultdict(int)
@@ -157,8 +192,13 @@ class DespatchToNetSuite(Flow):
             assert number is not None
             shipped[number] += line["shipped"]
         if problems:
-            ctx.park(self.name, "sku_mismatch", f"{key}:sku", f"despatch {payload['ref']}: " + "; ".join(problems),
-                     records={**records, "lines": payload["lines"]})
+            ctx.park(
+                self.name,
+                "sku_mismatch",
+                f"{key}:sku",
+                f"despatch {payload['ref']}: " + "; ".join(problems),
+                records={**records, "lines": payload["lines"]},
+            )
             return None
         if not shipped:
             ctx.state.finish(key, result={"skipped": "nothing shipped that NetSuite knows"})
@@ -173,12 +213,20 @@ class DespatchToNetSuite(Flow):
             item = ref(so_line.get("item")) or ""
             if item in lots:
                 location = ref(so_line.get("location")) or ref(so.get("location")) or ""
-                entry["inventoryDetail"] = {"quantity": shipped[number], "inventoryAssignment": {
-                    "items": _first_expiry_first_out(ctx, item, location, shipped[number])}}
+                entry["inventoryDetail"] = {
+                    "quantity": shipped[number],
+                    "inventoryAssignment": {
+                        "items": _first_expiry_first_out(ctx, item, location, shipped[number])
+                    },
+                }
             lines.append(entry)
-        return {"externalId": fulfilment_external_id(payload["ref"]), "shipStatus": "C",
-                "memo": f"WMS despatch {payload['ref']}" + (f" ({payload['carrier']})" if payload.get("carrier") else ""),
-                "item": {"items": lines}}
+        return {
+            "externalId": fulfilment_external_id(payload["ref"]),
+            "shipStatus": "C",
+            "memo": f"WMS despatch {payload['ref']}"
+            + (f" ({payload['carrier']})" if payload.get("carrier") else ""),
+            "item": {"items": lines},
+        }
 
 
 def _line_problem(ctx: Context, so_line: dict[str, Any] | None, line: dict[str, Any]) -> str | None:
@@ -193,8 +241,10 @@ def _line_problem(ctx: Context, so_line: dict[str, Any] | None, line: dict[str, 
     product = ctx.wms.product_by_sku(str(line.get("sku") or ""))
     if product is not None and str(product.get("externalId")) == item:
         return None
-    return (f"WMS line {line.get('line')} shipped SKU {line.get('sku')}, which is not the WMS SKU of NetSuite item "
-            f"{item} on that sales-order line")
+    return (
+        f"WMS line {line.get('line')} shipped SKU {line.get('sku')}, which is not the WMS SKU of NetSuite item "
+        f"{item} on that sales-order line"
+    )
 
 
 def _lot_items(ctx: Context, items: set[str]) -> set[str]:
@@ -211,7 +261,8 @@ def _first_expiry_first_out(ctx: Context, item: str, location: str, quantity: in
     rows = ctx.netsuite.suiteql(
         "SELECT ib.inventorynumber AS lot, ib.quantityavailable AS available, inv.expirationdate AS expires "
         "FROM inventorybalance ib JOIN inventorynumber inv ON inv.id = ib.inventorynumber "
-        f"WHERE ib.item = {int(item)} AND ib.location = {int(location or 0)} AND ib.quantityavailable > 0")
+        f"WHERE ib.item = {int(item)} AND ib.location = {int(location or 0)} AND ib.quantityavailable > 0"
+    )
     rows.sort(key=lambda r: (_sortable_date(r.get("expires")), int(r["lot"])))
     out: list[dict[str, Any]] = []
     left = float(quantity)
@@ -223,7 +274,9 @@ def _first_expiry_first_out(ctx: Context, item: str, location: str, quantity: in
         left -= take
         if left <= 0:
             break
-    if left > 0 and out:  # not enough in lots: NetSuite refuses with its own words (parked as rejected_posting)
+    if (
+        left > 0 and out
+    ):  # not enough in lots: NetSuite refuses with its own words (parked as rejected_posting)
         out[-1]["quantity"] += left
     return out
 

@@ -65,7 +65,9 @@ class InventoryFlow(Flow):
             return False
         if ctx.safeguards.off("no-reorder-tolerance"):
             return True  # that mutant keeps the last level of every event it receives
-        return str(data.get("cause") or "") not in EXCLUDED_CAUSES and bool(parse_quantity(data.get("onHandDelta")))
+        return str(data.get("cause") or "") not in EXCLUDED_CAUSES and bool(
+            parse_quantity(data.get("onHandDelta"))
+        )
 
     def on_event(self, ctx: Context, session: Session, system: str, event: dict[str, Any]) -> None:
         """Record the movement of a WMS ``stock.changed`` event."""
@@ -128,9 +130,16 @@ class InventoryFlow(Flow):
                 warehouse = row.get("warehouseid") or order.get("warehouseid")
                 if warehouse is None or not row.get("sku"):
                     continue
-                moves.append(Movement(f"pos:{order['orderid']}:{row['orderitemid']}", str(row["sku"]),
-                                      f"pos:{warehouse}", -parse_quantity(row.get("quantity")), order_time(order),
-                                      batch=sale_posting_key(order["orderid"]) if carried else None))
+                moves.append(
+                    Movement(
+                        f"pos:{order['orderid']}:{row['orderitemid']}",
+                        str(row["sku"]),
+                        f"pos:{warehouse}",
+                        -parse_quantity(row.get("quantity")),
+                        order_time(order),
+                        batch=sale_posting_key(order["orderid"]) if carried else None,
+                    )
+                )
         with ctx.state.tx() as s:
             added = record(s, moves)
             batch.commit(s)
@@ -139,16 +148,23 @@ class InventoryFlow(Flow):
         return added
 
 
-def _level_delta(ctx: Context, session: Session, sku: str, satellite: str, on_hand: float, delta: float) -> float:
+def _level_delta(
+    ctx: Context, session: Session, sku: str, satellite: str, on_hand: float, delta: float
+) -> float:
     """The no-reorder-tolerance mutant: the change from the last level *received*, not the event's own delta.
 
     In arrival order, so an older event delivered late moves the level back (what naive level-syncing does).
     """
-    row = session.scalar(select(IdMapping).where(IdMapping.system == "wms", IdMapping.kind == "level",
-                                                 IdMapping.key == f"{sku}@{satellite}"))
+    row = session.scalar(
+        select(IdMapping).where(
+            IdMapping.system == "wms", IdMapping.kind == "level", IdMapping.key == f"{sku}@{satellite}"
+        )
+    )
     previous = float(row.target) if row is not None else on_hand - delta
     if row is None:
-        session.add(IdMapping(system="wms", kind="level", key=f"{sku}@{satellite}", target=str(on_hand), data="{}"))
+        session.add(
+            IdMapping(system="wms", kind="level", key=f"{sku}@{satellite}", target=str(on_hand), data="{}")
+        )
     else:
         row.target = str(on_hand)
     return on_hand - previous

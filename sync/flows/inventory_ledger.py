@@ -47,17 +47,27 @@ class Movement:
 
     source_key: str
     sku: str
-    location: str          # satellite location: "wms:<id>" or "pos:<id>"
+    location: str  # satellite location: "wms:<id>" or "pos:<id>"
     quantity: float
-    occurred_at: str       # ISO time the movement happened in its system
+    occurred_at: str  # ISO time the movement happened in its system
     batch: str | None = None  # set when another posting carries the movement (a POS cash sale)
 
 
 def record(session: Session, movements: Iterable[Movement], observed_at: float | None = None) -> int:
     """Insert movements not seen before (by source key) inside the caller's transaction; returns how many."""
-    rows = [{"source_key": m.source_key, "item": m.sku, "location": m.location, "quantity": m.quantity,
-             "occurred_at": m.occurred_at, "observed_at": observed_at if observed_at is not None else _now(),
-             "batch": m.batch} for m in movements if abs(m.quantity) > _EPS or m.batch is not None]
+    rows = [
+        {
+            "source_key": m.source_key,
+            "item": m.sku,
+            "location": m.location,
+            "quantity": m.quantity,
+            "occurred_at": m.occurred_at,
+            "observed_at": observed_at if observed_at is not None else _now(),
+            "batch": m.batch,
+        }
+        for m in movements
+        if abs(m.quantity) > _EPS or m.batch is not None
+    ]
     if not rows:
         return 0
     table = cast(Table, StockDelta.__table__)
@@ -72,7 +82,7 @@ def record(session: Session, movements: Iterable[Movement], observed_at: float |
         stmt = sqlite_insert(table).on_conflict_do_nothing(index_elements=["source_key"])
     total = 0
     for start in range(0, len(rows), 2000):
-        result = session.execute(stmt, rows[start:start + 2000])
+        result = session.execute(stmt, rows[start : start + 2000])
         total += max(int(getattr(result, "rowcount", 0) or 0), 0)
     return total
 
@@ -84,14 +94,16 @@ def _now() -> float:
 def _unconfirmed_filter() -> Any:
     """Deltas whose effect is not yet in NetSuite: unbatched, or in a batch (or posting) not done."""
     done = select(OutboxItem.key).where(OutboxItem.status == "done")
-    return or_(StockDelta.batch.is_(None),
-               and_(StockDelta.batch != NO_WRITE, StockDelta.batch.not_in(done)))
+    return or_(StockDelta.batch.is_(None), and_(StockDelta.batch != NO_WRITE, StockDelta.batch.not_in(done)))
 
 
-def unconfirmed(session: Session, *, upto_id: int | None = None, location_prefix: str = ""
-                ) -> dict[tuple[str, str], float]:
+def unconfirmed(
+    session: Session, *, upto_id: int | None = None, location_prefix: str = ""
+) -> dict[tuple[str, str], float]:
     """Per (SKU, satellite location): the quantity moved in a satellite but not (yet) in NetSuite."""
-    stmt = select(StockDelta.item, StockDelta.location, func.sum(StockDelta.quantity)).where(_unconfirmed_filter())
+    stmt = select(StockDelta.item, StockDelta.location, func.sum(StockDelta.quantity)).where(
+        _unconfirmed_filter()
+    )
     if upto_id is not None:
         stmt = stmt.where(StockDelta.id <= upto_id)
     if location_prefix:
@@ -107,12 +119,14 @@ def last_delta_id(session: Session) -> int:
 
 def pairs_after(session: Session, after_id: int) -> set[tuple[str, str]]:
     """(SKU, satellite location) of the deltas recorded after ``after_id`` (they arrived during a read)."""
-    rows = session.execute(select(StockDelta.item, StockDelta.location).where(StockDelta.id > after_id)
-                           .distinct()).all()
+    rows = session.execute(
+        select(StockDelta.item, StockDelta.location).where(StockDelta.id > after_id).distinct()
+    ).all()
     return {(sku, loc) for sku, loc in rows}
 
 
 # ---- batches --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Line:
@@ -136,14 +150,21 @@ class Batch:
 
     def payload(self) -> dict[str, Any]:
         """What the outbox keeps (enough to re-send the same adjustment after a crash)."""
-        return {"day": self.day, "subsidiary": self.subsidiary,
-                "lines": [[ln.item, ln.location, ln.quantity, ln.sources] for ln in self.lines]}
+        return {
+            "day": self.day,
+            "subsidiary": self.subsidiary,
+            "lines": [[ln.item, ln.location, ln.quantity, ln.sources] for ln in self.lines],
+        }
 
     @classmethod
     def from_outbox(cls, key: str, payload: dict[str, Any]) -> Batch:
         """A batch read back from the outbox."""
-        return cls(key, payload["day"], payload.get("subsidiary", ""),
-                   [Line(str(i), str(loc), float(q), list(src)) for i, loc, q, src in payload["lines"]])
+        return cls(
+            key,
+            payload["day"],
+            payload.get("subsidiary", ""),
+            [Line(str(i), str(loc), float(q), list(src)) for i, loc, q, src in payload["lines"]],
+        )
 
 
 class StockLedger:
@@ -160,11 +181,25 @@ class StockLedger:
         ctx = self.ctx
         batching = ctx.safeguards.on("no-batching")
         with ctx.state.tx() as s:
-            rows = s.execute(select(StockDelta.id, StockDelta.item, StockDelta.location, StockDelta.quantity,
-                                    StockDelta.occurred_at, StockDelta.source_key)
-                             .where(StockDelta.batch.is_(None)).order_by(StockDelta.id)).all()
-            waiting = set(s.scalars(select(ExceptionEntry.key).where(
-                ExceptionEntry.resolved == 0, ExceptionEntry.key.startswith("inventory:"))))
+            rows = s.execute(
+                select(
+                    StockDelta.id,
+                    StockDelta.item,
+                    StockDelta.location,
+                    StockDelta.quantity,
+                    StockDelta.occurred_at,
+                    StockDelta.source_key,
+                )
+                .where(StockDelta.batch.is_(None))
+                .order_by(StockDelta.id)
+            ).all()
+            waiting = set(
+                s.scalars(
+                    select(ExceptionEntry.key).where(
+                        ExceptionEntry.resolved == 0, ExceptionEntry.key.startswith("inventory:")
+                    )
+                )
+            )
         self.items = items_of(ctx, {row[1] for row in rows})
         self.items.learn_wms_skus(ctx, {row[1] for row in rows if str(row[2]).startswith("wms:")})
         groups: dict[tuple[str, ...], tuple[Line, list[int]]] = {}
@@ -205,13 +240,20 @@ class StockLedger:
                 _assign(s, zero, NO_WRITE)
             for (day, sub), entries in sorted(per_day.items()):
                 for start in range(0, len(entries), size):
-                    chunk = entries[start:start + size]
-                    batch = Batch(batch_key(sources[i] for _, ids in chunk for i in ids), day, sub,
-                                  [line for line, _ in chunk], fresh=True)
+                    chunk = entries[start : start + size]
+                    batch = Batch(
+                        batch_key(sources[i] for _, ids in chunk for i in ids),
+                        day,
+                        sub,
+                        [line for line, _ in chunk],
+                        fresh=True,
+                    )
                     ctx.state.enqueue(s, FLOW, batch.key, batch.payload())
                     _assign(s, [i for _, ids in chunk for i in ids], batch.key)
                     batches.append(batch)
-        for waited in sorted(resolved & waiting):  # what waited for a SKU or a location mapping has gone through
+        for waited in sorted(
+            resolved & waiting
+        ):  # what waited for a SKU or a location mapping has gone through
             ctx.state.resolve_exception(waited)
         if rows:
             ctx.stats.add(FLOW, "deltas_batched", len(rows) - len(zero) + len(dropped))
@@ -221,23 +263,37 @@ class StockLedger:
         """(NetSuite item, location) of a delta; None after parking why it cannot be resolved (it waits)."""
         location = self.locations.resolve(satellite)
         if location is None:
-            self.ctx.park(FLOW, "unknown_location", f"inventory:location:{satellite}",
-                          f"{self.locations.label(satellite)} is not mapped to a NetSuite location: its stock "
-                          "movements wait (set ERPSIM_SYNC_LOCATION_MAP or give the location that external id)",
-                          records={"location": satellite})
+            self.ctx.park(
+                FLOW,
+                "unknown_location",
+                f"inventory:location:{satellite}",
+                f"{self.locations.label(satellite)} is not mapped to a NetSuite location: its stock "
+                "movements wait (set ERPSIM_SYNC_LOCATION_MAP or give the location that external id)",
+                records={"location": satellite},
+            )
             return None
         item = self.items.resolve(sku, satellite)
         if item is None:
             if self.ctx.safeguards.off("no-sku-check"):
                 return DROP  # the naive connector skips what it cannot match, and forgets it
-            self.ctx.park(FLOW, "unknown_sku", f"inventory:sku:{sku}",
-                          f"SKU {sku} moved in {self.locations.label(satellite)} but NetSuite has no stock "
-                          "item with that SKU: its movements wait", records={"sku": sku, "location": satellite})
+            self.ctx.park(
+                FLOW,
+                "unknown_sku",
+                f"inventory:sku:{sku}",
+                f"SKU {sku} moved in {self.locations.label(satellite)} but NetSuite has no stock "
+                "item with that SKU: its movements wait",
+                records={"sku": sku, "location": satellite},
+            )
             return None
         if item.lot:
-            self.ctx.park(FLOW, "validation_error", f"inventory:lot:{sku}",
-                          f"SKU {sku} is lot-numbered in NetSuite; a movement without lot detail cannot be "
-                          "adjusted (lots reach NetSuite through the QMS flows)", records={"sku": sku})
+            self.ctx.park(
+                FLOW,
+                "validation_error",
+                f"inventory:lot:{sku}",
+                f"SKU {sku} is lot-numbered in NetSuite; a movement without lot detail cannot be "
+                "adjusted (lots reach NetSuite through the QMS flows)",
+                records={"sku": sku},
+            )
             return None
         return item.id, location
 
@@ -256,8 +312,9 @@ class StockLedger:
         if self.ctx.safeguards.off("no-concurrency-cap"):
             workers = 64  # the naive connector fires everything at once
         self.failures = []
-        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(pending))),
-                                thread_name_prefix="erpsim-inventory") as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, min(workers, len(pending))), thread_name_prefix="erpsim-inventory"
+        ) as pool:
             posted = sum(pool.map(self._post_safely, pending))
         if self.failures:
             raise self.failures[0]
@@ -268,15 +325,24 @@ class StockLedger:
         try:
             return self.post(batch)
         except MissingAccount as exc:
-            self.ctx.park(FLOW, "validation_error", "inventory:account", str(exc),
-                          records={"setting": "ERPSIM_SYNC_ADJUSTMENT_ACCOUNT"})
+            self.ctx.park(
+                FLOW,
+                "validation_error",
+                "inventory:account",
+                str(exc),
+                records={"setting": "ERPSIM_SYNC_ADJUSTMENT_ACCOUNT"},
+            )
         except ApiRefusal as exc:
             self._refused(batch, exc)
         except ClosedPeriod as exc:
-            self.ctx.park(FLOW, "closed_period", f"inventory:period:{batch.key}",
-                          f"inventory adjustment {batch.key} ({len(batch.lines)} lines) is dated {exc.day}: {exc}; "
-                          "it waits for the period to reopen or the policy to allow re-dating",
-                          records={"batch": batch.key, "day": batch.day})
+            self.ctx.park(
+                FLOW,
+                "closed_period",
+                f"inventory:period:{batch.key}",
+                f"inventory adjustment {batch.key} ({len(batch.lines)} lines) is dated {exc.day}: {exc}; "
+                "it waits for the period to reopen or the policy to allow re-dating",
+                records={"batch": batch.key, "day": batch.day},
+            )
         except RetryableError as exc:  # the system stayed unavailable: the batch stays pending
             log.warning("inventory batch %s not posted this pass: %s", batch.key, exc)
             self.ctx.stats.add(FLOW, "batches_deferred")
@@ -290,8 +356,13 @@ class StockLedger:
         body: dict[str, Any] = {
             "account": {"id": self.account()},
             "memo": f"erpsim sync: stock movements ({len(batch.lines)} lines)",
-            "inventory": {"items": [{"item": {"id": ln.item}, "location": {"id": ln.location},
-                                     "adjustQtyBy": ln.quantity} for ln in batch.lines]}}
+            "inventory": {
+                "items": [
+                    {"item": {"id": ln.item}, "location": {"id": ln.location}, "adjustQtyBy": ln.quantity}
+                    for ln in batch.lines
+                ]
+            },
+        }
         if day:
             body["tranDate"] = day
         if batch.subsidiary:
@@ -308,8 +379,12 @@ class StockLedger:
         if new_id is None:
             new_id = ctx.netsuite.create_keyed("inventoryAdjustment", body)
         # One state transaction per posted batch: the five posting threads take turns on the state store.
-        ctx.state.finish(batch.key, "done", {"id": new_id, "day": day, "lines": len(batch.lines)},
-                         resolve=(f"inventory:period:{batch.key}", f"inventory:refused:{batch.key}"))
+        ctx.state.finish(
+            batch.key,
+            "done",
+            {"id": new_id, "day": day, "lines": len(batch.lines)},
+            resolve=(f"inventory:period:{batch.key}", f"inventory:refused:{batch.key}"),
+        )
         ctx.stats.add(FLOW, "adjustments")
         ctx.stats.add(FLOW, "adjustment_lines", len(batch.lines))
         return len(batch.lines)
@@ -318,14 +393,18 @@ class StockLedger:
         """The adjustment account (ERPSIM_SYNC_ADJUSTMENT_ACCOUNT: a name or number), read once."""
         if self._account is None:
             wanted = self.ctx.config.adjustment_account
-            rows = self.ctx.netsuite.suiteql("SELECT id, acctnumber, fullname FROM account WHERE isinactive = 'F'")
+            rows = self.ctx.netsuite.suiteql(
+                "SELECT id, acctnumber, fullname FROM account WHERE isinactive = 'F'"
+            )
             for row in rows:
                 if wanted in (str(row.get("acctnumber") or ""), str(row.get("fullname") or "")):
                     self._account = str(row["id"])
                     break
             else:
-                raise MissingAccount(f"NetSuite has no active account named or numbered {wanted!r} for inventory "
-                                     "adjustments (ERPSIM_SYNC_ADJUSTMENT_ACCOUNT): adjustments wait")
+                raise MissingAccount(
+                    f"NetSuite has no active account named or numbered {wanted!r} for inventory "
+                    "adjustments (ERPSIM_SYNC_ADJUSTMENT_ACCOUNT): adjustments wait"
+                )
         return self._account
 
     def _refused(self, batch: Batch, exc: ApiRefusal) -> None:
@@ -338,37 +417,71 @@ class StockLedger:
         match = _LINE_PATH.match(path)
         if match is None or len(batch.lines) == 1:
             ctx.state.finish(batch.key, "parked", {"error": exc.detail})
-            ctx.park_refusal(FLOW, f"inventory:refused:{batch.key}", exc,
-                             {"batch": batch.key, "lines": [[ln.item, ln.location, ln.quantity]
-                                                            for ln in batch.lines]}, category="rejected_posting")
+            ctx.park_refusal(
+                FLOW,
+                f"inventory:refused:{batch.key}",
+                exc,
+                {"batch": batch.key, "lines": [[ln.item, ln.location, ln.quantity] for ln in batch.lines]},
+                category="rejected_posting",
+            )
             return
         bad = batch.lines[int(match.group(1))] if int(match.group(1)) < len(batch.lines) else batch.lines[0]
         rest = [ln for ln in batch.lines if ln is not bad]
         with ctx.state.tx() as s:
-            mine = [(i, src) for sku, satellite in bad.sources for i, src in s.execute(
-                select(StockDelta.id, StockDelta.source_key).where(
-                    StockDelta.batch == batch.key, StockDelta.item == sku, StockDelta.location == satellite))]
+            mine = [
+                (i, src)
+                for sku, satellite in bad.sources
+                for i, src in s.execute(
+                    select(StockDelta.id, StockDelta.source_key).where(
+                        StockDelta.batch == batch.key,
+                        StockDelta.item == sku,
+                        StockDelta.location == satellite,
+                    )
+                )
+            ]
             alone = Batch(batch_key(src for _, src in mine), batch.day, batch.subsidiary, [bad])
             ctx.state.enqueue(s, FLOW, alone.key, alone.payload())
             _assign(s, [i for i, _ in mine], alone.key)
-            s.execute(update(OutboxItem).where(OutboxItem.key == batch.key).values(
-                payload=json.dumps(Batch(batch.key, batch.day, batch.subsidiary, rest).payload(), sort_keys=True)))
+            s.execute(
+                update(OutboxItem)
+                .where(OutboxItem.key == batch.key)
+                .values(
+                    payload=json.dumps(
+                        Batch(batch.key, batch.day, batch.subsidiary, rest).payload(), sort_keys=True
+                    )
+                )
+            )
         ctx.state.finish(alone.key, "parked", {"error": exc.detail})
-        ctx.park_refusal(FLOW, f"inventory:refused:{alone.key}", exc,
-                         {"batch": alone.key, "item": bad.item, "location": bad.location, "quantity": bad.quantity,
-                          "sources": bad.sources}, category="rejected_posting")
+        ctx.park_refusal(
+            FLOW,
+            f"inventory:refused:{alone.key}",
+            exc,
+            {
+                "batch": alone.key,
+                "item": bad.item,
+                "location": bad.location,
+                "quantity": bad.quantity,
+                "sources": bad.sources,
+            },
+            category="rejected_posting",
+        )
         self._post_safely(Batch(batch.key, batch.day, batch.subsidiary, rest, fresh=batch.fresh))
 
     def retry_parked(self) -> None:
         """Put parked adjustments back in the queue (a later pass may succeed: stock arrived, period reopened)."""
         with self.ctx.state.tx() as s:
-            s.execute(update(OutboxItem).where(OutboxItem.flow == FLOW, OutboxItem.status == "parked")
-                      .values(status="pending"))
+            s.execute(
+                update(OutboxItem)
+                .where(OutboxItem.flow == FLOW, OutboxItem.status == "parked")
+                .values(status="pending")
+            )
 
 
 def _assign(session: Session, ids: list[int], batch: str) -> None:
     for start in range(0, len(ids), 500):
-        session.execute(update(StockDelta).where(StockDelta.id.in_(ids[start:start + 500])).values(batch=batch))
+        session.execute(
+            update(StockDelta).where(StockDelta.id.in_(ids[start : start + 500])).values(batch=batch)
+        )
 
 
 def batch_key(source_keys: Iterable[str]) -> str:

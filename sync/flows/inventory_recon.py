@@ -69,10 +69,14 @@ class Reconciler:
             if mapped is None:
                 if warehouse not in stocked:
                     continue  # an empty warehouse nothing maps to has nothing to reconcile
-                ctx.park(FLOW, "unknown_location", f"inventory:location:{warehouse}",
-                         f"{self.locations.label(warehouse)} is not mapped to a NetSuite location: its stock is "
-                         "not reconciled (set ERPSIM_SYNC_LOCATION_MAP or give the location that external id)",
-                         records={"location": warehouse})
+                ctx.park(
+                    FLOW,
+                    "unknown_location",
+                    f"inventory:location:{warehouse}",
+                    f"{self.locations.label(warehouse)} is not mapped to a NetSuite location: its stock is "
+                    "not reconciled (set ERPSIM_SYNC_LOCATION_MAP or give the location that external id)",
+                    records={"location": warehouse},
+                )
                 continue
             targets.setdefault(mapped, []).append(warehouse)
         shared = {self.locations.resolve(k) for k in self.locations.keys_of("pos")}
@@ -97,8 +101,9 @@ class Reconciler:
         changed |= {(k.rsplit("@", 1)[0], k.rsplit("@", 1)[1]) for k in (previous or {}) if k not in levels}
         ns: dict[tuple[str, str], float] = {}
         ids = ", ".join(sorted(targets, key=int))
-        for r in ctx.netsuite.suiteql(f"SELECT item, location, quantityonhand FROM aggregateitemlocation "
-                                      f"WHERE location IN ({ids})"):
+        for r in ctx.netsuite.suiteql(
+            f"SELECT item, location, quantityonhand FROM aggregateitemlocation WHERE location IN ({ids})"
+        ):
             item = self.items.by_id.get(str(r.get("item")))
             if item is not None and not item.lot:
                 key = (item.sku, str(r["location"]))
@@ -114,8 +119,12 @@ class Reconciler:
                 pending[key] = pending.get(key, 0.0) + qty
         blocked = {(self.canonical(sku, sat), self.locations.resolve(sat)) for sku, sat in excluded | late}
         with ctx.state.tx() as s:
-            earlier = Counter(key.rsplit(":", 1)[0] for key in s.scalars(
-                select(StockDelta.source_key).where(StockDelta.source_key.startswith("recon:"))))
+            earlier = Counter(
+                key.rsplit(":", 1)[0]
+                for key in s.scalars(
+                    select(StockDelta.source_key).where(StockDelta.source_key.startswith("recon:"))
+                )
+            )
         repairs: list[Movement] = []
         reports: list[dict[str, Any]] = []
         for key in sorted(set(wms) | set(ns)):
@@ -128,27 +137,46 @@ class Reconciler:
                 continue
             if item is None:
                 if ctx.safeguards.on("no-sku-check"):
-                    ctx.park(FLOW, "unknown_sku", f"inventory:sku:{sku}",
-                             f"the WMS holds {wms.get(key, 0):g} of SKU {sku}, which NetSuite does not know: its "
-                             "stock is not reconciled", records={"sku": sku, "location": location})
+                    ctx.park(
+                        FLOW,
+                        "unknown_sku",
+                        f"inventory:sku:{sku}",
+                        f"the WMS holds {wms.get(key, 0):g} of SKU {sku}, which NetSuite does not know: its "
+                        "stock is not reconciled",
+                        records={"sku": sku, "location": location},
+                    )
                 continue
             satellite = home.get(key) or targets[location][0]
             # the n-th repair of this SKU here: the same history gives the same keys, a crash cannot add one
             n = earlier[f"recon:{satellite}:{sku}"] + 1
             repairs.append(Movement(f"recon:{satellite}:{sku}:{n}", sku, satellite, diff, ""))
-            figures = {"sku": sku, "item": item.id, "location": location, "wms": wms.get(key, 0.0),
-                       "netsuite": ns.get(key, 0.0), "pending": pending.get(key, 0.0), "adjustment": diff,
-                       "repair": n}
-            if previous is not None and (ctx.daemon or key not in changed):  # the first run is the initial load
+            figures = {
+                "sku": sku,
+                "item": item.id,
+                "location": location,
+                "wms": wms.get(key, 0.0),
+                "netsuite": ns.get(key, 0.0),
+                "pending": pending.get(key, 0.0),
+                "adjustment": diff,
+                "repair": n,
+            }
+            if previous is not None and (
+                ctx.daemon or key not in changed
+            ):  # the first run is the initial load
                 reports.append(figures)
             else:
                 ctx.stats.add(FLOW, "level_synced")
         for figures in reports:  # reported before the repair is recorded: a crash in between reports it again
-            ctx.park(FLOW, "drift", f"drift:{figures['location']}:{figures['sku']}:{figures['repair']}",
-                     f"stock drift on SKU {figures['sku']} at NetSuite location {figures['location']}: WMS "
-                     f"{figures['wms']:g}, NetSuite {figures['netsuite']:g}"
-                     + (f" (+{figures['pending']:g} pending)" if figures["pending"] else "")
-                     + f"; repaired with an adjustment of {figures['adjustment']:+g}", records=figures)
+            ctx.park(
+                FLOW,
+                "drift",
+                f"drift:{figures['location']}:{figures['sku']}:{figures['repair']}",
+                f"stock drift on SKU {figures['sku']} at NetSuite location {figures['location']}: WMS "
+                f"{figures['wms']:g}, NetSuite {figures['netsuite']:g}"
+                + (f" (+{figures['pending']:g} pending)" if figures["pending"] else "")
+                + f"; repaired with an adjustment of {figures['adjustment']:+g}",
+                records=figures,
+            )
         with ctx.state.tx() as s:
             record(s, repairs)
             ctx.state.set_cursor(s, LAST_RUN_AT, str(time.time()))
@@ -194,9 +222,13 @@ class Reconciler:
         refs = sorted({str(o["ref"]) for o in orders if o.get("ref")})
         posted_eids: set[str] = set()
         for start in range(0, len(refs), 200):
-            names = ", ".join(_quote(f"WMS-{r}") for r in refs[start:start + 200])
-            posted_eids |= {str(r.get("externalid") or "").upper() for r in ns.suiteql(
-                f"SELECT externalid FROM transaction WHERE type = 'ItemShip' AND externalid IN ({names})")}
+            names = ", ".join(_quote(f"WMS-{r}") for r in refs[start : start + 200])
+            posted_eids |= {
+                str(r.get("externalid") or "").upper()
+                for r in ns.suiteql(
+                    f"SELECT externalid FROM transaction WHERE type = 'ItemShip' AND externalid IN ({names})"
+                )
+            }
         rest = [o for o in orders if f"WMS-{o.get('ref')}".upper() not in posted_eids]
         if not rest:
             return []
@@ -204,8 +236,10 @@ class Reconciler:
         quoted = ", ".join(_quote(k) for k in keys)
         numeric = ", ".join(sorted({k for k in keys if k.isdigit()})) or "0"
         by_ref: dict[str, str] = {}
-        for row in ns.suiteql(f"SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND "
-                              f"(id IN ({numeric}) OR externalid IN ({quoted}) OR tranid IN ({quoted}))"):
+        for row in ns.suiteql(
+            f"SELECT id, tranid, externalid FROM transaction WHERE type = 'SalesOrd' AND "
+            f"(id IN ({numeric}) OR externalid IN ({quoted}) OR tranid IN ({quoted}))"
+        ):
             for field in ("id", "externalid", "tranid"):
                 if row.get(field) is not None:
                     by_ref.setdefault(str(row[field]), str(row["id"]))
@@ -215,8 +249,10 @@ class Reconciler:
         if not known:
             return []
         shipped: dict[str, int] = {}
-        for row in ns.suiteql(f"SELECT createdfrom FROM transaction WHERE type = 'ItemShip' AND createdfrom IN "
-                              f"({', '.join(known)})"):
+        for row in ns.suiteql(
+            f"SELECT createdfrom FROM transaction WHERE type = 'ItemShip' AND createdfrom IN "
+            f"({', '.join(known)})"
+        ):
             shipped[str(row["createdfrom"])] = shipped.get(str(row["createdfrom"]), 0) + 1
         despatched: dict[str, int] = {}
         for o in orders:
@@ -231,6 +267,11 @@ def _quote(text: str) -> str:
 
 def _brief(order: dict[str, Any]) -> dict[str, Any]:
     """What the watch list keeps of a despatched WMS order."""
-    return {"id": int(order["id"]), "ref": order.get("clientReference"), "eid": order.get("externalId"),
-            "warehouseId": order.get("warehouseId"), "updatedAt": order.get("updatedAt"),
-            "skus": sorted({str(ln["sku"]) for ln in order.get("lines") or [] if ln.get("quantityShipped")})}
+    return {
+        "id": int(order["id"]),
+        "ref": order.get("clientReference"),
+        "eid": order.get("externalId"),
+        "warehouseId": order.get("warehouseId"),
+        "updatedAt": order.get("updatedAt"),
+        "skus": sorted({str(ln["sku"]) for ln in order.get("lines") or [] if ln.get("quantityShipped")}),
+    }

@@ -42,8 +42,10 @@ class ItemsFlow(Flow):
 
     name: ClassVar[str] = "items"
     systems: ClassVar[tuple[str, ...]] = ("netsuite",)
-    description: ClassVar[str] = ("NetSuite items -> WMS products (physical), POS products (physical), "
-                                  "QMS items (lot-numbered and assemblies); SKU renames included")
+    description: ClassVar[str] = (
+        "NetSuite items -> WMS products (physical), POS products (physical), "
+        "QMS items (lot-numbered and assemblies); SKU renames included"
+    )
 
     def enabled(self, ctx: Context) -> bool:
         """Runs when at least one satellite with an item master is configured."""
@@ -87,8 +89,18 @@ class ItemsFlow(Flow):
                         continue
                     if item.inactive and not data:
                         continue  # never create what NetSuite has retired
-                    ctx.state.requeue(session, self.name, key, {"system": system, "item": item.id, "sku": item.sku,
-                                                                "record": record, "hash": digest})
+                    ctx.state.requeue(
+                        session,
+                        self.name,
+                        key,
+                        {
+                            "system": system,
+                            "item": item.id,
+                            "sku": item.sku,
+                            "record": record,
+                            "hash": digest,
+                        },
+                    )
                     ctx.stats.add(self.name, f"queued:{system}")
             if newest != cursor:
                 ctx.state.set_cursor(session, CURSOR, newest)
@@ -100,13 +112,20 @@ class ItemsFlow(Flow):
         try:
             outcome = {"wms": _push_wms, "pos": _push_pos, "qms": _push_qms}[system](ctx, self.name, payload)
         except ApiRefusal as exc:
-            ctx.park_refusal(self.name, key, exc, {"netsuiteItem": item_id, "sku": payload["sku"], "system": system})
+            ctx.park_refusal(
+                self.name, key, exc, {"netsuiteItem": item_id, "sku": payload["sku"], "system": system}
+            )
             return
         if outcome is None:
             return  # parked by the writer, stays queued
         target, extra = outcome
-        ctx.state.set_mapping(system, "item", item_id, target, {"sku": payload["sku"], "hash": payload["hash"],
-                                                                 "netsuiteSku": payload["sku"], **extra})
+        ctx.state.set_mapping(
+            system,
+            "item",
+            item_id,
+            target,
+            {"sku": payload["sku"], "hash": payload["hash"], "netsuiteSku": payload["sku"], **extra},
+        )
         ctx.state.finish(key, result={"id": target})
         ctx.state.resolve_exception(key)
         ctx.stats.add(self.name, f"synced:{system}")
@@ -143,11 +162,23 @@ def _digest(record: dict[str, Any]) -> str:
 Outcome = tuple[str, dict[str, Any]] | None
 
 
-def _mismatch(ctx: Context, flow: str, payload: dict[str, Any], summary: str, found: dict[str, Any] | None,
-              category: str = "sku_mismatch") -> None:
+def _mismatch(
+    ctx: Context,
+    flow: str,
+    payload: dict[str, Any],
+    summary: str,
+    found: dict[str, Any] | None,
+    category: str = "sku_mismatch",
+) -> None:
     key = f"item:{payload['system']}:{payload['item']}"
-    ctx.park(flow, category, key, summary, records={"netsuiteItem": payload["item"], "sku": payload["sku"],
-                                                    "system": payload["system"]}, error={"found": found})
+    ctx.park(
+        flow,
+        category,
+        key,
+        summary,
+        records={"netsuiteItem": payload["item"], "sku": payload["sku"], "system": payload["system"]},
+        error={"found": found},
+    )
 
 
 def _push_wms(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
@@ -157,8 +188,14 @@ def _push_wms(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
     if product is None:
         clash = ctx.wms.product_by_sku(record["sku"])
         if clash is not None:
-            _mismatch(ctx, flow, payload, f"WMS SKU {record['sku']} already belongs to product {clash['id']} "
-                      f"(externalId {clash.get('externalId')}), not to NetSuite item {item_id}", clash)
+            _mismatch(
+                ctx,
+                flow,
+                payload,
+                f"WMS SKU {record['sku']} already belongs to product {clash['id']} "
+                f"(externalId {clash.get('externalId')}), not to NetSuite item {item_id}",
+                clash,
+            )
             return None
         product = ctx.wms.create_product(record)
         return str(product["id"]), {}
@@ -167,15 +204,27 @@ def _push_wms(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
     extra: dict[str, Any] = {"formerSkus": known["formerSkus"]} if known.get("formerSkus") else {}
     if product["sku"] != record["sku"]:
         if ctx.safeguards.off("no-sku-correction"):
-            _mismatch(ctx, flow, payload, f"NetSuite item {item_id} is now SKU {record['sku']} but the WMS product "
-                      f"{product['id']} is still SKU {product['sku']}", product)
+            _mismatch(
+                ctx,
+                flow,
+                payload,
+                f"NetSuite item {item_id} is now SKU {record['sku']} but the WMS product "
+                f"{product['id']} is still SKU {product['sku']}",
+                product,
+            )
             return None
         clash = ctx.wms.product_by_sku(record["sku"])
         if clash is not None and clash["id"] != product["id"]:
-            _mismatch(ctx, flow, payload, f"NetSuite item {item_id} is now SKU {record['sku']} but WMS SKU "
-                      f"{record['sku']} already belongs to product {clash['id']} (externalId "
-                      f"{clash.get('externalId')}); WMS product {product['id']} keeps SKU {product['sku']} until the "
-                      "two are merged", clash)
+            _mismatch(
+                ctx,
+                flow,
+                payload,
+                f"NetSuite item {item_id} is now SKU {record['sku']} but WMS SKU "
+                f"{record['sku']} already belongs to product {clash['id']} (externalId "
+                f"{clash.get('externalId')}); WMS product {product['id']} keeps SKU {product['sku']} until the "
+                "two are merged",
+                clash,
+            )
             return None
         # seeds/003: a SKU renamed in NetSuite must be updated in the WMS item master, or orders for it are
         # rejected; the same product (id, externalId) takes the new code, its history keeps the old one
@@ -199,8 +248,14 @@ def _push_pos(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
     if product["sku"] != record["sku"]:
         clash = ctx.pos.product_by_sku(record["sku"])
         if clash is not None and clash["productid"] != product["productid"]:
-            _mismatch(ctx, flow, payload, f"POS SKU {record['sku']} is already product {clash['productid']}: "
-                      f"cannot rename product {product['productid']} for NetSuite item {item_id}", clash)
+            _mismatch(
+                ctx,
+                flow,
+                payload,
+                f"POS SKU {record['sku']} is already product {clash['productid']}: "
+                f"cannot rename product {product['productid']} for NetSuite item {item_id}",
+                clash,
+            )
             return None
     changes = {k: v for k, v in record.items() if str(product.get(k)) != str(v)}
     if changes:
@@ -215,8 +270,14 @@ def _push_qms(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
     if item is None:
         by_sku = ctx.qms.item_by_sku(record["sku"])
         if by_sku is not None and by_sku.get("netsuiteId") not in (None, "", item_id):
-            _mismatch(ctx, flow, payload, f"QMS SKU {record['sku']} belongs to item {by_sku['id']} mapped to "
-                      f"NetSuite item {by_sku.get('netsuiteId')}, not {item_id}", by_sku)
+            _mismatch(
+                ctx,
+                flow,
+                payload,
+                f"QMS SKU {record['sku']} belongs to item {by_sku['id']} mapped to "
+                f"NetSuite item {by_sku.get('netsuiteId')}, not {item_id}",
+                by_sku,
+            )
             return None
         if by_sku is None:
             created = ctx.qms.create_item(record)
@@ -227,8 +288,13 @@ def _push_qms(ctx: Context, flow: str, payload: dict[str, Any]) -> Outcome:
         item = ctx.qms.update_item(int(item["id"]), changes)
     if item["sku"] != record["sku"]:
         # the QMS cannot rename a SKU; the item stays linked by netsuiteId, so the sync itself is done
-        ctx.park(flow, "sku_mismatch", f"item:qms:{item_id}:sku:{record['sku']}",
-                 f"NetSuite item {item_id} is now SKU {record['sku']} but QMS item {item['id']} keeps SKU "
-                 f"{item['sku']} (QMS SKUs are immutable; it stays linked by netsuiteId)",
-                 records={"netsuiteItem": item_id, "sku": record["sku"], "system": "qms"}, error={"found": item})
+        ctx.park(
+            flow,
+            "sku_mismatch",
+            f"item:qms:{item_id}:sku:{record['sku']}",
+            f"NetSuite item {item_id} is now SKU {record['sku']} but QMS item {item['id']} keeps SKU "
+            f"{item['sku']} (QMS SKUs are immutable; it stays linked by netsuiteId)",
+            records={"netsuiteItem": item_id, "sku": record["sku"], "system": "qms"},
+            error={"found": item},
+        )
     return str(item["id"]), {"sku": item["sku"]}

@@ -37,8 +37,9 @@ class NetSuiteRefs:
     def item(self, ns: NetSuiteClient, item_id: str) -> dict[str, Any]:
         """``{"id", "itemid", "islotitem", "usebins", "itemtype"}`` of an item (KeyError-free: {} if unknown)."""
         if item_id not in self._items:
-            rows = ns.suiteql("SELECT id, itemid, itemtype, islotitem, usebins FROM item WHERE id = "
-                              f"{int(item_id)}")
+            rows = ns.suiteql(
+                f"SELECT id, itemid, itemtype, islotitem, usebins FROM item WHERE id = {int(item_id)}"
+            )
             self._items[item_id] = rows[0] if rows else {}
         return self._items[item_id]
 
@@ -50,8 +51,10 @@ class NetSuiteRefs:
         """The internal id of NetSuite's inventory number (lot) ``lot_number`` of an item, or None."""
         key = (item_id, lot_number)
         if key not in self._lots:
-            rows = ns.suiteql("SELECT id, item FROM inventorynumber WHERE inventorynumber = "
-                              f"{quoted(lot_number)} AND item = {int(item_id)}")
+            rows = ns.suiteql(
+                "SELECT id, item FROM inventorynumber WHERE inventorynumber = "
+                f"{quoted(lot_number)} AND item = {int(item_id)}"
+            )
             self._lots[key] = str(rows[0]["id"]) if rows else None
         return self._lots[key]
 
@@ -63,7 +66,9 @@ class NetSuiteRefs:
         """The internal id of the account with this number, or None."""
         if self._accounts is None:
             rows = ns.suiteql("SELECT id, acctnumber FROM account WHERE isinactive = 'F'")
-            self._accounts = {str(r.get("acctnumber") or ""): str(r["id"]) for r in rows if r.get("acctnumber")}
+            self._accounts = {
+                str(r.get("acctnumber") or ""): str(r["id"]) for r in rows if r.get("acctnumber")
+            }
         return self._accounts.get(number)
 
     def account_number(self, ns: NetSuiteClient, account_id: str) -> str | None:

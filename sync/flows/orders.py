@@ -32,8 +32,16 @@ FLOW = "orders-to-wms"
 OPEN_STATUSES = ("B", "D", "E")
 # (the trailing hex is what the no-idempotency mutant appends: its orders must still be recognised as ours)
 _REF = re.compile(r"^NS-SO-(\d+)(?:-R(\d+))?(?:-[0-9a-f]{6})?$")
-_SHIP_FIELDS = {"addr1": "address1", "addr2": "address2", "addr3": "address3", "city": "city", "state": "county",
-                "zip": "postcode", "country": "country", "addrPhone": "phone"}
+_SHIP_FIELDS = {
+    "addr1": "address1",
+    "addr2": "address2",
+    "addr3": "address3",
+    "city": "city",
+    "state": "county",
+    "zip": "postcode",
+    "country": "country",
+    "addrPhone": "phone",
+}
 
 
 def client_reference(so_id: str, rev: int = 1) -> str:
@@ -59,8 +67,10 @@ class OrdersToWms(Flow):
 
     name: ClassVar[str] = FLOW
     systems: ClassVar[tuple[str, ...]] = ("netsuite", "wms")
-    description: ClassVar[str] = ("approved sales orders (B/D/E) -> WMS orders keyed NS-SO-<id>, physical lines only; "
-                                  "refusals parked as rejected_order")
+    description: ClassVar[str] = (
+        "approved sales orders (B/D/E) -> WMS orders keyed NS-SO-<id>, physical lines only; "
+        "refusals parked as rejected_order"
+    )
 
     def run(self, ctx: Context) -> None:
         """Queue newly approved (or changed, once refused) orders, then send every queued one."""
@@ -80,7 +90,8 @@ class OrdersToWms(Flow):
         rows = ctx.netsuite.suiteql(
             "SELECT id, tranid, status, TO_CHAR(lastmodifieddate, 'YYYY-MM-DD HH24:MI:SS') AS modified "
             f"FROM transaction WHERE type = 'SalesOrd' AND status IN ({', '.join(repr(s) for s in statuses)}) "
-            "ORDER BY id")
+            "ORDER BY id"
+        )
         sent = ctx.state.mapping_rows("wms", "order")
         work = ctx.state.work_of(self.name)
         for row in rows:
@@ -110,8 +121,12 @@ def build_order(ctx: Context, so: dict[str, Any], rev: int, modified: str) -> di
         return None
     warehouses = {w for _, w in wanted if w is not None}
     so_id = str(so["id"])
-    order: dict[str, Any] = {"clientReference": client_reference(so_id, rev), "externalId": so_id,
-                             "orderNumber": str(so.get("tranId") or so_id)[:50], "lines": []}
+    order: dict[str, Any] = {
+        "clientReference": client_reference(so_id, rev),
+        "externalId": so_id,
+        "orderNumber": str(so.get("tranId") or so_id)[:50],
+        "lines": [],
+    }
     ship_to = ship_to_of(ctx, so)
     if ship_to is not None:
         order["shipTo"] = ship_to
@@ -121,16 +136,32 @@ def build_order(ctx: Context, so: dict[str, Any], rev: int, modified: str) -> di
     for line, _ in wanted:
         remaining = float(line.get("quantity") or 0) - float(line.get("quantityFulfilled") or 0)
         item_type = ref(line.get("itemType"))
-        lines.append({"line": int(line["line"]), "item": ref(line.get("item")), "quantity": remaining,
-                      "itemType": wms_item_type(item_type), "physical": is_physical(item_type)})
-    return {"so": so_id, "tranId": so.get("tranId"), "rev": rev, "modified": modified, "order": order,
-            "lines": lines, "warehouses": sorted(str(w) for w in warehouses)}
+        lines.append(
+            {
+                "line": int(line["line"]),
+                "item": ref(line.get("item")),
+                "quantity": remaining,
+                "itemType": wms_item_type(item_type),
+                "physical": is_physical(item_type),
+            }
+        )
+    return {
+        "so": so_id,
+        "tranId": so.get("tranId"),
+        "rev": rev,
+        "modified": modified,
+        "order": order,
+        "lines": lines,
+        "warehouses": sorted(str(w) for w in warehouses),
+    }
 
 
 def _warehouse_lines(ctx: Context, so: dict[str, Any]) -> list[tuple[dict[str, Any], str | None]]:
     """Open lines with something left to ship (physical ones only, unless the filter is off), with the WMS
     warehouse of their location (None: the WMS's default warehouse)."""
-    to_wms = {ns: key.split(":", 1)[1] for key, ns in ctx.config.location_map.items() if key.startswith("wms:")}
+    to_wms = {
+        ns: key.split(":", 1)[1] for key, ns in ctx.config.location_map.items() if key.startswith("wms:")
+    }
     # locations run by another satellite (the QMS site, POS stores) ship their own lines
     elsewhere = {ns for key, ns in ctx.config.location_map.items() if not key.startswith("wms:")}
     out = []
@@ -145,7 +176,9 @@ def _warehouse_lines(ctx: Context, so: dict[str, Any]) -> list[tuple[dict[str, A
             continue
         location = ref(line.get("location")) or ref(so.get("location"))
         warehouse = to_wms.get(location or "") if to_wms else None
-        if is_physical(item_type) and ((to_wms and warehouse is None) or (not to_wms and location in elsewhere)):
+        if is_physical(item_type) and (
+            (to_wms and warehouse is None) or (not to_wms and location in elsewhere)
+        ):
             continue  # a location the WMS does not run (a store, the QMS site): not this warehouse's line
         out.append((line, warehouse))
     return out
@@ -188,7 +221,7 @@ def current_skus(ctx: Context, item_ids: set[str]) -> dict[str, str]:
     ids = sorted(i for i in item_ids if i and i.isdigit())
     out: dict[str, str] = {}
     for start in range(0, len(ids), 500):
-        chunk = ", ".join(ids[start:start + 500])
+        chunk = ", ".join(ids[start : start + 500])
         for row in ctx.netsuite.suiteql(f"SELECT id, itemid FROM item WHERE id IN ({chunk})"):
             out[str(row["id"])] = str(row.get("itemid") or "")
     return out
@@ -203,15 +236,23 @@ def wms_sku_problem(ctx: Context, item_id: str, sku: str) -> tuple[str, str, Any
     product = ctx.wms.product_by_external_id(item_id)
     if product is not None:
         if product["sku"] == sku:
-            ctx.state.set_mapping("wms", "item", item_id, str(product["id"]),
-                                  {**(known or {}), "sku": sku, "netsuiteSku": sku})
+            ctx.state.set_mapping(
+                "wms", "item", item_id, str(product["id"]), {**(known or {}), "sku": sku, "netsuiteSku": sku}
+            )
             return None
-        return ("sku_mismatch", f"the WMS holds NetSuite item {item_id} as SKU {product['sku']}, NetSuite calls it "
-                f"{sku}", product)
+        return (
+            "sku_mismatch",
+            f"the WMS holds NetSuite item {item_id} as SKU {product['sku']}, NetSuite calls it {sku}",
+            product,
+        )
     other = ctx.wms.product_by_sku(sku)
     if other is not None:
-        return ("sku_mismatch", f"WMS SKU {sku} belongs to product {other['id']} (externalId "
-                f"{other.get('externalId')}), not NetSuite item {item_id}", other)
+        return (
+            "sku_mismatch",
+            f"WMS SKU {sku} belongs to product {other['id']} (externalId "
+            f"{other.get('externalId')}), not NetSuite item {item_id}",
+            other,
+        )
     return ("unknown_sku", f"SKU {sku} (NetSuite item {item_id}) is not in the WMS item master", None)
 
 
@@ -224,37 +265,57 @@ def send_order(ctx: Context, flow: str, key: str, payload: dict[str, Any], skus:
     so_id = payload["so"]
     order = dict(payload["order"])
     if len(payload.get("warehouses", [])) > 1:
-        ctx.park(flow, "validation_error", f"{key}:warehouses",
-                 f"sales order {payload.get('tranId') or so_id} ships from WMS warehouses "
-                 f"{', '.join(payload['warehouses'])}: one WMS order ships from one warehouse; split the order",
-                 records={"salesOrder": so_id, "warehouses": payload["warehouses"]})
+        ctx.park(
+            flow,
+            "validation_error",
+            f"{key}:warehouses",
+            f"sales order {payload.get('tranId') or so_id} ships from WMS warehouses "
+            f"{', '.join(payload['warehouses'])}: one WMS order ships from one warehouse; split the order",
+            records={"salesOrder": so_id, "warehouses": payload["warehouses"]},
+        )
         return
     lines, problems = [], []
     for line in payload["lines"]:
         sku = skus.get(str(line["item"]), "")
         if line["physical"]:
-            problem = wms_sku_problem(ctx, str(line["item"]), sku) if sku else (
-                "unknown_sku", f"NetSuite item {line['item']} has no SKU", None)
+            problem = (
+                wms_sku_problem(ctx, str(line["item"]), sku)
+                if sku
+                else ("unknown_sku", f"NetSuite item {line['item']} has no SKU", None)
+            )
             if problem is not None:
                 if ctx.safeguards.off("no-sku-check"):
                     continue  # the naive connector drops the line without a word
                 problems.append((line, sku, problem))
                 continue
         if float(line["quantity"]) != int(float(line["quantity"])):
-            ctx.park(flow, "validation_error", f"{key}:qty:{line['line']}",
-                     f"sales order {so_id} line {line['line']}: quantity {line['quantity']} is not a whole unit "
-                     "(the WMS ships whole units)", records={"salesOrder": so_id, "line": line["line"]})
+            ctx.park(
+                flow,
+                "validation_error",
+                f"{key}:qty:{line['line']}",
+                f"sales order {so_id} line {line['line']}: quantity {line['quantity']} is not a whole unit "
+                "(the WMS ships whole units)",
+                records={"salesOrder": so_id, "line": line["line"]},
+            )
             return
-        wms_line: dict[str, Any] = {"sku": sku or str(line["item"]), "quantity": int(float(line["quantity"])),
-                                    "externalLineId": str(line["line"])}
+        wms_line: dict[str, Any] = {
+            "sku": sku or str(line["item"]),
+            "quantity": int(float(line["quantity"])),
+            "externalLineId": str(line["line"]),
+        }
         if line["physical"] or ctx.safeguards.off("no-physical-filter"):
             wms_line["itemType"] = line["itemType"]
         lines.append(wms_line)
     for line, sku, (category, text, found) in problems:
-        ctx.park(flow, category, f"{key}:sku:{line['item']}", f"sales order {payload.get('tranId') or so_id}: {text}; "
-                 "the order waits until the item master is aligned",
-                 records={"salesOrder": so_id, "line": line["line"], "item": line["item"], "sku": sku},
-                 error={"found": found})
+        ctx.park(
+            flow,
+            category,
+            f"{key}:sku:{line['item']}",
+            f"sales order {payload.get('tranId') or so_id}: {text}; "
+            "the order waits until the item master is aligned",
+            records={"salesOrder": so_id, "line": line["line"], "item": line["item"], "sku": sku},
+            error={"found": found},
+        )
     if problems:
         return  # stays queued: sent once the items flow (or the team) has aligned the SKU
     if not lines:
@@ -264,8 +325,17 @@ def send_order(ctx: Context, flow: str, key: str, payload: dict[str, Any], skus:
     try:
         created = ctx.wms.create_order(order)
     except ApiRefusal as exc:
-        ctx.park_refusal(flow, key, exc, {"salesOrder": so_id, "tranId": payload.get("tranId"),
-                                          "clientReference": order["clientReference"]}, category="rejected_order")
+        ctx.park_refusal(
+            flow,
+            key,
+            exc,
+            {
+                "salesOrder": so_id,
+                "tranId": payload.get("tranId"),
+                "clientReference": order["clientReference"],
+            },
+            category="rejected_order",
+        )
         ctx.state.finish(key, status="parked", result={"status": exc.status, "body": exc.body})
         return
     sent_lines = {str(ln["externalLineId"]): ln["quantity"] for ln in lines}

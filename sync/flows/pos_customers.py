@@ -61,8 +61,9 @@ class CustomerResolver:
         known = self.ctx.state.mapped("netsuite", "customer-email", key)
         if known is None:
             quoted = key.replace("'", "''")
-            rows = self.ctx.netsuite.suiteql(f"SELECT id FROM customer WHERE LOWER(email) = '{quoted}' "
-                                             "AND isinactive = 'F' ORDER BY id")
+            rows = self.ctx.netsuite.suiteql(
+                f"SELECT id FROM customer WHERE LOWER(email) = '{quoted}' AND isinactive = 'F' ORDER BY id"
+            )
             ids = [str(r["id"]) for r in rows]
             if len(ids) > 1:
                 raise DuplicateCustomer(email, ids)
@@ -78,8 +79,19 @@ class CustomerResolver:
             if WALK_IN in self._cache:
                 return self._cache[WALK_IN]
         found = self.ctx.netsuite.find_eid("customer", WALK_IN, expand=False)
-        rid = str(found["id"]) if found else self.ctx.netsuite.upsert("customer", WALK_IN, {
-            "companyName": "POS walk-in customers", "isPerson": False, "subsidiary": {"id": self.subsidiary}})
+        rid = (
+            str(found["id"])
+            if found
+            else self.ctx.netsuite.upsert(
+                "customer",
+                WALK_IN,
+                {
+                    "companyName": "POS walk-in customers",
+                    "isPerson": False,
+                    "subsidiary": {"id": self.subsidiary},
+                },
+            )
+        )
         with self._lock:
             self._cache[WALK_IN] = rid
         return rid
@@ -90,9 +102,12 @@ class CustomerResolver:
 
     def _create(self, external_id: str, email: str, names: dict[str, Any] | None) -> str:
         names = names or {}
-        body: dict[str, Any] = {"subsidiary": {"id": self.subsidiary}, "isPerson": True,
-                                "firstName": str(names.get("namefirst") or email.split("@")[0] or "POS")[:32],
-                                "lastName": str(names.get("namelast") or "(POS)")[:32]}
+        body: dict[str, Any] = {
+            "subsidiary": {"id": self.subsidiary},
+            "isPerson": True,
+            "firstName": str(names.get("namefirst") or email.split("@")[0] or "POS")[:32],
+            "lastName": str(names.get("namelast") or "(POS)")[:32],
+        }
         if email:
             body["email"] = email
         if names.get("mobile"):
@@ -108,9 +123,11 @@ class CustomerResolver:
 
 def default_subsidiary(ctx: Context) -> str:
     """The subsidiary POS customers and postings belong to (the first active one; read once per pass)."""
+
     def load(ctx: Context) -> str:
         rows = ctx.netsuite.suiteql("SELECT id FROM subsidiary WHERE isinactive = 'F' ORDER BY id")
         return str(rows[0]["id"]) if rows else ""
+
     return per_pass(ctx, "subsidiary", load, REUSE_SECONDS)
 
 
@@ -126,8 +143,12 @@ class PosCustomersFlow(Flow):
         assert ctx.pos is not None
         resolver = CustomerResolver(ctx, default_subsidiary(ctx))
         with ctx.state.tx() as s:
-            known = {row.key: json.loads(row.data) for row in s.scalars(
-                select(IdMapping).where(IdMapping.system == "netsuite", IdMapping.kind == "pos-user"))}
+            known = {
+                row.key: json.loads(row.data)
+                for row in s.scalars(
+                    select(IdMapping).where(IdMapping.system == "netsuite", IdMapping.kind == "pos-user")
+                )
+            }
         for user in ctx.pos.users():
             userid = str(user["userid"])
             email = str(user.get("email") or "").strip()
@@ -140,12 +161,18 @@ class PosCustomersFlow(Flow):
                 else:
                     customer = resolver.without_email(f"POS-USER-{userid}", user)
             except DuplicateCustomer as exc:
-                ctx.park(self.name, "duplicate_customer", f"pos-customers:dup:{exc.email.lower()}", str(exc),
-                         records={"email": exc.email, "netsuite_customers": exc.ids, "pos_user": userid})
+                ctx.park(
+                    self.name,
+                    "duplicate_customer",
+                    f"pos-customers:dup:{exc.email.lower()}",
+                    str(exc),
+                    records={"email": exc.email, "netsuite_customers": exc.ids, "pos_user": userid},
+                )
                 continue
             except ApiRefusal as exc:
-                ctx.park_refusal(self.name, f"pos-customers:user:{userid}", exc, {"pos_user": userid,
-                                                                                  "email": email})
+                ctx.park_refusal(
+                    self.name, f"pos-customers:user:{userid}", exc, {"pos_user": userid, "email": email}
+                )
                 continue
             ctx.state.set_mapping("netsuite", "pos-user", userid, customer, fingerprint)
             ctx.stats.add(self.name, "customers_mapped")

@@ -21,8 +21,13 @@ from .base import Context
 from .pos_orders import ITEM_DISCOUNT, ITEM_PRODUCT, ITEM_SHIPPING, is_refund, money
 
 CENT = Decimal("0.01")
-DEFAULT_ACCOUNTS = {"sales": "Sales", "discounts": "Sales", "returns": "Sales", "tax": "Sales Tax Payable",
-                    "payment": "Checking"}
+DEFAULT_ACCOUNTS = {
+    "sales": "Sales",
+    "discounts": "Sales",
+    "returns": "Sales",
+    "tax": "Sales Tax Payable",
+    "payment": "Checking",
+}
 
 
 class Unpostable(Exception):
@@ -59,20 +64,25 @@ class LedgerSetup:
             self._methods = methods
         found = self._methods.get(name.lower())
         if found is None:
-            raise Unpostable("validation_error", f"NetSuite has no payment method named {name!r}",
-                             {"payment_method": name})
+            raise Unpostable(
+                "validation_error", f"NetSuite has no payment method named {name!r}", {"payment_method": name}
+            )
         return found
 
     def discount_item(self) -> str:
         """The discount item (ERPSIM_SYNC_POS_DISCOUNT_ITEM, else the only/first discount item)."""
         if self._discount is None:
-            rows = self.ctx.netsuite.suiteql("SELECT id, itemid FROM item WHERE itemtype = 'Discount' "
-                                             "AND isinactive = 'F' ORDER BY id")
+            rows = self.ctx.netsuite.suiteql(
+                "SELECT id, itemid FROM item WHERE itemtype = 'Discount' AND isinactive = 'F' ORDER BY id"
+            )
             wanted = self.ctx.config.pos_discount_item
             match = [r for r in rows if str(r.get("itemid")) == wanted] or rows
             if not match:
-                raise Unpostable("validation_error", "NetSuite has no discount item for POS discounts "
-                                 "(ERPSIM_SYNC_POS_DISCOUNT_ITEM)", {"setting": "ERPSIM_SYNC_POS_DISCOUNT_ITEM"})
+                raise Unpostable(
+                    "validation_error",
+                    "NetSuite has no discount item for POS discounts (ERPSIM_SYNC_POS_DISCOUNT_ITEM)",
+                    {"setting": "ERPSIM_SYNC_POS_DISCOUNT_ITEM"},
+                )
             self._discount = str(match[0]["id"])
         return self._discount
 
@@ -80,8 +90,9 @@ class LedgerSetup:
         """The sales tax item whose rate is ``rate`` percent."""
         if self._taxes is None:
             taxes: dict[str, str] = {}
-            rows = self.ctx.netsuite.suiteql("SELECT id FROM item WHERE itemtype = 'TaxItem' AND isinactive = 'F' "
-                                             "ORDER BY id")
+            rows = self.ctx.netsuite.suiteql(
+                "SELECT id FROM item WHERE itemtype = 'TaxItem' AND isinactive = 'F' ORDER BY id"
+            )
             for row in rows:
                 record = self.ctx.netsuite.get("salesTaxItem", str(row["id"]), expand=False)
                 text = str(record.get("rate", "")).strip().rstrip("%")
@@ -92,16 +103,18 @@ class LedgerSetup:
             self._taxes = taxes
         found = self._taxes.get(rate)
         if found is None:
-            raise Unpostable("validation_error", f"NetSuite has no sales tax item with rate {rate}%",
-                             {"vat_rate": rate})
+            raise Unpostable(
+                "validation_error", f"NetSuite has no sales tax item with rate {rate}%", {"vat_rate": rate}
+            )
         return found
 
     def currency(self, code: str) -> tuple[str, bool]:
         """(NetSuite currency id, is base currency) of an ISO code."""
         if self._currencies is None:
             rows = self.ctx.netsuite.suiteql("SELECT id, symbol, isbasecurrency FROM currency")
-            self._currencies = {str(r.get("symbol", "")).upper(): (str(r["id"]), r.get("isbasecurrency") == "T")
-                                for r in rows}
+            self._currencies = {
+                str(r.get("symbol", "")).upper(): (str(r["id"]), r.get("isbasecurrency") == "T") for r in rows
+            }
         found = self._currencies.get(code.upper())
         if found is None:
             raise Unpostable("unsupported_currency", f"NetSuite has no currency {code}", {"currency": code})
@@ -110,7 +123,9 @@ class LedgerSetup:
     def account(self, role: str) -> str:
         """The account of a journal role (``sales``, ``tax``, ``payment:Card``...), by ERPSIM_SYNC_POS_ACCOUNTS."""
         if self._accounts is None:
-            rows = self.ctx.netsuite.suiteql("SELECT id, acctnumber, fullname FROM account WHERE isinactive = 'F'")
+            rows = self.ctx.netsuite.suiteql(
+                "SELECT id, acctnumber, fullname FROM account WHERE isinactive = 'F'"
+            )
             accounts: dict[str, str] = {}
             for row in rows:
                 for key in (row.get("acctnumber"), row.get("fullname")):
@@ -121,12 +136,16 @@ class LedgerSetup:
         name = configured.get(role) or configured.get(role.split(":")[0]) or ""
         found = self._accounts.get(name)
         if found is None:
-            raise Unpostable("validation_error", f"NetSuite has no account {name!r} for POS {role} "
-                             "(ERPSIM_SYNC_POS_ACCOUNTS)", {"role": role, "account": name})
+            raise Unpostable(
+                "validation_error",
+                f"NetSuite has no account {name!r} for POS {role} (ERPSIM_SYNC_POS_ACCOUNTS)",
+                {"role": role, "account": name},
+            )
         return found
 
 
 # ---- per order: cash sale / cash refund ---------------------------------------------------------------------
+
 
 def tax_by_rate(order: dict[str, Any], naive: bool) -> dict[str, Decimal]:
     """VAT per rate of an order: the sum of the till's row VAT (or, naively, recomputed with floats)."""
@@ -141,8 +160,17 @@ def tax_by_rate(order: dict[str, Any], naive: bool) -> dict[str, Decimal]:
     return out
 
 
-def order_body(ctx: Context, setup: LedgerSetup, order: dict[str, Any], *, items: dict[str, str],
-               locations: dict[str, str], entity: str, day: str, subsidiary: str) -> dict[str, Any]:
+def order_body(
+    ctx: Context,
+    setup: LedgerSetup,
+    order: dict[str, Any],
+    *,
+    items: dict[str, str],
+    locations: dict[str, str],
+    entity: str,
+    day: str,
+    subsidiary: str,
+) -> dict[str, Any]:
     """The cash sale (or, for a refund, cash refund) of one POS order.
 
     ``items``: SKU -> NetSuite item; ``locations``: Sitoo warehouse id -> NetSuite location.
@@ -150,8 +178,12 @@ def order_body(ctx: Context, setup: LedgerSetup, order: dict[str, Any], *, items
     refund = is_refund(order)
     sign = Decimal(-1) if refund else Decimal(1)
     if str(order.get("warehouseid") or "") not in locations:
-        raise Unpostable("unknown_location", f"POS warehouse {order.get('warehouseid')} (order {order['orderid']}) "
-                         "is not mapped to a NetSuite location", {"location": f"pos:{order.get('warehouseid')}"})
+        raise Unpostable(
+            "unknown_location",
+            f"POS warehouse {order.get('warehouseid')} (order {order['orderid']}) "
+            "is not mapped to a NetSuite location",
+            {"location": f"pos:{order.get('warehouseid')}"},
+        )
     folded = ctx.safeguards.off("no-discount-lines")
     restock = ctx.safeguards.on("no-restock-on-refund") or not refund
     header_wh = str(order.get("warehouseid") or "")
@@ -167,21 +199,34 @@ def order_body(ctx: Context, setup: LedgerSetup, order: dict[str, Any], *, items
                 product = lines[-1]
                 amount = Decimal(str(product["amount"])) + net
                 product["amount"] = float(amount)
-                product["rate"] = float((amount / Decimal(str(product["quantity"] or 1))).quantize(CENT, ROUND_HALF_UP))
+                product["rate"] = float(
+                    (amount / Decimal(str(product["quantity"] or 1))).quantize(CENT, ROUND_HALF_UP)
+                )
             elif net:
                 lines.append({"item": {"id": setup.discount_item()}, "rate": float(net)})
         else:
             sku = str(row.get("sku") or "")
             if sku not in items:
-                raise Unpostable("unknown_sku", f"SKU {sku} sold at the POS is not a NetSuite item",
-                                 {"sku": sku, "order": order["orderid"]})
+                raise Unpostable(
+                    "unknown_sku",
+                    f"SKU {sku} sold at the POS is not a NetSuite item",
+                    {"sku": sku, "order": order["orderid"]},
+                )
             quantity = abs(Decimal(str(row.get("quantity") or 0)))
-            line: dict[str, Any] = {"item": {"id": items[sku]}, "quantity": float(quantity) if restock else 0.0,
-                                    "rate": float(money(row.get("moneynetpriceperunit"))), "amount": float(net)}
+            line: dict[str, Any] = {
+                "item": {"id": items[sku]},
+                "quantity": float(quantity) if restock else 0.0,
+                "rate": float(money(row.get("moneynetpriceperunit"))),
+                "amount": float(net),
+            }
             warehouse = str(row.get("warehouseid") or header_wh)
             if warehouse not in locations:
-                raise Unpostable("unknown_location", f"POS warehouse {warehouse} (order {order['orderid']}) is not "
-                                 "mapped to a NetSuite location", {"location": f"pos:{warehouse}"})
+                raise Unpostable(
+                    "unknown_location",
+                    f"POS warehouse {warehouse} (order {order['orderid']}) is not "
+                    "mapped to a NetSuite location",
+                    {"location": f"pos:{warehouse}"},
+                )
             if warehouse != header_wh:
                 line["location"] = {"id": locations[warehouse]}
             lines.append(line)
@@ -191,8 +236,12 @@ def order_body(ctx: Context, setup: LedgerSetup, order: dict[str, Any], *, items
                 lines.append({"item": {"id": setup.tax_item(rate)}, "rate": float(vat * sign)})
     tenders = sorted(order.get("payments") or [], key=lambda p: -abs(money(p.get("moneyamount"))))
     body: dict[str, Any] = {
-        "entity": {"id": entity}, "tranDate": day, "location": {"id": locations[header_wh]},
-        "memo": _memo(order), "item": {"items": lines}}
+        "entity": {"id": entity},
+        "tranDate": day,
+        "location": {"id": locations[header_wh]},
+        "memo": _memo(order),
+        "item": {"items": lines},
+    }
     if refund:
         body["otherRefNum"] = f"SITOO-{order['creditorderid']}"
     if shipping:
@@ -215,15 +264,16 @@ def _memo(order: dict[str, Any]) -> str:
 
 # ---- per store and day: the summary journal ------------------------------------------------------------------
 
+
 @dataclass
 class DayTotals:
     """The money of a set of orders, as a daily summary needs it (exact decimals)."""
 
     payments: dict[str, Decimal] = field(default_factory=dict)
-    sales: Decimal = Decimal(0)        # net of sold products and shipping, before discounts
-    discounts: Decimal = Decimal(0)    # net of discounts given on sales (positive)
-    returns: Decimal = Decimal(0)      # net paid back on refunds (positive), their discounts included
-    tax: Decimal = Decimal(0)          # VAT of sales minus VAT of refunds
+    sales: Decimal = Decimal(0)  # net of sold products and shipping, before discounts
+    discounts: Decimal = Decimal(0)  # net of discounts given on sales (positive)
+    returns: Decimal = Decimal(0)  # net paid back on refunds (positive), their discounts included
+    tax: Decimal = Decimal(0)  # VAT of sales minus VAT of refunds
     net_by_rate: dict[str, Decimal] = field(default_factory=dict)
 
     def add(self, order: dict[str, Any]) -> None:
@@ -246,16 +296,26 @@ class DayTotals:
 
     def to_json(self) -> dict[str, Any]:
         """Stored in the outbox as strings (exact)."""
-        return {"payments": {k: str(v) for k, v in sorted(self.payments.items())}, "sales": str(self.sales),
-                "discounts": str(self.discounts), "returns": str(self.returns), "tax": str(self.tax),
-                "net_by_rate": {k: str(v) for k, v in sorted(self.net_by_rate.items())}}
+        return {
+            "payments": {k: str(v) for k, v in sorted(self.payments.items())},
+            "sales": str(self.sales),
+            "discounts": str(self.discounts),
+            "returns": str(self.returns),
+            "tax": str(self.tax),
+            "net_by_rate": {k: str(v) for k, v in sorted(self.net_by_rate.items())},
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DayTotals:
         """Read back from the outbox."""
-        return cls({k: Decimal(v) for k, v in data["payments"].items()}, Decimal(data["sales"]),
-                   Decimal(data["discounts"]), Decimal(data["returns"]), Decimal(data["tax"]),
-                   {k: Decimal(v) for k, v in data["net_by_rate"].items()})
+        return cls(
+            {k: Decimal(v) for k, v in data["payments"].items()},
+            Decimal(data["sales"]),
+            Decimal(data["discounts"]),
+            Decimal(data["returns"]),
+            Decimal(data["tax"]),
+            {k: Decimal(v) for k, v in data["net_by_rate"].items()},
+        )
 
     def merge(self, other: DayTotals) -> None:
         """Add another set of orders."""
@@ -274,7 +334,9 @@ def journal_lines(ctx: Context, setup: LedgerSetup, totals: DayTotals, location:
     folded = ctx.safeguards.off("no-discount-lines")
     tax = totals.tax
     if ctx.safeguards.off("naive-rounding"):
-        tax = Decimal(str(round(sum(float(net) * float(rate) / 100 for rate, net in totals.net_by_rate.items()), 2)))
+        tax = Decimal(
+            str(round(sum(float(net) * float(rate) / 100 for rate, net in totals.net_by_rate.items()), 2))
+        )
     entries: list[tuple[str, Decimal, str]] = []  # (role, signed amount: + debit / - credit, memo)
     for method, amount in sorted(totals.payments.items()):
         entries.append((f"payment:{method}", amount, f"POS tenders: {method}"))
@@ -289,8 +351,11 @@ def journal_lines(ctx: Context, setup: LedgerSetup, totals: DayTotals, location:
     for role, amount, memo in entries:
         if not amount:
             continue
-        line: dict[str, Any] = {"account": {"id": setup.account(role)}, "memo": memo,
-                                "location": {"id": location}}
+        line: dict[str, Any] = {
+            "account": {"id": setup.account(role)},
+            "memo": memo,
+            "location": {"id": location},
+        }
         line["debit" if amount > 0 else "credit"] = float(abs(amount))
         lines.append(line)
     return lines

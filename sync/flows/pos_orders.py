@@ -77,4 +77,8 @@ def money(value: Any) -> Decimal:
 
 def product_rows(order: dict[str, Any]) -> list[dict[str, Any]]:
     """The product rows of an order (sales positive, refunds negative quantities)."""
-    return [it for it in order.get("orderitems") or [] if int(it.get("orderitemtype", ITEM_PRODUCT)) == ITEM_PRODUCT]
+    return [
+        it
+        for it in order.get("orderitems") or []
+        if int(it.get("orderitemtype", ITEM_PRODUCT)) == ITEM_PRODUCT
+    ]

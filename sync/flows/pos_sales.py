@@ -54,7 +54,9 @@ class PosSalesFlow(Flow):
 
     name = FLOW
     systems = ("netsuite", "pos")
-    description = "POS sales/refunds -> NetSuite cash sales/refunds (or daily summaries), reconciled to Z reports"
+    description = (
+        "POS sales/refunds -> NetSuite cash sales/refunds (or daily summaries), reconciled to Z reports"
+    )
 
     def run(self, ctx: Context) -> None:
         """Queue new orders (or Z reports), post what is queued, reconcile the Z reports."""
@@ -73,8 +75,10 @@ class PosSalesFlow(Flow):
                 batch.commit(s)
         self.read_zreports(daily)
         pending = ctx.state.pending(FLOW)
-        with ThreadPoolExecutor(max_workers=max(1, min(ctx.config.netsuite_concurrency, len(pending) or 1)),
-                                thread_name_prefix="erpsim-pos-sales") as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, min(ctx.config.netsuite_concurrency, len(pending) or 1)),
+            thread_name_prefix="erpsim-pos-sales",
+        ) as pool:
             failures = [f for f in pool.map(self._post, pending) if f is not None]
         self.reconcile(daily)
         if failures:
@@ -94,11 +98,21 @@ class PosSalesFlow(Flow):
         except Unpostable as exc:
             ctx.park(FLOW, exc.category, exception_key, f"{key}: {exc}", records={"work": key, **exc.records})
         except DuplicateCustomer as exc:
-            ctx.park(FLOW, "duplicate_customer", exception_key, f"{key}: {exc}",
-                     records={"work": key, "email": exc.email, "netsuite_customers": exc.ids})
+            ctx.park(
+                FLOW,
+                "duplicate_customer",
+                exception_key,
+                f"{key}: {exc}",
+                records={"work": key, "email": exc.email, "netsuite_customers": exc.ids},
+            )
         except ClosedPeriod as exc:
-            ctx.park(FLOW, "closed_period", exception_key, f"{key} is dated {exc.day}: {exc}",
-                     records={"work": key, "day": exc.day})
+            ctx.park(
+                FLOW,
+                "closed_period",
+                exception_key,
+                f"{key} is dated {exc.day}: {exc}",
+                records={"work": key, "day": exc.day},
+            )
         except ApiRefusal as exc:
             ctx.park_refusal(FLOW, exception_key, exc, {"work": key}, category="rejected_posting")
         except RetryableError as exc:
@@ -106,22 +120,39 @@ class PosSalesFlow(Flow):
         else:
             ctx.state.finish(key, "done", result)
             ctx.state.resolve_exception(exception_key)
-            ctx.stats.add(FLOW, "days_posted" if key.startswith(DAY_PREFIX) else
-                          ("refunds_posted" if result.get("type") == "cashRefund" else "sales_posted"))
+            ctx.stats.add(
+                FLOW,
+                "days_posted"
+                if key.startswith(DAY_PREFIX)
+                else ("refunds_posted" if result.get("type") == "cashRefund" else "sales_posted"),
+            )
         return None
 
     def post_order(self, order: dict[str, Any]) -> dict[str, Any]:
         """The cash sale or cash refund of one order, created once under its externalId."""
         ctx = self.ctx
-        locations = {key.split(":")[1]: loc for key, loc in self.locations.targets.items() if key.startswith("pos:")}
+        locations = {
+            key.split(":")[1]: loc for key, loc in self.locations.targets.items() if key.startswith("pos:")
+        }
         items = {sku: item.id for sku, item in self.items.by_sku.items()}
         email = str(order.get("email") or "").strip()
-        entity = self.customers.for_email(email, None, context=f"ORDER-{order['orderid']}") if email \
+        entity = (
+            self.customers.for_email(email, None, context=f"ORDER-{order['orderid']}")
+            if email
             else self.customers.walk_in()
+        )
         header = locations.get(str(order.get("warehouseid") or ""), "")
         day = ctx.period_policy.date_for(order_day(order), "ar")
-        body = order_body(ctx, self.setup, order, items=items, locations=locations, entity=entity, day=day,
-                          subsidiary=self.locations.subsidiary(header))
+        body = order_body(
+            ctx,
+            self.setup,
+            order,
+            items=items,
+            locations=locations,
+            entity=entity,
+            day=day,
+            subsidiary=self.locations.subsidiary(header),
+        )
         rtype = "cashRefund" if is_refund(order) else "cashSale"
         if ctx.safeguards.on("no-idempotency"):
             body["externalId"] = external_id(order["orderid"])
@@ -136,12 +167,19 @@ class PosSalesFlow(Flow):
             totals.merge(DayTotals.from_json(part))
         location = self.locations.resolve(f"pos:{payload['warehouse']}")
         if location is None:
-            raise Unpostable("unknown_location", f"{self.locations.label('pos:' + str(payload['warehouse']))} is "
-                             "not mapped to a NetSuite location", {"location": f"pos:{payload['warehouse']}"})
+            raise Unpostable(
+                "unknown_location",
+                f"{self.locations.label('pos:' + str(payload['warehouse']))} is "
+                "not mapped to a NetSuite location",
+                {"location": f"pos:{payload['warehouse']}"},
+            )
         day = ctx.period_policy.date_for(payload["day"], "gl")
-        body: dict[str, Any] = {"tranDate": day, "memo": f"Sitoo daily sales summary, store {payload['store']}, "
-                                f"{payload['day']} (Z reports {', '.join(sorted(payload['parts']))})",
-                                "line": {"items": journal_lines(ctx, self.setup, totals, location)}}
+        body: dict[str, Any] = {
+            "tranDate": day,
+            "memo": f"Sitoo daily sales summary, store {payload['store']}, "
+            f"{payload['day']} (Z reports {', '.join(sorted(payload['parts']))})",
+            "line": {"items": journal_lines(ctx, self.setup, totals, location)},
+        }
         subsidiary = self.locations.subsidiary(location)
         if subsidiary:
             body["subsidiary"] = {"id": subsidiary}
@@ -167,9 +205,15 @@ class PosSalesFlow(Flow):
                     continue
                 orders, floor = self._orders_of(rid, int(zid))
                 day = datetime.fromtimestamp(int(report["datecreated"]), UTC).date().isoformat()
-                info = {"register": rid, "store": str(register["storeid"]), "warehouse": str(register["warehouseid"]),
-                        "day": day, "orders": [int(o["orderid"]) for o in orders], "z": _z_payments(report),
-                        "reconciled": False}
+                info = {
+                    "register": rid,
+                    "store": str(register["storeid"]),
+                    "warehouse": str(register["warehouseid"]),
+                    "day": day,
+                    "orders": [int(o["orderid"]) for o in orders],
+                    "z": _z_payments(report),
+                    "reconciled": False,
+                }
                 with ctx.state.tx() as s:
                     if daily:
                         self._add_to_day(s, zid, info, orders, str(report.get("currencycode") or ""))
@@ -184,21 +228,32 @@ class PosSalesFlow(Flow):
         floor = int(self.ctx.state.cursor(f"{FLOW}:z-floor:{register}", "0") or 0)
         fetched = self.ctx.pos.orders(registerid=register, orderidfrom=floor)
         mine = [o for o in fetched if o.get("zreportid") is not None and int(o["zreportid"]) == zid]
-        later = [int(o["orderid"]) for o in fetched if o.get("zreportid") is None or int(o["zreportid"]) > zid]
+        later = [
+            int(o["orderid"]) for o in fetched if o.get("zreportid") is None or int(o["zreportid"]) > zid
+        ]
         new_floor = min(later) if later else (max([int(o["orderid"]) for o in fetched] or [floor - 1]) + 1)
         return mine, new_floor
 
-    def _add_to_day(self, session: Session, zid: str, info: dict[str, Any], orders: list[dict[str, Any]],
-                    currency: str) -> None:
+    def _add_to_day(
+        self, session: Session, zid: str, info: dict[str, Any], orders: list[dict[str, Any]], currency: str
+    ) -> None:
         """Add a Z report's orders to its store's day (the summary is queued again with the new part)."""
         key = f"{DAY_PREFIX}{info['store']}:{info['day']}"
         part = DayTotals()
         for order in orders:
             part.add(order)
         row = session.scalar(select(OutboxItem).where(OutboxItem.key == key))
-        payload = json.loads(row.payload) if row is not None else {
-            "store": info["store"], "day": info["day"], "warehouse": info["warehouse"], "currency": currency,
-            "parts": {}}
+        payload = (
+            json.loads(row.payload)
+            if row is not None
+            else {
+                "store": info["store"],
+                "day": info["day"],
+                "warehouse": info["warehouse"],
+                "currency": currency,
+                "parts": {},
+            }
+        )
         payload["parts"][zid] = part.to_json()
         if row is None:
             self.ctx.state.enqueue(session, FLOW, key, payload)
@@ -219,8 +274,10 @@ class PosSalesFlow(Flow):
             for store, day in sorted(days):
                 if ctx.state.outbox_status(f"{DAY_PREFIX}{store}:{day}") != "done":
                     continue
-                zids = sorted((z for z, info in reports.items() if (info["store"], info["day"]) == (store, day)),
-                              key=int)
+                zids = sorted(
+                    (z for z, info in reports.items() if (info["store"], info["day"]) == (store, day)),
+                    key=int,
+                )
                 till = _sum_methods(reports[z]["z"] for z in zids)
                 ledger = self._journal_tenders(day_external_id(store, day))
                 self._compare(f"day:{store}:{day}", till, ledger, zids, {"store": store, "day": day}, reports)
@@ -234,21 +291,43 @@ class PosSalesFlow(Flow):
             if waiting and not all(self._parked(k) for k in waiting):
                 continue
             ledger = self._order_tenders(info["orders"])
-            self._compare(f"z:{zid}", _sum_methods([info["z"]]), ledger, [zid],
-                          {"register": info["register"], "day": info["day"]}, open_reports)
+            self._compare(
+                f"z:{zid}",
+                _sum_methods([info["z"]]),
+                ledger,
+                [zid],
+                {"register": info["register"], "day": info["day"]},
+                open_reports,
+            )
 
-    def _compare(self, scope: str, till: dict[str, Decimal], ledger: dict[str, Decimal], zids: list[str],
-                 where: dict[str, Any], reports: dict[str, dict[str, Any]]) -> None:
+    def _compare(
+        self,
+        scope: str,
+        till: dict[str, Decimal],
+        ledger: dict[str, Decimal],
+        zids: list[str],
+        where: dict[str, Any],
+        reports: dict[str, dict[str, Any]],
+    ) -> None:
         ctx = self.ctx
         methods = sorted(set(till) | set(ledger))
-        wrong = {m: {"zreport": f"{till.get(m, Decimal(0)):.2f}", "netsuite": f"{ledger.get(m, Decimal(0)):.2f}"}
-                 for m in methods if till.get(m, Decimal(0)) != ledger.get(m, Decimal(0))}
+        wrong = {
+            m: {"zreport": f"{till.get(m, Decimal(0)):.2f}", "netsuite": f"{ledger.get(m, Decimal(0)):.2f}"}
+            for m in methods
+            if till.get(m, Decimal(0)) != ledger.get(m, Decimal(0))
+        }
         key = f"money:{scope}"
         if wrong:
-            ctx.park(FLOW, "money_mismatch", key,
-                     f"money of {scope} does not reconcile: " + "; ".join(
-                         f"{m}: Z report {v['zreport']}, NetSuite {v['netsuite']}" for m, v in wrong.items()),
-                     records={"scope": scope, "zreports": zids, **where, "methods": wrong})
+            ctx.park(
+                FLOW,
+                "money_mismatch",
+                key,
+                f"money of {scope} does not reconcile: "
+                + "; ".join(
+                    f"{m}: Z report {v['zreport']}, NetSuite {v['netsuite']}" for m, v in wrong.items()
+                ),
+                records={"scope": scope, "zreports": zids, **where, "methods": wrong},
+            )
             return
         ctx.state.resolve_exception(key)
         for zid in zids:
@@ -272,9 +351,11 @@ class PosSalesFlow(Flow):
             return out
         totals: dict[str, Decimal] = {}
         for start in range(0, len(order_ids), 500):
-            names = ", ".join(f"'{external_id(o)}'" for o in order_ids[start:start + 500])
-            for row in ctx.netsuite.suiteql(f"SELECT externalid, type, foreigntotal FROM transaction "
-                                            f"WHERE type IN ('CashSale', 'CashRfnd') AND externalid IN ({names})"):
+            names = ", ".join(f"'{external_id(o)}'" for o in order_ids[start : start + 500])
+            for row in ctx.netsuite.suiteql(
+                f"SELECT externalid, type, foreigntotal FROM transaction "
+                f"WHERE type IN ('CashSale', 'CashRfnd') AND externalid IN ({names})"
+            ):
                 sign = Decimal(-1) if row.get("type") == "CashRfnd" else Decimal(1)
                 totals[str(row["externalid"])] = abs(Decimal(str(row.get("foreigntotal") or 0))) * sign
         for order_id in order_ids:
@@ -305,7 +386,7 @@ class PosSalesFlow(Flow):
         for line in (found or {}).get("line", {}).get("items", []):
             memo = str(line.get("memo") or "")
             if memo.startswith("POS tenders: "):
-                name = memo[len("POS tenders: "):]
+                name = memo[len("POS tenders: ") :]
                 amount = Decimal(str(line.get("debit") or 0)) - Decimal(str(line.get("credit") or 0))
                 out[name] = out.get(name, Decimal(0)) + amount.quantize(Decimal("0.01"))
         return out

@@ -34,8 +34,8 @@ from .stockmaps import ItemIndex, items_of, locations_of, parse_quantity
 
 log = logging.getLogger("erpsim.sync")
 MOVE_IN, MOVE_OUT = 10, 20
-MAX_ITEMS = 1000          # items per Sitoo warehouse transaction
-MAX_TRANSACTIONS = 1000   # transactions per batch POST
+MAX_ITEMS = 1000  # items per Sitoo warehouse transaction
+MAX_TRANSACTIONS = 1000  # transactions per batch POST
 _EPS = 1e-9
 
 
@@ -64,18 +64,26 @@ class PosStockFlow(Flow):
             pass  # record (not flush) what sold while the levels were read: those SKUs wait for the next push
         with ctx.state.tx() as s:
             pending = unconfirmed(s, upto_id=known, location_prefix="pos:")
-            moved_since = {(sku, loc) for sku, loc in s.execute(
-                select(StockDelta.item, StockDelta.location).where(StockDelta.id > known)).all()}
+            moved_since = {
+                (sku, loc)
+                for sku, loc in s.execute(
+                    select(StockDelta.item, StockDelta.location).where(StockDelta.id > known)
+                ).all()
+            }
         transactions: list[dict[str, Any]] = []
         for key in warehouses:
             location = locations.resolve(key)
             if location is None:
                 if not levels[key]:
                     continue  # a store with no stock nothing maps to: nothing to push
-                ctx.park(self.name, "unknown_location", f"inventory:location:{key}",
-                         f"{locations.label(key)} is not mapped to a NetSuite location: its stock is not pushed "
-                         "(set ERPSIM_SYNC_LOCATION_MAP or give the location the store's external id)",
-                         records={"location": key})
+                ctx.park(
+                    self.name,
+                    "unknown_location",
+                    f"inventory:location:{key}",
+                    f"{locations.label(key)} is not mapped to a NetSuite location: its stock is not pushed "
+                    "(set ERPSIM_SYNC_LOCATION_MAP or give the location the store's external id)",
+                    records={"location": key},
+                )
                 continue
             stock = self._on_hand(ctx, location, items)
             current = {str(row["sku"]): parse_quantity(row.get("decimaltotal")) for row in levels[key]}
@@ -103,8 +111,9 @@ class PosStockFlow(Flow):
     def _on_hand(self, ctx: Context, location: str, items: ItemIndex) -> dict[str, float]:
         """NetSuite's quantity on hand per SKU at a location."""
         out: dict[str, float] = {}
-        for row in ctx.netsuite.suiteql(f"SELECT item, quantityonhand FROM aggregateitemlocation "
-                                        f"WHERE location = {int(location)}"):
+        for row in ctx.netsuite.suiteql(
+            f"SELECT item, quantityonhand FROM aggregateitemlocation WHERE location = {int(location)}"
+        ):
             item = items.by_id.get(str(row.get("item")))
             if item is not None:
                 out[item.sku] = out.get(item.sku, 0.0) + parse_quantity(row.get("quantityonhand"))
@@ -117,7 +126,7 @@ class PosStockFlow(Flow):
         assert pos is not None
         pushed = 0
         for start in range(0, len(transactions), MAX_TRANSACTIONS):
-            chunk = transactions[start:start + MAX_TRANSACTIONS]
+            chunk = transactions[start : start + MAX_TRANSACTIONS]
             try:
                 results = pos.add_warehouse_transactions(chunk)  # retried only when nothing was written
             except AmbiguousWriteError as exc:
@@ -128,10 +137,14 @@ class PosStockFlow(Flow):
                 if result.get("statuscode") == 200:
                     pushed += len(tx["items"])
                 else:
-                    ctx.park(self.name, "rejected_posting",
-                             f"pos-stock:{tx['warehouseid']}:{tx['items'][0]['sku']}",
-                             f"pos refused a stock push to warehouse {tx['warehouseid']}: {result.get('errortext')}",
-                             records={"transaction": tx}, error=result)
+                    ctx.park(
+                        self.name,
+                        "rejected_posting",
+                        f"pos-stock:{tx['warehouseid']}:{tx['items'][0]['sku']}",
+                        f"pos refused a stock push to warehouse {tx['warehouseid']}: {result.get('errortext')}",
+                        records={"transaction": tx},
+                        error=result,
+                    )
         return pushed
 
 
@@ -142,8 +155,15 @@ def _transactions(key: str, changes: list[tuple[str, float]]) -> list[dict[str, 
     for kind, sign in ((MOVE_IN, 1), (MOVE_OUT, -1)):
         lines = [(sku, diff) for sku, diff in changes if (diff > 0) == (sign > 0)]
         for start in range(0, len(lines), MAX_ITEMS):
-            out.append({"warehouseid": warehouse, "transactiontype": kind,
-                        "description": "erpsim sync: NetSuite stock",
-                        "items": [{"sku": sku, "decimalquantity": f"{diff:.3f}"}
-                                  for sku, diff in lines[start:start + MAX_ITEMS]]})
+            out.append(
+                {
+                    "warehouseid": warehouse,
+                    "transactiontype": kind,
+                    "description": "erpsim sync: NetSuite stock",
+                    "items": [
+                        {"sku": sku, "decimalquantity": f"{diff:.3f}"}
+                        for sku, diff in lines[start : start + MAX_ITEMS]
+                    ],
+                }
+            )
     return out

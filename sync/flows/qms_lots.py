@@ -71,15 +71,18 @@ class QmsLotsFlow(Flow):
         """Post what webhooks staged, poll the open purchase orders' receipts, post what that found."""
         self.refs.for_pass(ctx)
         self.work.process(ctx, lambda key, payload: self._receive(ctx, payload), _records)
-        polled = [(po_id, qms_id, data, *self._poll_order(ctx, po_id, qms_id))
-                  for po_id, (qms_id, data) in sorted(mappings_with_data(ctx, "qms", KIND_PO).items())
-                  if data.get("open")]
+        polled = [
+            (po_id, qms_id, data, *self._poll_order(ctx, po_id, qms_id))
+            for po_id, (qms_id, data) in sorted(mappings_with_data(ctx, "qms", KIND_PO).items())
+            if data.get("open")
+        ]
         self.work.process(ctx, lambda key, payload: self._receive(ctx, payload), _records)
         posted = ctx.state.mappings("netsuite", KIND_RECEIPT)
         for po_id, qms_id, data, status, lots in polled:
             # every lot of a fully received order is in NetSuite or rejected: stop polling the order
             if status in ("RECEIVED", "CLOSED") and all(
-                    str(lot["id"]) in posted or lot.get("status") in TERMINAL for lot in lots):
+                str(lot["id"]) in posted or lot.get("status") in TERMINAL for lot in lots
+            ):
                 ctx.state.set_mapping("qms", KIND_PO, po_id, qms_id, {**data, "open": False})
 
     def _poll_order(self, ctx: Context, po_id: str, qms_id: str) -> tuple[str, list[dict[str, Any]]]:
@@ -90,8 +93,12 @@ class QmsLotsFlow(Flow):
         with ctx.state.tx() as session:
             for lot in lots:
                 if lot.get("status") == "RELEASED" or push_all:
-                    self.work.stage(ctx, session, receipt_key(lot["id"]),
-                                    {"lot": lot, "po": po_id, "line": lot.get("purchaseOrderLine")})
+                    self.work.stage(
+                        ctx,
+                        session,
+                        receipt_key(lot["id"]),
+                        {"lot": lot, "po": po_id, "line": lot.get("purchaseOrderLine")},
+                    )
         return str(order.get("status")), lots
 
     # --- webhooks ------------------------------------------------------------------------------------------
@@ -104,17 +111,31 @@ class QmsLotsFlow(Flow):
         seq = event_sequence(str(event.get("id", "")))
         lot_key = str(lot["id"])
         seen = mapping_in(session, "qms", "lot-event", lot_key)
-        if ctx.safeguards.on("no-reorder-tolerance") and seen is not None and int(seen[1].get("seq", 0)) >= seq:
+        if (
+            ctx.safeguards.on("no-reorder-tolerance")
+            and seen is not None
+            and int(seen[1].get("seq", 0)) >= seq
+        ):
             ctx.stats.add(self.name, "stale-event")
             return  # an older event delivered late: the lot has moved on
-        set_mapping_in(session, "qms", "lot-event", lot_key, str(lot.get("status", "")),
-                       {"seq": seq, "type": event.get("type")})
+        set_mapping_in(
+            session,
+            "qms",
+            "lot-event",
+            lot_key,
+            str(lot.get("status", "")),
+            {"seq": seq, "type": event.get("type")},
+        )
         source = data.get("source") or {}
         if event.get("type") == "lot.released" and source.get("type") == "RECEIPT":
             po = (source.get("purchaseOrder") or {}).get("netsuiteId")
             if po:
-                self.work.stage(ctx, session, receipt_key(lot["id"]),
-                                {"lot": lot, "po": str(po), "line": source.get("line"), "event": event.get("id")})
+                self.work.stage(
+                    ctx,
+                    session,
+                    receipt_key(lot["id"]),
+                    {"lot": lot, "po": str(po), "line": source.get("line"), "event": event.get("id")},
+                )
 
     # --- writing -------------------------------------------------------------------------------------------
     def _receive(self, ctx: Context, payload: dict[str, Any]) -> Outcome:
@@ -133,37 +154,66 @@ class QmsLotsFlow(Flow):
         lines = sublist(order, "item")
         target = next((ln for ln in lines if int(ln.get("line", 0)) == line_no), None)
         if target is None:
-            raise Park("validation_error", f"NetSuite purchase order {order.get('tranId')} has no line {line_no} "
-                                           f"for QMS lot {lot['lotNumber']}")
-        location = require(line_location(order, target) or qms_location(ctx), "unknown_location",
-                           f"no location to receive QMS lot {lot['lotNumber']} at")
+            raise Park(
+                "validation_error",
+                f"NetSuite purchase order {order.get('tranId')} has no line {line_no} "
+                f"for QMS lot {lot['lotNumber']}",
+            )
+        location = require(
+            line_location(order, target) or qms_location(ctx),
+            "unknown_location",
+            f"no location to receive QMS lot {lot['lotNumber']} at",
+        )
         item_id = str(ref(target.get("item")))
         quantity = lot.get("initialQuantity", lot.get("quantity"))
-        receipt_line: dict[str, Any] = {"orderLine": line_no, "itemReceive": True, "quantity": quantity,
-                                        "location": {"id": location}}
+        receipt_line: dict[str, Any] = {
+            "orderLine": line_no,
+            "itemReceive": True,
+            "quantity": quantity,
+            "location": {"id": location},
+        }
         if self.refs.is_lot_item(ctx.netsuite, item_id):
             assignment: dict[str, Any] = {"receiptInventoryNumber": lot["lotNumber"], "quantity": quantity}
             if lot.get("expiryDate"):
                 assignment["expirationDate"] = lot["expiryDate"]
-            receipt_line["inventoryDetail"] = {"quantity": quantity,
-                                               "inventoryAssignment": {"items": [assignment]}}
-        others = [{"orderLine": int(ln["line"]), "itemReceive": False} for ln in lines
-                  if int(ln.get("line", 0)) != line_no]
-        body = {"tranDate": ctx.period_policy.date_for(lot_day(lot), "inventory"),
-                "memo": f"QMS lot {lot['lotNumber']}", "item": {"items": [receipt_line, *others]}}
+            receipt_line["inventoryDetail"] = {
+                "quantity": quantity,
+                "inventoryAssignment": {"items": [assignment]},
+            }
+        others = [
+            {"orderLine": int(ln["line"]), "itemReceive": False}
+            for ln in lines
+            if int(ln.get("line", 0)) != line_no
+        ]
+        body = {
+            "tranDate": ctx.period_policy.date_for(lot_day(lot), "inventory"),
+            "memo": f"QMS lot {lot['lotNumber']}",
+            "item": {"items": [receipt_line, *others]},
+        }
         if ctx.safeguards.off("repost-receipts"):
             receipt_id = ctx.netsuite.policy.call(
-                lambda: ctx.netsuite.transform("purchaseOrder", po_id, "itemReceipt", body), RetryableError)
+                lambda: ctx.netsuite.transform("purchaseOrder", po_id, "itemReceipt", body), RetryableError
+            )
         else:
-            receipt_id = ctx.netsuite.transform_keyed("purchaseOrder", po_id, "itemReceipt",
-                                                      keyed(ctx, body, f"qms-lot-{lot_id}"))
+            receipt_id = ctx.netsuite.transform_keyed(
+                "purchaseOrder", po_id, "itemReceipt", keyed(ctx, body, f"qms-lot-{lot_id}")
+            )
         self.refs.forget_lot(item_id, lot["lotNumber"])
-        ctx.state.set_mapping("netsuite", KIND_RECEIPT, lot_id, receipt_id,
-                              {"lot": lot["lotNumber"], "item": item_id, "location": location, "po": po_id})
+        ctx.state.set_mapping(
+            "netsuite",
+            KIND_RECEIPT,
+            lot_id,
+            receipt_id,
+            {"lot": lot["lotNumber"], "item": item_id, "location": location, "po": po_id},
+        )
         return done(itemReceipt=receipt_id, lot=lot["lotNumber"])
 
 
 def _records(key: str, payload: dict[str, Any]) -> dict[str, Any]:
     lot = payload.get("lot") or {}
-    return {"lot": lot.get("lotNumber"), "lotId": lot.get("id"), "purchaseOrder": payload.get("po"),
-            "line": payload.get("line")}
+    return {
+        "lot": lot.get("lotNumber"),
+        "lotId": lot.get("id"),
+        "purchaseOrder": payload.get("po"),
+        "line": payload.get("line"),
+    }

@@ -29,7 +29,9 @@ class QmsProductionFlow(Flow):
 
     name = "qms-production"
     systems = ("netsuite", "qms")
-    description = "QMS production runs -> NetSuite work orders (recipe components) and assembly builds with lots"
+    description = (
+        "QMS production runs -> NetSuite work orders (recipe components) and assembly builds with lots"
+    )
 
     def __init__(self) -> None:
         self.work = WorkQueue(self.name)
@@ -40,34 +42,54 @@ class QmsProductionFlow(Flow):
         """Stage new runs and completed ones, then write work orders and builds."""
         self.refs.for_pass(ctx)
         self._items = {}
-        new = [r for r in qms(ctx).paged("/production-runs", unlinked="true") if r.get("status") != "CANCELLED"]
+        new = [
+            r for r in qms(ctx).paged("/production-runs", unlinked="true") if r.get("status") != "CANCELLED"
+        ]
         with ctx.state.tx() as session:
             for run in new:
                 self.work.stage(ctx, session, f"qms-wo:{run['id']}", {"run": run["id"]}, reopen=())
-        for run_id, (wo_id, data) in sorted(mappings_with_data(ctx, "netsuite", KIND_WO).items(), key=_numeric):
+        for run_id, (wo_id, data) in sorted(
+            mappings_with_data(ctx, "netsuite", KIND_WO).items(), key=_numeric
+        ):
             if data.get("open"):
                 self._check_run(ctx, run_id, wo_id, data)
-        self.work.process(ctx, lambda key, payload: self._write(ctx, key, payload),
-                          lambda key, payload: {"productionRun": payload["run"]})
+        self.work.process(
+            ctx,
+            lambda key, payload: self._write(ctx, key, payload),
+            lambda key, payload: {"productionRun": payload["run"]},
+        )
 
     def _check_run(self, ctx: Context, run_id: str, wo_id: str, data: dict[str, Any]) -> None:
         run = qms(ctx).get(f"/production-runs/{run_id}")
         status = run.get("status")
         if status == "CANCELLED":
-            ctx.park(self.name, "cancelled_run", f"qms-run-cancelled:{run_id}",
-                     f"QMS production run {run.get('number')} was cancelled; NetSuite work order "
-                     f"{data.get('tranId')} is still open", records={"productionRun": run_id, "workOrder": wo_id})
+            ctx.park(
+                self.name,
+                "cancelled_run",
+                f"qms-run-cancelled:{run_id}",
+                f"QMS production run {run.get('number')} was cancelled; NetSuite work order "
+                f"{data.get('tranId')} is still open",
+                records={"productionRun": run_id, "workOrder": wo_id},
+            )
             ctx.state.set_mapping("netsuite", KIND_WO, run_id, wo_id, {**data, "open": False})
             return
         if status != "COMPLETED" or not run.get("outputLotId"):
             return
         lot = qms(ctx).get(f"/lots/{run['outputLotId']}")
         if lot.get("status") == "REJECTED":
-            ctx.park(self.name, "quarantined_lot", f"qms-build:{run_id}",
-                     f"QMS production run {run.get('number')}: output lot {lot['lotNumber']} was rejected by QC; "
-                     "its components were consumed but nothing reaches NetSuite stock",
-                     records={"productionRun": run_id, "workOrder": wo_id, "lot": lot["lotNumber"],
-                              "consumptions": run.get("consumptions")})
+            ctx.park(
+                self.name,
+                "quarantined_lot",
+                f"qms-build:{run_id}",
+                f"QMS production run {run.get('number')}: output lot {lot['lotNumber']} was rejected by QC; "
+                "its components were consumed but nothing reaches NetSuite stock",
+                records={
+                    "productionRun": run_id,
+                    "workOrder": wo_id,
+                    "lot": lot["lotNumber"],
+                    "consumptions": run.get("consumptions"),
+                },
+            )
             ctx.state.set_mapping("netsuite", KIND_WO, run_id, wo_id, {**data, "open": False})
             return
         if lot.get("status") == "RELEASED" or ctx.safeguards.off("push-quarantined-lots"):
@@ -82,8 +104,12 @@ class QmsProductionFlow(Flow):
     def _ns_item(self, ctx: Context, qms_item: int) -> str:
         if qms_item not in self._items:
             self._items[qms_item] = qms(ctx).get(f"/items/{qms_item}").get("netsuiteId")
-        return require(self._items[qms_item], "unknown_sku", f"QMS item {qms_item} is not mapped to a NetSuite item",
-                       qmsItem=qms_item)
+        return require(
+            self._items[qms_item],
+            "unknown_sku",
+            f"QMS item {qms_item} is not mapped to a NetSuite item",
+            qmsItem=qms_item,
+        )
 
     def _work_order(self, ctx: Context, run_id: str) -> Outcome:
         mapped = ctx.state.mapped("netsuite", KIND_WO, run_id)
@@ -94,14 +120,27 @@ class QmsProductionFlow(Flow):
             return skipped("run cancelled before it reached NetSuite")
         recipe = qms(ctx).get(f"/recipes/{run['recipeId']}")
         planned = float(run["plannedQuantity"])
-        location = require(qms_location(ctx), "unknown_location",
-                           "ERPSIM_SYNC_LOCATION_MAP has no 'qms' location to produce at")
+        location = require(
+            qms_location(ctx),
+            "unknown_location",
+            "ERPSIM_SYNC_LOCATION_MAP has no 'qms' location to produce at",
+        )
         body: dict[str, Any] = {
-            "assemblyItem": {"id": self._ns_item(ctx, run["itemId"])}, "quantity": planned,
-            "location": {"id": location}, "startDate": run.get("scheduledDate"), "memo": f"QMS run {run['number']}",
-            "item": {"items": [{"item": {"id": self._ns_item(ctx, c["itemId"])},
-                                "quantity": round(float(c["quantityPerUnit"]) * planned, 6)}
-                               for c in recipe.get("components", [])]}}
+            "assemblyItem": {"id": self._ns_item(ctx, run["itemId"])},
+            "quantity": planned,
+            "location": {"id": location},
+            "startDate": run.get("scheduledDate"),
+            "memo": f"QMS run {run['number']}",
+            "item": {
+                "items": [
+                    {
+                        "item": {"id": self._ns_item(ctx, c["itemId"])},
+                        "quantity": round(float(c["quantityPerUnit"]) * planned, 6),
+                    }
+                    for c in recipe.get("components", [])
+                ]
+            },
+        }
         subsidiary = self.refs.location(ctx.netsuite, location).get("subsidiary")
         if subsidiary:
             body["subsidiary"] = {"id": str(subsidiary)}
@@ -120,8 +159,11 @@ class QmsProductionFlow(Flow):
         if lot.get("status") != "RELEASED" and ctx.safeguards.on("push-quarantined-lots"):
             return skipped(f"output lot is {lot.get('status')}")
         order = ctx.netsuite.get("workOrder", wo_id)
-        location = require(ref(order.get("location")) or qms_location(ctx), "unknown_location",
-                           f"work order {order.get('tranId')} has no location")
+        location = require(
+            ref(order.get("location")) or qms_location(ctx),
+            "unknown_location",
+            f"work order {order.get('tranId')} has no location",
+        )
         produced = float(run["producedQuantity"])
         built = float(order.get("built") or 0)
         if produced > float(order.get("quantity") or 0) - built + 1e-9:
@@ -131,24 +173,38 @@ class QmsProductionFlow(Flow):
             ns_item = self._ns_item(ctx, item_id)
             line: dict[str, Any] = {"item": {"id": ns_item}, "quantity": round(sum(q for _, q in lots), 6)}
             if self.refs.is_lot_item(ctx.netsuite, ns_item):
-                line["componentInventoryDetail"] = {"inventoryAssignment": {"items": [
-                    {"issueInventoryNumber": {"id": self._lot(ctx, ns_item, number)}, "quantity": q}
-                    for number, q in lots]}}
+                line["componentInventoryDetail"] = {
+                    "inventoryAssignment": {
+                        "items": [
+                            {"issueInventoryNumber": {"id": self._lot(ctx, ns_item, number)}, "quantity": q}
+                            for number, q in lots
+                        ]
+                    }
+                }
             components.append(line)
         assembly = self._ns_item(ctx, run["itemId"])
         body: dict[str, Any] = {
-            "quantity": produced, "location": {"id": location},
+            "quantity": produced,
+            "location": {"id": location},
             "tranDate": ctx.period_policy.date_for(str(run.get("completedAt") or "")[:10], "inventory"),
-            "memo": f"QMS run {run['number']} lot {lot['lotNumber']}", "component": {"items": components}}
+            "memo": f"QMS run {run['number']} lot {lot['lotNumber']}",
+            "component": {"items": components},
+        }
         if self.refs.is_lot_item(ctx.netsuite, assembly):
             assignment: dict[str, Any] = {"receiptInventoryNumber": lot["lotNumber"], "quantity": produced}
             if lot.get("expiryDate"):
                 assignment["expirationDate"] = lot["expiryDate"]
             body["inventoryDetail"] = {"quantity": produced, "inventoryAssignment": {"items": [assignment]}}
-        build_id = ctx.netsuite.transform_keyed("workOrder", wo_id, "assemblyBuild",
-                                                keyed(ctx, body, f"qms-build-{run_id}"))
-        ctx.state.set_mapping("netsuite", KIND_BUILD, run_id, build_id, {"lot": lot["lotNumber"], "item": assembly,
-                                                                          "location": location})
+        build_id = ctx.netsuite.transform_keyed(
+            "workOrder", wo_id, "assemblyBuild", keyed(ctx, body, f"qms-build-{run_id}")
+        )
+        ctx.state.set_mapping(
+            "netsuite",
+            KIND_BUILD,
+            run_id,
+            build_id,
+            {"lot": lot["lotNumber"], "item": assembly, "location": location},
+        )
         data = ctx.state.mapping_data("netsuite", KIND_WO, run_id) or {}
         ctx.state.set_mapping("netsuite", KIND_WO, run_id, wo_id, {**data, "open": False})
         return done(assemblyBuild=build_id, lot=lot["lotNumber"])
@@ -156,8 +212,11 @@ class QmsProductionFlow(Flow):
     def _lot(self, ctx: Context, ns_item: str, number: str) -> str:
         lot_id = self.refs.lot_id(ctx.netsuite, ns_item, number)
         if lot_id is None:
-            raise Park("unknown_lot", f"component lot {number} is not in NetSuite (its receipt has not posted)",
-                       {"lot": number, "item": ns_item})
+            raise Park(
+                "unknown_lot",
+                f"component lot {number} is not in NetSuite (its receipt has not posted)",
+                {"lot": number, "item": ns_item},
+            )
         return lot_id
 
 
@@ -172,4 +231,3 @@ def _consumed(run: dict[str, Any]) -> dict[int, list[tuple[str, float]]]:
 
 def _numeric(entry: tuple[str, Any]) -> int:
     return int(entry[0]) if entry[0].isdigit() else 0
-

@@ -70,7 +70,8 @@ class QmsPurchasingFlow(Flow):
         """Stage new open orders and closes, then write them to the QMS."""
         rows = ctx.netsuite.suiteql(
             "SELECT id, tranid, status FROM transaction WHERE type = 'PurchOrd' AND status IN ('B', 'D', 'E', 'H') "
-            "ORDER BY id")
+            "ORDER BY id"
+        )
         known = ctx.state.mappings("qms", KIND_PO)
         with ctx.state.tx() as session:
             for row in rows:
@@ -80,8 +81,11 @@ class QmsPurchasingFlow(Flow):
                         self.work.stage(ctx, session, f"qms-po-close:{po_id}", {"id": po_id}, reopen=())
                 elif po_id not in known:
                     self.work.stage(ctx, session, f"qms-po:{po_id}", {"id": po_id}, reopen=())
-        self.work.process(ctx, lambda key, payload: self._write(ctx, key, payload),
-                          lambda key, payload: {"purchaseOrder": payload["id"]})
+        self.work.process(
+            ctx,
+            lambda key, payload: self._write(ctx, key, payload),
+            lambda key, payload: {"purchaseOrder": payload["id"]},
+        )
 
     def _write(self, ctx: Context, key: str, payload: dict[str, Any]) -> Outcome:
         po_id = payload["id"]
@@ -90,23 +94,36 @@ class QmsPurchasingFlow(Flow):
         order = ctx.netsuite.get("purchaseOrder", po_id)
         site = qms_location(ctx)
         if site is None and ctx.config.location_map.get("qms"):
-            raise Park("unknown_location", f"ERPSIM_SYNC_LOCATION_MAP qms={ctx.config.location_map['qms']} is not a "
-                                           "NetSuite location")
-        lines = [{"line": int(ln["line"]), "itemNetsuiteId": ref(ln.get("item")), "quantity": ln.get("quantity")}
-                 for ln in sublist(order, "item")
-                 if line_type(ln) in PHYSICAL and not ln.get("isClosed")
-                 and (site is None or line_location(order, ln) == site)]
+            raise Park(
+                "unknown_location",
+                f"ERPSIM_SYNC_LOCATION_MAP qms={ctx.config.location_map['qms']} is not a NetSuite location",
+            )
+        lines = [
+            {"line": int(ln["line"]), "itemNetsuiteId": ref(ln.get("item")), "quantity": ln.get("quantity")}
+            for ln in sublist(order, "item")
+            if line_type(ln) in PHYSICAL
+            and not ln.get("isClosed")
+            and (site is None or line_location(order, ln) == site)
+        ]
         if not lines:
             return skipped("no inventory lines for the QMS site")
         entity = order.get("entity") or {}
-        body = {"netsuiteId": po_id, "number": str(order.get("tranId") or po_id),
-                "vendor": str(entity.get("refName") or ""), "lines": lines}
+        body = {
+            "netsuiteId": po_id,
+            "number": str(order.get("tranId") or po_id),
+            "vendor": str(entity.get("refName") or ""),
+            "lines": lines,
+        }
         created = qms(ctx).create_keyed("/purchase-orders", body, "/purchase-orders", netsuite_id=po_id)
         if created.get("netsuiteId") != po_id:
-            raise Park("validation_error", f"QMS answered purchase order {created.get('id')} for NetSuite {po_id}",
-                       {"qms": created.get("id")})
-        ctx.state.set_mapping("qms", KIND_PO, po_id, str(created["id"]),
-                              {"number": body["number"], "open": True})
+            raise Park(
+                "validation_error",
+                f"QMS answered purchase order {created.get('id')} for NetSuite {po_id}",
+                {"qms": created.get("id")},
+            )
+        ctx.state.set_mapping(
+            "qms", KIND_PO, po_id, str(created["id"]), {"number": body["number"], "open": True}
+        )
         return done(qms=created["id"])
 
     def _close(self, ctx: Context, po_id: str) -> Outcome:

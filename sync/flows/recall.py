@@ -37,7 +37,9 @@ class RecallFlow(Flow):
 
     name = "recall"
     systems = ("netsuite", "qms")
-    description = "lots locked by a QMS recall -> NetSuite stock moved to a hold location; shipped orders reported"
+    description = (
+        "lots locked by a QMS recall -> NetSuite stock moved to a hold location; shipped orders reported"
+    )
     webhook_systems = ("qms",)
     webhook_events = {"qms": ("lot.locked", "lot.unlocked")}
 
@@ -59,8 +61,12 @@ class RecallFlow(Flow):
         locked_ids = {str(lot["id"]) for lot in locked}
         for lot_id, (state, data) in sorted(holds.items()):
             if state != "released" and lot_id not in locked_ids:
-                self._guard(ctx, f"recall-release:{lot_id}", {"id": lot_id, "lotNumber": data.get("lot")},
-                            lambda lot_id=lot_id, data=data: self._release(ctx, lot_id, data))
+                self._guard(
+                    ctx,
+                    f"recall-release:{lot_id}",
+                    {"id": lot_id, "lotNumber": data.get("lot")},
+                    lambda lot_id=lot_id, data=data: self._release(ctx, lot_id, data),
+                )
 
     def _guard(self, ctx: Context, key: str, lot: dict[str, Any], action: Any) -> None:
         """Run one lot's reconciliation; park a refusal (it is tried again next pass)."""
@@ -69,7 +75,9 @@ class RecallFlow(Flow):
             action()
             ctx.state.resolve_exception(key)
         except Park as exc:
-            ctx.park(self.name, exc.category, key, exc.summary, records={**records, **exc.records}, error=exc.error)
+            ctx.park(
+                self.name, exc.category, key, exc.summary, records={**records, **exc.records}, error=exc.error
+            )
         except ApiRefusal as exc:
             ctx.park_refusal(self.name, key, exc, records, category=refusal_category(exc))
 
@@ -102,8 +110,16 @@ class RecallFlow(Flow):
                 data["moves"][location] = pending[location] = count
                 data["origins"][location] = float(data["origins"].get(location, 0.0)) + quantity
                 ctx.state.set_mapping("netsuite", KIND_HOLD, lot_id, "holding", data)
-            self._transfer(ctx, f"qms-hold-{lot_id}-{data['n']}-{location}-{count}", item, ns_lot, quantity,
-                           location, hold, f"QMS recall: lot {lot['lotNumber']} held ({lot.get('lockReason')})")
+            self._transfer(
+                ctx,
+                f"qms-hold-{lot_id}-{data['n']}-{location}-{count}",
+                item,
+                ns_lot,
+                quantity,
+                location,
+                hold,
+                f"QMS recall: lot {lot['lotNumber']} held ({lot.get('lockReason')})",
+            )
             pending.pop(location, None)
             ctx.stats.add(self.name, "held")
         data["pending"] = {}
@@ -121,18 +137,50 @@ class RecallFlow(Flow):
                 back = min(float(quantity), at_hold)
                 if back <= 0:
                     continue
-                self._transfer(ctx, f"qms-unhold-{lot_id}-{data['n']}-{location}", item, ns_lot, back, hold,
-                               location, f"QMS lock lifted: lot {lot['lotNumber']} back in stock")
+                self._transfer(
+                    ctx,
+                    f"qms-unhold-{lot_id}-{data['n']}-{location}",
+                    item,
+                    ns_lot,
+                    back,
+                    hold,
+                    location,
+                    f"QMS lock lifted: lot {lot['lotNumber']} back in stock",
+                )
                 at_hold -= back
                 ctx.stats.add(self.name, "released")
         ctx.state.set_mapping("netsuite", KIND_HOLD, lot_id, "released", {**data, "origins": {}, "moves": {}})
 
-    def _transfer(self, ctx: Context, external_id: str, item: str, ns_lot: str, quantity: float, source: str,
-                  target: str, memo: str) -> str:
+    def _transfer(
+        self,
+        ctx: Context,
+        external_id: str,
+        item: str,
+        ns_lot: str,
+        quantity: float,
+        source: str,
+        target: str,
+        memo: str,
+    ) -> str:
         body: dict[str, Any] = {
-            "externalId": external_id, "location": {"id": source}, "transferLocation": {"id": target}, "memo": memo,
-            "inventory": {"items": [{"item": {"id": item}, "adjustQtyBy": quantity, "inventoryDetail": {
-                "inventoryAssignment": {"items": [{"issueInventoryNumber": {"id": ns_lot}, "quantity": quantity}]}}}]}}
+            "externalId": external_id,
+            "location": {"id": source},
+            "transferLocation": {"id": target},
+            "memo": memo,
+            "inventory": {
+                "items": [
+                    {
+                        "item": {"id": item},
+                        "adjustQtyBy": quantity,
+                        "inventoryDetail": {
+                            "inventoryAssignment": {
+                                "items": [{"issueInventoryNumber": {"id": ns_lot}, "quantity": quantity}]
+                            }
+                        },
+                    }
+                ]
+            },
+        }
         subsidiary = self.refs.location(ctx.netsuite, source).get("subsidiary")
         if subsidiary:
             body["subsidiary"] = {"id": str(subsidiary)}
@@ -141,8 +189,10 @@ class RecallFlow(Flow):
         return ctx.netsuite.create_keyed("inventoryTransfer", body)
 
     def _balances(self, ctx: Context, ns_lot: str) -> list[tuple[str, float]]:
-        rows = ctx.netsuite.suiteql("SELECT location, quantityonhand FROM inventorynumberlocation "
-                                    f"WHERE inventorynumber = {int(ns_lot)} ORDER BY location")
+        rows = ctx.netsuite.suiteql(
+            "SELECT location, quantityonhand FROM inventorynumberlocation "
+            f"WHERE inventorynumber = {int(ns_lot)} ORDER BY location"
+        )
         return [(str(r["location"]), float(r.get("quantityonhand") or 0)) for r in rows]
 
     def _hold_location(self, ctx: Context, near: str | None) -> str:
@@ -172,22 +222,43 @@ class RecallFlow(Flow):
         """Park one ``recalled_lot`` entry per sales order the lot (or anything made from it) shipped on."""
         forward = qms(ctx).get(f"/lots/{lot['id']}/trace/forward")
         backward = qms(ctx).get(f"/lots/{lot['id']}/trace/backward")
-        raw = [{"lot": r["lotNumber"], "sku": r.get("sku"), "supplierLot": r.get("supplierLot"),
-                "purchaseOrderId": r.get("purchaseOrderId")} for r in backward.get("rawLots", [])]
+        raw = [
+            {
+                "lot": r["lotNumber"],
+                "sku": r.get("sku"),
+                "supplierLot": r.get("supplierLot"),
+                "purchaseOrderId": r.get("purchaseOrderId"),
+            }
+            for r in backward.get("rawLots", [])
+        ]
         fulfilments = ctx.state.mappings("netsuite", "fulfilment")
         orders: dict[str, list[dict[str, Any]]] = {}
         for s in forward.get("shipments", []):
             orders.setdefault(str(s.get("salesOrderNetsuiteId")), []).append(s)
         for so_id, shipments in sorted(orders.items()):
             shipped = sorted({s["lotNumber"] for s in shipments})
-            ctx.park(self.name, "recalled_lot", f"recall:{lot['id']}:{episode}:so:{so_id}",
-                     f"recalled lot {lot['lotNumber']} ({lot.get('lockReason')}) reached sales order "
-                     f"{shipments[0].get('salesOrderNumber')}: lots {', '.join(shipped)} shipped",
-                     records={"lot": lot["lotNumber"], "sku": lot.get("sku"), "salesOrder": so_id,
-                              "salesOrderNumber": shipments[0].get("salesOrderNumber"),
-                              "shipments": [{"shipment": s["shipmentId"], "lot": s["lotNumber"],
-                                             "quantity": s["quantity"], "shippedAt": s.get("shippedAt"),
-                                             "itemFulfillment": fulfilments.get(str(s["shipmentId"]))}
-                                            for s in shipments],
-                              "producedLots": [p["lotNumber"] for p in forward.get("producedLots", [])],
-                              "sourceLots": raw})
+            ctx.park(
+                self.name,
+                "recalled_lot",
+                f"recall:{lot['id']}:{episode}:so:{so_id}",
+                f"recalled lot {lot['lotNumber']} ({lot.get('lockReason')}) reached sales order "
+                f"{shipments[0].get('salesOrderNumber')}: lots {', '.join(shipped)} shipped",
+                records={
+                    "lot": lot["lotNumber"],
+                    "sku": lot.get("sku"),
+                    "salesOrder": so_id,
+                    "salesOrderNumber": shipments[0].get("salesOrderNumber"),
+                    "shipments": [
+                        {
+                            "shipment": s["shipmentId"],
+                            "lot": s["lotNumber"],
+                            "quantity": s["quantity"],
+                            "shippedAt": s.get("shippedAt"),
+                            "itemFulfillment": fulfilments.get(str(s["shipmentId"])),
+                        }
+                        for s in shipments
+                    ],
+                    "producedLots": [p["lotNumber"] for p in forward.get("producedLots", [])],
+                    "sourceLots": raw,
+                },
+            )

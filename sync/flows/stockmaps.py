@@ -28,7 +28,9 @@ T = TypeVar("T")
 _CACHE: dict[int, tuple[Context, dict[str, tuple[float, object, Any]]]] = {}
 
 
-def per_pass(ctx: Context, key: str, loader: Callable[[Context], T], max_age: float, force: bool = False) -> T:
+def per_pass(
+    ctx: Context, key: str, loader: Callable[[Context], T], max_age: float, force: bool = False
+) -> T:
     """A value loaded once per pass (``--once``), or reused across daemon passes for ``max_age`` seconds."""
     entry = _CACHE.get(id(ctx))
     if entry is None or entry[0] is not ctx:
@@ -73,7 +75,7 @@ class LocationMap:
 
     ns: dict[str, NsLocation]
     targets: dict[str, str] = field(default_factory=dict)  # "wms:1" -> NetSuite location id
-    labels: dict[str, str] = field(default_factory=dict)   # "wms:1" -> "WMS warehouse WH01" (for messages)
+    labels: dict[str, str] = field(default_factory=dict)  # "wms:1" -> "WMS warehouse WH01" (for messages)
     pos_sellable: dict[str, int] = field(default_factory=dict)  # "pos:3" -> store id, for sellable ones
 
     def resolve(self, key: str) -> str | None:
@@ -96,9 +98,18 @@ class LocationMap:
     @classmethod
     def load(cls, ctx: Context) -> LocationMap:
         """Read NetSuite's locations and the satellites' warehouses and apply the configured overrides."""
-        rows = ctx.netsuite.suiteql("SELECT id, name, externalid, subsidiary FROM location WHERE isinactive = 'F'")
-        ns = {str(r["id"]): NsLocation(str(r["id"]), str(r.get("name") or ""), str(r.get("externalid") or ""),
-                                       str(r.get("subsidiary") or "")) for r in rows}
+        rows = ctx.netsuite.suiteql(
+            "SELECT id, name, externalid, subsidiary FROM location WHERE isinactive = 'F'"
+        )
+        ns = {
+            str(r["id"]): NsLocation(
+                str(r["id"]),
+                str(r.get("name") or ""),
+                str(r.get("externalid") or ""),
+                str(r.get("subsidiary") or ""),
+            )
+            for r in rows
+        }
         result = cls(ns)
         by_eid = {loc.external_id.lower(): loc.id for loc in ns.values() if loc.external_id}
         by_name = {loc.name.lower(): loc.id for loc in ns.values() if loc.name}
@@ -108,8 +119,12 @@ class LocationMap:
                 key = f"wms:{wh['id']}"
                 code = str(wh.get("code") or "")
                 result.labels[key] = f"WMS warehouse {code or wh['id']}"
-                target = overrides.get(key) or overrides.get(f"wms:{code}") or \
-                    by_eid.get(code.lower()) or by_name.get(code.lower())
+                target = (
+                    overrides.get(key)
+                    or overrides.get(f"wms:{code}")
+                    or by_eid.get(code.lower())
+                    or by_name.get(code.lower())
+                )
                 if target:
                     result.targets[key] = str(target)
         if ctx.pos is not None:
@@ -120,13 +135,19 @@ class LocationMap:
                 store = stores.get(int(wh["storeid"])) if wh.get("storeid") is not None else None
                 quarantine = int(wh.get("usetype") or 0) == QUARANTINE_USE or not wh.get("sellable", True)
                 result.labels[key] = f"POS warehouse {eid or wh.get('name') or wh['warehouseid']}"
-                target = overrides.get(key) or (overrides.get(f"pos:{eid}") if eid else None) or \
-                    (by_eid.get(eid.lower()) if eid else None)
+                target = (
+                    overrides.get(key)
+                    or (overrides.get(f"pos:{eid}") if eid else None)
+                    or (by_eid.get(eid.lower()) if eid else None)
+                )
                 if not target and store is not None and not quarantine:
                     store_eid = str(store.get("externalid") or "")
                     target = overrides.get(f"pos:{store_eid}") if store_eid else None
-                    target = target or (by_eid.get(store_eid.lower()) if store_eid else None) or \
-                        by_name.get(str(store.get("name") or "").lower())
+                    target = (
+                        target
+                        or (by_eid.get(store_eid.lower()) if store_eid else None)
+                        or by_name.get(str(store.get("name") or "").lower())
+                    )
                 if target:
                     result.targets[key] = str(target)
                 if store is not None and not quarantine:
@@ -175,8 +196,11 @@ class ItemIndex:
             item_id = str((product or {}).get("externalId") or "")
             if product is None:
                 if former is None:
-                    former = {old: key for key, (_, data) in ctx.state.mapping_rows("wms", "item").items()
-                              for old in data.get("formerSkus", [])}
+                    former = {
+                        old: key
+                        for key, (_, data) in ctx.state.mapping_rows("wms", "item").items()
+                        for old in data.get("formerSkus", [])
+                    }
                 item_id = former.get(sku, "")
             self.wms_skus[sku] = self.by_id.get(item_id)
 
@@ -185,8 +209,11 @@ class ItemIndex:
         """Every active inventory and assembly item (the items that carry stock)."""
         rows = ctx.netsuite.suiteql(
             "SELECT id, itemid, islotitem FROM item WHERE itemtype IN ('InvtPart', 'Assembly') "
-            "AND isinactive = 'F'")
-        items = [NsItem(str(r["id"]), str(r.get("itemid") or ""), r.get("islotitem") in ("T", True)) for r in rows]
+            "AND isinactive = 'F'"
+        )
+        items = [
+            NsItem(str(r["id"]), str(r.get("itemid") or ""), r.get("islotitem") in ("T", True)) for r in rows
+        ]
         return cls({i.sku: i for i in items if i.sku}, {i.id: i for i in items}, ctx.stats)
 
 

@@ -30,8 +30,9 @@ from .base import Context
 class Park(Exception):
     """The handler found a problem a person must fix: park the item with a category and keep it pending."""
 
-    def __init__(self, category: str, summary: str, records: dict[str, Any] | None = None,
-                 error: Any = None) -> None:
+    def __init__(
+        self, category: str, summary: str, records: dict[str, Any] | None = None, error: Any = None
+    ) -> None:
         super().__init__(summary)
         self.category, self.summary, self.records, self.error = category, summary, records or {}, error
 
@@ -72,8 +73,15 @@ class WorkQueue:
         self.flow = flow
         self.memory: list[tuple[str, dict[str, Any]]] = []  # the no-durable-outbox mutant's in-memory work
 
-    def stage(self, ctx: Context, session: Session, key: str, payload: dict[str, Any], *,
-              reopen: tuple[str, ...] = ("skipped",)) -> bool:
+    def stage(
+        self,
+        ctx: Context,
+        session: Session,
+        key: str,
+        payload: dict[str, Any],
+        *,
+        reopen: tuple[str, ...] = ("skipped",),
+    ) -> bool:
         """Record work under ``key`` inside the caller's transaction; True when it is (again) pending.
 
         Known work is left alone unless its status is in ``reopen`` and the payload changed (a newer sighting
@@ -84,8 +92,16 @@ class WorkQueue:
         durable = ctx.safeguards.on("no-durable-outbox")
         if row is None:
             stamp = now_iso()
-            session.add(OutboxItem(flow=self.flow, key=key, payload=text, created_at=stamp, updated_at=stamp,
-                                   status="pending" if durable else "done"))
+            session.add(
+                OutboxItem(
+                    flow=self.flow,
+                    key=key,
+                    payload=text,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    status="pending" if durable else "done",
+                )
+            )
             session.flush()
         elif row.status == "pending" or (row.status in reopen and row.payload != text):
             if row.payload == text and row.status == "pending":
@@ -98,14 +114,19 @@ class WorkQueue:
             self.memory = [(k, p) for k, p in self.memory if k != key] + [(key, payload)]
         return True
 
-    def stage_now(self, ctx: Context, key: str, payload: dict[str, Any], *,
-                  reopen: tuple[str, ...] = ("skipped",)) -> bool:
+    def stage_now(
+        self, ctx: Context, key: str, payload: dict[str, Any], *, reopen: tuple[str, ...] = ("skipped",)
+    ) -> bool:
         """``stage`` in a transaction of its own."""
         with ctx.state.tx() as session:
             return self.stage(ctx, session, key, payload, reopen=reopen)
 
-    def process(self, ctx: Context, handler: Callable[[str, dict[str, Any]], Outcome],
-                records: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None) -> None:
+    def process(
+        self,
+        ctx: Context,
+        handler: Callable[[str, dict[str, Any]], Outcome],
+        records: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> None:
         """Run ``handler`` on every pending item, oldest first; park refusals and closed periods."""
         items = ctx.state.pending(self.flow) + self.memory
         self.memory = []
@@ -114,12 +135,24 @@ class WorkQueue:
             try:
                 outcome = handler(key, payload)
             except ClosedPeriod as exc:
-                ctx.park(self.flow, "closed_period", key, f"{key}: {exc}; kept until the period opens",
-                         records=involved, error={"day": exc.day, "period": exc.period, "reason": exc.reason})
+                ctx.park(
+                    self.flow,
+                    "closed_period",
+                    key,
+                    f"{key}: {exc}; kept until the period opens",
+                    records=involved,
+                    error={"day": exc.day, "period": exc.period, "reason": exc.reason},
+                )
                 continue
             except Park as exc:
-                ctx.park(self.flow, exc.category, key, exc.summary, records={**involved, **exc.records},
-                         error=exc.error)
+                ctx.park(
+                    self.flow,
+                    exc.category,
+                    key,
+                    exc.summary,
+                    records={**involved, **exc.records},
+                    error=exc.error,
+                )
                 continue
             except ApiRefusal as exc:
                 ctx.park_refusal(self.flow, key, exc, involved, category=refusal_category(exc))
@@ -157,7 +190,9 @@ def mapping_in(session: Session, system: str, kind: str, key: str) -> tuple[str,
     return (row.target, json.loads(row.data)) if row else None
 
 
-def set_mapping_in(session: Session, system: str, kind: str, key: str, target: str, data: dict[str, Any]) -> None:
+def set_mapping_in(
+    session: Session, system: str, kind: str, key: str, target: str, data: dict[str, Any]
+) -> None:
     """Write a mapping in the caller's transaction."""
     row = session.get(IdMapping, (system, kind, key))
     payload = json.dumps(data, sort_keys=True, default=str)

@@ -54,7 +54,9 @@ def pact_book(request: pytest.FixtureRequest) -> Iterator[PactBook]:
         book = PactBook(system, Path(tmp))
         yield book
         # every test the module defines, not only those selected (-k would leave a partial pact)
-        defined = {name for name, fn in vars(request.module).items() if name.startswith("test_") and callable(fn)}
+        defined = {
+            name for name, fn in vars(request.module).items() if name.startswith("test_") and callable(fn)
+        }
         written = Path(tmp) / book.filename
         if written.exists() and defined and defined <= _PASSED.get(str(request.node.fspath), set()):
             PACTS_DIR.mkdir(parents=True, exist_ok=True)

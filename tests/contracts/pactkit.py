@@ -64,5 +64,13 @@ def as_bytes(body: Any) -> bytes:
     return body.encode() if isinstance(body, str) else json.dumps(body).encode()
 
 
-__all__ = ["CONSUMER", "as_bytes", "client_kwargs", "default_credentials", "endpoint", "from_state", "new_pact",
-           "path_from_state"]
+__all__ = [
+    "CONSUMER",
+    "as_bytes",
+    "client_kwargs",
+    "default_credentials",
+    "endpoint",
+    "from_state",
+    "new_pact",
+    "path_from_state",
+]

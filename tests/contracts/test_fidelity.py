@@ -80,8 +80,13 @@ def test_fidelity_table_is_current() -> None:
 @pytest.mark.parametrize("system", list(SYSTEMS))
 def test_every_route_has_a_row(system: str, tmp_path: object) -> None:
     """Every route the emulator serves is an operation of its document, and that operation has a row."""
-    app = system_module(system).create_app(EmulatorConfig(system=system, data_dir=tmp_path,  # type: ignore[arg-type]
-                                                          db_url=f"sqlite:///{tmp_path}/routes.db"))
+    app = system_module(system).create_app(
+        EmulatorConfig(
+            system=system,
+            data_dir=tmp_path,  # type: ignore[arg-type]
+            db_url=f"sqlite:///{tmp_path}/routes.db",
+        )
+    )
     routes = route_operations(app)
     by_shape = {(method, _shape(path)): op for op, method, path in operations(system)}
     differences = load_differences(system)

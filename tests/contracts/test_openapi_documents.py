@@ -19,6 +19,8 @@ def test_there_is_one_document_per_emulator() -> None:
 def test_the_document_validates(path: Path) -> None:
     spec, _ = read_from_filename(str(path))
     assert spec["openapi"].startswith("3.1")
-    errors = [f"{'/'.join(map(str, e.path))}: {e.message.splitlines()[0]}"
-              for e in OpenAPIV31SpecValidator(spec).iter_errors()]
+    errors = [
+        f"{'/'.join(map(str, e.path))}: {e.message.splitlines()[0]}"
+        for e in OpenAPIV31SpecValidator(spec).iter_errors()
+    ]
     assert errors == []

@@ -22,30 +22,68 @@ NOT_PRODUCERS = {
 }
 #: Workflows each document must offer: (source operationId, target operationId).
 REQUIRED_LINKS = {
-    "netsuite": [("createRecord", "getRecord"), ("createRecord", "transformRecord"), ("createRecord", "updateRecord"),
-                 ("createRecord", "deleteRecord"), ("transformRecord", "getRecord"),
-                 ("transformRecord", "updateRecord"), ("upsertRecord", "updateRecord")],
-    "qms": [("createPurchaseOrder", "createReceipt"), ("createReceipt", "inspectLot"), ("inspectLot", "lockLot"),
-            ("lockLot", "traceForward"), ("createRecipe", "scheduleProductionRun"),
-            ("scheduleProductionRun", "completeProductionRun"), ("createSalesOrder", "createShipment"),
-            ("createShipment", "scanLot"), ("scanLot", "unscanLot"), ("createShipment", "cancelShipment")],
-    "wms": [("createOrder", "getOrder"), ("createOrder", "cancelOrder"), ("createOrder", "createOrder"),
-            ("createProduct", "updateProduct"), ("createAsn", "getAsn")],
-    "pos": [("addOrder", "getOrder"), ("addOrder", "updateOrder"), ("addProducts", "getProduct"),
-            ("addUsers", "getUser"), ("addWarehouseTransactions", "getWarehouseTransaction")],
-    "ap": [("createVendor", "createBill"), ("createBill", "getBill"), ("createBill", "createPayment"),
-           ("createPayment", "voidPayment"), ("archiveBill", "restoreBill"), ("createInvoice", "recordInvoicePayment")],
+    "netsuite": [
+        ("createRecord", "getRecord"),
+        ("createRecord", "transformRecord"),
+        ("createRecord", "updateRecord"),
+        ("createRecord", "deleteRecord"),
+        ("transformRecord", "getRecord"),
+        ("transformRecord", "updateRecord"),
+        ("upsertRecord", "updateRecord"),
+    ],
+    "qms": [
+        ("createPurchaseOrder", "createReceipt"),
+        ("createReceipt", "inspectLot"),
+        ("inspectLot", "lockLot"),
+        ("lockLot", "traceForward"),
+        ("createRecipe", "scheduleProductionRun"),
+        ("scheduleProductionRun", "completeProductionRun"),
+        ("createSalesOrder", "createShipment"),
+        ("createShipment", "scanLot"),
+        ("scanLot", "unscanLot"),
+        ("createShipment", "cancelShipment"),
+    ],
+    "wms": [
+        ("createOrder", "getOrder"),
+        ("createOrder", "cancelOrder"),
+        ("createOrder", "createOrder"),
+        ("createProduct", "updateProduct"),
+        ("createAsn", "getAsn"),
+    ],
+    "pos": [
+        ("addOrder", "getOrder"),
+        ("addOrder", "updateOrder"),
+        ("addProducts", "getProduct"),
+        ("addUsers", "getUser"),
+        ("addWarehouseTransactions", "getWarehouseTransaction"),
+    ],
+    "ap": [
+        ("createVendor", "createBill"),
+        ("createBill", "getBill"),
+        ("createBill", "createPayment"),
+        ("createPayment", "voidPayment"),
+        ("archiveBill", "restoreBill"),
+        ("createInvoice", "recordInvoicePayment"),
+    ],
 }
 
 
 def _operations(spec: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
-    return {op["operationId"]: (method, op) for item in spec["paths"].values()
-            for method, op in item.items() if isinstance(op, dict) and "operationId" in op}
+    return {
+        op["operationId"]: (method, op)
+        for item in spec["paths"].values()
+        for method, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    }
 
 
 def _links(op: dict[str, Any]) -> list[dict[str, Any]]:
-    return [link for response in op.get("responses", {}).values() if isinstance(response, dict)
-            for link in response.get("links", {}).values()]
+    return [
+        link
+        for response in op.get("responses", {}).values()
+        if isinstance(response, dict)
+        for link in response.get("links", {}).values()
+    ]
 
 
 @pytest.mark.parametrize("system", list(SYSTEMS))
@@ -57,8 +95,13 @@ def test_every_link_is_valid_for_stateful_testing(system: str) -> None:
 @pytest.mark.parametrize("system", list(SYSTEMS))
 def test_every_creating_operation_links_to_what_follows(system: str) -> None:
     ops = _operations(load_openapi(system))
-    creators = [oid for oid, (method, _) in ops.items() if method == "post" and oid.startswith(
-        ("create", "add", "schedule", "record")) and oid not in NOT_PRODUCERS.get(system, set())]
+    creators = [
+        oid
+        for oid, (method, _) in ops.items()
+        if method == "post"
+        and oid.startswith(("create", "add", "schedule", "record"))
+        and oid not in NOT_PRODUCERS.get(system, set())
+    ]
     assert creators
     assert [oid for oid in creators if not _links(ops[oid][1])] == []
 

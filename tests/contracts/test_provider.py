@@ -22,9 +22,25 @@ PACTS = ROOT / "contracts" / "pacts"
 def run_verify(system: str, pacts: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """``erpsim pact verify`` as a vendor runs it; output captured."""
     env = {**os.environ, "PACT_DO_NOT_TRACK": "true", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "harness.cli", "pact", "verify", "--system", system,
-                           "--pacts", str(pacts), *extra], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=240)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "pact",
+            "verify",
+            "--system",
+            system,
+            "--pacts",
+            str(pacts),
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 @pytest.mark.parametrize("system", [s for s in SYSTEMS if (PACTS / f"erpsim-sync-{s}.json").exists()])
@@ -35,6 +51,7 @@ def test_emulator_honours_the_engine_pact(system: str) -> None:
     assert last.startswith(f"erpsim pact: {system} verified: ") and " 0/" not in last, last
 
 
-
 def test_every_system_has_an_engine_pact() -> None:
-    assert sorted(p.name for p in PACTS.glob("erpsim-sync-*.json")) == sorted(f"erpsim-sync-{s}.json" for s in SYSTEMS)
+    assert sorted(p.name for p in PACTS.glob("erpsim-sync-*.json")) == sorted(
+        f"erpsim-sync-{s}.json" for s in SYSTEMS
+    )

@@ -78,14 +78,19 @@ class Running:
             return self.proc.wait()
 
 
-def start_up(tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60,
-             command: str = "up") -> Running:
+def start_up(
+    tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60, command: str = "up"
+) -> Running:
     """Start ``erpsim up`` (every system on free ports; or ``erpsim <command>``) and wait for its exports."""
     log = tmp / f"{command}.log"
     ports = ["--base-port", str(free_base_port())] if command == "up" else ["--port", str(free_port())]
-    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", command, *ports,
-                             "--data-dir", str(tmp), *args], cwd=ROOT, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "harness.cli", command, *ports, "--data-dir", str(tmp), *args],
+        cwd=ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
     running = Running(proc, log)
     deadline = time.monotonic() + timeout
     while "ERPSIM_ADMIN_TOKEN" not in running.exports:
@@ -93,8 +98,14 @@ def start_up(tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: 
             running.stop()
             raise AssertionError(f"erpsim up did not start:\n{running.output()}")
         time.sleep(0.05)
-        running.exports = {k: v for k, _, v in (line[7:].strip().partition("=") for line in
-                                                running.output().splitlines() if line.startswith("export "))}
+        running.exports = {
+            k: v
+            for k, _, v in (
+                line[7:].strip().partition("=")
+                for line in running.output().splitlines()
+                if line.startswith("export ")
+            )
+        }
     return running
 
 

@@ -29,7 +29,9 @@ def _key(path: Path) -> str:
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory) -> Matrix:
     """Every scenario against the engine and against each mutant it names (two worlds in parallel)."""
-    config = RunConfig(connector_path=str(REFERENCE_CONNECTOR), output_dir=str(tmp_path_factory.mktemp("matrix")))
+    config = RunConfig(
+        connector_path=str(REFERENCE_CONNECTOR), output_dir=str(tmp_path_factory.mktemp("matrix"))
+    )
     tasks, broken = matrix_tasks(FILES, config)
     assert not broken, broken
     return Matrix.of(run_tasks(tasks, jobs=2))
@@ -41,7 +43,9 @@ def test_the_catalogue_has_at_least_fifty_scenarios_each_in_a_family() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=_key)
-def test_passes_on_the_engine_and_fails_on_every_mutant_it_names_for_its_reason(matrix: Matrix, path: Path) -> None:
+def test_passes_on_the_engine_and_fails_on_every_mutant_it_names_for_its_reason(
+    matrix: Matrix, path: Path
+) -> None:
     [row] = [r for r in matrix.rows if r.path == str(path)]
     engine = row.engine
     assert engine is not None
@@ -50,4 +54,5 @@ def test_passes_on_the_engine_and_fails_on_every_mutant_it_names_for_its_reason(
     assert sorted(row.mutants) == sorted(engine.catches)
     for mutant, result in row.mutants.items():
         assert caught_for_its_reason(result), "\n".join(
-            [f"{mutant}: {result.status} (not caught for its reason)", *result.failures(), result.replay])
+            [f"{mutant}: {result.status} (not caught for its reason)", *result.failures(), result.replay]
+        )

@@ -22,16 +22,23 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _run(folder: Path, how: str, mode: str = "once", extra: str = "",
-         preload: str = '["forked_connector"]') -> ConnectorRun:
+def _run(
+    folder: Path, how: str, mode: str = "once", extra: str = "", preload: str = '["forked_connector"]'
+) -> ConnectorRun:
     path = folder / f"{how}-{mode}.toml"
-    path.write_text(f'[connector]\nname = "{how}"\ncommand = ["{{python}}", "-m", "forked_connector", "{how}"]\n'
-                    f'mode = "{mode}"\ntimeout_seconds = 10\npreload = {preload}\nmutant_env = "MY_MUTANT"\n'
-                    f'{extra}[connector.env]\nMY_SETTING = "on"\n')
+    path.write_text(
+        f'[connector]\nname = "{how}"\ncommand = ["{{python}}", "-m", "forked_connector", "{how}"]\n'
+        f'mode = "{mode}"\ntimeout_seconds = 10\npreload = {preload}\nmutant_env = "MY_MUTANT"\n'
+        f'{extra}[connector.env]\nMY_SETTING = "on"\n'
+    )
     evidence = folder / f"evidence-{how}-{mode}"
     evidence.mkdir()
-    return ConnectorRun(load_connector(path, mutant="no-retry"), {"ERPSIM_WMS_URL": "http://127.0.0.1:1"},
-                        folder / "state", evidence)
+    return ConnectorRun(
+        load_connector(path, mutant="no-retry"),
+        {"ERPSIM_WMS_URL": "http://127.0.0.1:1"},
+        folder / "state",
+        evidence,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -47,8 +54,12 @@ def test_each_process_is_forked_with_its_own_argv_folder_environment_and_session
     one = json.loads(Path(first.output_file or "").read_text())
     two = json.loads(Path(second.output_file or "").read_text())
     assert one["argv"] == ["show"] and one["cwd"] == str(folder)
-    assert one["env"] == {"ERPSIM_WMS_URL": "http://127.0.0.1:1", "ERPSIM_STATE_DIR": str(folder / "state"),
-                          "MY_SETTING": "on", "MY_MUTANT": "no-retry"}
+    assert one["env"] == {
+        "ERPSIM_WMS_URL": "http://127.0.0.1:1",
+        "ERPSIM_STATE_DIR": str(folder / "state"),
+        "MY_SETTING": "on",
+        "MY_MUTANT": "no-retry",
+    }
     # two processes, each leading its own session, both forked from the one server that imported the module
     assert one["pid"] != two["pid"] and one["sid"] == one["pid"] and two["sid"] == two["pid"]
     assert one["imported_by"] == two["imported_by"] not in (one["pid"], two["pid"], os.getpid())
@@ -94,7 +105,9 @@ def test_a_module_that_does_not_import_is_a_connector_error(folder: Path) -> Non
 def test_preload_needs_a_python_module_command(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[connector]\nname = "x"\ncommand = ["{python}", "connector.py"]\npreload = ["json"]\n')
-    with pytest.raises(ConnectorError, match=r'preload needs a command of the form \["\{python\}", "-m", "MODULE"'):
+    with pytest.raises(
+        ConnectorError, match=r'preload needs a command of the form \["\{python\}", "-m", "MODULE"'
+    ):
         load_connector(path)
 
 

@@ -12,7 +12,7 @@ from .conftest import CONNECTORS, SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[2]
 
-TEST_FILE = '''
+TEST_FILE = """
 def test_fixtures_give_a_seeded_world_and_signed_clients(erpsim_world, erpsim_seed, netsuite_client, wms_client,
                                                          erpsim_env):
     refs = erpsim_seed({"items": [{"ref": "TENT", "stock": 4}], "customers": 1})
@@ -24,7 +24,7 @@ def test_fixtures_give_a_seeded_world_and_signed_clients(erpsim_world, erpsim_se
 
 def test_each_test_starts_from_an_empty_world(erpsim_world, wms_client):
     assert wms_client.get("/api/v1/products").json()["items"] == []
-'''
+"""
 
 
 def _installed() -> bool:
@@ -38,9 +38,27 @@ def _pytest(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """pytest in a team's folder: the plugin comes from the entry point (or -p when the package is not installed)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     plugin = [] if _installed() else ["-p", "harness.pytest_plugin"]
-    return subprocess.run([sys.executable, "-m", "pytest", *plugin, "-p", "no:cacheprovider", "-q", "-o", "addopts=",
-                           str(folder), *args], cwd=folder, env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *plugin,
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-o",
+            "addopts=",
+            str(folder),
+            *args,
+        ],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_fixtures_in_a_teams_own_suite(tmp_path: Path) -> None:
@@ -64,8 +82,10 @@ def test_scenario_files_are_collected_and_fail_with_their_reason(tmp_path: Path)
     assert "2 passed" in proc.stdout
     proc = _pytest(tmp_path, "--erpsim-connector", connector, "--erpsim-mutant", "no-physical-filter")
     assert proc.returncode == 1
-    assert "invariant physical_lines_only_in_wms: WMS order SO1 of sales order SO1 carries non-physical lines" \
+    assert (
+        "invariant physical_lines_only_in_wms: WMS order SO1 of sales order SO1 carries non-physical lines"
         in proc.stdout
+    )
     assert "replay: erpsim run" in proc.stdout and "1 failed, 1 passed" in proc.stdout
 
 

@@ -21,47 +21,75 @@ DAEMON = CONNECTORS / "fake-daemon.toml"
 @pytest.mark.parametrize("toml", [ONCE, DAEMON], ids=["once", "daemon"])
 def test_a_correct_connector_passes_in_both_modes(world: World, tmp_path: Path, toml: Path) -> None:
     for name in ("mixed_order.yaml", "cancel_after_pick.yaml"):
-        result = run_scenario(world, SCENARIOS / name, RunConfig(connector_path=str(toml), output_dir=str(tmp_path)))
+        result = run_scenario(
+            world, SCENARIOS / name, RunConfig(connector_path=str(toml), output_dir=str(tmp_path))
+        )
         assert result.status == "passed", result.failures()
         assert all(i.valid for i in result.invariants) and all(a.ok for a in result.assertions)
         evidence = Path(result.evidence_dir)
         assert {"state.json", "journals.json", "faults.json", "exceptions.json", "result.json"} <= {
-            p.name for p in evidence.iterdir()}
+            p.name for p in evidence.iterdir()
+        }
         journals = json.loads((evidence / "journals.json").read_text())
         assert any(e["method"] == "POST" and e["path"] == "/api/v1/orders" for e in journals["wms"])
 
 
 @pytest.mark.parametrize("toml", [ONCE, DAEMON], ids=["once", "daemon"])
-def test_each_defect_fails_the_scenario_that_names_it_for_its_reason(world: World, tmp_path: Path,
-                                                                     toml: Path) -> None:
-    mixed = run_scenario(world, SCENARIOS / "mixed_order.yaml",
-                         RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-physical-filter"))
+def test_each_defect_fails_the_scenario_that_names_it_for_its_reason(
+    world: World, tmp_path: Path, toml: Path
+) -> None:
+    mixed = run_scenario(
+        world,
+        SCENARIOS / "mixed_order.yaml",
+        RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-physical-filter"),
+    )
     assert mixed.status == "failed" and mixed.catches == ["no-physical-filter"]
     failed = {i.name: i for i in mixed.invariants if not i.valid}
     assert failed["physical_lines_only_in_wms"].findings[0].message == (
-        "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)")
-    cancel = run_scenario(world, SCENARIOS / "cancel_after_pick.yaml",
-                          RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-cancel-check"))
+        "WMS order SO1 of sales order SO1 carries non-physical lines: GUIDE (downloadItem)"
+    )
+    cancel = run_scenario(
+        world,
+        SCENARIOS / "cancel_after_pick.yaml",
+        RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-cancel-check"),
+    )
     assert cancel.status == "failed"
-    assert [i.name for i in cancel.invariants if not i.valid] == ["no_unflagged_refund_after_pick",
-                                                                  "every_failure_surfaced"]
+    assert [i.name for i in cancel.invariants if not i.valid] == [
+        "no_unflagged_refund_after_pick",
+        "every_failure_surfaced",
+    ]
     assert [a.message for a in cancel.assertions if not a.ok] == ["expected 1, found 0"]
-    assert cancel.replay == (f"erpsim run {SCENARIOS / 'cancel_after_pick.yaml'} --connector {toml} "
-                             "--mutant no-cancel-check")
+    assert cancel.replay == (
+        f"erpsim run {SCENARIOS / 'cancel_after_pick.yaml'} --connector {toml} --mutant no-cancel-check"
+    )
     # the mutant leaves the other scenario alone
-    other = run_scenario(world, SCENARIOS / "mixed_order.yaml",
-                         RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-cancel-check"))
+    other = run_scenario(
+        world,
+        SCENARIOS / "mixed_order.yaml",
+        RunConfig(connector_path=str(toml), output_dir=str(tmp_path), mutant="no-cancel-check"),
+    )
     assert other.status == "passed"
 
 
-def test_a_wait_step_waits_until_its_checks_hold_and_never_fails_on_them(world: World, tmp_path: Path) -> None:
-    text = (SCENARIOS / "mixed_order.yaml").read_text().replace("steps:\n  - sync\n", (
-        "modes: [daemon]\nsteps:\n"
-        "  - wait: {until: {records: [{system: wms, collection: orders, count: 1}]}, timeout_seconds: 20}\n"
-        "  - wait: {until: {records: [{system: wms, collection: orders, count: 5}]}, timeout_seconds: 0.5}\n"))
+def test_a_wait_step_waits_until_its_checks_hold_and_never_fails_on_them(
+    world: World, tmp_path: Path
+) -> None:
+    text = (
+        (SCENARIOS / "mixed_order.yaml")
+        .read_text()
+        .replace(
+            "steps:\n  - sync\n",
+            (
+                "modes: [daemon]\nsteps:\n"
+                "  - wait: {until: {records: [{system: wms, collection: orders, count: 1}]}, timeout_seconds: 20}\n"
+                "  - wait: {until: {records: [{system: wms, collection: orders, count: 5}]}, timeout_seconds: 0.5}\n"
+            ),
+        )
+    )
     (tmp_path / "wait.yaml").write_text(text)
-    result = run_scenario(world, tmp_path / "wait.yaml", RunConfig(connector_path=str(DAEMON),
-                                                                  output_dir=str(tmp_path / "out")))
+    result = run_scenario(
+        world, tmp_path / "wait.yaml", RunConfig(connector_path=str(DAEMON), output_dir=str(tmp_path / "out"))
+    )
     assert result.status == "passed", result.failures()
     held, never = (step.detail["until"] for step in result.steps)
     assert held.startswith("held after ") and never == "did not hold within 0.5 s"
@@ -69,12 +97,21 @@ def test_a_wait_step_waits_until_its_checks_hold_and_never_fails_on_them(world: 
 
 def test_the_same_scenario_and_seed_give_the_same_run(world: World, tmp_path: Path) -> None:
     def run() -> tuple[object, ...]:
-        res = run_scenario(world, SCENARIOS / "cancel_after_pick.yaml",
-                           RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), seed=11))
+        res = run_scenario(
+            world,
+            SCENARIOS / "cancel_after_pick.yaml",
+            RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), seed=11),
+        )
         state = json.loads((Path(res.evidence_dir) / "state.json").read_text())
         journals = json.loads((Path(res.evidence_dir) / "journals.json").read_text())
         requests = [(s, e["method"], e["path"], e["status"]) for s, es in journals.items() for e in es]
-        return res.status, res.seed, state["wms"]["wms_orders"], state["netsuite"]["records"]["salesOrder"], requests
+        return (
+            res.status,
+            res.seed,
+            state["wms"]["wms_orders"],
+            state["netsuite"]["records"]["salesOrder"],
+            requests,
+        )
 
     assert run() == run()
 
@@ -89,8 +126,12 @@ def test_selection_expressions() -> None:
 def test_parallel_jobs_keep_file_order_and_results(tmp_path: Path) -> None:
     paths = [SCENARIOS / "mixed_order.yaml", SCENARIOS / "cancel_after_pick.yaml"]
     seen: list[str] = []
-    results = run_many(paths, RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), mutant="no-cancel-check"),
-                       jobs=2, on_result=lambda r: seen.append(r.name))
+    results = run_many(
+        paths,
+        RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), mutant="no-cancel-check"),
+        jobs=2,
+        on_result=lambda r: seen.append(r.name),
+    )
     assert [r.path for r in results] == [str(p) for p in paths]
     assert [r.status for r in results] == ["passed", "failed"]
     assert sorted(seen) == sorted(r.name for r in results)
@@ -98,15 +139,31 @@ def test_parallel_jobs_keep_file_order_and_results(tmp_path: Path) -> None:
     assert [Path(r.path).name for r in only] == ["mixed_order.yaml"]
 
 
-def test_run_command_exit_codes_summary_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_command_exit_codes_summary_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
-    code = harness_main(["run", str(SCENARIOS), "--connector", str(ONCE), "--output", str(out), "--mutant",
-                         "no-cancel-check", "-k", "cancel"])
+    code = harness_main(
+        [
+            "run",
+            str(SCENARIOS),
+            "--connector",
+            str(ONCE),
+            "--output",
+            str(out),
+            "--mutant",
+            "no-cancel-check",
+            "-k",
+            "cancel",
+        ]
+    )
     assert code == 1
     printed = capsys.readouterr().out
     assert "FAIL" in printed and "0 passed, 1 failed, 0 errors, 0 skipped" in printed
-    assert f"replay: erpsim run {SCENARIOS / 'cancel_after_pick.yaml'} --connector {ONCE} --mutant no-cancel-check" \
+    assert (
+        f"replay: erpsim run {SCENARIOS / 'cancel_after_pick.yaml'} --connector {ONCE} --mutant no-cancel-check"
         in printed
+    )
     suite = ET.parse(out / "junit.xml").getroot().find("testsuite")
     assert suite is not None and suite.get("failures") == "1" and suite.get("tests") == "1"
     case = suite.find("testcase")
@@ -125,29 +182,55 @@ def test_certify_writes_html_json_and_junit_and_fails_on_a_mutant(tmp_path: Path
     assert [f["flow"] for f in report["flows"]] == ["orders-to-wms", "cancellations"]
     assert (out / "report.html").read_text().count('data-status="passed"') == 2
     bad = tmp_path / "bad"
-    assert harness_main(["certify", str(SCENARIOS), "--connector", str(ONCE), "--mutant", "no-physical-filter",
-                         "--output", str(bad)]) == 1
+    assert (
+        harness_main(
+            [
+                "certify",
+                str(SCENARIOS),
+                "--connector",
+                str(ONCE),
+                "--mutant",
+                "no-physical-filter",
+                "--output",
+                str(bad),
+            ]
+        )
+        == 1
+    )
     report = json.loads((bad / "report.json").read_text())
     assert {f["flow"]: f["grade"] for f in report["flows"]} == {"orders-to-wms": "D", "cancellations": "A"}
 
 
 def test_the_mutant_matrix_proves_each_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert harness_main(["run", str(SCENARIOS), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)]) == 0
+    assert (
+        harness_main(["run", str(SCENARIOS), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "2 of 2 scenarios proven; " in printed
     grid = (tmp_path / "matrix.md").read_text()
     assert "| scenario | engine | `no-cancel-check` | `no-physical-filter` |" in grid
     assert "2 of 2 scenarios proven; every one of the 2 mutants is caught" in grid
-    assert (tmp_path / "evidence" / "scenario_files__mixed_order__no-physical-filter" / "result.json").exists()
+    assert (
+        tmp_path / "evidence" / "scenario_files__mixed_order__no-physical-filter" / "result.json"
+    ).exists()
     # a scenario that names a mutant it does not catch is not proven
     lying = tmp_path / "lying"
     lying.mkdir()
-    text = (SCENARIOS / "mixed_order.yaml").read_text().replace("catches: [no-physical-filter]",
-                                                                "catches: [no-cancel-check]")
+    text = (
+        (SCENARIOS / "mixed_order.yaml")
+        .read_text()
+        .replace("catches: [no-physical-filter]", "catches: [no-cancel-check]")
+    )
     (lying / "claims_too_much.yaml").write_text(text)
-    assert harness_main(["run", str(lying), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)]) == 1
+    assert (
+        harness_main(["run", str(lying), "--matrix", "--connector", str(ONCE), "--output", str(tmp_path)])
+        == 1
+    )
     printed = capsys.readouterr().out
-    assert "lying/claims_too_much [no-cancel-check]: passed: the scenario passed against the mutant" in printed
+    assert (
+        "lying/claims_too_much [no-cancel-check]: passed: the scenario passed against the mutant" in printed
+    )
     assert "0 of 1 scenarios proven" in printed
 
 

@@ -16,8 +16,10 @@ SERVED = CONNECTORS / "served.py"
 
 def _run(tmp_path: Path, how: str, timeout: float = 20) -> ConnectorRun:
     path = tmp_path / f"{how}.toml"
-    path.write_text(f'[connector]\nname = "{how}"\ncommand = ["{{python}}", "{SERVED}", "{how}"]\nmode = "once"\n'
-                    f'passes = "stdin"\ntimeout_seconds = {timeout}\n')
+    path.write_text(
+        f'[connector]\nname = "{how}"\ncommand = ["{{python}}", "{SERVED}", "{how}"]\nmode = "once"\n'
+        f'passes = "stdin"\ntimeout_seconds = {timeout}\n'
+    )
     evidence = tmp_path / "evidence"
     evidence.mkdir()
     return ConnectorRun(load_connector(path), {}, tmp_path / "state", evidence)
@@ -48,18 +50,26 @@ def test_a_pass_status_other_than_zero_fails_the_pass_and_the_process_carries_on
     try:
         results = [run.run_once(f"sync-0{i}") for i in (1, 2, 3)]
         assert [(r.ok, r.exit_code, r.message) for r in results] == [
-            (True, 0, ""), (False, 3, "the pass ended with status 3"), (True, 0, "")]
+            (True, 0, ""),
+            (False, 3, "the pass ended with status 3"),
+            (True, 0, ""),
+        ]
         assert len(_pids((tmp_path / "evidence" / "connector-1.log").read_text())) == 1
     finally:
         run.close()
 
 
-def test_a_process_that_exits_mid_pass_fails_that_pass_and_the_next_pass_starts_a_new_one(tmp_path: Path) -> None:
+def test_a_process_that_exits_mid_pass_fails_that_pass_and_the_next_pass_starts_a_new_one(
+    tmp_path: Path,
+) -> None:
     run = _run(tmp_path, "die-2")
     try:
         results = [run.run_once(f"sync-0{i}") for i in (1, 2, 3)]
         assert [(r.ok, r.exit_code, r.message) for r in results] == [
-            (True, 0, ""), (False, None, "the connector exited with 5 instead of finishing the pass"), (True, 0, "")]
+            (True, 0, ""),
+            (False, None, "the connector exited with 5 instead of finishing the pass"),
+            (True, 0, ""),
+        ]
         assert "pass 2 got 'sync'" in results[1].output_tail
         assert results[2].output_file == str(tmp_path / "evidence" / "connector-2.log")
         assert "pass 1 got 'sync'" in results[2].output_tail
@@ -92,5 +102,7 @@ def test_stdin_passes_are_a_once_mode_setting(tmp_path: Path) -> None:
     path.write_text('[connector]\nname = "x"\ncommand = ["a"]\nmode = "daemon"\npasses = "stdin"\n')
     with pytest.raises(ConnectorError) as info:
         load_connector(path)
-    assert str(info.value) == (f'{path}: connector: Value error, passes = "stdin" is a way to run once-mode '
-                               "passes; a daemon runs its own")
+    assert str(info.value) == (
+        f'{path}: connector: Value error, passes = "stdin" is a way to run once-mode '
+        "passes; a daemon runs its own"
+    )

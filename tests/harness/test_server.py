@@ -43,7 +43,9 @@ def _raw(port: int, request: bytes) -> tuple[int, dict[str, str], Any]:
 
 @pytest.mark.parametrize("system", list(SYSTEMS))
 def test_an_over_long_request_line_is_414_in_the_systems_body(running_up: Running, system: str) -> None:
-    status, headers, body = _raw(running_up.port(system), b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, headers, body = _raw(
+        running_up.port(system), b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
     assert status == 414
     assert headers["content-type"].startswith("application/")
     assert SAYS[system](body, "The request line is too long.")
@@ -51,8 +53,9 @@ def test_an_over_long_request_line_is_414_in_the_systems_body(running_up: Runnin
 
 @pytest.mark.parametrize("system", list(SYSTEMS))
 def test_over_long_headers_are_431_in_the_systems_body(running_up: Running, system: str) -> None:
-    status, _headers, body = _raw(running_up.port(system),
-                                  b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n")
+    status, _headers, body = _raw(
+        running_up.port(system), b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n"
+    )
     assert status == 431
     assert SAYS[system](body, "The request headers are too large.")
 
@@ -63,11 +66,15 @@ def test_a_worker_forked_while_the_world_is_busy_serves_the_control_plane(tmp_pa
     in 100, when the NetSuite async-job runner still ran in the master)."""
     first = start_up(tmp_path, command="netsuite")
     assert first.stop() == 0
-    with sqlite3.connect(tmp_path / "netsuite.db") as db:  # work for the async-job runner, queued before start
-        db.executemany("INSERT INTO ns_async_jobs (method, path, query, body, headers, progress, result_headers, "
-                       "result_body, created_at) VALUES ('POST', '/services/rest/record/v1/customer', '', ?, ?, "
-                       "'pending', '{}', '', '2026-01-05T09:00:00+00:00')",
-                       [('{"companyName": "x"}', '{"Content-Type": "application/json"}')] * 2000)
+    with sqlite3.connect(
+        tmp_path / "netsuite.db"
+    ) as db:  # work for the async-job runner, queued before start
+        db.executemany(
+            "INSERT INTO ns_async_jobs (method, path, query, body, headers, progress, result_headers, "
+            "result_body, created_at) VALUES ('POST', '/services/rest/record/v1/customer', '', ?, ?, "
+            "'pending', '{}', '', '2026-01-05T09:00:00+00:00')",
+            [('{"companyName": "x"}', '{"Content-Type": "application/json"}')] * 2000,
+        )
     running = start_up(tmp_path, command="netsuite")
     try:
         url = running.url("netsuite")
@@ -89,8 +96,11 @@ def test_one_log_line_per_request_at_info(running_up: Running) -> None:
     assert r.status_code == 404
     bad = requests.get(f"{url}/api/v1/products", headers={"X-API-Key": "nope"}, timeout=30)
     rid, bad_rid = r.headers["X-Erpsim-Request-Id"], bad.headers["X-Erpsim-Request-Id"]
-    lines = [line.split(" erpsim.access: ", 1)[1] for line in running_up.output().splitlines()
-             if " erpsim.access: " in line]
+    lines = [
+        line.split(" erpsim.access: ", 1)[1]
+        for line in running_up.output().splitlines()
+        if " erpsim.access: " in line
+    ]
     ours = [line for line in lines if line.endswith((rid, f"({bad_rid})", bad_rid))]
     assert [re.sub(r" \d+\.\dms", " <t>", line) for line in ours] == [
         f"wms GET /api/v1/products/7 404 <t> op=getProduct {rid}",

@@ -19,7 +19,9 @@ WORKERS = 3
 @pytest.fixture(scope="module")
 def workers_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """NetSuite and the WMS served by three worker processes."""
-    running = start_up(tmp_path_factory.mktemp("workers"), "--systems", "netsuite,wms", "--workers", str(WORKERS))
+    running = start_up(
+        tmp_path_factory.mktemp("workers"), "--systems", "netsuite,wms", "--workers", str(WORKERS)
+    )
     yield running
     running.stop()
 
@@ -27,12 +29,18 @@ def workers_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 def _fresh_get(url: str, **kw: object) -> requests.Response:
     """A GET on a new connection (so gunicorn may hand it to any worker)."""
     with requests.Session() as session:
-        return session.get(url, headers={"Connection": "close", **kw.pop("headers", {})},  # type: ignore[dict-item]
-                           timeout=30, **kw)  # type: ignore[arg-type]
+        return session.get(
+            url,
+            headers={"Connection": "close", **kw.pop("headers", {})},  # type: ignore[dict-item]
+            timeout=30,
+            **kw,
+        )  # type: ignore[arg-type]
 
 
 def _journal(url: str, **params: str) -> list[dict[str, object]]:
-    return list(requests.get(f"{url}/__erpsim/journal", params=params, headers=ADMIN, timeout=30).json()["entries"])
+    return list(
+        requests.get(f"{url}/__erpsim/journal", params=params, headers=ADMIN, timeout=30).json()["entries"]
+    )
 
 
 def _served_by_several(url: str, path: str, max_requests: int = 90) -> list[requests.Response]:
@@ -49,13 +57,27 @@ def _served_by_several(url: str, path: str, max_requests: int = 90) -> list[requ
 def test_one_fault_plan_counts_across_workers(workers_up: Running) -> None:
     url = workers_up.url("wms")
     requests.post(f"{url}/__erpsim/reset", json={}, headers=ADMIN, timeout=30)
-    plan = {"seed": 3, "rules": [{"kind": "error", "status": 503, "code": "DOWN", "method": "GET",
-                                  "operation": "listProducts", "every": 3}]}
+    plan = {
+        "seed": 3,
+        "rules": [
+            {
+                "kind": "error",
+                "status": 503,
+                "code": "DOWN",
+                "method": "GET",
+                "operation": "listProducts",
+                "every": 3,
+            }
+        ],
+    }
     assert requests.put(f"{url}/__erpsim/faults", json=plan, headers=ADMIN, timeout=30).status_code == 200
     statuses = [r.status_code for r in _served_by_several(url, "/api/v1/products")]
     assert statuses == [200, 200, 503] * (len(statuses) // 3)  # every third, whichever worker served it
     described = requests.get(f"{url}/__erpsim/faults", headers=ADMIN, timeout=30).json()
-    assert (described["rules"][0]["matches"], described["rules"][0]["fired"]) == (len(statuses), len(statuses) // 3)
+    assert (described["rules"][0]["matches"], described["rules"][0]["fired"]) == (
+        len(statuses),
+        len(statuses) // 3,
+    )
 
 
 def test_one_journal_for_every_worker(workers_up: Running) -> None:
@@ -84,5 +106,7 @@ def test_a_captured_signed_request_is_accepted_once_by_all_workers(workers_up: R
             failures.add(r.headers.get("X-Erpsim-Auth-Failure", ""))
     assert len({e["pid"] for e in _journal(url)}) >= 2
     assert statuses == [200] + [401] * (len(statuses) - 1)
-    assert failures == {"", "tba NonceRejected (replay=True, consumer_key=erpsim-consumer-key, "
-                            "token_id=erpsim-token-id)"}
+    assert failures == {
+        "",
+        "tba NonceRejected (replay=True, consumer_key=erpsim-consumer-key, token_id=erpsim-token-id)",
+    }

@@ -15,15 +15,28 @@ from harness.world import World, WorldServer, WorldStartError
 
 from ..conftest import WebhookReceiver
 
-SPEC = {"locations": [{"ref": "MAIN"}, {"ref": "SHOP", "kind": "store"}],
-        "items": [{"ref": "TENT", "sku": "TENT-2P", "stock": {"MAIN": 10, "SHOP": 4}, "price": 149},
-                  {"ref": "GUIDE", "kind": "download"},
-                  {"ref": "FLOUR", "kind": "lot", "lots": [{"number": "L-1", "quantity": 5},
-                                                           {"number": "L-Q", "quantity": 3, "status": "QUARANTINE"}]},
-                  {"ref": "ODD", "skus": {"wms": "ODD-WMS"}},
-                  {"ref": "GHOST", "mirror": []}],
-        "customers": [{"ref": "C1", "email": "ann@example.test"}], "vendors": 1,
-        "sales_orders": [{"ref": "SO1", "lines": [{"item": "TENT", "quantity": 2}, {"item": "GUIDE", "quantity": 1}]}]}
+SPEC = {
+    "locations": [{"ref": "MAIN"}, {"ref": "SHOP", "kind": "store"}],
+    "items": [
+        {"ref": "TENT", "sku": "TENT-2P", "stock": {"MAIN": 10, "SHOP": 4}, "price": 149},
+        {"ref": "GUIDE", "kind": "download"},
+        {
+            "ref": "FLOUR",
+            "kind": "lot",
+            "lots": [
+                {"number": "L-1", "quantity": 5},
+                {"number": "L-Q", "quantity": 3, "status": "QUARANTINE"},
+            ],
+        },
+        {"ref": "ODD", "skus": {"wms": "ODD-WMS"}},
+        {"ref": "GHOST", "mirror": []},
+    ],
+    "customers": [{"ref": "C1", "email": "ann@example.test"}],
+    "vendors": 1,
+    "sales_orders": [
+        {"ref": "SO1", "lines": [{"item": "TENT", "quantity": 2}, {"item": "GUIDE", "quantity": 1}]}
+    ],
+}
 
 
 def test_the_seed_is_coherent_across_systems(world: World) -> None:
@@ -43,7 +56,10 @@ def test_the_seed_is_coherent_across_systems(world: World) -> None:
     stock = {(s["sku"], s["warehouse_id"]): s["on_hand"] for s in state["wms"]["wms_stock"]}
     assert stock == {("TENT-2P", 1): 10, ("FLOUR", 1): 5}
     assert {(r["item"], r["location"]): r["onHand"] for r in state["netsuite"]["inventory"]} == {
-        (tent, refs.id("MAIN")): 10.0, (tent, refs.id("SHOP")): 4.0, (refs.id("FLOUR"), refs.id("MAIN")): 5.0}
+        (tent, refs.id("MAIN")): 10.0,
+        (tent, refs.id("SHOP")): 4.0,
+        (refs.id("FLOUR"), refs.id("MAIN")): 5.0,
+    }
     # POS: the store (externalid = NetSuite location id), its stock, the customer by email
     store = state["pos"]["pos_stores"][0]
     assert store["externalid"] == str(refs.id("SHOP"))
@@ -55,9 +71,10 @@ def test_the_seed_is_coherent_across_systems(world: World) -> None:
     qms_item = state["qms"]["qms_items"][0]
     assert (qms_item["sku"], qms_item["netsuite_id"]) == ("FLOUR", str(refs.id("FLOUR")))
     # a released lot passed the QMS's inspection; a quarantined one is in the QMS only (not NetSuite or WMS stock)
-    assert [(lot["lot_number"], lot["status"], lot["inspection_result"], lot["inspected_by"])
-            for lot in state["qms"]["qms_lots"]] == [("L-1", "RELEASED", "PASS", "opening stock"),
-                                                     ("L-Q", "QUARANTINE", None, None)]
+    assert [
+        (lot["lot_number"], lot["status"], lot["inspection_result"], lot["inspected_by"])
+        for lot in state["qms"]["qms_lots"]
+    ] == [("L-1", "RELEASED", "PASS", "opening stock"), ("L-Q", "QUARANTINE", None, None)]
     assert [n["body"]["inventoryNumber"] for n in ns["inventoryNumber"]] == ["L-1"]
     vendor = next(p for p in state["ap"]["ap_parties"] if p["role"] == "vendor")
     assert (vendor["external_id"], vendor["synced"]) == (str(refs.id("V1")), True)
@@ -69,19 +86,34 @@ def test_the_seed_is_coherent_across_systems(world: World) -> None:
 
 
 def test_a_lot_assembly_has_its_bill_of_materials_and_is_a_qms_finished_good(world: World) -> None:
-    spec = WorldSpec.model_validate({"items": [
-        {"ref": "COCOA", "kind": "lot", "lots": [{"number": "C-1", "quantity": 8}]},
-        {"ref": "BAR", "kind": "lotAssembly", "components": {"COCOA": 0.5}}]})
+    spec = WorldSpec.model_validate(
+        {
+            "items": [
+                {"ref": "COCOA", "kind": "lot", "lots": [{"number": "C-1", "quantity": 8}]},
+                {"ref": "BAR", "kind": "lotAssembly", "components": {"COCOA": 0.5}},
+            ]
+        }
+    )
     refs = seed_world(world, spec)
     state = world.state()
     [bar] = state["netsuite"]["records"]["lotNumberedAssemblyItem"]
     assert (bar["id"], [(m["item"]["id"], m["quantity"]) for m in bar["body"]["member"]]) == (
-        refs.id("BAR"), [(str(refs.id("COCOA")), 0.5)])
-    assert [(i["sku"], i["type"]) for i in state["qms"]["qms_items"]] == [("COCOA", "RAW_MATERIAL"),
-                                                                          ("BAR", "FINISHED_GOOD")]
+        refs.id("BAR"),
+        [(str(refs.id("COCOA")), 0.5)],
+    )
+    assert [(i["sku"], i["type"]) for i in state["qms"]["qms_items"]] == [
+        ("COCOA", "RAW_MATERIAL"),
+        ("BAR", "FINISHED_GOOD"),
+    ]
     with pytest.raises(ValueError, match="component 'BAR' must be an item declared before it"):
-        WorldSpec.model_validate({"items": [{"ref": "KIT", "kind": "assembly", "components": {"BAR": 1}},
-                                            {"ref": "BAR", "kind": "lotAssembly"}]})
+        WorldSpec.model_validate(
+            {
+                "items": [
+                    {"ref": "KIT", "kind": "assembly", "components": {"BAR": 1}},
+                    {"ref": "BAR", "kind": "lotAssembly"},
+                ]
+            }
+        )
 
 
 def test_one_clock_and_fault_plans_per_system(world: World) -> None:
@@ -99,15 +131,21 @@ def test_one_clock_and_fault_plans_per_system(world: World) -> None:
     assert {c["now"] for c in world.clock().values()} == {"2026-01-05T09:00:00+00:00"}
 
 
-def test_held_webhooks_wait_for_a_deliver_step_that_sends_them_in_one_round(world: World,
-                                                                            webhook_receiver: WebhookReceiver) -> None:
+def test_held_webhooks_wait_for_a_deliver_step_that_sends_them_in_one_round(
+    world: World, webhook_receiver: WebhookReceiver
+) -> None:
     seed_world(world, WorldSpec.model_validate({"items": [{"ref": "TENT", "stock": 10}]}))
-    assert world.client("wms").post("/api/v1/webhooks", json={
-        "url": webhook_receiver.url(), "events": ["stock.changed"]}).status_code == 201
+    assert (
+        world.client("wms")
+        .post("/api/v1/webhooks", json={"url": webhook_receiver.url(), "events": ["stock.changed"]})
+        .status_code
+        == 201
+    )
     assert world.hold_webhooks(True, ("wms",))["wms"] == {"running": True, "paused": True}
     for quantity in (-1, -2):
-        world.control["wms"].call("POST", "act/adjust_stock", {"sku": "TENT", "reasonCode": "DAMAGED",
-                                                                "quantity": quantity})
+        world.control["wms"].call(
+            "POST", "act/adjust_stock", {"sku": "TENT", "reasonCode": "DAMAGED", "quantity": quantity}
+        )
     world.faults("wms", {"seed": 1, "rules": [{"kind": "reorder", "event": "stock.changed", "nth": 1}]})
     sent = world.deliver_webhooks(("wms",))["wms"]
     assert [s["result"] for s in sent["sent"]] == ["delivered", "delivered"] and sent["pending"] == 0
@@ -122,15 +160,20 @@ def test_held_webhooks_wait_for_a_deliver_step_that_sends_them_in_one_round(worl
 
 def test_authenticated_clients_reach_every_vendor_api(world: World) -> None:
     refs = seed_world(world, WorldSpec.model_validate(SPEC))
-    assert world.client("netsuite").get(f"/services/rest/record/v1/inventoryItem/{refs.id('TENT')}").json()[
-        "itemId"] == "TENT-2P"
+    assert (
+        world.client("netsuite")
+        .get(f"/services/rest/record/v1/inventoryItem/{refs.id('TENT')}")
+        .json()["itemId"]
+        == "TENT-2P"
+    )
     assert world.client("ap").get("/connect/v3/vendors").status_code == 200
     products = world.client("pos").get(f"{pos_base_path(world.env)}/products.json")
     assert products.status_code == 200 and "TENT-2P" in products.text
 
 
-def test_world_cli_drives_a_running_world(world_server: WorldServer, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_world_cli_drives_a_running_world(
+    world_server: WorldServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     env_file = tmp_path / "env"
     env_file.write_text("\n".join(f"export {k}={v}" for k, v in world_server.env().items()))
     spec = tmp_path / "world.yaml"
@@ -145,10 +188,16 @@ def test_world_cli_drives_a_running_world(world_server: WorldServer, tmp_path: P
     assert harness_main(["world", "seed", str(tmp_path / "missing.yaml"), "--env-file", str(env_file)]) == 2
 
 
-def test_unreachable_world_and_bad_mode_get_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreachable_world_and_bad_mode_get_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     env_file = tmp_path / "env"
-    env_file.write_text("\n".join(f"export ERPSIM_{s.upper()}_URL=http://127.0.0.1:9" for s in
-                                  ("netsuite", "qms", "wms", "pos", "ap")))
+    env_file.write_text(
+        "\n".join(
+            f"export ERPSIM_{s.upper()}_URL=http://127.0.0.1:9"
+            for s in ("netsuite", "qms", "wms", "pos", "ap")
+        )
+    )
     assert harness_main(["world", "reset", "--env-file", str(env_file)]) == 2
     assert "the world is not reachable" in capsys.readouterr().err
     with pytest.raises(WorldStartError, match="unknown world mode"):

@@ -16,11 +16,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _erpsim_load(tmp_path: Path, *extra: str) -> tuple[int, str, dict]:  # type: ignore[type-arg]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     script = Path(sys.executable).with_name("erpsim")  # the console script, as a user runs it
     command = [str(script), "load"] if script.exists() else [sys.executable, "-m", "load.cli"]
-    proc = subprocess.run([*command, "--profile", "smoke", "--out", str(tmp_path), *extra],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    proc = subprocess.run(
+        [*command, "--profile", "smoke", "--out", str(tmp_path), *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     runs = sorted(tmp_path.glob("smoke-*"))
     assert len(runs) == 1, proc.stdout + proc.stderr
     results = json.loads((runs[0] / "results.json").read_text())
@@ -33,15 +42,25 @@ def test_smoke_profile_passes_its_loose_objectives_and_writes_the_reports(tmp_pa
     assert results["verdict"] in ("PASS", "CONDITIONAL") and "SLO verdict" in output
     assert [r["status"] for r in results["slo"][:2]] == ["PASS", "PASS"]
     run = next(tmp_path.glob("smoke-*"))
-    for name in ("locust_stats.csv", "locust_stats_history.csv", "locust.html", "peak-readiness.html",
-                 "plot-lag.png", "plot-throughput.png", "plot-429s.png", "plot-oversells.png", "drift.json"):
+    for name in (
+        "locust_stats.csv",
+        "locust_stats_history.csv",
+        "locust.html",
+        "peak-readiness.html",
+        "plot-lag.png",
+        "plot-throughput.png",
+        "plot-429s.png",
+        "plot-oversells.png",
+        "drift.json",
+    ):
         assert (run / name).is_file(), name
     stats = (run / "locust_stats.csv").read_text()
     assert "BUSINESS,engine adjustment lines/s" in stats and "POST,pos: sale" in stats
 
 
 def test_impossible_objectives_fail_the_run_with_a_non_zero_exit(tmp_path: Path) -> None:
-    status, output, results = _erpsim_load(tmp_path, "--slo", str(Path(__file__).with_name("impossible.toml")),
-                                           "--run-time", "8")
+    status, output, results = _erpsim_load(
+        tmp_path, "--slo", str(Path(__file__).with_name("impossible.toml")), "--run-time", "8"
+    )
     assert status == 1, output
     assert results["verdict"] == "FAIL" and [r["status"] for r in results["slo"]][0] == "FAIL"

@@ -17,8 +17,14 @@ from mocks.core.app import load_openapi
 from mocks.core.config import EmulatorConfig
 from tests.conftest import ADMIN
 
-NS_AUTH = OAuth1("erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret",
-                 signature_method="HMAC-SHA256", realm="1234567_SB1")
+NS_AUTH = OAuth1(
+    "erpsim-consumer-key",
+    "erpsim-consumer-secret",
+    "erpsim-token-id",
+    "erpsim-token-secret",
+    signature_method="HMAC-SHA256",
+    realm="1234567_SB1",
+)
 
 
 def _pos_site() -> str:
@@ -28,8 +34,12 @@ def _pos_site() -> str:
 
 
 POS_SITE = _pos_site()
-AP_LOGIN = {"username": "ap-admin@erpsim.test", "password": "erpsim-ap-password",
-            "organizationId": "00802ERPSIMORG000001", "devKey": "erpsim-ap-devkey-0001"}
+AP_LOGIN = {
+    "username": "ap-admin@erpsim.test",
+    "password": "erpsim-ap-password",
+    "organizationId": "00802ERPSIMORG000001",
+    "devKey": "erpsim-ap-devkey-0001",
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +61,12 @@ class Access:
 
     def make_app(self, tmp_path: Path, **config: Any) -> Flask:
         """A fresh app of this system on a SQLite file under ``tmp_path``."""
-        cfg = EmulatorConfig(system=self.system, db_url=f"sqlite:///{tmp_path / f'{self.system}.db'}",
-                             data_dir=tmp_path, **config)
+        cfg = EmulatorConfig(
+            system=self.system,
+            db_url=f"sqlite:///{tmp_path / f'{self.system}.db'}",
+            data_dir=tmp_path,
+            **config,
+        )
         return system_module(self.system).create_app(cfg)
 
     def prepare(self, url: str) -> dict[str, Any]:
@@ -76,17 +90,49 @@ class Access:
 
 
 ACCESS: dict[str, Access] = {
-    "netsuite": Access("netsuite", {"auth": NS_AUTH}, "/services/rest/record/v1/customer",
-                       lambda w: {"companyName": "Northwind", "subsidiary": {"id": str(w["subsidiary"])}},
-                       {"seed": 1}, "companyName", "/services/rest/record/v1/customer/{id}"),
-    "qms": Access("qms", {"headers": {"Authorization": "Bearer dnk_erpsim_qms_0123456789abcdef"}}, "/api/v1/items",
-                  lambda w: {"sku": "A-1", "name": "Widget", "type": "RAW_MATERIAL"}, {}, "name", "/api/v1/items/{id}"),
-    "wms": Access("wms", {"headers": {"X-API-Key": "wms-test-key"}}, "/api/v1/products",
-                  lambda w: {"sku": "A-1", "name": "Widget", "externalId": "101"}, {}, "name", "/api/v1/products/{id}"),
-    "pos": Access("pos", {"headers": {"Authorization": "Basic " + base64.b64encode(b"10020-140:erpsim-pos-10020")
-                                      .decode()}}, f"{POS_SITE}/products.json",
-                  lambda w: {"sku": "A-1", "title": "Widget"}, {}, "title", f"{POS_SITE}/products/{{id}}.json"),
-    "ap": Access("ap", {"headers": {"devKey": "erpsim-ap-devkey-0001"}}, "/connect/v3/login",
-                 lambda w: dict(AP_LOGIN), {}, "username"),
+    "netsuite": Access(
+        "netsuite",
+        {"auth": NS_AUTH},
+        "/services/rest/record/v1/customer",
+        lambda w: {"companyName": "Northwind", "subsidiary": {"id": str(w["subsidiary"])}},
+        {"seed": 1},
+        "companyName",
+        "/services/rest/record/v1/customer/{id}",
+    ),
+    "qms": Access(
+        "qms",
+        {"headers": {"Authorization": "Bearer dnk_erpsim_qms_0123456789abcdef"}},
+        "/api/v1/items",
+        lambda w: {"sku": "A-1", "name": "Widget", "type": "RAW_MATERIAL"},
+        {},
+        "name",
+        "/api/v1/items/{id}",
+    ),
+    "wms": Access(
+        "wms",
+        {"headers": {"X-API-Key": "wms-test-key"}},
+        "/api/v1/products",
+        lambda w: {"sku": "A-1", "name": "Widget", "externalId": "101"},
+        {},
+        "name",
+        "/api/v1/products/{id}",
+    ),
+    "pos": Access(
+        "pos",
+        {"headers": {"Authorization": "Basic " + base64.b64encode(b"10020-140:erpsim-pos-10020").decode()}},
+        f"{POS_SITE}/products.json",
+        lambda w: {"sku": "A-1", "title": "Widget"},
+        {},
+        "title",
+        f"{POS_SITE}/products/{{id}}.json",
+    ),
+    "ap": Access(
+        "ap",
+        {"headers": {"devKey": "erpsim-ap-devkey-0001"}},
+        "/connect/v3/login",
+        lambda w: dict(AP_LOGIN),
+        {},
+        "username",
+    ),
 }
 assert set(ACCESS) == set(SYSTEMS)

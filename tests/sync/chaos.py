@@ -61,8 +61,11 @@ def requests_since(world: World, mark: dict[str, int]) -> list[dict[str, Any]]:
 
 def writes_since(world: World, mark: dict[str, int]) -> list[str]:
     """The requests after ``mark`` that may change a system (not GETs, not SuiteQL or log-ins), as text."""
-    return [f"{e['system']} {e['method']} {e['path']} -> {e['status']}" for e in requests_since(world, mark)
-            if e["method"] not in ("GET", "HEAD") and not READ_PATHS.search(e["path"])]
+    return [
+        f"{e['system']} {e['method']} {e['path']} -> {e['status']}"
+        for e in requests_since(world, mark)
+        if e["method"] not in ("GET", "HEAD") and not READ_PATHS.search(e["path"])
+    ]
 
 
 def request_counts(world: World, mark: dict[str, int]) -> dict[str, int]:
@@ -75,8 +78,11 @@ def request_counts(world: World, mark: dict[str, int]) -> dict[str, int]:
 #: Tables that record how a connector talked, not what the business did (sessions, rate windows, webhooks).
 IGNORED_TABLES = re.compile(r"^erpsim_|^ap_sessions$|^ap_rate_windows$|^ap_idempotency$|^qms_counters$")
 #: Columns that differ between two runs of the same business: ids, timestamps, versions.
-VOLATILE_COLUMNS = re.compile(r"(created|updated|modified|_at$|^at$|date|time|^ts$|version|attempts|^seq$|"
-                              r"payload|^secret$|^api_key$)", re.IGNORECASE)
+VOLATILE_COLUMNS = re.compile(
+    r"(created|updated|modified|_at$|^at$|date|time|^ts$|version|attempts|^seq$|"
+    r"payload|^secret$|^api_key$)",
+    re.IGNORECASE,
+)
 NATURAL_KEYS = re.compile(r"external|netsuite", re.IGNORECASE)
 
 
@@ -85,9 +91,22 @@ def _volatile(column: str) -> bool:
     if column.lower().endswith("id") and not NATURAL_KEYS.search(column):
         return True
     return bool(VOLATILE_COLUMNS.search(column))
+
+
 #: NetSuite fields that are numbering, not business: a sublist replaced twice renumbers its ``line`` ids.
-VOLATILE_FIELDS = frozenset({"links", "createdDate", "lastModifiedDate", "tranId", "transactionNumber",
-                             "createdAt", "lastModified", "version", "line"})
+VOLATILE_FIELDS = frozenset(
+    {
+        "links",
+        "createdDate",
+        "lastModifiedDate",
+        "tranId",
+        "transactionNumber",
+        "createdAt",
+        "lastModified",
+        "version",
+        "line",
+    }
+)
 
 
 class _Labels:
@@ -110,8 +129,11 @@ class _Labels:
 
     def of(self, rid: Any, target: str, owner: RecordType | None = None) -> str:
         """The label of the record ``rid`` of type or family ``target`` ('?' when there is none)."""
-        found = [label for kind, label in self.by_id.get(str(rid), [])
-                 if target_matches(target, owner or kind, kind)]
+        found = [
+            label
+            for kind, label in self.by_id.get(str(rid), [])
+            if target_matches(target, owner or kind, kind)
+        ]
         return found[0] if len(found) == 1 else "?"
 
 
@@ -129,7 +151,11 @@ def _netsuite(state: dict[str, Any]) -> dict[str, list[str]]:
             if key in VOLATILE_FIELDS or key.startswith("_"):
                 continue
             spec = fields.get(key)
-            if isinstance(item, dict) and "id" in item and set(item) <= {"id", "refName", "links", "externalId"}:
+            if (
+                isinstance(item, dict)
+                and "id" in item
+                and set(item) <= {"id", "refName", "links", "externalId"}
+            ):
                 out[key] = labels.of(item["id"], spec.arg if spec is not None else key, owner)
             elif key == "issueInventoryNumber" and not isinstance(item, dict):
                 out[key] = labels.of(item, "inventoryNumber")
@@ -144,14 +170,23 @@ def _netsuite(state: dict[str, Any]) -> dict[str, list[str]]:
         kind = lookup(rtype)
         if kind is None:
             continue
-        out[f"records.{rtype}"] = sorted(json.dumps(norm(row.get("body") or {}, kind, kind.fields), sort_keys=True,
-                                                    default=str) for row in rows)
+        out[f"records.{rtype}"] = sorted(
+            json.dumps(norm(row.get("body") or {}, kind, kind.fields), sort_keys=True, default=str)
+            for row in rows
+        )
     targets = {"item": "item", "location": "location", "lot": "inventoryNumber", "bin": "bin"}
     for table in ("inventory", "commitments"):
-        out[table] = sorted(json.dumps({k: labels.of(v, targets[k]) if k in targets and v else v
-                                        for k, v in row.items()}, sort_keys=True) for row in state.get(table, []))
-    out["deleted"] = sorted(f"{r.get('type')}:{(r.get('body') or {}).get('externalId') or r.get('name') or '?'}"
-                            for r in state.get("deleted", []))
+        out[table] = sorted(
+            json.dumps(
+                {k: labels.of(v, targets[k]) if k in targets and v else v for k, v in row.items()},
+                sort_keys=True,
+            )
+            for row in state.get(table, [])
+        )
+    out["deleted"] = sorted(
+        f"{r.get('type')}:{(r.get('body') or {}).get('externalId') or r.get('name') or '?'}"
+        for r in state.get("deleted", [])
+    )
     return out
 
 
@@ -160,8 +195,10 @@ def _tables(state: dict[str, Any]) -> dict[str, list[str]]:
     for table, rows in state.items():
         if IGNORED_TABLES.search(table) or not isinstance(rows, list):
             continue
-        out[table] = sorted(json.dumps({k: v for k, v in row.items() if not _volatile(k)},
-                                       sort_keys=True, default=str) for row in rows)
+        out[table] = sorted(
+            json.dumps({k: v for k, v in row.items() if not _volatile(k)}, sort_keys=True, default=str)
+            for row in rows
+        )
     return out
 
 
@@ -220,12 +257,18 @@ def register(w: Workload) -> Workload:
     return w
 
 
-def workload(name: str, flows: tuple[str, ...], *phases: Phase, env: dict[str, str] | None = None,
-             ) -> Callable[[Callable[[World], Any]], Callable[[World], Any]]:
+def workload(
+    name: str,
+    flows: tuple[str, ...],
+    *phases: Phase,
+    env: dict[str, str] | None = None,
+) -> Callable[[Callable[[World], Any]], Callable[[World], Any]]:
     """Decorator form: the decorated function is the setup; ``phases`` run after it."""
+
     def wrap(setup: Callable[[World], Any]) -> Callable[[World], Any]:
         register(Workload(name, flows, setup, tuple(phases), dict(env or {})))
         return setup
+
     return wrap
 
 
@@ -242,13 +285,25 @@ class KillPoint:
 class EngineRunner:
     """Runs ``erpsim sync --once`` against a world with a state folder of its own."""
 
-    def __init__(self, world: World, state_dir: Path, flows: tuple[str, ...], env: dict[str, str] | None = None,
-                 mutant: str = "") -> None:
+    def __init__(
+        self,
+        world: World,
+        state_dir: Path,
+        flows: tuple[str, ...],
+        env: dict[str, str] | None = None,
+        mutant: str = "",
+    ) -> None:
         self.world = world
         self.state_dir = state_dir
-        self.env = {**{k: v for k, v in os.environ.items() if not k.startswith("ERPSIM_")}, **world.env,
-                    "ERPSIM_STATE_DIR": str(state_dir), "ERPSIM_SYNC_FLOWS": ",".join(flows),
-                    "ERPSIM_SYNC_BACKOFF": "0.01", "PYTHONPATH": str(ROOT), **(env or {})}
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("ERPSIM_")},
+            **world.env,
+            "ERPSIM_STATE_DIR": str(state_dir),
+            "ERPSIM_SYNC_FLOWS": ",".join(flows),
+            "ERPSIM_SYNC_BACKOFF": "0.01",
+            "PYTHONPATH": str(ROOT),
+            **(env or {}),
+        }
         if mutant:
             self.env["ERPSIM_SYNC_MUTANT"] = mutant
         self.passes = 0
@@ -274,8 +329,10 @@ class EngineRunner:
             result = engine.run_pass()
         finally:
             engine.close()
-        self.log.append(f"pass {self.passes}: in process ({time.monotonic() - started:.1f}s) "
-                        f"{result.stats.counts} {result.failures}")
+        self.log.append(
+            f"pass {self.passes}: in process ({time.monotonic() - started:.1f}s) "
+            f"{result.stats.counts} {result.failures}"
+        )
         return 0 if result.completed else 3
 
     def run(self, kill: KillPoint | None = None, timeout: float = 60.0) -> int | None:
@@ -283,11 +340,22 @@ class EngineRunner:
         self.passes += 1
         started = time.monotonic()
         if kill is not None:
-            rule: dict[str, Any] = {"kind": "hang", "hang_seconds": 0.3} if kill.mode == "before" else \
-                {"kind": "latency", "latency_ms": 300}
-            self.world.control(kill.system, "PUT", "faults", {"seed": 0, "rules": [{**rule, "nth": kill.nth}]})
-        proc = subprocess.Popen(self.command(), env=self.env, cwd=self.state_dir.parent, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+            rule: dict[str, Any] = (
+                {"kind": "hang", "hang_seconds": 0.3}
+                if kill.mode == "before"
+                else {"kind": "latency", "latency_ms": 300}
+            )
+            self.world.control(
+                kill.system, "PUT", "faults", {"seed": 0, "rules": [{**rule, "nth": kill.nth}]}
+            )
+        proc = subprocess.Popen(
+            self.command(),
+            env=self.env,
+            cwd=self.state_dir.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             if kill is not None and self._wait_for_hold(proc, kill, timeout):
                 proc.send_signal(signal.SIGKILL)
@@ -303,8 +371,10 @@ class EngineRunner:
                 proc.communicate()
             if kill is not None:
                 self.world.control(kill.system, "DELETE", "faults")
-        self.log.append(f"pass {self.passes}: exit {proc.returncode} ({time.monotonic() - started:.1f}s) "
-                        f"{out.strip()[-300:]} {err.strip()[-500:]}")
+        self.log.append(
+            f"pass {self.passes}: exit {proc.returncode} ({time.monotonic() - started:.1f}s) "
+            f"{out.strip()[-300:]} {err.strip()[-500:]}"
+        )
         return proc.returncode
 
     def _wait_for_hold(self, proc: subprocess.Popen[str], kill: KillPoint, timeout: float) -> bool:
@@ -326,8 +396,9 @@ class EngineRunner:
             time.sleep(0.01)
         raise AssertionError(f"the held request on {kill.system} never finished")
 
-    def converge(self, max_passes: int = 8, counts: list[dict[str, int]] | None = None,
-                 in_process: bool = False) -> int:
+    def converge(
+        self, max_passes: int = 8, counts: list[dict[str, int]] | None = None, in_process: bool = False
+    ) -> int:
         """Run passes until one completes and changes nothing in any system; returns how many it took.
 
         With ``counts``, the requests of the first pass per system are appended to it.
@@ -348,7 +419,9 @@ class EngineRunner:
 _REFERENCES: dict[tuple[str, str], tuple[dict[str, Any], list[dict[str, int]]]] = {}
 
 
-def reference_run(world: World, w: Workload, state_dir: Path, mutant: str = "") -> tuple[dict[str, Any], list[dict[str, int]]]:
+def reference_run(
+    world: World, w: Workload, state_dir: Path, mutant: str = ""
+) -> tuple[dict[str, Any], list[dict[str, int]]]:
     """The workload without kills or faults, engine in process (computed once per test session):
     (normalised end state, requests per system in each phase's first pass)."""
     cached = _REFERENCES.get((w.name, mutant))
@@ -365,8 +438,15 @@ def reference_run(world: World, w: Workload, state_dir: Path, mutant: str = "") 
     return _REFERENCES[(w.name, mutant)]
 
 
-def crash_run(world: World, w: Workload, state_dir: Path, seed: int, counts: list[dict[str, int]],
-              kills_per_phase: int = 2, mutant: str = "") -> tuple[dict[str, Any], EngineRunner]:
+def crash_run(
+    world: World,
+    w: Workload,
+    state_dir: Path,
+    seed: int,
+    counts: list[dict[str, int]],
+    kills_per_phase: int = 2,
+    mutant: str = "",
+) -> tuple[dict[str, Any], EngineRunner]:
     """The workload with ``kills_per_phase`` seeded SIGKILLs in each phase's passes, then until clean."""
     world.reset()
     rng = random.Random(seed)
@@ -386,23 +466,37 @@ def crash_run(world: World, w: Workload, state_dir: Path, seed: int, counts: lis
 
 def fault_plan(seed: int, probability: float) -> dict[str, Any]:
     """Every request fault kind at ``probability`` each, seeded (hangs short enough for a short timeout)."""
-    rules = [{"kind": "latency", "latency_ms": 20, "probability": probability},
-             {"kind": "error", "status": 503, "probability": probability},
-             {"kind": "error", "status": 500, "probability": probability / 2},
-             {"kind": "throttle", "probability": probability},
-             {"kind": "reset_before", "probability": probability},
-             {"kind": "reset_after", "probability": probability},
-             {"kind": "hang", "hang_seconds": 0.6, "probability": probability / 2},
-             {"kind": "malformed", "method": "GET", "probability": probability / 2}]
+    rules = [
+        {"kind": "latency", "latency_ms": 20, "probability": probability},
+        {"kind": "error", "status": 503, "probability": probability},
+        {"kind": "error", "status": 500, "probability": probability / 2},
+        {"kind": "throttle", "probability": probability},
+        {"kind": "reset_before", "probability": probability},
+        {"kind": "reset_after", "probability": probability},
+        {"kind": "hang", "hang_seconds": 0.6, "probability": probability / 2},
+        {"kind": "malformed", "method": "GET", "probability": probability / 2},
+    ]
     return {"seed": seed, "rules": rules}
 
 
-def faulty_run(world: World, w: Workload, state_dir: Path, seed: int, probability: float = 0.06,
-               max_passes: int = 12, mutant: str = "") -> tuple[dict[str, Any], EngineRunner]:
+def faulty_run(
+    world: World,
+    w: Workload,
+    state_dir: Path,
+    seed: int,
+    probability: float = 0.06,
+    max_passes: int = 12,
+    mutant: str = "",
+) -> tuple[dict[str, Any], EngineRunner]:
     """The workload with seeded faults on every emulator during every pass, until a clean pass under faults."""
     world.reset()
-    runner = EngineRunner(world, state_dir, w.flows, {**w.env, "ERPSIM_SYNC_HTTP_TIMEOUT": "0.4",
-                                                      "ERPSIM_SYNC_RETRIES": "8"}, mutant)
+    runner = EngineRunner(
+        world,
+        state_dir,
+        w.flows,
+        {**w.env, "ERPSIM_SYNC_HTTP_TIMEOUT": "0.4", "ERPSIM_SYNC_RETRIES": "8"},
+        mutant,
+    )
     context = w.setup(world)
     for i, phase in enumerate(w.phases):
         phase(world, context)

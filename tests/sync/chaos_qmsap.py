@@ -37,9 +37,27 @@ def _produce_and_sell(world: World, plant: Any) -> None:
     """The run is produced and its output released; NetSuite takes an order of four bars at the plant."""
     q: QmsWorld = plant["q"]
     world.act("qms", "produce", {"run": plant["run"], "release": True})
-    plant["so"] = seed_ns(world, {"salesOrder": [{"entity": {"id": q.customer}, "orderStatus": "B", "item": {
-        "items": [{"item": {"id": q.finished}, "quantity": 4, "rate": 3, "location": {"id": q.location}}]}}]})[
-        "salesOrder"][0]
+    plant["so"] = seed_ns(
+        world,
+        {
+            "salesOrder": [
+                {
+                    "entity": {"id": q.customer},
+                    "orderStatus": "B",
+                    "item": {
+                        "items": [
+                            {
+                                "item": {"id": q.finished},
+                                "quantity": 4,
+                                "rate": 3,
+                                "location": {"id": q.location},
+                            }
+                        ]
+                    },
+                }
+            ]
+        },
+    )["salesOrder"][0]
 
 
 def _ship_and_recall(world: World, plant: Any) -> None:
@@ -48,8 +66,15 @@ def _ship_and_recall(world: World, plant: Any) -> None:
     world.act("qms", "lock", {"lot": plant["lots"][0], "reason": "supplier recall", "cascade": True})
 
 
-@workload("qms", tuple(QMS_FLOWS.split(",")), _first_sync, _receive_release_schedule, _produce_and_sell,
-          _ship_and_recall, env=QMS_ENV)
+@workload(
+    "qms",
+    tuple(QMS_FLOWS.split(",")),
+    _first_sync,
+    _receive_release_schedule,
+    _produce_and_sell,
+    _ship_and_recall,
+    env=QMS_ENV,
+)
 def qms_setup(world: World) -> dict[str, Any]:
     """Raw materials, a bar and its recipe in both systems, an approved purchase order."""
     q = seed_qms_world(world)
@@ -62,11 +87,32 @@ def _pay_and_credit(world: World, books: Any) -> None:
     w: ApWorld = books["w"]
     refs = books["refs"]
     books["paid"] = world.act("ap", "pay_bill", {"billId": refs["inv1"], "amount": 100})["id"]
-    ap_call(world, "POST", "/bills/record-payment", {
-        "vendorId": refs["depot"], "processDate": "2026-01-05", "toPrintCheck": False,
-        "payments": [{"billId": refs["inv1"], "amount": 20, "vendorCredits": [{"id": refs["vc1"], "amount": 30}]}]})
-    seed_ns(world, {"vendorBill": [{"entity": {"id": w.vendor}, "tranId": "B-4", "tranDate": "2026-01-05",
-                                    "expense": {"items": [{"account": {"id": w.accounts["6100"]}, "amount": 60}]}}]})
+    ap_call(
+        world,
+        "POST",
+        "/bills/record-payment",
+        {
+            "vendorId": refs["depot"],
+            "processDate": "2026-01-05",
+            "toPrintCheck": False,
+            "payments": [
+                {"billId": refs["inv1"], "amount": 20, "vendorCredits": [{"id": refs["vc1"], "amount": 30}]}
+            ],
+        },
+    )
+    seed_ns(
+        world,
+        {
+            "vendorBill": [
+                {
+                    "entity": {"id": w.vendor},
+                    "tranId": "B-4",
+                    "tranDate": "2026-01-05",
+                    "expense": {"items": [{"account": {"id": w.accounts["6100"]}, "amount": 60}]},
+                }
+            ]
+        },
+    )
 
 
 def _void_and_edit(world: World, books: Any) -> None:
@@ -79,26 +125,89 @@ def _void_and_edit(world: World, books: Any) -> None:
 def ap_setup(world: World) -> dict[str, Any]:
     """NetSuite: unpaid, partly paid and euro bills; AP: vendors (a person), a bill, a credit, an invoice."""
     w = seed_ap_world(world)
-    bills = seed_ns(world, {"vendorBill": [
-        {"entity": {"id": w.vendor}, "tranId": "B-1", "tranDate": "2026-01-05",
-         "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": 120}]}},
-        {"entity": {"id": w.vendor}, "tranId": "B-2", "tranDate": "2026-01-05",
-         "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": 80}]}},
-        {"entity": {"id": w.euro_vendor}, "tranId": "R-9", "tranDate": "2026-01-05",
-         "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": 500}]}}]})["vendorBill"]
-    seed_ns(world, {"vendorPayment": [{"entity": {"id": w.vendor}, "account": {"id": w.accounts["1000"]},
-                                       "apply": {"items": [{"doc": {"id": bills[1]}, "apply": True, "amount": 50}]}}]})
+    bills = seed_ns(
+        world,
+        {
+            "vendorBill": [
+                {
+                    "entity": {"id": w.vendor},
+                    "tranId": "B-1",
+                    "tranDate": "2026-01-05",
+                    "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": 120}]},
+                },
+                {
+                    "entity": {"id": w.vendor},
+                    "tranId": "B-2",
+                    "tranDate": "2026-01-05",
+                    "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": 80}]},
+                },
+                {
+                    "entity": {"id": w.euro_vendor},
+                    "tranId": "R-9",
+                    "tranDate": "2026-01-05",
+                    "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": 500}]},
+                },
+            ]
+        },
+    )["vendorBill"]
+    seed_ns(
+        world,
+        {
+            "vendorPayment": [
+                {
+                    "entity": {"id": w.vendor},
+                    "account": {"id": w.accounts["1000"]},
+                    "apply": {"items": [{"doc": {"id": bills[1]}, "apply": True, "amount": 50}]},
+                }
+            ]
+        },
+    )
     account = {"chartOfAccountId": w.ap_accounts["6000"]}
-    refs = world.control("ap", "POST", "seed", {"records": {
-        "vendors": [{"ref": "depot", "name": "Office Depot", "accountType": "BUSINESS", "email": "b@depot.test"},
-                    {"ref": "grace", "name": "Grace Hopper", "accountType": "PERSON"}],
-        "vendor_credits": [{"ref": "vc1", "vendorRef": "depot", "referenceNumber": "VC-1", "creditDate": "2026-01-05",
-                            "vendorCreditLineItems": [{"amount": 30, "classifications": account}]}],
-        "bills": [{"ref": "inv1", "vendorRef": "depot", "invoice": {"invoiceNumber": "INV-1",
-                                                                     "invoiceDate": "2026-01-05"},
-                   "dueDate": "2026-02-04", "description": "toner",
-                   "billLineItems": [{"amount": 200, "classifications": account}]}],
-        "customers": [{"ref": "grocer", "name": "Grocer Inc", "accountType": "BUSINESS"}],
-        "invoices": [{"customerRef": "grocer", "invoiceNumber": "AR-1", "invoiceDate": "2026-01-05",
-                      "dueDate": "2026-02-04", "invoiceLineItems": [{"quantity": 2, "price": 12.5}]}]}})["refs"]
+    refs = world.control(
+        "ap",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "vendors": [
+                    {
+                        "ref": "depot",
+                        "name": "Office Depot",
+                        "accountType": "BUSINESS",
+                        "email": "b@depot.test",
+                    },
+                    {"ref": "grace", "name": "Grace Hopper", "accountType": "PERSON"},
+                ],
+                "vendor_credits": [
+                    {
+                        "ref": "vc1",
+                        "vendorRef": "depot",
+                        "referenceNumber": "VC-1",
+                        "creditDate": "2026-01-05",
+                        "vendorCreditLineItems": [{"amount": 30, "classifications": account}],
+                    }
+                ],
+                "bills": [
+                    {
+                        "ref": "inv1",
+                        "vendorRef": "depot",
+                        "invoice": {"invoiceNumber": "INV-1", "invoiceDate": "2026-01-05"},
+                        "dueDate": "2026-02-04",
+                        "description": "toner",
+                        "billLineItems": [{"amount": 200, "classifications": account}],
+                    }
+                ],
+                "customers": [{"ref": "grocer", "name": "Grocer Inc", "accountType": "BUSINESS"}],
+                "invoices": [
+                    {
+                        "customerRef": "grocer",
+                        "invoiceNumber": "AR-1",
+                        "invoiceDate": "2026-01-05",
+                        "dueDate": "2026-02-04",
+                        "invoiceLineItems": [{"quantity": 2, "price": 12.5}],
+                    }
+                ],
+            }
+        },
+    )["refs"]
     return {"w": w, "refs": refs}

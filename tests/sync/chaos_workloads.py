@@ -24,8 +24,11 @@ def _warehouse_work(world: World, shop: Any) -> None:
     shop.floor(f"NS-SO-{second}", "release", "pick")
     world.act("wms", "short_pick", {"order": f"NS-SO-{second}", "sku": "WAX-200", "quantityPicked": 3})
     shop.floor(f"NS-SO-{second}", "pack", "despatch", tracking="TRK-SHORT")
-    world.act("netsuite", "edit_record", {"type": "salesOrder", "id": third,
-                                          "fields": {"item": {"items": [{"line": 2, "isClosed": True}]}}})
+    world.act(
+        "netsuite",
+        "edit_record",
+        {"type": "salesOrder", "id": third, "fields": {"item": {"items": [{"line": 2, "isClosed": True}]}}},
+    )
 
 
 def _replacement_ships(world: World, shop: Any) -> None:

@@ -29,7 +29,9 @@ class World:
         self.http = requests.Session()
         self.http.headers.update(ADMIN)
         for name in SYSTEMS:
-            config = EmulatorConfig(system=name, data_dir=data_dir / name, db_url=f"sqlite:///{data_dir / name}.db")
+            config = EmulatorConfig(
+                system=name, data_dir=data_dir / name, db_url=f"sqlite:///{data_dir / name}.db"
+            )
             module = system_module(name)
             server = ThreadServer(module.create_app(config))
             self.servers[name] = server

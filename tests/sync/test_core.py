@@ -28,12 +28,19 @@ def test_missing_credential_names_the_variable() -> None:
 
 
 def test_bad_number_and_choice_are_one_line_errors() -> None:
-    base = {"ERPSIM_NETSUITE_URL": "http://127.0.0.1:1", "ERPSIM_NETSUITE_ACCOUNT": "1",
-            "ERPSIM_NETSUITE_CONSUMER_KEY": "a", "ERPSIM_NETSUITE_CONSUMER_SECRET": "b",
-            "ERPSIM_NETSUITE_TOKEN_ID": "c", "ERPSIM_NETSUITE_TOKEN_SECRET": "d"}
+    base = {
+        "ERPSIM_NETSUITE_URL": "http://127.0.0.1:1",
+        "ERPSIM_NETSUITE_ACCOUNT": "1",
+        "ERPSIM_NETSUITE_CONSUMER_KEY": "a",
+        "ERPSIM_NETSUITE_CONSUMER_SECRET": "b",
+        "ERPSIM_NETSUITE_TOKEN_ID": "c",
+        "ERPSIM_NETSUITE_TOKEN_SECRET": "d",
+    }
     with pytest.raises(ConfigError, match="ERPSIM_SYNC_RETRIES='x' is not an integer"):
         SyncConfig.from_env({**base, "ERPSIM_SYNC_RETRIES": "x"})
-    with pytest.raises(ConfigError, match="ERPSIM_SYNC_CLOSED_PERIOD='later' must be one of exception, first-open"):
+    with pytest.raises(
+        ConfigError, match="ERPSIM_SYNC_CLOSED_PERIOD='later' must be one of exception, first-open"
+    ):
         SyncConfig.from_env({**base, "ERPSIM_SYNC_CLOSED_PERIOD": "later"})
     config = SyncConfig.from_env(base)
     assert list(config.systems) == ["netsuite"]
@@ -51,17 +58,30 @@ def test_mutants_are_declared_once_and_unknown_ones_refused() -> None:
 
 def test_cli_lists_mutants_one_per_line_and_refuses_bad_config(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ERPSIM_")}
-    out = subprocess.run([sys.executable, "-m", "harness.cli", "sync", "--list-mutants"], capture_output=True,
-                         text=True, env=env, cwd=ROOT, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "sync", "--list-mutants"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert out.returncode == 0
     lines = out.stdout.strip().splitlines()
     assert [line.split(" ", 1)[0] for line in lines] == list(MUTANTS)
-    bad = subprocess.run([sys.executable, "-m", "sync", "--once"], capture_output=True, text=True, env=env,
-                         cwd=tmp_path, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "sync", "--once"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [
         "erpsim sync: ERPSIM_NETSUITE_URL is not set: the engine syncs systems with NetSuite (run `erpsim up` and "
-        "export the variables it prints)"]
+        "export the variables it prints)"
+    ]
 
 
 def test_state_store_outbox_and_exceptions_survive_reopening(tmp_path: Path) -> None:
@@ -71,7 +91,9 @@ def test_state_store_outbox_and_exceptions_survive_reopening(tmp_path: Path) -> 
         assert store.enqueue(s, "orders-to-wms", "so:1", {"id": "1"})
         assert not store.enqueue(s, "orders-to-wms", "so:1", {"id": "1"})
         store.set_cursor(s, "orders", "2026-01-05")
-    assert store.park(key="k1", category="sku_mismatch", flow="items", summary="SKU X unknown", records={"sku": "X"})
+    assert store.park(
+        key="k1", category="sku_mismatch", flow="items", summary="SKU X unknown", records={"sku": "X"}
+    )
     assert not store.park(key="k1", category="sku_mismatch", flow="items", summary="SKU X unknown")
     store.close()
     again = StateStore(url)

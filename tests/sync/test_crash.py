@@ -27,7 +27,9 @@ from tests.sync.conftest import World
 
 
 @pytest.mark.parametrize("name", sorted(WORKLOADS))
-def test_sigkill_at_seeded_points_loses_and_duplicates_nothing(world: World, tmp_path: Path, name: str) -> None:
+def test_sigkill_at_seeded_points_loses_and_duplicates_nothing(
+    world: World, tmp_path: Path, name: str
+) -> None:
     w = WORKLOADS[name]
     expected, counts = reference_run(world, w, tmp_path / "clean")
     got, runner = crash_run(world, w, tmp_path / "killed", seed=7, counts=counts, kills_per_phase=2)
@@ -35,7 +37,9 @@ def test_sigkill_at_seeded_points_loses_and_duplicates_nothing(world: World, tmp
     assert diff(expected, got) == "", "\n".join(runner.log)
 
 
-def test_a_kill_after_the_wms_commits_duplicates_orders_without_natural_keys(world: World, tmp_path: Path) -> None:
+def test_a_kill_after_the_wms_commits_duplicates_orders_without_natural_keys(
+    world: World, tmp_path: Path
+) -> None:
     w = WORKLOADS["orders"]
     for mutant, expected_orders in (("", 3), ("no-idempotency", 4)):
         world.reset()
@@ -43,8 +47,11 @@ def test_a_kill_after_the_wms_commits_duplicates_orders_without_natural_keys(wor
         w.setup(world)
         mark = journal_mark(world)
         runner.run_in_process()  # a clean first pass, to learn where the first order create falls
-        creates = [e for e in requests_since(world, mark) if e["system"] == "wms" and e["method"] == "POST"
-                   and e["path"] == "/api/v1/orders"]
+        creates = [
+            e
+            for e in requests_since(world, mark)
+            if e["system"] == "wms" and e["method"] == "POST" and e["path"] == "/api/v1/orders"
+        ]
         nth = min(e["seq"] for e in creates) - mark["wms"]
         world.reset()
         runner = EngineRunner(world, tmp_path / f"{mutant or 'safe'}-killed", w.flows, w.env, mutant)

@@ -14,8 +14,9 @@ KINDS = {"latency", "error", "throttle", "reset_before", "reset_after", "hang", 
 
 
 @pytest.mark.parametrize("name", sorted(WORKLOADS))
-def test_random_faults_on_every_call_converge_to_the_clean_end_state(world: World, tmp_path: Path,
-                                                                       name: str) -> None:
+def test_random_faults_on_every_call_converge_to_the_clean_end_state(
+    world: World, tmp_path: Path, name: str
+) -> None:
     w = WORKLOADS[name]
     expected, _ = reference_run(world, w, tmp_path / "clean")
     got, runner = faulty_run(world, w, tmp_path / "faulty", seed=11, probability=0.08)
@@ -30,8 +31,12 @@ def test_an_ambiguous_wms_create_duplicates_orders_without_natural_keys(world: W
         runner = EngineRunner(world, tmp_path / (mutant or "safe"), w.flows, w.env, mutant)
         w.setup(world)
         # every order create commits, then the connection drops before the answer
-        world.control("wms", "PUT", "faults", {"rules": [{"kind": "reset_after", "method": "POST",
-                                                          "path": "^/api/v1/orders$", "times": 3}]})
+        world.control(
+            "wms",
+            "PUT",
+            "faults",
+            {"rules": [{"kind": "reset_after", "method": "POST", "path": "^/api/v1/orders$", "times": 3}]},
+        )
         try:
             runner.converge(in_process=True)
         finally:

@@ -19,8 +19,12 @@ def _imports(path: Path) -> list[str]:
 
 
 def test_sync_never_imports_mocks_or_the_harness() -> None:
-    offenders = {str(p.relative_to(SYNC)): name for p in SYNC.rglob("*.py") for name in _imports(p)
-                 if name.split(".")[0] in ("mocks", "harness")}
+    offenders = {
+        str(p.relative_to(SYNC)): name
+        for p in SYNC.rglob("*.py")
+        for name in _imports(p)
+        if name.split(".")[0] in ("mocks", "harness")
+    }
     assert offenders == {}
 
 

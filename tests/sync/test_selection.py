@@ -11,14 +11,21 @@ from sync.config import ConfigError, SyncConfig
 from sync.engine import Engine
 from sync.flows import CONCERNS, FLOW_CLASSES, all_flows
 
-NETSUITE = {"ERPSIM_NETSUITE_URL": "http://127.0.0.1:9", "ERPSIM_NETSUITE_ACCOUNT": "1",
-            "ERPSIM_NETSUITE_CONSUMER_KEY": "a", "ERPSIM_NETSUITE_CONSUMER_SECRET": "b",
-            "ERPSIM_NETSUITE_TOKEN_ID": "c", "ERPSIM_NETSUITE_TOKEN_SECRET": "d"}
+NETSUITE = {
+    "ERPSIM_NETSUITE_URL": "http://127.0.0.1:9",
+    "ERPSIM_NETSUITE_ACCOUNT": "1",
+    "ERPSIM_NETSUITE_CONSUMER_KEY": "a",
+    "ERPSIM_NETSUITE_CONSUMER_SECRET": "b",
+    "ERPSIM_NETSUITE_TOKEN_ID": "c",
+    "ERPSIM_NETSUITE_TOKEN_SECRET": "d",
+}
 WMS = {"ERPSIM_WMS_URL": "http://127.0.0.1:9", "ERPSIM_WMS_API_KEY": "k"}
 
 
 def _engine(tmp_path: Path, **env: str) -> Engine:
-    return Engine(SyncConfig.from_env({**NETSUITE, **WMS, "ERPSIM_STATE_DIR": str(tmp_path / "state"), **env}))
+    return Engine(
+        SyncConfig.from_env({**NETSUITE, **WMS, "ERPSIM_STATE_DIR": str(tmp_path / "state"), **env})
+    )
 
 
 def test_every_flow_is_registered_under_its_own_name_in_pass_order() -> None:
@@ -39,8 +46,13 @@ def test_a_list_of_concerns_only_runs_every_enabled_flow(tmp_path: Path) -> None
     engine = _engine(tmp_path, ERPSIM_SYNC_FLOWS="periods")
     try:
         # netsuite + wms configured: the order-to-warehouse flows and items (the others need QMS, POS or AP)
-        assert [f.name for f in engine.flows] == ["items", "orders-to-wms", "cancellations", "despatch-to-netsuite",
-                                                  "inventory"]
+        assert [f.name for f in engine.flows] == [
+            "items",
+            "orders-to-wms",
+            "cancellations",
+            "despatch-to-netsuite",
+            "inventory",
+        ]
     finally:
         engine.close()
 
@@ -56,8 +68,11 @@ def test_a_named_flow_whose_system_is_not_configured_does_not_run(tmp_path: Path
 def test_an_unknown_flow_name_is_a_one_line_error_listing_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         _engine(tmp_path, ERPSIM_SYNC_FLOWS="orders-to-wms,shipping")
-    assert str(err.value) == ("ERPSIM_SYNC_FLOWS: unknown flow(s) shipping (known: "
-                              + ", ".join(sorted([*FLOW_CLASSES, "periods"])) + ")")
+    assert str(err.value) == (
+        "ERPSIM_SYNC_FLOWS: unknown flow(s) shipping (known: "
+        + ", ".join(sorted([*FLOW_CLASSES, "periods"]))
+        + ")"
+    )
 
 
 def test_the_exception_queue_is_mirrored_to_a_json_file_after_every_change(tmp_path: Path) -> None:
@@ -65,17 +80,29 @@ def test_the_exception_queue_is_mirrored_to_a_json_file_after_every_change(tmp_p
     queue = tmp_path / "state" / "exceptions.json"
     try:
         assert json.loads(queue.read_text()) == []  # written at start: the mirror never lags the store
-        engine.state.park(key="k1", category="unknown_sku", flow="orders-to-wms", summary="SKU X unknown",
-                          records={"sku": "X"}, error={"status": 400})
+        engine.state.park(
+            key="k1",
+            category="unknown_sku",
+            flow="orders-to-wms",
+            summary="SKU X unknown",
+            records={"sku": "X"},
+            error={"status": 400},
+        )
         engine.state.park(key="k2", category="closed_period", flow="despatch-to-netsuite", summary="Jan 2026")
-        engine.state.park(key="k1", category="unknown_sku", flow="orders-to-wms", summary="SKU X still unknown")
+        engine.state.park(
+            key="k1", category="unknown_sku", flow="orders-to-wms", summary="SKU X still unknown"
+        )
         mirrored = json.loads(queue.read_text())
         assert mirrored == [e.as_dict() for e in engine.state.exceptions()]
         assert [(e["category"], e["summary"], e["occurrences"], e["records"]) for e in mirrored] == [
-            ("unknown_sku", "SKU X still unknown", 2, {"sku": "X"}), ("closed_period", "Jan 2026", 1, {})]
+            ("unknown_sku", "SKU X still unknown", 2, {"sku": "X"}),
+            ("closed_period", "Jan 2026", 1, {}),
+        ]
         engine.state.resolve_exception("k1")
         assert [e["category"] for e in json.loads(queue.read_text())] == ["closed_period"]
-        assert [p.name for p in queue.parent.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+        assert [
+            p.name for p in queue.parent.iterdir() if p.name.startswith(".")
+        ] == []  # no temporary file left
     finally:
         engine.close()
 
@@ -86,7 +113,9 @@ def test_the_queue_file_can_be_named_or_switched_off(tmp_path: Path) -> None:
     try:
         named.state.park(key="k", category="drift", flow="inventory", summary="WMS 3, NetSuite 2")
         off.state.park(key="k", category="drift", flow="inventory", summary="WMS 3, NetSuite 2")
-        assert [e["summary"] for e in json.loads((tmp_path / "queue.json").read_text())] == ["WMS 3, NetSuite 2"]
+        assert [e["summary"] for e in json.loads((tmp_path / "queue.json").read_text())] == [
+            "WMS 3, NetSuite 2"
+        ]
         assert not (tmp_path / "b" / "state" / "exceptions.json").exists()
     finally:
         named.close()

@@ -68,12 +68,15 @@ class ProviderState:
 STATES: dict[str, list[ProviderState]] = {}
 
 
-def provider_state(system: str, template: str, summary: str, values: tuple[str, ...] = (),
-                   example: str = "") -> Callable[[Setup], Setup]:
+def provider_state(
+    system: str, template: str, summary: str, values: tuple[str, ...] = (), example: str = ""
+) -> Callable[[Setup], Setup]:
     """Register a set-up function as the state ``template`` of ``system``."""
+
     def register(fn: Setup) -> Setup:
         STATES.setdefault(system, []).append(ProviderState(system, template, summary, values, fn, example))
         return fn
+
     return register
 
 
@@ -99,14 +102,14 @@ def apply_escape_hatch(world: World, params: dict[str, Any]) -> Values:
     """Apply ``seed`` / ``act`` / ``faults`` / ``clock`` parameters; answer the seeded ids as values."""
     values: Values = {}
     seeds = params.get("seed")
-    for body in (seeds if isinstance(seeds, list) else [seeds] if seeds else []):
+    for body in seeds if isinstance(seeds, list) else [seeds] if seeds else []:
         if not isinstance(body, dict):
             raise ProviderStateError("the 'seed' parameter is a control-plane seed body or a list of them")
         values.update(seed_values(world.plane.seed(body)))
     acts = params.get("act") or []
-    for step in (acts if isinstance(acts, list) else [acts]):
+    for step in acts if isinstance(acts, list) else [acts]:
         if not isinstance(step, dict) or "action" not in step:
-            raise ProviderStateError("each 'act' step is {\"action\": name, \"body\": {...}}")
+            raise ProviderStateError('each \'act\' step is {"action": name, "body": {...}}')
         world.plane.act(str(step["action"]), step.get("body") or {})
     if params.get("faults"):
         world.plane.faults(params["faults"])
@@ -155,12 +158,17 @@ class StateRunner:
         found = find(world.system, name) if name else None
         if found is None and name and not any(k in params for k in ESCAPE_KEYS):
             known = "; ".join(s.template for s in vocabulary(world.system))
-            raise ProviderStateError(f"unknown {world.system} provider state {name!r}; known: {known} "
-                                     f"(or give seed/act/faults/clock parameters)")
+            raise ProviderStateError(
+                f"unknown {world.system} provider state {name!r}; known: {known} "
+                f"(or give seed/act/faults/clock parameters)"
+            )
         if found is not None:
             definition, words = found
-            world.values.update(definition.setup(world, {**words, **{k: str(v) for k, v in params.items()
-                                                                       if k not in ESCAPE_KEYS}}))
+            world.values.update(
+                definition.setup(
+                    world, {**words, **{k: str(v) for k, v in params.items() if k not in ESCAPE_KEYS}}
+                )
+            )
         world.values.update(apply_escape_hatch(world, params))
         return dict(world.values)
 

@@ -20,20 +20,34 @@ def item_master(world: World) -> Values:
 def purchase_order(world: World, number: str = "PO-2001") -> Values:
     """The item and purchase order ``number`` from NetSuite (id 301): 10 kg of RM-1 on line 1."""
     values = item_master(world)
-    made = world.plane.seed({"records": {"purchase_orders": [
-        {"netsuiteId": PO_NETSUITE_ID, "number": number, "vendor": "Northwind Supplies",
-         "lines": [{"line": 1, "itemNetsuiteId": ITEM["netsuiteId"], "quantity": 10}]}]}})
+    made = world.plane.seed(
+        {
+            "records": {
+                "purchase_orders": [
+                    {
+                        "netsuiteId": PO_NETSUITE_ID,
+                        "number": number,
+                        "vendor": "Northwind Supplies",
+                        "lines": [{"line": 1, "itemNetsuiteId": ITEM["netsuiteId"], "quantity": 10}],
+                    }
+                ]
+            }
+        }
+    )
     values["purchaseOrderId"] = made["purchase_orders"][0]["id"]
     return values
 
 
-def received_lot(world: World, lot: str, *steps: tuple[str, dict[str, Any]], subscribe: bool = False) -> Values:
+def received_lot(
+    world: World, lot: str, *steps: tuple[str, dict[str, Any]], subscribe: bool = False
+) -> Values:
     """The purchase order received in full into lot ``lot`` (QUARANTINE), then the QC ``steps``."""
     values = purchase_order(world)
     if subscribe:
         subscribe_engine(world)
-    receipt = world.plane.act("receive", {"po": PO_NETSUITE_ID, "lines": [{"line": 1, "quantity": 10,
-                                                                         "lotNumber": lot}]})
+    receipt = world.plane.act(
+        "receive", {"po": PO_NETSUITE_ID, "lines": [{"line": 1, "quantity": 10, "lotNumber": lot}]}
+    )
     values["receiptId"] = receipt["id"]
     values["lotId"] = receipt["lots"][0]["id"]
     for action, body in steps:
@@ -51,35 +65,51 @@ def _items(world: World, words: dict[str, str]) -> Values:
     return item_master(world)
 
 
-@provider_state("qms", "NetSuite purchase order {po} is not in the QMS",
-                "Item RM-1 and no purchase order", ("itemId",))
+@provider_state(
+    "qms", "NetSuite purchase order {po} is not in the QMS", "Item RM-1 and no purchase order", ("itemId",)
+)
 def _no_po(world: World, words: dict[str, str]) -> Values:
     return item_master(world)
 
 
-@provider_state("qms", "purchase order {number} is open in the QMS",
-                "Item RM-1 and purchase order {number} (netsuiteId 301): 10 kg of RM-1, nothing received",
-                ("purchaseOrderId", "itemId"))
+@provider_state(
+    "qms",
+    "purchase order {number} is open in the QMS",
+    "Item RM-1 and purchase order {number} (netsuiteId 301): 10 kg of RM-1, nothing received",
+    ("purchaseOrderId", "itemId"),
+)
 def _po_open(world: World, words: dict[str, str]) -> Values:
     return purchase_order(world, words["number"])
 
 
-@provider_state("qms", "lot {lot} is in quarantine",
-                "Purchase order PO-2001 received in full into lot {lot}, not inspected yet (QUARANTINE)",
-                ("lotId", "receiptId", "purchaseOrderId"), "lot L-7 is in quarantine")
+@provider_state(
+    "qms",
+    "lot {lot} is in quarantine",
+    "Purchase order PO-2001 received in full into lot {lot}, not inspected yet (QUARANTINE)",
+    ("lotId", "receiptId", "purchaseOrderId"),
+    "lot L-7 is in quarantine",
+)
 def _quarantine(world: World, words: dict[str, str]) -> Values:
     return received_lot(world, words["lot"])
 
 
-@provider_state("qms", "lot {lot} was released",
-                "As 'in quarantine', then inspected PASS (RELEASED); the engine's subscription got lot.released",
-                ("lotId", "receiptId", "purchaseOrderId"))
+@provider_state(
+    "qms",
+    "lot {lot} was released",
+    "As 'in quarantine', then inspected PASS (RELEASED); the engine's subscription got lot.released",
+    ("lotId", "receiptId", "purchaseOrderId"),
+)
 def _released(world: World, words: dict[str, str]) -> Values:
     return received_lot(world, words["lot"], ("release", {}), subscribe=True)
 
 
-@provider_state("qms", "lot {lot} was locked for a recall",
-                "As 'released', then locked for a recall (LOCKED); lot.locked was sent", ("lotId",))
+@provider_state(
+    "qms",
+    "lot {lot} was locked for a recall",
+    "As 'released', then locked for a recall (LOCKED); lot.locked was sent",
+    ("lotId",),
+)
 def _locked(world: World, words: dict[str, str]) -> Values:
-    return received_lot(world, words["lot"], ("release", {}), ("lock", {"reason": "supplier recall"}),
-                        subscribe=True)
+    return received_lot(
+        world, words["lot"], ("release", {}), ("lock", {"reason": "supplier recall"}), subscribe=True
+    )

@@ -48,18 +48,32 @@ def update_party(collection: str, pid: str) -> Response:
 
 def archive_party(collection: str, pid: str, op: str) -> Response:
     """Archive or restore a vendor or customer."""
-    return write(lambda s, c: parties.render(parties.set_archived(s, c, _role(collection), pid, op == "archive")))
+    return write(
+        lambda s, c: parties.render(parties.set_archived(s, c, _role(collection), pid, op == "archive"))
+    )
 
 
 for _coll in ("vendors", "customers"):
-    bp.add_url_rule(f"/{_coll}", f"list_{_coll}", list_parties, methods=["GET"], defaults={"collection": _coll})
-    bp.add_url_rule(f"/{_coll}", f"create_{_coll}", create_party, methods=["POST"], defaults={"collection": _coll})
-    bp.add_url_rule(f"/{_coll}/<pid>", f"get_{_coll}", get_party, methods=["GET"], defaults={"collection": _coll})
-    bp.add_url_rule(f"/{_coll}/<pid>", f"update_{_coll}", update_party, methods=["PATCH"],
-                    defaults={"collection": _coll})
+    bp.add_url_rule(
+        f"/{_coll}", f"list_{_coll}", list_parties, methods=["GET"], defaults={"collection": _coll}
+    )
+    bp.add_url_rule(
+        f"/{_coll}", f"create_{_coll}", create_party, methods=["POST"], defaults={"collection": _coll}
+    )
+    bp.add_url_rule(
+        f"/{_coll}/<pid>", f"get_{_coll}", get_party, methods=["GET"], defaults={"collection": _coll}
+    )
+    bp.add_url_rule(
+        f"/{_coll}/<pid>", f"update_{_coll}", update_party, methods=["PATCH"], defaults={"collection": _coll}
+    )
     for _op in ("archive", "restore"):
-        bp.add_url_rule(f"/{_coll}/<pid>/{_op}", f"{_op}_{_coll}", archive_party, methods=["POST"],
-                        defaults={"collection": _coll, "op": _op})
+        bp.add_url_rule(
+            f"/{_coll}/<pid>/{_op}",
+            f"{_op}_{_coll}",
+            archive_party,
+            methods=["POST"],
+            defaults={"collection": _coll, "op": _op},
+        )
 
 
 # ---- classifications ------------------------------------------------------------------------
@@ -84,8 +98,9 @@ def get_classification(kind: str, cid: str) -> Response:
 
 def archive_classification(kind: str, cid: str, op: str) -> Response:
     """Archive (inactivate) or restore a classification."""
-    return write(lambda s, c: classifications.render(
-        classifications.set_archived(s, c, kind, cid, op == "archive")))
+    return write(
+        lambda s, c: classifications.render(classifications.set_archived(s, c, kind, cid, op == "archive"))
+    )
 
 
 # ---- bills ----------------------------------------------------------------------------------
@@ -123,9 +138,16 @@ def archive_bill(bid: str, op: str) -> Response:
 
 
 for _op in ("archive", "restore"):
-    bp.add_url_rule(f"/classifications/{KIND}/<cid>/{_op}", f"{_op}_classification", archive_classification,
-                    methods=["POST"], defaults={"op": _op})
-    bp.add_url_rule(f"/bills/<bid>/{_op}", f"{_op}_bill", archive_bill, methods=["POST"], defaults={"op": _op})
+    bp.add_url_rule(
+        f"/classifications/{KIND}/<cid>/{_op}",
+        f"{_op}_classification",
+        archive_classification,
+        methods=["POST"],
+        defaults={"op": _op},
+    )
+    bp.add_url_rule(
+        f"/bills/<bid>/{_op}", f"{_op}_bill", archive_bill, methods=["POST"], defaults={"op": _op}
+    )
 
 
 @bp.post("/bills/record-payment")

@@ -50,5 +50,6 @@ def session_info() -> Response:
     with emu.store.read() as s:
         row = s.get(ApSession, g.ap_session_pk)
     assert row is not None
-    return json_response({"sessionId": row.token, "userId": row.user_id, "organizationId": row.org_id,
-                          "trusted": row.trusted})
+    return json_response(
+        {"sessionId": row.token, "userId": row.user_id, "organizationId": row.org_id, "trusted": row.trusted}
+    )

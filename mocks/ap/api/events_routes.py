@@ -33,8 +33,12 @@ def list_subscriptions() -> Response:
 
     def _page(s, c):  # type: ignore[no-untyped-def]
         views, more = subs.listing(s, c, offset, size)
-        return {"results": views, "nextPage": _cursor(offset + size) if more else None,
-                "prevPage": _cursor(max(0, offset - size)) if offset else None}
+        return {
+            "results": views,
+            "nextPage": _cursor(offset + size) if more else None,
+            "prevPage": _cursor(max(0, offset - size)) if offset else None,
+        }
+
     return read(_page)
 
 

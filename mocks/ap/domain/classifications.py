@@ -20,19 +20,45 @@ from .listing import Field, list_page
 
 KINDS = ("chart-of-accounts", "departments", "accounting-classes", "locations")
 #: line ``classifications`` key -> kind
-LINE_KEYS = {"chartOfAccountId": "chart-of-accounts", "departmentId": "departments",
-             "accountingClassId": "accounting-classes", "locationId": "locations"}
-PK_ATTR = {"chart-of-accounts": "chart_of_account_pk", "departments": "department_pk",
-           "accounting-classes": "accounting_class_pk", "locations": "location_pk"}
-ACCOUNT_TYPES = ("EXPENSE", "COST_OF_GOODS_SOLD", "OTHER_EXPENSE", "INCOME", "OTHER_INCOME", "BANK",
-                 "ACCOUNTS_PAYABLE", "ACCOUNTS_RECEIVABLE", "CREDIT_CARD", "FIXED_ASSET", "OTHER_ASSET",
-                 "OTHER_CURRENT_ASSET", "OTHER_CURRENT_LIABILITY", "LONG_TERM_LIABILITY", "EQUITY")
+LINE_KEYS = {
+    "chartOfAccountId": "chart-of-accounts",
+    "departmentId": "departments",
+    "accountingClassId": "accounting-classes",
+    "locationId": "locations",
+}
+PK_ATTR = {
+    "chart-of-accounts": "chart_of_account_pk",
+    "departments": "department_pk",
+    "accounting-classes": "accounting_class_pk",
+    "locations": "location_pk",
+}
+ACCOUNT_TYPES = (
+    "EXPENSE",
+    "COST_OF_GOODS_SOLD",
+    "OTHER_EXPENSE",
+    "INCOME",
+    "OTHER_INCOME",
+    "BANK",
+    "ACCOUNTS_PAYABLE",
+    "ACCOUNTS_RECEIVABLE",
+    "CREDIT_CARD",
+    "FIXED_ASSET",
+    "OTHER_ASSET",
+    "OTHER_CURRENT_ASSET",
+    "OTHER_CURRENT_LIABILITY",
+    "LONG_TERM_LIABILITY",
+    "EQUITY",
+)
 
 
 def render(c: ApClassification) -> dict[str, Any]:
     """The BILL view of a classification."""
-    out: dict[str, Any] = {"id": ext_id(c.kind, c.pk), "name": c.name, "archived": c.archived,
-                           "parentId": ext_id(c.kind, c.parent_pk) if c.parent_pk else None}
+    out: dict[str, Any] = {
+        "id": ext_id(c.kind, c.pk),
+        "name": c.name,
+        "archived": c.archived,
+        "parentId": ext_id(c.kind, c.parent_pk) if c.parent_pk else None,
+    }
     if c.kind == "chart-of-accounts":
         out["account"] = {"number": c.account_number, "type": c.account_type}
     out["createdTime"], out["updatedTime"] = c.created_time, c.updated_time
@@ -59,16 +85,27 @@ def create(session: Session, ctx: Ctx, kind: str, body: dict[str, Any]) -> ApCla
         number = v.opt(acct, "number", v.text, max_len=40, where="account")
         account_type = v.opt(acct, "type", v.text, max_len=40, where="account")
         if account_type is not None and account_type not in ACCOUNT_TYPES:
-            raise X.bad(X.INVALID_VALUE, f"account.type must be one of {', '.join(ACCOUNT_TYPES)}.", "account.type")
+            raise X.bad(
+                X.INVALID_VALUE, f"account.type must be one of {', '.join(ACCOUNT_TYPES)}.", "account.type"
+            )
     parent_pk = None
     if body.get("parentId") is not None:
         parent_pk = get(session, kind, body["parentId"], status=400).pk
-    clash = session.execute(select(ApClassification.pk).where(ApClassification.kind == kind,
-                                                              ApClassification.name == name)).first()
+    clash = session.execute(
+        select(ApClassification.pk).where(ApClassification.kind == kind, ApClassification.name == name)
+    ).first()
     if clash:
         raise X.bad(X.DUPLICATE, f"A {kind} classification named '{name}' already exists.", "name")
-    row = ApClassification(kind=kind, name=name, account_number=number, account_type=account_type,
-                           parent_pk=parent_pk, archived=False, created_time=ctx.ts, updated_time=ctx.ts)
+    row = ApClassification(
+        kind=kind,
+        name=name,
+        account_number=number,
+        account_type=account_type,
+        parent_pk=parent_pk,
+        archived=False,
+        created_time=ctx.ts,
+        updated_time=ctx.ts,
+    )
     session.add(row)
     session.flush()
     return row
@@ -85,10 +122,16 @@ def set_archived(session: Session, ctx: Ctx, kind: str, cid: Any, archived: bool
 def listing(session: Session, kind: str, args: Mapping[str, str]) -> dict[str, Any]:
     """One page of classifications of ``kind``."""
     C = ApClassification
-    fields = {"name": Field(C.name), "archived": Field(C.archived, "bool"), "id": Field(C.pk, f"id:{kind}"),
-              "createdTime": Field(C.created_time), "updatedTime": Field(C.updated_time)}
-    return list_page(session, select(C).where(C.kind == kind), fields, args,
-                     lambda rows: [render(r) for r in rows], C.pk)
+    fields = {
+        "name": Field(C.name),
+        "archived": Field(C.archived, "bool"),
+        "id": Field(C.pk, f"id:{kind}"),
+        "createdTime": Field(C.created_time),
+        "updatedTime": Field(C.updated_time),
+    }
+    return list_page(
+        session, select(C).where(C.kind == kind), fields, args, lambda rows: [render(r) for r in rows], C.pk
+    )
 
 
 def resolve_line(session: Session, value: Any, field: str) -> dict[str, int | None]:
@@ -113,5 +156,7 @@ def resolve_line(session: Session, value: Any, field: str) -> dict[str, int | No
 
 def render_line(line: Any) -> dict[str, Any]:
     """The ``classifications`` object of a line."""
-    return {key: ext_id(kind, getattr(line, PK_ATTR[kind])) if getattr(line, PK_ATTR[kind]) else None
-            for key, kind in LINE_KEYS.items()}
+    return {
+        key: ext_id(kind, getattr(line, PK_ATTR[kind])) if getattr(line, PK_ATTR[kind]) else None
+        for key, kind in LINE_KEYS.items()
+    }

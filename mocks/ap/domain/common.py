@@ -21,10 +21,24 @@ from .. import errors as X
 
 # ---- ids -------------------------------------------------------------------------------------
 #: BILL id prefixes (vendor 009, bill 00n, vendor credit vcr, organization 008 are documented).
-PREFIX = {"vendor": "009", "customer": "0cu", "bill": "00n", "vendor_credit": "vcr", "invoice": "00e",
-          "line": "0li", "payment": "stp", "received_payment": "0rp", "allocation": "0bp",
-          "chart-of-accounts": "0ca", "departments": "0de", "accounting-classes": "cls",
-          "locations": "loc", "user": "006", "organization": "008", "bank": "bac"}
+PREFIX = {
+    "vendor": "009",
+    "customer": "0cu",
+    "bill": "00n",
+    "vendor_credit": "vcr",
+    "invoice": "00e",
+    "line": "0li",
+    "payment": "stp",
+    "received_payment": "0rp",
+    "allocation": "0bp",
+    "chart-of-accounts": "0ca",
+    "departments": "0de",
+    "accounting-classes": "cls",
+    "locations": "loc",
+    "user": "006",
+    "organization": "008",
+    "bank": "bac",
+}
 _ID = re.compile(r"^([0-9a-z]{3})02(\d{15})$")
 
 
@@ -36,8 +50,11 @@ def ext_id(kind: str, pk: int) -> str:
 def parse_id(kind: str, value: Any, field: str, *, status: int = 400) -> int:
     """The row pk behind a BILL id of ``kind``; a malformed or foreign id is "not found"."""
     if not isinstance(value, str) or not value:
-        raise X.bad(X.REQUIRED if value in (None, "") else X.INVALID_VALUE,
-                    f"{field} is required and must be a string.", field)
+        raise X.bad(
+            X.REQUIRED if value in (None, "") else X.INVALID_VALUE,
+            f"{field} is required and must be a string.",
+            field,
+        )
     m = _ID.match(value)
     if m is None or m.group(1) != PREFIX[kind] or int(m.group(2)) == 0:
         raise X.api_error(status, X.NOT_FOUND, f"{field} '{value[:40]}' does not exist.", field)
@@ -142,15 +159,23 @@ class Ctx:
         return self.now.date().isoformat()
 
 
-def publish(session: Session, ctx: Ctx, event_type: str, entity: str, body: dict[str, Any],
-            version: int) -> None:
+def publish(
+    session: Session, ctx: Ctx, event_type: str, entity: str, body: dict[str, Any], version: int
+) -> None:
     """Queue a BILL notification for each enabled subscription that wants ``event_type``.
 
     BILL's payload names the receiving subscription in ``metadata``, so each subscription gets its
     own payload (the core hub's ``publish`` writes one shared payload, hence the rows written here).
     """
-    subs = session.execute(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
-                           .order_by(WebhookSubscription.id)).scalars().all()
+    subs = (
+        session.execute(
+            select(WebhookSubscription)
+            .where(WebhookSubscription.active.is_(True))
+            .order_by(WebhookSubscription.id)
+        )
+        .scalars()
+        .all()
+    )
     if not subs:
         return
     event_id = stable_uuid("event", event_type, body.get("id"), version)
@@ -158,8 +183,27 @@ def publish(session: Session, ctx: Ctx, event_type: str, entity: str, body: dict
         if not sub.wants(event_type):
             continue
         sub_uuid = stable_uuid("subscription", sub.id)
-        payload = {"metadata": {"eventId": event_id, "subscriptionId": sub_uuid, "organizationId": ctx.org_id,
-                                "eventType": event_type, "version": "1"}, entity: body}
-        session.add(WebhookDelivery(subscription_id=sub.id, event_type=event_type, event_id=event_id,
-                                    payload=dumps(payload), status="pending", attempts=0, sends=0,
-                                    faulted=False, next_attempt_at=0.0, created_at=ctx.now.isoformat()))
+        payload = {
+            "metadata": {
+                "eventId": event_id,
+                "subscriptionId": sub_uuid,
+                "organizationId": ctx.org_id,
+                "eventType": event_type,
+                "version": "1",
+            },
+            entity: body,
+        }
+        session.add(
+            WebhookDelivery(
+                subscription_id=sub.id,
+                event_type=event_type,
+                event_id=event_id,
+                payload=dumps(payload),
+                status="pending",
+                attempts=0,
+                sends=0,
+                faulted=False,
+                next_attempt_at=0.0,
+                created_at=ctx.now.isoformat(),
+            )
+        )

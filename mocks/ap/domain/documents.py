@@ -23,12 +23,15 @@ LABEL = {"bill": "Bill", "vendor_credit": "Vendor credit", "invoice": "Invoice"}
 APPROVAL_STATES = ("UNASSIGNED", "ASSIGNED", "APPROVING", "APPROVED", "DENIED")
 
 
-def get(session: Session, doc_type: str, did: Any, *, status: int = 404, field: str = "id",
-        lock: bool = False) -> ApDocument:
+def get(
+    session: Session, doc_type: str, did: Any, *, status: int = 404, field: str = "id", lock: bool = False
+) -> ApDocument:
     """The document ``did`` of ``doc_type`` (row-locked for update when ``lock``) or a refusal."""
     pk = parse_id(doc_type, did, field, status=status)
     if lock:
-        row = session.execute(select(ApDocument).where(ApDocument.pk == pk).with_for_update()).scalar_one_or_none()
+        row = session.execute(
+            select(ApDocument).where(ApDocument.pk == pk).with_for_update()
+        ).scalar_one_or_none()
     else:
         row = session.get(ApDocument, pk)
     if row is None or row.doc_type != doc_type:
@@ -48,8 +51,11 @@ def parse_lines(session: Session, doc_type: str, items: list[Any]) -> list[ApLin
         item = known_object(raw, where, allowed)
         qty = price = None
         if doc_type == "invoice":
-            qty = decimal_value(item["quantity"], f"{where}.quantity", positive=True) if "quantity" in item \
+            qty = (
+                decimal_value(item["quantity"], f"{where}.quantity", positive=True)
+                if "quantity" in item
                 else Decimal(1)
+            )
             if item.get("price") is None:
                 raise X.bad(X.REQUIRED, f"{where}.price is required.", f"{where}.price")
             price = decimal_value(item["price"], f"{where}.price")
@@ -60,21 +66,35 @@ def parse_lines(session: Session, doc_type: str, items: list[Any]) -> list[ApLin
             qty = decimal_value(item["quantity"], f"{where}.quantity", positive=True)
             price = decimal_value(item["price"], f"{where}.price")
             amount = cents_of(qty * price)
-            if item.get("amount") is not None and money(item["amount"], f"{where}.amount", allow_negative=True) != amount:
-                raise X.bad(X.INVALID_VALUE, f"{where}.amount does not equal quantity x price.", f"{where}.amount")
+            if (
+                item.get("amount") is not None
+                and money(item["amount"], f"{where}.amount", allow_negative=True) != amount
+            ):
+                raise X.bad(
+                    X.INVALID_VALUE, f"{where}.amount does not equal quantity x price.", f"{where}.amount"
+                )
         else:
             if item.get("amount") is None:
                 raise X.bad(X.REQUIRED, f"{where}.amount is required.", f"{where}.amount")
             amount = money(item["amount"], f"{where}.amount", allow_negative=doc_type == "bill")
         cls = classifications.resolve_line(session, item.get("classifications"), f"{where}.classifications")
-        lines.append(ApLine(line_no=n + 1, amount=amount, quantity=None if qty is None else str(qty),
-                            price=None if price is None else str(price),
-                            description=v.opt(item, "description", v.text, max_len=4000, where=where),
-                            **cls))
+        lines.append(
+            ApLine(
+                line_no=n + 1,
+                amount=amount,
+                quantity=None if qty is None else str(qty),
+                price=None if price is None else str(price),
+                description=v.opt(item, "description", v.text, max_len=4000, where=where),
+                **cls,
+            )
+        )
     total = sum(line.amount for line in lines)
     if total < 0 or (doc_type == "vendor_credit" and total == 0):
-        raise X.bad(X.INVALID_VALUE, f"The total of {key} must be {'greater than' if total == 0 else 'at least'} 0.",
-                    key)
+        raise X.bad(
+            X.INVALID_VALUE,
+            f"The total of {key} must be {'greater than' if total == 0 else 'at least'} 0.",
+            key,
+        )
     return lines
 
 
@@ -87,8 +107,11 @@ def duplicate_number(session: Session, d: ApDocument, number: str, party_pk: int
     if d.pk is not None:
         stmt = stmt.where(D.pk != d.pk)
     if session.execute(stmt.limit(1)).first():
-        what = {"bill": "invoice number for this vendor", "vendor_credit": "reference number for this vendor",
-                "invoice": "invoice number"}[d.doc_type]
+        what = {
+            "bill": "invoice number for this vendor",
+            "vendor_credit": "reference number for this vendor",
+            "invoice": "invoice number",
+        }[d.doc_type]
         raise X.bad(X.DUPLICATE, f"{LABEL[d.doc_type]} with the same {what} already exists: '{number}'.")
 
 
@@ -115,46 +138,99 @@ def credit_status(d: ApDocument) -> str:
 
 
 def _line_view(line: ApLine) -> dict[str, Any]:
-    return {"id": ext_id("line", line.pk), "amount": dollars(line.amount),
-            "quantity": float(line.quantity) if line.quantity is not None else None,
-            "price": float(line.price) if line.price is not None else None,
-            "description": line.description, "classifications": classifications.render_line(line)}
+    return {
+        "id": ext_id("line", line.pk),
+        "amount": dollars(line.amount),
+        "quantity": float(line.quantity) if line.quantity is not None else None,
+        "price": float(line.price) if line.price is not None else None,
+        "description": line.description,
+        "classifications": classifications.render_line(line),
+    }
 
 
-def render(session: Session, d: ApDocument, lines: list[ApLine] | None = None,
-           usage: list[ApAllocation] | None = None) -> dict[str, Any]:
+def render(
+    session: Session,
+    d: ApDocument,
+    lines: list[ApLine] | None = None,
+    usage: list[ApAllocation] | None = None,
+) -> dict[str, Any]:
     """The BILL view of a bill, vendor credit or invoice."""
     if lines is None:
-        lines = list(session.execute(select(ApLine).where(ApLine.doc_pk == d.pk).order_by(ApLine.line_no)).scalars())
+        lines = list(
+            session.execute(select(ApLine).where(ApLine.doc_pk == d.pk).order_by(ApLine.line_no)).scalars()
+        )
     party = session.get(ApParty, d.party_pk)
     role = ROLE[d.doc_type]
-    out: dict[str, Any] = {"id": ext_id(d.doc_type, d.pk), "archived": d.archived,
-                           f"{role}Id": ext_id(role, d.party_pk), f"{role}Name": party.name if party else None}
+    out: dict[str, Any] = {
+        "id": ext_id(d.doc_type, d.pk),
+        "archived": d.archived,
+        f"{role}Id": ext_id(role, d.party_pk),
+        f"{role}Name": party.name if party else None,
+    }
     items = [_line_view(line) for line in lines]
     if d.doc_type == "bill":
-        out.update({"invoice": {"invoiceNumber": d.number, "invoiceDate": d.doc_date}, "dueDate": d.due_date,
-                    "description": d.description, "poNumber": d.po_number, "amount": dollars(d.amount),
-                    "dueAmount": dollars(d.amount - d.paid - d.credited), "paidAmount": dollars(d.paid),
-                    "creditAmount": dollars(d.credited), "scheduledAmount": dollars(d.scheduled),
-                    "paymentStatus": payment_status(d), "approvalStatus": d.approval_status,
-                    "billLineItems": items})
+        out.update(
+            {
+                "invoice": {"invoiceNumber": d.number, "invoiceDate": d.doc_date},
+                "dueDate": d.due_date,
+                "description": d.description,
+                "poNumber": d.po_number,
+                "amount": dollars(d.amount),
+                "dueAmount": dollars(d.amount - d.paid - d.credited),
+                "paidAmount": dollars(d.paid),
+                "creditAmount": dollars(d.credited),
+                "scheduledAmount": dollars(d.scheduled),
+                "paymentStatus": payment_status(d),
+                "approvalStatus": d.approval_status,
+                "billLineItems": items,
+            }
+        )
     elif d.doc_type == "vendor_credit":
         if usage is None:
-            usage = list(session.execute(select(ApAllocation).where(ApAllocation.credit_pk == d.pk,
-                                                                    ApAllocation.active.is_(True))
-                                         .order_by(ApAllocation.pk)).scalars())
-        out.update({"referenceNumber": d.number, "creditDate": d.doc_date, "description": d.description,
-                    "amount": dollars(d.amount), "appliedAmount": dollars(d.credited),
-                    "remainingAmount": dollars(d.amount - d.credited), "creditStatus": credit_status(d),
-                    "vendorCreditLineItems": items,
-                    "usage": [{"billId": ext_id("bill", u.doc_pk), "amount": dollars(u.amount)} for u in usage]})
+            usage = list(
+                session.execute(
+                    select(ApAllocation)
+                    .where(ApAllocation.credit_pk == d.pk, ApAllocation.active.is_(True))
+                    .order_by(ApAllocation.pk)
+                ).scalars()
+            )
+        out.update(
+            {
+                "referenceNumber": d.number,
+                "creditDate": d.doc_date,
+                "description": d.description,
+                "amount": dollars(d.amount),
+                "appliedAmount": dollars(d.credited),
+                "remainingAmount": dollars(d.amount - d.credited),
+                "creditStatus": credit_status(d),
+                "vendorCreditLineItems": items,
+                "usage": [{"billId": ext_id("bill", u.doc_pk), "amount": dollars(u.amount)} for u in usage],
+            }
+        )
     else:
-        out.update({"invoiceNumber": d.number, "invoiceDate": d.doc_date, "dueDate": d.due_date,
-                    "description": d.description, "poNumber": d.po_number, "amount": dollars(d.amount),
-                    "dueAmount": dollars(d.amount - d.paid), "paidAmount": dollars(d.paid),
-                    "paymentStatus": payment_status(d), "invoiceLineItems": items})
-    out.update({"currency": "USD", "synced": d.synced, "externalId": d.external_id,
-                "createdTime": d.created_time, "updatedTime": d.updated_time})
+        out.update(
+            {
+                "invoiceNumber": d.number,
+                "invoiceDate": d.doc_date,
+                "dueDate": d.due_date,
+                "description": d.description,
+                "poNumber": d.po_number,
+                "amount": dollars(d.amount),
+                "dueAmount": dollars(d.amount - d.paid),
+                "paidAmount": dollars(d.paid),
+                "paymentStatus": payment_status(d),
+                "invoiceLineItems": items,
+            }
+        )
+    out.update(
+        {
+            "currency": "USD",
+            "synced": d.synced,
+            "externalId": d.external_id,
+            "createdTime": d.created_time,
+            "updatedTime": d.updated_time,
+        }
+    )
     return out
 
 
@@ -162,8 +238,9 @@ def render_many(session: Session, docs: list[ApDocument]) -> list[dict[str, Any]
     """Render a page of documents with one query for all their lines."""
     by_doc: dict[int, list[ApLine]] = {d.pk: [] for d in docs}
     if docs:
-        for line in session.execute(select(ApLine).where(ApLine.doc_pk.in_(list(by_doc)))
-                                    .order_by(ApLine.doc_pk, ApLine.line_no)).scalars():
+        for line in session.execute(
+            select(ApLine).where(ApLine.doc_pk.in_(list(by_doc))).order_by(ApLine.doc_pk, ApLine.line_no)
+        ).scalars():
             by_doc[line.doc_pk].append(line)
     return [render(session, d, by_doc[d.pk]) for d in docs]
 
@@ -173,18 +250,35 @@ def listing(session: Session, doc_type: str, args: Mapping[str, str]) -> dict[st
     D = ApDocument
     role = ROLE[doc_type]
     number = {"bill": "invoice.invoiceNumber", "vendor_credit": "referenceNumber", "invoice": "invoiceNumber"}
-    fields = {"id": Field(D.pk, f"id:{doc_type}"), f"{role}Id": Field(D.party_pk, f"id:{role}"),
-              number[doc_type]: Field(D.number), "archived": Field(D.archived, "bool"),
-              "amount": Field(D.amount, "money"), "synced": Field(D.synced, "bool"),
-              "createdTime": Field(D.created_time), "updatedTime": Field(D.updated_time)}
+    fields = {
+        "id": Field(D.pk, f"id:{doc_type}"),
+        f"{role}Id": Field(D.party_pk, f"id:{role}"),
+        number[doc_type]: Field(D.number),
+        "archived": Field(D.archived, "bool"),
+        "amount": Field(D.amount, "money"),
+        "synced": Field(D.synced, "bool"),
+        "createdTime": Field(D.created_time),
+        "updatedTime": Field(D.updated_time),
+    }
     if doc_type != "vendor_credit":
         fields["dueDate"] = Field(D.due_date)
     if doc_type == "bill":
         fields["approvalStatus"] = Field(D.approval_status)
     if doc_type != "vendor_credit":
         settled = D.paid + D.credited
-        fields["paymentStatus"] = Field(case((D.scheduled > 0, "SCHEDULED"),
-                                             (and_(settled > 0, settled >= D.amount), "PAID"),
-                                             (settled > 0, "PARTIAL"), else_="UNPAID"))
-    return list_page(session, select(D).where(D.doc_type == doc_type), fields, args,
-                     lambda rows: render_many(session, rows), D.pk)
+        fields["paymentStatus"] = Field(
+            case(
+                (D.scheduled > 0, "SCHEDULED"),
+                (and_(settled > 0, settled >= D.amount), "PAID"),
+                (settled > 0, "PARTIAL"),
+                else_="UNPAID",
+            )
+        )
+    return list_page(
+        session,
+        select(D).where(D.doc_type == doc_type),
+        fields,
+        args,
+        lambda rows: render_many(session, rows),
+        D.pk,
+    )

@@ -34,7 +34,9 @@ def _convert(field: str, spec: Field, raw: str) -> Any:
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':
         raw = raw[1:-1]
     if "\x00" in raw:
-        raise X.bad(X.INVALID_VALUE, f"Filter value for '{field}' must not contain NUL characters.", "filters")
+        raise X.bad(
+            X.INVALID_VALUE, f"Filter value for '{field}' must not contain NUL characters.", "filters"
+        )
     if spec.kind == "bool":
         if raw not in ("true", "false"):
             raise X.bad(X.INVALID_VALUE, f"Filter value for '{field}' must be true or false.", "filters")
@@ -61,13 +63,21 @@ def _condition(spec: Field, field: str, op: str, raw: str) -> Any:
     value = _convert(field, spec, raw)
     if op == "sw":
         if spec.kind != "str":
-            raise X.bad(X.INVALID_VALUE, f"Operator 'sw' is only allowed on text fields ('{field}').", "filters")
+            raise X.bad(
+                X.INVALID_VALUE, f"Operator 'sw' is only allowed on text fields ('{field}').", "filters"
+            )
         escaped = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return col.like(escaped + "%", escape="\\")
     if spec.kind == "bool" and op not in ("eq", "ne"):
         raise X.bad(X.INVALID_VALUE, f"Only eq and ne are allowed on '{field}'.", "filters")
-    compare = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt,
-               "lte": operator.le}[op]
+    compare = {
+        "eq": operator.eq,
+        "ne": operator.ne,
+        "gt": operator.gt,
+        "gte": operator.ge,
+        "lt": operator.lt,
+        "lte": operator.le,
+    }[op]
     return compare(col, value)
 
 
@@ -99,8 +109,14 @@ def _offset(page: str | None) -> int:
         raise X.bad(X.INVALID_VALUE, "page is not a valid page cursor.", "page") from None
 
 
-def list_page(session: Session, stmt: Select[Any], fields: dict[str, Field], args: Mapping[str, str],
-              render: Callable[[list[Any]], list[dict[str, Any]]], default_order: Any) -> dict[str, Any]:
+def list_page(
+    session: Session,
+    stmt: Select[Any],
+    fields: dict[str, Field],
+    args: Mapping[str, str],
+    render: Callable[[list[Any]], list[dict[str, Any]]],
+    default_order: Any,
+) -> dict[str, Any]:
     """Apply filters/sort/max/page to ``stmt`` and render one page as {results, nextPage, prevPage}."""
     conds = []
     raw_filters = args.get("filters") or ""
@@ -108,7 +124,9 @@ def list_page(session: Session, stmt: Select[Any], fields: dict[str, Field], arg
         for part in _SPLIT.split(raw_filters):
             m = _FILTER.match(part)
             if m is None:
-                raise X.bad(X.INVALID_VALUE, f"Invalid filter '{part[:60]}': use field:operator:value.", "filters")
+                raise X.bad(
+                    X.INVALID_VALUE, f"Invalid filter '{part[:60]}': use field:operator:value.", "filters"
+                )
             field, op, raw = m.groups()
             if field not in fields:
                 raise X.bad(X.INVALID_VALUE, f"Filtering on '{field}' is not supported.", "filters")
@@ -124,7 +142,11 @@ def list_page(session: Session, stmt: Select[Any], fields: dict[str, Field], arg
         order.append(col.desc() if direction == "desc" else col.asc())
     size = _int_param(args, "max", 20, 1, 100)
     offset = _offset(args.get("page"))
-    rows = session.execute(stmt.order_by(*order, default_order).offset(offset).limit(size + 1)).scalars().all()
-    return {"results": render(list(rows[:size])),
-            "nextPage": _cursor(offset + size) if len(rows) > size else None,
-            "prevPage": _cursor(max(0, offset - size)) if offset > 0 else None}
+    rows = (
+        session.execute(stmt.order_by(*order, default_order).offset(offset).limit(size + 1)).scalars().all()
+    )
+    return {
+        "results": render(list(rows[:size])),
+        "nextPage": _cursor(offset + size) if len(rows) > size else None,
+        "prevPage": _cursor(max(0, offset - size)) if offset > 0 else None,
+    }

@@ -25,18 +25,37 @@ from .listing import Field, list_page
 ACCOUNT_TYPES = ("BUSINESS", "PERSON", "NONE")
 ADDRESS_KEYS = ("line1", "line2", "city", "stateOrProvince", "zipOrPostalCode", "country")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FIELDS = {"name", "shortName", "accountType", "firstName", "lastName", "companyName", "email", "phone",
-          "accountNumber", "address"}
+FIELDS = {
+    "name",
+    "shortName",
+    "accountType",
+    "firstName",
+    "lastName",
+    "companyName",
+    "email",
+    "phone",
+    "accountNumber",
+    "address",
+}
 KIND = {"vendor": "vendor", "customer": "customer"}
 
 
 def render(p: ApParty) -> dict[str, Any]:
     """The BILL view of a vendor or customer."""
-    out: dict[str, Any] = {"id": ext_id(p.role, p.pk), "archived": p.archived, "name": p.name,
-                           "shortName": p.short_name, "accountType": p.account_type,
-                           "firstName": p.first_name, "lastName": p.last_name, "companyName": p.company_name,
-                           "email": p.email, "phone": p.phone, "accountNumber": p.account_number,
-                           "address": json.loads(p.address or "{}") or None}
+    out: dict[str, Any] = {
+        "id": ext_id(p.role, p.pk),
+        "archived": p.archived,
+        "name": p.name,
+        "shortName": p.short_name,
+        "accountType": p.account_type,
+        "firstName": p.first_name,
+        "lastName": p.last_name,
+        "companyName": p.company_name,
+        "email": p.email,
+        "phone": p.phone,
+        "accountNumber": p.account_number,
+        "address": json.loads(p.address or "{}") or None,
+    }
     if p.role == "vendor":
         out["billCurrency"] = "USD"
     out["createdTime"], out["updatedTime"] = p.created_time, p.updated_time
@@ -56,7 +75,9 @@ def _address(value: Any) -> str:
     if value is None:
         return "{}"
     a = known_object(value, "address", set(ADDRESS_KEYS))
-    clean = {k: v.opt(a, k, v.text, max_len=100, where="address") for k in ADDRESS_KEYS if a.get(k) is not None}
+    clean = {
+        k: v.opt(a, k, v.text, max_len=100, where="address") for k in ADDRESS_KEYS if a.get(k) is not None
+    }
     return json.dumps(clean)
 
 
@@ -65,14 +86,21 @@ def _apply(p: ApParty, body: dict[str, Any], creating: bool) -> None:
     if creating or "name" in body:
         p.name = str(v.req(body, "name", v.text, max_len=100, blank=False))
     if creating or "accountType" in body:
-        value = str(v.opt(body, "accountType", v.text, max_len=10) or ("NONE" if creating else p.account_type))
+        value = str(
+            v.opt(body, "accountType", v.text, max_len=10) or ("NONE" if creating else p.account_type)
+        )
         if value not in ACCOUNT_TYPES:
             raise X.bad(X.INVALID_VALUE, "accountType must be one of BUSINESS, PERSON, NONE.", "accountType")
         p.account_type = value
-    for key, attr, size in (("shortName", "short_name", 40), ("firstName", "first_name", 100),
-                            ("lastName", "last_name", 100), ("companyName", "company_name", 100),
-                            ("phone", "phone", 40), ("accountNumber", "account_number", 100),
-                            ("email", "email", 200)):
+    for key, attr, size in (
+        ("shortName", "short_name", 40),
+        ("firstName", "first_name", 100),
+        ("lastName", "last_name", 100),
+        ("companyName", "company_name", 100),
+        ("phone", "phone", 40),
+        ("accountNumber", "account_number", 100),
+        ("email", "email", 200),
+    ):
         if key in body:
             given = v.opt(body, key, v.text, max_len=size)
             setattr(p, attr, (given.strip() or None) if given is not None else None)
@@ -82,11 +110,16 @@ def _apply(p: ApParty, body: dict[str, Any], creating: bool) -> None:
         p.address = _address(body["address"])
     if p.account_type == "PERSON":
         if (p.first_name is None) != (p.last_name is None):
-            raise X.bad(X.REQUIRED, "A PERSON needs both firstName and lastName (or neither, to split the name).",
-                        "lastName" if p.last_name is None else "firstName")
+            raise X.bad(
+                X.REQUIRED,
+                "A PERSON needs both firstName and lastName (or neither, to split the name).",
+                "lastName" if p.last_name is None else "firstName",
+            )
         if p.first_name is None:
             first, _, rest = p.name.strip().partition(" ")
-            p.first_name, p.last_name = (first, rest.strip()) if rest.strip() else (p.name.strip(), p.name.strip())
+            p.first_name, p.last_name = (
+                (first, rest.strip()) if rest.strip() else (p.name.strip(), p.name.strip())
+            )
     elif p.account_type == "BUSINESS" and p.company_name is None:
         p.company_name = p.name  # a company needs a company name to sync: the vendor name is it
 
@@ -95,8 +128,15 @@ def create(session: Session, ctx: Ctx, role: str, body: dict[str, Any]) -> ApPar
     """Create a vendor or customer."""
     known_object(body, "body", FIELDS | ({"billCurrency"} if role == "vendor" else set()))
     usd_only(body, "billCurrency")
-    p = ApParty(role=role, address="{}", archived=False, synced=False, version=1,
-                created_time=ctx.ts, updated_time=ctx.ts)
+    p = ApParty(
+        role=role,
+        address="{}",
+        archived=False,
+        synced=False,
+        version=1,
+        created_time=ctx.ts,
+        updated_time=ctx.ts,
+    )
     _apply(p, body, creating=True)
     session.add(p)
     session.flush()
@@ -125,11 +165,18 @@ def set_archived(session: Session, ctx: Ctx, role: str, pid: str, archived: bool
         return p
     if archived:
         D = ApDocument
-        open_docs = session.execute(select(func.count()).where(
-            D.party_pk == p.pk, D.archived.is_(False), D.doc_type != "vendor_credit",
-            (D.amount - D.paid - D.credited > 0) | (D.scheduled > 0))).scalar_one()
+        open_docs = session.execute(
+            select(func.count()).where(
+                D.party_pk == p.pk,
+                D.archived.is_(False),
+                D.doc_type != "vendor_credit",
+                (D.amount - D.paid - D.credited > 0) | (D.scheduled > 0),
+            )
+        ).scalar_one()
         if open_docs:
-            raise X.bad(X.STATE, f"The {role} has {open_docs} open bill(s)/invoice(s) and cannot be archived.")
+            raise X.bad(
+                X.STATE, f"The {role} has {open_docs} open bill(s)/invoice(s) and cannot be archived."
+            )
     p.archived, p.version, p.updated_time = archived, p.version + 1, ctx.ts
     publish(session, ctx, f"{role}.{'archived' if archived else 'restored'}", role, render(p), p.version)
     return p
@@ -138,8 +185,15 @@ def set_archived(session: Session, ctx: Ctx, role: str, pid: str, archived: bool
 def listing(session: Session, role: str, args: Mapping[str, str]) -> dict[str, Any]:
     """One page of vendors or customers."""
     P = ApParty
-    fields = {"name": Field(P.name), "accountType": Field(P.account_type), "email": Field(P.email),
-              "archived": Field(P.archived, "bool"), "id": Field(P.pk, f"id:{role}"),
-              "createdTime": Field(P.created_time), "updatedTime": Field(P.updated_time)}
-    return list_page(session, select(P).where(P.role == role), fields, args,
-                     lambda rows: [render(r) for r in rows], P.pk)
+    fields = {
+        "name": Field(P.name),
+        "accountType": Field(P.account_type),
+        "email": Field(P.email),
+        "archived": Field(P.archived, "bool"),
+        "id": Field(P.pk, f"id:{role}"),
+        "createdTime": Field(P.created_time),
+        "updatedTime": Field(P.updated_time),
+    }
+    return list_page(
+        session, select(P).where(P.role == role), fields, args, lambda rows: [render(r) for r in rows], P.pk
+    )

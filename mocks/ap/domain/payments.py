@@ -36,29 +36,73 @@ KIND = {"AP": "payment", "AR": "received_payment"}
 def render(session: Session, p: ApPayment, allocs: list[ApAllocation] | None = None) -> dict[str, Any]:
     """The BILL view of a payment (AP) or received payment (AR)."""
     if allocs is None:
-        allocs = list(session.execute(select(ApAllocation).where(ApAllocation.payment_pk == p.pk)
-                                      .order_by(ApAllocation.pk)).scalars())
+        allocs = list(
+            session.execute(
+                select(ApAllocation).where(ApAllocation.payment_pk == p.pk).order_by(ApAllocation.pk)
+            ).scalars()
+        )
     party = session.get(ApParty, p.party_pk)
     if p.side == "AR":
-        return {"id": ext_id("received_payment", p.pk), "customerId": ext_id("customer", p.party_pk),
-                "customerName": party.name if party else None, "amount": dollars(p.amount),
-                "paymentDate": p.process_date, "paymentType": p.method, "status": p.status,
-                "referenceNumber": p.reference, "description": p.description,
-                "invoicePayments": [{"id": ext_id("allocation", a.pk), "invoiceId": ext_id("invoice", a.doc_pk),
-                                     "amount": dollars(a.amount)} for a in allocs],
-                "currency": "USD", "synced": p.synced, "externalId": p.external_id,
-                "createdTime": p.created_time, "updatedTime": p.updated_time}
-    return {"id": ext_id("payment", p.pk), "vendorId": ext_id("vendor", p.party_pk),
-            "vendorName": party.name if party else None, "amount": dollars(p.amount),
-            "processDate": p.process_date, "status": p.status, "onlinePayment": p.online,
-            "fundingAccount": {"type": p.funding_type, "id": p.funding_id} if p.funding_type else None,
-            "description": p.description, "referenceId": p.reference, "toPrintCheck": p.to_print_check,
-            "billPayments": [{"id": ext_id("allocation", a.pk), "billId": ext_id("bill", a.doc_pk),
-                              "amount": dollars(a.amount)} for a in allocs if a.credit_pk is None],
-            "vendorCredits": [{"id": ext_id("vendor_credit", a.credit_pk), "billId": ext_id("bill", a.doc_pk),
-                               "amount": dollars(a.amount)} for a in allocs if a.credit_pk is not None],
-            "currency": "USD", "synced": p.synced, "externalId": p.external_id,
-            "createdTime": p.created_time, "updatedTime": p.updated_time}
+        return {
+            "id": ext_id("received_payment", p.pk),
+            "customerId": ext_id("customer", p.party_pk),
+            "customerName": party.name if party else None,
+            "amount": dollars(p.amount),
+            "paymentDate": p.process_date,
+            "paymentType": p.method,
+            "status": p.status,
+            "referenceNumber": p.reference,
+            "description": p.description,
+            "invoicePayments": [
+                {
+                    "id": ext_id("allocation", a.pk),
+                    "invoiceId": ext_id("invoice", a.doc_pk),
+                    "amount": dollars(a.amount),
+                }
+                for a in allocs
+            ],
+            "currency": "USD",
+            "synced": p.synced,
+            "externalId": p.external_id,
+            "createdTime": p.created_time,
+            "updatedTime": p.updated_time,
+        }
+    return {
+        "id": ext_id("payment", p.pk),
+        "vendorId": ext_id("vendor", p.party_pk),
+        "vendorName": party.name if party else None,
+        "amount": dollars(p.amount),
+        "processDate": p.process_date,
+        "status": p.status,
+        "onlinePayment": p.online,
+        "fundingAccount": {"type": p.funding_type, "id": p.funding_id} if p.funding_type else None,
+        "description": p.description,
+        "referenceId": p.reference,
+        "toPrintCheck": p.to_print_check,
+        "billPayments": [
+            {
+                "id": ext_id("allocation", a.pk),
+                "billId": ext_id("bill", a.doc_pk),
+                "amount": dollars(a.amount),
+            }
+            for a in allocs
+            if a.credit_pk is None
+        ],
+        "vendorCredits": [
+            {
+                "id": ext_id("vendor_credit", a.credit_pk),
+                "billId": ext_id("bill", a.doc_pk),
+                "amount": dollars(a.amount),
+            }
+            for a in allocs
+            if a.credit_pk is not None
+        ],
+        "currency": "USD",
+        "synced": p.synced,
+        "externalId": p.external_id,
+        "createdTime": p.created_time,
+        "updatedTime": p.updated_time,
+    }
 
 
 def get(session: Session, side: str, pid: Any, *, status: int = 404, field: str = "id") -> ApPayment:
@@ -70,7 +114,9 @@ def get(session: Session, side: str, pid: Any, *, status: int = 404, field: str 
     return p
 
 
-def _bill_for_payment(session: Session, bid: Any, field: str, vendor_pk: int | None, online: bool) -> ApDocument:
+def _bill_for_payment(
+    session: Session, bid: Any, field: str, vendor_pk: int | None, online: bool
+) -> ApDocument:
     d = docs.get(session, "bill", bid, status=400, field=field, lock=True)
     if d.archived:
         raise X.bad(X.ARCHIVED, f"Bill '{bid}' is archived.", field)
@@ -78,8 +124,12 @@ def _bill_for_payment(session: Session, bid: Any, field: str, vendor_pk: int | N
         raise X.bad(X.INVALID_VALUE, f"Bill '{bid}' belongs to another vendor.", field)
     payable = bills.PAYABLE_APPROVALS if online else ("UNASSIGNED", "ASSIGNED", "APPROVING", "APPROVED")
     if d.approval_status not in payable:
-        raise X.bad(X.STATE, f"Bill '{bid}' approval status is {d.approval_status}; "
-                    "approvals must be complete before it can be paid.", field)
+        raise X.bad(
+            X.STATE,
+            f"Bill '{bid}' approval status is {d.approval_status}; "
+            "approvals must be complete before it can be paid.",
+            field,
+        )
     return d
 
 
@@ -87,28 +137,48 @@ def _credits(session: Session, ctx: Ctx, bill: ApDocument, raw: Any, where: str,
     total = 0
     for n, item in enumerate(raw or []):
         c = known_object(item, f"{where}[{n}]", {"id", "amount"})
-        total += bills.apply_credit(session, ctx, bill, c.get("id"), money(c.get("amount"), f"{where}[{n}].amount"),
-                                    payment_pk, f"{where}[{n}]").amount
+        total += bills.apply_credit(
+            session,
+            ctx,
+            bill,
+            c.get("id"),
+            money(c.get("amount"), f"{where}[{n}].amount"),
+            payment_pk,
+            f"{where}[{n}]",
+        ).amount
     return total
 
 
 def _check_cash(bill: ApDocument, amount: int, field: str) -> None:
     if amount > docs.open_balance(bill):
-        raise X.bad(X.OVER_BALANCE, f"{field} {amount / 100:.2f} exceeds the bill's open balance "
-                    f"{docs.open_balance(bill) / 100:.2f}.", field)
+        raise X.bad(
+            X.OVER_BALANCE,
+            f"{field} {amount / 100:.2f} exceeds the bill's open balance "
+            f"{docs.open_balance(bill) / 100:.2f}.",
+            field,
+        )
 
 
 def _touch(session: Session, ctx: Ctx, d: ApDocument) -> None:
     d.version += 1
     d.updated_time = ctx.ts
     event = "bill.updated" if d.doc_type == "bill" else "invoice.updated"
-    publish(session, ctx, event, "bill" if d.doc_type == "bill" else "invoice", docs.render(session, d), d.version)
+    publish(
+        session, ctx, event, "bill" if d.doc_type == "bill" else "invoice", docs.render(session, d), d.version
+    )
 
 
 def funding_banks(bank_id: str) -> list[dict[str, Any]]:
     """The organization's verified bank accounts: the one configured operating account."""
-    return [{"id": bank_id, "name": "Operating account", "type": "BANK_ACCOUNT", "default": True,
-             "status": "VERIFIED"}]
+    return [
+        {
+            "id": bank_id,
+            "name": "Operating account",
+            "type": "BANK_ACCOUNT",
+            "default": True,
+            "status": "VERIFIED",
+        }
+    ]
 
 
 def require_trusted(ctx: Ctx) -> None:
@@ -118,10 +188,24 @@ def require_trusted(ctx: Ctx) -> None:
         raise X.untrusted_session()
 
 
-def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settle: bool = False) -> dict[str, Any]:
+def pay(
+    session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settle: bool = False
+) -> dict[str, Any]:
     """Pay a bill through BILL (POST /v3/payments): SCHEDULED until processed; ``settle`` pays at once."""
-    known_object(body, "body", {"vendorId", "billId", "amount", "processDate", "fundingAccount", "description",
-                       "vendorCredits", "currency"})
+    known_object(
+        body,
+        "body",
+        {
+            "vendorId",
+            "billId",
+            "amount",
+            "processDate",
+            "fundingAccount",
+            "description",
+            "vendorCredits",
+            "currency",
+        },
+    )
     usd_only(body, "currency")
     vendor_pk = None
     if body.get("vendorId") is not None:
@@ -143,12 +227,27 @@ def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settl
     ftype = v.choice(v.req(fa, "type", v.text, max_len=40, blank=False), "type", FUNDING_TYPES)
     fid = v.req(fa, "id", v.text, max_len=40, blank=False, where="fundingAccount")
     if ftype != "BANK_ACCOUNT" or fid != bank_id:
-        raise X.bad(X.INVALID_VALUE, f"fundingAccount {ftype} '{fid}' is not a verified funding account.",
-                    "fundingAccount")
-    p = ApPayment(side="AP", party_pk=bill.party_pk, amount=amount, process_date=day,
-                  status="PAID" if settle else "SCHEDULED", online=True, funding_type=ftype, funding_id=fid,
-                  description=v.opt(body, "description", v.text, max_len=70), to_print_check=False, synced=False,
-                  version=1, created_time=ctx.ts, updated_time=ctx.ts)
+        raise X.bad(
+            X.INVALID_VALUE,
+            f"fundingAccount {ftype} '{fid}' is not a verified funding account.",
+            "fundingAccount",
+        )
+    p = ApPayment(
+        side="AP",
+        party_pk=bill.party_pk,
+        amount=amount,
+        process_date=day,
+        status="PAID" if settle else "SCHEDULED",
+        online=True,
+        funding_type=ftype,
+        funding_id=fid,
+        description=v.opt(body, "description", v.text, max_len=70),
+        to_print_check=False,
+        synced=False,
+        version=1,
+        created_time=ctx.ts,
+        updated_time=ctx.ts,
+    )
     session.add(p)
     session.flush()
     _credits(session, ctx, bill, v.opt(body, "vendorCredits", v.array, max_items=50), "vendorCredits", p.pk)
@@ -157,8 +256,11 @@ def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settl
         bill.paid += amount
     else:
         bill.scheduled += amount
-    session.add(ApAllocation(payment_pk=p.pk, doc_pk=bill.pk, credit_pk=None, amount=amount, active=True,
-                             created_time=ctx.ts))
+    session.add(
+        ApAllocation(
+            payment_pk=p.pk, doc_pk=bill.pk, credit_pk=None, amount=amount, active=True, created_time=ctx.ts
+        )
+    )
     session.flush()
     _touch(session, ctx, bill)
     view = render(session, p)
@@ -168,22 +270,36 @@ def pay(session: Session, ctx: Ctx, body: dict[str, Any], bank_id: str, *, settl
 
 def record(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
     """Record a payment made outside BILL against one or more bills of a vendor (PAID at once)."""
-    known_object(body, "body", {"vendorId", "processDate", "toPrintCheck", "description", "referenceId", "payments",
-                       "currency"})
+    known_object(
+        body,
+        "body",
+        {"vendorId", "processDate", "toPrintCheck", "description", "referenceId", "payments", "currency"},
+    )
     usd_only(body, "currency")
     if body.get("vendorId") is None:
         raise X.bad(X.REQUIRED, "vendorId is required.", "vendorId")
     from . import parties
+
     vendor = parties.get(session, "vendor", body["vendorId"], status=400, field="vendorId")
     day = str(v.req(body, "processDate", ymd, blank=False))
     if "toPrintCheck" not in body:
         raise X.bad(X.REQUIRED, "toPrintCheck is required.", "toPrintCheck")
     items = v.req(body, "payments", v.array, max_items=100, min_items=1)
-    p = ApPayment(side="AP", party_pk=vendor.pk, amount=0, process_date=day, status="PAID", online=False,
-                  description=v.opt(body, "description", v.text, max_len=200),
-                  reference=v.opt(body, "referenceId", v.text, max_len=100),
-                  to_print_check=v.boolean(body.get("toPrintCheck", False), "toPrintCheck"), synced=False, version=1,
-                  created_time=ctx.ts, updated_time=ctx.ts)
+    p = ApPayment(
+        side="AP",
+        party_pk=vendor.pk,
+        amount=0,
+        process_date=day,
+        status="PAID",
+        online=False,
+        description=v.opt(body, "description", v.text, max_len=200),
+        reference=v.opt(body, "referenceId", v.text, max_len=100),
+        to_print_check=v.boolean(body.get("toPrintCheck", False), "toPrintCheck"),
+        synced=False,
+        version=1,
+        created_time=ctx.ts,
+        updated_time=ctx.ts,
+    )
     session.add(p)
     session.flush()
     touched: dict[int, ApDocument] = {}
@@ -198,13 +314,23 @@ def record(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
         amount = money(item["amount"], f"{where}.amount")
         credited = _credits(session, ctx, bill, item.get("vendorCredits"), f"{where}.vendorCredits", p.pk)
         if amount + credited <= 0:
-            raise X.bad(X.INVALID_VALUE, f"{where}: the amount plus vendor credits must be greater than 0.", where)
+            raise X.bad(
+                X.INVALID_VALUE, f"{where}: the amount plus vendor credits must be greater than 0.", where
+            )
         _check_cash(bill, amount, f"{where}.amount")
         if amount:
             bill.paid += amount
             p.amount += amount
-            session.add(ApAllocation(payment_pk=p.pk, doc_pk=bill.pk, credit_pk=None, amount=amount, active=True,
-                                     created_time=ctx.ts))
+            session.add(
+                ApAllocation(
+                    payment_pk=p.pk,
+                    doc_pk=bill.pk,
+                    credit_pk=None,
+                    amount=amount,
+                    active=True,
+                    created_time=ctx.ts,
+                )
+            )
         touched[bill.pk] = bill
     session.flush()
     for bill in touched.values():
@@ -216,20 +342,32 @@ def record(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
 
 def _unwind(session: Session, ctx: Ctx, p: ApPayment, status: str) -> dict[str, Any]:
     """Give back every active allocation of ``p`` (cash and credits) and set its final status."""
-    allocs = list(session.execute(select(ApAllocation).where(ApAllocation.payment_pk == p.pk,
-                                                             ApAllocation.active.is_(True))).scalars())
+    allocs = list(
+        session.execute(
+            select(ApAllocation).where(ApAllocation.payment_pk == p.pk, ApAllocation.active.is_(True))
+        ).scalars()
+    )
     touched: dict[int, ApDocument] = {}
     for a in allocs:
-        d = session.execute(select(ApDocument).where(ApDocument.pk == a.doc_pk).with_for_update()).scalar_one()
+        d = session.execute(
+            select(ApDocument).where(ApDocument.pk == a.doc_pk).with_for_update()
+        ).scalar_one()
         if a.credit_pk is not None:
-            credit = session.execute(select(ApDocument).where(ApDocument.pk == a.credit_pk)
-                                     .with_for_update()).scalar_one()
+            credit = session.execute(
+                select(ApDocument).where(ApDocument.pk == a.credit_pk).with_for_update()
+            ).scalar_one()
             credit.credited -= a.amount
             d.credited -= a.amount
             credit.version += 1
             credit.updated_time = ctx.ts
-            publish(session, ctx, "vendor-credit.updated", "vendorCredit", docs.render(session, credit),
-                    credit.version)
+            publish(
+                session,
+                ctx,
+                "vendor-credit.updated",
+                "vendorCredit",
+                docs.render(session, credit),
+                credit.version,
+            )
         elif p.status == "SCHEDULED":
             d.scheduled -= a.amount
         else:
@@ -250,8 +388,14 @@ def void(session: Session, ctx: Ctx, side: str, pid: Any) -> dict[str, Any]:
         hint = " Cancel a scheduled payment instead." if p.status == "SCHEDULED" else ""
         raise X.bad(X.STATE, f"Only a PAID payment can be voided; this one is {p.status}.{hint}")
     view = _unwind(session, ctx, p, "VOIDED")
-    publish(session, ctx, "payment.voided" if side == "AP" else "received-payment.voided",
-            "payment" if side == "AP" else "receivedPayment", view, p.version)
+    publish(
+        session,
+        ctx,
+        "payment.voided" if side == "AP" else "received-payment.voided",
+        "payment" if side == "AP" else "receivedPayment",
+        view,
+        p.version,
+    )
     return view
 
 
@@ -259,8 +403,10 @@ def cancel(session: Session, ctx: Ctx, pid: Any, *, failed: bool = False) -> dic
     """Cancel (or fail) a SCHEDULED payment: nothing was paid, the scheduled amount is released."""
     p = get(session, "AP", pid)
     if p.status != "SCHEDULED":
-        raise X.bad(X.STATE, f"Only a SCHEDULED payment can be {'failed' if failed else 'cancelled'}; "
-                    f"this one is {p.status}.")
+        raise X.bad(
+            X.STATE,
+            f"Only a SCHEDULED payment can be {'failed' if failed else 'cancelled'}; this one is {p.status}.",
+        )
     view = _unwind(session, ctx, p, "FAILED" if failed else "CANCELLED")
     publish(session, ctx, "payment.failed" if failed else "payment.updated", "payment", view, p.version)
     return view
@@ -268,15 +414,30 @@ def cancel(session: Session, ctx: Ctx, pid: Any, *, failed: bool = False) -> dic
 
 def settle_due(session: Session, ctx: Ctx) -> list[str]:
     """Process every SCHEDULED payment whose processDate has come: it becomes PAID."""
-    due = session.execute(select(ApPayment).where(ApPayment.side == "AP", ApPayment.status == "SCHEDULED",
-                                                  ApPayment.process_date <= ctx.today)
-                          .order_by(ApPayment.pk).with_for_update()).scalars().all()
+    due = (
+        session.execute(
+            select(ApPayment)
+            .where(
+                ApPayment.side == "AP", ApPayment.status == "SCHEDULED", ApPayment.process_date <= ctx.today
+            )
+            .order_by(ApPayment.pk)
+            .with_for_update()
+        )
+        .scalars()
+        .all()
+    )
     done = []
     for p in due:
-        for a in session.execute(select(ApAllocation).where(ApAllocation.payment_pk == p.pk,
-                                                            ApAllocation.active.is_(True),
-                                                            ApAllocation.credit_pk.is_(None))).scalars():
-            d = session.execute(select(ApDocument).where(ApDocument.pk == a.doc_pk).with_for_update()).scalar_one()
+        for a in session.execute(
+            select(ApAllocation).where(
+                ApAllocation.payment_pk == p.pk,
+                ApAllocation.active.is_(True),
+                ApAllocation.credit_pk.is_(None),
+            )
+        ).scalars():
+            d = session.execute(
+                select(ApDocument).where(ApDocument.pk == a.doc_pk).with_for_update()
+            ).scalar_one()
             d.scheduled -= a.amount
             d.paid += a.amount
             _touch(session, ctx, d)
@@ -290,9 +451,21 @@ def listing(session: Session, side: str, args: Mapping[str, str]) -> dict[str, A
     """One page of payments (AP) or received payments (AR)."""
     P = ApPayment
     role = "vendor" if side == "AP" else "customer"
-    fields = {"id": Field(P.pk, f"id:{KIND[side]}"), f"{role}Id": Field(P.party_pk, f"id:{role}"),
-              "status": Field(P.status), "amount": Field(P.amount, "money"), "synced": Field(P.synced, "bool"),
-              "processDate" if side == "AP" else "paymentDate": Field(P.process_date),
-              "createdTime": Field(P.created_time), "updatedTime": Field(P.updated_time)}
-    return list_page(session, select(P).where(P.side == side), fields, args,
-                     lambda rows: [render(session, r) for r in rows], P.pk)
+    fields = {
+        "id": Field(P.pk, f"id:{KIND[side]}"),
+        f"{role}Id": Field(P.party_pk, f"id:{role}"),
+        "status": Field(P.status),
+        "amount": Field(P.amount, "money"),
+        "synced": Field(P.synced, "bool"),
+        "processDate" if side == "AP" else "paymentDate": Field(P.process_date),
+        "createdTime": Field(P.created_time),
+        "updatedTime": Field(P.updated_time),
+    }
+    return list_page(
+        session,
+        select(P).where(P.side == side),
+        fields,
+        args,
+        lambda rows: [render(session, r) for r in rows],
+        P.pk,
+    )

@@ -15,10 +15,27 @@ from . import documents as docs
 from . import parties, payments
 from .common import Ctx, known_object, money, publish, usd_only, ymd
 
-INVOICE_FIELDS = {"customerId", "invoiceNumber", "invoiceDate", "dueDate", "description", "poNumber",
-                  "invoiceLineItems", "currency"}
-INVOICE_PATCH = {"invoiceNumber", "invoiceDate", "dueDate", "description", "poNumber", "invoiceLineItems",
-                 "currency", "synced", "externalId"}
+INVOICE_FIELDS = {
+    "customerId",
+    "invoiceNumber",
+    "invoiceDate",
+    "dueDate",
+    "description",
+    "poNumber",
+    "invoiceLineItems",
+    "currency",
+}
+INVOICE_PATCH = {
+    "invoiceNumber",
+    "invoiceDate",
+    "dueDate",
+    "description",
+    "poNumber",
+    "invoiceLineItems",
+    "currency",
+    "synced",
+    "externalId",
+}
 
 
 def create_invoice(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
@@ -33,13 +50,28 @@ def create_invoice(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str
     number = str(v.req(body, "invoiceNumber", v.text, max_len=100, blank=False))
     day = str(v.req(body, "invoiceDate", ymd, blank=False))
     due = str(v.req(body, "dueDate", ymd, blank=False))
-    lines = docs.parse_lines(session, "invoice", v.req(body, "invoiceLineItems", v.array, min_items=1, max_items=500))
-    d = ApDocument(doc_type="invoice", party_pk=customer.pk, number=number, doc_date=day, due_date=due,
-                   description=v.opt(body, "description", v.text, max_len=4000),
-                   po_number=v.opt(body, "poNumber", v.text, max_len=100),
-                   amount=sum(x.amount for x in lines), paid=0, credited=0, scheduled=0,
-                   approval_status="UNASSIGNED", archived=False, synced=False, version=1,
-                   created_time=ctx.ts, updated_time=ctx.ts)
+    lines = docs.parse_lines(
+        session, "invoice", v.req(body, "invoiceLineItems", v.array, min_items=1, max_items=500)
+    )
+    d = ApDocument(
+        doc_type="invoice",
+        party_pk=customer.pk,
+        number=number,
+        doc_date=day,
+        due_date=due,
+        description=v.opt(body, "description", v.text, max_len=4000),
+        po_number=v.opt(body, "poNumber", v.text, max_len=100),
+        amount=sum(x.amount for x in lines),
+        paid=0,
+        credited=0,
+        scheduled=0,
+        approval_status="UNASSIGNED",
+        archived=False,
+        synced=False,
+        version=1,
+        created_time=ctx.ts,
+        updated_time=ctx.ts,
+    )
     docs.duplicate_number(session, d, number, customer.pk)
     session.add(d)
     session.flush()
@@ -61,8 +93,11 @@ def update_invoice(session: Session, ctx: Ctx, iid: str, body: dict[str, Any]) -
         raise X.bad(X.ARCHIVED, "The invoice is archived.")
     edits = set(body) - {"synced", "externalId"}
     if d.synced and edits:
-        raise X.bad(X.SYNCED_LOCKED, "Once an invoice has synced with the accounting system it can't be edited "
-                    "in BILL.", sorted(edits)[0])
+        raise X.bad(
+            X.SYNCED_LOCKED,
+            "Once an invoice has synced with the accounting system it can't be edited in BILL.",
+            sorted(edits)[0],
+        )
     if "invoiceNumber" in body:
         number = str(v.req(body, "invoiceNumber", v.text, max_len=100, blank=False))
         if number != d.number:
@@ -77,11 +112,17 @@ def update_invoice(session: Session, ctx: Ctx, iid: str, body: dict[str, Any]) -
             setattr(d, attr, v.opt(body, key, v.text, max_len=size))
     lines = None
     if "invoiceLineItems" in body:
-        lines = docs.parse_lines(session, "invoice", v.req(body, "invoiceLineItems", v.array, min_items=1, max_items=500))
+        lines = docs.parse_lines(
+            session, "invoice", v.req(body, "invoiceLineItems", v.array, min_items=1, max_items=500)
+        )
         amount = sum(x.amount for x in lines)
         if amount < d.paid:
-            raise X.bad(X.OVER_BALANCE, f"The new amount {amount / 100:.2f} is less than the amount already "
-                        f"received {d.paid / 100:.2f}.", "invoiceLineItems")
+            raise X.bad(
+                X.OVER_BALANCE,
+                f"The new amount {amount / 100:.2f} is less than the amount already "
+                f"received {d.paid / 100:.2f}.",
+                "invoiceLineItems",
+            )
         session.execute(delete(ApLine).where(ApLine.doc_pk == d.pk))
         for line in lines:
             line.doc_pk = d.pk
@@ -90,6 +131,7 @@ def update_invoice(session: Session, ctx: Ctx, iid: str, body: dict[str, Any]) -
         d.amount = amount
     if "synced" in body or "externalId" in body:
         from .bills import _sync_flag
+
         _sync_flag(d, body)
     d.version += 1
     d.updated_time = ctx.ts
@@ -102,20 +144,44 @@ def record_payment(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str
     """Record a payment received from a customer against one or more of its invoices."""
     from ..models import ApPayment
 
-    known_object(body, "body", {"customerId", "paymentDate", "paymentType", "referenceNumber", "description", "invoices",
-                       "currency"})
+    known_object(
+        body,
+        "body",
+        {
+            "customerId",
+            "paymentDate",
+            "paymentType",
+            "referenceNumber",
+            "description",
+            "invoices",
+            "currency",
+        },
+    )
     usd_only(body, "currency")
     if body.get("customerId") is None:
         raise X.bad(X.REQUIRED, "customerId is required.", "customerId")
     customer = parties.get(session, "customer", body["customerId"], status=400, field="customerId")
     day = str(v.req(body, "paymentDate", ymd, blank=False))
-    method = v.choice(v.req(body, "paymentType", v.text, max_len=40, blank=False), "paymentType",
-                      payments.AR_TYPES)
+    method = v.choice(
+        v.req(body, "paymentType", v.text, max_len=40, blank=False), "paymentType", payments.AR_TYPES
+    )
     items = v.req(body, "invoices", v.array, max_items=100, min_items=1)
-    p = ApPayment(side="AR", party_pk=customer.pk, amount=0, process_date=day, status="PAID", online=False,
-                  method=method, description=v.opt(body, "description", v.text, max_len=200),
-                  reference=v.opt(body, "referenceNumber", v.text, max_len=100), to_print_check=False, synced=False,
-                  version=1, created_time=ctx.ts, updated_time=ctx.ts)
+    p = ApPayment(
+        side="AR",
+        party_pk=customer.pk,
+        amount=0,
+        process_date=day,
+        status="PAID",
+        online=False,
+        method=method,
+        description=v.opt(body, "description", v.text, max_len=200),
+        reference=v.opt(body, "referenceNumber", v.text, max_len=100),
+        to_print_check=False,
+        synced=False,
+        version=1,
+        created_time=ctx.ts,
+        updated_time=ctx.ts,
+    )
     session.add(p)
     session.flush()
     touched: dict[int, ApDocument] = {}
@@ -124,24 +190,41 @@ def record_payment(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str
         item = known_object(raw, where, {"invoiceId", "amount"})
         if item.get("invoiceId") is None:
             raise X.bad(X.REQUIRED, f"{where}.invoiceId is required.", f"{where}.invoiceId")
-        inv = docs.get(session, "invoice", item["invoiceId"], status=400, field=f"{where}.invoiceId", lock=True)
+        inv = docs.get(
+            session, "invoice", item["invoiceId"], status=400, field=f"{where}.invoiceId", lock=True
+        )
         if inv.archived:
             raise X.bad(X.ARCHIVED, f"Invoice '{item['invoiceId']}' is archived.", f"{where}.invoiceId")
         if inv.party_pk != customer.pk:
-            raise X.bad(X.INVALID_VALUE, f"Invoice '{item['invoiceId']}' belongs to another customer.",
-                        f"{where}.invoiceId")
+            raise X.bad(
+                X.INVALID_VALUE,
+                f"Invoice '{item['invoiceId']}' belongs to another customer.",
+                f"{where}.invoiceId",
+            )
         if item.get("amount") is None:
             raise X.bad(X.REQUIRED, f"{where}.amount is required.", f"{where}.amount")
         amount = money(item["amount"], f"{where}.amount")
         if amount <= 0:
             raise X.bad(X.INVALID_VALUE, f"{where}.amount must be greater than 0.", f"{where}.amount")
         if amount > inv.amount - inv.paid:
-            raise X.bad(X.OVER_BALANCE, f"{where}.amount {amount / 100:.2f} exceeds the invoice's open balance "
-                        f"{(inv.amount - inv.paid) / 100:.2f}.", f"{where}.amount")
+            raise X.bad(
+                X.OVER_BALANCE,
+                f"{where}.amount {amount / 100:.2f} exceeds the invoice's open balance "
+                f"{(inv.amount - inv.paid) / 100:.2f}.",
+                f"{where}.amount",
+            )
         inv.paid += amount
         p.amount += amount
-        session.add(ApAllocation(payment_pk=p.pk, doc_pk=inv.pk, credit_pk=None, amount=amount, active=True,
-                                 created_time=ctx.ts))
+        session.add(
+            ApAllocation(
+                payment_pk=p.pk,
+                doc_pk=inv.pk,
+                credit_pk=None,
+                amount=amount,
+                active=True,
+                created_time=ctx.ts,
+            )
+        )
         touched[inv.pk] = inv
     session.flush()
     for inv in touched.values():

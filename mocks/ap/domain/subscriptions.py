@@ -22,17 +22,26 @@ from ..models import ApIdempotency
 from .common import Ctx, known_object, stable_uuid
 
 CATALOG = {
-    "vendor.created": "A vendor is created", "vendor.updated": "A vendor is updated",
-    "vendor.archived": "A vendor is archived", "vendor.restored": "A vendor is restored",
-    "customer.created": "A customer is created", "customer.updated": "A customer is updated",
-    "customer.archived": "A customer is archived", "customer.restored": "A customer is restored",
-    "bill.created": "A bill is created", "bill.updated": "A bill is updated (incl. payment and approval status)",
-    "bill.archived": "A bill is archived", "bill.restored": "A bill is restored",
+    "vendor.created": "A vendor is created",
+    "vendor.updated": "A vendor is updated",
+    "vendor.archived": "A vendor is archived",
+    "vendor.restored": "A vendor is restored",
+    "customer.created": "A customer is created",
+    "customer.updated": "A customer is updated",
+    "customer.archived": "A customer is archived",
+    "customer.restored": "A customer is restored",
+    "bill.created": "A bill is created",
+    "bill.updated": "A bill is updated (incl. payment and approval status)",
+    "bill.archived": "A bill is archived",
+    "bill.restored": "A bill is restored",
     "vendor-credit.created": "A vendor credit is created",
     "vendor-credit.updated": "A vendor credit is updated or applied",
-    "payment.created": "A payment is created or recorded", "payment.updated": "A payment changes status",
-    "payment.voided": "A payment is voided", "payment.failed": "A scheduled payment failed",
-    "invoice.created": "An invoice is created", "invoice.updated": "An invoice is updated or paid",
+    "payment.created": "A payment is created or recorded",
+    "payment.updated": "A payment changes status",
+    "payment.voided": "A payment is voided",
+    "payment.failed": "A scheduled payment failed",
+    "invoice.created": "An invoice is created",
+    "invoice.updated": "An invoice is updated or paid",
     "received-payment.created": "A customer payment is recorded",
     "received-payment.voided": "A customer payment is voided",
 }
@@ -55,10 +64,16 @@ def _extra(sub: WebhookSubscription) -> dict[str, Any]:
 def render(sub: WebhookSubscription, org_id: str) -> dict[str, Any]:
     """The BILL view of a subscription (never the security key)."""
     e = _extra(sub)
-    return {"id": e["uuid"], "name": e["name"], "organizationId": org_id,
-            "status": {"enabled": sub.active, "statusChangedTime": e.get("statusChangedTime")},
-            "events": [{"type": t, "version": "1"} for t in json.loads(sub.events)],
-            "notificationUrl": sub.url, "createdTime": e["createdTime"], "updatedTime": e["updatedTime"]}
+    return {
+        "id": e["uuid"],
+        "name": e["name"],
+        "organizationId": org_id,
+        "status": {"enabled": sub.active, "statusChangedTime": e.get("statusChangedTime")},
+        "events": [{"type": t, "version": "1"} for t in json.loads(sub.events)],
+        "notificationUrl": sub.url,
+        "createdTime": e["createdTime"],
+        "updatedTime": e["updatedTime"],
+    }
 
 
 def _key(org_id: str, sub_id: int, rotation: int, salt: str) -> str:
@@ -85,10 +100,17 @@ def _parse(body: dict[str, Any], partial: bool) -> dict[str, Any]:
             etype = v.req(ev, "type", v.text, max_len=60, blank=False, where=f"events[{n}]")
             version = v.req(ev, "version", v.text, max_len=10, blank=False, where=f"events[{n}]")
             if etype not in CATALOG:
-                raise X.bad(X.INVALID_VALUE, f"Event type '{etype}' is not in the events catalog.", f"events[{n}].type")
+                raise X.bad(
+                    X.INVALID_VALUE,
+                    f"Event type '{etype}' is not in the events catalog.",
+                    f"events[{n}].type",
+                )
             if version != "1":
-                raise X.bad(X.INVALID_VALUE, f"Event version '{version}' is not available for {etype}.",
-                            f"events[{n}].version")
+                raise X.bad(
+                    X.INVALID_VALUE,
+                    f"Event version '{version}' is not available for {etype}.",
+                    f"events[{n}].version",
+                )
             if etype not in types:
                 types.append(etype)
         out["events"] = types
@@ -110,7 +132,9 @@ def _clash(session: Session, url: str, events: list[str], skip: int | None) -> N
             raise X.bad(X.DUPLICATE, "A subscription for the same events and notificationUrl already exists.")
 
 
-def create(session: Session, ctx: Ctx, body: dict[str, Any], idem_key: str | None, salt: str) -> dict[str, Any]:
+def create(
+    session: Session, ctx: Ctx, body: dict[str, Any], idem_key: str | None, salt: str
+) -> dict[str, Any]:
     """Create a subscription once per X-Idempotent-Key; the securityKey is in the first answer only."""
     if not idem_key:
         raise X.bad(X.REQUIRED, "The X-Idempotent-Key header is required.", "X-Idempotent-Key")
@@ -118,25 +142,49 @@ def create(session: Session, ctx: Ctx, body: dict[str, Any], idem_key: str | Non
         raise X.bad(X.INVALID_VALUE, "The X-Idempotent-Key header must be a UUID4.", "X-Idempotent-Key")
     fields = _parse(body, partial=False)
     body_hash = hashlib.sha256(dumps(body).encode()).hexdigest()
-    seen = session.execute(select(ApIdempotency).where(ApIdempotency.key == idem_key.lower())).scalar_one_or_none()
+    seen = session.execute(
+        select(ApIdempotency).where(ApIdempotency.key == idem_key.lower())
+    ).scalar_one_or_none()
     if seen is not None:
         if seen.body_hash != body_hash:
-            raise X.bad(X.DUPLICATE, "This X-Idempotent-Key was already used with a different request.",
-                        "X-Idempotent-Key")
+            raise X.bad(
+                X.DUPLICATE,
+                "This X-Idempotent-Key was already used with a different request.",
+                "X-Idempotent-Key",
+            )
         sub = session.get(WebhookSubscription, seen.subscription_id)
         if sub is None:
-            raise X.api_error(404, X.NOT_FOUND, "The subscription created with this X-Idempotent-Key was deleted.")
+            raise X.api_error(
+                404, X.NOT_FOUND, "The subscription created with this X-Idempotent-Key was deleted."
+            )
         return render(sub, ctx.org_id)
     if len(_all(session)) >= MAX_SUBSCRIPTIONS:
-        raise X.bad(X.LIMIT, f"You can create up to {MAX_SUBSCRIPTIONS} webhook subscriptions per organization.")
+        raise X.bad(
+            X.LIMIT, f"You can create up to {MAX_SUBSCRIPTIONS} webhook subscriptions per organization."
+        )
     _clash(session, fields["url"], fields["events"], None)
-    sub = WebhookSubscription(url=fields["url"], events=dumps(fields["events"]), secret="", active=fields["enabled"],
-                              consecutive_failures=0, created_at=ctx.now.isoformat(), extra="{}")
+    sub = WebhookSubscription(
+        url=fields["url"],
+        events=dumps(fields["events"]),
+        secret="",
+        active=fields["enabled"],
+        consecutive_failures=0,
+        created_at=ctx.now.isoformat(),
+        extra="{}",
+    )
     session.add(sub)
     session.flush()
     sub.secret = _key(ctx.org_id, sub.id, 0, salt)
-    sub.extra = dumps({"uuid": stable_uuid("subscription", sub.id), "name": fields["name"], "rotation": 0,
-                       "createdTime": ctx.ts, "updatedTime": ctx.ts, "statusChangedTime": ctx.ts})
+    sub.extra = dumps(
+        {
+            "uuid": stable_uuid("subscription", sub.id),
+            "name": fields["name"],
+            "rotation": 0,
+            "createdTime": ctx.ts,
+            "updatedTime": ctx.ts,
+            "statusChangedTime": ctx.ts,
+        }
+    )
     session.add(ApIdempotency(key=idem_key.lower(), body_hash=body_hash, subscription_id=sub.id))
     return {**render(sub, ctx.org_id), "securityKey": sub.secret}
 
@@ -187,4 +235,4 @@ def remove(session: Session, sid: str) -> None:
 def listing(session: Session, ctx: Ctx, offset: int, size: int) -> tuple[list[dict[str, Any]], bool]:
     """Subscriptions page: (views, more)."""
     subs = _all(session)
-    return [render(s, ctx.org_id) for s in subs[offset:offset + size]], len(subs) > offset + size
+    return [render(s, ctx.org_id) for s in subs[offset : offset + size]], len(subs) > offset + size

@@ -33,13 +33,19 @@ def submit_async(emu: Emulator) -> Response:
     key = request.headers.get(_IDEMPOTENCY)
     if key is not None and (not key.strip() or len(key) > 200 or "\x00" in key):
         raise invalid_header(f"Invalid value for header {_IDEMPOTENCY}.", _IDEMPOTENCY)
-    job = JobRequest(method=request.method, path=request.path, query=request.query_string.decode(),
-                     body=request.get_data(as_text=True),
-                     headers={h: request.headers[h] for h in _FORWARDED if h in request.headers},
-                     base=request.url_root)
+    job = JobRequest(
+        method=request.method,
+        path=request.path,
+        query=request.query_string.decode(),
+        body=request.get_data(as_text=True),
+        headers={h: request.headers[h] for h in _FORWARDED if h in request.headers},
+        base=request.url_root,
+    )
     job_id = queue_job(emu.store, emu.clock, job, key)
-    return Response(status=202, headers={"Location": job_url(request.url_root, job_id),
-                                         "Preference-Applied": "respond-async"})
+    return Response(
+        status=202,
+        headers={"Location": job_url(request.url_root, job_id), "Preference-Applied": "respond-async"},
+    )
 
 
 def replay_through(app: Flask) -> Executor:
@@ -48,8 +54,14 @@ def replay_through(app: Flask) -> Executor:
 
     def execute(job: JobRequest) -> tuple[int, dict[str, str], bytes]:
         # The stored path is decoded; quoted again so '?', '#' or '%' in an id stay part of the path.
-        builder = EnvironBuilder(path=quote(job.path), method=job.method, query_string=job.query,
-                                 data=job.body.encode(), headers=list(job.headers.items()), base_url=job.base)
+        builder = EnvironBuilder(
+            path=quote(job.path),
+            method=job.method,
+            query_string=job.query,
+            data=job.body.encode(),
+            headers=list(job.headers.items()),
+            base_url=job.base,
+        )
         environ = builder.get_environ()
         environ[INTERNAL] = True
         app_iter, status, resp_headers = run_wsgi_app(inner, environ)
@@ -72,9 +84,15 @@ def get_job(job_id: int) -> Response:
     """A job: completed, progress and its task link."""
     job = _job(job_id)
     url = job_url(request.url_root, job_id)
-    return _json({"links": [{"rel": "self", "href": url}], "completed": is_completed(job),
-                  "id": str(job_id), "progress": job.progress,
-                  "task": {"links": [{"rel": "related", "href": f"{url}/task"}]}})
+    return _json(
+        {
+            "links": [{"rel": "self", "href": url}],
+            "completed": is_completed(job),
+            "id": str(job_id),
+            "progress": job.progress,
+            "task": {"links": [{"rel": "related", "href": f"{url}/task"}]},
+        }
+    )
 
 
 @bp.get("/<int:job_id>/task")
@@ -82,8 +100,16 @@ def list_tasks(job_id: int) -> Response:
     """The job's tasks (one per request)."""
     _job(job_id)
     url = f"{job_url(request.url_root, job_id)}/task"
-    return _json({"links": [{"rel": "self", "href": url}], "count": 1, "hasMore": False, "offset": 0,
-                  "totalResults": 1, "items": [{"links": [{"rel": "self", "href": f"{url}/1"}], "id": "1"}]})
+    return _json(
+        {
+            "links": [{"rel": "self", "href": url}],
+            "count": 1,
+            "hasMore": False,
+            "offset": 0,
+            "totalResults": 1,
+            "items": [{"links": [{"rel": "self", "href": f"{url}/1"}], "id": "1"}],
+        }
+    )
 
 
 @bp.get("/<int:job_id>/task/<int:task_id>")
@@ -93,8 +119,12 @@ def get_task(job_id: int, task_id: int) -> Response:
     if task_id != 1:
         raise nonexistent_id()
     url = f"{job_url(request.url_root, job_id)}/task/1"
-    body: dict[str, Any] = {"links": [{"rel": "self", "href": url}, {"rel": "related", "href": f"{url}/result"}],
-                            "completed": is_completed(job), "progress": job.progress, "id": "1"}
+    body: dict[str, Any] = {
+        "links": [{"rel": "self", "href": url}, {"rel": "related", "href": f"{url}/result"}],
+        "completed": is_completed(job),
+        "progress": job.progress,
+        "id": "1",
+    }
     if job.started_at:
         body["startTime"] = job.started_at
     if job.finished_at:

@@ -13,9 +13,15 @@ from .records import _json, rtype_or_404
 
 bp = Blueprint("ns_metadata", __name__, url_prefix=f"/{REST_PATH}/metadata-catalog")
 
-_REF = {"type": "object", "properties": {"id": {"type": "string"}, "refName": {"type": "string"},
-                                         "externalId": {"type": "string"},
-                                         "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}}}}
+_REF = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "refName": {"type": "string"},
+        "externalId": {"type": "string"},
+        "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}},
+    },
+}
 _LINK = {"type": "object", "properties": {"rel": {"type": "string"}, "href": {"type": "string"}}}
 
 
@@ -38,12 +44,18 @@ def field_schema(fld: Field) -> dict[str, Any]:
     elif kind == "r":
         schema = {"$ref": "#/definitions/nsResource"}
     elif kind == "e":
-        schema = {"type": "object", "properties": {"id": {"type": "string", **({"enum": list(fld.enum_values)}
-                                                                                if fld.enum_values else {})},
-                                                   "refName": {"type": "string"}}}
+        schema = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", **({"enum": list(fld.enum_values)} if fld.enum_values else {})},
+                "refName": {"type": "string"},
+            },
+        }
     elif kind == "c":
-        schema = {"type": "object", "properties": {"items": {"type": "array",
-                                                             "items": {"$ref": "#/definitions/nsResource"}}}}
+        schema = {
+            "type": "object",
+            "properties": {"items": {"type": "array", "items": {"$ref": "#/definitions/nsResource"}}},
+        }
     else:
         schema = {"type": "object"}
     if fld.read_only:
@@ -55,23 +67,38 @@ def field_schema(fld: Field) -> dict[str, Any]:
 
 def record_schema(rtype: RecordType) -> dict[str, Any]:
     """JSON Schema of a record type, with its filterable fields and sublists."""
-    props: dict[str, Any] = {"id": {"type": "string", "readOnly": True},
-                             "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}, "readOnly": True}}
+    props: dict[str, Any] = {
+        "id": {"type": "string", "readOnly": True},
+        "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}, "readOnly": True},
+    }
     if rtype.external_id:
         props["externalId"] = {"type": "string"}
     for name, fld in rtype.fields.items():
         props[name] = field_schema(fld)
     for name, fields in rtype.sublists.items():
-        props[name] = {"type": "object", "properties": {
-            "items": {"type": "array", "items": {"type": "object", "properties": {
-                k: field_schema(f) for k, f in fields.items()}}},
-            "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}},
-            "totalResults": {"type": "integer"}}}
+        props[name] = {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {k: field_schema(f) for k, f in fields.items()},
+                    },
+                },
+                "links": {"type": "array", "items": {"$ref": "#/definitions/nsLink"}},
+                "totalResults": {"type": "integer"},
+            },
+        }
     filterable = filterable_fields(rtype)
-    return {"type": "object", "title": rtype.name, "properties": props,
-            "required": sorted(n for n, f in rtype.fields.items() if f.mandatory),
-            "x-ns-filterable": filterable,
-            "definitions": {"nsResource": _REF, "nsLink": _LINK}}
+    return {
+        "type": "object",
+        "title": rtype.name,
+        "properties": props,
+        "required": sorted(n for n, f in rtype.fields.items() if f.mandatory),
+        "x-ns-filterable": filterable,
+        "definitions": {"nsResource": _REF, "nsLink": _LINK},
+    }
 
 
 def record_openapi(types: list[RecordType]) -> dict[str, Any]:
@@ -85,26 +112,48 @@ def record_openapi(types: list[RecordType]) -> dict[str, Any]:
         schemas[rt.name] = schema
         ref = {"$ref": f"#/components/schemas/{rt.name}"}
         paths[f"/{rt.name}"] = {
-            "get": {"summary": f"List {rt.name} records", "parameters": [
-                {"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "limit", "offset")],
-                "responses": {"200": {"description": "the list"}}},
-            "post": {"summary": f"Insert a {rt.name}", "requestBody": {"content": {"application/json": {
-                "schema": ref}}}, "responses": {"204": {"description": "created"}}}}
+            "get": {
+                "summary": f"List {rt.name} records",
+                "parameters": [
+                    {"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "limit", "offset")
+                ],
+                "responses": {"200": {"description": "the list"}},
+            },
+            "post": {
+                "summary": f"Insert a {rt.name}",
+                "requestBody": {"content": {"application/json": {"schema": ref}}},
+                "responses": {"204": {"description": "created"}},
+            },
+        }
         paths[f"/{rt.name}/{{id}}"] = {
-            "get": {"responses": {"200": {"description": "the record",
-                                          "content": {"application/json": {"schema": ref}}}}},
+            "get": {
+                "responses": {
+                    "200": {"description": "the record", "content": {"application/json": {"schema": ref}}}
+                }
+            },
             "patch": {"responses": {"204": {"description": "updated"}}},
             "delete": {"responses": {"204": {"description": "deleted"}}},
-            "put": {"responses": {"204": {"description": "upserted"}}}}
-    return {"openapi": "3.0.1", "info": {"title": "NetSuite REST Record API (erpsim)", "version": "v1"},
-            "servers": [{"url": f"{request.url_root}{REST_PATH}"}], "paths": paths,
-            "components": {"schemas": _rewrite_refs(schemas)}}
+            "put": {"responses": {"204": {"description": "upserted"}}},
+        }
+    return {
+        "openapi": "3.0.1",
+        "info": {"title": "NetSuite REST Record API (erpsim)", "version": "v1"},
+        "servers": [{"url": f"{request.url_root}{REST_PATH}"}],
+        "paths": paths,
+        "components": {"schemas": _rewrite_refs(schemas)},
+    }
 
 
 def _rewrite_refs(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (v.replace("#/definitions/", "#/components/schemas/") if k == "$ref" and isinstance(v, str)
-                    else _rewrite_refs(v)) for k, v in value.items()}
+        return {
+            k: (
+                v.replace("#/definitions/", "#/components/schemas/")
+                if k == "$ref" and isinstance(v, str)
+                else _rewrite_refs(v)
+            )
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_rewrite_refs(v) for v in value]
     return value
@@ -122,13 +171,34 @@ def catalog() -> Response:
         names = [s for s in selected.split(",") if s] if selected else list(REST_TYPES)
         return _json(record_openapi([rtype_or_404(n) for n in names]), "application/swagger+json")
     base = f"{request.url_root}{REST_PATH}"
-    items = [{"name": rt.name, "links": [
-        {"rel": "canonical", "href": f"{base}/metadata-catalog/{rt.lower}", "mediaType": "application/json"},
-        {"rel": "alternate", "href": f"{base}/metadata-catalog/{rt.lower}", "mediaType": "application/swagger+json"},
-        {"rel": "alternate", "href": f"{base}/metadata-catalog/{rt.lower}", "mediaType": "application/schema+json"},
-        {"rel": "describes", "href": f"{base}/{rt.lower}"}]} for rt in REST_TYPES.values()]
-    return _json({"items": items, "links": [{"rel": "self", "href": f"{base}/metadata-catalog"}]},
-                 "application/vnd.oracle.resource+json; type=collection")
+    items = [
+        {
+            "name": rt.name,
+            "links": [
+                {
+                    "rel": "canonical",
+                    "href": f"{base}/metadata-catalog/{rt.lower}",
+                    "mediaType": "application/json",
+                },
+                {
+                    "rel": "alternate",
+                    "href": f"{base}/metadata-catalog/{rt.lower}",
+                    "mediaType": "application/swagger+json",
+                },
+                {
+                    "rel": "alternate",
+                    "href": f"{base}/metadata-catalog/{rt.lower}",
+                    "mediaType": "application/schema+json",
+                },
+                {"rel": "describes", "href": f"{base}/{rt.lower}"},
+            ],
+        }
+        for rt in REST_TYPES.values()
+    ]
+    return _json(
+        {"items": items, "links": [{"rel": "self", "href": f"{base}/metadata-catalog"}]},
+        "application/vnd.oracle.resource+json; type=collection",
+    )
 
 
 @bp.get("/<rtype_name>")

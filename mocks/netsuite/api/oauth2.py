@@ -20,8 +20,12 @@ bp = Blueprint("ns_oauth2", __name__)
 
 def _json(status: int, body: dict[str, Any]) -> Response:
     # RFC 6749 5.1: token responses must not be cached.
-    return Response(json.dumps(body), status=status, content_type="application/json;charset=UTF-8",
-                    headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return Response(
+        json.dumps(body),
+        status=status,
+        content_type="application/json;charset=UTF-8",
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
 
 
 @bp.post(TOKEN_PATH)
@@ -29,13 +33,19 @@ def token() -> Response:
     """Exchange a client-credentials JWT assertion for a bearer access token."""
     auth = get_authenticator(current_emulator())
     if request.mimetype != "application/x-www-form-urlencoded":
-        return _json(400, {"error": "invalid_request",
-                           "error_description": "Content-Type must be application/x-www-form-urlencoded"})
+        return _json(
+            400,
+            {
+                "error": "invalid_request",
+                "error_description": "Content-Type must be application/x-www-form-urlencoded",
+            },
+        )
     form = dict(request.form.items())
     try:
         body = exchange(auth, form, token_urls(auth, auth.base_url(request)))
     except OAuthError as err:
-        auth.audit.append({"at": auth.now(), "kind": "oauth2_token", "reason": err.error,
-                           "detail": err.description})
+        auth.audit.append(
+            {"at": auth.now(), "kind": "oauth2_token", "reason": err.error, "detail": err.description}
+        )
         return _json(err.status, {"error": err.error, "error_description": err.description})
     return _json(200, body)

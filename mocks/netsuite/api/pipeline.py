@@ -40,8 +40,12 @@ def install(app: Flask, emu: Emulator) -> None:
             # profile promises (limit / service time) however busy this machine is.
             g.ns_service_deadline = time.monotonic() + delay
         # Only a request that routes to a real operation becomes a job (a bad path or verb answers now).
-        if "respond-async" in (request.headers.get("Prefer") or "") and request.method in (
-                "POST", "PATCH", "PUT", "DELETE") and "/record/v1/" in path and request.routing_exception is None:
+        if (
+            "respond-async" in (request.headers.get("Prefer") or "")
+            and request.method in ("POST", "PATCH", "PUT", "DELETE")
+            and "/record/v1/" in path
+            and request.routing_exception is None
+        ):
             return submit_async(emu)
         return None
 

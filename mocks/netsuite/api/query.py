@@ -19,7 +19,11 @@ def _int_param(name: str, default: int, maximum: int | None) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or (maximum is not None and not 1 <= int(raw) <= maximum):
+    if (
+        not (raw.isascii() and raw.isdigit())
+        or len(raw) > 9
+        or (maximum is not None and not 1 <= int(raw) <= maximum)
+    ):
         bound = f" It must be between 1 and {maximum}." if maximum else ""
         raise invalid_parameter(f"Invalid value for query parameter '{name}'.{bound}", query_param=name)
     return int(raw)
@@ -40,7 +44,13 @@ def suiteql() -> Response:
         raise invalid_parameter("The request body must contain the query in 'q'.", path="q")
     emu = current_emulator()
     with emu.store.read() as session:
-        result = run_suiteql(session, q, limit=limit, offset=offset, base_url=request.url_root,
-                             today=emu.clock.today(session),
-                             deleted_records=role_permits(session, DELETED_RECORDS_PERMISSION))
+        result = run_suiteql(
+            session,
+            q,
+            limit=limit,
+            offset=offset,
+            base_url=request.url_root,
+            today=emu.clock.today(session),
+            deleted_records=role_permits(session, DELETED_RECORDS_PERMISSION),
+        )
     return Response(json.dumps(result), content_type="application/vnd.oracle.resource+json; type=collection")

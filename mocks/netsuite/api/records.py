@@ -47,8 +47,13 @@ def make_ctx(session: Session) -> Ctx:
     """The per-request rule context: business time from the virtual clock, preferences, strictness."""
     emu = current_emulator()
     strict = request.headers.get("X-NetSuite-PropertyNameValidation", "").strip().lower() == "error"
-    return Ctx(session=session, now=emu.clock.now(session), prefs=get_prefs(session), engine=Records(session),
-               strict_names=strict)
+    return Ctx(
+        session=session,
+        now=emu.clock.now(session),
+        prefs=get_prefs(session),
+        engine=Records(session),
+        strict_names=strict,
+    )
 
 
 def _render(session: Session, rec: Rec, *, expand: bool) -> dict[str, Any]:
@@ -57,8 +62,16 @@ def _render(session: Session, rec: Rec, *, expand: bool) -> dict[str, Any]:
     renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
     computed = computed_fields(session, rec)
     renderer.prefetch(rec.rtype, [{**rec.body, **computed}])
-    return renderer.record(rec.rtype, rec.id, rec.body, rec.created, rec.modified, expand=expand, fields=fields,
-                           computed=computed)
+    return renderer.record(
+        rec.rtype,
+        rec.id,
+        rec.body,
+        rec.created,
+        rec.modified,
+        expand=expand,
+        fields=fields,
+        computed=computed,
+    )
 
 
 def _json(body: Any, content_type: str = SINGULAR, status: int = 200) -> Response:
@@ -75,24 +88,33 @@ def _paging() -> tuple[int, int]:
         if raw is None or raw == "":
             return default
         if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-            raise invalid_parameter(f"Invalid value for query parameter '{name}': '{raw[:20]}'.", query_param=name)
+            raise invalid_parameter(
+                f"Invalid value for query parameter '{name}': '{raw[:20]}'.", query_param=name
+            )
         return int(raw)
 
     limit, offset = _int("limit", MAX_LIMIT), _int("offset", 0)
     if limit < 1 or limit > MAX_LIMIT:
-        raise invalid_parameter(f"Invalid value for query parameter 'limit': it must be between 1 and {MAX_LIMIT}.",
-                                query_param="limit")
+        raise invalid_parameter(
+            f"Invalid value for query parameter 'limit': it must be between 1 and {MAX_LIMIT}.",
+            query_param="limit",
+        )
     if offset % limit:
-        raise invalid_parameter("Invalid value for query parameter 'offset': the offset must be a multiple of the "
-                                "limit.", query_param="offset")
+        raise invalid_parameter(
+            "Invalid value for query parameter 'offset': the offset must be a multiple of the limit.",
+            query_param="offset",
+        )
     if offset >= MAX_REACH:
-        raise invalid_parameter(f"Invalid value for query parameter 'offset': results are limited to the first "
-                                f"{MAX_REACH} rows.", query_param="offset")
+        raise invalid_parameter(
+            f"Invalid value for query parameter 'offset': results are limited to the first {MAX_REACH} rows.",
+            query_param="offset",
+        )
     return limit, offset
 
 
 def page_links(url: str, limit: int, offset: int, total: int, extra: str = "") -> list[dict[str, str]]:
     """next / previous / first / last / self links of a paged collection."""
+
     def href(off: int) -> str:
         return f"{url}?{extra}limit={limit}&offset={off}"
 
@@ -122,23 +144,37 @@ def list_records(rtype_name: str) -> Response:
             rows = session.execute(base.order_by(NsRecord.id)).scalars().all()
             ids = [r.id for r in rows if pred((r.id, json.loads(r.body), r.created_at, r.last_modified))]
             total = len(ids)
-            page = ids[offset:offset + limit]
+            page = ids[offset : offset + limit]
         else:
             total = session.execute(select(func.count()).select_from(base.subquery())).scalar_one()
-            page = list(session.execute(select(NsRecord.id).where(NsRecord.rtype == rtype.name,
-                                                                  NsRecord.deleted_at.is_(None))
-                                        .order_by(NsRecord.id).limit(limit).offset(offset)).scalars())
+            page = list(
+                session.execute(
+                    select(NsRecord.id)
+                    .where(NsRecord.rtype == rtype.name, NsRecord.deleted_at.is_(None))
+                    .order_by(NsRecord.id)
+                    .limit(limit)
+                    .offset(offset)
+                ).scalars()
+            )
     url = f"{request.url_root}{REST_PATH}/{rtype.lower}"
     if query_bool("expandRecords"):  # full records instead of bare ids, as the real list can return
         with emu.store.read() as session:
             engine = Records(session)
-            items = [_render(session, engine.load(rtype, rid), expand=query_bool("expandSubResources"))
-                     for rid in page]
+            items = [
+                _render(session, engine.load(rtype, rid), expand=query_bool("expandSubResources"))
+                for rid in page
+            ]
     else:
         items = [{"links": [{"rel": "self", "href": f"{url}/{rid}"}], "id": str(rid)} for rid in page]
     extra = f"q={quote(q, safe='')}&" if q else ""  # the links are URLs: the filter travels encoded
-    body = {"links": page_links(url, limit, offset, total, extra), "count": len(items),
-            "hasMore": offset + len(items) < total, "items": items, "offset": offset, "totalResults": total}
+    body = {
+        "links": page_links(url, limit, offset, total, extra),
+        "count": len(items),
+        "hasMore": offset + len(items) < total,
+        "items": items,
+        "offset": offset,
+        "totalResults": total,
+    }
     return _json(body, COLLECTION)
 
 
@@ -187,13 +223,22 @@ class RenderCache:
             self._data.clear()
 
 
-_PROBE_SQL = ("SELECT r.rtype, r.version, r.deleted_at, r.locked_by_wf, "
-              "(SELECT s.value FROM {seq} s WHERE s.code = '" + NAMES_GENERATION + "') FROM {rec} r WHERE r.space = ? AND r.id = ?")
+_PROBE_SQL = (
+    "SELECT r.rtype, r.version, r.deleted_at, r.locked_by_wf, "
+    "(SELECT s.value FROM {seq} s WHERE s.code = '"
+    + NAMES_GENERATION
+    + "') FROM {rec} r WHERE r.space = ? AND r.id = ?"
+)
 
 
 def _cache_key(emu: Emulator, rtype: RecordType, ref: str) -> tuple[Any, ...] | None:
-    if rtype.family == "item" or rtype.name == "inventoryNumber" or not ref.isascii() or not ref.isdigit() \
-            or len(ref) > 15:
+    if (
+        rtype.family == "item"
+        or rtype.name == "inventoryNumber"
+        or not ref.isascii()
+        or not ref.isdigit()
+        or len(ref) > 15
+    ):
         return None
     store = emu.store
     sql = _PROBE_SQL.format(seq=store.table_name("ns_sequences"), rec=store.table_name("ns_records"))
@@ -205,8 +250,17 @@ def _cache_key(emu: Emulator, rtype: RecordType, ref: str) -> tuple[Any, ...] | 
     if rtype_name != rtype.name or deleted_at is not None or locked:
         return None
     args = request.args
-    return (generation, rtype.name, int(ref), version, names_gen, request.url_root, args.get("expandSubResources"),
-            args.get("fields"), args.get("simpleEnumFormat"))
+    return (
+        generation,
+        rtype.name,
+        int(ref),
+        version,
+        names_gen,
+        request.url_root,
+        args.get("expandSubResources"),
+        args.get("fields"),
+        args.get("simpleEnumFormat"),
+    )
 
 
 @bp.get("/<rtype_name>/<ref>")
@@ -220,8 +274,9 @@ def get_record(rtype_name: str, ref: str) -> Response:
         return Response(hit, content_type=SINGULAR)
     with emu.store.read() as session:
         rec = read_record(session, rtype, ref)
-        data = json.dumps(_render(session, rec, expand=query_bool("expandSubResources")),
-                          separators=(",", ":")).encode()
+        data = json.dumps(
+            _render(session, rec, expand=query_bool("expandSubResources")), separators=(",", ":")
+        ).encode()
     if key is not None:
         cache.put(key, data)
     return Response(data, content_type=SINGULAR)
@@ -251,11 +306,15 @@ def put_record(rtype_name: str, ref: str) -> Response:
     """Upsert by external id (PUT is only valid with ``eid:``); 204 and Location."""
     rtype = rtype_or_404(rtype_name)
     if not ref.lower().startswith("eid:") or len(ref) <= 4:
-        raise user_error("The PUT method is only supported for upsert operations with an external ID "
-                         "(/<record type>/eid:<externalId>).")
+        raise user_error(
+            "The PUT method is only supported for upsert operations with an external ID "
+            "(/<record type>/eid:<externalId>)."
+        )
     payload = json_body()
     with current_emulator().store.write() as session:
-        rec, _created_now = upsert_record(make_ctx(session), rtype, ref[4:], payload, replace=_replace_param())
+        rec, _created_now = upsert_record(
+            make_ctx(session), rtype, ref[4:], payload, replace=_replace_param()
+        )
     return _created(rtype, rec.id)
 
 
@@ -277,7 +336,9 @@ def transform(rtype_name: str, ref: str, target_name: str) -> Response:
     payload = json_body(required=False)
     with current_emulator().store.write() as session:
         ctx = make_ctx(session)
-        rec = transform_record(ctx, ctx.engine.load_ref(rtype, ref), target, payload, replace=_replace_param())
+        rec = transform_record(
+            ctx, ctx.engine.load_ref(rtype, ref), target, payload, replace=_replace_param()
+        )
     return _created(target, rec.id)
 
 
@@ -303,12 +364,15 @@ def get_sublist(rtype_name: str, ref: str, sublist: str) -> Response:
             renderer = Renderer(session, request.url_root, simple_enum=query_bool("simpleEnumFormat"))
             value = rec.body.get(sublist) or {}
             renderer.prefetch(rtype, [{sublist: value}])
-            return _json(renderer.value(rtype, fld, value, record_href(request.url_root, rtype, rec.id), True))
+            return _json(
+                renderer.value(rtype, fld, value, record_href(request.url_root, rtype, rec.id), True)
+            )
         lines = sublist_lines(session, rec, sublist)
     href = f"{record_href(request.url_root, rtype, rec.id)}/{sublist}"
     items = [{"links": [{"rel": "self", "href": f"{href}/{ln['line']}"}]} for ln in lines]
-    return _json({"links": [{"rel": "self", "href": href}], "items": items, "totalResults": len(items)},
-                 COLLECTION)
+    return _json(
+        {"links": [{"rel": "self", "href": href}], "items": items, "totalResults": len(items)}, COLLECTION
+    )
 
 
 @bp.get("/<rtype_name>/<ref>/<sublist>/<int:line>")
@@ -324,4 +388,3 @@ def get_line(rtype_name: str, ref: str, sublist: str, line: int) -> Response:
         renderer.prefetch(rtype, lines, rtype.sublist_fields(sublist))
         body = renderer.line(rtype, sublist, lines[0], record_href(request.url_root, rtype, rec.id), True)
     return _json(body)
-

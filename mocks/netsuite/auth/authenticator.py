@@ -43,8 +43,9 @@ class Authenticator:
         self.consumer_secret = str(cfg.setting("consumer_secret", tba.DEFAULTS["consumer_secret"]))
         self.token_id = str(cfg.setting("token_id", tba.DEFAULTS["token_id"]))
         self.token_secret = str(cfg.setting("token_secret", tba.DEFAULTS["token_secret"]))
-        self.oauth2_client_id, self.oauth2_certificate_id, self.oauth2_public_key, _ = \
+        self.oauth2_client_id, self.oauth2_certificate_id, self.oauth2_public_key, _ = (
             oauth2.default_oauth2_client(cfg)
+        )
         self.token_lifetime = cfg.setting("token_lifetime", 3600, int)
         #: Seconds a TBA timestamp may differ from wall-clock time (NetSuite: 5 minutes).
         self.window = cfg.setting("tba_window", 300, int)
@@ -57,8 +58,9 @@ class Authenticator:
         default_ttl = 2.0 if self.nonce_mode == "db" else 0.0
         #: 0 = cache until invalidated (one process); >0 = re-read rows that old (several workers).
         self.cache_ttl = cfg.setting("auth_cache_ttl", default_ttl, float)
-        self.nonces: NonceStore = (DbNonceStore(emu, self.window) if self.nonce_mode == "db"
-                                   else MemoryNonceStore(self.window))
+        self.nonces: NonceStore = (
+            DbNonceStore(emu, self.window) if self.nonce_mode == "db" else MemoryNonceStore(self.window)
+        )
         self._signing_pem: str | None = cfg.setting("oauth2_signing_key")
         self._signing_key: Any = None  # generated or read on first use (RSA generation takes a while)
         self.signing_kid = str(cfg.setting("oauth2_signing_kid", "erpsim.ns.2026_1"))
@@ -78,14 +80,26 @@ class Authenticator:
     def ensure_defaults(self, session: Session) -> None:
         """Insert the configured TBA token (and OAuth 2.0 client, if configured) when absent."""
         if session.get(NsToken, self.token_id) is None:
-            session.add(NsToken(token_id=self.token_id, token_secret=self.token_secret,
-                                consumer_key=self.consumer_key, consumer_secret=self.consumer_secret,
-                                revoked=False))
+            session.add(
+                NsToken(
+                    token_id=self.token_id,
+                    token_secret=self.token_secret,
+                    consumer_key=self.consumer_key,
+                    consumer_secret=self.consumer_secret,
+                    revoked=False,
+                )
+            )
         if session.get(NsOAuthClient, self.oauth2_client_id) is None:
             oauth2.load_public_key(self.oauth2_public_key)  # fail at start, not at the first token request
-            session.add(NsOAuthClient(client_id=self.oauth2_client_id, certificate_id=self.oauth2_certificate_id,
-                                      public_key_pem=self.oauth2_public_key,
-                                      scopes=oauth2.DEFAULT_SCOPES, revoked=False))
+            session.add(
+                NsOAuthClient(
+                    client_id=self.oauth2_client_id,
+                    certificate_id=self.oauth2_certificate_id,
+                    public_key_pem=self.oauth2_public_key,
+                    scopes=oauth2.DEFAULT_SCOPES,
+                    revoked=False,
+                )
+            )
         # Called after a reset too: whatever was cached belongs to the old world. Nonces in "db" mode
         # went with the reset tables (and another transaction here would wait on the caller's).
         self.invalidate()
@@ -102,7 +116,9 @@ class Authenticator:
             self.nonces.clear()
 
     def _fresh(self, loaded_at: float, generation: int, current: int) -> bool:
-        return generation == current and (self.cache_ttl <= 0 or time.monotonic() - loaded_at < self.cache_ttl)
+        return generation == current and (
+            self.cache_ttl <= 0 or time.monotonic() - loaded_at < self.cache_ttl
+        )
 
     def tba_token(self, token_id: str) -> tba.TbaToken | None:
         """The token row (cached); None when the token does not exist."""
@@ -114,7 +130,9 @@ class Authenticator:
             row = s.get(NsToken, token_id)
             if row is None:
                 return None  # misses are not cached: a token created elsewhere must work at once
-            tok = tba.TbaToken(row.token_id, row.token_secret, row.consumer_key, row.consumer_secret, row.revoked)
+            tok = tba.TbaToken(
+                row.token_id, row.token_secret, row.consumer_key, row.consumer_secret, row.revoked
+            )
         with self._lock:
             self._tokens[token_id] = (tok, time.monotonic(), gen)
         return tok
@@ -125,8 +143,12 @@ class Authenticator:
         if any(t.consumer_key == consumer_key and g == gen for t, _, g in list(self._tokens.values())):
             return True
         with self.emu.store.read() as s:
-            return s.execute(select(NsToken.token_id).where(NsToken.consumer_key == consumer_key)
-                             .limit(1)).first() is not None
+            return (
+                s.execute(
+                    select(NsToken.token_id).where(NsToken.consumer_key == consumer_key).limit(1)
+                ).first()
+                is not None
+            )
 
     def oauth_client(self, client_id: str) -> oauth2.OAuthClient | None:
         """The OAuth 2.0 client (cached), None when not registered."""
@@ -144,8 +166,9 @@ class Authenticator:
     def client_by_certificate(self, certificate_id: str) -> oauth2.OAuthClient | None:
         """The OAuth 2.0 client whose certificate id is ``certificate_id`` (not cached: token requests only)."""
         with self.emu.store.read() as s:
-            row = s.execute(select(NsOAuthClient).where(NsOAuthClient.certificate_id == certificate_id)
-                            .limit(1)).scalar_one_or_none()
+            row = s.execute(
+                select(NsOAuthClient).where(NsOAuthClient.certificate_id == certificate_id).limit(1)
+            ).scalar_one_or_none()
             return oauth2.client_from_row(row) if row is not None else None
 
     # ---- the hot path -----------------------------------------------------------------------------
@@ -165,12 +188,18 @@ class Authenticator:
         self.audit.append({"at": self.now(), "kind": kind, "reason": reason, **info})
         headers = {}
         if kind == "oauth2":
-            headers["WWW-Authenticate"] = (f'Bearer realm="{self.account}", error="invalid_token", '
-                                           'error_description="Invalid login attempt."')
+            headers["WWW-Authenticate"] = (
+                f'Bearer realm="{self.account}", error="invalid_token", '
+                'error_description="Invalid login attempt."'
+            )
         # The body stays NetSuite's (it points at a Login Audit Trail UI); the reason goes to the
         # X-Erpsim-Auth-Failure header, the journal and the log (see mocks.core.errors.ApiError).
-        shown = {k: v for k, v in info.items() if isinstance(v, str | int) and k not in ("secret", "signature")}
-        detail = f"{kind} {reason}" + (" (" + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")" if shown else "")
+        shown = {
+            k: v for k, v in info.items() if isinstance(v, str | int) and k not in ("secret", "signature")
+        }
+        detail = f"{kind} {reason}" + (
+            " (" + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")" if shown else ""
+        )
         return invalid_login(headers, audit=reason, failure=detail)
 
     def base_url(self, request: Request) -> str:
@@ -187,8 +216,14 @@ class Authenticator:
         if self._signing_key is None:
             with self._lock:
                 if self._signing_key is None:
-                    pem = (self._signing_pem.encode() if self._signing_pem else keys.load_or_create(
-                        Path(self.emu.config.data_dir).resolve() / oauth2.SIGNING_KEY_FILE, keys.new_rsa_pem))
+                    pem = (
+                        self._signing_pem.encode()
+                        if self._signing_pem
+                        else keys.load_or_create(
+                            Path(self.emu.config.data_dir).resolve() / oauth2.SIGNING_KEY_FILE,
+                            keys.new_rsa_pem,
+                        )
+                    )
                     self._signing_key = load_pem_private_key(pem, password=None)
         return self._signing_key
 

@@ -87,4 +87,3 @@ class DbNonceStore:
         """Forget every nonce."""
         with self.emu.store.write() as s:
             s.execute(delete(NsNonce))
-

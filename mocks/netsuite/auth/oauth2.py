@@ -97,8 +97,13 @@ def load_public_key(pem: str) -> PublicKeyTypes:
 
 def client_from_row(row: NsOAuthClient) -> OAuthClient:
     """The cached form of an ``ns_oauth_clients`` row (its public key parsed)."""
-    return OAuthClient(row.client_id, row.certificate_id, load_public_key(row.public_key_pem),
-                       split_scopes(row.scopes), row.revoked)
+    return OAuthClient(
+        row.client_id,
+        row.certificate_id,
+        load_public_key(row.public_key_pem),
+        split_scopes(row.scopes),
+        row.revoked,
+    )
 
 
 def default_oauth2_client(cfg: EmulatorConfig, create: bool = True) -> tuple[str, str, str, Path | None]:
@@ -121,15 +126,24 @@ def default_oauth2_client(cfg: EmulatorConfig, create: bool = True) -> tuple[str
 
 # ---- bearer access tokens ----------------------------------------------------------------------------
 
+
 def verify_bearer(auth: Authenticator, token: str) -> Principal:
     """Authenticate a ``Bearer`` access token; any failure raises 401 INVALID_LOGIN (reason in the audit)."""
     hit = auth.bearers.get(token)
     if hit is None:
         try:
-            claims = jwt.decode(token, auth.signing_key().public_key(), algorithms=["PS256"],
-                                issuer=TOKEN_ISSUER,
-                                options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
-                                         "require": ["exp", "iat", "sub", "aud", "scope"]})
+            claims = jwt.decode(
+                token,
+                auth.signing_key().public_key(),
+                algorithms=["PS256"],
+                issuer=TOKEN_ISSUER,
+                options={
+                    "verify_exp": False,
+                    "verify_aud": False,
+                    "verify_iat": False,
+                    "require": ["exp", "iat", "sub", "aud", "scope"],
+                },
+            )
         except jwt.PyJWTError:
             raise auth.fail("oauth2", "InvalidSignature") from None
         aud = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
@@ -147,15 +161,23 @@ def verify_bearer(auth: Authenticator, token: str) -> Principal:
     return Principal("oauth2", auth.account, client_id=hit.client_id, scopes=hit.scopes)
 
 
-def issue_access_token(auth: Authenticator, client_id: str, scopes: tuple[str, ...],
-                       issued_at: float | None = None) -> str:
+def issue_access_token(
+    auth: Authenticator, client_id: str, scopes: tuple[str, ...], issued_at: float | None = None
+) -> str:
     """A bearer access token (JWT, PS256, signed by the emulator) for ``client_id``."""
     iat = int(auth.now() if issued_at is None else issued_at)
-    claims = {"sub": client_id, "aud": [auth.account, client_id], "scope": list(scopes),
-              "iss": TOKEN_ISSUER, "exp": iat + auth.token_lifetime, "iat": iat,
-              "jti": f"{auth.account}.a-c.{uuid.uuid4()}"}
-    return jwt.encode(claims, auth.signing_key(), algorithm="PS256",
-                      headers={"kid": auth.signing_kid, "typ": "JWT"})
+    claims = {
+        "sub": client_id,
+        "aud": [auth.account, client_id],
+        "scope": list(scopes),
+        "iss": TOKEN_ISSUER,
+        "exp": iat + auth.token_lifetime,
+        "iat": iat,
+        "jti": f"{auth.account}.a-c.{uuid.uuid4()}",
+    }
+    return jwt.encode(
+        claims, auth.signing_key(), algorithm="PS256", headers={"kid": auth.signing_kid, "typ": "JWT"}
+    )
 
 
 def token_urls(auth: Authenticator, base_url: str) -> set[str]:
@@ -165,6 +187,7 @@ def token_urls(auth: Authenticator, base_url: str) -> set[str]:
 
 
 # ---- the client-credentials grant --------------------------------------------------------------------
+
 
 def exchange(auth: Authenticator, form: dict[str, str], audiences: set[str]) -> dict[str, Any]:
     """Verify a client-credentials request and return the token response body (raises OAuthError)."""
@@ -184,7 +207,9 @@ def exchange(auth: Authenticator, form: dict[str, str], audiences: set[str]) -> 
         raise OAuthError(400, "invalid_request", "client_assertion is not a JWT") from None
     alg = header.get("alg")
     if alg not in ASSERTION_ALGORITHMS:
-        raise OAuthError(401, "invalid_client", f"alg '{alg}' is not allowed; use PS256/384/512 or ES256/384/512")
+        raise OAuthError(
+            401, "invalid_client", f"alg '{alg}' is not allowed; use PS256/384/512 or ES256/384/512"
+        )
     kid = header.get("kid")
     client = auth.client_by_certificate(str(kid)) if kid else None
     if client is None:
@@ -192,9 +217,18 @@ def exchange(auth: Authenticator, form: dict[str, str], audiences: set[str]) -> 
     if client.revoked:
         raise OAuthError(401, "invalid_client", "The certificate has been revoked")
     try:
-        claims = jwt.decode(assertion, client.public_key, algorithms=[alg],  # type: ignore[arg-type]
-                            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False,
-                                     "verify_aud": False, "verify_iss": False})
+        claims = jwt.decode(
+            assertion,
+            client.public_key,  # type: ignore[arg-type]
+            algorithms=[alg],
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "verify_aud": False,
+                "verify_iss": False,
+            },
+        )
     except jwt.PyJWTError:
         raise OAuthError(401, "invalid_client", "Invalid client assertion signature") from None
     if claims.get("iss") != client.client_id:
@@ -204,8 +238,12 @@ def exchange(auth: Authenticator, form: dict[str, str], audiences: set[str]) -> 
     if not any(isinstance(a, str) and a.rstrip("/") in audiences for a in auds):
         raise OAuthError(400, "invalid_grant", "aud must be the token endpoint URL")
     iat, exp = claims.get("iat"), claims.get("exp")
-    if not isinstance(iat, int | float) or not isinstance(exp, int | float) or isinstance(iat, bool) \
-            or isinstance(exp, bool):
+    if (
+        not isinstance(iat, int | float)
+        or not isinstance(exp, int | float)
+        or isinstance(iat, bool)
+        or isinstance(exp, bool)
+    ):
         raise OAuthError(400, "invalid_grant", "iat and exp are required")
     if exp - iat > 3600:
         raise OAuthError(400, "invalid_grant", "exp must be at most 60 minutes after iat")

@@ -27,8 +27,14 @@ DEFAULTS = {
 }
 #: TBA has no scopes; a token can reach everything its role can.
 TBA_SCOPES = ("restlets", "rest_webservices", "suite_analytics")
-_REQUIRED_OAUTH = ("oauth_consumer_key", "oauth_token", "oauth_signature_method", "oauth_timestamp",
-                   "oauth_nonce", "oauth_signature")
+_REQUIRED_OAUTH = (
+    "oauth_consumer_key",
+    "oauth_token",
+    "oauth_signature_method",
+    "oauth_timestamp",
+    "oauth_nonce",
+    "oauth_signature",
+)
 #: A well-formed OAuth header: only key="value" pairs (the common case, parsed by one regex).
 _HEADER_SHAPE = re.compile(r'\s*[A-Za-z_]+="[^"\\]*"\s*(?:,\s*[A-Za-z_]+="[^"\\]*"\s*)*,?\s*\Z')
 _HEADER_PAIR = re.compile(r'([A-Za-z_]+)="([^"]*)"')
@@ -67,7 +73,6 @@ def normalize_parameters(params: list[tuple[str, str]]) -> str:
     return "&".join(f"{k}={v}" for k, v in pairs)
 
 
-
 def verify(auth: Authenticator, request: Request, header: str) -> Principal:
     """Authenticate an ``OAuth ...`` request; any failure raises 401 INVALID_LOGIN (reason in the audit)."""
     try:
@@ -104,8 +109,10 @@ def verify(auth: Authenticator, request: Request, header: str) -> Principal:
         raise auth.fail("tba", reason, **info)
     if tok.revoked:
         raise auth.fail("tba", "TokenRevoked", **info)
-    if not hmac.compare_digest(signature(auth.base_url(request), request, items, tok).encode(),
-                               oauth_utils.unescape(oauth["oauth_signature"]).encode()):
+    if not hmac.compare_digest(
+        signature(auth.base_url(request), request, items, tok).encode(),
+        oauth_utils.unescape(oauth["oauth_signature"]).encode(),
+    ):
         raise auth.fail("tba", "InvalidSignature", **info)
     # Nonces are remembered only for verified requests, so forged ones cannot burn a client's nonces.
     if not auth.nonces.check_and_add((consumer_key, token_id, nonce), int(ts_raw), now):

@@ -52,14 +52,25 @@ def queue_job(store: Store, clock: Clock, request: JobRequest, key: str | None) 
     """Store a request as a pending job; a key already used answers IDEMPOTENCY_ERROR naming the first job."""
     with store.write() as session:
         if key:
-            existing = session.execute(select(NsAsyncJob).where(NsAsyncJob.idempotency_key == key)).scalar_one_or_none()
+            existing = session.execute(
+                select(NsAsyncJob).where(NsAsyncJob.idempotency_key == key)
+            ).scalar_one_or_none()
             if existing is not None:
                 raise idempotency_conflict(job_url(request.base, existing.id))
         # The replay renders Locations for the caller's host.
         headers = {**request.headers, "_base": request.base}
-        job = NsAsyncJob(idempotency_key=key or None, method=request.method, path=request.path,
-                         query=request.query, body=request.body, headers=json.dumps(headers), progress="pending",
-                         created_at=clock.now(session).isoformat(), result_headers="{}", result_body="")
+        job = NsAsyncJob(
+            idempotency_key=key or None,
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            body=request.body,
+            headers=json.dumps(headers),
+            progress="pending",
+            created_at=clock.now(session).isoformat(),
+            result_headers="{}",
+            result_body="",
+        )
         session.add(job)
         session.flush()
         return job.id
@@ -93,8 +104,14 @@ class JobRunner:
         """Execute pending jobs in submission order; returns what ran (job id and response status)."""
         ran = []
         with self.store.read() as session:
-            ids = list(session.execute(select(NsAsyncJob.id).where(NsAsyncJob.progress == "pending")
-                                       .order_by(NsAsyncJob.id).limit(limit)).scalars())
+            ids = list(
+                session.execute(
+                    select(NsAsyncJob.id)
+                    .where(NsAsyncJob.progress == "pending")
+                    .order_by(NsAsyncJob.id)
+                    .limit(limit)
+                ).scalars()
+            )
         for job_id in ids:
             with self.store.write() as session:
                 job = session.get(NsAsyncJob, job_id)
@@ -119,6 +136,7 @@ class JobRunner:
 
     def start(self, interval: float = 0.2) -> None:
         """Run jobs from a daemon thread (servers); tests call act/run_async_jobs instead."""
+
         def _loop() -> None:
             while True:
                 threading.Event().wait(interval)

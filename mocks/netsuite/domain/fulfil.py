@@ -40,16 +40,22 @@ def _buckets(ctx: Ctx, item: Rec, location_id: int) -> list[tuple[int, int, floa
     expires first (lots without an expiry last), then the oldest lot (lowest internal id), then the lowest
     bin id, the first-expiry-first-out order warehouses use for perishable lots.
     """
-    rows = ctx.session.execute(select(NsInventory.lot_id, NsInventory.bin_id, NsInventory.on_hand).where(
-        NsInventory.item_id == item.id, NsInventory.location_id == location_id, NsInventory.on_hand > _EPS)).all()
+    rows = ctx.session.execute(
+        select(NsInventory.lot_id, NsInventory.bin_id, NsInventory.on_hand).where(
+            NsInventory.item_id == item.id, NsInventory.location_id == location_id, NsInventory.on_hand > _EPS
+        )
+    ).all()
     expiry: dict[int, str] = {}
     lot_ids = sorted({int(r[0]) for r in rows if r[0]})
     if lot_ids:
-        for row in ctx.session.execute(select(NsRecord).where(NsRecord.rtype == "inventoryNumber",
-                                                              NsRecord.id.in_(lot_ids))).scalars():
+        for row in ctx.session.execute(
+            select(NsRecord).where(NsRecord.rtype == "inventoryNumber", NsRecord.id.in_(lot_ids))
+        ).scalars():
             expiry[row.id] = str(ctx.engine.to_rec(row).body.get("expirationDate") or "9999-12-31")
-    return sorted(((int(lot), int(b), float(q)) for lot, b, q in rows),
-                  key=lambda r: (expiry.get(r[0], "9999-12-31"), r[0], r[1]))
+    return sorted(
+        ((int(lot), int(b), float(q)) for lot, b, q in rows),
+        key=lambda r: (expiry.get(r[0], "9999-12-31"), r[0], r[1]),
+    )
 
 
 def prefilled_assignments(ctx: Ctx, item: Rec, location_id: int, quantity: float) -> list[dict[str, Any]]:
@@ -79,8 +85,11 @@ def fulfil_detail(ctx: Ctx, line: dict[str, Any], sent: dict[str, Any] | None, i
     Lines of items without lots or bins keep what the client sent (the stock rules refuse detail there).
     """
     item = rec_of(ctx, line.get("item"), "item")
-    if item is None or not inventory.is_inventory_item(item) or \
-            not (inventory.is_lot_item(item) or item.body.get("useBins")):
+    if (
+        item is None
+        or not inventory.is_inventory_item(item)
+        or not (inventory.is_lot_item(item) or item.body.get("useBins"))
+    ):
         if sent:
             line["inventoryDetail"] = sent
         return
@@ -95,8 +104,10 @@ def fulfil_detail(ctx: Ctx, line: dict[str, Any], sent: dict[str, Any] | None, i
         return  # nothing to assign: shipping asks for the detail ("Please configure the inventory detail")
     total = sum(num(a.get("quantity")) for a in assignments)
     if abs(total - qty) > _EPS:
-        raise user_error(f"The total inventory detail quantity must be {fmt_qty(qty)}.",
-                         path=f"item.items[{index}].inventoryDetail")
+        raise user_error(
+            f"The total inventory detail quantity must be {fmt_qty(qty)}.",
+            path=f"item.items[{index}].inventoryDetail",
+        )
     line["inventoryDetail"] = {"quantity": qty, "inventoryAssignment": assignments}
 
 
@@ -114,8 +125,9 @@ def committed_cap(ctx: Ctx, so: Rec) -> Callable[[dict[str, Any]], float] | None
 
     ahead: dict[tuple[int, int], float] = {}
     key = (str(so.body.get("tranDate") or ""), so.id)
-    for row in ctx.session.execute(select(NsRecord).where(NsRecord.rtype == "salesOrder",
-                                                          NsRecord.deleted_at.is_(None))).scalars():
+    for row in ctx.session.execute(
+        select(NsRecord).where(NsRecord.rtype == "salesOrder", NsRecord.deleted_at.is_(None))
+    ).scalars():
         other = ctx.engine.to_rec(row)
         if (str(other.body.get("tranDate") or ""), other.id) >= key:
             continue
@@ -133,6 +145,7 @@ def committed_cap(ctx: Ctx, so: Rec) -> Callable[[dict[str, Any]], float] | None
         got = max(0.0, min(open_qty, free))
         used[k] = used.get(k, 0.0) + got
         return got
+
     return cap
 
 
@@ -142,5 +155,7 @@ def over_committed(line_no: int, committed: float, index: int) -> Exception:
     NetSuite's exact words are not in any public source (netsuite-failures.md section 3); the emulator words
     it like its over-remaining refusal.
     """
-    return user_error(f"You cannot fulfill more than the committed quantity ({fmt_qty(committed)}) on line "
-                      f"{line_no}.", path=f"item.items[{index}].quantity")
+    return user_error(
+        f"You cannot fulfill more than the committed quantity ({fmt_qty(committed)}) on line {line_no}.",
+        path=f"item.items[{index}].quantity",
+    )

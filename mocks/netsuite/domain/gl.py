@@ -48,8 +48,11 @@ class Chart:
 
     def first(self, acct_type: str, name: str | None = None) -> int | None:
         """The lowest-numbered active posting account of a type (the one named ``name`` first)."""
-        candidates = [(rid, b) for rid, b in sorted(self.accounts.items())
-                      if b.get("acctType") == acct_type and not b.get("isSummary") and not b.get("isInactive")]
+        candidates = [
+            (rid, b)
+            for rid, b in sorted(self.accounts.items())
+            if b.get("acctType") == acct_type and not b.get("isSummary") and not b.get("isInactive")
+        ]
         for rid, b in candidates:
             if name and b.get("acctName") == name:
                 return rid
@@ -64,8 +67,11 @@ class Chart:
 
     def prepayment(self) -> int | None:
         """The default vendor prepayment account (Accounting Preferences > Vendor Prepayment Account)."""
-        return self.first("OthCurrAsset", "Vendor Prepayments") if any(
-            b.get("acctName") == "Vendor Prepayments" for b in self.accounts.values()) else None
+        return (
+            self.first("OthCurrAsset", "Vendor Prepayments")
+            if any(b.get("acctName") == "Vendor Prepayments" for b in self.accounts.values())
+            else None
+        )
 
 
 #: (item id, which account: "income", "asset", "cogs", "expense") -> account id.
@@ -94,11 +100,15 @@ class _Book:
             self.rows.append((account, round(amount, 2), line, memo))
 
     def lines(self) -> list[GlLine]:
-        return [GlLine(acct, amt if amt > 0 else 0.0, -amt if amt < 0 else 0.0, line, self.entity, memo)
-                for acct, amt, line, memo in self.rows]
+        return [
+            GlLine(acct, amt if amt > 0 else 0.0, -amt if amt < 0 else 0.0, line, self.entity, memo)
+            for acct, amt, line, memo in self.rows
+        ]
 
 
-def _sales_lines(book: _Book, body: dict[str, Any], chart: Chart, item_account: ItemAccount, sign: int) -> None:
+def _sales_lines(
+    book: _Book, body: dict[str, Any], chart: Chart, item_account: ItemAccount, sign: int
+) -> None:
     """Credit (sign -1) or debit (+1) income, discount and tax accounts for each item line."""
     for ln in body.get("item") or []:
         item = _ref(ln.get("item"))
@@ -106,7 +116,9 @@ def _sales_lines(book: _Book, body: dict[str, Any], chart: Chart, item_account: 
         if kind == "TaxItem":
             account = chart.first("OthCurrLiab", "Sales Tax Payable")
         elif kind == "Discount":
-            account = (item_account(item, "discount") if item else None) or chart.first("Income", "Sales Discounts")
+            account = (item_account(item, "discount") if item else None) or chart.first(
+                "Income", "Sales Discounts"
+            )
         else:
             account = (item_account(item, "income") if item else None) or chart.first("Income", "Sales")
         book.post(account, sign * _num(ln.get("amount")), int(ln.get("line") or 0), ln.get("description"))
@@ -114,14 +126,20 @@ def _sales_lines(book: _Book, body: dict[str, Any], chart: Chart, item_account: 
         book.post(chart.first("Income", "Sales"), sign * _num(body.get("shippingCost")))
 
 
-def _cost_lines(book: _Book, body: dict[str, Any], chart: Chart, item_account: ItemAccount, sign: int) -> None:
+def _cost_lines(
+    book: _Book, body: dict[str, Any], chart: Chart, item_account: ItemAccount, sign: int
+) -> None:
     """Debit (sign +1) or credit (-1) expense lines' accounts and item lines' asset or expense accounts."""
     for ln in body.get("expense") or []:
-        book.post(_ref(ln.get("account")), sign * _num(ln.get("amount")), int(ln.get("line") or 0), ln.get("memo"))
+        book.post(
+            _ref(ln.get("account")), sign * _num(ln.get("amount")), int(ln.get("line") or 0), ln.get("memo")
+        )
     for ln in body.get("item") or []:
         item = _ref(ln.get("item"))
         which = "asset" if ln.get("itemType") in _STOCKED else "expense"
-        account = (item_account(item, which) if item else None) or chart.first("COGS") or chart.first("Expense")
+        account = (
+            (item_account(item, which) if item else None) or chart.first("COGS") or chart.first("Expense")
+        )
         book.post(account, sign * _num(ln.get("amount")), int(ln.get("line") or 0), ln.get("description"))
 
 
@@ -172,15 +190,25 @@ def gl_lines(rtype: str, body: dict[str, Any], chart: Chart, item_account: ItemA
     elif rtype == "deposit":
         book.post(bank, total)
         for ln in body.get("payment") or []:
-            book.post(chart.undeposited(), -_num(ln.get("paymentAmount")), int(ln.get("line") or 0), ln.get("memo"))
+            book.post(
+                chart.undeposited(), -_num(ln.get("paymentAmount")), int(ln.get("line") or 0), ln.get("memo")
+            )
         for ln in body.get("other") or []:
-            book.post(_ref(ln.get("account")), -_num(ln.get("amount")), int(ln.get("line") or 0), ln.get("memo"))
+            book.post(
+                _ref(ln.get("account")), -_num(ln.get("amount")), int(ln.get("line") or 0), ln.get("memo")
+            )
         for ln in body.get("cashBack") or []:
-            book.post(_ref(ln.get("account")), _num(ln.get("amount")), int(ln.get("line") or 0), ln.get("memo"))
+            book.post(
+                _ref(ln.get("account")), _num(ln.get("amount")), int(ln.get("line") or 0), ln.get("memo")
+            )
     elif rtype == "journalEntry":
         for ln in body.get("line") or []:
-            book.post(_ref(ln.get("account")), _num(ln.get("debit")) - _num(ln.get("credit")),
-                      int(ln.get("line") or 0), ln.get("memo"))
+            book.post(
+                _ref(ln.get("account")),
+                _num(ln.get("debit")) - _num(ln.get("credit")),
+                int(ln.get("line") or 0),
+                ln.get("memo"),
+            )
     return book.lines()
 
 
@@ -191,8 +219,13 @@ def reversed_lines(lines: list[GlLine]) -> list[GlLine]:
 
 def item_accounts(items: dict[int, dict[str, Any]]) -> ItemAccount:
     """An item-account lookup over item bodies by id (income, asset, cogs, expense, discount)."""
-    fields = {"income": "incomeAccount", "asset": "assetAccount", "cogs": "cogsAccount",
-              "expense": "expenseAccount", "discount": "account"}
+    fields = {
+        "income": "incomeAccount",
+        "asset": "assetAccount",
+        "cogs": "cogsAccount",
+        "expense": "expenseAccount",
+        "discount": "account",
+    }
 
     def lookup(item_id: int, which: str) -> int | None:
         body = items.get(item_id) or {}

@@ -42,10 +42,13 @@ def _upsert(ctx: Ctx, table: Any, keys: dict[str, int], column: str, delta: floa
     return float(upsert.add(ctx.session, table.__table__, keys, column, delta, extra))
 
 
-def on_hand(ctx: Ctx, item_id: int, location_id: int, lot_id: int | None = None, bin_id: int | None = None) -> float:
+def on_hand(
+    ctx: Ctx, item_id: int, location_id: int, lot_id: int | None = None, bin_id: int | None = None
+) -> float:
     """Quantity on hand for an item at a location (optionally one lot and/or bin)."""
     q = select(func.coalesce(func.sum(NsInventory.on_hand), 0.0)).where(
-        NsInventory.item_id == item_id, NsInventory.location_id == location_id)
+        NsInventory.item_id == item_id, NsInventory.location_id == location_id
+    )
     if lot_id is not None:
         q = q.where(NsInventory.lot_id == lot_id)
     if bin_id is not None:
@@ -65,30 +68,50 @@ def commit(ctx: Ctx, item_id: int, location_id: int, delta: float) -> None:
         _upsert(ctx, NsCommitment, {"item_id": item_id, "location_id": location_id}, "committed", delta)
 
 
-def move(ctx: Ctx, item: Rec, location_id: int, delta: float, *, lot_id: int = 0, bin_id: int = 0,
-         path: str | None = None) -> float:
+def move(
+    ctx: Ctx,
+    item: Rec,
+    location_id: int,
+    delta: float,
+    *,
+    lot_id: int = 0,
+    bin_id: int = 0,
+    path: str | None = None,
+) -> float:
     """Change on hand by ``delta``; refuse a shortfall unless negative inventory is allowed."""
     if abs(delta) < _EPS:
         return on_hand(ctx, item.id, location_id, lot_id, bin_id)
-    after = _upsert(ctx, NsInventory, {"item_id": item.id, "location_id": location_id, "lot_id": lot_id,
-                                       "bin_id": bin_id}, "on_hand", delta)
+    after = _upsert(
+        ctx,
+        NsInventory,
+        {"item_id": item.id, "location_id": location_id, "lot_id": lot_id, "bin_id": bin_id},
+        "on_hand",
+        delta,
+    )
     if after < -_EPS and delta < 0:
         if lot_id:
             # A lot never goes negative, not even when a delete undoes its receipt (no public source says
             # NetSuite lets a lot quantity go below zero; refusing is the safer side here).
-            raise user_error(f"Inventory number quantity would go negative: only {fmt_qty(after - delta)} "
-                             f"of lot {_lot_name(ctx, lot_id)} available at this location.", path=path)
+            raise user_error(
+                f"Inventory number quantity would go negative: only {fmt_qty(after - delta)} "
+                f"of lot {_lot_name(ctx, lot_id)} available at this location.",
+                path=path,
+            )
         if not ctx.prefs.get("allowNegativeInventory") and not ctx.reversing:
             available = after - delta
-            raise user_error(f"You only have {fmt_qty(max(available, 0))} available. Please enter a "
-                             f"different quantity.", path=path)
+            raise user_error(
+                f"You only have {fmt_qty(max(available, 0))} available. Please enter a different quantity.",
+                path=path,
+            )
     return after
 
 
 #: Balances of plain (no lot, no bin) buckets, for ``move_many``'s check.
 _PLAIN_BALANCES = select(NsInventory.item_id, NsInventory.location_id, NsInventory.on_hand).where(
-    NsInventory.lot_id == 0, NsInventory.bin_id == 0,
-    tuple_(NsInventory.item_id, NsInventory.location_id).in_(bindparam("pairs", expanding=True)))
+    NsInventory.lot_id == 0,
+    NsInventory.bin_id == 0,
+    tuple_(NsInventory.item_id, NsInventory.location_id).in_(bindparam("pairs", expanding=True)),
+)
 _PLAIN_KEYS = ("item_id", "location_id", "lot_id", "bin_id")
 #: Pairs read back per statement by ``move_many``.
 _CHUNK = 400
@@ -111,16 +134,32 @@ def move_many(ctx: Ctx, moves: list[tuple[int, int, float, str]]) -> None:
     if not moves:
         return
     now = ctx.now.isoformat()
-    upsert.add_many(ctx.session, NsInventory.__table__, _PLAIN_KEYS, "on_hand",
-                    [{"item_id": item_id, "location_id": loc, "lot_id": 0, "bin_id": 0, "delta": delta,
-                      "last_modified": now} for item_id, loc, delta, _ in moves], ("last_modified",))
+    upsert.add_many(
+        ctx.session,
+        NsInventory.__table__,
+        _PLAIN_KEYS,
+        "on_hand",
+        [
+            {
+                "item_id": item_id,
+                "location_id": loc,
+                "lot_id": 0,
+                "bin_id": 0,
+                "delta": delta,
+                "last_modified": now,
+            }
+            for item_id, loc, delta, _ in moves
+        ],
+        ("last_modified",),
+    )
     if ctx.prefs.get("allowNegativeInventory") or ctx.reversing or all(m[2] > 0 for m in moves):
         return
     pairs = sorted({(item_id, loc) for item_id, loc, _, _ in moves})
     balance: dict[tuple[int, int], float] = {}
     for start in range(0, len(pairs), _CHUNK):
         for item_id, loc, qty in ctx.session.connection().execute(
-                _PLAIN_BALANCES, {"pairs": pairs[start:start + _CHUNK]}):
+            _PLAIN_BALANCES, {"pairs": pairs[start : start + _CHUNK]}
+        ):
             balance[(item_id, loc)] = float(qty)
     afters: list[float] = [0.0] * len(moves)
     for i in range(len(moves) - 1, -1, -1):  # each movement's result: the final balance less the later ones
@@ -129,8 +168,11 @@ def move_many(ctx: Ctx, moves: list[tuple[int, int, float, str]]) -> None:
         balance[(item_id, loc)] -= delta
     for (_, _, delta, path), after in zip(moves, afters, strict=True):
         if after < -_EPS and delta < 0:
-            raise user_error(f"You only have {fmt_qty(max(after - delta, 0))} available. Please enter a "
-                             f"different quantity.", path=path)
+            raise user_error(
+                f"You only have {fmt_qty(max(after - delta, 0))} available. Please enter a "
+                f"different quantity.",
+                path=path,
+            )
 
 
 def _lot_name(ctx: Ctx, lot_id: int) -> str:
@@ -142,10 +184,15 @@ def find_or_create_lot(ctx: Ctx, item: Rec, number: str, expiration: str | None)
     """The inventoryNumber record for (item, number), created on first receipt."""
     if ctx.session.get_bind().dialect.name == "postgresql":
         # Two receipts of one new lot at once must not create it twice (SQLite serialises writers anyway).
-        key = int.from_bytes(hashlib.sha1(f"lot:{item.id}:{number}".encode()).digest()[:8], "big", signed=True)
+        key = int.from_bytes(
+            hashlib.sha1(f"lot:{item.id}:{number}".encode()).digest()[:8], "big", signed=True
+        )
         ctx.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-    rows = ctx.session.execute(select(NsRecord).where(
-        NsRecord.rtype == "inventoryNumber", NsRecord.name == number, NsRecord.deleted_at.is_(None))).scalars()
+    rows = ctx.session.execute(
+        select(NsRecord).where(
+            NsRecord.rtype == "inventoryNumber", NsRecord.name == number, NsRecord.deleted_at.is_(None)
+        )
+    ).scalars()
     for row in rows:
         rec = ctx.engine.to_rec(row)
         if rec.body.get("item", {}).get("id") == str(item.id):
@@ -159,8 +206,16 @@ def find_or_create_lot(ctx: Ctx, item: Rec, number: str, expiration: str | None)
     return rec.id
 
 
-def apply_detail(ctx: Ctx, item: Rec, location_id: int, qty: float, detail: dict[str, Any] | None, path: str,
-                 *, to_location_id: int | None = None) -> None:
+def apply_detail(
+    ctx: Ctx,
+    item: Rec,
+    location_id: int,
+    qty: float,
+    detail: dict[str, Any] | None,
+    path: str,
+    *,
+    to_location_id: int | None = None,
+) -> None:
     """Move ``qty`` (signed) of ``item`` at a location, honouring lot and bin detail rules.
 
     Lot items need an inventory detail whose assignments add up to the quantity: positive movements
@@ -174,20 +229,27 @@ def apply_detail(ctx: Ctx, item: Rec, location_id: int, qty: float, detail: dict
     uses_bins = bool(item.body.get("useBins"))
     if not is_lot_item(item) and not uses_bins:
         if assignments:
-            raise user_error(f"Inventory detail is not allowed for item {item.body.get('itemId')}: "
-                             "it is not lot-numbered and does not use bins.", path=f"{path}.inventoryDetail")
+            raise user_error(
+                f"Inventory detail is not allowed for item {item.body.get('itemId')}: "
+                "it is not lot-numbered and does not use bins.",
+                path=f"{path}.inventoryDetail",
+            )
         move(ctx, item, location_id, qty, path=f"{path}.quantity")
         if to_location_id is not None:
             move(ctx, item, to_location_id, -qty, path=f"{path}.quantity")
         return
     if not assignments:
-        raise user_error("Please configure the inventory detail in line "
-                         f"{path.rsplit('[', 1)[-1].rstrip(']') if '[' in path else 1} of the item list.",
-                         path=f"{path}.inventoryDetail")
+        raise user_error(
+            "Please configure the inventory detail in line "
+            f"{path.rsplit('[', 1)[-1].rstrip(']') if '[' in path else 1} of the item list.",
+            path=f"{path}.inventoryDetail",
+        )
     total = sum(float(a["quantity"]) for a in assignments)
     if abs(total - abs(qty)) > _EPS:
-        raise user_error(f"The total inventory detail quantity must be {fmt_qty(abs(qty))}.",
-                         path=f"{path}.inventoryDetail")
+        raise user_error(
+            f"The total inventory detail quantity must be {fmt_qty(abs(qty))}.",
+            path=f"{path}.inventoryDetail",
+        )
     sign = 1 if qty > 0 else -1
     for i, a in enumerate(assignments):
         apath = f"{path}.inventoryDetail.inventoryAssignment.items[{i}]"
@@ -203,7 +265,15 @@ def apply_detail(ctx: Ctx, item: Rec, location_id: int, qty: float, detail: dict
         move(ctx, item, location_id, sign * float(a["quantity"]), lot_id=lot_id, bin_id=bin_id, path=apath)
         if to_location_id is not None:
             to_bin = _bin_for(ctx, a, "toBinNumber", to_location_id, apath) if uses_bins else 0
-            move(ctx, item, to_location_id, -sign * float(a["quantity"]), lot_id=lot_id, bin_id=to_bin, path=apath)
+            move(
+                ctx,
+                item,
+                to_location_id,
+                -sign * float(a["quantity"]),
+                lot_id=lot_id,
+                bin_id=to_bin,
+                path=apath,
+            )
 
 
 def _lot_for(ctx: Ctx, item: Rec, a: dict[str, Any], sign: int, apath: str) -> int:
@@ -217,10 +287,14 @@ def _lot_for(ctx: Ctx, item: Rec, a: dict[str, Any], sign: int, apath: str) -> i
         raise user_error(f"Please enter a value for {need}.", path=f"{apath}.{need}")
     lot = ctx.engine.row("inventoryNumber", int(issue))
     if lot is None or lot.rtype != "inventoryNumber":
-        raise user_error(f"Invalid inventory number reference key {issue}.", path=f"{apath}.issueInventoryNumber")
+        raise user_error(
+            f"Invalid inventory number reference key {issue}.", path=f"{apath}.issueInventoryNumber"
+        )
     if ctx.engine.to_rec(lot).body.get("item", {}).get("id") != str(item.id):
-        raise user_error(f"Inventory number {lot.name} does not belong to item {item.body.get('itemId')}.",
-                         path=f"{apath}.issueInventoryNumber")
+        raise user_error(
+            f"Inventory number {lot.name} does not belong to item {item.body.get('itemId')}.",
+            path=f"{apath}.issueInventoryNumber",
+        )
     return lot.id
 
 
@@ -232,22 +306,31 @@ def _bin_for(ctx: Ctx, a: dict[str, Any], key: str, location_id: int, apath: str
     if row is None or row.rtype != "bin":
         raise user_error(f"Invalid bin number reference key {raw}.", path=f"{apath}.{key}")
     if ctx.engine.to_rec(row).body.get("location", {}).get("id") != str(location_id):
-        raise user_error(f"Invalid bin number reference key {raw} for location {location_id}.",
-                         path=f"{apath}.{key}")
+        raise user_error(
+            f"Invalid bin number reference key {raw} for location {location_id}.", path=f"{apath}.{key}"
+        )
     return row.id
 
 
 def item_levels(ctx: Ctx, item_id: int) -> list[dict[str, Any]]:
     """Per location: on hand, committed, available (the aggregateItemLocation view of one item)."""
-    rows = ctx.session.execute(select(NsInventory.location_id, func.sum(NsInventory.on_hand))
-                               .where(NsInventory.item_id == item_id)
-                               .group_by(NsInventory.location_id)).all()
+    rows = ctx.session.execute(
+        select(NsInventory.location_id, func.sum(NsInventory.on_hand))
+        .where(NsInventory.item_id == item_id)
+        .group_by(NsInventory.location_id)
+    ).all()
     levels = {loc: {"onHand": float(q), "committed": 0.0} for loc, q in rows}
     for c in ctx.session.execute(select(NsCommitment).where(NsCommitment.item_id == item_id)).scalars():
         levels.setdefault(c.location_id, {"onHand": 0.0, "committed": 0.0})["committed"] = c.committed
     out = []
     for loc in sorted(levels):
         lv = levels[loc]
-        out.append({"location": loc, "onHand": lv["onHand"], "committed": lv["committed"],
-                    "available": lv["onHand"] - lv["committed"]})
+        out.append(
+            {
+                "location": loc,
+                "onHand": lv["onHand"],
+                "committed": lv["committed"],
+                "available": lv["onHand"] - lv["committed"],
+            }
+        )
     return out

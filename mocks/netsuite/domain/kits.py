@@ -29,9 +29,13 @@ def expand_kits(ctx: Ctx, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         for member in item.lines("member"):
             component = rec_of(ctx, member.get("item"), "item")
-            part: dict[str, Any] = {"line": len(out) + 1, "item": member["item"], "itemReceive": True,
-                                    "quantity": round(num(member.get("quantity")) * num(ln.get("quantity")), 6),
-                                    "kitMemberOf": kit_line["line"]}
+            part: dict[str, Any] = {
+                "line": len(out) + 1,
+                "item": member["item"],
+                "itemReceive": True,
+                "quantity": round(num(member.get("quantity")) * num(ln.get("quantity")), 6),
+                "kitMemberOf": kit_line["line"],
+            }
             if component is not None:
                 part["itemType"] = component.rtype.item_type
             if ln.get("location"):

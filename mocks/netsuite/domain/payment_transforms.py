@@ -38,21 +38,28 @@ def _nothing(ctx: Ctx, src: Rec, target: Rec) -> None:
 
 def _pay(entity_field: str, verb: str) -> Any:
     """A builder that applies a payment to the source document's open balance."""
+
     def build(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any]) -> Built:
         if src.body.get("status") != "A" or src.body.get("voided"):
-            raise user_error(f"You cannot {verb} {'an' if src.rtype.name == 'invoice' else 'a'} "
-                             f"{'invoice' if src.rtype.name == 'invoice' else 'bill'} that is {_label(src)}.")
+            raise user_error(
+                f"You cannot {verb} {'an' if src.rtype.name == 'invoice' else 'a'} "
+                f"{'invoice' if src.rtype.name == 'invoice' else 'bill'} that is {_label(src)}."
+            )
         due = round(num(src.body.get("amountRemaining", src.body.get("total"))), 2)
-        header, raw = ctx.engine.parse_fields(target, target.fields, payload, "", strict=ctx.strict_names,
-                                              sublists=target.sublists)
+        header, raw = ctx.engine.parse_fields(
+            target, target.fields, payload, "", strict=ctx.strict_names, sublists=target.sublists
+        )
         body: dict[str, Any] = {entity_field: src.body.get("entity")}
         for key in ("subsidiary", "currency", "exchangeRate", "department", "class", "location"):
             if src.body.get(key) is not None and key in target.fields:
                 body[key] = src.body[key]
         body.update({k: v for k, v in header.items() if v is not None})
         amount = num(body.get("payment")) if "payment" in body else due
-        sent = ctx.engine.parse_lines(target, "apply", raw["apply"], strict=ctx.strict_names) \
-            if "apply" in raw else []
+        sent = (
+            ctx.engine.parse_lines(target, "apply", raw["apply"], strict=ctx.strict_names)
+            if "apply" in raw
+            else []
+        )
         mine = [ln for ln in sent if str((ln.get("doc") or {}).get("id")) == str(src.id)]
         apply_line = {"doc": {"id": str(src.id)}, "apply": True, "amount": round(min(amount, due), 2)}
         if mine:
@@ -62,6 +69,7 @@ def _pay(entity_field: str, verb: str) -> Any:
         if "payment" in target.fields and "payment" not in body:
             body["payment"] = amount
         return body, _nothing
+
     return build
 
 
@@ -132,9 +140,11 @@ def book_refund(ctx: Ctx, sale: Rec, refund: Rec, sign: int) -> None:
         ctx.engine.store(ctx, sale, header_changed=False)
 
 
-TRANSFORMS.update({
-    ("invoice", "customerPayment"): _pay("customer", "accept a payment for"),
-    ("vendorBill", "vendorPayment"): _pay("entity", "pay"),
-    ("salesOrder", "returnAuthorization"): _authorize_return,
-    ("cashSale", "cashRefund"): _refund_cash_sale,
-})
+TRANSFORMS.update(
+    {
+        ("invoice", "customerPayment"): _pay("customer", "accept a payment for"),
+        ("vendorBill", "vendorPayment"): _pay("entity", "pay"),
+        ("salesOrder", "returnAuthorization"): _authorize_return,
+        ("cashSale", "cashRefund"): _refund_cash_sale,
+    }
+)

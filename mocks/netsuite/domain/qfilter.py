@@ -19,16 +19,54 @@ from ..errors import invalid_parameter, nonexistent_field
 from .reads import is_unfilterable
 from .recordtypes import Field, RecordType
 
-_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<lb>\[)|(?P<rb>\])|(?P<comma>,)|"(?P<str>(?:[^"\\]|\\.)*)"'
-                    r"|(?P<word>[^\s()\[\],\"]+))")
+_TOKEN = re.compile(
+    r'\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<lb>\[)|(?P<rb>\])|(?P<comma>,)|"(?P<str>(?:[^"\\]|\\.)*)"'
+    r"|(?P<word>[^\s()\[\],\"]+))"
+)
 _OPS = {
-    "EMPTY", "EMPTY_NOT", "IS", "IS_NOT", "ANY_OF", "ANY_OF_NOT", "BETWEEN", "BETWEEN_NOT", "EQUAL", "EQUAL_NOT",
-    "GREATER", "GREATER_NOT", "GREATER_OR_EQUAL", "GREATER_OR_EQUAL_NOT", "LESS", "LESS_NOT", "LESS_OR_EQUAL",
-    "LESS_OR_EQUAL_NOT", "WITHIN", "WITHIN_NOT", "CONTAIN", "CONTAIN_NOT", "START_WITH", "START_WITH_NOT",
-    "END_WITH", "END_WITH_NOT", "AFTER", "AFTER_NOT", "BEFORE", "BEFORE_NOT", "ON", "ON_NOT", "ON_OR_AFTER",
-    "ON_OR_AFTER_NOT", "ON_OR_BEFORE", "ON_OR_BEFORE_NOT"}
-_DATE_FORMATS = {"M/D/YYYY": "%m/%d/%Y", "D/M/YYYY": "%d/%m/%Y", "YYYY-MM-DD": "%Y-%m-%d",
-                 "DD.MM.YYYY": "%d.%m.%Y"}
+    "EMPTY",
+    "EMPTY_NOT",
+    "IS",
+    "IS_NOT",
+    "ANY_OF",
+    "ANY_OF_NOT",
+    "BETWEEN",
+    "BETWEEN_NOT",
+    "EQUAL",
+    "EQUAL_NOT",
+    "GREATER",
+    "GREATER_NOT",
+    "GREATER_OR_EQUAL",
+    "GREATER_OR_EQUAL_NOT",
+    "LESS",
+    "LESS_NOT",
+    "LESS_OR_EQUAL",
+    "LESS_OR_EQUAL_NOT",
+    "WITHIN",
+    "WITHIN_NOT",
+    "CONTAIN",
+    "CONTAIN_NOT",
+    "START_WITH",
+    "START_WITH_NOT",
+    "END_WITH",
+    "END_WITH_NOT",
+    "AFTER",
+    "AFTER_NOT",
+    "BEFORE",
+    "BEFORE_NOT",
+    "ON",
+    "ON_NOT",
+    "ON_OR_AFTER",
+    "ON_OR_AFTER_NOT",
+    "ON_OR_BEFORE",
+    "ON_OR_BEFORE_NOT",
+}
+_DATE_FORMATS = {
+    "M/D/YYYY": "%m/%d/%Y",
+    "D/M/YYYY": "%d/%m/%Y",
+    "YYYY-MM-DD": "%Y-%m-%d",
+    "DD.MM.YYYY": "%d.%m.%Y",
+}
 #: A row to test: (id, body, created, lastModified).
 Row = tuple[int, dict[str, Any], str, str]
 Predicate = Callable[[Row], bool]
@@ -40,8 +78,10 @@ def _bad(detail: str) -> ApiError:
 
 def _unknown_field(name: str) -> ApiError:
     # NetSuite's words, as logged for employee.lastModifiedDate in airbyte#35401.
-    return nonexistent_field(f"Unknown field name '{name}' in the search query. The field does not exist on "
-                             "this record type.", query_param="q")
+    return nonexistent_field(
+        f"Unknown field name '{name}' in the search query. The field does not exist on this record type.",
+        query_param="q",
+    )
 
 
 class _Parser:
@@ -136,11 +176,20 @@ class _Parser:
         return [tok[1]]
 
     def _field(self, name: str) -> Field:
-        special = {"id": Field("id", "i"), "externalId": Field("externalId", "s"),
-                   "lastModifiedDate": Field("lastModifiedDate", "t"), "createdDate": Field("createdDate", "t"),
-                   "dateCreated": Field("dateCreated", "t")}
+        special = {
+            "id": Field("id", "i"),
+            "externalId": Field("externalId", "s"),
+            "lastModifiedDate": Field("lastModifiedDate", "t"),
+            "createdDate": Field("createdDate", "t"),
+            "dateCreated": Field("dateCreated", "t"),
+        }
         fld = self.rtype.fields.get(name) or special.get(name)
-        if fld is None or is_unfilterable(self.rtype, name) or fld.kind in ("a", "v", "c") or name in self.rtype.sublists:
+        if (
+            fld is None
+            or is_unfilterable(self.rtype, name)
+            or fld.kind in ("a", "v", "c")
+            or name in self.rtype.sublists
+        ):
             raise _unknown_field(name)
         return fld
 
@@ -155,15 +204,18 @@ class _Parser:
             return created
         value = body.get(fld.name)
         if fld.kind == "r":
-            return int(value["id"]) if isinstance(value, dict) and str(value.get("id", "")).isdigit() else None
+            return (
+                int(value["id"]) if isinstance(value, dict) and str(value.get("id", "")).isdigit() else None
+            )
         return value
 
     def _date(self, text: str) -> date:
         try:
             return datetime.strptime(text, self.date_fmt).date()
         except ValueError:
-            raise _bad(f"Invalid date value '{text}'. Use the account date format {self.date_fmt_name} "
-                       "(date only).") from None
+            raise _bad(
+                f"Invalid date value '{text}'. Use the account date format {self.date_fmt_name} (date only)."
+            ) from None
 
     def _local_date(self, value: Any, fld: Field) -> date | None:
         if not value:
@@ -182,17 +234,30 @@ class _Parser:
             if (op == "WITHIN") != (len(dates) == 2) or (op != "WITHIN" and len(dates) != 1):
                 raise _bad(f"Wrong number of values for operator {op}.")
             cmp: dict[str, Callable[[date], bool]] = {
-                "AFTER": lambda d: d > dates[0], "BEFORE": lambda d: d < dates[0], "ON": lambda d: d == dates[0],
-                "ON_OR_AFTER": lambda d: d >= dates[0], "ON_OR_BEFORE": lambda d: d <= dates[0],
-                "WITHIN": lambda d: dates[0] <= d <= dates[-1]}
+                "AFTER": lambda d: d > dates[0],
+                "BEFORE": lambda d: d < dates[0],
+                "ON": lambda d: d == dates[0],
+                "ON_OR_AFTER": lambda d: d >= dates[0],
+                "ON_OR_BEFORE": lambda d: d <= dates[0],
+                "WITHIN": lambda d: dates[0] <= d <= dates[-1],
+            }
 
             def _test(r: Row) -> bool:
                 d = self._local_date(self._get(r, fld), fld)
                 return d is not None and cmp[op](d)
+
             return _test
         if kind in ("n", "i", "r"):
-            if op not in ("ANY_OF", "BETWEEN", "EQUAL", "GREATER", "GREATER_OR_EQUAL", "LESS", "LESS_OR_EQUAL",
-                          "WITHIN"):
+            if op not in (
+                "ANY_OF",
+                "BETWEEN",
+                "EQUAL",
+                "GREATER",
+                "GREATER_OR_EQUAL",
+                "LESS",
+                "LESS_OR_EQUAL",
+                "WITHIN",
+            ):
                 raise _bad(f"Operator {op} cannot be used with numeric field {fld.name}.")
             try:
                 nums = [float(v) for v in values]
@@ -201,14 +266,20 @@ class _Parser:
             if op in ("BETWEEN", "WITHIN") and len(nums) != 2:
                 raise _bad(f"Operator {op} needs two values.")
             ncmp: dict[str, Callable[[float], bool]] = {
-                "ANY_OF": lambda x: x in nums, "EQUAL": lambda x: x == nums[0], "GREATER": lambda x: x > nums[0],
-                "GREATER_OR_EQUAL": lambda x: x >= nums[0], "LESS": lambda x: x < nums[0],
-                "LESS_OR_EQUAL": lambda x: x <= nums[0], "BETWEEN": lambda x: nums[0] <= x <= nums[-1],
-                "WITHIN": lambda x: nums[0] <= x <= nums[-1]}
+                "ANY_OF": lambda x: x in nums,
+                "EQUAL": lambda x: x == nums[0],
+                "GREATER": lambda x: x > nums[0],
+                "GREATER_OR_EQUAL": lambda x: x >= nums[0],
+                "LESS": lambda x: x < nums[0],
+                "LESS_OR_EQUAL": lambda x: x <= nums[0],
+                "BETWEEN": lambda x: nums[0] <= x <= nums[-1],
+                "WITHIN": lambda x: nums[0] <= x <= nums[-1],
+            }
 
             def _ntest(r: Row) -> bool:
                 v = self._get(r, fld)
                 return isinstance(v, int | float) and not isinstance(v, bool) and ncmp[op](float(v))
+
             return _ntest
         if kind == "b":
             if op != "IS" or len(values) != 1 or values[0].lower() not in ("true", "false", "t", "f"):
@@ -219,9 +290,13 @@ class _Parser:
             raise _bad(f"Operator {op} cannot be used with text field {fld.name}.")
         lowered = [v.lower() for v in values]
         scmp: dict[str, Callable[[str], bool]] = {
-            "IS": lambda s: s == lowered[0], "EQUAL": lambda s: s == lowered[0], "ANY_OF": lambda s: s in lowered,
-            "CONTAIN": lambda s: lowered[0] in s, "START_WITH": lambda s: s.startswith(lowered[0]),
-            "END_WITH": lambda s: s.endswith(lowered[0])}
+            "IS": lambda s: s == lowered[0],
+            "EQUAL": lambda s: s == lowered[0],
+            "ANY_OF": lambda s: s in lowered,
+            "CONTAIN": lambda s: lowered[0] in s,
+            "START_WITH": lambda s: s.startswith(lowered[0]),
+            "END_WITH": lambda s: s.endswith(lowered[0]),
+        }
         return lambda r: scmp[op](str(self._get(r, fld) or "").lower())
 
 

@@ -25,15 +25,36 @@ def computed_fields(session: Session, rec: Rec) -> dict[str, Any]:
             "quantityOnHand": sum(lv["onHand"] for lv in levels),
             "quantityCommitted": sum(lv["committed"] for lv in levels),
             "quantityAvailable": sum(lv["available"] for lv in levels),
-            "locations": [{"line": i + 1, "location": {"id": str(lv["location"])}, "locationId": lv["location"],
-                           "quantityOnHand": lv["onHand"], "quantityCommitted": lv["committed"],
-                           "quantityAvailable": lv["available"]} for i, lv in enumerate(levels)],
+            "locations": [
+                {
+                    "line": i + 1,
+                    "location": {"id": str(lv["location"])},
+                    "locationId": lv["location"],
+                    "quantityOnHand": lv["onHand"],
+                    "quantityCommitted": lv["committed"],
+                    "quantityAvailable": lv["available"],
+                }
+                for i, lv in enumerate(levels)
+            ],
         }
     if rec.rtype.name == "inventoryNumber":
-        rows = session.execute(select(NsInventory.location_id, func.sum(NsInventory.on_hand))
-                               .where(NsInventory.lot_id == rec.id).group_by(NsInventory.location_id)).all()
+        rows = session.execute(
+            select(NsInventory.location_id, func.sum(NsInventory.on_hand))
+            .where(NsInventory.lot_id == rec.id)
+            .group_by(NsInventory.location_id)
+        ).all()
         total = sum(float(q) for _, q in rows)
-        return {"quantityOnHand": total, "quantityAvailable": total,
-                "locations": [{"line": i + 1, "location": {"id": str(loc)}, "quantityOnHand": float(q),
-                               "quantityAvailable": float(q)} for i, (loc, q) in enumerate(rows)]}
+        return {
+            "quantityOnHand": total,
+            "quantityAvailable": total,
+            "locations": [
+                {
+                    "line": i + 1,
+                    "location": {"id": str(loc)},
+                    "quantityOnHand": float(q),
+                    "quantityAvailable": float(q),
+                }
+                for i, (loc, q) in enumerate(rows)
+            ],
+        }
     return {}

@@ -48,8 +48,11 @@ def sublist_lines(session: Session, rec: Rec, sublist: str) -> list[dict[str, An
 def filterable_fields(rtype: RecordType) -> list[str]:
     """The ``x-ns-filterable`` list of a record type: what its record list ``q`` accepts."""
     blocked = UNFILTERABLE.get(rtype.name, frozenset())
-    names = ["id", *(["externalId"] if rtype.external_id else []),
-             *[n for n, f in rtype.fields.items() if f.kind in FILTERABLE_KINDS]]
+    names = [
+        "id",
+        *(["externalId"] if rtype.external_id else []),
+        *[n for n, f in rtype.fields.items() if f.kind in FILTERABLE_KINDS],
+    ]
     if "lastModifiedDate" not in names:
         names.append("lastModifiedDate")
     return [n for n in names if n not in blocked]
@@ -66,8 +69,12 @@ def role_permits(session: Session, permission: str) -> bool:
     The account has one role, the integration's (account.py); an account reset to empty has none, and then
     nothing is permitted.
     """
-    row = session.execute(select(NsRecord.body).where(NsRecord.rtype == "role", NsRecord.deleted_at.is_(None))
-                          .order_by(NsRecord.id).limit(1)).scalar_one_or_none()
+    row = session.execute(
+        select(NsRecord.body)
+        .where(NsRecord.rtype == "role", NsRecord.deleted_at.is_(None))
+        .order_by(NsRecord.id)
+        .limit(1)
+    ).scalar_one_or_none()
     if row is None:
         return False
     body = json.loads(row)

@@ -32,9 +32,12 @@ from .values import check_string, parse_value
 
 _T: Any = NsRecord.__table__
 _SELECT_ROW = select(_T).where(_T.c.space == bindparam("space"), _T.c.id == bindparam("rid"))
-_SELECT_ROWS = select(_T).where(_T.c.space == bindparam("space"), _T.c.id.in_(bindparam("ids", expanding=True)))
-_FIND_EID = select(_T).where(_T.c.rtype == bindparam("rtype"), _T.c.external_key == bindparam("key"),
-                             _T.c.deleted_at.is_(None))
+_SELECT_ROWS = select(_T).where(
+    _T.c.space == bindparam("space"), _T.c.id.in_(bindparam("ids", expanding=True))
+)
+_FIND_EID = select(_T).where(
+    _T.c.rtype == bindparam("rtype"), _T.c.external_key == bindparam("key"), _T.c.deleted_at.is_(None)
+)
 #: Ids read per statement by ``Records.prefetch`` (well under SQLite's bound-parameter limit).
 _PREFETCH_CHUNK = 500
 _INSERT = insert(_T)
@@ -129,7 +132,7 @@ class Records:
         """
         wanted = sorted({rid for rid in ids if (space, rid) not in self._cache})
         for start in range(0, len(wanted), _PREFETCH_CHUNK):
-            chunk = wanted[start:start + _PREFETCH_CHUNK]
+            chunk = wanted[start : start + _PREFETCH_CHUNK]
             found = {row.id: row for row in self.conn.execute(_SELECT_ROWS, {"space": space, "ids": chunk})}
             for rid in chunk:
                 row = found.get(rid)
@@ -149,8 +152,16 @@ class Records:
 
     def to_rec(self, row: Any) -> Rec:
         """Wrap a row."""
-        return Rec(row.id, RECORD_TYPES[row.rtype], json.loads(row.body), row.version, row.created_at,
-                   row.last_modified, row.locked_by_wf, row)
+        return Rec(
+            row.id,
+            RECORD_TYPES[row.rtype],
+            json.loads(row.body),
+            row.version,
+            row.created_at,
+            row.last_modified,
+            row.locked_by_wf,
+            row,
+        )
 
     def find_eid(self, rtype: RecordType, eid: str) -> Any:
         """The live record row of ``rtype`` with external id ``eid`` (case-insensitive)."""
@@ -204,7 +215,9 @@ class Records:
             elif "externalId" in value:
                 eid = value["externalId"]
             else:
-                raise invalid_content(f"Invalid reference for field '{fld.name}': send {{\"id\": ...}}.", path=path)
+                raise invalid_content(
+                    f"Invalid reference for field '{fld.name}': send {{\"id\": ...}}.", path=path
+                )
         if eid is not None:
             if not isinstance(eid, str):
                 raise invalid_value(eid, fld.name, path)
@@ -224,16 +237,25 @@ class Records:
 
     def _find_eid_any(self, owner: RecordType, fld: Field, eid: str) -> Any:
         rows = self.session.execute(
-            select(_T).where(_T.c.external_key == eid.lower(), _T.c.deleted_at.is_(None))).all()
+            select(_T).where(_T.c.external_key == eid.lower(), _T.c.deleted_at.is_(None))
+        ).all()
         for row in rows:
             if target_matches(fld.arg, owner, RECORD_TYPES[row.rtype]):
                 return row
         return None
 
     # ---- parsing ------------------------------------------------------------------------------
-    def parse_fields(self, rtype: RecordType, fields: dict[str, Field], payload: dict[str, Any], path: str,
-                     *, strict: bool, sublists: dict[str, dict[str, Field]] | None = None,
-                     allow: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Any]]:
+    def parse_fields(
+        self,
+        rtype: RecordType,
+        fields: dict[str, Field],
+        payload: dict[str, Any],
+        path: str,
+        *,
+        strict: bool,
+        sublists: dict[str, dict[str, Field]] | None = None,
+        allow: tuple[str, ...] = (),
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Split a payload into parsed body fields and raw sublist values; unknown names per ``strict``."""
         out: dict[str, Any] = {}
         subs: dict[str, Any] = {}
@@ -261,18 +283,21 @@ class Records:
                         check_string(value, Field(name, "s"), fpath)
                     out[name] = value
                 elif strict and name not in ("links", "id", "refName"):
-                    raise invalid_content(f"Invalid field name '{name}' for record type '{rtype.name}'.", fpath)
+                    raise invalid_content(
+                        f"Invalid field name '{name}' for record type '{rtype.name}'.", fpath
+                    )
                 continue
             if fld.read_only:
                 if strict and name not in ("links",):
-                    raise invalid_content(f"You do not have permissions to set a value for element {name} "
-                                          f"due to one of the following reasons: 1) The field is read-only; "
-                                          f"2) An associated feature is disabled; 3) The field is available "
-                                          f"either when a record is created or updated, but not in both cases.",
-                                          fpath)
+                    raise invalid_content(
+                        f"You do not have permissions to set a value for element {name} "
+                        f"due to one of the following reasons: 1) The field is read-only; "
+                        f"2) An associated feature is disabled; 3) The field is available "
+                        f"either when a record is created or updated, but not in both cases.",
+                        fpath,
+                    )
                 continue
-            out[name] = parse_value(fld, value, fpath,
-                                    lambda f, v, p: self.resolve(rtype, f, v, p))
+            out[name] = parse_value(fld, value, fpath, lambda f, v, p: self.resolve(rtype, f, v, p))
         return out, subs
 
     @staticmethod
@@ -300,8 +325,11 @@ class Records:
             parsed, _ = self.parse_fields(rtype, fields, item, lpath, strict=strict, allow=("line", "links"))
             if "line" in item:
                 line_no = item["line"]
-                if isinstance(line_no, bool) or not isinstance(line_no, int | str) \
-                        or not (str(line_no).isascii() and str(line_no).isdigit()):
+                if (
+                    isinstance(line_no, bool)
+                    or not isinstance(line_no, int | str)
+                    or not (str(line_no).isascii() and str(line_no).isdigit())
+                ):
                     raise invalid_content("Invalid line number.", f"{lpath}.line")
                 parsed["line"] = int(line_no)
             lines.append(parsed)
@@ -313,7 +341,11 @@ class Records:
         A 200-line adjustment would otherwise resolve its items one SELECT at a time under the writer lock.
         Only well-formed ids are read ahead; resolving each one (and every error) stays ``resolve``'s.
         """
-        refs = {name: space_of(fld.arg, rtype) for name, fld in fields.items() if fld.kind == "r" and not fld.read_only}
+        refs = {
+            name: space_of(fld.arg, rtype)
+            for name, fld in fields.items()
+            if fld.kind == "r" and not fld.read_only
+        }
         if not refs or len(items) < 2:
             return
         wanted: dict[str, set[int]] = {}
@@ -336,7 +368,9 @@ class Records:
     # ---- writing ------------------------------------------------------------------------------
     def check_mandatory(self, rtype: RecordType, body: dict[str, Any]) -> None:
         """400 naming the mandatory fields that are missing (header and lines)."""
-        missing = [f.name for f in rtype.fields.values() if f.mandatory and body.get(f.name) in (None, "", [])]
+        missing = [
+            f.name for f in rtype.fields.values() if f.mandatory and body.get(f.name) in (None, "", [])
+        ]
         if missing:
             raise field_required(missing, path=missing[0])
         for sub, fields in rtype.sublists.items():
@@ -351,24 +385,37 @@ class Records:
             return
         row = self.find_eid(rtype, eid)
         if row is not None and row.id != own_id:
-            raise user_error(f"A {rtype.name} record with external ID '{eid}' already exists "
-                             f"(internal ID {row.id}). Use PUT /{rtype.name}/eid:{eid} to update it.",
-                             path="externalId")
+            raise user_error(
+                f"A {rtype.name} record with external ID '{eid}' already exists "
+                f"(internal ID {row.id}). Use PUT /{rtype.name}/eid:{eid} to update it.",
+                path="externalId",
+            )
 
     def insert(self, ctx: Ctx, rec: Rec) -> Rec:
         """Insert a new record row (after rules ran); returns it with its id, the next of its id space."""
         now = ctx.now.isoformat()
         rec.id = rid = next_internal_id(self.session, rec.space)
-        values = {"space": rec.space, "id": rid, "rtype": rec.rtype.name,
-                  "external_key": (rec.external_id or "").lower() or None, "name": record_name(rec), "version": 1,
-                  "body": json.dumps(rec.body, separators=(",", ":")),
-                  "created_at": now, "last_modified": now, "locked_by_wf": False, "pending_conflict": False}
+        values = {
+            "space": rec.space,
+            "id": rid,
+            "rtype": rec.rtype.name,
+            "external_key": (rec.external_id or "").lower() or None,
+            "name": record_name(rec),
+            "version": 1,
+            "body": json.dumps(rec.body, separators=(",", ":")),
+            "created_at": now,
+            "last_modified": now,
+            "locked_by_wf": False,
+            "pending_conflict": False,
+        }
         try:
             self.conn.execute(_INSERT, values)
         except IntegrityError:
             # Two concurrent creates with one externalId on PostgreSQL: the loser sees the real error.
-            raise user_error(f"A {rec.rtype.name} record with external ID '{rec.external_id}' already exists.",
-                             path="externalId") from None
+            raise user_error(
+                f"A {rec.rtype.name} record with external ID '{rec.external_id}' already exists.",
+                path="externalId",
+            ) from None
         rec.id, rec.row, rec.created, rec.modified, rec.version = rid, None, now, now, 1
         self._cache.pop((rec.space, rid), None)
         return rec
@@ -380,9 +427,16 @@ class Records:
         name = record_name(rec)
         body = json.dumps(rec.body, separators=(",", ":"))
         result = self.conn.execute(
-            update(_T).where(_T.c.space == rec.space, _T.c.id == rec.id, _T.c.version == rec.version).values(
-                body=body, version=rec.version + 1, last_modified=modified, name=name,
-                external_key=(rec.external_id or "").lower() or None))
+            update(_T)
+            .where(_T.c.space == rec.space, _T.c.id == rec.id, _T.c.version == rec.version)
+            .values(
+                body=body,
+                version=rec.version + 1,
+                last_modified=modified,
+                name=name,
+                external_key=(rec.external_id or "").lower() or None,
+            )
+        )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise record_changed()
         if rec.row is not None and rec.row.name != name:
@@ -393,8 +447,11 @@ class Records:
 
     def mark_deleted(self, ctx: Ctx, rec: Rec) -> None:
         """Soft-delete: gone from reads and lists, visible in the deleted-records feed; eid reusable."""
-        self.session.execute(update(_T).where(_T.c.space == rec.space, _T.c.id == rec.id).values(
-            deleted_at=ctx.now.isoformat(), external_key=None, version=rec.version + 1))
+        self.session.execute(
+            update(_T)
+            .where(_T.c.space == rec.space, _T.c.id == rec.id)
+            .values(deleted_at=ctx.now.isoformat(), external_key=None, version=rec.version + 1)
+        )
         self._cache[(rec.space, rec.id)] = None
 
 
@@ -431,8 +488,9 @@ def record_name(rec: Rec) -> str:
     return str(body.get(rtype.name_field) or rec.id)
 
 
-def merge_lines(existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, replace: bool,
-                sublist: str) -> tuple[list[dict[str, Any]], list[int], list[int]]:
+def merge_lines(
+    existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, replace: bool, sublist: str
+) -> tuple[list[dict[str, Any]], list[int], list[int]]:
     """Apply NetSuite's sublist rules: ``line`` updates that line, no ``line`` appends, replace drops others.
 
     Returns the new lines, the line numbers updated and the line numbers added.
@@ -453,16 +511,24 @@ def merge_lines(existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, 
     matching = replace
     for i, line in enumerate(patch):
         number = line.get("line")
-        matching = matching and number is None and i < len(existing) and existing[i]["line"] not in explicit \
+        matching = (
+            matching
+            and number is None
+            and i < len(existing)
+            and existing[i]["line"] not in explicit
             and same_content(line, existing[i])
+        )
         if matching:
             # The stored line already says all this (and keeps what rules derived, e.g. the lot it received).
             result[existing[i]["line"]] = dict(existing[i])
             continue
         if number is not None:
             if number not in by_line:
-                raise user_error(f"Invalid sublist or line item operation. Line {number} does not exist on "
-                                 f"sublist '{sublist}'.", path=f"{sublist}.items[{i}].line")
+                raise user_error(
+                    f"Invalid sublist or line item operation. Line {number} does not exist on "
+                    f"sublist '{sublist}'.",
+                    path=f"{sublist}.items[{i}].line",
+                )
             merged = {**by_line[number], **line}
             result[number] = merged
             updated.append(number)
@@ -477,12 +543,20 @@ def merge_lines(existing: list[dict[str, Any]], patch: list[dict[str, Any]], *, 
 def same_content(sent: Any, stored: Any) -> bool:
     """True when every field ``sent`` carries equals ``stored`` (recursively; derived extras are ignored)."""
     if isinstance(sent, dict):
-        return isinstance(stored, dict) and all(k == "line" or same_content(v, stored.get(k))
-                                                for k, v in sent.items())
+        return isinstance(stored, dict) and all(
+            k == "line" or same_content(v, stored.get(k)) for k, v in sent.items()
+        )
     if isinstance(sent, list):
-        return isinstance(stored, list) and len(sent) == len(stored) and all(
-            same_content(a, b) for a, b in zip(sent, stored, strict=True))
-    if isinstance(sent, int | float) and isinstance(stored, int | float) \
-            and not isinstance(sent, bool) and not isinstance(stored, bool):
+        return (
+            isinstance(stored, list)
+            and len(sent) == len(stored)
+            and all(same_content(a, b) for a, b in zip(sent, stored, strict=True))
+        )
+    if (
+        isinstance(sent, int | float)
+        and isinstance(stored, int | float)
+        and not isinstance(sent, bool)
+        and not isinstance(stored, bool)
+    ):
         return abs(float(sent) - float(stored)) < 1e-9
     return bool(sent == stored)

@@ -13,22 +13,48 @@ from .values import minute_precision
 
 REST_PATH = "services/rest/record/v1"
 ENUM_LABELS: dict[str, dict[str, str]] = {
-    "salesOrder.status": {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled",
-                          "D": "Partially Fulfilled", "E": "Pending Billing/Partially Fulfilled",
-                          "F": "Pending Billing", "G": "Billed", "H": "Closed"},
-    "purchaseOrder.status": {"A": "Pending Supervisor Approval", "B": "Pending Receipt", "C": "Rejected by Supervisor",
-                             "D": "Partially Received", "E": "Pending Billing/Partially Received",
-                             "F": "Pending Bill", "G": "Fully Billed", "H": "Closed"},
-    "returnAuthorization.status": {"A": "Pending Approval", "B": "Pending Receipt", "C": "Cancelled",
-                                   "D": "Partially Received", "E": "Pending Refund/Partially Received",
-                                   "F": "Pending Refund", "G": "Refunded", "H": "Closed"},
+    "salesOrder.status": {
+        "A": "Pending Approval",
+        "B": "Pending Fulfillment",
+        "C": "Cancelled",
+        "D": "Partially Fulfilled",
+        "E": "Pending Billing/Partially Fulfilled",
+        "F": "Pending Billing",
+        "G": "Billed",
+        "H": "Closed",
+    },
+    "purchaseOrder.status": {
+        "A": "Pending Supervisor Approval",
+        "B": "Pending Receipt",
+        "C": "Rejected by Supervisor",
+        "D": "Partially Received",
+        "E": "Pending Billing/Partially Received",
+        "F": "Pending Bill",
+        "G": "Fully Billed",
+        "H": "Closed",
+    },
+    "returnAuthorization.status": {
+        "A": "Pending Approval",
+        "B": "Pending Receipt",
+        "C": "Cancelled",
+        "D": "Partially Received",
+        "E": "Pending Refund/Partially Received",
+        "F": "Pending Refund",
+        "G": "Refunded",
+        "H": "Closed",
+    },
     "itemFulfillment.status": {"A": "Picked", "B": "Packed", "C": "Shipped"},
     "itemFulfillment.shipStatus": {"A": "Picked", "B": "Packed", "C": "Shipped"},
     "invoice.status": {"A": "Open", "B": "Paid In Full", "V": "Voided"},
     "creditMemo.status": {"A": "Open", "B": "Fully Applied", "V": "Voided"},
     "vendorBill.status": {"A": "Open", "B": "Paid In Full", "D": "Pending Approval", "V": "Voided"},
     "cashSale.status": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited", "V": "Voided"},
-    "customerPayment.status": {"A": "Unapproved Payment", "B": "Not Deposited", "C": "Deposited", "V": "Voided"},
+    "customerPayment.status": {
+        "A": "Unapproved Payment",
+        "B": "Not Deposited",
+        "C": "Deposited",
+        "V": "Voided",
+    },
     # Voided is the one status the emulator gives these; other letters are not modelled.
     "cashRefund.status": {"V": "Voided"},
     "vendorCredit.status": {"A": "Open", "B": "Fully Applied", "V": "Voided"},
@@ -36,8 +62,14 @@ ENUM_LABELS: dict[str, dict[str, str]] = {
     "vendorPrepayment.status": {"V": "Voided"},
     "check.status": {"V": "Voided"},
     "journalEntry.status": {"V": "Voided"},
-    "workOrder.status": {"A": "Planned", "B": "Released", "C": "Cancelled", "D": "In Process", "G": "Built",
-                         "H": "Closed"},
+    "workOrder.status": {
+        "A": "Planned",
+        "B": "Released",
+        "C": "Cancelled",
+        "D": "In Process",
+        "G": "Built",
+        "H": "Closed",
+    },
     "approvalStatus": {"1": "Pending Approval", "2": "Approved", "3": "Rejected"},
 }
 #: Inventory assignment keys that refer to records, and the id space each points into.
@@ -74,7 +106,9 @@ class Renderer:
         self.simple_enum = simple_enum
         self._names: dict[tuple[str, int], tuple[str, str]] = {}
 
-    def prefetch(self, rtype: RecordType, values: list[dict[str, Any]], fields: dict[str, Field] | None = None) -> None:
+    def prefetch(
+        self, rtype: RecordType, values: list[dict[str, Any]], fields: dict[str, Field] | None = None
+    ) -> None:
         """Look up the type and refName of every record the values refer to, at once.
 
         ``values`` are record bodies of ``rtype`` (sublists included) or, with ``fields``, sublist lines
@@ -100,7 +134,9 @@ class Renderer:
                 if fld.kind == "r" and isinstance(raw, dict) and (rid := digits(raw.get("id"))) is not None:
                     wanted.add((space_of(fld.arg, rtype), rid))
                 elif fld.kind == "c" and isinstance(raw, list):
-                    wanted.update((space_of(fld.arg, rtype), rid) for v in raw if (rid := digits(v)) is not None)
+                    wanted.update(
+                        (space_of(fld.arg, rtype), rid) for v in raw if (rid := digits(v)) is not None
+                    )
                 elif fld.kind == "v" and isinstance(raw, dict):
                     for a in raw.get("inventoryAssignment") or []:
                         for akey, space in _ASSIGNMENT_REFS.items():
@@ -117,7 +153,8 @@ class Renderer:
             by_space.setdefault(space, set()).add(rid)
         rows = self.session.execute(
             select(NsRecord.space, NsRecord.id, NsRecord.rtype, NsRecord.name).where(
-                or_(*(and_(NsRecord.space == space, NsRecord.id.in_(ids)) for space, ids in by_space.items())))
+                or_(*(and_(NsRecord.space == space, NsRecord.id.in_(ids)) for space, ids in by_space.items()))
+            )
         ).all()
         for space, rid, rtype_name, name in rows:
             self._names[(space, rid)] = (rtype_name, name)
@@ -135,12 +172,21 @@ class Renderer:
         """One field value in REST form."""
         kind = fld.kind
         if kind == "r":
-            return self.ref(space_of(fld.arg, rtype), value["id"]) if isinstance(value, dict) and "id" in value \
+            return (
+                self.ref(space_of(fld.arg, rtype), value["id"])
+                if isinstance(value, dict) and "id" in value
                 else None
+            )
         if kind == "c":
             items = [self.ref(space_of(fld.arg, rtype), v) for v in value]
-            return {"links": [], "count": len(items), "hasMore": False, "items": items, "offset": 0,
-                    "totalResults": len(items)}
+            return {
+                "links": [],
+                "count": len(items),
+                "hasMore": False,
+                "items": items,
+                "offset": 0,
+                "totalResults": len(items),
+            }
         if kind == "e":
             return _enum(rtype, fld, str(value), self.simple_enum)
         if kind == "t":
@@ -149,8 +195,11 @@ class Renderer:
             out = {k: v for k, v in value.items() if not k.startswith("_")}
             if isinstance(out.get("country"), str) and not self.simple_enum:
                 out["country"] = {"id": out["country"], "refName": out["country"]}
-            return {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}], **out} if expand else \
-                {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}]}
+            return (
+                {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}], **out}
+                if expand
+                else {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}]}
+            )
         if kind == "v":
             link = {"links": [{"rel": "self", "href": f"{href}/{fld.name}"}]}
             if not expand:
@@ -168,7 +217,9 @@ class Renderer:
             return out
         return value
 
-    def line(self, rtype: RecordType, sublist: str, line: dict[str, Any], href: str, expand: bool) -> dict[str, Any]:
+    def line(
+        self, rtype: RecordType, sublist: str, line: dict[str, Any], href: str, expand: bool
+    ) -> dict[str, Any]:
         """One sublist line."""
         fields = rtype.sublist_fields(sublist)
         lhref = f"{href}/{sublist}/{line.get('line')}"
@@ -180,8 +231,9 @@ class Renderer:
             out[key] = self.value(rtype, fld, value, lhref, expand) if fld is not None else value
         return out
 
-    def sublist(self, rtype: RecordType, name: str, lines: list[dict[str, Any]], href: str,
-                expand: bool) -> dict[str, Any]:
+    def sublist(
+        self, rtype: RecordType, name: str, lines: list[dict[str, Any]], href: str, expand: bool
+    ) -> dict[str, Any]:
         """A sublist: only its link unless expanded."""
         link = [{"rel": "self", "href": f"{href}/{name}"}]
         if not expand:
@@ -189,9 +241,18 @@ class Renderer:
         items = [self.line(rtype, name, ln, href, expand) for ln in lines]
         return {"links": link, "items": items, "totalResults": len(items)}
 
-    def record(self, rtype: RecordType, rid: int, body: dict[str, Any], created: str, modified: str, *,
-               expand: bool = False, fields: set[str] | None = None,
-               computed: dict[str, Any] | None = None) -> dict[str, Any]:
+    def record(
+        self,
+        rtype: RecordType,
+        rid: int,
+        body: dict[str, Any],
+        created: str,
+        modified: str,
+        *,
+        expand: bool = False,
+        fields: set[str] | None = None,
+        computed: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """A whole record as GET returns it."""
         href = record_href(self.base, rtype, rid)
         out: dict[str, Any] = {"links": [{"rel": "self", "href": href}], "id": str(rid)}

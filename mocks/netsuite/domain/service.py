@@ -18,10 +18,16 @@ from .transforms import TRANSFORMS
 _PRICE_FIELDS = ("quantity", "rate")
 
 
-def _parse(ctx: Ctx, rtype: RecordType, payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    header, raw_subs = ctx.engine.parse_fields(rtype, rtype.fields, payload, "", strict=ctx.strict_names,
-                                               sublists=rtype.sublists)
-    subs = {name: ctx.engine.parse_lines(rtype, name, raw, strict=ctx.strict_names) for name, raw in raw_subs.items()}
+def _parse(
+    ctx: Ctx, rtype: RecordType, payload: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    header, raw_subs = ctx.engine.parse_fields(
+        rtype, rtype.fields, payload, "", strict=ctx.strict_names, sublists=rtype.sublists
+    )
+    subs = {
+        name: ctx.engine.parse_lines(rtype, name, raw, strict=ctx.strict_names)
+        for name, raw in raw_subs.items()
+    }
     return header, subs
 
 
@@ -41,19 +47,24 @@ def _finish_create(ctx: Ctx, rec: Rec) -> Rec:
 def create_record(ctx: Ctx, rtype: RecordType, payload: dict[str, Any], *, eid: str | None = None) -> Rec:
     """POST /<type>: a new record (rules, mandatory fields, unique externalId), or a 400 and nothing written."""
     if not rtype.creatable:
-        raise user_error(f"Records of type {rtype.name} cannot be created directly. Use "
-                         f"!transform from the source transaction.")
+        raise user_error(
+            f"Records of type {rtype.name} cannot be created directly. Use "
+            f"!transform from the source transaction."
+        )
     header, subs = _parse(ctx, rtype, payload)
     body: dict[str, Any] = {k: v for k, v in header.items() if v is not None}
     if eid is not None:
         body["externalId"] = eid
     for name, lines in subs.items():
-        body[name] = [{**{k: v for k, v in ln.items() if v is not None}, "line": i + 1} for i, ln in enumerate(lines)]
+        body[name] = [
+            {**{k: v for k, v in ln.items() if v is not None}, "line": i + 1} for i, ln in enumerate(lines)
+        ]
     return _finish_create(ctx, Rec(0, rtype, body))
 
 
-def update_record(ctx: Ctx, rec: Rec, payload: dict[str, Any], *, replace: set[str],
-                  expected_version: int | None = None) -> Rec:
+def update_record(
+    ctx: Ctx, rec: Rec, payload: dict[str, Any], *, replace: set[str], expected_version: int | None = None
+) -> Rec:
     """PATCH: merge header fields; sublist lines with ``line`` update, without append; ``replace`` drops."""
     refuse_if_locked(rec)
     if expected_version is not None and rec.version != expected_version:
@@ -61,7 +72,16 @@ def update_record(ctx: Ctx, rec: Rec, payload: dict[str, Any], *, replace: set[s
     unknown = sorted(name for name in replace if name not in rec.rtype.sublists)
     if unknown:
         raise invalid_replace(unknown[0])
-    old = Rec(rec.id, rec.rtype, copy.deepcopy(rec.body), rec.version, rec.created, rec.modified, rec.locked, rec.row)
+    old = Rec(
+        rec.id,
+        rec.rtype,
+        copy.deepcopy(rec.body),
+        rec.version,
+        rec.created,
+        rec.modified,
+        rec.locked,
+        rec.row,
+    )
     header, subs = _parse(ctx, rec.rtype, payload)
     header_changed = False
     for key, value in header.items():
@@ -90,21 +110,26 @@ def update_record(ctx: Ctx, rec: Rec, payload: dict[str, Any], *, replace: set[s
     return rec
 
 
-def upsert_record(ctx: Ctx, rtype: RecordType, eid: str, payload: dict[str, Any], *, replace: set[str]) -> tuple[Rec, bool]:
+def upsert_record(
+    ctx: Ctx, rtype: RecordType, eid: str, payload: dict[str, Any], *, replace: set[str]
+) -> tuple[Rec, bool]:
     """PUT /<type>/eid:<externalId>: create when absent, else update; returns (record, created)."""
     if not rtype.external_id:
         raise user_error(f"Record type {rtype.name} does not support external IDs.")
     sent = payload.get("externalId")
     if sent is not None and (not isinstance(sent, str) or sent.lower() != eid.lower()):
-        raise invalid_content("The externalId in the body does not match the external ID in the URL.",
-                              path="externalId")
+        raise invalid_content(
+            "The externalId in the body does not match the external ID in the URL.", path="externalId"
+        )
     ctx.engine._check_external_id(eid, "externalId")
     row = ctx.engine.find_eid(rtype, eid)
     if row is None:
         body = {k: v for k, v in payload.items() if k != "externalId"}
         return create_record(ctx, rtype, body, eid=eid), True
     rec = ctx.engine.to_rec(row)
-    return update_record(ctx, rec, {k: v for k, v in payload.items() if k != "externalId"}, replace=replace), False
+    return update_record(
+        ctx, rec, {k: v for k, v in payload.items() if k != "externalId"}, replace=replace
+    ), False
 
 
 def delete_record(ctx: Ctx, rec: Rec) -> None:
@@ -120,8 +145,14 @@ def delete_record(ctx: Ctx, rec: Rec) -> None:
     ctx.engine.mark_deleted(ctx, rec)
 
 
-def transform_record(ctx: Ctx, src: Rec, target: RecordType, payload: dict[str, Any], *,
-                     replace: set[str] | frozenset[str] = frozenset()) -> Rec:
+def transform_record(
+    ctx: Ctx,
+    src: Rec,
+    target: RecordType,
+    payload: dict[str, Any],
+    *,
+    replace: set[str] | frozenset[str] = frozenset(),
+) -> Rec:
     """POST /<type>/<id>/!transform/<target>: the new record, and the source updated (quantities, status).
 
     ``replace`` names sublists of the new record whose pre-filled lines the body's lines replace (and, on a

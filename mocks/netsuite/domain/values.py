@@ -18,10 +18,30 @@ from .recordtypes import Field
 
 MAX_INT = 2**53
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ADDRESS_FIELDS = {"addr1", "addr2", "addr3", "addressee", "attention", "addrPhone", "city", "state", "zip",
-                  "country", "override", "externalId"}
-ASSIGNMENT_FIELDS = {"receiptInventoryNumber", "issueInventoryNumber", "quantity", "binNumber", "toBinNumber",
-                     "expirationDate", "inventoryStatus", "toInventoryStatus"}
+ADDRESS_FIELDS = {
+    "addr1",
+    "addr2",
+    "addr3",
+    "addressee",
+    "attention",
+    "addrPhone",
+    "city",
+    "state",
+    "zip",
+    "country",
+    "override",
+    "externalId",
+}
+ASSIGNMENT_FIELDS = {
+    "receiptInventoryNumber",
+    "issueInventoryNumber",
+    "quantity",
+    "binNumber",
+    "toBinNumber",
+    "expirationDate",
+    "inventoryStatus",
+    "toInventoryStatus",
+}
 
 #: Resolves a reference value to an internal id: (field, raw value, error path) -> id string.
 RefResolver = Callable[[Field, Any, str], str]
@@ -38,7 +58,9 @@ def check_string(value: Any, field: Field, path: str, max_len: int = 4000) -> st
     if "\x00" in value:
         raise invalid_content(f"Invalid character in field '{field.name}'.", path=path)
     if len(value) > max_len:
-        raise invalid_content(f"The value of field '{field.name}' is longer than {max_len} characters.", path=path)
+        raise invalid_content(
+            f"The value of field '{field.name}' is longer than {max_len} characters.", path=path
+        )
     return value
 
 
@@ -63,12 +85,15 @@ def check_date(value: Any, field: Field, path: str) -> str:
         raise _type_error(field, "a date (YYYY-MM-DD)", path)
     text = value[:10]
     if not _DATE.match(text):
-        raise invalid_content(f"Invalid date value '{value[:40]}' for field '{field.name}'. Use YYYY-MM-DD.",
-                              path=path)
+        raise invalid_content(
+            f"Invalid date value '{value[:40]}' for field '{field.name}'. Use YYYY-MM-DD.", path=path
+        )
     try:
         date.fromisoformat(text)
     except ValueError:
-        raise invalid_content(f"Invalid date value '{value[:40]}' for field '{field.name}'.", path=path) from None
+        raise invalid_content(
+            f"Invalid date value '{value[:40]}' for field '{field.name}'.", path=path
+        ) from None
     return text
 
 
@@ -162,11 +187,13 @@ def parse_inventory_detail(field: Field, value: Any, path: str, resolve: RefReso
             elif key in ("binNumber", "toBinNumber"):
                 line[key] = resolve(Field(key, "r", "bin"), v, f"{lpath}.{key}")
         if "receiptInventoryNumber" in line and "issueInventoryNumber" in line:
-            raise invalid_content("Set either receiptInventoryNumber or issueInventoryNumber, not both.",
-                                  path=lpath)
+            raise invalid_content(
+                "Set either receiptInventoryNumber or issueInventoryNumber, not both.", path=lpath
+            )
         if "quantity" not in line:
-            raise invalid_content("Please enter a value for quantity in inventory assignment.",
-                                  path=f"{lpath}.quantity")
+            raise invalid_content(
+                "Please enter a value for quantity in inventory assignment.", path=f"{lpath}.quantity"
+            )
         lines.append(line)
     out["inventoryAssignment"] = lines
     return out

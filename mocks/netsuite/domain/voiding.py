@@ -36,13 +36,34 @@ from .rules.applications import post_applications
 from .rules.banking import chart, is_deposited
 from .values import num
 
-DIRECT = {"invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment", "journalEntry", "vendorBill",
-          "vendorCredit", "vendorPayment", "vendorPrepayment"}
+DIRECT = {
+    "invoice",
+    "cashSale",
+    "cashRefund",
+    "creditMemo",
+    "customerPayment",
+    "journalEntry",
+    "vendorBill",
+    "vendorCredit",
+    "vendorPayment",
+    "vendorPrepayment",
+}
 BY_JOURNAL = {"check", "vendorPayment", "vendorPrepayment"}
 VOIDED = "V"
 #: Header amounts a direct void sets to zero.
-_AMOUNTS = ("total", "subtotal", "discountTotal", "taxTotal", "payment", "applied", "unapplied", "amountRemaining",
-            "balance", "userTotal", "shippingCost")
+_AMOUNTS = (
+    "total",
+    "subtotal",
+    "discountTotal",
+    "taxTotal",
+    "payment",
+    "applied",
+    "unapplied",
+    "amountRemaining",
+    "balance",
+    "userTotal",
+    "shippingCost",
+)
 _LINE_AMOUNTS = ("quantity", "amount", "debit", "credit", "paymentAmount")
 
 
@@ -55,7 +76,9 @@ def void_transaction(ctx: Ctx, rec: Rec) -> Rec:
     if rec.body.get("voided"):
         raise user_error("This transaction has already been voided.")
     if is_deposited(rec):
-        raise user_error("You cannot void a payment that has been deposited. Remove it from the deposit first.")
+        raise user_error(
+            "You cannot void a payment that has been deposited. Remove it from the deposit first."
+        )
     if num(rec.body.get("amountPaid")) > 0:
         raise user_error("You cannot void a transaction that has payments or credits applied to it.")
     if reversal:
@@ -93,11 +116,21 @@ def _void_by_journal(ctx: Ctx, rec: Rec) -> Rec:
     lines = gl_lines(rec.rtype.name, rec.body, chart(ctx), item_accounts(_items(ctx)))
     post_applications(ctx, None, rec)  # a voided payment applies nothing: its documents reopen
     payload: dict[str, Any] = {
-        "tranDate": ctx.today, "memo": f"Void of {rec.rtype.name} {rec.body.get('tranId') or rec.id}",
-        "line": {"items": [{"account": {"id": str(ln.account)}, **({"memo": ln.memo} if ln.memo else {}),
-                            **({"entity": {"id": str(ln.entity)}} if ln.entity else {}),
-                            # the offset: each debit becomes a credit and each credit a debit
-                            **({"debit": ln.credit} if ln.credit else {"credit": ln.debit})} for ln in lines]}}
+        "tranDate": ctx.today,
+        "memo": f"Void of {rec.rtype.name} {rec.body.get('tranId') or rec.id}",
+        "line": {
+            "items": [
+                {
+                    "account": {"id": str(ln.account)},
+                    **({"memo": ln.memo} if ln.memo else {}),
+                    **({"entity": {"id": str(ln.entity)}} if ln.entity else {}),
+                    # the offset: each debit becomes a credit and each credit a debit
+                    **({"debit": ln.credit} if ln.credit else {"credit": ln.debit}),
+                }
+                for ln in lines
+            ]
+        },
+    }
     for key in ("subsidiary", "currency", "exchangeRate"):
         if rec.body.get(key) is not None:
             payload[key] = rec.body[key]
@@ -114,6 +147,7 @@ def _void_by_journal(ctx: Ctx, rec: Rec) -> Rec:
 
 def _items(ctx: Ctx) -> dict[int, dict[str, Any]]:
     families = [t.name for t in RECORD_TYPES.values() if t.family == "item"]
-    rows = ctx.session.execute(select(NsRecord).where(NsRecord.rtype.in_(families),
-                                                      NsRecord.deleted_at.is_(None))).scalars()
+    rows = ctx.session.execute(
+        select(NsRecord).where(NsRecord.rtype.in_(families), NsRecord.deleted_at.is_(None))
+    ).scalars()
     return {r.id: ctx.engine.to_rec(r).body for r in rows}

@@ -42,8 +42,10 @@ def _guard() -> None:
 
 def paging() -> tuple[int, int]:
     """Sitoo's ``start`` (default 0) and ``num`` (default 10)."""
-    return (query_int("start", 0, minimum=0, maximum=MAX_INT64),
-            query_int("num", 10, minimum=0, maximum=MAX_NUM))
+    return (
+        query_int("start", 0, minimum=0, maximum=MAX_INT64),
+        query_int("num", 10, minimum=0, maximum=MAX_NUM),
+    )
 
 
 def descending(default_field: str) -> bool:

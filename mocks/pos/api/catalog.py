@@ -128,9 +128,15 @@ def add_warehouse_transactions(account: str, siteid: int) -> Response:
     svc = services()
     with svc.write() as (conn, ts):
         if isinstance(body, dict):
-            return json_response(stock.add_transaction(conn, svc.ctx, stock.parse_transaction(conn, body), ts))
-        return json_response(batch(body, lambda item: stock.add_transaction(
-            conn, svc.ctx, stock.parse_transaction(conn, item), ts)))
+            return json_response(
+                stock.add_transaction(conn, svc.ctx, stock.parse_transaction(conn, body), ts)
+            )
+        return json_response(
+            batch(
+                body,
+                lambda item: stock.add_transaction(conn, svc.ctx, stock.parse_transaction(conn, item), ts),
+            )
+        )
 
 
 @bp.get(f"{SITE}/warehouses/<int:warehouseid>/warehousetransactions.json")
@@ -138,16 +144,22 @@ def list_warehouse_transactions(account: str, siteid: int, warehouseid: int) -> 
     """A warehouse's transactions, newest first by default (Sitoo's ``-warehousetransactionid``)."""
     start, num = paging()
     desc = request.args.get("sort") in (None, "") or descending("warehousetransactionid")
-    filters = {"idfrom": int_arg("warehousetransactionidfrom"), "idto": int_arg("warehousetransactionidto"),
-               "type": int_arg("transactiontype"), "datefrom": int_arg("datecreatedfrom"),
-               "dateto": int_arg("datecreatedto")}
+    filters = {
+        "idfrom": int_arg("warehousetransactionidfrom"),
+        "idto": int_arg("warehousetransactionidto"),
+        "type": int_arg("transactiontype"),
+        "datefrom": int_arg("datecreatedfrom"),
+        "dateto": int_arg("datecreatedto"),
+    }
     with services().read() as conn:
         total, items = stock.list_transactions(conn, warehouseid, filters, start, num, desc)
     return envelope(total, items)
 
 
 @bp.get(f"{SITE}/warehouses/<int:warehouseid>/warehousetransactions/<int:warehousetransactionid>.json")
-def get_warehouse_transaction(account: str, siteid: int, warehouseid: int, warehousetransactionid: int) -> Response:
+def get_warehouse_transaction(
+    account: str, siteid: int, warehouseid: int, warehousetransactionid: int
+) -> Response:
     """One warehouse transaction."""
     with services().read() as conn:
         return json_response(stock.get_transaction(conn, warehouseid, warehousetransactionid))

@@ -23,8 +23,14 @@ _URL = re.compile(r"^https?://[^\s\x00]+$")
 
 def _render(row: Any) -> dict[str, Any]:
     extra = json.loads(row.extra or "{}")
-    return {"subscriptionid": row.id, "url": row.url, "events": json.loads(row.events), "active": bool(row.active),
-            "username": extra.get("username"), "datecreated": row.created_at}
+    return {
+        "subscriptionid": row.id,
+        "url": row.url,
+        "events": json.loads(row.events),
+        "active": bool(row.active),
+        "username": extra.get("username"),
+        "datecreated": row.created_at,
+    }
 
 
 def _get(conn: Connection, subid: int) -> Any:
@@ -50,19 +56,24 @@ def add_subscription(account: str) -> Response:
     body = v.obj(json_body(), "subscription")
     v.known_fields(body, _FIELDS, what="subscription")
     url = v.req(body, "url", v.text, max_len=2000, pattern=_URL)
-    kinds = [v.text(e, "events", max_len=50) for e in v.array(body.get("events") or list(EVENT_TYPES), "events",
-                                                              max_items=10, min_items=1)]
+    kinds = [
+        v.text(e, "events", max_len=50)
+        for e in v.array(body.get("events") or list(EVENT_TYPES), "events", max_items=10, min_items=1)
+    ]
     unknown = [k for k in kinds if k not in EVENT_TYPES and k != "*"]
     if unknown:
         raise bad(f"Unknown event type '{unknown[0]}'; use {', '.join(EVENT_TYPES)}.", "events")
     secret = v.req(body, "secret", v.text, max_len=200, min_len=8)
-    extra = {"username": v.opt(body, "username", v.text, max_len=100),
-             "password": v.opt(body, "password", v.text, max_len=200)}
+    extra = {
+        "username": v.opt(body, "username", v.text, max_len=100),
+        "password": v.opt(body, "password", v.text, max_len=200),
+    }
     emu = services().emu
     assert emu.webhooks is not None
     with emu.store.write() as session:
-        sub = emu.webhooks.subscribe(session, url, sorted(set(kinds)), secret,
-                                     {k: v for k, v in extra.items() if v is not None})
+        sub = emu.webhooks.subscribe(
+            session, url, sorted(set(kinds)), secret, {k: v for k, v in extra.items() if v is not None}
+        )
         subid = sub.id
     return json_response(subid)
 

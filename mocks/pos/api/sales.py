@@ -14,12 +14,21 @@ SITE = "/sites/<int:siteid>"
 
 
 def _order_filters() -> dict[str, object]:
-    return {"orderid": int_list("orderid"), "externalid": str_list("externalid"),
-            "creditorderid": int_arg("creditorderid"), "orderidfrom": int_arg("orderidfrom"),
-            "orderidto": int_arg("orderidto"), "orderdatefrom": int_arg("orderdatefrom"),
-            "orderdateto": int_arg("orderdateto"), "orderstate": int_arg("orderstate"),
-            "paymentstate": int_arg("paymentstate"), "ordertype": int_arg("ordertype"),
-            "warehouseid": int_arg("warehouseid"), "email": _first("email"), "registerid": _first("registerid")}
+    return {
+        "orderid": int_list("orderid"),
+        "externalid": str_list("externalid"),
+        "creditorderid": int_arg("creditorderid"),
+        "orderidfrom": int_arg("orderidfrom"),
+        "orderidto": int_arg("orderidto"),
+        "orderdatefrom": int_arg("orderdatefrom"),
+        "orderdateto": int_arg("orderdateto"),
+        "orderstate": int_arg("orderstate"),
+        "paymentstate": int_arg("paymentstate"),
+        "ordertype": int_arg("ordertype"),
+        "warehouseid": int_arg("warehouseid"),
+        "email": _first("email"),
+        "registerid": _first("registerid"),
+    }
 
 
 def _first(name: str) -> str | None:
@@ -149,8 +158,9 @@ def list_zreports(account: str, siteid: int, registerid: str) -> Response:
     """A register's Z reports (``datecreatedfrom`` / ``datecreatedto``)."""
     start, num = paging()
     with services().read() as conn:
-        total, items = registers.list_zreports(conn, registerid, int_arg("datecreatedfrom"),
-                                               int_arg("datecreatedto"), start, num)
+        total, items = registers.list_zreports(
+            conn, registerid, int_arg("datecreatedfrom"), int_arg("datecreatedto"), start, num
+        )
     return envelope(total, items)
 
 

@@ -13,8 +13,19 @@ from ..models import PRODUCTS
 from .common import SKU, money, parse_money, parse_vat, vat_text
 
 P = PRODUCTS.c
-_WRITE_FIELDS = frozenset({"sku", "title", "moneyprice", "moneypricein", "vatvalue", "activepos",
-                           "stockcountenable", "barcode", "description"})
+_WRITE_FIELDS = frozenset(
+    {
+        "sku",
+        "title",
+        "moneyprice",
+        "moneypricein",
+        "vatvalue",
+        "activepos",
+        "stockcountenable",
+        "barcode",
+        "description",
+    }
+)
 _UPDATE_FIELDS = _WRITE_FIELDS | {"productid"}
 DEFAULT_VAT_BP = 2000
 
@@ -100,11 +111,20 @@ def delete_product(conn: Connection, productid: int) -> bool:
 
 def render(row: Any) -> dict[str, Any]:
     """A product as Sitoo shows it."""
-    return {"productid": row.productid, "sku": row.sku, "title": row.title, "moneyprice": money(row.moneyprice),
-            "moneypricein": money(row.moneypricein) if row.moneypricein is not None else None,
-            "vatvalue": vat_text(row.vat_bp), "activepos": bool(row.activepos),
-            "stockcountenable": bool(row.stockcountenable), "barcode": row.barcode,
-            "description": row.description, "datecreated": row.datecreated, "datemodified": row.datemodified}
+    return {
+        "productid": row.productid,
+        "sku": row.sku,
+        "title": row.title,
+        "moneyprice": money(row.moneyprice),
+        "moneypricein": money(row.moneypricein) if row.moneypricein is not None else None,
+        "vatvalue": vat_text(row.vat_bp),
+        "activepos": bool(row.activepos),
+        "stockcountenable": bool(row.stockcountenable),
+        "barcode": row.barcode,
+        "description": row.description,
+        "datecreated": row.datecreated,
+        "datemodified": row.datemodified,
+    }
 
 
 def get_product(conn: Connection, productid: int) -> dict[str, Any]:
@@ -115,8 +135,9 @@ def get_product(conn: Connection, productid: int) -> dict[str, Any]:
     return render(row)
 
 
-def list_products(conn: Connection, skus: list[str] | None, start: int, num: int,
-                  modified_since: int | None = None) -> tuple[int, list[dict[str, Any]]]:
+def list_products(
+    conn: Connection, skus: list[str] | None, start: int, num: int, modified_since: int | None = None
+) -> tuple[int, list[dict[str, Any]]]:
     """A page of products, optionally filtered by sku list and last-modified time."""
     cond: list[Any] = []
     if skus:

@@ -14,6 +14,7 @@ MAX_MONEY_CENTS = 10**14  # 1e12 currency units: far beyond any till, safely ins
 _MONEY = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$")
 _DECIMAL = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,3}))?$")
 
+
 # ---- business time -------------------------------------------------------------------------------
 def ts_date(ts: int) -> str:
     """The UTC business date of a Unix timestamp."""

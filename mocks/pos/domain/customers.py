@@ -13,10 +13,18 @@ from ..models import USERS
 from .common import EMAIL
 
 U = USERS.c
-_FIELDS = frozenset({"email", "namefirst", "namelast", "customernumber", "personalid", "mobile", "company",
-                     "externalid"})
-_LIMITS = {"namefirst": 100, "namelast": 100, "customernumber": 100, "personalid": 100, "mobile": 50,
-           "company": 200, "externalid": 100}
+_FIELDS = frozenset(
+    {"email", "namefirst", "namelast", "customernumber", "personalid", "mobile", "company", "externalid"}
+)
+_LIMITS = {
+    "namefirst": 100,
+    "namelast": 100,
+    "customernumber": 100,
+    "personalid": 100,
+    "mobile": 50,
+    "company": 200,
+    "externalid": 100,
+}
 
 
 def _values(body: dict[str, Any]) -> dict[str, Any]:
@@ -80,10 +88,19 @@ def delete_user(conn: Connection, userid: int) -> bool:
 
 def render(row: Any) -> dict[str, Any]:
     """A customer as Sitoo shows it."""
-    return {"userid": row.userid, "email": row.email, "namefirst": row.namefirst, "namelast": row.namelast,
-            "customernumber": row.customernumber, "personalid": row.personalid, "mobile": row.mobile,
-            "company": row.company, "externalid": row.externalid, "datecreated": row.datecreated,
-            "datemodified": row.datemodified}
+    return {
+        "userid": row.userid,
+        "email": row.email,
+        "namefirst": row.namefirst,
+        "namelast": row.namelast,
+        "customernumber": row.customernumber,
+        "personalid": row.personalid,
+        "mobile": row.mobile,
+        "company": row.company,
+        "externalid": row.externalid,
+        "datecreated": row.datecreated,
+        "datemodified": row.datemodified,
+    }
 
 
 def get_user(conn: Connection, userid: int) -> dict[str, Any]:
@@ -94,8 +111,9 @@ def get_user(conn: Connection, userid: int) -> dict[str, Any]:
     return render(row)
 
 
-def list_users(conn: Connection, filters: dict[str, str | None], start: int,
-               num: int) -> tuple[int, list[dict[str, Any]]]:
+def list_users(
+    conn: Connection, filters: dict[str, str | None], start: int, num: int
+) -> tuple[int, list[dict[str, Any]]]:
     """A page of customers filtered by email (case-insensitive), customernumber or mobile."""
     cond = []
     if filters.get("email"):

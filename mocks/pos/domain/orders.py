@@ -39,11 +39,36 @@ OP = ORDER_PAYMENTS.c
 P = PRODUCTS.c
 R = REGISTERS.c
 
-_ORDER_FIELDS = frozenset({"externalid", "creditorderid", "email", "orderdate", "orderstateid", "paymentstateid",
-                           "ordertypeid", "registerid", "warehouseid", "currencycode", "moneytotal_gross_all",
-                           "comment", "orderitems", "payments"})
-_ITEM_FIELDS = frozenset({"orderitemtype", "sku", "productname", "quantity", "moneynetpriceperunit", "vatvalue",
-                          "moneyrowdiscount", "reasoncode"})
+_ORDER_FIELDS = frozenset(
+    {
+        "externalid",
+        "creditorderid",
+        "email",
+        "orderdate",
+        "orderstateid",
+        "paymentstateid",
+        "ordertypeid",
+        "registerid",
+        "warehouseid",
+        "currencycode",
+        "moneytotal_gross_all",
+        "comment",
+        "orderitems",
+        "payments",
+    }
+)
+_ITEM_FIELDS = frozenset(
+    {
+        "orderitemtype",
+        "sku",
+        "productname",
+        "quantity",
+        "moneynetpriceperunit",
+        "vatvalue",
+        "moneyrowdiscount",
+        "reasoncode",
+    }
+)
 _PAYMENT_FIELDS = frozenset({"name", "moneyamount", "externalid", "refid", "cardissuer"})
 _UPDATE_FIELDS = frozenset({"orderstateid", "paymentstateid", "comment", "email"})
 
@@ -51,14 +76,28 @@ _PRODUCT = select(P.productid, P.title, P.moneyprice, P.vat_bp).where(P.sku == b
 _REGISTER = select(R.warehouseid, R.currencycode).where(R.registerid == bindparam("r"))
 _ORIGINAL = select(OR.orderid, OR.creditorderid, OR.orderstateid).where(OR.orderid == bindparam("o"))
 _ORIGINAL_PG = _ORIGINAL.with_for_update()
-_SOLD = select(OI.sku, OI.quantity, OI.moneynetpriceperunit, OI.vat_bp).where(
-    OI.orderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT).order_by(OI.orderitemid)
-_RETURNED = select(OI.sku, func.sum(-OI.quantity)).join(ORDERS, OR.orderid == OI.orderid).where(
-    OR.creditorderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT).group_by(OI.sku)
-_PAID = select(OI.sku, func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat)).where(
-    OI.orderid == bindparam("o"), OI.sku.is_not(None)).group_by(OI.sku)
-_REFUNDED = select(OI.sku, func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat)).join(
-    ORDERS, OR.orderid == OI.orderid).where(OR.creditorderid == bindparam("o"), OI.sku.is_not(None)).group_by(OI.sku)
+_SOLD = (
+    select(OI.sku, OI.quantity, OI.moneynetpriceperunit, OI.vat_bp)
+    .where(OI.orderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT)
+    .order_by(OI.orderitemid)
+)
+_RETURNED = (
+    select(OI.sku, func.sum(-OI.quantity))
+    .join(ORDERS, OR.orderid == OI.orderid)
+    .where(OR.creditorderid == bindparam("o"), OI.orderitemtype == ITEM_PRODUCT)
+    .group_by(OI.sku)
+)
+_PAID = (
+    select(OI.sku, func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat))
+    .where(OI.orderid == bindparam("o"), OI.sku.is_not(None))
+    .group_by(OI.sku)
+)
+_REFUNDED = (
+    select(OI.sku, func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat))
+    .join(ORDERS, OR.orderid == OI.orderid)
+    .where(OR.creditorderid == bindparam("o"), OI.sku.is_not(None))
+    .group_by(OI.sku)
+)
 _INSERT_ORDER = insert(ORDERS).returning(OR.orderid)
 _INSERT_ITEMS = insert(ORDER_ITEMS)
 _INSERT_PAYMENTS = insert(ORDER_PAYMENTS)
@@ -124,8 +163,11 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
     state = v.integer(g("orderstateid", CLOSED), "orderstateid", minimum=-1, maximum=100)
     if state not in (OPEN, CLOSED):
         raise bad("A new order must be open (0) or closed (10).", "orderstateid")
-    paystate = None if g("paymentstateid") is None else v.integer(g("paymentstateid"), "paymentstateid",
-                                                                   minimum=0, maximum=100)
+    paystate = (
+        None
+        if g("paymentstateid") is None
+        else v.integer(g("paymentstateid"), "paymentstateid", minimum=0, maximum=100)
+    )
     if paystate is not None and paystate not in PAYMENT_STATES:
         raise bad(f"Invalid paymentstateid {paystate}.", "paymentstateid")
     ordertype = v.integer(g("ordertypeid", TYPE_ORDER), "ordertypeid", minimum=0, maximum=1000)
@@ -145,8 +187,10 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
         itype = v.integer(item.get("orderitemtype", ITEM_PRODUCT), "orderitemtype", minimum=0, maximum=1000)
         if itype == ITEM_DISCOUNT:
             if not lines or lines[-1].itemtype != ITEM_PRODUCT:
-                raise bad(f"orderitems[{i}]: a Discount item must directly follow its Product item.",
-                          "orderitemtype")
+                raise bad(
+                    f"orderitems[{i}]: a Discount item must directly follow its Product item.",
+                    "orderitemtype",
+                )
             disc = parse_money(v.req(item, "moneyrowdiscount"), "moneyrowdiscount")
             if disc <= 0:
                 raise bad(f"orderitems[{i}]: moneyrowdiscount must be positive.", "moneyrowdiscount")
@@ -155,18 +199,27 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
         if itype not in (ITEM_PRODUCT, ITEM_SHIPPING):
             raise bad(f"orderitems[{i}]: invalid orderitemtype {itype}.", "orderitemtype")
         if item.get("moneyrowdiscount") is not None:
-            raise bad(f"orderitems[{i}]: put discounts in a Discount item after the product.",
-                      "moneyrowdiscount")
+            raise bad(
+                f"orderitems[{i}]: put discounts in a Discount item after the product.", "moneyrowdiscount"
+            )
         qty = v.req(item, "quantity", v.integer, minimum=-100_000, maximum=100_000)
         if qty == 0 or (qty > 0) != (sign > 0):
-            raise bad(f"orderitems[{i}]: quantity must be {'negative on a refund' if sign < 0 else 'positive'}.",
-                      "quantity")
-        line = Line(itype, qty, reasoncode=v.opt(item, "reasoncode", v.text, max_len=100),
-                    productname=v.opt(item, "productname", v.text, max_len=300))
+            raise bad(
+                f"orderitems[{i}]: quantity must be {'negative on a refund' if sign < 0 else 'positive'}.",
+                "quantity",
+            )
+        line = Line(
+            itype,
+            qty,
+            reasoncode=v.opt(item, "reasoncode", v.text, max_len=100),
+            productname=v.opt(item, "productname", v.text, max_len=300),
+        )
         if item.get("moneynetpriceperunit") is not None:
             line.price = parse_money(item["moneynetpriceperunit"], "moneynetpriceperunit")
             if line.price < 0:
-                raise bad(f"orderitems[{i}]: moneynetpriceperunit must not be negative.", "moneynetpriceperunit")
+                raise bad(
+                    f"orderitems[{i}]: moneynetpriceperunit must not be negative.", "moneynetpriceperunit"
+                )
         if item.get("vatvalue") is not None:
             line.vat_bp = parse_vat(item["vatvalue"], "vatvalue")
         if itype == ITEM_PRODUCT:
@@ -180,32 +233,51 @@ def parse_order(ctx: PosContext, raw: Any) -> NewOrder:
         v.known_fields(pay, _PAYMENT_FIELDS, what="payment")
         name = ctx.payment_name(v.req(pay, "name", v.text, max_len=50))
         if name is None:
-            raise bad(f"payments[{i}]: unknown payment method; use one of {', '.join(ctx.payment_methods)}.",
-                      "name")
+            raise bad(
+                f"payments[{i}]: unknown payment method; use one of {', '.join(ctx.payment_methods)}.", "name"
+            )
         amount = parse_money(v.req(pay, "moneyamount"), "moneyamount")
         if amount == 0 or (amount > 0) != (sign > 0):
-            raise bad(f"payments[{i}]: moneyamount must be {'negative on a refund' if sign < 0 else 'positive'}.",
-                      "moneyamount")
-        payments.append({"name": name, "moneyamount": amount,
-                         "externalid": v.opt(pay, "externalid", v.text, max_len=100),
-                         "refid": v.opt(pay, "refid", v.text, max_len=100),
-                         "cardissuer": v.opt(pay, "cardissuer", v.text, max_len=50)})
+            raise bad(
+                f"payments[{i}]: moneyamount must be {'negative on a refund' if sign < 0 else 'positive'}.",
+                "moneyamount",
+            )
+        payments.append(
+            {
+                "name": name,
+                "moneyamount": amount,
+                "externalid": v.opt(pay, "externalid", v.text, max_len=100),
+                "refid": v.opt(pay, "refid", v.text, max_len=100),
+                "cardissuer": v.opt(pay, "cardissuer", v.text, max_len=50),
+            }
+        )
     return NewOrder(
-        externalid=v.opt(body, "externalid", v.text, max_len=40, pattern=EXTERNAL_ID), creditorderid=credit,
+        externalid=v.opt(body, "externalid", v.text, max_len=40, pattern=EXTERNAL_ID),
+        creditorderid=credit,
         email=email,
-        orderdate=None if g("orderdate") is None else v.integer(g("orderdate"), "orderdate", minimum=0,
-                                                                 maximum=4102444800),
-        state=state, paystate=paystate, ordertype=ordertype,
+        orderdate=None
+        if g("orderdate") is None
+        else v.integer(g("orderdate"), "orderdate", minimum=0, maximum=4102444800),
+        state=state,
+        paystate=paystate,
+        ordertype=ordertype,
         registerid=v.opt(body, "registerid", v.text, max_len=40),
-        warehouseid=None if g("warehouseid") is None else v.integer(g("warehouseid"), "warehouseid", minimum=1),
+        warehouseid=None
+        if g("warehouseid") is None
+        else v.integer(g("warehouseid"), "warehouseid", minimum=1),
         currency=v.opt(body, "currencycode", v.text, max_len=3),
-        claimed_total=None if g("moneytotal_gross_all") is None else parse_money(g("moneytotal_gross_all"),
-                                                                                 "moneytotal_gross_all"),
-        comment=v.text(g("comment") or "", "comment", max_len=2000), lines=lines, payments=payments)
+        claimed_total=None
+        if g("moneytotal_gross_all") is None
+        else parse_money(g("moneytotal_gross_all"), "moneytotal_gross_all"),
+        comment=v.text(g("comment") or "", "comment", max_len=2000),
+        lines=lines,
+        payments=payments,
+    )
 
 
-def _price_lines(order: NewOrder, catalogue: dict[str, tuple[Any, ...] | None],
-                 original: dict[str, tuple[int, int]]) -> None:
+def _price_lines(
+    order: NewOrder, catalogue: dict[str, tuple[Any, ...] | None], original: dict[str, tuple[int, int]]
+) -> None:
     """Fill prices, VAT and row totals; discounts take the VAT rate of their product row."""
     parent: Line | None = None
     for line in order.lines:
@@ -213,8 +285,10 @@ def _price_lines(order: NewOrder, catalogue: dict[str, tuple[Any, ...] | None],
             assert parent is not None
             parent_gross = abs(parent.net + parent.vat)
             if line.discount > parent_gross:
-                raise bad(f"A discount of {money(line.discount)} exceeds its product row ({money(parent_gross)}).",
-                          "moneyrowdiscount")
+                raise bad(
+                    f"A discount of {money(line.discount)} exceeds its product row ({money(parent_gross)}).",
+                    "moneyrowdiscount",
+                )
             gross = -line.discount if parent.quantity > 0 else line.discount
             line.vat_bp, line.sku, line.productid = parent.vat_bp, parent.sku, parent.productid
             line.productname = parent.productname
@@ -271,8 +345,11 @@ def _refund_checks(conn: Connection, order: NewOrder, pg: bool) -> dict[str, tup
             raise bad(f"Sku '{sku}' was not sold on order {orig_id}.", "sku")
         left = sold[sku] - int(returned.get(sku) or 0)
         if qty > left:
-            raise bad(f"Cannot return {qty} of sku '{sku}': {sold[sku]} sold on order {orig_id}, "
-                      f"{left} left to return.", "quantity")
+            raise bad(
+                f"Cannot return {qty} of sku '{sku}': {sold[sku]} sold on order {orig_id}, "
+                f"{left} left to return.",
+                "quantity",
+            )
     return prices
 
 
@@ -286,12 +363,22 @@ def _refund_money_check(conn: Connection, order: NewOrder) -> None:
             now[line.sku] = now.get(line.sku, 0) - (line.net + line.vat)
     for sku, amount in now.items():
         if done.get(sku, 0) + amount > paid.get(sku, 0):
-            raise bad(f"Cannot refund {money(amount)} for sku '{sku}': {money(paid.get(sku, 0))} was paid on order "
-                      f"{order.creditorderid}, {money(done.get(sku, 0))} already refunded.", "orderitems")
+            raise bad(
+                f"Cannot refund {money(amount)} for sku '{sku}': {money(paid.get(sku, 0))} was paid on order "
+                f"{order.creditorderid}, {money(done.get(sku, 0))} already refunded.",
+                "orderitems",
+            )
 
 
-def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *, pg: bool = False,
-                 autopay: str | None = None) -> int:
+def create_order(
+    conn: Connection,
+    ctx: PosContext,
+    order: NewOrder,
+    ts: int,
+    *,
+    pg: bool = False,
+    autopay: str | None = None,
+) -> int:
     """Write a validated order in the caller's transaction; stock moves at once when it is closed.
 
     ``autopay`` (a payment method) pays the whole total when the order has no payments (act/ only).
@@ -301,8 +388,10 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
         if reg is None:
             raise bad(f"Cash register '{order.registerid}' does not exist.", "registerid")
         if order.warehouseid is not None and order.warehouseid != reg[0]:
-            raise bad(f"Register '{order.registerid}' sells from warehouse {reg[0]}, "
-                      f"not {order.warehouseid}.", "warehouseid")
+            raise bad(
+                f"Register '{order.registerid}' sells from warehouse {reg[0]}, not {order.warehouseid}.",
+                "warehouseid",
+            )
         order.warehouseid = reg[0]
     has_products = any(line.itemtype == ITEM_PRODUCT for line in order.lines)
     wh = None
@@ -332,11 +421,14 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
     vat = sum(line.vat for line in order.lines)
     gross = net + vat
     if order.claimed_total is not None and order.claimed_total != gross:
-        raise bad(f"moneytotal_gross_all {money(order.claimed_total)} does not match the items "
-                  f"({money(gross)}).", "moneytotal_gross_all")
+        raise bad(
+            f"moneytotal_gross_all {money(order.claimed_total)} does not match the items ({money(gross)}).",
+            "moneytotal_gross_all",
+        )
     if autopay is not None and not order.payments and gross != 0:
-        order.payments = [{"name": autopay, "moneyamount": gross, "externalid": None, "refid": None,
-                           "cardissuer": None}]
+        order.payments = [
+            {"name": autopay, "moneyamount": gross, "externalid": None, "refid": None, "cardissuer": None}
+        ]
     paid = sum(p["moneyamount"] for p in order.payments)
     if (order.payments or order.state == CLOSED) and paid != gross:
         raise bad(f"The payments ({money(paid)}) must sum to the order total ({money(gross)}).", "payments")
@@ -346,13 +438,29 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
     if order.state == CLOSED and paystate != PAY_OK:
         raise bad("A closed order must have paymentstateid 20 (successful).", "paymentstateid")
     try:
-        inserted = fastsql.first(conn, _INSERT_ORDER, {
-            "eshopid": ctx.site, "externalid": order.externalid, "creditorderid": order.creditorderid,
-            "email": order.email, "orderdate": order.orderdate if order.orderdate is not None else ts,
-            "datecreated": ts, "orderstateid": order.state, "paymentstateid": paystate,
-            "ordertypeid": order.ordertype, "registerid": order.registerid, "warehouseid": order.warehouseid,
-            "currencycode": currency, "moneyfinal_net": net, "moneyfinal_vat": vat,
-            "moneytotal_gross_all": gross, "comment": order.comment, "zreportid": None})
+        inserted = fastsql.first(
+            conn,
+            _INSERT_ORDER,
+            {
+                "eshopid": ctx.site,
+                "externalid": order.externalid,
+                "creditorderid": order.creditorderid,
+                "email": order.email,
+                "orderdate": order.orderdate if order.orderdate is not None else ts,
+                "datecreated": ts,
+                "orderstateid": order.state,
+                "paymentstateid": paystate,
+                "ordertypeid": order.ordertype,
+                "registerid": order.registerid,
+                "warehouseid": order.warehouseid,
+                "currencycode": currency,
+                "moneyfinal_net": net,
+                "moneyfinal_vat": vat,
+                "moneytotal_gross_all": gross,
+                "comment": order.comment,
+                "zreportid": None,
+            },
+        )
     except (IntegrityError, sqlite3.IntegrityError):
         raise bad(f"An order with externalid '{order.externalid}' already exists.", "externalid") from None
     assert inserted is not None
@@ -360,20 +468,37 @@ def create_order(conn: Connection, ctx: PosContext, order: NewOrder, ts: int, *,
     subs = events.subscriptions(conn)
     if order.state == CLOSED and wh is not None:
         _move_stock(conn, ctx, orderid, order, wh, ts, subs)
-    fastsql.many(conn, _INSERT_ITEMS, [{
-        "orderid": orderid, "orderitemtype": ln.itemtype, "productid": ln.productid, "sku": ln.sku,
-        "productname": ln.productname or "", "quantity": ln.quantity, "moneynetpriceperunit": ln.price or 0,
-        "vat_bp": ln.vat_bp or 0, "moneyitemtotal_net": ln.net, "moneyitemtotal_vat": ln.vat,
-        "moneyrowdiscount": ln.discount, "reasoncode": ln.reasoncode, "warehouseid": ln.warehouseid}
-        for ln in order.lines])
+    fastsql.many(
+        conn,
+        _INSERT_ITEMS,
+        [
+            {
+                "orderid": orderid,
+                "orderitemtype": ln.itemtype,
+                "productid": ln.productid,
+                "sku": ln.sku,
+                "productname": ln.productname or "",
+                "quantity": ln.quantity,
+                "moneynetpriceperunit": ln.price or 0,
+                "vat_bp": ln.vat_bp or 0,
+                "moneyitemtotal_net": ln.net,
+                "moneyitemtotal_vat": ln.vat,
+                "moneyrowdiscount": ln.discount,
+                "reasoncode": ln.reasoncode,
+                "warehouseid": ln.warehouseid,
+            }
+            for ln in order.lines
+        ],
+    )
     if order.payments:
         fastsql.many(conn, _INSERT_PAYMENTS, [{"orderid": orderid, **p} for p in order.payments])
     events.order_event(conn, ctx, orderid, "add", ORDER_STATES[order.state], ts, subs)
     return orderid
 
 
-def _move_stock(conn: Connection, ctx: PosContext, orderid: int, order: NewOrder, wh: Any, ts: int,
-                subs: events.Subs) -> None:
+def _move_stock(
+    conn: Connection, ctx: PosContext, orderid: int, order: NewOrder, wh: Any, ts: int, subs: events.Subs
+) -> None:
     """Deliver a closed order: sales leave the warehouse, returns come back (or go to quarantine)."""
     refund = order.creditorderid is not None
     moves: dict[int, list[tuple[str, int, int | None]]] = {}
@@ -387,15 +512,26 @@ def _move_stock(conn: Connection, ctx: PosContext, orderid: int, order: NewOrder
             if quarantine is None:
                 quarantine = stock.quarantine_for(conn, wh.storeid)
                 if quarantine is None:
-                    raise bad(f"The store of warehouse {wh.warehouseid} has no quarantine warehouse for "
-                              f"'{line.reasoncode}' returns.", "reasoncode")
+                    raise bad(
+                        f"The store of warehouse {wh.warehouseid} has no quarantine warehouse for "
+                        f"'{line.reasoncode}' returns.",
+                        "reasoncode",
+                    )
             target = quarantine
         line.warehouseid = target
         moves.setdefault(target, []).append((line.sku, -line.quantity * 1000, None))
     for target, lines in moves.items():
-        stock.record_transaction(conn, ctx, target, stock.REFUND if refund else stock.SALES, lines, ts,
-                                 orderid=orderid, description=f"{'Refund' if refund else 'Sales'} order {orderid}",
-                                 subs=subs)
+        stock.record_transaction(
+            conn,
+            ctx,
+            target,
+            stock.REFUND if refund else stock.SALES,
+            lines,
+            ts,
+            orderid=orderid,
+            description=f"{'Refund' if refund else 'Sales'} order {orderid}",
+            subs=subs,
+        )
 
 
 def update_order(conn: Connection, ctx: PosContext, orderid: int, raw: Any, ts: int) -> bool:
@@ -410,26 +546,39 @@ def update_order(conn: Connection, ctx: PosContext, orderid: int, raw: Any, ts: 
         values["comment"] = v.text(body["comment"] or "", "comment", max_len=2000)
     if "email" in body:
         values["email"] = v.opt(body, "email", v.text, max_len=200, pattern=EMAIL)
-    new_state = None if body.get("orderstateid") is None else v.integer(body["orderstateid"], "orderstateid",
-                                                                         minimum=-1, maximum=100)
-    paystate = None if body.get("paymentstateid") is None else v.integer(body["paymentstateid"], "paymentstateid",
-                                                                          minimum=0, maximum=100)
+    new_state = (
+        None
+        if body.get("orderstateid") is None
+        else v.integer(body["orderstateid"], "orderstateid", minimum=-1, maximum=100)
+    )
+    paystate = (
+        None
+        if body.get("paymentstateid") is None
+        else v.integer(body["paymentstateid"], "paymentstateid", minimum=0, maximum=100)
+    )
     if new_state is not None and new_state not in ORDER_STATES:
         raise bad(f"Invalid orderstateid {new_state}.", "orderstateid")
     if paystate is not None and paystate not in PAYMENT_STATES:
         raise bad(f"Invalid paymentstateid {paystate}.", "paymentstateid")
     changed = new_state is not None and new_state != row.orderstateid
     if row.orderstateid != OPEN and (changed or (paystate is not None and paystate != row.paymentstateid)):
-        raise bad(f"Order {orderid} is {ORDER_STATES[row.orderstateid]}; its state can no longer change "
-                  "(refund it with a credit order instead).", "orderstateid")
+        raise bad(
+            f"Order {orderid} is {ORDER_STATES[row.orderstateid]}; its state can no longer change "
+            "(refund it with a credit order instead).",
+            "orderstateid",
+        )
     if changed:
         values["orderstateid"] = new_state
         if new_state == CLOSED:
-            paid = conn.execute(select(func.coalesce(func.sum(OP.moneyamount), 0))
-                                .where(OP.orderid == orderid)).scalar_one()
+            paid = conn.execute(
+                select(func.coalesce(func.sum(OP.moneyamount), 0)).where(OP.orderid == orderid)
+            ).scalar_one()
             if paid != row.moneytotal_gross_all:
-                raise bad(f"The payments ({money(paid)}) must sum to the order total "
-                          f"({money(row.moneytotal_gross_all)}) to close it.", "orderstateid")
+                raise bad(
+                    f"The payments ({money(paid)}) must sum to the order total "
+                    f"({money(row.moneytotal_gross_all)}) to close it.",
+                    "orderstateid",
+                )
             if row.ordertypeid != TYPE_ORDER:
                 raise bad("Bookings and parked orders cannot be closed.", "orderstateid")
             if paystate not in (None, PAY_OK):
@@ -444,16 +593,31 @@ def update_order(conn: Connection, ctx: PosContext, orderid: int, raw: Any, ts: 
     subs = events.subscriptions(conn)
     if changed and new_state == CLOSED and row.warehouseid is not None:
         wh = stock.warehouse_row(conn, row.warehouseid)
-        lines = [Line(ITEM_PRODUCT, r.quantity, sku=r.sku) for r in conn.execute(
-            select(OI.sku, OI.quantity).where(OI.orderid == orderid, OI.orderitemtype == ITEM_PRODUCT))]
-        pending = NewOrder(None, None, None, None, CLOSED, PAY_OK, TYPE_ORDER, None, row.warehouseid, None,
-                           None, "", lines)
+        lines = [
+            Line(ITEM_PRODUCT, r.quantity, sku=r.sku)
+            for r in conn.execute(
+                select(OI.sku, OI.quantity).where(OI.orderid == orderid, OI.orderitemtype == ITEM_PRODUCT)
+            )
+        ]
+        pending = NewOrder(
+            None, None, None, None, CLOSED, PAY_OK, TYPE_ORDER, None, row.warehouseid, None, None, "", lines
+        )
         _move_stock(conn, ctx, orderid, pending, wh, ts, subs)
-        conn.execute(update(ORDER_ITEMS).where(OI.orderid == orderid, OI.orderitemtype == ITEM_PRODUCT)
-                     .values(warehouseid=row.warehouseid))
+        conn.execute(
+            update(ORDER_ITEMS)
+            .where(OI.orderid == orderid, OI.orderitemtype == ITEM_PRODUCT)
+            .values(warehouseid=row.warehouseid)
+        )
     if values:
-        events.order_event(conn, ctx, orderid, "update", ORDER_STATES[new_state] if changed and new_state is not None
-                           else None, ts, subs)
+        events.order_event(
+            conn,
+            ctx,
+            orderid,
+            "update",
+            ORDER_STATES[new_state] if changed and new_state is not None else None,
+            ts,
+            subs,
+        )
     return True
 
 
@@ -465,24 +629,58 @@ def render_orders(conn: Connection, rows: list[Any]) -> list[dict[str, Any]]:
     pays: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if ids:
         for it in conn.execute(select(ORDER_ITEMS).where(OI.orderid.in_(ids)).order_by(OI.orderitemid)):
-            items[it.orderid].append({
-                "orderitemid": it.orderitemid, "orderitemtype": it.orderitemtype, "productid": it.productid,
-                "sku": it.sku, "productname": it.productname, "quantity": it.quantity,
-                "moneynetpriceperunit": money(it.moneynetpriceperunit), "vatvalue": vat_text(it.vat_bp),
-                "moneyitemtotal_net": money(it.moneyitemtotal_net), "moneyitemtotal_vat": money(it.moneyitemtotal_vat),
-                "moneyrowdiscount": money(it.moneyrowdiscount), "reasoncode": it.reasoncode,
-                "warehouseid": it.warehouseid})
+            items[it.orderid].append(
+                {
+                    "orderitemid": it.orderitemid,
+                    "orderitemtype": it.orderitemtype,
+                    "productid": it.productid,
+                    "sku": it.sku,
+                    "productname": it.productname,
+                    "quantity": it.quantity,
+                    "moneynetpriceperunit": money(it.moneynetpriceperunit),
+                    "vatvalue": vat_text(it.vat_bp),
+                    "moneyitemtotal_net": money(it.moneyitemtotal_net),
+                    "moneyitemtotal_vat": money(it.moneyitemtotal_vat),
+                    "moneyrowdiscount": money(it.moneyrowdiscount),
+                    "reasoncode": it.reasoncode,
+                    "warehouseid": it.warehouseid,
+                }
+            )
         for p in conn.execute(select(ORDER_PAYMENTS).where(OP.orderid.in_(ids)).order_by(OP.paymentid)):
-            pays[p.orderid].append({"name": p.name, "moneyamount": money(p.moneyamount), "externalid": p.externalid,
-                                    "refid": p.refid, "cardissuer": p.cardissuer})
-    return [{"orderid": r.orderid, "eshopid": r.eshopid, "externalid": r.externalid,
-             "creditorderid": r.creditorderid, "email": r.email, "orderdate": r.orderdate,
-             "datecreated": r.datecreated, "orderstateid": r.orderstateid, "paymentstateid": r.paymentstateid,
-             "ordertypeid": r.ordertypeid, "registerid": r.registerid, "warehouseid": r.warehouseid,
-             "currencycode": r.currencycode, "moneyfinal_net": money(r.moneyfinal_net),
-             "moneyfinal_vat": money(r.moneyfinal_vat), "moneytotal_gross_all": money(r.moneytotal_gross_all),
-             "comment": r.comment, "zreportid": r.zreportid, "orderitems": items[r.orderid],
-             "payments": pays[r.orderid]} for r in rows]
+            pays[p.orderid].append(
+                {
+                    "name": p.name,
+                    "moneyamount": money(p.moneyamount),
+                    "externalid": p.externalid,
+                    "refid": p.refid,
+                    "cardissuer": p.cardissuer,
+                }
+            )
+    return [
+        {
+            "orderid": r.orderid,
+            "eshopid": r.eshopid,
+            "externalid": r.externalid,
+            "creditorderid": r.creditorderid,
+            "email": r.email,
+            "orderdate": r.orderdate,
+            "datecreated": r.datecreated,
+            "orderstateid": r.orderstateid,
+            "paymentstateid": r.paymentstateid,
+            "ordertypeid": r.ordertypeid,
+            "registerid": r.registerid,
+            "warehouseid": r.warehouseid,
+            "currencycode": r.currencycode,
+            "moneyfinal_net": money(r.moneyfinal_net),
+            "moneyfinal_vat": money(r.moneyfinal_vat),
+            "moneytotal_gross_all": money(r.moneytotal_gross_all),
+            "comment": r.comment,
+            "zreportid": r.zreportid,
+            "orderitems": items[r.orderid],
+            "payments": pays[r.orderid],
+        }
+        for r in rows
+    ]
 
 
 def get_order(conn: Connection, orderid: int) -> dict[str, Any]:
@@ -494,18 +692,26 @@ def get_order(conn: Connection, orderid: int) -> dict[str, Any]:
 
 
 _FILTERS = {
-    "orderid": lambda v: OR.orderid.in_(v), "externalid": lambda v: OR.externalid.in_(v),
-    "creditorderid": lambda v: OR.creditorderid == v, "orderidfrom": lambda v: OR.orderid >= v,
-    "orderidto": lambda v: OR.orderid < v, "orderdatefrom": lambda v: OR.orderdate >= v,
-    "orderdateto": lambda v: OR.orderdate < v, "orderstate": lambda v: OR.orderstateid == v,
-    "paymentstate": lambda v: OR.paymentstateid == v, "ordertype": lambda v: OR.ordertypeid == v,
-    "warehouseid": lambda v: OR.warehouseid == v, "email": lambda v: OR.email == v,
-    "registerid": lambda v: OR.registerid == v, "eshopid": lambda v: OR.eshopid == v,
+    "orderid": lambda v: OR.orderid.in_(v),
+    "externalid": lambda v: OR.externalid.in_(v),
+    "creditorderid": lambda v: OR.creditorderid == v,
+    "orderidfrom": lambda v: OR.orderid >= v,
+    "orderidto": lambda v: OR.orderid < v,
+    "orderdatefrom": lambda v: OR.orderdate >= v,
+    "orderdateto": lambda v: OR.orderdate < v,
+    "orderstate": lambda v: OR.orderstateid == v,
+    "paymentstate": lambda v: OR.paymentstateid == v,
+    "ordertype": lambda v: OR.ordertypeid == v,
+    "warehouseid": lambda v: OR.warehouseid == v,
+    "email": lambda v: OR.email == v,
+    "registerid": lambda v: OR.registerid == v,
+    "eshopid": lambda v: OR.eshopid == v,
 }
 
 
-def list_orders(conn: Connection, filters: dict[str, Any], start: int, num: int,
-                descending: bool) -> tuple[int, list[dict[str, Any]]]:
+def list_orders(
+    conn: Connection, filters: dict[str, Any], start: int, num: int, descending: bool
+) -> tuple[int, list[dict[str, Any]]]:
     """A page of orders matching Sitoo's filters (see ``_FILTERS``)."""
     cond = [_FILTERS[k](v) for k, v in filters.items() if v is not None]
     total = conn.execute(select(func.count()).select_from(ORDERS).where(*cond)).scalar_one()

@@ -21,14 +21,22 @@ def credit_order(conn: Connection, orderid: int, body: dict[str, Any]) -> dict[s
     everything not yet returned (400 when nothing is left); the discount given on the sale goes back pro rata,
     the last return of a SKU taking the remainder so the cents add up."""
     original = orders.get_order(conn, orderid)
-    returned: dict[str, int] = dict(conn.execute(
-        select(orders.OI.sku, func.sum(-orders.OI.quantity)).join(ORDERS, OR.orderid == orders.OI.orderid)
-        .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_PRODUCT)
-        .group_by(orders.OI.sku)).all())
-    given_back: dict[str, int] = dict(conn.execute(
-        select(orders.OI.sku, func.sum(orders.OI.moneyrowdiscount)).join(ORDERS, OR.orderid == orders.OI.orderid)
-        .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_DISCOUNT)
-        .group_by(orders.OI.sku)).all())
+    returned: dict[str, int] = dict(
+        conn.execute(
+            select(orders.OI.sku, func.sum(-orders.OI.quantity))
+            .join(ORDERS, OR.orderid == orders.OI.orderid)
+            .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_PRODUCT)
+            .group_by(orders.OI.sku)
+        ).all()
+    )
+    given_back: dict[str, int] = dict(
+        conn.execute(
+            select(orders.OI.sku, func.sum(orders.OI.moneyrowdiscount))
+            .join(ORDERS, OR.orderid == orders.OI.orderid)
+            .where(OR.creditorderid == orderid, orders.OI.orderitemtype == orders.ITEM_DISCOUNT)
+            .group_by(orders.OI.sku)
+        ).all()
+    )
     reason = v.opt(body, "reasoncode", v.text, max_len=100)
     sold: dict[str, int] = {}
     discount: dict[str, int] = {}
@@ -54,12 +62,18 @@ def credit_order(conn: Connection, orderid: int, body: dict[str, Any]) -> dict[s
     for sku, qty, why in wanted:
         items.append({"sku": sku, "quantity": -qty, "reasoncode": why})
         total_disc, left = discount.get(sku, 0), sold.get(sku, 0) - int(returned.get(sku) or 0)
-        disc = (total_disc - int(given_back.get(sku) or 0)) if qty == left else (
-            total_disc * qty // sold[sku] if sold.get(sku) else 0)
+        disc = (
+            (total_disc - int(given_back.get(sku) or 0))
+            if qty == left
+            else (total_disc * qty // sold[sku] if sold.get(sku) else 0)
+        )
         if disc > 0:
             items.append({"orderitemtype": orders.ITEM_DISCOUNT, "moneyrowdiscount": money(disc)})
-    order: dict[str, Any] = {"creditorderid": orderid, "orderitems": items,
-                             "registerid": body.get("registerid") or original["registerid"]}
+    order: dict[str, Any] = {
+        "creditorderid": orderid,
+        "orderitems": items,
+        "registerid": body.get("registerid") or original["registerid"],
+    }
     if order["registerid"] is None:
         order["warehouseid"] = body.get("warehouseid") or original["warehouseid"]
     for key in ("externalid", "email"):

@@ -36,8 +36,14 @@ def default_register(conn: Connection) -> str:
 
 def render_register(row: Any) -> dict[str, Any]:
     """A cash register as Sitoo shows it."""
-    return {"registerid": row.registerid, "registerkey": row.registerkey, "registernumber": row.registernumber,
-            "storeid": row.storeid, "warehouseid": row.warehouseid, "currencycode": row.currencycode}
+    return {
+        "registerid": row.registerid,
+        "registerkey": row.registerkey,
+        "registernumber": row.registernumber,
+        "storeid": row.storeid,
+        "warehouseid": row.warehouseid,
+        "currencycode": row.currencycode,
+    }
 
 
 def list_registers(conn: Connection, start: int, num: int) -> tuple[int, list[dict[str, Any]]]:
@@ -56,34 +62,65 @@ def get_register(conn: Connection, registerid: str) -> dict[str, Any]:
 
 
 def _vat_groups(conn: Connection, cond: list[Any], sign: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(OI.vat_bp, func.sum(OI.moneyitemtotal_net), func.sum(OI.moneyitemtotal_vat))
-                        .join(ORDERS, OR.orderid == OI.orderid).where(*cond)
-                        .group_by(OI.vat_bp).order_by(OI.vat_bp))
+    rows = conn.execute(
+        select(OI.vat_bp, func.sum(OI.moneyitemtotal_net), func.sum(OI.moneyitemtotal_vat))
+        .join(ORDERS, OR.orderid == OI.orderid)
+        .where(*cond)
+        .group_by(OI.vat_bp)
+        .order_by(OI.vat_bp)
+    )
     out = []
     for bp, net, vat in rows:
         net, vat = sign * int(net), sign * int(vat)
-        out.append({"vatvalue": bp // 100 if bp % 100 == 0 else bp / 100, "moneytotal": money(net + vat),
-                    "moneytotalnet": money(net), "moneytotalvat": money(vat)})
+        out.append(
+            {
+                "vatvalue": bp // 100 if bp % 100 == 0 else bp / 100,
+                "moneytotal": money(net + vat),
+                "moneytotalnet": money(net),
+                "moneytotalvat": money(vat),
+            }
+        )
     return out
 
 
 def _payments(conn: Connection, cond: list[Any], sign: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(OP.name, func.sum(OP.moneyamount)).join(ORDERS, OR.orderid == OP.orderid)
-                        .where(*cond).group_by(OP.name).order_by(OP.name))
-    return [{"name": name, "moneytotal": money(sign * int(total)), "moneycaptured": money(sign * int(total)),
-             "moneyreserved": "0.00"} for name, total in rows]
+    rows = conn.execute(
+        select(OP.name, func.sum(OP.moneyamount))
+        .join(ORDERS, OR.orderid == OP.orderid)
+        .where(*cond)
+        .group_by(OP.name)
+        .order_by(OP.name)
+    )
+    return [
+        {
+            "name": name,
+            "moneytotal": money(sign * int(total)),
+            "moneycaptured": money(sign * int(total)),
+            "moneyreserved": "0.00",
+        }
+        for name, total in rows
+    ]
 
 
 def _totals(conn: Connection, cond: list[Any]) -> tuple[int, int, int, int]:
-    count, gross, net = conn.execute(select(func.count(), func.coalesce(func.sum(OR.moneytotal_gross_all), 0),
-                                            func.coalesce(func.sum(OR.moneyfinal_net), 0)).where(*cond)).one()
-    items = conn.execute(select(func.coalesce(func.sum(OI.quantity), 0)).join(ORDERS, OR.orderid == OI.orderid)
-                         .where(*cond, OI.orderitemtype == ITEM_PRODUCT)).scalar_one()
+    count, gross, net = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(OR.moneytotal_gross_all), 0),
+            func.coalesce(func.sum(OR.moneyfinal_net), 0),
+        ).where(*cond)
+    ).one()
+    items = conn.execute(
+        select(func.coalesce(func.sum(OI.quantity), 0))
+        .join(ORDERS, OR.orderid == OI.orderid)
+        .where(*cond, OI.orderitemtype == ITEM_PRODUCT)
+    ).scalar_one()
     return int(count), int(gross), int(net), int(items)
 
 
-def close_day(conn: Connection, ctx: PosContext, registerid: str, ts: int, counted: int | None = None,
-              staff: str = "") -> dict[str, Any]:
+def close_day(
+    conn: Connection, ctx: PosContext, registerid: str, ts: int, counted: int | None = None, staff: str = ""
+) -> dict[str, Any]:
     """Produce the register's Z report over its unreported closed orders, and mark them reported."""
     reg = conn.execute(select(REGISTERS).where(R.registerid == registerid)).first()
     if reg is None:
@@ -94,42 +131,82 @@ def close_day(conn: Connection, ctx: PosContext, registerid: str, ts: int, count
     refunds = [*base, OR.creditorderid.is_not(None)]
     nsales, sales_gross, sales_net, sales_items = _totals(conn, sales)
     nref, ref_gross, ref_net, ref_items = _totals(conn, refunds)
-    discount = conn.execute(select(func.coalesce(func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat), 0))
-                            .join(ORDERS, OR.orderid == OI.orderid)
-                            .where(*sales, OI.orderitemtype == ITEM_DISCOUNT)).scalar_one()
-    cash = conn.execute(select(func.coalesce(func.sum(OP.moneyamount), 0))
-                        .join(ORDERS, OR.orderid == OP.orderid)
-                        .where(*base, OP.name == "Cash")).scalar_one()
-    prior_sales, prior_refund = conn.execute(select(func.coalesce(func.sum(Z.moneysalestotal), 0),
-                                                    func.coalesce(func.sum(Z.moneyrefundtotal), 0))
-                                             .where(Z.registerid == registerid)).one()
+    discount = conn.execute(
+        select(func.coalesce(func.sum(OI.moneyitemtotal_net + OI.moneyitemtotal_vat), 0))
+        .join(ORDERS, OR.orderid == OI.orderid)
+        .where(*sales, OI.orderitemtype == ITEM_DISCOUNT)
+    ).scalar_one()
+    cash = conn.execute(
+        select(func.coalesce(func.sum(OP.moneyamount), 0))
+        .join(ORDERS, OR.orderid == OP.orderid)
+        .where(*base, OP.name == "Cash")
+    ).scalar_one()
+    prior_sales, prior_refund = conn.execute(
+        select(
+            func.coalesce(func.sum(Z.moneysalestotal), 0), func.coalesce(func.sum(Z.moneyrefundtotal), 0)
+        ).where(Z.registerid == registerid)
+    ).one()
     expected = reg.cash_in + int(cash)
     counted = expected if counted is None else counted
     refund_total = -ref_gross
     grand_sales, grand_refund = int(prior_sales) + sales_gross, int(prior_refund) + refund_total
     report: dict[str, Any] = {
-        "registerid": registerid, "registerkey": reg.registerkey, "registernumber": reg.registernumber,
-        "datecreated": ts, "dateopened": reg.dateopened, "eshopid": ctx.site,
-        "store_id": store.externalid if store else None, "store_name": store.name if store else None,
-        "currencycode": reg.currencycode, "staff": staff,
-        "moneysalestotal": money(sales_gross), "moneysalestotalnet": money(sales_net), "numsales": nsales,
-        "numsalesitems": sales_items, "vatgroupssales": _vat_groups(conn, sales, 1),
-        "moneyrefundtotal": money(refund_total), "moneyrefundtotalnet": money(-ref_net), "numrefund": nref,
-        "numrefunditems": -ref_items, "vatgroupsrefund": _vat_groups(conn, refunds, -1),
-        "moneyroundoff": "0.00", "moneysummarysales": money(sales_gross), "moneysummaryrefund": money(refund_total),
-        "moneysummarysubtotal": money(sales_gross - refund_total), "moneysummarysalestax": "0.00",
-        "moneysummaryroundoff": "0.00", "moneysummarytotal": money(sales_gross - refund_total),
-        "paymentssales": _payments(conn, sales, 1), "paymentsrefund": _payments(conn, refunds, -1),
-        "moneydiscount": money(-int(discount)), "moneycash_in": money(reg.cash_in),
-        "moneycash_salesrefunds": money(int(cash)), "moneycash_expected": money(expected),
-        "moneycash_counted": money(counted), "moneycash_diff": money(counted - expected),
-        "numreceipts": nsales + nref, "moneygrandtotalsales": money(grand_sales),
-        "moneygrandtotalrefund": money(grand_refund), "moneygrandtotalnet": money(grand_sales - grand_refund),
+        "registerid": registerid,
+        "registerkey": reg.registerkey,
+        "registernumber": reg.registernumber,
+        "datecreated": ts,
+        "dateopened": reg.dateopened,
+        "eshopid": ctx.site,
+        "store_id": store.externalid if store else None,
+        "store_name": store.name if store else None,
+        "currencycode": reg.currencycode,
+        "staff": staff,
+        "moneysalestotal": money(sales_gross),
+        "moneysalestotalnet": money(sales_net),
+        "numsales": nsales,
+        "numsalesitems": sales_items,
+        "vatgroupssales": _vat_groups(conn, sales, 1),
+        "moneyrefundtotal": money(refund_total),
+        "moneyrefundtotalnet": money(-ref_net),
+        "numrefund": nref,
+        "numrefunditems": -ref_items,
+        "vatgroupsrefund": _vat_groups(conn, refunds, -1),
+        "moneyroundoff": "0.00",
+        "moneysummarysales": money(sales_gross),
+        "moneysummaryrefund": money(refund_total),
+        "moneysummarysubtotal": money(sales_gross - refund_total),
+        "moneysummarysalestax": "0.00",
+        "moneysummaryroundoff": "0.00",
+        "moneysummarytotal": money(sales_gross - refund_total),
+        "paymentssales": _payments(conn, sales, 1),
+        "paymentsrefund": _payments(conn, refunds, -1),
+        "moneydiscount": money(-int(discount)),
+        "moneycash_in": money(reg.cash_in),
+        "moneycash_salesrefunds": money(int(cash)),
+        "moneycash_expected": money(expected),
+        "moneycash_counted": money(counted),
+        "moneycash_diff": money(counted - expected),
+        "numreceipts": nsales + nref,
+        "moneygrandtotalsales": money(grand_sales),
+        "moneygrandtotalrefund": money(grand_refund),
+        "moneygrandtotalnet": money(grand_sales - grand_refund),
     }
-    zid = int(conn.execute(insert(ZREPORTS).values(
-        registerid=registerid, datecreated=ts, dateopened=reg.dateopened, moneysalestotal=sales_gross,
-        moneyrefundtotal=refund_total, numsales=nsales, numrefund=nref, body="{}")
-        .returning(Z.zreportid)).scalar_one())
+    zid = int(
+        conn.execute(
+            insert(ZREPORTS)
+            .values(
+                registerid=registerid,
+                datecreated=ts,
+                dateopened=reg.dateopened,
+                moneysalestotal=sales_gross,
+                moneyrefundtotal=refund_total,
+                numsales=nsales,
+                numrefund=nref,
+                body="{}",
+            )
+            .returning(Z.zreportid)
+        ).scalar_one()
+    )
     report = {"zreportid": zid, **report}
     conn.execute(update(ZREPORTS).where(Z.zreportid == zid).values(body=json.dumps(report)))
     conn.execute(update(ORDERS).where(*base).values(zreportid=zid))
@@ -138,8 +215,9 @@ def close_day(conn: Connection, ctx: PosContext, registerid: str, ts: int, count
     return report
 
 
-def list_zreports(conn: Connection, registerid: str, datefrom: int | None, dateto: int | None, start: int,
-                  num: int) -> tuple[int, list[dict[str, Any]]]:
+def list_zreports(
+    conn: Connection, registerid: str, datefrom: int | None, dateto: int | None, start: int, num: int
+) -> tuple[int, list[dict[str, Any]]]:
     """A page of a register's Z reports, filtered by creation time."""
     get_register(conn, registerid)
     cond = [Z.registerid == registerid]

@@ -21,8 +21,13 @@ from .common import EXTERNAL_ID, SKU, decimal3, money, parse_decimal3, parse_mon
 from .context import PosContext
 
 MOVE_IN, MOVE_OUT, SALES, REFUND, STOCKTAKING = 10, 20, 30, 40, 50
-TYPE_NAMES = {MOVE_IN: "Move In", MOVE_OUT: "Move Out", SALES: "Sales", REFUND: "Refund",
-              STOCKTAKING: "StockTaking"}
+TYPE_NAMES = {
+    MOVE_IN: "Move In",
+    MOVE_OUT: "Move Out",
+    SALES: "Sales",
+    REFUND: "Refund",
+    STOCKTAKING: "StockTaking",
+}
 WRITABLE_TYPES = (MOVE_IN, MOVE_OUT)
 FIFO, VIRTUAL = 10, 20
 USE_STORE, USE_QUARANTINE = 10, 20
@@ -35,26 +40,41 @@ WT = WH_TRANSACTIONS.c
 WTI = WH_TRANSACTION_ITEMS.c
 P = PRODUCTS.c
 
-_MOVE = (update(WAREHOUSE_ITEMS)
-         .where(WI.warehouseid == bindparam("w"), WI.sku == bindparam("s"))
-         .values(total_milli=WI.total_milli + bindparam("d"), datemodified=bindparam("ts"))
-         .returning(WI.total_milli))
+_MOVE = (
+    update(WAREHOUSE_ITEMS)
+    .where(WI.warehouseid == bindparam("w"), WI.sku == bindparam("s"))
+    .values(total_milli=WI.total_milli + bindparam("d"), datemodified=bindparam("ts"))
+    .returning(WI.total_milli)
+)
 _NEW_ITEM = insert(WAREHOUSE_ITEMS)
 # PostgreSQL: the first movement of a sku races with any other first movement of it, so it is one upsert
 # (on SQLite writers are serialised and the UPDATE-then-INSERT pair cannot race).
 _NEW_ITEM_PG = pg_insert(WAREHOUSE_ITEMS).values(
-    warehouseid=bindparam("w"), sku=bindparam("s"), total_milli=bindparam("d"), reserved_milli=0, binlocation="",
-    datemodified=bindparam("ts"))
+    warehouseid=bindparam("w"),
+    sku=bindparam("s"),
+    total_milli=bindparam("d"),
+    reserved_milli=0,
+    binlocation="",
+    datemodified=bindparam("ts"),
+)
 _UPSERT_PG = _NEW_ITEM_PG.on_conflict_do_update(
     index_elements=[WI.warehouseid, WI.sku],
-    set_={"total_milli": WI.total_milli + _NEW_ITEM_PG.excluded.total_milli,
-          "datemodified": _NEW_ITEM_PG.excluded.datemodified}).returning(WI.total_milli)
+    set_={
+        "total_milli": WI.total_milli + _NEW_ITEM_PG.excluded.total_milli,
+        "datemodified": _NEW_ITEM_PG.excluded.datemodified,
+    },
+).returning(WI.total_milli)
 _INSERT_TX = insert(WH_TRANSACTIONS).returning(WT.warehousetransactionid)
 _INSERT_TX_ITEMS = insert(WH_TRANSACTION_ITEMS)
-_WAREHOUSE = select(W.warehouseid, W.storeid, W.warehousetype, W.usetype, W.sellable, W.currencycode) \
-    .where(W.warehouseid == bindparam("w"))
-_QUARANTINE = select(W.warehouseid).where(W.storeid == bindparam("st"), W.usetype == USE_QUARANTINE) \
-    .order_by(W.warehouseid).limit(1)
+_WAREHOUSE = select(W.warehouseid, W.storeid, W.warehousetype, W.usetype, W.sellable, W.currencycode).where(
+    W.warehouseid == bindparam("w")
+)
+_QUARANTINE = (
+    select(W.warehouseid)
+    .where(W.storeid == bindparam("st"), W.usetype == USE_QUARANTINE)
+    .order_by(W.warehouseid)
+    .limit(1)
+)
 _TX_FIELDS = frozenset({"warehouseid", "transactiontype", "externalid", "reasoncode", "description", "items"})
 _TX_ITEM_FIELDS = frozenset({"sku", "decimalquantity", "moneypricein"})
 
@@ -77,8 +97,20 @@ def move(conn: Connection, warehouseid: int, sku: str, delta_milli: int, ts: int
         return int(conn.execute(_UPSERT_PG, params).scalar_one())
     row = fastsql.first(conn, _MOVE, params)
     if row is None:
-        fastsql.many(conn, _NEW_ITEM, [{"warehouseid": warehouseid, "sku": sku, "total_milli": delta_milli,
-                                        "reserved_milli": 0, "binlocation": "", "datemodified": ts}])
+        fastsql.many(
+            conn,
+            _NEW_ITEM,
+            [
+                {
+                    "warehouseid": warehouseid,
+                    "sku": sku,
+                    "total_milli": delta_milli,
+                    "reserved_milli": 0,
+                    "binlocation": "",
+                    "datemodified": ts,
+                }
+            ],
+        )
         return delta_milli
     return int(row[0])
 
@@ -97,22 +129,48 @@ def quarantine_for(conn: Connection, storeid: int | None) -> int | None:
     return None if row is None else int(row[0])
 
 
-def record_transaction(conn: Connection, ctx: PosContext, warehouseid: int, ttype: int,
-                       lines: list[tuple[str, int, int | None]], ts: int, *, externalid: str | None = None,
-                       reasoncode: str | None = None, description: str | None = None,
-                       orderid: int | None = None, subs: events.Subs | None = None) -> int:
+def record_transaction(
+    conn: Connection,
+    ctx: PosContext,
+    warehouseid: int,
+    ttype: int,
+    lines: list[tuple[str, int, int | None]],
+    ts: int,
+    *,
+    externalid: str | None = None,
+    reasoncode: str | None = None,
+    description: str | None = None,
+    orderid: int | None = None,
+    subs: events.Subs | None = None,
+) -> int:
     """Apply (sku, delta, pricein) lines to a warehouse as one transaction; returns its id."""
-    inserted = fastsql.first(conn, _INSERT_TX, {
-        "warehouseid": warehouseid, "datecreated": ts, "transactiontype": ttype,
-        "description": description if description is not None else TYPE_NAMES[ttype],
-        "externalid": externalid, "reasoncode": reasoncode, "orderid": orderid})
+    inserted = fastsql.first(
+        conn,
+        _INSERT_TX,
+        {
+            "warehouseid": warehouseid,
+            "datecreated": ts,
+            "transactiontype": ttype,
+            "description": description if description is not None else TYPE_NAMES[ttype],
+            "externalid": externalid,
+            "reasoncode": reasoncode,
+            "orderid": orderid,
+        },
+    )
     assert inserted is not None
     txid = int(inserted[0])
     rows = []
     for sku, delta, pricein in lines:
         after = move(conn, warehouseid, sku, delta, ts)
-        rows.append({"warehousetransactionid": txid, "sku": sku, "quantity_milli": delta,
-                     "moneypricein": pricein, "total_after_milli": after})
+        rows.append(
+            {
+                "warehousetransactionid": txid,
+                "sku": sku,
+                "quantity_milli": delta,
+                "moneypricein": pricein,
+                "total_after_milli": after,
+            }
+        )
     fastsql.many(conn, _INSERT_TX_ITEMS, rows)
     events.warehouse_transaction_event(conn, ctx, warehouseid, txid, ts, subs)
     return txid
@@ -134,8 +192,10 @@ def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> d
     if wh.warehousetype == VIRTUAL:
         raise bad(f"Warehouse {wid} is virtual and cannot take transactions.", "warehouseid")
     externalid = v.opt(body, "externalid", v.text, max_len=40, pattern=EXTERNAL_ID)
-    if externalid is not None and conn.execute(select(WT.warehousetransactionid)
-                                               .where(WT.externalid == externalid)).first():
+    if (
+        externalid is not None
+        and conn.execute(select(WT.warehousetransactionid).where(WT.externalid == externalid)).first()
+    ):
         raise bad(f"A warehouse transaction with externalid '{externalid}' already exists.", "externalid")
     items = v.req(body, "items", v.array, max_items=MAX_TX_ITEMS, min_items=1)
     lines: list[tuple[str, int, int | None]] = []
@@ -159,33 +219,63 @@ def parse_transaction(conn: Connection, raw: Any, index: int | None = None) -> d
     missing = sorted(skus - known)
     if missing:
         raise bad(f"Unknown sku '{missing[0]}'.", "sku")
-    return {"warehouseid": wid, "transactiontype": ttype, "externalid": externalid,
-            "reasoncode": v.opt(body, "reasoncode", v.text, max_len=100),
-            "description": v.opt(body, "description", v.text, max_len=200), "lines": lines}
+    return {
+        "warehouseid": wid,
+        "transactiontype": ttype,
+        "externalid": externalid,
+        "reasoncode": v.opt(body, "reasoncode", v.text, max_len=100),
+        "description": v.opt(body, "description", v.text, max_len=200),
+        "lines": lines,
+    }
 
 
 def add_transaction(conn: Connection, ctx: PosContext, tx: dict[str, Any], ts: int) -> int:
     """Write a validated warehouse transaction (from ``parse_transaction``)."""
-    return record_transaction(conn, ctx, tx["warehouseid"], tx["transactiontype"], tx["lines"], ts,
-                              externalid=tx["externalid"], reasoncode=tx["reasoncode"],
-                              description=tx["description"])
+    return record_transaction(
+        conn,
+        ctx,
+        tx["warehouseid"],
+        tx["transactiontype"],
+        tx["lines"],
+        ts,
+        externalid=tx["externalid"],
+        reasoncode=tx["reasoncode"],
+        description=tx["description"],
+    )
 
 
-def stock_take(conn: Connection, ctx: PosContext, warehouseid: int, sku: str, counted_milli: int,
-               ts: int, reasoncode: str | None = None) -> int:
+def stock_take(
+    conn: Connection,
+    ctx: PosContext,
+    warehouseid: int,
+    sku: str,
+    counted_milli: int,
+    ts: int,
+    reasoncode: str | None = None,
+) -> int:
     """Set a sku's stock to a counted value through a StockTaking transaction."""
-    current = conn.execute(select(WI.total_milli).where(WI.warehouseid == warehouseid, WI.sku == sku)).scalar()
+    current = conn.execute(
+        select(WI.total_milli).where(WI.warehouseid == warehouseid, WI.sku == sku)
+    ).scalar()
     delta = counted_milli - int(current or 0)
-    return record_transaction(conn, ctx, warehouseid, STOCKTAKING, [(sku, delta, None)], ts,
-                              reasoncode=reasoncode)
+    return record_transaction(
+        conn, ctx, warehouseid, STOCKTAKING, [(sku, delta, None)], ts, reasoncode=reasoncode
+    )
 
 
 # ---- reads --------------------------------------------------------------------------------------
 def render_warehouse(row: Any) -> dict[str, Any]:
     """A warehouse as Sitoo shows it."""
-    return {"warehouseid": row.warehouseid, "warehousetype": row.warehousetype, "usetype": row.usetype,
-            "storeid": row.storeid, "sellable": bool(row.sellable), "currencycode": row.currencycode,
-            "name": row.name, "externalid": row.externalid}
+    return {
+        "warehouseid": row.warehouseid,
+        "warehousetype": row.warehousetype,
+        "usetype": row.usetype,
+        "storeid": row.storeid,
+        "sellable": bool(row.sellable),
+        "currencycode": row.currencycode,
+        "name": row.name,
+        "externalid": row.externalid,
+    }
 
 
 def list_warehouses(conn: Connection, start: int, num: int) -> tuple[int, list[dict[str, Any]]]:
@@ -203,26 +293,38 @@ def get_warehouse(conn: Connection, warehouseid: int) -> dict[str, Any]:
     return render_warehouse(row)
 
 
-def list_items(conn: Connection, warehouseid: int, skus: list[str] | None, start: int,
-               num: int) -> tuple[int, list[dict[str, Any]]]:
+def list_items(
+    conn: Connection, warehouseid: int, skus: list[str] | None, start: int, num: int
+) -> tuple[int, list[dict[str, Any]]]:
     """A page of a warehouse's stock rows (``decimaltotal``/``reserved``/``available``)."""
     get_warehouse(conn, warehouseid)
     cond = [WI.warehouseid == warehouseid]
     if skus:
         cond.append(WI.sku.in_(skus))
     total = conn.execute(select(func.count()).select_from(WAREHOUSE_ITEMS).where(*cond)).scalar_one()
-    rows = conn.execute(select(WI.sku, WI.total_milli, WI.reserved_milli, WI.binlocation, WI.datemodified,
-                               P.moneypricein)
-                        .select_from(WAREHOUSE_ITEMS.outerjoin(PRODUCTS, P.sku == WI.sku))
-                        .where(*cond).order_by(WI.sku).offset(start).limit(num))
+    rows = conn.execute(
+        select(WI.sku, WI.total_milli, WI.reserved_milli, WI.binlocation, WI.datemodified, P.moneypricein)
+        .select_from(WAREHOUSE_ITEMS.outerjoin(PRODUCTS, P.sku == WI.sku))
+        .where(*cond)
+        .order_by(WI.sku)
+        .offset(start)
+        .limit(num)
+    )
     items = []
     for r in rows:
         value = (r.moneypricein or 0) * r.total_milli // 1000
-        items.append({"warehouseid": warehouseid, "sku": r.sku, "decimaltotal": decimal3(r.total_milli),
-                      "decimalreserved": decimal3(r.reserved_milli),
-                      "decimalavailable": decimal3(r.total_milli - r.reserved_milli),
-                      "moneytotal": money(value), "binlocation": r.binlocation,
-                      "datelastmodified": r.datemodified})
+        items.append(
+            {
+                "warehouseid": warehouseid,
+                "sku": r.sku,
+                "decimaltotal": decimal3(r.total_milli),
+                "decimalreserved": decimal3(r.reserved_milli),
+                "decimalavailable": decimal3(r.total_milli - r.reserved_milli),
+                "moneytotal": money(value),
+                "binlocation": r.binlocation,
+                "datelastmodified": r.datemodified,
+            }
+        )
     return total, items
 
 
@@ -231,20 +333,36 @@ def render_transactions(conn: Connection, rows: list[Any]) -> list[dict[str, Any
     ids = [r.warehousetransactionid for r in rows]
     lines: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
     if ids:
-        for it in conn.execute(select(WH_TRANSACTION_ITEMS)
-                               .where(WTI.warehousetransactionid.in_(ids)).order_by(WTI.id)):
-            lines[it.warehousetransactionid].append({
-                "sku": it.sku, "decimalquantity": decimal3(it.quantity_milli),
-                "moneypricein": money(it.moneypricein) if it.moneypricein is not None else None,
-                "decimaltotalafter": decimal3(it.total_after_milli)})
-    return [{"warehousetransactionid": r.warehousetransactionid, "warehouseid": r.warehouseid,
-             "datecreated": r.datecreated, "transactiontype": r.transactiontype, "description": r.description,
-             "orderid": r.orderid, "externalid": r.externalid, "reasoncode": r.reasoncode,
-             "items": lines[r.warehousetransactionid]} for r in rows]
+        for it in conn.execute(
+            select(WH_TRANSACTION_ITEMS).where(WTI.warehousetransactionid.in_(ids)).order_by(WTI.id)
+        ):
+            lines[it.warehousetransactionid].append(
+                {
+                    "sku": it.sku,
+                    "decimalquantity": decimal3(it.quantity_milli),
+                    "moneypricein": money(it.moneypricein) if it.moneypricein is not None else None,
+                    "decimaltotalafter": decimal3(it.total_after_milli),
+                }
+            )
+    return [
+        {
+            "warehousetransactionid": r.warehousetransactionid,
+            "warehouseid": r.warehouseid,
+            "datecreated": r.datecreated,
+            "transactiontype": r.transactiontype,
+            "description": r.description,
+            "orderid": r.orderid,
+            "externalid": r.externalid,
+            "reasoncode": r.reasoncode,
+            "items": lines[r.warehousetransactionid],
+        }
+        for r in rows
+    ]
 
 
-def list_transactions(conn: Connection, warehouseid: int, filters: dict[str, int | None], start: int,
-                      num: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:
+def list_transactions(
+    conn: Connection, warehouseid: int, filters: dict[str, int | None], start: int, num: int, descending: bool
+) -> tuple[int, list[dict[str, Any]]]:
     """A page of a warehouse's transactions (filters: id from/to, type, datecreated from/to)."""
     get_warehouse(conn, warehouseid)
     cond = [WT.warehouseid == warehouseid]
@@ -258,18 +376,19 @@ def list_transactions(conn: Connection, warehouseid: int, filters: dict[str, int
         cond.append(WT.datecreated >= filters["datefrom"])
     if filters.get("dateto") is not None:
         cond.append(WT.datecreated < filters["dateto"])
-    total = conn.execute(select(func.count()).select_from(WH_TRANSACTIONS)
-                         .where(*cond)).scalar_one()
+    total = conn.execute(select(func.count()).select_from(WH_TRANSACTIONS).where(*cond)).scalar_one()
     order = WT.warehousetransactionid.desc() if descending else WT.warehousetransactionid
-    rows = list(conn.execute(select(WH_TRANSACTIONS).where(*cond).order_by(order)
-                             .offset(start).limit(num)))
+    rows = list(conn.execute(select(WH_TRANSACTIONS).where(*cond).order_by(order).offset(start).limit(num)))
     return total, render_transactions(conn, rows)
 
 
 def get_transaction(conn: Connection, warehouseid: int, txid: int) -> dict[str, Any]:
     """One warehouse transaction, or a 404."""
-    rows = list(conn.execute(select(WH_TRANSACTIONS).where(
-        WT.warehouseid == warehouseid, WT.warehousetransactionid == txid)))
+    rows = list(
+        conn.execute(
+            select(WH_TRANSACTIONS).where(WT.warehouseid == warehouseid, WT.warehousetransactionid == txid)
+        )
+    )
     if not rows:
         raise not_found("Warehouse transaction")
     return render_transactions(conn, rows)[0]
@@ -277,8 +396,15 @@ def get_transaction(conn: Connection, warehouseid: int, txid: int) -> dict[str, 
 
 def render_store(row: Any) -> dict[str, Any]:
     """A store as Sitoo shows it."""
-    return {"storeid": row.storeid, "storetype": row.storetype, "name": row.name, "externalid": row.externalid,
-            "city": row.city, "countryid": row.countryid, "currencycode": row.currencycode}
+    return {
+        "storeid": row.storeid,
+        "storetype": row.storetype,
+        "name": row.name,
+        "externalid": row.externalid,
+        "city": row.city,
+        "countryid": row.countryid,
+        "currencycode": row.currencycode,
+    }
 
 
 def list_stores(conn: Connection, start: int, num: int) -> tuple[int, list[dict[str, Any]]]:

@@ -54,7 +54,9 @@ def writing() -> Iterator[Ctx]:
             yield ctx
     except IntegrityError:
         # Only reachable on PostgreSQL, where two transactions can pass the same uniqueness check.
-        raise conflict("DUPLICATE", "A concurrent request created the same resource; retry to get its id.") from None
+        raise conflict(
+            "DUPLICATE", "A concurrent request created the same resource; retry to get its id."
+        ) from None
 
 
 @contextmanager
@@ -77,8 +79,10 @@ def ok(data: Any, status: int = 200) -> Response:
 
 def paging() -> tuple[int, int]:
     """``limit`` (1..250, default 50) and ``page`` (from 1)."""
-    return (query_int("limit", 50, minimum=1, maximum=250, code="VALIDATION_ERROR"),
-            query_int("page", 1, minimum=1, maximum=1_000_000, code="VALIDATION_ERROR"))
+    return (
+        query_int("limit", 50, minimum=1, maximum=250, code="VALIDATION_ERROR"),
+        query_int("page", 1, minimum=1, maximum=1_000_000, code="VALIDATION_ERROR"),
+    )
 
 
 def q_str(name: str, max_len: int = 80) -> str | None:

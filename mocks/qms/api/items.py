@@ -16,8 +16,14 @@ def list_items() -> Response:
     """List items (filters: sku, netsuite_id, type)."""
     limit, page_no = paging()
     with reading() as ctx:
-        rows, total = D.list_items(ctx, sku=q_str("sku"), netsuite_id=q_str("netsuite_id"),
-                                   kind=q_enum("type", D.ITEM_TYPES), limit=limit, page_no=page_no)
+        rows, total = D.list_items(
+            ctx,
+            sku=q_str("sku"),
+            netsuite_id=q_str("netsuite_id"),
+            kind=q_enum("type", D.ITEM_TYPES),
+            limit=limit,
+            page_no=page_no,
+        )
         return listing(rows, total, limit, page_no, item_view)
 
 

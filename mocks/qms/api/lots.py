@@ -16,9 +16,15 @@ def list_lots() -> Response:
     """List lots (filters: item_id, status, lot_number, source)."""
     limit, page_no = paging()
     with reading() as ctx:
-        rows, total = D.list_lots(ctx, item_id=q_id("item_id"), status=q_enum("status", D.LOT_STATUSES),
-                                  lot_number=q_str("lot_number"), source=q_enum("source", D.LOT_SOURCES),
-                                  limit=limit, page_no=page_no)
+        rows, total = D.list_lots(
+            ctx,
+            item_id=q_id("item_id"),
+            status=q_enum("status", D.LOT_STATUSES),
+            lot_number=q_str("lot_number"),
+            source=q_enum("source", D.LOT_SOURCES),
+            limit=limit,
+            page_no=page_no,
+        )
         views = lots_view(ctx.session, rows)
         return listing(views, total, limit, page_no, lambda x: x)
 

@@ -41,10 +41,14 @@ def list_runs() -> Response:
     limit, page_no = paging()
     unlinked = request.args.get("unlinked")
     with reading() as ctx:
-        rows, total = D.list_runs(ctx, status=q_enum("status", D.RUN_STATUSES),
-                                  work_order_ref=q_str("work_order_ref"),
-                                  unlinked=q_enum("unlinked", ("true", "false")) == "true" if unlinked else False,
-                                  limit=limit, page_no=page_no)
+        rows, total = D.list_runs(
+            ctx,
+            status=q_enum("status", D.RUN_STATUSES),
+            work_order_ref=q_str("work_order_ref"),
+            unlinked=q_enum("unlinked", ("true", "false")) == "true" if unlinked else False,
+            limit=limit,
+            page_no=page_no,
+        )
         return listing(rows, total, limit, page_no, lambda r: run_view(ctx.session, r))
 
 

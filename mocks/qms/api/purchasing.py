@@ -16,8 +16,13 @@ def list_purchase_orders() -> Response:
     """List purchase orders (filters: status, netsuite_id)."""
     limit, page_no = paging()
     with reading() as ctx:
-        rows, total = D.list_purchase_orders(ctx, status=q_enum("status", D.PO_STATUSES),
-                                             netsuite_id=q_str("netsuite_id"), limit=limit, page_no=page_no)
+        rows, total = D.list_purchase_orders(
+            ctx,
+            status=q_enum("status", D.PO_STATUSES),
+            netsuite_id=q_str("netsuite_id"),
+            limit=limit,
+            page_no=page_no,
+        )
         return listing(rows, total, limit, page_no, lambda po: po_view(ctx.session, po))
 
 

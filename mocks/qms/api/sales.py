@@ -16,8 +16,13 @@ def list_sales_orders() -> Response:
     """List sales orders (filters: status, netsuite_id)."""
     limit, page_no = paging()
     with reading() as ctx:
-        rows, total = D.list_sales_orders(ctx, status=q_enum("status", D.SO_STATUSES),
-                                          netsuite_id=q_str("netsuite_id"), limit=limit, page_no=page_no)
+        rows, total = D.list_sales_orders(
+            ctx,
+            status=q_enum("status", D.SO_STATUSES),
+            netsuite_id=q_str("netsuite_id"),
+            limit=limit,
+            page_no=page_no,
+        )
         return listing(rows, total, limit, page_no, lambda so: so_view(ctx.session, so))
 
 
@@ -51,8 +56,13 @@ def list_shipments() -> Response:
     """List shipments (filters: sales_order_id, status)."""
     limit, page_no = paging()
     with reading() as ctx:
-        rows, total = D.list_shipments(ctx, so_id=q_id("sales_order_id"),
-                                       status=q_enum("status", D.SHIPMENT_STATUSES), limit=limit, page_no=page_no)
+        rows, total = D.list_shipments(
+            ctx,
+            so_id=q_id("sales_order_id"),
+            status=q_enum("status", D.SHIPMENT_STATUSES),
+            limit=limit,
+            page_no=page_no,
+        )
         return listing(rows, total, limit, page_no, lambda sh: shipment_view(ctx.session, sh))
 
 

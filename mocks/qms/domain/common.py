@@ -20,8 +20,15 @@ from ..services import QmsServices
 T = TypeVar("T")
 
 #: Every event type the QMS publishes (subscriptions may also use "*" or fnmatch patterns).
-EVENT_TYPES = ("lot.released", "lot.rejected", "lot.locked", "lot.unlocked", "production.scheduled",
-               "production.completed", "shipment.completed")
+EVENT_TYPES = (
+    "lot.released",
+    "lot.rejected",
+    "lot.locked",
+    "lot.unlocked",
+    "production.scheduled",
+    "production.completed",
+    "shipment.completed",
+)
 
 
 @dataclass
@@ -49,8 +56,13 @@ def write_ctx(emu: Emulator) -> Iterator[Ctx]:
     """A write transaction of the emulator's store wrapped in a Ctx."""
     with emu.store.write() as session:
         now = emu.clock.now(session)
-        yield Ctx(session=session, now=now.isoformat(), today=now.date().isoformat(), hub=emu.webhooks,
-                  over_receipt_pct=QmsServices.of(emu).settings.over_receipt_pct)
+        yield Ctx(
+            session=session,
+            now=now.isoformat(),
+            today=now.date().isoformat(),
+            hub=emu.webhooks,
+            over_receipt_pct=QmsServices.of(emu).settings.over_receipt_pct,
+        )
 
 
 @contextmanager

@@ -18,8 +18,12 @@ ITEM_TYPES = ("RAW_MATERIAL", "PACKAGING", "INTERMEDIATE", "FINISHED_GOOD")
 def _unique(ctx: Ctx, column: Any, value: Any, field: str, own_id: int | None = None) -> None:
     existing = ctx.session.execute(select(Item.id).where(column == value)).scalar_one_or_none()
     if existing is not None and existing != own_id:
-        raise conflict("DUPLICATE", f"An item with {field} {value!r} already exists (id {existing}).",
-                       field=field, existingId=existing)
+        raise conflict(
+            "DUPLICATE",
+            f"An item with {field} {value!r} already exists (id {existing}).",
+            field=field,
+            existingId=existing,
+        )
 
 
 def create_item(ctx: Ctx, body: dict[str, Any]) -> Item:
@@ -32,8 +36,15 @@ def create_item(ctx: Ctx, body: dict[str, Any]) -> Item:
     _unique(ctx, Item.sku, sku, "sku")
     if netsuite_id is not None:
         _unique(ctx, Item.netsuite_id, netsuite_id, "netsuiteId")
-    item = Item(sku=sku, name=name, type=kind, uom=uom, netsuite_id=netsuite_id, created_at=ctx.now,
-                updated_at=ctx.now)
+    item = Item(
+        sku=sku,
+        name=name,
+        type=kind,
+        uom=uom,
+        netsuite_id=netsuite_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
     ctx.session.add(item)
     ctx.session.flush()
     return item
@@ -59,8 +70,9 @@ def update_item(ctx: Ctx, item_id: int, body: dict[str, Any]) -> Item:
     return item
 
 
-def list_items(ctx: Ctx, *, sku: str | None, netsuite_id: str | None, kind: str | None,
-               limit: int, page_no: int) -> tuple[list[Item], int]:
+def list_items(
+    ctx: Ctx, *, sku: str | None, netsuite_id: str | None, kind: str | None, limit: int, page_no: int
+) -> tuple[list[Item], int]:
     """Items filtered by SKU, NetSuite id or type, ordered by id."""
     cond = []
     if sku is not None:
@@ -69,5 +81,10 @@ def list_items(ctx: Ctx, *, sku: str | None, netsuite_id: str | None, kind: str 
         cond.append(Item.netsuite_id == netsuite_id)
     if kind is not None:
         cond.append(Item.type == kind)
-    return page(ctx.session, select(Item).where(*cond).order_by(Item.id),
-                select(func.count(Item.id)).where(*cond), limit, page_no)
+    return page(
+        ctx.session,
+        select(Item).where(*cond).order_by(Item.id),
+        select(func.count(Item.id)).where(*cond),
+        limit,
+        page_no,
+    )

@@ -33,25 +33,37 @@ def create_recipe(ctx: Ctx, body: dict[str, Any]) -> Recipe:
     netsuite_id = v.opt(body, "netsuiteId", v.text, max_len=80, min_len=1, strip=True)
     out_ref = item_ref(body)
     comps = v.req(body, "components", v.array, min_items=1, max_items=100, objects=True)
-    parsed = [(item_ref(c, f"components[{i}]"), v.req(c, "quantityPerUnit", quantity, where=f"components[{i}]"))
-              for i, c in enumerate(comps)]
+    parsed = [
+        (item_ref(c, f"components[{i}]"), v.req(c, "quantityPerUnit", quantity, where=f"components[{i}]"))
+        for i, c in enumerate(comps)
+    ]
     for field, col, value in (("code", Recipe.code, code), ("netsuiteId", Recipe.netsuite_id, netsuite_id)):
         if value is not None:
             existing = s.execute(select(Recipe.id).where(col == value)).scalar_one_or_none()
             if existing is not None:
-                raise conflict("DUPLICATE", f"A recipe with {field} {value!r} already exists (id {existing}).",
-                               field=field, existingId=existing)
+                raise conflict(
+                    "DUPLICATE",
+                    f"A recipe with {field} {value!r} already exists (id {existing}).",
+                    field=field,
+                    existingId=existing,
+                )
     item = resolve_item(s, out_ref, "itemId")
     if item.type not in OUTPUT_TYPES:
-        raise unprocessable("ITEM_TYPE_MISMATCH", f"Item {item.sku} is a {item.type}; a recipe makes a "
-                                                  f"FINISHED_GOOD or an INTERMEDIATE.", "itemId")
+        raise unprocessable(
+            "ITEM_TYPE_MISMATCH",
+            f"Item {item.sku} is a {item.type}; a recipe makes a FINISHED_GOOD or an INTERMEDIATE.",
+            "itemId",
+        )
     seen: set[int] = set()
     rows = []
     for i, (ref, qty) in enumerate(parsed):
         comp = resolve_item(s, ref, f"components[{i}].itemId")
         if comp.id == item.id:
-            raise unprocessable("ITEM_TYPE_MISMATCH", f"Item {item.sku} cannot be a component of itself.",
-                                f"components[{i}].itemId")
+            raise unprocessable(
+                "ITEM_TYPE_MISMATCH",
+                f"Item {item.sku} cannot be a component of itself.",
+                f"components[{i}].itemId",
+            )
         if comp.id in seen:
             raise validation_error(f"components[{i}].itemId", f"Component {comp.sku} appears twice.")
         seen.add(comp.id)
@@ -67,22 +79,39 @@ def create_recipe(ctx: Ctx, body: dict[str, Any]) -> Recipe:
 def list_recipes(ctx: Ctx, *, item_id: int | None, limit: int, page_no: int) -> tuple[list[Recipe], int]:
     """Recipes, optionally for one output item."""
     cond = [Recipe.item_id == item_id] if item_id is not None else []
-    return page(ctx.session, select(Recipe).where(*cond).order_by(Recipe.id),
-                select(func.count(Recipe.id)).where(*cond), limit, page_no)
+    return page(
+        ctx.session,
+        select(Recipe).where(*cond).order_by(Recipe.id),
+        select(func.count(Recipe.id)).where(*cond),
+        limit,
+        page_no,
+    )
 
 
 def _ensure_work_order_free(ctx: Ctx, ref: str, own_id: int | None = None) -> None:
-    existing = ctx.session.execute(select(ProductionRun.id).where(ProductionRun.work_order_ref == ref)
-                                   ).scalar_one_or_none()
+    existing = ctx.session.execute(
+        select(ProductionRun.id).where(ProductionRun.work_order_ref == ref)
+    ).scalar_one_or_none()
     if existing is not None and existing != own_id:
-        raise conflict("DUPLICATE", f"Work order {ref!r} is already linked to production run {existing}.",
-                       field="workOrderRef", existingId=existing)
+        raise conflict(
+            "DUPLICATE",
+            f"Work order {ref!r} is already linked to production run {existing}.",
+            field="workOrderRef",
+            existingId=existing,
+        )
 
 
 def _run_summary(run: ProductionRun, item: Item) -> dict[str, Any]:
-    return {"id": run.id, "number": run_number(run.id), "recipeId": run.recipe_id, "item": item_ref_view(item),
-            "plannedQuantity": qty_out(run.planned_m), "scheduledDate": run.scheduled_date,
-            "workOrderRef": run.work_order_ref, "status": run.status}
+    return {
+        "id": run.id,
+        "number": run_number(run.id),
+        "recipeId": run.recipe_id,
+        "item": item_ref_view(item),
+        "plannedQuantity": qty_out(run.planned_m),
+        "scheduledDate": run.scheduled_date,
+        "workOrderRef": run.work_order_ref,
+        "status": run.status,
+    }
 
 
 def schedule_run(ctx: Ctx, body: dict[str, Any]) -> ProductionRun:
@@ -96,8 +125,15 @@ def schedule_run(ctx: Ctx, body: dict[str, Any]) -> ProductionRun:
         raise unknown_ref("Recipe", "recipeId", recipe_id)
     if wo is not None:
         _ensure_work_order_free(ctx, wo)
-    run = ProductionRun(recipe_id=recipe.id, item_id=recipe.item_id, planned_m=qty, status="SCHEDULED",
-                        scheduled_date=day, work_order_ref=wo, created_at=ctx.now)
+    run = ProductionRun(
+        recipe_id=recipe.id,
+        item_id=recipe.item_id,
+        planned_m=qty,
+        status="SCHEDULED",
+        scheduled_date=day,
+        work_order_ref=wo,
+        created_at=ctx.now,
+    )
     ctx.session.add(run)
     ctx.session.flush()
     item = ctx.session.get(Item, recipe.item_id)
@@ -116,8 +152,11 @@ def link_work_order(ctx: Ctx, run_id: int, body: dict[str, Any]) -> ProductionRu
     if run.status == "CANCELLED":
         raise invalid_state("Production run", run.id, run.status, "link a work order")
     if run.work_order_ref is not None:
-        raise conflict("WORK_ORDER_ALREADY_LINKED", f"Production run {run.id} is already linked to work order "
-                                                    f"{run.work_order_ref!r}.", workOrderRef=run.work_order_ref)
+        raise conflict(
+            "WORK_ORDER_ALREADY_LINKED",
+            f"Production run {run.id} is already linked to work order {run.work_order_ref!r}.",
+            workOrderRef=run.work_order_ref,
+        )
     _ensure_work_order_free(ctx, ref, run.id)
     run.work_order_ref = ref
     return run
@@ -150,12 +189,17 @@ def consume(ctx: Ctx, run_id: int, body: dict[str, Any]) -> Consumption:
     if run.status not in ("SCHEDULED", "IN_PROGRESS"):
         raise invalid_state("Production run", run.id, run.status, "consume into it")
     lot = resolve_lot(s, ref, "lotId" if ref[0] == "id" else "lotNumber")
-    components = set(s.execute(select(RecipeComponent.item_id).where(RecipeComponent.recipe_id == run.recipe_id))
-                     .scalars())
+    components = set(
+        s.execute(select(RecipeComponent.item_id).where(RecipeComponent.recipe_id == run.recipe_id)).scalars()
+    )
     if lot.item_id not in components:
-        raise unprocessable("LOT_NOT_IN_RECIPE", f"Lot {lot.lot_number} is not of a component item of the "
-                                                 f"recipe of run {run.id}.", "lotId", lotNumber=lot.lot_number,
-                            itemId=lot.item_id)
+        raise unprocessable(
+            "LOT_NOT_IN_RECIPE",
+            f"Lot {lot.lot_number} is not of a component item of the recipe of run {run.id}.",
+            "lotId",
+            lotNumber=lot.lot_number,
+            itemId=lot.item_id,
+        )
     require_released(lot, "consumed")
     if qty > lot.quantity_m:
         raise insufficient(lot, qty)
@@ -177,21 +221,38 @@ def complete_run(ctx: Ctx, run_id: int, body: dict[str, Any]) -> tuple[Productio
     run = get_or_404(s, ProductionRun, run_id, "Production run", lock=True)
     if run.status != "IN_PROGRESS":
         raise invalid_state("Production run", run.id, run.status, "complete it (it must be IN_PROGRESS)")
-    cons = list(s.execute(select(Consumption).where(Consumption.run_id == run.id).order_by(Consumption.id))
-                .scalars())
-    needed = list(s.execute(select(RecipeComponent.item_id).where(RecipeComponent.recipe_id == run.recipe_id)
-                            .order_by(RecipeComponent.id)).scalars())
+    cons = list(
+        s.execute(select(Consumption).where(Consumption.run_id == run.id).order_by(Consumption.id)).scalars()
+    )
+    needed = list(
+        s.execute(
+            select(RecipeComponent.item_id)
+            .where(RecipeComponent.recipe_id == run.recipe_id)
+            .order_by(RecipeComponent.id)
+        ).scalars()
+    )
     missing = [i for i in needed if i not in {c.item_id for c in cons}]
     items = skus(s, [run.item_id, *needed])
     if missing:
         names = [items[i].sku for i in missing]
-        raise conflict("COMPONENTS_NOT_CONSUMED", f"Production run {run.id} has consumed nothing of "
-                                                  f"{', '.join(names)}.", missing=names)
+        raise conflict(
+            "COMPONENTS_NOT_CONSUMED",
+            f"Production run {run.id} has consumed nothing of {', '.join(names)}.",
+            missing=names,
+        )
     if number is not None:
         ensure_lot_number_free(ctx, number, "lotNumber")
-    lot = Lot(lot_number=number or lot_numbers(ctx, "P", 1)[0], item_id=run.item_id, status="QUARANTINE",
-              quantity_m=qty, initial_m=qty, source="PRODUCTION", run_id=run.id, expiry_date=expiry,
-              created_at=ctx.now)
+    lot = Lot(
+        lot_number=number or lot_numbers(ctx, "P", 1)[0],
+        item_id=run.item_id,
+        status="QUARANTINE",
+        quantity_m=qty,
+        initial_m=qty,
+        source="PRODUCTION",
+        run_id=run.id,
+        expiry_date=expiry,
+        created_at=ctx.now,
+    )
     s.add(lot)
     s.flush()
     run.status, run.produced_m, run.output_lot_id, run.completed_at = "COMPLETED", qty, lot.id, ctx.now
@@ -199,14 +260,32 @@ def complete_run(ctx: Ctx, run_id: int, body: dict[str, Any]) -> tuple[Productio
     components = []
     for item_id in needed:
         mine = [c for c in cons if c.item_id == item_id]
-        components.append({"item": item_ref_view(items[item_id]),
-                           "quantity": qty_out(sum(c.quantity_m for c in mine)),
-                           "lots": [{"lotId": c.lot_id, "lotNumber": lots[c.lot_id].lot_number,
-                                     "quantity": qty_out(c.quantity_m)} for c in mine]})
-    ctx.publish("production.completed", {
-        "productionRun": {**_run_summary(run, items[run.item_id]), "completedAt": run.completed_at},
-        "workOrderRef": run.work_order_ref, "item": item_ref_view(items[run.item_id]), "lotId": lot.id,
-        "lotNumber": lot.lot_number, "quantity": qty_out(qty), "components": components})
+        components.append(
+            {
+                "item": item_ref_view(items[item_id]),
+                "quantity": qty_out(sum(c.quantity_m for c in mine)),
+                "lots": [
+                    {
+                        "lotId": c.lot_id,
+                        "lotNumber": lots[c.lot_id].lot_number,
+                        "quantity": qty_out(c.quantity_m),
+                    }
+                    for c in mine
+                ],
+            }
+        )
+    ctx.publish(
+        "production.completed",
+        {
+            "productionRun": {**_run_summary(run, items[run.item_id]), "completedAt": run.completed_at},
+            "workOrderRef": run.work_order_ref,
+            "item": item_ref_view(items[run.item_id]),
+            "lotId": lot.id,
+            "lotNumber": lot.lot_number,
+            "quantity": qty_out(qty),
+            "components": components,
+        },
+    )
     return run, lot
 
 
@@ -214,15 +293,24 @@ def produce(ctx: Ctx, run: ProductionRun, quantity_m: int | None, release: bool)
     """Run production end to end: consume each component from its RELEASED lots oldest first, complete the
     run (its planned quantity unless ``quantity_m``), and with ``release`` pass the new lot's inspection."""
     qty_m = quantity_m if quantity_m is not None else run.planned_m
-    comps = list(ctx.session.execute(select(RecipeComponent).where(RecipeComponent.recipe_id == run.recipe_id)
-                                     .order_by(RecipeComponent.id)).scalars())
+    comps = list(
+        ctx.session.execute(
+            select(RecipeComponent)
+            .where(RecipeComponent.recipe_id == run.recipe_id)
+            .order_by(RecipeComponent.id)
+        ).scalars()
+    )
     for comp in comps:
         need = comp.per_unit_m * qty_m // 1000 or 1
         lots = released_lots(ctx, comp.item_id)
         if sum(x.quantity_m for x in lots) < need:
-            raise conflict("INSUFFICIENT_STOCK", f"Not enough RELEASED stock of item {comp.item_id} for run "
-                                                 f"{run.id}: {qty_out(need)} needed.", itemId=comp.item_id,
-                           needed=qty_out(need), available=qty_out(sum(x.quantity_m for x in lots)))
+            raise conflict(
+                "INSUFFICIENT_STOCK",
+                f"Not enough RELEASED stock of item {comp.item_id} for run {run.id}: {qty_out(need)} needed.",
+                itemId=comp.item_id,
+                needed=qty_out(need),
+                available=qty_out(sum(x.quantity_m for x in lots)),
+            )
         for lot in lots:
             take = min(need, lot.quantity_m)
             consume(ctx, run.id, {"lotId": lot.id, "quantity": qty_out(take)})
@@ -235,8 +323,9 @@ def produce(ctx: Ctx, run: ProductionRun, quantity_m: int | None, release: bool)
     return run
 
 
-def list_runs(ctx: Ctx, *, status: str | None, work_order_ref: str | None, unlinked: bool, limit: int,
-              page_no: int) -> tuple[list[ProductionRun], int]:
+def list_runs(
+    ctx: Ctx, *, status: str | None, work_order_ref: str | None, unlinked: bool, limit: int, page_no: int
+) -> tuple[list[ProductionRun], int]:
     """Production runs filtered by status, work order, or not yet linked to a work order."""
     cond = []
     if status is not None:
@@ -245,5 +334,10 @@ def list_runs(ctx: Ctx, *, status: str | None, work_order_ref: str | None, unlin
         cond.append(ProductionRun.work_order_ref == work_order_ref)
     if unlinked:
         cond.append(ProductionRun.work_order_ref.is_(None))
-    return page(ctx.session, select(ProductionRun).where(*cond).order_by(ProductionRun.id),
-                select(func.count(ProductionRun.id)).where(*cond), limit, page_no)
+    return page(
+        ctx.session,
+        select(ProductionRun).where(*cond).order_by(ProductionRun.id),
+        select(func.count(ProductionRun.id)).where(*cond),
+        limit,
+        page_no,
+    )

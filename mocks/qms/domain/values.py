@@ -50,8 +50,11 @@ def strings(body: dict[str, Any], name: str, *, max_items: int = 50, max_len: in
     if not v.given(body, name):
         return None
     value = body[name]
-    if (not isinstance(value, list) or len(value) > max_items
-            or not all(isinstance(s, str) and 0 < len(s) <= max_len and "\x00" not in s for s in value)):
+    if (
+        not isinstance(value, list)
+        or len(value) > max_items
+        or not all(isinstance(s, str) and 0 < len(s) <= max_len and "\x00" not in s for s in value)
+    ):
         raise validation_error(name, f"'{name}' must be an array of at most {max_items} non-empty strings.")
     return list(value)
 
@@ -69,12 +72,15 @@ def item_ref(body: dict[str, Any], where: str = "") -> tuple[str, int | str]:
     if v.given(body, "itemId"):
         return "id", v.req(body, "itemId", v.integer, minimum=1, maximum=MAX_ID, where=where)
     if v.given(body, "itemNetsuiteId"):
-        return "netsuiteId", v.req(body, "itemNetsuiteId", v.text, max_len=80, min_len=1, strip=True, where=where)
+        return "netsuiteId", v.req(
+            body, "itemNetsuiteId", v.text, max_len=80, min_len=1, strip=True, where=where
+        )
     if v.given(body, "itemSku"):
         return "sku", v.req(body, "itemSku", v.text, max_len=80, min_len=1, strip=True, where=where)
     field = v.name(where, "itemId")
-    raise validation_error(field, f"'{field}', '{v.name(where, 'itemNetsuiteId')}' or "
-                                  f"'{v.name(where, 'itemSku')}' is required.")
+    raise validation_error(
+        field, f"'{field}', '{v.name(where, 'itemNetsuiteId')}' or '{v.name(where, 'itemSku')}' is required."
+    )
 
 
 def lot_ref(body: dict[str, Any], where: str = "") -> tuple[str, int | str]:

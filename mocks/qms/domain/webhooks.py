@@ -24,14 +24,23 @@ _FAMILIES = {t.split(".")[0] for t in EVENT_TYPES}
 def sign(sub: WebhookSubscription, body: bytes, events: list[str]) -> dict[str, str]:
     """HMAC-SHA256 of the raw body keyed with the subscription secret, as ``sha256=<hex>``."""
     digest = hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", SIGNATURE_HEADER: f"sha256={digest}",
-            EVENT_HEADER: events[0] if len(events) == 1 else "batch", "User-Agent": "DataNinja-Webhooks/1.0"}
+    return {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: f"sha256={digest}",
+        EVENT_HEADER: events[0] if len(events) == 1 else "batch",
+        "User-Agent": "DataNinja-Webhooks/1.0",
+    }
 
 
 def view(sub: WebhookSubscription, *, with_secret: bool = False) -> dict[str, Any]:
     """A subscription as the API shows it (the secret only in the create response)."""
-    out: dict[str, Any] = {"id": sub.id, "url": sub.url, "events": json.loads(sub.events), "active": sub.active,
-                           "createdAt": sub.created_at}
+    out: dict[str, Any] = {
+        "id": sub.id,
+        "url": sub.url,
+        "events": json.loads(sub.events),
+        "active": sub.active,
+        "createdAt": sub.created_at,
+    }
     if with_secret:
         out["secret"] = sub.secret
     return out

@@ -37,12 +37,19 @@ def parse_asn(body: dict[str, Any]) -> domain.AsnIn:
         where = f"lines[{i}]"
         line = v.obj(item, where)
         v.known_fields(line, _LINE, where)
-        lines.append((v.req(line, "sku", v.text, max_len=64, pattern=SKU_RE, where=where, blank=False),
-                      v.req(line, "quantity", v.integer, minimum=1, maximum=MAX_QTY, where=where)))
-    return domain.AsnIn(po_reference=po, lines=lines,
-                        warehouse_id=v.opt(body, "warehouseId", v.integer, minimum=1, maximum=MAX_ID),
-                        supplier=v.opt(body, "supplier", v.text, max_len=200, blank=False),
-                        expected_date=_expected_date(body))
+        lines.append(
+            (
+                v.req(line, "sku", v.text, max_len=64, pattern=SKU_RE, where=where, blank=False),
+                v.req(line, "quantity", v.integer, minimum=1, maximum=MAX_QTY, where=where),
+            )
+        )
+    return domain.AsnIn(
+        po_reference=po,
+        lines=lines,
+        warehouse_id=v.opt(body, "warehouseId", v.integer, minimum=1, maximum=MAX_ID),
+        supplier=v.opt(body, "supplier", v.text, max_len=200, blank=False),
+        expected_date=_expected_date(body),
+    )
 
 
 def create_asn() -> tuple[Response, int] | Response:
@@ -59,9 +66,17 @@ def get_asn(asn_id: int) -> Response:
 def list_asns() -> Response:
     """A page of ASNs (filters: status, poReference, updatedSince)."""
     page, size = paging()
-    return json_response(domain.list_asns(
-        current_emulator(), client_id(), page, size, status=query_enum("status", (domain.AWAITING, domain.BOOKED_IN)),
-        po_reference=query_str("poReference", max_len=50), updated_since=query_since()))
+    return json_response(
+        domain.list_asns(
+            current_emulator(),
+            client_id(),
+            page,
+            size,
+            status=query_enum("status", (domain.AWAITING, domain.BOOKED_IN)),
+            po_reference=query_str("poReference", max_len=50),
+            updated_since=query_since(),
+        )
+    )
 
 
 def register(bp: Blueprint) -> None:

@@ -17,8 +17,10 @@ DEFAULT_PAGE_SIZE = 50
 
 def paging() -> tuple[int, int]:
     """``page`` (from 1) and ``pageSize`` (1..500, default 50) query parameters."""
-    return (query_int("page", 1, minimum=1, maximum=1_000_000),
-            query_int("pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE))
+    return (
+        query_int("page", 1, minimum=1, maximum=1_000_000),
+        query_int("pageSize", DEFAULT_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE),
+    )
 
 
 def path_id(value: int, what: str) -> int:
@@ -47,8 +49,11 @@ def query_since() -> str | None:
     try:
         return stamp(parse_instant(raw))
     except (ValueError, OverflowError):
-        raise bad_request("Query parameter 'updatedSince' must be an ISO-8601 instant such as "
-                          "2026-01-05T09:00:00Z.", "updatedSince", code="INVALID_PARAMETER") from None
+        raise bad_request(
+            "Query parameter 'updatedSince' must be an ISO-8601 instant such as 2026-01-05T09:00:00Z.",
+            "updatedSince",
+            code="INVALID_PARAMETER",
+        ) from None
 
 
 def query_enum(name: str, allowed: tuple[str, ...]) -> str | None:
@@ -57,6 +62,7 @@ def query_enum(name: str, allowed: tuple[str, ...]) -> str | None:
     if raw is None or raw == "":
         return None
     if raw not in allowed:
-        raise bad_request(f"Query parameter '{name}' must be one of {', '.join(allowed)}.", name,
-                          code="INVALID_PARAMETER")
+        raise bad_request(
+            f"Query parameter '{name}' must be one of {', '.join(allowed)}.", name, code="INVALID_PARAMETER"
+        )
     return raw

@@ -17,22 +17,50 @@ from ..domain.common import ITEM_TYPES, MAX_ID, MAX_QTY, ORDER_STATUSES, REF_RE,
 from ..errors import bad_request, not_found
 from .common import paging, path_id, query_enum, query_since, query_str
 
-_ORDER = frozenset({"clientReference", "externalId", "orderNumber", "warehouseId", "courierService", "shipTo",
-                    "lines"})
+_ORDER = frozenset(
+    {"clientReference", "externalId", "orderNumber", "warehouseId", "courierService", "shipTo", "lines"}
+)
 _LINE = frozenset({"sku", "quantity", "itemType", "externalLineId"})
-_SHIP_TO = frozenset({"name", "company", "address1", "address2", "address3", "city", "county", "postcode",
-                      "country", "email", "phone"})
+_SHIP_TO = frozenset(
+    {
+        "name",
+        "company",
+        "address1",
+        "address2",
+        "address3",
+        "city",
+        "county",
+        "postcode",
+        "country",
+        "email",
+        "phone",
+    }
+)
 _SHIP_TO_REQUIRED = ("name", "address1", "city")
-_SHIP_TO_ORDER = ("name", "company", "address1", "address2", "address3", "city", "county", "postcode", "country",
-                  "email", "phone")
+_SHIP_TO_ORDER = (
+    "name",
+    "company",
+    "address1",
+    "address2",
+    "address3",
+    "city",
+    "county",
+    "postcode",
+    "country",
+    "email",
+    "phone",
+)
 MAX_LINES = 500
 
 
 def _ship_to(body: dict[str, Any]) -> dict[str, Any]:
     raw = body.get("shipTo")
     if raw is None:
-        raise bad_request("A physical ship-to address (shipTo) is required: the WMS only fulfils physical "
-                          "deliveries.", "shipTo", code="MISSING_SHIP_TO")
+        raise bad_request(
+            "A physical ship-to address (shipTo) is required: the WMS only fulfils physical deliveries.",
+            "shipTo",
+            code="MISSING_SHIP_TO",
+        )
     ship_to = v.obj(raw, "shipTo")
     v.known_fields(ship_to, _SHIP_TO, "shipTo")
     out: dict[str, Any] = {}
@@ -43,8 +71,9 @@ def _ship_to(body: dict[str, Any]) -> dict[str, Any]:
     for name in ("company", "address2", "address3", "county", "postcode", "email", "phone"):
         out[name] = v.opt(ship_to, name, v.text, max_len=200, where="shipTo", blank=False)
     if ship_to.get("country") is None:
-        raise bad_request("'shipTo.country' (ISO 3166-1 alpha-2) is required.", "shipTo.country",
-                          code="MISSING_SHIP_TO")
+        raise bad_request(
+            "'shipTo.country' (ISO 3166-1 alpha-2) is required.", "shipTo.country", code="MISSING_SHIP_TO"
+        )
     out["country"] = country(ship_to["country"], "shipTo.country")
     return {name: out[name] for name in _SHIP_TO_ORDER}
 
@@ -59,11 +88,14 @@ def _lines(body: dict[str, Any]) -> list[domain.LineIn]:
         line = v.obj(item, where)
         v.known_fields(line, _LINE, where)
         item_type = line.get("itemType")
-        out.append(domain.LineIn(
-            sku=v.req(line, "sku", v.text, max_len=64, pattern=SKU_RE, where=where, blank=False),
-            quantity=v.req(line, "quantity", v.integer, minimum=1, maximum=MAX_QTY, where=where),
-            item_type=None if item_type is None else v.choice(item_type, f"{where}.itemType", ITEM_TYPES),
-            external_line_id=v.opt(line, "externalLineId", v.text, max_len=64, where=where, blank=False)))
+        out.append(
+            domain.LineIn(
+                sku=v.req(line, "sku", v.text, max_len=64, pattern=SKU_RE, where=where, blank=False),
+                quantity=v.req(line, "quantity", v.integer, minimum=1, maximum=MAX_QTY, where=where),
+                item_type=None if item_type is None else v.choice(item_type, f"{where}.itemType", ITEM_TYPES),
+                external_line_id=v.opt(line, "externalLineId", v.text, max_len=64, where=where, blank=False),
+            )
+        )
     return out
 
 
@@ -76,7 +108,9 @@ def parse_order(body: dict[str, Any]) -> domain.OrderIn:
         order_number=v.opt(body, "orderNumber", v.text, max_len=50, blank=False),
         warehouse_id=v.opt(body, "warehouseId", v.integer, minimum=1, maximum=MAX_ID),
         courier_service=v.opt(body, "courierService", v.text, max_len=60, blank=False) or "AUTO",
-        ship_to=_ship_to(body), lines=_lines(body))
+        ship_to=_ship_to(body),
+        lines=_lines(body),
+    )
 
 
 def create_order() -> tuple[Response, int] | Response:
@@ -87,7 +121,9 @@ def create_order() -> tuple[Response, int] | Response:
 
 def get_order(order_id: int) -> Response:
     """One order by id."""
-    return json_response(domain.get_order(current_emulator(), client_id(), order_id=path_id(order_id, "Order")))
+    return json_response(
+        domain.get_order(current_emulator(), client_id(), order_id=path_id(order_id, "Order"))
+    )
 
 
 def get_order_by_reference(client_reference: str) -> Response:
@@ -100,9 +136,17 @@ def get_order_by_reference(client_reference: str) -> Response:
 def list_orders() -> Response:
     """A page of orders (filters: status, clientReference, updatedSince)."""
     page, size = paging()
-    return json_response(domain.list_orders(
-        current_emulator(), client_id(), page, size, status=query_enum("status", ORDER_STATUSES),
-        client_reference=query_str("clientReference", max_len=50), updated_since=query_since()))
+    return json_response(
+        domain.list_orders(
+            current_emulator(),
+            client_id(),
+            page,
+            size,
+            status=query_enum("status", ORDER_STATUSES),
+            client_reference=query_str("clientReference", max_len=50),
+            updated_since=query_since(),
+        )
+    )
 
 
 def cancel_order(order_id: int) -> Response:
@@ -110,8 +154,9 @@ def cancel_order(order_id: int) -> Response:
     body = json_body(required=False)
     v.known_fields(body, frozenset({"reason"}))
     reason = v.opt(body, "reason", v.text, max_len=500, blank=False)
-    return json_response(fulfilment.client_cancel(current_emulator(), client_id(), path_id(order_id, "Order"),
-                                                  reason))
+    return json_response(
+        fulfilment.client_cancel(current_emulator(), client_id(), path_id(order_id, "Order"), reason)
+    )
 
 
 def register(bp: Blueprint) -> None:

@@ -43,9 +43,12 @@ def _attributes(body: dict[str, Any]) -> dict[str, Any]:
 def parse_product(body: dict[str, Any]) -> dict[str, Any]:
     """Validate a SKU create body into item-master fields."""
     v.known_fields(body, _CREATE)
-    return {"sku": v.req(body, "sku", v.text, max_len=64, pattern=SKU_RE, blank=False),
-              "externalId": v.req(body, "externalId", v.text, max_len=64, blank=False),
-              "name": v.req(body, "name", v.text, max_len=200, blank=False), **_attributes(body)}
+    return {
+        "sku": v.req(body, "sku", v.text, max_len=64, pattern=SKU_RE, blank=False),
+        "externalId": v.req(body, "externalId", v.text, max_len=64, blank=False),
+        "name": v.req(body, "name", v.text, max_len=200, blank=False),
+        **_attributes(body),
+    }
 
 
 def create_product() -> tuple[Response, int] | Response:
@@ -66,8 +69,9 @@ def update_product(product_id: int) -> Response:
     for name, max_len in (("externalId", 64), ("name", 200)):
         if v.present(body, name):
             changes[name] = v.req(body, name, v.text, max_len=max_len, blank=False)
-    return json_response(domain.update_product(current_emulator(), client_id(), path_id(product_id, "Product"),
-                                               changes))
+    return json_response(
+        domain.update_product(current_emulator(), client_id(), path_id(product_id, "Product"), changes)
+    )
 
 
 def get_product(product_id: int) -> Response:
@@ -78,9 +82,17 @@ def get_product(product_id: int) -> Response:
 def list_products() -> Response:
     """A page of the item master (filters: sku, externalId, updatedSince)."""
     page, size = paging()
-    return json_response(domain.list_products(current_emulator(), client_id(), page, size,
-                                              sku=query_str("sku"), external_id=query_str("externalId"),
-                                              updated_since=query_since()))
+    return json_response(
+        domain.list_products(
+            current_emulator(),
+            client_id(),
+            page,
+            size,
+            sku=query_str("sku"),
+            external_id=query_str("externalId"),
+            updated_since=query_since(),
+        )
+    )
 
 
 def register(bp: Blueprint) -> None:

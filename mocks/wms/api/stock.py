@@ -17,8 +17,17 @@ def list_stock() -> Response:
     """Stock per SKU and warehouse: on hand, allocated, available (filters: sku, warehouseId, updatedSince)."""
     page, size = paging()
     warehouse = query_int("warehouseId", 0, minimum=1, maximum=MAX_ID) or None
-    return json_response(domain.list_stock(current_emulator(), client_id(), page, size, sku=query_str("sku"),
-                                           warehouse_id=warehouse, updated_since=query_since()))
+    return json_response(
+        domain.list_stock(
+            current_emulator(),
+            client_id(),
+            page,
+            size,
+            sku=query_str("sku"),
+            warehouse_id=warehouse,
+            updated_since=query_since(),
+        )
+    )
 
 
 def list_warehouses() -> Response:

@@ -25,8 +25,10 @@ def create_webhook() -> tuple[Response, int] | Response:
     url = v.req(body, "url", v.text, max_len=2000, pattern=URL_RE, blank=False)
     if body.get("events") is None:
         raise bad_request("'events' is required (event types, or \"*\").", "events")
-    chosen = [v.choice(e, f"events[{i}]", EVENT_CHOICES)
-              for i, e in enumerate(v.array(body["events"], "events", min_items=1, max_items=len(EVENT_CHOICES)))]
+    chosen = [
+        v.choice(e, f"events[{i}]", EVENT_CHOICES)
+        for i, e in enumerate(v.array(body["events"], "events", min_items=1, max_items=len(EVENT_CHOICES)))
+    ]
     if len(set(chosen)) != len(chosen):
         raise bad_request("'events' must not repeat an event type.", "events")
     secret = v.opt(body, "secret", v.text, max_len=200, blank=False)
@@ -39,7 +41,7 @@ def list_webhooks() -> Response:
     """The client's subscriptions."""
     page, size = paging()
     items = events.list_subscriptions(current_emulator(), client_id())
-    return json_response(paged(items[(page - 1) * size:page * size], len(items), page, size))
+    return json_response(paged(items[(page - 1) * size : page * size], len(items), page, size))
 
 
 def delete_webhook(webhook_id: int) -> Response:

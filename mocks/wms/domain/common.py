@@ -30,7 +30,8 @@ MAX_QTY = 1_000_000
 #: Largest id a path or body may name (signed 64-bit).
 MAX_ID = 2**63 - 1
 
-ISO2 = frozenset("""
+ISO2 = frozenset(
+    """
 AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY
 BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK
 FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR
@@ -38,7 +39,8 @@ IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV
 ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
 PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF
 TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
-""".split())
+""".split()
+)
 
 
 #: What the WMS accepts as a SKU, a reference (client reference, PO reference, codes), a barcode, a webhook URL.
@@ -51,8 +53,9 @@ URL_RE = re.compile(r"^https?://[^\s]+$")
 def country(value: Any, field: str) -> str:
     """An ISO 3166-1 alpha-2 country code (case-insensitive, returned upper-case)."""
     if not isinstance(value, str) or value.upper() not in ISO2:
-        raise bad_request(f"'{field}' must be an ISO 3166-1 alpha-2 country code such as GB.", field,
-                          code="INVALID_COUNTRY")
+        raise bad_request(
+            f"'{field}' must be an ISO 3166-1 alpha-2 country code such as GB.", field, code="INVALID_COUNTRY"
+        )
     return value.upper()
 
 
@@ -75,16 +78,22 @@ def now_stamp(emu: Emulator, db: Session | Connection) -> str:
 
 _FIRST_WAREHOUSE = select(Warehouse.id).order_by(Warehouse.id).limit(1)
 _WAREHOUSE = select(Warehouse.id).where(Warehouse.id == bindparam("w"))
+
+
 def resolve_warehouse(session: Session | Connection, warehouse_id: int | None) -> int:
     """The named warehouse (400 when unknown) or the 3PL's first warehouse."""
     if warehouse_id is None:
         found = session.execute(_FIRST_WAREHOUSE).scalar()
         if found is None:
-            raise bad_request("The WMS has no warehouse to fulfil from.", "warehouseId", code="UNKNOWN_WAREHOUSE")
+            raise bad_request(
+                "The WMS has no warehouse to fulfil from.", "warehouseId", code="UNKNOWN_WAREHOUSE"
+            )
         return int(found)
     found = session.execute(_WAREHOUSE, {"w": warehouse_id}).scalar()
     if found is None:
-        raise bad_request(f"Warehouse {warehouse_id} does not exist.", "warehouseId", code="UNKNOWN_WAREHOUSE")
+        raise bad_request(
+            f"Warehouse {warehouse_id} does not exist.", "warehouseId", code="UNKNOWN_WAREHOUSE"
+        )
     return int(found)
 
 

@@ -36,27 +36,57 @@ EVENT_HEADER = "X-WMS-Event"
 def signer(sub: WebhookSubscription, body: bytes, events: list[str]) -> dict[str, str]:
     """The WMS webhook headers: event type and HMAC-SHA256 of the raw body with the subscription secret."""
     digest = hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", EVENT_HEADER: events[0] if len(events) == 1 else "batch",
-            SIGNATURE_HEADER: f"sha256={digest}", "User-Agent": "erpsim-wms-webhooks/1"}
+    return {
+        "Content-Type": "application/json",
+        EVENT_HEADER: events[0] if len(events) == 1 else "batch",
+        SIGNATURE_HEADER: f"sha256={digest}",
+        "User-Agent": "erpsim-wms-webhooks/1",
+    }
 
 
-def publish(emu: Emulator, session: Session, client_id: int, event_type: str, data: dict[str, Any],
-            at: str | None = None) -> str:
+def publish(
+    emu: Emulator,
+    session: Session,
+    client_id: int,
+    event_type: str,
+    data: dict[str, Any],
+    at: str | None = None,
+) -> str:
     """Record one event and queue it for the client's subscriptions that want it; returns the event id."""
     at = at or now_stamp(emu, session)
     events = table_of(Event)
-    pk = insert_row(session, events, {"client_id": client_id, "type": event_type, "created_at": at, "payload": "{}"})
+    pk = insert_row(
+        session, events, {"client_id": client_id, "type": event_type, "created_at": at, "payload": "{}"}
+    )
     event_id = f"evt_{pk:08d}"
     envelope = {"id": event_id, "type": event_type, "createdAt": at, "clientId": client_id, "data": data}
     payload = dumps(envelope)
     session.execute(update(events).where(events.c.id == pk).values(payload=payload))
-    subs = session.execute(select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
-                           .order_by(WebhookSubscription.id)).scalars().all()
+    subs = (
+        session.execute(
+            select(WebhookSubscription)
+            .where(WebhookSubscription.active.is_(True))
+            .order_by(WebhookSubscription.id)
+        )
+        .scalars()
+        .all()
+    )
     for sub in subs:
         if _client_of(sub) == client_id and sub.wants(event_type):
-            session.add(WebhookDelivery(subscription_id=sub.id, event_type=event_type, event_id=event_id,
-                                        payload=payload, status="pending", attempts=0, sends=0, faulted=False,
-                                        next_attempt_at=0.0, created_at=at))
+            session.add(
+                WebhookDelivery(
+                    subscription_id=sub.id,
+                    event_type=event_type,
+                    event_id=event_id,
+                    payload=payload,
+                    status="pending",
+                    attempts=0,
+                    sends=0,
+                    faulted=False,
+                    next_attempt_at=0.0,
+                    created_at=at,
+                )
+            )
     return event_id
 
 
@@ -67,14 +97,21 @@ def _client_of(sub: WebhookSubscription) -> int | None:
 
 
 def _view(sub: WebhookSubscription, secret: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": sub.id, "url": sub.url, "events": json.loads(sub.events), "active": sub.active,
-                           "createdAt": sub.created_at}
+    out: dict[str, Any] = {
+        "id": sub.id,
+        "url": sub.url,
+        "events": json.loads(sub.events),
+        "active": sub.active,
+        "createdAt": sub.created_at,
+    }
     if secret:
         out["secret"] = sub.secret
     return out
 
 
-def subscribe(emu: Emulator, client_id: int, url: str, events: list[str], secret: str | None) -> dict[str, Any]:
+def subscribe(
+    emu: Emulator, client_id: int, url: str, events: list[str], secret: str | None
+) -> dict[str, Any]:
     """Add a subscription for the client; without a secret one is derived deterministically."""
     assert emu.webhooks is not None
     with emu.store.write() as s:

@@ -35,9 +35,14 @@ WMS = env.get("ERPSIM_WMS_URL", "") + "/api/v1"
 
 def _ns() -> requests.Session:
     s = requests.Session()
-    s.auth = OAuth1(env["ERPSIM_NETSUITE_CONSUMER_KEY"], env["ERPSIM_NETSUITE_CONSUMER_SECRET"],
-                    env["ERPSIM_NETSUITE_TOKEN_ID"], env["ERPSIM_NETSUITE_TOKEN_SECRET"],
-                    signature_method="HMAC-SHA256", realm=env["ERPSIM_NETSUITE_ACCOUNT"])
+    s.auth = OAuth1(
+        env["ERPSIM_NETSUITE_CONSUMER_KEY"],
+        env["ERPSIM_NETSUITE_CONSUMER_SECRET"],
+        env["ERPSIM_NETSUITE_TOKEN_ID"],
+        env["ERPSIM_NETSUITE_TOKEN_SECRET"],
+        signature_method="HMAC-SHA256",
+        realm=env["ERPSIM_NETSUITE_ACCOUNT"],
+    )
     return s
 
 
@@ -56,8 +61,17 @@ def _flag(category: str, flow: str, summary: str, records: dict[str, Any]) -> No
     queue = _load_exceptions()
     if any(e["category"] == category and e["records"] == records for e in queue):
         return
-    queue.append({"id": len(queue) + 1, "category": category, "flow": flow, "summary": summary, "records": records,
-                  "error": {}, "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    queue.append(
+        {
+            "id": len(queue) + 1,
+            "category": category,
+            "flow": flow,
+            "summary": summary,
+            "records": records,
+            "error": {},
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+    )
     (STATE / "exceptions.json").write_text(json.dumps(queue))
 
 
@@ -65,7 +79,9 @@ def one_pass() -> None:
     ns, wms = _ns(), _wms()
     ids = [row["id"] for row in ns.get(f"{NS}/record/v1/salesOrder", timeout=30).json()["items"]]
     for so_id in ids:
-        so = ns.get(f"{NS}/record/v1/salesOrder/{so_id}", params={"expandSubResources": "true"}, timeout=30).json()
+        so = ns.get(
+            f"{NS}/record/v1/salesOrder/{so_id}", params={"expandSubResources": "true"}, timeout=30
+        ).json()
         status = (so.get("status") or {}).get("refName", "")
         ref = so.get("tranId") or str(so_id)
         found = wms.get(f"{WMS}/orders/reference/{ref}", timeout=30)
@@ -75,30 +91,59 @@ def one_pass() -> None:
             if found.status_code == 200:
                 order = found.json()
                 if order["status"] in ("NEW", "RELEASED", "HOLDING"):
-                    wms.post(f"{WMS}/orders/{order['id']}/cancel", json={"reason": "cancelled in NetSuite"}, timeout=30)
+                    wms.post(
+                        f"{WMS}/orders/{order['id']}/cancel",
+                        json={"reason": "cancelled in NetSuite"},
+                        timeout=30,
+                    )
                 elif order["status"] != "CANCELLED" and BUG != "no-cancel-check":
-                    _flag("cancel_after_release", "cancellations",
-                          f"sales order {ref} was cancelled after the WMS {order['status'].lower()} it",
-                          {"salesOrder": str(so_id), "tranId": ref, "wmsOrder": order["id"]})
+                    _flag(
+                        "cancel_after_release",
+                        "cancellations",
+                        f"sales order {ref} was cancelled after the WMS {order['status'].lower()} it",
+                        {"salesOrder": str(so_id), "tranId": ref, "wmsOrder": order["id"]},
+                    )
             continue
         if status not in SHIPPABLE or found.status_code == 200:
             continue
-        wanted = [ln for ln in lines if BUG == "no-physical-filter" or
-                  (ln["itemType"]["id"] if isinstance(ln.get("itemType"), dict) else ln.get("itemType")) in PHYSICAL]
+        wanted = [
+            ln
+            for ln in lines
+            if BUG == "no-physical-filter"
+            or (ln["itemType"]["id"] if isinstance(ln.get("itemType"), dict) else ln.get("itemType"))
+            in PHYSICAL
+        ]
         if not wanted:
             continue
         addr = so.get("shippingAddress") or {}
         country = addr.get("country")
-        body = {"clientReference": ref, "externalId": str(so_id),
-                "shipTo": {"name": addr.get("addressee") or "Customer", "address1": addr.get("addr1") or "-",
-                           "city": addr.get("city") or "-", "postcode": addr.get("zip"),
-                           "country": country["id"] if isinstance(country, dict) else (country or "GB")},
-                "lines": [{"sku": ln["item"]["refName"], "quantity": int(ln["quantity"]),
-                           "externalLineId": str(ln["line"])} for ln in wanted]}
+        body = {
+            "clientReference": ref,
+            "externalId": str(so_id),
+            "shipTo": {
+                "name": addr.get("addressee") or "Customer",
+                "address1": addr.get("addr1") or "-",
+                "city": addr.get("city") or "-",
+                "postcode": addr.get("zip"),
+                "country": country["id"] if isinstance(country, dict) else (country or "GB"),
+            },
+            "lines": [
+                {
+                    "sku": ln["item"]["refName"],
+                    "quantity": int(ln["quantity"]),
+                    "externalLineId": str(ln["line"]),
+                }
+                for ln in wanted
+            ],
+        }
         resp = wms.post(f"{WMS}/orders", json=body, timeout=30)
         if resp.status_code >= 400 and resp.status_code != 422:
-            _flag("rejected_order", "orders-to-wms", f"the WMS refused sales order {ref}: {resp.text[:200]}",
-                  {"salesOrder": str(so_id), "tranId": ref})
+            _flag(
+                "rejected_order",
+                "orders-to-wms",
+                f"the WMS refused sales order {ref}: {resp.text[:200]}",
+                {"salesOrder": str(so_id), "tranId": ref},
+            )
         if BUG == "crash":
             sys.exit(3)
 

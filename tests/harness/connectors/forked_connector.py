@@ -1,10 +1,10 @@
 """A Python connector module for the fork server tests (``python -m forked_connector HOW``).
 
-    show      prints its pid, argv, cwd, ERPSIM_*/MY_* variables and where this module was imported, as JSON
-    exit-3    exits with status 3
-    crash     raises (a traceback, status 1)
-    served    one pass per ``sync`` line on stdin, answered by ``erpsim-pass: 0``
-    sleep     prints "ready" and sleeps (a daemon to kill)
+show      prints its pid, argv, cwd, ERPSIM_*/MY_* variables and where this module was imported, as JSON
+exit-3    exits with status 3
+crash     raises (a traceback, status 1)
+served    one pass per ``sync`` line on stdin, answered by ``erpsim-pass: 0``
+sleep     prints "ready" and sleeps (a daemon to kill)
 """
 
 from __future__ import annotations
@@ -25,9 +25,18 @@ def main(argv: list[str]) -> int:
     if how == "show":
         import forked_connector
 
-        print(json.dumps({"pid": os.getpid(), "imported_by": forked_connector.IMPORTED_BY, "argv": argv, "cwd": os.getcwd(),
-                          "sid": os.getsid(0), "env": {k: v for k, v in os.environ.items()
-                                                       if k.startswith(("ERPSIM_", "MY_"))}}))
+        print(
+            json.dumps(
+                {
+                    "pid": os.getpid(),
+                    "imported_by": forked_connector.IMPORTED_BY,
+                    "argv": argv,
+                    "cwd": os.getcwd(),
+                    "sid": os.getsid(0),
+                    "env": {k: v for k, v in os.environ.items() if k.startswith(("ERPSIM_", "MY_"))},
+                }
+            )
+        )
         return 0
     if how == "exit-3":
         return 3

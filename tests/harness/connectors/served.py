@@ -1,9 +1,9 @@
 """A ``passes = "stdin"`` connector: one pass per ``sync`` line on stdin, answered by ``erpsim-pass: <status>``.
 
-    served.py ok          every pass completes (prints its process id and pass number)
-    served.py fail-2      the second pass ends with status 3
-    served.py die-2       the process exits with 5 during its second pass
-    served.py hang        never answers
+served.py ok          every pass completes (prints its process id and pass number)
+served.py fail-2      the second pass ends with status 3
+served.py die-2       the process exits with 5 during its second pass
+served.py hang        never answers
 """
 
 from __future__ import annotations

@@ -16,16 +16,21 @@ from tests.conftest import ADMIN
 
 V3 = "/connect/v3"
 DEV_KEY = "erpsim-ap-devkey-0001"
-LOGIN = {"username": "ap-admin@erpsim.test", "password": "erpsim-ap-password",
-         "organizationId": "00802ERPSIMORG000001", "devKey": DEV_KEY}
+LOGIN = {
+    "username": "ap-admin@erpsim.test",
+    "password": "erpsim-ap-password",
+    "organizationId": "00802ERPSIMORG000001",
+    "devKey": DEV_KEY,
+}
 TRUST = {"rememberMeId": "erpsim-ap-remember-me-0001", "device": "erpsim-device"}
 BANK = {"type": "BANK_ACCOUNT", "id": "bac02000000000000001"}
 
 
 def make_app(tmp_path: Path, **settings: Any) -> Flask:
     """An AP app on a fresh SQLite file with optional settings."""
-    cfg = EmulatorConfig(system="ap", db_url=f"sqlite:///{tmp_path / 'ap.db'}", data_dir=tmp_path,
-                         settings=settings)
+    cfg = EmulatorConfig(
+        system="ap", db_url=f"sqlite:///{tmp_path / 'ap.db'}", data_dir=tmp_path, settings=settings
+    )
     return create_app(cfg)
 
 
@@ -76,14 +81,25 @@ class Api:
         return self.ok(self.post("/vendors", {"name": name, "accountType": "BUSINESS", **kw}))
 
     def coa(self, name: str = "6000 Office", number: str = "6000") -> str:
-        return str(self.ok(self.post("/classifications/chart-of-accounts",
-                                     {"name": name, "account": {"number": number, "type": "EXPENSE"}}))["id"])
+        return str(
+            self.ok(
+                self.post(
+                    "/classifications/chart-of-accounts",
+                    {"name": name, "account": {"number": number, "type": "EXPENSE"}},
+                )
+            )["id"]
+        )
 
-    def bill(self, vendor_id: str, number: str = "INV-1", amounts: tuple[float, ...] = (100.0,),
-             **kw: Any) -> dict[str, Any]:
-        body = {"vendorId": vendor_id, "dueDate": "2026-02-04",
-                "invoice": {"invoiceNumber": number, "invoiceDate": "2026-01-05"},
-                "billLineItems": [{"amount": a, "description": f"line {i}"} for i, a in enumerate(amounts)], **kw}
+    def bill(
+        self, vendor_id: str, number: str = "INV-1", amounts: tuple[float, ...] = (100.0,), **kw: Any
+    ) -> dict[str, Any]:
+        body = {
+            "vendorId": vendor_id,
+            "dueDate": "2026-02-04",
+            "invoice": {"invoiceNumber": number, "invoiceDate": "2026-01-05"},
+            "billLineItems": [{"amount": a, "description": f"line {i}"} for i, a in enumerate(amounts)],
+            **kw,
+        }
         return self.ok(self.post("/bills", body))
 
 

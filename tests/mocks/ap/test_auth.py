@@ -15,15 +15,26 @@ from .conftest import DEV_KEY, LOGIN, V3, Api, err, login
 
 def test_login_returns_a_session_and_session_info(api: Api) -> None:
     info = api.ok(api.get("/login/session"))
-    assert info == {"sessionId": api.h["sessionId"], "userId": "00602000000000000001",
-                    "organizationId": "00802ERPSIMORG000001", "trusted": True}
+    assert info == {
+        "sessionId": api.h["sessionId"],
+        "userId": "00602000000000000001",
+        "organizationId": "00802ERPSIMORG000001",
+        "trusted": True,
+    }
 
 
 def test_login_refusals_use_bill_codes(app: Any) -> None:
     c = app.test_client()
     assert err(c.post(f"{V3}/login", json={**LOGIN, "password": "nope"})) == (
-        401, "BDC_1101", "User name and/or password do not match our records.")
-    assert err(c.post(f"{V3}/login", json={**LOGIN, "devKey": "bad"})) == (401, "BDC_1102", "Developer key is invalid.")
+        401,
+        "BDC_1101",
+        "User name and/or password do not match our records.",
+    )
+    assert err(c.post(f"{V3}/login", json={**LOGIN, "devKey": "bad"})) == (
+        401,
+        "BDC_1102",
+        "Developer key is invalid.",
+    )
     assert err(c.post(f"{V3}/login", json={**LOGIN, "organizationId": "00802OTHER"}))[:2] == (401, "BDC_1103")
     assert err(c.post(f"{V3}/login", json={"username": "x"}))[:2] == (400, "BDC_1106")
     assert err(c.post(f"{V3}/login", json={**LOGIN, "extra": 1}))[:2] == (400, "BDC_1002")
@@ -37,7 +48,10 @@ def test_every_call_needs_devkey_and_a_live_session(api: Api) -> None:
     c = api.c
     assert err(c.get(f"{V3}/vendors")) == (401, "BDC_1102", "Developer key is invalid.")
     assert err(c.get(f"{V3}/vendors", headers={"devKey": DEV_KEY})) == (
-        401, "BDC_1109", "Session is invalid. Please log in.")
+        401,
+        "BDC_1109",
+        "Session is invalid. Please log in.",
+    )
     assert err(c.get(f"{V3}/vendors", headers={"devKey": DEV_KEY, "sessionId": "x" * 500}))[1] == "BDC_1109"
     assert err(c.get(f"{V3}/nope", headers=api.h)) == (404, "BDC_1121", "API not supported.")
     assert err(c.delete(f"{V3}/bills", headers=api.h))[:2] == (405, "BDC_1121")
@@ -74,7 +88,11 @@ def test_payments_need_an_mfa_trusted_session(app: Any) -> None:
 def test_hourly_cap_per_devkey_in_virtual_hours(app_factory: Any) -> None:
     api = Api(app_factory(hourly_limit=3))
     assert [api.get("/vendors").status_code for _ in range(4)] == [200, 200, 200, 429]
-    assert err(api.get("/vendors")) == (429, "BDC_1144", "Max number of allowed requests per hour reached: 3.")
+    assert err(api.get("/vendors")) == (
+        429,
+        "BDC_1144",
+        "Max number of allowed requests per hour reached: 3.",
+    )
     api.admin("POST", "clock", {"advance": {"minutes": 61}})  # 10:01: a new virtual hour window
     api.h = login(api.c)
     assert api.get("/vendors").status_code == 200
@@ -91,8 +109,13 @@ def test_failed_logins_count_towards_the_hourly_login_cap(app_factory: Any) -> N
     guesses = [c.post(f"{V3}/login", json={**LOGIN, "password": f"guess-{n}"}).status_code for n in range(3)]
     assert guesses == [401, 401, 401]
     assert err(c.post(f"{V3}/login", json={**LOGIN, "password": "guess-4"})) == (
-        429, "BDC_1144", "Max number of allowed logins per hour reached: 3.")
-    assert c.post(f"{V3}/login", json=LOGIN).status_code == 429  # the right password waits for the next hour too
+        429,
+        "BDC_1144",
+        "Max number of allowed logins per hour reached: 3.",
+    )
+    assert (
+        c.post(f"{V3}/login", json=LOGIN).status_code == 429
+    )  # the right password waits for the next hour too
     assert c.get("/__erpsim/state", headers=ADMIN).get_json()["ap_sessions"] == []
     c.post("/__erpsim/clock", json={"advance": {"minutes": 61}}, headers=ADMIN)
     assert c.post(f"{V3}/login", json=LOGIN).status_code == 200
@@ -129,5 +152,9 @@ def test_three_concurrent_requests_per_devkey_then_bdc_1322(app: Any, serve_app:
 
 def test_throttle_fault_answers_bdc_1322(api: Api) -> None:
     api.admin("PUT", "faults", {"kind": "throttle", "path": "/bills", "nth": 1})
-    assert err(api.get("/bills")) == (429, "BDC_1322", "Max number of concurrent requests per organization reached.")
+    assert err(api.get("/bills")) == (
+        429,
+        "BDC_1322",
+        "Max number of concurrent requests per organization reached.",
+    )
     assert api.get("/bills").status_code == 200

@@ -15,25 +15,68 @@ def _setup(api: Api) -> tuple[str, str]:
 
 def test_create_bill_exact_body_and_state(api: Api) -> None:
     vid, coa = _setup(api)
-    body = {"vendorId": vid, "dueDate": "2026-02-04", "description": "Jan supplies", "poNumber": "PO-7",
-            "invoice": {"invoiceNumber": "INV-100", "invoiceDate": "2026-01-05"},
-            "billLineItems": [{"amount": 100.5, "description": "paper", "classifications": {"chartOfAccountId": coa}},
-                              {"quantity": 3, "price": 2.5, "description": "pens"}]}
+    body = {
+        "vendorId": vid,
+        "dueDate": "2026-02-04",
+        "description": "Jan supplies",
+        "poNumber": "PO-7",
+        "invoice": {"invoiceNumber": "INV-100", "invoiceDate": "2026-01-05"},
+        "billLineItems": [
+            {"amount": 100.5, "description": "paper", "classifications": {"chartOfAccountId": coa}},
+            {"quantity": 3, "price": 2.5, "description": "pens"},
+        ],
+    }
     bill = api.ok(api.post("/bills", body))
     assert bill == {
-        "id": "00n02000000000000001", "archived": False, "vendorId": vid, "vendorName": "Acme Supplies",
-        "invoice": {"invoiceNumber": "INV-100", "invoiceDate": "2026-01-05"}, "dueDate": "2026-02-04",
-        "description": "Jan supplies", "poNumber": "PO-7", "amount": 108.0, "dueAmount": 108.0, "paidAmount": 0.0,
-        "creditAmount": 0.0, "scheduledAmount": 0.0, "paymentStatus": "UNPAID", "approvalStatus": "UNASSIGNED",
+        "id": "00n02000000000000001",
+        "archived": False,
+        "vendorId": vid,
+        "vendorName": "Acme Supplies",
+        "invoice": {"invoiceNumber": "INV-100", "invoiceDate": "2026-01-05"},
+        "dueDate": "2026-02-04",
+        "description": "Jan supplies",
+        "poNumber": "PO-7",
+        "amount": 108.0,
+        "dueAmount": 108.0,
+        "paidAmount": 0.0,
+        "creditAmount": 0.0,
+        "scheduledAmount": 0.0,
+        "paymentStatus": "UNPAID",
+        "approvalStatus": "UNASSIGNED",
         "billLineItems": [
-            {"id": "0li02000000000000001", "amount": 100.5, "quantity": None, "price": None, "description": "paper",
-             "classifications": {"chartOfAccountId": coa, "departmentId": None, "accountingClassId": None,
-                                 "locationId": None}},
-            {"id": "0li02000000000000002", "amount": 7.5, "quantity": 3.0, "price": 2.5, "description": "pens",
-             "classifications": {"chartOfAccountId": None, "departmentId": None, "accountingClassId": None,
-                                 "locationId": None}}],
-        "currency": "USD", "synced": False, "externalId": None,
-        "createdTime": "2026-01-05T09:00:00.000+0000", "updatedTime": "2026-01-05T09:00:00.000+0000"}
+            {
+                "id": "0li02000000000000001",
+                "amount": 100.5,
+                "quantity": None,
+                "price": None,
+                "description": "paper",
+                "classifications": {
+                    "chartOfAccountId": coa,
+                    "departmentId": None,
+                    "accountingClassId": None,
+                    "locationId": None,
+                },
+            },
+            {
+                "id": "0li02000000000000002",
+                "amount": 7.5,
+                "quantity": 3.0,
+                "price": 2.5,
+                "description": "pens",
+                "classifications": {
+                    "chartOfAccountId": None,
+                    "departmentId": None,
+                    "accountingClassId": None,
+                    "locationId": None,
+                },
+            },
+        ],
+        "currency": "USD",
+        "synced": False,
+        "externalId": None,
+        "createdTime": "2026-01-05T09:00:00.000+0000",
+        "updatedTime": "2026-01-05T09:00:00.000+0000",
+    }
     assert api.ok(api.get(f"/bills/{bill['id']}")) == bill
     state = api.c.get("/__erpsim/state", headers=ADMIN).get_json()
     assert [(d["doc_type"], d["amount"]) for d in state["ap_documents"]] == [("bill", 10800)]
@@ -42,46 +85,93 @@ def test_create_bill_exact_body_and_state(api: Api) -> None:
 
 def test_bill_validation_refusals_write_nothing(api: Api) -> None:
     vid, coa = _setup(api)
-    base: dict[str, Any] = {"vendorId": vid, "dueDate": "2026-02-04",
-                            "invoice": {"invoiceNumber": "A", "invoiceDate": "2026-01-05"},
-                            "billLineItems": [{"amount": 10}]}
+    base: dict[str, Any] = {
+        "vendorId": vid,
+        "dueDate": "2026-02-04",
+        "invoice": {"invoiceNumber": "A", "invoiceDate": "2026-01-05"},
+        "billLineItems": [{"amount": 10}],
+    }
 
     def bad(patch: dict[str, Any]) -> tuple[int, str, str]:
         return err(api.post("/bills", {**base, **patch}))
 
     assert bad({"vendorId": None}) == (400, "BDC_1106", "vendorId is required.")
-    assert bad({"vendorId": "00902000000000000077"}) == (400, "BDC_1152", "vendorId '00902000000000000077' does not exist.")
-    assert bad({"dueDate": "04/02/2026"}) == (400, "BDC_1107", "dueDate must be a date in the yyyy-MM-dd format.")
+    assert bad({"vendorId": "00902000000000000077"}) == (
+        400,
+        "BDC_1152",
+        "vendorId '00902000000000000077' does not exist.",
+    )
+    assert bad({"dueDate": "04/02/2026"}) == (
+        400,
+        "BDC_1107",
+        "dueDate must be a date in the yyyy-MM-dd format.",
+    )
     assert bad({"invoice": {"invoiceNumber": "A"}}) == (400, "BDC_1106", "invoice.invoiceDate is required.")
     assert bad({"billLineItems": []}) == (400, "BDC_1106", "billLineItems must contain at least one item.")
-    assert bad({"billLineItems": [{"description": "x"}]}) == (400, "BDC_1106", "billLineItems[0].amount is required.")
-    assert bad({"billLineItems": [{"amount": True}]}) == (400, "BDC_1107", "billLineItems[0].amount must be a number.")
+    assert bad({"billLineItems": [{"description": "x"}]}) == (
+        400,
+        "BDC_1106",
+        "billLineItems[0].amount is required.",
+    )
+    assert bad({"billLineItems": [{"amount": True}]}) == (
+        400,
+        "BDC_1107",
+        "billLineItems[0].amount must be a number.",
+    )
     assert bad({"billLineItems": [{"amount": 1.005}]})[1] == "BDC_1107"
-    assert bad({"billLineItems": [{"amount": 10**30}]}) == (400, "BDC_1107", "billLineItems[0].amount is out of range.")
+    assert bad({"billLineItems": [{"amount": 10**30}]}) == (
+        400,
+        "BDC_1107",
+        "billLineItems[0].amount is out of range.",
+    )
     assert bad({"billLineItems": [{"quantity": 2}]})[1] == "BDC_1106"
-    assert bad({"billLineItems": [{"amount": -5}]}) == (400, "BDC_1107", "The total of billLineItems must be at least 0.")
-    assert bad({"currency": "CAD"}) == (400, "BDC_1206", "Currency 'CAD' is not supported. Only USD is supported.")
+    assert bad({"billLineItems": [{"amount": -5}]}) == (
+        400,
+        "BDC_1107",
+        "The total of billLineItems must be at least 0.",
+    )
+    assert bad({"currency": "CAD"}) == (
+        400,
+        "BDC_1206",
+        "Currency 'CAD' is not supported. Only USD is supported.",
+    )
     assert bad({"description": "a\x00b"})[1] == "BDC_1107"
-    assert bad({"billLineItems": [{"amount": 1, "classifications": {"departmentId": "0de02000000000000099"}}]}) == (
-        400, "BDC_1152", "departments id '0de02000000000000099' does not exist.")
-    assert bad({"billLineItems": [{"amount": 1, "classifications": {"chartOfAccountId": vid}}]})[1] == "BDC_1152"
+    assert bad(
+        {"billLineItems": [{"amount": 1, "classifications": {"departmentId": "0de02000000000000099"}}]}
+    ) == (400, "BDC_1152", "departments id '0de02000000000000099' does not exist.")
+    assert (
+        bad({"billLineItems": [{"amount": 1, "classifications": {"chartOfAccountId": vid}}]})[1] == "BDC_1152"
+    )
     assert bad({"billLineItems": [{"amount": 1, "classifications": {"colour": "x"}}]})[1] == "BDC_1002"
     api.post(f"/classifications/chart-of-accounts/{coa}/archive")
     assert bad({"billLineItems": [{"amount": 1, "classifications": {"chartOfAccountId": coa}}]}) == (
-        400, "BDC_1211", f"billLineItems[0].classifications.chartOfAccountId '{coa}' is inactive and cannot be used.")
+        400,
+        "BDC_1211",
+        f"billLineItems[0].classifications.chartOfAccountId '{coa}' is inactive and cannot be used.",
+    )
     state = api.c.get("/__erpsim/state", headers=ADMIN).get_json()
     assert state["ap_documents"] == [] and state["ap_lines"] == []
     # integral floats are accepted where numbers are expected
-    assert api.ok(api.post("/bills", {**base, "billLineItems": [{"quantity": 2.0, "price": 5.0}]}))["amount"] == 10.0
+    assert (
+        api.ok(api.post("/bills", {**base, "billLineItems": [{"quantity": 2.0, "price": 5.0}]}))["amount"]
+        == 10.0
+    )
 
 
 def test_duplicate_invoice_number_per_vendor(api: Api) -> None:
     vid, _ = _setup(api)
     first = api.bill(vid, "INV-9")
-    assert err(api.post("/bills", {"vendorId": vid, "dueDate": "2026-02-04",
-                                   "invoice": {"invoiceNumber": "INV-9", "invoiceDate": "2026-01-06"},
-                                   "billLineItems": [{"amount": 1}]})) == (
-        400, "BDC_1171", "Bill with the same invoice number for this vendor already exists: 'INV-9'.")
+    assert err(
+        api.post(
+            "/bills",
+            {
+                "vendorId": vid,
+                "dueDate": "2026-02-04",
+                "invoice": {"invoiceNumber": "INV-9", "invoiceDate": "2026-01-06"},
+                "billLineItems": [{"amount": 1}],
+            },
+        )
+    ) == (400, "BDC_1171", "Bill with the same invoice number for this vendor already exists: 'INV-9'.")
     other = api.vendor("Other Co")["id"]
     api.bill(other, "INV-9")  # another vendor may use the same number
     api.ok(api.post(f"/bills/{first['id']}/archive"))
@@ -93,10 +183,20 @@ def test_approval_policy_and_actions(api: Api) -> None:
     vid, _ = _setup(api)
     big = api.bill(vid, "BIG", (1500.0,))
     assert big["approvalStatus"] == "ASSIGNED"
-    r = api.post("/payments", {"billId": big["id"], "amount": 10, "processDate": "2026-01-05",
-                               "fundingAccount": {"type": "BANK_ACCOUNT", "id": "bac02000000000000001"}})
-    assert err(r) == (400, "BDC_1290", f"Bill '{big['id']}' approval status is ASSIGNED; approvals must be complete "
-                      "before it can be paid.")
+    r = api.post(
+        "/payments",
+        {
+            "billId": big["id"],
+            "amount": 10,
+            "processDate": "2026-01-05",
+            "fundingAccount": {"type": "BANK_ACCOUNT", "id": "bac02000000000000001"},
+        },
+    )
+    assert err(r) == (
+        400,
+        "BDC_1290",
+        f"Bill '{big['id']}' approval status is ASSIGNED; approvals must be complete before it can be paid.",
+    )
     assert api.act("approve_bill", {"billId": big["id"]}).get_json()["approvalStatus"] == "APPROVED"
     small = api.bill(vid, "SMALL", (10.0,))
     assert api.act("reject_bill", {"billId": small["id"]}).get_json()["approvalStatus"] == "DENIED"
@@ -112,10 +212,16 @@ def test_bill_list_filters(api: Api) -> None:
     a = api.bill(vid, "L-1", (10.0,))
     api.admin("POST", "clock", {"advance": 120})
     b = api.bill(vid, "L-2", (2000.0,))
-    assert [x["id"] for x in api.ok(api.get("/bills?filters=updatedTime:gt:2026-01-05T09:01:00.000+0000"))["results"]] \
-        == [b["id"]]
+    assert [
+        x["id"]
+        for x in api.ok(api.get("/bills?filters=updatedTime:gt:2026-01-05T09:01:00.000+0000"))["results"]
+    ] == [b["id"]]
     assert [x["id"] for x in api.ok(api.get("/bills?filters=amount:gte:1000"))["results"]] == [b["id"]]
-    assert [x["id"] for x in api.ok(api.get("/bills?filters=approvalStatus:eq:UNASSIGNED"))["results"]] == [a["id"]]
-    assert [x["id"] for x in api.ok(api.get('/bills?filters=invoice.invoiceNumber:eq:"L-1"'))["results"]] == [a["id"]]
+    assert [x["id"] for x in api.ok(api.get("/bills?filters=approvalStatus:eq:UNASSIGNED"))["results"]] == [
+        a["id"]
+    ]
+    assert [x["id"] for x in api.ok(api.get('/bills?filters=invoice.invoiceNumber:eq:"L-1"'))["results"]] == [
+        a["id"]
+    ]
     assert len(api.ok(api.get("/bills?filters=paymentStatus:eq:UNPAID"))["results"]) == 2
     assert api.ok(api.get(f"/bills?filters=vendorId:eq:{vid}&max=1"))["nextPage"] is not None

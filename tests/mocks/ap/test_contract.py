@@ -49,8 +49,11 @@ def _fresh_world() -> None:
     """Reset, seed a small world and log in (the reset ends every session)."""
     APP.emu.reset()
     client = APP.test_client()
-    client.post("/__erpsim/seed", headers=ADMIN,
-                json={"seed": 5, "vendors": 2, "customers": 1, "bills": 2, "vendor_credits": 1, "invoices": 1})
+    client.post(
+        "/__erpsim/seed",
+        headers=ADMIN,
+        json={"seed": 5, "vendors": 2, "customers": 1, "bills": 2, "vendor_credits": 1, "invoices": 1},
+    )
     _login()
 
 
@@ -95,13 +98,20 @@ class ApWorkflow(schema.as_state_machine()):  # type: ignore[misc]
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": _headers(case)}
 
-    def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
         _check(case, response)
 
 
 TestApStateful = ApWorkflow.TestCase
-TestApStateful.settings = settings(max_examples=15, stateful_step_count=5, deadline=None,
-                                   suppress_health_check=list(HealthCheck), database=None)
+TestApStateful.settings = settings(
+    max_examples=15,
+    stateful_step_count=5,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 
 
 def teardown_module() -> None:

@@ -8,7 +8,9 @@ from .conftest import BANK, Api, err, login
 
 
 def _pay(api: Api, bill_id: str, amount: Any, day: str = "2026-01-05", **kw: Any) -> Any:
-    return api.post("/payments", {"billId": bill_id, "amount": amount, "processDate": day, "fundingAccount": BANK, **kw})
+    return api.post(
+        "/payments", {"billId": bill_id, "amount": amount, "processDate": day, "fundingAccount": BANK, **kw}
+    )
 
 
 def _bill(api: Api, bid: str) -> dict[str, Any]:
@@ -21,10 +23,18 @@ def test_scheduled_payment_then_processed_then_voided(api: Api) -> None:
     bill = api.bill(vid, amounts=(100.0,))
     pay = api.ok(_pay(api, bill["id"], 40, "2026-01-07", description="Jan"))
     assert (pay["status"], pay["amount"], pay["onlinePayment"], pay["billPayments"][0]["billId"]) == (
-        "SCHEDULED", 40.0, True, bill["id"])
+        "SCHEDULED",
+        40.0,
+        True,
+        bill["id"],
+    )
     b = _bill(api, bill["id"])
     assert (b["paymentStatus"], b["scheduledAmount"], b["dueAmount"]) == ("SCHEDULED", 40.0, 100.0)
-    assert err(_pay(api, bill["id"], 60.01)) == (400, "BDC_1281", "amount 60.01 exceeds the bill's open balance 60.00.")
+    assert err(_pay(api, bill["id"], 60.01)) == (
+        400,
+        "BDC_1281",
+        "amount 60.01 exceeds the bill's open balance 60.00.",
+    )
     assert err(_pay(api, bill["id"], 5, "2026-01-04"))[1] == "BDC_1107"
     assert err(_pay(api, bill["id"], 5, fundingAccount={"type": "WALLET", "id": "w1"}))[1] == "BDC_1107"
     assert api.act("process_payments").get_json() == {"paid": []}  # not due yet
@@ -37,7 +47,10 @@ def test_scheduled_payment_then_processed_then_voided(api: Api) -> None:
     assert voided["status"] == "VOIDED"
     assert _bill(api, bill["id"])["paymentStatus"] == "UNPAID"
     assert err(api.post(f"/payments/{pay['id']}/void")) == (
-        400, "BDC_1290", "Only a PAID payment can be voided; this one is VOIDED.")
+        400,
+        "BDC_1290",
+        "Only a PAID payment can be voided; this one is VOIDED.",
+    )
 
 
 def test_cancel_fail_and_pay_bill_actions(api: Api) -> None:
@@ -67,37 +80,100 @@ def test_denied_bill_cannot_be_paid_online(api: Api) -> None:
 
 def test_vendor_credits_applied_within_limits(api: Api) -> None:
     vid = api.vendor()["id"]
-    credit = api.ok(api.post("/vendor-credits", {"vendorId": vid, "referenceNumber": "VC-1", "creditDate": "2026-01-05",
-                                                 "vendorCreditLineItems": [{"amount": 30}]}))
+    credit = api.ok(
+        api.post(
+            "/vendor-credits",
+            {
+                "vendorId": vid,
+                "referenceNumber": "VC-1",
+                "creditDate": "2026-01-05",
+                "vendorCreditLineItems": [{"amount": 30}],
+            },
+        )
+    )
     assert (credit["creditStatus"], credit["remainingAmount"]) == ("NOT_APPLIED", 30.0)
     small = api.bill(vid, "B-1", (20.0,))
     # more than the bill balance
-    r = api.post("/bills/record-payment", {"vendorId": vid, "processDate": "2026-01-05", "toPrintCheck": False,
-                                           "payments": [{"billId": small["id"], "amount": 0,
-                                                         "vendorCredits": [{"id": credit["id"], "amount": 25}]}]})
-    assert err(r) == (400, "BDC_1281", "payments[0].vendorCredits[0].amount 25.00 exceeds the bill balance 20.00.")
-    rec = api.ok(api.post("/bills/record-payment", {
-        "vendorId": vid, "processDate": "2026-01-05", "toPrintCheck": True, "referenceId": "CHK-1",
-        "payments": [{"billId": small["id"], "amount": 5, "vendorCredits": [{"id": credit["id"], "amount": 15}]}]}))
+    r = api.post(
+        "/bills/record-payment",
+        {
+            "vendorId": vid,
+            "processDate": "2026-01-05",
+            "toPrintCheck": False,
+            "payments": [
+                {"billId": small["id"], "amount": 0, "vendorCredits": [{"id": credit["id"], "amount": 25}]}
+            ],
+        },
+    )
+    assert err(r) == (
+        400,
+        "BDC_1281",
+        "payments[0].vendorCredits[0].amount 25.00 exceeds the bill balance 20.00.",
+    )
+    rec = api.ok(
+        api.post(
+            "/bills/record-payment",
+            {
+                "vendorId": vid,
+                "processDate": "2026-01-05",
+                "toPrintCheck": True,
+                "referenceId": "CHK-1",
+                "payments": [
+                    {
+                        "billId": small["id"],
+                        "amount": 5,
+                        "vendorCredits": [{"id": credit["id"], "amount": 15}],
+                    }
+                ],
+            },
+        )
+    )
     assert (rec["status"], rec["amount"], rec["onlinePayment"], rec["vendorCredits"]) == (
-        "PAID", 5.0, False, [{"id": credit["id"], "billId": small["id"], "amount": 15.0}])
+        "PAID",
+        5.0,
+        False,
+        [{"id": credit["id"], "billId": small["id"], "amount": 15.0}],
+    )
     b = _bill(api, small["id"])
-    assert (b["paymentStatus"], b["creditAmount"], b["paidAmount"], b["dueAmount"]) == ("PAID", 15.0, 5.0, 0.0)
+    assert (b["paymentStatus"], b["creditAmount"], b["paidAmount"], b["dueAmount"]) == (
+        "PAID",
+        15.0,
+        5.0,
+        0.0,
+    )
     c = api.ok(api.get(f"/vendor-credits/{credit['id']}"))
     assert (c["creditStatus"], c["appliedAmount"], c["usage"]) == (
-        "PARTIALLY_APPLIED", 15.0, [{"billId": small["id"], "amount": 15.0}])
+        "PARTIALLY_APPLIED",
+        15.0,
+        [{"billId": small["id"], "amount": 15.0}],
+    )
     # more than the credit remaining (15 left), applied at bill creation
-    r = api.post("/bills", {"vendorId": vid, "dueDate": "2026-02-01",
-                            "invoice": {"invoiceNumber": "B-2", "invoiceDate": "2026-01-05"},
-                            "billLineItems": [{"amount": 100}], "vendorCredits": [{"id": credit["id"], "amount": 16}]})
+    r = api.post(
+        "/bills",
+        {
+            "vendorId": vid,
+            "dueDate": "2026-02-01",
+            "invoice": {"invoiceNumber": "B-2", "invoiceDate": "2026-01-05"},
+            "billLineItems": [{"amount": 100}],
+            "vendorCredits": [{"id": credit["id"], "amount": 16}],
+        },
+    )
     assert err(r) == (400, "BDC_1281", "vendorCredits[0].amount 16.00 exceeds the credit remaining 15.00.")
     assert api.ok(api.get("/bills?filters=invoice.invoiceNumber:eq:B-2"))["results"] == []
     # the credit of another vendor is refused
     other = api.vendor("Other")["id"]
     ob = api.bill(other, "O-1")
-    r = api.post("/bills/record-payment", {"vendorId": other, "processDate": "2026-01-05", "toPrintCheck": False,
-                                           "payments": [{"billId": ob["id"], "amount": 0,
-                                                         "vendorCredits": [{"id": credit["id"], "amount": 1}]}]})
+    r = api.post(
+        "/bills/record-payment",
+        {
+            "vendorId": other,
+            "processDate": "2026-01-05",
+            "toPrintCheck": False,
+            "payments": [
+                {"billId": ob["id"], "amount": 0, "vendorCredits": [{"id": credit["id"], "amount": 1}]}
+            ],
+        },
+    )
     assert err(r)[1] == "BDC_1107"
     # voiding the recorded payment gives the credit back
     api.ok(api.post(f"/payments/{rec['id']}/void"))
@@ -105,9 +181,18 @@ def test_vendor_credits_applied_within_limits(api: Api) -> None:
     assert (c["creditStatus"], c["remainingAmount"], c["usage"]) == ("NOT_APPLIED", 30.0, [])
     assert _bill(api, small["id"])["paymentStatus"] == "UNPAID"
     # a credit cannot shrink below what is applied, nor change once synced
-    api.ok(api.post("/bills", {"vendorId": vid, "dueDate": "2026-02-01",
-                               "invoice": {"invoiceNumber": "B-3", "invoiceDate": "2026-01-05"},
-                               "billLineItems": [{"amount": 100}], "vendorCredits": [{"id": credit["id"], "amount": 30}]}))
+    api.ok(
+        api.post(
+            "/bills",
+            {
+                "vendorId": vid,
+                "dueDate": "2026-02-01",
+                "invoice": {"invoiceNumber": "B-3", "invoiceDate": "2026-01-05"},
+                "billLineItems": [{"amount": 100}],
+                "vendorCredits": [{"id": credit["id"], "amount": 30}],
+            },
+        )
+    )
     r = api.patch(f"/vendor-credits/{credit['id']}", {"vendorCreditLineItems": [{"amount": 10}]})
     assert err(r) == (400, "BDC_1281", "The new amount 10.00 is less than the applied amount 30.00.")
     api.act("mark_synced", {"vendorCreditId": credit["id"]})
@@ -118,31 +203,90 @@ def test_record_payment_refusals(api: Api) -> None:
     vid = api.vendor()["id"]
     bill = api.bill(vid, amounts=(10.0,))
     base = {"vendorId": vid, "processDate": "2026-01-05", "toPrintCheck": False}
-    assert err(api.post("/bills/record-payment", {**base, "payments": [{"billId": bill["id"], "amount": 11}]}))[1] \
+    assert (
+        err(api.post("/bills/record-payment", {**base, "payments": [{"billId": bill["id"], "amount": 11}]}))[
+            1
+        ]
         == "BDC_1281"
-    assert err(api.post("/bills/record-payment", {**base, "payments": [{"billId": bill["id"], "amount": 0}]}))[1] \
+    )
+    assert (
+        err(api.post("/bills/record-payment", {**base, "payments": [{"billId": bill["id"], "amount": 0}]}))[1]
         == "BDC_1107"
-    assert err(api.post("/bills/record-payment", {"vendorId": vid, "processDate": "2026-01-05",
-                                                  "payments": [{"billId": bill["id"], "amount": 1}]}))[1] == "BDC_1106"
+    )
+    assert (
+        err(
+            api.post(
+                "/bills/record-payment",
+                {
+                    "vendorId": vid,
+                    "processDate": "2026-01-05",
+                    "payments": [{"billId": bill["id"], "amount": 1}],
+                },
+            )
+        )[1]
+        == "BDC_1106"
+    )
     two = [{"billId": bill["id"], "amount": 6}, {"billId": bill["id"], "amount": 6}]
     assert err(api.post("/bills/record-payment", {**base, "payments": two}))[1] == "BDC_1281"
     assert _bill(api, bill["id"])["paidAmount"] == 0.0  # all or nothing
-    assert err(api.post("/bills/record-payment", {**base, "currency": "GBP", "payments": two}))[1] == "BDC_1206"
+    assert (
+        err(api.post("/bills/record-payment", {**base, "currency": "GBP", "payments": two}))[1] == "BDC_1206"
+    )
 
 
 def test_invoices_and_received_payments(api: Api) -> None:
     cust = api.ok(api.post("/customers", {"name": "Retail Co", "accountType": "BUSINESS"}))["id"]
-    inv = api.ok(api.post("/invoices", {"customerId": cust, "invoiceNumber": "AR-1", "invoiceDate": "2026-01-05",
-                                        "dueDate": "2026-02-04", "poNumber": "SO-9",
-                                        "invoiceLineItems": [{"quantity": 2, "price": 25}, {"price": 10}]}))
+    inv = api.ok(
+        api.post(
+            "/invoices",
+            {
+                "customerId": cust,
+                "invoiceNumber": "AR-1",
+                "invoiceDate": "2026-01-05",
+                "dueDate": "2026-02-04",
+                "poNumber": "SO-9",
+                "invoiceLineItems": [{"quantity": 2, "price": 25}, {"price": 10}],
+            },
+        )
+    )
     assert (inv["amount"], inv["paymentStatus"], inv["poNumber"]) == (60.0, "UNPAID", "SO-9")
-    assert err(api.post("/invoices", {"customerId": cust, "invoiceNumber": "AR-1", "invoiceDate": "2026-01-05",
-                                      "dueDate": "2026-02-04", "invoiceLineItems": [{"price": 1}]}))[1] == "BDC_1171"
-    assert err(api.post("/invoices", {"customerId": cust, "invoiceNumber": "AR-2", "invoiceDate": "2026-01-05",
-                                      "dueDate": "2026-02-04", "currency": "EUR",
-                                      "invoiceLineItems": [{"price": 1}]}))[1] == "BDC_1206"
-    body = {"customerId": cust, "paymentDate": "2026-01-05", "paymentType": "CHECK",
-            "invoices": [{"invoiceId": inv["id"], "amount": 60.01}]}
+    assert (
+        err(
+            api.post(
+                "/invoices",
+                {
+                    "customerId": cust,
+                    "invoiceNumber": "AR-1",
+                    "invoiceDate": "2026-01-05",
+                    "dueDate": "2026-02-04",
+                    "invoiceLineItems": [{"price": 1}],
+                },
+            )
+        )[1]
+        == "BDC_1171"
+    )
+    assert (
+        err(
+            api.post(
+                "/invoices",
+                {
+                    "customerId": cust,
+                    "invoiceNumber": "AR-2",
+                    "invoiceDate": "2026-01-05",
+                    "dueDate": "2026-02-04",
+                    "currency": "EUR",
+                    "invoiceLineItems": [{"price": 1}],
+                },
+            )
+        )[1]
+        == "BDC_1206"
+    )
+    body = {
+        "customerId": cust,
+        "paymentDate": "2026-01-05",
+        "paymentType": "CHECK",
+        "invoices": [{"invoiceId": inv["id"], "amount": 60.01}],
+    }
     assert err(api.post("/invoices/record-payment", body))[1] == "BDC_1281"
     body["invoices"] = [{"invoiceId": inv["id"], "amount": 20}]
     rp = api.ok(api.post("/invoices/record-payment", body))
@@ -150,7 +294,10 @@ def test_invoices_and_received_payments(api: Api) -> None:
     assert api.ok(api.get(f"/invoices/{inv['id']}"))["paymentStatus"] == "PARTIAL"
     api.act("mark_synced", {"invoiceId": inv["id"]})
     assert err(api.patch(f"/invoices/{inv['id']}", {"description": "x"})) == (
-        400, "BDC_1260", "Once an invoice has synced with the accounting system it can't be edited in BILL.")
+        400,
+        "BDC_1260",
+        "Once an invoice has synced with the accounting system it can't be edited in BILL.",
+    )
     assert api.ok(api.post(f"/receivable-payments/{rp['id']}/void"))["status"] == "VOIDED"
     got = api.ok(api.get(f"/invoices/{inv['id']}"))
     assert (got["paymentStatus"], got["dueAmount"]) == ("UNPAID", 60.0)

@@ -6,25 +6,46 @@ from .conftest import Api, err
 
 
 def test_business_vendor_full_view(api: Api) -> None:
-    v = api.vendor("Happy Music Supplies", email="ap@happy.test", address={"line1": "1 Main", "country": "US"})
-    assert v == {"id": "00902000000000000001", "archived": False, "name": "Happy Music Supplies", "shortName": None,
-                 "accountType": "BUSINESS", "firstName": None, "lastName": None,
-                 "companyName": "Happy Music Supplies", "email": "ap@happy.test", "phone": None,
-                 "accountNumber": None, "address": {"line1": "1 Main", "country": "US"}, "billCurrency": "USD",
-                 "createdTime": "2026-01-05T09:00:00.000+0000", "updatedTime": "2026-01-05T09:00:00.000+0000"}
+    v = api.vendor(
+        "Happy Music Supplies", email="ap@happy.test", address={"line1": "1 Main", "country": "US"}
+    )
+    assert v == {
+        "id": "00902000000000000001",
+        "archived": False,
+        "name": "Happy Music Supplies",
+        "shortName": None,
+        "accountType": "BUSINESS",
+        "firstName": None,
+        "lastName": None,
+        "companyName": "Happy Music Supplies",
+        "email": "ap@happy.test",
+        "phone": None,
+        "accountNumber": None,
+        "address": {"line1": "1 Main", "country": "US"},
+        "billCurrency": "USD",
+        "createdTime": "2026-01-05T09:00:00.000+0000",
+        "updatedTime": "2026-01-05T09:00:00.000+0000",
+    }
     assert api.ok(api.get(f"/vendors/{v['id']}")) == v
 
 
 def test_person_vendor_name_rules(api: Api) -> None:
-    both = api.ok(api.post("/vendors", {"name": "J. Doe", "accountType": "PERSON", "firstName": "Jane",
-                                        "lastName": "Doe"}))
+    both = api.ok(
+        api.post(
+            "/vendors", {"name": "J. Doe", "accountType": "PERSON", "firstName": "Jane", "lastName": "Doe"}
+        )
+    )
     assert (both["firstName"], both["lastName"]) == ("Jane", "Doe")
     split = api.ok(api.post("/vendors", {"name": "Mary Ann Smith", "accountType": "PERSON"}))
     assert (split["firstName"], split["lastName"]) == ("Mary", "Ann Smith")
     single = api.ok(api.post("/vendors", {"name": "Cher", "accountType": "PERSON"}))
     assert (single["firstName"], single["lastName"]) == ("Cher", "Cher")
     r = api.post("/vendors", {"name": "Half Named", "accountType": "PERSON", "firstName": "Half"})
-    assert err(r) == (400, "BDC_1106", "A PERSON needs both firstName and lastName (or neither, to split the name).")
+    assert err(r) == (
+        400,
+        "BDC_1106",
+        "A PERSON needs both firstName and lastName (or neither, to split the name).",
+    )
     r = api.patch(f"/vendors/{both['id']}", {"lastName": None})
     assert err(r)[:2] == (400, "BDC_1106")
     assert api.ok(api.get(f"/vendors/{both['id']}"))["lastName"] == "Doe"  # nothing half-written
@@ -35,14 +56,24 @@ def test_vendor_refusals(api: Api) -> None:
     assert err(api.post("/vendors", {"name": "   "}))[:2] == (400, "BDC_1106")
     assert err(api.post("/vendors", {"name": "X", "accountType": "ROBOT"}))[:2] == (400, "BDC_1107")
     assert err(api.post("/vendors", {"name": "X", "billCurrency": "EUR"})) == (
-        400, "BDC_1206", "Currency 'EUR' is not supported. Only USD is supported.")
+        400,
+        "BDC_1206",
+        "Currency 'EUR' is not supported. Only USD is supported.",
+    )
     assert err(api.post("/vendors", {"name": "X", "email": "not-an-email"}))[:2] == (400, "BDC_1107")
     assert err(api.post("/vendors", {"name": 5}))[:2] == (400, "BDC_1107")
     assert err(api.post("/vendors", {"name": "x" * 101}))[:2] == (400, "BDC_1107")
-    assert err(api.post("/vendors", {"name": "X", "nickname": "y"})) == (400, "BDC_1002", "Unrecognized field 'nickname'.")
+    assert err(api.post("/vendors", {"name": "X", "nickname": "y"})) == (
+        400,
+        "BDC_1002",
+        "Unrecognized field 'nickname'.",
+    )
     assert err(api.post("/vendors", [1]))[:2] == (400, "BDC_1002")
     assert err(api.get("/vendors/00902000000000000099")) == (
-        404, "BDC_1152", "id '00902000000000000099' does not exist.")
+        404,
+        "BDC_1152",
+        "id '00902000000000000099' does not exist.",
+    )
     assert err(api.get("/vendors/00n02000000000000001"))[:2] == (404, "BDC_1152")
     assert api.ok(api.get("/vendors"))["results"] == []
 
@@ -51,10 +82,17 @@ def test_update_and_archive_rules(api: Api) -> None:
     v = api.vendor()
     api.admin("POST", "clock", {"advance": 60})
     up = api.ok(api.patch(f"/vendors/{v['id']}", {"phone": "555", "shortName": "ACME"}))
-    assert (up["phone"], up["shortName"], up["updatedTime"]) == ("555", "ACME", "2026-01-05T09:01:00.000+0000")
+    assert (up["phone"], up["shortName"], up["updatedTime"]) == (
+        "555",
+        "ACME",
+        "2026-01-05T09:01:00.000+0000",
+    )
     api.bill(v["id"])
     assert err(api.post(f"/vendors/{v['id']}/archive")) == (
-        400, "BDC_1290", "The vendor has 1 open bill(s)/invoice(s) and cannot be archived.")
+        400,
+        "BDC_1290",
+        "The vendor has 1 open bill(s)/invoice(s) and cannot be archived.",
+    )
     other = api.vendor("Idle Co")
     assert api.ok(api.post(f"/vendors/{other['id']}/archive"))["archived"] is True
     assert err(api.patch(f"/vendors/{other['id']}", {"phone": "1"}))[:2] == (400, "BDC_1211")

@@ -47,8 +47,12 @@ def hook() -> Iterator[tuple[str, type[Receiver]]]:
 
 
 def _sub(api: Api, url: str, events: list[str], key: str = KEY1) -> Any:
-    body = {"name": "sync", "status": {"enabled": True}, "notificationUrl": url,
-            "events": [{"type": e, "version": "1"} for e in events]}
+    body = {
+        "name": "sync",
+        "status": {"enabled": True},
+        "notificationUrl": url,
+        "events": [{"type": e, "version": "1"} for e in events],
+    }
     return api.c.post(f"{EV}/subscriptions", json=body, headers={**api.h, "X-Idempotent-Key": key})
 
 
@@ -59,16 +63,31 @@ def _deliver(api: Api) -> Any:
 def test_create_is_idempotent_and_the_key_is_shown_once(api: Api, hook: Any) -> None:
     url, _ = hook
     first = api.ok(_sub(api, url, ["bill.created"]))
-    assert set(first) == {"id", "name", "organizationId", "status", "events", "notificationUrl", "createdTime",
-                          "updatedTime", "securityKey"}
+    assert set(first) == {
+        "id",
+        "name",
+        "organizationId",
+        "status",
+        "events",
+        "notificationUrl",
+        "createdTime",
+        "updatedTime",
+        "securityKey",
+    }
     again = api.ok(_sub(api, url, ["bill.created"]))
     assert again == {k: v for k, v in first.items() if k != "securityKey"}
     listed = api.ok(api.c.get(f"{EV}/subscriptions", headers=api.h))
     assert [s["id"] for s in listed["results"]] == [first["id"]] and "securityKey" not in listed["results"][0]
     assert err(_sub(api, url, ["bill.updated"])) == (
-        400, "BDC_1171", "This X-Idempotent-Key was already used with a different request.")
+        400,
+        "BDC_1171",
+        "This X-Idempotent-Key was already used with a different request.",
+    )
     assert err(_sub(api, url, ["bill.created"], KEY2)) == (
-        400, "BDC_1171", "A subscription for the same events and notificationUrl already exists.")
+        400,
+        "BDC_1171",
+        "A subscription for the same events and notificationUrl already exists.",
+    )
     r = api.c.post(f"{EV}/subscriptions", json={}, headers=api.h)
     assert err(r) == (400, "BDC_1106", "The X-Idempotent-Key header is required.")
     assert err(_sub(api, url, ["bill.created"], "not-a-uuid"))[1] == "BDC_1107"
@@ -89,8 +108,13 @@ def test_deliveries_are_signed_with_the_security_key(api: Api, hook: Any) -> Non
         assert headers["x-bill-sha-signature"] == want
     p1, p2 = json.loads(b1), json.loads(b2)
     assert p1["metadata"]["eventType"] == "vendor.created" and p1["vendor"]["id"] == vendor["id"]
-    assert p2["metadata"] == {"eventId": p2["metadata"]["eventId"], "subscriptionId": sub["id"],
-                              "organizationId": "00802ERPSIMORG000001", "eventType": "bill.created", "version": "1"}
+    assert p2["metadata"] == {
+        "eventId": p2["metadata"]["eventId"],
+        "subscriptionId": sub["id"],
+        "organizationId": "00802ERPSIMORG000001",
+        "eventType": "bill.created",
+        "version": "1",
+    }
     assert p2["bill"] == bill
     # rotating the key changes the signature; the old key no longer verifies
     new_key = api.ok(api.c.post(f"{EV}/subscriptions/{sub['id']}/security_key", headers=api.h))["securityKey"]
@@ -98,8 +122,10 @@ def test_deliveries_are_signed_with_the_security_key(api: Api, hook: Any) -> Non
     api.bill(vendor["id"], "INV-2")
     _deliver(api)
     headers, raw = rcv.got[-1]
-    assert headers["x-bill-sha-signature"] == base64.b64encode(
-        hmac.new(new_key.encode(), raw, hashlib.sha256).digest()).decode()
+    assert (
+        headers["x-bill-sha-signature"]
+        == base64.b64encode(hmac.new(new_key.encode(), raw, hashlib.sha256).digest()).decode()
+    )
 
 
 def test_reorder_fault_delivers_out_of_order(api: Api, hook: Any) -> None:
@@ -126,7 +152,9 @@ def test_auto_disable_after_failures_and_reenable(app_factory: Any, hook: Any) -
     rcv.status = 200
     api.vendor("C")  # not queued for a disabled subscription
     assert _deliver(api)["sent"] == []
-    up = api.ok(api.c.patch(f"{EV}/subscriptions/{sub['id']}", json={"status": {"enabled": True}}, headers=api.h))
+    up = api.ok(
+        api.c.patch(f"{EV}/subscriptions/{sub['id']}", json={"status": {"enabled": True}}, headers=api.h)
+    )
     assert up["status"]["enabled"] is True
     api.vendor("D")
     assert [s["result"] for s in _deliver(api)["sent"]] == ["delivered"]
@@ -137,4 +165,9 @@ def test_auto_disable_after_failures_and_reenable(app_factory: Any, hook: Any) -
 def test_catalog(api: Api) -> None:
     cat = api.ok(api.c.get(f"{EV}/events/catalog", headers=api.h))
     assert {"type": "bill.created", "version": "1", "description": "A bill is created"} in cat
-    assert {e["type"] for e in cat} >= {"payment.created", "payment.updated", "payment.voided", "vendor.updated"}
+    assert {e["type"] for e in cat} >= {
+        "payment.created",
+        "payment.updated",
+        "payment.voided",
+        "vendor.updated",
+    }

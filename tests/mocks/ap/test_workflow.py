@@ -24,21 +24,38 @@ def test_faker_seed_is_reproducible(tmp_path: Path) -> None:
         assert len(summary["bills"]) == 5 and len(summary["vendors"]) == 3
         dumps.append(app.test_client().get("/__erpsim/state", headers=ADMIN).get_json()["ap_documents"])
     assert dumps[0] == dumps[1]
-    bad = make_app(tmp_path / "0").test_client().post("/__erpsim/seed", json={"seed": 1, "bills": True}, headers=ADMIN)
+    bad = (
+        make_app(tmp_path / "0")
+        .test_client()
+        .post("/__erpsim/seed", json={"seed": 1, "bills": True}, headers=ADMIN)
+    )
     assert bad.status_code == 400 and bad.get_json()["error"] == "INVALID_SEED"
 
 
 def test_explicit_records_with_refs(api: Api) -> None:
-    records = {"classifications": {"departments": [{"ref": "ops", "name": "Ops"},
-                                                   {"ref": "old", "name": "Old", "active": False}]},
-               "vendors": [{"ref": "V", "name": "Solo", "accountType": "PERSON"}],
-               "bills": [{"ref": "B", "vendorRef": "V", "dueDate": "2026-02-01", "synced": True,
-                          "invoice": {"invoiceNumber": "R-1", "invoiceDate": "2026-01-05"},
-                          "billLineItems": [{"amount": 5, "classifications": {"departmentId": "ref:ops"}}]}]}
+    records = {
+        "classifications": {
+            "departments": [{"ref": "ops", "name": "Ops"}, {"ref": "old", "name": "Old", "active": False}]
+        },
+        "vendors": [{"ref": "V", "name": "Solo", "accountType": "PERSON"}],
+        "bills": [
+            {
+                "ref": "B",
+                "vendorRef": "V",
+                "dueDate": "2026-02-01",
+                "synced": True,
+                "invoice": {"invoiceNumber": "R-1", "invoiceDate": "2026-01-05"},
+                "billLineItems": [{"amount": 5, "classifications": {"departmentId": "ref:ops"}}],
+            }
+        ],
+    }
     out = api.admin("POST", "seed", {"records": records}).get_json()
     assert out["bills"] == ["00n02000000000000001"] and out["refs"]["V"] == "00902000000000000001"
     bill = api.ok(api.get("/bills/00n02000000000000001"))
-    assert bill["synced"] is True and bill["billLineItems"][0]["classifications"]["departmentId"] == out["refs"]["ops"]
+    assert (
+        bill["synced"] is True
+        and bill["billLineItems"][0]["classifications"]["departmentId"] == out["refs"]["ops"]
+    )
     vendor = api.ok(api.get(f"/vendors/{out['refs']['V']}"))
     assert (vendor["firstName"], vendor["lastName"]) == ("Solo", "Solo")
     bad = api.admin("POST", "seed", {"records": {"bills": [{"vendorRef": "nope"}]}})
@@ -50,32 +67,82 @@ def _workflow(api: Api) -> None:
     seeded = api.admin("POST", "seed", {"seed": 3, "vendors": 2, "customers": 1}).get_json()
     coa, dept = seeded["classifications"]["chart-of-accounts"][0], seeded["classifications"]["departments"][0]
     vid = seeded["vendors"][0]
-    bill = api.ok(api.post("/bills", {"vendorId": vid, "dueDate": "2026-02-04",
-                                      "invoice": {"invoiceNumber": "WF-1", "invoiceDate": "2026-01-05"},
-                                      "billLineItems": [{"amount": 1200, "classifications": {"chartOfAccountId": coa,
-                                                                                           "departmentId": dept}}]}))
+    bill = api.ok(
+        api.post(
+            "/bills",
+            {
+                "vendorId": vid,
+                "dueDate": "2026-02-04",
+                "invoice": {"invoiceNumber": "WF-1", "invoiceDate": "2026-01-05"},
+                "billLineItems": [
+                    {"amount": 1200, "classifications": {"chartOfAccountId": coa, "departmentId": dept}}
+                ],
+            },
+        )
+    )
     assert bill["approvalStatus"] == "ASSIGNED"
     api.act("approve_bill", {"billId": bill["id"]})
-    credit = api.ok(api.post("/vendor-credits", {"vendorId": vid, "referenceNumber": "WF-C", "creditDate": "2026-01-05",
-                                                 "vendorCreditLineItems": [{"amount": 200}]}))
-    pay = api.ok(api.post("/payments", {"billId": bill["id"], "amount": 1000, "processDate": "2026-01-05",
-                                        "fundingAccount": BANK, "vendorCredits": [{"id": credit["id"], "amount": 200}]}))
+    credit = api.ok(
+        api.post(
+            "/vendor-credits",
+            {
+                "vendorId": vid,
+                "referenceNumber": "WF-C",
+                "creditDate": "2026-01-05",
+                "vendorCreditLineItems": [{"amount": 200}],
+            },
+        )
+    )
+    pay = api.ok(
+        api.post(
+            "/payments",
+            {
+                "billId": bill["id"],
+                "amount": 1000,
+                "processDate": "2026-01-05",
+                "fundingAccount": BANK,
+                "vendorCredits": [{"id": credit["id"], "amount": 200}],
+            },
+        )
+    )
     assert api.ok(api.get(f"/bills/{bill['id']}"))["paymentStatus"] == "SCHEDULED"
     assert api.act("process_payments").get_json() == {"paid": [pay["id"]]}
     got = api.ok(api.get(f"/bills/{bill['id']}"))
-    assert (got["paymentStatus"], got["paidAmount"], got["creditAmount"], got["dueAmount"]) == ("PAID", 1000.0, 200.0, 0.0)
+    assert (got["paymentStatus"], got["paidAmount"], got["creditAmount"], got["dueAmount"]) == (
+        "PAID",
+        1000.0,
+        200.0,
+        0.0,
+    )
     api.act("mark_synced", {"billId": bill["id"]})
     api.act("mark_synced", {"paymentId": pay["id"]})
     assert api.patch(f"/bills/{bill['id']}", {"billLineItems": [{"amount": 1}]}).status_code == 400
     assert api.ok(api.post(f"/payments/{pay['id']}/void"))["status"] == "VOIDED"
     got = api.ok(api.get(f"/bills/{bill['id']}"))
     assert (got["paymentStatus"], got["dueAmount"]) == ("UNPAID", 1200.0)
-    inv = api.ok(api.post("/invoices", {"customerId": seeded["customers"][0], "invoiceNumber": "WF-AR",
-                                        "invoiceDate": "2026-01-05", "dueDate": "2026-02-04",
-                                        "invoiceLineItems": [{"quantity": 1, "price": 99.99}]}))
-    api.ok(api.post("/invoices/record-payment", {"customerId": seeded["customers"][0], "paymentDate": "2026-01-05",
-                                                 "paymentType": "ACH", "invoices": [{"invoiceId": inv["id"],
-                                                                                     "amount": 99.99}]}))
+    inv = api.ok(
+        api.post(
+            "/invoices",
+            {
+                "customerId": seeded["customers"][0],
+                "invoiceNumber": "WF-AR",
+                "invoiceDate": "2026-01-05",
+                "dueDate": "2026-02-04",
+                "invoiceLineItems": [{"quantity": 1, "price": 99.99}],
+            },
+        )
+    )
+    api.ok(
+        api.post(
+            "/invoices/record-payment",
+            {
+                "customerId": seeded["customers"][0],
+                "paymentDate": "2026-01-05",
+                "paymentType": "ACH",
+                "invoices": [{"invoiceId": inv["id"], "amount": 99.99}],
+            },
+        )
+    )
     assert api.ok(api.get(f"/invoices/{inv['id']}"))["paymentStatus"] == "PAID"
     totals = api.act("payment_totals").get_json()
     assert totals == {"VOIDED": 1000.0}
@@ -93,8 +160,13 @@ def test_main_workflow_postgres(tmp_path: Path, pg_url: str) -> None:
 
 def test_credentials_are_deterministic(tmp_path: Path) -> None:
     cfg = EmulatorConfig(system="ap", db_url=f"sqlite:///{tmp_path / 'c.db'}", data_dir=tmp_path)
-    assert credentials(cfg) == {"DEV_KEY": "erpsim-ap-devkey-0001", "USERNAME": "ap-admin@erpsim.test",
-                                "PASSWORD": "erpsim-ap-password", "ORG_ID": "00802ERPSIMORG000001",
-                                "REMEMBER_ME_ID": "erpsim-ap-remember-me-0001", "DEVICE": "erpsim-device",
-                                "BANK_ACCOUNT_ID": "bac02000000000000001"}
+    assert credentials(cfg) == {
+        "DEV_KEY": "erpsim-ap-devkey-0001",
+        "USERNAME": "ap-admin@erpsim.test",
+        "PASSWORD": "erpsim-ap-password",
+        "ORG_ID": "00802ERPSIMORG000001",
+        "REMEMBER_ME_ID": "erpsim-ap-remember-me-0001",
+        "DEVICE": "erpsim-device",
+        "BANK_ACCOUNT_ID": "bac02000000000000001",
+    }
     _: Any = None

@@ -27,8 +27,11 @@ class Stock(Base):
 
 
 def render(err: ApiError) -> Response:
-    return Response(json.dumps({"fault": err.code, "why": err.message}), status=err.status,
-                    content_type="application/json")
+    return Response(
+        json.dumps({"fault": err.code, "why": err.message}),
+        status=err.status,
+        content_type="application/json",
+    )
 
 
 def seed(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
@@ -62,8 +65,13 @@ def label_stock(sku: str) -> Response:
     """Parse a body with the core toolkit only (no ``SystemHooks.invalid``: the house wording)."""
     body = json_body()
     v.known_fields(body, {"text", "copies"})
-    return json_response({"sku": sku, "text": v.req(body, "text", v.text, max_len=20, blank=False),
-                          "copies": v.opt(body, "copies", v.integer, minimum=1, maximum=9) or 1})
+    return json_response(
+        {
+            "sku": sku,
+            "text": v.req(body, "text", v.text, max_len=20, blank=False),
+            "copies": v.opt(body, "copies", v.integer, minimum=1, maximum=9) or 1,
+        }
+    )
 
 
 @bp.post("/stock/<sku>/move")
@@ -80,9 +88,15 @@ def move_stock(sku: str) -> Response:
 
 
 def create_app(config: EmulatorConfig) -> Flask:
-    hooks = SystemHooks(render_error=render, throttle_error=lambda: ApiError(429, "SLOW_DOWN", "throttled"),
-                        seed=seed, actions={"bump": act_bump}, webhooks=WebhookOptions(max_attempts=3))
-    app, _ = build_app(config, [Base.metadata], hooks, import_name=__name__,
-                       openapi={"openapi": "3.1.0", "paths": {}})
+    hooks = SystemHooks(
+        render_error=render,
+        throttle_error=lambda: ApiError(429, "SLOW_DOWN", "throttled"),
+        seed=seed,
+        actions={"bump": act_bump},
+        webhooks=WebhookOptions(max_attempts=3),
+    )
+    app, _ = build_app(
+        config, [Base.metadata], hooks, import_name=__name__, openapi={"openapi": "3.1.0", "paths": {}}
+    )
     app.register_blueprint(bp)
     return app

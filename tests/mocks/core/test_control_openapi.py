@@ -29,7 +29,8 @@ MISSPELT = {
 def _refs(node: Any) -> list[str]:
     if isinstance(node, dict):
         return [v for k, v in node.items() if k == "$ref" and isinstance(v, str)] + [
-            r for v in node.values() for r in _refs(v)]
+            r for v in node.values() for r in _refs(v)
+        ]
     if isinstance(node, list):
         return [r for v in node for r in _refs(v)]
     return []
@@ -49,11 +50,18 @@ def test_every_emulator_serves_the_document_with_its_seed_body(tmp_path: Path, s
     assert r.status_code == 200
     spec = r.get_json()
     assert spec["openapi"].startswith("3.1")
-    assert spec["components"]["schemas"]["Seed"] == {"$ref": f"#/components/schemas/Seed{system.capitalize()}"}
+    assert spec["components"]["schemas"]["Seed"] == {
+        "$ref": f"#/components/schemas/Seed{system.capitalize()}"
+    }
     for ref in _refs(spec):
         assert _resolve(spec, ref) is not None, ref
-    routes = {(m, _normalise(rule.rule)) for rule in app.url_map.iter_rules() if rule.rule.startswith("/__erpsim")
-              for m in rule.methods or () if m not in ("HEAD", "OPTIONS")}
+    routes = {
+        (m, _normalise(rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/__erpsim")
+        for m in rule.methods or ()
+        if m not in ("HEAD", "OPTIONS")
+    }
     documented = {(m.upper(), _normalise(p)) for p, item in spec["paths"].items() for m in item}
     assert routes == documented
 

@@ -33,8 +33,10 @@ def test_control_plane_requires_the_admin_token(app: Any) -> None:
     client = app.test_client()
     r = client.get("/__erpsim/state")
     assert r.status_code == 401
-    assert r.get_json() == {"error": "ADMIN_TOKEN_REQUIRED",
-                            "message": "Send the admin token in the X-Erpsim-Admin-Token header."}
+    assert r.get_json() == {
+        "error": "ADMIN_TOKEN_REQUIRED",
+        "message": "Send the admin token in the X-Erpsim-Admin-Token header.",
+    }
     assert client.get("/__erpsim/state", headers={"X-Erpsim-Admin-Token": "wrong"}).status_code == 401
     assert client.get("/__erpsim/health").get_json() == {"system": "fake", "status": "ok"}
 
@@ -77,7 +79,10 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
 def test_clock_set_advance_and_refusals(app: Any) -> None:
     client = app.test_client()
     assert client.get("/__erpsim/clock", headers=ADMIN).get_json() == {
-        "now": "2026-01-05T09:00:00+00:00", "today": "2026-01-05", "rate": 0.0}
+        "now": "2026-01-05T09:00:00+00:00",
+        "today": "2026-01-05",
+        "rate": 0.0,
+    }
     r = client.post("/__erpsim/clock", json={"advance": "P1DT2H"}, headers=ADMIN)
     assert r.get_json()["now"] == "2026-01-06T11:00:00+00:00"
     r = client.post("/__erpsim/clock", json={"advance": {"minutes": 30}}, headers=ADMIN)
@@ -91,8 +96,19 @@ def test_clock_set_advance_and_refusals(app: Any) -> None:
 
 def test_error_fault_uses_the_system_error_shape_and_nth_schedule(app: Any) -> None:
     client = app.test_client()
-    plan = {"seed": 1, "rules": [{"kind": "error", "path": "^/stock/", "nth": 2, "status": 503,
-                                  "code": "DOWN", "message": "maintenance"}]}
+    plan = {
+        "seed": 1,
+        "rules": [
+            {
+                "kind": "error",
+                "path": "^/stock/",
+                "nth": 2,
+                "status": 503,
+                "code": "DOWN",
+                "message": "maintenance",
+            }
+        ],
+    }
     assert client.put("/__erpsim/faults", json=plan, headers=ADMIN).status_code == 200
     assert client.get("/stock/A").status_code == 200
     r = client.get("/stock/A")
@@ -128,11 +144,15 @@ def test_invalid_fault_plan_is_refused(app: Any) -> None:
 def test_reset_before_commit_writes_nothing_reset_after_commit_writes(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
     s = requests.Session()
-    s.put(f"{srv.url}/__erpsim/faults", json={"kind": "reset_before", "method": "POST", "nth": 1}, headers=ADMIN)
+    s.put(
+        f"{srv.url}/__erpsim/faults", json={"kind": "reset_before", "method": "POST", "nth": 1}, headers=ADMIN
+    )
     with pytest.raises(requests.ConnectionError):
         s.post(f"{srv.url}/stock/A/move", json={"delta": 5}, timeout=5)
     assert s.get(f"{srv.url}/stock/A").json()["qty"] == 10
-    s.put(f"{srv.url}/__erpsim/faults", json={"kind": "reset_after", "method": "POST", "nth": 1}, headers=ADMIN)
+    s.put(
+        f"{srv.url}/__erpsim/faults", json={"kind": "reset_after", "method": "POST", "nth": 1}, headers=ADMIN
+    )
     with pytest.raises(requests.ConnectionError):
         requests.post(f"{srv.url}/stock/A/move", json={"delta": 5}, timeout=5)
     assert s.get(f"{srv.url}/stock/A").json()["qty"] == 15
@@ -148,9 +168,16 @@ def test_reset_in_process_raises_connection_dropped(app: Any) -> None:
 
 def test_malformed_and_latency_faults(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
-    requests.put(f"{srv.url}/__erpsim/faults", json={"rules": [
-        {"kind": "malformed", "method": "GET"}, {"kind": "latency", "method": "GET", "latency_ms": 50}]},
-        headers=ADMIN)
+    requests.put(
+        f"{srv.url}/__erpsim/faults",
+        json={
+            "rules": [
+                {"kind": "malformed", "method": "GET"},
+                {"kind": "latency", "method": "GET", "latency_ms": 50},
+            ]
+        },
+        headers=ADMIN,
+    )
     r = requests.get(f"{srv.url}/stock/A", timeout=5)
     assert r.status_code == 200 and r.elapsed.total_seconds() >= 0.05
     with pytest.raises(ValueError):
@@ -164,7 +191,9 @@ def test_journal_records_vendor_requests_not_control(app: Any) -> None:
     client.get("/stock/ZZZ")
     j = client.get("/__erpsim/journal", headers=ADMIN).get_json()
     assert [(e["method"], e["path"], e["status"]) for e in j["entries"]] == [
-        ("GET", "/stock/A", 200), ("GET", "/stock/ZZZ", 404)]
+        ("GET", "/stock/A", 200),
+        ("GET", "/stock/ZZZ", 404),
+    ]
     assert j["entries"][0]["request_id"] == "abc"
     since = j["entries"][0]["seq"]
     assert len(client.get(f"/__erpsim/journal?since={since}", headers=ADMIN).get_json()["entries"]) == 1
@@ -222,10 +251,17 @@ def test_webhooks_are_signed_retried_and_faulted_deterministically(app: Any, rec
     assert headers["X-Erpsim-Signature"] == f"sha256={expected}"
 
     handler.received.clear()
-    client.put("/__erpsim/faults", json={"rules": [{"kind": "drop", "event": "stock.*", "nth": 1},
-                                                   {"kind": "duplicate", "event": "stock.*", "nth": 2},
-                                                   {"kind": "reorder", "event": "stock.*", "nth": 3}]},
-               headers=ADMIN)
+    client.put(
+        "/__erpsim/faults",
+        json={
+            "rules": [
+                {"kind": "drop", "event": "stock.*", "nth": 1},
+                {"kind": "duplicate", "event": "stock.*", "nth": 2},
+                {"kind": "reorder", "event": "stock.*", "nth": 3},
+            ]
+        },
+        headers=ADMIN,
+    )
     for _ in range(4):
         client.post("/stock/A/move", json={"delta": 1})
     client.post("/__erpsim/webhooks/deliver", headers=ADMIN)
@@ -269,11 +305,15 @@ def test_an_idle_dispatcher_round_takes_no_write_lock(app: Any, receiver: Any, m
     assert [json.loads(b)["qty"] for _, b in handler.received] == [11, 11]
 
 
-def test_a_delayed_request_that_outlives_its_world_is_dropped_not_applied_to_the_next(app: Any,
-                                                                                     serve_app: Any) -> None:
+def test_a_delayed_request_that_outlives_its_world_is_dropped_not_applied_to_the_next(
+    app: Any, serve_app: Any
+) -> None:
     srv = serve_app(app)
-    requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "latency", "method": "POST", "latency_ms": 2000,
-                                                     "times": 1}, headers=ADMIN)
+    requests.put(
+        f"{srv.url}/__erpsim/faults",
+        json={"kind": "latency", "method": "POST", "latency_ms": 2000, "times": 1},
+        headers=ADMIN,
+    )
     with ThreadPoolExecutor(max_workers=1) as pool:
         late = pool.submit(requests.post, f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=30)
         deadline = time.monotonic() + 30
@@ -288,15 +328,24 @@ def test_a_delayed_request_that_outlives_its_world_is_dropped_not_applied_to_the
     journal = requests.get(f"{srv.url}/__erpsim/journal", headers=ADMIN).json()["entries"]
     assert [e for e in journal if e["path"] == "/stock/A/move"] == []  # nor is it the new world's request
     # without a reset the same delay is only a delay
-    requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "latency", "method": "POST", "latency_ms": 50},
-                 headers=ADMIN)
-    assert requests.post(f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=30).json() == {"sku": "A", "qty": 11}
+    requests.put(
+        f"{srv.url}/__erpsim/faults",
+        json={"kind": "latency", "method": "POST", "latency_ms": 50},
+        headers=ADMIN,
+    )
+    assert requests.post(f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=30).json() == {
+        "sku": "A",
+        "qty": 11,
+    }
 
 
 def test_hang_fault_holds_the_request_until_the_client_times_out(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
-    requests.put(f"{srv.url}/__erpsim/faults", json={"kind": "hang", "method": "POST", "hang_seconds": 1.5},
-                 headers=ADMIN)
+    requests.put(
+        f"{srv.url}/__erpsim/faults",
+        json={"kind": "hang", "method": "POST", "hang_seconds": 1.5},
+        headers=ADMIN,
+    )
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.post(f"{srv.url}/stock/A/move", json={"delta": 1}, timeout=0.3)
     assert requests.get(f"{srv.url}/stock/A").json()["qty"] == 10
@@ -304,18 +353,25 @@ def test_hang_fault_holds_the_request_until_the_client_times_out(app: Any, serve
     assert [(e["method"], e["fault"]) for e in journal if e["method"] == "POST"] in ([], [("POST", "hang")])
 
 
-def test_background_dispatcher_can_be_paused_for_deterministic_scenarios(tmp_path: Path, receiver: Any) -> None:
-    cfg = EmulatorConfig(system="fake", db_url=f"sqlite:///{tmp_path / 'd.db'}", data_dir=tmp_path,
-                         webhook_dispatcher=True)
+def test_background_dispatcher_can_be_paused_for_deterministic_scenarios(
+    tmp_path: Path, receiver: Any
+) -> None:
+    cfg = EmulatorConfig(
+        system="fake", db_url=f"sqlite:///{tmp_path / 'd.db'}", data_dir=tmp_path, webhook_dispatcher=True
+    )
     app = create_app(cfg)
     client = app.test_client()
     client.post("/__erpsim/seed", json={"records": {"A": 1}}, headers=ADMIN)
     url, handler = receiver
     _subscribe(app, url)
     emu = app.extensions["erpsim"]
-    assert client.post("/__erpsim/webhooks/dispatcher", json={"paused": "yes"}, headers=ADMIN).status_code == 400
+    assert (
+        client.post("/__erpsim/webhooks/dispatcher", json={"paused": "yes"}, headers=ADMIN).status_code == 400
+    )
     assert client.post("/__erpsim/webhooks/dispatcher", json={"paused": True}, headers=ADMIN).get_json() == {
-        "running": False, "paused": True}
+        "running": False,
+        "paused": True,
+    }
     emu.start_background()
     client.post("/stock/A/move", json={"delta": 1})
     time.sleep(0.5)
@@ -329,8 +385,14 @@ def test_background_dispatcher_can_be_paused_for_deterministic_scenarios(tmp_pat
 
 
 def test_from_env_is_the_only_reader_of_the_variables(tmp_path: Path) -> None:
-    env = {"ERPSIM_WMS_API_KEY": "k1", "ERPSIM_WMS_PORT": "9001", "ERPSIM_WMS_DB": "sqlite://",
-           "ERPSIM_QMS_API_KEY": "other", "ERPSIM_DATA_DIR": str(tmp_path), "ERPSIM_ADMIN_TOKEN": "t"}
+    env = {
+        "ERPSIM_WMS_API_KEY": "k1",
+        "ERPSIM_WMS_PORT": "9001",
+        "ERPSIM_WMS_DB": "sqlite://",
+        "ERPSIM_QMS_API_KEY": "other",
+        "ERPSIM_DATA_DIR": str(tmp_path),
+        "ERPSIM_ADMIN_TOKEN": "t",
+    }
     cfg = EmulatorConfig.from_env("wms", env=env, settings={"currency": "EUR"})
     assert (cfg.port, cfg.db_url, cfg.data_dir, cfg.admin_token) == (9001, "sqlite://", tmp_path, "t")
     assert cfg.settings == {"api_key": "k1", "currency": "EUR"}  # its own system's, fields left out

@@ -37,7 +37,9 @@ LIMIT = 20_000
 
 
 @pytest.fixture(scope="module", params=list(SYSTEMS))
-def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Access, str]]:
+def served(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Access, str]]:
     """One server per system for the module (each test resets the world first)."""
     access = ACCESS[request.param]
     srv = ThreadServer(access.make_app(tmp_path_factory.mktemp(access.system), max_body_bytes=LIMIT))
@@ -58,8 +60,12 @@ def _state(url: str) -> Any:
 
 
 def _post_raw(access: Access, url: str, data: Any) -> requests.Response:
-    return requests.post(f"{url}{access.create_path}", data=data, timeout=30,
-                         **access.request_kwargs(**{"Content-Type": "application/json"}))
+    return requests.post(
+        f"{url}{access.create_path}",
+        data=data,
+        timeout=30,
+        **access.request_kwargs(**{"Content-Type": "application/json"}),
+    )
 
 
 def test_deeply_nested_json_is_the_systems_400(system: tuple[Access, str, dict[str, Any]]) -> None:
@@ -83,8 +89,12 @@ def test_json_as_deep_as_allowed_is_parsed(system: tuple[Access, str, dict[str, 
     assert not (r.status_code == 400 and "nested deeper" in r.text)
 
 
-@pytest.mark.parametrize("encoded", [b'"\\ud800x"', b'"x\\udfff"', b'"\xed\xa0\x80"'], ids=["escape", "low", "bytes"])
-def test_a_lone_surrogate_is_the_systems_400(system: tuple[Access, str, dict[str, Any]], encoded: bytes) -> None:
+@pytest.mark.parametrize(
+    "encoded", [b'"\\ud800x"', b'"x\\udfff"', b'"\xed\xa0\x80"'], ids=["escape", "low", "bytes"]
+)
+def test_a_lone_surrogate_is_the_systems_400(
+    system: tuple[Access, str, dict[str, Any]], encoded: bytes
+) -> None:
     access, url, world = system
     before = _state(url)
     body = access.create_body(world)
@@ -95,15 +105,28 @@ def test_a_lone_surrogate_is_the_systems_400(system: tuple[Access, str, dict[str
     assert BAD_JSON[access.system](r.json()), r.text
     assert _state(url) == before
     pair = _post_raw(access, url, json.dumps({**body, field: "\U0001f600 ok"}))  # a valid pair is text
-    assert pair.status_code == (401 if access.system == "ap" else 200 if access.system == "pos" else
-                                204 if access.system == "netsuite" else 201), pair.text
+    assert pair.status_code == (
+        401
+        if access.system == "ap"
+        else 200
+        if access.system == "pos"
+        else 204
+        if access.system == "netsuite"
+        else 201
+    ), pair.text
 
 
-def test_a_chunked_body_over_the_limit_is_413_and_not_processed(system: tuple[Access, str, dict[str, Any]]) -> None:
+def test_a_chunked_body_over_the_limit_is_413_and_not_processed(
+    system: tuple[Access, str, dict[str, Any]],
+) -> None:
     access, url, world = system
     before = _state(url)
-    padded = json.dumps(access.create_body(world)).encode() + b" " * (LIMIT * 2)  # valid JSON if cut at the limit
-    r = _post_raw(access, url, iter([padded[:4096], padded[4096:]]))  # an iterator: Transfer-Encoding: chunked
+    padded = json.dumps(access.create_body(world)).encode() + b" " * (
+        LIMIT * 2
+    )  # valid JSON if cut at the limit
+    r = _post_raw(
+        access, url, iter([padded[:4096], padded[4096:]])
+    )  # an iterator: Transfer-Encoding: chunked
     assert r.status_code == 413, r.text
     assert TOO_LARGE[access.system](r.json()), r.text
     assert _state(url) == before
@@ -116,12 +139,16 @@ def test_ids_are_ascii_digits_only(system: tuple[Access, str, dict[str, Any]], z
     access, url, world = system
     if access.read_path is None:
         pytest.skip(f"{access.system} ids are not integers")
-    created = requests.post(f"{url}{access.create_path}", json=access.create_body(world), timeout=30,
-                            **access.request_kwargs())
+    created = requests.post(
+        f"{url}{access.create_path}", json=access.create_body(world), timeout=30, **access.request_kwargs()
+    )
     assert created.status_code < 300, created.text
     location = created.headers.get("Location")
-    new_id = location.rsplit("/", 1)[1] if location else str(created.json() if created.text.isdigit()
-                                                                else created.json()["id"])
+    new_id = (
+        location.rsplit("/", 1)[1]
+        if location
+        else str(created.json() if created.text.isdigit() else created.json()["id"])
+    )
     ok = requests.get(url + access.read_path.format(id=new_id), timeout=30, **access.request_kwargs())
     assert ok.status_code == 200, ok.text
     same_number = "".join(chr(zero + int(c)) for c in new_id)  # int() reads it as the same id
@@ -130,11 +157,19 @@ def test_ids_are_ascii_digits_only(system: tuple[Access, str, dict[str, Any]], z
     assert r.headers["Content-Type"].startswith("application/")
 
 
-@pytest.mark.parametrize(("system_name", "path"), [
-    ("qms", "/api/v1/items?page=\u0661"), ("qms", "/api/v1/items?limit=\uff15"), ("wms", "/api/v1/products?page=\u0661"),
-    ("netsuite", "/services/rest/record/v1/customer?limit=\u0661\u0660"), ("qms", "/api/v1/items?page=1_0"),
-])
-def test_query_integers_are_ascii_digits_only(tmp_path: Path, serve_app: Any, system_name: str, path: str) -> None:
+@pytest.mark.parametrize(
+    ("system_name", "path"),
+    [
+        ("qms", "/api/v1/items?page=\u0661"),
+        ("qms", "/api/v1/items?limit=\uff15"),
+        ("wms", "/api/v1/products?page=\u0661"),
+        ("netsuite", "/services/rest/record/v1/customer?limit=\u0661\u0660"),
+        ("qms", "/api/v1/items?page=1_0"),
+    ],
+)
+def test_query_integers_are_ascii_digits_only(
+    tmp_path: Path, serve_app: Any, system_name: str, path: str
+) -> None:
     access = ACCESS[system_name]
     url = serve_app(access.make_app(tmp_path)).url
     r = requests.get(url + path, timeout=30, **access.request_kwargs())
@@ -150,7 +185,9 @@ def _example_url(spec: dict[str, Any], path: str) -> str:
     return re.sub(r"\{([^}]+)\}", lambda m: str(values.get(m.group(1), "1")), path)
 
 
-def test_every_path_answers_405_with_its_allow_and_options_without_credentials(served: tuple[Access, str]) -> None:
+def test_every_path_answers_405_with_its_allow_and_options_without_credentials(
+    served: tuple[Access, str],
+) -> None:
     access, url = served
     spec = load_openapi(access.system)
     wrong: list[tuple[str, Any, Any, Any]] = []
@@ -160,8 +197,12 @@ def test_every_path_answers_405_with_its_allow_and_options_without_credentials(s
         target = url + _example_url(spec, path)
         refused = requests.request("TRACE", target, timeout=30)  # no credentials: the method is wrong first
         options = requests.options(target, timeout=30)
-        got = (refused.status_code, sorted(refused.headers.get("Allow", "").split(", ")),
-               options.status_code, sorted(options.headers.get("Allow", "").split(", ")))
+        got = (
+            refused.status_code,
+            sorted(refused.headers.get("Allow", "").split(", ")),
+            options.status_code,
+            sorted(options.headers.get("Allow", "").split(", ")),
+        )
         if got != (405, allow, 200, allow) or "json" not in refused.headers["Content-Type"]:
             wrong.append((path, got, allow, refused.text[:100]))
     assert wrong == []

@@ -33,7 +33,11 @@ def test_entries_carry_the_operation_id_and_bounded_bodies(wms: FlaskClient) -> 
     wms.get("/api/v1/products/1", headers=KEY)
     first, second = _journal(wms).get_json()["entries"]
     assert (first["operation"], first["status"], second["operation"], second["status"]) == (
-        "createProduct", 201, "getProduct", 200)
+        "createProduct",
+        201,
+        "getProduct",
+        200,
+    )
     assert first["request_body"] == '{"sku": "A-1", "name": "Widget Widget Wi...'
     assert first["response_body"].startswith('{"id":1,"sku":"A-1"') and first["response_body"].endswith("...")
     assert second["request_body"] is None
@@ -50,10 +54,15 @@ def test_journal_filters_by_method_path_status_and_time(wms: FlaskClient) -> Non
         return [(e["method"], e["path"], e["status"]) for e in _journal(wms, query).get_json()["entries"]]
 
     assert paths("?method=post") == [("POST", "/api/v1/orders", 400)]
-    assert paths("?path=^/api/v1/products") == [("GET", "/api/v1/products", 200), ("GET", "/api/v1/products/9", 404)]
+    assert paths("?path=^/api/v1/products") == [
+        ("GET", "/api/v1/products", 200),
+        ("GET", "/api/v1/products/9", 404),
+    ]
     assert paths("?status=4xx") == [("GET", "/api/v1/products/9", 404), ("POST", "/api/v1/orders", 400)]
     assert paths("?status=404") == [("GET", "/api/v1/products/9", 404)]
-    assert paths({"after": everything[1]["at"], "before": everything[3]["at"]}) == [("GET", "/api/v1/orders", 200)]
+    assert paths({"after": everything[1]["at"], "before": everything[3]["at"]}) == [
+        ("GET", "/api/v1/orders", 200)
+    ]
     assert paths("?method=GET&limit=1&since=1") == [("GET", "/api/v1/products/9", 404)]
     for bad in ("?status=4x", "?status=abc", "?path=(", "?since=-1"):
         r = _journal(wms, bad)
@@ -69,10 +78,17 @@ def test_a_fault_operation_matches_the_vendor_operation_id(wms: FlaskClient) -> 
 
 
 def test_a_refused_netsuite_login_says_why_in_a_header_the_journal_and_the_log(
-        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     client = ACCESS["netsuite"].make_app(tmp_path).test_client()
-    wrong = OAuth1("erpsim-consumer-key", "not-the-secret", "erpsim-token-id", "erpsim-token-secret",
-                   signature_method="HMAC-SHA256", realm="1234567_SB1")
+    wrong = OAuth1(
+        "erpsim-consumer-key",
+        "not-the-secret",
+        "erpsim-token-id",
+        "erpsim-token-secret",
+        signature_method="HMAC-SHA256",
+        realm="1234567_SB1",
+    )
     url = "http://localhost/services/rest/record/v1/customer"
     import requests
 
@@ -86,7 +102,8 @@ def test_a_refused_netsuite_login_says_why_in_a_header_the_journal_and_the_log(
     assert r.headers["X-Erpsim-Auth-Failure"] == reason
     assert _journal(client).get_json()["entries"][-1]["auth_failure"] == reason
     assert [rec.getMessage() for rec in caplog.records] == [
-        f"netsuite GET /services/rest/record/v1/customer refused: {reason} ({r.headers['X-Erpsim-Request-Id']})"]
+        f"netsuite GET /services/rest/record/v1/customer refused: {reason} ({r.headers['X-Erpsim-Request-Id']})"
+    ]
 
 
 def test_a_request_that_began_before_a_clear_is_not_journalled_after_it() -> None:

@@ -22,10 +22,20 @@ FAKER = {
 }
 #: Explicit records each system refuses the second time (a natural key taken), or accepts again (no key).
 TWICE = {
-    "netsuite": ({"records": {"currency": [{"name": "Krone", "symbol": "DKK", "exchangeRate": 0.14, "externalId": "DKK"}]}}, 400),
+    "netsuite": (
+        {
+            "records": {
+                "currency": [{"name": "Krone", "symbol": "DKK", "exchangeRate": 0.14, "externalId": "DKK"}]
+            }
+        },
+        400,
+    ),
     "qms": ({"records": {"items": [{"sku": "RM-1", "name": "Raw", "type": "RAW_MATERIAL"}]}}, 409),
     "wms": ({"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "k1"}]}}, 400),
-    "pos": ({"records": {"products": [{"sku": "A", "title": "A", "moneyprice": "1.00", "vatvalue": 0}]}}, 400),
+    "pos": (
+        {"records": {"products": [{"sku": "A", "title": "A", "moneyprice": "1.00", "vatvalue": 0}]}},
+        400,
+    ),
     "ap": ({"records": {"vendors": [{"name": "V1"}]}}, 200),
 }
 

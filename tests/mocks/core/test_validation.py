@@ -25,10 +25,17 @@ def test_body_accessors_name_nested_fields_and_tell_absent_from_null() -> None:
     line = {"sku": "A-1", "note": None}
     assert v.req(line, "sku", v.text, max_len=5, where="lines[0]") == "A-1"
     assert v.opt(line, "note", v.text, max_len=5) is None
-    assert refusal(v.req, line, "note", v.text, max_len=5, where="lines[0]") == ("lines[0].note", v.REQUIRED, {})
+    assert refusal(v.req, line, "note", v.text, max_len=5, where="lines[0]") == (
+        "lines[0].note",
+        v.REQUIRED,
+        {},
+    )
     assert v.present(line, "note") and not v.given(line, "note") and not v.present(line, "qty")
     assert refusal(v.known_fields, {"sku": 1, "colour": 2, "size": 3}, {"sku"}, "lines[0]", "a line") == (
-        "lines[0].colour", v.UNKNOWN_FIELD, {"key": "colour", "what": "a line"})
+        "lines[0].colour",
+        v.UNKNOWN_FIELD,
+        {"key": "colour", "what": "a line"},
+    )
 
 
 def test_text_rules_in_order() -> None:
@@ -41,7 +48,10 @@ def test_text_rules_in_order() -> None:
     assert v.text("  ab ", "f", max_len=2, strip=True) == "ab"
     assert refusal(v.text, "  ", "f", max_len=2, min_len=1, strip=True)[1] == v.LENGTH
     assert refusal(v.text, "a b", "f", max_len=3, pattern=re.compile(r"^\w+$")) == (
-        "f", v.PATTERN, {"pattern": r"^\w+$"})
+        "f",
+        v.PATTERN,
+        {"pattern": r"^\w+$"},
+    )
 
 
 def test_numbers_choices_arrays_and_dates() -> None:
@@ -72,9 +82,15 @@ def test_messages_use_the_house_wording_unless_a_system_words_them() -> None:
 
 
 def test_an_app_without_its_own_wording_answers_a_400_naming_the_field(tmp_path: Path) -> None:
-    app = create_app(EmulatorConfig(system="fake", db_url=f"sqlite:///{tmp_path / 'fake.db'}", data_dir=tmp_path))
+    app = create_app(
+        EmulatorConfig(system="fake", db_url=f"sqlite:///{tmp_path / 'fake.db'}", data_dir=tmp_path)
+    )
     client = app.test_client()
-    assert client.post("/stock/A/label", json={"text": "hi"}).get_json() == {"sku": "A", "text": "hi", "copies": 1}
+    assert client.post("/stock/A/label", json={"text": "hi"}).get_json() == {
+        "sku": "A",
+        "text": "hi",
+        "copies": 1,
+    }
     r = client.post("/stock/A/label", json={"text": "hi", "copies": 10})
     assert r.status_code == 400
     assert r.get_json() == {"fault": "ERPSIM_INVALID_INPUT", "why": "'copies' must be between 1 and 9."}

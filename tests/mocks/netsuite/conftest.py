@@ -29,11 +29,18 @@ class NsClient:
         self.app = app
         self.client = app.test_client()
         ck, cs, tid, ts = creds
-        self.signer = OAuth1Client(ck, client_secret=cs, resource_owner_key=tid, resource_owner_secret=ts,
-                                   signature_method=SIGNATURE_HMAC_SHA256, realm=ACCOUNT)
+        self.signer = OAuth1Client(
+            ck,
+            client_secret=cs,
+            resource_owner_key=tid,
+            resource_owner_secret=ts,
+            signature_method=SIGNATURE_HMAC_SHA256,
+            realm=ACCOUNT,
+        )
 
-    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
-                **kw: Any) -> TestResponse:
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> TestResponse:
         """A signed request; ``body`` is sent as JSON unless it is a string."""
         if "?" in path:  # encode the query as a real client does before signing
             base, query = path.split("?", 1)
@@ -92,14 +99,20 @@ class NsClient:
 
     def stock(self, item: int, location: int | None = None) -> float:
         """On hand of an item (at one location, or everywhere)."""
-        return sum(r["onHand"] for r in self.state()["inventory"]
-                   if r["item"] == item and (location is None or r["location"] == location))
+        return sum(
+            r["onHand"]
+            for r in self.state()["inventory"]
+            if r["item"] == item and (location is None or r["location"] == location)
+        )
 
 
 def make_ns_app(tmp_path: Path, **settings: Any) -> Flask:
     """A NetSuite emulator on a fresh SQLite file."""
-    return create_app(EmulatorConfig(system="netsuite", db_url=f"sqlite:///{tmp_path / 'ns.db'}",
-                                     data_dir=tmp_path, settings=settings))
+    return create_app(
+        EmulatorConfig(
+            system="netsuite", db_url=f"sqlite:///{tmp_path / 'ns.db'}", data_dir=tmp_path, settings=settings
+        )
+    )
 
 
 @pytest.fixture
@@ -111,9 +124,18 @@ def nsapp(tmp_path: Path) -> Flask:
 @pytest.fixture
 def world(nsapp: Flask) -> dict[str, Any]:
     """A seeded account: 2 customers, 1 vendor, inventory/lot/service/download items, 10 in stock."""
-    r = nsapp.test_client().post("/__erpsim/seed", headers=ADMIN, json={
-        "seed": 11, "customers": 2, "vendors": 1, "locations": 2, "stock": 10,
-        "items": {"inventory": 2, "lot": 1, "service": 1, "download": 1}})
+    r = nsapp.test_client().post(
+        "/__erpsim/seed",
+        headers=ADMIN,
+        json={
+            "seed": 11,
+            "customers": 2,
+            "vendors": 1,
+            "locations": 2,
+            "stock": 10,
+            "items": {"inventory": 2, "lot": 1, "service": 1, "download": 1},
+        },
+    )
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.get_json()  # type: ignore[no-any-return]
 

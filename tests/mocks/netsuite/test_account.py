@@ -20,12 +20,18 @@ def _ids(ns: NsClient, rtype: str) -> list[str]:
 
 def test_a_new_account_has_subsidiary_1_usd_1_accounts_periods_and_the_integration_role(ns: NsClient) -> None:
     sub = ns.record("subsidiary", 1)
-    assert sub["name"] == "Parent Company" and sub["currency"]["id"] == "1" and sub["currency"]["refName"] == "USA"
+    assert (
+        sub["name"] == "Parent Company"
+        and sub["currency"]["id"] == "1"
+        and sub["currency"]["refName"] == "USA"
+    )
     usd = ns.record("currency", 1)
     assert (usd["symbol"], usd["isBaseCurrency"], usd["exchangeRate"]) == ("USD", True, 1.0)
     assert _ids(ns, "currency") == ["1", "2", "3", "4"]
     accounts = {a["acctName"]: a for a in (ns.record("account", int(i)) for i in _ids(ns, "account"))}
-    assert accounts["Checking"]["id"] == "1" and accounts["Accounts Receivable"]["acctType"]["id"] == "AcctRec"
+    assert (
+        accounts["Checking"]["id"] == "1" and accounts["Accounts Receivable"]["acctType"]["id"] == "AcctRec"
+    )
     assert accounts["Operating Expenses"]["isSummary"] is True
     assert accounts["Office Supplies"]["parent"]["refName"] == "Operating Expenses"
     periods = [ns.record("accountingPeriod", int(i)) for i in _ids(ns, "accountingPeriod")]
@@ -33,11 +39,15 @@ def test_a_new_account_has_subsidiary_1_usd_1_accounts_periods_and_the_integrati
     assert len(periods) == 12 and periods[0]["id"] == "1" and not any(p["closed"] for p in periods)
     # The role is not a REST record type; SuiteQL shows it.
     assert ns.get(f"{REST}/role/1001").status_code == 404
-    r = ns.post("/services/rest/query/v1/suiteql", {"q": "SELECT id, name, scriptid FROM role"},
-                headers={"Prefer": "transient"})
+    r = ns.post(
+        "/services/rest/query/v1/suiteql",
+        {"q": "SELECT id, name, scriptid FROM role"},
+        headers={"Prefer": "transient"},
+    )
     assert r.status_code == 200, r.get_data(as_text=True)
     assert [{k: v for k, v in row.items() if k != "links"} for row in r.get_json()["items"]] == [
-        {"id": "1001", "name": "erpsim Integration", "scriptid": "customrole_erpsim_integration"}]
+        {"id": "1001", "name": "erpsim Integration", "scriptid": "customrole_erpsim_integration"}
+    ]
 
 
 def test_a_hard_coded_subsidiary_1_works_on_a_fresh_account(ns: NsClient) -> None:
@@ -63,9 +73,14 @@ def test_internal_ids_are_numbered_per_record_family(ns: NsClient) -> None:
     assert ns.get(f"{REST}/vendor/{customer}").status_code == 404  # entity 1 is a customer
     r = ns.post(f"{REST}/salesOrder", {"entity": ref(vendor), "item": {"items": [{"item": ref(service)}]}})
     assert r.status_code == 400 and r.get_json()["o:errorDetails"][0]["o:errorCode"] == "INVALID_KEY_OR_REF"
-    r = ns.post("/services/rest/query/v1/suiteql", {
-        "q": f"SELECT BUILTIN.DF(entity) AS customer, BUILTIN.DF(currency) AS currency FROM transaction "
-             f"WHERE id = {order}"}, headers={"Prefer": "transient"})
+    r = ns.post(
+        "/services/rest/query/v1/suiteql",
+        {
+            "q": f"SELECT BUILTIN.DF(entity) AS customer, BUILTIN.DF(currency) AS currency FROM transaction "
+            f"WHERE id = {order}"
+        },
+        headers={"Prefer": "transient"},
+    )
     assert r.get_json()["items"][0] == {"links": [], "customer": "C", "currency": "USA"}
 
 
@@ -103,9 +118,11 @@ def test_a_store_written_with_global_ids_is_refused_with_a_clear_message(tmp_pat
     import pytest
 
     conn = sqlite3.connect(tmp_path / "ns.db")
-    conn.execute("CREATE TABLE ns_records (id INTEGER PRIMARY KEY, rtype VARCHAR(40), external_key VARCHAR(300), "
-                 "name VARCHAR(300), version INTEGER, body TEXT, created_at VARCHAR(40), last_modified VARCHAR(40), "
-                 "deleted_at VARCHAR(40), locked_by_wf BOOLEAN, pending_conflict BOOLEAN)")
+    conn.execute(
+        "CREATE TABLE ns_records (id INTEGER PRIMARY KEY, rtype VARCHAR(40), external_key VARCHAR(300), "
+        "name VARCHAR(300), version INTEGER, body TEXT, created_at VARCHAR(40), last_modified VARCHAR(40), "
+        "deleted_at VARCHAR(40), locked_by_wf BOOLEAN, pending_conflict BOOLEAN)"
+    )
     conn.close()
     with pytest.raises(RuntimeError, match="written by an older erpsim"):
         make_ns_app(tmp_path)

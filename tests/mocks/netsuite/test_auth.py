@@ -37,20 +37,32 @@ ACCOUNT = "1234567_SB1"
 CK, CS, TID, TS = "erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret"
 RECORD = "/services/rest/record/v1/customer"
 INVALID_LOGIN_BODY = {
-    "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html", "title": "Unauthorized",
-    "status": 401, "o:errorDetails": [{"detail": INVALID_LOGIN_DETAIL, "o:errorCode": "INVALID_LOGIN"}]}
-BEARER_CHALLENGE = (f'Bearer realm="{ACCOUNT}", error="invalid_token", '
-                    'error_description="Invalid login attempt."')
+    "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html",
+    "title": "Unauthorized",
+    "status": 401,
+    "o:errorDetails": [{"detail": INVALID_LOGIN_DETAIL, "o:errorCode": "INVALID_LOGIN"}],
+}
+BEARER_CHALLENGE = (
+    f'Bearer realm="{ACCOUNT}", error="invalid_token", error_description="Invalid login attempt."'
+)
 
 
-def make_app(tmp_path: Path, db_name: str = "ns.db", **settings: Any) -> tuple[Flask, Emulator, Authenticator]:
+def make_app(
+    tmp_path: Path, db_name: str = "ns.db", **settings: Any
+) -> tuple[Flask, Emulator, Authenticator]:
     """A minimal NetSuite app: auth actions, the token endpoint and one protected record route."""
-    config = EmulatorConfig(system="netsuite", db_url=f"sqlite:///{tmp_path / db_name}", data_dir=tmp_path,
-                            settings=settings)
-    hooks = SystemHooks(render_error=render_error, throttle_error=throttle_error, seed=lambda emu, body: {},
-                        actions=dict(AUTH_ACTIONS))
-    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__,
-                         openapi={"openapi": "3.1.0", "paths": {}})
+    config = EmulatorConfig(
+        system="netsuite", db_url=f"sqlite:///{tmp_path / db_name}", data_dir=tmp_path, settings=settings
+    )
+    hooks = SystemHooks(
+        render_error=render_error,
+        throttle_error=throttle_error,
+        seed=lambda emu, body: {},
+        actions=dict(AUTH_ACTIONS),
+    )
+    app, emu = build_app(
+        config, [Base.metadata], hooks, import_name=__name__, openapi={"openapi": "3.1.0", "paths": {}}
+    )
     auth = Authenticator(emu)
     with emu.store.write() as s:
         auth.ensure_defaults(s)
@@ -83,8 +95,14 @@ def server(ns: tuple[Flask, Emulator, Authenticator], serve_app: Any) -> Any:
 
 def tba(**kw: Any) -> OAuth1:
     """A requests-oauthlib signer with the default credentials (override any of them)."""
-    args: dict[str, Any] = {"client_key": CK, "client_secret": CS, "resource_owner_key": TID,
-                            "resource_owner_secret": TS, "signature_method": "HMAC-SHA256", "realm": ACCOUNT}
+    args: dict[str, Any] = {
+        "client_key": CK,
+        "client_secret": CS,
+        "resource_owner_key": TID,
+        "resource_owner_secret": TS,
+        "signature_method": "HMAC-SHA256",
+        "realm": ACCOUNT,
+    }
     args.update(kw)
     return OAuth1(**args)
 
@@ -101,13 +119,20 @@ def assert_invalid_login(resp: Any, auth: Authenticator | None = None, reason: s
 
 # ---- TBA over a real socket ------------------------------------------------------------------------
 
+
 def test_tba_success_with_query(server: Any) -> None:
-    resp = requests.get(f"{server.url}{RECORD}/7", params={"expandSubResources": "true", "q": "a b'c"},
-                        auth=tba(), timeout=5)
+    resp = requests.get(
+        f"{server.url}{RECORD}/7", params={"expandSubResources": "true", "q": "a b'c"}, auth=tba(), timeout=5
+    )
     assert resp.status_code == 200, resp.text
-    assert resp.json()["principal"] == {"kind": "tba", "account": ACCOUNT, "consumer_key": CK, "client_id": None,
-                                        "token_id": TID, "scopes": ["restlets", "rest_webservices",
-                                                                    "suite_analytics"]}
+    assert resp.json()["principal"] == {
+        "kind": "tba",
+        "account": ACCOUNT,
+        "consumer_key": CK,
+        "client_id": None,
+        "token_id": TID,
+        "scopes": ["restlets", "rest_webservices", "suite_analytics"],
+    }
 
 
 def test_tba_success_post_json_and_form(server: Any) -> None:
@@ -147,7 +172,9 @@ def test_tba_tampered_path(server: Any, ns: Any) -> None:
 
 @pytest.mark.parametrize("skew", [-360, 360])
 def test_tba_timestamp_outside_window(server: Any, ns: Any, skew: int) -> None:
-    resp = requests.get(f"{server.url}{RECORD}/7", auth=tba(timestamp=str(int(time.time()) + skew)), timeout=5)
+    resp = requests.get(
+        f"{server.url}{RECORD}/7", auth=tba(timestamp=str(int(time.time()) + skew)), timeout=5
+    )
     assert_invalid_login(resp, ns[2], "InvalidTimestamp")
 
 
@@ -188,9 +215,13 @@ def test_tba_unknown_consumer_and_token(server: Any, ns: Any) -> None:
 
 def test_tba_revoked_token_and_new_token(server: Any, ns: Any) -> None:
     assert requests.get(f"{server.url}{RECORD}/7", auth=tba(), timeout=5).status_code == 200
-    r = requests.post(f"{server.url}/__erpsim/act/revoke_token", json={"token_id": TID}, headers=ADMIN, timeout=5)
+    r = requests.post(
+        f"{server.url}/__erpsim/act/revoke_token", json={"token_id": TID}, headers=ADMIN, timeout=5
+    )
     assert r.status_code == 200 and r.json() == {"token_id": TID, "revoked": True}
-    assert_invalid_login(requests.get(f"{server.url}{RECORD}/7", auth=tba(), timeout=5), ns[2], "TokenRevoked")
+    assert_invalid_login(
+        requests.get(f"{server.url}{RECORD}/7", auth=tba(), timeout=5), ns[2], "TokenRevoked"
+    )
     new = requests.post(f"{server.url}/__erpsim/act/create_token", json={}, headers=ADMIN, timeout=5).json()
     assert new["consumer_key"] == CK and len(new["token_id"]) == 64 and new["account"] == ACCOUNT
     auth = tba(resource_owner_key=new["token_id"], resource_owner_secret=new["token_secret"])
@@ -206,27 +237,43 @@ def test_missing_or_foreign_authorization(server: Any, ns: Any) -> None:
     assert_invalid_login(requests.get(f"{server.url}{RECORD}/7", timeout=5), ns[2], "MissingAuthorization")
     resp = requests.get(f"{server.url}{RECORD}/7", auth=("user", "pass"), timeout=5)
     assert_invalid_login(resp, ns[2], "MissingOrUnsupportedAuthorization")
-    resp = requests.get(f"{server.url}{RECORD}/7", headers={"Authorization": 'OAuth realm="x", oauth_'}, timeout=5)
+    resp = requests.get(
+        f"{server.url}{RECORD}/7", headers={"Authorization": 'OAuth realm="x", oauth_'}, timeout=5
+    )
     assert_invalid_login(resp, ns[2])
 
 
 def test_new_consumer_via_action(server: Any) -> None:
     body = {"consumer_key": "ck2", "consumer_secret": "cs2", "token_id": "t2", "token_secret": "ts2"}
-    assert requests.post(f"{server.url}/__erpsim/act/create_token", json=body, headers=ADMIN,
-                         timeout=5).status_code == 200
+    assert (
+        requests.post(
+            f"{server.url}/__erpsim/act/create_token", json=body, headers=ADMIN, timeout=5
+        ).status_code
+        == 200
+    )
     auth = tba(client_key="ck2", client_secret="cs2", resource_owner_key="t2", resource_owner_secret="ts2")
-    assert requests.get(f"{server.url}{RECORD}/7", auth=auth, timeout=5).json()["principal"]["consumer_key"] == "ck2"
-    r = requests.post(f"{server.url}/__erpsim/act/create_token", json={"consumer_key": "nobody"}, headers=ADMIN,
-                      timeout=5)
+    assert (
+        requests.get(f"{server.url}{RECORD}/7", auth=auth, timeout=5).json()["principal"]["consumer_key"]
+        == "ck2"
+    )
+    r = requests.post(
+        f"{server.url}/__erpsim/act/create_token", json={"consumer_key": "nobody"}, headers=ADMIN, timeout=5
+    )
     assert r.status_code == 404 and r.json()["error"] == "UNKNOWN_CONSUMER"
 
 
 # ---- TBA through the Flask test client -------------------------------------------------------------
 
+
 def signed(method: str, url: str, **kw: Any) -> dict[str, str]:
     """Authorization header for ``url`` signed by oauthlib's own client."""
-    args: dict[str, Any] = {"client_secret": CS, "resource_owner_key": TID, "resource_owner_secret": TS,
-                            "signature_method": "HMAC-SHA256", "realm": ACCOUNT}
+    args: dict[str, Any] = {
+        "client_secret": CS,
+        "resource_owner_key": TID,
+        "resource_owner_secret": TS,
+        "signature_method": "HMAC-SHA256",
+        "realm": ACCOUNT,
+    }
     args.update(kw)
     _, headers, _ = OAuth1Client(args.pop("client_key", CK), **args).sign(url, http_method=method)
     return {"Authorization": headers["Authorization"]}
@@ -241,7 +288,9 @@ def test_test_client_success_and_tamper(ns: Any) -> None:
     assert_invalid_login(client.get(url, headers=signed("GET", url.replace("x%2Fy", "x%2Fz"))), auth)
     assert_invalid_login(client.patch(url, headers=signed("GET", url)), auth, "InvalidSignature")
     # A client that signed a different host (a proxy in between) fails unless public_base_url says so.
-    assert_invalid_login(client.get(url, headers=signed("GET", url.replace("localhost", "acct.example"))), auth)
+    assert_invalid_login(
+        client.get(url, headers=signed("GET", url.replace("localhost", "acct.example"))), auth
+    )
 
 
 def test_realm_lax_mode_is_an_opt_in_setting(tmp_path: Path) -> None:
@@ -249,8 +298,9 @@ def test_realm_lax_mode_is_an_opt_in_setting(tmp_path: Path) -> None:
     url = f"http://localhost{RECORD}/1"
     assert app.test_client().get(url, headers=signed("GET", url, realm="1234567-sb1")).status_code == 200
     assert app.test_client().get(url, headers=signed("GET", url)).status_code == 200
-    assert_invalid_login(app.test_client().get(url, headers=signed("GET", url, realm="7654321")), auth,
-                         "InvalidAccount")
+    assert_invalid_login(
+        app.test_client().get(url, headers=signed("GET", url, realm="7654321")), auth, "InvalidAccount"
+    )
 
 
 def test_db_nonce_store_shared_between_workers(tmp_path: Path) -> None:
@@ -293,6 +343,7 @@ def test_ensure_defaults_after_reset_restores_token(ns: Any) -> None:
 
 # ---- the third-party client (jacobsvante/netsuite) --------------------------------------------------
 
+
 def test_third_party_netsuite_client(server: Any) -> None:
     netsuite = pytest.importorskip("netsuite")
     from netsuite.exceptions import NetsuiteAPIRequestError
@@ -322,16 +373,31 @@ def test_third_party_netsuite_client(server: Any) -> None:
 
 # ---- OAuth 2.0 client credentials ---------------------------------------------------------------------
 
+
 def keypair(kind: str) -> tuple[Any, str]:
     """A private key and its public PEM: EC P-256 or RSA (used with PS256)."""
-    key: Any = ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else rsa.generate_private_key(65537, 2048)
-    pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                        serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    key: Any = (
+        ec.generate_private_key(ec.SECP256R1()) if kind == "ec" else rsa.generate_private_key(65537, 2048)
+    )
+    pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return key, pem
 
 
-def assertion(key: Any, *, alg: str = "ES256", kid: str = "cert-1", iss: str = "client-1", aud: str = "",
-              scope: Any = "restlets,rest_webservices", iat: int | None = None, life: int = 300) -> str:
+def assertion(
+    key: Any,
+    *,
+    alg: str = "ES256",
+    kid: str = "cert-1",
+    iss: str = "client-1",
+    aud: str = "",
+    scope: Any = "restlets,rest_webservices",
+    iat: int | None = None,
+    life: int = 300,
+) -> str:
     """A client-credentials JWT assertion as NetSuite documents it."""
     now = int(time.time()) if iat is None else iat
     claims = {"iss": iss, "scope": scope, "aud": aud, "iat": now, "exp": now + life}
@@ -340,9 +406,12 @@ def assertion(key: Any, *, alg: str = "ES256", kid: str = "cert-1", iss: str = "
 
 def token_request(base: str, jwt_assertion: str, **form: str) -> requests.Response:
     """POST the assertion to the token endpoint."""
-    data = {"grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": jwt_assertion, **form}
+    data = {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": jwt_assertion,
+        **form,
+    }
     return requests.post(base + TOKEN_PATH, data=data, timeout=5)
 
 
@@ -350,11 +419,19 @@ def token_request(base: str, jwt_assertion: str, **form: str) -> requests.Respon
 def m2m(request: pytest.FixtureRequest, server: Any) -> dict[str, Any]:
     """A registered M2M client: its key, algorithm and the token URL."""
     key, pem = keypair(request.param)
-    r = requests.post(f"{server.url}/__erpsim/act/register_oauth2_client", headers=ADMIN, timeout=5,
-                      json={"client_id": "client-1", "certificate_id": "cert-1", "public_key_pem": pem})
+    r = requests.post(
+        f"{server.url}/__erpsim/act/register_oauth2_client",
+        headers=ADMIN,
+        timeout=5,
+        json={"client_id": "client-1", "certificate_id": "cert-1", "public_key_pem": pem},
+    )
     assert r.status_code == 200, r.text
-    return {"key": key, "alg": "ES256" if request.param == "ec" else "PS256", "aud": server.url + TOKEN_PATH,
-            "base": server.url}
+    return {
+        "key": key,
+        "alg": "ES256" if request.param == "ec" else "PS256",
+        "aud": server.url + TOKEN_PATH,
+        "base": server.url,
+    }
 
 
 def test_oauth2_token_and_bearer(m2m: dict[str, Any]) -> None:
@@ -366,35 +443,50 @@ def test_oauth2_token_and_bearer(m2m: dict[str, Any]) -> None:
     assert body["expires_in"] == "3600" and body["token_type"] == "bearer"
     header = jwt.get_unverified_header(body["access_token"])
     assert header["alg"] == "PS256"
-    r = requests.get(f"{m2m['base']}{RECORD}/9", headers={"Authorization": f"Bearer {body['access_token']}"},
-                     timeout=5)
+    r = requests.get(
+        f"{m2m['base']}{RECORD}/9", headers={"Authorization": f"Bearer {body['access_token']}"}, timeout=5
+    )
     assert r.status_code == 200
-    assert r.json()["principal"] == {"kind": "oauth2", "account": ACCOUNT, "consumer_key": None,
-                                     "client_id": "client-1", "token_id": None,
-                                     "scopes": ["restlets", "rest_webservices"]}
+    assert r.json()["principal"] == {
+        "kind": "oauth2",
+        "account": ACCOUNT,
+        "consumer_key": None,
+        "client_id": "client-1",
+        "token_id": None,
+        "scopes": ["restlets", "rest_webservices"],
+    }
 
 
 def test_oauth2_real_audience_and_list_scope(m2m: dict[str, Any]) -> None:
     real = f"https://1234567-sb1.suitetalk.api.netsuite.com{TOKEN_PATH}"
-    resp = token_request(m2m["base"], assertion(m2m["key"], alg=m2m["alg"], aud=real, scope=["rest_webservices"]))
+    resp = token_request(
+        m2m["base"], assertion(m2m["key"], alg=m2m["alg"], aud=real, scope=["rest_webservices"])
+    )
     assert resp.status_code == 200, resp.text
 
 
-@pytest.mark.parametrize("case, status, error", [
-    ("wrong_kid", 401, "invalid_client"),
-    ("wrong_iss", 401, "invalid_client"),
-    ("wrong_aud", 400, "invalid_grant"),
-    ("exp_too_far", 400, "invalid_grant"),
-    ("expired", 400, "invalid_grant"),
-    ("no_rest_scope", 400, "invalid_grant"),
-    ("garbage", 400, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "case, status, error",
+    [
+        ("wrong_kid", 401, "invalid_client"),
+        ("wrong_iss", 401, "invalid_client"),
+        ("wrong_aud", 400, "invalid_grant"),
+        ("exp_too_far", 400, "invalid_grant"),
+        ("expired", 400, "invalid_grant"),
+        ("no_rest_scope", 400, "invalid_grant"),
+        ("garbage", 400, "invalid_request"),
+    ],
+)
 def test_oauth2_assertion_refused(m2m: dict[str, Any], case: str, status: int, error: str) -> None:
     kw: dict[str, Any] = {"alg": m2m["alg"], "aud": m2m["aud"]}
     changes: dict[str, dict[str, Any]] = {
-        "wrong_kid": {"kid": "cert-2"}, "wrong_iss": {"iss": "client-2"}, "wrong_aud": {"aud": "https://x/y"},
-        "exp_too_far": {"life": 3601}, "expired": {"iat": int(time.time()) - 600},
-        "no_rest_scope": {"scope": "restlets"}}
+        "wrong_kid": {"kid": "cert-2"},
+        "wrong_iss": {"iss": "client-2"},
+        "wrong_aud": {"aud": "https://x/y"},
+        "exp_too_far": {"life": 3601},
+        "expired": {"iat": int(time.time()) - 600},
+        "no_rest_scope": {"scope": "restlets"},
+    }
     kw.update(changes.get(case, {}))
     jwt_assertion = "not.a.jwt" if case == "garbage" else assertion(m2m["key"], **kw)
     resp = token_request(m2m["base"], jwt_assertion)
@@ -404,13 +496,19 @@ def test_oauth2_assertion_refused(m2m: dict[str, Any], case: str, status: int, e
 
 def test_oauth2_rs256_and_foreign_key_refused(server: Any) -> None:
     key, pem = keypair("rsa")
-    requests.post(f"{server.url}/__erpsim/act/register_oauth2_client", headers=ADMIN, timeout=5,
-                  json={"client_id": "client-1", "certificate_id": "cert-1", "public_key_pem": pem})
+    requests.post(
+        f"{server.url}/__erpsim/act/register_oauth2_client",
+        headers=ADMIN,
+        timeout=5,
+        json={"client_id": "client-1", "certificate_id": "cert-1", "public_key_pem": pem},
+    )
     aud = server.url + TOKEN_PATH
     resp = token_request(server.url, assertion(key, alg="RS256", aud=aud))
     assert resp.status_code == 401
-    assert resp.json() == {"error": "invalid_client",
-                           "error_description": "alg 'RS256' is not allowed; use PS256/384/512 or ES256/384/512"}
+    assert resp.json() == {
+        "error": "invalid_client",
+        "error_description": "alg 'RS256' is not allowed; use PS256/384/512 or ES256/384/512",
+    }
     other, _ = keypair("rsa")
     resp = token_request(server.url, assertion(other, alg="PS256", aud=aud))
     assert resp.status_code == 401 and resp.json()["error"] == "invalid_client"
@@ -427,7 +525,9 @@ def test_oauth2_bad_form(server: Any) -> None:
 
 def test_bearer_expired_garbage_revoked(m2m: dict[str, Any], ns: Any) -> None:
     auth = ns[2]
-    token = token_request(m2m["base"], assertion(m2m["key"], alg=m2m["alg"], aud=m2m["aud"])).json()["access_token"]
+    token = token_request(m2m["base"], assertion(m2m["key"], alg=m2m["alg"], aud=m2m["aud"])).json()[
+        "access_token"
+    ]
     url = f"{m2m['base']}{RECORD}/9"
 
     def call(tok: str) -> requests.Response:
@@ -443,8 +543,12 @@ def test_bearer_expired_garbage_revoked(m2m: dict[str, Any], ns: Any) -> None:
     assert_invalid_login(resp, auth, "AccessTokenExpired")
     assert resp.headers["WWW-Authenticate"] == BEARER_CHALLENGE
     auth.now = time.time
-    r = requests.post(f"{m2m['base']}/__erpsim/act/revoke_oauth2_client", json={"certificate_id": "cert-1"},
-                      headers=ADMIN, timeout=5)
+    r = requests.post(
+        f"{m2m['base']}/__erpsim/act/revoke_oauth2_client",
+        json={"certificate_id": "cert-1"},
+        headers=ADMIN,
+        timeout=5,
+    )
     assert r.json() == {"client_id": "client-1", "revoked": True}
     assert_invalid_login(call(token), auth, "TokenRevoked")
     resp = token_request(m2m["base"], assertion(m2m["key"], alg=m2m["alg"], aud=m2m["aud"]))
@@ -454,12 +558,17 @@ def test_bearer_expired_garbage_revoked(m2m: dict[str, Any], ns: Any) -> None:
 def test_oauth2_client_from_settings(tmp_path: Path) -> None:
     pem = (HERE / "m2m_test_ec_public.pem").read_text()
     key = serialization.load_pem_private_key((HERE / "m2m_test_ec_private.pem").read_bytes(), password=None)
-    app, _, _ = make_app(tmp_path, oauth2_client_id="cfg-client", oauth2_certificate_id="cfg-cert",
-                         oauth2_public_key=pem)
+    app, _, _ = make_app(
+        tmp_path, oauth2_client_id="cfg-client", oauth2_certificate_id="cfg-cert", oauth2_public_key=pem
+    )
     client = app.test_client()
-    data = {"grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": assertion(key, kid="cfg-cert", iss="cfg-client", aud=f"http://localhost{TOKEN_PATH}")}
+    data = {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": assertion(
+            key, kid="cfg-cert", iss="cfg-client", aud=f"http://localhost{TOKEN_PATH}"
+        ),
+    }
     resp = client.post(TOKEN_PATH, data=data)
     body: dict[str, Any] = resp.get_json()
     assert resp.status_code == 200, body
@@ -469,9 +578,11 @@ def test_oauth2_client_from_settings(tmp_path: Path) -> None:
 
 def test_an_unknown_oauth2_client_is_refused(ns: Any) -> None:
     key = serialization.load_pem_private_key((HERE / "m2m_test_ec_private.pem").read_bytes(), password=None)
-    data = {"grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": assertion(key, aud=f"http://localhost{TOKEN_PATH}")}
+    data = {
+        "grant_type": "client_credentials",
+        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "client_assertion": assertion(key, aud=f"http://localhost{TOKEN_PATH}"),
+    }
     resp = ns[0].test_client().post(TOKEN_PATH, data=data)
     assert resp.status_code == 401 and resp.json["error"] == "invalid_client"
 
@@ -487,7 +598,10 @@ def test_default_oauth2_client_keys_are_generated_per_data_dir(tmp_path: Path, s
     assert not key_file.exists()  # asking for the credentials writes nothing; the app makes the key at start
     first = serve_app(make_app(tmp_path)[0])
     assert (creds["OAUTH2_CLIENT_ID"], creds["OAUTH2_CERTIFICATE_ID"], key_file) == (
-        "erpsim-m2m-client", "erpsim-m2m-certificate", tmp_path.resolve() / "netsuite-oauth2-client-key.pem")
+        "erpsim-m2m-client",
+        "erpsim-m2m-certificate",
+        tmp_path.resolve() / "netsuite-oauth2-client-key.pem",
+    )
     assert key_file.stat().st_mode & 0o777 == 0o600
     key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
     second = serve_app(make_app(tmp_path, db_name="ns.db")[0])  # another worker on the same data dir
@@ -496,8 +610,9 @@ def test_default_oauth2_client_keys_are_generated_per_data_dir(tmp_path: Path, s
     other = serve_app(make_app(other_dir)[0])
 
     def token(srv: Any) -> str:
-        jwt_assertion = assertion(key, kid=creds["OAUTH2_CERTIFICATE_ID"], iss=creds["OAUTH2_CLIENT_ID"],
-                                  aud=srv.url + TOKEN_PATH)
+        jwt_assertion = assertion(
+            key, kid=creds["OAUTH2_CERTIFICATE_ID"], iss=creds["OAUTH2_CLIENT_ID"], aud=srv.url + TOKEN_PATH
+        )
         resp = token_request(srv.url, jwt_assertion)
         assert resp.status_code == 200, resp.text
         return str(resp.json()["access_token"])
@@ -507,7 +622,8 @@ def test_default_oauth2_client_keys_are_generated_per_data_dir(tmp_path: Path, s
         r = requests.get(f"{srv.url}{RECORD}/1", headers={"Authorization": f"Bearer {issued}"}, timeout=10)
         assert r.status_code == status, r.text
     assert (tmp_path / "netsuite-oauth2-signing-key.pem").read_bytes() != (
-        other_dir / "netsuite-oauth2-signing-key.pem").read_bytes()
+        other_dir / "netsuite-oauth2-signing-key.pem"
+    ).read_bytes()
     shipped = [p for p in (HERE.parents[2] / "mocks").rglob("*.py") if "PRIVATE KEY-----" in p.read_text()]
     assert shipped == []
 
@@ -518,14 +634,20 @@ def test_get_authenticator_reuses_instance(ns: Any) -> None:
 
 # ---- the fast paths agree with oauthlib ----------------------------------------------------------------
 
+
 @given(st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=8))
 def test_normalize_parameters_matches_oauthlib(params: list[tuple[str, str]]) -> None:
     assert normalize_parameters(params) == oauth_sig.normalize_parameters(params)
 
 
-@given(st.dictionaries(st.from_regex(r"[a-z_]{1,12}", fullmatch=True),
-                       st.text(alphabet=st.characters(blacklist_characters='"\\', max_codepoint=0x7e), max_size=20),
-                       min_size=1, max_size=8))
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z_]{1,12}", fullmatch=True),
+        st.text(alphabet=st.characters(blacklist_characters='"\\', max_codepoint=0x7E), max_size=20),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_parse_oauth_header_matches_oauthlib(fields: dict[str, str]) -> None:
     header = "OAuth " + ", ".join(f'{k}="{v}"' for k, v in fields.items())
     assert parse_oauth_header(header) == oauth_utils.parse_authorization_header(header)

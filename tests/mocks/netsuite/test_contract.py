@@ -40,34 +40,104 @@ ACCOUNT = "1234567_SB1"
 CREDS = ("erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret")
 #: Ids 1-22 setup (currencies, subsidiary 3, accounts, periods), 23 location, 24-25 customers, 26 vendor,
 #: 27-28 inventory items, 29 a service item, 30 the opening stock adjustment, 31 a sales order (eid SO-1).
-SEED = {"seed": 1, "customers": 2, "vendors": 1, "items": {"inventory": 2, "service": 1}, "stock": 10,
-        "locations": 1, "sales_orders": 1}
+SEED = {
+    "seed": 1,
+    "customers": 2,
+    "vendors": 1,
+    "items": {"inventory": 2, "service": 1},
+    "stock": 10,
+    "locations": 1,
+    "sales_orders": 1,
+}
 FORM = "application/x-www-form-urlencoded"
 
 SPEC = load_openapi("netsuite")
 #: Record types the generated requests use (the contract documents all 44; drawing from every one makes almost
 #: every request miss the seeded world): the types the world holds records of, the transaction types creates
 #: and transforms aim at, and two other spellings (type names match case-insensitively).
-GEN_TYPES = ["customer", "vendor", "inventoryItem", "serviceSaleItem", "location", "currency", "accountingPeriod",
-             "inventoryAdjustment", "salesOrder", "purchaseOrder", "itemFulfillment", "invoice", "salesorder",
-             "CUSTOMER"]
-GEN_IDS = [str(i) for i in range(1, 36)] + ["999", "0", "00", "1x", "eid:SO-1", "eid:NEW-1", "eid:", "eid:%?#"]
+GEN_TYPES = [
+    "customer",
+    "vendor",
+    "inventoryItem",
+    "serviceSaleItem",
+    "location",
+    "currency",
+    "accountingPeriod",
+    "inventoryAdjustment",
+    "salesOrder",
+    "purchaseOrder",
+    "itemFulfillment",
+    "invoice",
+    "salesorder",
+    "CUSTOMER",
+]
+GEN_IDS = [str(i) for i in range(1, 36)] + [
+    "999",
+    "0",
+    "00",
+    "1x",
+    "eid:SO-1",
+    "eid:NEW-1",
+    "eid:",
+    "eid:%?#",
+]
 _NAME = {"type": "string", "minLength": 1, "maxLength": 24}
-_REF = {"type": "object", "required": ["id"], "properties": {"id": {"enum": ["24", "25", "26", "27", "28"]}},
-        "additionalProperties": False}
+_REF = {
+    "type": "object",
+    "required": ["id"],
+    "properties": {"id": {"enum": ["24", "25", "26", "27", "28"]}},
+    "additionalProperties": False,
+}
 #: Bodies that can succeed (an entity, an item, an order); the contract's open object stays one of the choices.
 GEN_BODIES = [
-    {"type": "object", "required": ["companyName", "subsidiary"], "additionalProperties": False,
-     "properties": {"companyName": _NAME, "subsidiary": {"const": {"id": "3"}}, "email": {"type": "string"}}},
-    {"type": "object", "required": ["itemId"], "additionalProperties": False,
-     "properties": {"itemId": _NAME, "displayName": _NAME, "rate": {"type": "number", "minimum": 0}}},
-    {"type": "object", "required": ["entity", "item"], "additionalProperties": False, "properties": {
-        "entity": _REF, "orderStatus": {"enum": ["A", "B"]}, "memo": _NAME,
-        "item": {"type": "object", "required": ["items"], "additionalProperties": False, "properties": {
-            "items": {"type": "array", "minItems": 1, "maxItems": 3, "items": {
-                "type": "object", "required": ["item"], "additionalProperties": False,
-                "properties": {"item": _REF, "quantity": {"type": "integer", "minimum": 1, "maximum": 5},
-                               "line": {"type": "integer", "minimum": 1, "maximum": 3}}}}}}}},
+    {
+        "type": "object",
+        "required": ["companyName", "subsidiary"],
+        "additionalProperties": False,
+        "properties": {
+            "companyName": _NAME,
+            "subsidiary": {"const": {"id": "3"}},
+            "email": {"type": "string"},
+        },
+    },
+    {
+        "type": "object",
+        "required": ["itemId"],
+        "additionalProperties": False,
+        "properties": {"itemId": _NAME, "displayName": _NAME, "rate": {"type": "number", "minimum": 0}},
+    },
+    {
+        "type": "object",
+        "required": ["entity", "item"],
+        "additionalProperties": False,
+        "properties": {
+            "entity": _REF,
+            "orderStatus": {"enum": ["A", "B"]},
+            "memo": _NAME,
+            "item": {
+                "type": "object",
+                "required": ["items"],
+                "additionalProperties": False,
+                "properties": {
+                    "items": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 3,
+                        "items": {
+                            "type": "object",
+                            "required": ["item"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "item": _REF,
+                                "quantity": {"type": "integer", "minimum": 1, "maximum": 5},
+                                "line": {"type": "integer", "minimum": 1, "maximum": 3},
+                            },
+                        },
+                    }
+                },
+            },
+        },
+    },
 ]
 
 
@@ -80,8 +150,12 @@ def _steer(operation: dict[str, Any], id: list[str] | None = None, **schemas: di
         if name == "id" and id is not None:
             param = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "enum": id}}
         elif name in schemas:
-            param = {"name": name, "in": "path", "required": True, "schema": {"type": "string", **schemas[name]}
-                     if "enum" in schemas[name] else schemas[name]}
+            param = {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string", **schemas[name]} if "enum" in schemas[name] else schemas[name],
+            }
         params.append(param)
     operation["parameters"] = params
 
@@ -105,21 +179,39 @@ def generation_spec() -> dict[str, Any]:
     # Transforms, sublists and lines only succeed on the right type and id: aim those at the sales order and
     # the items.
     record = "/services/rest/record/v1/{recordType}/{id}"
-    _steer(spec["paths"][record + "/!transform/{targetType}"]["post"],
-           recordType={"enum": ["salesOrder", "salesorder", "purchaseOrder"]}, id=["31", "eid:SO-1", "24", "0"],
-           targetType={"enum": ["itemFulfillment", "invoice", "cashSale", "itemfulfillment"]})
+    _steer(
+        spec["paths"][record + "/!transform/{targetType}"]["post"],
+        recordType={"enum": ["salesOrder", "salesorder", "purchaseOrder"]},
+        id=["31", "eid:SO-1", "24", "0"],
+        targetType={"enum": ["itemFulfillment", "invoice", "cashSale", "itemfulfillment"]},
+    )
     for path in (record + "/{sublist}", record + "/{sublist}/{line}"):
-        _steer(spec["paths"][path]["get"], recordType={"enum": ["salesOrder", "inventoryItem", "customer"]},
-               id=["31", "27", "28", "24", "eid:SO-1", "999"], sublist={"enum": ["item", "locations", "addressBook"]},
-               line={"type": "integer", "minimum": 0, "maximum": 4})
+        _steer(
+            spec["paths"][path]["get"],
+            recordType={"enum": ["salesOrder", "inventoryItem", "customer"]},
+            id=["31", "27", "28", "24", "eid:SO-1", "999"],
+            sublist={"enum": ["item", "locations", "addressBook"]},
+            line={"type": "integer", "minimum": 0, "maximum": 4},
+        )
     body = comps["requestBodies"]["Record"]["content"]["application/json"]
     body["schema"] = {"anyOf": [*GEN_BODIES, body["schema"]]}
     return spec
-APP = LazyApp(lambda folder: create_app(EmulatorConfig(system="netsuite", db_url=f"sqlite:///{folder / 'contract.db'}",
-                                                        data_dir=folder)),
-              "erpsim-ns-contract-", ready=lambda: _fresh_world())
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance,
-          response_headers_conformance]
+
+
+APP = LazyApp(
+    lambda folder: create_app(
+        EmulatorConfig(system="netsuite", db_url=f"sqlite:///{folder / 'contract.db'}", data_dir=folder)
+    ),
+    "erpsim-ns-contract-",
+    ready=lambda: _fresh_world(),
+)
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+]
 #: Examples per operation and stateful scenarios (raise them to hunt: ERPSIM_NS_CONTRACT_SCALE=5).
 SCALE = float(os.environ.get("ERPSIM_NS_CONTRACT_SCALE", "1"))
 #: (test, method, path template, status) of every request the generated cases sent.
@@ -132,11 +224,16 @@ class SigningClient(Client):
     def __init__(self, app: Any) -> None:
         super().__init__(app)
         ck, cs, tid, ts = CREDS
-        self.signer = OAuth1Client(ck, client_secret=cs, resource_owner_key=tid, resource_owner_secret=ts,
-                                   signature_method=SIGNATURE_HMAC_SHA256, realm=ACCOUNT)
+        self.signer = OAuth1Client(
+            ck,
+            client_secret=cs,
+            resource_owner_key=tid,
+            resource_owner_secret=ts,
+            signature_method=SIGNATURE_HMAC_SHA256,
+            realm=ACCOUNT,
+        )
 
-    def open(self, *args: Any, buffered: bool = False, follow_redirects: bool = False,
-             **kwargs: Any) -> Any:
+    def open(self, *args: Any, buffered: bool = False, follow_redirects: bool = False, **kwargs: Any) -> Any:
         builder = EnvironBuilder(*args, **kwargs)
         try:
             environ = builder.get_environ()
@@ -147,13 +244,18 @@ class SigningClient(Client):
         # The URL as the server sees it: scheme, Host, the raw path and the query string. (Werkzeug leaves a
         # query passed as ``query_string`` out of RAW_URI, so the two are joined here as they travel on the wire.)
         query = environ.get("QUERY_STRING", "")
-        url = (f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}{environ['RAW_URI'].split('?', 1)[0]}"
-               + (f"?{query}" if query else ""))
+        url = (
+            f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}{environ['RAW_URI'].split('?', 1)[0]}"
+            + (f"?{query}" if query else "")
+        )
         form = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower() == FORM
         try:
-            _, signed, _ = self.signer.sign(url, http_method=environ["REQUEST_METHOD"],
-                                            body=body.decode() if form and body else None,
-                                            headers={"Content-Type": FORM} if form and body else None)
+            _, signed, _ = self.signer.sign(
+                url,
+                http_method=environ["REQUEST_METHOD"],
+                body=body.decode() if form and body else None,
+                headers={"Content-Type": FORM} if form and body else None,
+            )
             environ["HTTP_AUTHORIZATION"] = signed["Authorization"]
         except ValueError:
             # oauthlib refuses URLs or form bodies it cannot parse; so does the emulator (401), unsigned.
@@ -224,14 +326,21 @@ class NetSuiteWorkflow(schema.as_state_machine()):  # type: ignore[misc]
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"session": CLIENT}
 
-    def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
         _record("stateful", case, response)
         case.validate_response(response, checks=CHECKS)
 
 
 TestNetSuiteStateful = NetSuiteWorkflow.TestCase
-TestNetSuiteStateful.settings = settings(max_examples=int(80 * SCALE), stateful_step_count=8, deadline=None,
-                                         suppress_health_check=list(HealthCheck), database=None)
+TestNetSuiteStateful.settings = settings(
+    max_examples=int(80 * SCALE),
+    stateful_step_count=8,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 
 
 def teardown_module() -> None:
@@ -241,7 +350,9 @@ def teardown_module() -> None:
         by_status = collections.Counter()
         for (_, _, status), n in hits.items():
             by_status[status] += n
-        print(f"\nnetsuite contract, {test}: {sum(hits.values())} requests; by status: {sorted(by_status.items())}")
+        print(
+            f"\nnetsuite contract, {test}: {sum(hits.values())} requests; by status: {sorted(by_status.items())}"
+        )
         for (method, path, status), n in sorted(hits.items()):
             if method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
                 print(f"  {method:6} {path} {status}: {n}")

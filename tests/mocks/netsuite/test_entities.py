@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from .conftest import REST, NsClient, detail, ref
 
-UNIQUE = ("A customer record with this ID already exists. You must enter a unique customer ID for each record you "
-          "create. To have system-generated customer IDs, go to Setup > Company > Auto-Generated Numbers.")
+UNIQUE = (
+    "A customer record with this ID already exists. You must enter a unique customer ID for each record you "
+    "create. To have system-generated customer IDs, go to Setup > Company > Auto-Generated Numbers."
+)
 
 
 def _customers(ns: NsClient) -> list[dict[str, object]]:
@@ -17,13 +19,19 @@ def test_a_second_customer_with_the_same_entity_id_is_refused(ns: NsClient) -> N
     for body in ({"companyName": "Acme Ltd"}, {"companyName": "Other", "entityId": "ACME LTD"}):
         r = ns.post(f"{REST}/customer", {**body, "subsidiary": ref(1)})
         assert r.status_code == 400
-        assert detail(r) == {"detail": UNIQUE, "o:errorCode": "UNIQUE_CUST_ID_REQD", "o:errorPath": "entityId"}
+        assert detail(r) == {
+            "detail": UNIQUE,
+            "o:errorCode": "UNIQUE_CUST_ID_REQD",
+            "o:errorPath": "entityId",
+        }
     assert [c["entityId"] for c in _customers(ns)] == ["Acme Ltd"]
     # Renaming another customer onto the id is refused too; its own unchanged id is not a clash.
     other = ns.create("customer", {"companyName": "Beta", "subsidiary": ref(1)})
     r = ns.patch(f"{REST}/customer/{other}", {"entityId": "acme ltd"})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "UNIQUE_CUST_ID_REQD"
-    assert ns.patch(f"{REST}/customer/{other}", {"email": "b@beta.test", "entityId": "Beta"}).status_code == 204
+    assert (
+        ns.patch(f"{REST}/customer/{other}", {"email": "b@beta.test", "entityId": "Beta"}).status_code == 204
+    )
 
 
 def test_vendors_are_unique_among_vendors_and_may_share_a_customers_id(ns: NsClient) -> None:
@@ -46,7 +54,10 @@ def test_entity_ids_are_at_most_83_characters(ns: NsClient) -> None:
     r = ns.post(f"{REST}/customer", {"companyName": "Long", "entityId": "X" * 84, "subsidiary": ref(1)})
     assert r.status_code == 400 and detail(r) == {
         "detail": "Error while accessing a resource. The field entityid contained more than the maximum number "
-                  "( 83 ) of characters allowed.", "o:errorCode": "USER_ERROR", "o:errorPath": "entityId"}
+        "( 83 ) of characters allowed.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "entityId",
+    }
     assert ns.create("customer", {"companyName": "Long", "entityId": "X" * 83, "subsidiary": ref(1)}) == 1
     # A long company name gives a default id cut at 83 characters.
     cid = ns.create("customer", {"companyName": "Y" * 90, "subsidiary": ref(1)})
@@ -61,4 +72,7 @@ def test_auto_generated_entity_numbers_allow_repeated_names(ns: NsClient) -> Non
     assert [ns.record("customer", i)["entityId"] for i in (first, second)] == ["1", "2"]
     assert ns.patch(f"{REST}/customer/{first}", {"entityId": "MINE"}).status_code == 204
     assert ns.record("customer", first)["entityId"] == "1"  # the generated number stays
-    assert ns.record("vendor", ns.create("vendor", {"companyName": "V", "subsidiary": ref(1)}))["entityId"] == "1"
+    assert (
+        ns.record("vendor", ns.create("vendor", {"companyName": "V", "subsidiary": ref(1)}))["entityId"]
+        == "1"
+    )

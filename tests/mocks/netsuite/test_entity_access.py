@@ -10,8 +10,10 @@ from .conftest import REST, NsClient, ref
 
 def test_give_access_round_trips_on_vendors_and_customers(ns: NsClient, world: dict[str, Any]) -> None:
     for rtype, name in (("vendor", "Paper Co"), ("customer", "Grocer Inc")):
-        r = ns.post(f"{REST}/{rtype}", {"companyName": name, "subsidiary": ref(world["subsidiary"]),
-                                         "giveAccess": True})
+        r = ns.post(
+            f"{REST}/{rtype}",
+            {"companyName": name, "subsidiary": ref(world["subsidiary"]), "giveAccess": True},
+        )
         assert r.status_code == 204
         rid = int(r.headers["Location"].rsplit("/", 1)[1])
         assert ns.record(rtype, rid)["giveAccess"] is True

@@ -20,12 +20,17 @@ def _tba() -> OAuth1:
     return OAuth1(ck, cs, tid, ts, signature_method="HMAC-SHA256", realm=ACCOUNT)
 
 
-def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(tmp_path: Path, serve_app: Any) -> None:
+def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(
+    tmp_path: Path, serve_app: Any
+) -> None:
     app = make_ns_app(tmp_path, concurrency_limit=5, service_time=0.4)
     srv = serve_app(app)
     requests.post(f"{srv.url}/__erpsim/seed", json={"seed": 3, "customers": 1}, headers=ADMIN)
-    cid = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {"customer": [
-        {"companyName": "Par", "subsidiary": {"id": "1"}}]}}, headers=ADMIN).json()["customer"][0]
+    cid = requests.post(
+        f"{srv.url}/__erpsim/seed",
+        json={"records": {"customer": [{"companyName": "Par", "subsidiary": {"id": "1"}}]}},
+        headers=ADMIN,
+    ).json()["customer"][0]
     barrier = threading.Barrier(6)
     results: list[tuple[int, Any]] = []
     lock = threading.Lock()
@@ -45,10 +50,17 @@ def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(tmp_
     assert len(results) == 6 and set(statuses) <= {200, 429} and statuses.count(429) >= 1
     assert statuses.count(200) >= 1
     throttled = next(body for s, body in results if s == 429)
-    assert throttled == {"type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html",
-                         "title": "Too Many Requests", "status": 429,
-                         "o:errorDetails": [{"detail": "Concurrent request limit exceeded. Request blocked.",
-                                             "o:errorCode": "CONCURRENCY_LIMIT_EXCEEDED"}]}
+    assert throttled == {
+        "type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html",
+        "title": "Too Many Requests",
+        "status": 429,
+        "o:errorDetails": [
+            {
+                "detail": "Concurrent request limit exceeded. Request blocked.",
+                "o:errorCode": "CONCURRENCY_LIMIT_EXCEEDED",
+            }
+        ],
+    }
     for _, body in results:
         if "id" in body:
             assert body["id"] == str(cid) and body["companyName"] == "Par"
@@ -62,12 +74,17 @@ def test_governance_settings_follow_tier_and_licences(tmp_path: Path) -> None:
     client = app.test_client()
     r = client.post("/__erpsim/act/set_governance", json={"concurrencyLimit": 0}, headers=ADMIN)
     assert r.status_code == 400
-    r = client.post("/__erpsim/act/set_governance", json={"concurrencyLimit": 7, "serviceTime": "realistic"},
-                    headers=ADMIN)
+    r = client.post(
+        "/__erpsim/act/set_governance",
+        json={"concurrencyLimit": 7, "serviceTime": "realistic"},
+        headers=ADMIN,
+    )
     assert r.get_json()["concurrencyLimit"] == 7 and r.get_json()["serviceTime"]["create"] == 0.45
 
 
-def test_async_request_runs_as_a_job_and_idempotency_key_is_honoured(ns: NsClient, world: dict[str, Any]) -> None:
+def test_async_request_runs_as_a_job_and_idempotency_key_is_honoured(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     headers = {"Prefer": "respond-async", "X-NetSuite-Idempotency-Key": "k-123"}
     body = {"companyName": "Async Co", "subsidiary": ref(world["subsidiary"])}
     r = ns.post(f"{REST}/customer", body, headers=headers)
@@ -86,8 +103,14 @@ def test_async_request_runs_as_a_job_and_idempotency_key_is_honoured(ns: NsClien
     assert result.status_code == 204 and "/services/rest/record/v1/customer/" in result.headers["Location"]
     assert [c["body"]["companyName"] for c in ns.state()["records"]["customer"]].count("Async Co") == 1
     # synchronous requests ignore the key (another customer: entity ids are unique)
-    assert ns.post(f"{REST}/customer", {**body, "companyName": "Async Co 2"},
-                   headers={"X-NetSuite-Idempotency-Key": "k-123"}).status_code == 204
+    assert (
+        ns.post(
+            f"{REST}/customer",
+            {**body, "companyName": "Async Co 2"},
+            headers={"X-NetSuite-Idempotency-Key": "k-123"},
+        ).status_code
+        == 204
+    )
 
 
 def test_failed_async_job_keeps_the_error(ns: NsClient, world: dict[str, Any]) -> None:
@@ -102,24 +125,43 @@ def test_failed_async_job_keeps_the_error(ns: NsClient, world: dict[str, Any]) -
 
 def test_suiteql_reads_back_what_the_record_api_wrote(ns: NsClient, world: dict[str, Any]) -> None:
     item = world["items"]["inventory"][0]
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "orderStatus": "B",
-                                  "location": ref(world["locations"][0]),
-                                  "item": {"items": [{"item": ref(item), "quantity": 4}]}})
-    ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{"orderLine": 1,
-                                                                                      "quantity": 1}]}})
-    r = ns.post("/services/rest/query/v1/suiteql?limit=10",
-                {"q": f"SELECT t.id, t.tranid, t.status, BUILTIN.DF(t.entity) AS customer FROM transaction t "
-                      f"WHERE t.type = 'SalesOrd' AND t.id = {so}"}, headers={"Prefer": "transient"})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "orderStatus": "B",
+            "location": ref(world["locations"][0]),
+            "item": {"items": [{"item": ref(item), "quantity": 4}]},
+        },
+    )
+    ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+        {"item": {"items": [{"orderLine": 1, "quantity": 1}]}},
+    )
+    r = ns.post(
+        "/services/rest/query/v1/suiteql?limit=10",
+        {
+            "q": f"SELECT t.id, t.tranid, t.status, BUILTIN.DF(t.entity) AS customer FROM transaction t "
+            f"WHERE t.type = 'SalesOrd' AND t.id = {so}"
+        },
+        headers={"Prefer": "transient"},
+    )
     assert r.status_code == 200
     row = r.get_json()["items"][0]
     assert (row["id"], row["tranid"], row["status"]) == (str(so), "SO1", "E")
-    r = ns.post("/services/rest/query/v1/suiteql", {"q": "SELECT nosuchcolumn FROM transaction"},
-                headers={"Prefer": "transient"})
+    r = ns.post(
+        "/services/rest/query/v1/suiteql",
+        {"q": "SELECT nosuchcolumn FROM transaction"},
+        headers={"Prefer": "transient"},
+    )
     assert r.status_code == 400 and "Unknown identifier" in detail(r)["detail"]
     r = ns.post("/services/rest/query/v1/suiteql", {"q": "SELECT id FROM transaction"})
     assert r.status_code == 400 and detail(r)["o:errorHeader"] == "Prefer"
-    r = ns.post("/services/rest/query/v1/suiteql?limit=5000", {"q": "SELECT id FROM transaction"},
-                headers={"Prefer": "transient"})
+    r = ns.post(
+        "/services/rest/query/v1/suiteql?limit=5000",
+        {"q": "SELECT id FROM transaction"},
+        headers={"Prefer": "transient"},
+    )
     assert r.status_code == 400 and detail(r)["o:errorQueryParam"] == "limit"
 
 
@@ -135,9 +177,23 @@ def test_the_limit_holds_across_worker_processes(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "ERPSIM_NETSUITE_CONCURRENCY_LIMIT": "3", "ERPSIM_NETSUITE_SERVICE_TIME": "0.5"}
-    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "netsuite", "--port", str(port), "--workers", "2",
-                             "--data-dir", str(tmp_path)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "harness.cli",
+            "netsuite",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--data-dir",
+            str(tmp_path),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -170,11 +226,16 @@ def test_the_limit_holds_across_worker_processes(tmp_path: Path) -> None:
         proc.wait(20)
 
 
-def test_the_service_time_is_the_whole_stay_in_the_slot_processing_included(tmp_path: Path, serve_app: Any) -> None:
+def test_the_service_time_is_the_whole_stay_in_the_slot_processing_included(
+    tmp_path: Path, serve_app: Any
+) -> None:
     app = make_ns_app(tmp_path, concurrency_limit=1, service_time=0.3)
     srv = serve_app(app)
-    cid = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {"customer": [
-        {"companyName": "Slow", "subsidiary": {"id": "1"}}]}}, headers=ADMIN).json()["customer"][0]
+    cid = requests.post(
+        f"{srv.url}/__erpsim/seed",
+        json={"records": {"customer": [{"companyName": "Slow", "subsidiary": {"id": "1"}}]}},
+        headers=ADMIN,
+    ).json()["customer"][0]
     began = time.monotonic()
     r = requests.get(f"{srv.url}{REST}/customer/{cid}", auth=_tba(), timeout=30)
     # a lower bound only: the answer waits out the service time after the route ran (and holds the slot till then)

@@ -14,8 +14,13 @@ def _loc(r: Any) -> int:
 
 
 def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
-    return ns.create("invoice", {"entity": ref(world["customers"][0]), "item": {"items": [
-        {"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": amount}]}})
+    return ns.create(
+        "invoice",
+        {
+            "entity": ref(world["customers"][0]),
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": amount}]},
+        },
+    )
 
 
 def test_invoice_to_customer_payment_applies_the_amount_due(ns: NsClient, world: dict[str, Any]) -> None:
@@ -30,40 +35,79 @@ def test_invoice_to_customer_payment_applies_the_amount_due(ns: NsClient, world:
     assert ns.record("invoice", inv)["status"]["id"] == "Paid In Full"
     r = ns.post(f"{REST}/invoice/{inv}/!transform/customerPayment", {})
     assert r.status_code == 400
-    assert detail(r)["detail"] == ("Error while accessing a resource. You cannot accept a payment for an invoice "
-                                   "that is paid in full.")
+    assert detail(r)["detail"] == (
+        "Error while accessing a resource. You cannot accept a payment for an invoice that is paid in full."
+    )
 
 
 def test_vendor_bill_to_vendor_payment_pays_the_open_balance(ns: NsClient, world: dict[str, Any]) -> None:
-    bill = ns.create("vendorBill", {"entity": ref(world["vendors"][0]), "tranId": "B-1", "expense": {"items": [
-        {"account": ref(world["accounts"]["Office Supplies"]), "amount": 80}]}})
-    pay = _loc(ns.post(f"{REST}/vendorBill/{bill}/!transform/vendorPayment",
-                       {"account": ref(world["accounts"]["Checking"])}))
+    bill = ns.create(
+        "vendorBill",
+        {
+            "entity": ref(world["vendors"][0]),
+            "tranId": "B-1",
+            "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]), "amount": 80}]},
+        },
+    )
+    pay = _loc(
+        ns.post(
+            f"{REST}/vendorBill/{bill}/!transform/vendorPayment",
+            {"account": ref(world["accounts"]["Checking"])},
+        )
+    )
     got = ns.record("vendorPayment", pay)
-    assert (got["entity"]["id"], got["total"], got["account"]["refName"]) == (str(world["vendors"][0]), 80.0,
-                                                                             "Checking")
+    assert (got["entity"]["id"], got["total"], got["account"]["refName"]) == (
+        str(world["vendors"][0]),
+        80.0,
+        "Checking",
+    )
     assert ns.record("vendorBill", bill)["status"]["id"] == "Paid In Full"
     r = ns.post(f"{REST}/vendorBill/{bill}/!transform/vendorPayment", {})
-    assert r.status_code == 400 and detail(r)["detail"].endswith("You cannot pay a bill that is paid in full.")
+    assert r.status_code == 400 and detail(r)["detail"].endswith(
+        "You cannot pay a bill that is paid in full."
+    )
     assert ns.post(f"{REST}/invoice/{bill}/!transform/customerPayment", {}).status_code == 400  # wrong type
 
 
 def test_sales_order_to_return_authorization_takes_what_shipped(ns: NsClient, world: dict[str, Any]) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "orderStatus": "B", "location": ref(loc),
-                                  "item": {"items": [{"item": ref(item), "quantity": 4, "rate": 10}]}})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "orderStatus": "B",
+            "location": ref(loc),
+            "item": {"items": [{"item": ref(item), "quantity": 4, "rate": 10}]},
+        },
+    )
     r = ns.post(f"{REST}/salesOrder/{so}/!transform/returnAuthorization", {})
     assert r.status_code == 400
-    assert detail(r)["detail"].endswith("You cannot authorize a return for a sales order that is pending fulfillment.")
-    _loc(ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
-                 {"item": {"items": [{"orderLine": 1, "quantity": 3}]}}))
-    rma = _loc(ns.post(f"{REST}/salesOrder/{so}/!transform/returnAuthorization",
-                       {"item": {"items": [{"orderLine": 1, "quantity": 2}]}}))
+    assert detail(r)["detail"].endswith(
+        "You cannot authorize a return for a sales order that is pending fulfillment."
+    )
+    _loc(
+        ns.post(
+            f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+            {"item": {"items": [{"orderLine": 1, "quantity": 3}]}},
+        )
+    )
+    rma = _loc(
+        ns.post(
+            f"{REST}/salesOrder/{so}/!transform/returnAuthorization",
+            {"item": {"items": [{"orderLine": 1, "quantity": 2}]}},
+        )
+    )
     got = ns.record("returnAuthorization", rma)
-    assert (got["createdFrom"]["id"], got["status"]["id"], got["total"]) == (str(so), "Pending Approval", 20.0)
+    assert (got["createdFrom"]["id"], got["status"]["id"], got["total"]) == (
+        str(so),
+        "Pending Approval",
+        20.0,
+    )
     assert [(ln["item"]["id"], ln["quantity"]) for ln in got["item"]["items"]] == [(str(item), 2.0)]
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/returnAuthorization",
-                {"item": {"items": [{"orderLine": 1, "quantity": 2}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/returnAuthorization",
+        {"item": {"items": [{"orderLine": 1, "quantity": 2}]}},
+    )
     assert r.status_code == 400 and "remaining quantity (1)" in detail(r)["detail"]
     assert "_quantityReturned" not in ns.record("salesOrder", so)["item"]["items"][0]
 
@@ -71,13 +115,22 @@ def test_sales_order_to_return_authorization_takes_what_shipped(ns: NsClient, wo
 def test_cash_sale_to_cash_refund_restocks_and_refunds_once(ns: NsClient, world: dict[str, Any]) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     start = ns.stock(item, loc)
-    sale = ns.create("cashSale", {"entity": ref(world["customers"][0]), "location": ref(loc),
-                                  "item": {"items": [{"item": ref(item), "quantity": 2, "rate": 15}]}})
+    sale = ns.create(
+        "cashSale",
+        {
+            "entity": ref(world["customers"][0]),
+            "location": ref(loc),
+            "item": {"items": [{"item": ref(item), "quantity": 2, "rate": 15}]},
+        },
+    )
     assert ns.stock(item, loc) == start - 2
     refund = _loc(ns.post(f"{REST}/cashSale/{sale}/!transform/cashRefund", {}))
     got = ns.record("cashRefund", refund)
-    assert (got["createdFrom"]["id"], got["total"], got["entity"]["id"]) == (str(sale), 30.0,
-                                                                             str(world["customers"][0]))
+    assert (got["createdFrom"]["id"], got["total"], got["entity"]["id"]) == (
+        str(sale),
+        30.0,
+        str(world["customers"][0]),
+    )
     assert ns.stock(item, loc) == start
     r = ns.post(f"{REST}/cashSale/{sale}/!transform/cashRefund", {})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "VALID_LINE_ITEM_REQD"

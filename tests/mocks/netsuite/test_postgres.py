@@ -28,12 +28,22 @@ def pg_app(tmp_path: Path, pg_url: str) -> Any:
 
 def test_round_trip_on_postgres(pg_app: Any) -> None:
     ns = NsClient(pg_app)
-    world = pg_app.test_client().post("/__erpsim/seed", headers=ADMIN, json={
-        "seed": 5, "customers": 1, "locations": 1, "stock": 10, "items": {"inventory": 1}}).get_json()
+    world = (
+        pg_app.test_client()
+        .post(
+            "/__erpsim/seed",
+            headers=ADMIN,
+            json={"seed": 5, "customers": 1, "locations": 1, "stock": 10, "items": {"inventory": 1}},
+        )
+        .get_json()
+    )
     assert world["subsidiary"] == 1  # ids are per family and restart after a reset on PostgreSQL too
     item, loc = world["items"]["inventory"][0], world["locations"][0]
-    body = {"entity": ref(world["customers"][0]), "location": ref(loc), "item": {"items": [
-        {"item": ref(item), "quantity": 4}]}}
+    body = {
+        "entity": ref(world["customers"][0]),
+        "location": ref(loc),
+        "item": {"items": [{"item": ref(item), "quantity": 4}]},
+    }
     first = ns.put(f"{REST}/salesOrder/eid:PG-1?replace=item", body)
     second = ns.put(f"{REST}/salesOrder/eid:PG-1?replace=item", body)
     assert first.status_code == second.status_code == 204
@@ -41,12 +51,17 @@ def test_round_trip_on_postgres(pg_app: Any) -> None:
     so = int(first.headers["Location"].rsplit("/", 1)[1])
     ns.act("approve_sales_order", {"id": so})
     line = ns.record("salesOrder", so)["item"]["items"][0]["line"]
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [
-        {"orderLine": line, "quantity": 3}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+        {"item": {"items": [{"orderLine": line, "quantity": 3}]}},
+    )
     assert r.status_code == 204
     assert ns.stock(item, loc) == 7
-    q = ns.post("/services/rest/query/v1/suiteql", {"q": f"SELECT status FROM transaction WHERE id = {so}"},
-                headers={"Prefer": "transient"})
+    q = ns.post(
+        "/services/rest/query/v1/suiteql",
+        {"q": f"SELECT status FROM transaction WHERE id = {so}"},
+        headers={"Prefer": "transient"},
+    )
     assert q.get_json()["items"][0]["status"] == "E"
     ns.act("close_period", {"periodName": "Jan 2026"})
     r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
@@ -54,9 +69,16 @@ def test_round_trip_on_postgres(pg_app: Any) -> None:
 
 
 def test_concurrent_adjustments_never_lose_an_update_on_postgres(pg_app: Any, serve_app: Any) -> None:
-    world = pg_app.test_client().post("/__erpsim/seed", headers=ADMIN, json={
-        "seed": 6, "locations": 1, "items": {"inventory": 1}}).get_json()
-    item, loc, acct = world["items"]["inventory"][0], world["locations"][0], world["accounts"]["Inventory Adjustments"]
+    world = (
+        pg_app.test_client()
+        .post("/__erpsim/seed", headers=ADMIN, json={"seed": 6, "locations": 1, "items": {"inventory": 1}})
+        .get_json()
+    )
+    item, loc, acct = (
+        world["items"]["inventory"][0],
+        world["locations"][0],
+        world["accounts"]["Inventory Adjustments"],
+    )
     srv = serve_app(pg_app)
     ck, cs, tid, ts = CREDS
     errors: list[int] = []
@@ -64,9 +86,15 @@ def test_concurrent_adjustments_never_lose_an_update_on_postgres(pg_app: Any, se
     def adjust() -> None:
         auth = OAuth1(ck, cs, tid, ts, signature_method="HMAC-SHA256", realm=ACCOUNT)
         for _ in range(5):
-            r = requests.post(f"{srv.url}{REST}/inventoryAdjustment", auth=auth, timeout=30, json={
-                "account": ref(acct), "inventory": {"items": [{"item": ref(item), "location": ref(loc),
-                                                               "adjustQtyBy": 1}]}})
+            r = requests.post(
+                f"{srv.url}{REST}/inventoryAdjustment",
+                auth=auth,
+                timeout=30,
+                json={
+                    "account": ref(acct),
+                    "inventory": {"items": [{"item": ref(item), "location": ref(loc), "adjustQtyBy": 1}]},
+                },
+            )
             if r.status_code != 204:
                 errors.append(r.status_code)
 

@@ -15,7 +15,9 @@ def _customer(world: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"companyName": "Acme Ltd", "subsidiary": ref(world["subsidiary"]), **extra}
 
 
-def test_post_returns_204_with_location_and_get_renders_references(ns: NsClient, world: dict[str, Any]) -> None:
+def test_post_returns_204_with_location_and_get_renders_references(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     r = ns.post(f"{REST}/customer", _customer(world, externalId="C-1", email="a@acme.test"))
     assert r.status_code == 204 and r.get_data() == b""
     cid = int(r.headers["Location"].rsplit("/", 1)[1])
@@ -23,12 +25,18 @@ def test_post_returns_204_with_location_and_get_renders_references(ns: NsClient,
     body = ns.record("customer", cid)
     assert body["id"] == str(cid) and body["externalId"] == "C-1" and body["companyName"] == "Acme Ltd"
     assert body["entityId"] == "Acme Ltd"
-    assert body["subsidiary"] == {"links": [{"rel": "self", "href": f"http://localhost{REST}/subsidiary/"
-                                             f"{world['subsidiary']}"}],
-                                  "id": str(world["subsidiary"]), "refName": "Parent Company"}
-    assert body["dateCreated"] == "2026-01-05T09:00:00Z" and body["lastModifiedDate"] == "2026-01-05T09:00:00Z"
-    assert ns.get(f"{REST}/customer/{cid}").headers["Content-Type"] == \
-        "application/vnd.oracle.resource+json; type=singular"
+    assert body["subsidiary"] == {
+        "links": [{"rel": "self", "href": f"http://localhost{REST}/subsidiary/{world['subsidiary']}"}],
+        "id": str(world["subsidiary"]),
+        "refName": "Parent Company",
+    }
+    assert (
+        body["dateCreated"] == "2026-01-05T09:00:00Z" and body["lastModifiedDate"] == "2026-01-05T09:00:00Z"
+    )
+    assert (
+        ns.get(f"{REST}/customer/{cid}").headers["Content-Type"]
+        == "application/vnd.oracle.resource+json; type=singular"
+    )
 
 
 def test_record_type_names_match_case_insensitively(ns: NsClient, world: dict[str, Any]) -> None:
@@ -44,8 +52,9 @@ def test_missing_ids_and_invalid_ids(ns: NsClient, world: dict[str, Any]) -> Non
     r = ns.get(f"{REST}/customer/99999")
     assert r.status_code == 404 and detail(r)["o:errorCode"] == "NONEXISTENT_ID"
     r = ns.get(f"{REST}/customer/eid:NOPE")
-    assert detail(r)["detail"] == ("The record instance for external ID 'NOPE' does not exist. Provide a valid "
-                                   "record instance ID.")
+    assert detail(r)["detail"] == (
+        "The record instance for external ID 'NOPE' does not exist. Provide a valid record instance ID."
+    )
     r = ns.get(f"{REST}/customer/000")
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "INVALID_ID"
     # an id of another record type is not found through this type
@@ -84,10 +93,15 @@ def test_duplicate_external_id_is_refused_and_nothing_written(ns: NsClient, worl
 
 
 def test_mandatory_fields_and_person_names(ns: NsClient, world: dict[str, Any]) -> None:
-    r = ns.post(f"{REST}/customer", {"isPerson": True, "firstName": "Ann", "subsidiary": ref(world["subsidiary"])})
+    r = ns.post(
+        f"{REST}/customer", {"isPerson": True, "firstName": "Ann", "subsidiary": ref(world["subsidiary"])}
+    )
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. Please enter value(s) for: Last Name.",
-                         "o:errorCode": "USER_ERROR", "o:errorPath": "lastName"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. Please enter value(s) for: Last Name.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "lastName",
+    }
     r = ns.post(f"{REST}/customer", {"companyName": "No Sub"})
     assert detail(r)["detail"].endswith("Please enter value(s) for: subsidiary.")
 
@@ -98,12 +112,17 @@ def test_wrong_types_bad_references_and_malformed_bodies(ns: NsClient, world: di
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "INVALID_CONTENT"
     assert detail(r)["o:errorPath"] == "isPerson"
     r = ns.post(f"{REST}/customer", {"companyName": "X", "subsidiary": {"id": "999999"}})
-    assert detail(r) == {"detail": "Error while accessing a resource. You have entered an Invalid Field Value "
-                                   "999999 for the following field: subsidiary",
-                         "o:errorCode": "INVALID_KEY_OR_REF", "o:errorPath": "subsidiary"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. You have entered an Invalid Field Value "
+        "999999 for the following field: subsidiary",
+        "o:errorCode": "INVALID_KEY_OR_REF",
+        "o:errorPath": "subsidiary",
+    }
     r = ns.post(f"{REST}/customer", "{not json")
-    assert r.status_code == 400 and detail(r) == {"detail": "Invalid content in the request body.",
-                                                  "o:errorCode": "INVALID_CONTENT"}
+    assert r.status_code == 400 and detail(r) == {
+        "detail": "Invalid content in the request body.",
+        "o:errorCode": "INVALID_CONTENT",
+    }
     r = ns.post(f"{REST}/customer", "companyName=x", headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
     r = ns.post(f"{REST}/customer", _customer(world, companyName="x" * 20_000_000))
@@ -118,8 +137,11 @@ def test_wrong_types_bad_references_and_malformed_bodies(ns: NsClient, world: di
 def test_unknown_fields_ignored_unless_validation_is_error(ns: NsClient, world: dict[str, Any]) -> None:
     cid = ns.create("customer", _customer(world, favouriteColour="blue"))
     assert "favouriteColour" not in ns.record("customer", cid)
-    r = ns.post(f"{REST}/customer", _customer(world, favouriteColour="blue"),
-                headers={"X-NetSuite-PropertyNameValidation": "Error"})
+    r = ns.post(
+        f"{REST}/customer",
+        _customer(world, favouriteColour="blue"),
+        headers={"X-NetSuite-PropertyNameValidation": "Error"},
+    )
     assert r.status_code == 400
     assert detail(r)["detail"] == "Invalid field name 'favouriteColour' for record type 'customer'."
     assert detail(r)["o:errorPath"] == "favouriteColour"
@@ -145,25 +167,31 @@ def test_list_envelope_paging_and_offset_rules(ns: NsClient, world: dict[str, An
 
 
 def test_q_filter_operators_and_errors(ns: NsClient, world: dict[str, Any]) -> None:
-    a = ns.create("customer", _customer(world, companyName="Alpha Foods", email="x@alpha.test", creditLimit=500))
+    a = ns.create(
+        "customer", _customer(world, companyName="Alpha Foods", email="x@alpha.test", creditLimit=500)
+    )
     b = ns.create("customer", _customer(world, companyName="Beta Foods", creditLimit=1500))
     ids = lambda q: [int(i["id"]) for i in ns.get(f"{REST}/customer?q={q}").get_json()["items"]]  # noqa: E731
     assert ids('companyName START_WITH "Alpha"') == [a]
     assert ids('companyName CONTAIN "foods" AND creditLimit GREATER 1000') == [b]
-    assert ids(f'id ANY_OF [{a}, {b}]') == [a, b]
-    assert ids('(creditLimit LESS 600 OR creditLimit GREATER 1400) AND email EMPTY') == [b]
-    assert a in ids('email EMPTY_NOT') and b not in ids('email EMPTY_NOT')
-    assert ids('creditLimit BETWEEN [400, 600]') == [a]
+    assert ids(f"id ANY_OF [{a}, {b}]") == [a, b]
+    assert ids("(creditLimit LESS 600 OR creditLimit GREATER 1400) AND email EMPTY") == [b]
+    assert a in ids("email EMPTY_NOT") and b not in ids("email EMPTY_NOT")
+    assert ids("creditLimit BETWEEN [400, 600]") == [a]
     r = ns.get(f"{REST}/customer?q=shoeSize EQUAL 4")
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Unknown field name 'shoeSize' in the search query. The field does not exist "
-                                   "on this record type.",
-                         "o:errorCode": "NONEXISTENT_FIELD", "o:errorQueryParam": "q"}
+    assert detail(r) == {
+        "detail": "Unknown field name 'shoeSize' in the search query. The field does not exist "
+        "on this record type.",
+        "o:errorCode": "NONEXISTENT_FIELD",
+        "o:errorQueryParam": "q",
+    }
     assert ns.get(f"{REST}/customer?q=companyName FROB 1").status_code == 400
 
 
-def test_q_dates_take_date_only_literals_in_the_account_format_and_zone(ns: NsClient, world: dict[str, Any],
-                                                                      nsapp: Flask) -> None:
+def test_q_dates_take_date_only_literals_in_the_account_format_and_zone(
+    ns: NsClient, world: dict[str, Any], nsapp: Flask
+) -> None:
     client = nsapp.test_client()
     client.post("/__erpsim/clock", json={"set": "2026-01-06T06:30:00Z"}, headers=ADMIN)
     late = ns.create("customer", _customer(world, companyName="Late"))
@@ -179,17 +207,27 @@ def test_q_dates_take_date_only_literals_in_the_account_format_and_zone(ns: NsCl
 
 def test_sublist_links_unless_expanded_and_line_reads(ns: NsClient, world: dict[str, Any]) -> None:
     item = world["items"]["inventory"][0]
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]),
-                                  "item": {"items": [{"item": ref(item), "quantity": 2, "rate": 5}]}})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "item": {"items": [{"item": ref(item), "quantity": 2, "rate": 5}]},
+        },
+    )
     plain = ns.get(f"{REST}/salesOrder/{so}").get_json()
-    assert plain["item"] == {"links": [{"rel": "self", "href": f"http://localhost{REST}/salesorder/{so}/item"}]}
+    assert plain["item"] == {
+        "links": [{"rel": "self", "href": f"http://localhost{REST}/salesorder/{so}/item"}]
+    }
     lines = ns.get(f"{REST}/salesOrder/{so}/item").get_json()
     assert lines["totalResults"] == 1
     assert lines["items"][0]["links"][0]["href"].endswith(f"/salesorder/{so}/item/1")
     line = ns.get(f"{REST}/salesOrder/{so}/item/1").get_json()
-    assert (line["line"], line["quantity"], line["amount"], line["itemType"]) == (1, 2, 10.0,
-                                                                                 {"id": "InvtPart",
-                                                                                  "refName": "InvtPart"})
+    assert (line["line"], line["quantity"], line["amount"], line["itemType"]) == (
+        1,
+        2,
+        10.0,
+        {"id": "InvtPart", "refName": "InvtPart"},
+    )
     assert ns.get(f"{REST}/salesOrder/{so}/item/9").status_code == 404
     assert ns.get(f"{REST}/salesOrder/{so}/nosuch").status_code == 404
     simple = ns.get(f"{REST}/salesOrder/{so}?simpleEnumFormat=true").get_json()
@@ -198,15 +236,24 @@ def test_sublist_links_unless_expanded_and_line_reads(ns: NsClient, world: dict[
 
 def test_patch_sublist_rules_update_append_replace(ns: NsClient, world: dict[str, Any]) -> None:
     i1, i2 = world["items"]["inventory"]
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]),
-                                  "item": {"items": [{"item": ref(i1), "quantity": 1, "rate": 10}]}})
-    r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 3},
-                                                                {"item": ref(i2), "quantity": 1, "rate": 4}]}})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "item": {"items": [{"item": ref(i1), "quantity": 1, "rate": 10}]},
+        },
+    )
+    r = ns.patch(
+        f"{REST}/salesOrder/{so}",
+        {"item": {"items": [{"line": 1, "quantity": 3}, {"item": ref(i2), "quantity": 1, "rate": 4}]}},
+    )
     assert r.status_code == 204
     items = ns.record("salesOrder", so)["item"]["items"]
     assert [(x["line"], x["quantity"], x["amount"]) for x in items] == [(1, 3, 30.0), (2, 1, 4.0)]
     assert ns.record("salesOrder", so)["total"] == 34.0
-    r = ns.patch(f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"item": ref(i2), "quantity": 5}]}})
+    r = ns.patch(
+        f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"item": ref(i2), "quantity": 5}]}}
+    )
     assert r.status_code == 204
     items = ns.record("salesOrder", so)["item"]["items"]
     assert [(x["line"], x["quantity"]) for x in items] == [(3, 5)]
@@ -216,11 +263,14 @@ def test_patch_sublist_rules_update_append_replace(ns: NsClient, world: dict[str
     assert r.status_code == 400 and detail(r)["o:errorQueryParam"] == "replace"
 
 
-def test_line_edits_do_not_bump_the_parent_last_modified_date(ns: NsClient, world: dict[str, Any],
-                                                              nsapp: Flask) -> None:
+def test_line_edits_do_not_bump_the_parent_last_modified_date(
+    ns: NsClient, world: dict[str, Any], nsapp: Flask
+) -> None:
     i1 = world["items"]["inventory"][0]
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]),
-                                  "item": {"items": [{"item": ref(i1), "quantity": 1}]}})
+    so = ns.create(
+        "salesOrder",
+        {"entity": ref(world["customers"][0]), "item": {"items": [{"item": ref(i1), "quantity": 1}]}},
+    )
     created = ns.record("salesOrder", so)["lastModifiedDate"]
     nsapp.test_client().post("/__erpsim/clock", json={"advance": 3600}, headers=ADMIN)
     ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 2}]}})
@@ -229,19 +279,27 @@ def test_line_edits_do_not_bump_the_parent_last_modified_date(ns: NsClient, worl
     assert ns.record("salesOrder", so)["lastModifiedDate"] == "2026-01-05T10:00:00Z"
 
 
-def test_deleted_records_vanish_from_reads_and_lists_but_stay_in_the_deleted_feed(ns: NsClient,
-                                                                                  world: dict[str, Any]) -> None:
+def test_deleted_records_vanish_from_reads_and_lists_but_stay_in_the_deleted_feed(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     cid = ns.create("customer", _customer(world, externalId="GONE"))
     assert ns.delete(f"{REST}/customer/{cid}").status_code == 204
     assert ns.get(f"{REST}/customer/{cid}").status_code == 404
     assert str(cid) not in [i["id"] for i in ns.get(f"{REST}/customer").get_json()["items"]]
     deleted = [d for d in ns.state()["deleted"] if d["id"] == cid]
-    assert deleted and deleted[0]["type"] == "customer" and deleted[0]["deletedAt"] == "2026-01-05T09:00:00+00:00"
+    assert (
+        deleted
+        and deleted[0]["type"] == "customer"
+        and deleted[0]["deletedAt"] == "2026-01-05T09:00:00+00:00"
+    )
     # the external id can be used again
     assert ns.post(f"{REST}/customer", _customer(world, externalId="GONE")).status_code == 204
     ns.act("edit_record", {"type": "role", "id": world["role"], "fields": {"deletedRecords": True}})
-    q = ns.post("/services/rest/query/v1/suiteql", {"q": f"SELECT recordid FROM deletedrecord WHERE recordid = {cid}"},
-                headers={"Prefer": "transient"})
+    q = ns.post(
+        "/services/rest/query/v1/suiteql",
+        {"q": f"SELECT recordid FROM deletedrecord WHERE recordid = {cid}"},
+        headers={"Prefer": "transient"},
+    )
     assert q.status_code == 200 and q.get_json()["totalResults"] == 1
 
 
@@ -262,8 +320,10 @@ def test_workflow_locked_record_refuses_writes(ns: NsClient, world: dict[str, An
     ns.act("lock_record", {"type": "customer", "id": cid})
     for r in (ns.patch(f"{REST}/customer/{cid}", {"email": "x@y.test"}), ns.delete(f"{REST}/customer/{cid}")):
         assert r.status_code == 400
-        assert detail(r) == {"detail": "This record has been locked by a user defined workflow.",
-                             "o:errorCode": "RCRD_LOCKED_BY_WF"}
+        assert detail(r) == {
+            "detail": "This record has been locked by a user defined workflow.",
+            "o:errorCode": "RCRD_LOCKED_BY_WF",
+        }
     ns.act("unlock_record", {"type": "customer", "id": cid})
     assert ns.patch(f"{REST}/customer/{cid}", {"email": "x@y.test"}).status_code == 204
 
@@ -283,8 +343,13 @@ def test_metadata_catalog_lists_types_and_serves_schemas(ns: NsClient) -> None:
 
 def test_cached_reads_follow_writes_and_renames(ns: NsClient, world: dict[str, Any]) -> None:
     cust = world["customers"][0]
-    so = ns.create("salesOrder", {"entity": ref(cust), "item": {"items": [
-        {"item": ref(world["items"]["service"][0]), "quantity": 1}]}})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(cust),
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1}]},
+        },
+    )
     first = ns.get(f"{REST}/salesOrder/{so}").get_json()
     assert ns.get(f"{REST}/salesOrder/{so}").get_json() == first
     ns.patch(f"{REST}/customer/{cust}", {"companyName": "Renamed Co", "entityId": "Renamed Co"})
@@ -296,9 +361,14 @@ def test_cached_reads_follow_writes_and_renames(ns: NsClient, world: dict[str, A
 
 
 def test_subrecord_links_resolve_and_async_needs_a_real_route(ns: NsClient, world: dict[str, Any]) -> None:
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "shippingAddress": {
-        "addr1": "1 Main St", "city": "Austin", "country": "US"}, "item": {"items": [
-            {"item": ref(world["items"]["service"][0]), "quantity": 1}]}})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "shippingAddress": {"addr1": "1 Main St", "city": "Austin", "country": "US"},
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1}]},
+        },
+    )
     link = ns.get(f"{REST}/salesOrder/{so}").get_json()["shippingAddress"]["links"][0]["href"]
     addr = ns.get(link.replace("http://localhost", "")).get_json()
     assert (addr["addr1"], addr["city"], addr["country"]["id"]) == ("1 Main St", "Austin", "US")
@@ -314,9 +384,22 @@ def test_the_same_seed_and_requests_give_the_same_world(tmp_path: Any) -> None:
         folder.mkdir()
         app = make_ns_app(folder)
         ns = NsClient(app)
-        world = app.test_client().post("/__erpsim/seed", headers=ADMIN, json={
-            "seed": 99, "customers": 3, "locations": 1, "stock": 5, "items": {"inventory": 2, "lot": 1},
-            "sales_orders": 2}).get_json()
+        world = (
+            app.test_client()
+            .post(
+                "/__erpsim/seed",
+                headers=ADMIN,
+                json={
+                    "seed": 99,
+                    "customers": 3,
+                    "locations": 1,
+                    "stock": 5,
+                    "items": {"inventory": 2, "lot": 1},
+                    "sales_orders": 2,
+                },
+            )
+            .get_json()
+        )
         so = world["sales_orders"][0]
         ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
         ns.post(f"{REST}/salesOrder/{so}/!transform/invoice", {})
@@ -328,9 +411,11 @@ def test_the_same_seed_and_requests_give_the_same_world(tmp_path: Any) -> None:
 def test_list_can_expand_whole_records(ns: NsClient, world: dict[str, Any]) -> None:
     body = ns.get(f"{REST}/customer?limit=1&expandRecords=true&fields=companyName").get_json()
     assert body["totalResults"] == 2 and body["count"] == 1
-    assert body["items"][0] == {"links": [{"rel": "self", "href": f"http://localhost{REST}/customer/"
-                                           f"{world['customers'][0]}"}],
-                                "id": str(world["customers"][0]), "companyName": body["items"][0]["companyName"]}
+    assert body["items"][0] == {
+        "links": [{"rel": "self", "href": f"http://localhost{REST}/customer/{world['customers'][0]}"}],
+        "id": str(world["customers"][0]),
+        "companyName": body["items"][0]["companyName"],
+    }
 
 
 def test_record_list_and_metadata_paths_answer_with_a_trailing_slash(ns: NsClient) -> None:

@@ -64,8 +64,10 @@ def test_a_reset_by_one_worker_invalidates_the_caches_of_another(tmp_path: Path)
 
 def test_a_token_created_in_the_old_world_is_refused_by_every_worker_after_reset(tmp_path: Path) -> None:
     worker_a, worker_b = make_ns_app(tmp_path), make_ns_app(tmp_path)
-    token = NsClient(worker_a).act("create_token", {"consumer_key": "ck-2", "consumer_secret": "cs-2",
-                                                     "token_id": "tid-2", "token_secret": "ts-2"})
+    token = NsClient(worker_a).act(
+        "create_token",
+        {"consumer_key": "ck-2", "consumer_secret": "cs-2", "token_id": "tid-2", "token_secret": "ts-2"},
+    )
     assert token
     other = NsClient(worker_b, creds=("ck-2", "cs-2", "tid-2", "ts-2"))
     assert other.get(f"{REST}/customer").status_code == 200  # worker B caches the token row

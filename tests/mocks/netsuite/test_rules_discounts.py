@@ -7,7 +7,9 @@ from typing import Any
 from .conftest import REST, NsClient, ref
 
 
-def _invoice(ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+def _invoice(
+    ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any
+) -> dict[str, Any]:
     r = ns.post(f"{REST}/invoice", {"entity": ref(world["customers"][0]), "item": {"items": lines}, **extra})
     assert r.status_code == 204, r.get_data(as_text=True)
     return ns.record("invoice", int(r.headers["Location"].rsplit("/", 1)[1]))
@@ -17,11 +19,17 @@ def _totals(rec: dict[str, Any]) -> tuple[float, float, float, float]:
     return rec["subtotal"], rec["discountTotal"], rec["taxTotal"], rec["total"]
 
 
-def test_a_percent_header_discount_takes_the_items_rate_by_default(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_percent_header_discount_takes_the_items_rate_by_default(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     disc = ns.create("discountItem", {"itemId": "HDR10", "rate": "-10%"})
     svc = world["items"]["service"][0]
-    inv = _invoice(ns, world, [{"item": ref(svc), "quantity": 2, "rate": 50}, {"item": ref(svc), "rate": 20}],
-                   discountItem=ref(disc))
+    inv = _invoice(
+        ns,
+        world,
+        [{"item": ref(svc), "quantity": 2, "rate": 50}, {"item": ref(svc), "rate": 20}],
+        discountItem=ref(disc),
+    )
     assert inv["discountRate"] == -10.0
     assert _totals(inv) == (120.0, -12.0, 0.0, 108.0)
     # A rate sent on the header wins over the item's; a later edit of the rate moves the totals.
@@ -35,16 +43,26 @@ def test_an_amount_header_discount_comes_after_line_discounts(ns: NsClient, worl
     line_disc = ns.create("discountItem", {"itemId": "LINE10", "rate": "-10%"})
     flat = ns.create("discountItem", {"itemId": "FLAT15", "rate": "-15"})
     svc = world["items"]["service"][0]
-    so = ns.create("salesOrder", {"entity": ref(world["customers"][0]), "discountItem": ref(flat), "item": {"items": [
-        {"item": ref(svc), "rate": 100}, {"item": ref(line_disc)}]}})
+    so = ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "discountItem": ref(flat),
+            "item": {"items": [{"item": ref(svc), "rate": 100}, {"item": ref(line_disc)}]},
+        },
+    )
     rec = ns.record("salesOrder", so)
     assert (rec["discountRate"], *_totals(rec)) == (-15.0, 100.0, -25.0, 0.0, 75.0)
 
 
-def test_before_tax_discounts_lower_the_tax_after_tax_ones_do_not(ns: NsClient, world: dict[str, Any]) -> None:
+def test_before_tax_discounts_lower_the_tax_after_tax_ones_do_not(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     tax = ns.create("salesTaxItem", {"itemId": "TAX10", "rate": "10%"})
     pre = ns.create("discountItem", {"itemId": "PRE", "rate": "-20%", "isPreTax": True})
-    post = ns.create("discountItem", {"itemId": "POST", "rate": "-20%", "isPreTax": False, "nonPosting": True})
+    post = ns.create(
+        "discountItem", {"itemId": "POST", "rate": "-20%", "isPreTax": False, "nonPosting": True}
+    )
     svc = world["items"]["service"][0]
     lines = [{"item": ref(svc), "rate": 100}, {"item": ref(tax)}]
     assert _totals(_invoice(ns, world, lines, discountItem=ref(pre))) == (100.0, -20.0, 8.0, 88.0)

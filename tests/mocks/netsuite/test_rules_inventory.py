@@ -8,13 +8,26 @@ from .conftest import REST, NsClient, detail, ref
 
 
 def _adjust(ns: NsClient, world: dict[str, Any], qty: float, item: int | None = None) -> Any:
-    return ns.post(f"{REST}/inventoryAdjustment", {"account": ref(world["accounts"]["Inventory Adjustments"]),
-                                                   "inventory": {"items": [{
-                                                       "item": ref(item or world["items"]["inventory"][0]),
-                                                       "location": ref(world["locations"][0]), "adjustQtyBy": qty}]}})
+    return ns.post(
+        f"{REST}/inventoryAdjustment",
+        {
+            "account": ref(world["accounts"]["Inventory Adjustments"]),
+            "inventory": {
+                "items": [
+                    {
+                        "item": ref(item or world["items"]["inventory"][0]),
+                        "location": ref(world["locations"][0]),
+                        "adjustQtyBy": qty,
+                    }
+                ]
+            },
+        },
+    )
 
 
-def test_deleting_an_earlier_receipt_may_leave_a_location_negative(ns: NsClient, world: dict[str, Any]) -> None:
+def test_deleting_an_earlier_receipt_may_leave_a_location_negative(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     added = int(_adjust(ns, world, 5).headers["Location"].rsplit("/", 1)[1])
     assert ns.stock(item, loc) == 15
@@ -26,15 +39,24 @@ def test_deleting_an_earlier_receipt_may_leave_a_location_negative(ns: NsClient,
     # A new outbound quantity is still checked against what is there.
     r = _adjust(ns, world, -1)
     assert r.status_code == 400
-    assert detail(r)["detail"] == ("Error while accessing a resource. You only have 0 available. Please enter a "
-                                   "different quantity.")
+    assert detail(r)["detail"] == (
+        "Error while accessing a resource. You only have 0 available. Please enter a different quantity."
+    )
     assert ns.stock(item, loc) == -2
 
 
-def test_deleting_a_purchase_receipt_whose_stock_shipped_goes_negative(ns: NsClient, world: dict[str, Any]) -> None:
+def test_deleting_a_purchase_receipt_whose_stock_shipped_goes_negative(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][1], world["locations"][0]
-    po = ns.create("purchaseOrder", {"entity": ref(world["vendors"][0]), "location": ref(loc), "item": {"items": [
-        {"item": ref(item), "quantity": 4, "rate": 2}]}})
+    po = ns.create(
+        "purchaseOrder",
+        {
+            "entity": ref(world["vendors"][0]),
+            "location": ref(loc),
+            "item": {"items": [{"item": ref(item), "quantity": 4, "rate": 2}]},
+        },
+    )
     r = ns.post(f"{REST}/purchaseOrder/{po}/!transform/itemReceipt", {})
     assert r.status_code == 204, r.get_data(as_text=True)
     receipt = int(r.headers["Location"].rsplit("/", 1)[1])
@@ -46,40 +68,86 @@ def test_deleting_a_purchase_receipt_whose_stock_shipped_goes_negative(ns: NsCli
 
 def test_a_lot_never_goes_negative(ns: NsClient, world: dict[str, Any]) -> None:
     lot_item, loc = world["items"]["lot"][0], world["locations"][0]
-    r = ns.post(f"{REST}/inventoryAdjustment", {"account": ref(world["accounts"]["Inventory Adjustments"]),
-                                                "inventory": {"items": [{"item": ref(lot_item), "location": ref(loc),
-                                                                         "adjustQtyBy": 2, "inventoryDetail": {
-            "inventoryAssignment": {"items": [{"receiptInventoryNumber": "NEG-LOT", "quantity": 2}]}}}]}})
+    r = ns.post(
+        f"{REST}/inventoryAdjustment",
+        {
+            "account": ref(world["accounts"]["Inventory Adjustments"]),
+            "inventory": {
+                "items": [
+                    {
+                        "item": ref(lot_item),
+                        "location": ref(loc),
+                        "adjustQtyBy": 2,
+                        "inventoryDetail": {
+                            "inventoryAssignment": {
+                                "items": [{"receiptInventoryNumber": "NEG-LOT", "quantity": 2}]
+                            }
+                        },
+                    }
+                ]
+            },
+        },
+    )
     added = int(r.headers["Location"].rsplit("/", 1)[1])
     lot = next(x["id"] for x in ns.state()["records"]["inventoryNumber"] if x["name"] == "NEG-LOT")
-    r = ns.post(f"{REST}/inventoryAdjustment", {"account": ref(world["accounts"]["Inventory Adjustments"]),
-                                                "inventory": {"items": [{"item": ref(lot_item), "location": ref(loc),
-                                                                         "adjustQtyBy": -2, "inventoryDetail": {
-            "inventoryAssignment": {"items": [{"issueInventoryNumber": ref(lot), "quantity": 2}]}}}]}})
+    r = ns.post(
+        f"{REST}/inventoryAdjustment",
+        {
+            "account": ref(world["accounts"]["Inventory Adjustments"]),
+            "inventory": {
+                "items": [
+                    {
+                        "item": ref(lot_item),
+                        "location": ref(loc),
+                        "adjustQtyBy": -2,
+                        "inventoryDetail": {
+                            "inventoryAssignment": {
+                                "items": [{"issueInventoryNumber": ref(lot), "quantity": 2}]
+                            }
+                        },
+                    }
+                ]
+            },
+        },
+    )
     assert r.status_code == 204, r.get_data(as_text=True)
     r = ns.delete(f"{REST}/inventoryAdjustment/{added}")
     assert r.status_code == 400 and "Inventory number quantity would go negative" in detail(r)["detail"]
 
 
 def _adjust_lines(ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
-    return ns.post(f"{REST}/inventoryAdjustment", {"account": ref(world["accounts"]["Inventory Adjustments"]),
-                                                   "inventory": {"items": lines}})
+    return ns.post(
+        f"{REST}/inventoryAdjustment",
+        {"account": ref(world["accounts"]["Inventory Adjustments"]), "inventory": {"items": lines}},
+    )
 
 
 def _line(item: int, loc: int, **fields: Any) -> dict[str, Any]:
     return {"item": ref(item), "location": ref(loc), **fields}
 
 
-def test_each_line_of_an_adjustment_is_checked_against_the_lines_before_it(ns: NsClient,
-                                                                           world: dict[str, Any]) -> None:
+def test_each_line_of_an_adjustment_is_checked_against_the_lines_before_it(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     (a, b), loc = world["items"]["inventory"], world["locations"][0]
     # 10 - 4 - 5 leaves 1; the fourth line takes 2 of it: that line is refused, and nothing is written.
-    r = _adjust_lines(ns, world, [_line(a, loc, adjustQtyBy=-4), _line(a, loc, adjustQtyBy=-5),
-                                  _line(b, loc, adjustQtyBy=3), _line(a, loc, adjustQtyBy=-2)])
+    r = _adjust_lines(
+        ns,
+        world,
+        [
+            _line(a, loc, adjustQtyBy=-4),
+            _line(a, loc, adjustQtyBy=-5),
+            _line(b, loc, adjustQtyBy=3),
+            _line(a, loc, adjustQtyBy=-2),
+        ],
+    )
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. You only have 1 available. Please enter a "
-                                   "different quantity.", "o:errorCode": "USER_ERROR",
-                         "o:errorPath": "inventory.items[3].quantity"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. You only have 1 available. Please enter a "
+        "different quantity.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "inventory.items[3].quantity",
+    }
     # A receipt on a later line does not cover an earlier line's shortfall.
     r = _adjust_lines(ns, world, [_line(a, loc, adjustQtyBy=-12), _line(a, loc, adjustQtyBy=5)])
     assert r.status_code == 400
@@ -88,8 +156,14 @@ def test_each_line_of_an_adjustment_is_checked_against_the_lines_before_it(ns: N
     assert (ns.stock(a, loc), ns.stock(b, loc)) == (10, 10)
     assert len(ns.state()["records"]["inventoryAdjustment"]) == 1  # the seed's opening balance only
     # Taking exactly what the earlier lines leave is fine.
-    assert _adjust_lines(ns, world, [_line(a, loc, adjustQtyBy=-4), _line(b, loc, adjustQtyBy=2),
-                                     _line(a, loc, adjustQtyBy=-6)]).status_code == 204
+    assert (
+        _adjust_lines(
+            ns,
+            world,
+            [_line(a, loc, adjustQtyBy=-4), _line(b, loc, adjustQtyBy=2), _line(a, loc, adjustQtyBy=-6)],
+        ).status_code
+        == 204
+    )
     assert (ns.stock(a, loc), ns.stock(b, loc)) == (0, 12)
 
 
@@ -106,10 +180,20 @@ def test_a_shortfall_is_named_before_a_later_line_s_error(ns: NsClient, world: d
 
 def test_new_quantity_sees_the_lines_before_it(ns: NsClient, world: dict[str, Any]) -> None:
     item, (loc, other) = world["items"]["inventory"][0], world["locations"]
-    rid = ns.create("inventoryAdjustment", {
-        "account": ref(world["accounts"]["Inventory Adjustments"]), "inventory": {"items": [
-            _line(item, loc, adjustQtyBy=5), _line(item, other, adjustQtyBy=-1), _line(item, loc, newQuantity=3),
-            _line(item, loc, adjustQtyBy=2)]}})
+    rid = ns.create(
+        "inventoryAdjustment",
+        {
+            "account": ref(world["accounts"]["Inventory Adjustments"]),
+            "inventory": {
+                "items": [
+                    _line(item, loc, adjustQtyBy=5),
+                    _line(item, other, adjustQtyBy=-1),
+                    _line(item, loc, newQuantity=3),
+                    _line(item, loc, adjustQtyBy=2),
+                ]
+            },
+        },
+    )
     assert (ns.stock(item, loc), ns.stock(item, other)) == (5, 9)
     lines = ns.record("inventoryAdjustment", rid)["inventory"]["items"]
     assert [ln["adjustQtyBy"] for ln in lines] == [5, -1, -12, 2]

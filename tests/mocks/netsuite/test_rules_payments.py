@@ -8,14 +8,25 @@ from .conftest import REST, NsClient, detail, ref
 
 
 def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
-    return ns.create("invoice", {"entity": ref(world["customers"][0]), "item": {"items": [
-        {"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": amount}]}})
+    return ns.create(
+        "invoice",
+        {
+            "entity": ref(world["customers"][0]),
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": amount}]},
+        },
+    )
 
 
 def _bill(ns: NsClient, world: dict[str, Any], amount: float = 100, **extra: Any) -> int:
-    return ns.create("vendorBill", {"entity": ref(world["vendors"][0]), "tranId": f"B-{amount}", **extra,
-                                    "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]),
-                                                           "amount": amount}]}})
+    return ns.create(
+        "vendorBill",
+        {
+            "entity": ref(world["vendors"][0]),
+            "tranId": f"B-{amount}",
+            **extra,
+            "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]), "amount": amount}]},
+        },
+    )
 
 
 def _remaining(ns: NsClient, rtype: str, rid: int) -> tuple[float, str]:
@@ -23,10 +34,14 @@ def _remaining(ns: NsClient, rtype: str, rid: int) -> tuple[float, str]:
     return got["amountRemaining"], got["status"]["refName"]
 
 
-def test_a_memo_edit_of_a_payment_that_paid_an_invoice_in_full_succeeds(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_memo_edit_of_a_payment_that_paid_an_invoice_in_full_succeeds(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     inv = _invoice(ns, world)
-    pay = ns.create("customerPayment", {"customer": ref(world["customers"][0]), "payment": 100,
-                                        "apply": {"items": [{"doc": ref(inv)}]}})
+    pay = ns.create(
+        "customerPayment",
+        {"customer": ref(world["customers"][0]), "payment": 100, "apply": {"items": [{"doc": ref(inv)}]}},
+    )
     assert _remaining(ns, "invoice", inv) == (0.0, "Paid In Full")
     r = ns.patch(f"{REST}/customerPayment/{pay}", {"memo": "bank ref 42"})
     assert r.status_code == 204, r.get_data(as_text=True)
@@ -34,11 +49,18 @@ def test_a_memo_edit_of_a_payment_that_paid_an_invoice_in_full_succeeds(ns: NsCl
     assert _remaining(ns, "invoice", inv) == (0.0, "Paid In Full")
 
 
-def test_a_memo_edit_of_a_credit_that_fully_applied_a_bill_succeeds(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_memo_edit_of_a_credit_that_fully_applied_a_bill_succeeds(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     bill = _bill(ns, world, 30)
-    credit = ns.create("vendorCredit", {"entity": ref(world["vendors"][0]), "expense": {"items": [
-        {"account": ref(world["accounts"]["Office Supplies"]), "amount": 30}]},
-        "apply": {"items": [{"doc": ref(bill), "amount": 30}]}})
+    credit = ns.create(
+        "vendorCredit",
+        {
+            "entity": ref(world["vendors"][0]),
+            "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]), "amount": 30}]},
+            "apply": {"items": [{"doc": ref(bill), "amount": 30}]},
+        },
+    )
     assert _remaining(ns, "vendorBill", bill) == (0.0, "Paid In Full")
     assert ns.patch(f"{REST}/vendorCredit/{credit}", {"memo": "returned goods"}).status_code == 204
     assert _remaining(ns, "vendorBill", bill) == (0.0, "Paid In Full")
@@ -46,9 +68,14 @@ def test_a_memo_edit_of_a_credit_that_fully_applied_a_bill_succeeds(ns: NsClient
 
 def test_a_credit_memo_applies_in_instalments(ns: NsClient, world: dict[str, Any]) -> None:
     inv = _invoice(ns, world)
-    cm = ns.create("creditMemo", {"entity": ref(world["customers"][0]), "item": {"items": [
-        {"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": 10}]},
-        "apply": {"items": [{"doc": ref(inv), "amount": 5}]}})
+    cm = ns.create(
+        "creditMemo",
+        {
+            "entity": ref(world["customers"][0]),
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": 10}]},
+            "apply": {"items": [{"doc": ref(inv), "amount": 5}]},
+        },
+    )
     got = ns.record("creditMemo", cm)
     assert (got["applied"], got["amountRemaining"], got["status"]["refName"]) == (5.0, 5.0, "Open")
     assert _remaining(ns, "invoice", inv) == (95.0, "Open")
@@ -59,18 +86,31 @@ def test_a_credit_memo_applies_in_instalments(ns: NsClient, world: dict[str, Any
     assert (got["applied"], got["amountRemaining"]) == (8.0, 2.0)
     r = ns.patch(f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 11}]}})
     assert r.status_code == 400
-    assert detail(r)["detail"] == "Error while accessing a resource. The total applied (11.00) exceeds the amount (10.00)."
+    assert (
+        detail(r)["detail"]
+        == "Error while accessing a resource. The total applied (11.00) exceeds the amount (10.00)."
+    )
     assert ns.delete(f"{REST}/creditMemo/{cm}").status_code == 204
     assert _remaining(ns, "invoice", inv) == (100.0, "Open")
 
 
 def test_a_vendor_credit_applies_in_instalments(ns: NsClient, world: dict[str, Any]) -> None:
     bill = _bill(ns, world, 50)
-    credit = ns.create("vendorCredit", {"entity": ref(world["vendors"][0]), "expense": {"items": [
-        {"account": ref(world["accounts"]["Office Supplies"]), "amount": 10}]},
-        "apply": {"items": [{"doc": ref(bill), "amount": 5}]}})
+    credit = ns.create(
+        "vendorCredit",
+        {
+            "entity": ref(world["vendors"][0]),
+            "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]), "amount": 10}]},
+            "apply": {"items": [{"doc": ref(bill), "amount": 5}]},
+        },
+    )
     assert _remaining(ns, "vendorBill", bill) == (45.0, "Open")
-    assert ns.patch(f"{REST}/vendorCredit/{credit}", {"apply": {"items": [{"line": 1, "amount": 8}]}}).status_code == 204
+    assert (
+        ns.patch(
+            f"{REST}/vendorCredit/{credit}", {"apply": {"items": [{"line": 1, "amount": 8}]}}
+        ).status_code
+        == 204
+    )
     assert _remaining(ns, "vendorBill", bill) == (42.0, "Open")
     got = ns.record("vendorCredit", credit)
     assert (got["applied"], got["unapplied"]) == (8.0, 2.0)
@@ -79,18 +119,31 @@ def test_a_vendor_credit_applies_in_instalments(ns: NsClient, world: dict[str, A
 def test_a_bill_pending_approval_cannot_be_paid(ns: NsClient, world: dict[str, Any]) -> None:
     bill = _bill(ns, world, 40, approvalStatus="1")
     assert ns.record("vendorBill", bill)["status"]["refName"] == "Pending Approval"
-    r = ns.post(f"{REST}/vendorPayment", {"entity": ref(world["vendors"][0]), "apply": {"items": [{"doc": ref(bill)}]}})
+    r = ns.post(
+        f"{REST}/vendorPayment",
+        {"entity": ref(world["vendors"][0]), "apply": {"items": [{"doc": ref(bill)}]}},
+    )
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. Bill B-40 is pending approval and cannot be "
-                                   "paid or credited until it is approved.", "o:errorCode": "USER_ERROR",
-                         "o:errorPath": "apply.items[0].doc"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. Bill B-40 is pending approval and cannot be "
+        "paid or credited until it is approved.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "apply.items[0].doc",
+    }
     assert ns.patch(f"{REST}/vendorBill/{bill}", {"approvalStatus": "2"}).status_code == 204
-    assert ns.post(f"{REST}/vendorPayment", {"entity": ref(world["vendors"][0]),
-                                             "apply": {"items": [{"doc": ref(bill)}]}}).status_code == 204
+    assert (
+        ns.post(
+            f"{REST}/vendorPayment",
+            {"entity": ref(world["vendors"][0]), "apply": {"items": [{"doc": ref(bill)}]}},
+        ).status_code
+        == 204
+    )
     assert _remaining(ns, "vendorBill", bill) == (0.0, "Paid In Full")
 
 
-def test_approval_routing_decides_whether_new_bills_wait_for_approval(ns: NsClient, world: dict[str, Any]) -> None:
+def test_approval_routing_decides_whether_new_bills_wait_for_approval(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     assert ns.record("vendorBill", _bill(ns, world, 10))["approvalStatus"]["id"] == "2"
     prefs = ns.act("set_preference", {"name": "vendorBillApprovalRouting", "value": True})
     assert prefs["vendorBillApprovalRouting"] is True

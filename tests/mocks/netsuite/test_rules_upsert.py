@@ -16,31 +16,110 @@ def _bodies(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     loc, loc2 = world["locations"]
     acct = world["accounts"]
     return {
-        "customer": ("addressBook", {"companyName": "Upsert Co", "subsidiary": ref(1), "addressBook": {"items": [
-            {"label": "HQ", "defaultBilling": True}]}}),
-        "salesOrder": ("item", {"entity": ref(cust), "orderStatus": "B", "location": ref(loc), "item": {"items": [
-            {"item": ref(inv), "quantity": 2, "rate": 10}, {"item": ref(svc), "quantity": 1, "rate": 5}]}}),
-        "invoice": ("item", {"entity": ref(cust), "item": {"items": [{"item": ref(svc), "quantity": 1, "rate": 7}]}}),
-        "purchaseOrder": ("item", {"entity": ref(vendor), "location": ref(loc), "item": {"items": [
-            {"item": ref(inv), "quantity": 3, "rate": 4}]}}),
-        "vendorBill": ("expense", {"entity": ref(vendor), "tranId": "VB-UP", "expense": {"items": [
-            {"account": ref(acct["Office Supplies"]), "amount": 12}]}}),
-        "journalEntry": ("line", {"subsidiary": ref(1), "line": {"items": [
-            {"account": ref(acct["Checking"]), "debit": 10}, {"account": ref(acct["Sales"]), "credit": 10}]}}),
-        "inventoryAdjustment": ("inventory", {"account": ref(acct["Inventory Adjustments"]), "subsidiary": ref(1),
-                                              "inventory": {"items": [
-            {"item": ref(inv), "location": ref(loc), "adjustQtyBy": -2},
-            {"item": ref(lot), "location": ref(loc), "adjustQtyBy": 3, "inventoryDetail": {"inventoryAssignment": {
-                "items": [{"receiptInventoryNumber": "LOT-UP", "quantity": 3}]}}}]}}),
-        "inventoryTransfer": ("inventory", {"subsidiary": ref(1), "location": ref(loc), "transferLocation": ref(loc2),
-                                            "inventory": {"items": [{"item": ref(inv), "adjustQtyBy": 1}]}}),
+        "customer": (
+            "addressBook",
+            {
+                "companyName": "Upsert Co",
+                "subsidiary": ref(1),
+                "addressBook": {"items": [{"label": "HQ", "defaultBilling": True}]},
+            },
+        ),
+        "salesOrder": (
+            "item",
+            {
+                "entity": ref(cust),
+                "orderStatus": "B",
+                "location": ref(loc),
+                "item": {
+                    "items": [
+                        {"item": ref(inv), "quantity": 2, "rate": 10},
+                        {"item": ref(svc), "quantity": 1, "rate": 5},
+                    ]
+                },
+            },
+        ),
+        "invoice": (
+            "item",
+            {"entity": ref(cust), "item": {"items": [{"item": ref(svc), "quantity": 1, "rate": 7}]}},
+        ),
+        "purchaseOrder": (
+            "item",
+            {
+                "entity": ref(vendor),
+                "location": ref(loc),
+                "item": {"items": [{"item": ref(inv), "quantity": 3, "rate": 4}]},
+            },
+        ),
+        "vendorBill": (
+            "expense",
+            {
+                "entity": ref(vendor),
+                "tranId": "VB-UP",
+                "expense": {"items": [{"account": ref(acct["Office Supplies"]), "amount": 12}]},
+            },
+        ),
+        "journalEntry": (
+            "line",
+            {
+                "subsidiary": ref(1),
+                "line": {
+                    "items": [
+                        {"account": ref(acct["Checking"]), "debit": 10},
+                        {"account": ref(acct["Sales"]), "credit": 10},
+                    ]
+                },
+            },
+        ),
+        "inventoryAdjustment": (
+            "inventory",
+            {
+                "account": ref(acct["Inventory Adjustments"]),
+                "subsidiary": ref(1),
+                "inventory": {
+                    "items": [
+                        {"item": ref(inv), "location": ref(loc), "adjustQtyBy": -2},
+                        {
+                            "item": ref(lot),
+                            "location": ref(loc),
+                            "adjustQtyBy": 3,
+                            "inventoryDetail": {
+                                "inventoryAssignment": {
+                                    "items": [{"receiptInventoryNumber": "LOT-UP", "quantity": 3}]
+                                }
+                            },
+                        },
+                    ]
+                },
+            },
+        ),
+        "inventoryTransfer": (
+            "inventory",
+            {
+                "subsidiary": ref(1),
+                "location": ref(loc),
+                "transferLocation": ref(loc2),
+                "inventory": {"items": [{"item": ref(inv), "adjustQtyBy": 1}]},
+            },
+        ),
     }
 
 
-@pytest.mark.parametrize("rtype", ["customer", "salesOrder", "invoice", "purchaseOrder", "vendorBill",
-                                   "journalEntry", "inventoryAdjustment", "inventoryTransfer"])
-def test_a_repeated_replace_upsert_with_the_same_body_changes_nothing(ns: NsClient, world: dict[str, Any],
-                                                                     rtype: str) -> None:
+@pytest.mark.parametrize(
+    "rtype",
+    [
+        "customer",
+        "salesOrder",
+        "invoice",
+        "purchaseOrder",
+        "vendorBill",
+        "journalEntry",
+        "inventoryAdjustment",
+        "inventoryTransfer",
+    ],
+)
+def test_a_repeated_replace_upsert_with_the_same_body_changes_nothing(
+    ns: NsClient, world: dict[str, Any], rtype: str
+) -> None:
     sublist, body = _bodies(world)[rtype]
     path = f"{REST}/{rtype}/eid:UP-{rtype}?replace={sublist}"
     first = ns.put(path, body)
@@ -60,8 +139,10 @@ def test_an_approved_partly_fulfilled_order_upserts_idempotently(ns: NsClient, w
     sublist, body = _bodies(world)["salesOrder"]
     path = f"{REST}/salesOrder/eid:UP-SO-F?replace=item"
     so = int(ns.put(path, body).headers["Location"].rsplit("/", 1)[1])
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [
-        {"orderLine": 1, "quantity": 1}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+        {"item": {"items": [{"orderLine": 1, "quantity": 1}]}},
+    )
     assert r.status_code == 204, r.get_data(as_text=True)
     assert ns.record("salesOrder", so)["status"]["id"] == "Pending Billing/Partially Fulfilled"
     again = ns.put(path, body)
@@ -72,19 +153,35 @@ def test_an_approved_partly_fulfilled_order_upserts_idempotently(ns: NsClient, w
 
 def _approved(ns: NsClient, world: dict[str, Any], qty: float = 4) -> int:
     inv, loc = world["items"]["inventory"][0], world["locations"][0]
-    return ns.create("salesOrder", {"entity": ref(world["customers"][0]), "orderStatus": "B", "location": ref(loc),
-                                    "item": {"items": [{"item": ref(inv), "quantity": qty, "rate": 10}]}})
+    return ns.create(
+        "salesOrder",
+        {
+            "entity": ref(world["customers"][0]),
+            "orderStatus": "B",
+            "location": ref(loc),
+            "item": {"items": [{"item": ref(inv), "quantity": qty, "rate": 10}]},
+        },
+    )
 
 
-def test_a_pending_fulfillment_order_takes_new_lines_and_quantity_changes(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_pending_fulfillment_order_takes_new_lines_and_quantity_changes(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     i1, i2 = world["items"]["inventory"]
     so = _approved(ns, world)
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 6}]}}).status_code == 204
-    r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"item": ref(i2), "quantity": 1, "rate": 3}]}})
+    assert (
+        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 6}]}}).status_code
+        == 204
+    )
+    r = ns.patch(
+        f"{REST}/salesOrder/{so}", {"item": {"items": [{"item": ref(i2), "quantity": 1, "rate": 3}]}}
+    )
     assert r.status_code == 204, r.get_data(as_text=True)
     rec = ns.record("salesOrder", so)
-    assert [(ln["line"], ln["quantity"], ln["quantityCommitted"], ln["quantityFulfilled"])
-            for ln in rec["item"]["items"]] == [(1, 6, 6, 0), (2, 1, 1, 0)]
+    assert [
+        (ln["line"], ln["quantity"], ln["quantityCommitted"], ln["quantityFulfilled"])
+        for ln in rec["item"]["items"]
+    ] == [(1, 6, 6, 0), (2, 1, 1, 0)]
     assert rec["status"]["id"] == "Pending Fulfillment" and rec["total"] == 63
     # Lines without fulfilment can be dropped by a replace.
     r = ns.patch(f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"line": 1}]}})
@@ -95,20 +192,32 @@ def test_a_pending_fulfillment_order_takes_new_lines_and_quantity_changes(ns: Ns
 def test_a_fulfilled_quantity_bounds_what_an_edit_may_do(ns: NsClient, world: dict[str, Any]) -> None:
     i2 = world["items"]["inventory"][1]
     so = _approved(ns, world)
-    ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{"orderLine": 1, "quantity": 3}]}})
+    ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+        {"item": {"items": [{"orderLine": 1, "quantity": 3}]}},
+    )
     r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 2}]}})
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. You cannot reduce the quantity of line 1 below "
-                                   "its fulfilled quantity (3).", "o:errorCode": "USER_ERROR",
-                         "o:errorPath": "item.items[0].quantity"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. You cannot reduce the quantity of line 1 below "
+        "its fulfilled quantity (3).",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "item.items[0].quantity",
+    }
     r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "item": ref(i2)}]}})
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "item.items[0].item"
-    r = ns.patch(f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"item": ref(i2), "quantity": 1}]}})
+    r = ns.patch(
+        f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"item": ref(i2), "quantity": 1}]}}
+    )
     assert r.status_code == 400
-    assert detail(r)["detail"] == ("Error while accessing a resource. Line 1 has been fulfilled or billed and "
-                                   "cannot be removed.")
+    assert detail(r)["detail"] == (
+        "Error while accessing a resource. Line 1 has been fulfilled or billed and cannot be removed."
+    )
     # Down to exactly the fulfilled quantity is fine: the order is then fully fulfilled (Pending Billing).
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 3}]}}).status_code == 204
+    assert (
+        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 3}]}}).status_code
+        == 204
+    )
     assert ns.record("salesOrder", so)["status"]["id"] == "Pending Billing"
 
 
@@ -119,7 +228,10 @@ def test_the_fulfilled_lines_of_a_billed_order_are_frozen(ns: NsClient, world: d
     assert ns.record("salesOrder", so)["status"]["id"] == "Billed"
     r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "rate": 12}]}})
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. You cannot change line 1 of a billed sales "
-                                   "order: it has been fulfilled.", "o:errorCode": "USER_ERROR",
-                         "o:errorPath": "item.items[0].rate"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. You cannot change line 1 of a billed sales "
+        "order: it has been fulfilled.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "item.items[0].rate",
+    }
     assert ns.patch(f"{REST}/salesOrder/{so}", {"memo": "billed, noted"}).status_code == 204

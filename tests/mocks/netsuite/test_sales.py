@@ -9,8 +9,10 @@ from .conftest import REST, NsClient, detail, ref
 
 def _so(ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any) -> int:
     loc = world["locations"][0]
-    return ns.create("salesOrder", {"entity": ref(world["customers"][0]), "location": ref(loc),
-                                    "item": {"items": lines}, **extra})
+    return ns.create(
+        "salesOrder",
+        {"entity": ref(world["customers"][0]), "location": ref(loc), "item": {"items": lines}, **extra},
+    )
 
 
 def _line(item: int, qty: float, **extra: Any) -> dict[str, Any]:
@@ -28,8 +30,10 @@ def test_new_order_is_pending_approval_unless_b_is_sent(ns: NsClient, world: dic
     assert _status(ns, so) == ("A", "Pending Approval")
     so_b = _so(ns, world, [_line(item, 1)], orderStatus="B")
     assert _status(ns, so_b) == ("B", "Pending Fulfillment")
-    r = ns.post(f"{REST}/salesOrder", {"entity": ref(world["customers"][0]), "orderStatus": "F",
-                                       "item": {"items": [_line(item, 1)]}})
+    r = ns.post(
+        f"{REST}/salesOrder",
+        {"entity": ref(world["customers"][0]), "orderStatus": "F", "item": {"items": [_line(item, 1)]}},
+    )
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "orderStatus"
 
 
@@ -41,8 +45,10 @@ def test_cancel_only_while_pending_approval(ns: NsClient, world: dict[str, Any])
     approved = _so(ns, world, [_line(item, 1)], orderStatus="B")
     r = ns.patch(f"{REST}/salesOrder/{approved}", {"orderStatus": "C"})
     assert r.status_code == 400
-    assert detail(r)["detail"] == ("Error while accessing a resource. This sales order has been approved and cannot "
-                                   "be cancelled. Close its lines instead.")
+    assert detail(r)["detail"] == (
+        "Error while accessing a resource. This sales order has been approved and cannot "
+        "be cancelled. Close its lines instead."
+    )
     assert _status(ns, approved)[1] == "Pending Fulfillment"
 
 
@@ -50,21 +56,34 @@ def test_closing_lines_after_approval_walks_the_statuses(ns: NsClient, world: di
     # What else an approved order may change is in test_rules_upsert.py.
     i1, i2 = world["items"]["inventory"]
     so = _so(ns, world, [_line(i1, 2), _line(i2, 1)], orderStatus="B")
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 2, "isClosed": True}]}}).status_code == 204
+    assert (
+        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 2, "isClosed": True}]}}).status_code
+        == 204
+    )
     assert _status(ns, so)[1] == "Pending Fulfillment"
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "isClosed": True}]}}).status_code == 204
+    assert (
+        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "isClosed": True}]}}).status_code
+        == 204
+    )
     assert _status(ns, so)[1] == "Closed"
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "isClosed": False}]}}).status_code == 204
+    assert (
+        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "isClosed": False}]}}).status_code
+        == 204
+    )
     assert _status(ns, so)[1] == "Pending Fulfillment"
 
 
-def test_partial_fulfilment_then_rest_then_billing_walks_the_statuses(ns: NsClient, world: dict[str, Any]) -> None:
+def test_partial_fulfilment_then_rest_then_billing_walks_the_statuses(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item = world["items"]["inventory"][0]
     loc = world["locations"][0]
     so = _so(ns, world, [_line(item, 4)], orderStatus="B")
     assert ns.stock(item, loc) == 10
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{"orderLine": 1,
-                                                                                          "quantity": 3}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+        {"item": {"items": [{"orderLine": 1, "quantity": 3}]}},
+    )
     assert r.status_code == 204
     ful = int(r.headers["Location"].rsplit("/", 1)[1])
     assert r.headers["Location"] == f"http://localhost{REST}/itemfulfillment/{ful}"
@@ -75,12 +94,17 @@ def test_partial_fulfilment_then_rest_then_billing_walks_the_statuses(ns: NsClie
     assert ns.stock(item, loc) == 7
     line = ns.record("salesOrder", so)["item"]["items"][0]
     assert (line["quantityFulfilled"], line["quantityCommitted"]) == (3.0, 1.0)
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {"item": {"items": [{"orderLine": 1,
-                                                                                          "quantity": 2}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
+        {"item": {"items": [{"orderLine": 1, "quantity": 2}]}},
+    )
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. You cannot fulfill more than the remaining "
-                                   "quantity (1) on line 1.", "o:errorCode": "USER_ERROR",
-                         "o:errorPath": "item.items[0].quantity"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. You cannot fulfill more than the remaining "
+        "quantity (1) on line 1.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "item.items[0].quantity",
+    }
     assert ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {}).status_code == 204
     assert _status(ns, so)[1] == "Pending Billing"
     assert ns.stock(item, loc) == 6
@@ -97,14 +121,21 @@ def test_pending_approval_order_cannot_be_fulfilled(ns: NsClient, world: dict[st
     so = _so(ns, world, [_line(world["items"]["inventory"][0], 1)])
     r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
     assert r.status_code == 400
-    assert detail(r)["detail"] == ("Error while accessing a resource. You cannot fulfill a sales order that is "
-                                   "pending approval.")
+    assert detail(r)["detail"] == (
+        "Error while accessing a resource. You cannot fulfill a sales order that is pending approval."
+    )
     ns.act("approve_sales_order", {"id": so})
     assert ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {}).status_code == 204
 
 
-def test_mixed_digital_and_physical_order_fulfils_only_physical_lines(ns: NsClient, world: dict[str, Any]) -> None:
-    phys, svc, dl = world["items"]["inventory"][0], world["items"]["service"][0], world["items"]["download"][0]
+def test_mixed_digital_and_physical_order_fulfils_only_physical_lines(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
+    phys, svc, dl = (
+        world["items"]["inventory"][0],
+        world["items"]["service"][0],
+        world["items"]["download"][0],
+    )
     so = _so(ns, world, [_line(phys, 2), _line(svc, 1), _line(dl, 1)], orderStatus="B")
     r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
     ful = ns.record("itemFulfillment", int(r.headers["Location"].rsplit("/", 1)[1]))
@@ -113,20 +144,28 @@ def test_mixed_digital_and_physical_order_fulfils_only_physical_lines(ns: NsClie
     digital_only = _so(ns, world, [_line(svc, 1), _line(dl, 1)], orderStatus="B")
     r = ns.post(f"{REST}/salesOrder/{digital_only}/!transform/itemFulfillment", {})
     assert r.status_code == 400
-    assert detail(r) == {"detail": "You must have at least one valid line item for this transaction.",
-                         "o:errorCode": "VALID_LINE_ITEM_REQD", "o:errorPath": "item"}
+    assert detail(r) == {
+        "detail": "You must have at least one valid line item for this transaction.",
+        "o:errorCode": "VALID_LINE_ITEM_REQD",
+        "o:errorPath": "item",
+    }
     assert ns.post(f"{REST}/salesOrder/{digital_only}/!transform/invoice", {}).status_code == 204
 
 
-def test_short_stock_is_refused_unless_negative_inventory_is_allowed(ns: NsClient, world: dict[str, Any]) -> None:
+def test_short_stock_is_refused_unless_negative_inventory_is_allowed(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     so = _so(ns, world, [_line(item, 12)], orderStatus="B")
     before = ns.state()
     r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
     assert r.status_code == 400
-    assert detail(r) == {"detail": "Error while accessing a resource. You only have 10 available. Please enter a "
-                                   "different quantity.", "o:errorCode": "USER_ERROR",
-                         "o:errorPath": "item.items[0].quantity"}
+    assert detail(r) == {
+        "detail": "Error while accessing a resource. You only have 10 available. Please enter a "
+        "different quantity.",
+        "o:errorCode": "USER_ERROR",
+        "o:errorPath": "item.items[0].quantity",
+    }
     after = ns.state()
     assert after["inventory"] == before["inventory"] and "itemFulfillment" not in after["records"]
     ns.act("set_preference", {"name": "allowNegativeInventory", "value": True})
@@ -134,41 +173,84 @@ def test_short_stock_is_refused_unless_negative_inventory_is_allowed(ns: NsClien
     assert ns.stock(item, loc) == -2
 
 
-def test_lot_items_need_inventory_detail_that_adds_up_and_lots_never_go_negative(ns: NsClient,
-                                                                                 world: dict[str, Any]) -> None:
+def test_lot_items_need_inventory_detail_that_adds_up_and_lots_never_go_negative(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     lot_item, loc = world["items"]["lot"][0], world["locations"][0]
     acct = world["accounts"]["Inventory Adjustments"]
-    body = {"account": ref(acct), "inventory": {"items": [{"item": ref(lot_item), "location": ref(loc),
-                                                           "adjustQtyBy": 5}]}}
+    body = {
+        "account": ref(acct),
+        "inventory": {"items": [{"item": ref(lot_item), "location": ref(loc), "adjustQtyBy": 5}]},
+    }
     r = ns.post(f"{REST}/inventoryAdjustment", body)
     assert r.status_code == 400 and "configure the inventory detail" in detail(r)["detail"]
-    body["inventory"]["items"][0]["inventoryDetail"] = {"inventoryAssignment": {"items": [
-        {"receiptInventoryNumber": "LOT-A", "quantity": 3}]}}
+    body["inventory"]["items"][0]["inventoryDetail"] = {
+        "inventoryAssignment": {"items": [{"receiptInventoryNumber": "LOT-A", "quantity": 3}]}
+    }
     r = ns.post(f"{REST}/inventoryAdjustment", body)
     assert r.status_code == 400
-    assert detail(r)["detail"] == "Error while accessing a resource. The total inventory detail quantity must be 5."
+    assert (
+        detail(r)["detail"]
+        == "Error while accessing a resource. The total inventory detail quantity must be 5."
+    )
     body["inventory"]["items"][0]["inventoryDetail"]["inventoryAssignment"]["items"] = [
-        {"receiptInventoryNumber": "LOT-A", "quantity": 3}, {"receiptInventoryNumber": "LOT-B", "quantity": 2}]
+        {"receiptInventoryNumber": "LOT-A", "quantity": 3},
+        {"receiptInventoryNumber": "LOT-B", "quantity": 2},
+    ]
     assert ns.post(f"{REST}/inventoryAdjustment", body).status_code == 204
     lots = {r["name"]: r["id"] for r in ns.state()["records"]["inventoryNumber"]}
     assert set(lots) == {"LOT-A", "LOT-B"}
     assert ns.record("inventoryNumber", lots["LOT-A"])["quantityOnHand"] == 3.0
     so = _so(ns, world, [_line(lot_item, 4)], orderStatus="B")
     # the client's own lots replace the detail NetSuite pre-fills (test_transforms.py has the add-on-top case)
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment?replace=inventoryAssignment", {"item": {"items": [{
-        "orderLine": 1, "quantity": 4, "inventoryDetail": {"inventoryAssignment": {"items": [
-            {"issueInventoryNumber": {"id": str(lots["LOT-A"])}, "quantity": 4}]}}}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment?replace=inventoryAssignment",
+        {
+            "item": {
+                "items": [
+                    {
+                        "orderLine": 1,
+                        "quantity": 4,
+                        "inventoryDetail": {
+                            "inventoryAssignment": {
+                                "items": [{"issueInventoryNumber": {"id": str(lots["LOT-A"])}, "quantity": 4}]
+                            }
+                        },
+                    }
+                ]
+            }
+        },
+    )
     assert r.status_code == 400 and "lot LOT-A" in detail(r)["detail"]
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment?replace=inventoryAssignment", {"item": {"items": [{
-        "orderLine": 1, "quantity": 4, "inventoryDetail": {"inventoryAssignment": {"items": [
-            {"issueInventoryNumber": {"id": str(lots["LOT-A"])}, "quantity": 3},
-            {"issueInventoryNumber": {"id": str(lots["LOT-B"])}, "quantity": 1}]}}}]}})
+    r = ns.post(
+        f"{REST}/salesOrder/{so}/!transform/itemFulfillment?replace=inventoryAssignment",
+        {
+            "item": {
+                "items": [
+                    {
+                        "orderLine": 1,
+                        "quantity": 4,
+                        "inventoryDetail": {
+                            "inventoryAssignment": {
+                                "items": [
+                                    {"issueInventoryNumber": {"id": str(lots["LOT-A"])}, "quantity": 3},
+                                    {"issueInventoryNumber": {"id": str(lots["LOT-B"])}, "quantity": 1},
+                                ]
+                            }
+                        },
+                    }
+                ]
+            }
+        },
+    )
     assert r.status_code == 204
     assert ns.record("inventoryNumber", lots["LOT-A"])["quantityOnHand"] == 0.0
     assert ns.stock(lot_item, loc) == 1
 
 
-def test_deleting_a_fulfilment_returns_stock_and_reopens_the_order(ns: NsClient, world: dict[str, Any]) -> None:
+def test_deleting_a_fulfilment_returns_stock_and_reopens_the_order(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     so = _so(ns, world, [_line(item, 4)], orderStatus="B")
     r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
@@ -186,11 +268,20 @@ def test_committed_and_available_follow_approval(ns: NsClient, world: dict[str, 
     assert (got["quantityOnHand"], got["quantityCommitted"], got["quantityAvailable"]) == (20.0, 0.0, 20.0)
     ns.act("approve_sales_order", {"id": so})
     locs = {ln["location"]["id"]: ln for ln in ns.record("inventoryItem", item)["locations"]["items"]}
-    assert (locs[str(loc)]["quantityOnHand"], locs[str(loc)]["quantityCommitted"],
-            locs[str(loc)]["quantityAvailable"]) == (10.0, 3.0, 7.0)
-    q = ns.post("/services/rest/query/v1/suiteql", {"q": f"SELECT quantityonhand, quantitycommitted, quantityavailable "
-                                                         f"FROM aggregateitemlocation WHERE item = {item} AND "
-                                                         f"location = {loc}"}, headers={"Prefer": "transient"})
+    assert (
+        locs[str(loc)]["quantityOnHand"],
+        locs[str(loc)]["quantityCommitted"],
+        locs[str(loc)]["quantityAvailable"],
+    ) == (10.0, 3.0, 7.0)
+    q = ns.post(
+        "/services/rest/query/v1/suiteql",
+        {
+            "q": f"SELECT quantityonhand, quantitycommitted, quantityavailable "
+            f"FROM aggregateitemlocation WHERE item = {item} AND "
+            f"location = {loc}"
+        },
+        headers={"Prefer": "transient"},
+    )
     row = q.get_json()["items"][0]
     assert (row["quantityonhand"], row["quantitycommitted"], row["quantityavailable"]) == ("10", "3", "7")
 
@@ -206,20 +297,56 @@ def test_sku_rename_keeps_the_internal_id(ns: NsClient, world: dict[str, Any]) -
 
 def test_purchase_order_receipt_and_bill(ns: NsClient, world: dict[str, Any]) -> None:
     item, lot_item, loc = world["items"]["inventory"][0], world["items"]["lot"][0], world["locations"][0]
-    po = ns.create("purchaseOrder", {"entity": ref(world["vendors"][0]), "location": ref(loc), "item": {"items": [
-        {"item": ref(item), "quantity": 5, "rate": 2}, {"item": ref(lot_item), "quantity": 2, "rate": 3}]}})
+    po = ns.create(
+        "purchaseOrder",
+        {
+            "entity": ref(world["vendors"][0]),
+            "location": ref(loc),
+            "item": {
+                "items": [
+                    {"item": ref(item), "quantity": 5, "rate": 2},
+                    {"item": ref(lot_item), "quantity": 2, "rate": 3},
+                ]
+            },
+        },
+    )
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Pending Receipt"
-    r = ns.post(f"{REST}/purchaseOrder/{po}/!transform/itemReceipt", {"item": {"items": [
-        {"orderLine": 1, "quantity": 6}]}})
+    r = ns.post(
+        f"{REST}/purchaseOrder/{po}/!transform/itemReceipt",
+        {"item": {"items": [{"orderLine": 1, "quantity": 6}]}},
+    )
     assert r.status_code == 400 and "remaining quantity (5)" in detail(r)["detail"]
-    r = ns.post(f"{REST}/purchaseOrder/{po}/!transform/itemReceipt", {"item": {"items": [
-        {"orderLine": 1, "quantity": 5}, {"orderLine": 2, "itemReceive": False}]}})
+    r = ns.post(
+        f"{REST}/purchaseOrder/{po}/!transform/itemReceipt",
+        {"item": {"items": [{"orderLine": 1, "quantity": 5}, {"orderLine": 2, "itemReceive": False}]}},
+    )
     assert r.status_code == 204
     assert ns.stock(item, loc) == 15
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Pending Billing/Partially Received"
-    r = ns.post(f"{REST}/purchaseOrder/{po}/!transform/itemReceipt", {"item": {"items": [
-        {"orderLine": 2, "quantity": 2, "inventoryDetail": {"inventoryAssignment": {"items": [
-            {"receiptInventoryNumber": "PO-LOT-1", "quantity": 2, "expirationDate": "2027-01-31"}]}}}]}})
+    r = ns.post(
+        f"{REST}/purchaseOrder/{po}/!transform/itemReceipt",
+        {
+            "item": {
+                "items": [
+                    {
+                        "orderLine": 2,
+                        "quantity": 2,
+                        "inventoryDetail": {
+                            "inventoryAssignment": {
+                                "items": [
+                                    {
+                                        "receiptInventoryNumber": "PO-LOT-1",
+                                        "quantity": 2,
+                                        "expirationDate": "2027-01-31",
+                                    }
+                                ]
+                            }
+                        },
+                    }
+                ]
+            }
+        },
+    )
     assert r.status_code == 204
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Pending Bill"
     r = ns.post(f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {})
@@ -228,37 +355,87 @@ def test_purchase_order_receipt_and_bill(ns: NsClient, world: dict[str, Any]) ->
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
 
 
-def test_a_bill_whose_po_lines_change_moves_the_pos_billed_quantities(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_bill_whose_po_lines_change_moves_the_pos_billed_quantities(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     """A bill is linked to its PO by its item lines (orderDoc/orderLine): an edit of those quantities, or lines
     replaced by expense lines (an AP sync rewriting an edited bill, seeds/002), gives the PO back what they billed."""
     service = world["items"]["service"][0]
-    po = ns.create("purchaseOrder", {"entity": ref(world["vendors"][0]), "item": {"items": [
-        {"item": ref(service), "quantity": 4, "rate": 25}, {"item": ref(service), "quantity": 1, "rate": 60}]}})
-    bill = int(ns.post(f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {}).headers["Location"].rsplit("/", 1)[1])
+    po = ns.create(
+        "purchaseOrder",
+        {
+            "entity": ref(world["vendors"][0]),
+            "item": {
+                "items": [
+                    {"item": ref(service), "quantity": 4, "rate": 25},
+                    {"item": ref(service), "quantity": 1, "rate": 60},
+                ]
+            },
+        },
+    )
+    bill = int(
+        ns.post(f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {}).headers["Location"].rsplit("/", 1)[1]
+    )
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
     r = ns.patch(f"{REST}/vendorBill/{bill}", {"item": {"items": [{"line": 1, "quantity": 3}]}})
     assert r.status_code == 204, r.get_data(as_text=True)
     got = ns.record("purchaseOrder", po)
-    assert ([ln["quantityBilled"] for ln in got["item"]["items"]], got["status"]["id"]) == ([3.0, 1.0], "Pending Bill")
-    r = ns.patch(f"{REST}/vendorBill/{bill}?replace=item,expense", {"item": {"items": []}, "expense": {"items": [
-        {"account": ref(world["accounts"]["Office Supplies"]), "amount": 145, "memo": "edited in AP"}]}})
+    assert ([ln["quantityBilled"] for ln in got["item"]["items"]], got["status"]["id"]) == (
+        [3.0, 1.0],
+        "Pending Bill",
+    )
+    r = ns.patch(
+        f"{REST}/vendorBill/{bill}?replace=item,expense",
+        {
+            "item": {"items": []},
+            "expense": {
+                "items": [
+                    {
+                        "account": ref(world["accounts"]["Office Supplies"]),
+                        "amount": 145,
+                        "memo": "edited in AP",
+                    }
+                ]
+            },
+        },
+    )
     assert r.status_code == 204, r.get_data(as_text=True)
     edited = ns.record("vendorBill", bill)
     assert (edited["total"], edited["item"]["items"], edited["createdFrom"]["id"]) == (145.0, [], str(po))
     got = ns.record("purchaseOrder", po)
-    assert ([ln["quantityBilled"] for ln in got["item"]["items"]], got["status"]["id"]) == ([0.0, 0.0], "Pending Bill")
-    again = ns.post(f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {})  # the PO is billable in full again
+    assert ([ln["quantityBilled"] for ln in got["item"]["items"]], got["status"]["id"]) == (
+        [0.0, 0.0],
+        "Pending Bill",
+    )
+    again = ns.post(
+        f"{REST}/purchaseOrder/{po}/!transform/vendorBill", {}
+    )  # the PO is billable in full again
     assert again.status_code == 204 and ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
-    assert ns.request("DELETE", f"{REST}/vendorBill/{bill}").status_code == 204  # it bills nothing from the PO
+    assert (
+        ns.request("DELETE", f"{REST}/vendorBill/{bill}").status_code == 204
+    )  # it bills nothing from the PO
     assert ns.record("purchaseOrder", po)["status"]["id"] == "Fully Billed"
 
 
 def test_assembly_build_from_work_order_consumes_components(ns: NsClient, world: dict[str, Any]) -> None:
     comp, loc = world["items"]["inventory"][0], world["locations"][0]
-    asm = ns.create("assemblyItem", {"itemId": "KIT-1", "subsidiary": {"items": [ref(world["subsidiary"])]},
-                                     "member": {"items": [{"item": ref(comp), "quantity": 2}]}})
-    wo = ns.create("workOrder", {"assemblyItem": ref(asm), "quantity": 3, "location": ref(loc),
-                                 "subsidiary": ref(world["subsidiary"])})
+    asm = ns.create(
+        "assemblyItem",
+        {
+            "itemId": "KIT-1",
+            "subsidiary": {"items": [ref(world["subsidiary"])]},
+            "member": {"items": [{"item": ref(comp), "quantity": 2}]},
+        },
+    )
+    wo = ns.create(
+        "workOrder",
+        {
+            "assemblyItem": ref(asm),
+            "quantity": 3,
+            "location": ref(loc),
+            "subsidiary": ref(world["subsidiary"]),
+        },
+    )
     r = ns.post(f"{REST}/workOrder/{wo}/!transform/assemblyBuild", {"quantity": 4})
     assert r.status_code == 400 and "remaining quantity (3)" in detail(r)["detail"]
     assert ns.post(f"{REST}/workOrder/{wo}/!transform/assemblyBuild", {"quantity": 2}).status_code == 204
@@ -269,7 +446,9 @@ def test_assembly_build_from_work_order_consumes_components(ns: NsClient, world:
     assert ns.stock(comp, loc) == 4 and ns.stock(asm, loc) == 3
 
 
-def test_bin_items_need_a_bin_at_the_location_and_quantities_that_add_up(ns: NsClient, world: dict[str, Any]) -> None:
+def test_bin_items_need_a_bin_at_the_location_and_quantities_that_add_up(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     loc, other = world["locations"]
     sub = {"items": [ref(world["subsidiary"])]}
     item = ns.create("inventoryItem", {"itemId": "BIN-ITEM", "useBins": True, "subsidiary": sub})
@@ -278,9 +457,22 @@ def test_bin_items_need_a_bin_at_the_location_and_quantities_that_add_up(ns: NsC
     acct = ref(world["accounts"]["Inventory Adjustments"])
 
     def adjust(assignments: list[dict[str, Any]], qty: float = 4) -> Any:
-        return ns.post(f"{REST}/inventoryAdjustment", {"account": acct, "inventory": {"items": [{
-            "item": ref(item), "location": ref(loc), "adjustQtyBy": qty,
-            "inventoryDetail": {"inventoryAssignment": {"items": assignments}}}]}})
+        return ns.post(
+            f"{REST}/inventoryAdjustment",
+            {
+                "account": acct,
+                "inventory": {
+                    "items": [
+                        {
+                            "item": ref(item),
+                            "location": ref(loc),
+                            "adjustQtyBy": qty,
+                            "inventoryDetail": {"inventoryAssignment": {"items": assignments}},
+                        }
+                    ]
+                },
+            },
+        )
 
     r = adjust([{"quantity": 4}])
     assert r.status_code == 400 and "binNumber" in detail(r)["detail"]
@@ -294,16 +486,34 @@ def test_bin_items_need_a_bin_at_the_location_and_quantities_that_add_up(ns: NsC
     assert bins == [(b1, 4.0)]
 
 
-def test_return_authorization_receipt_puts_stock_back_and_credit_refunds(ns: NsClient, world: dict[str, Any]) -> None:
+def test_return_authorization_receipt_puts_stock_back_and_credit_refunds(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item, svc, loc = world["items"]["inventory"][0], world["items"]["service"][0], world["locations"][0]
-    rma = ns.create("returnAuthorization", {"entity": ref(world["customers"][0]), "location": ref(loc), "item": {
-        "items": [{"item": ref(item), "quantity": 2, "rate": 10}, {"item": ref(svc), "quantity": 1, "rate": 5}]}})
+    rma = ns.create(
+        "returnAuthorization",
+        {
+            "entity": ref(world["customers"][0]),
+            "location": ref(loc),
+            "item": {
+                "items": [
+                    {"item": ref(item), "quantity": 2, "rate": 10},
+                    {"item": ref(svc), "quantity": 1, "rate": 5},
+                ]
+            },
+        },
+    )
     assert ns.record("returnAuthorization", rma)["status"]["id"] == "Pending Approval"
     r = ns.post(f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt", {})
     assert r.status_code == 400 and "not pending receipt" in detail(r)["detail"]
     ns.patch(f"{REST}/returnAuthorization/{rma}", {"orderStatus": "B"})
-    assert ns.post(f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt", {"item": {"items": [
-        {"orderLine": 1, "quantity": 3}]}}).status_code == 400
+    assert (
+        ns.post(
+            f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt",
+            {"item": {"items": [{"orderLine": 1, "quantity": 3}]}},
+        ).status_code
+        == 400
+    )
     assert ns.post(f"{REST}/returnAuthorization/{rma}/!transform/itemReceipt", {}).status_code == 204
     assert ns.stock(item, loc) == 12
     assert ns.record("returnAuthorization", rma)["status"]["id"] == "Pending Refund"
@@ -314,14 +524,22 @@ def test_return_authorization_receipt_puts_stock_back_and_credit_refunds(ns: NsC
     assert ns.stock(item, loc) == 12  # the credit memo of a received return moves no stock again
 
 
-def test_inventory_transfer_moves_stock_between_locations_and_reverses_on_delete(ns: NsClient,
-                                                                                 world: dict[str, Any]) -> None:
+def test_inventory_transfer_moves_stock_between_locations_and_reverses_on_delete(
+    ns: NsClient, world: dict[str, Any]
+) -> None:
     item, (a, b) = world["items"]["inventory"][0], world["locations"]
-    body = {"subsidiary": ref(world["subsidiary"]), "location": ref(a), "transferLocation": ref(b),
-            "inventory": {"items": [{"item": ref(item), "adjustQtyBy": 4}]}}
+    body = {
+        "subsidiary": ref(world["subsidiary"]),
+        "location": ref(a),
+        "transferLocation": ref(b),
+        "inventory": {"items": [{"item": ref(item), "adjustQtyBy": 4}]},
+    }
     r = ns.post(f"{REST}/inventoryTransfer", {**body, "transferLocation": ref(a)})
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "transferLocation"
-    r = ns.post(f"{REST}/inventoryTransfer", {**body, "inventory": {"items": [{"item": ref(item), "adjustQtyBy": 11}]}})
+    r = ns.post(
+        f"{REST}/inventoryTransfer",
+        {**body, "inventory": {"items": [{"item": ref(item), "adjustQtyBy": 11}]}},
+    )
     assert r.status_code == 400 and "You only have 10 available" in detail(r)["detail"]
     tid = ns.create("inventoryTransfer", body)
     assert (ns.stock(item, a), ns.stock(item, b)) == (6, 14)

@@ -24,16 +24,25 @@ def client(tmp_path: Any, serve_app: Any) -> tuple[Any, dict[str, Any]]:
 
     app = make_ns_app(tmp_path)
     srv = serve_app(app)
-    world = app.test_client().post("/__erpsim/seed", headers=ADMIN, json={
-        "seed": 4, "customers": 2, "locations": 1, "stock": 10, "items": {"inventory": 1}}).get_json()
+    world = (
+        app.test_client()
+        .post(
+            "/__erpsim/seed",
+            headers=ADMIN,
+            json={"seed": 4, "customers": 2, "locations": 1, "stock": 10, "items": {"inventory": 1}},
+        )
+        .get_json()
+    )
 
     class EmulatedRestApi(NetSuiteRestApi):  # type: ignore[misc]
         def _make_url(self, subpath: str) -> str:
             return f"{srv.url}/services/rest{subpath}"
 
     ck, cs, tid, ts = CREDS
-    config = netsuite.Config(account=ACCOUNT, auth=netsuite.TokenAuth(consumer_key=ck, consumer_secret=cs,
-                                                                        token_id=tid, token_secret=ts))
+    config = netsuite.Config(
+        account=ACCOUNT,
+        auth=netsuite.TokenAuth(consumer_key=ck, consumer_secret=cs, token_id=tid, token_secret=ts),
+    )
     return EmulatedRestApi(config), world
 
 
@@ -43,10 +52,18 @@ def test_record_round_trip_suiteql_and_metadata(client: tuple[Any, dict[str, Any
 
     async def run() -> dict[str, Any]:
         got = await api.get(f"/record/v1/customer/{cust}")
-        created = await api.post("/record/v1/salesOrder", json={
-            "entity": {"id": str(cust)}, "orderStatus": "B", "location": {"id": str(world["locations"][0])},
-            "item": {"items": [{"item": {"id": str(world["items"]["inventory"][0])}, "quantity": 2}]}})
-        rows = await api.suiteql("SELECT id, tranid, status FROM transaction WHERE type = 'SalesOrd'", limit=5)
+        created = await api.post(
+            "/record/v1/salesOrder",
+            json={
+                "entity": {"id": str(cust)},
+                "orderStatus": "B",
+                "location": {"id": str(world["locations"][0])},
+                "item": {"items": [{"item": {"id": str(world["items"]["inventory"][0])}, "quantity": 2}]},
+            },
+        )
+        rows = await api.suiteql(
+            "SELECT id, tranid, status FROM transaction WHERE type = 'SalesOrd'", limit=5
+        )
         schema = await api.jsonschema("salesOrder")
         listed = await api.get("/record/v1/customer", params={"limit": 1})
         return {"got": got, "created": created, "rows": rows, "schema": schema, "listed": listed}
@@ -71,7 +88,9 @@ def test_refusals_surface_as_the_clients_own_errors(client: tuple[Any, dict[str,
     assert exc.value.status_code == 400 and "USER_ERROR" in exc.value.response_text
 
 
-def test_a_fresh_account_with_no_seeding_takes_a_customer_on_subsidiary_1(tmp_path: Any, serve_app: Any) -> None:
+def test_a_fresh_account_with_no_seeding_takes_a_customer_on_subsidiary_1(
+    tmp_path: Any, serve_app: Any
+) -> None:
     from netsuite.rest_api import NetSuiteRestApi
 
     srv = serve_app(make_ns_app(tmp_path))  # what `erpsim up` serves on a new data folder: nothing seeded
@@ -81,16 +100,22 @@ def test_a_fresh_account_with_no_seeding_takes_a_customer_on_subsidiary_1(tmp_pa
             return f"{srv.url}/services/rest{subpath}"
 
     ck, cs, tid, ts = CREDS
-    api = EmulatedRestApi(netsuite.Config(account=ACCOUNT, auth=netsuite.TokenAuth(
-        consumer_key=ck, consumer_secret=cs, token_id=tid, token_secret=ts)))
+    api = EmulatedRestApi(
+        netsuite.Config(
+            account=ACCOUNT,
+            auth=netsuite.TokenAuth(consumer_key=ck, consumer_secret=cs, token_id=tid, token_secret=ts),
+        )
+    )
 
     async def run() -> dict[str, Any]:
-        created = await api.post("/record/v1/customer", json={"companyName": "Fresh Account Co",
-                                                              "subsidiary": {"id": "1"}})
+        created = await api.post(
+            "/record/v1/customer", json={"companyName": "Fresh Account Co", "subsidiary": {"id": "1"}}
+        )
         listed = await api.get("/record/v1/customer")
         got = await api.get(f"/record/v1/customer/{listed['items'][0]['id']}")
-        rows = await api.suiteql("SELECT id, companyname, subsidiary FROM customer "
-                                 "WHERE companyname = 'Fresh Account Co'")
+        rows = await api.suiteql(
+            "SELECT id, companyname, subsidiary FROM customer WHERE companyname = 'Fresh Account Co'"
+        )
         return {"created": created, "listed": listed, "got": got, "rows": rows}
 
     out = asyncio.run(run())
@@ -100,4 +125,7 @@ def test_a_fresh_account_with_no_seeding_takes_a_customer_on_subsidiary_1(tmp_pa
     assert out["got"]["subsidiary"]["refName"] == "Parent Company"
     assert out["rows"]["count"] == 1
     assert {k: v for k, v in out["rows"]["items"][0].items() if k != "links"} == {
-        "id": "1", "companyname": "Fresh Account Co", "subsidiary": "1"}
+        "id": "1",
+        "companyname": "Fresh Account Co",
+        "subsidiary": "1",
+    }

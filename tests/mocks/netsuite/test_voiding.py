@@ -13,22 +13,41 @@ def _void(ns: NsClient, rtype: str, rid: int) -> Any:
 
 
 def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
-    return ns.create("invoice", {"entity": ref(world["customers"][0]), "item": {"items": [
-        {"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": amount}]}})
+    return ns.create(
+        "invoice",
+        {
+            "entity": ref(world["customers"][0]),
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": amount}]},
+        },
+    )
 
 
 def _bill_and_payment(ns: NsClient, world: dict[str, Any]) -> tuple[int, int]:
-    bill = ns.create("vendorBill", {"entity": ref(world["vendors"][0]), "tranId": "B-9", "expense": {"items": [
-        {"account": ref(world["accounts"]["Office Supplies"]), "amount": 90}]}})
-    pay = ns.create("vendorPayment", {"entity": ref(world["vendors"][0]), "account": ref(world["accounts"]["Checking"]),
-                                      "apply": {"items": [{"doc": ref(bill)}]}})
+    bill = ns.create(
+        "vendorBill",
+        {
+            "entity": ref(world["vendors"][0]),
+            "tranId": "B-9",
+            "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]), "amount": 90}]},
+        },
+    )
+    pay = ns.create(
+        "vendorPayment",
+        {
+            "entity": ref(world["vendors"][0]),
+            "account": ref(world["accounts"]["Checking"]),
+            "apply": {"items": [{"doc": ref(bill)}]},
+        },
+    )
     return bill, pay
 
 
 def test_direct_void_of_a_payment_zeroes_it_and_unapplies_it(ns: NsClient, world: dict[str, Any]) -> None:
     inv = _invoice(ns, world)
-    pay = ns.create("customerPayment", {"customer": ref(world["customers"][0]), "payment": 100,
-                                        "apply": {"items": [{"doc": ref(inv)}]}})
+    pay = ns.create(
+        "customerPayment",
+        {"customer": ref(world["customers"][0]), "payment": 100, "apply": {"items": [{"doc": ref(inv)}]}},
+    )
     r = _void(ns, "customerPayment", pay)
     assert r.status_code == 200 and r.get_json() == {"id": str(pay), "notifications": []}
     got = ns.record("customerPayment", pay)
@@ -55,8 +74,14 @@ def test_a_voided_transaction_accepts_memo_edits_only(ns: NsClient, world: dict[
 def test_direct_void_of_a_standalone_cash_sale_returns_its_stock(ns: NsClient, world: dict[str, Any]) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     start = ns.stock(item, loc)
-    sale = ns.create("cashSale", {"entity": ref(world["customers"][0]), "location": ref(loc),
-                                  "item": {"items": [{"item": ref(item), "quantity": 3, "rate": 5}]}})
+    sale = ns.create(
+        "cashSale",
+        {
+            "entity": ref(world["customers"][0]),
+            "location": ref(loc),
+            "item": {"items": [{"item": ref(item), "quantity": 3, "rate": 5}]},
+        },
+    )
     assert _void(ns, "cashSale", sale).status_code == 200
     assert ns.stock(item, loc) == start
     assert ns.record("cashSale", sale)["item"]["items"][0]["quantity"] == 0.0
@@ -64,18 +89,28 @@ def test_direct_void_of_a_standalone_cash_sale_returns_its_stock(ns: NsClient, w
 
 def test_a_paid_invoice_or_a_deposited_payment_cannot_be_voided(ns: NsClient, world: dict[str, Any]) -> None:
     inv = _invoice(ns, world)
-    pay = ns.create("customerPayment", {"customer": ref(world["customers"][0]), "payment": 100,
-                                        "apply": {"items": [{"doc": ref(inv)}]}})
+    pay = ns.create(
+        "customerPayment",
+        {"customer": ref(world["customers"][0]), "payment": 100, "apply": {"items": [{"doc": ref(inv)}]}},
+    )
     r = _void(ns, "invoice", inv)
     assert r.status_code == 400 and "payments or credits applied" in detail(r)["detail"]
-    ns.create("deposit", {"account": ref(world["accounts"]["Checking"]), "payment": {"items": [{"doc": ref(pay)}]}})
+    ns.create(
+        "deposit", {"account": ref(world["accounts"]["Checking"]), "payment": {"items": [{"doc": ref(pay)}]}}
+    )
     r = _void(ns, "customerPayment", pay)
     assert r.status_code == 400 and "deposited" in detail(r)["detail"]
 
 
 def test_direct_void_in_a_closed_period_is_refused(ns: NsClient, world: dict[str, Any]) -> None:
-    inv = ns.create("invoice", {"entity": ref(world["customers"][0]), "tranDate": "2025-12-10", "item": {"items": [
-        {"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": 10}]}})
+    inv = ns.create(
+        "invoice",
+        {
+            "entity": ref(world["customers"][0]),
+            "tranDate": "2025-12-10",
+            "item": {"items": [{"item": ref(world["items"]["service"][0]), "quantity": 1, "rate": 10}]},
+        },
+    )
     ns.act("close_period", {"periodName": "Dec 2025"})
     r = _void(ns, "invoice", inv)
     assert r.status_code == 400 and "closed period" in detail(r)["detail"]
@@ -83,8 +118,14 @@ def test_direct_void_in_a_closed_period_is_refused(ns: NsClient, world: dict[str
 
 
 def test_types_without_a_void_of_the_accounts_kind_are_refused(ns: NsClient, world: dict[str, Any]) -> None:
-    chk = ns.create("check", {"entity": ref(world["vendors"][0]), "account": ref(world["accounts"]["Checking"]),
-                              "expense": {"items": [{"account": ref(world["accounts"]["Freight"]), "amount": 9}]}})
+    chk = ns.create(
+        "check",
+        {
+            "entity": ref(world["vendors"][0]),
+            "account": ref(world["accounts"]["Checking"]),
+            "expense": {"items": [{"account": ref(world["accounts"]["Freight"]), "amount": 9}]},
+        },
+    )
     r = _void(ns, "check", chk)  # a check voids only by reversing journal
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "INVALID_RECORD_TYPE"
     ns.act("set_preference", {"name": "reversalVoiding", "value": True})
@@ -95,14 +136,24 @@ def test_types_without_a_void_of_the_accounts_kind_are_refused(ns: NsClient, wor
 
 def test_reversal_voiding_posts_a_journal_that_offsets_the_check(ns: NsClient, world: dict[str, Any]) -> None:
     ns.act("set_preference", {"name": "reversalVoiding", "value": True})
-    chk = ns.create("check", {"entity": ref(world["vendors"][0]), "account": ref(world["accounts"]["Checking"]),
-                              "expense": {"items": [{"account": ref(world["accounts"]["Freight"]), "amount": 45}]}})
+    chk = ns.create(
+        "check",
+        {
+            "entity": ref(world["vendors"][0]),
+            "account": ref(world["accounts"]["Checking"]),
+            "expense": {"items": [{"account": ref(world["accounts"]["Freight"]), "amount": 45}]},
+        },
+    )
     r = _void(ns, "check", chk)
     assert r.status_code == 200
     journal = int(r.get_json()["id"])
     got = ns.record("check", chk)
-    assert (got["status"]["id"], got["voided"], got["voidJournal"]["id"], got["total"]) == ("Voided", True,
-                                                                                            str(journal), 45.0)
+    assert (got["status"]["id"], got["voided"], got["voidJournal"]["id"], got["total"]) == (
+        "Voided",
+        True,
+        str(journal),
+        45.0,
+    )
     assert gl(ns, chk) == [("Checking", None, 45.0), ("Freight", 45.0, None)]
     assert sorted(gl(ns, journal)) == [("Checking", 45.0, None), ("Freight", None, 45.0)]
     je = ns.record("journalEntry", journal)

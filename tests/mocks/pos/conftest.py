@@ -21,7 +21,9 @@ SITE = f"{BASE}/sites/1"
 
 def make_app(tmp_path: Path, db_url: str | None = None, system: str = "pos") -> Flask:
     """A POS app on its own database."""
-    cfg = EmulatorConfig(system=system, db_url=db_url or f"sqlite:///{tmp_path / 'pos.db'}", data_dir=tmp_path)
+    cfg = EmulatorConfig(
+        system=system, db_url=db_url or f"sqlite:///{tmp_path / 'pos.db'}", data_dir=tmp_path
+    )
     return create_app(cfg)
 
 
@@ -41,13 +43,21 @@ def client(app: Flask) -> FlaskClient:
 def world(client: FlaskClient) -> dict[str, Any]:
     """Two stores, three products with known prices and stock, one customer."""
     records = {
-        "stores": [{"name": "Camden", "externalid": "CAM", "city": "London"},
-                   {"name": "Leeds", "externalid": "LDS", "city": "Leeds"}],
-        "products": [{"sku": "TEE-1", "title": "Tee", "moneyprice": "10.00", "vatvalue": 20},
-                     {"sku": "MUG-1", "title": "Mug", "moneyprice": "5.00", "vatvalue": 20},
-                     {"sku": "BOOK-1", "title": "Book", "moneyprice": "8.00", "vatvalue": 0}],
-        "stock": [{"warehouseid": 1, "sku": "TEE-1", "quantity": "10"}, {"warehouseid": 1, "sku": "MUG-1", "quantity": "5"},
-                  {"warehouseid": 1, "sku": "BOOK-1", "quantity": "3"}, {"warehouseid": 3, "sku": "TEE-1", "quantity": "4"}],
+        "stores": [
+            {"name": "Camden", "externalid": "CAM", "city": "London"},
+            {"name": "Leeds", "externalid": "LDS", "city": "Leeds"},
+        ],
+        "products": [
+            {"sku": "TEE-1", "title": "Tee", "moneyprice": "10.00", "vatvalue": 20},
+            {"sku": "MUG-1", "title": "Mug", "moneyprice": "5.00", "vatvalue": 20},
+            {"sku": "BOOK-1", "title": "Book", "moneyprice": "8.00", "vatvalue": 0},
+        ],
+        "stock": [
+            {"warehouseid": 1, "sku": "TEE-1", "quantity": "10"},
+            {"warehouseid": 1, "sku": "MUG-1", "quantity": "5"},
+            {"warehouseid": 1, "sku": "BOOK-1", "quantity": "3"},
+            {"warehouseid": 3, "sku": "TEE-1", "quantity": "4"},
+        ],
         "users": [{"email": "ann@example.com", "namefirst": "Ann", "namelast": "Lee"}],
     }
     r = client.post("/__erpsim/seed", json={"records": records}, headers=ADMIN)
@@ -66,9 +76,11 @@ def sale(register: str, externalid: str | None = "S1", **extra: Any) -> dict[str
     """A closed sale of 2 tees (one line discounted by 2.00) and 1 mug paid by card and cash."""
     body: dict[str, Any] = {
         "registerid": register,
-        "orderitems": [{"orderitemtype": 10, "sku": "TEE-1", "quantity": 2},
-                       {"orderitemtype": 30, "moneyrowdiscount": "2.00"},
-                       {"orderitemtype": 10, "sku": "MUG-1", "quantity": 1}],
+        "orderitems": [
+            {"orderitemtype": 10, "sku": "TEE-1", "quantity": 2},
+            {"orderitemtype": 30, "moneyrowdiscount": "2.00"},
+            {"orderitemtype": 10, "sku": "MUG-1", "quantity": 1},
+        ],
         "payments": [{"name": "Card", "moneyamount": "24.00"}, {"name": "Cash", "moneyamount": "4.00"}],
     }
     if externalid is not None:

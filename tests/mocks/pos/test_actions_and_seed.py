@@ -18,32 +18,65 @@ def _act(client: FlaskClient, name: str, body: dict[str, Any]) -> tuple[int, Any
 
 def test_actions_are_listed_with_descriptions(client: FlaskClient) -> None:
     actions = client.get("/__erpsim/act", headers=ADMIN).get_json()
-    assert sorted(actions) == ["adjust_stock", "cancel_order", "change_price", "close_day", "create_local_product",
-                               "refund", "register_customer", "rename_sku", "ring_sale", "stock_take"]
+    assert sorted(actions) == [
+        "adjust_stock",
+        "cancel_order",
+        "change_price",
+        "close_day",
+        "create_local_product",
+        "refund",
+        "register_customer",
+        "rename_sku",
+        "ring_sale",
+        "stock_take",
+    ]
     assert all(actions.values())
 
 
 def test_cashier_rings_a_sale_and_a_full_refund(client: FlaskClient, world: dict[str, Any]) -> None:
-    status, order = _act(client, "ring_sale", {"lines": [{"sku": "TEE-1", "quantity": 3, "discount": "6.00"}],
-                                               "externalid": "TILL-1", "email": "ann@example.com"})
+    status, order = _act(
+        client,
+        "ring_sale",
+        {
+            "lines": [{"sku": "TEE-1", "quantity": 3, "discount": "6.00"}],
+            "externalid": "TILL-1",
+            "email": "ann@example.com",
+        },
+    )
     assert status == 200
     assert (order["registerid"], order["moneytotal_gross_all"], order["payments"][0]["name"]) == (
-        world["stores"][0]["registerid"], "30.00", "Card")
+        world["stores"][0]["registerid"],
+        "30.00",
+        "Card",
+    )
     assert stock_of(client, 1, "TEE-1") == "7.000"
     status, again = _act(client, "ring_sale", {"lines": [{"sku": "TEE-1"}], "externalid": "TILL-1"})
-    assert (status, again) == (400, {"error": "INVALID_REQUEST", "message": "An order with externalid 'TILL-1' already exists.",
-                                     "path": "externalid"})
+    assert (status, again) == (
+        400,
+        {
+            "error": "INVALID_REQUEST",
+            "message": "An order with externalid 'TILL-1' already exists.",
+            "path": "externalid",
+        },
+    )
     status, refund = _act(client, "refund", {"orderid": order["orderid"], "payment": "cash"})
     assert status == 200 and refund["creditorderid"] == order["orderid"]
-    assert (refund["moneytotal_gross_all"], refund["payments"][0]["name"], refund["orderitems"][0]["quantity"]) == (
-        "-30.00", "Cash", -3)
+    assert (
+        refund["moneytotal_gross_all"],
+        refund["payments"][0]["name"],
+        refund["orderitems"][0]["quantity"],
+    ) == ("-30.00", "Cash", -3)
     assert stock_of(client, 1, "TEE-1") == "10.000"
     status, err = _act(client, "refund", {"orderid": order["orderid"]})
     assert (status, err["message"]) == (400, "Everything on order 1 has already been returned.")
 
 
-def test_merchandiser_actions_create_drift_from_the_item_master(client: FlaskClient, world: dict[str, Any]) -> None:
-    status, product = _act(client, "create_local_product", {"sku": "LOCAL-1", "title": "Till special", "moneyprice": "2.00"})
+def test_merchandiser_actions_create_drift_from_the_item_master(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
+    status, product = _act(
+        client, "create_local_product", {"sku": "LOCAL-1", "title": "Till special", "moneyprice": "2.00"}
+    )
     assert status == 200 and product["productid"] == 4
     assert _act(client, "change_price", {"sku": "TEE-1", "moneyprice": "11.50"})[1]["moneyprice"] == "11.50"
     assert _act(client, "rename_sku", {"sku": "MUG-1", "new_sku": "MUG-2"})[1]["sku"] == "MUG-2"
@@ -53,8 +86,11 @@ def test_merchandiser_actions_create_drift_from_the_item_master(client: FlaskCli
     status, user = _act(client, "register_customer", {"email": "new@example.com", "namefirst": "New"})
     assert status == 200 and user["userid"] == 2
     assert _act(client, "register_customer", {"email": "ANN@example.com"})[0] == 400
-    parked = client.post(f"{SITE}/orders.json", json={"warehouseid": 1, "orderstateid": 0, "orderitems": [
-        {"sku": "BOOK-1", "quantity": 1}]}, headers=AUTH).get_json()
+    parked = client.post(
+        f"{SITE}/orders.json",
+        json={"warehouseid": 1, "orderstateid": 0, "orderitems": [{"sku": "BOOK-1", "quantity": 1}]},
+        headers=AUTH,
+    ).get_json()
     status, cancelled = _act(client, "cancel_order", {"orderid": parked})
     assert (status, cancelled["orderstateid"], cancelled["paymentstateid"]) == (200, 20, 30)
 
@@ -62,17 +98,22 @@ def test_merchandiser_actions_create_drift_from_the_item_master(client: FlaskCli
 def test_faker_seed_is_reproducible(client: FlaskClient) -> None:
     body = {"seed": 7, "products": 4, "stores": 2, "users": 3}
     first = client.post("/__erpsim/reset", json=body, headers=ADMIN).get_json()["seeded"]
-    dump1 = client.get("/__erpsim/state?tables=pos_products,pos_users,pos_warehouse_items,pos_registers",
-                       headers=ADMIN).get_json()
+    dump1 = client.get(
+        "/__erpsim/state?tables=pos_products,pos_users,pos_warehouse_items,pos_registers", headers=ADMIN
+    ).get_json()
     second = client.post("/__erpsim/reset", json=body, headers=ADMIN).get_json()["seeded"]
-    dump2 = client.get("/__erpsim/state?tables=pos_products,pos_users,pos_warehouse_items,pos_registers",
-                       headers=ADMIN).get_json()
+    dump2 = client.get(
+        "/__erpsim/state?tables=pos_products,pos_users,pos_warehouse_items,pos_registers", headers=ADMIN
+    ).get_json()
     assert first == second and dump1 == dump2
     assert first["products"] == ["SKU-0001", "SKU-0002", "SKU-0003", "SKU-0004"]
     assert [s["storeid"] for s in first["stores"]] == [1, 2] and first["users"] == [1, 2, 3]
     assert len(dump1["pos_warehouse_items"]) == 8
     r = client.post("/__erpsim/seed", json={"products": 3}, headers=ADMIN)
     assert r.status_code == 400
-    r = client.post("/__erpsim/seed", json={"records": {"stock": [{"warehouseid": 1, "sku": "NOPE", "quantity": 1}]}},
-                    headers=ADMIN)
+    r = client.post(
+        "/__erpsim/seed",
+        json={"records": {"stock": [{"warehouseid": 1, "sku": "NOPE", "quantity": 1}]}},
+        headers=ADMIN,
+    )
     assert r.status_code == 400 and r.get_json()["message"] == "Unknown sku 'NOPE'."

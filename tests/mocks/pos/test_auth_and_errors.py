@@ -60,7 +60,10 @@ def test_bad_bodies_are_refused_and_nothing_is_written(client: FlaskClient, worl
         ({"sku": "NEW", "title": "x\x00"}, "Field 'title' must not contain NUL characters."),
         ({"sku": "NEW"}, "Missing required field 'title'."),
         ({"sku": 5, "title": "x"}, "Field 'sku' must be a string."),
-        ({"sku": "NEW", "title": "x", "moneyprice": "1.234"}, "Field 'moneyprice' must be a money string with at most 2 decimals."),
+        (
+            {"sku": "NEW", "title": "x", "moneyprice": "1.234"},
+            "Field 'moneyprice' must be a money string with at most 2 decimals.",
+        ),
         ({"sku": "NEW", "title": "x", "activepos": 1}, "Field 'activepos' must be a boolean."),
         ({"sku": "NEW", "title": "x", "colour": "red"}, "Invalid field 'colour' for product."),
         ({"sku": "NEW", "title": "x", "vatvalue": 101}, "Field 'vatvalue' must be between 0 and 100."),
@@ -68,20 +71,36 @@ def test_bad_bodies_are_refused_and_nothing_is_written(client: FlaskClient, worl
     for body, text in cases:
         r = client.post(url, json=body, headers=AUTH)
         assert (r.status_code, r.get_json()) == (400, {"statuscode": 400, "errortext": text}), body
-    r = client.post(f"{SITE}/orders.json", json={"orderitems": [{"sku": "TEE-1", "quantity": True}]}, headers=AUTH)
+    r = client.post(
+        f"{SITE}/orders.json", json={"orderitems": [{"sku": "TEE-1", "quantity": True}]}, headers=AUTH
+    )
     assert r.get_json() == {"statuscode": 400, "errortext": "Field 'quantity' must be an integer."}
-    r = client.post(f"{SITE}/orders.json", json={"orderitems": [{"sku": "TEE-1", "quantity": 2**70}]}, headers=AUTH)
-    assert r.get_json() == {"statuscode": 400, "errortext": "Field 'quantity' must be between -100000 and 100000."}
+    r = client.post(
+        f"{SITE}/orders.json", json={"orderitems": [{"sku": "TEE-1", "quantity": 2**70}]}, headers=AUTH
+    )
+    assert r.get_json() == {
+        "statuscode": 400,
+        "errortext": "Field 'quantity' must be between -100000 and 100000.",
+    }
     r = client.post(f"{SITE}/orders.json", json={"creditorderid": 2**64, "orderitems": []}, headers=AUTH)
     assert r.status_code == 400
     r = client.get(f"{SITE}/orders.json?start=-1", headers=AUTH)
-    assert r.get_json() == {"statuscode": 400, "errortext": "Query parameter 'start' must be between 0 and 9223372036854775807."}
+    assert r.get_json() == {
+        "statuscode": 400,
+        "errortext": "Query parameter 'start' must be between 0 and 9223372036854775807.",
+    }
     state = client.get("/__erpsim/state?tables=pos_products,pos_orders", headers=ADMIN).get_json()
-    assert [p["sku"] for p in state["pos_products"]] == ["TEE-1", "MUG-1", "BOOK-1"] and state["pos_orders"] == []
+    assert [p["sku"] for p in state["pos_products"]] == ["TEE-1", "MUG-1", "BOOK-1"] and state[
+        "pos_orders"
+    ] == []
 
 
 def test_integral_floats_are_accepted_as_integers(client: FlaskClient, world: dict[str, Any]) -> None:
-    body = {"warehouseid": 1.0, "transactiontype": 10.0, "items": [{"sku": "TEE-1", "decimalquantity": "1.000"}]}
+    body = {
+        "warehouseid": 1.0,
+        "transactiontype": 10.0,
+        "items": [{"sku": "TEE-1", "decimalquantity": "1.000"}],
+    }
     r = client.post(f"{SITE}/warehousetransactions.json", json=body, headers=AUTH)
     assert r.status_code == 200 and isinstance(r.get_json(), int)
     r = client.post(f"{SITE}/warehousetransactions.json", json={**body, "warehouseid": 1.5}, headers=AUTH)

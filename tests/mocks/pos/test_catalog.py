@@ -10,16 +10,22 @@ from .conftest import AUTH, SITE
 
 
 def test_product_add_single_and_batch_with_per_item_status(client: FlaskClient) -> None:
-    r = client.post(f"{SITE}/products.json", json={"sku": "A-1", "title": "A", "moneyprice": "9.99"}, headers=AUTH)
+    r = client.post(
+        f"{SITE}/products.json", json={"sku": "A-1", "title": "A", "moneyprice": "9.99"}, headers=AUTH
+    )
     assert (r.status_code, r.get_json()) == (200, 1)
     r = client.post(f"{SITE}/products.json", json={"sku": "A-1", "title": "again"}, headers=AUTH)
-    assert (r.status_code, r.get_json()) == (400, {"statuscode": 400,
-                                                   "errortext": "A product with sku 'A-1' already exists."})
-    batch = [{"sku": "B-1", "title": "B", "moneyprice": "1.50", "vatvalue": 12.5},
-             {"sku": "A-1", "title": "dup"},
-             {"sku": "C-1"},
-             {"sku": "B-1", "title": "dup in batch"},
-             {"sku": "D-1", "title": "D", "moneyprice": 3}]
+    assert (r.status_code, r.get_json()) == (
+        400,
+        {"statuscode": 400, "errortext": "A product with sku 'A-1' already exists."},
+    )
+    batch = [
+        {"sku": "B-1", "title": "B", "moneyprice": "1.50", "vatvalue": 12.5},
+        {"sku": "A-1", "title": "dup"},
+        {"sku": "C-1"},
+        {"sku": "B-1", "title": "dup in batch"},
+        {"sku": "D-1", "title": "D", "moneyprice": 3},
+    ]
     r = client.post(f"{SITE}/products.json", json=batch, headers=AUTH)
     assert r.status_code == 200
     assert r.get_json() == [
@@ -27,29 +33,59 @@ def test_product_add_single_and_batch_with_per_item_status(client: FlaskClient) 
         {"statuscode": 400, "errortext": "A product with sku 'A-1' already exists."},
         {"statuscode": 400, "errortext": "Missing required field 'title'."},
         {"statuscode": 400, "errortext": "A product with sku 'B-1' already exists."},
-        {"statuscode": 200, "return": 3}]
+        {"statuscode": 200, "return": 3},
+    ]
     r = client.get(f"{SITE}/products/2.json", headers=AUTH)
-    assert r.get_json() == {"productid": 2, "sku": "B-1", "title": "B", "moneyprice": "1.50", "moneypricein": None,
-                            "vatvalue": 12.5, "activepos": True, "stockcountenable": True, "barcode": None,
-                            "description": "", "datecreated": 1767603600, "datemodified": 1767603600}
+    assert r.get_json() == {
+        "productid": 2,
+        "sku": "B-1",
+        "title": "B",
+        "moneyprice": "1.50",
+        "moneypricein": None,
+        "vatvalue": 12.5,
+        "activepos": True,
+        "stockcountenable": True,
+        "barcode": None,
+        "description": "",
+        "datecreated": 1767603600,
+        "datemodified": 1767603600,
+    }
     r = client.get(f"{SITE}/products.json?num=2&start=1&fields=productid,sku", headers=AUTH)
-    assert r.get_json() == {"totalcount": 3, "items": [{"productid": 2, "sku": "B-1"}, {"productid": 3, "sku": "D-1"}]}
+    assert r.get_json() == {
+        "totalcount": 3,
+        "items": [{"productid": 2, "sku": "B-1"}, {"productid": 3, "sku": "D-1"}],
+    }
     r = client.get(f"{SITE}/products.json?sku=D-1,A-1&fields=sku,moneyprice", headers=AUTH)
-    assert r.get_json()["items"] == [{"sku": "A-1", "moneyprice": "9.99"}, {"sku": "D-1", "moneyprice": "3.00"}]
+    assert r.get_json()["items"] == [
+        {"sku": "A-1", "moneyprice": "9.99"},
+        {"sku": "D-1", "moneyprice": "3.00"},
+    ]
     assert client.post(f"{SITE}/products.json", json=[], headers=AUTH).status_code == 400
 
 
 def test_product_updates_prices_and_skus(client: FlaskClient) -> None:
-    client.post(f"{SITE}/products.json", json=[{"sku": "A-1", "title": "A"}, {"sku": "B-1", "title": "B"}], headers=AUTH)
+    client.post(
+        f"{SITE}/products.json",
+        json=[{"sku": "A-1", "title": "A"}, {"sku": "B-1", "title": "B"}],
+        headers=AUTH,
+    )
     client.post("/__erpsim/clock", json={"advance": 60}, headers=ADMIN)
-    r = client.put(f"{SITE}/products.json", json=[{"productid": 1, "moneyprice": "12.00"},
-                                                  {"productid": 2, "sku": "A-1"},
-                                                  {"productid": 9, "title": "x"},
-                                                  {"moneyprice": "1.00"}], headers=AUTH)
-    assert r.get_json() == [{"statuscode": 200, "return": True},
-                            {"statuscode": 400, "errortext": "A product with sku 'A-1' already exists."},
-                            {"statuscode": 404, "errortext": "Product 9 not found."},
-                            {"statuscode": 400, "errortext": "Missing required field 'productid'."}]
+    r = client.put(
+        f"{SITE}/products.json",
+        json=[
+            {"productid": 1, "moneyprice": "12.00"},
+            {"productid": 2, "sku": "A-1"},
+            {"productid": 9, "title": "x"},
+            {"moneyprice": "1.00"},
+        ],
+        headers=AUTH,
+    )
+    assert r.get_json() == [
+        {"statuscode": 200, "return": True},
+        {"statuscode": 400, "errortext": "A product with sku 'A-1' already exists."},
+        {"statuscode": 404, "errortext": "Product 9 not found."},
+        {"statuscode": 400, "errortext": "Missing required field 'productid'."},
+    ]
     product = client.get(f"{SITE}/products/1.json", headers=AUTH).get_json()
     assert (product["moneyprice"], product["datemodified"] - product["datecreated"]) == ("12.00", 60)
     r = client.put(f"{SITE}/products/2.json", json={"sku": "B-2", "title": "Bee"}, headers=AUTH)
@@ -66,25 +102,56 @@ def test_product_updates_prices_and_skus(client: FlaskClient) -> None:
 def test_customers_are_unique_by_email_case_insensitive(client: FlaskClient) -> None:
     r = client.post(f"{SITE}/users.json", json={"email": "Ann@Example.com", "namefirst": "Ann"}, headers=AUTH)
     assert r.get_json() == 1
-    r = client.post(f"{SITE}/users.json", json={"email": "ann@example.com", "namefirst": "Other"}, headers=AUTH)
-    assert (r.status_code, r.get_json()) == (400, {"statuscode": 400,
-                                                   "errortext": "A user with email 'ann@example.com' already exists."})
-    r = client.post(f"{SITE}/users.json", json=[{"email": "bob@example.com"}, {"email": "ANN@example.com"},
-                                                {"email": "not-an-email"}, {"namefirst": "No email"}], headers=AUTH)
-    assert r.get_json() == [{"statuscode": 200, "return": 2},
-                            {"statuscode": 400, "errortext": "A user with email 'ANN@example.com' already exists."},
-                            {"statuscode": 400, "errortext": "Field 'email' has an invalid format."},
-                            {"statuscode": 200, "return": 3}]
+    r = client.post(
+        f"{SITE}/users.json", json={"email": "ann@example.com", "namefirst": "Other"}, headers=AUTH
+    )
+    assert (r.status_code, r.get_json()) == (
+        400,
+        {"statuscode": 400, "errortext": "A user with email 'ann@example.com' already exists."},
+    )
+    r = client.post(
+        f"{SITE}/users.json",
+        json=[
+            {"email": "bob@example.com"},
+            {"email": "ANN@example.com"},
+            {"email": "not-an-email"},
+            {"namefirst": "No email"},
+        ],
+        headers=AUTH,
+    )
+    assert r.get_json() == [
+        {"statuscode": 200, "return": 2},
+        {"statuscode": 400, "errortext": "A user with email 'ANN@example.com' already exists."},
+        {"statuscode": 400, "errortext": "Field 'email' has an invalid format."},
+        {"statuscode": 200, "return": 3},
+    ]
     r = client.get(f"{SITE}/users.json?email=ANN@EXAMPLE.COM", headers=AUTH)
-    assert r.get_json() == {"totalcount": 1, "items": [{
-        "userid": 1, "email": "Ann@Example.com", "namefirst": "Ann", "namelast": "", "customernumber": None,
-        "personalid": None, "mobile": None, "company": None, "externalid": None, "datecreated": 1767603600,
-        "datemodified": 1767603600}]}
-    assert client.get(f"{SITE}/users.json?email=nobody@example.com", headers=AUTH).get_json()["totalcount"] == 0
+    assert r.get_json() == {
+        "totalcount": 1,
+        "items": [
+            {
+                "userid": 1,
+                "email": "Ann@Example.com",
+                "namefirst": "Ann",
+                "namelast": "",
+                "customernumber": None,
+                "personalid": None,
+                "mobile": None,
+                "company": None,
+                "externalid": None,
+                "datecreated": 1767603600,
+                "datemodified": 1767603600,
+            }
+        ],
+    }
+    assert (
+        client.get(f"{SITE}/users.json?email=nobody@example.com", headers=AUTH).get_json()["totalcount"] == 0
+    )
     r = client.put(f"{SITE}/users/2.json", json={"email": "ann@example.COM"}, headers=AUTH)
     assert r.status_code == 400
-    assert client.put(f"{SITE}/users.json", json=[{"userid": 2, "mobile": "0700"}], headers=AUTH).get_json() == [
-        {"statuscode": 200, "return": True}]
+    assert client.put(
+        f"{SITE}/users.json", json=[{"userid": 2, "mobile": "0700"}], headers=AUTH
+    ).get_json() == [{"statuscode": 200, "return": True}]
     assert client.get(f"{SITE}/users/2.json", headers=AUTH).get_json()["mobile"] == "0700"
     assert client.delete(f"{SITE}/users/1.json", headers=AUTH).get_json() is True
     assert client.post(f"{SITE}/users.json", json={"email": "ann@example.com"}, headers=AUTH).get_json() == 4

@@ -32,8 +32,15 @@ def _constrained(spec: dict[str, Any]) -> dict[str, Any]:
                     param["schema"] = {"type": "string", "enum": ["10020", "10021"]}
                 elif param["name"] == "siteid":
                     param["schema"] = {"type": "integer", "enum": [1, 2]}
-                elif param["name"] in ("productid", "userid", "orderid", "warehouseid", "warehousetransactionid",
-                                       "zreportid", "subscriptionid"):
+                elif param["name"] in (
+                    "productid",
+                    "userid",
+                    "orderid",
+                    "warehouseid",
+                    "warehousetransactionid",
+                    "zreportid",
+                    "subscriptionid",
+                ):
                     param["schema"] = {"type": "integer", "minimum": 0, "maximum": 6}
     return spec
 
@@ -64,8 +71,13 @@ def pos_schema() -> Any:
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms(case: Any) -> None:
     response = case.call(headers=AUTH)
-    case.validate_response(response, checks=(schemathesis.checks.not_a_server_error,
-                                             schemathesis.specs.openapi.checks.response_schema_conformance))
+    case.validate_response(
+        response,
+        checks=(
+            schemathesis.checks.not_a_server_error,
+            schemathesis.specs.openapi.checks.response_schema_conformance,
+        ),
+    )
 
 
 class PosWorkflow(schema.as_state_machine()):  # type: ignore[misc]
@@ -79,10 +91,16 @@ class PosWorkflow(schema.as_state_machine()):  # type: ignore[misc]
         return {"headers": AUTH}
 
     def validate_response(self, response: Any, case: Any, additional_checks: Any = (), **kwargs: Any) -> None:
-        case.validate_response(response, checks=(schemathesis.checks.not_a_server_error,
-                                                 schemathesis.specs.openapi.checks.response_schema_conformance))
+        case.validate_response(
+            response,
+            checks=(
+                schemathesis.checks.not_a_server_error,
+                schemathesis.specs.openapi.checks.response_schema_conformance,
+            ),
+        )
 
 
 TestPosWorkflow = PosWorkflow.TestCase
-TestPosWorkflow.settings = settings(max_examples=25, stateful_step_count=5, deadline=None,
-                                    suppress_health_check=list(HealthCheck))
+TestPosWorkflow.settings = settings(
+    max_examples=25, stateful_step_count=5, deadline=None, suppress_health_check=list(HealthCheck)
+)

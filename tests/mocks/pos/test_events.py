@@ -27,15 +27,38 @@ def _deliver(client: FlaskClient) -> dict[str, Any]:
 
 def test_subscriptions_can_be_added_listed_and_deleted(client: FlaskClient) -> None:
     url = f"{BASE}/eventsubscriptions.json"
-    r = client.post(url, json={"url": "http://127.0.0.1:9/e", "events": ["order"], "secret": "s3cret-key",
-                               "username": "me", "password": "pw"}, headers=AUTH)
+    r = client.post(
+        url,
+        json={
+            "url": "http://127.0.0.1:9/e",
+            "events": ["order"],
+            "secret": "s3cret-key",
+            "username": "me",
+            "password": "pw",
+        },
+        headers=AUTH,
+    )
     assert r.get_json() == 1
-    assert client.get(url, headers=AUTH).get_json() == {"totalcount": 1, "items": [{
-        "subscriptionid": 1, "url": "http://127.0.0.1:9/e", "events": ["order"], "active": True, "username": "me",
-        "datecreated": "2026-01-05T09:00:00+00:00"}]}
-    r = client.post(url, json={"url": "http://x/e", "events": ["shipment"], "secret": "s3cret-key"}, headers=AUTH)
-    assert r.get_json() == {"statuscode": 400, "errortext":
-                            "Unknown event type 'shipment'; use order, warehouse-transaction, z-report."}
+    assert client.get(url, headers=AUTH).get_json() == {
+        "totalcount": 1,
+        "items": [
+            {
+                "subscriptionid": 1,
+                "url": "http://127.0.0.1:9/e",
+                "events": ["order"],
+                "active": True,
+                "username": "me",
+                "datecreated": "2026-01-05T09:00:00+00:00",
+            }
+        ],
+    }
+    r = client.post(
+        url, json={"url": "http://x/e", "events": ["shipment"], "secret": "s3cret-key"}, headers=AUTH
+    )
+    assert r.get_json() == {
+        "statuscode": 400,
+        "errortext": "Unknown event type 'shipment'; use order, warehouse-transaction, z-report.",
+    }
     r = client.post(url, json={"url": "ftp://x", "secret": "s3cret-key"}, headers=AUTH)
     assert r.get_json() == {"statuscode": 400, "errortext": "Field 'url' has an invalid format."}
     assert client.post(url, json={"url": "http://x/e", "secret": "short"}, headers=AUTH).status_code == 400
@@ -43,14 +66,20 @@ def test_subscriptions_can_be_added_listed_and_deleted(client: FlaskClient) -> N
     assert client.get(f"{BASE}/eventsubscriptions/1.json", headers=AUTH).status_code == 404
 
 
-def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(client: FlaskClient, world: dict[str, Any],
-                                                              receiver: tuple[str, WebhookReceiver]) -> None:
+def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(
+    client: FlaskClient, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
+) -> None:
     url, handler = receiver
-    r = client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "secret": "s3cret-key"}, headers=AUTH)
+    r = client.post(
+        f"{BASE}/eventsubscriptions.json", json={"url": url, "secret": "s3cret-key"}, headers=AUTH
+    )
     assert r.status_code == 200
     reg = world["stores"][0]["registerid"]
     for n in range(6):
-        assert client.post(f"{BASE}/sites/1/orders.json", json=sale(reg, f"E{n}"), headers=AUTH).status_code == 200
+        assert (
+            client.post(f"{BASE}/sites/1/orders.json", json=sale(reg, f"E{n}"), headers=AUTH).status_code
+            == 200
+        )
     client.post("/__erpsim/act/refund", json={"orderid": 1}, headers=ADMIN)
     client.post("/__erpsim/act/close_day", json={"registerid": reg}, headers=ADMIN)
     handler.fail_first = 1
@@ -62,25 +91,36 @@ def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(client: FlaskClie
     assert [len(b) for b in bodies] == [10, 5, 10]  # the failed array came again, in order
     events = bodies[2] + bodies[1]
     for headers, raw in handler.received:
-        assert headers["X-Sitoo-Signature"] == "sha256=" + hmac.new(b"s3cret-key", raw, hashlib.sha256).hexdigest()
+        assert (
+            headers["X-Sitoo-Signature"]
+            == "sha256=" + hmac.new(b"s3cret-key", raw, hashlib.sha256).hexdigest()
+        )
         assert headers["Content-Type"] == "application/json"
     kinds = [(e["event_type"], e["data"].get("order_event_type")) for e in events]
     assert kinds[:2] == [("warehouse-transaction", None), ("order", "add")]
     assert kinds[-1] == ("z-report", None) and len(events) == 15
     order_event = events[1]
-    assert order_event == {"event_id": order_event["event_id"], "event_type": "order", "event_date": 1767603600,
-                           "account_id": 10020, "data": {"eshop_id": 1, "order_id": 1, "order_event_type": "add",
-                                                         "order_state_changed": "closed"}}
+    assert order_event == {
+        "event_id": order_event["event_id"],
+        "event_type": "order",
+        "event_date": 1767603600,
+        "account_id": 10020,
+        "data": {"eshop_id": 1, "order_id": 1, "order_event_type": "add", "order_state_changed": "closed"},
+    }
     assert events[-1]["data"] == {"eshop_id": 1, "register_id": reg, "zreport_id": 1}
     assert events[13]["data"]["order_id"] == 7  # the refund is an order event too
     assert len({e["event_id"] for e in events}) == 15
 
 
-def test_duplicate_deliveries_happen_and_keep_the_event_id(client: FlaskClient, world: dict[str, Any],
-                                                           receiver: tuple[str, WebhookReceiver]) -> None:
+def test_duplicate_deliveries_happen_and_keep_the_event_id(
+    client: FlaskClient, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
+) -> None:
     url, handler = receiver
-    client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "events": ["order"], "secret": "s3cret-key"},
-                headers=AUTH)
+    client.post(
+        f"{BASE}/eventsubscriptions.json",
+        json={"url": url, "events": ["order"], "secret": "s3cret-key"},
+        headers=AUTH,
+    )
     client.put("/__erpsim/faults", json={"kind": "duplicate", "event": "order"}, headers=ADMIN)
     client.post(f"{BASE}/sites/1/orders.json", json=sale(world["stores"][0]["registerid"]), headers=AUTH)
     _deliver(client)
@@ -88,11 +128,15 @@ def test_duplicate_deliveries_happen_and_keep_the_event_id(client: FlaskClient, 
     assert first == second and first[0]["event_type"] == "order"
 
 
-def test_only_throttling_and_unavailable_answers_are_retried(client: FlaskClient, world: dict[str, Any],
-                                                             receiver: tuple[str, WebhookReceiver]) -> None:
+def test_only_throttling_and_unavailable_answers_are_retried(
+    client: FlaskClient, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
+) -> None:
     url, handler = receiver
-    client.post(f"{BASE}/eventsubscriptions.json", json={"url": url, "events": ["order"], "secret": "s3cret-key"},
-                headers=AUTH)
+    client.post(
+        f"{BASE}/eventsubscriptions.json",
+        json={"url": url, "events": ["order"], "secret": "s3cret-key"},
+        headers=AUTH,
+    )
     handler.fail_first, handler.fail_status = 1, 400
     client.post(f"{BASE}/sites/1/orders.json", json=sale(world["stores"][0]["registerid"]), headers=AUTH)
     assert [s["result"] for s in _deliver(client)["sent"]] == ["failed"]

@@ -17,48 +17,126 @@ def _count(client: FlaskClient, table: str) -> int:
     return len(client.get(f"/__erpsim/state?tables={table}", headers=ADMIN).get_json()[table])
 
 
-def test_a_sale_computes_vat_and_discount_and_lowers_stock_at_once(client: FlaskClient, world: dict[str, Any]) -> None:
+def test_a_sale_computes_vat_and_discount_and_lowers_stock_at_once(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
     reg = world["stores"][0]["registerid"]
     r = client.post(ORDERS, json=sale(reg, email="ann@example.com"), headers=AUTH)
     assert (r.status_code, r.get_json()) == (200, 1)
     order = client.get(f"{SITE}/orders/1.json", headers=AUTH).get_json()
     assert order == {
-        "orderid": 1, "eshopid": 1, "externalid": "S1", "creditorderid": None, "email": "ann@example.com",
-        "orderdate": 1767603600, "datecreated": 1767603600, "orderstateid": 10, "paymentstateid": 20,
-        "ordertypeid": 10, "registerid": reg, "warehouseid": 1, "currencycode": "GBP",
-        "moneyfinal_net": "23.33", "moneyfinal_vat": "4.67", "moneytotal_gross_all": "28.00", "comment": "",
+        "orderid": 1,
+        "eshopid": 1,
+        "externalid": "S1",
+        "creditorderid": None,
+        "email": "ann@example.com",
+        "orderdate": 1767603600,
+        "datecreated": 1767603600,
+        "orderstateid": 10,
+        "paymentstateid": 20,
+        "ordertypeid": 10,
+        "registerid": reg,
+        "warehouseid": 1,
+        "currencycode": "GBP",
+        "moneyfinal_net": "23.33",
+        "moneyfinal_vat": "4.67",
+        "moneytotal_gross_all": "28.00",
+        "comment": "",
         "zreportid": None,
         "orderitems": [
-            {"orderitemid": 1, "orderitemtype": 10, "productid": 1, "sku": "TEE-1", "productname": "Tee", "quantity": 2,
-             "moneynetpriceperunit": "10.00", "vatvalue": 20, "moneyitemtotal_net": "20.00",
-             "moneyitemtotal_vat": "4.00", "moneyrowdiscount": "0.00", "reasoncode": None, "warehouseid": 1},
-            {"orderitemid": 2, "orderitemtype": 30, "productid": 1, "sku": "TEE-1", "productname": "Tee", "quantity": 0,
-             "moneynetpriceperunit": "0.00", "vatvalue": 20, "moneyitemtotal_net": "-1.67",
-             "moneyitemtotal_vat": "-0.33", "moneyrowdiscount": "2.00", "reasoncode": None, "warehouseid": None},
-            {"orderitemid": 3, "orderitemtype": 10, "productid": 2, "sku": "MUG-1", "productname": "Mug", "quantity": 1,
-             "moneynetpriceperunit": "5.00", "vatvalue": 20, "moneyitemtotal_net": "5.00",
-             "moneyitemtotal_vat": "1.00", "moneyrowdiscount": "0.00", "reasoncode": None, "warehouseid": 1}],
-        "payments": [{"name": "Card", "moneyamount": "24.00", "externalid": None, "refid": None, "cardissuer": None},
-                     {"name": "Cash", "moneyamount": "4.00", "externalid": None, "refid": None, "cardissuer": None}]}
+            {
+                "orderitemid": 1,
+                "orderitemtype": 10,
+                "productid": 1,
+                "sku": "TEE-1",
+                "productname": "Tee",
+                "quantity": 2,
+                "moneynetpriceperunit": "10.00",
+                "vatvalue": 20,
+                "moneyitemtotal_net": "20.00",
+                "moneyitemtotal_vat": "4.00",
+                "moneyrowdiscount": "0.00",
+                "reasoncode": None,
+                "warehouseid": 1,
+            },
+            {
+                "orderitemid": 2,
+                "orderitemtype": 30,
+                "productid": 1,
+                "sku": "TEE-1",
+                "productname": "Tee",
+                "quantity": 0,
+                "moneynetpriceperunit": "0.00",
+                "vatvalue": 20,
+                "moneyitemtotal_net": "-1.67",
+                "moneyitemtotal_vat": "-0.33",
+                "moneyrowdiscount": "2.00",
+                "reasoncode": None,
+                "warehouseid": None,
+            },
+            {
+                "orderitemid": 3,
+                "orderitemtype": 10,
+                "productid": 2,
+                "sku": "MUG-1",
+                "productname": "Mug",
+                "quantity": 1,
+                "moneynetpriceperunit": "5.00",
+                "vatvalue": 20,
+                "moneyitemtotal_net": "5.00",
+                "moneyitemtotal_vat": "1.00",
+                "moneyrowdiscount": "0.00",
+                "reasoncode": None,
+                "warehouseid": 1,
+            },
+        ],
+        "payments": [
+            {"name": "Card", "moneyamount": "24.00", "externalid": None, "refid": None, "cardissuer": None},
+            {"name": "Cash", "moneyamount": "4.00", "externalid": None, "refid": None, "cardissuer": None},
+        ],
+    }
     assert (stock_of(client, 1, "TEE-1"), stock_of(client, 1, "MUG-1")) == ("8.000", "4.000")
-    tx = client.get(f"{SITE}/warehouses/1/warehousetransactions.json?transactiontype=30", headers=AUTH).get_json()
+    tx = client.get(
+        f"{SITE}/warehouses/1/warehousetransactions.json?transactiontype=30", headers=AUTH
+    ).get_json()
     assert tx["items"][0]["orderid"] == 1 and [i["decimalquantity"] for i in tx["items"][0]["items"]] == [
-        "-2.000", "-1.000"]
+        "-2.000",
+        "-1.000",
+    ]
     # the till never refuses a sale for want of stock: stock goes negative
-    r = client.post(ORDERS, json={"warehouseid": 1, "orderitems": [{"sku": "BOOK-1", "quantity": 5}],
-                                  "payments": [{"name": "gift card", "moneyamount": "40.00"}]}, headers=AUTH)
+    r = client.post(
+        ORDERS,
+        json={
+            "warehouseid": 1,
+            "orderitems": [{"sku": "BOOK-1", "quantity": 5}],
+            "payments": [{"name": "gift card", "moneyamount": "40.00"}],
+        },
+        headers=AUTH,
+    )
     assert r.get_json() == 2 and stock_of(client, 1, "BOOK-1") == "-2.000"
     assert client.get(f"{SITE}/orders/2.json", headers=AUTH).get_json()["payments"][0]["name"] == "Gift card"
 
 
-def test_duplicate_externalid_is_refused_and_nothing_is_written(client: FlaskClient, world: dict[str, Any]) -> None:
+def test_duplicate_externalid_is_refused_and_nothing_is_written(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
     reg = world["stores"][0]["registerid"]
     assert client.post(ORDERS, json=sale(reg, "DUP-1"), headers=AUTH).status_code == 200
-    before = (_count(client, "pos_order_items"), _count(client, "pos_warehouse_transactions"), stock_of(client, 1, "TEE-1"))
+    before = (
+        _count(client, "pos_order_items"),
+        _count(client, "pos_warehouse_transactions"),
+        stock_of(client, 1, "TEE-1"),
+    )
     r = client.post(ORDERS, json=sale(reg, "DUP-1"), headers=AUTH)
-    assert (r.status_code, r.get_json()) == (400, {"statuscode": 400,
-                                                   "errortext": "An order with externalid 'DUP-1' already exists."})
-    after = (_count(client, "pos_order_items"), _count(client, "pos_warehouse_transactions"), stock_of(client, 1, "TEE-1"))
+    assert (r.status_code, r.get_json()) == (
+        400,
+        {"statuscode": 400, "errortext": "An order with externalid 'DUP-1' already exists."},
+    )
+    after = (
+        _count(client, "pos_order_items"),
+        _count(client, "pos_warehouse_transactions"),
+        stock_of(client, 1, "TEE-1"),
+    )
     assert before == after and _count(client, "pos_orders") == 1
     assert client.get(f"{ORDERS}?externalid=DUP-1", headers=AUTH).get_json()["totalcount"] == 1
 
@@ -67,27 +145,59 @@ def test_order_rules_refuse_with_sitoo_errors(client: FlaskClient, world: dict[s
     reg = world["stores"][0]["registerid"]
     base = sale(reg, None)
     cases: list[tuple[dict[str, Any], str]] = [
-        ({**base, "payments": [{"name": "Card", "moneyamount": "27.99"}]},
-         "The payments (27.99) must sum to the order total (28.00)."),
+        (
+            {**base, "payments": [{"name": "Card", "moneyamount": "27.99"}]},
+            "The payments (27.99) must sum to the order total (28.00).",
+        ),
         ({**base, "payments": []}, "The payments (0.00) must sum to the order total (28.00)."),
-        ({**base, "payments": [{"name": "Bitcoin", "moneyamount": "28.00"}]},
-         "payments[0]: unknown payment method; use one of Card, Cash, Gift card."),
-        ({**base, "orderitems": [{"orderitemtype": 30, "moneyrowdiscount": "1.00"}]},
-         "orderitems[0]: a Discount item must directly follow its Product item."),
-        ({**base, "orderitems": [{"sku": "TEE-1", "quantity": 1}, {"orderitemtype": 30, "moneyrowdiscount": "1.00"},
-                                 {"orderitemtype": 30, "moneyrowdiscount": "1.00"}]},
-         "orderitems[2]: a Discount item must directly follow its Product item."),
-        ({**base, "orderitems": [{"sku": "MUG-1", "quantity": 1}, {"orderitemtype": 30, "moneyrowdiscount": "6.01"}]},
-         "A discount of 6.01 exceeds its product row (6.00)."),
+        (
+            {**base, "payments": [{"name": "Bitcoin", "moneyamount": "28.00"}]},
+            "payments[0]: unknown payment method; use one of Card, Cash, Gift card.",
+        ),
+        (
+            {**base, "orderitems": [{"orderitemtype": 30, "moneyrowdiscount": "1.00"}]},
+            "orderitems[0]: a Discount item must directly follow its Product item.",
+        ),
+        (
+            {
+                **base,
+                "orderitems": [
+                    {"sku": "TEE-1", "quantity": 1},
+                    {"orderitemtype": 30, "moneyrowdiscount": "1.00"},
+                    {"orderitemtype": 30, "moneyrowdiscount": "1.00"},
+                ],
+            },
+            "orderitems[2]: a Discount item must directly follow its Product item.",
+        ),
+        (
+            {
+                **base,
+                "orderitems": [
+                    {"sku": "MUG-1", "quantity": 1},
+                    {"orderitemtype": 30, "moneyrowdiscount": "6.01"},
+                ],
+            },
+            "A discount of 6.01 exceeds its product row (6.00).",
+        ),
         ({**base, "orderitems": [{"sku": "GHOST", "quantity": 1}]}, "Unknown sku 'GHOST'."),
-        ({**base, "orderitems": [{"sku": "TEE-1", "quantity": -1}]}, "orderitems[0]: quantity must be positive."),
+        (
+            {**base, "orderitems": [{"sku": "TEE-1", "quantity": -1}]},
+            "orderitems[0]: quantity must be positive.",
+        ),
         ({**base, "registerid": "NOPE"}, "Cash register 'NOPE' does not exist."),
         ({**base, "warehouseid": 3}, f"Register '{reg}' sells from warehouse 1, not 3."),
-        ({"warehouseid": 2, "orderitems": base["orderitems"], "payments": base["payments"]},
-         "Warehouse 2 holds no sellable stock."),
-        ({"orderitems": base["orderitems"], "payments": base["payments"]},
-         "A closed order with products needs a warehouseid or registerid."),
-        ({**base, "moneytotal_gross_all": "30.00"}, "moneytotal_gross_all 30.00 does not match the items (28.00)."),
+        (
+            {"warehouseid": 2, "orderitems": base["orderitems"], "payments": base["payments"]},
+            "Warehouse 2 holds no sellable stock.",
+        ),
+        (
+            {"orderitems": base["orderitems"], "payments": base["payments"]},
+            "A closed order with products needs a warehouseid or registerid.",
+        ),
+        (
+            {**base, "moneytotal_gross_all": "30.00"},
+            "moneytotal_gross_all 30.00 does not match the items (28.00).",
+        ),
         ({**base, "currencycode": "SEK"}, "Currency SEK differs from the warehouse's GBP."),
         ({**base, "orderstateid": 20}, "A new order must be open (0) or closed (10)."),
         ({**base, "paymentstateid": 10}, "A closed order must have paymentstateid 20 (successful)."),
@@ -99,79 +209,161 @@ def test_order_rules_refuse_with_sitoo_errors(client: FlaskClient, world: dict[s
     assert _count(client, "pos_orders") == 0 and stock_of(client, 1, "TEE-1") == "10.000"
 
 
-def test_refunds_are_limited_per_line_cumulatively_and_restock(client: FlaskClient, world: dict[str, Any]) -> None:
+def test_refunds_are_limited_per_line_cumulatively_and_restock(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
     reg = world["stores"][0]["registerid"]
     client.post(ORDERS, json=sale(reg, "S1"), headers=AUTH)
-    refund = {"externalid": "R1", "creditorderid": 1, "registerid": reg,
-              "orderitems": [{"sku": "TEE-1", "quantity": -1}],
-              "payments": [{"name": "Card", "moneyamount": "-12.00"}]}
+    refund = {
+        "externalid": "R1",
+        "creditorderid": 1,
+        "registerid": reg,
+        "orderitems": [{"sku": "TEE-1", "quantity": -1}],
+        "payments": [{"name": "Card", "moneyamount": "-12.00"}],
+    }
     r = client.post(ORDERS, json=refund, headers=AUTH)
     assert r.get_json() == 2
     order = client.get(f"{SITE}/orders/2.json", headers=AUTH).get_json()
     assert (order["creditorderid"], order["moneytotal_gross_all"], order["orderitems"][0]["warehouseid"]) == (
-        1, "-12.00", 1)
+        1,
+        "-12.00",
+        1,
+    )
     assert stock_of(client, 1, "TEE-1") == "9.000"
     # one tee left to return; two is one too many (cumulative over refunds)
-    r = client.post(ORDERS, json={**refund, "externalid": "R2", "orderitems": [{"sku": "TEE-1", "quantity": -2}],
-                                  "payments": [{"name": "Card", "moneyamount": "-24.00"}]}, headers=AUTH)
-    assert (r.status_code, r.get_json()) == (400, {"statuscode": 400, "errortext":
-                                                   "Cannot return 2 of sku 'TEE-1': 2 sold on order 1, 1 left to return."})
-    r = client.post(ORDERS, json={**refund, "externalid": "R3", "orderitems": [{"sku": "BOOK-1", "quantity": -1}],
-                                  "payments": [{"name": "Card", "moneyamount": "-8.00"}]}, headers=AUTH)
+    r = client.post(
+        ORDERS,
+        json={
+            **refund,
+            "externalid": "R2",
+            "orderitems": [{"sku": "TEE-1", "quantity": -2}],
+            "payments": [{"name": "Card", "moneyamount": "-24.00"}],
+        },
+        headers=AUTH,
+    )
+    assert (r.status_code, r.get_json()) == (
+        400,
+        {
+            "statuscode": 400,
+            "errortext": "Cannot return 2 of sku 'TEE-1': 2 sold on order 1, 1 left to return.",
+        },
+    )
+    r = client.post(
+        ORDERS,
+        json={
+            **refund,
+            "externalid": "R3",
+            "orderitems": [{"sku": "BOOK-1", "quantity": -1}],
+            "payments": [{"name": "Card", "moneyamount": "-8.00"}],
+        },
+        headers=AUTH,
+    )
     assert r.get_json() == {"statuscode": 400, "errortext": "Sku 'BOOK-1' was not sold on order 1."}
     # the tees were sold with 2.00 off: refunds together may not pay back more than the 22.00 taken
     r = client.post(ORDERS, json={**refund, "externalid": "R3b"}, headers=AUTH)
-    assert r.get_json() == {"statuscode": 400, "errortext": "Cannot refund 12.00 for sku 'TEE-1': 22.00 was paid "
-                                                             "on order 1, 12.00 already refunded."}
+    assert r.get_json() == {
+        "statuscode": 400,
+        "errortext": "Cannot refund 12.00 for sku 'TEE-1': 22.00 was paid "
+        "on order 1, 12.00 already refunded.",
+    }
     # a damaged return goes to the store's quarantine warehouse, not back to sellable stock
-    r = client.post(ORDERS, json={**refund, "externalid": "R4",
-                                  "orderitems": [{"sku": "TEE-1", "quantity": -1, "reasoncode": "Damaged"},
-                                                 {"orderitemtype": 30, "moneyrowdiscount": "2.00"},
-                                                 {"sku": "MUG-1", "quantity": -1}],
-                                  "payments": [{"name": "Cash", "moneyamount": "-16.00"}]}, headers=AUTH)
+    r = client.post(
+        ORDERS,
+        json={
+            **refund,
+            "externalid": "R4",
+            "orderitems": [
+                {"sku": "TEE-1", "quantity": -1, "reasoncode": "Damaged"},
+                {"orderitemtype": 30, "moneyrowdiscount": "2.00"},
+                {"sku": "MUG-1", "quantity": -1},
+            ],
+            "payments": [{"name": "Cash", "moneyamount": "-16.00"}],
+        },
+        headers=AUTH,
+    )
     assert r.get_json() == 3
     assert (stock_of(client, 1, "TEE-1"), stock_of(client, 2, "TEE-1"), stock_of(client, 1, "MUG-1")) == (
-        "9.000", "1.000", "5.000")
+        "9.000",
+        "1.000",
+        "5.000",
+    )
     tx = client.get(f"{SITE}/warehouses/2/warehousetransactions.json", headers=AUTH).get_json()["items"][0]
     assert (tx["transactiontype"], tx["orderid"], tx["items"][0]["decimalquantity"]) == (40, 3, "1.000")
-    refunds = client.get(f"{ORDERS}?creditorderid=1&fields=orderid,moneytotal_gross_all", headers=AUTH).get_json()
-    assert refunds == {"totalcount": 2, "items": [{"orderid": 2, "moneytotal_gross_all": "-12.00"},
-                                                  {"orderid": 3, "moneytotal_gross_all": "-16.00"}]}
+    refunds = client.get(
+        f"{ORDERS}?creditorderid=1&fields=orderid,moneytotal_gross_all", headers=AUTH
+    ).get_json()
+    assert refunds == {
+        "totalcount": 2,
+        "items": [
+            {"orderid": 2, "moneytotal_gross_all": "-12.00"},
+            {"orderid": 3, "moneytotal_gross_all": "-16.00"},
+        ],
+    }
     r = client.post(ORDERS, json={**refund, "externalid": "R5", "creditorderid": 2}, headers=AUTH)
     assert r.get_json() == {"statuscode": 400, "errortext": "A refund cannot be refunded."}
     r = client.post(ORDERS, json={**refund, "externalid": "R6", "creditorderid": 99}, headers=AUTH)
     assert r.get_json() == {"statuscode": 400, "errortext": "Order 99 (creditorderid) does not exist."}
-    r = client.post(ORDERS, json={**refund, "externalid": "R7", "payments": [{"name": "Card", "moneyamount": "12.00"}]},
-                    headers=AUTH)
-    assert r.get_json() == {"statuscode": 400, "errortext": "payments[0]: moneyamount must be negative on a refund."}
+    r = client.post(
+        ORDERS,
+        json={**refund, "externalid": "R7", "payments": [{"name": "Card", "moneyamount": "12.00"}]},
+        headers=AUTH,
+    )
+    assert r.get_json() == {
+        "statuscode": 400,
+        "errortext": "payments[0]: moneyamount must be negative on a refund.",
+    }
 
 
-def test_open_orders_close_or_cancel_and_closed_orders_are_final(client: FlaskClient, world: dict[str, Any]) -> None:
+def test_open_orders_close_or_cancel_and_closed_orders_are_final(
+    client: FlaskClient, world: dict[str, Any]
+) -> None:
     reg = world["stores"][0]["registerid"]
-    parked = {"registerid": reg, "orderstateid": 0, "ordertypeid": 110, "orderitems": [{"sku": "TEE-1", "quantity": 1}]}
+    parked = {
+        "registerid": reg,
+        "orderstateid": 0,
+        "ordertypeid": 110,
+        "orderitems": [{"sku": "TEE-1", "quantity": 1}],
+    }
     assert client.post(ORDERS, json=parked, headers=AUTH).get_json() == 1
     assert client.get(f"{SITE}/orders/1.json", headers=AUTH).get_json()["paymentstateid"] == 0
     assert stock_of(client, 1, "TEE-1") == "10.000"
     r = client.put(f"{SITE}/orders/1.json", json={"orderstateid": 10}, headers=AUTH)
-    assert r.get_json() == {"statuscode": 400, "errortext": "The payments (0.00) must sum to the order total (12.00) to close it."}
+    assert r.get_json() == {
+        "statuscode": 400,
+        "errortext": "The payments (0.00) must sum to the order total (12.00) to close it.",
+    }
     assert client.put(f"{SITE}/orders/1.json", json={"orderstateid": 20}, headers=AUTH).get_json() is True
     assert client.get(f"{SITE}/orders/1.json", headers=AUTH).get_json()["paymentstateid"] == 30
     r = client.put(f"{SITE}/orders/1.json", json={"orderstateid": 0}, headers=AUTH)
     assert r.get_json()["errortext"].startswith("Order 1 is cancelled; its state can no longer change")
-    web = {"warehouseid": 1, "orderstateid": 0, "orderitems": [{"sku": "MUG-1", "quantity": 2}],
-           "payments": [{"name": "Card", "moneyamount": "12.00"}]}
+    web = {
+        "warehouseid": 1,
+        "orderstateid": 0,
+        "orderitems": [{"sku": "MUG-1", "quantity": 2}],
+        "payments": [{"name": "Card", "moneyamount": "12.00"}],
+    }
     assert client.post(ORDERS, json=web, headers=AUTH).get_json() == 2
     assert stock_of(client, 1, "MUG-1") == "5.000"
-    assert client.put(f"{SITE}/orders/2.json", json={"orderstateid": 10, "comment": "picked up"},
-                      headers=AUTH).get_json() is True
+    assert (
+        client.put(
+            f"{SITE}/orders/2.json", json={"orderstateid": 10, "comment": "picked up"}, headers=AUTH
+        ).get_json()
+        is True
+    )
     order = client.get(f"{SITE}/orders/2.json", headers=AUTH).get_json()
-    assert (order["orderstateid"], order["paymentstateid"], order["comment"], order["orderitems"][0]["warehouseid"]) == (
-        10, 20, "picked up", 1)
+    assert (
+        order["orderstateid"],
+        order["paymentstateid"],
+        order["comment"],
+        order["orderitems"][0]["warehouseid"],
+    ) == (10, 20, "picked up", 1)
     assert stock_of(client, 1, "MUG-1") == "3.000"
     r = client.put(f"{SITE}/orders/2.json", json={"orderstateid": 20}, headers=AUTH)
     assert r.status_code == 400 and "refund it with a credit order" in r.get_json()["errortext"]
     assert client.put(f"{SITE}/orders/9.json", json={"comment": "x"}, headers=AUTH).status_code == 404
     assert client.get(f"{ORDERS}?orderstate=10", headers=AUTH).get_json()["totalcount"] == 1
-    listing = client.get(f"{BASE}/orders.json?eshopid=1&sort=-orderid&fields=orderid", headers=AUTH).get_json()
+    listing = client.get(
+        f"{BASE}/orders.json?eshopid=1&sort=-orderid&fields=orderid", headers=AUTH
+    ).get_json()
     assert listing == {"totalcount": 2, "items": [{"orderid": 2}, {"orderid": 1}]}
     assert client.get(f"{ORDERS}?sort=title", headers=AUTH).status_code == 400

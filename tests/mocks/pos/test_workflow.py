@@ -18,50 +18,99 @@ from .conftest import AUTH, BASE, SITE, make_app
 
 def run_workflow(client: FlaskClient) -> None:
     """Item master push, opening stock, a day of sales and returns, a Z report, then the checks."""
-    client.post("/__erpsim/seed", json={"records": {"stores": [{"name": "Soho", "externalid": "SOHO"}]}}, headers=ADMIN)
+    client.post(
+        "/__erpsim/seed",
+        json={"records": {"stores": [{"name": "Soho", "externalid": "SOHO"}]}},
+        headers=ADMIN,
+    )
     stores = client.get(f"{SITE}/stores.json", headers=AUTH).get_json()["items"]
-    wh = [w for w in client.get(f"{SITE}/warehouses.json", headers=AUTH).get_json()["items"]
-          if w["storeid"] == stores[0]["storeid"]]
+    wh = [
+        w
+        for w in client.get(f"{SITE}/warehouses.json", headers=AUTH).get_json()["items"]
+        if w["storeid"] == stores[0]["storeid"]
+    ]
     sellable = next(w["warehouseid"] for w in wh if w["sellable"])
     quarantine = next(w["warehouseid"] for w in wh if not w["sellable"])
     register = client.get(f"{SITE}/cashregisters.json", headers=AUTH).get_json()["items"][0]["registerid"]
     # 1. NetSuite pushes the item master and the opening stock
-    pushed = client.post(f"{SITE}/products.json", json=[
-        {"sku": "NS-100", "title": "Hoodie", "moneyprice": "40.00", "vatvalue": 20},
-        {"sku": "NS-200", "title": "Cap", "moneyprice": "12.50", "vatvalue": 20}], headers=AUTH).get_json()
+    pushed = client.post(
+        f"{SITE}/products.json",
+        json=[
+            {"sku": "NS-100", "title": "Hoodie", "moneyprice": "40.00", "vatvalue": 20},
+            {"sku": "NS-200", "title": "Cap", "moneyprice": "12.50", "vatvalue": 20},
+        ],
+        headers=AUTH,
+    ).get_json()
     assert [p["statuscode"] for p in pushed] == [200, 200]
-    tx = client.post(f"{SITE}/warehousetransactions.json", json=[{
-        "warehouseid": sellable, "transactiontype": 10, "externalid": "NS-IA-1",
-        "items": [{"sku": "NS-100", "decimalquantity": "20.000"}, {"sku": "NS-200", "decimalquantity": "5"}]}],
-        headers=AUTH).get_json()
+    tx = client.post(
+        f"{SITE}/warehousetransactions.json",
+        json=[
+            {
+                "warehouseid": sellable,
+                "transactiontype": 10,
+                "externalid": "NS-IA-1",
+                "items": [
+                    {"sku": "NS-100", "decimalquantity": "20.000"},
+                    {"sku": "NS-200", "decimalquantity": "5"},
+                ],
+            }
+        ],
+        headers=AUTH,
+    ).get_json()
     assert tx[0]["statuscode"] == 200
     # 2. a customer signs up at the till; the integration looks them up by email
     client.post("/__erpsim/act/register_customer", json={"email": "zoe@example.com"}, headers=ADMIN)
     assert client.get(f"{SITE}/users.json?email=zoe@example.com", headers=AUTH).get_json()["totalcount"] == 1
     # 3. sales through the API (an offline till syncing) and by a cashier
-    sale = {"externalid": "TILL1-0001", "registerid": register, "email": "zoe@example.com",
-            "orderitems": [{"sku": "NS-100", "quantity": 2}, {"orderitemtype": 30, "moneyrowdiscount": "8.00"},
-                           {"sku": "NS-200", "quantity": 1}],
-            "payments": [{"name": "Card", "moneyamount": "100.00"}, {"name": "Gift card", "moneyamount": "3.00"}]}
+    sale = {
+        "externalid": "TILL1-0001",
+        "registerid": register,
+        "email": "zoe@example.com",
+        "orderitems": [
+            {"sku": "NS-100", "quantity": 2},
+            {"orderitemtype": 30, "moneyrowdiscount": "8.00"},
+            {"sku": "NS-200", "quantity": 1},
+        ],
+        "payments": [{"name": "Card", "moneyamount": "100.00"}, {"name": "Gift card", "moneyamount": "3.00"}],
+    }
     first = client.post(f"{SITE}/orders.json", json=sale, headers=AUTH)
     assert first.status_code == 200, first.get_json()
     sale_id = first.get_json()
     retry = client.post(f"{SITE}/orders.json", json=sale, headers=AUTH)  # the connector retries: refused
     assert retry.status_code == 400
-    cashier = client.post("/__erpsim/act/ring_sale", json={"registerid": register, "payment": "Cash",
-                                                           "lines": [{"sku": "NS-200", "quantity": 5}]}, headers=ADMIN)
+    cashier = client.post(
+        "/__erpsim/act/ring_sale",
+        json={"registerid": register, "payment": "Cash", "lines": [{"sku": "NS-200", "quantity": 5}]},
+        headers=ADMIN,
+    )
     assert cashier.status_code == 200 and cashier.get_json()["moneytotal_gross_all"] == "75.00"
     # 4. one hoodie comes back damaged (quarantine), the cap comes back fine
-    back = client.post("/__erpsim/act/refund", json={"orderid": sale_id, "lines": [
-        {"sku": "NS-100", "quantity": 1, "reasoncode": "damaged"}, {"sku": "NS-200", "quantity": 1}]}, headers=ADMIN)
+    back = client.post(
+        "/__erpsim/act/refund",
+        json={
+            "orderid": sale_id,
+            "lines": [
+                {"sku": "NS-100", "quantity": 1, "reasoncode": "damaged"},
+                {"sku": "NS-200", "quantity": 1},
+            ],
+        },
+        headers=ADMIN,
+    )
     assert back.status_code == 200, back.get_json()
     assert back.get_json()["moneytotal_gross_all"] == "-59.00"  # 48.00 - 4.00 (half the discount) + 15.00
-    over = client.post("/__erpsim/act/refund", json={"orderid": sale_id, "lines": [{"sku": "NS-200", "quantity": 1}]},
-                       headers=ADMIN)
+    over = client.post(
+        "/__erpsim/act/refund",
+        json={"orderid": sale_id, "lines": [{"sku": "NS-200", "quantity": 1}]},
+        headers=ADMIN,
+    )
     assert over.status_code == 400
     # 5. stock per warehouse as NetSuite must mirror it
-    items = {i["sku"]: i["decimaltotal"] for i in client.get(
-        f"{SITE}/warehouses/{sellable}/warehouseitems.json", headers=AUTH).get_json()["items"]}
+    items = {
+        i["sku"]: i["decimaltotal"]
+        for i in client.get(f"{SITE}/warehouses/{sellable}/warehouseitems.json", headers=AUTH).get_json()[
+            "items"
+        ]
+    }
     assert items == {"NS-100": "18.000", "NS-200": "0.000"}
     q = client.get(f"{SITE}/warehouses/{quarantine}/warehouseitems.json", headers=AUTH).get_json()["items"]
     assert [(i["sku"], i["decimaltotal"]) for i in q] == [("NS-100", "1.000")]
@@ -70,10 +119,16 @@ def run_workflow(client: FlaskClient) -> None:
     day = client.get(f"{SITE}/orders.json?registerid={register}", headers=AUTH).get_json()["items"]
     sales = sum(Decimal(o["moneytotal_gross_all"]) for o in day if o["creditorderid"] is None)
     refunds = -sum(Decimal(o["moneytotal_gross_all"]) for o in day if o["creditorderid"] is not None)
-    assert (Decimal(z["moneysalestotal"]), Decimal(z["moneyrefundtotal"])) == (sales, refunds) == (
-        Decimal("178.00"), Decimal("59.00"))
-    assert {p["name"]: p["moneytotal"] for p in z["paymentssales"]} == {"Card": "100.00", "Cash": "75.00",
-                                                                         "Gift card": "3.00"}
+    assert (
+        (Decimal(z["moneysalestotal"]), Decimal(z["moneyrefundtotal"]))
+        == (sales, refunds)
+        == (Decimal("178.00"), Decimal("59.00"))
+    )
+    assert {p["name"]: p["moneytotal"] for p in z["paymentssales"]} == {
+        "Card": "100.00",
+        "Cash": "75.00",
+        "Gift card": "3.00",
+    }
     assert all(o["zreportid"] == z["zreportid"] for o in day)
 
 
@@ -92,14 +147,27 @@ def test_concurrent_sales_over_http_keep_stock_exact(tmp_path: Path, serve_app: 
 
     app = make_app(tmp_path)
     srv = serve_app(app)
-    seeded = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {
-        "stores": [{"name": "Soho"}], "products": [{"sku": "A", "title": "A", "moneyprice": "1.00", "vatvalue": 0}],
-        "stock": [{"warehouseid": 1, "sku": "A", "quantity": "100"}]}}, headers=ADMIN, timeout=10).json()
+    seeded = requests.post(
+        f"{srv.url}/__erpsim/seed",
+        json={
+            "records": {
+                "stores": [{"name": "Soho"}],
+                "products": [{"sku": "A", "title": "A", "moneyprice": "1.00", "vatvalue": 0}],
+                "stock": [{"warehouseid": 1, "sku": "A", "quantity": "100"}],
+            }
+        },
+        headers=ADMIN,
+        timeout=10,
+    ).json()
     register = seeded["stores"][0]["registerid"]
 
     def ring(n: int) -> int:
-        body = {"externalid": f"C{n % 60}", "registerid": register, "orderitems": [{"sku": "A", "quantity": 1}],
-                "payments": [{"name": "Cash", "moneyamount": "1.00"}]}
+        body = {
+            "externalid": f"C{n % 60}",
+            "registerid": register,
+            "orderitems": [{"sku": "A", "quantity": 1}],
+            "payments": [{"name": "Cash", "moneyamount": "1.00"}],
+        }
         return requests.post(f"{srv.url}{SITE}/orders.json", json=body, headers=AUTH, timeout=30).status_code
 
     with ThreadPoolExecutor(12) as pool:
@@ -117,21 +185,34 @@ def test_concurrent_first_sales_of_a_sku_on_postgresql(tmp_path: Path, pg_url: s
 
     skus = [f"NEW-{n}" for n in range(8)]
     srv = serve_app(make_app(tmp_path, db_url=pg_url))
-    seeded = requests.post(f"{srv.url}/__erpsim/seed", json={"records": {
-        "stores": [{"name": "Soho"}],
-        "products": [{"sku": s, "title": s, "moneyprice": "1.00", "vatvalue": 0} for s in skus]}},
-        headers=ADMIN, timeout=30).json()
+    seeded = requests.post(
+        f"{srv.url}/__erpsim/seed",
+        json={
+            "records": {
+                "stores": [{"name": "Soho"}],
+                "products": [{"sku": s, "title": s, "moneyprice": "1.00", "vatvalue": 0} for s in skus],
+            }
+        },
+        headers=ADMIN,
+        timeout=30,
+    ).json()
     register = seeded["stores"][0]["registerid"]
     barrier = threading.Barrier(6)
 
     def ring(n: int) -> int:
-        body = {"externalid": f"F{n}", "registerid": register, "orderitems": [{"sku": skus[n // 6], "quantity": 1}],
-                "payments": [{"name": "Cash", "moneyamount": "1.00"}]}
+        body = {
+            "externalid": f"F{n}",
+            "registerid": register,
+            "orderitems": [{"sku": skus[n // 6], "quantity": 1}],
+            "payments": [{"name": "Cash", "moneyamount": "1.00"}],
+        }
         barrier.wait(30)  # six first sales of one sku leave together
         return requests.post(f"{srv.url}{SITE}/orders.json", json=body, headers=AUTH, timeout=60).status_code
 
     with ThreadPoolExecutor(6) as pool:
         statuses = list(pool.map(ring, range(6 * len(skus))))
     assert statuses == [200] * (6 * len(skus))
-    items = requests.get(f"{srv.url}{SITE}/warehouses/1/warehouseitems.json?num=100", headers=AUTH, timeout=10).json()
+    items = requests.get(
+        f"{srv.url}{SITE}/warehouses/1/warehouseitems.json?num=100", headers=AUTH, timeout=10
+    ).json()
     assert {i["sku"]: i["decimaltotal"] for i in items["items"]} == dict.fromkeys(skus, "-6.000")

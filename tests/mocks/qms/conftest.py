@@ -46,12 +46,25 @@ class Api:
 
     def deliveries(self) -> list[dict[str, Any]]:
         rows = self.c.get("/__erpsim/webhooks", headers=ADMIN).get_json()["deliveries"]
-        return [{"event": d["event"], "eventId": d["eventId"], "status": d["status"],
-                 "subscription": d["subscriptionId"], "payload": d["payload"]} for d in rows]
+        return [
+            {
+                "event": d["event"],
+                "eventId": d["eventId"],
+                "status": d["status"],
+                "subscription": d["subscriptionId"],
+                "payload": d["payload"],
+            }
+            for d in rows
+        ]
 
     # ---- world builders (through the public API) ----------------------------------------------
     def item(self, sku: str, kind: str = "RAW_MATERIAL", netsuite_id: str | None = None) -> dict[str, Any]:
-        body = {"sku": sku, "name": sku.title(), "type": kind, "uom": "kg" if kind == "RAW_MATERIAL" else "ea"}
+        body = {
+            "sku": sku,
+            "name": sku.title(),
+            "type": kind,
+            "uom": "kg" if kind == "RAW_MATERIAL" else "ea",
+        }
         if netsuite_id:
             body["netsuiteId"] = netsuite_id
         r = self.post("/items", body)
@@ -59,14 +72,22 @@ class Api:
         return dict(r.get_json())
 
     def po(self, netsuite_id: str, lines: list[tuple[int, float]], number: str = "PO1") -> dict[str, Any]:
-        r = self.post("/purchase-orders", {"netsuiteId": netsuite_id, "number": number, "vendor": "Acme",
-                                           "lines": [{"itemId": i, "quantity": q} for i, q in lines]})
+        r = self.post(
+            "/purchase-orders",
+            {
+                "netsuiteId": netsuite_id,
+                "number": number,
+                "vendor": "Acme",
+                "lines": [{"itemId": i, "quantity": q} for i, q in lines],
+            },
+        )
         assert r.status_code == 201, r.get_json()
         return dict(r.get_json())
 
     def receive(self, po_id: int, lines: list[tuple[int, float]]) -> dict[str, Any]:
-        r = self.post(f"/purchase-orders/{po_id}/receipts",
-                      {"lines": [{"line": ln, "quantity": q} for ln, q in lines]})
+        r = self.post(
+            f"/purchase-orders/{po_id}/receipts", {"lines": [{"line": ln, "quantity": q} for ln, q in lines]}
+        )
         assert r.status_code == 201, r.get_json()
         return dict(r.get_json())
 
@@ -80,8 +101,9 @@ class Api:
 
 def make_app(tmp_path: Path, **settings: Any) -> Flask:
     """A QMS app on a fresh SQLite file."""
-    cfg = EmulatorConfig(system="qms", db_url=f"sqlite:///{tmp_path / 'qms.db'}", data_dir=tmp_path,
-                         settings=settings)
+    cfg = EmulatorConfig(
+        system="qms", db_url=f"sqlite:///{tmp_path / 'qms.db'}", data_dir=tmp_path, settings=settings
+    )
     return create_app(cfg)
 
 

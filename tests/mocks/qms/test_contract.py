@@ -29,8 +29,15 @@ SPEC: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text())
 AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}"}
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 # A small seeded world so generated ids hit real records (and state guards), not only 404s.
-WORLD = {"seed": 3, "items": 4, "finished_goods": 2, "purchase_orders": 3, "received": 1, "runs": 1,
-         "sales_orders": 2}
+WORLD = {
+    "seed": 3,
+    "items": 4,
+    "finished_goods": 2,
+    "purchase_orders": 3,
+    "received": 1,
+    "runs": 1,
+    "sales_orders": 2,
+}
 
 APP = LazyApp(make_app, "erpsim-qms-contract-", ready=lambda: _reset())
 
@@ -73,13 +80,20 @@ class QmsWorkflow(schema.as_state_machine()):  # type: ignore[misc]
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": AUTH}
 
-    def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
         case.validate_response(response, checks=CHECKS)
 
 
 TestQmsWorkflow = QmsWorkflow.TestCase
-TestQmsWorkflow.settings = settings(max_examples=25, stateful_step_count=6, deadline=None,
-                                    suppress_health_check=list(HealthCheck), derandomize=True)
+TestQmsWorkflow.settings = settings(
+    max_examples=25,
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
 
 
 def test_zz_schemathesis_generated_enough_requests() -> None:

@@ -16,20 +16,37 @@ def test_inspection_pass_releases_and_emits_lot_released(api: Api) -> None:
     lot = _quarantine_lot(api)
     r = api.post(f"/lots/{lot['id']}/inspection", {"result": "PASS", "inspector": "Ann", "notes": "ok"})
     assert r.status_code == 200
-    assert (r.get_json()["status"], r.get_json()["inspection"]) == ("RELEASED", {
-        "result": "PASS", "inspector": "Ann", "notes": "ok", "inspectedAt": "2026-01-05T09:00:00+00:00"})
+    assert (r.get_json()["status"], r.get_json()["inspection"]) == (
+        "RELEASED",
+        {"result": "PASS", "inspector": "Ann", "notes": "ok", "inspectedAt": "2026-01-05T09:00:00+00:00"},
+    )
     r = api.post(f"/lots/{lot['id']}/inspection", {"result": "FAIL"})
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "INVALID_STATE",
-                            "message": "Lot R260105-000001 is RELEASED; cannot inspect it (only QUARANTINE lots "
-                                       "are inspected).",
-                            "details": {"resource": "Lot", "id": "R260105-000001", "status": "RELEASED"}})
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "INVALID_STATE",
+            "message": "Lot R260105-000001 is RELEASED; cannot inspect it (only QUARANTINE lots "
+            "are inspected).",
+            "details": {"resource": "Lot", "id": "R260105-000001", "status": "RELEASED"},
+        },
+    )
     [d] = api.deliveries()
     assert (d["event"], d["eventId"], d["status"]) == ("lot.released", "evt_00000001", "pending")
     p = d["payload"]
-    assert (p["id"], p["type"], p["createdAt"]) == ("evt_00000001", "lot.released", "2026-01-05T09:00:00+00:00")
+    assert (p["id"], p["type"], p["createdAt"]) == (
+        "evt_00000001",
+        "lot.released",
+        "2026-01-05T09:00:00+00:00",
+    )
     assert p["data"]["item"] == {"id": 1, "sku": "RM-1", "netsuiteId": "ns-1"}
-    assert p["data"]["source"] == {"type": "RECEIPT", "receiptId": 1, "line": 1,
-                                   "purchaseOrder": {"id": 1, "netsuiteId": "4711", "number": "PO55"}}
+    assert p["data"]["source"] == {
+        "type": "RECEIPT",
+        "receiptId": 1,
+        "line": 1,
+        "purchaseOrder": {"id": 1, "netsuiteId": "4711", "number": "PO55"},
+    }
     assert p["data"]["lot"]["lotNumber"] == "R260105-000001" and p["data"]["lot"]["status"] == "RELEASED"
 
 
@@ -49,7 +66,10 @@ def test_lock_and_unlock_restore_the_previous_status(api: Api) -> None:
     r = api.post(f"/lots/{lot['id']}/lock", {"reason": "Supplier recall 12"})
     assert r.status_code == 200
     assert (r.get_json()["lot"]["status"], r.get_json()["lot"]["lockReason"], r.get_json()["lockedLots"]) == (
-        "LOCKED", "Supplier recall 12", ["R260105-000001"])
+        "LOCKED",
+        "Supplier recall 12",
+        ["R260105-000001"],
+    )
     r = api.post(f"/lots/{lot['id']}/lock", {"reason": "again"})
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "LOCKED"
     r = api.post(f"/lots/{lot['id']}/inspection", {"result": "PASS"})
@@ -57,9 +77,16 @@ def test_lock_and_unlock_restore_the_previous_status(api: Api) -> None:
     r = api.post(f"/lots/{lot['id']}/unlock")
     assert (r.status_code, r.get_json()["status"], r.get_json()["lockReason"]) == (200, "QUARANTINE", None)
     r = api.post(f"/lots/{lot['id']}/unlock")
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "INVALID_STATE",
-                            "message": "Lot R260105-000001 is QUARANTINE; cannot unlock it (it is not LOCKED).",
-                            "details": {"resource": "Lot", "id": "R260105-000001", "status": "QUARANTINE"}})
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "INVALID_STATE",
+            "message": "Lot R260105-000001 is QUARANTINE; cannot unlock it (it is not LOCKED).",
+            "details": {"resource": "Lot", "id": "R260105-000001", "status": "QUARANTINE"},
+        },
+    )
 
 
 def test_actions_release_reject_lock_adjust(api: Api) -> None:

@@ -10,11 +10,20 @@ from .conftest import Api, err
 def _world(api: Api) -> dict[str, Any]:
     bar = api.item("FG-BAR", "FINISHED_GOOD", netsuite_id="ns-bar")
     cup = api.item("FG-CUP", "FINISHED_GOOD", netsuite_id="ns-cup")
-    lots = {"bar1": api.released_lot(bar["id"], 6, "1"), "bar2": api.released_lot(bar["id"], 10, "2"),
-            "cup1": api.released_lot(cup["id"], 3, "3")}
-    r = api.post("/sales-orders", {"netsuiteId": "SO-ns-1", "number": "SO100", "customer": "Shop A",
-                                   "lines": [{"itemNetsuiteId": "ns-bar", "quantity": 8},
-                                             {"itemSku": "FG-CUP", "quantity": 2}]})
+    lots = {
+        "bar1": api.released_lot(bar["id"], 6, "1"),
+        "bar2": api.released_lot(bar["id"], 10, "2"),
+        "cup1": api.released_lot(cup["id"], 3, "3"),
+    }
+    r = api.post(
+        "/sales-orders",
+        {
+            "netsuiteId": "SO-ns-1",
+            "number": "SO100",
+            "customer": "Shop A",
+            "lines": [{"itemNetsuiteId": "ns-bar", "quantity": 8}, {"itemSku": "FG-CUP", "quantity": 2}],
+        },
+    )
     assert r.status_code == 201
     return {"bar": bar, "cup": cup, "so": r.get_json(), **lots}
 
@@ -22,16 +31,26 @@ def _world(api: Api) -> dict[str, Any]:
 def test_sales_order_is_unique_by_netsuite_id(api: Api) -> None:
     w = _world(api)
     assert w["so"]["status"] == "PENDING_FULFILLMENT"
-    r = api.post("/sales-orders", {"netsuiteId": "SO-ns-1", "number": "SO100",
-                                   "lines": [{"itemId": 1, "quantity": 1}]})
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "DUPLICATE",
-                            "message": "Sales order with netsuiteId 'SO-ns-1' already exists (id 1).",
-                            "details": {"field": "netsuiteId", "existingId": 1}})
+    r = api.post(
+        "/sales-orders", {"netsuiteId": "SO-ns-1", "number": "SO100", "lines": [{"itemId": 1, "quantity": 1}]}
+    )
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "DUPLICATE",
+            "message": "Sales order with netsuiteId 'SO-ns-1' already exists (id 1).",
+            "details": {"field": "netsuiteId", "existingId": 1},
+        },
+    )
     assert api.get("/sales-orders?status=PENDING_FULFILLMENT").get_json()["total"] == 1
 
 
 def test_scan_and_ship_completes_the_order(api: Api) -> None:
-    api.post("/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["shipment.completed"], "secret": "abcdefgh"})
+    api.post(
+        "/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["shipment.completed"], "secret": "abcdefgh"}
+    )
     w = _world(api)
     sh = api.post("/shipments", {"salesOrderId": w["so"]["id"]}).get_json()
     assert sh["status"] == "OPEN"
@@ -40,35 +59,64 @@ def test_scan_and_ship_completes_the_order(api: Api) -> None:
     p = f"/shipments/{sh['id']}"
     assert api.post(p + "/scans", {"lotNumber": w["bar1"]["lotNumber"], "quantity": 6}).status_code == 201
     r = api.post(p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 3})
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "OVER_SHIPMENT",
-                            "message": "Line 1 has 2 left to ship; 3 requested.",
-                            "details": {"line": 1, "ordered": 8, "shipped": 0, "scanned": 6, "remaining": 2,
-                                        "requested": 3}})
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "OVER_SHIPMENT",
+            "message": "Line 1 has 2 left to ship; 3 requested.",
+            "details": {"line": 1, "ordered": 8, "shipped": 0, "scanned": 6, "remaining": 2, "requested": 3},
+        },
+    )
     api.post(p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 2})
     r = api.post(p + "/scans", {"lotId": w["cup1"]["id"], "quantity": 2, "line": 2})
     assert r.status_code == 201
     view = r.get_json()
     assert [(s["line"], s["lotNumber"], s["quantity"]) for s in view["scans"]] == [
-        (1, w["bar1"]["lotNumber"], 6), (1, w["bar2"]["lotNumber"], 2), (2, w["cup1"]["lotNumber"], 2)]
+        (1, w["bar1"]["lotNumber"], 6),
+        (1, w["bar2"]["lotNumber"], 2),
+        (2, w["cup1"]["lotNumber"], 2),
+    ]
     assert api.get(f"/lots/{w['bar1']['id']}").get_json()["quantity"] == 0
     r = api.post(p + "/complete", {"carrier": "UPS", "trackingNumber": "1Z999"})
     assert r.status_code == 200 and (r.get_json()["status"], r.get_json()["shippedAt"]) == (
-        "SHIPPED", "2026-01-05T09:00:00+00:00")
+        "SHIPPED",
+        "2026-01-05T09:00:00+00:00",
+    )
     so = api.get(f"/sales-orders/{w['so']['id']}").get_json()
     assert so["status"] == "PENDING_BILLING"
     assert [(ln["quantityShipped"], ln["quantityRemaining"]) for ln in so["lines"]] == [(8, 0), (2, 0)]
     [d] = [d for d in api.deliveries() if d["event"] == "shipment.completed"]
     assert d["payload"]["data"] == {
-        "shipmentId": 1, "shippedAt": "2026-01-05T09:00:00+00:00", "carrier": "UPS", "trackingNumber": "1Z999",
+        "shipmentId": 1,
+        "shippedAt": "2026-01-05T09:00:00+00:00",
+        "carrier": "UPS",
+        "trackingNumber": "1Z999",
         "salesOrder": {"id": 1, "netsuiteId": "SO-ns-1", "number": "SO100", "status": "PENDING_BILLING"},
-        "lines": [{"line": 1, "item": {"id": 1, "sku": "FG-BAR", "netsuiteId": "ns-bar"}, "quantity": 8,
-                   "lots": [{"lotId": w["bar1"]["id"], "lotNumber": w["bar1"]["lotNumber"], "quantity": 6},
-                            {"lotId": w["bar2"]["id"], "lotNumber": w["bar2"]["lotNumber"], "quantity": 2}]},
-                  {"line": 2, "item": {"id": 2, "sku": "FG-CUP", "netsuiteId": "ns-cup"}, "quantity": 2,
-                   "lots": [{"lotId": w["cup1"]["id"], "lotNumber": w["cup1"]["lotNumber"], "quantity": 2}]}]}
+        "lines": [
+            {
+                "line": 1,
+                "item": {"id": 1, "sku": "FG-BAR", "netsuiteId": "ns-bar"},
+                "quantity": 8,
+                "lots": [
+                    {"lotId": w["bar1"]["id"], "lotNumber": w["bar1"]["lotNumber"], "quantity": 6},
+                    {"lotId": w["bar2"]["id"], "lotNumber": w["bar2"]["lotNumber"], "quantity": 2},
+                ],
+            },
+            {
+                "line": 2,
+                "item": {"id": 2, "sku": "FG-CUP", "netsuiteId": "ns-cup"},
+                "quantity": 2,
+                "lots": [{"lotId": w["cup1"]["id"], "lotNumber": w["cup1"]["lotNumber"], "quantity": 2}],
+            },
+        ],
+    }
     for action in ("complete", "cancel"):
         r = api.post(p + "/" + action)
-        assert r.status_code == 409 and r.get_json()["message"] == f"Shipment 1 is SHIPPED; cannot {action} it."
+        assert (
+            r.status_code == 409 and r.get_json()["message"] == f"Shipment 1 is SHIPPED; cannot {action} it."
+        )
     r = api.post("/shipments", {"salesOrderId": w["so"]["id"]})
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "PENDING_BILLING"
     assert api.post(f"/sales-orders/{w['so']['id']}/cancel").status_code == 409
@@ -81,21 +129,41 @@ def test_scan_refusals_name_the_lot_and_its_status(api: Api) -> None:
     q = api.po("q", [(w["bar"]["id"], 5)], number="POQ")
     ql = api.receive(q["id"], [(1, 5)])["lots"][0]
     r = api.post(p, {"lotNumber": ql["lotNumber"], "quantity": 1})
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "LOT_NOT_RELEASED",
-                            "message": f"Lot {ql['lotNumber']} is QUARANTINE; only RELEASED lots can be shipped.",
-                            "details": {"lotId": ql["id"], "lotNumber": ql["lotNumber"], "status": "QUARANTINE"}})
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "LOT_NOT_RELEASED",
+            "message": f"Lot {ql['lotNumber']} is QUARANTINE; only RELEASED lots can be shipped.",
+            "details": {"lotId": ql["id"], "lotNumber": ql["lotNumber"], "status": "QUARANTINE"},
+        },
+    )
     api.post(f"/lots/{w['bar2']['id']}/lock", {"reason": "recall"})
     r = api.post(p, {"lotId": w["bar2"]["id"], "quantity": 1})
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "LOCKED"
     r = api.post(p, {"lotId": w["cup1"]["id"], "quantity": 2.5})
     assert r.status_code == 409 and r.get_json()["code"] == "OVER_SHIPMENT"
-    api.post("/sales-orders", {"netsuiteId": "SO-2", "number": "SO2", "lines": [{"itemId": 2, "quantity": 10}]})
+    api.post(
+        "/sales-orders", {"netsuiteId": "SO-2", "number": "SO2", "lines": [{"itemId": 2, "quantity": 10}]}
+    )
     sh2 = api.post("/shipments", {"salesOrderId": 2}).get_json()
     r = api.post(f"/shipments/{sh2['id']}/scans", {"lotId": w["cup1"]["id"], "quantity": 4})
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "INSUFFICIENT_QUANTITY",
-                            "message": f"Lot {w['cup1']['lotNumber']} holds 3; 4 requested.",
-                            "details": {"lotId": w["cup1"]["id"], "lotNumber": w["cup1"]["lotNumber"],
-                                        "available": 3, "requested": 4}})
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "INSUFFICIENT_QUANTITY",
+            "message": f"Lot {w['cup1']['lotNumber']} holds 3; 4 requested.",
+            "details": {
+                "lotId": w["cup1"]["id"],
+                "lotNumber": w["cup1"]["lotNumber"],
+                "available": 3,
+                "requested": 4,
+            },
+        },
+    )
     r = api.post(f"/shipments/{sh2['id']}/scans", {"lotId": w["bar1"]["id"], "quantity": 1})
     assert r.status_code == 422 and r.get_json()["code"] == "ITEM_NOT_ON_ORDER"
     r = api.post(p, {"lotId": w["bar1"]["id"], "quantity": 1, "line": 2})
@@ -113,10 +181,16 @@ def test_lock_after_scan_blocks_completion_and_unscan_cancel_return_stock(api: A
     scan = api.post(p + "/scans", {"lotId": w["cup1"]["id"], "quantity": 1}).get_json()["scans"][1]
     api.post(f"/lots/{w['bar2']['id']}/lock", {"reason": "recall"})
     r = api.post(p + "/complete")
-    assert err(r) == (409, {"statusCode": 409, "name": "ConflictError", "code": "LOT_NOT_RELEASED",
-                            "message": f"Lot {w['bar2']['lotNumber']} is LOCKED; only RELEASED lots can be shipped.",
-                            "details": {"lotId": w["bar2"]["id"], "lotNumber": w["bar2"]["lotNumber"],
-                                        "status": "LOCKED"}})
+    assert err(r) == (
+        409,
+        {
+            "statusCode": 409,
+            "name": "ConflictError",
+            "code": "LOT_NOT_RELEASED",
+            "message": f"Lot {w['bar2']['lotNumber']} is LOCKED; only RELEASED lots can be shipped.",
+            "details": {"lotId": w["bar2"]["id"], "lotNumber": w["bar2"]["lotNumber"], "status": "LOCKED"},
+        },
+    )
     assert api.get("/sales-orders/1").get_json()["status"] == "PENDING_FULFILLMENT"
     r = api.delete(f"{p}/scans/{scan['id']}")
     assert r.status_code == 200 and len(r.get_json()["scans"]) == 1
@@ -137,9 +211,14 @@ def test_partial_shipment_then_act_ship_and_cancel_rules(api: Api) -> None:
     r = api.act("ship", {"order": "SO-ns-1", "carrier": "DHL"})
     assert r.status_code == 200, r.get_json()
     assert [(s["lotNumber"], s["quantity"]) for s in r.get_json()["scans"]] == [
-        (w["bar1"]["lotNumber"], 2), (w["bar2"]["lotNumber"], 2), (w["cup1"]["lotNumber"], 2)]
+        (w["bar1"]["lotNumber"], 2),
+        (w["bar2"]["lotNumber"], 2),
+        (w["cup1"]["lotNumber"], 2),
+    ]
     assert api.get("/sales-orders/1").get_json()["status"] == "PENDING_BILLING"
-    api.post("/sales-orders", {"netsuiteId": "SO-3", "number": "SO3", "lines": [{"itemId": 2, "quantity": 1}]})
+    api.post(
+        "/sales-orders", {"netsuiteId": "SO-3", "number": "SO3", "lines": [{"itemId": 2, "quantity": 1}]}
+    )
     assert api.act("scan", {"order": "SO3", "lot": w["cup1"]["lotNumber"], "quantity": 1}).status_code == 200
     r = api.post("/sales-orders/2/cancel")
     assert r.get_json()["status"] == "CANCELLED"

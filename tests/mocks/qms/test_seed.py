@@ -11,8 +11,15 @@ from tests.conftest import ADMIN
 
 from .conftest import Api, make_app
 
-WORLD = {"seed": 7, "items": 5, "finished_goods": 2, "purchase_orders": 3, "received": 2, "runs": 2,
-         "sales_orders": 3}
+WORLD = {
+    "seed": 7,
+    "items": 5,
+    "finished_goods": 2,
+    "purchase_orders": 3,
+    "received": 2,
+    "runs": 2,
+    "sales_orders": 3,
+}
 
 
 def test_faker_world_is_reproducible(tmp_path: Path) -> None:
@@ -34,18 +41,40 @@ def test_faker_world_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_explicit_records_are_atomic(api: Api) -> None:
-    r = api.c.post("/__erpsim/seed", headers=ADMIN, json={"records": {
-        "items": [{"sku": "RM-1", "name": "A", "type": "RAW_MATERIAL"}],
-        "lots": [{"itemSku": "RM-1", "lotNumber": "OPEN-1", "quantity": 12.5}],
-        "webhooks": [{"url": "http://127.0.0.1:9/x", "secret": "12345678"}]}})
-    assert r.get_json() == {"items": [{"id": 1, "sku": "RM-1"}], "purchase_orders": [], "recipes": [],
-                            "lots": [{"id": 1, "lotNumber": "OPEN-1"}], "production_runs": [], "sales_orders": [],
-                            "webhooks": [{"id": 1}]}
+    r = api.c.post(
+        "/__erpsim/seed",
+        headers=ADMIN,
+        json={
+            "records": {
+                "items": [{"sku": "RM-1", "name": "A", "type": "RAW_MATERIAL"}],
+                "lots": [{"itemSku": "RM-1", "lotNumber": "OPEN-1", "quantity": 12.5}],
+                "webhooks": [{"url": "http://127.0.0.1:9/x", "secret": "12345678"}],
+            }
+        },
+    )
+    assert r.get_json() == {
+        "items": [{"id": 1, "sku": "RM-1"}],
+        "purchase_orders": [],
+        "recipes": [],
+        "lots": [{"id": 1, "lotNumber": "OPEN-1"}],
+        "production_runs": [],
+        "sales_orders": [],
+        "webhooks": [{"id": 1}],
+    }
     lot = api.get("/lots/1").get_json()
     assert (lot["status"], lot["quantity"], lot["source"]) == ("RELEASED", 12.5, "MANUAL")
-    r = api.c.post("/__erpsim/seed", headers=ADMIN, json={"records": {
-        "items": [{"sku": "RM-2", "name": "B", "type": "RAW_MATERIAL"}],
-        "purchase_orders": [{"netsuiteId": "1", "number": "P", "lines": [{"itemSku": "NOPE", "quantity": 1}]}]}})
+    r = api.c.post(
+        "/__erpsim/seed",
+        headers=ADMIN,
+        json={
+            "records": {
+                "items": [{"sku": "RM-2", "name": "B", "type": "RAW_MATERIAL"}],
+                "purchase_orders": [
+                    {"netsuiteId": "1", "number": "P", "lines": [{"itemSku": "NOPE", "quantity": 1}]}
+                ],
+            }
+        },
+    )
     assert r.status_code == 422 and r.get_json()["error"] == "UNKNOWN_REFERENCE"
     assert len(api.state("qms_items")["qms_items"]) == 1
     r = api.c.post("/__erpsim/seed", headers=ADMIN, json={"records": {"widgets": []}})
@@ -63,5 +92,17 @@ def test_credentials_and_port(tmp_path: Path) -> None:
     assert api.get("/items").status_code == 401
     assert api.c.get("/api/v1/items", headers={"Authorization": "Bearer k2"}).status_code == 200
     assert sorted(api.c.get("/__erpsim/act", headers=ADMIN).get_json()) == [
-        "adjust", "complete", "consume", "inspect", "lock", "produce", "receive", "reject", "release", "scan",
-        "schedule", "ship", "unlock"]
+        "adjust",
+        "complete",
+        "consume",
+        "inspect",
+        "lock",
+        "produce",
+        "receive",
+        "reject",
+        "release",
+        "scan",
+        "schedule",
+        "ship",
+        "unlock",
+    ]

@@ -25,8 +25,12 @@ def test_subscribe_list_get_delete(api: Api) -> None:
     created = r.get_json()
     assert created["secret"].startswith("whsec_") and len(created["secret"]) == 38
     assert {k: v for k, v in created.items() if k != "secret"} == {
-        "id": 1, "url": "https://example.com/hook", "events": ["lot.released", "shipment.*"], "active": True,
-        "createdAt": "2026-01-05T09:00:00+00:00"}
+        "id": 1,
+        "url": "https://example.com/hook",
+        "events": ["lot.released", "shipment.*"],
+        "active": True,
+        "createdAt": "2026-01-05T09:00:00+00:00",
+    }
     assert api.get("/webhooks").get_json() == {"data": [{k: v for k, v in created.items() if k != "secret"}]}
     assert "secret" not in api.get("/webhooks/1").get_json()
     r = api.post("/webhooks", {"url": "https://example.com/hook", "events": ["lot.exploded"]})
@@ -38,8 +42,9 @@ def test_subscribe_list_get_delete(api: Api) -> None:
     assert api.get("/webhooks").get_json() == {"data": []}
 
 
-def test_delivery_is_signed_over_the_raw_body(api: Api, receiver: str,
-                                              webhook_receiver: WebhookReceiver) -> None:
+def test_delivery_is_signed_over_the_raw_body(
+    api: Api, receiver: str, webhook_receiver: WebhookReceiver
+) -> None:
     api.post("/webhooks", {"url": receiver, "events": ["lot.*"], "secret": "topsecret!"})
     rm = api.item("RM-1", netsuite_id="55")
     lot = api.released_lot(rm["id"], 5, "1")
@@ -53,12 +58,16 @@ def test_delivery_is_signed_over_the_raw_body(api: Api, receiver: str,
     assert (h1["X-DataNinja-Event"], h2["X-DataNinja-Event"]) == ("lot.released", "lot.locked")
     first = json.loads(b1)
     assert (first["id"], first["type"], first["data"]["lot"]["lotNumber"]) == (
-        "evt_00000001", "lot.released", lot["lotNumber"])
+        "evt_00000001",
+        "lot.released",
+        lot["lotNumber"],
+    )
     assert json.loads(b2)["data"]["reason"] == "r"
 
 
-def test_events_without_subscribers_are_not_queued_and_faults_drop(api: Api, receiver: str,
-                                                                   webhook_receiver: WebhookReceiver) -> None:
+def test_events_without_subscribers_are_not_queued_and_faults_drop(
+    api: Api, receiver: str, webhook_receiver: WebhookReceiver
+) -> None:
     rm = api.item("RM-1")
     api.released_lot(rm["id"], 5, "1")
     assert api.deliveries() == []

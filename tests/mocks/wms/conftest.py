@@ -13,8 +13,13 @@ from mocks.wms import create_app
 from tests.conftest import ADMIN
 
 KEY = {"X-API-Key": "wms-test-key"}
-SHIP_TO = {"name": "Ada Lovelace", "address1": "1 High Street", "city": "Manchester", "postcode": "M1 1AA",
-           "country": "GB"}
+SHIP_TO = {
+    "name": "Ada Lovelace",
+    "address1": "1 High Street",
+    "city": "Manchester",
+    "postcode": "M1 1AA",
+    "country": "GB",
+}
 
 
 def make_app(db_url: str, data_dir: Path, **settings: Any) -> Flask:
@@ -30,8 +35,9 @@ class Wms:
         self.emu = app.extensions["erpsim"]
         self.c = app.test_client()
 
-    def api(self, method: str, path: str, body: Any = None, key: str | None = "wms-test-key",
-            **kw: Any) -> Any:
+    def api(
+        self, method: str, path: str, body: Any = None, key: str | None = "wms-test-key", **kw: Any
+    ) -> Any:
         """Call /api/v1<path>; returns the response."""
         headers = {"X-API-Key": key} if key is not None else {}
         headers.update(kw.pop("headers", {}))
@@ -57,8 +63,9 @@ class Wms:
 
     def state(self, *tables: str) -> dict[str, list[dict[str, Any]]]:
         """The dump of the named tables."""
-        r = self.c.get("/__erpsim/state", query_string={"tables": ",".join(tables)} if tables else None,
-                       headers=ADMIN)
+        r = self.c.get(
+            "/__erpsim/state", query_string={"tables": ",".join(tables)} if tables else None, headers=ADMIN
+        )
         return dict(r.get_json())
 
     def stock(self, sku: str, warehouse: int = 1) -> dict[str, Any]:
@@ -76,18 +83,34 @@ class Wms:
 
     def order(self, client_reference: str, lines: list[dict[str, Any]], **extra: Any) -> Any:
         """Create an order and return the response."""
-        return self.api("POST", "/orders", {"clientReference": client_reference, "shipTo": SHIP_TO,
-                                            "lines": lines, **extra})
+        return self.api(
+            "POST",
+            "/orders",
+            {"clientReference": client_reference, "shipTo": SHIP_TO, "lines": lines, **extra},
+        )
 
 
 @pytest.fixture
 def wms(tmp_path: Path) -> Wms:
     """A WMS with two SKUs (A-1: 10 on hand, B-2: 5 on hand) in warehouse 1 and nothing else."""
     w = Wms(make_app(f"sqlite:///{tmp_path / 'wms.db'}", tmp_path))
-    w.seed({"records": {
-        "skus": [{"sku": "A-1", "externalId": "101", "name": "Widget", "weightKg": 0.5, "barcode": "5012345678900",
-                  "dimensions": {"lengthCm": 10, "widthCm": 5, "heightCm": 2}},
-                 {"sku": "B-2", "externalId": "102", "name": "Gadget"},
-                 {"sku": "GIFT-CARD", "externalId": "103", "name": "E-gift card", "itemType": "DIGITAL"}],
-        "stock": [{"sku": "A-1", "onHand": 10}, {"sku": "B-2", "onHand": 5}]}})
+    w.seed(
+        {
+            "records": {
+                "skus": [
+                    {
+                        "sku": "A-1",
+                        "externalId": "101",
+                        "name": "Widget",
+                        "weightKg": 0.5,
+                        "barcode": "5012345678900",
+                        "dimensions": {"lengthCm": 10, "widthCm": 5, "heightCm": 2},
+                    },
+                    {"sku": "B-2", "externalId": "102", "name": "Gadget"},
+                    {"sku": "GIFT-CARD", "externalId": "103", "name": "E-gift card", "itemType": "DIGITAL"},
+                ],
+                "stock": [{"sku": "A-1", "onHand": 10}, {"sku": "B-2", "onHand": 5}],
+            }
+        }
+    )
     return w

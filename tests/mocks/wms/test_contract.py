@@ -35,19 +35,36 @@ def _build(folder: Path) -> Flask:
 
 
 APP = LazyApp(_build, "erpsim-wms-contract-", ready=lambda: _fresh_world())
-CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance,
-          response_headers_conformance]
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+]
 
 
 def _fresh_world() -> None:
     """A small world so reads find data: SKUs, stock, an order and an ASN."""
     APP.emu.reset()
     client = APP.test_client()
-    client.post("/__erpsim/seed", headers={"X-Erpsim-Admin-Token": "erpsim-admin"}, json={"records": {
-        "skus": [{"sku": "A-1", "externalId": "1", "name": "Widget"}, {"sku": "B-2", "externalId": "2", "name": "Gadget"}],
-        "stock": [{"sku": "A-1", "onHand": 50}],
-        "orders": [{"clientReference": "SO1", "shipTo": SHIP_TO, "lines": [{"sku": "A-1", "quantity": 1}]}],
-        "asns": [{"poReference": "PO1", "lines": [{"sku": "B-2", "quantity": 3}]}]}})
+    client.post(
+        "/__erpsim/seed",
+        headers={"X-Erpsim-Admin-Token": "erpsim-admin"},
+        json={
+            "records": {
+                "skus": [
+                    {"sku": "A-1", "externalId": "1", "name": "Widget"},
+                    {"sku": "B-2", "externalId": "2", "name": "Gadget"},
+                ],
+                "stock": [{"sku": "A-1", "onHand": 50}],
+                "orders": [
+                    {"clientReference": "SO1", "shipTo": SHIP_TO, "lines": [{"sku": "A-1", "quantity": 1}]}
+                ],
+                "asns": [{"poReference": "PO1", "lines": [{"sku": "B-2", "quantity": 3}]}],
+            }
+        },
+    )
 
 
 schema = schemathesis.openapi.from_dict(SPEC)
@@ -80,13 +97,20 @@ class WmsWorkflow(schema.as_state_machine()):  # type: ignore[misc]
     def get_call_kwargs(self, case: Any) -> dict[str, Any]:
         return {"headers": KEY}
 
-    def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+    def validate_response(
+        self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+    ) -> None:
         case.validate_response(response, checks=CHECKS)
 
 
 TestWmsStateful = WmsWorkflow.TestCase
-TestWmsStateful.settings = settings(max_examples=40, stateful_step_count=6, deadline=None,
-                                    suppress_health_check=list(HealthCheck), database=None)
+TestWmsStateful.settings = settings(
+    max_examples=40,
+    stateful_step_count=6,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 
 
 def teardown_module() -> None:

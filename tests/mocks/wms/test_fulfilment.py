@@ -8,38 +8,78 @@ T0 = "2026-01-05T09:00:00.000Z"
 
 
 def test_order_to_despatch_end_to_end(wms: Wms) -> None:
-    created = wms.order("SO1", [{"sku": "A-1", "quantity": 3, "externalLineId": "1"},
-                                {"sku": "B-2", "quantity": 1, "externalLineId": "2"}], externalId="4711")
+    created = wms.order(
+        "SO1",
+        [
+            {"sku": "A-1", "quantity": 3, "externalLineId": "1"},
+            {"sku": "B-2", "quantity": 1, "externalLineId": "2"},
+        ],
+        externalId="4711",
+    )
     assert created.status_code == 201
     released = wms.act("release", {"order": "SO1"})
     assert released["status"] == "RELEASED"
     assert [ln["quantityAllocated"] for ln in released["lines"]] == [3, 1]
-    assert wms.stock("A-1") | {"updatedAt": None} == {"sku": "A-1", "warehouseId": 1, "onHand": 10, "allocated": 3,
-                                                      "available": 7, "updatedAt": None}
+    assert wms.stock("A-1") | {"updatedAt": None} == {
+        "sku": "A-1",
+        "warehouseId": 1,
+        "onHand": 10,
+        "allocated": 3,
+        "available": 7,
+        "updatedAt": None,
+    }
     assert wms.act("pick", {"order": 1})["status"] == "PICKING"
     assert wms.act("pack", {"order": "SO1"})["status"] == "PACKED"
     wms.c.post("/__erpsim/clock", json={"advance": "PT2H"}, headers={"X-Erpsim-Admin-Token": "erpsim-admin"})
     done = wms.act("despatch", {"order": "SO1", "carrier": "Royal Mail", "trackingNumber": "RM123456789GB"})
     assert (done["status"], done["carrier"], done["trackingNumber"], done["despatchedAt"]) == (
-        "DESPATCHED", "Royal Mail", "RM123456789GB", "2026-01-05T11:00:00.000Z")
+        "DESPATCHED",
+        "Royal Mail",
+        "RM123456789GB",
+        "2026-01-05T11:00:00.000Z",
+    )
     assert [(ln["quantityShipped"], ln["quantityAllocated"]) for ln in done["lines"]] == [(3, 0), (1, 0)]
     assert wms.stock("A-1")["onHand"] == 7 and wms.stock("A-1")["allocated"] == 0
-    assert wms.stock("B-2") | {"updatedAt": None} == {"sku": "B-2", "warehouseId": 1, "onHand": 4, "allocated": 0,
-                                                      "available": 4, "updatedAt": None}
+    assert wms.stock("B-2") | {"updatedAt": None} == {
+        "sku": "B-2",
+        "warehouseId": 1,
+        "onHand": 4,
+        "allocated": 0,
+        "available": 4,
+        "updatedAt": None,
+    }
     [event] = wms.events("order.despatched")
     assert event["data"] == {
-        "orderId": 1, "clientReference": "SO1", "externalId": "4711", "warehouseId": 1, "carrier": "Royal Mail",
-        "trackingNumber": "RM123456789GB", "despatchedAt": "2026-01-05T11:00:00.000Z", "shortShipped": False,
-        "lines": [{"lineIndex": 0, "sku": "A-1", "externalLineId": "1", "quantityOrdered": 3, "quantityShipped": 3},
-                  {"lineIndex": 1, "sku": "B-2", "externalLineId": "2", "quantityOrdered": 1, "quantityShipped": 1}]}
-    moves = [(m["sku"], m["kind"], m["on_hand_delta"], m["allocated_delta"])
-             for m in wms.state("wms_stock_movements")["wms_stock_movements"]]
-    assert moves == [("A-1", "ALLOCATE", 0, 3), ("B-2", "ALLOCATE", 0, 1),
-                     ("A-1", "DESPATCH", -3, -3), ("B-2", "DESPATCH", -1, -1)]
+        "orderId": 1,
+        "clientReference": "SO1",
+        "externalId": "4711",
+        "warehouseId": 1,
+        "carrier": "Royal Mail",
+        "trackingNumber": "RM123456789GB",
+        "despatchedAt": "2026-01-05T11:00:00.000Z",
+        "shortShipped": False,
+        "lines": [
+            {"lineIndex": 0, "sku": "A-1", "externalLineId": "1", "quantityOrdered": 3, "quantityShipped": 3},
+            {"lineIndex": 1, "sku": "B-2", "externalLineId": "2", "quantityOrdered": 1, "quantityShipped": 1},
+        ],
+    }
+    moves = [
+        (m["sku"], m["kind"], m["on_hand_delta"], m["allocated_delta"])
+        for m in wms.state("wms_stock_movements")["wms_stock_movements"]
+    ]
+    assert moves == [
+        ("A-1", "ALLOCATE", 0, 3),
+        ("B-2", "ALLOCATE", 0, 1),
+        ("A-1", "DESPATCH", -3, -3),
+        ("B-2", "DESPATCH", -1, -1),
+    ]
     assert [e["data"]["onHand"] for e in wms.events("stock.changed")] == [10, 5, 7, 4]
     # despatching twice is refused with the current status
-    r = wms.c.post("/__erpsim/act/despatch", json={"order": "SO1", "carrier": "DPD", "trackingNumber": "X"},
-                   headers={"X-Erpsim-Admin-Token": "erpsim-admin"})
+    r = wms.c.post(
+        "/__erpsim/act/despatch",
+        json={"order": "SO1", "carrier": "DPD", "trackingNumber": "X"},
+        headers={"X-Erpsim-Admin-Token": "erpsim-admin"},
+    )
     assert r.status_code == 409 and r.get_json()["error"] == "INVALID_STATUS"
     assert len(wms.events("order.despatched")) == 1
 
@@ -52,7 +92,8 @@ def test_out_of_order_floor_steps_are_409(wms: Wms) -> None:
     wms.act("despatch", {"order": "SO1", "carrier": "DPD", "trackingNumber": "1"}, status=409)
     wms.act("release", {"order": "SO1"})
     assert wms.act("release", {"order": "SO1"}, status=409)["message"] == (
-        "Cannot release order 1 in status RELEASED; it must be NEW or HOLDING.")
+        "Cannot release order 1 in status RELEASED; it must be NEW or HOLDING."
+    )
     assert wms.act("release", {"order": "NOPE"}, status=404)["error"] == "ORDER_NOT_FOUND"
     assert wms.act("release", {}, status=400)["path"] == "order"
     assert wms.act("release", {"order": True}, status=400)["path"] == "order"
@@ -62,19 +103,31 @@ def test_short_stock_holds_then_goods_in_releases(wms: Wms) -> None:
     wms.order("SO1", [{"sku": "A-1", "quantity": 4}, {"sku": "B-2", "quantity": 6}])
     held = wms.act("release", {"order": "SO1"})
     assert (held["status"], held["holdCode"], held["holdReason"]) == (
-        "HOLDING", "SHORT_STOCK", "Insufficient stock for SKU 'B-2' in warehouse 1: need 6, available 5")
+        "HOLDING",
+        "SHORT_STOCK",
+        "Insufficient stock for SKU 'B-2' in warehouse 1: need 6, available 5",
+    )
     assert wms.stock("A-1")["allocated"] == 0  # nothing half-allocated
     [hold] = wms.events("order.on_hold")
     assert hold["data"]["skus"] == ["B-2"]
     # re-evaluating with nothing changed keeps the hold and raises no second event
     assert wms.act("release", {"order": "SO1"})["status"] == "HOLDING"
     assert len(wms.events("order.on_hold")) == 1
-    asn = wms.ok("POST", "/asns", {"poReference": "PO-1", "lines": [{"sku": "B-2", "quantity": 10}]}, status=201)
+    asn = wms.ok(
+        "POST", "/asns", {"poReference": "PO-1", "lines": [{"sku": "B-2", "quantity": 10}]}, status=201
+    )
     wms.act("book_in", {"asn": asn["id"]})
-    assert wms.act("reevaluate_holds", {}) == {"orders": [
-        {"id": 1, "clientReference": "SO1", "status": "RELEASED", "holdReason": None}]}
-    assert wms.stock("B-2") | {"updatedAt": None} == {"sku": "B-2", "warehouseId": 1, "onHand": 15, "allocated": 6,
-                                                      "available": 9, "updatedAt": None}
+    assert wms.act("reevaluate_holds", {}) == {
+        "orders": [{"id": 1, "clientReference": "SO1", "status": "RELEASED", "holdReason": None}]
+    }
+    assert wms.stock("B-2") | {"updatedAt": None} == {
+        "sku": "B-2",
+        "warehouseId": 1,
+        "onHand": 15,
+        "allocated": 6,
+        "available": 9,
+        "updatedAt": None,
+    }
 
 
 def test_unknown_sku_hold_released_once_the_sku_is_added(wms: Wms) -> None:
@@ -96,15 +149,19 @@ def test_short_pick_ships_less_than_ordered(wms: Wms) -> None:
     short = wms.act("short_pick", {"order": "SO1", "sku": "A-1", "quantityPicked": 1})
     assert [(ln["quantityPicked"], ln["quantityAllocated"]) for ln in short["lines"]] == [(1, 1), (2, 2)]
     assert wms.stock("A-1")["allocated"] == 1
-    assert wms.act("short_pick", {"order": "SO1", "lineIndex": 0, "quantityPicked": 1}, status=400)["path"] == (
-        "quantityPicked")
+    assert wms.act("short_pick", {"order": "SO1", "lineIndex": 0, "quantityPicked": 1}, status=400)[
+        "path"
+    ] == ("quantityPicked")
     assert wms.act("short_pick", {"order": "SO1", "lineIndex": 7, "quantityPicked": 0}, status=404)
     wms.act("pack", {"order": "SO1"})
     done = wms.act("despatch", {"order": "SO1", "carrier": "DPD", "trackingNumber": "15501"})
     assert [(ln["quantity"], ln["quantityShipped"]) for ln in done["lines"]] == [(4, 1), (2, 2)]
     [event] = wms.events("order.despatched")
     assert event["data"]["shortShipped"] is True
-    assert [(ln["quantityOrdered"], ln["quantityShipped"]) for ln in event["data"]["lines"]] == [(4, 1), (2, 2)]
+    assert [(ln["quantityOrdered"], ln["quantityShipped"]) for ln in event["data"]["lines"]] == [
+        (4, 1),
+        (2, 2),
+    ]
     assert (wms.stock("A-1")["onHand"], wms.stock("A-1")["allocated"]) == (9, 0)
 
 
@@ -115,7 +172,9 @@ def test_shelf_short_at_pick_puts_the_order_on_hold(wms: Wms) -> None:
     assert wms.stock("B-2")["available"] == -2
     held = wms.act("pick", {"order": "SO1"})
     assert (held["status"], held["holdReason"]) == (
-        "HOLDING", "Short at pick for SKU 'B-2' in warehouse 1: need 4, on hand 2")
+        "HOLDING",
+        "Short at pick for SKU 'B-2' in warehouse 1: need 4, on hand 2",
+    )
     assert wms.stock("B-2")["allocated"] == 0
 
 
@@ -137,6 +196,15 @@ def test_nothing_picked_cannot_be_packed_but_the_warehouse_can_cancel(wms: Wms) 
 
 def test_actions_are_listed_with_descriptions(wms: Wms) -> None:
     listed = wms.c.get("/__erpsim/act", headers={"X-Erpsim-Admin-Token": "erpsim-admin"}).get_json()
-    assert sorted(listed) == ["adjust_stock", "book_in", "cancel", "despatch", "pack", "pick", "reevaluate_holds",
-                              "release", "short_pick"]
+    assert sorted(listed) == [
+        "adjust_stock",
+        "book_in",
+        "cancel",
+        "despatch",
+        "pack",
+        "pick",
+        "reevaluate_holds",
+        "release",
+        "short_pick",
+    ]
     assert all(listed.values())

@@ -15,8 +15,11 @@ from .conftest import KEY, SHIP_TO, Wms
 
 
 def test_retry_after_a_lost_response_finds_the_existing_order(wms: Wms) -> None:
-    wms.c.put("/__erpsim/faults", json={"kind": "reset_after", "method": "POST", "path": "^/api/v1/orders$",
-                                        "nth": 1}, headers=ADMIN)
+    wms.c.put(
+        "/__erpsim/faults",
+        json={"kind": "reset_after", "method": "POST", "path": "^/api/v1/orders$", "nth": 1},
+        headers=ADMIN,
+    )
     with pytest.raises(ConnectionDropped):
         wms.order("SO-RETRY", [{"sku": "A-1", "quantity": 1}])
     retry = wms.order("SO-RETRY", [{"sku": "A-1", "quantity": 1}])
@@ -40,7 +43,10 @@ def test_concurrent_creates_of_one_reference_make_one_order(wms: Wms, serve_app:
 
 def test_creation_time_follows_the_virtual_clock(wms: Wms) -> None:
     wms.c.post("/__erpsim/clock", json={"set": "2026-03-31T23:59:59Z"}, headers=ADMIN)
-    assert wms.order("SO-T", [{"sku": "A-1", "quantity": 1}]).get_json()["createdAt"] == "2026-03-31T23:59:59.000Z"
+    assert (
+        wms.order("SO-T", [{"sku": "A-1", "quantity": 1}]).get_json()["createdAt"]
+        == "2026-03-31T23:59:59.000Z"
+    )
     wms.c.post("/__erpsim/clock", json={"rate": 1}, headers=ADMIN)
     created = wms.order("SO-T2", [{"sku": "A-1", "quantity": 1}]).get_json()["createdAt"]
     assert "2026-03-31T23:59:59.000Z" <= created < "2026-04-01T00:01:00.000Z"

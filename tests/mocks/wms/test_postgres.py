@@ -13,15 +13,27 @@ pytestmark = pytest.mark.postgres
 
 def test_order_to_despatch_on_postgres(tmp_path: Path, pg_url: str) -> None:
     wms = Wms(make_app(pg_url, tmp_path))
-    wms.seed({"records": {"skus": [{"sku": "A-1", "externalId": "101", "name": "Widget"},
-                                   {"sku": "SVC", "externalId": "102", "name": "Setup", "itemType": "SERVICE"}],
-                          "stock": [{"sku": "A-1", "onHand": 10}]}})
+    wms.seed(
+        {
+            "records": {
+                "skus": [
+                    {"sku": "A-1", "externalId": "101", "name": "Widget"},
+                    {"sku": "SVC", "externalId": "102", "name": "Setup", "itemType": "SERVICE"},
+                ],
+                "stock": [{"sku": "A-1", "onHand": 10}],
+            }
+        }
+    )
     created = wms.order("SO1", [{"sku": "A-1", "quantity": 4, "externalLineId": "1"}], externalId="4711")
     assert (created.status_code, created.get_json()["id"]) == (201, 1)
     dup = wms.order("SO1", [{"sku": "A-1", "quantity": 1}])
     assert (dup.status_code, dup.get_json()["existingOrderId"]) == (422, 1)
     bad = wms.order("SO2", [{"sku": "A-1", "quantity": 1}, {"sku": "SVC", "quantity": 1}])
-    assert (bad.status_code, bad.get_json()["errorCode"], bad.get_json()["lineIndex"]) == (400, "NON_PHYSICAL_LINE", 1)
+    assert (bad.status_code, bad.get_json()["errorCode"], bad.get_json()["lineIndex"]) == (
+        400,
+        "NON_PHYSICAL_LINE",
+        1,
+    )
     held = wms.order("SO3", [{"sku": "NEW-1", "quantity": 1}]).get_json()
     assert (held["id"], held["status"]) == (2, "HOLDING")
     assert wms.act("release", {"order": "SO1"})["status"] == "RELEASED"
@@ -31,12 +43,23 @@ def test_order_to_despatch_on_postgres(tmp_path: Path, pg_url: str) -> None:
     wms.act("pack", {"order": "SO1"})
     done = wms.act("despatch", {"order": "SO1", "carrier": "DPD", "trackingNumber": "T1"})
     assert [(ln["quantity"], ln["quantityShipped"]) for ln in done["lines"]] == [(4, 3)]
-    assert wms.stock("A-1") | {"updatedAt": None} == {"sku": "A-1", "warehouseId": 1, "onHand": 7, "allocated": 0,
-                                                      "available": 7, "updatedAt": None}
-    asn = wms.ok("POST", "/asns", {"poReference": "PO-1", "lines": [{"sku": "A-1", "quantity": 5}]}, status=201)
+    assert wms.stock("A-1") | {"updatedAt": None} == {
+        "sku": "A-1",
+        "warehouseId": 1,
+        "onHand": 7,
+        "allocated": 0,
+        "available": 7,
+        "updatedAt": None,
+    }
+    asn = wms.ok(
+        "POST", "/asns", {"poReference": "PO-1", "lines": [{"sku": "A-1", "quantity": 5}]}, status=201
+    )
     wms.act("book_in", {"asn": asn["id"], "lines": [{"lineIndex": 0, "quantityReceived": 4}]})
     assert wms.stock("A-1")["onHand"] == 11
     assert [e["type"] for e in wms.events() if e["type"] != "stock.changed"] == [
-        "order.on_hold", "order.despatched", "asn.booked_in"]
+        "order.on_hold",
+        "order.despatched",
+        "asn.booked_in",
+    ]
     assert wms.ok("GET", "/orders?updatedSince=2026-01-05T09:00:00Z&pageSize=1")["total"] == 2
     wms.emu.store.dispose()

@@ -27,15 +27,31 @@ def test_faker_seed_is_reproducible(tmp_path: Path) -> None:
 
 
 def test_explicit_records_and_refusals(wms: Wms) -> None:
-    out = wms.seed({"records": {"warehouses": [{"code": "LDN", "name": "London"}],
-                                "stock": [{"sku": "A-1", "warehouse": "LDN", "onHand": 3}],
-                                "orders": [{"clientReference": "R1", "warehouseId": 2,
-                                            "shipTo": {"name": "B", "address1": "x", "city": "y", "country": "FR"},
-                                            "lines": [{"sku": "A-1", "quantity": 3}]}]}})
-    assert out == {"warehouses": [2], "stock": [{"sku": "A-1", "warehouseId": 2, "onHand": 3}],
-                   "orders": [{"id": 1, "clientReference": "R1", "status": "NEW"}]}
+    out = wms.seed(
+        {
+            "records": {
+                "warehouses": [{"code": "LDN", "name": "London"}],
+                "stock": [{"sku": "A-1", "warehouse": "LDN", "onHand": 3}],
+                "orders": [
+                    {
+                        "clientReference": "R1",
+                        "warehouseId": 2,
+                        "shipTo": {"name": "B", "address1": "x", "city": "y", "country": "FR"},
+                        "lines": [{"sku": "A-1", "quantity": 3}],
+                    }
+                ],
+            }
+        }
+    )
+    assert out == {
+        "warehouses": [2],
+        "stock": [{"sku": "A-1", "warehouseId": 2, "onHand": 3}],
+        "orders": [{"id": 1, "clientReference": "R1", "status": "NEW"}],
+    }
     assert wms.act("release", {"order": "R1"})["status"] == "RELEASED"
-    r = wms.c.post("/__erpsim/seed", json={"records": {"stock": [{"sku": "NOPE", "onHand": 1}]}}, headers=ADMIN)
+    r = wms.c.post(
+        "/__erpsim/seed", json={"records": {"stock": [{"sku": "NOPE", "onHand": 1}]}}, headers=ADMIN
+    )
     assert r.status_code == 400 and r.get_json()["error"] == "UNKNOWN_SKU"
     r = wms.c.post("/__erpsim/seed", json={"seed": 1, "orders": True}, headers=ADMIN)
     assert r.status_code == 400
@@ -46,15 +62,20 @@ def test_reset_keeps_the_default_client_and_warehouse(wms: Wms) -> None:
     assert wms.c.post("/__erpsim/reset", headers=ADMIN).status_code == 200
     assert wms.ok("GET", "/orders")["total"] == 0
     assert wms.ok("GET", "/warehouses")["items"] == [{"id": 1, "code": "MAIN", "name": "Main warehouse"}]
-    assert wms.c.post("/__erpsim/reset", json={"seed": 3, "skus": 2}, headers=ADMIN).get_json()["seeded"]["skus"] == [
-        "SKU-00001", "SKU-00002"]
+    assert wms.c.post("/__erpsim/reset", json={"seed": 3, "skus": 2}, headers=ADMIN).get_json()["seeded"][
+        "skus"
+    ] == ["SKU-00001", "SKU-00002"]
 
 
 def test_a_seed_refused_half_way_leaves_nothing_and_can_be_sent_again(wms: Wms) -> None:
-    body = {"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}],
-                        "warehouses": [{"code": "LDN", "name": "London"}],
-                        "skus": [{"sku": "B-1", "name": "Bolt", "externalId": "201"}],
-                        "stock": [{"sku": "NOPE", "warehouse": "LDN", "onHand": 1}]}}
+    body = {
+        "records": {
+            "clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}],
+            "warehouses": [{"code": "LDN", "name": "London"}],
+            "skus": [{"sku": "B-1", "name": "Bolt", "externalId": "201"}],
+            "stock": [{"sku": "NOPE", "warehouse": "LDN", "onHand": 1}],
+        }
+    }
     before = wms.state("wms_clients", "wms_warehouses", "wms_products", "wms_stock")
     for _ in range(2):  # the same refusal each time: nothing of the first attempt stayed
         r = wms.c.post("/__erpsim/seed", json=body, headers=ADMIN)
@@ -64,8 +85,12 @@ def test_a_seed_refused_half_way_leaves_nothing_and_can_be_sent_again(wms: Wms) 
     assert wms.seed(body)["clients"] == ["ACME"]
     again = wms.c.post("/__erpsim/seed", json=body, headers=ADMIN)
     assert again.status_code == 400
-    assert again.get_json() == {"error": "DUPLICATE_CLIENT", "message": "records.clients[0]: client 'ACME' already "
-                                "exists.", "path": "records.clients[0].code"}
-    r = wms.c.post("/__erpsim/seed", json={"records": {"warehouses": [{"code": "LDN", "name": "Again"}]}},
-                   headers=ADMIN)
+    assert again.get_json() == {
+        "error": "DUPLICATE_CLIENT",
+        "message": "records.clients[0]: client 'ACME' already exists.",
+        "path": "records.clients[0].code",
+    }
+    r = wms.c.post(
+        "/__erpsim/seed", json={"records": {"warehouses": [{"code": "LDN", "name": "Again"}]}}, headers=ADMIN
+    )
     assert (r.status_code, r.get_json()["error"]) == (400, "DUPLICATE_WAREHOUSE")

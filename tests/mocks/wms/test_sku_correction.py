@@ -20,8 +20,10 @@ def test_correcting_a_sku_keeps_the_product_and_moves_its_stock(wms: Wms) -> Non
     assert [(h["product_id"], h["sku"], h["replaced_by"]) for h in history] == [(1, "A-1", "A-1-V2")]
     wms.ok("PATCH", "/products/1", {"sku": "A-1-V3"})
     history = wms.state("wms_product_sku_history")["wms_product_sku_history"]
-    assert [(h["product_id"], h["sku"], h["replaced_by"]) for h in history] == [(1, "A-1", "A-1-V2"),
-                                                                                 (1, "A-1-V2", "A-1-V3")]
+    assert [(h["product_id"], h["sku"], h["replaced_by"]) for h in history] == [
+        (1, "A-1", "A-1-V2"),
+        (1, "A-1-V2", "A-1-V3"),
+    ]
 
 
 def test_orders_for_the_new_sku_are_accepted_and_held_ones_released(wms: Wms) -> None:
@@ -45,7 +47,9 @@ def test_open_orders_follow_the_correction_and_despatched_ones_keep_their_code(w
     for action in ("release", "pick", "pack"):
         wms.act(action, {"order": shipped})
     wms.act("despatch", {"order": shipped, "carrier": "DPD", "trackingNumber": "T-1"})
-    open_order = wms.order("SO-2", [{"sku": "A-1", "quantity": 2}, {"sku": "B-2", "quantity": 1}]).get_json()["id"]
+    open_order = wms.order("SO-2", [{"sku": "A-1", "quantity": 2}, {"sku": "B-2", "quantity": 1}]).get_json()[
+        "id"
+    ]
     wms.act("release", {"order": open_order})
     wms.ok("PATCH", "/products/1", {"sku": "A-1-V2"})
     assert [ln["sku"] for ln in wms.ok("GET", f"/orders/{shipped}")["lines"]] == ["A-1"]
@@ -55,14 +59,25 @@ def test_open_orders_follow_the_correction_and_despatched_ones_keep_their_code(w
         wms.act(action, {"order": open_order})
     wms.act("despatch", {"order": open_order, "carrier": "DPD", "trackingNumber": "T-2"})
     assert (wms.stock("A-1-V2")["onHand"], wms.stock("A-1-V2")["allocated"]) == (7, 0)
-    movements = [(m["sku"], m["kind"], m["reference"]) for m in wms.state("wms_stock_movements")["wms_stock_movements"]
-                 if m["kind"] == "DESPATCH"]
-    assert movements == [("A-1", "DESPATCH", "SO-1"), ("A-1-V2", "DESPATCH", "SO-2"), ("B-2", "DESPATCH", "SO-2")]
+    movements = [
+        (m["sku"], m["kind"], m["reference"])
+        for m in wms.state("wms_stock_movements")["wms_stock_movements"]
+        if m["kind"] == "DESPATCH"
+    ]
+    assert movements == [
+        ("A-1", "DESPATCH", "SO-1"),
+        ("A-1-V2", "DESPATCH", "SO-2"),
+        ("B-2", "DESPATCH", "SO-2"),
+    ]
 
 
 def test_a_correction_cannot_take_a_code_another_item_holds(wms: Wms) -> None:
     r = wms.api("PATCH", "/products/1", {"sku": "B-2"})
     assert r.status_code == 422 and r.get_json() == {
-        "status": 422, "errorCode": "DUPLICATE_SKU",
-        "message": "SKU 'B-2' already exists in the item master (product 2).", "field": "sku", "existingProductId": 2}
+        "status": 422,
+        "errorCode": "DUPLICATE_SKU",
+        "message": "SKU 'B-2' already exists in the item master (product 2).",
+        "field": "sku",
+        "existingProductId": 2,
+    }
     assert wms.stock("A-1")["onHand"] == 10 and wms.stock("B-2")["onHand"] == 5

@@ -21,15 +21,20 @@ def receiver(webhook_receiver: WebhookReceiver) -> tuple[str, WebhookReceiver]:
 
 
 def test_subscribe_list_delete(wms: Wms) -> None:
-    sub = wms.ok("POST", "/webhooks", {"url": "https://example.com/wms", "events": ["order.despatched"]}, status=201)
+    sub = wms.ok(
+        "POST", "/webhooks", {"url": "https://example.com/wms", "events": ["order.despatched"]}, status=201
+    )
     assert sub["id"] == 1 and sub["secret"].startswith("whsec_") and len(sub["secret"]) == 38
     assert sub["events"] == ["order.despatched"] and sub["active"] is True
     listed = wms.ok("GET", "/webhooks")
     assert listed["total"] == 1 and "secret" not in listed["items"][0]
-    for bad, field in (({"url": "ftp://x", "events": ["*"]}, "url"), ({"url": "https://x", "events": []}, "events"),
-                       ({"url": "https://x", "events": ["order.shipped"]}, "events[0]"),
-                       ({"url": "https://x", "events": ["*", "*"]}, "events"),
-                       ({"url": "https://x", "events": ["*"], "secret": "short"}, "secret")):
+    for bad, field in (
+        ({"url": "ftp://x", "events": ["*"]}, "url"),
+        ({"url": "https://x", "events": []}, "events"),
+        ({"url": "https://x", "events": ["order.shipped"]}, "events[0]"),
+        ({"url": "https://x", "events": ["*", "*"]}, "events"),
+        ({"url": "https://x", "events": ["*"], "secret": "short"}, "secret"),
+    ):
         r = wms.api("POST", "/webhooks", bad)
         assert (r.status_code, r.get_json()["field"]) == (400, field), bad
     wms.seed({"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}]}})
@@ -43,8 +48,12 @@ def test_subscribe_list_delete(wms: Wms) -> None:
 def test_events_are_signed_and_scoped_to_the_client(wms: Wms, receiver: tuple[str, WebhookReceiver]) -> None:
     url, handler = receiver
     secret = "a-very-secret-signing-key"
-    wms.ok("POST", "/webhooks", {"url": url, "events": ["order.despatched", "order.on_hold"], "secret": secret},
-           status=201)
+    wms.ok(
+        "POST",
+        "/webhooks",
+        {"url": url, "events": ["order.despatched", "order.on_hold"], "secret": secret},
+        status=201,
+    )
     wms.seed({"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}]}})
     wms.ok("POST", "/webhooks", {"url": url + "/acme", "events": ["*"]}, status=201, key="acme-key")
     wms.order("SO1", [{"sku": "A-1", "quantity": 1}])
@@ -61,5 +70,8 @@ def test_events_are_signed_and_scoped_to_the_client(wms: Wms, receiver: tuple[st
         assert headers["Content-Type"] == "application/json"
     despatched = json.loads(handler.received[1][1])
     assert (despatched["type"], despatched["clientId"], despatched["data"]["trackingNumber"]) == (
-        "order.despatched", 1, "1551")
+        "order.despatched",
+        1,
+        "1551",
+    )
     assert despatched["id"].startswith("evt_")

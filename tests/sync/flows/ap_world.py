@@ -28,22 +28,43 @@ def seed_ap_world(world: World) -> ApWorld:
     """NetSuite: expense accounts 6000/6100 (as AP's), a company, a person and a euro vendor; AP: its base."""
     sub = subsidiary(world)
     base = world.baseline  # type: ignore[attr-defined]
-    ns = seed_ns(world, {
-        "account": [{"acctNumber": "6000", "acctName": "Office Expenses", "acctType": "Expense"},
-                    {"acctNumber": "6100", "acctName": "Software", "acctType": "Expense"}],
-        "vendor": [{"companyName": "Paper Co", "email": "ap@paper.test", "subsidiary": {"id": sub}},
-                   {"isPerson": True, "firstName": "Ada", "lastName": "Lovelace", "subsidiary": {"id": sub}},
-                   {"companyName": "Papier GmbH", "subsidiary": {"id": sub},
-                    "currency": {"id": str(base["currencies"]["EUR"])}}]})
+    ns = seed_ns(
+        world,
+        {
+            "account": [
+                {"acctNumber": "6000", "acctName": "Office Expenses", "acctType": "Expense"},
+                {"acctNumber": "6100", "acctName": "Software", "acctType": "Expense"},
+            ],
+            "vendor": [
+                {"companyName": "Paper Co", "email": "ap@paper.test", "subsidiary": {"id": sub}},
+                {"isPerson": True, "firstName": "Ada", "lastName": "Lovelace", "subsidiary": {"id": sub}},
+                {
+                    "companyName": "Papier GmbH",
+                    "subsidiary": {"id": sub},
+                    "currency": {"id": str(base["currencies"]["EUR"])},
+                },
+            ],
+        },
+    )
     world.control("ap", "POST", "seed", {"seed": 1})  # AP's base classifications
     ap_accounts = {}
     for acc in ap_list(world, "/classifications/chart-of-accounts"):
         ap_accounts[acc["account"]["number"]] = acc["id"]
     accounts = dict(zip(("6000", "6100"), ns["account"], strict=True))
-    accounts.update({"1000": str(base["accounts"]["Checking"]), "2000": str(base["accounts"]["Accounts Payable"])})
+    accounts.update(
+        {"1000": str(base["accounts"]["Checking"]), "2000": str(base["accounts"]["Accounts Payable"])}
+    )
     vendor, person, euro = ns["vendor"]
-    return ApWorld(subsidiary=sub, usd=str(base["currencies"]["USD"]), eur=str(base["currencies"]["EUR"]),
-                   accounts=accounts, ap_accounts=ap_accounts, vendor=vendor, person=person, euro_vendor=euro)
+    return ApWorld(
+        subsidiary=sub,
+        usd=str(base["currencies"]["USD"]),
+        eur=str(base["currencies"]["EUR"]),
+        accounts=accounts,
+        ap_accounts=ap_accounts,
+        vendor=vendor,
+        person=person,
+        euro_vendor=euro,
+    )
 
 
 _CLIENTS: dict[int, Any] = {}
@@ -59,8 +80,12 @@ def ap_client(world: World) -> Any:
     key = id(world)
     if key not in _CLIENTS:
         config = SyncConfig.from_env({**world.env})
-        _CLIENTS[key] = ApClient(config.systems["ap"], timeout=10, policy=RetryPolicy(3, 0.01, Safeguards()),
-                                 safeguards=Safeguards())
+        _CLIENTS[key] = ApClient(
+            config.systems["ap"],
+            timeout=10,
+            policy=RetryPolicy(3, 0.01, Safeguards()),
+            safeguards=Safeguards(),
+        )
     return _CLIENTS[key]
 
 

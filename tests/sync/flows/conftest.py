@@ -13,8 +13,13 @@ import pytest
 
 from tests.sync.conftest import World
 
-SHIP_TO = {"addressee": "Alex Morgan", "addr1": "1 Harbour Street", "city": "Bristol", "zip": "BS1 4RN",
-           "country": "GB"}
+SHIP_TO = {
+    "addressee": "Alex Morgan",
+    "addr1": "1 Harbour Street",
+    "city": "Bristol",
+    "zip": "BS1 4RN",
+    "country": "GB",
+}
 ITEMS = (  # (externalId, NetSuite type, itemId, displayName, rate)
     ("BOOT", "inventoryItem", "BOOT-42", "Walking boot", 89.5),
     ("SOCK", "inventoryItem", "SOCK-3P", "Socks, three pairs", 12.0),
@@ -36,13 +41,26 @@ class OrderWorld:
     customer: str
     orders: list[str] = field(default_factory=list)
 
-    def sales_order(self, lines: list[tuple[str, float]], *, status: str = "B", ship_to: bool = True,
-                    external_id: str | None = None) -> str:
+    def sales_order(
+        self,
+        lines: list[tuple[str, float]],
+        *,
+        status: str = "B",
+        ship_to: bool = True,
+        external_id: str | None = None,
+    ) -> str:
         """Create a sales order in NetSuite as a user would: [(item external id, quantity)]."""
         fields: dict[str, Any] = {
-            "entity": {"id": self.customer}, "orderStatus": status, "location": {"id": self.location},
-            "item": {"items": [{"item": {"id": self.ids[item]}, "quantity": qty, "location": {"id": self.location}}
-                               for item, qty in lines]}}
+            "entity": {"id": self.customer},
+            "orderStatus": status,
+            "location": {"id": self.location},
+            "item": {
+                "items": [
+                    {"item": {"id": self.ids[item]}, "quantity": qty, "location": {"id": self.location}}
+                    for item, qty in lines
+                ]
+            },
+        }
         if ship_to:
             fields["shippingAddress"] = dict(SHIP_TO)
         if external_id:
@@ -71,8 +89,10 @@ class OrderWorld:
         """A WMS order by client reference, with its lines in order."""
         state = self.world.state("wms", "wms_orders", "wms_order_lines")
         [order] = [o for o in state["wms_orders"] if o["client_reference"] == reference]
-        lines = sorted((ln for ln in state["wms_order_lines"] if ln["order_id"] == order["id"]),
-                       key=lambda ln: ln["line_index"])
+        lines = sorted(
+            (ln for ln in state["wms_order_lines"] if ln["order_id"] == order["id"]),
+            key=lambda ln: ln["line_index"],
+        )
         return order, lines
 
     def floor(self, reference: str, *steps: str, tracking: str = "TRK-1") -> None:
@@ -89,28 +109,60 @@ def seed_order_world(world: World) -> OrderWorld:
     world.control("netsuite", "POST", "seed", {"baseline": True})
     records = world.state("netsuite")["records"]
     subsidiary = {"id": str(records["subsidiary"][0]["id"])}
-    account = next(str(r["id"]) for r in records["account"] if r["body"].get("acctName") == "Inventory Adjustments")
+    account = next(
+        str(r["id"]) for r in records["account"] if r["body"].get("acctName") == "Inventory Adjustments"
+    )
     body: dict[str, Any] = {
         "baseline": False,
         "location": [{"name": "Main Warehouse", "externalId": "MAIN", "subsidiary": {"items": [subsidiary]}}],
-        "customer": [{"companyName": "Hill Walkers Ltd", "email": "orders@hillwalkers.example",
-                      "subsidiary": subsidiary, "externalId": "CUST-1"}],
+        "customer": [
+            {
+                "companyName": "Hill Walkers Ltd",
+                "email": "orders@hillwalkers.example",
+                "subsidiary": subsidiary,
+                "externalId": "CUST-1",
+            }
+        ],
     }
     for eid, rtype, sku, name, rate in ITEMS:
-        body.setdefault(rtype, []).append({"itemId": sku, "displayName": name, "rate": rate, "externalId": eid,
-                                           "subsidiary": {"items": [subsidiary]}})
-    stock = [{"item": {"externalId": eid}, "location": {"externalId": "MAIN"}, "adjustQtyBy": 50}
-             for eid, rtype, *_ in ITEMS if rtype in ("inventoryItem", "assemblyItem")]
-    stock += [{"item": {"externalId": eid}, "location": {"externalId": "MAIN"}, "adjustQtyBy": qty,
-               "inventoryDetail": {"inventoryAssignment": {"items": [
-                   {"receiptInventoryNumber": lot, "quantity": qty, "expirationDate": expires}]}}}
-              for eid, lot, qty, expires in LOTS]
-    body["inventoryAdjustment"] = [{"account": {"id": account}, "memo": "opening balance",
-                                    "inventory": {"items": stock}}]
+        body.setdefault(rtype, []).append(
+            {
+                "itemId": sku,
+                "displayName": name,
+                "rate": rate,
+                "externalId": eid,
+                "subsidiary": {"items": [subsidiary]},
+            }
+        )
+    stock = [
+        {"item": {"externalId": eid}, "location": {"externalId": "MAIN"}, "adjustQtyBy": 50}
+        for eid, rtype, *_ in ITEMS
+        if rtype in ("inventoryItem", "assemblyItem")
+    ]
+    stock += [
+        {
+            "item": {"externalId": eid},
+            "location": {"externalId": "MAIN"},
+            "adjustQtyBy": qty,
+            "inventoryDetail": {
+                "inventoryAssignment": {
+                    "items": [{"receiptInventoryNumber": lot, "quantity": qty, "expirationDate": expires}]
+                }
+            },
+        }
+        for eid, lot, qty, expires in LOTS
+    ]
+    body["inventoryAdjustment"] = [
+        {"account": {"id": account}, "memo": "opening balance", "inventory": {"items": stock}}
+    ]
     world.control("netsuite", "POST", "seed", {"records": body})
     records = world.state("netsuite")["records"]
-    ids = {r["body"]["externalId"]: str(r["id"]) for rtype, rows in records.items() for r in rows
-           if r["body"].get("externalId") and rtype not in ("salesOrder",)}
+    ids = {
+        r["body"]["externalId"]: str(r["id"])
+        for rtype, rows in records.items()
+        for r in rows
+        if r["body"].get("externalId") and rtype not in ("salesOrder",)
+    }
     # the warehouse holds the physical stock NetSuite books (the stock flows keep them in step)
     return OrderWorld(world, ids, ids["MAIN"], ids["CUST-1"])
 

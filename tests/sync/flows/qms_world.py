@@ -39,35 +39,106 @@ def ns_ids(out: dict[str, Any], kind: str) -> list[str]:
     return [str(i) for i in out[kind]]
 
 
-def seed_qms_world(world: World, *, po_lines: list[tuple[int, float]] | None = None, lot_items: bool = True,
-                   extra: dict[str, Any] | None = None) -> QmsWorld:
+def seed_qms_world(
+    world: World,
+    *,
+    po_lines: list[tuple[int, float]] | None = None,
+    lot_items: bool = True,
+    extra: dict[str, Any] | None = None,
+) -> QmsWorld:
     """Two raw materials and one finished good (lot-numbered), a vendor and customer, one approved PO."""
     kind = "lotNumberedInventoryItem" if lot_items else "inventoryItem"
     sub = subsidiary(world)
-    setup = world.control("netsuite", "POST", "seed", {"records": {"baseline": False,
-        "location": [{"name": "Plant", "subsidiary": {"items": [{"id": sub}]}, "externalId": "plant"},
-                     {"name": "QC hold", "subsidiary": {"items": [{"id": sub}]}, "externalId": "hold",
-                      "makeInventoryAvailable": False}],
-        "vendor": [{"companyName": "Sugar Mill Ltd", "subsidiary": {"id": sub}, "externalId": "V1"}],
-        "customer": [{"companyName": "Grocer Inc", "subsidiary": {"id": sub}, "externalId": "C1"}],
-        kind: [{"itemId": "RM-SUGAR", "subsidiary": {"items": [{"id": sub}]}, "externalId": "RM1"},
-               {"itemId": "RM-COCOA", "subsidiary": {"items": [{"id": sub}]}, "externalId": "RM2"}],
-    }})
+    setup = world.control(
+        "netsuite",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                "location": [
+                    {"name": "Plant", "subsidiary": {"items": [{"id": sub}]}, "externalId": "plant"},
+                    {
+                        "name": "QC hold",
+                        "subsidiary": {"items": [{"id": sub}]},
+                        "externalId": "hold",
+                        "makeInventoryAvailable": False,
+                    },
+                ],
+                "vendor": [{"companyName": "Sugar Mill Ltd", "subsidiary": {"id": sub}, "externalId": "V1"}],
+                "customer": [{"companyName": "Grocer Inc", "subsidiary": {"id": sub}, "externalId": "C1"}],
+                kind: [
+                    {"itemId": "RM-SUGAR", "subsidiary": {"items": [{"id": sub}]}, "externalId": "RM1"},
+                    {"itemId": "RM-COCOA", "subsidiary": {"items": [{"id": sub}]}, "externalId": "RM2"},
+                ],
+            }
+        },
+    )
     location, hold = ns_ids(setup, "location")
     raw = ns_ids(setup, kind)
     assembly_kind = "lotNumberedAssemblyItem" if lot_items else "assemblyItem"
-    fg = world.control("netsuite", "POST", "seed", {"records": {"baseline": False, assembly_kind: [{
-        "itemId": "FG-BAR", "subsidiary": {"items": [{"id": sub}]}, "externalId": "FG1",
-        "member": {"items": [{"item": {"id": raw[0]}, "quantity": 0.5}, {"item": {"id": raw[1]}, "quantity": 0.25}]},
-    }], **(extra or {})}})
+    fg = world.control(
+        "netsuite",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                assembly_kind: [
+                    {
+                        "itemId": "FG-BAR",
+                        "subsidiary": {"items": [{"id": sub}]},
+                        "externalId": "FG1",
+                        "member": {
+                            "items": [
+                                {"item": {"id": raw[0]}, "quantity": 0.5},
+                                {"item": {"id": raw[1]}, "quantity": 0.25},
+                            ]
+                        },
+                    }
+                ],
+                **(extra or {}),
+            }
+        },
+    )
     finished = ns_ids(fg, assembly_kind)[0]
-    qms_out = world.control("qms", "POST", "seed", {"records": {"items": [
-        {"sku": "RM-SUGAR", "name": "Sugar", "type": "RAW_MATERIAL", "uom": "kg", "netsuiteId": raw[0]},
-        {"sku": "RM-COCOA", "name": "Cocoa", "type": "RAW_MATERIAL", "uom": "kg", "netsuiteId": raw[1]},
-        {"sku": "FG-BAR", "name": "Bar", "type": "FINISHED_GOOD", "netsuiteId": finished}]}})
+    qms_out = world.control(
+        "qms",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "items": [
+                    {
+                        "sku": "RM-SUGAR",
+                        "name": "Sugar",
+                        "type": "RAW_MATERIAL",
+                        "uom": "kg",
+                        "netsuiteId": raw[0],
+                    },
+                    {
+                        "sku": "RM-COCOA",
+                        "name": "Cocoa",
+                        "type": "RAW_MATERIAL",
+                        "uom": "kg",
+                        "netsuiteId": raw[1],
+                    },
+                    {"sku": "FG-BAR", "name": "Bar", "type": "FINISHED_GOOD", "netsuiteId": finished},
+                ]
+            }
+        },
+    )
     qms_items = {ns: row["id"] for ns, row in zip([*raw, finished], qms_out["items"], strict=True)}
-    w = QmsWorld(subsidiary=sub, location=location, hold=hold, vendor=ns_ids(setup, "vendor")[0], raw=raw, finished=finished,
-                 customer=ns_ids(setup, "customer")[0], qms_items=qms_items)
+    w = QmsWorld(
+        subsidiary=sub,
+        location=location,
+        hold=hold,
+        vendor=ns_ids(setup, "vendor")[0],
+        raw=raw,
+        finished=finished,
+        customer=ns_ids(setup, "customer")[0],
+        qms_items=qms_items,
+    )
     lines = po_lines or [(0, 100), (1, 40)]
     w.purchase_orders.append(create_po(world, w, lines))
     return w
@@ -75,9 +146,28 @@ def seed_qms_world(world: World, *, po_lines: list[tuple[int, float]] | None = N
 
 def create_po(world: World, w: QmsWorld, lines: list[tuple[int, float]], location: str | None = None) -> str:
     """An approved NetSuite purchase order of raw materials (index into ``w.raw``, quantity) at the plant."""
-    out = world.control("netsuite", "POST", "seed", {"records": {"baseline": False, "purchaseOrder": [{
-        "entity": {"id": w.vendor}, "orderStatus": "B", "location": {"id": location or w.location},
-        "item": {"items": [{"item": {"id": w.raw[i]}, "quantity": q, "rate": 2.5} for i, q in lines]}}]}})
+    out = world.control(
+        "netsuite",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                "purchaseOrder": [
+                    {
+                        "entity": {"id": w.vendor},
+                        "orderStatus": "B",
+                        "location": {"id": location or w.location},
+                        "item": {
+                            "items": [
+                                {"item": {"id": w.raw[i]}, "quantity": q, "rate": 2.5} for i, q in lines
+                            ]
+                        },
+                    }
+                ],
+            }
+        },
+    )
     return ns_ids(out, "purchaseOrder")[0]
 
 
@@ -89,8 +179,13 @@ def ns_client(world: World) -> Any:
     from sync.safeguards import Safeguards
 
     config = SyncConfig.from_env({**world.env})
-    return NetSuiteClient(config.systems["netsuite"], concurrency=2, timeout=10,
-                          policy=RetryPolicy(2, 0.01, Safeguards()), safeguards=Safeguards())
+    return NetSuiteClient(
+        config.systems["netsuite"],
+        concurrency=2,
+        timeout=10,
+        policy=RetryPolicy(2, 0.01, Safeguards()),
+        safeguards=Safeguards(),
+    )
 
 
 def ns_get(world: World, rtype: str, rid: str) -> dict[str, Any]:
@@ -119,10 +214,26 @@ def seed_ns(world: World, records: dict[str, Any]) -> dict[str, list[str]]:
 def add_recipe(world: World, w: QmsWorld) -> str:
     """The QMS recipe of the finished good: 0.5 sugar and 0.25 cocoa per bar (as NetSuite's assembly BOM)."""
     qms_items = [w.qms_items[w.raw[0]], w.qms_items[w.raw[1]], w.qms_items[w.finished]]
-    world.control("qms", "POST", "seed", {"records": {"recipes": [{
-        "code": "MMR-BAR", "name": "Bar", "itemId": qms_items[2],
-        "components": [{"itemId": qms_items[0], "quantityPerUnit": 0.5},
-                       {"itemId": qms_items[1], "quantityPerUnit": 0.25}]}]}})
+    world.control(
+        "qms",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "recipes": [
+                    {
+                        "code": "MMR-BAR",
+                        "name": "Bar",
+                        "itemId": qms_items[2],
+                        "components": [
+                            {"itemId": qms_items[0], "quantityPerUnit": 0.5},
+                            {"itemId": qms_items[1], "quantityPerUnit": 0.25},
+                        ],
+                    }
+                ]
+            }
+        },
+    )
     return "MMR-BAR"
 
 
@@ -148,9 +259,12 @@ def produce_bars(world: World, engine: Any, w: QmsWorld, quantity: float = 10) -
 
 def lot_stock(world: World) -> dict[str, dict[str, float]]:
     """NetSuite on-hand per lot number and location (zero balances left out)."""
-    rows = suiteql(world, "SELECT n.inventorynumber AS lot, l.location AS location, l.quantityonhand AS qty "
-                          "FROM inventorynumberlocation l JOIN inventorynumber n ON n.id = l.inventorynumber "
-                          "ORDER BY l.location")
+    rows = suiteql(
+        world,
+        "SELECT n.inventorynumber AS lot, l.location AS location, l.quantityonhand AS qty "
+        "FROM inventorynumberlocation l JOIN inventorynumber n ON n.id = l.inventorynumber "
+        "ORDER BY l.location",
+    )
     out: dict[str, dict[str, float]] = {}
     for r in rows:
         if float(r["qty"]):

@@ -16,23 +16,56 @@ from tests.sync.flows.receivers import receiver
 
 def ns_bill(world: World, w: ApWorld, vendor: str, number: str, amount: float, **extra: Any) -> str:
     """A NetSuite vendor bill with one expense line on account 6000."""
-    return seed_ns(world, {"vendorBill": [{
-        "entity": {"id": vendor}, "tranId": number, "tranDate": "2026-01-05", "dueDate": "2026-02-04",
-        "expense": {"items": [{"account": {"id": w.accounts["6000"]}, "amount": amount, "memo": "paper"}]},
-        **extra}]})["vendorBill"][0]
+    return seed_ns(
+        world,
+        {
+            "vendorBill": [
+                {
+                    "entity": {"id": vendor},
+                    "tranId": number,
+                    "tranDate": "2026-01-05",
+                    "dueDate": "2026-02-04",
+                    "expense": {
+                        "items": [{"account": {"id": w.accounts["6000"]}, "amount": amount, "memo": "paper"}]
+                    },
+                    **extra,
+                }
+            ]
+        },
+    )["vendorBill"][0]
 
 
 def pay_in_netsuite(world: World, w: ApWorld, vendor: str, bill: str, amount: float) -> None:
     """A NetSuite user pays (part of) a bill."""
-    seed_ns(world, {"vendorPayment": [{"entity": {"id": vendor}, "account": {"id": w.accounts["1000"]},
-                                       "apply": {"items": [{"doc": {"id": bill}, "apply": True,
-                                                            "amount": amount}]}}]})
+    seed_ns(
+        world,
+        {
+            "vendorPayment": [
+                {
+                    "entity": {"id": vendor},
+                    "account": {"id": w.accounts["1000"]},
+                    "apply": {"items": [{"doc": {"id": bill}, "apply": True, "amount": amount}]},
+                }
+            ]
+        },
+    )
 
 
 def _ap_bills(world: World) -> list[tuple[Any, ...]]:
-    return sorted((b["invoice"]["invoiceNumber"], b["vendorName"], b["amount"], b["synced"], b["externalId"],
-                   [(ln["amount"], ln["description"], (ln.get("classifications") or {}).get("chartOfAccountId"))
-                    for ln in b["billLineItems"]]) for b in ap_list(world, "/bills"))
+    return sorted(
+        (
+            b["invoice"]["invoiceNumber"],
+            b["vendorName"],
+            b["amount"],
+            b["synced"],
+            b["externalId"],
+            [
+                (ln["amount"], ln["description"], (ln.get("classifications") or {}).get("chartOfAccountId"))
+                for ln in b["billLineItems"]
+            ],
+        )
+        for b in ap_list(world, "/bills")
+    )
 
 
 def test_only_unpaid_usd_bills_go_to_ap(fresh: World, make_engine: Any) -> None:
@@ -47,8 +80,10 @@ def test_only_unpaid_usd_bills_go_to_ap(fresh: World, make_engine: Any) -> None:
     engine = make_engine(flows="ap-vendors,ap-bills")
     engine.run_pass()
     account = w.ap_accounts["6000"]
-    assert _ap_bills(fresh) == [("B-0", "Paper Co", 0, True, zero, [(0, "paper", account)]),
-                                ("B-1", "Paper Co", 120, True, unpaid, [(120, "paper", account)])]
+    assert _ap_bills(fresh) == [
+        ("B-0", "Paper Co", 0, True, zero, [(0, "paper", account)]),
+        ("B-1", "Paper Co", 120, True, unpaid, [(120, "paper", account)]),
+    ]
     assert engine.state.result(f"ns-bill:{partly}") == {"skipped": "partly paid (only unpaid bills sync)"}
     assert engine.state.result(f"ns-bill:{euro}") == {"skipped": "currency EUR (Cashflow360 syncs USD only)"}
     assert engine.run_pass().stats.counts == {}  # nothing new: nothing written anywhere
@@ -73,11 +108,25 @@ def test_mutant_sync_non_usd_bills(fresh: World, make_engine: Any) -> None:
 
 
 def _ap_bill(world: World, vendor: str, number: str, amount: float, account: str, **extra: Any) -> str:
-    created = ap_call(world, "POST", "/bills", {
-        "vendorId": vendor, "invoice": {"invoiceNumber": number, "invoiceDate": "2026-01-05"},
-        "dueDate": "2026-02-04", "description": "toner", **extra,
-        "billLineItems": [{"amount": amount, "description": "toner cartridges",
-                           "classifications": {"chartOfAccountId": account}}]})
+    created = ap_call(
+        world,
+        "POST",
+        "/bills",
+        {
+            "vendorId": vendor,
+            "invoice": {"invoiceNumber": number, "invoiceDate": "2026-01-05"},
+            "dueDate": "2026-02-04",
+            "description": "toner",
+            **extra,
+            "billLineItems": [
+                {
+                    "amount": amount,
+                    "description": "toner cartridges",
+                    "classifications": {"chartOfAccountId": account},
+                }
+            ],
+        },
+    )
     return str(created["id"])
 
 
@@ -86,8 +135,16 @@ def _netsuite_bills(world: World) -> list[tuple[Any, ...]]:
     out = []
     for row in rows:
         b = ns_get(world, "vendorBill", str(row["id"]))
-        out.append((b.get("externalId"), b["entity"]["id"], b.get("tranId"), b["total"], b["approvalStatus"]["id"],
-                    [(ln["account"]["id"], ln["amount"], ln.get("memo")) for ln in b["expense"]["items"]]))
+        out.append(
+            (
+                b.get("externalId"),
+                b["entity"]["id"],
+                b.get("tranId"),
+                b["total"],
+                b["approvalStatus"]["id"],
+                [(ln["account"]["id"], ln["amount"], ln.get("memo")) for ln in b["expense"]["items"]],
+            )
+        )
     return out
 
 
@@ -99,8 +156,14 @@ def test_ap_bills_go_to_netsuite_and_edits_follow(fresh: World, make_engine: Any
     bill = _ap_bill(fresh, paper_ap, "INV-77", 45.5, w.ap_accounts["6100"])
     engine.run_pass()
     [row] = _netsuite_bills(fresh)
-    assert row == (f"ap-bill-{bill}", w.vendor, "INV-77", 45.5, "2", [(w.accounts["6100"], 45.5,
-                                                                       "toner cartridges")])
+    assert row == (
+        f"ap-bill-{bill}",
+        w.vendor,
+        "INV-77",
+        45.5,
+        "2",
+        [(w.accounts["6100"], 45.5, "toner cartridges")],
+    )
     ns_id = str(suiteql(fresh, "SELECT id FROM transaction WHERE type = 'VendBill'")[0]["id"])
     ap_view = ap_call(fresh, "GET", f"/bills/{bill}")
     assert (ap_view["synced"], ap_view["externalId"]) == (True, ns_id)
@@ -131,8 +194,20 @@ def _approved_then_edited_delivered_reordered(fresh: World, engine: Any, w: ApWo
     with receiver(engine):
         bill = _ap_bill(fresh, paper_ap, "INV-2000", 2500, w.ap_accounts["6000"])
         fresh.act("ap", "approve_bill", {"billId": bill})  # bill.updated v2: APPROVED at 2500
-        fresh.act("ap", "edit_bill", {"billId": bill, "billLineItems": [  # v3: 4000, back to ASSIGNED
-            {"amount": 4000, "description": "toner", "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}]})
+        fresh.act(
+            "ap",
+            "edit_bill",
+            {
+                "billId": bill,
+                "billLineItems": [  # v3: 4000, back to ASSIGNED
+                    {
+                        "amount": 4000,
+                        "description": "toner",
+                        "classifications": {"chartOfAccountId": w.ap_accounts["6000"]},
+                    }
+                ],
+            },
+        )
         fresh.control("ap", "POST", "faults", {"kind": "reorder", "event": "bill.updated", "nth": 1})
         sent = fresh.control("ap", "POST", "webhooks/deliver", {})["sent"]
         assert [s["events"] for s in sent] == [["bill.created"], ["bill.updated"], ["bill.updated"]]
@@ -159,7 +234,9 @@ def test_an_expired_session_is_renewed(fresh: World, make_engine: Any) -> None:
     engine = make_engine(flows="ap-vendors,ap-bills")
     engine.run_pass()
     fresh.act("ap", "expire_sessions")
-    fresh.control("ap", "POST", "seed", {"records": {"vendors": [{"name": "Late Vendor", "accountType": "BUSINESS"}]}})
+    fresh.control(
+        "ap", "POST", "seed", {"records": {"vendors": [{"name": "Late Vendor", "accountType": "BUSINESS"}]}}
+    )
     result = engine.run_pass()
     assert result.completed and result.stats.counts == {"ap-vendors": {"written": 1}}
     assert engine.ctx.ap.logins == 2
@@ -172,8 +249,10 @@ def test_mutant_no_session_renewal_fails_after_expiry(fresh: World, make_engine:
     fresh.act("ap", "expire_sessions")
     result = engine.run_pass()
     assert not result.completed
-    assert result.failures == ["ap-vendors: ap GET /connect/v3/vendors -> 401: Session is invalid. Please log in.",
-                               "ap-bills: ap GET /connect/v3/bills -> 401: Session is invalid. Please log in."]
+    assert result.failures == [
+        "ap-vendors: ap GET /connect/v3/vendors -> 401: Session is invalid. Please log in.",
+        "ap-bills: ap GET /connect/v3/bills -> 401: Session is invalid. Please log in.",
+    ]
 
 
 def _concurrent_reads(fresh: World, make_engine: Any, cap: int | None) -> list[Exception]:
@@ -183,8 +262,12 @@ def _concurrent_reads(fresh: World, make_engine: Any, cap: int | None) -> list[E
     if cap is not None:  # what a client without BILL's cap does
         client._cap = threading.BoundedSemaphore(cap)
     client.login()
-    fresh.control("ap", "POST", "faults", {"kind": "latency", "method": "GET", "path": "/connect/v3/vendors",
-                                           "latency_ms": 1000})
+    fresh.control(
+        "ap",
+        "POST",
+        "faults",
+        {"kind": "latency", "method": "GET", "path": "/connect/v3/vendors", "latency_ms": 1000},
+    )
     errors: list[Exception] = []
     # every caller waits at the barrier, so the nine calls are in flight together even on a loaded machine
     # (each is held 1 s by the latency fault, far longer than starting nine threads takes)
@@ -211,8 +294,10 @@ def test_the_three_concurrent_calls_cap_is_respected(fresh: World, make_engine: 
 
 def test_without_the_cap_bill_refuses_the_fourth_concurrent_call(fresh: World, make_engine: Any) -> None:
     errors = _concurrent_reads(fresh, make_engine, 9)
-    assert errors and all(getattr(e, "status", None) == 429 and error_code(getattr(e, "body", None)) == "BDC_1322"
-                          for e in errors)
+    assert errors and all(
+        getattr(e, "status", None) == 429 and error_code(getattr(e, "body", None)) == "BDC_1322"
+        for e in errors
+    )
 
 
 def test_a_bill_refused_by_ap_is_parked_with_the_bdc_body(fresh: World, make_engine: Any) -> None:
@@ -229,7 +314,9 @@ def test_a_bill_refused_by_ap_is_parked_with_the_bdc_body(fresh: World, make_eng
     assert parked.error["body"][0]["code"] == "BDC_1211"
 
 
-def test_ap_bill_in_a_closed_period_is_parked_and_lands_when_it_reopens(fresh: World, make_engine: Any) -> None:
+def test_ap_bill_in_a_closed_period_is_parked_and_lands_when_it_reopens(
+    fresh: World, make_engine: Any
+) -> None:
     w = seed_ap_world(fresh)
     engine = make_engine(flows="ap-vendors,ap-bills")
     engine.run_pass()
@@ -273,8 +360,12 @@ def test_ap_notifications_need_the_subscription_signature(fresh: World, make_eng
         [sub] = fresh.control("ap", "GET", "webhooks")["subscriptions"]
         assert (sub["url"], sub["name"]) == (f"{daemon.url}/hooks/ap", "erpsim-sync")
         body = b'{"metadata": {"eventId": "e1", "eventType": "bill.updated"}, "bill": {"id": "00n1"}}'
-        bad = requests.post(f"{daemon.url}/hooks/ap", data=body, timeout=5,
-                            headers={"x-bill-sha-signature": "AAAA", "Content-Type": "application/json"})
+        bad = requests.post(
+            f"{daemon.url}/hooks/ap",
+            data=body,
+            timeout=5,
+            headers={"x-bill-sha-signature": "AAAA", "Content-Type": "application/json"},
+        )
         assert bad.status_code == 401
     with receiver(engine):  # a restarted daemon replaces its earlier subscription
         assert len(fresh.control("ap", "GET", "webhooks")["subscriptions"]) == 1

@@ -15,10 +15,19 @@ FLOWS = "ap-vendors,ap-bills,ap-payments"
 def _bill(world: World, engine: Any, w: ApWorld, number: str, amount: float) -> tuple[str, str]:
     """An AP bill of Paper Co, synced to NetSuite: (AP id, NetSuite id)."""
     vendor = engine.state.mapped("netsuite", "vendor", w.vendor)
-    bill = ap_call(world, "POST", "/bills", {
-        "vendorId": vendor, "invoice": {"invoiceNumber": number, "invoiceDate": "2026-01-05"},
-        "dueDate": "2026-02-04",
-        "billLineItems": [{"amount": amount, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}]})
+    bill = ap_call(
+        world,
+        "POST",
+        "/bills",
+        {
+            "vendorId": vendor,
+            "invoice": {"invoiceNumber": number, "invoiceDate": "2026-01-05"},
+            "dueDate": "2026-02-04",
+            "billLineItems": [
+                {"amount": amount, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}
+            ],
+        },
+    )
     engine.run_pass()
     return str(bill["id"]), str(engine.state.mapped("ap", "bill", bill["id"]))
 
@@ -28,8 +37,15 @@ def _payments(world: World) -> list[tuple[Any, ...]]:
     out = []
     for row in rows:
         p = ns_get(world, "vendorPayment", str(row["id"]))
-        out.append((p.get("externalId"), p["entity"]["id"], p["account"]["id"], p["total"],
-                    [(a["doc"]["id"], a["amount"]) for a in p["apply"]["items"]]))
+        out.append(
+            (
+                p.get("externalId"),
+                p["entity"]["id"],
+                p["account"]["id"],
+                p["total"],
+                [(a["doc"]["id"], a["amount"]) for a in p["apply"]["items"]],
+            )
+        )
     return out
 
 
@@ -44,8 +60,10 @@ def test_paid_payments_post_and_voids_reopen_the_bill(fresh: World, make_engine:
     fresh.act("ap", "process_payments")
     paid = fresh.act("ap", "pay_bill", {"billId": ap_bill, "amount": 200})
     engine.run_pass()
-    assert _payments(fresh) == [(f"ap-pay-{scheduled['id']}", w.vendor, w.accounts["1000"], 100, [(ns_bill, 100)]),
-                                (f"ap-pay-{paid['id']}", w.vendor, w.accounts["1000"], 200, [(ns_bill, 200)])]
+    assert _payments(fresh) == [
+        (f"ap-pay-{scheduled['id']}", w.vendor, w.accounts["1000"], 100, [(ns_bill, 100)]),
+        (f"ap-pay-{paid['id']}", w.vendor, w.accounts["1000"], 200, [(ns_bill, 200)]),
+    ]
     assert ns_get(fresh, "vendorBill", ns_bill)["status"]["id"] == "Paid In Full"
     assert writes_during(fresh, engine.run_pass) == []
     fresh.act("ap", "void_payment", {"paymentId": paid["id"]})
@@ -86,13 +104,33 @@ def test_mutant_no_credit_applications_leaves_the_credit_unapplied(fresh: World,
     engine = make_engine(flows=FLOWS, mutant="no-credit-applications")
     engine.run_pass()
     vendor = engine.state.mapped("netsuite", "vendor", w.vendor)
-    credit = ap_call(fresh, "POST", "/vendor-credits", {
-        "vendorId": vendor, "referenceNumber": "VC-9", "creditDate": "2026-01-05",
-        "vendorCreditLineItems": [{"amount": 30, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}]})
+    credit = ap_call(
+        fresh,
+        "POST",
+        "/vendor-credits",
+        {
+            "vendorId": vendor,
+            "referenceNumber": "VC-9",
+            "creditDate": "2026-01-05",
+            "vendorCreditLineItems": [
+                {"amount": 30, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}
+            ],
+        },
+    )
     ap_bill, ns_bill = _bill(fresh, engine, w, "INV-9", 100)
-    ap_call(fresh, "POST", "/bills/record-payment", {
-        "vendorId": vendor, "processDate": "2026-01-05", "toPrintCheck": False,
-        "payments": [{"billId": ap_bill, "amount": 70, "vendorCredits": [{"id": credit["id"], "amount": 30}]}]})
+    ap_call(
+        fresh,
+        "POST",
+        "/bills/record-payment",
+        {
+            "vendorId": vendor,
+            "processDate": "2026-01-05",
+            "toPrintCheck": False,
+            "payments": [
+                {"billId": ap_bill, "amount": 70, "vendorCredits": [{"id": credit["id"], "amount": 30}]}
+            ],
+        },
+    )
     engine.run_pass()
     assert _credits(fresh) == [(f"ap-vcr-{credit['id']}", "VC-9", 30, [])]
     assert ns_get(fresh, "vendorBill", ns_bill)["amountRemaining"] == 30
@@ -103,8 +141,14 @@ def _credits(world: World) -> list[tuple[Any, ...]]:
     out = []
     for row in rows:
         c = ns_get(world, "vendorCredit", str(row["id"]))
-        out.append((c.get("externalId"), c.get("tranId"), c["total"],
-                    [(a["doc"]["id"], a["amount"]) for a in (c.get("apply") or {}).get("items", [])]))
+        out.append(
+            (
+                c.get("externalId"),
+                c.get("tranId"),
+                c["total"],
+                [(a["doc"]["id"], a["amount"]) for a in (c.get("apply") or {}).get("items", [])],
+            )
+        )
     return out
 
 
@@ -113,14 +157,34 @@ def test_vendor_credits_and_their_applications(fresh: World, make_engine: Any) -
     engine = make_engine(flows=FLOWS)
     engine.run_pass()
     vendor = engine.state.mapped("netsuite", "vendor", w.vendor)
-    credit = ap_call(fresh, "POST", "/vendor-credits", {
-        "vendorId": vendor, "referenceNumber": "VC-1", "creditDate": "2026-01-05",
-        "vendorCreditLineItems": [{"amount": 40, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}]})
+    credit = ap_call(
+        fresh,
+        "POST",
+        "/vendor-credits",
+        {
+            "vendorId": vendor,
+            "referenceNumber": "VC-1",
+            "creditDate": "2026-01-05",
+            "vendorCreditLineItems": [
+                {"amount": 40, "classifications": {"chartOfAccountId": w.ap_accounts["6000"]}}
+            ],
+        },
+    )
     ap_bill, ns_bill = _bill(fresh, engine, w, "INV-3", 100)
     assert _credits(fresh) == [(f"ap-vcr-{credit['id']}", "VC-1", 40, [])]
-    ap_call(fresh, "POST", "/bills/record-payment", {
-        "vendorId": vendor, "processDate": "2026-01-05", "toPrintCheck": False,
-        "payments": [{"billId": ap_bill, "amount": 60, "vendorCredits": [{"id": credit["id"], "amount": 40}]}]})
+    ap_call(
+        fresh,
+        "POST",
+        "/bills/record-payment",
+        {
+            "vendorId": vendor,
+            "processDate": "2026-01-05",
+            "toPrintCheck": False,
+            "payments": [
+                {"billId": ap_bill, "amount": 60, "vendorCredits": [{"id": credit["id"], "amount": 40}]}
+            ],
+        },
+    )
     engine.run_pass()
     assert _credits(fresh) == [(f"ap-vcr-{credit['id']}", "VC-1", 40, [(ns_bill, 40)])]
     assert [p[3:] for p in _payments(fresh)] == [(60, [(ns_bill, 60)])]

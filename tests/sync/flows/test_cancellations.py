@@ -11,7 +11,9 @@ FLOWS = {"systems": "netsuite,wms,qms", "flows": "items,orders-to-wms,cancellati
 NO_CREDITS = ("creditMemo", "cashRefund", "customerRefund", "returnAuthorization", "itemFulfillment")
 
 
-def _sent(shop: OrderWorld, make_engine: Any, lines: list[tuple[str, float]], **settings: str) -> tuple[str, Any]:
+def _sent(
+    shop: OrderWorld, make_engine: Any, lines: list[tuple[str, float]], **settings: str
+) -> tuple[str, Any]:
     so = shop.sales_order(lines)
     engine = make_engine(**{**FLOWS, **settings})
     assert engine.run_pass().completed
@@ -20,8 +22,15 @@ def _sent(shop: OrderWorld, make_engine: Any, lines: list[tuple[str, float]], **
 
 
 def _close(shop: OrderWorld, so: str, *lines: int) -> None:
-    shop.world.act("netsuite", "edit_record", {"type": "salesOrder", "id": so, "fields": {
-        "item": {"items": [{"line": n, "isClosed": True} for n in lines]}}})
+    shop.world.act(
+        "netsuite",
+        "edit_record",
+        {
+            "type": "salesOrder",
+            "id": so,
+            "fields": {"item": {"items": [{"line": n, "isClosed": True} for n in lines]}},
+        },
+    )
 
 
 def _untouched_books(shop: OrderWorld) -> None:
@@ -30,8 +39,9 @@ def _untouched_books(shop: OrderWorld) -> None:
     assert {t: len(records.get(t, [])) for t in NO_CREDITS} == dict.fromkeys(NO_CREDITS, 0)
 
 
-def test_a_line_closed_before_picking_cancels_the_order_and_sends_the_rest(shop: OrderWorld,
-                                                                           make_engine: Any) -> None:
+def test_a_line_closed_before_picking_cancels_the_order_and_sends_the_rest(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     so, engine = _sent(shop, make_engine, [("BOOT", 1), ("SOCK", 2), ("EBOOK", 1)])
     shop.floor(f"NS-SO-{so}", "release")
     _close(shop, so, 2)
@@ -63,8 +73,9 @@ def test_a_closed_order_is_cancelled_in_the_wms_while_it_can_be(shop: OrderWorld
     assert engine.state.exceptions() == []
 
 
-def test_a_close_after_picking_started_is_flagged_and_nothing_is_refunded(shop: OrderWorld,
-                                                                         make_engine: Any) -> None:
+def test_a_close_after_picking_started_is_flagged_and_nothing_is_refunded(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     so, engine = _sent(shop, make_engine, [("BOOT", 1), ("SOCK", 1)])
     shop.floor(f"NS-SO-{so}", "release", "pick")
     _close(shop, so, 1, 2)
@@ -75,8 +86,13 @@ def test_a_close_after_picking_started_is_flagged_and_nothing_is_refunded(shop: 
     assert order["status"] == "PICKING"
     [entry] = engine.state.exceptions()
     assert (entry.category, entry.flow) == ("cancel_after_release", "cancellations")
-    assert entry.records == {"salesOrder": so, "clientReference": f"NS-SO-{so}", "netsuiteStatus": "H",
-                             "closedLines": ["1", "2"], "wmsStatus": "PICKING"}
+    assert entry.records == {
+        "salesOrder": so,
+        "clientReference": f"NS-SO-{so}",
+        "netsuiteStatus": "H",
+        "closedLines": ["1", "2"],
+        "wmsStatus": "PICKING",
+    }
     assert entry.error["wms"]["status"] == "PICKING"
     _untouched_books(shop)
     # flagged once: later passes do not raise it again
@@ -88,14 +104,19 @@ def test_a_close_after_picking_started_is_flagged_and_nothing_is_refunded(shop: 
     assert engine.state.exceptions() == []
 
 
-def test_without_the_cancel_check_a_refused_cancel_is_taken_as_done(shop: OrderWorld, make_engine: Any) -> None:
+def test_without_the_cancel_check_a_refused_cancel_is_taken_as_done(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     so, engine = _sent(shop, make_engine, [("BOOT", 1)], mutant="no-cancel-check")
     shop.floor(f"NS-SO-{so}", "release", "pick")
     _close(shop, so, 1)
     mark = journal_mark(shop.world)
     assert engine.run_pass().completed
-    cancels = [(e["method"], e["path"], e["status"]) for e in requests_since(shop.world, mark)
-               if e["system"] == "wms" and e["path"].endswith("/cancel")]
+    cancels = [
+        (e["method"], e["path"], e["status"])
+        for e in requests_since(shop.world, mark)
+        if e["system"] == "wms" and e["path"].endswith("/cancel")
+    ]
     order, _ = shop.wms_order(f"NS-SO-{so}")
     assert cancels == [("POST", f"/api/v1/orders/{order['id']}/cancel", 409)]
     assert order["status"] == "PICKING"  # the goods keep moving ...
@@ -112,8 +133,9 @@ def test_a_cancel_refused_because_picking_just_started_is_flagged(shop: OrderWor
     engine.ctx.wms.order_by_reference = lambda ref: {**real(ref), "status": "RELEASED"}  # type: ignore[method-assign]
     mark = journal_mark(shop.world)
     assert engine.run_pass().completed
-    assert writes_since(shop.world, mark) == [f"wms POST /api/v1/orders/{shop.wms_order(f'NS-SO-{so}')[0]['id']}"
-                                              "/cancel -> 409"]
+    assert writes_since(shop.world, mark) == [
+        f"wms POST /api/v1/orders/{shop.wms_order(f'NS-SO-{so}')[0]['id']}/cancel -> 409"
+    ]
     [entry] = engine.state.exceptions()
     assert (entry.category, entry.records["wmsStatus"]) == ("cancel_after_release", "PICKING")
     assert entry.error["wms"]["errorCode"] == "ORDER_NOT_CANCELLABLE"
@@ -124,23 +146,34 @@ def test_an_order_the_warehouse_cancels_on_its_own_is_reported(shop: OrderWorld,
     shop.world.act("wms", "cancel", {"order": f"NS-SO-{so}", "reason": "damaged in store"})
     assert engine.run_pass().completed
     [entry] = engine.state.exceptions()
-    assert (entry.category, entry.records) == ("wms_cancelled", {"salesOrder": so, "clientReference": f"NS-SO-{so}"})
+    assert (entry.category, entry.records) == (
+        "wms_cancelled",
+        {"salesOrder": so, "clientReference": f"NS-SO-{so}"},
+    )
     assert "damaged in store" in entry.summary
-    assert shop.ns_record("salesOrder", so)["status"] == "B"  # NetSuite is the team's decision, not the engine's
+    assert (
+        shop.ns_record("salesOrder", so)["status"] == "B"
+    )  # NetSuite is the team's decision, not the engine's
     assert engine.run_pass().completed
     assert [e.occurrences for e in engine.state.exceptions()] == [1]
 
 
-def test_a_warehouse_hold_is_reported_while_it_lasts_and_resolved_once_released(shop: OrderWorld,
-                                                                                  make_engine: Any) -> None:
+def test_a_warehouse_hold_is_reported_while_it_lasts_and_resolved_once_released(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     so, engine = _sent(shop, make_engine, [("BOOT", 25)])
     shop.floor(f"NS-SO-{so}", "release")  # 20 boots on the shelf for 25 ordered: HOLDING, SHORT_STOCK
     assert engine.run_pass().completed
     [entry] = engine.state.exceptions()
     assert (entry.category, entry.flow, entry.records) == (
-        "wms_hold", "cancellations", {"salesOrder": so, "clientReference": f"NS-SO-{so}", "holdCode": "SHORT_STOCK"})
-    assert entry.summary.startswith(f"WMS order NS-SO-{so} (sales order {so}) is on hold at the warehouse "
-                                    "(SHORT_STOCK: Insufficient stock for SKU 'BOOT-42'")
+        "wms_hold",
+        "cancellations",
+        {"salesOrder": so, "clientReference": f"NS-SO-{so}", "holdCode": "SHORT_STOCK"},
+    )
+    assert entry.summary.startswith(
+        f"WMS order NS-SO-{so} (sales order {so}) is on hold at the warehouse "
+        "(SHORT_STOCK: Insufficient stock for SKU 'BOOT-42'"
+    )
     assert engine.run_pass().completed and engine.state.exceptions()[0].occurrences == 1  # reported once
     naive = make_engine(mutant="no-hold-alerts", **FLOWS)
     naive.state.resolve_exception(f"wms-hold:NS-SO-{so}:1")

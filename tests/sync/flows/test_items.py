@@ -19,17 +19,23 @@ def _qms_items(shop: OrderWorld) -> list[tuple[Any, ...]]:
     return sorted((i["sku"], i["name"], i["type"], i["uom"], i["netsuite_id"]) for i in rows)
 
 
-def test_physical_items_reach_the_wms_and_traced_ones_the_qms_once(shop: OrderWorld, make_engine: Any) -> None:
+def test_physical_items_reach_the_wms_and_traced_ones_the_qms_once(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     engine = make_engine(**NO_POS)
     result = engine.run_pass()
     assert result.completed and result.failures == []
     ids = shop.ids
-    assert _wms_products(shop) == [("BOOT-42", ids["BOOT"], "Walking boot", "PHYSICAL"),
-                                   ("KIT-CARE", ids["KIT"], "Boot care kit", "PHYSICAL"),
-                                   ("SOCK-3P", ids["SOCK"], "Socks, three pairs", "PHYSICAL"),
-                                   ("WAX-200", ids["WAX"], "Leather wax", "PHYSICAL")]
-    assert _qms_items(shop) == [("KIT-CARE", "Boot care kit", "FINISHED_GOOD", "ea", ids["KIT"]),
-                                ("WAX-200", "Leather wax", "RAW_MATERIAL", "ea", ids["WAX"])]
+    assert _wms_products(shop) == [
+        ("BOOT-42", ids["BOOT"], "Walking boot", "PHYSICAL"),
+        ("KIT-CARE", ids["KIT"], "Boot care kit", "PHYSICAL"),
+        ("SOCK-3P", ids["SOCK"], "Socks, three pairs", "PHYSICAL"),
+        ("WAX-200", ids["WAX"], "Leather wax", "PHYSICAL"),
+    ]
+    assert _qms_items(shop) == [
+        ("KIT-CARE", "Boot care kit", "FINISHED_GOOD", "ea", ids["KIT"]),
+        ("WAX-200", "Leather wax", "RAW_MATERIAL", "ea", ids["WAX"]),
+    ]
     assert engine.state.exceptions() == []
     assert set(engine.state.mappings("wms", "item")) == {ids[k] for k in ("BOOT", "SOCK", "WAX", "KIT")}
     # nothing new: the second pass reads NetSuite and writes nothing anywhere
@@ -41,10 +47,16 @@ def test_physical_items_reach_the_wms_and_traced_ones_the_qms_once(shop: OrderWo
 def test_an_edited_item_updates_only_what_changed(shop: OrderWorld, make_engine: Any) -> None:
     make_engine(**NO_POS).run_pass()
     shop.world.control("netsuite", "POST", "clock", {"advance": 120})
-    shop.world.act("netsuite", "edit_record", {"type": "inventoryItem", "id": shop.ids["BOOT"],
-                                               "fields": {"displayName": "Walking boot, waxed"}})
-    shop.world.act("netsuite", "edit_record", {"type": "lotNumberedInventoryItem", "id": shop.ids["WAX"],
-                                               "fields": {"rate": 8.5}})  # a price: not the WMS's or QMS's
+    shop.world.act(
+        "netsuite",
+        "edit_record",
+        {"type": "inventoryItem", "id": shop.ids["BOOT"], "fields": {"displayName": "Walking boot, waxed"}},
+    )
+    shop.world.act(
+        "netsuite",
+        "edit_record",
+        {"type": "lotNumberedInventoryItem", "id": shop.ids["WAX"], "fields": {"rate": 8.5}},
+    )  # a price: not the WMS's or QMS's
     mark = journal_mark(shop.world)
     assert make_engine(**NO_POS).run_pass().completed
     product = next(p for p in shop.wms("wms_products") if p["sku"] == "BOOT-42")
@@ -53,17 +65,25 @@ def test_an_edited_item_updates_only_what_changed(shop: OrderWorld, make_engine:
 
 
 def test_a_sku_clash_in_the_wms_is_parked_not_skipped(shop: OrderWorld, make_engine: Any) -> None:
-    shop.world.control("wms", "POST", "seed", {"records": {"skus": [
-        {"sku": "BOOT-42", "externalId": "999", "name": "Someone else's boot"}]}})
+    shop.world.control(
+        "wms",
+        "POST",
+        "seed",
+        {"records": {"skus": [{"sku": "BOOT-42", "externalId": "999", "name": "Someone else's boot"}]}},
+    )
     engine = make_engine(**NO_POS)
     assert engine.run_pass().completed
     [entry] = engine.state.exceptions()
     assert (entry.category, entry.flow, entry.records) == (
-        "sku_mismatch", "items", {"netsuiteItem": shop.ids["BOOT"], "sku": "BOOT-42", "system": "wms"})
+        "sku_mismatch",
+        "items",
+        {"netsuiteItem": shop.ids["BOOT"], "sku": "BOOT-42", "system": "wms"},
+    )
     assert entry.summary.startswith("WMS SKU BOOT-42 already belongs to product ")
     assert entry.error["found"]["externalId"] == "999"
-    assert [p for p in _wms_products(shop) if p[0] == "BOOT-42"] == [("BOOT-42", "999", "Someone else's boot",
-                                                                       "PHYSICAL")]
+    assert [p for p in _wms_products(shop) if p[0] == "BOOT-42"] == [
+        ("BOOT-42", "999", "Someone else's boot", "PHYSICAL")
+    ]
     # still queued: retried on each pass (the same exception, one more occurrence), nothing written
     mark = journal_mark(shop.world)
     assert engine.run_pass().completed
@@ -71,19 +91,53 @@ def test_a_sku_clash_in_the_wms_is_parked_not_skipped(shop: OrderWorld, make_eng
     assert [e.occurrences for e in engine.state.exceptions()] == [2]
 
 
-def test_what_the_satellites_already_hold_is_adopted_without_writes(shop: OrderWorld, make_engine: Any) -> None:
-    shop.world.control("wms", "POST", "seed", {"records": {"skus": [
-        {"sku": "BOOT-42", "externalId": shop.ids["BOOT"], "name": "Walking boot", "itemType": "PHYSICAL"}]}})
-    shop.world.control("qms", "POST", "seed", {"records": {"items": [
-        {"sku": "WAX-200", "name": "Leather wax", "type": "RAW_MATERIAL", "uom": "ea",
-         "netsuiteId": shop.ids["WAX"]}]}})
+def test_what_the_satellites_already_hold_is_adopted_without_writes(
+    shop: OrderWorld, make_engine: Any
+) -> None:
+    shop.world.control(
+        "wms",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "skus": [
+                    {
+                        "sku": "BOOT-42",
+                        "externalId": shop.ids["BOOT"],
+                        "name": "Walking boot",
+                        "itemType": "PHYSICAL",
+                    }
+                ]
+            }
+        },
+    )
+    shop.world.control(
+        "qms",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "items": [
+                    {
+                        "sku": "WAX-200",
+                        "name": "Leather wax",
+                        "type": "RAW_MATERIAL",
+                        "uom": "ea",
+                        "netsuiteId": shop.ids["WAX"],
+                    }
+                ]
+            }
+        },
+    )
     mark = journal_mark(shop.world)
     engine = make_engine(**NO_POS)
     assert engine.run_pass().completed
-    assert sorted(writes_since(shop.world, mark)) == ["qms POST /api/v1/items -> 201",
-                                                      "wms POST /api/v1/products -> 201",
-                                                      "wms POST /api/v1/products -> 201",
-                                                      "wms POST /api/v1/products -> 201"]
+    assert sorted(writes_since(shop.world, mark)) == [
+        "qms POST /api/v1/items -> 201",
+        "wms POST /api/v1/products -> 201",
+        "wms POST /api/v1/products -> 201",
+        "wms POST /api/v1/products -> 201",
+    ]
     assert engine.state.mapped("wms", "item", shop.ids["BOOT"]) is not None
 
 
@@ -111,15 +165,22 @@ def test_physical_items_reach_the_pos_with_prices(shop: OrderWorld, make_engine:
     assert engine.run_pass().completed
     rows = shop.world.state("pos", "pos_products")["pos_products"]
     assert sorted((p["sku"], p["title"], p["moneyprice"]) for p in rows) == [
-        ("BOOT-42", "Walking boot", 8950), ("KIT-CARE", "Boot care kit", 1999),
-        ("SOCK-3P", "Socks, three pairs", 1200), ("WAX-200", "Leather wax", 725)]
+        ("BOOT-42", "Walking boot", 8950),
+        ("KIT-CARE", "Boot care kit", 1999),
+        ("SOCK-3P", "Socks, three pairs", 1200),
+        ("WAX-200", "Leather wax", 725),
+    ]
     assert engine.state.exceptions() == []
 
 
-def test_prices_are_rounded_half_up_on_the_decimal_not_the_binary_float(shop: OrderWorld, make_engine: Any,
-                                                                         tmp_path: Any) -> None:
-    shop.world.act("netsuite", "edit_record", {"type": "inventoryItem", "id": shop.ids["SOCK"],
-                                               "fields": {"rate": 2.675}})
+def test_prices_are_rounded_half_up_on_the_decimal_not_the_binary_float(
+    shop: OrderWorld, make_engine: Any, tmp_path: Any
+) -> None:
+    shop.world.act(
+        "netsuite",
+        "edit_record",
+        {"type": "inventoryItem", "id": shop.ids["SOCK"], "fields": {"rate": 2.675}},
+    )
     make_engine(flows="items").run_pass()
     price = {p["sku"]: p["moneyprice"] for p in shop.world.state("pos", "pos_products")["pos_products"]}
     assert price["SOCK-3P"] == 268  # 2.675 -> 2.68

@@ -12,11 +12,42 @@ from tests.sync.flows.stockworld import on_hand, pos_levels, seed_pos
 def test_netsuite_stock_is_pushed_as_move_in_and_move_out(fresh: World, make_engine: Any) -> None:
     w = seed_pos(fresh, netsuite_stock={"SKU-A": 10}, pos_stock={"SKU-A": 3, "SKU-B": 5})
     # a web order committed to the store: still on its shelves, so still in Sitoo's total
-    customer = fresh.control("netsuite", "POST", "seed", {"records": {"baseline": False, "customer": [
-        {"companyName": "Web shopper", "subsidiary": {"id": w.subsidiary}}]}})["customer"][0]
-    fresh.control("netsuite", "POST", "seed", {"records": {"baseline": False, "salesOrder": [
-        {"entity": {"id": str(customer)}, "orderStatus": "B", "item": {"items": [
-            {"item": {"id": w.items["SKU-A"]}, "quantity": 2, "location": {"id": w.store_location}}]}}]}})
+    customer = fresh.control(
+        "netsuite",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                "customer": [{"companyName": "Web shopper", "subsidiary": {"id": w.subsidiary}}],
+            }
+        },
+    )["customer"][0]
+    fresh.control(
+        "netsuite",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "baseline": False,
+                "salesOrder": [
+                    {
+                        "entity": {"id": str(customer)},
+                        "orderStatus": "B",
+                        "item": {
+                            "items": [
+                                {
+                                    "item": {"id": w.items["SKU-A"]},
+                                    "quantity": 2,
+                                    "location": {"id": w.store_location},
+                                }
+                            ]
+                        },
+                    }
+                ],
+            }
+        },
+    )
     fresh.act("pos", "create_local_product", {"sku": "LOCAL-1", "title": "Local", "moneyprice": "1.00"})
     fresh.act("pos", "adjust_stock", {"warehouseid": w.warehouse, "sku": "LOCAL-1", "quantity": "4.000"})
     engine: Engine = make_engine(systems="netsuite,pos", flows="pos-stock", ledger_mode="daily-summary")
@@ -24,20 +55,30 @@ def test_netsuite_stock_is_pushed_as_move_in_and_move_out(fresh: World, make_eng
     assert result.completed, result.failures
     assert pos_levels(engine, w.warehouse) == {"SKU-A": 10.0, "SKU-B": 0.0, "LOCAL-1": 4.0}
     assert engine.ctx.pos is not None
-    pushed = [t for t in engine.ctx.pos.items(
-        f"{engine.ctx.pos.site_root}/warehouses/{w.warehouse}/warehousetransactions.json")
-        if t["description"] == "erpsim sync: NetSuite stock"]
-    assert sorted((t["transactiontype"], [(i["sku"], i["decimalquantity"]) for i in t["items"]]) for t in pushed) == [
-        (10, [("SKU-A", "7.000")]), (20, [("SKU-B", "-5.000")])]
+    pushed = [
+        t
+        for t in engine.ctx.pos.items(
+            f"{engine.ctx.pos.site_root}/warehouses/{w.warehouse}/warehousetransactions.json"
+        )
+        if t["description"] == "erpsim sync: NetSuite stock"
+    ]
+    assert sorted(
+        (t["transactiontype"], [(i["sku"], i["decimalquantity"]) for i in t["items"]]) for t in pushed
+    ) == [(10, [("SKU-A", "7.000")]), (20, [("SKU-B", "-5.000")])]
     assert result.stats.counts["pos-stock"] == {"items_pushed": 2}
     again = engine.run_pass()
     assert again.stats.counts == {}
 
 
-def test_a_sale_not_yet_in_netsuite_is_flushed_first_and_not_overwritten(fresh: World, make_engine: Any) -> None:
+def test_a_sale_not_yet_in_netsuite_is_flushed_first_and_not_overwritten(
+    fresh: World, make_engine: Any
+) -> None:
     w = seed_pos(fresh, netsuite_stock={"SKU-A": 10}, pos_stock={"SKU-A": 10})
-    fresh.act("pos", "ring_sale", {"registerid": w.register, "lines": [{"sku": "SKU-A", "quantity": 3}],
-                                   "payment": "Card"})
+    fresh.act(
+        "pos",
+        "ring_sale",
+        {"registerid": w.register, "lines": [{"sku": "SKU-A", "quantity": 3}], "payment": "Card"},
+    )
     engine: Engine = make_engine(systems="netsuite,pos", flows="pos-stock", ledger_mode="daily-summary")
     result = engine.run_pass()
     assert result.completed, result.failures

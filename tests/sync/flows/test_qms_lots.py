@@ -30,22 +30,41 @@ def receipts(world: World) -> list[dict[str, Any]]:
     for row in rows:
         rec = ns_get(world, "itemReceipt", str(row["id"]))
         lines = rec["item"]["items"]
-        out.append({"externalId": rec.get("externalId"), "createdFrom": rec["createdFrom"]["id"],
-                    "lines": [(ln["orderLine"], ln["item"]["id"], ln["quantity"], ln["location"]["id"],
-                               [(a["receiptInventoryNumber"], a["quantity"])
-                                for a in ln["inventoryDetail"]["inventoryAssignment"]["items"]])
-                              for ln in lines]})
+        out.append(
+            {
+                "externalId": rec.get("externalId"),
+                "createdFrom": rec["createdFrom"]["id"],
+                "lines": [
+                    (
+                        ln["orderLine"],
+                        ln["item"]["id"],
+                        ln["quantity"],
+                        ln["location"]["id"],
+                        [
+                            (a["receiptInventoryNumber"], a["quantity"])
+                            for a in ln["inventoryDetail"]["inventoryAssignment"]["items"]
+                        ],
+                    )
+                    for ln in lines
+                ],
+            }
+        )
     return out
 
 
 def lot_stock(world: World) -> dict[str, tuple[str, float]]:
     """NetSuite on-hand per lot number: (location, quantity)."""
-    rows = suiteql(world, "SELECT n.inventorynumber AS lot, l.location AS location, l.quantityonhand AS qty "
-                          "FROM inventorynumberlocation l JOIN inventorynumber n ON n.id = l.inventorynumber")
+    rows = suiteql(
+        world,
+        "SELECT n.inventorynumber AS lot, l.location AS location, l.quantityonhand AS qty "
+        "FROM inventorynumberlocation l JOIN inventorynumber n ON n.id = l.inventorynumber",
+    )
     return {r["lot"]: (str(r["location"]), float(r["qty"])) for r in rows if float(r["qty"])}
 
 
-def test_released_lots_are_received_and_quarantined_or_rejected_ones_never(fresh: World, make_engine: Any) -> None:
+def test_released_lots_are_received_and_quarantined_or_rejected_ones_never(
+    fresh: World, make_engine: Any
+) -> None:
     q = seed_qms_world(fresh, po_lines=[(0, 100), (1, 40)])
     engine = _engine(make_engine, q)
     engine.run_pass()
@@ -54,8 +73,13 @@ def test_released_lots_are_received_and_quarantined_or_rejected_ones_never(fresh
     result = engine.run_pass()
     assert result.stats.counts == {"qms-lots": {"written": 1}}
     po = q.purchase_orders[0]
-    assert receipts(fresh) == [{"externalId": "qms-lot-1", "createdFrom": po,
-                                "lines": [(1, q.raw[0], 100, q.location, [(sugar, 100)])]}]
+    assert receipts(fresh) == [
+        {
+            "externalId": "qms-lot-1",
+            "createdFrom": po,
+            "lines": [(1, q.raw[0], 100, q.location, [(sugar, 100)])],
+        }
+    ]
     assert lot_stock(fresh) == {sugar: (q.location, 100.0)}
     fresh.act("qms", "reject", {"lot": cocoa})
     assert engine.run_pass().stats.counts == {}
@@ -95,11 +119,17 @@ def test_ambiguous_failure_never_posts_a_receipt_twice(fresh: World, make_engine
     q = seed_qms_world(fresh, po_lines=[(0, 100)])
     engine = _engine(make_engine, q)
     engine.run_pass()
-    receipt = fresh.act("qms", "receive", {"po": q.purchase_orders[0], "lines": [{"line": 1, "quantity": 30}]})
+    receipt = fresh.act(
+        "qms", "receive", {"po": q.purchase_orders[0], "lines": [{"line": 1, "quantity": 30}]}
+    )
     sugar = receipt["lots"][0]["lotNumber"]
     fresh.act("qms", "release", {"lot": sugar})
-    fresh.control("netsuite", "POST", "faults", {"kind": "reset_after", "method": "POST", "path": "itemReceipt",
-                                                 "times": 1})
+    fresh.control(
+        "netsuite",
+        "POST",
+        "faults",
+        {"kind": "reset_after", "method": "POST", "path": "itemReceipt", "times": 1},
+    )
     assert engine.run_pass().completed
     assert len(receipts(fresh)) == 1
     assert lot_stock(fresh) == {sugar: (q.location, 30.0)}
@@ -109,11 +139,17 @@ def test_mutant_repost_receipts_duplicates_after_an_ambiguous_failure(fresh: Wor
     q = seed_qms_world(fresh, po_lines=[(0, 100)])
     engine = _engine(make_engine, q, mutant="repost-receipts")
     engine.run_pass()
-    receipt = fresh.act("qms", "receive", {"po": q.purchase_orders[0], "lines": [{"line": 1, "quantity": 30}]})
+    receipt = fresh.act(
+        "qms", "receive", {"po": q.purchase_orders[0], "lines": [{"line": 1, "quantity": 30}]}
+    )
     sugar = receipt["lots"][0]["lotNumber"]
     fresh.act("qms", "release", {"lot": sugar})
-    fresh.control("netsuite", "POST", "faults", {"kind": "reset_after", "method": "POST", "path": "itemReceipt",
-                                                 "times": 1})
+    fresh.control(
+        "netsuite",
+        "POST",
+        "faults",
+        {"kind": "reset_after", "method": "POST", "path": "itemReceipt", "times": 1},
+    )
     engine.run_pass()
     line = (1, q.raw[0], 30, q.location, [(sugar, 30)])
     assert receipts(fresh) == [{"externalId": None, "createdFrom": q.purchase_orders[0], "lines": [line]}] * 2
@@ -126,10 +162,20 @@ def test_a_crash_after_the_write_resumes_without_a_duplicate(fresh: World, make_
     first.run_pass()
     [sugar] = _receive(fresh, q)
     fresh.act("qms", "release", {"lot": sugar})
-    fresh.control("netsuite", "POST", "faults", {"rules": [
-        {"kind": "reset_after", "method": "POST", "path": "itemReceipt", "times": 1},
-        {"kind": "error", "status": 503, "method": "GET", "path": "itemReceipt/eid", "nth": 2}]})
-    result = first.run_pass()  # the receipt committed, the answer was lost, the look-up failed: the pass gave up
+    fresh.control(
+        "netsuite",
+        "POST",
+        "faults",
+        {
+            "rules": [
+                {"kind": "reset_after", "method": "POST", "path": "itemReceipt", "times": 1},
+                {"kind": "error", "status": 503, "method": "GET", "path": "itemReceipt/eid", "nth": 2},
+            ]
+        },
+    )
+    result = (
+        first.run_pass()
+    )  # the receipt committed, the answer was lost, the look-up failed: the pass gave up
     assert not result.completed
     first.close()
     again = _engine(make_engine, q)  # a new process on the same state
@@ -201,8 +247,12 @@ def test_bad_webhook_signature_is_refused(fresh: World, make_engine: Any) -> Non
 
     with receiver(engine) as daemon:
         body = json.dumps({"id": "evt_00000001", "type": "lot.released", "data": {}}).encode()
-        bad = requests.post(f"{daemon.url}/hooks/qms", data=body, timeout=5,
-                            headers={"X-DataNinja-Signature": "sha256=00", "Content-Type": "application/json"})
+        bad = requests.post(
+            f"{daemon.url}/hooks/qms",
+            data=body,
+            timeout=5,
+            headers={"X-DataNinja-Signature": "sha256=00", "Content-Type": "application/json"},
+        )
         assert bad.status_code == 401
         subs = fresh.control("qms", "GET", "webhooks")["subscriptions"]
         assert [s["url"] for s in subs] == [f"{daemon.url}/hooks/qms"]

@@ -32,9 +32,16 @@ def test_runs_become_work_orders_and_released_output_a_build(fresh: World, make_
     [wo] = suiteql(fresh, "SELECT id, tranid, externalid FROM transaction WHERE type = 'WorkOrd'")
     assert wo["externalid"] == f"qms-run-{run['id']}"
     order = ns_get(fresh, "workOrder", str(wo["id"]))
-    assert (order["assemblyItem"]["id"], order["quantity"], order["location"]["id"], order["startDate"]) == \
-        (q.finished, 10, q.location, "2026-01-07")
-    assert [(ln["item"]["id"], ln["quantity"]) for ln in order["item"]["items"]] == [(q.raw[0], 5), (q.raw[1], 2.5)]
+    assert (order["assemblyItem"]["id"], order["quantity"], order["location"]["id"], order["startDate"]) == (
+        q.finished,
+        10,
+        q.location,
+        "2026-01-07",
+    )
+    assert [(ln["item"]["id"], ln["quantity"]) for ln in order["item"]["items"]] == [
+        (q.raw[0], 5),
+        (q.raw[1], 2.5),
+    ]
     assert fresh.state("qms")["qms_production_runs"][0]["work_order_ref"] == wo["tranid"]
 
     produced = fresh.act("qms", "produce", {"run": run["id"], "quantity": 12})  # output waits in QUARANTINE
@@ -46,10 +53,19 @@ def test_runs_become_work_orders_and_released_output_a_build(fresh: World, make_
     [build] = suiteql(fresh, "SELECT id, externalid FROM transaction WHERE type = 'Build'")
     assert build["externalid"] == f"qms-build-{run['id']}"
     record = ns_get(fresh, "assemblyBuild", str(build["id"]))
-    assert (record["item"]["id"], record["quantity"], record["createdFrom"]["id"]) == (q.finished, 12, str(wo["id"]))
-    assert [(c["item"]["id"], c["quantity"],
-             [a["quantity"] for a in c["componentInventoryDetail"]["inventoryAssignment"]["items"]])
-            for c in record["component"]["items"]] == [(q.raw[0], 6, [6]), (q.raw[1], 3, [3])]
+    assert (record["item"]["id"], record["quantity"], record["createdFrom"]["id"]) == (
+        q.finished,
+        12,
+        str(wo["id"]),
+    )
+    assert [
+        (
+            c["item"]["id"],
+            c["quantity"],
+            [a["quantity"] for a in c["componentInventoryDetail"]["inventoryAssignment"]["items"]],
+        )
+        for c in record["component"]["items"]
+    ] == [(q.raw[0], 6, [6]), (q.raw[1], 3, [3])]
     assert lot_stock(fresh) == {sugar: {q.location: 94.0}, cocoa: {q.location: 37.0}, bar: {q.location: 12.0}}
     assert ns_get(fresh, "workOrder", str(wo["id"]))["status"]["id"] == "Built"
     assert engine.run_pass().stats.counts == {}  # nothing new: nothing written anywhere
@@ -95,8 +111,12 @@ def test_cancelled_run_before_sync_never_reaches_netsuite(fresh: World, make_eng
     import requests
 
     key = fresh.env["ERPSIM_QMS_API_KEY"]
-    cancelled = requests.post(f"{fresh.url('qms')}/api/v1/production-runs/{run['id']}/cancel", json={},
-                              headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    cancelled = requests.post(
+        f"{fresh.url('qms')}/api/v1/production-runs/{run['id']}/cancel",
+        json={},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=10,
+    )
     assert cancelled.status_code == 200
     assert engine.run_pass().stats.counts == {}
     assert suiteql(fresh, "SELECT id FROM transaction WHERE type = 'WorkOrd'") == []

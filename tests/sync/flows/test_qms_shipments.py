@@ -29,10 +29,27 @@ def _engine(make_engine: Any, q: QmsWorld, **settings: str) -> Any:
 
 def sales_order(world: World, q: QmsWorld, quantity: float, *, location: str | None = None) -> str:
     """An approved NetSuite sales order of bars at the plant (or another location)."""
-    return seed_ns(world, {"salesOrder": [{
-        "entity": {"id": q.customer}, "orderStatus": "B",
-        "item": {"items": [{"item": {"id": q.finished}, "quantity": quantity, "rate": 3,
-                            "location": {"id": location or q.location}}]}}]})["salesOrder"][0]
+    return seed_ns(
+        world,
+        {
+            "salesOrder": [
+                {
+                    "entity": {"id": q.customer},
+                    "orderStatus": "B",
+                    "item": {
+                        "items": [
+                            {
+                                "item": {"id": q.finished},
+                                "quantity": quantity,
+                                "rate": 3,
+                                "location": {"id": location or q.location},
+                            }
+                        ]
+                    },
+                }
+            ]
+        },
+    )["salesOrder"][0]
 
 
 def _bars(world: World, make_engine: Any) -> tuple[QmsWorld, Any, str]:
@@ -44,7 +61,9 @@ def _bars(world: World, make_engine: Any) -> tuple[QmsWorld, Any, str]:
     return q, engine, bar
 
 
-def test_shipped_lots_become_a_fulfilment_and_the_order_pending_billing(fresh: World, make_engine: Any) -> None:
+def test_shipped_lots_become_a_fulfilment_and_the_order_pending_billing(
+    fresh: World, make_engine: Any
+) -> None:
     q, engine, bar = _bars(fresh, make_engine)
     so = sales_order(fresh, q, 4)
     other_site = sales_order(fresh, q, 1, location=q.hold)
@@ -58,9 +77,15 @@ def test_shipped_lots_become_a_fulfilment_and_the_order_pending_billing(fresh: W
     assert row["externalid"] == "qms-ship-1"
     ful = ns_get(fresh, "itemFulfillment", str(row["id"]))
     assert ful["memo"] == "QMS shipment 1 UPS 1Z999"
-    assert [(ln["orderLine"], ln["quantity"], ln["location"]["id"],
-             [a["quantity"] for a in ln["inventoryDetail"]["inventoryAssignment"]["items"]])
-            for ln in ful["item"]["items"]] == [(1, 4, q.location, [4])]
+    assert [
+        (
+            ln["orderLine"],
+            ln["quantity"],
+            ln["location"]["id"],
+            [a["quantity"] for a in ln["inventoryDetail"]["inventoryAssignment"]["items"]],
+        )
+        for ln in ful["item"]["items"]
+    ] == [(1, 4, q.location, [4])]
     assert ns_get(fresh, "salesOrder", so)["status"]["id"] == "Pending Billing"
     assert lot_stock(fresh)[bar] == {q.location: 6.0}
     assert writes_during(fresh, engine.run_pass) == []
@@ -76,8 +101,10 @@ def test_partial_shipments_fulfil_what_shipped(fresh: World, make_engine: Any) -
     assert ns_get(fresh, "salesOrder", so)["status"]["id"] == "Pending Billing/Partially Fulfilled"
     fresh.act("qms", "ship", {"order": so, "lots": [{"lot": bar, "quantity": 4}]})
     engine.run_pass()
-    assert [r["externalid"] for r in suiteql(fresh, "SELECT externalid FROM transaction WHERE type = 'ItemShip' "
-                                                    "ORDER BY id")] == ["qms-ship-1", "qms-ship-2"]
+    assert [
+        r["externalid"]
+        for r in suiteql(fresh, "SELECT externalid FROM transaction WHERE type = 'ItemShip' ORDER BY id")
+    ] == ["qms-ship-1", "qms-ship-2"]
     assert lot_stock(fresh)[bar] == {q.location: 4.0}
 
 

@@ -16,8 +16,9 @@ def _rename(shop: OrderWorld, ref: str, sku: str) -> None:
     shop.world.act("netsuite", "rename_item_sku", {"id": shop.ids[ref], "itemId": sku})
 
 
-def test_an_order_despatched_under_the_old_sku_is_fulfilled_after_the_correction(shop: OrderWorld,
-                                                                                 make_engine: Any) -> None:
+def test_an_order_despatched_under_the_old_sku_is_fulfilled_after_the_correction(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     first = shop.sales_order([("BOOT", 1)])
     engine = make_engine(**FLOWS)
     assert engine.run_pass().completed
@@ -33,27 +34,44 @@ def test_an_order_despatched_under_the_old_sku_is_fulfilled_after_the_correction
     _, done = shop.wms_order(f"NS-SO-{first}")
     assert [ln["sku"] for ln in done] == ["BOOT-42"]  # WMS history keeps the old code
     fulfilments = [r["body"] for r in shop.ns_records("itemFulfillment")]
-    assert [(f["createdFrom"]["id"], [(ln["item"]["id"], ln["quantity"]) for ln in f["item"]])
-            for f in fulfilments] == [(first, [(shop.ids["BOOT"], 1)])]
+    assert [
+        (f["createdFrom"]["id"], [(ln["item"]["id"], ln["quantity"]) for ln in f["item"]])
+        for f in fulfilments
+    ] == [(first, [(shop.ids["BOOT"], 1)])]
     _, lines = shop.wms_order(f"NS-SO-{second}")
     assert [(ln["sku"], ln["quantity"]) for ln in lines] == [("BOOT-42W", 2)]
     assert next(s for s in shop.wms("wms_stock") if s["sku"] == "BOOT-42W")["on_hand"] == 4
 
 
-def test_a_new_sku_another_wms_product_holds_is_parked_and_orders_wait(shop: OrderWorld, make_engine: Any) -> None:
+def test_a_new_sku_another_wms_product_holds_is_parked_and_orders_wait(
+    shop: OrderWorld, make_engine: Any
+) -> None:
     engine = make_engine(**FLOWS)
     assert engine.run_pass().completed
-    shop.world.control("wms", "POST", "seed", {"records": {"skus": [
-        {"sku": "SOCK-3PK", "externalId": "LEGACY-7", "name": "Socks, three pairs (old listing)"}]}})
+    shop.world.control(
+        "wms",
+        "POST",
+        "seed",
+        {
+            "records": {
+                "skus": [
+                    {"sku": "SOCK-3PK", "externalId": "LEGACY-7", "name": "Socks, three pairs (old listing)"}
+                ]
+            }
+        },
+    )
     _rename(shop, "SOCK", "SOCK-3PK")
     so = shop.sales_order([("SOCK", 1)])
     assert engine.run_pass().completed
     entries = {e.flow: e for e in engine.state.exceptions()}
     assert sorted(entries) == ["items", "orders-to-wms"]
     assert entries["items"].category == "sku_mismatch"
-    assert entries["items"].summary.startswith(f"NetSuite item {shop.ids['SOCK']} is now SKU SOCK-3PK but WMS SKU "
-                                               "SOCK-3PK already belongs to product ")
+    assert entries["items"].summary.startswith(
+        f"NetSuite item {shop.ids['SOCK']} is now SKU SOCK-3PK but WMS SKU "
+        "SOCK-3PK already belongs to product "
+    )
     assert entries["items"].error["found"]["externalId"] == "LEGACY-7"
-    assert sorted((p["sku"], p["external_id"]) for p in shop.wms("wms_products") if p["sku"].startswith("SOCK")) == [
-        ("SOCK-3P", shop.ids["SOCK"]), ("SOCK-3PK", "LEGACY-7")]
+    assert sorted(
+        (p["sku"], p["external_id"]) for p in shop.wms("wms_products") if p["sku"].startswith("SOCK")
+    ) == [("SOCK-3P", shop.ids["SOCK"]), ("SOCK-3PK", "LEGACY-7")]
     assert [o for o in shop.wms("wms_orders") if o["external_id"] == so] == []

@@ -48,23 +48,33 @@ def check_applications(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str, d
         path = f"apply.items[{i}]"
         doc = rec_of(ctx, ln.get("doc"), "transaction")
         if doc is None or doc.rtype.name != doc_type:
-            raise user_error(f"The document applied on line {i + 1} is not an open {doc_type}.", path=f"{path}.doc")
+            raise user_error(
+                f"The document applied on line {i + 1} is not an open {doc_type}.", path=f"{path}.doc"
+            )
         if ref_id(doc.body.get("entity")) != entity:
-            raise user_error(f"{doc_type} {doc.body.get('tranId')} belongs to another entity.", path=f"{path}.doc")
+            raise user_error(
+                f"{doc_type} {doc.body.get('tranId')} belongs to another entity.", path=f"{path}.doc"
+            )
         already = before.get(str(doc.id), 0.0)
         available = num(doc.body.get("amountRemaining", doc.body.get("total"))) + already
         amount = num(ln.get("amount")) if ln.get("amount") is not None else round(available, 2)
         if amount <= 0:
             raise user_error("Applied amounts must be greater than zero.", path=f"{path}.amount")
         if amount - available > 0.005:
-            raise user_error(f"The amount applied to {doc.body.get('tranId')} ({amount:.2f}) exceeds its "
-                             f"remaining balance ({available - already:.2f}).", path=f"{path}.amount")
+            raise user_error(
+                f"The amount applied to {doc.body.get('tranId')} ({amount:.2f}) exceeds its "
+                f"remaining balance ({available - already:.2f}).",
+                path=f"{path}.amount",
+            )
         unpayable = _UNPAYABLE.get(str(doc.body.get("approvalStatus"))) if doc_type == "vendorBill" else None
         if unpayable and amount - already > 0.005:
             # A bill that is not approved is not in a payment's or credit's apply list in NetSuite; no public
             # source gives the REST wording for trying anyway, so the message names the reason.
-            raise user_error(f"Bill {doc.body.get('tranId') or doc.id} is {unpayable} and cannot be paid or "
-                             "credited until it is approved.", path=f"{path}.doc")
+            raise user_error(
+                f"Bill {doc.body.get('tranId') or doc.id} is {unpayable} and cannot be paid or "
+                "credited until it is approved.",
+                path=f"{path}.doc",
+            )
         ln["amount"] = amount
         ln["apply"] = True
         total += amount

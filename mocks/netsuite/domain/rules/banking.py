@@ -34,8 +34,9 @@ DEPOSITED, NOT_DEPOSITED = "C", "B"
 
 def chart(ctx: Ctx) -> Chart:
     """The account's chart of accounts (live account records)."""
-    rows = ctx.session.execute(select(NsRecord).where(NsRecord.rtype == "account",
-                                                      NsRecord.deleted_at.is_(None))).scalars()
+    rows = ctx.session.execute(
+        select(NsRecord).where(NsRecord.rtype == "account", NsRecord.deleted_at.is_(None))
+    ).scalars()
     return Chart((r.id, ctx.engine.to_rec(r).body) for r in rows)
 
 
@@ -85,8 +86,21 @@ class DirectCostRules(Rules):
 
 
 #: Account types an expense line may post to (not bank, receivable/payable control or non-posting accounts).
-_POSTING_KINDS = ("Expense", "OthExpense", "COGS", "OthCurrAsset", "FixedAsset", "OthAsset", "OthCurrLiab",
-                  "LongTermLiab", "Equity", "Income", "OthIncome", "DeferExpense", "DeferRevenue")
+_POSTING_KINDS = (
+    "Expense",
+    "OthExpense",
+    "COGS",
+    "OthCurrAsset",
+    "FixedAsset",
+    "OthAsset",
+    "OthCurrLiab",
+    "LongTermLiab",
+    "Equity",
+    "Income",
+    "OthIncome",
+    "DeferExpense",
+    "DeferRevenue",
+)
 
 
 @register("vendorPrepayment")
@@ -136,8 +150,9 @@ class DepositRules(Rules):
         """Every deposited payment is undeposited, of the deposit's subsidiary and currency; total; period."""
         body = rec.body
         if old is not None and _deposited(rec) != _deposited(old):
-            raise user_error("Deposited payments cannot be changed; delete and re-enter the deposit.",
-                             path="payment")
+            raise user_error(
+                "Deposited payments cannot be changed; delete and re-enter the deposit.", path="payment"
+            )
         body["payment"] = [ln for ln in rec.lines("payment") if ln.get("deposit") is not False]
         seen: set[str] = set()
         docs = []
@@ -145,19 +160,31 @@ class DepositRules(Rules):
             path = f"payment.items[{i}].doc"
             doc = rec_of(ctx, ln.get("doc"), "transaction")
             if doc is None or doc.rtype.name not in DEPOSITABLE:
-                raise user_error(f"The transaction on payment line {i + 1} is not a payment that can be deposited.",
-                                 path=path)
+                raise user_error(
+                    f"The transaction on payment line {i + 1} is not a payment that can be deposited.",
+                    path=path,
+                )
             if str(doc.id) in seen:
                 raise user_error(f"Payment {doc.body.get('tranId')} is on the deposit twice.", path=path)
             seen.add(str(doc.id))
             deposited_here = old is not None and str(doc.id) in _deposited(old)
-            if not deposited_here and (doc.body.get("status") != NOT_DEPOSITED or doc.body.get("undepFunds") is False
-                                       or doc.body.get("voided")):
-                raise user_error(f"Payment {doc.body.get('tranId')} is not in Undeposited Funds (it was deposited "
-                                 "or posted straight to a bank account).", path=path)
-            ln.update(deposit=True, paymentAmount=num(doc.body.get("payment", doc.body.get("total"))),
-                      docNumber=doc.body.get("tranId"), type=doc.rtype.name,
-                      entity=doc.body.get("customer", doc.body.get("entity")))
+            if not deposited_here and (
+                doc.body.get("status") != NOT_DEPOSITED
+                or doc.body.get("undepFunds") is False
+                or doc.body.get("voided")
+            ):
+                raise user_error(
+                    f"Payment {doc.body.get('tranId')} is not in Undeposited Funds (it was deposited "
+                    "or posted straight to a bank account).",
+                    path=path,
+                )
+            ln.update(
+                deposit=True,
+                paymentAmount=num(doc.body.get("payment", doc.body.get("total"))),
+                docNumber=doc.body.get("tranId"),
+                type=doc.rtype.name,
+                entity=doc.body.get("customer", doc.body.get("entity")),
+            )
             docs.append(doc)
         if not body.get("subsidiary") and docs:
             body["subsidiary"] = docs[0].body.get("subsidiary")
@@ -168,21 +195,30 @@ class DepositRules(Rules):
         for i, doc in enumerate(docs):
             for key in ("subsidiary", "currency"):
                 if ref_id(doc.body.get(key)) != ref_id(body.get(key)):
-                    raise user_error(f"Payment {doc.body.get('tranId')} has another {key} than the deposit: every "
-                                     f"deposited payment must share the deposit's {key}.",
-                                     path=f"payment.items[{i}].doc")
+                    raise user_error(
+                        f"Payment {doc.body.get('tranId')} has another {key} than the deposit: every "
+                        f"deposited payment must share the deposit's {key}.",
+                        path=f"payment.items[{i}].doc",
+                    )
         check_currency(ctx, rec)
         check_scope(ctx, rec, ("other", "cashBack"))
         check_account(ctx, rec.body.get("account"), "account", ("Bank",))
         for sub in ("other", "cashBack"):
             for i, ln in enumerate(rec.lines(sub)):
-                check_account(ctx, ln.get("account"), "account", _POSTING_KINDS + ("Bank", "AcctRec", "CredCard"),
-                              f"{sub}.items[{i}].account")
+                check_account(
+                    ctx,
+                    ln.get("account"),
+                    "account",
+                    _POSTING_KINDS + ("Bank", "AcctRec", "CredCard"),
+                    f"{sub}.items[{i}].account",
+                )
         if not any(rec.lines(s) for s in ("payment", "other")):
             raise user_error("You must enter at least one line item for this transaction.", path="payment")
-        total = sum(num(ln.get("paymentAmount")) for ln in rec.lines("payment")) + \
-            sum(num(ln.get("amount")) for ln in rec.lines("other")) - \
-            sum(num(ln.get("amount")) for ln in rec.lines("cashBack"))
+        total = (
+            sum(num(ln.get("paymentAmount")) for ln in rec.lines("payment"))
+            + sum(num(ln.get("amount")) for ln in rec.lines("other"))
+            - sum(num(ln.get("amount")) for ln in rec.lines("cashBack"))
+        )
         if total <= 0:
             raise user_error("The deposit total must be greater than zero.", path="cashBack")
         body["total"] = round(total, 2)
@@ -214,4 +250,3 @@ def _mark(ctx: Ctx, rec: Rec, status: str) -> None:
 def is_deposited(rec: Rec) -> bool:
     """True for a payment or cash sale a deposit has taken out of Undeposited Funds."""
     return rec.rtype.name in DEPOSITABLE and rec.body.get("status") == DEPOSITED
-

@@ -26,10 +26,12 @@ _DEFAULT = Rules()
 
 def register(*names: str) -> Callable[[type[Rules]], type[Rules]]:
     """Class decorator: register a Rules subclass for record types."""
+
     def _wrap(cls: type[Rules]) -> type[Rules]:
         for name in names:
             RULES[name] = cls()
         return cls
+
     return _wrap
 
 

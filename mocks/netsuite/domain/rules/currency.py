@@ -15,7 +15,11 @@ def check_currency(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:
     if currency is None:
         return
     entity = rec_of(ctx, body.get(entity_field), "entity")
-    if entity is not None and entity.body.get("currency") and ref_id(entity.body["currency"]) != str(currency.id):
+    if (
+        entity is not None
+        and entity.body.get("currency")
+        and ref_id(entity.body["currency"]) != str(currency.id)
+    ):
         raise invalid_reference("currency", currency.id, "currency", within=f"entity {entity.id}")
     if currency.body.get("isBaseCurrency"):
         body["exchangeRate"] = 1.0

@@ -18,16 +18,42 @@ from ..records import Ctx, Rec
 from .references import rec_of
 
 #: Transactions that post to the general ledger (the only ones accounting periods govern).
-POSTING = {"itemFulfillment", "itemReceipt", "invoice", "cashSale", "cashRefund", "creditMemo",
-           "customerPayment", "vendorBill", "vendorCredit", "vendorPayment", "journalEntry",
-           "inventoryAdjustment", "inventoryTransfer", "assemblyBuild", "check", "deposit", "vendorPrepayment",
-           "creditCardRefund"}
+POSTING = {
+    "itemFulfillment",
+    "itemReceipt",
+    "invoice",
+    "cashSale",
+    "cashRefund",
+    "creditMemo",
+    "customerPayment",
+    "vendorBill",
+    "vendorCredit",
+    "vendorPayment",
+    "journalEntry",
+    "inventoryAdjustment",
+    "inventoryTransfer",
+    "assemblyBuild",
+    "check",
+    "deposit",
+    "vendorPrepayment",
+    "creditCardRefund",
+}
 AR_TYPES = {"invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment"}
 AP_TYPES = {"vendorBill", "vendorCredit", "vendorPayment", "vendorPrepayment"}
 #: Fields whose change is not a G/L change (allowed in a closed period that allows non-G/L changes): notes and
 #: references, and the applications of a payment or credit (they move no amount between accounts).
-NON_GL_FIELDS = {"memo", "otherRefNum", "email", "shipStatus", "lastModifiedDate", "apply", "applied", "unapplied",
-                 "amountRemaining", "status"}
+NON_GL_FIELDS = {
+    "memo",
+    "otherRefNum",
+    "email",
+    "shipStatus",
+    "lastModifiedDate",
+    "apply",
+    "applied",
+    "unapplied",
+    "amountRemaining",
+    "status",
+}
 #: The role permission that lets the integration post into locked (not closed) periods.
 OVERRIDE_PERIODS = "overridePeriodRestrictions"
 
@@ -39,7 +65,11 @@ _SELECT_PERIODS = select(NsRecord).where(NsRecord.rtype == "accountingPeriod", N
 def _periods(ctx: Ctx) -> list[Rec]:
     rows = ctx.session.execute(_SELECT_PERIODS).scalars()
     out = [ctx.engine.to_rec(r) for r in rows]
-    base = [p for p in out if not p.body.get("isYear") and not p.body.get("isQuarter") and not p.body.get("isAdjust")]
+    base = [
+        p
+        for p in out
+        if not p.body.get("isYear") and not p.body.get("isQuarter") and not p.body.get("isAdjust")
+    ]
     return sorted(base, key=lambda p: p.body.get("startDate", ""))
 
 
@@ -78,7 +108,9 @@ def _check_edit_in_period(ctx: Ctx, rec: Rec, old: Rec) -> set[str]:
     reference numbers, applications of payments and credits) pass in a locked period, and in a closed one
     only when the period allows non-G/L changes: with that switch off NetSuite refuses even a memo edit.
     """
-    diff = {k for k in set(rec.body) | set(old.body) if rec.body.get(k) != old.body.get(k)} - {"lastModifiedDate"}
+    diff = {k for k in set(rec.body) | set(old.body) if rec.body.get(k) != old.body.get(k)} - {
+        "lastModifiedDate"
+    }
     changed = diff - NON_GL_FIELDS
     old_period = rec_of(ctx, old.body.get("postingPeriod"), "accountingPeriod")
     reason = _blocked(ctx, old_period, rec.rtype.name) if old_period is not None else None
@@ -86,12 +118,17 @@ def _check_edit_in_period(ctx: Ctx, rec: Rec, old: Rec) -> set[str]:
         return changed
     name = old_period.body.get("periodName")
     if changed:
-        raise user_error(f"You cannot change a transaction in a {reason} period ({name}).",
-                         path=sorted(changed)[0] if "tranDate" not in changed else "tranDate")
+        raise user_error(
+            f"You cannot change a transaction in a {reason} period ({name}).",
+            path=sorted(changed)[0] if "tranDate" not in changed else "tranDate",
+        )
     if diff and reason == "closed" and not old_period.body.get("allowNonGLChanges"):
         # No public source gives this refusal's wording; the period's "Allow Non-G/L Changes" box is named.
-        raise user_error(f"You cannot change a transaction in a closed period ({name}): the period does not "
-                         "allow non-G/L changes.", path=sorted(diff)[0])
+        raise user_error(
+            f"You cannot change a transaction in a closed period ({name}): the period does not "
+            "allow non-G/L changes.",
+            path=sorted(diff)[0],
+        )
     return changed
 
 
@@ -111,26 +148,39 @@ def assign_period(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
     explicit = rec_of(ctx, body.get("postingPeriod"), "accountingPeriod")
     period = explicit or period_for(ctx, day, periods)
     if period is None:
-        raise user_error("The transaction date you specified is not within the date range of your "
-                         "accounting period.", path="tranDate")
-    if explicit is not None and not (explicit.body.get("startDate", "") <= day <= explicit.body.get("endDate", "")) \
-            and ctx.prefs.get("transactionDateOutsidePeriod") == "disallow":
+        raise user_error(
+            "The transaction date you specified is not within the date range of your accounting period.",
+            path="tranDate",
+        )
+    if (
+        explicit is not None
+        and not (explicit.body.get("startDate", "") <= day <= explicit.body.get("endDate", ""))
+        and ctx.prefs.get("transactionDateOutsidePeriod") == "disallow"
+    ):
         # Accounting Preferences > "Allow Transaction Date Outside of the Posting Period": Disallow refuses with
         # this message; Warn only warns in the UI (web services save), Allow says nothing.
-        raise user_error("The transaction date you specified is not within the date range of your "
-                         "accounting period.", path="tranDate")
+        raise user_error(
+            "The transaction date you specified is not within the date range of your accounting period.",
+            path="tranDate",
+        )
     reason = _blocked(ctx, period, rec.rtype.name)
     if reason:
         if reason == "closed" and ctx.prefs.get("closedPeriodPosting") == "firstOpenPeriod":
-            later = [p for p in periods if p.body.get("startDate", "") > period.body.get("endDate", "")
-                     and not _blocked(ctx, p, rec.rtype.name)]
+            later = [
+                p
+                for p in periods
+                if p.body.get("startDate", "") > period.body.get("endDate", "")
+                and not _blocked(ctx, p, rec.rtype.name)
+            ]
             if later:
                 body["tranDate"] = later[0].body["startDate"]
                 body["postingPeriod"] = {"id": str(later[0].id)}
                 return
-        raise user_error(f"The accounting period {period.body.get('periodName')} is {reason}. "
-                         "The transaction date you specified is not within an open accounting period.",
-                         path="postingPeriod" if explicit else "tranDate")
+        raise user_error(
+            f"The accounting period {period.body.get('periodName')} is {reason}. "
+            "The transaction date you specified is not within an open accounting period.",
+            path="postingPeriod" if explicit else "tranDate",
+        )
     body["postingPeriod"] = {"id": str(period.id)}
 
 
@@ -139,8 +189,9 @@ def check_not_in_closed_period(ctx: Ctx, rec: Rec) -> None:
     period = rec_of(ctx, rec.body.get("postingPeriod"), "accountingPeriod")
     reason = _blocked(ctx, period, rec.rtype.name) if period is not None else None
     if period is not None and reason:
-        raise user_error(f"You cannot delete a transaction in a {reason} period "
-                         f"({period.body.get('periodName')}).")
+        raise user_error(
+            f"You cannot delete a transaction in a {reason} period ({period.body.get('periodName')})."
+        )
 
 
 # ---- an accountant's period actions ----------------------------------------------------------------------
@@ -162,8 +213,17 @@ def _set_flags(ctx: Ctx, period: Rec, flags: dict[str, bool]) -> None:
 
 def close_period(ctx: Ctx, period: Rec, allow_non_gl: bool) -> None:
     """Close a period (every lock set, no posting dated in it); ``allow_non_gl`` is its "Allow Non-G/L Changes" box."""
-    _set_flags(ctx, period, {"closed": True, "allLocked": True, "arLocked": True, "apLocked": True,
-                             "allowNonGLChanges": allow_non_gl})
+    _set_flags(
+        ctx,
+        period,
+        {
+            "closed": True,
+            "allLocked": True,
+            "arLocked": True,
+            "apLocked": True,
+            "allowNonGLChanges": allow_non_gl,
+        },
+    )
 
 
 def lock_period(ctx: Ctx, period: Rec, scope: str) -> None:

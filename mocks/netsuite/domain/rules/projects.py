@@ -24,8 +24,11 @@ class JobRules(EntityRules):
         name = str(body.get("companyName") or "")
         if len(name) > MAX_PROJECT_NAME:
             # The wording NetSuite uses for over-long fields; no public source shows it for a project name.
-            raise user_error(f"The field companyname contained more than the maximum number ( {MAX_PROJECT_NAME} ) "
-                             "of characters allowed.", path="companyName")
+            raise user_error(
+                f"The field companyname contained more than the maximum number ( {MAX_PROJECT_NAME} ) "
+                "of characters allowed.",
+                path="companyName",
+            )
         parent = rec_of(ctx, body.get("parent"), "entity")
         if parent is not None:
             if not body.get("subsidiary") and parent.body.get("subsidiary"):
@@ -33,8 +36,9 @@ class JobRules(EntityRules):
             if not body.get("currency") and parent.body.get("currency"):
                 body["currency"] = parent.body["currency"]
             if ref_id(parent.body.get("subsidiary")) not in (None, ref_id(body.get("subsidiary"))):
-                raise invalid_reference("parent", parent.id, "parent",
-                                        within=f"subsidiary {ref_id(body.get('subsidiary'))}")
+                raise invalid_reference(
+                    "parent", parent.id, "parent", within=f"subsidiary {ref_id(body.get('subsidiary'))}"
+                )
         super().prepare(ctx, rec, old)
 
 
@@ -52,5 +56,7 @@ class KitItemRules(ItemRules):
             if ref_id(ln.get("item")) == str(rec.id):
                 raise user_error("A kit cannot be its own member.", path=f"member.items[{i}].item")
             if ln.get("quantity") is not None and float(ln["quantity"]) <= 0:
-                raise user_error("The member quantity must be greater than zero.", path=f"member.items[{i}].quantity")
+                raise user_error(
+                    "The member quantity must be greater than zero.", path=f"member.items[{i}].quantity"
+                )
         super().prepare(ctx, rec, old)

@@ -27,7 +27,9 @@ def po_status(body: dict[str, Any]) -> str:
     open_lines = [ln for ln in lines if not ln.get("isClosed")]
     if not open_lines and lines:
         return "H"
-    billed_all = bool(lines) and all(num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines)
+    billed_all = bool(lines) and all(
+        num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines
+    )
     phys = [ln for ln in open_lines if fulfillable(ln)]
     received_all = all(num(ln.get("quantityReceived")) >= num(ln.get("quantity")) - _EPS for ln in phys)
     if received_all:
@@ -54,8 +56,10 @@ class PurchaseOrderRules(Rules):
             received = {ln["line"]: num(ln.get("quantityReceived")) for ln in old.lines("item")}
             for i, ln in enumerate(rec.lines("item")):
                 if num(ln.get("quantity")) + _EPS < received.get(ln["line"], 0.0):
-                    raise user_error("The quantity cannot be less than the quantity already received.",
-                                     path=f"item.items[{i}].quantity")
+                    raise user_error(
+                        "The quantity cannot be less than the quantity already received.",
+                        path=f"item.items[{i}].quantity",
+                    )
         if body.get("orderStatus") == "B" and body.get("approvalStatus") == "1":
             body["approvalStatus"] = "2"
         entity_transaction(ctx, rec, old, ("item", "expense"))
@@ -86,9 +90,13 @@ class ItemReceiptRules(Rules):
         """Period; quantities are fixed once received."""
         if old is not None:
             for ln, was in zip(rec.lines("item"), old.lines("item"), strict=False):
-                if ln.get("quantity") != was.get("quantity") or ln.get("inventoryDetail") != was.get("inventoryDetail"):
-                    raise user_error("Received quantities cannot be changed; delete the receipt and receive "
-                                     "again.", path="item")
+                if ln.get("quantity") != was.get("quantity") or ln.get("inventoryDetail") != was.get(
+                    "inventoryDetail"
+                ):
+                    raise user_error(
+                        "Received quantities cannot be changed; delete the receipt and receive again.",
+                        path="item",
+                    )
         transaction_defaults(ctx, rec, old)
         assign_period(ctx, rec, old)
 
@@ -125,12 +133,18 @@ class VendorBillRules(Rules):
             body["approvalStatus"] = "1" if ctx.prefs.get("vendorBillApprovalRouting") else "2"
         body.setdefault("approvalStatus", "2")
         entity_transaction(ctx, rec, old, ("item", "expense"))
-        if old is not None and num(old.body.get("amountPaid")) > 0 and body.get("total") != old.body.get("total"):
+        if (
+            old is not None
+            and num(old.body.get("amountPaid")) > 0
+            and body.get("total") != old.body.get("total")
+        ):
             raise user_error("You cannot change the amount of a bill that has payments applied.", path="item")
         assign_period(ctx, rec, old)
         body["amountRemaining"] = round(num(body.get("total")) - num(body.get("amountPaid")), 2)
         body["balance"] = body["amountRemaining"]
-        body["status"] = "D" if body["approvalStatus"] == "1" else ("B" if body["amountRemaining"] <= _EPS else "A")
+        body["status"] = (
+            "D" if body["approvalStatus"] == "1" else ("B" if body["amountRemaining"] <= _EPS else "A")
+        )
 
     def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """An edit that changes the lines billed from the purchase order moves the PO's billed quantities with it.

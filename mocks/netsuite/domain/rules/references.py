@@ -22,7 +22,9 @@ from ..values import ref_id
 #: (record type, sublist) -> account types its ``account`` lines refuse. No public source names the error
 #: for a COGS account on a bill's expense line; the Expenses sublist does not offer COGS accounts, so it is
 #: answered like any value the selector does not offer.
-_REFUSED_ACCOUNT_TYPES: dict[tuple[str, str], frozenset[str]] = {("vendorBill", "expense"): frozenset({"COGS"})}
+_REFUSED_ACCOUNT_TYPES: dict[tuple[str, str], frozenset[str]] = {
+    ("vendorBill", "expense"): frozenset({"COGS"})
+}
 #: Setup lists whose entries are never transaction references (periods are governed by their own rules).
 _SKIP_TARGETS = frozenset({"accountingPeriod", "currency", "subsidiary", "transaction"})
 
@@ -32,7 +34,9 @@ def rec_of(ctx: Ctx, value: Any, target: str) -> Rec | None:
     return ctx.engine.ref_rec(value, target)
 
 
-def _check_ref(ctx: Ctx, fld: Field, value: Any, path: str, refused_types: frozenset[str] = frozenset()) -> None:
+def _check_ref(
+    ctx: Ctx, fld: Field, value: Any, path: str, refused_types: frozenset[str] = frozenset()
+) -> None:
     target = ctx.engine.ref_view(value, fld.arg) if fld.arg != "self" else None
     if target is None:
         return
@@ -57,7 +61,9 @@ def check_references(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
             continue
         _check_ref(ctx, fld, value, name)
     for sublist, fields in rtype.sublists.items():
-        refs = [f for f in fields.values() if f.kind == "r" and not f.read_only and f.arg not in _SKIP_TARGETS]
+        refs = [
+            f for f in fields.values() if f.kind == "r" and not f.read_only and f.arg not in _SKIP_TARGETS
+        ]
         if not refs:
             continue
         before = {ln.get("line"): ln for ln in old.lines(sublist)} if old is not None else {}
@@ -72,6 +78,11 @@ def check_references(ctx: Ctx, rec: Rec, old: Rec | None) -> None:
                 key = (fld.name, str(value.get("id") if isinstance(value, dict) else value))
                 if key in passed:
                     continue
-                _check_ref(ctx, fld, value, f"{sublist}.items[{i}].{fld.name}",
-                           refused if fld.name == "account" else frozenset())
+                _check_ref(
+                    ctx,
+                    fld,
+                    value,
+                    f"{sublist}.items[{i}].{fld.name}",
+                    refused if fld.name == "account" else frozenset(),
+                )
                 passed.add(key)

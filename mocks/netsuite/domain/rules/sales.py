@@ -17,9 +17,16 @@ from .transactions import entity_transaction, line_location, transaction_default
 #: Item types whose lines are fulfilled (physical); the others never reach a warehouse. A kit line is
 #: fulfilled as its member components (see kits.py).
 FULFILLABLE = {"InvtPart", "Assembly", "Kit"}
-SO_STATUS_LABELS = {"A": "Pending Approval", "B": "Pending Fulfillment", "C": "Cancelled",
-                    "D": "Partially Fulfilled", "E": "Pending Billing/Partially Fulfilled",
-                    "F": "Pending Billing", "G": "Billed", "H": "Closed"}
+SO_STATUS_LABELS = {
+    "A": "Pending Approval",
+    "B": "Pending Fulfillment",
+    "C": "Cancelled",
+    "D": "Partially Fulfilled",
+    "E": "Pending Billing/Partially Fulfilled",
+    "F": "Pending Billing",
+    "G": "Billed",
+    "H": "Closed",
+}
 _EPS = 1e-9
 
 
@@ -36,7 +43,9 @@ def so_status(body: dict[str, Any]) -> str:
     if body.get("orderStatus", "A") == "A":
         return "A"
     open_lines = [ln for ln in lines if not ln.get("isClosed")]
-    billed_all = all(num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines) and bool(lines)
+    billed_all = all(
+        num(ln.get("quantityBilled")) >= num(ln.get("quantity")) - _EPS for ln in lines
+    ) and bool(lines)
     if not open_lines:
         return "G" if billed_all and any(num(ln.get("quantityBilled")) > 0 for ln in lines) else "H"
     phys = [ln for ln in open_lines if fulfillable(ln)]
@@ -44,8 +53,9 @@ def so_status(body: dict[str, Any]) -> str:
     if fulfilled_all:
         return "G" if billed_all else "F"
     if any(num(ln.get("quantityFulfilled")) > 0 for ln in phys):
-        pending_billing = any(num(ln.get("quantityFulfilled")) > num(ln.get("quantityBilled")) + _EPS
-                              for ln in phys)
+        pending_billing = any(
+            num(ln.get("quantityFulfilled")) > num(ln.get("quantityBilled")) + _EPS for ln in phys
+        )
         return "E" if pending_billing else "D"
     return "B"
 
@@ -83,8 +93,14 @@ def derive_so(body: dict[str, Any]) -> None:
     for ln in body.get("item") or []:
         ln["isOpen"] = not ln.get("isClosed") and body["status"] not in ("C", "H", "G")
         open_qty = max(0.0, num(ln.get("quantity")) - num(ln.get("quantityFulfilled")))
-        ln["quantityCommitted"] = open_qty if ln["isOpen"] and fulfillable(ln) and body.get("orderStatus") == "B" \
-            and ln.get("itemType") != "Kit" else 0
+        ln["quantityCommitted"] = (
+            open_qty
+            if ln["isOpen"]
+            and fulfillable(ln)
+            and body.get("orderStatus") == "B"
+            and ln.get("itemType") != "Kit"
+            else 0
+        )
 
 
 def refresh_sales_order(ctx: Ctx, so: Rec, before: dict[str, Any]) -> None:
@@ -106,8 +122,10 @@ class SalesOrderRules(Rules):
         if old is None:
             body["orderStatus"] = body.get("orderStatus") or "A"
             if body["orderStatus"] not in ("A", "B"):
-                raise user_error("A new sales order can only be Pending Approval (A) or Pending Fulfillment (B).",
-                                 path="orderStatus")
+                raise user_error(
+                    "A new sales order can only be Pending Approval (A) or Pending Fulfillment (B).",
+                    path="orderStatus",
+                )
             for ln in rec.lines("item"):
                 ln.update(quantityFulfilled=0, quantityBilled=0, isClosed=bool(ln.get("isClosed", False)))
         else:
@@ -126,15 +144,19 @@ class SalesOrderRules(Rules):
         wanted = body.get("orderStatus")
         if wanted == "C" or body.get("status") == "C" and prev.get("status") != "C":
             if state != "A":
-                raise user_error("This sales order has been approved and cannot be cancelled. "
-                                 "Close its lines instead.", path="orderStatus")
+                raise user_error(
+                    "This sales order has been approved and cannot be cancelled. Close its lines instead.",
+                    path="orderStatus",
+                )
             body["orderStatus"] = "A"
             body["status"] = "C"
             return
         if prev.get("orderStatus") == "B" and wanted == "A":
             if any(num(ln.get("quantityFulfilled")) > 0 for ln in prev.get("item") or []):
-                raise user_error("You cannot reset the approval of a sales order that has been fulfilled.",
-                                 path="orderStatus")
+                raise user_error(
+                    "You cannot reset the approval of a sales order that has been fulfilled.",
+                    path="orderStatus",
+                )
         if prev.get("orderStatus") == "B" and wanted != "A":
             self._check_approved_edit(rec, old)
 
@@ -148,16 +170,22 @@ class SalesOrderRules(Rules):
         """
         body, prev = rec.body, old.body
         before = {ln["line"]: ln for ln in prev.get("item") or []}
-        done = any(num(ln.get("quantityFulfilled")) or num(ln.get("quantityBilled")) for ln in before.values())
+        done = any(
+            num(ln.get("quantityFulfilled")) or num(ln.get("quantityBilled")) for ln in before.values()
+        )
         if done:
             for name in self._LOCKED_AFTER_APPROVAL:
                 if body.get(name) != prev.get(name):
-                    raise user_error(f"You cannot change {name} on a sales order that has been fulfilled or "
-                                     "billed.", path=name)
+                    raise user_error(
+                        f"You cannot change {name} on a sales order that has been fulfilled or billed.",
+                        path=name,
+                    )
         kept = {ln["line"] for ln in rec.lines("item")}
         for number, was in before.items():
             if number not in kept and (num(was.get("quantityFulfilled")) or num(was.get("quantityBilled"))):
-                raise user_error(f"Line {number} has been fulfilled or billed and cannot be removed.", path="item")
+                raise user_error(
+                    f"Line {number} has been fulfilled or billed and cannot be removed.", path="item"
+                )
         frozen = prev.get("status") in ("G", "H")
         for i, ln in enumerate(rec.lines("item")):
             was = before.get(ln["line"])
@@ -168,17 +196,25 @@ class SalesOrderRules(Rules):
             if frozen and fulfilled > 0:
                 for key in ("item", "quantity", "rate", "amount", "location"):
                     if ln.get(key) != was.get(key):
-                        raise user_error(f"You cannot change line {ln['line']} of a "
-                                         f"{'billed' if prev.get('status') == 'G' else 'closed'} sales order: "
-                                         "it has been fulfilled.", path=f"item.items[{i}].{key}")
+                        raise user_error(
+                            f"You cannot change line {ln['line']} of a "
+                            f"{'billed' if prev.get('status') == 'G' else 'closed'} sales order: "
+                            "it has been fulfilled.",
+                            path=f"item.items[{i}].{key}",
+                        )
             floor = max(fulfilled, billed)
             if num(ln.get("quantity")) + _EPS < floor:
                 what = "fulfilled" if fulfilled >= billed else "billed"
-                raise user_error(f"You cannot reduce the quantity of line {ln['line']} below its {what} quantity "
-                                 f"({inventory.fmt_qty(floor)}).", path=f"item.items[{i}].quantity")
+                raise user_error(
+                    f"You cannot reduce the quantity of line {ln['line']} below its {what} quantity "
+                    f"({inventory.fmt_qty(floor)}).",
+                    path=f"item.items[{i}].quantity",
+                )
             if (fulfilled or billed) and ref_id(ln.get("item")) != ref_id(was.get("item")):
-                raise user_error(f"You cannot change the item of line {ln['line']}: it has been fulfilled or "
-                                 "billed.", path=f"item.items[{i}].item")
+                raise user_error(
+                    f"You cannot change the item of line {ln['line']}: it has been fulfilled or billed.",
+                    path=f"item.items[{i}].item",
+                )
 
     def apply(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Keep committed quantities in step with the order."""
@@ -206,14 +242,18 @@ class ItemFulfillmentRules(Rules):
         body.setdefault("shipStatus", ctx.prefs.get("defaultShipStatus", "C"))
         if old is not None:
             order = "ABC"
-            if order.index(body["shipStatus"]) < order.index(old.body.get("shipStatus", "A")) and \
-                    old.body.get("shipStatus") == "C":
-                raise user_error("A shipped item fulfillment cannot be moved back to Picked or Packed.",
-                                 path="shipStatus")
+            if (
+                order.index(body["shipStatus"]) < order.index(old.body.get("shipStatus", "A"))
+                and old.body.get("shipStatus") == "C"
+            ):
+                raise user_error(
+                    "A shipped item fulfillment cannot be moved back to Picked or Packed.", path="shipStatus"
+                )
             for ln, was in zip(rec.lines("item"), old.lines("item"), strict=False):
                 if ln.get("quantity") != was.get("quantity") and old.body.get("shipStatus") == "C":
-                    raise user_error("You cannot change quantities on a shipped item fulfillment.",
-                                     path="item")
+                    raise user_error(
+                        "You cannot change quantities on a shipped item fulfillment.", path="item"
+                    )
         body["status"] = body["shipStatus"]
         transaction_defaults(ctx, rec, old)
         assign_period(ctx, rec, old)
@@ -237,7 +277,9 @@ class ItemFulfillmentRules(Rules):
             for ln in rec.lines("item"):
                 src = by_line.get(ln.get("orderLine"))
                 if src is not None:
-                    src["quantityFulfilled"] = max(0.0, num(src.get("quantityFulfilled")) - num(ln.get("quantity")))
+                    src["quantityFulfilled"] = max(
+                        0.0, num(src.get("quantityFulfilled")) - num(ln.get("quantity"))
+                    )
             refresh_sales_order(ctx, so, before)
 
 
@@ -250,8 +292,9 @@ def ship_lines(ctx: Ctx, rec: Rec, sign: int) -> None:
             continue
         if loc is None:
             raise user_error("Please enter value(s) for: Location.", path=f"item.items[{i}].location")
-        inventory.apply_detail(ctx, item, loc, sign * num(ln.get("quantity")), ln.get("inventoryDetail"),
-                               f"item.items[{i}]")
+        inventory.apply_detail(
+            ctx, item, loc, sign * num(ln.get("quantity")), ln.get("inventoryDetail"), f"item.items[{i}]"
+        )
 
 
 def _copy(body: dict[str, Any]) -> dict[str, Any]:
@@ -305,7 +348,9 @@ class _SaleRules(Rules):
             for ln in rec.lines("item"):
                 so_line = by_line.get(ln.get("orderLine"))
                 if so_line is not None:
-                    so_line["quantityBilled"] = max(0.0, num(so_line.get("quantityBilled")) - num(ln.get("quantity")))
+                    so_line["quantityBilled"] = max(
+                        0.0, num(so_line.get("quantityBilled")) - num(ln.get("quantity"))
+                    )
             refresh_sales_order(ctx, src, before)
 
 
@@ -340,7 +385,9 @@ class CreditMemoRules(RefundRules):
         applied = check_applications(ctx, rec, old, "entity", "invoice")
         total = num(rec.body.get("total"))
         if applied - total > 0.005:
-            raise user_error(f"The total applied ({applied:.2f}) exceeds the amount ({total:.2f}).", path="apply")
+            raise user_error(
+                f"The total applied ({applied:.2f}) exceeds the amount ({total:.2f}).", path="apply"
+            )
         rec.body["applied"] = round(applied, 2)
         rec.body["amountRemaining"] = round(total - applied, 2)
         rec.body["status"] = "B" if rec.body["amountRemaining"] <= _EPS else "A"
@@ -408,7 +455,9 @@ class ApplyingRules(Rules):
         if amount <= 0:
             raise user_error("The amount must be greater than zero.", path=self.amount_field)
         if applied - amount > 0.005:
-            raise user_error(f"The total applied ({applied:.2f}) exceeds the amount ({amount:.2f}).", path="apply")
+            raise user_error(
+                f"The total applied ({applied:.2f}) exceeds the amount ({amount:.2f}).", path="apply"
+            )
         rec.body["applied"] = round(applied, 2)
         rec.body["unapplied"] = round(amount - applied, 2)
         rec.body["total"] = amount

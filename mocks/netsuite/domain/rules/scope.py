@@ -11,8 +11,14 @@ from ..values import ref_id
 from .references import rec_of
 
 #: The record type each subsidiary-scoped field refers to.
-_SCOPED_TARGETS = {"location": "location", "transferLocation": "location", "adjLocation": "location",
-                   "department": "department", "class": "classification", "item": "item"}
+_SCOPED_TARGETS = {
+    "location": "location",
+    "transferLocation": "location",
+    "adjLocation": "location",
+    "department": "department",
+    "class": "classification",
+    "item": "item",
+}
 
 
 def check_entity_scope(ctx: Ctx, rec: Rec, entity_field: str = "entity") -> None:

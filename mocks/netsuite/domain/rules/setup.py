@@ -25,15 +25,20 @@ class EntityRules(Rules):
         """Name rules and the default entityId."""
         body = rec.body
         if body.get("isPerson"):
-            missing = [label for key, label in (("firstName", "First Name"), ("lastName", "Last Name"))
-                       if not body.get(key)]
+            missing = [
+                label
+                for key, label in (("firstName", "First Name"), ("lastName", "Last Name"))
+                if not body.get(key)
+            ]
             if missing:
                 raise field_required(missing, path="firstName" if "First Name" in missing else "lastName")
         elif not body.get("companyName"):
             raise field_required(["Company Name"], path="companyName")
         if ctx.prefs.get("autoGenerateEntityNumbers"):
             if old is None or not body.get("entityId"):
-                n = upsert.add(ctx.session, NsSequence.__table__, {"code": f"entity:{rec.rtype.name}"}, "value", 1)
+                n = upsert.add(
+                    ctx.session, NsSequence.__table__, {"code": f"entity:{rec.rtype.name}"}, "value", 1
+                )
                 body["entityId"] = str(n)
             elif body.get("entityId") != old.body.get("entityId"):
                 body["entityId"] = old.body.get("entityId")  # the generated number is kept
@@ -41,16 +46,28 @@ class EntityRules(Rules):
             sent = body.get("entityId")
             if sent and len(sent) > MAX_ENTITY_ID:
                 # The wording NetSuite uses for over-long fields; no public source shows it for entityid itself.
-                raise user_error(f"The field entityid contained more than the maximum number ( {MAX_ENTITY_ID} ) "
-                                 "of characters allowed.", path="entityId")
+                raise user_error(
+                    f"The field entityid contained more than the maximum number ( {MAX_ENTITY_ID} ) "
+                    "of characters allowed.",
+                    path="entityId",
+                )
             if not sent:
-                name = (f"{body.get('firstName', '')} {body.get('lastName', '')}".strip()
-                        if body.get("isPerson") else body["companyName"])
+                name = (
+                    f"{body.get('firstName', '')} {body.get('lastName', '')}".strip()
+                    if body.get("isPerson")
+                    else body["companyName"]
+                )
                 body["entityId"] = name[:MAX_ENTITY_ID]
             if old is None or body["entityId"].lower() != str(old.body.get("entityId", "")).lower():
                 _check_unique_entity_id(ctx, rec)
-        if old is not None and old.body.get("subsidiary") != body.get("subsidiary") and _has_transactions(ctx, rec):
-            raise user_error("You cannot change the subsidiary of an entity with transactions.", path="subsidiary")
+        if (
+            old is not None
+            and old.body.get("subsidiary") != body.get("subsidiary")
+            and _has_transactions(ctx, rec)
+        ):
+            raise user_error(
+                "You cannot change the subsidiary of an entity with transactions.", path="subsidiary"
+            )
 
 
 def _check_unique_entity_id(ctx: Ctx, rec: Rec) -> None:
@@ -62,9 +79,14 @@ def _check_unique_entity_id(ctx: Ctx, rec: Rec) -> None:
     """
     wanted = str(rec.body["entityId"])
     needle = json.dumps({"entityId": wanted}, separators=(",", ":"))[1:-1].lower()
-    rows = ctx.session.execute(select(NsRecord.id, NsRecord.body).where(
-        NsRecord.rtype == rec.rtype.name, NsRecord.deleted_at.is_(None), NsRecord.id != rec.id,
-        func.lower(NsRecord.body).contains(needle, autoescape=True))).all()
+    rows = ctx.session.execute(
+        select(NsRecord.id, NsRecord.body).where(
+            NsRecord.rtype == rec.rtype.name,
+            NsRecord.deleted_at.is_(None),
+            NsRecord.id != rec.id,
+            func.lower(NsRecord.body).contains(needle, autoescape=True),
+        )
+    ).all()
     for _rid, raw in rows:
         if str(json.loads(raw).get("entityId", "")).lower() == wanted.lower():
             raise duplicate_entity_id(rec.rtype.name)
@@ -72,14 +94,24 @@ def _check_unique_entity_id(ctx: Ctx, rec: Rec) -> None:
 
 def _has_transactions(ctx: Ctx, rec: Rec) -> bool:
     needle = f'"entity":{{"id":"{rec.id}"}}'
-    rows = ctx.session.execute(select(NsRecord.body).where(NsRecord.space == "transaction",
-                                                          NsRecord.deleted_at.is_(None))).scalars()
+    rows = ctx.session.execute(
+        select(NsRecord.body).where(NsRecord.space == "transaction", NsRecord.deleted_at.is_(None))
+    ).scalars()
     return any(needle in body for body in rows)
 
 
-@register("inventoryItem", "lotNumberedInventoryItem", "assemblyItem", "lotNumberedAssemblyItem",
-          "nonInventorySaleItem", "serviceSaleItem", "downloadItem", "otherChargeSaleItem", "discountItem",
-          "salesTaxItem")
+@register(
+    "inventoryItem",
+    "lotNumberedInventoryItem",
+    "assemblyItem",
+    "lotNumberedAssemblyItem",
+    "nonInventorySaleItem",
+    "serviceSaleItem",
+    "downloadItem",
+    "otherChargeSaleItem",
+    "discountItem",
+    "salesTaxItem",
+)
 class ItemRules(Rules):
     """Items: lot flags follow the record type; an item with stock cannot be deleted."""
 
@@ -96,16 +128,18 @@ class ItemRules(Rules):
             try:
                 float(text.rstrip("%"))
             except ValueError:
-                raise user_error(f"Invalid rate '{text}': use an amount or a percentage like -10%.",
-                                 path="rate") from None
+                raise user_error(
+                    f"Invalid rate '{text}': use an amount or a percentage like -10%.", path="rate"
+                ) from None
         for i, ln in enumerate(rec.lines("member")):
             if ln.get("item", {}).get("id") == str(rec.id):
                 raise user_error("An assembly cannot be its own component.", path=f"member.items[{i}].item")
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
         """Items with stock on hand cannot be deleted."""
-        rows = ctx.session.execute(select(NsInventory).where(NsInventory.item_id == rec.id,
-                                                             NsInventory.on_hand != 0)).first()
+        rows = ctx.session.execute(
+            select(NsInventory).where(NsInventory.item_id == rec.id, NsInventory.on_hand != 0)
+        ).first()
         if rows is not None:
             raise user_error("This item cannot be deleted because it has inventory on hand.")
 

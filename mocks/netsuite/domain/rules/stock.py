@@ -20,8 +20,10 @@ _EPS = 1e-9
 
 def _locked_after_posting(rec: Rec, old: Rec | None, sublist: str) -> None:
     if old is not None and rec.lines(sublist) != old.lines(sublist):
-        raise user_error("Inventory lines of a posted transaction cannot be changed; delete it and enter a "
-                         "new one.", path=sublist)
+        raise user_error(
+            "Inventory lines of a posted transaction cannot be changed; delete it and enter a new one.",
+            path=sublist,
+        )
 
 
 @register("inventoryAdjustment")
@@ -33,7 +35,9 @@ class InventoryAdjustmentRules(Rules):
         _locked_after_posting(rec, old, "inventory")
         transaction_defaults(ctx, rec, old)
         if not rec.lines("inventory"):
-            raise user_error("You must have at least one valid line item for this transaction.", path="inventory")
+            raise user_error(
+                "You must have at least one valid line item for this transaction.", path="inventory"
+            )
         for i, ln in enumerate(rec.lines("inventory")):
             if not ln.get("location"):
                 if not rec.body.get("adjLocation"):
@@ -53,10 +57,16 @@ class InventoryAdjustmentRules(Rules):
         # the stock it would have one line at a time.
         plain: list[tuple[int, int, float, str]] = []
         for i, ln in enumerate(rec.lines("inventory")):
-            item = ctx.engine.ref_view(ln.get("item"), "item")  # read only: the adjustment never changes items
+            item = ctx.engine.ref_view(
+                ln.get("item"), "item"
+            )  # read only: the adjustment never changes items
             loc = int(ref_id(ln.get("location")) or 0)
-            if item is not None and "adjustQtyBy" in ln and not (ln.get("inventoryDetail") or {}).get(
-                    "inventoryAssignment") and inventory.is_plain(item):
+            if (
+                item is not None
+                and "adjustQtyBy" in ln
+                and not (ln.get("inventoryDetail") or {}).get("inventoryAssignment")
+                and inventory.is_plain(item)
+            ):
                 plain.append((item.id, loc, num(ln["adjustQtyBy"]), f"inventory.items[{i}].quantity"))
                 continue
             inventory.move_many(ctx, plain)
@@ -65,8 +75,9 @@ class InventoryAdjustmentRules(Rules):
                 raise user_error("Only inventory items can be adjusted.", path=f"inventory.items[{i}].item")
             if "adjustQtyBy" not in ln:
                 ln["adjustQtyBy"] = num(ln["newQuantity"]) - inventory.on_hand(ctx, item.id, loc)
-            inventory.apply_detail(ctx, item, loc, num(ln["adjustQtyBy"]), ln.get("inventoryDetail"),
-                                   f"inventory.items[{i}]")
+            inventory.apply_detail(
+                ctx, item, loc, num(ln["adjustQtyBy"]), ln.get("inventoryDetail"), f"inventory.items[{i}]"
+            )
         inventory.move_many(ctx, plain)
         ctx.engine.store(ctx, rec)
 
@@ -76,8 +87,14 @@ class InventoryAdjustmentRules(Rules):
         for i, ln in enumerate(rec.lines("inventory")):
             item = rec_of(ctx, ln.get("item"), "item")
             if item is not None:
-                inventory.apply_detail(ctx, item, int(ref_id(ln.get("location")) or 0), -num(ln.get("adjustQtyBy")),
-                                       _reverse_detail(ln.get("inventoryDetail")), f"inventory.items[{i}]")
+                inventory.apply_detail(
+                    ctx,
+                    item,
+                    int(ref_id(ln.get("location")) or 0),
+                    -num(ln.get("adjustQtyBy")),
+                    _reverse_detail(ln.get("inventoryDetail")),
+                    f"inventory.items[{i}]",
+                )
 
 
 def _reverse_detail(detail: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -102,11 +119,15 @@ class InventoryTransferRules(Rules):
         if ref_id(rec.body.get("location")) == ref_id(rec.body.get("transferLocation")):
             raise user_error("The from and to locations must be different.", path="transferLocation")
         if not rec.lines("inventory"):
-            raise user_error("You must have at least one valid line item for this transaction.", path="inventory")
+            raise user_error(
+                "You must have at least one valid line item for this transaction.", path="inventory"
+            )
         for i, ln in enumerate(rec.lines("inventory")):
             if num(ln.get("adjustQtyBy")) <= 0:
-                raise user_error("The quantity to transfer must be greater than zero.",
-                                 path=f"inventory.items[{i}].adjustQtyBy")
+                raise user_error(
+                    "The quantity to transfer must be greater than zero.",
+                    path=f"inventory.items[{i}].adjustQtyBy",
+                )
         check_scope(ctx, rec, ("inventory",))
         assign_period(ctx, rec, old)
 
@@ -119,9 +140,18 @@ class InventoryTransferRules(Rules):
         for i, ln in enumerate(rec.lines("inventory")):
             item = rec_of(ctx, ln.get("item"), "item")
             if item is None or not inventory.is_inventory_item(item):
-                raise user_error("Only inventory items can be transferred.", path=f"inventory.items[{i}].item")
-            inventory.apply_detail(ctx, item, src, -num(ln["adjustQtyBy"]), ln.get("inventoryDetail"),
-                                   f"inventory.items[{i}]", to_location_id=dst)
+                raise user_error(
+                    "Only inventory items can be transferred.", path=f"inventory.items[{i}].item"
+                )
+            inventory.apply_detail(
+                ctx,
+                item,
+                src,
+                -num(ln["adjustQtyBy"]),
+                ln.get("inventoryDetail"),
+                f"inventory.items[{i}]",
+                to_location_id=dst,
+            )
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
         """Move the stock back."""
@@ -131,8 +161,15 @@ class InventoryTransferRules(Rules):
         for i, ln in enumerate(rec.lines("inventory")):
             item = rec_of(ctx, ln.get("item"), "item")
             if item is not None:
-                inventory.apply_detail(ctx, item, dst, -num(ln["adjustQtyBy"]), _swap_bins(ln.get("inventoryDetail")),
-                                       f"inventory.items[{i}]", to_location_id=src)
+                inventory.apply_detail(
+                    ctx,
+                    item,
+                    dst,
+                    -num(ln["adjustQtyBy"]),
+                    _swap_bins(ln.get("inventoryDetail")),
+                    f"inventory.items[{i}]",
+                    to_location_id=src,
+                )
 
 
 def _swap_bins(detail: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -171,9 +208,15 @@ class WorkOrderRules(Rules):
             body["orderStatus"] = body.get("orderStatus") or "B"
             body["built"] = 0
             if not rec.lines("item"):
-                body["item"] = [{"line": i + 1, "item": {"id": str(c.id)}, "bomQuantity": q,
-                                 "quantity": q * num(body["quantity"])}
-                                for i, (c, q) in enumerate(bom_of(ctx, assembly))]
+                body["item"] = [
+                    {
+                        "line": i + 1,
+                        "item": {"id": str(c.id)},
+                        "bomQuantity": q,
+                        "quantity": q * num(body["quantity"]),
+                    }
+                    for i, (c, q) in enumerate(bom_of(ctx, assembly))
+                ]
         elif num(body.get("quantity")) + _EPS < num(old.body.get("built")):
             raise user_error("The quantity cannot be less than the quantity already built.", path="quantity")
         body["unbuilt"] = max(0.0, num(body["quantity"]) - num(body.get("built")))
@@ -197,8 +240,10 @@ class AssemblyBuildRules(Rules):
 
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Components from the BOM when not given; build quantity within the work order."""
-        if old is not None and (rec.lines("component") != old.lines("component")
-                                or rec.body.get("quantity") != old.body.get("quantity")):
+        if old is not None and (
+            rec.lines("component") != old.lines("component")
+            or rec.body.get("quantity") != old.body.get("quantity")
+        ):
             raise user_error("A posted assembly build cannot be changed; delete it and build again.")
         transaction_defaults(ctx, rec, old)
         body = rec.body
@@ -233,11 +278,19 @@ class AssemblyBuildRules(Rules):
         for i, ln in enumerate(rec.lines("component")):
             comp = rec_of(ctx, ln.get("item"), "item")
             if comp is not None:
-                inventory.apply_detail(ctx, comp, loc, -num(ln["quantity"]), ln.get("componentInventoryDetail"),
-                                       f"component.items[{i}]")
+                inventory.apply_detail(
+                    ctx,
+                    comp,
+                    loc,
+                    -num(ln["quantity"]),
+                    ln.get("componentInventoryDetail"),
+                    f"component.items[{i}]",
+                )
         assembly = rec_of(ctx, rec.body.get("item"), "item")
         assert assembly is not None
-        inventory.apply_detail(ctx, assembly, loc, num(rec.body["quantity"]), rec.body.get("inventoryDetail"), "")
+        inventory.apply_detail(
+            ctx, assembly, loc, num(rec.body["quantity"]), rec.body.get("inventoryDetail"), ""
+        )
 
     def before_delete(self, ctx: Ctx, rec: Rec) -> None:
         """Unbuild: the assemblies leave stock and the components come back."""
@@ -245,13 +298,25 @@ class AssemblyBuildRules(Rules):
         loc = int(ref_id(rec.body.get("location")) or 0)
         assembly = rec_of(ctx, rec.body.get("item"), "item")
         if assembly is not None:
-            inventory.apply_detail(ctx, assembly, loc, -num(rec.body["quantity"]),
-                                   _reverse_detail(rec.body.get("inventoryDetail")), "")
+            inventory.apply_detail(
+                ctx,
+                assembly,
+                loc,
+                -num(rec.body["quantity"]),
+                _reverse_detail(rec.body.get("inventoryDetail")),
+                "",
+            )
         for i, ln in enumerate(rec.lines("component")):
             comp = rec_of(ctx, ln.get("item"), "item")
             if comp is not None:
-                inventory.apply_detail(ctx, comp, loc, num(ln["quantity"]), ln.get("componentInventoryDetail"),
-                                       f"component.items[{i}]")
+                inventory.apply_detail(
+                    ctx,
+                    comp,
+                    loc,
+                    num(ln["quantity"]),
+                    ln.get("componentInventoryDetail"),
+                    f"component.items[{i}]",
+                )
         wo = rec_of(ctx, rec.body.get("createdFrom"), "transaction")
         if wo is not None and wo.rtype.name == "workOrder":
             wo.body["built"] = max(0.0, num(wo.body.get("built")) - num(rec.body.get("quantity")))
@@ -274,13 +339,15 @@ class JournalEntryRules(Rules):
         for i, ln in enumerate(lines):
             d, c = num(ln.get("debit")), num(ln.get("credit"))
             if (d > 0) == (c > 0) or d < 0 or c < 0:
-                raise user_error("Each journal line needs either a debit or a credit amount.",
-                                 path=f"line.items[{i}]")
+                raise user_error(
+                    "Each journal line needs either a debit or a credit amount.", path=f"line.items[{i}]"
+                )
             debit += d
             credit += c
         if abs(debit - credit) > 0.005:
-            raise user_error(f"The transaction is out of balance: debits {debit:.2f}, credits {credit:.2f}.",
-                             path="line")
+            raise user_error(
+                f"The transaction is out of balance: debits {debit:.2f}, credits {credit:.2f}.", path="line"
+            )
         rec.body["total"] = round(debit, 2)
         check_scope(ctx, rec, ("line",))
         assign_period(ctx, rec, old)

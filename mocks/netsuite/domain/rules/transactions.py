@@ -13,11 +13,30 @@ from .references import check_references, rec_of
 from .scope import check_entity_scope, check_scope
 from .totals import compute_totals, fill_item_lines, header_discount
 
-PREFIX = {"SalesOrd": "SO", "PurchOrd": "PO", "ItemShip": "IF", "ItemRcpt": "IR", "CustInvc": "INV",
-          "CashSale": "CS", "CashRfnd": "CR", "CustCred": "CM", "RtnAuth": "RMA", "CustPymt": "PYMT",
-          "VendBill": "BILL", "VendCred": "VC", "VendPymt": "CHK", "Journal": "JE", "InvAdjst": "ADJ",
-          "InvTrnfr": "TRF", "WorkOrd": "WO", "Build": "BLD", "Check": "", "Deposit": "DEP", "VPrep": "VPREP",
-          "CardRfnd": "CCR"}
+PREFIX = {
+    "SalesOrd": "SO",
+    "PurchOrd": "PO",
+    "ItemShip": "IF",
+    "ItemRcpt": "IR",
+    "CustInvc": "INV",
+    "CashSale": "CS",
+    "CashRfnd": "CR",
+    "CustCred": "CM",
+    "RtnAuth": "RMA",
+    "CustPymt": "PYMT",
+    "VendBill": "BILL",
+    "VendCred": "VC",
+    "VendPymt": "CHK",
+    "Journal": "JE",
+    "InvAdjst": "ADJ",
+    "InvTrnfr": "TRF",
+    "WorkOrd": "WO",
+    "Build": "BLD",
+    "Check": "",
+    "Deposit": "DEP",
+    "VPrep": "VPREP",
+    "CardRfnd": "CCR",
+}
 
 
 def next_tran_id(ctx: Ctx, code: str) -> str:
@@ -31,7 +50,11 @@ def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str 
     body = rec.body
     if old is None:
         body.setdefault("tranDate", ctx.today)
-        if not body.get("tranId") and rec.rtype.tran_code and rec.rtype.name not in ("vendorBill", "vendorCredit"):
+        if (
+            not body.get("tranId")
+            and rec.rtype.tran_code
+            and rec.rtype.name not in ("vendorBill", "vendorCredit")
+        ):
             body["tranId"] = next_tran_id(ctx, rec.rtype.tran_code)
     entity = rec_of(ctx, body.get(entity_field), "entity")
     if entity is not None and entity.rtype.family == "entity":
@@ -45,8 +68,9 @@ def transaction_defaults(ctx: Ctx, rec: Rec, old: Rec | None, entity_field: str 
     check_references(ctx, rec, old)
 
 
-def entity_transaction(ctx: Ctx, rec: Rec, old: Rec | None, sublists: tuple[str, ...] = ("item",),
-                       entity_field: str = "entity") -> None:
+def entity_transaction(
+    ctx: Ctx, rec: Rec, old: Rec | None, sublists: tuple[str, ...] = ("item",), entity_field: str = "entity"
+) -> None:
     """What every transaction with an entity and lines gets: defaults, scope, currency, amounts, totals."""
     transaction_defaults(ctx, rec, old, entity_field)
     check_entity_scope(ctx, rec, entity_field)

@@ -13,8 +13,19 @@ from .base import RULES, Rules, rules_for
 from .periods import NON_GL_FIELDS
 
 #: Every type the emulator can void (see voiding.py).
-VOIDABLE = ("invoice", "cashSale", "cashRefund", "creditMemo", "customerPayment", "journalEntry", "vendorBill",
-            "vendorCredit", "vendorPayment", "vendorPrepayment", "check")
+VOIDABLE = (
+    "invoice",
+    "cashSale",
+    "cashRefund",
+    "creditMemo",
+    "customerPayment",
+    "journalEntry",
+    "vendorBill",
+    "vendorCredit",
+    "vendorPayment",
+    "vendorPrepayment",
+    "check",
+)
 
 
 class VoidGuard(Rules):
@@ -26,11 +37,17 @@ class VoidGuard(Rules):
     def prepare(self, ctx: Ctx, rec: Rec, old: Rec | None) -> None:
         """Refuse GL changes on a voided record; otherwise the type's own rules."""
         if old is not None and old.body.get("voided"):
-            changed = sorted(k for k in set(rec.body) | set(old.body)
-                             if rec.body.get(k) != old.body.get(k) and k not in NON_GL_FIELDS)
+            changed = sorted(
+                k
+                for k in set(rec.body) | set(old.body)
+                if rec.body.get(k) != old.body.get(k) and k not in NON_GL_FIELDS
+            )
             if changed:
-                raise user_error("You cannot change a voided transaction: only fields without impact on the "
-                                 "general ledger (such as memo) can still be edited.", path=changed[0])
+                raise user_error(
+                    "You cannot change a voided transaction: only fields without impact on the "
+                    "general ledger (such as memo) can still be edited.",
+                    path=changed[0],
+                )
             return
         self.inner.prepare(ctx, rec, old)
 

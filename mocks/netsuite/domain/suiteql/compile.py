@@ -34,23 +34,80 @@ class _QuietCommandFallback(logging.Filter):
 logging.getLogger("sqlglot").addFilter(_QuietCommandFallback())
 
 #: Account date format preference -> (strptime format, Java pattern used in error messages).
-DATE_FORMATS = {"M/D/YYYY": ("%m/%d/%Y", "M/d/yyyy"), "D/M/YYYY": ("%d/%m/%Y", "d/M/yyyy"),
-                "YYYY-MM-DD": ("%Y-%m-%d", "yyyy-MM-dd"), "DD.MM.YYYY": ("%d.%m.%Y", "dd.MM.yyyy")}
+DATE_FORMATS = {
+    "M/D/YYYY": ("%m/%d/%Y", "M/d/yyyy"),
+    "D/M/YYYY": ("%d/%m/%Y", "d/M/yyyy"),
+    "YYYY-MM-DD": ("%Y-%m-%d", "yyyy-MM-dd"),
+    "DD.MM.YYYY": ("%d.%m.%Y", "dd.MM.yyyy"),
+}
 _CMP = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 _AGGREGATES = (exp.Count, exp.Sum, exp.Min, exp.Max, exp.Avg)
-_SELECT_ARGS = {"kind", "hint", "distinct", "expressions", "limit", "from_", "where", "joins", "group", "having",
-                "order", "offset", "operation_modifiers", "exclude"}
+_SELECT_ARGS = {
+    "kind",
+    "hint",
+    "distinct",
+    "expressions",
+    "limit",
+    "from_",
+    "where",
+    "joins",
+    "group",
+    "having",
+    "order",
+    "offset",
+    "operation_modifiers",
+    "exclude",
+}
 # Nodes that are copied as they are (after their children are rewritten); the value is the result kind,
 # "arg" for the kind of the first argument, or None.
 _PASS: dict[type[exp.Expr], str | None] = {
-    exp.And: None, exp.Or: None, exp.Not: None, exp.Paren: "arg", exp.Like: None, exp.Escape: None,
-    exp.In: None, exp.Between: None, exp.Is: None, exp.Exists: None, exp.Tuple: None, exp.Null: None,
-    exp.Mul: "num", exp.Mod: "num", exp.Neg: "num", exp.DPipe: "text", exp.Upper: "text", exp.Lower: "text",
-    exp.Trim: "text", exp.Substring: "text", exp.Replace: "text", exp.Length: "num", exp.StrPosition: "num",
-    exp.Round: "num", exp.Abs: "num", exp.Count: "num", exp.Sum: "num", exp.Avg: "num", exp.Min: "arg",
-    exp.Max: "arg", exp.Distinct: "arg", exp.Coalesce: "arg", exp.Case: None, exp.If: None, exp.Nvl2: None,
-    exp.DecodeCase: None, exp.Ordered: None, exp.Group: None, exp.Where: None, exp.Having: None,
-    exp.Order: None, exp.EQ: None, exp.NEQ: None, exp.GT: None, exp.GTE: None, exp.LT: None, exp.LTE: None,
+    exp.And: None,
+    exp.Or: None,
+    exp.Not: None,
+    exp.Paren: "arg",
+    exp.Like: None,
+    exp.Escape: None,
+    exp.In: None,
+    exp.Between: None,
+    exp.Is: None,
+    exp.Exists: None,
+    exp.Tuple: None,
+    exp.Null: None,
+    exp.Mul: "num",
+    exp.Mod: "num",
+    exp.Neg: "num",
+    exp.DPipe: "text",
+    exp.Upper: "text",
+    exp.Lower: "text",
+    exp.Trim: "text",
+    exp.Substring: "text",
+    exp.Replace: "text",
+    exp.Length: "num",
+    exp.StrPosition: "num",
+    exp.Round: "num",
+    exp.Abs: "num",
+    exp.Count: "num",
+    exp.Sum: "num",
+    exp.Avg: "num",
+    exp.Min: "arg",
+    exp.Max: "arg",
+    exp.Distinct: "arg",
+    exp.Coalesce: "arg",
+    exp.Case: None,
+    exp.If: None,
+    exp.Nvl2: None,
+    exp.DecodeCase: None,
+    exp.Ordered: None,
+    exp.Group: None,
+    exp.Where: None,
+    exp.Having: None,
+    exp.Order: None,
+    exp.EQ: None,
+    exp.NEQ: None,
+    exp.GT: None,
+    exp.GTE: None,
+    exp.LT: None,
+    exp.LTE: None,
 }
 
 
@@ -115,8 +172,12 @@ def pushdown(tree: exp.Expr) -> dict[str, dict[str, set[int]]]:
     the rows left out are exactly rows the WHERE would drop: the answer cannot change, only the work.
     """
     tables = list(tree.find_all(exp.Table))
-    if (not isinstance(tree, exp.Select) or len(tables) != 1 or tree.args.get("joins")
-            or any(sel is not tree for sel in tree.find_all(exp.Select))):
+    if (
+        not isinstance(tree, exp.Select)
+        or len(tables) != 1
+        or tree.args.get("joins")
+        or any(sel is not tree for sel in tree.find_all(exp.Select))
+    ):
         return {}
     name = tables[0].name.lower()
     allowed = PUSHDOWN.get(name)
@@ -155,8 +216,16 @@ class Compiler(FunctionRewrites):
         """Parse, validate and rewrite ``query``."""
         try:
             statements = sqlglot.parse(query, read="oracle")
-        except (sqlglot.errors.SqlglotError, RecursionError, ValueError, TypeError, KeyError, IndexError,
-                AttributeError, AssertionError):
+        except (
+            sqlglot.errors.SqlglotError,
+            RecursionError,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            AssertionError,
+        ):
             # sqlglot raises more than ParseError on hostile input; all of it is a query NetSuite refuses.
             raise unsupported() from None
         statements = [s for s in statements if s is not None]
@@ -181,8 +250,9 @@ class Compiler(FunctionRewrites):
         return Compiled(sql, columns, set(self.tables), only)
 
     # ---- SELECT ------------------------------------------------------------------------------------------
-    def select(self, sel: exp.Select, outer: Scope | None, *, top: bool = False
-               ) -> tuple[exp.Select, list[tuple[str, str | None]]]:
+    def select(
+        self, sel: exp.Select, outer: Scope | None, *, top: bool = False
+    ) -> tuple[exp.Select, list[tuple[str, str | None]]]:
         """Validate and rewrite one SELECT; returns it and its output columns."""
         for key, value in sel.args.items():
             if value not in (None, [], False) and key not in _SELECT_ARGS:
@@ -200,8 +270,12 @@ class Compiler(FunctionRewrites):
         from_.set("this", self.source(from_.this, scope))
         joins = list(sel.args.get("joins") or [])
         for join in joins:
-            if join.args.get("using") or join.args.get("method") or join.args.get("kind") not in (
-                    None, "INNER", "OUTER", "CROSS", "LEFT") or join.args.get("side") not in (None, "LEFT", "RIGHT", "FULL"):
+            if (
+                join.args.get("using")
+                or join.args.get("method")
+                or join.args.get("kind") not in (None, "INNER", "OUTER", "CROSS", "LEFT")
+                or join.args.get("side") not in (None, "LEFT", "RIGHT", "FULL")
+            ):
                 raise unsupported()
             join.set("this", self.source(join.this, scope))
         for join in joins:
@@ -261,8 +335,10 @@ class Compiler(FunctionRewrites):
             alias = _ident(node.args["alias"].this) if node.alias else written.lower()
             self.tables.add(table.name)
             scope.sources.append(Src(alias, table.columns, table, written))
-            return exp.Table(this=exp.to_identifier(f"t_{table.name}", quoted=True),
-                             alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+            return exp.Table(
+                this=exp.to_identifier(f"t_{table.name}", quoted=True),
+                alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)),
+            )
         if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select):
             inner, outputs = self.select(node.this, None)
             alias = _ident(node.args["alias"].this) if node.alias else ""
@@ -292,8 +368,11 @@ class Compiler(FunctionRewrites):
                 continue
             for src in targets:
                 for col in src.columns:
-                    out.append(exp.column(exp.to_identifier(col), table=exp.to_identifier(src.alias)
-                                          if src.alias else None))
+                    out.append(
+                        exp.column(
+                            exp.to_identifier(col), table=exp.to_identifier(src.alias) if src.alias else None
+                        )
+                    )
         return out
 
     def limit(self, sel: exp.Select) -> int | None:
@@ -332,15 +411,25 @@ class Compiler(FunctionRewrites):
 
     def default_order(self, sel: exp.Select, scope: Scope, width: int) -> exp.Order | None:
         """Rows in a stable order when the query has none (real NetSuite guarantees no order)."""
-        grouped = sel.args.get("group") is not None or sel.args.get("distinct") is not None or any(
-            e.find(*_AGGREGATES) for e in sel.expressions)
+        grouped = (
+            sel.args.get("group") is not None
+            or sel.args.get("distinct") is not None
+            or any(e.find(*_AGGREGATES) for e in sel.expressions)
+        )
         if grouped:
             return exp.Order(expressions=[exp.Ordered(this=exp.Literal.number(i + 1)) for i in range(width)])
         if not scope.sources or scope.sources[0].table is None:
             return None
-        keys = [exp.Ordered(this=exp.column(exp.to_identifier(k, quoted=True),
-                                            table=exp.to_identifier(s.alias, quoted=True)))
-                for s in scope.sources if s.table is not None for k in s.table.order_key]
+        keys = [
+            exp.Ordered(
+                this=exp.column(
+                    exp.to_identifier(k, quoted=True), table=exp.to_identifier(s.alias, quoted=True)
+                )
+            )
+            for s in scope.sources
+            if s.table is not None
+            for k in s.table.order_key
+        ]
         return exp.Order(expressions=keys)
 
     # ---- expressions -------------------------------------------------------------------------------------
@@ -494,8 +583,12 @@ def _rownum_bound(part: exp.Expr) -> int | None:
     n = int(right.this)
     op: type[exp.Expr] = type(part)
     if flipped:  # n >= ROWNUM is ROWNUM <= n
-        flip: dict[type[exp.Expr], type[exp.Expr]] = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT,
-                                                     exp.LTE: exp.GTE}
+        flip: dict[type[exp.Expr], type[exp.Expr]] = {
+            exp.GT: exp.LT,
+            exp.GTE: exp.LTE,
+            exp.LT: exp.GT,
+            exp.LTE: exp.GTE,
+        }
         op = flip.get(op, op)
     if op is exp.LTE:
         return n
@@ -511,8 +604,12 @@ def _rownum_bound(part: exp.Expr) -> int | None:
 
 
 def _is_rownum(node: exp.Expr) -> bool:
-    return (isinstance(node, exp.Column) and node.args.get("table") is None
-            and isinstance(node.this, exp.Identifier) and node.this.this.lower() == "rownum")
+    return (
+        isinstance(node, exp.Column)
+        and node.args.get("table") is None
+        and isinstance(node.this, exp.Identifier)
+        and node.this.this.lower() == "rownum"
+    )
 
 
 def _ident(node: exp.Expr) -> str:

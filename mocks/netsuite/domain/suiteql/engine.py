@@ -23,8 +23,16 @@ from .schema import ITEM_TYPE_LABELS, STATUS_LABELS, TABLES, TRAN_TYPE_LABELS, s
 PREV_REL = "previous"
 
 
-def run_suiteql(session: Session, query: str, *, limit: int, offset: int, base_url: str,
-                today: date, deleted_records: bool = True) -> dict[str, Any]:
+def run_suiteql(
+    session: Session,
+    query: str,
+    *,
+    limit: int,
+    offset: int,
+    base_url: str,
+    today: date,
+    deleted_records: bool = True,
+) -> dict[str, Any]:
     """Run ``query`` and return NetSuite's SuiteQL response for the page ``offset``/``limit``.
 
     ``deleted_records`` is the caller's role permission for the deleted-records feed (the REST route reads
@@ -40,11 +48,17 @@ def run_suiteql(session: Session, query: str, *, limit: int, offset: int, base_u
     compiled = compile_query(query, date_format=date_format, tz=tz, today=today)
     rows = execute(compiled, Source(session, tz, deleted_records=deleted_records))
     total = len(rows)
-    page = rows[offset:offset + limit]
+    page = rows[offset : offset + limit]
     items = [render_row(compiled.columns, row, date_format) for row in page]
     has_more = offset + len(items) < total
-    return {"links": page_links(base_url, limit, offset, total, has_more), "count": len(items),
-            "hasMore": has_more, "items": items, "offset": offset, "totalResults": total}
+    return {
+        "links": page_links(base_url, limit, offset, total, has_more),
+        "count": len(items),
+        "hasMore": has_more,
+        "items": items,
+        "offset": offset,
+        "totalResults": total,
+    }
 
 
 def execute(compiled: Compiled, source: Source) -> list[tuple[Any, ...]]:
@@ -82,13 +96,22 @@ class _Functions:
     def register(self, conn: sqlite3.Connection) -> None:
         """Register every function on ``conn``."""
         table: dict[str, tuple[int, Callable[..., Any]]] = {
-            "NS_DF_REF": (2, self.df_ref), "NS_DF_TRANTYPE": (1, lambda v: TRAN_TYPE_LABELS.get(v, v)),
-            "NS_DF_ITEMTYPE": (1, lambda v: ITEM_TYPE_LABELS.get(v, v)), "NS_DF_STATUS": (2, _df_status),
-            "NS_TO_DATE": (2, self.to_date), "NS_TO_CHAR": (2, _to_char), "NS_TO_NUMBER": (1, self.to_number),
-            "NS_TRUNC": (1, _trunc), "NS_TRUNC_DATE": (2, _trunc_date), "NS_ADD_MONTHS": (2, _add_months),
+            "NS_DF_REF": (2, self.df_ref),
+            "NS_DF_TRANTYPE": (1, lambda v: TRAN_TYPE_LABELS.get(v, v)),
+            "NS_DF_ITEMTYPE": (1, lambda v: ITEM_TYPE_LABELS.get(v, v)),
+            "NS_DF_STATUS": (2, _df_status),
+            "NS_TO_DATE": (2, self.to_date),
+            "NS_TO_CHAR": (2, _to_char),
+            "NS_TO_NUMBER": (1, self.to_number),
+            "NS_TRUNC": (1, _trunc),
+            "NS_TRUNC_DATE": (2, _trunc_date),
+            "NS_ADD_MONTHS": (2, _add_months),
             "NS_LAST_DAY": (1, _last_day),
-            "NS_DATE_ADD": (2, lambda d, n: _date_add(d, n, 1)), "NS_DATE_SUB": (2, lambda d, n: _date_add(d, n, -1)),
-            "NS_DATE_DIFF": (2, _date_diff), "NS_DIV": (2, _div), "NS_EXTRACT": (2, _extract),
+            "NS_DATE_ADD": (2, lambda d, n: _date_add(d, n, 1)),
+            "NS_DATE_SUB": (2, lambda d, n: _date_add(d, n, -1)),
+            "NS_DATE_DIFF": (2, _date_diff),
+            "NS_DIV": (2, _div),
+            "NS_EXTRACT": (2, _extract),
         }
         for name, (nargs, fn) in table.items():
             conn.create_function(name, nargs, self._guard(fn), deterministic=True)
@@ -101,6 +124,7 @@ class _Functions:
                 # SQLite swallows the exception type; keep it so the caller sees NetSuite's message.
                 self.error = err
                 raise
+
         return call
 
     def df_ref(self, space: str, value: Any) -> str | None:
@@ -176,7 +200,12 @@ def _trunc_date(value: Any, unit: str) -> str | None:
 
 def _add_months(value: Any, months: Any) -> str | None:
     parsed = _as_dt(value)
-    if parsed is None or not isinstance(months, int | float) or not math.isfinite(months) or abs(months) > 12000:
+    if (
+        parsed is None
+        or not isinstance(months, int | float)
+        or not math.isfinite(months)
+        or abs(months) > 12000
+    ):
         return None
     index = parsed.year * 12 + parsed.month - 1 + int(months)
     year, month = divmod(index, 12)
@@ -262,7 +291,9 @@ def format_date(value: str, date_format: str) -> str:
     return f"{m}/{d}/{y}"
 
 
-def render_row(columns: list[tuple[str, str | None]], row: tuple[Any, ...], date_format: str) -> dict[str, Any]:
+def render_row(
+    columns: list[tuple[str, str | None]], row: tuple[Any, ...], date_format: str
+) -> dict[str, Any]:
     """One result row: lower-case keys, every value a string, NULLs omitted, first of duplicate names kept."""
     item: dict[str, Any] = {"links": []}
     for (name, kind), value in zip(columns, row, strict=False):
@@ -281,6 +312,7 @@ def render_row(columns: list[tuple[str, str | None]], row: tuple[Any, ...], date
 
 def page_links(base_url: str, limit: int, offset: int, total: int, has_more: bool) -> list[dict[str, str]]:
     """previous/first/next/last/self links, as NetSuite's collections carry them."""
+
     def href(at: int) -> str:
         return f"{base_url}services/rest/query/v1/suiteql?limit={limit}&offset={at}"
 

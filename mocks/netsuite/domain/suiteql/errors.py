@@ -30,8 +30,9 @@ def unknown_table(name: str) -> ApiError:
 def unknown_identifier(name: str, available: dict[str, str]) -> ApiError:
     """A column (or alias) that no table in scope has."""
     listed = ", ".join(f"{alias}={table}" for alias, table in available.items())
-    return invalid_query(f"Search error occurred: Unknown identifier '{name}'. "
-                         f"Available identifiers are: {{{listed}}}.")
+    return invalid_query(
+        f"Search error occurred: Unknown identifier '{name}'. Available identifiers are: {{{listed}}}."
+    )
 
 
 def unsupported() -> ApiError:
@@ -41,12 +42,16 @@ def unsupported() -> ApiError:
 
 def bad_date(value: str, java_format: str, tz: str) -> ApiError:
     """A string compared with a date column that does not parse in the account's date format."""
-    return invalid_query(f'Search error occurred: Parse of date/time "{value[:60]}" failed with date format '
-                         f'"{java_format}" in time zone {tz}')
+    return invalid_query(
+        f'Search error occurred: Parse of date/time "{value[:60]}" failed with date format '
+        f'"{java_format}" in time zone {tz}'
+    )
 
 
 def reach_exceeded() -> ApiError:
     """offset + limit beyond the 100,000 rows SuiteQL serves without SuiteAnalytics Connect (wording unconfirmed)."""
-    return invalid_parameter(f"Invalid value for query parameter offset: a SuiteQL query can return at most "
-                             f"{MAX_REACH} results (offset + limit). Use SuiteAnalytics Connect to retrieve more.",
-                             query_param="offset")
+    return invalid_parameter(
+        f"Invalid value for query parameter offset: a SuiteQL query can return at most "
+        f"{MAX_REACH} results (offset + limit). Use SuiteAnalytics Connect to retrieve more.",
+        query_param="offset",
+    )

@@ -22,8 +22,20 @@ if TYPE_CHECKING:
 
 DATES = {"date", "datetime"}
 #: TRUNC(date, fmt) formats -> the unit NS_TRUNC_DATE truncates to.
-TRUNC_UNITS = {"DD": "DAY", "DDD": "DAY", "J": "DAY", "MM": "MONTH", "MON": "MONTH", "MONTH": "MONTH",
-               "RM": "MONTH", "YYYY": "YEAR", "YEAR": "YEAR", "YYY": "YEAR", "YY": "YEAR", "Y": "YEAR"}
+TRUNC_UNITS = {
+    "DD": "DAY",
+    "DDD": "DAY",
+    "J": "DAY",
+    "MM": "MONTH",
+    "MON": "MONTH",
+    "MONTH": "MONTH",
+    "RM": "MONTH",
+    "YYYY": "YEAR",
+    "YEAR": "YEAR",
+    "YYY": "YEAR",
+    "YY": "YEAR",
+    "Y": "YEAR",
+}
 
 
 class FunctionRewrites(ABC):
@@ -43,8 +55,13 @@ class FunctionRewrites(ABC):
     def _rw_dot(self, node: exp.Dot, scope: Scope) -> tuple[exp.Expr, str | None]:
         # BUILTIN.DF(col) is the only dotted call SuiteQL programs use that the emulator supports.
         fn = node.expression
-        if not (isinstance(node.this, exp.Identifier) and node.this.this.lower() == "builtin"
-                and isinstance(fn, exp.Anonymous) and str(fn.this).lower() == "df" and len(fn.expressions) == 1):
+        if not (
+            isinstance(node.this, exp.Identifier)
+            and node.this.this.lower() == "builtin"
+            and isinstance(fn, exp.Anonymous)
+            and str(fn.this).lower() == "df"
+            and len(fn.expressions) == 1
+        ):
             raise unsupported()
         arg = fn.expressions[0]
         new, kind = self.rw(arg, scope)
@@ -77,7 +94,9 @@ class FunctionRewrites(ABC):
     def _trunc(self, value: exp.Expr, unit: str | None, scope: Scope) -> tuple[exp.Expr, str | None]:
         arg, kind = self.rw(value, scope)
         if kind in DATES:
-            return exp.Anonymous(this="NS_TRUNC_DATE", expressions=[arg, exp.Literal.string(unit or "DAY")]), "date"
+            return exp.Anonymous(
+                this="NS_TRUNC_DATE", expressions=[arg, exp.Literal.string(unit or "DAY")]
+            ), "date"
         if unit is not None:
             raise unsupported()
         return exp.Anonymous(this="NS_TRUNC", expressions=[arg]), "num"
@@ -107,8 +126,10 @@ class FunctionRewrites(ABC):
         else:
             raise unsupported()
         has_time = any(t in fmt_lit.this for t in ("%H", "%I", "%M", "%S"))
-        return (exp.Anonymous(this="NS_TO_DATE", expressions=[value, fmt_lit]),
-                "datetime" if has_time else "date")
+        return (
+            exp.Anonymous(this="NS_TO_DATE", expressions=[value, fmt_lit]),
+            "datetime" if has_time else "date",
+        )
 
     def _rw_datestrtodate(self, node: exp.DateStrToDate, scope: Scope) -> tuple[exp.Expr, str | None]:
         lit = node.this
@@ -145,11 +166,18 @@ class FunctionRewrites(ABC):
     def _rw_extract(self, node: exp.Extract, scope: Scope) -> tuple[exp.Expr, str | None]:
         part = node.this
         if not isinstance(part, exp.Var | exp.Identifier) or str(part.this).upper() not in (
-                "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"):
+            "YEAR",
+            "MONTH",
+            "DAY",
+            "HOUR",
+            "MINUTE",
+            "SECOND",
+        ):
             raise unsupported()
         value, _ = self.rw(node.expression, scope)
-        return exp.Anonymous(this="NS_EXTRACT", expressions=[exp.Literal.string(str(part.this).upper()),
-                                                             value]), "num"
+        return exp.Anonymous(
+            this="NS_EXTRACT", expressions=[exp.Literal.string(str(part.this).upper()), value]
+        ), "num"
 
     def _rw_cast(self, node: exp.Cast, scope: Scope) -> tuple[exp.Expr, str | None]:
         value, kind = self.rw(node.this, scope)
