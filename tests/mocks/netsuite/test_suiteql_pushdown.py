@@ -8,7 +8,7 @@ import pytest
 import sqlglot
 
 from mocks.core.store import Store
-from mocks.netsuite.domain.suiteql.compile import pushdown
+from mocks.netsuite.domain.suiteql.pushdown import pushdown
 
 from .test_suiteql import rows, store  # noqa: F401 - the module's seeded store fixture
 

@@ -20,7 +20,9 @@ from sqlglot.transforms import eliminate_join_marks
 
 from .errors import bad_date, unknown_identifier, unknown_table, unsupported
 from .functions import DATES, FunctionRewrites
-from .schema import VTable, lookup_table
+from .pushdown import pushdown
+from .schema import lookup_table
+from .scope import Scope, Src, _chain, _ident
 
 
 class _QuietCommandFallback(logging.Filter):
@@ -112,31 +114,6 @@ _PASS: dict[type[exp.Expr], str | None] = {
 
 
 @dataclass
-class Src:
-    """A FROM/JOIN source in one SELECT: its alias, columns and (for a table) its definition."""
-
-    alias: str
-    columns: dict[str, str]
-    table: VTable | None
-    written: str
-
-
-@dataclass
-class Scope:
-    """The sources visible to one SELECT (plus the enclosing SELECT's, for correlated subqueries)."""
-
-    sources: list[Src]
-    outer: Scope | None
-    select_aliases: dict[str, str | None] = field(default_factory=dict)
-    in_order: bool = False
-    in_select: bool = False
-
-    def available(self) -> dict[str, str]:
-        """alias -> table name, as NetSuite lists them in an Unknown identifier error."""
-        return {s.alias: s.written for s in self.sources if s.table is not None}
-
-
-@dataclass
 class Compiled:
     """A validated query: SQLite SQL, its output columns (name, kind) and the tables to materialise."""
 
@@ -145,62 +122,6 @@ class Compiled:
     tables: set[str]
     #: table -> column -> the only values the query can want (see ``pushdown``); the source may skip the rest
     only: dict[str, dict[str, set[int]]] = field(default_factory=dict)
-
-
-#: Columns whose equality filters are pushed into a table's source (the tables costly to build in full).
-PUSHDOWN = {"aggregateitemlocation": frozenset({"item", "location"})}
-
-
-def _conjuncts(node: exp.Expr) -> list[exp.Expr]:
-    if isinstance(node, exp.And):
-        return _conjuncts(node.this) + _conjuncts(node.expression)
-    if isinstance(node, exp.Paren):
-        return _conjuncts(node.this)
-    return [node]
-
-
-def _int_literal(node: exp.Expr | None) -> int | None:
-    if isinstance(node, exp.Literal) and not node.is_string and str(node.this).isdigit():
-        return int(node.this)
-    return None
-
-
-def pushdown(tree: exp.Expr) -> dict[str, dict[str, set[int]]]:
-    """Filters a table's source may apply itself: ``col = n`` / ``col IN (n, ...)`` conjuncts of the WHERE.
-
-    Only for a single-table query without subqueries, joins or aggregates over other rows of the same table, so
-    the rows left out are exactly rows the WHERE would drop: the answer cannot change, only the work.
-    """
-    tables = list(tree.find_all(exp.Table))
-    if (
-        not isinstance(tree, exp.Select)
-        or len(tables) != 1
-        or tree.args.get("joins")
-        or any(sel is not tree for sel in tree.find_all(exp.Select))
-    ):
-        return {}
-    name = tables[0].name.lower()
-    allowed = PUSHDOWN.get(name)
-    where = tree.args.get("where")
-    if not allowed or where is None:
-        return {}
-    only: dict[str, set[int]] = {}
-    for cond in _conjuncts(where.this):
-        column: exp.Column | None = None
-        values: set[int] | None = None
-        if isinstance(cond, exp.EQ):
-            for col, lit in ((cond.this, cond.expression), (cond.expression, cond.this)):
-                number = _int_literal(lit)
-                if isinstance(col, exp.Column) and number is not None:
-                    column, values = col, {number}
-        elif isinstance(cond, exp.In) and isinstance(cond.this, exp.Column) and not cond.args.get("query"):
-            found = [_int_literal(e) for e in cond.expressions]
-            if found and all(v is not None for v in found):
-                column, values = cond.this, {v for v in found if v is not None}
-        if column is not None and values is not None and column.name.lower() in allowed:
-            key = column.name.lower()
-            only[key] = only[key] & values if key in only else values
-    return {name: only} if only else {}
 
 
 class Compiler(FunctionRewrites):
@@ -610,24 +531,6 @@ def _is_rownum(node: exp.Expr) -> bool:
         and isinstance(node.this, exp.Identifier)
         and node.this.this.lower() == "rownum"
     )
-
-
-def _ident(node: exp.Expr) -> str:
-    """An identifier's lower-case name (NetSuite's own exports quote upper-case names like "TRANSACTION")."""
-    if isinstance(node, exp.Identifier):
-        return str(node.this).lower()
-    if isinstance(node, exp.TableAlias):
-        return _ident(node.this)
-    return str(node.name).lower()
-
-
-def _chain(scope: Scope) -> list[Src]:
-    out: list[Src] = []
-    level: Scope | None = scope
-    while level is not None:
-        out.extend(level.sources)
-        level = level.outer
-    return out
 
 
 def compile_query(query: str, *, date_format: str, tz: str, today: date) -> Compiled:

@@ -18,7 +18,7 @@ from .errors import unsupported
 from .schema import ref_space
 
 if TYPE_CHECKING:
-    from .compile import Scope
+    from .scope import Scope
 
 DATES = {"date", "datetime"}
 #: TRUNC(date, fmt) formats -> the unit NS_TRUNC_DATE truncates to.
