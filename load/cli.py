@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .procs import CpuSampler, load_average
-from .profile import Profile, load_profile, load_slos
+from .profile import EngineSpec, Profile, load_profile, load_slos
 from .results import drift_between, observe, percentile, read_jsonl
 from .slo import METRICS, exit_code, judge
 from .world import Child, LoadWorld, WorldError, free_port, running_world
@@ -132,10 +132,18 @@ def _quiet(world: LoadWorld, seconds: float, limit: float) -> float:
     return time.time() - began
 
 
-def _engine_ready(world: LoadWorld, limit: float) -> float:
-    """Wait until the connector has subscribed to the POS and WMS webhooks (then 2 s for its first pass), or
-    for a connector without webhooks until NetSuite has been quiet for 3 s; at most ``limit`` s."""
-    began = time.time()
+def _engine_ready(world: LoadWorld, spec: EngineSpec, log: Path) -> float:
+    """Wait until the connector says its first pass is done (``spec.ready_line`` in its output); for one that
+    says nothing, until it has subscribed to the POS and WMS webhooks (then 2 s for its first pass), or without
+    webhooks until NetSuite has been quiet for 3 s; at most ``spec.warmup_seconds``."""
+    began, limit = time.time(), spec.warmup_seconds
+    if spec.ready_line:
+        # the initial sync (item masters to the satellites) must not run under the load it is measured by
+        while time.time() - began < limit:
+            if log.exists() and spec.ready_line in log.read_text(errors="replace"):
+                break
+            time.sleep(0.2)
+        return time.time() - began
     while time.time() - began < limit:
         if all(world.control(system, "GET", "webhooks")["subscriptions"] for system in ("pos", "wms")):
             time.sleep(2.0)
@@ -309,7 +317,7 @@ def run(args: argparse.Namespace) -> int:
             engine = world.start_engine()
             if engine is not None:
                 sampler.watch("engine", engine.pid)
-                waited = _engine_ready(world, profile.engine.warmup_seconds)
+                waited = _engine_ready(world, profile.engine, engine.log)
                 if engine.proc.poll() is not None:
                     raise WorldError(
                         f"the engine exited with {engine.proc.returncode}: "

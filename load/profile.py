@@ -70,6 +70,9 @@ class EngineSpec(_Strict):
     settle_seconds: float = Field(default=20, ge=0, le=3600)
     #: seconds the engine may take for its first pass before the load starts
     warmup_seconds: float = Field(default=60, ge=0, le=3600)
+    #: a line the connector prints on stdout once its first pass (the initial sync) is done: the load starts
+    #: then; "" for a connector that prints none (then: its webhook subscriptions, or NetSuite quiet for 3 s)
+    ready_line: str = "erpsim-sync daemon: first pass done"
 
 
 class Stage(_Strict):

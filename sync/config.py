@@ -124,6 +124,11 @@ ENGINE_VARS = (
         "30",
     ),
     Variable(
+        "ERPSIM_SYNC_ZREPORT_SECONDS",
+        "pos-sales, daemon: seconds between reads of the registers' Z reports (every pass with --once)",
+        "30",
+    ),
+    Variable(
         "ERPSIM_SYNC_POS_DISCOUNT_ITEM",
         "pos-sales: NetSuite discount item (itemId) of POS discount lines",
         "POS Discount",
@@ -220,6 +225,7 @@ class SyncConfig:
     adjustment_account: str = "Inventory Adjustments"
     pos_discount_item: str = "POS Discount"
     pos_stock_seconds: float = 30.0
+    zreport_seconds: float = 30.0
     pos_accounts: dict[str, str] = field(default_factory=dict)
     seed: int = 0
     locked_periods: str = "exception"
@@ -294,6 +300,7 @@ class SyncConfig:
             adjustment_account=value.text("ERPSIM_SYNC_ADJUSTMENT_ACCOUNT"),
             pos_discount_item=value.text("ERPSIM_SYNC_POS_DISCOUNT_ITEM"),
             pos_stock_seconds=value.number("ERPSIM_SYNC_POS_STOCK_SECONDS", minimum=0.0),
+            zreport_seconds=value.number("ERPSIM_SYNC_ZREPORT_SECONDS", minimum=0.0),
             pos_accounts=value.json_map("ERPSIM_SYNC_POS_ACCOUNTS"),
             seed=value.integer("ERPSIM_SYNC_SEED", minimum=0),
             locked_periods=value.choice("ERPSIM_SYNC_LOCKED_PERIODS", ("exception", "post")),

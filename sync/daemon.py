@@ -12,6 +12,7 @@ import logging
 import secrets
 import signal
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -19,6 +20,9 @@ from .engine import Engine
 from .flows.base import Flow
 
 log = logging.getLogger("erpsim.sync")
+
+#: Printed once the first pass has ended (what a supervisor waits for before loading the systems).
+FIRST_PASS_LINE = "erpsim-sync daemon: first pass done"
 MAX_BODY = 5 * 1024 * 1024
 
 
@@ -115,11 +119,17 @@ class Daemon:
             f"{self.engine.config.poll_seconds:.2f}s",
             flush=True,
         )
+        first = True
         while not self.stopping.is_set():
             self.wake.clear()
+            began = time.monotonic()
             result = self.engine.run_pass()
             for failure in result.failures:
                 log.error("pass incomplete: %s", failure)
+            if first:
+                # on stdout too: a load run starts its traffic only once the initial sync (item masters) is done
+                print(f"{FIRST_PASS_LINE} in {time.monotonic() - began:.1f}s", flush=True)
+                first = False
             self.wake.wait(self.engine.config.poll_seconds)
         self.server.shutdown()
         self.server.server_close()

@@ -6,9 +6,10 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from sync.config import SyncConfig
 from sync.engine import Engine
 from tests.sync.conftest import World
-from tests.sync.flows.stockworld import PosWorld, engine_at, on_hand, records_of, seed_pos
+from tests.sync.flows.stockworld import PosWorld, engine_at, engine_env, on_hand, records_of, seed_pos
 
 # SKU-A: 2 x 10.00 net at 20% with 2.00 (gross) off -> net 20.00 - 1.67, VAT 4.00 - 0.33
 # SKU-B: 1 x 0.30 net at 5% -> VAT 0.015, which the till rounds half up to 0.02 (floats would give 0.01)
@@ -285,3 +286,27 @@ def test_daily_summary_mutants_fold_discounts_and_tax_or_unbalance_the_journal(
                     "netsuite refused: Error while accessing a resource. The transaction "
                     "is out of balance: debits 23.99, credits 23.98."
                 )
+
+
+def test_a_daemon_reads_z_reports_once_per_interval_and_every_pass_with_once(
+    fresh: World, tmp_path: Path
+) -> None:
+    w = seed_pos(fresh, netsuite_stock={"SKU-A": 10, "SKU-B": 10})
+
+    def close_a_day() -> None:
+        fresh.act("pos", "ring_sale", {"registerid": w.register, "lines": SALE, "payment": "Card"})
+        fresh.act("pos", "close_day", {"registerid": w.register})
+
+    settings = {"systems": "netsuite,pos", "flows": "pos-sales", "ledger_mode": "daily-summary"}
+    env = engine_env(fresh, tmp_path / "daemon", zreport_seconds="3600", **settings)
+    with closing(Engine(SyncConfig.from_env(env), daemon=True)) as daemon:
+        close_a_day()
+        assert daemon.run_pass().stats.counts["pos-sales"]["zreports"] == 1
+        close_a_day()
+        # the register closed again, but the daemon reads Z reports once an hour here: not on this pass
+        assert "zreports" not in daemon.run_pass().stats.counts.get("pos-sales", {})
+    env = engine_env(fresh, tmp_path / "daemon", zreport_seconds="0", **settings)
+    with closing(Engine(SyncConfig.from_env(env), daemon=True)) as daemon:
+        assert daemon.run_pass().stats.counts["pos-sales"]["zreports"] == 1
+    with closing(engine_at(fresh, tmp_path / "once", zreport_seconds="3600", **settings)) as once:
+        assert once.run_pass().stats.counts["pos-sales"]["zreports"] == 2  # --once: every pass reads them
