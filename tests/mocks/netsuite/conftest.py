@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -14,8 +15,12 @@ from oauthlib.oauth1 import Client as OAuth1Client
 from werkzeug.test import TestResponse
 
 from mocks.core.config import EmulatorConfig
+from mocks.core.store import Store
 from mocks.netsuite import create_app
+from mocks.netsuite.models import Base
 from tests.conftest import ADMIN
+
+from .suiteql_world import seed
 
 ACCOUNT = "1234567_SB1"
 REST = "/services/rest/record/v1"
@@ -156,3 +161,14 @@ def detail(resp: TestResponse) -> dict[str, Any]:
     body = resp.get_json()
     assert body["status"] == resp.status_code
     return body["o:errorDetails"][0]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The SuiteQL tests' store, seeded by ``suiteql_world.seed`` once per test module."""
+    path: Path = tmp_path_factory.mktemp("suiteql")
+    st_ = Store(f"sqlite:///{path / 't.db'}", "netsuite", [Base.metadata])
+    st_.create_all()
+    seed(st_)
+    yield st_
+    st_.dispose()

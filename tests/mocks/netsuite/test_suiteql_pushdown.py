@@ -10,7 +10,7 @@ import sqlglot
 from mocks.core.store import Store
 from mocks.netsuite.domain.suiteql.pushdown import pushdown
 
-from .test_suiteql import rows, store  # noqa: F401 - the module's seeded store fixture
+from .suiteql_world import rows
 
 FULL = (
     "SELECT item, location, quantityonhand, quantityavailable, quantitycommitted FROM aggregateitemlocation"
@@ -57,7 +57,7 @@ def test_only_top_level_integer_equalities_of_a_lone_table_are_pushed_down(
         "item = 20 AND quantityonhand > 5",
     ],
 )
-def test_pushed_down_queries_answer_as_the_whole_table_filtered(store: Store, where: str) -> None:  # noqa: F811
+def test_pushed_down_queries_answer_as_the_whole_table_filtered(store: Store, where: str) -> None:
     whole = rows(store, FULL)
     col = {"item": "item", "location": "location"}
     expected = [r for r in whole if _matches(r, where, col)]
