@@ -7,7 +7,7 @@ from typing import Any
 from mocks.core import validation as v
 from mocks.core.app import Action, Emulator
 
-from .domain import catalog, customers, orders, refunds, registers, stock
+from .domain import catalog, customers, order_parsing, order_writes, orders, refunds, registers, stock
 from .domain.common import money, parse_decimal3, parse_money
 from .errors import bad
 from .models import ORDERS, REGISTERS
@@ -19,12 +19,12 @@ R = REGISTERS.c
 
 def _create(emu: Emulator, body: dict[str, Any], order_body: dict[str, Any], default_register: bool) -> Any:
     svc = PosServices.of(emu)
-    autopay = orders.payment_method(svc.ctx, v.opt(body, "payment", v.text, max_len=50) or "Card")
+    autopay = order_parsing.payment_method(svc.ctx, v.opt(body, "payment", v.text, max_len=50) or "Card")
     with svc.write() as (conn, ts):
         if default_register and "registerid" not in order_body and "warehouseid" not in order_body:
             order_body["registerid"] = registers.default_register(conn)
-        order = orders.parse_order(svc.ctx, order_body)
-        orderid = orders.create_order(conn, svc.ctx, order, ts, pg=svc.pg, autopay=autopay)
+        order = order_parsing.parse_order(svc.ctx, order_body)
+        orderid = order_writes.create_order(conn, svc.ctx, order, ts, pg=svc.pg, autopay=autopay)
         return orders.get_order(conn, orderid)
 
 
@@ -148,7 +148,7 @@ def cancel_order(emu: Emulator, body: dict[str, Any]) -> Any:
     svc = PosServices.of(emu)
     orderid = v.req(body, "orderid", v.integer, minimum=1)
     with svc.write() as (conn, ts):
-        orders.update_order(conn, svc.ctx, orderid, {"orderstateid": orders.CANCELLED}, ts)
+        order_writes.update_order(conn, svc.ctx, orderid, {"orderstateid": orders.CANCELLED}, ts)
         return orders.get_order(conn, orderid)
 
 

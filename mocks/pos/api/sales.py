@@ -7,7 +7,7 @@ from flask import Response
 from mocks.core import validation as v
 from mocks.core.http import json_body, json_response
 
-from ..domain import customers, orders, registers
+from ..domain import customers, order_parsing, order_writes, orders, registers
 from .base import batch, bp, descending, envelope, int_arg, int_list, paging, services, str_list
 
 SITE = "/sites/<int:siteid>"
@@ -59,9 +59,9 @@ def list_orders(account: str, siteid: int) -> Response:
 def add_order(account: str, siteid: int) -> Response:
     """Add an order (a POS sale, or a refund with ``creditorderid``); returns the orderid."""
     svc = services()
-    order = orders.parse_order(svc.ctx, json_body())
+    order = order_parsing.parse_order(svc.ctx, json_body())
     with svc.write() as (conn, ts):
-        orderid = orders.create_order(conn, svc.ctx, order, ts, pg=svc.pg)
+        orderid = order_writes.create_order(conn, svc.ctx, order, ts, pg=svc.pg)
     return json_response(orderid)
 
 
@@ -78,7 +78,7 @@ def update_order(account: str, siteid: int, orderid: int) -> Response:
     body = json_body()
     svc = services()
     with svc.write() as (conn, ts):
-        return json_response(orders.update_order(conn, svc.ctx, orderid, body, ts))
+        return json_response(order_writes.update_order(conn, svc.ctx, orderid, body, ts))
 
 
 @bp.get(f"{SITE}/users.json")
