@@ -266,8 +266,15 @@ def run_locust(
     return start, end, head.proc.returncode or 0
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one load test; the exit status of ``erpsim load``."""
+    # SIGTERM unwinds like Ctrl-C, so the world's ``finally`` stops the emulators, the engine and Locust by PID
+    # (the default action would end this process alone and leave them running)
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         profile = load_profile(args.profile)
         slos = load_slos(args.slo) if args.slo else profile.slo

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,3 +67,38 @@ def test_impossible_objectives_fail_the_run_with_a_non_zero_exit(tmp_path: Path)
     )
     assert status == 1, output
     assert results["verdict"] == "FAIL" and [r["status"] for r in results["slo"]][0] == "FAIL"
+
+
+def test_sigterm_stops_every_process_the_run_started(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "load.cli", "--profile", "smoke", "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    children: list[psutil.Process] = []
+    try:
+        for line in proc.stdout:  # the emulators are up and seeded, the engine is starting
+            if "world seeded" in line:
+                break
+        children = psutil.Process(proc.pid).children(recursive=True)
+        assert children, "the run started no process"
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        _gone, alive = psutil.wait_procs(children, timeout=30)
+        assert alive == [], [p.cmdline() for p in alive]
+        assert proc.returncode != 0
+    finally:  # a failed test leaves nothing running either
+        for child in children:
+            if child.is_running():
+                child.kill()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
