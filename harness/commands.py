@@ -134,9 +134,11 @@ HARNESS_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]
 # ---- run and certify -----------------------------------------------------------------------------------
 def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -> tuple[Any, int]:
     from .connectors import ConnectorError, load_connector
+    from .jobs import run_many
     from .reports import Summary
-    from .runner import RunConfig, run_many, scenario_files
+    from .runner import RunConfig
     from .scenario import ScenarioError
+    from .selection import scenario_files
     from .world import WorldStartError
 
     try:
@@ -285,8 +287,10 @@ def _matrix(args: argparse.Namespace) -> int:
     """``erpsim run --matrix``: prove each scenario (passes on the engine, fails on each mutant it catches)."""
     from .catalogue import CAUGHT, MISSED, Matrix, connector_mutants
     from .connectors import ConnectorError, load_connector
-    from .runner import RunConfig, caught_for_its_reason, matrix_tasks, run_tasks, scenario_files
+    from .jobs import matrix_tasks, run_tasks
+    from .runner import RunConfig, caught_for_its_reason
     from .scenario import ScenarioError
+    from .selection import scenario_files
 
     try:
         declared = connector_mutants(load_connector(args.connector))
@@ -359,8 +363,8 @@ def _matrix(args: argparse.Namespace) -> int:
 # ---- scenarios -----------------------------------------------------------------------------------------
 def _list(paths: list[str], fmt: str = "table") -> int:
     from .catalogue import by_family, list_markdown, list_text
-    from .runner import scenario_files
     from .scenario import ScenarioError, load_scenario
+    from .selection import scenario_files
 
     try:
         files = scenario_files(paths)
@@ -401,8 +405,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         return 0
     if args.action == "list":
         return _list(args.paths)
-    from .runner import scenario_files
     from .scenario import ScenarioError, load_scenario
+    from .selection import scenario_files
 
     try:
         files = scenario_files(args.paths)

@@ -14,7 +14,8 @@ import pytest
 
 from harness.catalogue import Matrix
 from harness.commands import REFERENCE_CONNECTOR
-from harness.runner import RunConfig, caught_for_its_reason, matrix_tasks, run_tasks
+from harness.jobs import matrix_tasks, run_tasks
+from harness.runner import RunConfig, caught_for_its_reason
 from harness.scenario import discover, family_of
 
 ROOT = Path(__file__).resolve().parents[2]

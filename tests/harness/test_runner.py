@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.commands import main as harness_main
-from harness.runner import RunConfig, matches_expression, run_many, run_scenario
+from harness.runner import RunConfig, run_scenario
 from harness.world import World
 
 from .conftest import CONNECTORS, SCENARIOS
@@ -116,29 +116,6 @@ def test_the_same_scenario_and_seed_give_the_same_run(world: World, tmp_path: Pa
     assert run() == run()
 
 
-def test_selection_expressions() -> None:
-    assert matches_expression("cancel and not daemon", "cancellations/cancel_after_pick")
-    assert not matches_expression("mixed or (duplicate and wms)", "cancel_after_pick")
-    with pytest.raises(ValueError, match="not a valid expression"):
-        matches_expression("and (", "x")
-
-
-def test_parallel_jobs_keep_file_order_and_results(tmp_path: Path) -> None:
-    paths = [SCENARIOS / "mixed_order.yaml", SCENARIOS / "cancel_after_pick.yaml"]
-    seen: list[str] = []
-    results = run_many(
-        paths,
-        RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path), mutant="no-cancel-check"),
-        jobs=2,
-        on_result=lambda r: seen.append(r.name),
-    )
-    assert [r.path for r in results] == [str(p) for p in paths]
-    assert [r.status for r in results] == ["passed", "failed"]
-    assert sorted(seen) == sorted(r.name for r in results)
-    only = run_many(paths, RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path)), expr="mixed")
-    assert [Path(r.path).name for r in only] == ["mixed_order.yaml"]
-
-
 def test_run_command_exit_codes_summary_and_reports(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -242,19 +219,3 @@ def test_writes_quiescence_ignores_reads_queries_and_logins() -> None:
     assert not is_write({"method": "POST", "path": "/connect/v3/login"})
     assert is_write({"method": "POST", "path": "/api/v1/orders"})
     assert is_write({"method": "PATCH", "path": "/services/rest/record/v1/salesOrder/5"})
-
-
-def test_jobs_start_the_longest_scenarios_first_by_their_last_run(tmp_path: Path) -> None:
-    from harness.runner import expected_seconds, select, slug
-
-    config = RunConfig(connector_path=str(ONCE), output_dir=str(tmp_path))
-    paths = [SCENARIOS / "cancel_after_pick.yaml", SCENARIOS / "mixed_order.yaml"]
-    select(paths, None)  # parsed once here; a job is handed the parsed scenario
-    # no run yet: a guess from the steps (the longer scenario has more of them)
-    guesses = [expected_seconds(p, config) for p in paths]
-    assert guesses[0] > guesses[1] > 1.0
-    # after a run: what it took then
-    evidence = tmp_path / "evidence" / slug(paths[1])
-    evidence.mkdir(parents=True)
-    (evidence / "result.json").write_text(json.dumps({"seconds": 42.5}))
-    assert expected_seconds(paths[1], config) == 42.5
