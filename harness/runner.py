@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .connectors import Connector, ConnectorError, ConnectorRun, load_connector
+from .connector_run import ConnectorRun
+from .connectors import Connector, ConnectorError, load_connector
 from .expect import AssertionResult, evaluate
 from .invariants import InvariantResult
 from .refs import RefError, Resolver

@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .connectors import ConnectorError, ConnectorRun
+from .connector_run import ConnectorRun
+from .connectors import ConnectorError
 from .expect import AssertionResult, evaluate
 from .invariants import InvariantResult
 from .refs import RefError, Resolver

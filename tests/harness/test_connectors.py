@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.connectors import ConnectorError, ConnectorRun, load_connector
+from harness.connector_run import ConnectorRun
+from harness.connectors import ConnectorError, load_connector
 from harness.runner import RunConfig, run_scenario
 from harness.world import World
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from harness import forkserver
-from harness.connectors import ConnectorError, ConnectorRun, load_connector
+from harness.connector_run import ConnectorRun
+from harness.connectors import ConnectorError, load_connector
 
 from .conftest import CONNECTORS
 

@@ -173,7 +173,7 @@ def test_a_wait_can_be_broken_by_any_request_instead_of_the_connector_rule() -> 
     from types import SimpleNamespace
     from typing import Any
 
-    from harness.connectors import PassResult
+    from harness.connector_run import PassResult
     from harness.scenario import WaitStep
     from harness.steps import StepRunner
 
@@ -205,7 +205,7 @@ def test_a_precondition_wait_goes_on_without_the_settle_window() -> None:
     from types import SimpleNamespace
     from typing import Any
 
-    from harness.connectors import PassResult
+    from harness.connector_run import PassResult
     from harness.refs import RefMap, Resolver
     from harness.scenario import WaitStep
     from harness.steps import StepRunner

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.connectors import ConnectorError, ConnectorRun, load_connector
+from harness.connector_run import ConnectorRun
+from harness.connectors import ConnectorError, load_connector
 
 from .conftest import CONNECTORS
 
