@@ -15,7 +15,8 @@ from typing import Any
 
 from .connectors import Connector, ConnectorError
 from .runner import ScenarioResult, caught_for_its_reason
-from .scenario import Scenario, family_of
+from .scenario import Scenario
+from .scenario_loader import family_of
 
 CAUGHT, MISSED = "✓", "✗"
 

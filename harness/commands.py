@@ -137,7 +137,7 @@ def _execute(args: argparse.Namespace, title: str, only_connector_flows: bool) -
     from .jobs import run_many
     from .reports import Summary
     from .runner import RunConfig
-    from .scenario import ScenarioError
+    from .scenario_loader import ScenarioError
     from .selection import scenario_files
     from .world import WorldStartError
 
@@ -289,7 +289,7 @@ def _matrix(args: argparse.Namespace) -> int:
     from .connectors import ConnectorError, load_connector
     from .jobs import matrix_tasks, run_tasks
     from .runner import RunConfig, caught_for_its_reason
-    from .scenario import ScenarioError
+    from .scenario_loader import ScenarioError
     from .selection import scenario_files
 
     try:
@@ -363,7 +363,7 @@ def _matrix(args: argparse.Namespace) -> int:
 # ---- scenarios -----------------------------------------------------------------------------------------
 def _list(paths: list[str], fmt: str = "table") -> int:
     from .catalogue import by_family, list_markdown, list_text
-    from .scenario import ScenarioError, load_scenario
+    from .scenario_loader import ScenarioError, load_scenario
     from .selection import scenario_files
 
     try:
@@ -405,7 +405,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         return 0
     if args.action == "list":
         return _list(args.paths)
-    from .scenario import ScenarioError, load_scenario
+    from .scenario_loader import ScenarioError, load_scenario
     from .selection import scenario_files
 
     try:
@@ -482,7 +482,8 @@ def cmd_world(args: argparse.Namespace) -> int:
 def _world_seed(world: Any, file: str | None) -> int:
     import yaml
 
-    from .scenario import ScenarioError, WorldSpec, load_scenario
+    from .scenario import WorldSpec
+    from .scenario_loader import ScenarioError, load_scenario
     from .seeding import seed_world
 
     if not file:

@@ -14,7 +14,8 @@ from typing import Any
 from .connectors import ConnectorError, load_connector
 from .forkserver import stop_all as stop_fork_servers
 from .runner import RunConfig, ScenarioResult, replay_command, run_scenario, slug
-from .scenario import Scenario, family_of
+from .scenario import Scenario
+from .scenario_loader import family_of
 from .selection import parsed, select
 from .world import World, WorldServer
 

@@ -23,7 +23,8 @@ from .connectors import Connector, ConnectorError, load_connector
 from .expect import AssertionResult, evaluate
 from .invariants import InvariantResult
 from .refs import RefError, Resolver
-from .scenario import Scenario, ScenarioError, family_of, load_scenario
+from .scenario import Scenario
+from .scenario_loader import ScenarioError, family_of, load_scenario
 from .seeding import seed_world
 from .steps import StepRecord, StepRunner
 from .world import ControlError, World, WorldStartError

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .scenario import Scenario, ScenarioError, discover, family_of, load_scenario
+from .scenario import Scenario
+from .scenario_loader import ScenarioError, discover, family_of, load_scenario
 
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
 

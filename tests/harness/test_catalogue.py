@@ -16,7 +16,7 @@ from harness.catalogue import Matrix
 from harness.commands import REFERENCE_CONNECTOR
 from harness.jobs import matrix_tasks, run_tasks
 from harness.runner import RunConfig, caught_for_its_reason
-from harness.scenario import discover, family_of
+from harness.scenario_loader import discover, family_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = discover([ROOT / "scenarios"])

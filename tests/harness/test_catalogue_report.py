@@ -12,7 +12,7 @@ from harness.commands import main
 from harness.connectors import ConnectorError, load_connector
 from harness.invariants import InvariantResult
 from harness.runner import ScenarioResult
-from harness.scenario import load_scenario
+from harness.scenario_loader import load_scenario
 
 from .conftest import SCENARIOS
 

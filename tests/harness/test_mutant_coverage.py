@@ -12,7 +12,7 @@ from pathlib import Path
 from harness.catalogue import connector_mutants
 from harness.commands import REFERENCE_CONNECTOR
 from harness.connectors import load_connector
-from harness.scenario import discover, family_of, load_scenario
+from harness.scenario_loader import discover, family_of, load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 #: mutants no scenario names yet; the catalogue helpers shrink this set as their scenarios land (the test fails

@@ -10,15 +10,8 @@ import pytest
 import yaml
 
 from harness.commands import main as harness_main
-from harness.scenario import (
-    ActStep,
-    ScenarioError,
-    SyncStep,
-    discover,
-    json_schema,
-    load_scenario,
-    load_scenario_text,
-)
+from harness.scenario import ActStep, SyncStep, json_schema
+from harness.scenario_loader import ScenarioError, discover, load_scenario, load_scenario_text
 
 HERE = Path(__file__).parent
 GOOD = """\
