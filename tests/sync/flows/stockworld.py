@@ -15,6 +15,7 @@ from sync.engine import Engine
 from tests.sync.conftest import World
 
 ENGINE_PREFIX = "ERPSIM-ADJ-"
+SKUS = ["SKU-A", "SKU-B", "SKU-C"]
 
 
 @dataclass
@@ -272,3 +273,14 @@ def pos_levels(engine: Engine, warehouse: int) -> dict[str, float]:
 def engine_at(world: World, state_dir: Path, **settings: str) -> Engine:
     """An engine (once mode) with its own state folder; close it (``contextlib.closing``)."""
     return Engine(SyncConfig.from_env(engine_env(world, state_dir, **settings)))
+
+
+def stock_engine(make_engine: Any, **settings: str) -> Engine:
+    """A once-mode engine over NetSuite and the WMS (``make_engine`` is the fixture of that name)."""
+    engine: Engine = make_engine(systems="netsuite,wms", **settings)
+    return engine
+
+
+def exceptions_of(engine: Engine, category: str) -> list[dict[str, Any]]:
+    """The engine's exception-queue entries of one category, as dicts."""
+    return [e.as_dict() for e in engine.state.exceptions(category)]
