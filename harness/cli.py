@@ -228,7 +228,10 @@ def export_lines(configs: dict[str, EmulatorConfig], host: str) -> list[str]:
     for name, cfg in configs.items():
         prefix = f"ERPSIM_{name.upper()}_"
         lines.append(f"export {prefix}URL=http://{host}:{cfg.port}")
-        creds: dict[str, str] = system_module(name).credentials(cfg)
+        try:
+            creds: dict[str, str] = system_module(name).credentials(cfg)
+        except SettingError as exc:  # credentials read the system's settings, as its app does
+            raise CliError(f"{name}: {exc}") from None
         lines.extend(f"export {prefix}{k.upper()}={v}" for k, v in creds.items())
     lines.append(f"export ERPSIM_ADMIN_TOKEN={admin}")
     return lines

@@ -91,8 +91,6 @@ class Emulator:
                 disable_after=w.disable_after,
                 retry_on=w.retry_on,
             )
-        #: String-keyed services: NetSuite's, until it has a typed services object as the other systems do.
-        self.services: dict[str, Any] = {}
         self._typed_services: object | None = None
         #: Background threads a serving process runs (started by ``start_background``, never at build time:
         #: a thread using the store while gunicorn forks its workers leaves them locks and connections that

@@ -14,17 +14,11 @@ from mocks.core.config import EmulatorConfig
 from .account import after_reset, ensure_account
 from .actions import ACTIONS
 from .api import async_jobs, metadata, oauth2, pipeline, query, records
-from .auth.accounts import DEFAULT_ACCOUNT, normalize_account
-from .auth.authenticator import Authenticator
 from .auth.oauth2 import default_oauth2_client
-from .auth.tba import DEFAULTS
-from .domain.async_jobs import JobRunner
 from .errors import render_error, throttle_error
-from .governance import Governance
 from .models import Base, NsCommitment, NsInventory, NsRecord
 from .seed import seed
-
-DEFAULT_PORT = 8701
+from .services import NetSuiteServices, NetSuiteSettings
 
 
 def state(emu: Emulator) -> dict[str, Any]:
@@ -91,7 +85,7 @@ def state(emu: Emulator) -> dict[str, Any]:
 
 
 def _on_reset(emu: Emulator) -> None:
-    auth: Authenticator = emu.services["auth"]
+    auth = NetSuiteServices.of(emu).auth
     with emu.store.write() as session:
         auth.ensure_defaults(session)
     auth.invalidate(nonces=True)
@@ -123,18 +117,13 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
     _refuse_old_schema(emu)
     app.extensions["erpsim_inner_wsgi"] = app.wsgi_app.app  # type: ignore[attr-defined]
-    auth = Authenticator(emu)
-    emu.services["auth"] = auth
-    render_cache = records.RenderCache()
-    emu.services["render_cache"] = render_cache
-    emu.register_cache(render_cache.clear)
-    emu.register_cache(auth.invalidate)
+    services = NetSuiteServices.build(emu, async_jobs.replay_through(app))
+    emu.set_services(services)
+    emu.register_cache(services.render_cache.clear)
+    emu.register_cache(services.auth.invalidate)
     with emu.store.write() as session:
-        auth.ensure_defaults(session)
+        services.auth.ensure_defaults(session)
     ensure_account(emu)
-    emu.services["governance"] = Governance(emu, auth.account)
-    jobs = JobRunner(emu.store, emu.clock, async_jobs.replay_through(app))
-    emu.services["async_jobs"] = jobs
     # Record, list and metadata paths answer with a trailing slash as without one (record/v1/customer/), as
     # NetSuite does: the documented examples of popular clients use that form.
     app.url_map.strict_slashes = False
@@ -144,7 +133,7 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     app.register_blueprint(oauth2.bp)
     app.register_blueprint(query.bp)
     pipeline.install(app, emu)
-    emu.background_tasks.append(jobs.start)
+    emu.background_tasks.append(services.async_jobs.start)
     return app
 
 
@@ -152,15 +141,18 @@ def credentials(config: EmulatorConfig) -> dict[str, str]:
     """What a connector needs: account, the TBA consumer/token pairs and the OAuth 2.0 M2M client
     (ERPSIM_NETSUITE_*; the client's private key is a file the app generates under the data directory at
     its first start). Writes nothing."""
-    client_id, certificate_id, _public, key_file = default_oauth2_client(config, create=False)
+    settings = NetSuiteSettings.from_config(config)
+    client_id, certificate_id, _public, key_file = default_oauth2_client(
+        settings, config.data_dir, create=False
+    )
     oauth2 = {"OAUTH2_CLIENT_ID": client_id, "OAUTH2_CERTIFICATE_ID": certificate_id}
     if key_file is not None:
         oauth2["OAUTH2_PRIVATE_KEY_FILE"] = str(key_file)
     return {
-        "ACCOUNT": normalize_account(str(config.setting("account", DEFAULT_ACCOUNT))),
-        "CONSUMER_KEY": str(config.setting("consumer_key", DEFAULTS["consumer_key"])),
-        "CONSUMER_SECRET": str(config.setting("consumer_secret", DEFAULTS["consumer_secret"])),
-        "TOKEN_ID": str(config.setting("token_id", DEFAULTS["token_id"])),
-        "TOKEN_SECRET": str(config.setting("token_secret", DEFAULTS["token_secret"])),
+        "ACCOUNT": settings.account,
+        "CONSUMER_KEY": settings.consumer_key,
+        "CONSUMER_SECRET": settings.consumer_secret,
+        "TOKEN_ID": settings.token_id,
+        "TOKEN_SECRET": settings.token_secret,
         **oauth2,
     }

@@ -11,7 +11,6 @@ from mocks.core.app import Action, Emulator
 from mocks.core.errors import ApiError
 
 from .actions_auth import AUTH_ACTIONS
-from .domain.async_jobs import JobRunner
 from .domain.locks import arm_concurrent_edit, set_workflow_lock
 from .domain.prefs import get_prefs, set_pref
 from .domain.records import Ctx, Rec, Records
@@ -19,6 +18,7 @@ from .domain.recordtypes import RecordType, lookup
 from .domain.rules import periods
 from .domain.service import create_record, update_record
 from .models import NsRecord
+from .services import NetSuiteServices
 
 
 def _ctx(emu: Emulator, session: Any) -> Ctx:
@@ -239,13 +239,12 @@ def adjust_inventory(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def set_governance(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Change the concurrency limit and/or service time profile of this emulator process."""
-    return emu.services["governance"].configure(body)  # type: ignore[no-any-return]
+    return NetSuiteServices.of(emu).governance.configure(body)
 
 
 def run_async_jobs(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """The async processors run every pending job now, in order."""
-    runner: JobRunner = emu.services["async_jobs"]
-    return {"ran": runner.run_pending()}
+    return {"ran": NetSuiteServices.of(emu).async_jobs.run_pending()}
 
 
 ACTIONS: dict[str, Action] = {

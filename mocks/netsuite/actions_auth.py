@@ -10,9 +10,9 @@ from sqlalchemy import select
 from mocks.core.app import Action, Emulator
 from mocks.core.errors import ApiError
 
-from .auth.authenticator import get_authenticator
 from .auth.oauth2 import DEFAULT_SCOPES, TOKEN_PATH, load_public_key, split_scopes
 from .models import NsOAuthClient, NsToken
+from .services import NetSuiteServices
 
 
 def _str(body: dict[str, Any], name: str, default: str | None = None) -> str:
@@ -24,7 +24,7 @@ def _str(body: dict[str, Any], name: str, default: str | None = None) -> str:
 
 def create_token(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Create a TBA token pair for a consumer (new integration if consumer_secret is given)."""
-    auth = get_authenticator(emu)
+    auth = NetSuiteServices.of(emu).auth
     consumer_key = _str(body, "consumer_key", auth.consumer_key)
     token_id = _str(body, "token_id", secrets.token_hex(32))  # NetSuite ids/secrets are 64 hex chars
     token_secret = _str(body, "token_secret", secrets.token_hex(32))
@@ -67,7 +67,7 @@ def create_token(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def revoke_token(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Revoke a TBA token: its next request gets 401 INVALID_LOGIN."""
-    auth = get_authenticator(emu)
+    auth = NetSuiteServices.of(emu).auth
     token_id = _str(body, "token_id")
     with emu.store.write() as s:
         row = s.get(NsToken, token_id)
@@ -80,7 +80,7 @@ def revoke_token(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def register_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Register (or replace) an OAuth 2.0 M2M client: client_id, certificate_id, public_key_pem, scopes."""
-    auth = get_authenticator(emu)
+    auth = NetSuiteServices.of(emu).auth
     client_id = _str(body, "client_id")
     certificate_id = _str(body, "certificate_id")
     pem = _str(body, "public_key_pem")
@@ -123,7 +123,7 @@ def register_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any
 
 def revoke_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """Revoke an OAuth 2.0 client's certificate: no new tokens, and its access tokens stop working."""
-    auth = get_authenticator(emu)
+    auth = NetSuiteServices.of(emu).auth
     with emu.store.write() as s:
         if "client_id" in body:
             row = s.get(NsOAuthClient, _str(body, "client_id"))
@@ -141,7 +141,7 @@ def revoke_oauth2_client(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
 
 def login_audit(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
     """The recent authentication failures and their reasons (NetSuite's Login Audit Trail detail)."""
-    entries = list(get_authenticator(emu).audit)
+    entries = list(NetSuiteServices.of(emu).auth.audit)
     limit = body.get("limit")
     if isinstance(limit, int) and limit > 0:
         entries = entries[-limit:]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Request
 
 from mocks.core.app import Emulator
 from mocks.core.errors import ApiError
 from mocks.core.limiter import SlotLimiter
+
+if TYPE_CHECKING:
+    from .services import NetSuiteSettings
 
 #: Base concurrency per service tier; each SuiteCloud Plus licence adds 10 (netsuite-rest.md section 4).
 TIER_BASE = {"standard": 5, "premium": 15, "enterprise": 20, "ultimate": 20, "developer": 5}
@@ -56,16 +59,15 @@ def operation_of(request: Request) -> str:
 class Governance:
     """Concurrency slots shared by every worker process of one account, plus service time."""
 
-    def __init__(self, emu: Emulator, account: str) -> None:
+    def __init__(self, emu: Emulator, settings: NetSuiteSettings) -> None:
         cfg = emu.config
         self.emu = emu
-        tier = str(cfg.setting("service_tier", "standard")).lower()
-        licences = cfg.setting("suitecloud_plus_licences", 0, int)
-        explicit = cfg.setting("concurrency_limit", None, int)
-        self.limit = explicit if explicit is not None else TIER_BASE.get(tier, 5) + 10 * licences
-        self.service_times = self.parse_profile(cfg.setting("service_time", "none"))
+        explicit = settings.concurrency_limit
+        tier_limit = TIER_BASE.get(settings.service_tier, 5) + 10 * settings.suitecloud_plus_licences
+        self.limit = explicit if explicit is not None else tier_limit
+        self.service_times = self.parse_profile(settings.service_time)
         # Slots are keyed by account and store so that separate test apps never share them.
-        self.key = f"{account}:{hashlib.sha1(cfg.db_url.encode()).hexdigest()[:12]}"
+        self.key = f"{settings.account}:{hashlib.sha1(cfg.db_url.encode()).hexdigest()[:12]}"
         self.limiter = SlotLimiter(
             "netsuite", data_dir=cfg.data_dir, engine=emu.store.engine if emu.store.is_postgres else None
         )

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, request
 
 from mocks.core.app import current_emulator
 
-from ..auth.authenticator import get_authenticator
 from ..auth.oauth2 import TOKEN_PATH, OAuthError, exchange, token_urls
+from ..services import NetSuiteServices
 
 bp = Blueprint("ns_oauth2", __name__)
 
@@ -31,7 +31,7 @@ def _json(status: int, body: dict[str, Any]) -> Response:
 @bp.post(TOKEN_PATH)
 def token() -> Response:
     """Exchange a client-credentials JWT assertion for a bearer access token."""
-    auth = get_authenticator(current_emulator())
+    auth = NetSuiteServices.of(current_emulator()).auth
     if request.mimetype != "application/x-www-form-urlencoded":
         return _json(
             400,

@@ -9,17 +9,17 @@ from flask import Flask, Response, g, request
 
 from mocks.core.app import Emulator
 
-from ..auth.authenticator import Authenticator
 from ..auth.oauth2 import TOKEN_PATH
 from ..errors import throttle_error
-from ..governance import Governance, operation_of
+from ..governance import operation_of
+from ..services import NetSuiteServices
 from .async_jobs import INTERNAL, submit_async
 
 
 def install(app: Flask, emu: Emulator) -> None:
     """Register the before/teardown hooks on ``app``."""
-    auth: Authenticator = emu.services["auth"]
-    gov: Governance = emu.services["governance"]
+    services = NetSuiteServices.of(emu)
+    auth, gov = services.auth, services.governance
 
     @app.before_request
     def _before() -> Response | None:

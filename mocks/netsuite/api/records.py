@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +25,7 @@ from ..domain.service import create_record, delete_record, transform_record, upd
 from ..domain.voiding import void_transaction
 from ..errors import invalid_parameter, nonexistent_id, unknown_record_type, user_error
 from ..models import NsRecord
+from ..services import NetSuiteServices
 
 bp = Blueprint("ns_records", __name__, url_prefix=f"/{REST_PATH}")
 SINGULAR = "application/vnd.oracle.resource+json; type=singular"
@@ -188,41 +187,6 @@ def create(rtype_name: str) -> Response:
     return _created(rtype, rec.id)
 
 
-class RenderCache:
-    """Rendered GET bodies by (world generation, type, id, version, refName generation, request shape).
-
-    A record's version moves with every write to it, the refName generation with every rename of any
-    record, and the world generation with every reset or seed (in the store, so across worker processes),
-    so a hit is always what a fresh render would produce. Items and lots are not cached: their quantities
-    are computed from stock, which moves without touching the record.
-    """
-
-    def __init__(self, size: int = 20_000) -> None:
-        self.size = size
-        self._data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
-        """The cached body, or None."""
-        with self._lock:
-            data = self._data.get(key)
-            if data is not None:
-                self._data.move_to_end(key)
-            return data
-
-    def put(self, key: tuple[Any, ...], data: bytes) -> None:
-        """Remember a rendered body (least recently used entries fall out)."""
-        with self._lock:
-            self._data[key] = data
-            if len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        """Forget every body (a new world generation: their keys can never match again)."""
-        with self._lock:
-            self._data.clear()
-
-
 _PROBE_SQL = (
     "SELECT r.rtype, r.version, r.deleted_at, r.locked_by_wf, "
     "(SELECT s.value FROM {seq} s WHERE s.code = '"
@@ -268,7 +232,7 @@ def get_record(rtype_name: str, ref: str) -> Response:
     """One record; sublists as links unless ``expandSubResources=true``."""
     rtype = rtype_or_404(rtype_name)
     emu = current_emulator()
-    cache: RenderCache = emu.services["render_cache"]
+    cache = NetSuiteServices.of(emu).render_cache
     key = _cache_key(emu, rtype, ref)
     if key is not None and (hit := cache.get(key)) is not None:
         return Response(hit, content_type=SINGULAR)

@@ -1,4 +1,4 @@
-"""The app's ``Authenticator``: settings, the cached token and client rows, and the dispatch of every
+"""The app's ``Authenticator``: its settings, the cached token and client rows, and the dispatch of every
 vendor-API request to TBA (``tba.py``) or a bearer token (``oauth2.py``)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from flask import Request
@@ -22,48 +22,43 @@ from mocks.core.errors import ApiError
 from ..errors import invalid_login
 from ..models import NsOAuthClient, NsToken
 from . import oauth2, tba
-from .accounts import DEFAULT_ACCOUNT, Principal, normalize_account
+from .accounts import Principal
 from .nonces import DbNonceStore, MemoryNonceStore, NonceStore
 
-SERVICE_KEY = "ns_auth"
-
-
-def _as_bool(value: Any) -> bool:
-    return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes", "on")
+if TYPE_CHECKING:
+    from ..services import NetSuiteSettings
 
 
 class Authenticator:
     """Authenticates NetSuite REST requests (TBA and OAuth 2.0 bearer) and issues access tokens."""
 
-    def __init__(self, emu: Emulator) -> None:
+    def __init__(self, emu: Emulator, settings: NetSuiteSettings) -> None:
         self.emu = emu
-        cfg = emu.config
-        self.account = normalize_account(str(cfg.setting("account", DEFAULT_ACCOUNT)))
-        self.consumer_key = str(cfg.setting("consumer_key", tba.DEFAULTS["consumer_key"]))
-        self.consumer_secret = str(cfg.setting("consumer_secret", tba.DEFAULTS["consumer_secret"]))
-        self.token_id = str(cfg.setting("token_id", tba.DEFAULTS["token_id"]))
-        self.token_secret = str(cfg.setting("token_secret", tba.DEFAULTS["token_secret"]))
+        self.settings = settings
+        self.account = settings.account
+        self.consumer_key = settings.consumer_key
+        self.consumer_secret = settings.consumer_secret
+        self.token_id = settings.token_id
+        self.token_secret = settings.token_secret
         self.oauth2_client_id, self.oauth2_certificate_id, self.oauth2_public_key, _ = (
-            oauth2.default_oauth2_client(cfg)
+            oauth2.default_oauth2_client(settings, emu.config.data_dir)
         )
-        self.token_lifetime = cfg.setting("token_lifetime", 3600, int)
+        self.token_lifetime = settings.token_lifetime
         #: Seconds a TBA timestamp may differ from wall-clock time (NetSuite: 5 minutes).
-        self.window = cfg.setting("tba_window", 300, int)
-        #: NetSuite wants the realm exactly as the account id (1234567_SB1: upper case, underscore), and so does
-        #: the emulator by default; ``realm_strict=false`` is an opt-in lax mode that also takes 1234567-sb1.
-        self.realm_strict = _as_bool(cfg.setting("realm_strict", True))
+        self.window = settings.tba_window
+        #: Exact realm unless the opt-in lax mode (see NetSuiteSettings.realm_strict).
+        self.realm_strict = settings.realm_strict
         #: Scheme+host clients sign and put in ``aud`` when a proxy rewrites Host (else from the request).
-        self.public_base_url: str | None = cfg.setting("public_base_url")
-        self.nonce_mode = str(cfg.setting("nonce_store", "db" if cfg.shared else "memory"))
-        default_ttl = 2.0 if self.nonce_mode == "db" else 0.0
+        self.public_base_url = settings.public_base_url
+        self.nonce_mode = settings.nonce_store
         #: 0 = cache until invalidated (one process); >0 = re-read rows that old (several workers).
-        self.cache_ttl = cfg.setting("auth_cache_ttl", default_ttl, float)
+        self.cache_ttl = settings.auth_cache_ttl
         self.nonces: NonceStore = (
             DbNonceStore(emu, self.window) if self.nonce_mode == "db" else MemoryNonceStore(self.window)
         )
-        self._signing_pem: str | None = cfg.setting("oauth2_signing_key")
+        self._signing_pem = settings.oauth2_signing_key
         self._signing_key: Any = None  # generated or read on first use (RSA generation takes a while)
-        self.signing_kid = str(cfg.setting("oauth2_signing_kid", "erpsim.ns.2026_1"))
+        self.signing_kid = settings.oauth2_signing_kid
         #: Wall-clock seconds; replaceable in tests. TBA and tokens never follow the virtual clock.
         self.now: Callable[[], float] = time.time
         self.audit: deque[dict[str, Any]] = deque(maxlen=500)
@@ -73,7 +68,6 @@ class Authenticator:
         self._clients: dict[str, tuple[oauth2.OAuthClient | None, float, int]] = {}
         #: Verified bearer tokens by their text (see oauth2.verify_bearer).
         self.bearers: dict[str, oauth2.Bearer] = {}
-        emu.services[SERVICE_KEY] = self
 
     # ---- setup and cache control ---------------------------------------------------------------
 
@@ -226,11 +220,3 @@ class Authenticator:
                     )
                     self._signing_key = load_pem_private_key(pem, password=None)
         return self._signing_key
-
-
-def get_authenticator(emu: Emulator) -> Authenticator:
-    """The emulator's Authenticator, created on first use."""
-    auth = emu.services.get(SERVICE_KEY)
-    if isinstance(auth, Authenticator):
-        return auth
-    return Authenticator(emu)

@@ -19,12 +19,12 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from cryptography.x509 import load_pem_x509_certificate
 
 from mocks.core import keys
-from mocks.core.config import EmulatorConfig
 
 from ..models import NsOAuthClient
 from .accounts import Principal, account_host_slug
 
 if TYPE_CHECKING:
+    from ..services import NetSuiteSettings
     from .authenticator import Authenticator
 
 TOKEN_PATH = "/services/rest/auth/oauth2/v1/token"
@@ -106,19 +106,19 @@ def client_from_row(row: NsOAuthClient) -> OAuthClient:
     )
 
 
-def default_oauth2_client(cfg: EmulatorConfig, create: bool = True) -> tuple[str, str, str, Path | None]:
+def default_oauth2_client(
+    settings: NetSuiteSettings, data_dir: Path, create: bool = True
+) -> tuple[str, str, str, Path | None]:
     """(client id, certificate id, public key PEM, private key file or None) of the world's M2M client.
 
     Configured settings win; otherwise the key pair is generated once per data directory (by the app, at
     start), so the client that ``erpsim up`` prints keeps working across restarts and worker processes.
     Without ``create`` nothing is written and the public key is not read ("").
     """
-    client_id = str(cfg.setting("oauth2_client_id", DEFAULT_OAUTH2_CLIENT["client_id"]))
-    certificate_id = str(cfg.setting("oauth2_certificate_id", DEFAULT_OAUTH2_CLIENT["certificate_id"]))
-    configured = cfg.setting("oauth2_public_key")
-    if configured:
-        return client_id, certificate_id, str(configured), None
-    path = Path(cfg.data_dir).resolve() / CLIENT_KEY_FILE
+    client_id, certificate_id = settings.oauth2_client_id, settings.oauth2_certificate_id
+    if settings.oauth2_public_key:
+        return client_id, certificate_id, settings.oauth2_public_key, None
+    path = Path(data_dir).resolve() / CLIENT_KEY_FILE
     if not create:
         return client_id, certificate_id, "", path
     return client_id, certificate_id, keys.public_pem(keys.load_or_create(path, keys.new_ec_pem)), path

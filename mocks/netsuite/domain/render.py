@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -275,3 +277,38 @@ class Renderer:
             if name not in out and (fields is None or name in fields) and name in body:
                 out[name] = self.sublist(rtype, name, [], href, expand)
         return out
+
+
+class RenderCache:
+    """Rendered GET bodies by (world generation, type, id, version, refName generation, request shape).
+
+    A record's version moves with every write to it, the refName generation with every rename of any
+    record, and the world generation with every reset or seed (in the store, so across worker processes),
+    so a hit is always what a fresh render would produce. Items and lots are not cached: their quantities
+    are computed from stock, which moves without touching the record.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._data: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        """The cached body, or None."""
+        with self._lock:
+            data = self._data.get(key)
+            if data is not None:
+                self._data.move_to_end(key)
+            return data
+
+    def put(self, key: tuple[Any, ...], data: bytes) -> None:
+        """Remember a rendered body (least recently used entries fall out)."""
+        with self._lock:
+            self._data[key] = data
+            if len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every body (a new world generation: their keys can never match again)."""
+        with self._lock:
+            self._data.clear()

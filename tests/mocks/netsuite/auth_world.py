@@ -15,6 +15,7 @@ from mocks.netsuite.api import oauth2
 from mocks.netsuite.auth.authenticator import Authenticator
 from mocks.netsuite.errors import INVALID_LOGIN_DETAIL, render_error, throttle_error
 from mocks.netsuite.models import Base
+from mocks.netsuite.services import NetSuiteServices
 
 ACCOUNT = "1234567_SB1"
 CK, CS, TID, TS = "erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret"
@@ -46,7 +47,9 @@ def make_app(
     app, emu = build_app(
         config, [Base.metadata], hooks, import_name=__name__, openapi={"openapi": "3.1.0", "paths": {}}
     )
-    auth = Authenticator(emu)
+    services = NetSuiteServices.build(emu, lambda job: (500, {}, b""))
+    emu.set_services(services)
+    auth = services.auth
     with emu.store.write() as s:
         auth.ensure_defaults(s)
     app.register_blueprint(oauth2.bp)

@@ -18,8 +18,9 @@ from oauthlib.oauth1.rfc5849 import utils as oauth_utils
 from requests_oauthlib import OAuth1
 
 from mocks.core.app import Emulator
-from mocks.netsuite.auth.authenticator import Authenticator, get_authenticator
+from mocks.netsuite.auth.authenticator import Authenticator
 from mocks.netsuite.auth.tba import normalize_parameters, parse_oauth_header
+from mocks.netsuite.services import NetSuiteServices
 from tests.conftest import ADMIN
 
 from .auth_world import ACCOUNT, CK, CS, RECORD, TID, TS, assert_invalid_login, make_app
@@ -305,8 +306,8 @@ def test_third_party_netsuite_client(server: Any) -> None:
     assert got["id"] == "42"
 
 
-def test_get_authenticator_reuses_instance(ns: Any) -> None:
-    assert get_authenticator(ns[1]) is ns[2]
+def test_services_hold_the_one_authenticator(ns: Any) -> None:
+    assert NetSuiteServices.of(ns[1]).auth is ns[2]
 
 
 # ---- the fast paths agree with oauthlib ----------------------------------------------------------------

@@ -33,6 +33,7 @@ from mocks.core.app import load_openapi
 from mocks.core.config import EmulatorConfig
 from mocks.core.openapi import parity_report
 from mocks.netsuite import create_app
+from mocks.netsuite.services import NetSuiteServices
 from tests.conftest import ADMIN
 from tests.lazy import LazyApp
 
@@ -263,7 +264,7 @@ class SigningClient(Client):
         response = super().open(Request(environ), buffered=buffered, follow_redirects=follow_redirects)
         if response.status_code == 202:
             # The async processor (a thread when served), so results exist.
-            APP.emu.services["async_jobs"].run_pending()
+            NetSuiteServices.of(APP.emu).async_jobs.run_pending()
         return response
 
 
@@ -356,5 +357,5 @@ def teardown_module() -> None:
         for (method, path, status), n in sorted(hits.items()):
             if method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
                 print(f"  {method:6} {path} {status}: {n}")
-    audit = collections.Counter(e["reason"] for e in APP.emu.services["auth"].audit)
+    audit = collections.Counter(e["reason"] for e in NetSuiteServices.of(APP.emu).auth.audit)
     print(f"auth refusals (last 500): {sorted(audit.items())}")

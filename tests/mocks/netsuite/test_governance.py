@@ -10,6 +10,7 @@ from typing import Any
 import requests
 from requests_oauthlib import OAuth1
 
+from mocks.netsuite.services import NetSuiteServices
 from tests.conftest import ADMIN
 
 from .conftest import ACCOUNT, CREDS, REST, NsClient, detail, make_ns_app, ref
@@ -70,7 +71,7 @@ def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(
 
 def test_governance_settings_follow_tier_and_licences(tmp_path: Path) -> None:
     app = make_ns_app(tmp_path, service_tier="premium", suitecloud_plus_licences=2)
-    assert app.extensions["erpsim"].services["governance"].limit == 35
+    assert NetSuiteServices.of(app.extensions["erpsim"]).governance.limit == 35
     client = app.test_client()
     r = client.post("/__erpsim/act/set_governance", json={"concurrencyLimit": 0}, headers=ADMIN)
     assert r.status_code == 400
