@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -45,26 +45,6 @@ SYSTEMS = ("netsuite", "qms", "wms", "pos", "ap")
 System = Literal["netsuite", "qms", "wms", "pos", "ap"]
 Mode = Literal["once", "daemon"]
 MODES: tuple[Mode, ...] = ("once", "daemon")
-FLOWS = (
-    "items",
-    "orders-to-wms",
-    "despatch-to-netsuite",
-    "cancellations",
-    "inventory",
-    "pos-stock",
-    "pos-sales",
-    "pos-customers",
-    "periods",
-    "qms-purchasing",
-    "qms-lots",
-    "qms-production",
-    "qms-shipments",
-    "recall",
-    "ap-vendors",
-    "ap-bills",
-    "ap-payments",
-    "ap-invoices",
-)
 Flow = Literal[
     "items",
     "orders-to-wms",
@@ -85,6 +65,7 @@ Flow = Literal[
     "ap-payments",
     "ap-invoices",
 ]
+FLOWS: tuple[Flow, ...] = get_args(Flow)
 #: connector settings a scenario may give (never the world's endpoints, credentials, the mutant or the flows)
 CONNECTOR_ENV_RE = re.compile(r"ERPSIM_SYNC_[A-Z0-9_]+")
 CONNECTOR_ENV_RESERVED = ("ERPSIM_SYNC_MUTANT", "ERPSIM_SYNC_FLOWS")

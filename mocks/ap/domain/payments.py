@@ -159,6 +159,15 @@ def _check_cash(bill: ApDocument, amount: int, field: str) -> None:
         )
 
 
+def allocate_cash(session: Session, ctx: Ctx, p: ApPayment, doc: ApDocument, amount: int) -> None:
+    """Record ``amount`` of payment ``p``'s cash as applied to ``doc`` (the balances are the caller's)."""
+    session.add(
+        ApAllocation(
+            payment_pk=p.pk, doc_pk=doc.pk, credit_pk=None, amount=amount, active=True, created_time=ctx.ts
+        )
+    )
+
+
 def _touch(session: Session, ctx: Ctx, d: ApDocument) -> None:
     d.version += 1
     d.updated_time = ctx.ts
@@ -256,11 +265,7 @@ def pay(
         bill.paid += amount
     else:
         bill.scheduled += amount
-    session.add(
-        ApAllocation(
-            payment_pk=p.pk, doc_pk=bill.pk, credit_pk=None, amount=amount, active=True, created_time=ctx.ts
-        )
-    )
+    allocate_cash(session, ctx, p, bill, amount)
     session.flush()
     _touch(session, ctx, bill)
     view = render(session, p)
@@ -321,16 +326,7 @@ def record(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str, Any]:
         if amount:
             bill.paid += amount
             p.amount += amount
-            session.add(
-                ApAllocation(
-                    payment_pk=p.pk,
-                    doc_pk=bill.pk,
-                    credit_pk=None,
-                    amount=amount,
-                    active=True,
-                    created_time=ctx.ts,
-                )
-            )
+            allocate_cash(session, ctx, p, bill, amount)
         touched[bill.pk] = bill
     session.flush()
     for bill in touched.values():

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mocks.core import validation as v
 
 from .. import errors as X
-from ..models import ApAllocation, ApDocument, ApLine
+from ..models import ApDocument, ApLine
 from . import documents as docs
 from . import parties, payments
 from .common import Ctx, known_object, money, publish, usd_only, ymd
@@ -215,16 +215,7 @@ def record_payment(session: Session, ctx: Ctx, body: dict[str, Any]) -> dict[str
             )
         inv.paid += amount
         p.amount += amount
-        session.add(
-            ApAllocation(
-                payment_pk=p.pk,
-                doc_pk=inv.pk,
-                credit_pk=None,
-                amount=amount,
-                active=True,
-                created_time=ctx.ts,
-            )
-        )
+        payments.allocate_cash(session, ctx, p, inv, amount)
         touched[inv.pk] = inv
     session.flush()
     for inv in touched.values():

@@ -21,21 +21,6 @@ _ORDER = frozenset(
     {"clientReference", "externalId", "orderNumber", "warehouseId", "courierService", "shipTo", "lines"}
 )
 _LINE = frozenset({"sku", "quantity", "itemType", "externalLineId"})
-_SHIP_TO = frozenset(
-    {
-        "name",
-        "company",
-        "address1",
-        "address2",
-        "address3",
-        "city",
-        "county",
-        "postcode",
-        "country",
-        "email",
-        "phone",
-    }
-)
 _SHIP_TO_REQUIRED = ("name", "address1", "city")
 _SHIP_TO_ORDER = (
     "name",
@@ -50,6 +35,7 @@ _SHIP_TO_ORDER = (
     "email",
     "phone",
 )
+_SHIP_TO = frozenset(_SHIP_TO_ORDER)
 MAX_LINES = 500
 
 
