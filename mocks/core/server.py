@@ -2,8 +2,9 @@
 
 One master means one PID to stop and one import at start-up (``erpsim up`` is ready in well under
 1.5 s); the gthread worker gives each request its own thread. ``workers`` > 1 shares the store and
-the governance slots (file locks or PostgreSQL advisory locks) between processes; fault plans and
-journals stay per process (documented in ARCHITECTURE.md).
+the governance slots (file locks or PostgreSQL advisory locks) between processes; ``erpsim up`` then sets
+``config.shared``, which keeps the fault plan, the journal and the TBA nonces in the store, so the workers
+behave as one (ARCHITECTURE.md, "Choices").
 """
 
 from __future__ import annotations
