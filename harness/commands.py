@@ -428,14 +428,14 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def _world_env(env_file: str | None) -> dict[str, str]:
     import os
 
+    from .systems import SYSTEMS as PORTS
     from .world import SYSTEMS, env_from_exports
 
     if env_file:
         return env_from_exports(Path(env_file).read_text(encoding="utf-8").splitlines())
-    defaults = {"netsuite": 8701, "qms": 8702, "wms": 8703, "pos": 8704, "ap": 8705}
     env = {k: v for k, v in os.environ.items() if k.startswith("ERPSIM_")}
     for s in SYSTEMS:
-        port = os.environ.get(f"ERPSIM_{s.upper()}_PORT", str(defaults[s]))
+        port = os.environ.get(f"ERPSIM_{s.upper()}_PORT", str(PORTS[s][1]))
         env.setdefault(f"ERPSIM_{s.upper()}_URL", f"http://127.0.0.1:{port}")
     return env
 

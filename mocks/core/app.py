@@ -231,9 +231,11 @@ def build_app(
     import_name: str,
     openapi: dict[str, Any] | None = None,
     blueprints: Sequence[Blueprint] = (),
+    strict_slashes: bool = True,
 ) -> tuple[Flask, Emulator]:
     """Create the Flask app and the Emulator, with control plane, errors, journal and faults wired, and the
-    system's vendor API: ``blueprints`` (its ``api.blueprints()``), registered after the control plane."""
+    system's vendor API: ``blueprints`` (its ``api.blueprints()``), registered after the control plane
+    (``strict_slashes=False``: its paths answer with a trailing slash as without one)."""
     from .control import make_control_blueprint
 
     app = Flask(import_name)
@@ -305,6 +307,7 @@ def build_app(
         return None
 
     app.register_blueprint(make_control_blueprint())
+    app.url_map.strict_slashes = strict_slashes  # rules take the map's setting as they are added
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.wsgi_app = ErpsimMiddleware(  # type: ignore[method-assign]

@@ -11,9 +11,10 @@ from sqlalchemy import inspect, select, tuple_
 from mocks.core.app import Emulator, SystemHooks, build_app
 from mocks.core.config import EmulatorConfig
 
+from . import api
 from .account import after_reset, ensure_account
 from .actions import ACTIONS
-from .api import async_jobs, metadata, oauth2, pipeline, query, records
+from .api import async_jobs, pipeline
 from .auth.oauth2 import default_oauth2_client
 from .errors import render_error, throttle_error
 from .models import Base, NsCommitment, NsInventory, NsRecord
@@ -114,7 +115,16 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
         on_reset=_on_reset,
         after_reset=after_reset,
     )
-    app, emu = build_app(config, [Base.metadata], hooks, import_name=__name__)
+    # Record, list and metadata paths answer with a trailing slash as without one (record/v1/customer/), as
+    # NetSuite does: the documented examples of popular clients use that form.
+    app, emu = build_app(
+        config,
+        [Base.metadata],
+        hooks,
+        import_name=__name__,
+        blueprints=api.blueprints(),
+        strict_slashes=False,
+    )
     _refuse_old_schema(emu)
     app.extensions["erpsim_inner_wsgi"] = app.wsgi_app.app  # type: ignore[attr-defined]
     services = NetSuiteServices.build(emu, async_jobs.replay_through(app))
@@ -124,14 +134,6 @@ def create_app(config: EmulatorConfig | None = None) -> Flask:
     with emu.store.write() as session:
         services.auth.ensure_defaults(session)
     ensure_account(emu)
-    # Record, list and metadata paths answer with a trailing slash as without one (record/v1/customer/), as
-    # NetSuite does: the documented examples of popular clients use that form.
-    app.url_map.strict_slashes = False
-    app.register_blueprint(metadata.bp)
-    app.register_blueprint(records.bp)
-    app.register_blueprint(async_jobs.bp)
-    app.register_blueprint(oauth2.bp)
-    app.register_blueprint(query.bp)
     pipeline.install(app, emu)
     emu.background_tasks.append(services.async_jobs.start)
     return app
