@@ -10,9 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mocks.ap import create_app
-from mocks.core.config import EmulatorConfig
-from tests.conftest import ADMIN
+from tests.mocks import driver
+from tests.mocks.driver import Driver
 
 V3 = "/connect/v3"
 DEV_KEY = "erpsim-ap-devkey-0001"
@@ -26,12 +25,9 @@ TRUST = {"rememberMeId": "erpsim-ap-remember-me-0001", "device": "erpsim-device"
 BANK = {"type": "BANK_ACCOUNT", "id": "bac02000000000000001"}
 
 
-def make_app(tmp_path: Path, **settings: Any) -> Flask:
-    """An AP app on a fresh SQLite file with optional settings."""
-    cfg = EmulatorConfig(
-        system="ap", db_url=f"sqlite:///{tmp_path / 'ap.db'}", data_dir=tmp_path, settings=settings
-    )
-    return create_app(cfg)
+def make_app(folder: Path, db_url: str | None = None, **settings: Any) -> Flask:
+    """An AP app on ``db_url`` (default: a fresh SQLite file in ``folder``) with these settings."""
+    return driver.make_app("ap", folder, db_url, **settings)
 
 
 def login(client: FlaskClient, trusted: bool = True) -> dict[str, str]:
@@ -50,49 +46,42 @@ def err(r: Any) -> tuple[int, str, str]:
     return r.status_code, e["code"], e["message"]
 
 
-class Api:
-    """A logged-in client with small helpers."""
+class ApDriver(Driver):
+    """Logs in (a trusted device unless ``trusted=False``) and calls the API with its devKey and session."""
+
+    prefix = V3
 
     def __init__(self, app: Flask, trusted: bool = True) -> None:
-        self.app = app
-        self.c = app.test_client()
-        self.h = login(self.c, trusted)
+        super().__init__(app)
+        self.session = login(self.client, trusted)
 
-    def get(self, path: str) -> Any:
-        return self.c.get(V3 + path, headers=self.h)
+    def login(self, trusted: bool = True) -> None:
+        """Log in again (the session ended); later calls use the new session."""
+        self.session = login(self.client, trusted)
 
-    def post(self, path: str, body: Any = None, **kw: Any) -> Any:
-        return self.c.post(V3 + path, json=body, headers={**self.h, **kw.pop("headers", {})}, **kw)
+    def sign(self, method: str, path: str) -> tuple[str, dict[str, str]]:
+        """The devKey and sessionId headers."""
+        return path, dict(self.session)
 
-    def patch(self, path: str, body: Any) -> Any:
-        return self.c.patch(V3 + path, json=body, headers=self.h)
-
-    def act(self, name: str, body: dict[str, Any] | None = None) -> Any:
-        return self.c.post(f"/__erpsim/act/{name}", json=body or {}, headers=ADMIN)
-
-    def admin(self, method: str, path: str, body: Any = None) -> Any:
-        return self.c.open(f"/__erpsim/{path}", method=method, json=body, headers=ADMIN)
-
-    def ok(self, r: Any) -> Any:
-        assert r.status_code == 200, r.get_json()
-        return r.get_json()
-
+    # ---- BILL's records --------------------------------------------------------------------------------
     def vendor(self, name: str = "Acme Supplies", **kw: Any) -> dict[str, Any]:
-        return self.ok(self.post("/vendors", {"name": name, "accountType": "BUSINESS", **kw}))
+        """Create a business vendor; its JSON."""
+        return self.ok("POST", "/vendors", {"name": name, "accountType": "BUSINESS", **kw})
 
     def coa(self, name: str = "6000 Office", number: str = "6000") -> str:
+        """Create an expense chart-of-accounts entry; its id."""
         return str(
             self.ok(
-                self.post(
-                    "/classifications/chart-of-accounts",
-                    {"name": name, "account": {"number": number, "type": "EXPENSE"}},
-                )
+                "POST",
+                "/classifications/chart-of-accounts",
+                {"name": name, "account": {"number": number, "type": "EXPENSE"}},
             )["id"]
         )
 
     def bill(
         self, vendor_id: str, number: str = "INV-1", amounts: tuple[float, ...] = (100.0,), **kw: Any
     ) -> dict[str, Any]:
+        """Create a bill of these line amounts; its JSON."""
         body = {
             "vendorId": vendor_id,
             "dueDate": "2026-02-04",
@@ -100,7 +89,7 @@ class Api:
             "billLineItems": [{"amount": a, "description": f"line {i}"} for i, a in enumerate(amounts)],
             **kw,
         }
-        return self.ok(self.post("/bills", body))
+        return self.ok("POST", "/bills", body)
 
 
 @pytest.fixture
@@ -110,9 +99,9 @@ def app(tmp_path: Path) -> Flask:
 
 
 @pytest.fixture
-def api(app: Flask) -> Api:
+def api(app: Flask) -> ApDriver:
     """A trusted, logged-in API client."""
-    return Api(app)
+    return ApDriver(app)
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ import requests
 from mocks.ap.services import ApServices
 from tests.conftest import ADMIN
 
-from .conftest import DEV_KEY, LOGIN, V3, Api, err, login
+from .conftest import DEV_KEY, LOGIN, V3, ApDriver, err, login
 
 
-def test_login_returns_a_session_and_session_info(api: Api) -> None:
-    info = api.ok(api.get("/login/session"))
+def test_login_returns_a_session_and_session_info(api: ApDriver) -> None:
+    info = api.ok("GET", "/login/session")
     assert info == {
-        "sessionId": api.h["sessionId"],
+        "sessionId": api.session["sessionId"],
         "userId": "00602000000000000001",
         "organizationId": "00802ERPSIMORG000001",
         "trusted": True,
@@ -44,58 +44,59 @@ def test_login_refusals_use_bill_codes(app: Any) -> None:
     assert c.get("/__erpsim/state", headers=ADMIN).get_json()["ap_sessions"] == []
 
 
-def test_every_call_needs_devkey_and_a_live_session(api: Api) -> None:
-    c = api.c
-    assert err(c.get(f"{V3}/vendors")) == (401, "BDC_1102", "Developer key is invalid.")
-    assert err(c.get(f"{V3}/vendors", headers={"devKey": DEV_KEY})) == (
+def test_every_call_needs_devkey_and_a_live_session(api: ApDriver) -> None:
+    assert err(api.api("GET", "/vendors", auth=False)) == (401, "BDC_1102", "Developer key is invalid.")
+    assert err(api.api("GET", "/vendors", auth=False, headers={"devKey": DEV_KEY})) == (
         401,
         "BDC_1109",
         "Session is invalid. Please log in.",
     )
-    assert err(c.get(f"{V3}/vendors", headers={"devKey": DEV_KEY, "sessionId": "x" * 500}))[1] == "BDC_1109"
-    assert err(c.get(f"{V3}/nope", headers=api.h)) == (404, "BDC_1121", "API not supported.")
-    assert err(c.delete(f"{V3}/bills", headers=api.h))[:2] == (405, "BDC_1121")
+    assert (
+        err(api.api("GET", "/vendors", headers={"devKey": DEV_KEY, "sessionId": "x" * 500}))[1] == "BDC_1109"
+    )
+    assert err(api.api("GET", "/nope")) == (404, "BDC_1121", "API not supported.")
+    assert err(api.api("DELETE", "/bills"))[:2] == (405, "BDC_1121")
 
 
-def test_session_expires_after_35_idle_virtual_minutes_and_calls_refresh_it(api: Api) -> None:
-    api.admin("POST", "clock", {"advance": {"minutes": 34}})
-    assert api.get("/vendors").status_code == 200  # refreshes the idle timer
-    api.admin("POST", "clock", {"advance": {"minutes": 34}})
-    assert api.get("/vendors").status_code == 200
-    api.admin("POST", "clock", {"advance": {"minutes": 36}})
-    assert err(api.get("/vendors"))[:2] == (401, "BDC_1109")
-    api.h = login(api.c)
-    assert api.get("/vendors").status_code == 200
+def test_session_expires_after_35_idle_virtual_minutes_and_calls_refresh_it(api: ApDriver) -> None:
+    api.clock({"advance": {"minutes": 34}})
+    assert api.api("GET", "/vendors").status_code == 200  # refreshes the idle timer
+    api.clock({"advance": {"minutes": 34}})
+    assert api.api("GET", "/vendors").status_code == 200
+    api.clock({"advance": {"minutes": 36}})
+    assert err(api.api("GET", "/vendors"))[:2] == (401, "BDC_1109")
+    api.login()
+    assert api.api("GET", "/vendors").status_code == 200
 
 
-def test_expire_sessions_action_and_logout(api: Api) -> None:
-    other = login(api.c)
-    assert api.act("expire_sessions").get_json() == {"expired": 2}
-    assert err(api.get("/vendors"))[1] == "BDC_1109"
-    assert err(api.c.get(f"{V3}/vendors", headers=other))[1] == "BDC_1109"
-    api.h = login(api.c)
-    assert api.post("/logout").get_json() == {}
-    assert err(api.get("/vendors"))[1] == "BDC_1109"
+def test_expire_sessions_action_and_logout(api: ApDriver) -> None:
+    other = login(api.client)
+    assert api.act("expire_sessions") == {"expired": 2}
+    assert err(api.api("GET", "/vendors"))[1] == "BDC_1109"
+    assert err(api.api("GET", "/vendors", headers=other))[1] == "BDC_1109"
+    api.login()
+    assert api.api("POST", "/logout").get_json() == {}
+    assert err(api.api("GET", "/vendors"))[1] == "BDC_1109"
 
 
 def test_payments_need_an_mfa_trusted_session(app: Any) -> None:
-    api = Api(app, trusted=False)
-    assert api.ok(api.get("/login/session"))["trusted"] is False
-    r = api.post("/payments", {"billId": "00n02000000000000001", "amount": 1})
+    api = ApDriver(app, trusted=False)
+    assert api.ok("GET", "/login/session")["trusted"] is False
+    r = api.api("POST", "/payments", {"billId": "00n02000000000000001", "amount": 1})
     assert err(r)[:2] == (403, "BDC_1361")
 
 
 def test_hourly_cap_per_devkey_in_virtual_hours(app_factory: Any) -> None:
-    api = Api(app_factory(hourly_limit=3))
-    assert [api.get("/vendors").status_code for _ in range(4)] == [200, 200, 200, 429]
-    assert err(api.get("/vendors")) == (
+    api = ApDriver(app_factory(hourly_limit=3))
+    assert [api.api("GET", "/vendors").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert err(api.api("GET", "/vendors")) == (
         429,
         "BDC_1144",
         "Max number of allowed requests per hour reached: 3.",
     )
-    api.admin("POST", "clock", {"advance": {"minutes": 61}})  # 10:01: a new virtual hour window
-    api.h = login(api.c)
-    assert api.get("/vendors").status_code == 200
+    api.clock({"advance": {"minutes": 61}})  # 10:01: a new virtual hour window
+    api.login()
+    assert api.api("GET", "/vendors").status_code == 200
 
 
 def test_login_hourly_cap(app_factory: Any) -> None:
@@ -123,15 +124,15 @@ def test_failed_logins_count_towards_the_hourly_login_cap(app_factory: Any) -> N
 
 def test_three_concurrent_requests_per_devkey_then_bdc_1322(app: Any, serve_app: Any) -> None:
     srv = serve_app(app)
-    api = Api(app)
+    api = ApDriver(app)
     # Three requests in flight hold the devKey's three slots; the fourth is refused.
     limiter = ApServices.of(app.extensions["erpsim"]).limiter
     held = [limiter.slot(DEV_KEY, 3) for _ in range(3)]
     assert all(h.__enter__() for h in held)
-    r = requests.get(f"{srv.url}{V3}/vendors", headers=api.h, timeout=5)
+    r = requests.get(f"{srv.url}{V3}/vendors", headers=api.session, timeout=5)
     assert r.status_code == 429 and r.json()[0]["code"] == "BDC_1322"
     held[0].__exit__(None, None, None)
-    assert requests.get(f"{srv.url}{V3}/vendors", headers=api.h, timeout=5).status_code == 200
+    assert requests.get(f"{srv.url}{V3}/vendors", headers=api.session, timeout=5).status_code == 200
     for h in held[1:]:
         h.__exit__(None, None, None)
     # Real overlap: 6 threads against 3 slots; some may be refused, none fails otherwise.
@@ -140,7 +141,9 @@ def test_three_concurrent_requests_per_devkey_then_bdc_1322(app: Any, serve_app:
 
     def call() -> None:
         barrier.wait()
-        codes.append(requests.get(f"{srv.url}{V3}/vendors?max=100", headers=api.h, timeout=10).status_code)
+        codes.append(
+            requests.get(f"{srv.url}{V3}/vendors?max=100", headers=api.session, timeout=10).status_code
+        )
 
     threads = [threading.Thread(target=call) for _ in range(6)]
     for t in threads:
@@ -150,11 +153,11 @@ def test_three_concurrent_requests_per_devkey_then_bdc_1322(app: Any, serve_app:
     assert set(codes) <= {200, 429} and codes.count(200) >= 1
 
 
-def test_throttle_fault_answers_bdc_1322(api: Api) -> None:
-    api.admin("PUT", "faults", {"kind": "throttle", "path": "/bills", "nth": 1})
-    assert err(api.get("/bills")) == (
+def test_throttle_fault_answers_bdc_1322(api: ApDriver) -> None:
+    api.faults({"kind": "throttle", "path": "/bills", "nth": 1})
+    assert err(api.api("GET", "/bills")) == (
         429,
         "BDC_1322",
         "Max number of concurrent requests per organization reached.",
     )
-    assert api.get("/bills").status_code == 200
+    assert api.api("GET", "/bills").status_code == 200

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import ADMIN
-
-from .conftest import Api, err
+from .conftest import ApDriver, err
 
 
-def _setup(api: Api) -> tuple[str, str]:
+def _setup(api: ApDriver) -> tuple[str, str]:
     return api.vendor()["id"], api.coa()
 
 
-def test_create_bill_exact_body_and_state(api: Api) -> None:
+def test_create_bill_exact_body_and_state(api: ApDriver) -> None:
     vid, coa = _setup(api)
     body = {
         "vendorId": vid,
@@ -26,7 +24,7 @@ def test_create_bill_exact_body_and_state(api: Api) -> None:
             {"quantity": 3, "price": 2.5, "description": "pens"},
         ],
     }
-    bill = api.ok(api.post("/bills", body))
+    bill = api.ok("POST", "/bills", body)
     assert bill == {
         "id": "00n02000000000000001",
         "archived": False,
@@ -77,13 +75,13 @@ def test_create_bill_exact_body_and_state(api: Api) -> None:
         "createdTime": "2026-01-05T09:00:00.000+0000",
         "updatedTime": "2026-01-05T09:00:00.000+0000",
     }
-    assert api.ok(api.get(f"/bills/{bill['id']}")) == bill
-    state = api.c.get("/__erpsim/state", headers=ADMIN).get_json()
+    assert api.ok("GET", f"/bills/{bill['id']}") == bill
+    state = api.state()
     assert [(d["doc_type"], d["amount"]) for d in state["ap_documents"]] == [("bill", 10800)]
     assert [line["amount"] for line in state["ap_lines"]] == [10050, 750]
 
 
-def test_bill_validation_refusals_write_nothing(api: Api) -> None:
+def test_bill_validation_refusals_write_nothing(api: ApDriver) -> None:
     vid, coa = _setup(api)
     base: dict[str, Any] = {
         "vendorId": vid,
@@ -93,7 +91,7 @@ def test_bill_validation_refusals_write_nothing(api: Api) -> None:
     }
 
     def bad(patch: dict[str, Any]) -> tuple[int, str, str]:
-        return err(api.post("/bills", {**base, **patch}))
+        return err(api.api("POST", "/bills", {**base, **patch}))
 
     assert bad({"vendorId": None}) == (400, "BDC_1106", "vendorId is required.")
     assert bad({"vendorId": "00902000000000000077"}) == (
@@ -143,26 +141,27 @@ def test_bill_validation_refusals_write_nothing(api: Api) -> None:
         bad({"billLineItems": [{"amount": 1, "classifications": {"chartOfAccountId": vid}}]})[1] == "BDC_1152"
     )
     assert bad({"billLineItems": [{"amount": 1, "classifications": {"colour": "x"}}]})[1] == "BDC_1002"
-    api.post(f"/classifications/chart-of-accounts/{coa}/archive")
+    api.api("POST", f"/classifications/chart-of-accounts/{coa}/archive")
     assert bad({"billLineItems": [{"amount": 1, "classifications": {"chartOfAccountId": coa}}]}) == (
         400,
         "BDC_1211",
         f"billLineItems[0].classifications.chartOfAccountId '{coa}' is inactive and cannot be used.",
     )
-    state = api.c.get("/__erpsim/state", headers=ADMIN).get_json()
+    state = api.state()
     assert state["ap_documents"] == [] and state["ap_lines"] == []
     # integral floats are accepted where numbers are expected
     assert (
-        api.ok(api.post("/bills", {**base, "billLineItems": [{"quantity": 2.0, "price": 5.0}]}))["amount"]
+        api.ok("POST", "/bills", {**base, "billLineItems": [{"quantity": 2.0, "price": 5.0}]})["amount"]
         == 10.0
     )
 
 
-def test_duplicate_invoice_number_per_vendor(api: Api) -> None:
+def test_duplicate_invoice_number_per_vendor(api: ApDriver) -> None:
     vid, _ = _setup(api)
     first = api.bill(vid, "INV-9")
     assert err(
-        api.post(
+        api.api(
+            "POST",
             "/bills",
             {
                 "vendorId": vid,
@@ -174,16 +173,19 @@ def test_duplicate_invoice_number_per_vendor(api: Api) -> None:
     ) == (400, "BDC_1171", "Bill with the same invoice number for this vendor already exists: 'INV-9'.")
     other = api.vendor("Other Co")["id"]
     api.bill(other, "INV-9")  # another vendor may use the same number
-    api.ok(api.post(f"/bills/{first['id']}/archive"))
+    api.ok("POST", f"/bills/{first['id']}/archive")
     api.bill(vid, "INV-9")  # archived bills free the number...
-    assert err(api.post(f"/bills/{first['id']}/restore"))[1] == "BDC_1171"  # ...and cannot come back over it
+    assert (
+        err(api.api("POST", f"/bills/{first['id']}/restore"))[1] == "BDC_1171"
+    )  # ...and cannot come back over it
 
 
-def test_approval_policy_and_actions(api: Api) -> None:
+def test_approval_policy_and_actions(api: ApDriver) -> None:
     vid, _ = _setup(api)
     big = api.bill(vid, "BIG", (1500.0,))
     assert big["approvalStatus"] == "ASSIGNED"
-    r = api.post(
+    r = api.api(
+        "POST",
         "/payments",
         {
             "billId": big["id"],
@@ -197,31 +199,30 @@ def test_approval_policy_and_actions(api: Api) -> None:
         "BDC_1290",
         f"Bill '{big['id']}' approval status is ASSIGNED; approvals must be complete before it can be paid.",
     )
-    assert api.act("approve_bill", {"billId": big["id"]}).get_json()["approvalStatus"] == "APPROVED"
+    assert api.act("approve_bill", {"billId": big["id"]})["approvalStatus"] == "APPROVED"
     small = api.bill(vid, "SMALL", (10.0,))
-    assert api.act("reject_bill", {"billId": small["id"]}).get_json()["approvalStatus"] == "DENIED"
-    r = api.act("approve_bill", {"billId": "00n02000000000000999"})
-    assert r.status_code == 400 and r.get_json()["error"] == "BDC_1152"
+    assert api.act("reject_bill", {"billId": small["id"]})["approvalStatus"] == "DENIED"
+    assert api.act("approve_bill", {"billId": "00n02000000000000999"}, status=400)["error"] == "BDC_1152"
     # an approved bill whose amount changes goes back through approval
-    again = api.ok(api.patch(f"/bills/{big['id']}", {"billLineItems": [{"amount": 2000}]}))
+    again = api.ok("PATCH", f"/bills/{big['id']}", {"billLineItems": [{"amount": 2000}]})
     assert again["approvalStatus"] == "ASSIGNED" and again["amount"] == 2000.0
 
 
-def test_bill_list_filters(api: Api) -> None:
+def test_bill_list_filters(api: ApDriver) -> None:
     vid, _ = _setup(api)
     a = api.bill(vid, "L-1", (10.0,))
-    api.admin("POST", "clock", {"advance": 120})
+    api.clock({"advance": 120})
     b = api.bill(vid, "L-2", (2000.0,))
     assert [
         x["id"]
-        for x in api.ok(api.get("/bills?filters=updatedTime:gt:2026-01-05T09:01:00.000+0000"))["results"]
+        for x in api.ok("GET", "/bills?filters=updatedTime:gt:2026-01-05T09:01:00.000+0000")["results"]
     ] == [b["id"]]
-    assert [x["id"] for x in api.ok(api.get("/bills?filters=amount:gte:1000"))["results"]] == [b["id"]]
-    assert [x["id"] for x in api.ok(api.get("/bills?filters=approvalStatus:eq:UNASSIGNED"))["results"]] == [
+    assert [x["id"] for x in api.ok("GET", "/bills?filters=amount:gte:1000")["results"]] == [b["id"]]
+    assert [x["id"] for x in api.ok("GET", "/bills?filters=approvalStatus:eq:UNASSIGNED")["results"]] == [
         a["id"]
     ]
-    assert [x["id"] for x in api.ok(api.get('/bills?filters=invoice.invoiceNumber:eq:"L-1"'))["results"]] == [
+    assert [x["id"] for x in api.ok("GET", '/bills?filters=invoice.invoiceNumber:eq:"L-1"')["results"]] == [
         a["id"]
     ]
-    assert len(api.ok(api.get("/bills?filters=paymentStatus:eq:UNPAID"))["results"]) == 2
-    assert api.ok(api.get(f"/bills?filters=vendorId:eq:{vid}&max=1"))["nextPage"] is not None
+    assert len(api.ok("GET", "/bills?filters=paymentStatus:eq:UNPAID")["results"]) == 2
+    assert api.ok("GET", f"/bills?filters=vendorId:eq:{vid}&max=1")["nextPage"] is not None

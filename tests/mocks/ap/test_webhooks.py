@@ -13,9 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN
-
-from .conftest import Api, err
+from .conftest import ApDriver, err
 
 EV = "/connect-events/v3"
 KEY1 = "3f2b8c1e-7d4a-4b6e-9c2d-1a2b3c4d5e6f"
@@ -46,23 +44,26 @@ def hook() -> Iterator[tuple[str, type[Receiver]]]:
     srv.server_close()
 
 
-def _sub(api: Api, url: str, events: list[str], key: str = KEY1) -> Any:
+def _sub(api: ApDriver, url: str, events: list[str], key: str = KEY1) -> Any:
     body = {
         "name": "sync",
         "status": {"enabled": True},
         "notificationUrl": url,
         "events": [{"type": e, "version": "1"} for e in events],
     }
-    return api.c.post(f"{EV}/subscriptions", json=body, headers={**api.h, "X-Idempotent-Key": key})
+    return api.api("POST", "/subscriptions", body, prefix=EV, headers={"X-Idempotent-Key": key})
 
 
-def _deliver(api: Api) -> Any:
-    return api.c.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json()
+def _subscribe(api: ApDriver, url: str, events: list[str]) -> Any:
+    """A subscription created with ``KEY1``; its JSON."""
+    r = _sub(api, url, events)
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
 
 
-def test_create_is_idempotent_and_the_key_is_shown_once(api: Api, hook: Any) -> None:
+def test_create_is_idempotent_and_the_key_is_shown_once(api: ApDriver, hook: Any) -> None:
     url, _ = hook
-    first = api.ok(_sub(api, url, ["bill.created"]))
+    first = _subscribe(api, url, ["bill.created"])
     assert set(first) == {
         "id",
         "name",
@@ -74,9 +75,9 @@ def test_create_is_idempotent_and_the_key_is_shown_once(api: Api, hook: Any) -> 
         "updatedTime",
         "securityKey",
     }
-    again = api.ok(_sub(api, url, ["bill.created"]))
+    again = _subscribe(api, url, ["bill.created"])
     assert again == {k: v for k, v in first.items() if k != "securityKey"}
-    listed = api.ok(api.c.get(f"{EV}/subscriptions", headers=api.h))
+    listed = api.ok("GET", "/subscriptions", prefix=EV)
     assert [s["id"] for s in listed["results"]] == [first["id"]] and "securityKey" not in listed["results"][0]
     assert err(_sub(api, url, ["bill.updated"])) == (
         400,
@@ -88,19 +89,19 @@ def test_create_is_idempotent_and_the_key_is_shown_once(api: Api, hook: Any) -> 
         "BDC_1171",
         "A subscription for the same events and notificationUrl already exists.",
     )
-    r = api.c.post(f"{EV}/subscriptions", json={}, headers=api.h)
+    r = api.api("POST", "/subscriptions", {}, prefix=EV)
     assert err(r) == (400, "BDC_1106", "The X-Idempotent-Key header is required.")
     assert err(_sub(api, url, ["bill.created"], "not-a-uuid"))[1] == "BDC_1107"
     assert err(_sub(api, url, ["bill.exploded"], KEY2))[1] == "BDC_1107"
-    assert len(api.c.get("/__erpsim/webhooks", headers=ADMIN).get_json()["subscriptions"]) == 1
+    assert len(api.webhooks()["subscriptions"]) == 1
 
 
-def test_deliveries_are_signed_with_the_security_key(api: Api, hook: Any) -> None:
+def test_deliveries_are_signed_with_the_security_key(api: ApDriver, hook: Any) -> None:
     url, rcv = hook
-    sub = api.ok(_sub(api, url, ["bill.created", "vendor.created"]))
+    sub = _subscribe(api, url, ["bill.created", "vendor.created"])
     vendor = api.vendor()
     bill = api.bill(vendor["id"])
-    sent = _deliver(api)["sent"]
+    sent = api.deliver()["sent"]
     assert [s["result"] for s in sent] == ["delivered", "delivered"]
     (h1, b1), (h2, b2) = rcv.got
     for headers, raw in rcv.got:
@@ -117,10 +118,10 @@ def test_deliveries_are_signed_with_the_security_key(api: Api, hook: Any) -> Non
     }
     assert p2["bill"] == bill
     # rotating the key changes the signature; the old key no longer verifies
-    new_key = api.ok(api.c.post(f"{EV}/subscriptions/{sub['id']}/security_key", headers=api.h))["securityKey"]
+    new_key = api.ok("POST", f"/subscriptions/{sub['id']}/security_key", prefix=EV)["securityKey"]
     assert new_key != sub["securityKey"]
     api.bill(vendor["id"], "INV-2")
-    _deliver(api)
+    api.deliver()
     headers, raw = rcv.got[-1]
     assert (
         headers["x-bill-sha-signature"]
@@ -128,42 +129,40 @@ def test_deliveries_are_signed_with_the_security_key(api: Api, hook: Any) -> Non
     )
 
 
-def test_reorder_fault_delivers_out_of_order(api: Api, hook: Any) -> None:
+def test_reorder_fault_delivers_out_of_order(api: ApDriver, hook: Any) -> None:
     url, rcv = hook
-    api.ok(_sub(api, url, ["bill.created"]))
+    _subscribe(api, url, ["bill.created"])
     vid = api.vendor()["id"]
-    api.admin("PUT", "faults", {"kind": "reorder", "event": "bill.*", "nth": 1})
+    api.faults({"kind": "reorder", "event": "bill.*", "nth": 1})
     first, second = api.bill(vid, "A"), api.bill(vid, "B")
-    _deliver(api)
+    api.deliver()
     assert [json.loads(b)["bill"]["id"] for _, b in rcv.got] == [second["id"], first["id"]]
 
 
 def test_auto_disable_after_failures_and_reenable(app_factory: Any, hook: Any) -> None:
     url, rcv = hook
-    api = Api(app_factory(webhook_disable_after=2))
-    sub = api.ok(_sub(api, url, ["vendor.created"]))
+    api = ApDriver(app_factory(webhook_disable_after=2))
+    sub = _subscribe(api, url, ["vendor.created"])
     rcv.status = 500
     api.vendor("A")
     api.vendor("B")
-    results = [s["result"] for s in _deliver(api)["sent"]]
+    results = [s["result"] for s in api.deliver()["sent"]]
     assert results == ["failed", "failed"]
-    got = api.ok(api.c.get(f"{EV}/subscriptions/{sub['id']}", headers=api.h))
+    got = api.ok("GET", f"/subscriptions/{sub['id']}", prefix=EV)
     assert got["status"]["enabled"] is False
     rcv.status = 200
     api.vendor("C")  # not queued for a disabled subscription
-    assert _deliver(api)["sent"] == []
-    up = api.ok(
-        api.c.patch(f"{EV}/subscriptions/{sub['id']}", json={"status": {"enabled": True}}, headers=api.h)
-    )
+    assert api.deliver()["sent"] == []
+    up = api.ok("PATCH", f"/subscriptions/{sub['id']}", {"status": {"enabled": True}}, prefix=EV)
     assert up["status"]["enabled"] is True
     api.vendor("D")
-    assert [s["result"] for s in _deliver(api)["sent"]] == ["delivered"]
-    assert api.c.delete(f"{EV}/subscriptions/{sub['id']}", headers=api.h).status_code == 204
-    assert err(api.c.get(f"{EV}/subscriptions/{sub['id']}", headers=api.h))[:2] == (404, "BDC_1152")
+    assert [s["result"] for s in api.deliver()["sent"]] == ["delivered"]
+    assert api.api("DELETE", f"/subscriptions/{sub['id']}", prefix=EV).status_code == 204
+    assert err(api.api("GET", f"/subscriptions/{sub['id']}", prefix=EV))[:2] == (404, "BDC_1152")
 
 
-def test_catalog(api: Api) -> None:
-    cat = api.ok(api.c.get(f"{EV}/events/catalog", headers=api.h))
+def test_catalog(api: ApDriver) -> None:
+    cat = api.ok("GET", "/events/catalog", prefix=EV)
     assert {"type": "bill.created", "version": "1", "description": "A bill is created"} in cat
     assert {e["type"] for e in cat} >= {
         "payment.created",

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from mocks.ap import create_app, credentials
+from mocks.ap import credentials
 from mocks.core.config import EmulatorConfig
-from tests.conftest import ADMIN
+from tests.mocks.driver import Driver
 
-from .conftest import BANK, Api, make_app
+from .conftest import BANK, ApDriver, make_app
 
 
 def test_faker_seed_is_reproducible(tmp_path: Path) -> None:
@@ -19,20 +19,16 @@ def test_faker_seed_is_reproducible(tmp_path: Path) -> None:
     dumps = []
     for n in range(2):
         (tmp_path / str(n)).mkdir()
-        app = make_app(tmp_path / str(n))
-        summary = app.test_client().post("/__erpsim/seed", json=body, headers=ADMIN).get_json()
+        control = Driver(make_app(tmp_path / str(n)))  # the control plane only: no login
+        summary = control.seed(body)
         assert len(summary["bills"]) == 5 and len(summary["vendors"]) == 3
-        dumps.append(app.test_client().get("/__erpsim/state", headers=ADMIN).get_json()["ap_documents"])
+        dumps.append(control.state()["ap_documents"])
     assert dumps[0] == dumps[1]
-    bad = (
-        make_app(tmp_path / "0")
-        .test_client()
-        .post("/__erpsim/seed", json={"seed": 1, "bills": True}, headers=ADMIN)
-    )
-    assert bad.status_code == 400 and bad.get_json()["error"] == "INVALID_SEED"
+    bad = Driver(make_app(tmp_path / "0")).seed({"seed": 1, "bills": True}, status=400)
+    assert bad["error"] == "INVALID_SEED"
 
 
-def test_explicit_records_with_refs(api: Api) -> None:
+def test_explicit_records_with_refs(api: ApDriver) -> None:
     records = {
         "classifications": {
             "departments": [{"ref": "ops", "name": "Ops"}, {"ref": "old", "name": "Old", "active": False}]
@@ -49,65 +45,61 @@ def test_explicit_records_with_refs(api: Api) -> None:
             }
         ],
     }
-    out = api.admin("POST", "seed", {"records": records}).get_json()
+    out = api.seed({"records": records})
     assert out["bills"] == ["00n02000000000000001"] and out["refs"]["V"] == "00902000000000000001"
-    bill = api.ok(api.get("/bills/00n02000000000000001"))
+    bill = api.ok("GET", "/bills/00n02000000000000001")
     assert (
         bill["synced"] is True
         and bill["billLineItems"][0]["classifications"]["departmentId"] == out["refs"]["ops"]
     )
-    vendor = api.ok(api.get(f"/vendors/{out['refs']['V']}"))
+    vendor = api.ok("GET", f"/vendors/{out['refs']['V']}")
     assert (vendor["firstName"], vendor["lastName"]) == ("Solo", "Solo")
-    bad = api.admin("POST", "seed", {"records": {"bills": [{"vendorRef": "nope"}]}})
-    assert bad.status_code == 400
+    api.seed({"records": {"bills": [{"vendorRef": "nope"}]}}, status=400)
 
 
-def _workflow(api: Api) -> None:
+def _workflow(api: ApDriver) -> None:
     """Vendor -> bill (approval) -> credit -> scheduled payment -> processed -> synced -> void; AR invoice paid."""
-    seeded = api.admin("POST", "seed", {"seed": 3, "vendors": 2, "customers": 1}).get_json()
+    seeded = api.seed({"seed": 3, "vendors": 2, "customers": 1})
     coa, dept = seeded["classifications"]["chart-of-accounts"][0], seeded["classifications"]["departments"][0]
     vid = seeded["vendors"][0]
     bill = api.ok(
-        api.post(
-            "/bills",
-            {
-                "vendorId": vid,
-                "dueDate": "2026-02-04",
-                "invoice": {"invoiceNumber": "WF-1", "invoiceDate": "2026-01-05"},
-                "billLineItems": [
-                    {"amount": 1200, "classifications": {"chartOfAccountId": coa, "departmentId": dept}}
-                ],
-            },
-        )
+        "POST",
+        "/bills",
+        {
+            "vendorId": vid,
+            "dueDate": "2026-02-04",
+            "invoice": {"invoiceNumber": "WF-1", "invoiceDate": "2026-01-05"},
+            "billLineItems": [
+                {"amount": 1200, "classifications": {"chartOfAccountId": coa, "departmentId": dept}}
+            ],
+        },
     )
     assert bill["approvalStatus"] == "ASSIGNED"
     api.act("approve_bill", {"billId": bill["id"]})
     credit = api.ok(
-        api.post(
-            "/vendor-credits",
-            {
-                "vendorId": vid,
-                "referenceNumber": "WF-C",
-                "creditDate": "2026-01-05",
-                "vendorCreditLineItems": [{"amount": 200}],
-            },
-        )
+        "POST",
+        "/vendor-credits",
+        {
+            "vendorId": vid,
+            "referenceNumber": "WF-C",
+            "creditDate": "2026-01-05",
+            "vendorCreditLineItems": [{"amount": 200}],
+        },
     )
     pay = api.ok(
-        api.post(
-            "/payments",
-            {
-                "billId": bill["id"],
-                "amount": 1000,
-                "processDate": "2026-01-05",
-                "fundingAccount": BANK,
-                "vendorCredits": [{"id": credit["id"], "amount": 200}],
-            },
-        )
+        "POST",
+        "/payments",
+        {
+            "billId": bill["id"],
+            "amount": 1000,
+            "processDate": "2026-01-05",
+            "fundingAccount": BANK,
+            "vendorCredits": [{"id": credit["id"], "amount": 200}],
+        },
     )
-    assert api.ok(api.get(f"/bills/{bill['id']}"))["paymentStatus"] == "SCHEDULED"
-    assert api.act("process_payments").get_json() == {"paid": [pay["id"]]}
-    got = api.ok(api.get(f"/bills/{bill['id']}"))
+    assert api.ok("GET", f"/bills/{bill['id']}")["paymentStatus"] == "SCHEDULED"
+    assert api.act("process_payments") == {"paid": [pay["id"]]}
+    got = api.ok("GET", f"/bills/{bill['id']}")
     assert (got["paymentStatus"], got["paidAmount"], got["creditAmount"], got["dueAmount"]) == (
         "PAID",
         1000.0,
@@ -116,46 +108,44 @@ def _workflow(api: Api) -> None:
     )
     api.act("mark_synced", {"billId": bill["id"]})
     api.act("mark_synced", {"paymentId": pay["id"]})
-    assert api.patch(f"/bills/{bill['id']}", {"billLineItems": [{"amount": 1}]}).status_code == 400
-    assert api.ok(api.post(f"/payments/{pay['id']}/void"))["status"] == "VOIDED"
-    got = api.ok(api.get(f"/bills/{bill['id']}"))
+    assert api.api("PATCH", f"/bills/{bill['id']}", {"billLineItems": [{"amount": 1}]}).status_code == 400
+    assert api.ok("POST", f"/payments/{pay['id']}/void")["status"] == "VOIDED"
+    got = api.ok("GET", f"/bills/{bill['id']}")
     assert (got["paymentStatus"], got["dueAmount"]) == ("UNPAID", 1200.0)
     inv = api.ok(
-        api.post(
-            "/invoices",
-            {
-                "customerId": seeded["customers"][0],
-                "invoiceNumber": "WF-AR",
-                "invoiceDate": "2026-01-05",
-                "dueDate": "2026-02-04",
-                "invoiceLineItems": [{"quantity": 1, "price": 99.99}],
-            },
-        )
+        "POST",
+        "/invoices",
+        {
+            "customerId": seeded["customers"][0],
+            "invoiceNumber": "WF-AR",
+            "invoiceDate": "2026-01-05",
+            "dueDate": "2026-02-04",
+            "invoiceLineItems": [{"quantity": 1, "price": 99.99}],
+        },
     )
     api.ok(
-        api.post(
-            "/invoices/record-payment",
-            {
-                "customerId": seeded["customers"][0],
-                "paymentDate": "2026-01-05",
-                "paymentType": "ACH",
-                "invoices": [{"invoiceId": inv["id"], "amount": 99.99}],
-            },
-        )
+        "POST",
+        "/invoices/record-payment",
+        {
+            "customerId": seeded["customers"][0],
+            "paymentDate": "2026-01-05",
+            "paymentType": "ACH",
+            "invoices": [{"invoiceId": inv["id"], "amount": 99.99}],
+        },
     )
-    assert api.ok(api.get(f"/invoices/{inv['id']}"))["paymentStatus"] == "PAID"
-    totals = api.act("payment_totals").get_json()
+    assert api.ok("GET", f"/invoices/{inv['id']}")["paymentStatus"] == "PAID"
+    totals = api.act("payment_totals")
     assert totals == {"VOIDED": 1000.0}
 
 
-def test_main_workflow_sqlite(api: Api) -> None:
+def test_main_workflow_sqlite(api: ApDriver) -> None:
     _workflow(api)
 
 
 @pytest.mark.postgres
 def test_main_workflow_postgres(tmp_path: Path, pg_url: str) -> None:
-    app = create_app(EmulatorConfig(system="ap", db_url=pg_url, data_dir=tmp_path))
-    _workflow(Api(app))
+    app = make_app(tmp_path, pg_url)
+    _workflow(ApDriver(app))
 
 
 def test_credentials_are_deterministic(tmp_path: Path) -> None:

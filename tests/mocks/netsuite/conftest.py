@@ -1,8 +1,7 @@
-"""Fixtures for NetSuite tests: a seeded emulator and a TBA-signing client over the WSGI test client."""
+"""Fixtures for NetSuite tests: a seeded emulator and its driver (TBA-signed calls over the WSGI test client)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,10 @@ from oauthlib.oauth1 import SIGNATURE_HMAC_SHA256
 from oauthlib.oauth1 import Client as OAuth1Client
 from werkzeug.test import TestResponse
 
-from mocks.core.config import EmulatorConfig
 from mocks.core.store import Store
-from mocks.netsuite import create_app
 from mocks.netsuite.models import Base
-from tests.conftest import ADMIN
+from tests.mocks import driver
+from tests.mocks.driver import Driver
 
 from .suiteql_world import seed
 
@@ -27,12 +25,11 @@ REST = "/services/rest/record/v1"
 CREDS = ("erpsim-consumer-key", "erpsim-consumer-secret", "erpsim-token-id", "erpsim-token-secret")
 
 
-class NsClient:
-    """Signs every request with TBA (HMAC-SHA256) exactly as a real NetSuite client does."""
+class NetSuiteDriver(Driver):
+    """Signs every vendor call with TBA (HMAC-SHA256) exactly as a real NetSuite client does."""
 
     def __init__(self, app: Flask, creds: tuple[str, str, str, str] = CREDS) -> None:
-        self.app = app
-        self.client = app.test_client()
+        super().__init__(app)
         ck, cs, tid, ts = creds
         self.signer = OAuth1Client(
             ck,
@@ -43,64 +40,26 @@ class NsClient:
             realm=ACCOUNT,
         )
 
-    def request(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, **kw: Any
-    ) -> TestResponse:
-        """A signed request; ``body`` is sent as JSON unless it is a string."""
-        if "?" in path:  # encode the query as a real client does before signing
+    def sign(self, method: str, path: str) -> tuple[str, dict[str, str]]:
+        """The path with its query encoded as a real client encodes it, and the TBA header signing it."""
+        if "?" in path:
             base, query = path.split("?", 1)
             pairs = [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in query.split("&")]
             path = f"{base}?{urlencode(pairs, quote_via=quote)}"
-        url = f"http://localhost{path}"
-        _, signed, _ = self.signer.sign(url, http_method=method)
-        all_headers = {"Authorization": signed["Authorization"], **(headers or {})}
-        data = body if isinstance(body, str) or body is None else json.dumps(body)
-        if data is not None:
-            all_headers.setdefault("Content-Type", "application/json")
-        return self.client.open(path, method=method, data=data, headers=all_headers, **kw)
+        _, signed, _ = self.signer.sign(f"http://localhost{path}", http_method=method)
+        return path, {"Authorization": signed["Authorization"]}
 
-    def get(self, path: str, **kw: Any) -> TestResponse:
-        """Signed GET."""
-        return self.request("GET", path, **kw)
-
-    def post(self, path: str, body: Any = None, **kw: Any) -> TestResponse:
-        """Signed POST."""
-        return self.request("POST", path, body, **kw)
-
-    def patch(self, path: str, body: Any = None, **kw: Any) -> TestResponse:
-        """Signed PATCH."""
-        return self.request("PATCH", path, body, **kw)
-
-    def put(self, path: str, body: Any = None, **kw: Any) -> TestResponse:
-        """Signed PUT."""
-        return self.request("PUT", path, body, **kw)
-
-    def delete(self, path: str, **kw: Any) -> TestResponse:
-        """Signed DELETE."""
-        return self.request("DELETE", path, **kw)
-
+    # ---- NetSuite's records ----------------------------------------------------------------------------
     def create(self, rtype: str, body: dict[str, Any]) -> int:
         """POST a record and return its new internal id (asserting 204 + Location)."""
-        r = self.post(f"{REST}/{rtype}", body)
+        r = self.api("POST", f"{REST}/{rtype}", body)
         assert r.status_code == 204, r.get_data(as_text=True)
         return int(r.headers["Location"].rsplit("/", 1)[1])
 
     def record(self, rtype: str, rid: int, **params: str) -> dict[str, Any]:
         """GET a record (expanded) as JSON."""
         query = "&".join(f"{k}={v}" for k, v in {"expandSubResources": "true", **params}.items())
-        r = self.get(f"{REST}/{rtype}/{rid}?{query}")
-        assert r.status_code == 200, r.get_data(as_text=True)
-        return r.get_json()  # type: ignore[no-any-return]
-
-    def act(self, action: str, body: dict[str, Any] | None = None) -> Any:
-        """Perform a control-plane action and return its JSON."""
-        r = self.client.post(f"/__erpsim/act/{action}", json=body or {}, headers=ADMIN)
-        assert r.status_code == 200, r.get_data(as_text=True)
-        return r.get_json()
-
-    def state(self) -> dict[str, Any]:
-        """The emulator's state dump."""
-        return self.client.get("/__erpsim/state", headers=ADMIN).get_json()  # type: ignore[no-any-return]
+        return self.ok("GET", f"{REST}/{rtype}/{rid}?{query}")  # type: ignore[no-any-return]
 
     def stock(self, item: int, location: int | None = None) -> float:
         """On hand of an item (at one location, or everywhere)."""
@@ -111,44 +70,36 @@ class NsClient:
         )
 
 
-def make_ns_app(tmp_path: Path, **settings: Any) -> Flask:
-    """A NetSuite emulator on a fresh SQLite file."""
-    return create_app(
-        EmulatorConfig(
-            system="netsuite", db_url=f"sqlite:///{tmp_path / 'ns.db'}", data_dir=tmp_path, settings=settings
-        )
-    )
+def make_app(folder: Path, db_url: str | None = None, **settings: Any) -> Flask:
+    """A NetSuite emulator on ``db_url`` (default: a fresh SQLite file in ``folder``)."""
+    return driver.make_app("netsuite", folder, db_url, **settings)
 
 
 @pytest.fixture
 def nsapp(tmp_path: Path) -> Flask:
     """A fresh NetSuite emulator."""
-    return make_ns_app(tmp_path)
+    return make_app(tmp_path)
 
 
 @pytest.fixture
-def world(nsapp: Flask) -> dict[str, Any]:
+def world(ns: NetSuiteDriver) -> dict[str, Any]:
     """A seeded account: 2 customers, 1 vendor, inventory/lot/service/download items, 10 in stock."""
-    r = nsapp.test_client().post(
-        "/__erpsim/seed",
-        headers=ADMIN,
-        json={
+    return ns.seed(  # type: ignore[no-any-return]
+        {
             "seed": 11,
             "customers": 2,
             "vendors": 1,
             "locations": 2,
             "stock": 10,
             "items": {"inventory": 2, "lot": 1, "service": 1, "download": 1},
-        },
+        }
     )
-    assert r.status_code == 200, r.get_data(as_text=True)
-    return r.get_json()  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-def ns(nsapp: Flask) -> NsClient:
-    """A TBA-signing client of the emulator."""
-    return NsClient(nsapp)
+def ns(nsapp: Flask) -> NetSuiteDriver:
+    """A TBA-signing driver of the emulator."""
+    return NetSuiteDriver(nsapp)
 
 
 def ref(rid: int) -> dict[str, str]:

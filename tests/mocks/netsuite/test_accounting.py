@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
-def _invoice(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
-    return ns.post(
+def _invoice(ns: NetSuiteDriver, world: dict[str, Any], **extra: Any) -> Any:
+    return ns.api(
+        "POST",
         f"{REST}/invoice",
         {
             "entity": ref(world["customers"][0]),
@@ -19,7 +20,7 @@ def _invoice(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
 
 
 def test_posting_into_a_closed_period_is_refused_and_nothing_is_written(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     ns.act("close_period", {"periodName": "Dec 2025"})
     before = ns.state()
@@ -36,7 +37,7 @@ def test_posting_into_a_closed_period_is_refused_and_nothing_is_written(
     assert _invoice(ns, world, tranDate="2026-01-10").status_code == 204
 
 
-def test_first_open_period_preference_redates_the_posting(ns: NsClient, world: dict[str, Any]) -> None:
+def test_first_open_period_preference_redates_the_posting(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     ns.act("close_period", {"periodName": "Dec 2025"})
     ns.act("set_preference", {"name": "closedPeriodPosting", "value": "firstOpenPeriod"})
     r = _invoice(ns, world, tranDate="2025-12-15")
@@ -45,11 +46,12 @@ def test_first_open_period_preference_redates_the_posting(ns: NsClient, world: d
     assert inv["tranDate"] == "2026-01-01" and inv["postingPeriod"]["refName"] == "Jan 2026"
 
 
-def test_ar_lock_blocks_invoices_but_not_vendor_bills(ns: NsClient, world: dict[str, Any]) -> None:
+def test_ar_lock_blocks_invoices_but_not_vendor_bills(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     ns.act("lock_period", {"periodName": "Jan 2026", "scope": "ar"})
     r = _invoice(ns, world)
     assert r.status_code == 400 and "locked for accounts receivable" in detail(r)["detail"]
-    bill = ns.post(
+    bill = ns.api(
+        "POST",
         f"{REST}/vendorBill",
         {
             "entity": ref(world["vendors"][0]),
@@ -62,16 +64,16 @@ def test_ar_lock_blocks_invoices_but_not_vendor_bills(ns: NsClient, world: dict[
     assert _invoice(ns, world).status_code == 204
 
 
-def test_editing_a_posting_in_a_closed_period_is_refused(ns: NsClient, world: dict[str, Any]) -> None:
+def test_editing_a_posting_in_a_closed_period_is_refused(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     r = _invoice(ns, world, tranDate="2025-12-15")
     inv = int(r.headers["Location"].rsplit("/", 1)[1])
     ns.act("close_period", {"periodName": "Dec 2025"})
-    r = ns.patch(f"{REST}/invoice/{inv}", {"item": {"items": [{"line": 1, "rate": 90}]}})
+    r = ns.api("PATCH", f"{REST}/invoice/{inv}", {"item": {"items": [{"line": 1, "rate": 90}]}})
     assert r.status_code == 400 and "closed period (Dec 2025)" in detail(r)["detail"]
-    assert ns.delete(f"{REST}/invoice/{inv}").status_code == 400  # memo edits: test_rules_periods.py
+    assert ns.api("DELETE", f"{REST}/invoice/{inv}").status_code == 400  # memo edits: test_rules_periods.py
 
 
-def test_a_date_outside_every_period_is_refused(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_date_outside_every_period_is_refused(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     r = _invoice(ns, world, tranDate="2030-01-01")
     assert r.status_code == 400
     assert detail(r)["detail"] == (
@@ -80,14 +82,15 @@ def test_a_date_outside_every_period_is_refused(ns: NsClient, world: dict[str, A
     )
 
 
-def test_foreign_currency_needs_an_exchange_rate(ns: NsClient, world: dict[str, Any]) -> None:
+def test_foreign_currency_needs_an_exchange_rate(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     gbp = ns.create("currency", {"name": "Pound", "symbol": "GBP", "exchangeRate": 1.25})
     r = _invoice(ns, world, currency=ref(world["currencies"]["EUR"]))
     assert r.status_code == 204
     inv = ns.record("invoice", int(r.headers["Location"].rsplit("/", 1)[1]))
     assert inv["exchangeRate"] == 1.08
-    ns.patch(f"{REST}/customer/{world['customers'][1]}", {"currency": ref(gbp)})
-    r = ns.post(
+    ns.api("PATCH", f"{REST}/customer/{world['customers'][1]}", {"currency": ref(gbp)})
+    r = ns.api(
+        "POST",
         f"{REST}/invoice",
         {
             "entity": ref(world["customers"][1]),
@@ -102,7 +105,7 @@ def test_foreign_currency_needs_an_exchange_rate(ns: NsClient, world: dict[str, 
         "o:errorCode": "INVALID_KEY_OR_REF",
         "o:errorPath": "currency",
     }
-    r = ns.post(f"{REST}/currency", {"name": "Yen", "symbol": "JPY"})
+    r = ns.api("POST", f"{REST}/currency", {"name": "Yen", "symbol": "JPY"})
     assert (
         r.status_code == 400
         and "Exchange Rate" in detail(r)["detail"]
@@ -111,12 +114,13 @@ def test_foreign_currency_needs_an_exchange_rate(ns: NsClient, world: dict[str, 
 
 
 def test_location_of_another_subsidiary_is_refused_with_the_real_message(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     usd = world["currencies"]["USD"]
     other = ns.create("subsidiary", {"name": "UK Ltd", "currency": ref(usd)})
     uk_loc = ns.create("location", {"name": "London", "subsidiary": {"items": [ref(other)]}})
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/salesOrder",
         {
             "entity": ref(world["customers"][0]),
@@ -130,7 +134,8 @@ def test_location_of_another_subsidiary_is_refused_with_the_real_message(
         "o:errorCode": "INVALID_KEY_OR_REF",
         "o:errorPath": "location",
     }
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/salesOrder",
         {
             "entity": ref(world["customers"][0]),
@@ -140,7 +145,7 @@ def test_location_of_another_subsidiary_is_refused_with_the_real_message(
     assert detail(r)["o:errorPath"] == "item.items[0].location"
 
 
-def test_discount_and_tax_are_their_own_lines(ns: NsClient, world: dict[str, Any]) -> None:
+def test_discount_and_tax_are_their_own_lines(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     disc = ns.create("discountItem", {"itemId": "10OFF", "rate": "-10%"})
     flat = ns.create("discountItem", {"itemId": "FIVE", "rate": "-5", "nonPosting": True})
     tax = ns.create("salesTaxItem", {"itemId": "CA", "rate": "8.25%"})
@@ -176,9 +181,10 @@ def test_discount_and_tax_are_their_own_lines(ns: NsClient, world: dict[str, Any
     )
 
 
-def test_journal_entries_must_balance(ns: NsClient, world: dict[str, Any]) -> None:
+def test_journal_entries_must_balance(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     a, b = world["accounts"]["Checking"], world["accounts"]["Sales"]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/journalEntry",
         {
             "subsidiary": ref(world["subsidiary"]),
@@ -186,7 +192,8 @@ def test_journal_entries_must_balance(ns: NsClient, world: dict[str, Any]) -> No
         },
     )
     assert r.status_code == 400 and "out of balance" in detail(r)["detail"]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/journalEntry",
         {
             "subsidiary": ref(world["subsidiary"]),
@@ -196,9 +203,10 @@ def test_journal_entries_must_balance(ns: NsClient, world: dict[str, Any]) -> No
     assert r.status_code == 204
 
 
-def test_customer_payment_applies_to_invoices(ns: NsClient, world: dict[str, Any]) -> None:
+def test_customer_payment_applies_to_invoices(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     inv = int(_invoice(ns, world).headers["Location"].rsplit("/", 1)[1])
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/customerPayment",
         {
             "customer": ref(world["customers"][0]),
@@ -208,7 +216,8 @@ def test_customer_payment_applies_to_invoices(ns: NsClient, world: dict[str, Any
     )
     assert r.status_code == 400 and "exceeds the amount (40.00)" in detail(r)["detail"]
     assert (
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/customerPayment",
             {
                 "customer": ref(world["customers"][0]),
@@ -220,7 +229,8 @@ def test_customer_payment_applies_to_invoices(ns: NsClient, world: dict[str, Any
     )
     got = ns.record("invoice", inv)
     assert (got["amountRemaining"], got["status"]["id"]) == (60.0, "Open")
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/customerPayment",
         {
             "customer": ref(world["customers"][0]),
@@ -234,11 +244,11 @@ def test_customer_payment_applies_to_invoices(ns: NsClient, world: dict[str, Any
         {"customer": ref(world["customers"][0]), "payment": 60, "apply": {"items": [{"doc": ref(inv)}]}},
     )
     assert ns.record("invoice", inv)["status"]["id"] == "Paid In Full"
-    assert ns.delete(f"{REST}/customerPayment/{pay}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/customerPayment/{pay}").status_code == 204
     assert ns.record("invoice", inv)["amountRemaining"] == 60.0
 
 
-def test_vendor_credits_and_payments_apply_to_bills(ns: NsClient, world: dict[str, Any]) -> None:
+def test_vendor_credits_and_payments_apply_to_bills(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     vendor, cogs = world["vendors"][0], world["accounts"]["Office Supplies"]  # an expense account
     bill = ns.create(
         "vendorBill",
@@ -259,16 +269,19 @@ def test_vendor_credits_and_payments_apply_to_bills(ns: NsClient, world: dict[st
     )
     assert ns.record("vendorCredit", credit)["unapplied"] == 0.0
     assert ns.record("vendorBill", bill)["amountRemaining"] == 70.0
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/vendorPayment",
         {"entity": ref(vendor), "apply": {"items": [{"doc": ref(bill), "amount": 80}]}},
     )
     assert r.status_code == 400 and "remaining balance (70.00)" in detail(r)["detail"]
     other = ns.create("vendor", {"companyName": "Other Supplier", "subsidiary": ref(world["subsidiary"])})
-    r = ns.post(f"{REST}/vendorPayment", {"entity": ref(other), "apply": {"items": [{"doc": ref(bill)}]}})
+    r = ns.api(
+        "POST", f"{REST}/vendorPayment", {"entity": ref(other), "apply": {"items": [{"doc": ref(bill)}]}}
+    )
     assert r.status_code == 400 and "belongs to another entity" in detail(r)["detail"]
     pay = ns.create("vendorPayment", {"entity": ref(vendor), "apply": {"items": [{"doc": ref(bill)}]}})
     got = ns.record("vendorBill", bill)
     assert (got["amountRemaining"], got["status"]["id"]) == (0.0, "Paid In Full")
     assert ns.record("vendorPayment", pay)["total"] == 70.0
-    assert ns.delete(f"{REST}/vendorBill/{bill}").status_code == 400  # it has payments
+    assert ns.api("DELETE", f"{REST}/vendorBill/{bill}").status_code == 400  # it has payments

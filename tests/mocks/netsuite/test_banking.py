@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
-def gl(ns: NsClient, tid: int) -> list[tuple[str, float | None, float | None]]:
+def gl(ns: NetSuiteDriver, tid: int) -> list[tuple[str, float | None, float | None]]:
     """(account name, debit, credit) of a transaction's accounting lines, through SuiteQL."""
-    r = ns.post(
+    r = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql",
         {
             "q": "SELECT BUILTIN.DF(account) AS acct, debit, credit FROM transactionaccountingline "
@@ -29,16 +30,18 @@ def gl(ns: NsClient, tid: int) -> list[tuple[str, float | None, float | None]]:
     ]
 
 
-def _check(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
+def _check(ns: NetSuiteDriver, world: dict[str, Any], **extra: Any) -> Any:
     body = {
         "entity": ref(world["vendors"][0]),
         "account": ref(world["accounts"]["Checking"]),
         "expense": {"items": [{"account": ref(world["accounts"]["Office Supplies"]), "amount": 120}]},
     }
-    return ns.post(f"{REST}/check", {**body, **extra})
+    return ns.api("POST", f"{REST}/check", {**body, **extra})
 
 
-def test_check_credits_the_bank_and_debits_its_expense_lines(ns: NsClient, world: dict[str, Any]) -> None:
+def test_check_credits_the_bank_and_debits_its_expense_lines(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     r = _check(ns, world)
     assert r.status_code == 204, r.get_data(as_text=True)
     cid = int(r.headers["Location"].rsplit("/", 1)[1])
@@ -51,7 +54,7 @@ def test_check_credits_the_bank_and_debits_its_expense_lines(ns: NsClient, world
     assert gl(ns, cid) == [("Checking", None, 120), ("Office Supplies", 120, None)]
 
 
-def test_check_needs_a_bank_account_and_lines(ns: NsClient, world: dict[str, Any]) -> None:
+def test_check_needs_a_bank_account_and_lines(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     r = _check(ns, world, account=ref(world["accounts"]["Accounts Receivable"]))
     assert r.status_code == 400
     assert detail(r) == {
@@ -69,13 +72,15 @@ def test_check_needs_a_bank_account_and_lines(ns: NsClient, world: dict[str, Any
     assert ns.state()["records"].get("check") is None
 
 
-def test_check_in_a_closed_period_is_refused(ns: NsClient, world: dict[str, Any]) -> None:
+def test_check_in_a_closed_period_is_refused(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     ns.act("close_period", {"periodName": "Dec 2025"})
     r = _check(ns, world, tranDate="2025-12-10")
     assert r.status_code == 400 and "Dec 2025 is closed" in detail(r)["detail"]
 
 
-def test_credit_card_refund_debits_the_card_and_credits_expenses(ns: NsClient, world: dict[str, Any]) -> None:
+def test_credit_card_refund_debits_the_card_and_credits_expenses(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     body = {
         "entity": ref(world["vendors"][0]),
         "account": ref(world["accounts"]["Credit Card"]),
@@ -83,11 +88,11 @@ def test_credit_card_refund_debits_the_card_and_credits_expenses(ns: NsClient, w
     }
     rid = ns.create("creditCardRefund", body)
     assert gl(ns, rid) == [("Credit Card", 30, None), ("Freight", None, 30)]
-    r = ns.post(f"{REST}/creditCardRefund", {**body, "account": ref(world["accounts"]["Checking"])})
+    r = ns.api("POST", f"{REST}/creditCardRefund", {**body, "account": ref(world["accounts"]["Checking"])})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "INVALID_KEY_OR_REF"
 
 
-def test_vendor_prepayment_posts_to_the_prepayment_account(ns: NsClient, world: dict[str, Any]) -> None:
+def test_vendor_prepayment_posts_to_the_prepayment_account(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     pid = ns.create("vendorPrepayment", {"entity": ref(world["vendors"][0]), "payment": 250})
     got = ns.record("vendorPrepayment", pid)
     assert (got["account"]["refName"], got["prepaymentAccount"]["refName"]) == (
@@ -96,9 +101,9 @@ def test_vendor_prepayment_posts_to_the_prepayment_account(ns: NsClient, world: 
     )
     assert (got["total"], got["unapplied"], got["applied"]) == (250.0, 250.0, 0.0)
     assert gl(ns, pid) == [("Checking", None, 250), ("Vendor Prepayments", 250, None)]
-    r = ns.post(f"{REST}/vendorPrepayment", {"entity": ref(world["customers"][0]), "payment": 5})
+    r = ns.api("POST", f"{REST}/vendorPrepayment", {"entity": ref(world["customers"][0]), "payment": 5})
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "entity"
-    r = ns.post(f"{REST}/vendorPrepayment", {"entity": ref(world["vendors"][0])})
+    r = ns.api("POST", f"{REST}/vendorPrepayment", {"entity": ref(world["vendors"][0])})
     assert (
         r.status_code == 400
         and detail(r)["o:errorCode"] == "USER_ERROR"
@@ -106,13 +111,15 @@ def test_vendor_prepayment_posts_to_the_prepayment_account(ns: NsClient, world: 
     )
 
 
-def test_vendor_prepayment_is_refused_in_an_ap_locked_period(ns: NsClient, world: dict[str, Any]) -> None:
+def test_vendor_prepayment_is_refused_in_an_ap_locked_period(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     ns.act("lock_period", {"periodName": "Jan 2026", "scope": "ap"})
-    r = ns.post(f"{REST}/vendorPrepayment", {"entity": ref(world["vendors"][0]), "payment": 10})
+    r = ns.api("POST", f"{REST}/vendorPrepayment", {"entity": ref(world["vendors"][0]), "payment": 10})
     assert r.status_code == 400 and "locked for accounts payable" in detail(r)["detail"]
 
 
-def _paid_invoice(ns: NsClient, world: dict[str, Any], amount: float) -> int:
+def _paid_invoice(ns: NetSuiteDriver, world: dict[str, Any], amount: float) -> int:
     inv = ns.create(
         "invoice",
         {
@@ -126,7 +133,7 @@ def _paid_invoice(ns: NsClient, world: dict[str, Any], amount: float) -> int:
     )
 
 
-def test_deposit_takes_payments_out_of_undeposited_funds(ns: NsClient, world: dict[str, Any]) -> None:
+def test_deposit_takes_payments_out_of_undeposited_funds(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     p1, p2 = _paid_invoice(ns, world, 100), _paid_invoice(ns, world, 50)
     assert ns.record("customerPayment", p1)["status"]["id"] == "Not Deposited"
     assert gl(ns, p1) == [("Accounts Receivable", None, 100), ("Undeposited Funds", 100, None)]
@@ -148,25 +155,32 @@ def test_deposit_takes_payments_out_of_undeposited_funds(ns: NsClient, world: di
         ("Office Supplies", 10, None),
         ("Undeposited Funds", None, 50),
     ]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/deposit",
         {"account": ref(world["accounts"]["Checking"]), "payment": {"items": [{"doc": ref(p1)}]}},
     )
     assert r.status_code == 400 and "not in Undeposited Funds" in detail(r)["detail"]
-    assert ns.delete(f"{REST}/deposit/{dep}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/deposit/{dep}").status_code == 204
     assert ns.record("customerPayment", p1)["status"]["id"] == "Not Deposited"
 
 
-def test_deposit_needs_a_bank_account_and_something_to_deposit(ns: NsClient, world: dict[str, Any]) -> None:
-    r = ns.post(f"{REST}/deposit", {"subsidiary": ref(1), "account": ref(world["accounts"]["Checking"])})
+def test_deposit_needs_a_bank_account_and_something_to_deposit(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
+    r = ns.api(
+        "POST", f"{REST}/deposit", {"subsidiary": ref(1), "account": ref(world["accounts"]["Checking"])}
+    )
     assert r.status_code == 400 and "at least one line item" in detail(r)["detail"]
     pay = _paid_invoice(ns, world, 20)
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/deposit",
         {"account": ref(world["accounts"]["Undeposited Funds"]), "payment": {"items": [{"doc": ref(pay)}]}},
     )
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "INVALID_KEY_OR_REF"
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/deposit",
         {
             "account": ref(world["accounts"]["Checking"]),
@@ -187,7 +201,7 @@ def test_deposit_needs_a_bank_account_and_something_to_deposit(ns: NsClient, wor
     assert gl(ns, other) == [("Checking", 500, None), ("Opening Balance Equity", None, 500)]
 
 
-def test_project_belongs_to_a_customer_and_can_be_billed(ns: NsClient, world: dict[str, Any]) -> None:
+def test_project_belongs_to_a_customer_and_can_be_billed(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     customer = world["customers"][0]
     job = ns.create("job", {"companyName": "Warehouse fit-out", "parent": ref(customer)})
     got = ns.record("job", job)
@@ -196,9 +210,9 @@ def test_project_belongs_to_a_customer_and_can_be_billed(ns: NsClient, world: di
         "1",
         str(customer),
     )
-    r = ns.post(f"{REST}/job", {"companyName": "x" * 101, "parent": ref(customer)})
+    r = ns.api("POST", f"{REST}/job", {"companyName": "x" * 101, "parent": ref(customer)})
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "companyName"
-    r = ns.post(f"{REST}/job", {"companyName": "Warehouse fit-out", "parent": ref(customer)})
+    r = ns.api("POST", f"{REST}/job", {"companyName": "Warehouse fit-out", "parent": ref(customer)})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "UNIQUE_CUST_ID_REQD"
     inv = ns.create(
         "invoice",
@@ -208,7 +222,8 @@ def test_project_belongs_to_a_customer_and_can_be_billed(ns: NsClient, world: di
         },
     )
     assert ns.record("invoice", inv)["entity"]["id"] == str(job)
-    r = ns.post(
+    r = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql",
         {"q": f"SELECT entityid, parent FROM job WHERE id = {job}"},
         headers={"Prefer": "transient"},
@@ -218,8 +233,8 @@ def test_project_belongs_to_a_customer_and_can_be_billed(ns: NsClient, world: di
     ]
 
 
-def test_kit_item_needs_members(ns: NsClient, world: dict[str, Any]) -> None:
-    r = ns.post(f"{REST}/kitItem", {"itemId": "KIT-EMPTY"})
+def test_kit_item_needs_members(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
+    r = ns.api("POST", f"{REST}/kitItem", {"itemId": "KIT-EMPTY"})
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "member"
     kit = ns.create(
         "kitItem",
@@ -234,7 +249,7 @@ def test_kit_item_needs_members(ns: NsClient, world: dict[str, Any]) -> None:
 
 
 def test_a_kit_on_a_sales_order_is_fulfilled_as_its_member_components(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     a, b = world["items"]["inventory"]
     loc = world["locations"][0]
@@ -257,7 +272,7 @@ def test_a_kit_on_a_sales_order_is_fulfilled_as_its_member_components(
         },
     )
     assert ns.record("salesOrder", so)["item"]["items"][0]["quantityCommitted"] == 0
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
+    r = ns.api("POST", f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
     assert r.status_code == 204, r.get_data(as_text=True)
     ful = int(r.headers["Location"].rsplit("/", 1)[1])
     lines = ns.record("itemFulfillment", ful)["item"]["items"]
@@ -268,6 +283,6 @@ def test_a_kit_on_a_sales_order_is_fulfilled_as_its_member_components(
     assert (ns.stock(a, loc), ns.stock(b, loc)) == (before[0] - 6, before[1] - 3)
     got = ns.record("salesOrder", so)
     assert (got["status"]["id"], got["item"]["items"][0]["quantityFulfilled"]) == ("Pending Billing", 3.0)
-    assert ns.delete(f"{REST}/itemFulfillment/{ful}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/itemFulfillment/{ful}").status_code == 204
     assert (ns.stock(a, loc), ns.stock(b, loc)) == before
     assert ns.record("salesOrder", so)["status"]["id"] == "Pending Fulfillment"

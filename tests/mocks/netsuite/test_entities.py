@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 UNIQUE = (
     "A customer record with this ID already exists. You must enter a unique customer ID for each record you "
@@ -10,14 +10,14 @@ UNIQUE = (
 )
 
 
-def _customers(ns: NsClient) -> list[dict[str, object]]:
+def _customers(ns: NetSuiteDriver) -> list[dict[str, object]]:
     return [c["body"] for c in ns.state()["records"].get("customer", [])]
 
 
-def test_a_second_customer_with_the_same_entity_id_is_refused(ns: NsClient) -> None:
+def test_a_second_customer_with_the_same_entity_id_is_refused(ns: NetSuiteDriver) -> None:
     ns.create("customer", {"companyName": "Acme Ltd", "subsidiary": ref(1)})
     for body in ({"companyName": "Acme Ltd"}, {"companyName": "Other", "entityId": "ACME LTD"}):
-        r = ns.post(f"{REST}/customer", {**body, "subsidiary": ref(1)})
+        r = ns.api("POST", f"{REST}/customer", {**body, "subsidiary": ref(1)})
         assert r.status_code == 400
         assert detail(r) == {
             "detail": UNIQUE,
@@ -27,31 +27,34 @@ def test_a_second_customer_with_the_same_entity_id_is_refused(ns: NsClient) -> N
     assert [c["entityId"] for c in _customers(ns)] == ["Acme Ltd"]
     # Renaming another customer onto the id is refused too; its own unchanged id is not a clash.
     other = ns.create("customer", {"companyName": "Beta", "subsidiary": ref(1)})
-    r = ns.patch(f"{REST}/customer/{other}", {"entityId": "acme ltd"})
+    r = ns.api("PATCH", f"{REST}/customer/{other}", {"entityId": "acme ltd"})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "UNIQUE_CUST_ID_REQD"
     assert (
-        ns.patch(f"{REST}/customer/{other}", {"email": "b@beta.test", "entityId": "Beta"}).status_code == 204
+        ns.api("PATCH", f"{REST}/customer/{other}", {"email": "b@beta.test", "entityId": "Beta"}).status_code
+        == 204
     )
 
 
-def test_vendors_are_unique_among_vendors_and_may_share_a_customers_id(ns: NsClient) -> None:
+def test_vendors_are_unique_among_vendors_and_may_share_a_customers_id(ns: NetSuiteDriver) -> None:
     ns.create("customer", {"companyName": "Shared Name", "subsidiary": ref(1)})
     ns.create("vendor", {"companyName": "Shared Name", "subsidiary": ref(1)})
-    r = ns.post(f"{REST}/vendor", {"companyName": "Shared Name", "subsidiary": ref(1)})
+    r = ns.api("POST", f"{REST}/vendor", {"companyName": "Shared Name", "subsidiary": ref(1)})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "UNIQUE_CUST_ID_REQD"
     assert detail(r)["detail"].startswith("A vendor record with this ID already exists.")
 
 
-def test_a_repeated_upsert_is_not_a_duplicate(ns: NsClient) -> None:
+def test_a_repeated_upsert_is_not_a_duplicate(ns: NetSuiteDriver) -> None:
     body = {"companyName": "Upsert Co", "subsidiary": ref(1)}
-    first = ns.put(f"{REST}/customer/eid:UP-1", body)
-    second = ns.put(f"{REST}/customer/eid:UP-1", body)
+    first = ns.api("PUT", f"{REST}/customer/eid:UP-1", body)
+    second = ns.api("PUT", f"{REST}/customer/eid:UP-1", body)
     assert first.status_code == second.status_code == 204
     assert len(_customers(ns)) == 1
 
 
-def test_entity_ids_are_at_most_83_characters(ns: NsClient) -> None:
-    r = ns.post(f"{REST}/customer", {"companyName": "Long", "entityId": "X" * 84, "subsidiary": ref(1)})
+def test_entity_ids_are_at_most_83_characters(ns: NetSuiteDriver) -> None:
+    r = ns.api(
+        "POST", f"{REST}/customer", {"companyName": "Long", "entityId": "X" * 84, "subsidiary": ref(1)}
+    )
     assert r.status_code == 400 and detail(r) == {
         "detail": "Error while accessing a resource. The field entityid contained more than the maximum number "
         "( 83 ) of characters allowed.",
@@ -65,12 +68,12 @@ def test_entity_ids_are_at_most_83_characters(ns: NsClient) -> None:
     assert _customers(ns)[0]["entityId"] == "X" * 83
 
 
-def test_auto_generated_entity_numbers_allow_repeated_names(ns: NsClient) -> None:
+def test_auto_generated_entity_numbers_allow_repeated_names(ns: NetSuiteDriver) -> None:
     ns.act("set_preference", {"name": "autoGenerateEntityNumbers", "value": True})
     first = ns.create("customer", {"companyName": "Same Name", "subsidiary": ref(1)})
     second = ns.create("customer", {"companyName": "Same Name", "entityId": "ignored", "subsidiary": ref(1)})
     assert [ns.record("customer", i)["entityId"] for i in (first, second)] == ["1", "2"]
-    assert ns.patch(f"{REST}/customer/{first}", {"entityId": "MINE"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/customer/{first}", {"entityId": "MINE"}).status_code == 204
     assert ns.record("customer", first)["entityId"] == "1"  # the generated number stays
     assert (
         ns.record("vendor", ns.create("vendor", {"companyName": "V", "subsidiary": ref(1)}))["entityId"]

@@ -13,7 +13,7 @@ from requests_oauthlib import OAuth1
 from mocks.netsuite.services import NetSuiteServices
 from tests.conftest import ADMIN
 
-from .conftest import ACCOUNT, CREDS, REST, NsClient, detail, make_ns_app, ref
+from .conftest import ACCOUNT, CREDS, REST, NetSuiteDriver, detail, make_app, ref
 
 
 def _tba() -> OAuth1:
@@ -24,7 +24,7 @@ def _tba() -> OAuth1:
 def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(
     tmp_path: Path, serve_app: Any
 ) -> None:
-    app = make_ns_app(tmp_path, concurrency_limit=5, service_time=0.4)
+    app = make_app(tmp_path, concurrency_limit=5, service_time=0.4)
     srv = serve_app(app)
     requests.post(f"{srv.url}/__erpsim/seed", json={"seed": 3, "customers": 1}, headers=ADMIN)
     cid = requests.post(
@@ -70,42 +70,38 @@ def test_six_parallel_clients_over_a_limit_of_five_get_429_and_nothing_else(
 
 
 def test_governance_settings_follow_tier_and_licences(tmp_path: Path) -> None:
-    app = make_ns_app(tmp_path, service_tier="premium", suitecloud_plus_licences=2)
+    app = make_app(tmp_path, service_tier="premium", suitecloud_plus_licences=2)
     assert NetSuiteServices.of(app.extensions["erpsim"]).governance.limit == 35
-    client = app.test_client()
-    r = client.post("/__erpsim/act/set_governance", json={"concurrencyLimit": 0}, headers=ADMIN)
-    assert r.status_code == 400
-    r = client.post(
-        "/__erpsim/act/set_governance",
-        json={"concurrencyLimit": 7, "serviceTime": "realistic"},
-        headers=ADMIN,
-    )
-    assert r.get_json()["concurrencyLimit"] == 7 and r.get_json()["serviceTime"]["create"] == 0.45
+    ns = NetSuiteDriver(app)
+    ns.act("set_governance", {"concurrencyLimit": 0}, status=400)
+    out = ns.act("set_governance", {"concurrencyLimit": 7, "serviceTime": "realistic"})
+    assert out["concurrencyLimit"] == 7 and out["serviceTime"]["create"] == 0.45
 
 
 def test_async_request_runs_as_a_job_and_idempotency_key_is_honoured(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     headers = {"Prefer": "respond-async", "X-NetSuite-Idempotency-Key": "k-123"}
     body = {"companyName": "Async Co", "subsidiary": ref(world["subsidiary"])}
-    r = ns.post(f"{REST}/customer", body, headers=headers)
+    r = ns.api("POST", f"{REST}/customer", body, headers=headers)
     assert r.status_code == 202 and r.headers["Preference-Applied"] == "respond-async"
     job_url = r.headers["Location"]
     assert job_url == "http://localhost/services/rest/async/v1/job/1"
-    job = ns.get("/services/rest/async/v1/job/1").get_json()
+    job = ns.api("GET", "/services/rest/async/v1/job/1").get_json()
     assert (job["completed"], job["progress"]) == (False, "pending")
-    again = ns.post(f"{REST}/customer", body, headers=headers)
+    again = ns.api("POST", f"{REST}/customer", body, headers=headers)
     assert again.status_code == 400 and again.headers["Location"] == job_url
     assert again.get_json()["title"] == "Conflict" and detail(again)["o:errorCode"] == "IDEMPOTENCY_ERROR"
     assert ns.act("run_async_jobs") == {"ran": [{"job": 1, "status": 204}]}
-    task = ns.get("/services/rest/async/v1/job/1/task/1").get_json()
+    task = ns.api("GET", "/services/rest/async/v1/job/1/task/1").get_json()
     assert task["completed"] is True and task["progress"] == "succeeded"
-    result = ns.get("/services/rest/async/v1/job/1/task/1/result")
+    result = ns.api("GET", "/services/rest/async/v1/job/1/task/1/result")
     assert result.status_code == 204 and "/services/rest/record/v1/customer/" in result.headers["Location"]
     assert [c["body"]["companyName"] for c in ns.state()["records"]["customer"]].count("Async Co") == 1
     # synchronous requests ignore the key (another customer: entity ids are unique)
     assert (
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/customer",
             {**body, "companyName": "Async Co 2"},
             headers={"X-NetSuite-Idempotency-Key": "k-123"},
@@ -114,17 +110,19 @@ def test_async_request_runs_as_a_job_and_idempotency_key_is_honoured(
     )
 
 
-def test_failed_async_job_keeps_the_error(ns: NsClient, world: dict[str, Any]) -> None:
-    r = ns.post(f"{REST}/customer", {"companyName": "No Subsidiary"}, headers={"Prefer": "respond-async"})
+def test_failed_async_job_keeps_the_error(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
+    r = ns.api(
+        "POST", f"{REST}/customer", {"companyName": "No Subsidiary"}, headers={"Prefer": "respond-async"}
+    )
     job_id = r.headers["Location"].rsplit("/", 1)[1]
     ns.act("run_async_jobs")
-    assert ns.get(f"/services/rest/async/v1/job/{job_id}").get_json()["progress"] == "failed"
-    result = ns.get(f"/services/rest/async/v1/job/{job_id}/task/1/result")
+    assert ns.api("GET", f"/services/rest/async/v1/job/{job_id}").get_json()["progress"] == "failed"
+    result = ns.api("GET", f"/services/rest/async/v1/job/{job_id}/task/1/result")
     assert result.status_code == 400 and result.get_json()["o:errorDetails"][0]["o:errorCode"] == "USER_ERROR"
-    assert ns.get("/services/rest/async/v1/job/999").status_code == 404
+    assert ns.api("GET", "/services/rest/async/v1/job/999").status_code == 404
 
 
-def test_suiteql_reads_back_what_the_record_api_wrote(ns: NsClient, world: dict[str, Any]) -> None:
+def test_suiteql_reads_back_what_the_record_api_wrote(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     item = world["items"]["inventory"][0]
     so = ns.create(
         "salesOrder",
@@ -135,11 +133,13 @@ def test_suiteql_reads_back_what_the_record_api_wrote(ns: NsClient, world: dict[
             "item": {"items": [{"item": ref(item), "quantity": 4}]},
         },
     )
-    ns.post(
+    ns.api(
+        "POST",
         f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
         {"item": {"items": [{"orderLine": 1, "quantity": 1}]}},
     )
-    r = ns.post(
+    r = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql?limit=10",
         {
             "q": f"SELECT t.id, t.tranid, t.status, BUILTIN.DF(t.entity) AS customer FROM transaction t "
@@ -150,15 +150,17 @@ def test_suiteql_reads_back_what_the_record_api_wrote(ns: NsClient, world: dict[
     assert r.status_code == 200
     row = r.get_json()["items"][0]
     assert (row["id"], row["tranid"], row["status"]) == (str(so), "SO1", "E")
-    r = ns.post(
+    r = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql",
         {"q": "SELECT nosuchcolumn FROM transaction"},
         headers={"Prefer": "transient"},
     )
     assert r.status_code == 400 and "Unknown identifier" in detail(r)["detail"]
-    r = ns.post("/services/rest/query/v1/suiteql", {"q": "SELECT id FROM transaction"})
+    r = ns.api("POST", "/services/rest/query/v1/suiteql", {"q": "SELECT id FROM transaction"})
     assert r.status_code == 400 and detail(r)["o:errorHeader"] == "Prefer"
-    r = ns.post(
+    r = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql?limit=5000",
         {"q": "SELECT id FROM transaction"},
         headers={"Prefer": "transient"},
@@ -230,7 +232,7 @@ def test_the_limit_holds_across_worker_processes(tmp_path: Path) -> None:
 def test_the_service_time_is_the_whole_stay_in_the_slot_processing_included(
     tmp_path: Path, serve_app: Any
 ) -> None:
-    app = make_ns_app(tmp_path, concurrency_limit=1, service_time=0.3)
+    app = make_app(tmp_path, concurrency_limit=1, service_time=0.3)
     srv = serve_app(app)
     cid = requests.post(
         f"{srv.url}/__erpsim/seed",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
 def _loc(r: Any) -> int:
@@ -13,7 +13,7 @@ def _loc(r: Any) -> int:
     return int(r.headers["Location"].rsplit("/", 1)[1])
 
 
-def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
+def _invoice(ns: NetSuiteDriver, world: dict[str, Any], amount: float = 100) -> int:
     return ns.create(
         "invoice",
         {
@@ -23,24 +23,28 @@ def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
     )
 
 
-def test_invoice_to_customer_payment_applies_the_amount_due(ns: NsClient, world: dict[str, Any]) -> None:
+def test_invoice_to_customer_payment_applies_the_amount_due(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     inv = _invoice(ns, world)
-    r = ns.post(f"{REST}/invoice/{inv}/!transform/customerPayment", {"payment": 30})
+    r = ns.api("POST", f"{REST}/invoice/{inv}/!transform/customerPayment", {"payment": 30})
     assert r.headers["Location"].endswith(f"/customerpayment/{_loc(r)}")
     assert ns.record("invoice", inv)["amountRemaining"] == 70.0
-    pay = _loc(ns.post(f"{REST}/invoice/{inv}/!transform/customerPayment", {}))
+    pay = _loc(ns.api("POST", f"{REST}/invoice/{inv}/!transform/customerPayment", {}))
     got = ns.record("customerPayment", pay)
     assert (got["customer"]["id"], got["payment"], got["applied"]) == (str(world["customers"][0]), 70.0, 70.0)
     assert [(ln["doc"]["id"], ln["amount"]) for ln in got["apply"]["items"]] == [(str(inv), 70.0)]
     assert ns.record("invoice", inv)["status"]["id"] == "Paid In Full"
-    r = ns.post(f"{REST}/invoice/{inv}/!transform/customerPayment", {})
+    r = ns.api("POST", f"{REST}/invoice/{inv}/!transform/customerPayment", {})
     assert r.status_code == 400
     assert detail(r)["detail"] == (
         "Error while accessing a resource. You cannot accept a payment for an invoice that is paid in full."
     )
 
 
-def test_vendor_bill_to_vendor_payment_pays_the_open_balance(ns: NsClient, world: dict[str, Any]) -> None:
+def test_vendor_bill_to_vendor_payment_pays_the_open_balance(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     bill = ns.create(
         "vendorBill",
         {
@@ -50,7 +54,8 @@ def test_vendor_bill_to_vendor_payment_pays_the_open_balance(ns: NsClient, world
         },
     )
     pay = _loc(
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/vendorBill/{bill}/!transform/vendorPayment",
             {"account": ref(world["accounts"]["Checking"])},
         )
@@ -62,14 +67,18 @@ def test_vendor_bill_to_vendor_payment_pays_the_open_balance(ns: NsClient, world
         "Checking",
     )
     assert ns.record("vendorBill", bill)["status"]["id"] == "Paid In Full"
-    r = ns.post(f"{REST}/vendorBill/{bill}/!transform/vendorPayment", {})
+    r = ns.api("POST", f"{REST}/vendorBill/{bill}/!transform/vendorPayment", {})
     assert r.status_code == 400 and detail(r)["detail"].endswith(
         "You cannot pay a bill that is paid in full."
     )
-    assert ns.post(f"{REST}/invoice/{bill}/!transform/customerPayment", {}).status_code == 400  # wrong type
+    assert (
+        ns.api("POST", f"{REST}/invoice/{bill}/!transform/customerPayment", {}).status_code == 400
+    )  # wrong type
 
 
-def test_sales_order_to_return_authorization_takes_what_shipped(ns: NsClient, world: dict[str, Any]) -> None:
+def test_sales_order_to_return_authorization_takes_what_shipped(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     so = ns.create(
         "salesOrder",
@@ -80,19 +89,21 @@ def test_sales_order_to_return_authorization_takes_what_shipped(ns: NsClient, wo
             "item": {"items": [{"item": ref(item), "quantity": 4, "rate": 10}]},
         },
     )
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/returnAuthorization", {})
+    r = ns.api("POST", f"{REST}/salesOrder/{so}/!transform/returnAuthorization", {})
     assert r.status_code == 400
     assert detail(r)["detail"].endswith(
         "You cannot authorize a return for a sales order that is pending fulfillment."
     )
     _loc(
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
             {"item": {"items": [{"orderLine": 1, "quantity": 3}]}},
         )
     )
     rma = _loc(
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/salesOrder/{so}/!transform/returnAuthorization",
             {"item": {"items": [{"orderLine": 1, "quantity": 2}]}},
         )
@@ -104,7 +115,8 @@ def test_sales_order_to_return_authorization_takes_what_shipped(ns: NsClient, wo
         20.0,
     )
     assert [(ln["item"]["id"], ln["quantity"]) for ln in got["item"]["items"]] == [(str(item), 2.0)]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/salesOrder/{so}/!transform/returnAuthorization",
         {"item": {"items": [{"orderLine": 1, "quantity": 2}]}},
     )
@@ -112,7 +124,9 @@ def test_sales_order_to_return_authorization_takes_what_shipped(ns: NsClient, wo
     assert "_quantityReturned" not in ns.record("salesOrder", so)["item"]["items"][0]
 
 
-def test_cash_sale_to_cash_refund_restocks_and_refunds_once(ns: NsClient, world: dict[str, Any]) -> None:
+def test_cash_sale_to_cash_refund_restocks_and_refunds_once(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     start = ns.stock(item, loc)
     sale = ns.create(
@@ -124,7 +138,7 @@ def test_cash_sale_to_cash_refund_restocks_and_refunds_once(ns: NsClient, world:
         },
     )
     assert ns.stock(item, loc) == start - 2
-    refund = _loc(ns.post(f"{REST}/cashSale/{sale}/!transform/cashRefund", {}))
+    refund = _loc(ns.api("POST", f"{REST}/cashSale/{sale}/!transform/cashRefund", {}))
     got = ns.record("cashRefund", refund)
     assert (got["createdFrom"]["id"], got["total"], got["entity"]["id"]) == (
         str(sale),
@@ -132,8 +146,8 @@ def test_cash_sale_to_cash_refund_restocks_and_refunds_once(ns: NsClient, world:
         str(world["customers"][0]),
     )
     assert ns.stock(item, loc) == start
-    r = ns.post(f"{REST}/cashSale/{sale}/!transform/cashRefund", {})
+    r = ns.api("POST", f"{REST}/cashSale/{sale}/!transform/cashRefund", {})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "VALID_LINE_ITEM_REQD"
-    assert ns.delete(f"{REST}/cashRefund/{refund}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/cashRefund/{refund}").status_code == 204
     assert ns.stock(item, loc) == start - 2
-    assert _loc(ns.post(f"{REST}/cashSale/{sale}/!transform/cashRefund", {})) > refund
+    assert _loc(ns.api("POST", f"{REST}/cashSale/{sale}/!transform/cashRefund", {})) > refund

@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
-
-from tests.conftest import ADMIN
-
-from .conftest import REST, NsClient, ref
+from .conftest import REST, NetSuiteDriver, ref
 
 
-def test_unknown_or_invalid_preferences_are_refused(nsapp: Flask) -> None:
-    client = nsapp.test_client()
-    r = client.post("/__erpsim/act/set_preference", json={"name": "nope", "value": 1}, headers=ADMIN)
-    assert r.status_code == 400 and "Unknown preference 'nope'" in r.get_json()["message"]
-    r = client.post(
-        "/__erpsim/act/set_preference", json={"name": "allowNegativeInventory", "value": "yes"}, headers=ADMIN
-    )
-    assert r.status_code == 400
-    r = client.post(
-        "/__erpsim/act/set_preference",
-        json={"name": "closedPeriodPosting", "value": "sometimes"},
-        headers=ADMIN,
-    )
-    assert r.status_code == 400
+def test_unknown_or_invalid_preferences_are_refused(ns: NetSuiteDriver) -> None:
+    out = ns.act("set_preference", {"name": "nope", "value": 1}, status=400)
+    assert "Unknown preference 'nope'" in out["message"]
+    ns.act("set_preference", {"name": "allowNegativeInventory", "value": "yes"}, status=400)
+    ns.act("set_preference", {"name": "closedPeriodPosting", "value": "sometimes"}, status=400)
 
 
-def test_default_ship_status_applies_to_transformed_fulfilments(ns: NsClient, world: dict[str, Any]) -> None:
+def test_default_ship_status_applies_to_transformed_fulfilments(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     ns.act("set_preference", {"name": "defaultShipStatus", "value": "A"})
     so = ns.create(
@@ -39,11 +28,11 @@ def test_default_ship_status_applies_to_transformed_fulfilments(ns: NsClient, wo
             "item": {"items": [{"item": ref(item), "quantity": 2}]},
         },
     )
-    r = ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
+    r = ns.api("POST", f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
     ful = int(r.headers["Location"].rsplit("/", 1)[1])
     assert ns.record("itemFulfillment", ful)["shipStatus"]["id"] == "A"
     assert ns.stock(item, loc) == 10  # picked, not shipped: stock has not left yet
-    assert ns.patch(f"{REST}/itemFulfillment/{ful}", {"shipStatus": "C"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/itemFulfillment/{ful}", {"shipStatus": "C"}).status_code == 204
     assert ns.stock(item, loc) == 8
-    r = ns.patch(f"{REST}/itemFulfillment/{ful}", {"shipStatus": "B"})
+    r = ns.api("PATCH", f"{REST}/itemFulfillment/{ful}", {"shipStatus": "B"})
     assert r.status_code == 400 and r.get_json()["o:errorDetails"][0]["o:errorPath"] == "shipStatus"

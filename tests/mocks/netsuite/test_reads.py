@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.mocks.netsuite.conftest import REST, NsClient, detail
+from tests.mocks.netsuite.conftest import REST, NetSuiteDriver, detail
 
 _LOCKED = {
     "detail": "This record has been locked by a user defined workflow.",
@@ -17,10 +17,12 @@ def _employee(world: dict[str, Any], last: str) -> dict[str, Any]:
 
 
 def test_workflow_locked_record_refuses_rest_reads_but_not_suiteql(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     cid = world["customers"][0]
-    assert ns.get(f"{REST}/customer/{cid}").status_code == 200  # read once: a cached render must not leak
+    assert (
+        ns.api("GET", f"{REST}/customer/{cid}").status_code == 200
+    )  # read once: a cached render must not leak
     ns.act("lock_record", {"type": "customer", "id": cid})
     for path in (
         f"{REST}/customer/{cid}",
@@ -28,20 +30,21 @@ def test_workflow_locked_record_refuses_rest_reads_but_not_suiteql(
         f"{REST}/customer/{cid}/addressBook",
         f"{REST}/customer/{cid}/addressBook/1",
     ):
-        r = ns.get(path)
+        r = ns.api("GET", path)
         assert r.status_code == 400, path
         assert detail(r) == _LOCKED
-    q = ns.post(
+    q = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql",
         {"q": f"SELECT id FROM customer WHERE id = {cid}"},
         headers={"Prefer": "transient"},
     )
     assert q.status_code == 200 and [i["id"] for i in q.get_json()["items"]] == [str(cid)]
     ns.act("unlock_record", {"type": "customer", "id": cid})
-    assert ns.get(f"{REST}/customer/{cid}").status_code == 200
+    assert ns.api("GET", f"{REST}/customer/{cid}").status_code == 200
 
 
-def test_locked_transaction_refuses_reads_of_its_lines(ns: NsClient, world: dict[str, Any]) -> None:
+def test_locked_transaction_refuses_reads_of_its_lines(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     so = ns.create(
         "salesOrder",
         {
@@ -54,21 +57,21 @@ def test_locked_transaction_refuses_reads_of_its_lines(ns: NsClient, world: dict
     )
     ns.act("lock_record", {"type": "salesOrder", "id": so})
     for path in (f"{REST}/salesOrder/{so}", f"{REST}/salesOrder/{so}/item", f"{REST}/salesOrder/{so}/item/1"):
-        r = ns.get(path)
+        r = ns.api("GET", path)
         assert r.status_code == 400 and detail(r) == _LOCKED, path
 
 
 def test_employee_last_modified_is_not_filterable_and_the_metadata_says_so(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     eid = ns.create("employee", _employee(world, "Lovelace"))
-    schema = ns.get(
-        f"{REST}/metadata-catalog/employee", headers={"Accept": "application/schema+json"}
+    schema = ns.api(
+        "GET", f"{REST}/metadata-catalog/employee", headers={"Accept": "application/schema+json"}
     ).get_json()
     assert "lastModifiedDate" in schema["properties"]
     assert "lastModifiedDate" not in schema["x-ns-filterable"]
     assert {"id", "externalId", "lastName"} <= set(schema["x-ns-filterable"])
-    r = ns.get(f'{REST}/employee?q=lastModifiedDate AFTER "1/1/2026"')
+    r = ns.api("GET", f'{REST}/employee?q=lastModifiedDate AFTER "1/1/2026"')
     assert r.status_code == 400
     assert detail(r) == {
         "detail": "Unknown field name 'lastModifiedDate' in the search query. The field does not "
@@ -77,18 +80,19 @@ def test_employee_last_modified_is_not_filterable_and_the_metadata_says_so(
         "o:errorQueryParam": "q",
     }
     # a field the metadata lists filters as usual
-    ids = [i["id"] for i in ns.get(f'{REST}/employee?q=lastName IS "Lovelace"').get_json()["items"]]
+    ids = [i["id"] for i in ns.api("GET", f'{REST}/employee?q=lastName IS "Lovelace"').get_json()["items"]]
     assert ids == [str(eid)]
     # and a type whose metadata lists lastModifiedDate filters on it
-    customer = ns.get(
-        f"{REST}/metadata-catalog/customer", headers={"Accept": "application/schema+json"}
+    customer = ns.api(
+        "GET", f"{REST}/metadata-catalog/customer", headers={"Accept": "application/schema+json"}
     ).get_json()
     assert "lastModifiedDate" in customer["x-ns-filterable"]
-    assert ns.get(f'{REST}/customer?q=lastModifiedDate AFTER "1/1/2026"').status_code == 200
+    assert ns.api("GET", f'{REST}/customer?q=lastModifiedDate AFTER "1/1/2026"').status_code == 200
 
 
-def _deleted_ids(ns: NsClient) -> list[str]:
-    r = ns.post(
+def _deleted_ids(ns: NetSuiteDriver) -> list[str]:
+    r = ns.api(
+        "POST",
         "/services/rest/query/v1/suiteql",
         {"q": "SELECT recordid FROM deletedrecord ORDER BY recordid"},
         headers={"Prefer": "transient"},
@@ -97,9 +101,9 @@ def _deleted_ids(ns: NsClient) -> list[str]:
     return [i["recordid"] for i in r.get_json()["items"]]
 
 
-def test_deleted_records_feed_needs_the_roles_permission(ns: NsClient, world: dict[str, Any]) -> None:
+def test_deleted_records_feed_needs_the_roles_permission(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     eid = ns.create("employee", _employee(world, "Gone"))
-    assert ns.delete(f"{REST}/employee/{eid}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/employee/{eid}").status_code == 204
     assert _deleted_ids(ns) == []  # a new custom role has no "Deleted Records" permission: the feed is empty
     ns.act("edit_record", {"type": "role", "id": world["role"], "fields": {"deletedRecords": True}})
     assert _deleted_ids(ns) == [str(eid)]

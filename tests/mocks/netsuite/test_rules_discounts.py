@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, ref
+from .conftest import REST, NetSuiteDriver, ref
 
 
 def _invoice(
-    ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any
+    ns: NetSuiteDriver, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any
 ) -> dict[str, Any]:
-    r = ns.post(f"{REST}/invoice", {"entity": ref(world["customers"][0]), "item": {"items": lines}, **extra})
+    r = ns.api(
+        "POST", f"{REST}/invoice", {"entity": ref(world["customers"][0]), "item": {"items": lines}, **extra}
+    )
     assert r.status_code == 204, r.get_data(as_text=True)
     return ns.record("invoice", int(r.headers["Location"].rsplit("/", 1)[1]))
 
@@ -20,7 +22,7 @@ def _totals(rec: dict[str, Any]) -> tuple[float, float, float, float]:
 
 
 def test_a_percent_header_discount_takes_the_items_rate_by_default(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     disc = ns.create("discountItem", {"itemId": "HDR10", "rate": "-10%"})
     svc = world["items"]["service"][0]
@@ -35,11 +37,13 @@ def test_a_percent_header_discount_takes_the_items_rate_by_default(
     # A rate sent on the header wins over the item's; a later edit of the rate moves the totals.
     inv = _invoice(ns, world, [{"item": ref(svc), "rate": 200}], discountItem=ref(disc), discountRate=-25)
     assert _totals(inv) == (200.0, -50.0, 0.0, 150.0)
-    assert ns.patch(f"{REST}/invoice/{inv['id']}", {"discountRate": -5}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/invoice/{inv['id']}", {"discountRate": -5}).status_code == 204
     assert _totals(ns.record("invoice", int(inv["id"]))) == (200.0, -10.0, 0.0, 190.0)
 
 
-def test_an_amount_header_discount_comes_after_line_discounts(ns: NsClient, world: dict[str, Any]) -> None:
+def test_an_amount_header_discount_comes_after_line_discounts(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     line_disc = ns.create("discountItem", {"itemId": "LINE10", "rate": "-10%"})
     flat = ns.create("discountItem", {"itemId": "FLAT15", "rate": "-15"})
     svc = world["items"]["service"][0]
@@ -56,7 +60,7 @@ def test_an_amount_header_discount_comes_after_line_discounts(ns: NsClient, worl
 
 
 def test_before_tax_discounts_lower_the_tax_after_tax_ones_do_not(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     tax = ns.create("salesTaxItem", {"itemId": "TAX10", "rate": "10%"})
     pre = ns.create("discountItem", {"itemId": "PRE", "rate": "-20%", "isPreTax": True})

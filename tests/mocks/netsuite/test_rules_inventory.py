@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
-def _adjust(ns: NsClient, world: dict[str, Any], qty: float, item: int | None = None) -> Any:
-    return ns.post(
+def _adjust(ns: NetSuiteDriver, world: dict[str, Any], qty: float, item: int | None = None) -> Any:
+    return ns.api(
+        "POST",
         f"{REST}/inventoryAdjustment",
         {
             "account": ref(world["accounts"]["Inventory Adjustments"]),
@@ -26,7 +27,7 @@ def _adjust(ns: NsClient, world: dict[str, Any], qty: float, item: int | None = 
 
 
 def test_deleting_an_earlier_receipt_may_leave_a_location_negative(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     added = int(_adjust(ns, world, 5).headers["Location"].rsplit("/", 1)[1])
@@ -34,7 +35,7 @@ def test_deleting_an_earlier_receipt_may_leave_a_location_negative(
     assert _adjust(ns, world, -12).status_code == 204
     assert ns.stock(item, loc) == 3
     # Undoing the +5 takes the location to -2: NetSuite allows it (only new outbound quantities are checked).
-    assert ns.delete(f"{REST}/inventoryAdjustment/{added}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/inventoryAdjustment/{added}").status_code == 204
     assert ns.stock(item, loc) == -2
     # A new outbound quantity is still checked against what is there.
     r = _adjust(ns, world, -1)
@@ -46,7 +47,7 @@ def test_deleting_an_earlier_receipt_may_leave_a_location_negative(
 
 
 def test_deleting_a_purchase_receipt_whose_stock_shipped_goes_negative(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     item, loc = world["items"]["inventory"][1], world["locations"][0]
     po = ns.create(
@@ -57,18 +58,19 @@ def test_deleting_a_purchase_receipt_whose_stock_shipped_goes_negative(
             "item": {"items": [{"item": ref(item), "quantity": 4, "rate": 2}]},
         },
     )
-    r = ns.post(f"{REST}/purchaseOrder/{po}/!transform/itemReceipt", {})
+    r = ns.api("POST", f"{REST}/purchaseOrder/{po}/!transform/itemReceipt", {})
     assert r.status_code == 204, r.get_data(as_text=True)
     receipt = int(r.headers["Location"].rsplit("/", 1)[1])
     assert _adjust(ns, world, -14, item).status_code == 204
-    assert ns.delete(f"{REST}/itemReceipt/{receipt}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/itemReceipt/{receipt}").status_code == 204
     assert ns.stock(item, loc) == -4
     assert ns.record("purchaseOrder", po)["status"]["refName"] == "Pending Receipt"
 
 
-def test_a_lot_never_goes_negative(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_lot_never_goes_negative(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     lot_item, loc = world["items"]["lot"][0], world["locations"][0]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/inventoryAdjustment",
         {
             "account": ref(world["accounts"]["Inventory Adjustments"]),
@@ -90,7 +92,8 @@ def test_a_lot_never_goes_negative(ns: NsClient, world: dict[str, Any]) -> None:
     )
     added = int(r.headers["Location"].rsplit("/", 1)[1])
     lot = next(x["id"] for x in ns.state()["records"]["inventoryNumber"] if x["name"] == "NEG-LOT")
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/inventoryAdjustment",
         {
             "account": ref(world["accounts"]["Inventory Adjustments"]),
@@ -111,12 +114,13 @@ def test_a_lot_never_goes_negative(ns: NsClient, world: dict[str, Any]) -> None:
         },
     )
     assert r.status_code == 204, r.get_data(as_text=True)
-    r = ns.delete(f"{REST}/inventoryAdjustment/{added}")
+    r = ns.api("DELETE", f"{REST}/inventoryAdjustment/{added}")
     assert r.status_code == 400 and "Inventory number quantity would go negative" in detail(r)["detail"]
 
 
-def _adjust_lines(ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
-    return ns.post(
+def _adjust_lines(ns: NetSuiteDriver, world: dict[str, Any], lines: list[dict[str, Any]]) -> Any:
+    return ns.api(
+        "POST",
         f"{REST}/inventoryAdjustment",
         {"account": ref(world["accounts"]["Inventory Adjustments"]), "inventory": {"items": lines}},
     )
@@ -127,7 +131,7 @@ def _line(item: int, loc: int, **fields: Any) -> dict[str, Any]:
 
 
 def test_each_line_of_an_adjustment_is_checked_against_the_lines_before_it(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     (a, b), loc = world["items"]["inventory"], world["locations"][0]
     # 10 - 4 - 5 leaves 1; the fourth line takes 2 of it: that line is refused, and nothing is written.
@@ -167,7 +171,7 @@ def test_each_line_of_an_adjustment_is_checked_against_the_lines_before_it(
     assert (ns.stock(a, loc), ns.stock(b, loc)) == (0, 12)
 
 
-def test_a_shortfall_is_named_before_a_later_line_s_error(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_shortfall_is_named_before_a_later_line_s_error(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     item, service, loc = world["items"]["inventory"][0], world["items"]["service"][0], world["locations"][0]
     r = _adjust_lines(ns, world, [_line(item, loc, adjustQtyBy=-11), _line(service, loc, adjustQtyBy=1)])
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "inventory.items[0].quantity"
@@ -178,7 +182,7 @@ def test_a_shortfall_is_named_before_a_later_line_s_error(ns: NsClient, world: d
     assert ns.stock(item, loc) == 10
 
 
-def test_new_quantity_sees_the_lines_before_it(ns: NsClient, world: dict[str, Any]) -> None:
+def test_new_quantity_sees_the_lines_before_it(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     item, (loc, other) = world["items"]["inventory"][0], world["locations"]
     rid = ns.create(
         "inventoryAdjustment",

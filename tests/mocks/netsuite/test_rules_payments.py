@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
-def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
+def _invoice(ns: NetSuiteDriver, world: dict[str, Any], amount: float = 100) -> int:
     return ns.create(
         "invoice",
         {
@@ -17,7 +17,7 @@ def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
     )
 
 
-def _bill(ns: NsClient, world: dict[str, Any], amount: float = 100, **extra: Any) -> int:
+def _bill(ns: NetSuiteDriver, world: dict[str, Any], amount: float = 100, **extra: Any) -> int:
     return ns.create(
         "vendorBill",
         {
@@ -29,13 +29,13 @@ def _bill(ns: NsClient, world: dict[str, Any], amount: float = 100, **extra: Any
     )
 
 
-def _remaining(ns: NsClient, rtype: str, rid: int) -> tuple[float, str]:
+def _remaining(ns: NetSuiteDriver, rtype: str, rid: int) -> tuple[float, str]:
     got = ns.record(rtype, rid)
     return got["amountRemaining"], got["status"]["refName"]
 
 
 def test_a_memo_edit_of_a_payment_that_paid_an_invoice_in_full_succeeds(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     inv = _invoice(ns, world)
     pay = ns.create(
@@ -43,14 +43,14 @@ def test_a_memo_edit_of_a_payment_that_paid_an_invoice_in_full_succeeds(
         {"customer": ref(world["customers"][0]), "payment": 100, "apply": {"items": [{"doc": ref(inv)}]}},
     )
     assert _remaining(ns, "invoice", inv) == (0.0, "Paid In Full")
-    r = ns.patch(f"{REST}/customerPayment/{pay}", {"memo": "bank ref 42"})
+    r = ns.api("PATCH", f"{REST}/customerPayment/{pay}", {"memo": "bank ref 42"})
     assert r.status_code == 204, r.get_data(as_text=True)
     assert ns.record("customerPayment", pay)["memo"] == "bank ref 42"
     assert _remaining(ns, "invoice", inv) == (0.0, "Paid In Full")
 
 
 def test_a_memo_edit_of_a_credit_that_fully_applied_a_bill_succeeds(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     bill = _bill(ns, world, 30)
     credit = ns.create(
@@ -62,11 +62,11 @@ def test_a_memo_edit_of_a_credit_that_fully_applied_a_bill_succeeds(
         },
     )
     assert _remaining(ns, "vendorBill", bill) == (0.0, "Paid In Full")
-    assert ns.patch(f"{REST}/vendorCredit/{credit}", {"memo": "returned goods"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/vendorCredit/{credit}", {"memo": "returned goods"}).status_code == 204
     assert _remaining(ns, "vendorBill", bill) == (0.0, "Paid In Full")
 
 
-def test_a_credit_memo_applies_in_instalments(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_credit_memo_applies_in_instalments(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     inv = _invoice(ns, world)
     cm = ns.create(
         "creditMemo",
@@ -79,22 +79,22 @@ def test_a_credit_memo_applies_in_instalments(ns: NsClient, world: dict[str, Any
     got = ns.record("creditMemo", cm)
     assert (got["applied"], got["amountRemaining"], got["status"]["refName"]) == (5.0, 5.0, "Open")
     assert _remaining(ns, "invoice", inv) == (95.0, "Open")
-    r = ns.patch(f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 8}]}})
+    r = ns.api("PATCH", f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 8}]}})
     assert r.status_code == 204, r.get_data(as_text=True)
     assert _remaining(ns, "invoice", inv) == (92.0, "Open")
     got = ns.record("creditMemo", cm)
     assert (got["applied"], got["amountRemaining"]) == (8.0, 2.0)
-    r = ns.patch(f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 11}]}})
+    r = ns.api("PATCH", f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 11}]}})
     assert r.status_code == 400
     assert (
         detail(r)["detail"]
         == "Error while accessing a resource. The total applied (11.00) exceeds the amount (10.00)."
     )
-    assert ns.delete(f"{REST}/creditMemo/{cm}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/creditMemo/{cm}").status_code == 204
     assert _remaining(ns, "invoice", inv) == (100.0, "Open")
 
 
-def test_a_vendor_credit_applies_in_instalments(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_vendor_credit_applies_in_instalments(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     bill = _bill(ns, world, 50)
     credit = ns.create(
         "vendorCredit",
@@ -106,8 +106,8 @@ def test_a_vendor_credit_applies_in_instalments(ns: NsClient, world: dict[str, A
     )
     assert _remaining(ns, "vendorBill", bill) == (45.0, "Open")
     assert (
-        ns.patch(
-            f"{REST}/vendorCredit/{credit}", {"apply": {"items": [{"line": 1, "amount": 8}]}}
+        ns.api(
+            "PATCH", f"{REST}/vendorCredit/{credit}", {"apply": {"items": [{"line": 1, "amount": 8}]}}
         ).status_code
         == 204
     )
@@ -116,10 +116,11 @@ def test_a_vendor_credit_applies_in_instalments(ns: NsClient, world: dict[str, A
     assert (got["applied"], got["unapplied"]) == (8.0, 2.0)
 
 
-def test_a_bill_pending_approval_cannot_be_paid(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_bill_pending_approval_cannot_be_paid(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     bill = _bill(ns, world, 40, approvalStatus="1")
     assert ns.record("vendorBill", bill)["status"]["refName"] == "Pending Approval"
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/vendorPayment",
         {"entity": ref(world["vendors"][0]), "apply": {"items": [{"doc": ref(bill)}]}},
     )
@@ -130,9 +131,10 @@ def test_a_bill_pending_approval_cannot_be_paid(ns: NsClient, world: dict[str, A
         "o:errorCode": "USER_ERROR",
         "o:errorPath": "apply.items[0].doc",
     }
-    assert ns.patch(f"{REST}/vendorBill/{bill}", {"approvalStatus": "2"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/vendorBill/{bill}", {"approvalStatus": "2"}).status_code == 204
     assert (
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/vendorPayment",
             {"entity": ref(world["vendors"][0]), "apply": {"items": [{"doc": ref(bill)}]}},
         ).status_code
@@ -142,7 +144,7 @@ def test_a_bill_pending_approval_cannot_be_paid(ns: NsClient, world: dict[str, A
 
 
 def test_approval_routing_decides_whether_new_bills_wait_for_approval(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     assert ns.record("vendorBill", _bill(ns, world, 10))["approvalStatus"]["id"] == "2"
     prefs = ns.act("set_preference", {"name": "vendorBillApprovalRouting", "value": True})

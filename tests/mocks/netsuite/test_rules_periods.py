@@ -6,13 +6,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN
-
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
-def _invoice(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
-    return ns.post(
+def _invoice(ns: NetSuiteDriver, world: dict[str, Any], **extra: Any) -> Any:
+    return ns.api(
+        "POST",
         f"{REST}/invoice",
         {
             "entity": ref(world["customers"][0]),
@@ -22,8 +21,9 @@ def _invoice(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
     )
 
 
-def _bill(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
-    return ns.post(
+def _bill(ns: NetSuiteDriver, world: dict[str, Any], **extra: Any) -> Any:
+    return ns.api(
+        "POST",
         f"{REST}/vendorBill",
         {
             "entity": ref(world["vendors"][0]),
@@ -34,7 +34,7 @@ def _bill(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
     )
 
 
-def _override(ns: NsClient, world: dict[str, Any], on: bool) -> None:
+def _override(ns: NetSuiteDriver, world: dict[str, Any], on: bool) -> None:
     ns.act("edit_record", {"type": "role", "id": world["role"], "fields": {"overridePeriodRestrictions": on}})
 
 
@@ -47,7 +47,7 @@ def _override(ns: NsClient, world: dict[str, Any], on: bool) -> None:
     ],
 )
 def test_override_period_restrictions_opens_locked_periods_to_the_role(
-    ns: NsClient, world: dict[str, Any], scope: str, post: Any, reason: str
+    ns: NetSuiteDriver, world: dict[str, Any], scope: str, post: Any, reason: str
 ) -> None:
     ns.act("lock_period", {"periodName": "Jan 2026", "scope": scope})
     r = post(ns, world)
@@ -64,12 +64,12 @@ def test_override_period_restrictions_opens_locked_periods_to_the_role(
     assert ns.record(rtype, rid)["postingPeriod"]["refName"] == "Jan 2026"
     # ... and its edits and deletes, until the permission is taken away again.
     _override(ns, world, False)
-    assert ns.delete(f"{REST}/{rtype}/{rid}").status_code == 400
+    assert ns.api("DELETE", f"{REST}/{rtype}/{rid}").status_code == 400
     _override(ns, world, True)
-    assert ns.delete(f"{REST}/{rtype}/{rid}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/{rtype}/{rid}").status_code == 204
 
 
-def test_override_does_not_open_a_closed_period(ns: NsClient, world: dict[str, Any]) -> None:
+def test_override_does_not_open_a_closed_period(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     _override(ns, world, True)
     ns.act("close_period", {"periodName": "Dec 2025"})
     r = _invoice(ns, world, tranDate="2025-12-15")
@@ -77,11 +77,11 @@ def test_override_does_not_open_a_closed_period(ns: NsClient, world: dict[str, A
 
 
 def test_a_closed_period_without_non_gl_changes_refuses_even_a_memo(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     inv = int(_invoice(ns, world, tranDate="2025-12-15").headers["Location"].rsplit("/", 1)[1])
     assert ns.act("close_period", {"periodName": "Dec 2025"})["allowNonGLChanges"] is False
-    r = ns.patch(f"{REST}/invoice/{inv}", {"memo": "note only"})
+    r = ns.api("PATCH", f"{REST}/invoice/{inv}", {"memo": "note only"})
     assert r.status_code == 400
     assert detail(r) == {
         "detail": "Error while accessing a resource. You cannot change a transaction in a closed "
@@ -93,7 +93,7 @@ def test_a_closed_period_without_non_gl_changes_refuses_even_a_memo(
 
 
 def test_allow_non_gl_changes_takes_memos_and_applications_but_not_amounts(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     inv = int(_invoice(ns, world, tranDate="2025-12-15").headers["Location"].rsplit("/", 1)[1])
     cm = ns.create(
@@ -106,19 +106,21 @@ def test_allow_non_gl_changes_takes_memos_and_applications_but_not_amounts(
         },
     )
     ns.act("close_period", {"periodName": "Dec 2025", "allowNonGLChanges": True})
-    assert ns.patch(f"{REST}/invoice/{inv}", {"memo": "note only"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/invoice/{inv}", {"memo": "note only"}).status_code == 204
     assert (
-        ns.patch(f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 8}]}}).status_code
+        ns.api(
+            "PATCH", f"{REST}/creditMemo/{cm}", {"apply": {"items": [{"line": 1, "amount": 8}]}}
+        ).status_code
         == 204
     )
     assert ns.record("invoice", inv)["amountRemaining"] == 92.0
-    r = ns.patch(f"{REST}/invoice/{inv}", {"item": {"items": [{"line": 1, "rate": 90}]}})
+    r = ns.api("PATCH", f"{REST}/invoice/{inv}", {"item": {"items": [{"line": 1, "rate": 90}]}})
     assert r.status_code == 400 and "closed period (Dec 2025)" in detail(r)["detail"]
 
 
 @pytest.mark.parametrize(("pref", "accepted"), [("disallow", False), ("warn", True), ("allow", True)])
 def test_transaction_date_outside_the_posting_period(
-    ns: NsClient, world: dict[str, Any], pref: str, accepted: bool
+    ns: NetSuiteDriver, world: dict[str, Any], pref: str, accepted: bool
 ) -> None:
     assert (
         ns.act("set_preference", {"name": "transactionDateOutsidePeriod", "value": pref})[
@@ -150,12 +152,9 @@ def test_transaction_date_outside_the_posting_period(
 
 @pytest.mark.parametrize("scope", ["xx", ["ar"], 3])
 def test_lock_period_refuses_a_scope_it_does_not_know(
-    ns: NsClient, world: dict[str, Any], scope: Any
+    ns: NetSuiteDriver, world: dict[str, Any], scope: Any
 ) -> None:
     """A scope that is not all / ar / ap is the control plane's 400 (a list was a 500), and nothing is locked."""
-    r = ns.client.post(
-        "/__erpsim/act/lock_period", json={"periodName": "Jan 2026", "scope": scope}, headers=ADMIN
-    )
-    assert r.status_code == 400
-    assert r.get_json() == {"error": "INVALID_ACTION", "message": "scope must be all, ar or ap."}
+    out = ns.act("lock_period", {"periodName": "Jan 2026", "scope": scope}, status=400)
+    assert out == {"error": "INVALID_ACTION", "message": "scope must be all, ar or ap."}
     assert _invoice(ns, world).status_code == 204

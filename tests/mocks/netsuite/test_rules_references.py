@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
-def _so(ns: NsClient, world: dict[str, Any], **extra: Any) -> Any:
-    return ns.post(
+def _so(ns: NetSuiteDriver, world: dict[str, Any], **extra: Any) -> Any:
+    return ns.api(
+        "POST",
         f"{REST}/salesOrder",
         {
             "entity": ref(world["customers"][0]),
@@ -29,12 +30,15 @@ def _refused(r: Any, field: str, rid: int, path: str) -> None:
     }
 
 
-def test_a_disabled_location_is_refused_on_new_transactions(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_disabled_location_is_refused_on_new_transactions(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     loc = world["locations"][0]
     so = int(_so(ns, world).headers["Location"].rsplit("/", 1)[1])
-    assert ns.patch(f"{REST}/location/{loc}", {"isInactive": True}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/location/{loc}", {"isInactive": True}).status_code == 204
     _refused(_so(ns, world), "location", loc, "location")
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/inventoryAdjustment",
         {
             "account": ref(world["accounts"]["Inventory Adjustments"]),
@@ -47,23 +51,24 @@ def test_a_disabled_location_is_refused_on_new_transactions(ns: NsClient, world:
     )
     _refused(r, "location", loc, "inventory.items[0].location")
     # The order made before keeps its location: a memo edit does not re-check unchanged references.
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"memo": "still fine"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/salesOrder/{so}", {"memo": "still fine"}).status_code == 204
 
 
-def test_inactive_items_and_customers_are_refused(ns: NsClient, world: dict[str, Any]) -> None:
+def test_inactive_items_and_customers_are_refused(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     item, cust = world["items"]["inventory"][0], world["customers"][0]
-    ns.patch(f"{REST}/inventoryItem/{item}", {"isInactive": True})
+    ns.api("PATCH", f"{REST}/inventoryItem/{item}", {"isInactive": True})
     _refused(_so(ns, world), "item", item, "item.items[0].item")
-    ns.patch(f"{REST}/inventoryItem/{item}", {"isInactive": False})
-    ns.patch(f"{REST}/customer/{cust}", {"isInactive": True})
+    ns.api("PATCH", f"{REST}/inventoryItem/{item}", {"isInactive": False})
+    ns.api("PATCH", f"{REST}/customer/{cust}", {"isInactive": True})
     _refused(_so(ns, world), "entity", cust, "entity")
-    ns.patch(f"{REST}/customer/{cust}", {"isInactive": False})
+    ns.api("PATCH", f"{REST}/customer/{cust}", {"isInactive": False})
     assert _so(ns, world).status_code == 204
 
 
-def test_summary_accounts_take_no_postings(ns: NsClient, world: dict[str, Any]) -> None:
+def test_summary_accounts_take_no_postings(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     summary, child = world["accounts"]["Operating Expenses"], world["accounts"]["Office Supplies"]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/journalEntry",
         {
             "line": {
@@ -75,7 +80,8 @@ def test_summary_accounts_take_no_postings(ns: NsClient, world: dict[str, Any]) 
         },
     )
     _refused(r, "account", summary, "line.items[0].account")
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/vendorBill",
         {
             "entity": ref(world["vendors"][0]),
@@ -85,7 +91,8 @@ def test_summary_accounts_take_no_postings(ns: NsClient, world: dict[str, Any]) 
     )
     _refused(r, "account", summary, "expense.items[0].account")
     assert (
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/vendorBill",
             {
                 "entity": ref(world["vendors"][0]),
@@ -97,9 +104,10 @@ def test_summary_accounts_take_no_postings(ns: NsClient, world: dict[str, Any]) 
     )
 
 
-def test_a_cogs_account_is_refused_on_a_bill_expense_line(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_cogs_account_is_refused_on_a_bill_expense_line(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     cogs = world["accounts"]["Cost of Goods Sold"]
-    r = ns.post(
+    r = ns.api(
+        "POST",
         f"{REST}/vendorBill",
         {
             "entity": ref(world["vendors"][0]),
@@ -116,7 +124,8 @@ def test_a_cogs_account_is_refused_on_a_bill_expense_line(ns: NsClient, world: d
     assert ns.state()["records"].get("vendorBill") is None
     # A journal may still post to COGS: only the bill's Expenses sublist leaves it out.
     assert (
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/journalEntry",
             {
                 "line": {

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 
 
 def _bodies(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -118,15 +118,15 @@ def _bodies(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
     ],
 )
 def test_a_repeated_replace_upsert_with_the_same_body_changes_nothing(
-    ns: NsClient, world: dict[str, Any], rtype: str
+    ns: NetSuiteDriver, world: dict[str, Any], rtype: str
 ) -> None:
     sublist, body = _bodies(world)[rtype]
     path = f"{REST}/{rtype}/eid:UP-{rtype}?replace={sublist}"
-    first = ns.put(path, body)
+    first = ns.api("PUT", path, body)
     assert first.status_code == 204, first.get_data(as_text=True)
     rid = int(first.headers["Location"].rsplit("/", 1)[1])
     before, stock = ns.record(rtype, rid), ns.state()["inventory"]
-    again = ns.put(path, body)
+    again = ns.api("PUT", path, body)
     assert again.status_code == 204, again.get_data(as_text=True)
     assert again.headers["Location"] == first.headers["Location"]
     after = ns.record(rtype, rid)
@@ -135,23 +135,26 @@ def test_a_repeated_replace_upsert_with_the_same_body_changes_nothing(
     assert ns.state()["inventory"] == stock
 
 
-def test_an_approved_partly_fulfilled_order_upserts_idempotently(ns: NsClient, world: dict[str, Any]) -> None:
+def test_an_approved_partly_fulfilled_order_upserts_idempotently(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     sublist, body = _bodies(world)["salesOrder"]
     path = f"{REST}/salesOrder/eid:UP-SO-F?replace=item"
-    so = int(ns.put(path, body).headers["Location"].rsplit("/", 1)[1])
-    r = ns.post(
+    so = int(ns.api("PUT", path, body).headers["Location"].rsplit("/", 1)[1])
+    r = ns.api(
+        "POST",
         f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
         {"item": {"items": [{"orderLine": 1, "quantity": 1}]}},
     )
     assert r.status_code == 204, r.get_data(as_text=True)
     assert ns.record("salesOrder", so)["status"]["id"] == "Pending Billing/Partially Fulfilled"
-    again = ns.put(path, body)
+    again = ns.api("PUT", path, body)
     assert again.status_code == 204, again.get_data(as_text=True)
     lines = ns.record("salesOrder", so)["item"]["items"]
     assert [(ln["line"], ln["quantity"], ln["quantityFulfilled"]) for ln in lines] == [(1, 2, 1), (2, 1, 0)]
 
 
-def _approved(ns: NsClient, world: dict[str, Any], qty: float = 4) -> int:
+def _approved(ns: NetSuiteDriver, world: dict[str, Any], qty: float = 4) -> int:
     inv, loc = world["items"]["inventory"][0], world["locations"][0]
     return ns.create(
         "salesOrder",
@@ -165,16 +168,18 @@ def _approved(ns: NsClient, world: dict[str, Any], qty: float = 4) -> int:
 
 
 def test_a_pending_fulfillment_order_takes_new_lines_and_quantity_changes(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     i1, i2 = world["items"]["inventory"]
     so = _approved(ns, world)
     assert (
-        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 6}]}}).status_code
+        ns.api(
+            "PATCH", f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 6}]}}
+        ).status_code
         == 204
     )
-    r = ns.patch(
-        f"{REST}/salesOrder/{so}", {"item": {"items": [{"item": ref(i2), "quantity": 1, "rate": 3}]}}
+    r = ns.api(
+        "PATCH", f"{REST}/salesOrder/{so}", {"item": {"items": [{"item": ref(i2), "quantity": 1, "rate": 3}]}}
     )
     assert r.status_code == 204, r.get_data(as_text=True)
     rec = ns.record("salesOrder", so)
@@ -184,19 +189,20 @@ def test_a_pending_fulfillment_order_takes_new_lines_and_quantity_changes(
     ] == [(1, 6, 6, 0), (2, 1, 1, 0)]
     assert rec["status"]["id"] == "Pending Fulfillment" and rec["total"] == 63
     # Lines without fulfilment can be dropped by a replace.
-    r = ns.patch(f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"line": 1}]}})
+    r = ns.api("PATCH", f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"line": 1}]}})
     assert r.status_code == 204, r.get_data(as_text=True)
     assert [ln["item"]["id"] for ln in ns.record("salesOrder", so)["item"]["items"]] == [str(i1)]
 
 
-def test_a_fulfilled_quantity_bounds_what_an_edit_may_do(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_fulfilled_quantity_bounds_what_an_edit_may_do(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     i2 = world["items"]["inventory"][1]
     so = _approved(ns, world)
-    ns.post(
+    ns.api(
+        "POST",
         f"{REST}/salesOrder/{so}/!transform/itemFulfillment",
         {"item": {"items": [{"orderLine": 1, "quantity": 3}]}},
     )
-    r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 2}]}})
+    r = ns.api("PATCH", f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 2}]}})
     assert r.status_code == 400
     assert detail(r) == {
         "detail": "Error while accessing a resource. You cannot reduce the quantity of line 1 below "
@@ -204,10 +210,12 @@ def test_a_fulfilled_quantity_bounds_what_an_edit_may_do(ns: NsClient, world: di
         "o:errorCode": "USER_ERROR",
         "o:errorPath": "item.items[0].quantity",
     }
-    r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "item": ref(i2)}]}})
+    r = ns.api("PATCH", f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "item": ref(i2)}]}})
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "item.items[0].item"
-    r = ns.patch(
-        f"{REST}/salesOrder/{so}?replace=item", {"item": {"items": [{"item": ref(i2), "quantity": 1}]}}
+    r = ns.api(
+        "PATCH",
+        f"{REST}/salesOrder/{so}?replace=item",
+        {"item": {"items": [{"item": ref(i2), "quantity": 1}]}},
     )
     assert r.status_code == 400
     assert detail(r)["detail"] == (
@@ -215,18 +223,20 @@ def test_a_fulfilled_quantity_bounds_what_an_edit_may_do(ns: NsClient, world: di
     )
     # Down to exactly the fulfilled quantity is fine: the order is then fully fulfilled (Pending Billing).
     assert (
-        ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 3}]}}).status_code
+        ns.api(
+            "PATCH", f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "quantity": 3}]}}
+        ).status_code
         == 204
     )
     assert ns.record("salesOrder", so)["status"]["id"] == "Pending Billing"
 
 
-def test_the_fulfilled_lines_of_a_billed_order_are_frozen(ns: NsClient, world: dict[str, Any]) -> None:
+def test_the_fulfilled_lines_of_a_billed_order_are_frozen(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     so = _approved(ns, world, qty=2)
-    ns.post(f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
-    assert ns.post(f"{REST}/salesOrder/{so}/!transform/invoice", {}).status_code == 204
+    ns.api("POST", f"{REST}/salesOrder/{so}/!transform/itemFulfillment", {})
+    assert ns.api("POST", f"{REST}/salesOrder/{so}/!transform/invoice", {}).status_code == 204
     assert ns.record("salesOrder", so)["status"]["id"] == "Billed"
-    r = ns.patch(f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "rate": 12}]}})
+    r = ns.api("PATCH", f"{REST}/salesOrder/{so}", {"item": {"items": [{"line": 1, "rate": 12}]}})
     assert r.status_code == 400
     assert detail(r) == {
         "detail": "Error while accessing a resource. You cannot change line 1 of a billed sales "
@@ -234,4 +244,4 @@ def test_the_fulfilled_lines_of_a_billed_order_are_frozen(ns: NsClient, world: d
         "o:errorCode": "USER_ERROR",
         "o:errorPath": "item.items[0].rate",
     }
-    assert ns.patch(f"{REST}/salesOrder/{so}", {"memo": "billed, noted"}).status_code == 204
+    assert ns.api("PATCH", f"{REST}/salesOrder/{so}", {"memo": "billed, noted"}).status_code == 204

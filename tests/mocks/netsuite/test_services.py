@@ -9,11 +9,11 @@ import pytest
 from mocks.core.config import SettingError
 from mocks.netsuite.services import NetSuiteServices
 
-from .conftest import make_ns_app
+from .conftest import make_app
 
 
 def test_settings_reflect_the_config(tmp_path: Path) -> None:
-    app = make_ns_app(
+    app = make_app(
         tmp_path, account="7654321-sb2", concurrency_limit="9", realm_strict="false", tba_window="60"
     )
     services = NetSuiteServices.of(app.extensions["erpsim"])
@@ -25,4 +25,4 @@ def test_settings_reflect_the_config(tmp_path: Path) -> None:
 
 def test_a_bad_number_stops_the_start_naming_the_variable(tmp_path: Path) -> None:
     with pytest.raises(SettingError, match="ERPSIM_NETSUITE_CONCURRENCY_LIMIT='x' is not a whole number"):
-        make_ns_app(tmp_path, concurrency_limit="x")
+        make_app(tmp_path, concurrency_limit="x")

@@ -9,11 +9,11 @@ import requests
 
 from tests.conftest import ADMIN
 
-from .conftest import make_ns_app
+from .conftest import make_app
 
 
 def _seeded(tmp_path: Path, serve_app: Any) -> tuple[str, dict[str, Any]]:
-    srv = serve_app(make_ns_app(tmp_path))
+    srv = serve_app(make_app(tmp_path))
     world = requests.post(
         f"{srv.url}/__erpsim/seed",
         headers=ADMIN,

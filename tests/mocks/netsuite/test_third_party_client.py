@@ -11,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ADMIN
-
-from .conftest import ACCOUNT, CREDS, make_ns_app
+from .conftest import ACCOUNT, CREDS, NetSuiteDriver, make_app
 
 netsuite = pytest.importorskip("netsuite")
 
@@ -22,16 +20,10 @@ netsuite = pytest.importorskip("netsuite")
 def client(tmp_path: Any, serve_app: Any) -> tuple[Any, dict[str, Any]]:
     from netsuite.rest_api import NetSuiteRestApi
 
-    app = make_ns_app(tmp_path)
+    app = make_app(tmp_path)
     srv = serve_app(app)
-    world = (
-        app.test_client()
-        .post(
-            "/__erpsim/seed",
-            headers=ADMIN,
-            json={"seed": 4, "customers": 2, "locations": 1, "stock": 10, "items": {"inventory": 1}},
-        )
-        .get_json()
+    world = NetSuiteDriver(app).seed(
+        {"seed": 4, "customers": 2, "locations": 1, "stock": 10, "items": {"inventory": 1}}
     )
 
     class EmulatedRestApi(NetSuiteRestApi):  # type: ignore[misc]
@@ -93,7 +85,7 @@ def test_a_fresh_account_with_no_seeding_takes_a_customer_on_subsidiary_1(
 ) -> None:
     from netsuite.rest_api import NetSuiteRestApi
 
-    srv = serve_app(make_ns_app(tmp_path))  # what `erpsim up` serves on a new data folder: nothing seeded
+    srv = serve_app(make_app(tmp_path))  # what `erpsim up` serves on a new data folder: nothing seeded
 
     class EmulatedRestApi(NetSuiteRestApi):  # type: ignore[misc]
         def _make_url(self, subpath: str) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.mocks.netsuite.conftest import REST, NsClient, detail, ref
+from tests.mocks.netsuite.conftest import REST, NetSuiteDriver, detail, ref
 
 FULFIL = "!transform/itemFulfillment"
 
 
-def _so(ns: NsClient, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any) -> int:
+def _so(ns: NetSuiteDriver, world: dict[str, Any], lines: list[dict[str, Any]], **extra: Any) -> int:
     return ns.create(
         "salesOrder",
         {
@@ -32,7 +32,7 @@ def _new_id(r: Any) -> int:
 
 
 def _receive_lots(
-    ns: NsClient, world: dict[str, Any], item: int, lots: list[tuple[str, int, str | None]]
+    ns: NetSuiteDriver, world: dict[str, Any], item: int, lots: list[tuple[str, int, str | None]]
 ) -> dict[str, int]:
     """Positive adjustments receiving (lot number, quantity, expiry); returns lot ids by number."""
     assignments = [
@@ -58,7 +58,7 @@ def _receive_lots(
     return {r["name"]: r["id"] for r in ns.state()["records"]["inventoryNumber"]}
 
 
-def _assignments(ns: NsClient, fulfilment: int, line: int = 0) -> list[tuple[str, float]]:
+def _assignments(ns: NetSuiteDriver, fulfilment: int, line: int = 0) -> list[tuple[str, float]]:
     got = ns.record("itemFulfillment", fulfilment)["item"]["items"][line]["inventoryDetail"]
     return [
         (a["issueInventoryNumber"]["refName"], a["quantity"]) for a in got["inventoryAssignment"]["items"]
@@ -66,11 +66,12 @@ def _assignments(ns: NsClient, fulfilment: int, line: int = 0) -> list[tuple[str
 
 
 def test_package_and_other_sublists_of_a_transform_body_are_stored_and_read_back(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     so = _so(ns, world, [_line(world["items"]["inventory"][0], 2)])
     ful = _new_id(
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/salesOrder/{so}/{FULFIL}",
             {
                 "shipStatus": "C",
@@ -88,25 +89,31 @@ def test_package_and_other_sublists_of_a_transform_body_are_stored_and_read_back
         (p["line"], p["packageTrackingNumber"], p.get("packageDescr"), p.get("packageWeight"))
         for p in packages
     ] == [(1, "1Z999", "UPS", 1.5), (2, "1Z998", None, None)]
-    lines = ns.get(f"{REST}/itemFulfillment/{ful}/package").get_json()
+    lines = ns.api("GET", f"{REST}/itemFulfillment/{ful}/package").get_json()
     assert lines["totalResults"] == 2
 
 
-def test_a_transform_body_with_a_bad_package_line_writes_nothing(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_transform_body_with_a_bad_package_line_writes_nothing(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     so = _so(ns, world, [_line(world["items"]["inventory"][0], 2)])
-    r = ns.post(f"{REST}/salesOrder/{so}/{FULFIL}", {"package": {"items": [{"packageWeight": "heavy"}]}})
+    r = ns.api(
+        "POST", f"{REST}/salesOrder/{so}/{FULFIL}", {"package": {"items": [{"packageWeight": "heavy"}]}}
+    )
     assert r.status_code == 400 and detail(r)["o:errorPath"] == "package.items[0].packageWeight"
     assert "itemFulfillment" not in ns.state()["records"]
     assert ns.stock(world["items"]["inventory"][0], world["locations"][0]) == 10
 
 
-def test_lot_fulfilment_is_prefilled_first_expiry_first_out(ns: NsClient, world: dict[str, Any]) -> None:
+def test_lot_fulfilment_is_prefilled_first_expiry_first_out(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     lot_item = world["items"]["lot"][0]
     lots = _receive_lots(
         ns, world, lot_item, [("LATE", 5, "2027-06-30"), ("EARLY", 2, "2026-03-31"), ("NONE", 5, None)]
     )
     so = _so(ns, world, [_line(lot_item, 4)])
-    ful = _new_id(ns.post(f"{REST}/salesOrder/{so}/{FULFIL}", {}))
+    ful = _new_id(ns.api("POST", f"{REST}/salesOrder/{so}/{FULFIL}", {}))
     assert _assignments(ns, ful) == [("EARLY", 2.0), ("LATE", 2.0)]
     assert ns.record("inventoryNumber", lots["EARLY"])["quantityOnHand"] == 0.0
     assert ns.record("inventoryNumber", lots["LATE"])["quantityOnHand"] == 3.0
@@ -114,7 +121,7 @@ def test_lot_fulfilment_is_prefilled_first_expiry_first_out(ns: NsClient, world:
 
 
 def test_own_lots_added_on_top_of_the_prefill_are_refused_and_replacing_succeeds(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     lot_item, loc = world["items"]["lot"][0], world["locations"][0]
     lots = _receive_lots(ns, world, lot_item, [("L-A", 5, "2026-06-30"), ("L-B", 5, "2026-09-30")])
@@ -135,7 +142,7 @@ def test_own_lots_added_on_top_of_the_prefill_are_refused_and_replacing_succeeds
             ]
         }
     }
-    r = ns.post(f"{REST}/salesOrder/{so}/{FULFIL}", body)
+    r = ns.api("POST", f"{REST}/salesOrder/{so}/{FULFIL}", body)
     assert r.status_code == 400
     assert detail(r) == {
         "detail": "Error while accessing a resource. The total inventory detail quantity must be 3.",
@@ -143,36 +150,38 @@ def test_own_lots_added_on_top_of_the_prefill_are_refused_and_replacing_succeeds
         "o:errorPath": "item.items[0].inventoryDetail",
     }
     assert "itemFulfillment" not in ns.state()["records"] and ns.stock(lot_item, loc) == 10
-    ful = _new_id(ns.post(f"{REST}/salesOrder/{so}/{FULFIL}?replace=inventoryAssignment", body))
+    ful = _new_id(ns.api("POST", f"{REST}/salesOrder/{so}/{FULFIL}?replace=inventoryAssignment", body))
     assert _assignments(ns, ful) == [("L-B", 3.0)]
     assert ns.record("inventoryNumber", lots["L-A"])["quantityOnHand"] == 5.0
     assert ns.record("inventoryNumber", lots["L-B"])["quantityOnHand"] == 2.0
 
 
-def test_a_changed_quantity_is_prefilled_for_that_quantity(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_changed_quantity_is_prefilled_for_that_quantity(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     lot_item = world["items"]["lot"][0]
     _receive_lots(ns, world, lot_item, [("Q-1", 2, "2026-04-30"), ("Q-2", 5, "2026-05-31")])
     so = _so(ns, world, [_line(lot_item, 6)])
     ful = _new_id(
-        ns.post(f"{REST}/salesOrder/{so}/{FULFIL}", {"item": {"items": [{"orderLine": 1, "quantity": 3}]}})
+        ns.api(
+            "POST", f"{REST}/salesOrder/{so}/{FULFIL}", {"item": {"items": [{"orderLine": 1, "quantity": 3}]}}
+        )
     )
     assert _assignments(ns, ful) == [("Q-1", 2.0), ("Q-2", 1.0)]
 
 
 def test_short_lot_stock_prefills_what_there_is_and_refuses_the_total(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     lot_item = world["items"]["lot"][0]
     _receive_lots(ns, world, lot_item, [("S-1", 2, None)])
     so = _so(ns, world, [_line(lot_item, 3)])
-    r = ns.post(f"{REST}/salesOrder/{so}/{FULFIL}", {})
+    r = ns.api("POST", f"{REST}/salesOrder/{so}/{FULFIL}", {})
     assert r.status_code == 400 and detail(r)["detail"].endswith(
         "The total inventory detail quantity must be 3."
     )
 
 
 def test_bin_item_fulfilment_is_prefilled_with_the_bins_that_hold_it(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     loc = world["locations"][0]
     item = ns.create(
@@ -205,7 +214,7 @@ def test_bin_item_fulfilment_is_prefilled_with_the_bins_that_hold_it(
         },
     )
     so = _so(ns, world, [_line(item, 4)])
-    ful = _new_id(ns.post(f"{REST}/salesOrder/{so}/{FULFIL}", {}))
+    ful = _new_id(ns.api("POST", f"{REST}/salesOrder/{so}/{FULFIL}", {}))
     got = ns.record("itemFulfillment", ful)["item"]["items"][0]["inventoryDetail"]["inventoryAssignment"][
         "items"
     ]
@@ -214,11 +223,14 @@ def test_bin_item_fulfilment_is_prefilled_with_the_bins_that_hold_it(
     assert bins == [(b1, 0.0), (b2, 1.0)]
 
 
-def test_replace_item_drops_the_lines_the_body_does_not_name(ns: NsClient, world: dict[str, Any]) -> None:
+def test_replace_item_drops_the_lines_the_body_does_not_name(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     a, b = world["items"]["inventory"]
     so = _so(ns, world, [_line(a, 2), _line(b, 3)])
     ful = _new_id(
-        ns.post(
+        ns.api(
+            "POST",
             f"{REST}/salesOrder/{so}/{FULFIL}?replace=item",
             {"item": {"items": [{"orderLine": 2, "quantity": 1}]}},
         )
@@ -227,9 +239,9 @@ def test_replace_item_drops_the_lines_the_body_does_not_name(ns: NsClient, world
     assert [(ln["orderLine"], ln["quantity"]) for ln in lines] == [(2, 1.0)]
 
 
-def test_replace_names_a_sublist_the_fulfilment_has(ns: NsClient, world: dict[str, Any]) -> None:
+def test_replace_names_a_sublist_the_fulfilment_has(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     so = _so(ns, world, [_line(world["items"]["inventory"][0], 2)])
-    r = ns.post(f"{REST}/salesOrder/{so}/{FULFIL}?replace=expense", {})
+    r = ns.api("POST", f"{REST}/salesOrder/{so}/{FULFIL}?replace=expense", {})
     assert r.status_code == 400
     assert detail(r) == {
         "detail": "Invalid sublist name 'expense' in the replace parameter.",
@@ -239,14 +251,14 @@ def test_replace_names_a_sublist_the_fulfilment_has(ns: NsClient, world: dict[st
 
 
 def test_limit_to_committed_fulfils_only_what_is_committed_to_the_order(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     first = _so(ns, world, [_line(item, 7)])  # entered first: 7 of the 10 on hand are committed to it
     second = _so(ns, world, [_line(item, 5)])  # 3 left for this one
     ns.act("set_preference", {"name": "fulfillmentCommitment", "value": "limitToCommitted"})
-    r = ns.post(
-        f"{REST}/salesOrder/{second}/{FULFIL}", {"item": {"items": [{"orderLine": 1, "quantity": 4}]}}
+    r = ns.api(
+        "POST", f"{REST}/salesOrder/{second}/{FULFIL}", {"item": {"items": [{"orderLine": 1, "quantity": 4}]}}
     )
     assert r.status_code == 400
     assert detail(r) == {
@@ -255,23 +267,23 @@ def test_limit_to_committed_fulfils_only_what_is_committed_to_the_order(
         "o:errorCode": "USER_ERROR",
         "o:errorPath": "item.items[0].quantity",
     }
-    ful = _new_id(ns.post(f"{REST}/salesOrder/{second}/{FULFIL}", {}))  # defaults to the committed 3
+    ful = _new_id(ns.api("POST", f"{REST}/salesOrder/{second}/{FULFIL}", {}))  # defaults to the committed 3
     assert ns.record("itemFulfillment", ful)["item"]["items"][0]["quantity"] == 3.0
     assert ns.stock(item, loc) == 7
-    _new_id(ns.post(f"{REST}/salesOrder/{first}/{FULFIL}", {}))
+    _new_id(ns.api("POST", f"{REST}/salesOrder/{first}/{FULFIL}", {}))
     assert ns.stock(item, loc) == 0
     # nothing left committed to the second order's 2 open units
-    r = ns.post(f"{REST}/salesOrder/{second}/{FULFIL}", {})
+    r = ns.api("POST", f"{REST}/salesOrder/{second}/{FULFIL}", {})
     assert r.status_code == 400 and detail(r)["o:errorCode"] == "VALID_LINE_ITEM_REQD"
 
 
 def test_ignore_commitment_fulfils_any_open_quantity_while_stock_lasts(
-    ns: NsClient, world: dict[str, Any]
+    ns: NetSuiteDriver, world: dict[str, Any]
 ) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     _so(ns, world, [_line(item, 7)])
     second = _so(ns, world, [_line(item, 5)])
     ns.act("set_preference", {"name": "fulfillmentCommitment", "value": "ignoreCommitment"})
-    ful = _new_id(ns.post(f"{REST}/salesOrder/{second}/{FULFIL}", {}))
+    ful = _new_id(ns.api("POST", f"{REST}/salesOrder/{second}/{FULFIL}", {}))
     assert ns.record("itemFulfillment", ful)["item"]["items"][0]["quantity"] == 5.0
     assert ns.stock(item, loc) == 5

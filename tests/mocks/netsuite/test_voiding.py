@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import REST, NsClient, detail, ref
+from .conftest import REST, NetSuiteDriver, detail, ref
 from .test_banking import gl
 
 
-def _void(ns: NsClient, rtype: str, rid: int) -> Any:
-    return ns.post(f"{REST}/{rtype}/{rid}/@void")
+def _void(ns: NetSuiteDriver, rtype: str, rid: int) -> Any:
+    return ns.api("POST", f"{REST}/{rtype}/{rid}/@void")
 
 
-def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
+def _invoice(ns: NetSuiteDriver, world: dict[str, Any], amount: float = 100) -> int:
     return ns.create(
         "invoice",
         {
@@ -22,7 +22,7 @@ def _invoice(ns: NsClient, world: dict[str, Any], amount: float = 100) -> int:
     )
 
 
-def _bill_and_payment(ns: NsClient, world: dict[str, Any]) -> tuple[int, int]:
+def _bill_and_payment(ns: NetSuiteDriver, world: dict[str, Any]) -> tuple[int, int]:
     bill = ns.create(
         "vendorBill",
         {
@@ -42,7 +42,9 @@ def _bill_and_payment(ns: NsClient, world: dict[str, Any]) -> tuple[int, int]:
     return bill, pay
 
 
-def test_direct_void_of_a_payment_zeroes_it_and_unapplies_it(ns: NsClient, world: dict[str, Any]) -> None:
+def test_direct_void_of_a_payment_zeroes_it_and_unapplies_it(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     inv = _invoice(ns, world)
     pay = ns.create(
         "customerPayment",
@@ -60,18 +62,20 @@ def test_direct_void_of_a_payment_zeroes_it_and_unapplies_it(ns: NsClient, world
     assert r.status_code == 400 and "already been voided" in detail(r)["detail"]
 
 
-def test_a_voided_transaction_accepts_memo_edits_only(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_voided_transaction_accepts_memo_edits_only(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     inv = _invoice(ns, world)
     assert _void(ns, "invoice", inv).status_code == 200
-    assert ns.patch(f"{REST}/invoice/{inv}", {"memo": "voided: duplicate"}).status_code == 204
-    r = ns.patch(f"{REST}/invoice/{inv}", {"item": {"items": [{"line": 1, "rate": 50}]}})
+    assert ns.api("PATCH", f"{REST}/invoice/{inv}", {"memo": "voided: duplicate"}).status_code == 204
+    r = ns.api("PATCH", f"{REST}/invoice/{inv}", {"item": {"items": [{"line": 1, "rate": 50}]}})
     assert r.status_code == 400 and "cannot change a voided transaction" in detail(r)["detail"]
     got = ns.record("invoice", inv)
     assert (got["memo"], got["total"], got["status"]["id"]) == ("voided: duplicate", 0.0, "Voided")
-    assert ns.delete(f"{REST}/invoice/{inv}").status_code == 204
+    assert ns.api("DELETE", f"{REST}/invoice/{inv}").status_code == 204
 
 
-def test_direct_void_of_a_standalone_cash_sale_returns_its_stock(ns: NsClient, world: dict[str, Any]) -> None:
+def test_direct_void_of_a_standalone_cash_sale_returns_its_stock(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     item, loc = world["items"]["inventory"][0], world["locations"][0]
     start = ns.stock(item, loc)
     sale = ns.create(
@@ -87,7 +91,9 @@ def test_direct_void_of_a_standalone_cash_sale_returns_its_stock(ns: NsClient, w
     assert ns.record("cashSale", sale)["item"]["items"][0]["quantity"] == 0.0
 
 
-def test_a_paid_invoice_or_a_deposited_payment_cannot_be_voided(ns: NsClient, world: dict[str, Any]) -> None:
+def test_a_paid_invoice_or_a_deposited_payment_cannot_be_voided(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     inv = _invoice(ns, world)
     pay = ns.create(
         "customerPayment",
@@ -102,7 +108,7 @@ def test_a_paid_invoice_or_a_deposited_payment_cannot_be_voided(ns: NsClient, wo
     assert r.status_code == 400 and "deposited" in detail(r)["detail"]
 
 
-def test_direct_void_in_a_closed_period_is_refused(ns: NsClient, world: dict[str, Any]) -> None:
+def test_direct_void_in_a_closed_period_is_refused(ns: NetSuiteDriver, world: dict[str, Any]) -> None:
     inv = ns.create(
         "invoice",
         {
@@ -117,7 +123,9 @@ def test_direct_void_in_a_closed_period_is_refused(ns: NsClient, world: dict[str
     assert ns.record("invoice", inv)["status"]["id"] == "Open"
 
 
-def test_types_without_a_void_of_the_accounts_kind_are_refused(ns: NsClient, world: dict[str, Any]) -> None:
+def test_types_without_a_void_of_the_accounts_kind_are_refused(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     chk = ns.create(
         "check",
         {
@@ -134,7 +142,9 @@ def test_types_without_a_void_of_the_accounts_kind_are_refused(ns: NsClient, wor
     assert _void(ns, "customer", world["customers"][0]).status_code == 400
 
 
-def test_reversal_voiding_posts_a_journal_that_offsets_the_check(ns: NsClient, world: dict[str, Any]) -> None:
+def test_reversal_voiding_posts_a_journal_that_offsets_the_check(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     ns.act("set_preference", {"name": "reversalVoiding", "value": True})
     chk = ns.create(
         "check",
@@ -160,7 +170,9 @@ def test_reversal_voiding_posts_a_journal_that_offsets_the_check(ns: NsClient, w
     assert (je["createdFrom"]["id"], je["postingPeriod"]["refName"]) == (str(chk), "Jan 2026")
 
 
-def test_reversal_voiding_of_a_bill_payment_reopens_the_bill(ns: NsClient, world: dict[str, Any]) -> None:
+def test_reversal_voiding_of_a_bill_payment_reopens_the_bill(
+    ns: NetSuiteDriver, world: dict[str, Any]
+) -> None:
     ns.act("set_preference", {"name": "reversalVoiding", "value": True})
     bill, pay = _bill_and_payment(ns, world)
     assert ns.record("vendorBill", bill)["status"]["id"] == "Paid In Full"
@@ -170,4 +182,4 @@ def test_reversal_voiding_of_a_bill_payment_reopens_the_bill(ns: NsClient, world
     assert (got["unapplied"], got["apply"]["items"][0]["apply"]) == (90.0, False)
     assert sorted(gl(ns, journal)) == [("Accounts Payable", None, 90.0), ("Checking", 90.0, None)]
     # the bill is open again: a new payment can take it
-    assert ns.post(f"{REST}/vendorBill/{bill}/!transform/vendorPayment", {}).status_code == 204
+    assert ns.api("POST", f"{REST}/vendorBill/{bill}/!transform/vendorPayment", {}).status_code == 204

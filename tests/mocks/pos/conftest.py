@@ -8,23 +8,26 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
-from mocks.core.config import EmulatorConfig
-from mocks.pos import create_app
-from tests.conftest import ADMIN
+from tests.mocks import driver
+from tests.mocks.driver import Driver
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"10020-140:erpsim-pos-10020").decode()}
 BASE = "/v2/accounts/10020"
 SITE = f"{BASE}/sites/1"
 
 
-def make_app(tmp_path: Path, db_url: str | None = None, system: str = "pos") -> Flask:
-    """A POS app on its own database."""
-    cfg = EmulatorConfig(
-        system=system, db_url=db_url or f"sqlite:///{tmp_path / 'pos.db'}", data_dir=tmp_path
-    )
-    return create_app(cfg)
+def make_app(folder: Path, db_url: str | None = None, **settings: Any) -> Flask:
+    """A POS app on ``db_url`` (default: a fresh SQLite file in ``folder``)."""
+    return driver.make_app("pos", folder, db_url, **settings)
+
+
+class PosDriver(Driver):
+    """Calls the POS API with HTTP basic auth (API id and password); paths are absolute (``BASE``, ``SITE``)."""
+
+    def sign(self, method: str, path: str) -> tuple[str, dict[str, str]]:
+        """The basic auth header."""
+        return path, dict(AUTH)
 
 
 @pytest.fixture
@@ -34,13 +37,13 @@ def app(tmp_path: Path) -> Flask:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    """A test client of the POS."""
-    return app.test_client()
+def pos(app: Flask) -> PosDriver:
+    """The driver of the empty POS."""
+    return PosDriver(app)
 
 
 @pytest.fixture
-def world(client: FlaskClient) -> dict[str, Any]:
+def world(pos: PosDriver) -> dict[str, Any]:
     """Two stores, three products with known prices and stock, one customer."""
     records = {
         "stores": [
@@ -60,15 +63,12 @@ def world(client: FlaskClient) -> dict[str, Any]:
         ],
         "users": [{"email": "ann@example.com", "namefirst": "Ann", "namelast": "Lee"}],
     }
-    r = client.post("/__erpsim/seed", json={"records": records}, headers=ADMIN)
-    assert r.status_code == 200, r.get_json()
-    return dict(r.get_json())
+    return dict(pos.seed({"records": records}))
 
 
-def stock_of(client: FlaskClient, warehouseid: int, sku: str) -> str:
+def stock_of(pos: PosDriver, warehouseid: int, sku: str) -> str:
     """The decimaltotal of a sku in a warehouse, through the API ("0.000" if no row)."""
-    r = client.get(f"{SITE}/warehouses/{warehouseid}/warehouseitems.json?sku={sku}", headers=AUTH)
-    items = r.get_json()["items"]
+    items = pos.ok("GET", f"{SITE}/warehouses/{warehouseid}/warehouseitems.json?sku={sku}")["items"]
     return str(items[0]["decimaltotal"]) if items else "0.000"
 
 

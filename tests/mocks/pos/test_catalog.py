@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from flask.testing import FlaskClient
-
-from tests.conftest import ADMIN
-
-from .conftest import AUTH, SITE
+from .conftest import SITE, PosDriver
 
 
-def test_product_add_single_and_batch_with_per_item_status(client: FlaskClient) -> None:
-    r = client.post(
-        f"{SITE}/products.json", json={"sku": "A-1", "title": "A", "moneyprice": "9.99"}, headers=AUTH
-    )
+def test_product_add_single_and_batch_with_per_item_status(pos: PosDriver) -> None:
+    r = pos.api("POST", f"{SITE}/products.json", {"sku": "A-1", "title": "A", "moneyprice": "9.99"})
     assert (r.status_code, r.get_json()) == (200, 1)
-    r = client.post(f"{SITE}/products.json", json={"sku": "A-1", "title": "again"}, headers=AUTH)
+    r = pos.api("POST", f"{SITE}/products.json", {"sku": "A-1", "title": "again"})
     assert (r.status_code, r.get_json()) == (
         400,
         {"statuscode": 400, "errortext": "A product with sku 'A-1' already exists."},
@@ -26,7 +20,7 @@ def test_product_add_single_and_batch_with_per_item_status(client: FlaskClient) 
         {"sku": "B-1", "title": "dup in batch"},
         {"sku": "D-1", "title": "D", "moneyprice": 3},
     ]
-    r = client.post(f"{SITE}/products.json", json=batch, headers=AUTH)
+    r = pos.api("POST", f"{SITE}/products.json", batch)
     assert r.status_code == 200
     assert r.get_json() == [
         {"statuscode": 200, "return": 2},
@@ -35,7 +29,7 @@ def test_product_add_single_and_batch_with_per_item_status(client: FlaskClient) 
         {"statuscode": 400, "errortext": "A product with sku 'B-1' already exists."},
         {"statuscode": 200, "return": 3},
     ]
-    r = client.get(f"{SITE}/products/2.json", headers=AUTH)
+    r = pos.api("GET", f"{SITE}/products/2.json")
     assert r.get_json() == {
         "productid": 2,
         "sku": "B-1",
@@ -50,35 +44,31 @@ def test_product_add_single_and_batch_with_per_item_status(client: FlaskClient) 
         "datecreated": 1767603600,
         "datemodified": 1767603600,
     }
-    r = client.get(f"{SITE}/products.json?num=2&start=1&fields=productid,sku", headers=AUTH)
+    r = pos.api("GET", f"{SITE}/products.json?num=2&start=1&fields=productid,sku")
     assert r.get_json() == {
         "totalcount": 3,
         "items": [{"productid": 2, "sku": "B-1"}, {"productid": 3, "sku": "D-1"}],
     }
-    r = client.get(f"{SITE}/products.json?sku=D-1,A-1&fields=sku,moneyprice", headers=AUTH)
+    r = pos.api("GET", f"{SITE}/products.json?sku=D-1,A-1&fields=sku,moneyprice")
     assert r.get_json()["items"] == [
         {"sku": "A-1", "moneyprice": "9.99"},
         {"sku": "D-1", "moneyprice": "3.00"},
     ]
-    assert client.post(f"{SITE}/products.json", json=[], headers=AUTH).status_code == 400
+    assert pos.api("POST", f"{SITE}/products.json", []).status_code == 400
 
 
-def test_product_updates_prices_and_skus(client: FlaskClient) -> None:
-    client.post(
+def test_product_updates_prices_and_skus(pos: PosDriver) -> None:
+    pos.api("POST", f"{SITE}/products.json", [{"sku": "A-1", "title": "A"}, {"sku": "B-1", "title": "B"}])
+    pos.clock({"advance": 60})
+    r = pos.api(
+        "PUT",
         f"{SITE}/products.json",
-        json=[{"sku": "A-1", "title": "A"}, {"sku": "B-1", "title": "B"}],
-        headers=AUTH,
-    )
-    client.post("/__erpsim/clock", json={"advance": 60}, headers=ADMIN)
-    r = client.put(
-        f"{SITE}/products.json",
-        json=[
+        [
             {"productid": 1, "moneyprice": "12.00"},
             {"productid": 2, "sku": "A-1"},
             {"productid": 9, "title": "x"},
             {"moneyprice": "1.00"},
         ],
-        headers=AUTH,
     )
     assert r.get_json() == [
         {"statuscode": 200, "return": True},
@@ -86,38 +76,36 @@ def test_product_updates_prices_and_skus(client: FlaskClient) -> None:
         {"statuscode": 404, "errortext": "Product 9 not found."},
         {"statuscode": 400, "errortext": "Missing required field 'productid'."},
     ]
-    product = client.get(f"{SITE}/products/1.json", headers=AUTH).get_json()
+    product = pos.api("GET", f"{SITE}/products/1.json").get_json()
     assert (product["moneyprice"], product["datemodified"] - product["datecreated"]) == ("12.00", 60)
-    r = client.put(f"{SITE}/products/2.json", json={"sku": "B-2", "title": "Bee"}, headers=AUTH)
+    r = pos.api("PUT", f"{SITE}/products/2.json", {"sku": "B-2", "title": "Bee"})
     assert r.get_json() is True
-    assert client.get(f"{SITE}/products.json?sku=B-2", headers=AUTH).get_json()["items"][0]["title"] == "Bee"
-    r = client.put(f"{SITE}/products/2.json", json={"productid": 2}, headers=AUTH)
+    assert pos.api("GET", f"{SITE}/products.json?sku=B-2").get_json()["items"][0]["title"] == "Bee"
+    r = pos.api("PUT", f"{SITE}/products/2.json", {"productid": 2})
     assert r.get_json() == {"statuscode": 400, "errortext": "Invalid field 'productid' for product."}
-    assert client.delete(f"{SITE}/products/2.json", headers=AUTH).get_json() is True
-    r = client.get(f"{SITE}/products/2.json", headers=AUTH)
+    assert pos.api("DELETE", f"{SITE}/products/2.json").get_json() is True
+    r = pos.api("GET", f"{SITE}/products/2.json")
     assert (r.status_code, r.get_json()) == (404, {"statuscode": 404, "errortext": "Product 2 not found."})
-    assert client.delete(f"{SITE}/products/2.json", headers=AUTH).status_code == 404
+    assert pos.api("DELETE", f"{SITE}/products/2.json").status_code == 404
 
 
-def test_customers_are_unique_by_email_case_insensitive(client: FlaskClient) -> None:
-    r = client.post(f"{SITE}/users.json", json={"email": "Ann@Example.com", "namefirst": "Ann"}, headers=AUTH)
+def test_customers_are_unique_by_email_case_insensitive(pos: PosDriver) -> None:
+    r = pos.api("POST", f"{SITE}/users.json", {"email": "Ann@Example.com", "namefirst": "Ann"})
     assert r.get_json() == 1
-    r = client.post(
-        f"{SITE}/users.json", json={"email": "ann@example.com", "namefirst": "Other"}, headers=AUTH
-    )
+    r = pos.api("POST", f"{SITE}/users.json", {"email": "ann@example.com", "namefirst": "Other"})
     assert (r.status_code, r.get_json()) == (
         400,
         {"statuscode": 400, "errortext": "A user with email 'ann@example.com' already exists."},
     )
-    r = client.post(
+    r = pos.api(
+        "POST",
         f"{SITE}/users.json",
-        json=[
+        [
             {"email": "bob@example.com"},
             {"email": "ANN@example.com"},
             {"email": "not-an-email"},
             {"namefirst": "No email"},
         ],
-        headers=AUTH,
     )
     assert r.get_json() == [
         {"statuscode": 200, "return": 2},
@@ -125,7 +113,7 @@ def test_customers_are_unique_by_email_case_insensitive(client: FlaskClient) -> 
         {"statuscode": 400, "errortext": "Field 'email' has an invalid format."},
         {"statuscode": 200, "return": 3},
     ]
-    r = client.get(f"{SITE}/users.json?email=ANN@EXAMPLE.COM", headers=AUTH)
+    r = pos.api("GET", f"{SITE}/users.json?email=ANN@EXAMPLE.COM")
     assert r.get_json() == {
         "totalcount": 1,
         "items": [
@@ -144,14 +132,12 @@ def test_customers_are_unique_by_email_case_insensitive(client: FlaskClient) -> 
             }
         ],
     }
-    assert (
-        client.get(f"{SITE}/users.json?email=nobody@example.com", headers=AUTH).get_json()["totalcount"] == 0
-    )
-    r = client.put(f"{SITE}/users/2.json", json={"email": "ann@example.COM"}, headers=AUTH)
+    assert pos.api("GET", f"{SITE}/users.json?email=nobody@example.com").get_json()["totalcount"] == 0
+    r = pos.api("PUT", f"{SITE}/users/2.json", {"email": "ann@example.COM"})
     assert r.status_code == 400
-    assert client.put(
-        f"{SITE}/users.json", json=[{"userid": 2, "mobile": "0700"}], headers=AUTH
-    ).get_json() == [{"statuscode": 200, "return": True}]
-    assert client.get(f"{SITE}/users/2.json", headers=AUTH).get_json()["mobile"] == "0700"
-    assert client.delete(f"{SITE}/users/1.json", headers=AUTH).get_json() is True
-    assert client.post(f"{SITE}/users.json", json={"email": "ann@example.com"}, headers=AUTH).get_json() == 4
+    assert pos.api("PUT", f"{SITE}/users.json", [{"userid": 2, "mobile": "0700"}]).get_json() == [
+        {"statuscode": 200, "return": True}
+    ]
+    assert pos.api("GET", f"{SITE}/users/2.json").get_json()["mobile"] == "0700"
+    assert pos.api("DELETE", f"{SITE}/users/1.json").get_json() is True
+    assert pos.api("POST", f"{SITE}/users.json", {"email": "ann@example.com"}).get_json() == 4

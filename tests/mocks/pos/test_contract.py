@@ -46,7 +46,7 @@ def _constrained(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _build(folder: Path) -> Flask:
-    app = make_app(folder, db_url=f"sqlite:///{folder / 'contract.db'}", system="pos")
+    app = make_app(folder, db_url=f"sqlite:///{folder / 'contract.db'}")
     app.extensions["erpsim"].reset()
     app.test_client().post("/__erpsim/seed", json=SEED, headers=ADMIN)
     return app

@@ -8,11 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 
-from tests.conftest import ADMIN, WebhookReceiver
+from tests.conftest import WebhookReceiver
 
-from .conftest import AUTH, BASE, sale
+from .conftest import BASE, PosDriver, sale
 
 
 @pytest.fixture
@@ -21,25 +20,25 @@ def receiver(webhook_receiver: WebhookReceiver) -> tuple[str, WebhookReceiver]:
     return webhook_receiver.url("/events"), webhook_receiver
 
 
-def _deliver(client: FlaskClient) -> dict[str, Any]:
-    return dict(client.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json())
+def _deliver(pos: PosDriver) -> dict[str, Any]:
+    return dict(pos.deliver())
 
 
-def test_subscriptions_can_be_added_listed_and_deleted(client: FlaskClient) -> None:
+def test_subscriptions_can_be_added_listed_and_deleted(pos: PosDriver) -> None:
     url = f"{BASE}/eventsubscriptions.json"
-    r = client.post(
+    r = pos.api(
+        "POST",
         url,
-        json={
+        {
             "url": "http://127.0.0.1:9/e",
             "events": ["order"],
             "secret": "s3cret-key",
             "username": "me",
             "password": "pw",
         },
-        headers=AUTH,
     )
     assert r.get_json() == 1
-    assert client.get(url, headers=AUTH).get_json() == {
+    assert pos.api("GET", url).get_json() == {
         "totalcount": 1,
         "items": [
             {
@@ -52,40 +51,33 @@ def test_subscriptions_can_be_added_listed_and_deleted(client: FlaskClient) -> N
             }
         ],
     }
-    r = client.post(
-        url, json={"url": "http://x/e", "events": ["shipment"], "secret": "s3cret-key"}, headers=AUTH
-    )
+    r = pos.api("POST", url, {"url": "http://x/e", "events": ["shipment"], "secret": "s3cret-key"})
     assert r.get_json() == {
         "statuscode": 400,
         "errortext": "Unknown event type 'shipment'; use order, warehouse-transaction, z-report.",
     }
-    r = client.post(url, json={"url": "ftp://x", "secret": "s3cret-key"}, headers=AUTH)
+    r = pos.api("POST", url, {"url": "ftp://x", "secret": "s3cret-key"})
     assert r.get_json() == {"statuscode": 400, "errortext": "Field 'url' has an invalid format."}
-    assert client.post(url, json={"url": "http://x/e", "secret": "short"}, headers=AUTH).status_code == 400
-    assert client.delete(f"{BASE}/eventsubscriptions/1.json", headers=AUTH).get_json() is True
-    assert client.get(f"{BASE}/eventsubscriptions/1.json", headers=AUTH).status_code == 404
+    assert pos.api("POST", url, {"url": "http://x/e", "secret": "short"}).status_code == 400
+    assert pos.api("DELETE", f"{BASE}/eventsubscriptions/1.json").get_json() is True
+    assert pos.api("GET", f"{BASE}/eventsubscriptions/1.json").status_code == 404
 
 
 def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(
-    client: FlaskClient, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
+    pos: PosDriver, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
 ) -> None:
     url, handler = receiver
-    r = client.post(
-        f"{BASE}/eventsubscriptions.json", json={"url": url, "secret": "s3cret-key"}, headers=AUTH
-    )
+    r = pos.api("POST", f"{BASE}/eventsubscriptions.json", {"url": url, "secret": "s3cret-key"})
     assert r.status_code == 200
     reg = world["stores"][0]["registerid"]
     for n in range(6):
-        assert (
-            client.post(f"{BASE}/sites/1/orders.json", json=sale(reg, f"E{n}"), headers=AUTH).status_code
-            == 200
-        )
-    client.post("/__erpsim/act/refund", json={"orderid": 1}, headers=ADMIN)
-    client.post("/__erpsim/act/close_day", json={"registerid": reg}, headers=ADMIN)
+        assert pos.api("POST", f"{BASE}/sites/1/orders.json", sale(reg, f"E{n}")).status_code == 200
+    pos.act("refund", {"orderid": 1})
+    pos.act("close_day", {"registerid": reg})
     handler.fail_first = 1
-    first = _deliver(client)
+    first = _deliver(pos)
     assert [s["result"] for s in first["sent"]] == ["failed", "delivered"] and first["pending"] == 10
-    second = _deliver(client)
+    second = _deliver(pos)
     assert [s["result"] for s in second["sent"]] == ["delivered"] and second["pending"] == 0
     bodies = [json.loads(b) for _, b in handler.received]
     assert [len(b) for b in bodies] == [10, 5, 10]  # the failed array came again, in order
@@ -113,33 +105,29 @@ def test_events_arrive_signed_in_arrays_of_ten_and_are_retried(
 
 
 def test_duplicate_deliveries_happen_and_keep_the_event_id(
-    client: FlaskClient, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
+    pos: PosDriver, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
 ) -> None:
     url, handler = receiver
-    client.post(
-        f"{BASE}/eventsubscriptions.json",
-        json={"url": url, "events": ["order"], "secret": "s3cret-key"},
-        headers=AUTH,
+    pos.api(
+        "POST", f"{BASE}/eventsubscriptions.json", {"url": url, "events": ["order"], "secret": "s3cret-key"}
     )
-    client.put("/__erpsim/faults", json={"kind": "duplicate", "event": "order"}, headers=ADMIN)
-    client.post(f"{BASE}/sites/1/orders.json", json=sale(world["stores"][0]["registerid"]), headers=AUTH)
-    _deliver(client)
+    pos.faults({"kind": "duplicate", "event": "order"})
+    pos.api("POST", f"{BASE}/sites/1/orders.json", sale(world["stores"][0]["registerid"]))
+    _deliver(pos)
     first, second = (json.loads(b) for _, b in handler.received)
     assert first == second and first[0]["event_type"] == "order"
 
 
 def test_only_throttling_and_unavailable_answers_are_retried(
-    client: FlaskClient, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
+    pos: PosDriver, world: dict[str, Any], receiver: tuple[str, WebhookReceiver]
 ) -> None:
     url, handler = receiver
-    client.post(
-        f"{BASE}/eventsubscriptions.json",
-        json={"url": url, "events": ["order"], "secret": "s3cret-key"},
-        headers=AUTH,
+    pos.api(
+        "POST", f"{BASE}/eventsubscriptions.json", {"url": url, "events": ["order"], "secret": "s3cret-key"}
     )
     handler.fail_first, handler.fail_status = 1, 400
-    client.post(f"{BASE}/sites/1/orders.json", json=sale(world["stores"][0]["registerid"]), headers=AUTH)
-    assert [s["result"] for s in _deliver(client)["sent"]] == ["failed"]
-    assert _deliver(client)["sent"] == []  # a 400 is final: nothing is sent again
-    deliveries = client.get("/__erpsim/webhooks", headers=ADMIN).get_json()["deliveries"]
+    pos.api("POST", f"{BASE}/sites/1/orders.json", sale(world["stores"][0]["registerid"]))
+    assert [s["result"] for s in _deliver(pos)["sent"]] == ["failed"]
+    assert _deliver(pos)["sent"] == []  # a 400 is final: nothing is sent again
+    deliveries = pos.webhooks()["deliveries"]
     assert [(d["status"], d["attempts"], d["lastStatus"]) for d in deliveries] == [("failed", 1, 400)]

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask.testing import FlaskClient
-
-from tests.conftest import ADMIN
-
-from .conftest import AUTH, BASE, SITE, sale, stock_of
+from .conftest import BASE, SITE, PosDriver, sale, stock_of
 
 ORDERS = f"{SITE}/orders.json"
 
 
-def _count(client: FlaskClient, table: str) -> int:
-    return len(client.get(f"/__erpsim/state?tables={table}", headers=ADMIN).get_json()[table])
+def _count(pos: PosDriver, table: str) -> int:
+    return len(pos.state(table)[table])
 
 
 def test_a_sale_computes_vat_and_discount_and_lowers_stock_at_once(
-    client: FlaskClient, world: dict[str, Any]
+    pos: PosDriver, world: dict[str, Any]
 ) -> None:
     reg = world["stores"][0]["registerid"]
-    r = client.post(ORDERS, json=sale(reg, email="ann@example.com"), headers=AUTH)
+    r = pos.api("POST", ORDERS, sale(reg, email="ann@example.com"))
     assert (r.status_code, r.get_json()) == (200, 1)
-    order = client.get(f"{SITE}/orders/1.json", headers=AUTH).get_json()
+    order = pos.api("GET", f"{SITE}/orders/1.json").get_json()
     assert order == {
         "orderid": 1,
         "eshopid": 1,
@@ -95,53 +91,51 @@ def test_a_sale_computes_vat_and_discount_and_lowers_stock_at_once(
             {"name": "Cash", "moneyamount": "4.00", "externalid": None, "refid": None, "cardissuer": None},
         ],
     }
-    assert (stock_of(client, 1, "TEE-1"), stock_of(client, 1, "MUG-1")) == ("8.000", "4.000")
-    tx = client.get(
-        f"{SITE}/warehouses/1/warehousetransactions.json?transactiontype=30", headers=AUTH
-    ).get_json()
+    assert (stock_of(pos, 1, "TEE-1"), stock_of(pos, 1, "MUG-1")) == ("8.000", "4.000")
+    tx = pos.api("GET", f"{SITE}/warehouses/1/warehousetransactions.json?transactiontype=30").get_json()
     assert tx["items"][0]["orderid"] == 1 and [i["decimalquantity"] for i in tx["items"][0]["items"]] == [
         "-2.000",
         "-1.000",
     ]
     # the till never refuses a sale for want of stock: stock goes negative
-    r = client.post(
+    r = pos.api(
+        "POST",
         ORDERS,
-        json={
+        {
             "warehouseid": 1,
             "orderitems": [{"sku": "BOOK-1", "quantity": 5}],
             "payments": [{"name": "gift card", "moneyamount": "40.00"}],
         },
-        headers=AUTH,
     )
-    assert r.get_json() == 2 and stock_of(client, 1, "BOOK-1") == "-2.000"
-    assert client.get(f"{SITE}/orders/2.json", headers=AUTH).get_json()["payments"][0]["name"] == "Gift card"
+    assert r.get_json() == 2 and stock_of(pos, 1, "BOOK-1") == "-2.000"
+    assert pos.api("GET", f"{SITE}/orders/2.json").get_json()["payments"][0]["name"] == "Gift card"
 
 
 def test_duplicate_externalid_is_refused_and_nothing_is_written(
-    client: FlaskClient, world: dict[str, Any]
+    pos: PosDriver, world: dict[str, Any]
 ) -> None:
     reg = world["stores"][0]["registerid"]
-    assert client.post(ORDERS, json=sale(reg, "DUP-1"), headers=AUTH).status_code == 200
+    assert pos.api("POST", ORDERS, sale(reg, "DUP-1")).status_code == 200
     before = (
-        _count(client, "pos_order_items"),
-        _count(client, "pos_warehouse_transactions"),
-        stock_of(client, 1, "TEE-1"),
+        _count(pos, "pos_order_items"),
+        _count(pos, "pos_warehouse_transactions"),
+        stock_of(pos, 1, "TEE-1"),
     )
-    r = client.post(ORDERS, json=sale(reg, "DUP-1"), headers=AUTH)
+    r = pos.api("POST", ORDERS, sale(reg, "DUP-1"))
     assert (r.status_code, r.get_json()) == (
         400,
         {"statuscode": 400, "errortext": "An order with externalid 'DUP-1' already exists."},
     )
     after = (
-        _count(client, "pos_order_items"),
-        _count(client, "pos_warehouse_transactions"),
-        stock_of(client, 1, "TEE-1"),
+        _count(pos, "pos_order_items"),
+        _count(pos, "pos_warehouse_transactions"),
+        stock_of(pos, 1, "TEE-1"),
     )
-    assert before == after and _count(client, "pos_orders") == 1
-    assert client.get(f"{ORDERS}?externalid=DUP-1", headers=AUTH).get_json()["totalcount"] == 1
+    assert before == after and _count(pos, "pos_orders") == 1
+    assert pos.api("GET", f"{ORDERS}?externalid=DUP-1").get_json()["totalcount"] == 1
 
 
-def test_order_rules_refuse_with_sitoo_errors(client: FlaskClient, world: dict[str, Any]) -> None:
+def test_order_rules_refuse_with_sitoo_errors(pos: PosDriver, world: dict[str, Any]) -> None:
     reg = world["stores"][0]["registerid"]
     base = sale(reg, None)
     cases: list[tuple[dict[str, Any], str]] = [
@@ -204,16 +198,14 @@ def test_order_rules_refuse_with_sitoo_errors(client: FlaskClient, world: dict[s
         ({**base, "externalid": "has space"}, "Field 'externalid' has an invalid format."),
     ]
     for body, text in cases:
-        r = client.post(ORDERS, json=body, headers=AUTH)
+        r = pos.api("POST", ORDERS, body)
         assert (r.status_code, r.get_json()) == (400, {"statuscode": 400, "errortext": text}), text
-    assert _count(client, "pos_orders") == 0 and stock_of(client, 1, "TEE-1") == "10.000"
+    assert _count(pos, "pos_orders") == 0 and stock_of(pos, 1, "TEE-1") == "10.000"
 
 
-def test_refunds_are_limited_per_line_cumulatively_and_restock(
-    client: FlaskClient, world: dict[str, Any]
-) -> None:
+def test_refunds_are_limited_per_line_cumulatively_and_restock(pos: PosDriver, world: dict[str, Any]) -> None:
     reg = world["stores"][0]["registerid"]
-    client.post(ORDERS, json=sale(reg, "S1"), headers=AUTH)
+    pos.api("POST", ORDERS, sale(reg, "S1"))
     refund = {
         "externalid": "R1",
         "creditorderid": 1,
@@ -221,25 +213,25 @@ def test_refunds_are_limited_per_line_cumulatively_and_restock(
         "orderitems": [{"sku": "TEE-1", "quantity": -1}],
         "payments": [{"name": "Card", "moneyamount": "-12.00"}],
     }
-    r = client.post(ORDERS, json=refund, headers=AUTH)
+    r = pos.api("POST", ORDERS, refund)
     assert r.get_json() == 2
-    order = client.get(f"{SITE}/orders/2.json", headers=AUTH).get_json()
+    order = pos.api("GET", f"{SITE}/orders/2.json").get_json()
     assert (order["creditorderid"], order["moneytotal_gross_all"], order["orderitems"][0]["warehouseid"]) == (
         1,
         "-12.00",
         1,
     )
-    assert stock_of(client, 1, "TEE-1") == "9.000"
+    assert stock_of(pos, 1, "TEE-1") == "9.000"
     # one tee left to return; two is one too many (cumulative over refunds)
-    r = client.post(
+    r = pos.api(
+        "POST",
         ORDERS,
-        json={
+        {
             **refund,
             "externalid": "R2",
             "orderitems": [{"sku": "TEE-1", "quantity": -2}],
             "payments": [{"name": "Card", "moneyamount": "-24.00"}],
         },
-        headers=AUTH,
     )
     assert (r.status_code, r.get_json()) == (
         400,
@@ -248,28 +240,29 @@ def test_refunds_are_limited_per_line_cumulatively_and_restock(
             "errortext": "Cannot return 2 of sku 'TEE-1': 2 sold on order 1, 1 left to return.",
         },
     )
-    r = client.post(
+    r = pos.api(
+        "POST",
         ORDERS,
-        json={
+        {
             **refund,
             "externalid": "R3",
             "orderitems": [{"sku": "BOOK-1", "quantity": -1}],
             "payments": [{"name": "Card", "moneyamount": "-8.00"}],
         },
-        headers=AUTH,
     )
     assert r.get_json() == {"statuscode": 400, "errortext": "Sku 'BOOK-1' was not sold on order 1."}
     # the tees were sold with 2.00 off: refunds together may not pay back more than the 22.00 taken
-    r = client.post(ORDERS, json={**refund, "externalid": "R3b"}, headers=AUTH)
+    r = pos.api("POST", ORDERS, {**refund, "externalid": "R3b"})
     assert r.get_json() == {
         "statuscode": 400,
         "errortext": "Cannot refund 12.00 for sku 'TEE-1': 22.00 was paid "
         "on order 1, 12.00 already refunded.",
     }
     # a damaged return goes to the store's quarantine warehouse, not back to sellable stock
-    r = client.post(
+    r = pos.api(
+        "POST",
         ORDERS,
-        json={
+        {
             **refund,
             "externalid": "R4",
             "orderitems": [
@@ -279,19 +272,16 @@ def test_refunds_are_limited_per_line_cumulatively_and_restock(
             ],
             "payments": [{"name": "Cash", "moneyamount": "-16.00"}],
         },
-        headers=AUTH,
     )
     assert r.get_json() == 3
-    assert (stock_of(client, 1, "TEE-1"), stock_of(client, 2, "TEE-1"), stock_of(client, 1, "MUG-1")) == (
+    assert (stock_of(pos, 1, "TEE-1"), stock_of(pos, 2, "TEE-1"), stock_of(pos, 1, "MUG-1")) == (
         "9.000",
         "1.000",
         "5.000",
     )
-    tx = client.get(f"{SITE}/warehouses/2/warehousetransactions.json", headers=AUTH).get_json()["items"][0]
+    tx = pos.api("GET", f"{SITE}/warehouses/2/warehousetransactions.json").get_json()["items"][0]
     assert (tx["transactiontype"], tx["orderid"], tx["items"][0]["decimalquantity"]) == (40, 3, "1.000")
-    refunds = client.get(
-        f"{ORDERS}?creditorderid=1&fields=orderid,moneytotal_gross_all", headers=AUTH
-    ).get_json()
+    refunds = pos.api("GET", f"{ORDERS}?creditorderid=1&fields=orderid,moneytotal_gross_all").get_json()
     assert refunds == {
         "totalcount": 2,
         "items": [
@@ -299,14 +289,12 @@ def test_refunds_are_limited_per_line_cumulatively_and_restock(
             {"orderid": 3, "moneytotal_gross_all": "-16.00"},
         ],
     }
-    r = client.post(ORDERS, json={**refund, "externalid": "R5", "creditorderid": 2}, headers=AUTH)
+    r = pos.api("POST", ORDERS, {**refund, "externalid": "R5", "creditorderid": 2})
     assert r.get_json() == {"statuscode": 400, "errortext": "A refund cannot be refunded."}
-    r = client.post(ORDERS, json={**refund, "externalid": "R6", "creditorderid": 99}, headers=AUTH)
+    r = pos.api("POST", ORDERS, {**refund, "externalid": "R6", "creditorderid": 99})
     assert r.get_json() == {"statuscode": 400, "errortext": "Order 99 (creditorderid) does not exist."}
-    r = client.post(
-        ORDERS,
-        json={**refund, "externalid": "R7", "payments": [{"name": "Card", "moneyamount": "12.00"}]},
-        headers=AUTH,
+    r = pos.api(
+        "POST", ORDERS, {**refund, "externalid": "R7", "payments": [{"name": "Card", "moneyamount": "12.00"}]}
     )
     assert r.get_json() == {
         "statuscode": 400,
@@ -315,7 +303,7 @@ def test_refunds_are_limited_per_line_cumulatively_and_restock(
 
 
 def test_open_orders_close_or_cancel_and_closed_orders_are_final(
-    client: FlaskClient, world: dict[str, Any]
+    pos: PosDriver, world: dict[str, Any]
 ) -> None:
     reg = world["stores"][0]["registerid"]
     parked = {
@@ -324,17 +312,17 @@ def test_open_orders_close_or_cancel_and_closed_orders_are_final(
         "ordertypeid": 110,
         "orderitems": [{"sku": "TEE-1", "quantity": 1}],
     }
-    assert client.post(ORDERS, json=parked, headers=AUTH).get_json() == 1
-    assert client.get(f"{SITE}/orders/1.json", headers=AUTH).get_json()["paymentstateid"] == 0
-    assert stock_of(client, 1, "TEE-1") == "10.000"
-    r = client.put(f"{SITE}/orders/1.json", json={"orderstateid": 10}, headers=AUTH)
+    assert pos.api("POST", ORDERS, parked).get_json() == 1
+    assert pos.api("GET", f"{SITE}/orders/1.json").get_json()["paymentstateid"] == 0
+    assert stock_of(pos, 1, "TEE-1") == "10.000"
+    r = pos.api("PUT", f"{SITE}/orders/1.json", {"orderstateid": 10})
     assert r.get_json() == {
         "statuscode": 400,
         "errortext": "The payments (0.00) must sum to the order total (12.00) to close it.",
     }
-    assert client.put(f"{SITE}/orders/1.json", json={"orderstateid": 20}, headers=AUTH).get_json() is True
-    assert client.get(f"{SITE}/orders/1.json", headers=AUTH).get_json()["paymentstateid"] == 30
-    r = client.put(f"{SITE}/orders/1.json", json={"orderstateid": 0}, headers=AUTH)
+    assert pos.api("PUT", f"{SITE}/orders/1.json", {"orderstateid": 20}).get_json() is True
+    assert pos.api("GET", f"{SITE}/orders/1.json").get_json()["paymentstateid"] == 30
+    r = pos.api("PUT", f"{SITE}/orders/1.json", {"orderstateid": 0})
     assert r.get_json()["errortext"].startswith("Order 1 is cancelled; its state can no longer change")
     web = {
         "warehouseid": 1,
@@ -342,28 +330,24 @@ def test_open_orders_close_or_cancel_and_closed_orders_are_final(
         "orderitems": [{"sku": "MUG-1", "quantity": 2}],
         "payments": [{"name": "Card", "moneyamount": "12.00"}],
     }
-    assert client.post(ORDERS, json=web, headers=AUTH).get_json() == 2
-    assert stock_of(client, 1, "MUG-1") == "5.000"
+    assert pos.api("POST", ORDERS, web).get_json() == 2
+    assert stock_of(pos, 1, "MUG-1") == "5.000"
     assert (
-        client.put(
-            f"{SITE}/orders/2.json", json={"orderstateid": 10, "comment": "picked up"}, headers=AUTH
-        ).get_json()
+        pos.api("PUT", f"{SITE}/orders/2.json", {"orderstateid": 10, "comment": "picked up"}).get_json()
         is True
     )
-    order = client.get(f"{SITE}/orders/2.json", headers=AUTH).get_json()
+    order = pos.api("GET", f"{SITE}/orders/2.json").get_json()
     assert (
         order["orderstateid"],
         order["paymentstateid"],
         order["comment"],
         order["orderitems"][0]["warehouseid"],
     ) == (10, 20, "picked up", 1)
-    assert stock_of(client, 1, "MUG-1") == "3.000"
-    r = client.put(f"{SITE}/orders/2.json", json={"orderstateid": 20}, headers=AUTH)
+    assert stock_of(pos, 1, "MUG-1") == "3.000"
+    r = pos.api("PUT", f"{SITE}/orders/2.json", {"orderstateid": 20})
     assert r.status_code == 400 and "refund it with a credit order" in r.get_json()["errortext"]
-    assert client.put(f"{SITE}/orders/9.json", json={"comment": "x"}, headers=AUTH).status_code == 404
-    assert client.get(f"{ORDERS}?orderstate=10", headers=AUTH).get_json()["totalcount"] == 1
-    listing = client.get(
-        f"{BASE}/orders.json?eshopid=1&sort=-orderid&fields=orderid", headers=AUTH
-    ).get_json()
+    assert pos.api("PUT", f"{SITE}/orders/9.json", {"comment": "x"}).status_code == 404
+    assert pos.api("GET", f"{ORDERS}?orderstate=10").get_json()["totalcount"] == 1
+    listing = pos.api("GET", f"{BASE}/orders.json?eshopid=1&sort=-orderid&fields=orderid").get_json()
     assert listing == {"totalcount": 2, "items": [{"orderid": 2}, {"orderid": 1}]}
-    assert client.get(f"{ORDERS}?sort=title", headers=AUTH).status_code == 400
+    assert pos.api("GET", f"{ORDERS}?sort=title").status_code == 400

@@ -6,17 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from flask.testing import FlaskClient
-
-from tests.conftest import ADMIN
-
-from .conftest import AUTH, SITE, sale
-
-
-def _act(client: FlaskClient, name: str, body: dict[str, Any]) -> Any:
-    r = client.post(f"/__erpsim/act/{name}", json=body, headers=ADMIN)
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()
+from .conftest import SITE, PosDriver, sale
 
 
 def _expected(orders: list[dict[str, Any]]) -> dict[str, Any]:
@@ -42,11 +32,9 @@ def _expected(orders: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def test_z_report_totals_equal_the_days_orders_and_refunds(
-    client: FlaskClient, world: dict[str, Any]
-) -> None:
+def test_z_report_totals_equal_the_days_orders_and_refunds(pos: PosDriver, world: dict[str, Any]) -> None:
     reg, other = world["stores"][0]["registerid"], world["stores"][1]["registerid"]
-    assert client.get(f"{SITE}/cashregisters.json", headers=AUTH).get_json()["items"][0] == {
+    assert pos.api("GET", f"{SITE}/cashregisters.json").get_json()["items"][0] == {
         "registerid": reg,
         "registerkey": "REG-0001-1",
         "registernumber": 1,
@@ -54,14 +42,12 @@ def test_z_report_totals_equal_the_days_orders_and_refunds(
         "warehouseid": 1,
         "currencycode": "GBP",
     }
-    client.post(f"{SITE}/orders.json", json=sale(reg, "S1"), headers=AUTH)
-    _act(
-        client,
+    pos.api("POST", f"{SITE}/orders.json", sale(reg, "S1"))
+    pos.act(
         "ring_sale",
         {"registerid": reg, "lines": [{"sku": "BOOK-1", "quantity": 2}], "payment": "Cash"},
     )
-    _act(
-        client,
+    pos.act(
         "ring_sale",
         {
             "registerid": reg,
@@ -69,14 +55,12 @@ def test_z_report_totals_equal_the_days_orders_and_refunds(
             "payments": [{"name": "Gift card", "amount": "10.00"}, {"name": "Card", "amount": "6.50"}],
         },
     )
-    _act(client, "refund", {"orderid": 1, "lines": [{"sku": "TEE-1", "quantity": 1}], "payment": "Cash"})
-    _act(client, "refund", {"orderid": 2, "reasoncode": "damaged"})
-    _act(
-        client, "ring_sale", {"registerid": other, "lines": [{"sku": "TEE-1", "quantity": 1}]}
-    )  # another till
-    client.post("/__erpsim/clock", json={"advance": "PT9H"}, headers=ADMIN)
-    z = _act(client, "close_day", {"registerid": reg, "moneycash_counted": "150.00", "staff": "Sam"})
-    day = client.get(f"{SITE}/orders.json?registerid={reg}&num=100", headers=AUTH).get_json()["items"]
+    pos.act("refund", {"orderid": 1, "lines": [{"sku": "TEE-1", "quantity": 1}], "payment": "Cash"})
+    pos.act("refund", {"orderid": 2, "reasoncode": "damaged"})
+    pos.act("ring_sale", {"registerid": other, "lines": [{"sku": "TEE-1", "quantity": 1}]})  # another till
+    pos.clock({"advance": "PT9H"})
+    z = pos.act("close_day", {"registerid": reg, "moneycash_counted": "150.00", "staff": "Sam"})
+    day = pos.api("GET", f"{SITE}/orders.json?registerid={reg}&num=100").get_json()["items"]
     assert [o["zreportid"] for o in day] == [1] * 5
     exp = _expected(day)
     assert (
@@ -115,9 +99,9 @@ def test_z_report_totals_equal_the_days_orders_and_refunds(
         "CAM",
     )
     # the next day starts empty; only new orders go into the next report
-    client.post("/__erpsim/clock", json={"advance": "PT15H"}, headers=ADMIN)
-    _act(client, "ring_sale", {"registerid": reg, "lines": [{"sku": "TEE-1", "quantity": 1}]})
-    z2 = _act(client, "close_day", {"registerid": reg})
+    pos.clock({"advance": "PT15H"})
+    pos.act("ring_sale", {"registerid": reg, "lines": [{"sku": "TEE-1", "quantity": 1}]})
+    z2 = pos.act("close_day", {"registerid": reg})
     assert (z2["zreportid"], z2["numsales"], z2["moneysalestotal"], z2["numrefund"], z2["dateopened"]) == (
         2,
         1,
@@ -130,12 +114,9 @@ def test_z_report_totals_equal_the_days_orders_and_refunds(
         "27.00",
         "0.00",
     )
-    listed = client.get(
-        f"{SITE}/cashregisters/{reg}/zreports.json?datecreatedfrom=1767636001", headers=AUTH
-    ).get_json()
+    listed = pos.api("GET", f"{SITE}/cashregisters/{reg}/zreports.json?datecreatedfrom=1767636001").get_json()
     assert listed["totalcount"] == 1 and listed["items"][0] == z2
-    assert client.get(f"{SITE}/cashregisters/{reg}/zreports/1.json", headers=AUTH).get_json() == z
-    assert client.get(f"{SITE}/cashregisters/{other}/zreports/1.json", headers=AUTH).status_code == 404
-    assert client.get(f"{SITE}/cashregisters/NOPE.json", headers=AUTH).status_code == 404
-    r = client.post("/__erpsim/act/close_day", json={"registerid": "NOPE"}, headers=ADMIN)
-    assert r.status_code == 404
+    assert pos.api("GET", f"{SITE}/cashregisters/{reg}/zreports/1.json").get_json() == z
+    assert pos.api("GET", f"{SITE}/cashregisters/{other}/zreports/1.json").status_code == 404
+    assert pos.api("GET", f"{SITE}/cashregisters/NOPE.json").status_code == 404
+    pos.act("close_day", {"registerid": "NOPE"}, status=404)

@@ -9,42 +9,38 @@ from typing import Any
 
 import pytest
 import requests
-from flask.testing import FlaskClient
 
 from tests.conftest import ADMIN
 
-from .conftest import AUTH, BASE, SITE, make_app
+from .conftest import AUTH, BASE, SITE, PosDriver, make_app
 
 
-def run_workflow(client: FlaskClient) -> None:
+def run_workflow(pos: PosDriver) -> None:
     """Item master push, opening stock, a day of sales and returns, a Z report, then the checks."""
-    client.post(
-        "/__erpsim/seed",
-        json={"records": {"stores": [{"name": "Soho", "externalid": "SOHO"}]}},
-        headers=ADMIN,
-    )
-    stores = client.get(f"{SITE}/stores.json", headers=AUTH).get_json()["items"]
+    pos.seed({"records": {"stores": [{"name": "Soho", "externalid": "SOHO"}]}})
+    stores = pos.api("GET", f"{SITE}/stores.json").get_json()["items"]
     wh = [
         w
-        for w in client.get(f"{SITE}/warehouses.json", headers=AUTH).get_json()["items"]
+        for w in pos.api("GET", f"{SITE}/warehouses.json").get_json()["items"]
         if w["storeid"] == stores[0]["storeid"]
     ]
     sellable = next(w["warehouseid"] for w in wh if w["sellable"])
     quarantine = next(w["warehouseid"] for w in wh if not w["sellable"])
-    register = client.get(f"{SITE}/cashregisters.json", headers=AUTH).get_json()["items"][0]["registerid"]
+    register = pos.api("GET", f"{SITE}/cashregisters.json").get_json()["items"][0]["registerid"]
     # 1. NetSuite pushes the item master and the opening stock
-    pushed = client.post(
+    pushed = pos.api(
+        "POST",
         f"{SITE}/products.json",
-        json=[
+        [
             {"sku": "NS-100", "title": "Hoodie", "moneyprice": "40.00", "vatvalue": 20},
             {"sku": "NS-200", "title": "Cap", "moneyprice": "12.50", "vatvalue": 20},
         ],
-        headers=AUTH,
     ).get_json()
     assert [p["statuscode"] for p in pushed] == [200, 200]
-    tx = client.post(
+    tx = pos.api(
+        "POST",
         f"{SITE}/warehousetransactions.json",
-        json=[
+        [
             {
                 "warehouseid": sellable,
                 "transactiontype": 10,
@@ -55,12 +51,11 @@ def run_workflow(client: FlaskClient) -> None:
                 ],
             }
         ],
-        headers=AUTH,
     ).get_json()
     assert tx[0]["statuscode"] == 200
     # 2. a customer signs up at the till; the integration looks them up by email
-    client.post("/__erpsim/act/register_customer", json={"email": "zoe@example.com"}, headers=ADMIN)
-    assert client.get(f"{SITE}/users.json?email=zoe@example.com", headers=AUTH).get_json()["totalcount"] == 1
+    pos.act("register_customer", {"email": "zoe@example.com"})
+    assert pos.api("GET", f"{SITE}/users.json?email=zoe@example.com").get_json()["totalcount"] == 1
     # 3. sales through the API (an offline till syncing) and by a cashier
     sale = {
         "externalid": "TILL1-0001",
@@ -73,50 +68,39 @@ def run_workflow(client: FlaskClient) -> None:
         ],
         "payments": [{"name": "Card", "moneyamount": "100.00"}, {"name": "Gift card", "moneyamount": "3.00"}],
     }
-    first = client.post(f"{SITE}/orders.json", json=sale, headers=AUTH)
+    first = pos.api("POST", f"{SITE}/orders.json", sale)
     assert first.status_code == 200, first.get_json()
     sale_id = first.get_json()
-    retry = client.post(f"{SITE}/orders.json", json=sale, headers=AUTH)  # the connector retries: refused
+    retry = pos.api("POST", f"{SITE}/orders.json", sale)  # the connector retries: refused
     assert retry.status_code == 400
-    cashier = client.post(
-        "/__erpsim/act/ring_sale",
-        json={"registerid": register, "payment": "Cash", "lines": [{"sku": "NS-200", "quantity": 5}]},
-        headers=ADMIN,
+    cashier = pos.act(
+        "ring_sale", {"registerid": register, "payment": "Cash", "lines": [{"sku": "NS-200", "quantity": 5}]}
     )
-    assert cashier.status_code == 200 and cashier.get_json()["moneytotal_gross_all"] == "75.00"
+    assert cashier["moneytotal_gross_all"] == "75.00"
     # 4. one hoodie comes back damaged (quarantine), the cap comes back fine
-    back = client.post(
-        "/__erpsim/act/refund",
-        json={
+    back = pos.act(
+        "refund",
+        {
             "orderid": sale_id,
             "lines": [
                 {"sku": "NS-100", "quantity": 1, "reasoncode": "damaged"},
                 {"sku": "NS-200", "quantity": 1},
             ],
         },
-        headers=ADMIN,
     )
-    assert back.status_code == 200, back.get_json()
-    assert back.get_json()["moneytotal_gross_all"] == "-59.00"  # 48.00 - 4.00 (half the discount) + 15.00
-    over = client.post(
-        "/__erpsim/act/refund",
-        json={"orderid": sale_id, "lines": [{"sku": "NS-200", "quantity": 1}]},
-        headers=ADMIN,
-    )
-    assert over.status_code == 400
+    assert back["moneytotal_gross_all"] == "-59.00"  # 48.00 - 4.00 (half the discount) + 15.00
+    pos.act("refund", {"orderid": sale_id, "lines": [{"sku": "NS-200", "quantity": 1}]}, status=400)
     # 5. stock per warehouse as NetSuite must mirror it
     items = {
         i["sku"]: i["decimaltotal"]
-        for i in client.get(f"{SITE}/warehouses/{sellable}/warehouseitems.json", headers=AUTH).get_json()[
-            "items"
-        ]
+        for i in pos.api("GET", f"{SITE}/warehouses/{sellable}/warehouseitems.json").get_json()["items"]
     }
     assert items == {"NS-100": "18.000", "NS-200": "0.000"}
-    q = client.get(f"{SITE}/warehouses/{quarantine}/warehouseitems.json", headers=AUTH).get_json()["items"]
+    q = pos.api("GET", f"{SITE}/warehouses/{quarantine}/warehouseitems.json").get_json()["items"]
     assert [(i["sku"], i["decimaltotal"]) for i in q] == [("NS-100", "1.000")]
     # 6. close of day: the Z report equals the day's orders
-    z = client.post("/__erpsim/act/close_day", json={"registerid": register}, headers=ADMIN).get_json()
-    day = client.get(f"{SITE}/orders.json?registerid={register}", headers=AUTH).get_json()["items"]
+    z = pos.act("close_day", {"registerid": register})
+    day = pos.api("GET", f"{SITE}/orders.json?registerid={register}").get_json()["items"]
     sales = sum(Decimal(o["moneytotal_gross_all"]) for o in day if o["creditorderid"] is None)
     refunds = -sum(Decimal(o["moneytotal_gross_all"]) for o in day if o["creditorderid"] is not None)
     assert (
@@ -132,14 +116,14 @@ def run_workflow(client: FlaskClient) -> None:
     assert all(o["zreportid"] == z["zreportid"] for o in day)
 
 
-def test_workflow_on_sqlite(client: FlaskClient) -> None:
-    run_workflow(client)
+def test_workflow_on_sqlite(pos: PosDriver) -> None:
+    run_workflow(pos)
 
 
 @pytest.mark.postgres
 def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     app = make_app(tmp_path, db_url=pg_url)
-    run_workflow(app.test_client())
+    run_workflow(PosDriver(app))
 
 
 def test_concurrent_sales_over_http_keep_stock_exact(tmp_path: Path, serve_app: Any) -> None:

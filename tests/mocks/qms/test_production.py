@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import Api, err
+from .conftest import QmsDriver, err
 
 
-def _world(api: Api) -> dict[str, Any]:
+def _world(api: QmsDriver) -> dict[str, Any]:
     sugar = api.item("RM-SUGAR", netsuite_id="ns-sugar")
     cocoa = api.item("RM-COCOA", netsuite_id="ns-cocoa")
     bar = api.item("FG-BAR", "FINISHED_GOOD", netsuite_id="ns-bar")
-    r = api.post(
+    r = api.api(
+        "POST",
         "/recipes",
         {
             "code": "MMR-BAR",
@@ -29,18 +30,20 @@ def _world(api: Api) -> dict[str, Any]:
     return {"sugar": sugar, "cocoa": cocoa, "bar": bar, "recipe": r.get_json(), "s1": s1, "c1": c1}
 
 
-def test_recipe_rules(api: Api) -> None:
+def test_recipe_rules(api: QmsDriver) -> None:
     w = _world(api)
     assert w["recipe"]["components"] == [
         {"itemId": 1, "sku": "RM-SUGAR", "quantityPerUnit": 0.25},
         {"itemId": 2, "sku": "RM-COCOA", "quantityPerUnit": 0.1},
     ]
-    r = api.post(
+    r = api.api(
+        "POST",
         "/recipes",
         {"code": "MMR-BAR", "name": "x", "itemId": 3, "components": [{"itemId": 1, "quantityPerUnit": 1}]},
     )
     assert r.status_code == 409 and r.get_json()["details"] == {"field": "code", "existingId": 1}
-    r = api.post(
+    r = api.api(
+        "POST",
         "/recipes",
         {"code": "MMR-2", "name": "x", "itemId": 1, "components": [{"itemId": 2, "quantityPerUnit": 1}]},
     )
@@ -54,7 +57,8 @@ def test_recipe_rules(api: Api) -> None:
             "details": {"field": "itemId"},
         },
     )
-    r = api.post(
+    r = api.api(
+        "POST",
         "/recipes",
         {
             "code": "MMR-3",
@@ -64,14 +68,20 @@ def test_recipe_rules(api: Api) -> None:
         },
     )
     assert r.status_code == 400 and r.get_json()["message"] == "Component RM-SUGAR appears twice."
-    assert api.get("/recipes?item_id=3").get_json()["total"] == 1
+    assert api.api("GET", "/recipes?item_id=3").get_json()["total"] == 1
 
 
-def test_run_consumes_released_lots_and_completes_into_quarantine_lot(api: Api) -> None:
-    api.post("/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["production.*"], "secret": "secret-xyz"})
+def test_run_consumes_released_lots_and_completes_into_quarantine_lot(api: QmsDriver) -> None:
+    api.api(
+        "POST",
+        "/webhooks",
+        {"url": "http://127.0.0.1:9/h", "events": ["production.*"], "secret": "secret-xyz"},
+    )
     w = _world(api)
-    r = api.post(
-        "/production-runs", {"recipeId": w["recipe"]["id"], "quantity": 100, "scheduledDate": "2026-01-07"}
+    r = api.api(
+        "POST",
+        "/production-runs",
+        {"recipeId": w["recipe"]["id"], "quantity": 100, "scheduledDate": "2026-01-07"},
     )
     assert r.status_code == 201
     run = r.get_json()
@@ -81,21 +91,29 @@ def test_run_consumes_released_lots_and_completes_into_quarantine_lot(api: Api) 
         None,
         "2026-01-07",
     )
-    assert api.get("/production-runs?unlinked=true").get_json()["total"] == 1
+    assert api.api("GET", "/production-runs?unlinked=true").get_json()["total"] == 1
     # The connector creates the NetSuite work order and links it back (idempotent).
-    assert api.post(f"/production-runs/{run['id']}/work-order", {"workOrderRef": "WO-77"}).status_code == 200
-    assert api.post(f"/production-runs/{run['id']}/work-order", {"workOrderRef": "WO-77"}).status_code == 200
-    r = api.post(f"/production-runs/{run['id']}/work-order", {"workOrderRef": "WO-78"})
+    assert (
+        api.api("POST", f"/production-runs/{run['id']}/work-order", {"workOrderRef": "WO-77"}).status_code
+        == 200
+    )
+    assert (
+        api.api("POST", f"/production-runs/{run['id']}/work-order", {"workOrderRef": "WO-77"}).status_code
+        == 200
+    )
+    r = api.api("POST", f"/production-runs/{run['id']}/work-order", {"workOrderRef": "WO-78"})
     assert r.status_code == 409 and r.get_json()["code"] == "WORK_ORDER_ALREADY_LINKED"
-    r = api.post(f"/production-runs/{run['id']}/complete", {"quantity": 100})
+    r = api.api("POST", f"/production-runs/{run['id']}/complete", {"quantity": 100})
     assert (
         err(r)[1]["message"] == "Production run 1 is SCHEDULED; cannot complete it (it must be IN_PROGRESS)."
     )
-    r = api.post(
-        f"/production-runs/{run['id']}/consumptions", {"lotNumber": w["s1"]["lotNumber"], "quantity": 25}
+    r = api.api(
+        "POST",
+        f"/production-runs/{run['id']}/consumptions",
+        {"lotNumber": w["s1"]["lotNumber"], "quantity": 25},
     )
     assert r.status_code == 201 and r.get_json()["status"] == "IN_PROGRESS"
-    r = api.post(f"/production-runs/{run['id']}/complete", {"quantity": 100})
+    r = api.api("POST", f"/production-runs/{run['id']}/complete", {"quantity": 100})
     assert err(r) == (
         409,
         {
@@ -106,8 +124,10 @@ def test_run_consumes_released_lots_and_completes_into_quarantine_lot(api: Api) 
             "details": {"missing": ["RM-COCOA"]},
         },
     )
-    api.post(f"/production-runs/{run['id']}/consumptions", {"lotId": w["c1"]["id"], "quantity": 10.5})
-    r = api.post(f"/production-runs/{run['id']}/complete", {"quantity": 98, "expiryDate": "2027-06-30"})
+    api.api("POST", f"/production-runs/{run['id']}/consumptions", {"lotId": w["c1"]["id"], "quantity": 10.5})
+    r = api.api(
+        "POST", f"/production-runs/{run['id']}/complete", {"quantity": 98, "expiryDate": "2027-06-30"}
+    )
     assert r.status_code == 200
     done = r.get_json()
     assert (done["status"], done["producedQuantity"], done["outputLotNumber"]) == (
@@ -119,15 +139,15 @@ def test_run_consumes_released_lots_and_completes_into_quarantine_lot(api: Api) 
         ("R260105-000001", 25),
         ("R260105-000002", 10.5),
     ]
-    fg = api.get(f"/lots/{done['outputLotId']}").get_json()
+    fg = api.api("GET", f"/lots/{done['outputLotId']}").get_json()
     assert (fg["status"], fg["quantity"], fg["source"], fg["productionRunId"]) == (
         "QUARANTINE",
         98,
         "PRODUCTION",
         1,
     )
-    assert api.get(f"/lots/{w['s1']['id']}").get_json()["quantity"] == 75
-    assert api.get(f"/lots/{w['c1']['id']}").get_json()["quantity"] == 39.5
+    assert api.api("GET", f"/lots/{w['s1']['id']}").get_json()["quantity"] == 75
+    assert api.api("GET", f"/lots/{w['c1']['id']}").get_json()["quantity"] == 39.5
     events = [d for d in api.deliveries() if d["event"] == "production.completed"]
     assert [d["payload"]["data"] for d in events] == [
         {
@@ -162,24 +182,28 @@ def test_run_consumes_released_lots_and_completes_into_quarantine_lot(api: Api) 
         }
     ]
     # QC releases the finished lot (the assembly build's lot), which emits nothing production-related twice.
-    assert api.post(f"/lots/{fg['id']}/inspection", {"result": "PASS"}).get_json()["status"] == "RELEASED"
+    assert (
+        api.api("POST", f"/lots/{fg['id']}/inspection", {"result": "PASS"}).get_json()["status"] == "RELEASED"
+    )
     for path in ("complete", "start", "cancel"):
-        r = api.post(f"/production-runs/{run['id']}/{path}", {"quantity": 1})
+        r = api.api("POST", f"/production-runs/{run['id']}/{path}", {"quantity": 1})
         assert r.status_code == 409 and r.get_json()["details"]["status"] == "COMPLETED"
-    r = api.post(f"/production-runs/{run['id']}/consumptions", {"lotId": w["s1"]["id"], "quantity": 1})
+    r = api.api("POST", f"/production-runs/{run['id']}/consumptions", {"lotId": w["s1"]["id"], "quantity": 1})
     assert (
         r.status_code == 409
         and r.get_json()["message"] == "Production run 1 is COMPLETED; cannot consume into it."
     )
 
 
-def test_consumption_guards(api: Api) -> None:
+def test_consumption_guards(api: QmsDriver) -> None:
     w = _world(api)
-    run = api.post("/production-runs", {"recipeId": 1, "quantity": 10, "workOrderRef": "WO-1"}).get_json()
+    run = api.api(
+        "POST", "/production-runs", {"recipeId": 1, "quantity": 10, "workOrderRef": "WO-1"}
+    ).get_json()
     path = f"/production-runs/{run['id']}/consumptions"
     q = api.po("9", [(w["sugar"]["id"], 5)], number="PO9")
     ql = api.receive(q["id"], [(1, 5)])["lots"][0]
-    r = api.post(path, {"lotId": ql["id"], "quantity": 1})
+    r = api.api("POST", path, {"lotId": ql["id"], "quantity": 1})
     assert err(r) == (
         409,
         {
@@ -190,11 +214,17 @@ def test_consumption_guards(api: Api) -> None:
             "details": {"lotId": ql["id"], "lotNumber": ql["lotNumber"], "status": "QUARANTINE"},
         },
     )
-    api.post(f"/lots/{ql['id']}/inspection", {"result": "FAIL"})
-    assert api.post(path, {"lotId": ql["id"], "quantity": 1}).get_json()["details"]["status"] == "REJECTED"
-    api.post(f"/lots/{w['s1']['id']}/lock", {"reason": "recall"})
-    assert api.post(path, {"lotId": w["s1"]["id"], "quantity": 1}).get_json()["details"]["status"] == "LOCKED"
-    r = api.post(path, {"lotId": w["c1"]["id"], "quantity": 50.001})
+    api.api("POST", f"/lots/{ql['id']}/inspection", {"result": "FAIL"})
+    assert (
+        api.api("POST", path, {"lotId": ql["id"], "quantity": 1}).get_json()["details"]["status"]
+        == "REJECTED"
+    )
+    api.api("POST", f"/lots/{w['s1']['id']}/lock", {"reason": "recall"})
+    assert (
+        api.api("POST", path, {"lotId": w["s1"]["id"], "quantity": 1}).get_json()["details"]["status"]
+        == "LOCKED"
+    )
+    r = api.api("POST", path, {"lotId": w["c1"]["id"], "quantity": 50.001})
     assert err(r) == (
         409,
         {
@@ -212,35 +242,31 @@ def test_consumption_guards(api: Api) -> None:
     )
     other = api.item("RM-OTHER")
     ol = api.released_lot(other["id"], 5, "77")
-    r = api.post(path, {"lotId": ol["id"], "quantity": 1})
+    r = api.api("POST", path, {"lotId": ol["id"], "quantity": 1})
     assert r.status_code == 422 and r.get_json()["code"] == "LOT_NOT_IN_RECIPE"
-    assert api.post(path, {"lotNumber": "NOPE", "quantity": 1}).status_code == 422
-    assert api.post(path, {"quantity": 1}).status_code == 400
+    assert api.api("POST", path, {"lotNumber": "NOPE", "quantity": 1}).status_code == 422
+    assert api.api("POST", path, {"quantity": 1}).status_code == 400
     # Nothing was consumed by any refusal; the run is still SCHEDULED.
     state = api.state("qms_consumptions", "qms_production_runs")
     assert state["qms_consumptions"] == [] and state["qms_production_runs"][0]["status"] == "SCHEDULED"
-    r = api.post("/production-runs", {"recipeId": 1, "quantity": 1, "workOrderRef": "WO-1"})
+    r = api.api("POST", "/production-runs", {"recipeId": 1, "quantity": 1, "workOrderRef": "WO-1"})
     assert r.status_code == 409 and r.get_json()["details"] == {"field": "workOrderRef", "existingId": 1}
-    assert api.post("/production-runs", {"recipeId": 99, "quantity": 1}).status_code == 422
-    assert api.post(f"/production-runs/{run['id']}/cancel").get_json()["status"] == "CANCELLED"
-    r = api.post(f"/production-runs/{run['id']}/start")
+    assert api.api("POST", "/production-runs", {"recipeId": 99, "quantity": 1}).status_code == 422
+    assert api.api("POST", f"/production-runs/{run['id']}/cancel").get_json()["status"] == "CANCELLED"
+    r = api.api("POST", f"/production-runs/{run['id']}/start")
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "CANCELLED"
 
 
-def test_act_produce_consumes_fifo_and_can_release(api: Api) -> None:
+def test_act_produce_consumes_fifo_and_can_release(api: QmsDriver) -> None:
     w = _world(api)
     api.released_lot(w["sugar"]["id"], 100, "3")
-    r = api.act("schedule", {"recipe": "MMR-BAR", "quantity": 40, "workOrderRef": "WO-9"})
-    assert r.status_code == 200
-    r = api.act("produce", {"run": "WO-9", "release": True})
-    assert r.status_code == 200, r.get_json()
-    run = r.get_json()
+    api.act("schedule", {"recipe": "MMR-BAR", "quantity": 40, "workOrderRef": "WO-9"})
+    run = api.act("produce", {"run": "WO-9", "release": True})
     assert [(c["lotNumber"], c["quantity"]) for c in run["consumptions"]] == [
         ("R260105-000001", 10),
         ("R260105-000002", 4),
     ]
-    assert api.get(f"/lots/{run['outputLotId']}").get_json()["status"] == "RELEASED"
+    assert api.api("GET", f"/lots/{run['outputLotId']}").get_json()["status"] == "RELEASED"
     api.act("schedule", {"recipe": 1, "quantity": 1000, "workOrderRef": "WO-10"})
-    r = api.act("produce", {"run": "WO-10"})
-    assert r.status_code == 409 and r.get_json()["error"] == "INSUFFICIENT_STOCK"
-    assert api.get("/production-runs/2").get_json()["consumptions"] == []
+    assert api.act("produce", {"run": "WO-10"}, status=409)["error"] == "INSUFFICIENT_STOCK"
+    assert api.api("GET", "/production-runs/2").get_json()["consumptions"] == []

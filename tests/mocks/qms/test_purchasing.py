@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import Api, err, make_app
+from .conftest import QmsDriver, err, make_app
 
 
-def test_po_is_keyed_by_netsuite_id_and_maps_items_by_external_id(api: Api) -> None:
+def test_po_is_keyed_by_netsuite_id_and_maps_items_by_external_id(api: QmsDriver) -> None:
     api.item("RM-1", netsuite_id="ns-1")
     api.item("RM-2")
-    r = api.post(
+    r = api.api(
+        "POST",
         "/purchase-orders",
         {
             "netsuiteId": "4711",
@@ -26,7 +27,8 @@ def test_po_is_keyed_by_netsuite_id_and_maps_items_by_external_id(api: Api) -> N
         [1, 2],
         50.5,
     )
-    r = api.post(
+    r = api.api(
+        "POST",
         "/purchase-orders",
         {"netsuiteId": "4711", "number": "PO100-again", "lines": [{"itemId": 1, "quantity": 1}]},
     )
@@ -40,7 +42,8 @@ def test_po_is_keyed_by_netsuite_id_and_maps_items_by_external_id(api: Api) -> N
             "details": {"field": "netsuiteId", "existingId": 1},
         },
     )
-    r = api.post(
+    r = api.api(
+        "POST",
         "/purchase-orders",
         {"netsuiteId": "4712", "number": "PO101", "lines": [{"itemNetsuiteId": "nope", "quantity": 1}]},
     )
@@ -54,7 +57,8 @@ def test_po_is_keyed_by_netsuite_id_and_maps_items_by_external_id(api: Api) -> N
             "details": {"resource": "Item", "field": "lines[0].itemId"},
         },
     )
-    r = api.post(
+    r = api.api(
+        "POST",
         "/purchase-orders",
         {
             "netsuiteId": "4713",
@@ -65,13 +69,14 @@ def test_po_is_keyed_by_netsuite_id_and_maps_items_by_external_id(api: Api) -> N
     assert r.status_code == 400 and r.get_json()["message"] == "Line 1 appears twice."
     state = api.state("qms_purchase_orders", "qms_po_lines")
     assert len(state["qms_purchase_orders"]) == 1 and len(state["qms_po_lines"]) == 2
-    assert api.get("/purchase-orders?netsuite_id=4711").get_json()["total"] == 1
+    assert api.api("GET", "/purchase-orders?netsuite_id=4711").get_json()["total"] == 1
 
 
-def test_receiving_creates_quarantine_lots_with_unique_numbers(api: Api) -> None:
+def test_receiving_creates_quarantine_lots_with_unique_numbers(api: QmsDriver) -> None:
     rm = api.item("RM-1")
     po = api.po("4711", [(rm["id"], 100), (rm["id"], 10)])
-    r = api.post(
+    r = api.api(
+        "POST",
         f"/purchase-orders/{po['id']}/receipts",
         {
             "reference": "GRN-1",
@@ -109,15 +114,18 @@ def test_receiving_creates_quarantine_lots_with_unique_numbers(api: Api) -> None
         "lockReason": None,
         "createdAt": "2026-01-05T09:00:00+00:00",
     }
-    got = api.get(f"/purchase-orders/{po['id']}").get_json()
+    got = api.api("GET", f"/purchase-orders/{po['id']}").get_json()
     assert got["status"] == "PARTIALLY_RECEIVED"
     assert [(ln["quantityReceived"], ln["quantityRemaining"]) for ln in got["lines"]] == [(75, 25), (10, 0)]
     # Same reference again: refused with the existing receipt id, nothing written.
-    r = api.post(
-        f"/purchase-orders/{po['id']}/receipts", {"reference": "GRN-1", "lines": [{"line": 1, "quantity": 1}]}
+    r = api.api(
+        "POST",
+        f"/purchase-orders/{po['id']}/receipts",
+        {"reference": "GRN-1", "lines": [{"line": 1, "quantity": 1}]},
     )
     assert err(r)[0] == 409 and r.get_json()["details"] == {"field": "reference", "existingId": 1}
-    r = api.post(
+    r = api.api(
+        "POST",
         f"/purchase-orders/{po['id']}/receipts",
         {"lines": [{"line": 1, "quantity": 1, "lotNumber": "MY-LOT"}]},
     )
@@ -125,26 +133,31 @@ def test_receiving_creates_quarantine_lots_with_unique_numbers(api: Api) -> None
         "field": "lines[0].lotNumber",
         "existingId": 3,
     }
-    r = api.post(
+    r = api.api(
+        "POST",
         f"/purchase-orders/{po['id']}/receipts",
         {"lines": [{"line": 1, "quantity": 1, "lotNumber": "R260105-000009"}]},
     )
     assert r.status_code == 400 and r.get_json()["details"] == {"field": "lines[0].lotNumber"}
-    r = api.post(f"/purchase-orders/{po['id']}/receipts", {"lines": [{"line": 9, "quantity": 1}]})
+    r = api.api("POST", f"/purchase-orders/{po['id']}/receipts", {"lines": [{"line": 9, "quantity": 1}]})
     assert r.status_code == 422 and r.get_json()["code"] == "UNKNOWN_REFERENCE"
     assert len(api.state("qms_lots")["qms_lots"]) == 3
     # The rest: fully received.
     api.receive(po["id"], [(1, 25)])
-    assert api.get(f"/purchase-orders/{po['id']}").get_json()["status"] == "RECEIVED"
-    assert [r["id"] for r in api.get(f"/purchase-orders/{po['id']}/receipts").get_json()["data"]] == [1, 2]
-    assert api.get("/receipts/2").get_json()["lots"][0]["lotNumber"] == "R260105-000003"
+    assert api.api("GET", f"/purchase-orders/{po['id']}").get_json()["status"] == "RECEIVED"
+    assert [r["id"] for r in api.api("GET", f"/purchase-orders/{po['id']}/receipts").get_json()["data"]] == [
+        1,
+        2,
+    ]
+    assert api.api("GET", "/receipts/2").get_json()["lots"][0]["lotNumber"] == "R260105-000003"
 
 
-def test_over_receipt_is_refused_whole(api: Api) -> None:
+def test_over_receipt_is_refused_whole(api: QmsDriver) -> None:
     rm = api.item("RM-1")
     po = api.po("4711", [(rm["id"], 10), (rm["id"], 10)])
     api.receive(po["id"], [(1, 8)])
-    r = api.post(
+    r = api.api(
+        "POST",
         f"/purchase-orders/{po['id']}/receipts",
         {"lines": [{"line": 2, "quantity": 5}, {"line": 1, "quantity": 1.5}, {"line": 1, "quantity": 1}]},
     )
@@ -164,21 +177,21 @@ def test_over_receipt_is_refused_whole(api: Api) -> None:
 
 
 def test_over_receipt_tolerance_setting(tmp_path: Path) -> None:
-    api = Api(make_app(tmp_path, over_receipt_pct=10))
+    api = QmsDriver(make_app(tmp_path, over_receipt_pct=10))
     rm = api.item("RM-1")
     po = api.po("1", [(rm["id"], 100)])
     api.receive(po["id"], [(1, 110)])
-    assert api.get(f"/purchase-orders/{po['id']}").get_json()["lines"][0]["quantityRemaining"] == 0
-    r = api.post(f"/purchase-orders/{po['id']}/receipts", {"lines": [{"line": 1, "quantity": 0.001}]})
+    assert api.api("GET", f"/purchase-orders/{po['id']}").get_json()["lines"][0]["quantityRemaining"] == 0
+    r = api.api("POST", f"/purchase-orders/{po['id']}/receipts", {"lines": [{"line": 1, "quantity": 0.001}]})
     assert r.status_code == 409  # RECEIVED: not receivable any more
     assert r.get_json()["details"]["status"] == "RECEIVED"
 
 
-def test_closed_po_cannot_receive_and_cannot_close_twice(api: Api) -> None:
+def test_closed_po_cannot_receive_and_cannot_close_twice(api: QmsDriver) -> None:
     rm = api.item("RM-1")
     po = api.po("4711", [(rm["id"], 10)])
-    assert api.post(f"/purchase-orders/{po['id']}/close").get_json()["status"] == "CLOSED"
-    r = api.post(f"/purchase-orders/{po['id']}/receipts", {"lines": [{"line": 1, "quantity": 1}]})
+    assert api.api("POST", f"/purchase-orders/{po['id']}/close").get_json()["status"] == "CLOSED"
+    r = api.api("POST", f"/purchase-orders/{po['id']}/receipts", {"lines": [{"line": 1, "quantity": 1}]})
     assert err(r) == (
         409,
         {
@@ -189,23 +202,22 @@ def test_closed_po_cannot_receive_and_cannot_close_twice(api: Api) -> None:
             "details": {"resource": "Purchase order", "id": 1, "status": "CLOSED"},
         },
     )
-    r = api.post(f"/purchase-orders/{po['id']}/close")
+    r = api.api("POST", f"/purchase-orders/{po['id']}/close")
     assert r.status_code == 409 and r.get_json()["message"] == "Purchase order 1 is CLOSED; cannot close it."
     assert (
-        api.post("/purchase-orders/99/receipts", {"lines": [{"line": 1, "quantity": 1}]}).status_code == 404
+        api.api("POST", "/purchase-orders/99/receipts", {"lines": [{"line": 1, "quantity": 1}]}).status_code
+        == 404
     )
 
 
-def test_act_receive_takes_everything_open(api: Api) -> None:
+def test_act_receive_takes_everything_open(api: QmsDriver) -> None:
     rm = api.item("RM-1")
     api.po("4711", [(rm["id"], 10), (rm["id"], 4)], number="PO7")
     api.receive(1, [(1, 3)])
-    r = api.act("receive", {"po": "PO7"})
-    assert r.status_code == 200
-    assert [(x["purchaseOrderLine"], x["quantity"]) for x in r.get_json()["lots"]] == [(1, 7), (2, 4)]
-    r = api.act("receive", {"po": "4711"})
-    assert r.status_code == 409 and r.get_json() == {
+    received = api.act("receive", {"po": "PO7"})
+    assert [(x["purchaseOrderLine"], x["quantity"]) for x in received["lots"]] == [(1, 7), (2, 4)]
+    assert api.act("receive", {"po": "4711"}, status=409) == {
         "error": "INVALID_STATE",
         "message": "Purchase order 1 is RECEIVED; cannot receive against it.",
     }
-    assert api.act("receive", {"po": "nope"}).status_code == 404
+    api.act("receive", {"po": "nope"}, status=404)

@@ -10,17 +10,14 @@ import pytest
 
 from mocks.core.config import EmulatorConfig
 from mocks.qms import create_app
-from tests.conftest import ADMIN
 
-from .conftest import Api
+from .conftest import QmsDriver
 
 
-def _workflow(api: Api) -> dict[str, Any]:
+def _workflow(api: QmsDriver) -> dict[str, Any]:
     """Receive two raws, make an intermediate, make a finished good from it, ship part of it."""
-    api.c.post(
-        "/__erpsim/seed",
-        headers=ADMIN,
-        json={
+    api.seed(
+        {
             "records": {
                 "items": [
                     {"sku": "RM-OATS", "name": "Oats", "type": "RAW_MATERIAL", "netsuiteId": "10"},
@@ -67,27 +64,29 @@ def _workflow(api: Api) -> dict[str, Any]:
     )
     lots = api.receive(1, [(1, 100), (2, 30)])["lots"]
     for lot in lots:
-        assert api.act("inspect", {"lot": lot["lotNumber"], "result": "PASS"}).status_code == 200
-    mix_run = api.post(
-        "/production-runs", {"recipeId": 1, "quantity": 50, "workOrderRef": "WO-MIX"}
+        api.act("inspect", {"lot": lot["lotNumber"], "result": "PASS"})
+    mix_run = api.api(
+        "POST", "/production-runs", {"recipeId": 1, "quantity": 50, "workOrderRef": "WO-MIX"}
     ).get_json()
-    api.post(f"/production-runs/{mix_run['id']}/consumptions", {"lotId": lots[0]["id"], "quantity": 40})
-    api.post(f"/production-runs/{mix_run['id']}/consumptions", {"lotId": lots[1]["id"], "quantity": 10})
-    mix = api.post(f"/production-runs/{mix_run['id']}/complete", {"quantity": 50}).get_json()
+    api.api(
+        "POST", f"/production-runs/{mix_run['id']}/consumptions", {"lotId": lots[0]["id"], "quantity": 40}
+    )
+    api.api(
+        "POST", f"/production-runs/{mix_run['id']}/consumptions", {"lotId": lots[1]["id"], "quantity": 10}
+    )
+    mix = api.api("POST", f"/production-runs/{mix_run['id']}/complete", {"quantity": 50}).get_json()
     api.act("release", {"lot": mix["outputLotNumber"]})
-    gran_run = api.act(
-        "schedule", {"recipe": "GRANOLA", "quantity": 100, "workOrderRef": "WO-GRAN"}
-    ).get_json()
-    gran = api.act("produce", {"run": gran_run["id"], "release": True}).get_json()
-    shipped = api.act("ship", {"order": "SO1", "trackingNumber": "T1"}).get_json()
+    gran_run = api.act("schedule", {"recipe": "GRANOLA", "quantity": 100, "workOrderRef": "WO-GRAN"})
+    gran = api.act("produce", {"run": gran_run["id"], "release": True})
+    shipped = api.act("ship", {"order": "SO1", "trackingNumber": "T1"})
     assert shipped["status"] == "SHIPPED"
     return {"raw": lots, "mix": mix, "gran": gran, "shipment": shipped}
 
 
-def test_trace_forward_and_backward_are_transitive(api: Api) -> None:
+def test_trace_forward_and_backward_are_transitive(api: QmsDriver) -> None:
     w = _workflow(api)
     oats = w["raw"][0]
-    fwd = api.get(f"/lots/{oats['id']}/trace/forward").get_json()
+    fwd = api.api("GET", f"/lots/{oats['id']}/trace/forward").get_json()
     assert fwd["lot"] == {
         "id": oats["id"],
         "lotNumber": oats["lotNumber"],
@@ -117,7 +116,7 @@ def test_trace_forward_and_backward_are_transitive(api: Api) -> None:
             "shippedAt": "2026-01-05T09:00:00+00:00",
         }
     ]
-    back = api.get(f"/lots/{w['gran']['outputLotId']}/trace/backward").get_json()
+    back = api.api("GET", f"/lots/{w['gran']['outputLotId']}/trace/backward").get_json()
     assert [(x["lotNumber"], x["quantityConsumed"], x["depth"]) for x in back["sourceLots"]] == [
         (w["mix"]["outputLotNumber"], 50, 1),
         (oats["lotNumber"], 40, 2),
@@ -127,15 +126,17 @@ def test_trace_forward_and_backward_are_transitive(api: Api) -> None:
         (oats["lotNumber"], 1),
         (w["raw"][1]["lotNumber"], 1),
     ]
-    assert api.get(f"/lots/{oats['id']}/trace/backward").get_json()["sourceLots"] == []
-    assert api.get("/lots/999/trace/forward").status_code == 404
+    assert api.api("GET", f"/lots/{oats['id']}/trace/backward").get_json()["sourceLots"] == []
+    assert api.api("GET", "/lots/999/trace/forward").status_code == 404
 
 
-def test_recall_cascade_locks_everything_made_from_a_raw_lot(api: Api) -> None:
+def test_recall_cascade_locks_everything_made_from_a_raw_lot(api: QmsDriver) -> None:
     w = _workflow(api)
-    api.post("/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["lot.locked"], "secret": "12345678"})
+    api.api(
+        "POST", "/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["lot.locked"], "secret": "12345678"}
+    )
     honey = w["raw"][1]
-    r = api.post(f"/lots/{honey['id']}/lock", {"reason": "Supplier recall", "cascade": True})
+    r = api.api("POST", f"/lots/{honey['id']}/lock", {"reason": "Supplier recall", "cascade": True})
     assert r.get_json()["lockedLots"] == [
         honey["lotNumber"],
         w["mix"]["outputLotNumber"],
@@ -147,40 +148,43 @@ def test_recall_cascade_locks_everything_made_from_a_raw_lot(api: Api) -> None:
         (w["mix"]["outputLotNumber"], "Supplier recall", honey["lotNumber"]),
         (w["gran"]["outputLotNumber"], "Supplier recall", honey["lotNumber"]),
     ]
-    api.post(
+    api.api(
+        "POST",
         "/sales-orders",
         {"netsuiteId": "SO-2", "number": "SO2", "lines": [{"itemSku": "FG-GRANOLA", "quantity": 1}]},
     )
-    sh = api.post("/shipments", {"salesOrderId": 2}).get_json()
-    r = api.post(f"/shipments/{sh['id']}/scans", {"lotId": w["gran"]["outputLotId"], "quantity": 1})
+    sh = api.api("POST", "/shipments", {"salesOrderId": 2}).get_json()
+    r = api.api("POST", f"/shipments/{sh['id']}/scans", {"lotId": w["gran"]["outputLotId"], "quantity": 1})
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "LOCKED"
-    run = api.post("/production-runs", {"recipeId": 2, "quantity": 1}).get_json()
-    r = api.post(
-        f"/production-runs/{run['id']}/consumptions", {"lotId": w["mix"]["outputLotId"], "quantity": 1}
+    run = api.api("POST", "/production-runs", {"recipeId": 2, "quantity": 1}).get_json()
+    r = api.api(
+        "POST",
+        f"/production-runs/{run['id']}/consumptions",
+        {"lotId": w["mix"]["outputLotId"], "quantity": 1},
     )
     assert r.status_code == 409 and r.get_json()["message"] == (
         f"Lot {w['mix']['outputLotNumber']} is LOCKED; only RELEASED lots can be consumed."
     )
 
 
-def _assert_lot_quantities_never_negative(api: Api) -> None:
+def _assert_lot_quantities_never_negative(api: QmsDriver) -> None:
     assert all(lot["quantity_m"] >= 0 for lot in api.state("qms_lots")["qms_lots"])
 
 
-def test_workflow_on_sqlite(api: Api) -> None:
+def test_workflow_on_sqlite(api: QmsDriver) -> None:
     w = _workflow(api)
-    assert api.get(f"/lots/{w['gran']['outputLotId']}").get_json()["quantity"] == 80
+    assert api.api("GET", f"/lots/{w['gran']['outputLotId']}").get_json()["quantity"] == 80
     _assert_lot_quantities_never_negative(api)
 
 
 @pytest.mark.postgres
 def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     app = create_app(EmulatorConfig(system="qms", db_url=pg_url, data_dir=tmp_path))
-    api = Api(app)
+    api = QmsDriver(app)
     w = _workflow(api)
-    fwd = api.get(f"/lots/{w['raw'][0]['id']}/trace/forward").get_json()
+    fwd = api.api("GET", f"/lots/{w['raw'][0]['id']}/trace/forward").get_json()
     assert [s["lotNumber"] for s in fwd["shipments"]] == [w["gran"]["outputLotNumber"]]
-    r = api.post(f"/lots/{w['raw'][0]['id']}/lock", {"reason": "recall", "cascade": True})
+    r = api.api("POST", f"/lots/{w['raw'][0]['id']}/lock", {"reason": "recall", "cascade": True})
     assert len(r.get_json()["lockedLots"]) == 3
     _assert_lot_quantities_never_negative(api)
     app.extensions["erpsim"].store.dispose()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import Api, err
+from .conftest import QmsDriver, err
 
 
-def _world(api: Api) -> dict[str, Any]:
+def _world(api: QmsDriver) -> dict[str, Any]:
     bar = api.item("FG-BAR", "FINISHED_GOOD", netsuite_id="ns-bar")
     cup = api.item("FG-CUP", "FINISHED_GOOD", netsuite_id="ns-cup")
     lots = {
@@ -15,7 +15,8 @@ def _world(api: Api) -> dict[str, Any]:
         "bar2": api.released_lot(bar["id"], 10, "2"),
         "cup1": api.released_lot(cup["id"], 3, "3"),
     }
-    r = api.post(
+    r = api.api(
+        "POST",
         "/sales-orders",
         {
             "netsuiteId": "SO-ns-1",
@@ -28,11 +29,13 @@ def _world(api: Api) -> dict[str, Any]:
     return {"bar": bar, "cup": cup, "so": r.get_json(), **lots}
 
 
-def test_sales_order_is_unique_by_netsuite_id(api: Api) -> None:
+def test_sales_order_is_unique_by_netsuite_id(api: QmsDriver) -> None:
     w = _world(api)
     assert w["so"]["status"] == "PENDING_FULFILLMENT"
-    r = api.post(
-        "/sales-orders", {"netsuiteId": "SO-ns-1", "number": "SO100", "lines": [{"itemId": 1, "quantity": 1}]}
+    r = api.api(
+        "POST",
+        "/sales-orders",
+        {"netsuiteId": "SO-ns-1", "number": "SO100", "lines": [{"itemId": 1, "quantity": 1}]},
     )
     assert err(r) == (
         409,
@@ -44,21 +47,25 @@ def test_sales_order_is_unique_by_netsuite_id(api: Api) -> None:
             "details": {"field": "netsuiteId", "existingId": 1},
         },
     )
-    assert api.get("/sales-orders?status=PENDING_FULFILLMENT").get_json()["total"] == 1
+    assert api.api("GET", "/sales-orders?status=PENDING_FULFILLMENT").get_json()["total"] == 1
 
 
-def test_scan_and_ship_completes_the_order(api: Api) -> None:
-    api.post(
-        "/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["shipment.completed"], "secret": "abcdefgh"}
+def test_scan_and_ship_completes_the_order(api: QmsDriver) -> None:
+    api.api(
+        "POST",
+        "/webhooks",
+        {"url": "http://127.0.0.1:9/h", "events": ["shipment.completed"], "secret": "abcdefgh"},
     )
     w = _world(api)
-    sh = api.post("/shipments", {"salesOrderId": w["so"]["id"]}).get_json()
+    sh = api.api("POST", "/shipments", {"salesOrderId": w["so"]["id"]}).get_json()
     assert sh["status"] == "OPEN"
-    r = api.post("/shipments", {"salesOrderId": w["so"]["id"]})
+    r = api.api("POST", "/shipments", {"salesOrderId": w["so"]["id"]})
     assert r.status_code == 409 and r.get_json()["details"] == {"existingId": sh["id"]}
     p = f"/shipments/{sh['id']}"
-    assert api.post(p + "/scans", {"lotNumber": w["bar1"]["lotNumber"], "quantity": 6}).status_code == 201
-    r = api.post(p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 3})
+    assert (
+        api.api("POST", p + "/scans", {"lotNumber": w["bar1"]["lotNumber"], "quantity": 6}).status_code == 201
+    )
+    r = api.api("POST", p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 3})
     assert err(r) == (
         409,
         {
@@ -69,8 +76,8 @@ def test_scan_and_ship_completes_the_order(api: Api) -> None:
             "details": {"line": 1, "ordered": 8, "shipped": 0, "scanned": 6, "remaining": 2, "requested": 3},
         },
     )
-    api.post(p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 2})
-    r = api.post(p + "/scans", {"lotId": w["cup1"]["id"], "quantity": 2, "line": 2})
+    api.api("POST", p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 2})
+    r = api.api("POST", p + "/scans", {"lotId": w["cup1"]["id"], "quantity": 2, "line": 2})
     assert r.status_code == 201
     view = r.get_json()
     assert [(s["line"], s["lotNumber"], s["quantity"]) for s in view["scans"]] == [
@@ -78,13 +85,13 @@ def test_scan_and_ship_completes_the_order(api: Api) -> None:
         (1, w["bar2"]["lotNumber"], 2),
         (2, w["cup1"]["lotNumber"], 2),
     ]
-    assert api.get(f"/lots/{w['bar1']['id']}").get_json()["quantity"] == 0
-    r = api.post(p + "/complete", {"carrier": "UPS", "trackingNumber": "1Z999"})
+    assert api.api("GET", f"/lots/{w['bar1']['id']}").get_json()["quantity"] == 0
+    r = api.api("POST", p + "/complete", {"carrier": "UPS", "trackingNumber": "1Z999"})
     assert r.status_code == 200 and (r.get_json()["status"], r.get_json()["shippedAt"]) == (
         "SHIPPED",
         "2026-01-05T09:00:00+00:00",
     )
-    so = api.get(f"/sales-orders/{w['so']['id']}").get_json()
+    so = api.api("GET", f"/sales-orders/{w['so']['id']}").get_json()
     assert so["status"] == "PENDING_BILLING"
     assert [(ln["quantityShipped"], ln["quantityRemaining"]) for ln in so["lines"]] == [(8, 0), (2, 0)]
     [d] = [d for d in api.deliveries() if d["event"] == "shipment.completed"]
@@ -113,22 +120,22 @@ def test_scan_and_ship_completes_the_order(api: Api) -> None:
         ],
     }
     for action in ("complete", "cancel"):
-        r = api.post(p + "/" + action)
+        r = api.api("POST", p + "/" + action)
         assert (
             r.status_code == 409 and r.get_json()["message"] == f"Shipment 1 is SHIPPED; cannot {action} it."
         )
-    r = api.post("/shipments", {"salesOrderId": w["so"]["id"]})
+    r = api.api("POST", "/shipments", {"salesOrderId": w["so"]["id"]})
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "PENDING_BILLING"
-    assert api.post(f"/sales-orders/{w['so']['id']}/cancel").status_code == 409
+    assert api.api("POST", f"/sales-orders/{w['so']['id']}/cancel").status_code == 409
 
 
-def test_scan_refusals_name_the_lot_and_its_status(api: Api) -> None:
+def test_scan_refusals_name_the_lot_and_its_status(api: QmsDriver) -> None:
     w = _world(api)
-    sh = api.post("/shipments", {"salesOrderId": 1}).get_json()
+    sh = api.api("POST", "/shipments", {"salesOrderId": 1}).get_json()
     p = f"/shipments/{sh['id']}/scans"
     q = api.po("q", [(w["bar"]["id"], 5)], number="POQ")
     ql = api.receive(q["id"], [(1, 5)])["lots"][0]
-    r = api.post(p, {"lotNumber": ql["lotNumber"], "quantity": 1})
+    r = api.api("POST", p, {"lotNumber": ql["lotNumber"], "quantity": 1})
     assert err(r) == (
         409,
         {
@@ -139,16 +146,18 @@ def test_scan_refusals_name_the_lot_and_its_status(api: Api) -> None:
             "details": {"lotId": ql["id"], "lotNumber": ql["lotNumber"], "status": "QUARANTINE"},
         },
     )
-    api.post(f"/lots/{w['bar2']['id']}/lock", {"reason": "recall"})
-    r = api.post(p, {"lotId": w["bar2"]["id"], "quantity": 1})
+    api.api("POST", f"/lots/{w['bar2']['id']}/lock", {"reason": "recall"})
+    r = api.api("POST", p, {"lotId": w["bar2"]["id"], "quantity": 1})
     assert r.status_code == 409 and r.get_json()["details"]["status"] == "LOCKED"
-    r = api.post(p, {"lotId": w["cup1"]["id"], "quantity": 2.5})
+    r = api.api("POST", p, {"lotId": w["cup1"]["id"], "quantity": 2.5})
     assert r.status_code == 409 and r.get_json()["code"] == "OVER_SHIPMENT"
-    api.post(
-        "/sales-orders", {"netsuiteId": "SO-2", "number": "SO2", "lines": [{"itemId": 2, "quantity": 10}]}
+    api.api(
+        "POST",
+        "/sales-orders",
+        {"netsuiteId": "SO-2", "number": "SO2", "lines": [{"itemId": 2, "quantity": 10}]},
     )
-    sh2 = api.post("/shipments", {"salesOrderId": 2}).get_json()
-    r = api.post(f"/shipments/{sh2['id']}/scans", {"lotId": w["cup1"]["id"], "quantity": 4})
+    sh2 = api.api("POST", "/shipments", {"salesOrderId": 2}).get_json()
+    r = api.api("POST", f"/shipments/{sh2['id']}/scans", {"lotId": w["cup1"]["id"], "quantity": 4})
     assert err(r) == (
         409,
         {
@@ -164,23 +173,23 @@ def test_scan_refusals_name_the_lot_and_its_status(api: Api) -> None:
             },
         },
     )
-    r = api.post(f"/shipments/{sh2['id']}/scans", {"lotId": w["bar1"]["id"], "quantity": 1})
+    r = api.api("POST", f"/shipments/{sh2['id']}/scans", {"lotId": w["bar1"]["id"], "quantity": 1})
     assert r.status_code == 422 and r.get_json()["code"] == "ITEM_NOT_ON_ORDER"
-    r = api.post(p, {"lotId": w["bar1"]["id"], "quantity": 1, "line": 2})
+    r = api.api("POST", p, {"lotId": w["bar1"]["id"], "quantity": 1, "line": 2})
     assert r.status_code == 422 and r.get_json()["code"] == "ITEM_MISMATCH"
-    r = api.post(f"/shipments/{sh['id']}/complete")
+    r = api.api("POST", f"/shipments/{sh['id']}/complete")
     assert err(r)[1]["code"] == "EMPTY_SHIPMENT"
     assert api.state("qms_shipment_scans")["qms_shipment_scans"] == []
 
 
-def test_lock_after_scan_blocks_completion_and_unscan_cancel_return_stock(api: Api) -> None:
+def test_lock_after_scan_blocks_completion_and_unscan_cancel_return_stock(api: QmsDriver) -> None:
     w = _world(api)
-    sh = api.post("/shipments", {"salesOrderId": 1}).get_json()
+    sh = api.api("POST", "/shipments", {"salesOrderId": 1}).get_json()
     p = f"/shipments/{sh['id']}"
-    api.post(p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 5})
-    scan = api.post(p + "/scans", {"lotId": w["cup1"]["id"], "quantity": 1}).get_json()["scans"][1]
-    api.post(f"/lots/{w['bar2']['id']}/lock", {"reason": "recall"})
-    r = api.post(p + "/complete")
+    api.api("POST", p + "/scans", {"lotId": w["bar2"]["id"], "quantity": 5})
+    scan = api.api("POST", p + "/scans", {"lotId": w["cup1"]["id"], "quantity": 1}).get_json()["scans"][1]
+    api.api("POST", f"/lots/{w['bar2']['id']}/lock", {"reason": "recall"})
+    r = api.api("POST", p + "/complete")
     assert err(r) == (
         409,
         {
@@ -191,36 +200,37 @@ def test_lock_after_scan_blocks_completion_and_unscan_cancel_return_stock(api: A
             "details": {"lotId": w["bar2"]["id"], "lotNumber": w["bar2"]["lotNumber"], "status": "LOCKED"},
         },
     )
-    assert api.get("/sales-orders/1").get_json()["status"] == "PENDING_FULFILLMENT"
-    r = api.delete(f"{p}/scans/{scan['id']}")
+    assert api.api("GET", "/sales-orders/1").get_json()["status"] == "PENDING_FULFILLMENT"
+    r = api.api("DELETE", f"{p}/scans/{scan['id']}")
     assert r.status_code == 200 and len(r.get_json()["scans"]) == 1
-    assert api.get(f"/lots/{w['cup1']['id']}").get_json()["quantity"] == 3
-    assert api.delete(f"{p}/scans/{scan['id']}").status_code == 404
-    assert api.post(p + "/cancel").get_json()["status"] == "CANCELLED"
-    assert api.get(f"/lots/{w['bar2']['id']}").get_json()["quantity"] == 10
+    assert api.api("GET", f"/lots/{w['cup1']['id']}").get_json()["quantity"] == 3
+    assert api.api("DELETE", f"{p}/scans/{scan['id']}").status_code == 404
+    assert api.api("POST", p + "/cancel").get_json()["status"] == "CANCELLED"
+    assert api.api("GET", f"/lots/{w['bar2']['id']}").get_json()["quantity"] == 10
 
 
-def test_partial_shipment_then_act_ship_and_cancel_rules(api: Api) -> None:
+def test_partial_shipment_then_act_ship_and_cancel_rules(api: QmsDriver) -> None:
     w = _world(api)
-    sh = api.post("/shipments", {"salesOrderId": 1}).get_json()
-    api.post(f"/shipments/{sh['id']}/scans", {"lotId": w["bar1"]["id"], "quantity": 4})
-    api.post(f"/shipments/{sh['id']}/complete")
-    assert api.get("/sales-orders/1").get_json()["status"] == "PARTIALLY_FULFILLED"
-    r = api.post("/sales-orders/1/cancel")
+    sh = api.api("POST", "/shipments", {"salesOrderId": 1}).get_json()
+    api.api("POST", f"/shipments/{sh['id']}/scans", {"lotId": w["bar1"]["id"], "quantity": 4})
+    api.api("POST", f"/shipments/{sh['id']}/complete")
+    assert api.api("GET", "/sales-orders/1").get_json()["status"] == "PARTIALLY_FULFILLED"
+    r = api.api("POST", "/sales-orders/1/cancel")
     assert err(r)[1]["message"] == "Sales order 1 is PARTIALLY_FULFILLED; cannot cancel it."
-    r = api.act("ship", {"order": "SO-ns-1", "carrier": "DHL"})
-    assert r.status_code == 200, r.get_json()
-    assert [(s["lotNumber"], s["quantity"]) for s in r.get_json()["scans"]] == [
+    shipped = api.act("ship", {"order": "SO-ns-1", "carrier": "DHL"})
+    assert [(s["lotNumber"], s["quantity"]) for s in shipped["scans"]] == [
         (w["bar1"]["lotNumber"], 2),
         (w["bar2"]["lotNumber"], 2),
         (w["cup1"]["lotNumber"], 2),
     ]
-    assert api.get("/sales-orders/1").get_json()["status"] == "PENDING_BILLING"
-    api.post(
-        "/sales-orders", {"netsuiteId": "SO-3", "number": "SO3", "lines": [{"itemId": 2, "quantity": 1}]}
+    assert api.api("GET", "/sales-orders/1").get_json()["status"] == "PENDING_BILLING"
+    api.api(
+        "POST",
+        "/sales-orders",
+        {"netsuiteId": "SO-3", "number": "SO3", "lines": [{"itemId": 2, "quantity": 1}]},
     )
-    assert api.act("scan", {"order": "SO3", "lot": w["cup1"]["lotNumber"], "quantity": 1}).status_code == 200
-    r = api.post("/sales-orders/2/cancel")
+    api.act("scan", {"order": "SO3", "lot": w["cup1"]["lotNumber"], "quantity": 1})
+    r = api.api("POST", "/sales-orders/2/cancel")
     assert r.get_json()["status"] == "CANCELLED"
-    assert api.get(f"/lots/{w['cup1']['id']}").get_json()["quantity"] == 1
-    assert api.get("/shipments?sales_order_id=2").get_json()["data"][0]["status"] == "CANCELLED"
+    assert api.api("GET", f"/lots/{w['cup1']['id']}").get_json()["quantity"] == 1
+    assert api.api("GET", "/shipments?sales_order_id=2").get_json()["data"][0]["status"] == "CANCELLED"

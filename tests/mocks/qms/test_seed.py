@@ -7,9 +7,8 @@ from pathlib import Path
 from harness.systems import SYSTEMS
 from mocks.core.config import EmulatorConfig
 from mocks.qms import credentials
-from tests.conftest import ADMIN
 
-from .conftest import Api, make_app
+from .conftest import QmsDriver, make_app
 
 WORLD = {
     "seed": 7,
@@ -26,25 +25,21 @@ def test_faker_world_is_reproducible(tmp_path: Path) -> None:
     dumps = []
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
-        api = Api(make_app(tmp_path / name))
-        r = api.c.post("/__erpsim/reset", json=WORLD, headers=ADMIN)
-        assert r.status_code == 200
-        dumps.append((r.get_json(), api.state()))
+        api = QmsDriver(make_app(tmp_path / name))
+        dumps.append((api.reset(WORLD), api.state()))
     assert dumps[0] == dumps[1]
     seeded, state = dumps[0]
     assert len(seeded["seeded"]["items"]) == 7 and len(seeded["seeded"]["sales_orders"]) == 3
     assert [r["status"] for r in state["qms_production_runs"]] == ["COMPLETED", "COMPLETED"]
     assert {lot["status"] for lot in state["qms_lots"]} == {"RELEASED"}
-    api = Api(make_app(tmp_path / "a"))
-    other = api.c.post("/__erpsim/reset", json={**WORLD, "seed": 8}, headers=ADMIN).get_json()
+    api = QmsDriver(make_app(tmp_path / "a"))
+    other = api.reset({**WORLD, "seed": 8})
     assert other["seeded"]["items"] != seeded["seeded"]["items"]
 
 
-def test_explicit_records_are_atomic(api: Api) -> None:
-    r = api.c.post(
-        "/__erpsim/seed",
-        headers=ADMIN,
-        json={
+def test_explicit_records_are_atomic(api: QmsDriver) -> None:
+    seeded = api.seed(
+        {
             "records": {
                 "items": [{"sku": "RM-1", "name": "A", "type": "RAW_MATERIAL"}],
                 "lots": [{"itemSku": "RM-1", "lotNumber": "OPEN-1", "quantity": 12.5}],
@@ -52,7 +47,7 @@ def test_explicit_records_are_atomic(api: Api) -> None:
             }
         },
     )
-    assert r.get_json() == {
+    assert seeded == {
         "items": [{"id": 1, "sku": "RM-1"}],
         "purchase_orders": [],
         "recipes": [],
@@ -61,12 +56,10 @@ def test_explicit_records_are_atomic(api: Api) -> None:
         "sales_orders": [],
         "webhooks": [{"id": 1}],
     }
-    lot = api.get("/lots/1").get_json()
+    lot = api.api("GET", "/lots/1").get_json()
     assert (lot["status"], lot["quantity"], lot["source"]) == ("RELEASED", 12.5, "MANUAL")
-    r = api.c.post(
-        "/__erpsim/seed",
-        headers=ADMIN,
-        json={
+    refused = api.seed(
+        {
             "records": {
                 "items": [{"sku": "RM-2", "name": "B", "type": "RAW_MATERIAL"}],
                 "purchase_orders": [
@@ -74,12 +67,12 @@ def test_explicit_records_are_atomic(api: Api) -> None:
                 ],
             }
         },
+        status=422,
     )
-    assert r.status_code == 422 and r.get_json()["error"] == "UNKNOWN_REFERENCE"
+    assert refused["error"] == "UNKNOWN_REFERENCE"
     assert len(api.state("qms_items")["qms_items"]) == 1
-    r = api.c.post("/__erpsim/seed", headers=ADMIN, json={"records": {"widgets": []}})
-    assert r.status_code == 400
-    assert api.c.post("/__erpsim/seed", headers=ADMIN, json={"seed": "x"}).status_code == 400
+    api.seed({"records": {"widgets": []}}, status=400)
+    api.seed({"seed": "x"}, status=400)
 
 
 def test_credentials_and_port(tmp_path: Path) -> None:
@@ -88,10 +81,10 @@ def test_credentials_and_port(tmp_path: Path) -> None:
     assert credentials(cfg) == {"API_KEY": "dnk_erpsim_qms_0123456789abcdef"}
     cfg = EmulatorConfig(system="qms", data_dir=tmp_path, settings={"api_key": "k2"})
     assert credentials(cfg) == {"API_KEY": "k2"}
-    api = Api(make_app(tmp_path, api_key="k2"))
-    assert api.get("/items").status_code == 401
-    assert api.c.get("/api/v1/items", headers={"Authorization": "Bearer k2"}).status_code == 200
-    assert sorted(api.c.get("/__erpsim/act", headers=ADMIN).get_json()) == [
+    api = QmsDriver(make_app(tmp_path, api_key="k2"))
+    assert api.api("GET", "/items").status_code == 401
+    assert api.api("GET", "/items", headers={"Authorization": "Bearer k2"}).status_code == 200
+    assert sorted(api.control("GET", "act").get_json()) == [
         "adjust",
         "complete",
         "consume",

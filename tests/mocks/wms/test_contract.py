@@ -29,7 +29,7 @@ SEEN: collections.Counter[tuple[str, int]] = collections.Counter()
 
 
 def _build(folder: Path) -> Flask:
-    app = make_app(f"sqlite:///{folder / 'contract.db'}", folder)
+    app = make_app(folder, f"sqlite:///{folder / 'contract.db'}")
     app.after_request(lambda r: (SEEN.update([(request.method, r.status_code)]), r)[1])
     return app
 

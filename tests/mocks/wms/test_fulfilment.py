@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .conftest import Wms
+from .conftest import WmsDriver
 
 T0 = "2026-01-05T09:00:00.000Z"
 
 
-def test_order_to_despatch_end_to_end(wms: Wms) -> None:
+def test_order_to_despatch_end_to_end(wms: WmsDriver) -> None:
     created = wms.order(
         "SO1",
         [
@@ -30,7 +30,7 @@ def test_order_to_despatch_end_to_end(wms: Wms) -> None:
     }
     assert wms.act("pick", {"order": 1})["status"] == "PICKING"
     assert wms.act("pack", {"order": "SO1"})["status"] == "PACKED"
-    wms.c.post("/__erpsim/clock", json={"advance": "PT2H"}, headers={"X-Erpsim-Admin-Token": "erpsim-admin"})
+    wms.clock({"advance": "PT2H"})
     done = wms.act("despatch", {"order": "SO1", "carrier": "Royal Mail", "trackingNumber": "RM123456789GB"})
     assert (done["status"], done["carrier"], done["trackingNumber"], done["despatchedAt"]) == (
         "DESPATCHED",
@@ -75,16 +75,12 @@ def test_order_to_despatch_end_to_end(wms: Wms) -> None:
     ]
     assert [e["data"]["onHand"] for e in wms.events("stock.changed")] == [10, 5, 7, 4]
     # despatching twice is refused with the current status
-    r = wms.c.post(
-        "/__erpsim/act/despatch",
-        json={"order": "SO1", "carrier": "DPD", "trackingNumber": "X"},
-        headers={"X-Erpsim-Admin-Token": "erpsim-admin"},
-    )
-    assert r.status_code == 409 and r.get_json()["error"] == "INVALID_STATUS"
+    err = wms.act("despatch", {"order": "SO1", "carrier": "DPD", "trackingNumber": "X"}, status=409)
+    assert err["error"] == "INVALID_STATUS"
     assert len(wms.events("order.despatched")) == 1
 
 
-def test_out_of_order_floor_steps_are_409(wms: Wms) -> None:
+def test_out_of_order_floor_steps_are_409(wms: WmsDriver) -> None:
     wms.order("SO1", [{"sku": "A-1", "quantity": 1}])
     for action in ("pick", "pack"):
         err = wms.act(action, {"order": "SO1"}, status=409)
@@ -99,7 +95,7 @@ def test_out_of_order_floor_steps_are_409(wms: Wms) -> None:
     assert wms.act("release", {"order": True}, status=400)["path"] == "order"
 
 
-def test_short_stock_holds_then_goods_in_releases(wms: Wms) -> None:
+def test_short_stock_holds_then_goods_in_releases(wms: WmsDriver) -> None:
     wms.order("SO1", [{"sku": "A-1", "quantity": 4}, {"sku": "B-2", "quantity": 6}])
     held = wms.act("release", {"order": "SO1"})
     assert (held["status"], held["holdCode"], held["holdReason"]) == (
@@ -130,7 +126,7 @@ def test_short_stock_holds_then_goods_in_releases(wms: Wms) -> None:
     }
 
 
-def test_unknown_sku_hold_released_once_the_sku_is_added(wms: Wms) -> None:
+def test_unknown_sku_hold_released_once_the_sku_is_added(wms: WmsDriver) -> None:
     created = wms.order("SO1", [{"sku": "NEW-SKU", "quantity": 2}]).get_json()
     assert created["status"] == "HOLDING"
     assert wms.act("release", {"order": "SO1"})["holdCode"] == "UNKNOWN_SKU"
@@ -142,7 +138,7 @@ def test_unknown_sku_hold_released_once_the_sku_is_added(wms: Wms) -> None:
     assert [e["data"]["holdCode"] for e in wms.events("order.on_hold")] == ["UNKNOWN_SKU", "SHORT_STOCK"]
 
 
-def test_short_pick_ships_less_than_ordered(wms: Wms) -> None:
+def test_short_pick_ships_less_than_ordered(wms: WmsDriver) -> None:
     wms.order("SO1", [{"sku": "A-1", "quantity": 4}, {"sku": "B-2", "quantity": 2}])
     wms.act("release", {"order": "SO1"})
     wms.act("pick", {"order": "SO1"})
@@ -165,7 +161,7 @@ def test_short_pick_ships_less_than_ordered(wms: Wms) -> None:
     assert (wms.stock("A-1")["onHand"], wms.stock("A-1")["allocated"]) == (9, 0)
 
 
-def test_shelf_short_at_pick_puts_the_order_on_hold(wms: Wms) -> None:
+def test_shelf_short_at_pick_puts_the_order_on_hold(wms: WmsDriver) -> None:
     wms.order("SO1", [{"sku": "B-2", "quantity": 4}])
     wms.act("release", {"order": "SO1"})
     wms.act("adjust_stock", {"sku": "B-2", "reasonCode": "DAMAGED", "quantity": -3})
@@ -178,7 +174,7 @@ def test_shelf_short_at_pick_puts_the_order_on_hold(wms: Wms) -> None:
     assert wms.stock("B-2")["allocated"] == 0
 
 
-def test_nothing_picked_cannot_be_packed_but_the_warehouse_can_cancel(wms: Wms) -> None:
+def test_nothing_picked_cannot_be_packed_but_the_warehouse_can_cancel(wms: WmsDriver) -> None:
     wms.order("SO1", [{"sku": "A-1", "quantity": 2}])
     wms.act("release", {"order": "SO1"})
     wms.act("pick", {"order": "SO1"})
@@ -194,8 +190,8 @@ def test_nothing_picked_cannot_be_packed_but_the_warehouse_can_cancel(wms: Wms) 
     assert wms.act("cancel", {"order": "SO2"}, status=409)["error"] == "ORDER_NOT_CANCELLABLE"
 
 
-def test_actions_are_listed_with_descriptions(wms: Wms) -> None:
-    listed = wms.c.get("/__erpsim/act", headers={"X-Erpsim-Admin-Token": "erpsim-admin"}).get_json()
+def test_actions_are_listed_with_descriptions(wms: WmsDriver) -> None:
+    listed = wms.control("GET", "act").get_json()
     assert sorted(listed) == [
         "adjust_stock",
         "book_in",

@@ -9,17 +9,12 @@ import pytest
 import requests
 
 from mocks.core.middleware import ConnectionDropped
-from tests.conftest import ADMIN
 
-from .conftest import KEY, SHIP_TO, Wms
+from .conftest import KEY, SHIP_TO, WmsDriver
 
 
-def test_retry_after_a_lost_response_finds_the_existing_order(wms: Wms) -> None:
-    wms.c.put(
-        "/__erpsim/faults",
-        json={"kind": "reset_after", "method": "POST", "path": "^/api/v1/orders$", "nth": 1},
-        headers=ADMIN,
-    )
+def test_retry_after_a_lost_response_finds_the_existing_order(wms: WmsDriver) -> None:
+    wms.faults({"kind": "reset_after", "method": "POST", "path": "^/api/v1/orders$", "nth": 1})
     with pytest.raises(ConnectionDropped):
         wms.order("SO-RETRY", [{"sku": "A-1", "quantity": 1}])
     retry = wms.order("SO-RETRY", [{"sku": "A-1", "quantity": 1}])
@@ -27,7 +22,7 @@ def test_retry_after_a_lost_response_finds_the_existing_order(wms: Wms) -> None:
     assert len(wms.state("wms_orders")["wms_orders"]) == 1
 
 
-def test_concurrent_creates_of_one_reference_make_one_order(wms: Wms, serve_app: Any) -> None:
+def test_concurrent_creates_of_one_reference_make_one_order(wms: WmsDriver, serve_app: Any) -> None:
     srv = serve_app(wms.app)
     body = {"clientReference": "SO-RACE", "shipTo": SHIP_TO, "lines": [{"sku": "A-1", "quantity": 1}]}
 
@@ -41,12 +36,12 @@ def test_concurrent_creates_of_one_reference_make_one_order(wms: Wms, serve_app:
     assert len(wms.state("wms_order_lines")["wms_order_lines"]) == 1
 
 
-def test_creation_time_follows_the_virtual_clock(wms: Wms) -> None:
-    wms.c.post("/__erpsim/clock", json={"set": "2026-03-31T23:59:59Z"}, headers=ADMIN)
+def test_creation_time_follows_the_virtual_clock(wms: WmsDriver) -> None:
+    wms.clock({"set": "2026-03-31T23:59:59Z"})
     assert (
         wms.order("SO-T", [{"sku": "A-1", "quantity": 1}]).get_json()["createdAt"]
         == "2026-03-31T23:59:59.000Z"
     )
-    wms.c.post("/__erpsim/clock", json={"rate": 1}, headers=ADMIN)
+    wms.clock({"rate": 1})
     created = wms.order("SO-T2", [{"sku": "A-1", "quantity": 1}]).get_json()["createdAt"]
     assert "2026-03-31T23:59:59.000Z" <= created < "2026-04-01T00:01:00.000Z"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import SHIP_TO, Wms
+from .conftest import SHIP_TO, WmsDriver
 
 SHIP_VIEW = {
     "name": "Ada Lovelace",
@@ -20,7 +20,7 @@ SHIP_VIEW = {
 T0 = "2026-01-05T09:00:00.000Z"
 
 
-def test_create_order_is_new_and_fully_rendered(wms: Wms) -> None:
+def test_create_order_is_new_and_fully_rendered(wms: WmsDriver) -> None:
     r = wms.order(
         "SO1", [{"sku": "A-1", "quantity": 2, "externalLineId": "1"}], externalId="4711", orderNumber="WEB-1"
     )
@@ -59,7 +59,7 @@ def test_create_order_is_new_and_fully_rendered(wms: Wms) -> None:
     assert wms.ok("GET", "/orders/reference/SO1") == r.get_json()
 
 
-def test_duplicate_client_reference_is_422_with_existing_id_and_writes_nothing(wms: Wms) -> None:
+def test_duplicate_client_reference_is_422_with_existing_id_and_writes_nothing(wms: WmsDriver) -> None:
     assert wms.order("SO1", [{"sku": "A-1", "quantity": 1}]).status_code == 201
     before = wms.state("wms_orders", "wms_order_lines")
     r = wms.order("SO1", [{"sku": "B-2", "quantity": 3}])
@@ -74,7 +74,7 @@ def test_duplicate_client_reference_is_422_with_existing_id_and_writes_nothing(w
     assert wms.state("wms_orders", "wms_order_lines") == before
 
 
-def test_unknown_sku_is_accepted_on_hold_naming_the_sku(wms: Wms) -> None:
+def test_unknown_sku_is_accepted_on_hold_naming_the_sku(wms: WmsDriver) -> None:
     r = wms.order("SO2", [{"sku": "A-1", "quantity": 1}, {"sku": "RENAMED-9", "quantity": 2}])
     assert r.status_code == 201
     body = r.get_json()
@@ -102,7 +102,7 @@ def test_unknown_sku_is_accepted_on_hold_naming_the_sku(wms: Wms) -> None:
     ]
 
 
-def test_declared_non_physical_line_rejects_the_whole_order(wms: Wms) -> None:
+def test_declared_non_physical_line_rejects_the_whole_order(wms: WmsDriver) -> None:
     r = wms.order(
         "SO3", [{"sku": "A-1", "quantity": 1}, {"sku": "SETUP-FEE", "quantity": 1, "itemType": "SERVICE"}]
     )
@@ -120,7 +120,7 @@ def test_declared_non_physical_line_rejects_the_whole_order(wms: Wms) -> None:
     assert wms.state("wms_orders")["wms_orders"] == []
 
 
-def test_master_flagged_digital_sku_rejects_the_whole_order(wms: Wms) -> None:
+def test_master_flagged_digital_sku_rejects_the_whole_order(wms: WmsDriver) -> None:
     r = wms.order("SO4", [{"sku": "GIFT-CARD", "quantity": 1}, {"sku": "A-1", "quantity": 1}])
     assert r.status_code == 400
     body = r.get_json()
@@ -136,7 +136,7 @@ def test_master_flagged_digital_sku_rejects_the_whole_order(wms: Wms) -> None:
     assert wms.order("SO4", [{"sku": "A-1", "quantity": 1}]).status_code == 201
 
 
-def test_ship_to_and_country_are_required(wms: Wms) -> None:
+def test_ship_to_and_country_are_required(wms: WmsDriver) -> None:
     r = wms.api("POST", "/orders", {"clientReference": "S5", "lines": [{"sku": "A-1", "quantity": 1}]})
     assert r.status_code == 400
     assert r.get_json() == {
@@ -160,7 +160,7 @@ def test_ship_to_and_country_are_required(wms: Wms) -> None:
     assert wms.state("wms_orders")["wms_orders"] == []
 
 
-def test_input_type_rules(wms: Wms) -> None:
+def test_input_type_rules(wms: WmsDriver) -> None:
     def err(lines: object, **extra: object) -> tuple[int, str | None]:
         r = wms.order("S6", lines, **extra)  # type: ignore[arg-type]
         return r.status_code, r.get_json().get("field")
@@ -189,7 +189,7 @@ def test_input_type_rules(wms: Wms) -> None:
     assert (r.get_json()["lines"][0]["quantity"], r.get_json()["shipTo"]["country"]) == (5, "GB")
 
 
-def test_get_unknown_and_huge_ids_are_404(wms: Wms) -> None:
+def test_get_unknown_and_huge_ids_are_404(wms: WmsDriver) -> None:
     for path in ("/orders/7", f"/orders/{2**70}", "/orders/reference/NOPE", "/products/9", "/asns/3"):
         r = wms.api("GET", path)
         assert r.status_code == 404, path
@@ -197,10 +197,10 @@ def test_get_unknown_and_huge_ids_are_404(wms: Wms) -> None:
     assert wms.api("GET", "/orders/reference/bad%00ref").status_code == 404
 
 
-def test_list_orders_pages_filters_and_updated_since(wms: Wms) -> None:
+def test_list_orders_pages_filters_and_updated_since(wms: WmsDriver) -> None:
     for i in range(5):
         assert wms.order(f"P{i}", [{"sku": "A-1", "quantity": 1}]).status_code == 201
-    wms.c.post("/__erpsim/clock", json={"advance": 60}, headers={"X-Erpsim-Admin-Token": "erpsim-admin"})
+    wms.clock({"advance": 60})
     wms.ok("POST", "/orders/2/cancel", {"reason": "customer changed mind"})
     page = wms.ok("GET", "/orders?page=2&pageSize=2")
     assert (page["page"], page["pageSize"], page["total"]) == (2, 2, 5)
@@ -218,7 +218,7 @@ def test_list_orders_pages_filters_and_updated_since(wms: Wms) -> None:
         assert (r.status_code, r.get_json()["errorCode"]) == (400, "INVALID_PARAMETER"), bad
 
 
-def test_cancel_allowed_before_picking_refused_after(wms: Wms) -> None:
+def test_cancel_allowed_before_picking_refused_after(wms: WmsDriver) -> None:
     wms.order("C1", [{"sku": "A-1", "quantity": 2}])
     wms.order("C2", [{"sku": "A-1", "quantity": 2}])
     wms.order("C3", [{"sku": "NOPE", "quantity": 1}])
@@ -254,7 +254,7 @@ def test_cancel_allowed_before_picking_refused_after(wms: Wms) -> None:
     assert wms.api("POST", "/orders/99/cancel").status_code == 404
 
 
-def test_clients_are_isolated_and_references_unique_per_client(wms: Wms) -> None:
+def test_clients_are_isolated_and_references_unique_per_client(wms: WmsDriver) -> None:
     wms.seed(
         {
             "records": {
@@ -268,12 +268,14 @@ def test_clients_are_isolated_and_references_unique_per_client(wms: Wms) -> None
         "POST",
         "/orders",
         {"clientReference": "SO1", "shipTo": SHIP_TO, "lines": [{"sku": "A-1", "quantity": 1}]},
-        key="acme-key",
+        headers={"X-API-Key": "acme-key"},
     )
     assert r.status_code == 201 and r.get_json()["id"] == 2
-    assert wms.api("GET", "/orders/1", key="acme-key").status_code == 404
-    assert wms.ok("GET", "/orders", key="acme-key")["total"] == 1
-    assert [p["externalId"] for p in wms.ok("GET", "/products", key="acme-key")["items"]] == ["900"]
+    assert wms.api("GET", "/orders/1", headers={"X-API-Key": "acme-key"}).status_code == 404
+    assert wms.ok("GET", "/orders", headers={"X-API-Key": "acme-key"})["total"] == 1
+    assert [
+        p["externalId"] for p in wms.ok("GET", "/products", headers={"X-API-Key": "acme-key"})["items"]
+    ] == ["900"]
     # the same reference acted on without a client means the default client's order
     assert wms.act("release", {"order": "SO1"})["id"] == 1
     assert wms.act("release", {"order": "SO1", "client": "ACME"})["status"] == "HOLDING"  # ACME has no stock

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Wms, make_app
+from .conftest import WmsDriver, make_app
 
 pytestmark = pytest.mark.postgres
 
 
 def test_order_to_despatch_on_postgres(tmp_path: Path, pg_url: str) -> None:
-    wms = Wms(make_app(pg_url, tmp_path))
+    wms = WmsDriver(make_app(tmp_path, pg_url))
     wms.seed(
         {
             "records": {

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from .conftest import Wms
-
-ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
+from .conftest import WmsDriver
 
 
-def test_product_create_read_update(wms: Wms) -> None:
+def test_product_create_read_update(wms: WmsDriver) -> None:
     body = {
         "sku": "C-3",
         "externalId": "104",
@@ -30,7 +28,7 @@ def test_product_create_read_update(wms: Wms) -> None:
         "updatedAt": "2026-01-05T09:00:00.000Z",
     }
     assert wms.ok("GET", "/products/4") == created
-    wms.c.post("/__erpsim/clock", json={"advance": 5}, headers=ADMIN)
+    wms.clock({"advance": 5})
     patched = wms.ok(
         "PATCH", "/products/4", {"name": "Gizmo v2", "barcode": None, "dimensions": {"heightCm": 12}}
     )
@@ -47,7 +45,7 @@ def test_product_create_read_update(wms: Wms) -> None:
     assert wms.ok("GET", "/products?sku=A-1")["items"][0]["weightKg"] == 0.5
 
 
-def test_product_natural_keys_and_refusals(wms: Wms) -> None:
+def test_product_natural_keys_and_refusals(wms: WmsDriver) -> None:
     r = wms.api("POST", "/products", {"sku": "A-1", "externalId": "999", "name": "Dup"})
     assert r.status_code == 422 and r.get_json() == {
         "status": 422,
@@ -89,14 +87,14 @@ def test_product_natural_keys_and_refusals(wms: Wms) -> None:
     assert len(wms.state("wms_products")["wms_products"]) == 3
 
 
-def test_api_key_is_required_and_checked(wms: Wms) -> None:
-    r = wms.api("GET", "/orders", key=None)
+def test_api_key_is_required_and_checked(wms: WmsDriver) -> None:
+    r = wms.api("GET", "/orders", auth=False)
     assert r.status_code == 401 and r.get_json() == {
         "status": 401,
         "errorCode": "UNAUTHORIZED",
         "message": "Missing API key: send it in the X-API-Key header.",
     }
-    r = wms.api("POST", "/orders", {"clientReference": "X"}, key="wrong")
+    r = wms.api("POST", "/orders", {"clientReference": "X"}, headers={"X-API-Key": "wrong"})
     assert r.status_code == 401 and r.get_json() == {
         "status": 401,
         "errorCode": "UNAUTHORIZED",
@@ -105,12 +103,12 @@ def test_api_key_is_required_and_checked(wms: Wms) -> None:
     assert wms.state("wms_orders")["wms_orders"] == []
 
 
-def test_core_conditions_use_the_wms_error_shape(wms: Wms) -> None:
-    r = wms.api("POST", "/orders", data="{nope", content_type="application/json")
+def test_core_conditions_use_the_wms_error_shape(wms: WmsDriver) -> None:
+    r = wms.api("POST", "/orders", "{nope", content_type="application/json")
     assert r.status_code == 400 and r.get_json()["errorCode"] == "INVALID_JSON"
-    r = wms.api("POST", "/orders", data="[1]", content_type="application/json")
+    r = wms.api("POST", "/orders", "[1]", content_type="application/json")
     assert r.status_code == 400 and r.get_json()["errorCode"] == "INVALID_JSON"
-    r = wms.api("POST", "/orders", data="a=1", content_type="text/plain")
+    r = wms.api("POST", "/orders", "a=1", content_type="text/plain")
     assert r.status_code == 415 and r.get_json()["errorCode"] == "UNSUPPORTED_MEDIA_TYPE"
     r = wms.api("GET", "/nowhere")
     assert r.status_code == 404 and r.get_json() == {
@@ -124,19 +122,13 @@ def test_core_conditions_use_the_wms_error_shape(wms: Wms) -> None:
         and r.get_json()["errorCode"] == "METHOD_NOT_ALLOWED"
         and "GET" in r.headers["Allow"]
     )
-    r = wms.api(
-        "POST", "/orders", data=b"{" + b" " * (11 * 1024 * 1024) + b"}", content_type="application/json"
-    )
+    r = wms.api("POST", "/orders", b"{" + b" " * (11 * 1024 * 1024) + b"}", content_type="application/json")
     assert r.status_code == 413 and r.get_json()["errorCode"] == "PAYLOAD_TOO_LARGE"
     assert wms.state("wms_orders")["wms_orders"] == []
 
 
-def test_throttle_and_injected_faults(wms: Wms) -> None:
-    wms.c.put(
-        "/__erpsim/faults",
-        json={"kind": "throttle", "method": "POST", "path": "/orders", "nth": 1},
-        headers=ADMIN,
-    )
+def test_throttle_and_injected_faults(wms: WmsDriver) -> None:
+    wms.faults({"kind": "throttle", "method": "POST", "path": "/orders", "nth": 1})
     r = wms.order("T1", [{"sku": "A-1", "quantity": 1}])
     assert r.status_code == 429 and r.headers["Retry-After"] == "60"
     assert r.get_json() == {
@@ -147,7 +139,7 @@ def test_throttle_and_injected_faults(wms: Wms) -> None:
     }
     assert wms.state("wms_orders")["wms_orders"] == []
     assert wms.order("T1", [{"sku": "A-1", "quantity": 1}]).status_code == 201
-    wms.c.put("/__erpsim/faults", json={"kind": "error", "status": 503, "path": "/stock"}, headers=ADMIN)
+    wms.faults({"kind": "error", "status": 503, "path": "/stock"})
     r = wms.api("GET", "/stock")
     assert r.status_code == 503 and r.get_json() == {
         "status": 503,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import ADMIN
-
-from .conftest import Wms, make_app
+from .conftest import WmsDriver, make_app
 
 
-def _world(tmp_path: Path, name: str) -> Wms:
-    w = Wms(make_app(f"sqlite:///{tmp_path / name}", tmp_path))
+def _world(tmp_path: Path, name: str) -> WmsDriver:
+    w = WmsDriver(make_app(tmp_path, f"sqlite:///{tmp_path / name}"))
     w.seed({"seed": 7, "skus": 5, "orders": 4, "warehouses": 2})
     return w
 
@@ -26,7 +24,7 @@ def test_faker_seed_is_reproducible(tmp_path: Path) -> None:
     assert a.ok("GET", "/orders/reference/SO-000004")["id"] == 4
 
 
-def test_explicit_records_and_refusals(wms: Wms) -> None:
+def test_explicit_records_and_refusals(wms: WmsDriver) -> None:
     out = wms.seed(
         {
             "records": {
@@ -49,25 +47,21 @@ def test_explicit_records_and_refusals(wms: Wms) -> None:
         "orders": [{"id": 1, "clientReference": "R1", "status": "NEW"}],
     }
     assert wms.act("release", {"order": "R1"})["status"] == "RELEASED"
-    r = wms.c.post(
-        "/__erpsim/seed", json={"records": {"stock": [{"sku": "NOPE", "onHand": 1}]}}, headers=ADMIN
+    assert (
+        wms.seed({"records": {"stock": [{"sku": "NOPE", "onHand": 1}]}}, status=400)["error"] == "UNKNOWN_SKU"
     )
-    assert r.status_code == 400 and r.get_json()["error"] == "UNKNOWN_SKU"
-    r = wms.c.post("/__erpsim/seed", json={"seed": 1, "orders": True}, headers=ADMIN)
-    assert r.status_code == 400
+    wms.seed({"seed": 1, "orders": True}, status=400)
 
 
-def test_reset_keeps_the_default_client_and_warehouse(wms: Wms) -> None:
+def test_reset_keeps_the_default_client_and_warehouse(wms: WmsDriver) -> None:
     wms.order("SO1", [{"sku": "A-1", "quantity": 1}])
-    assert wms.c.post("/__erpsim/reset", headers=ADMIN).status_code == 200
+    wms.reset()
     assert wms.ok("GET", "/orders")["total"] == 0
     assert wms.ok("GET", "/warehouses")["items"] == [{"id": 1, "code": "MAIN", "name": "Main warehouse"}]
-    assert wms.c.post("/__erpsim/reset", json={"seed": 3, "skus": 2}, headers=ADMIN).get_json()["seeded"][
-        "skus"
-    ] == ["SKU-00001", "SKU-00002"]
+    assert wms.reset({"seed": 3, "skus": 2})["seeded"]["skus"] == ["SKU-00001", "SKU-00002"]
 
 
-def test_a_seed_refused_half_way_leaves_nothing_and_can_be_sent_again(wms: Wms) -> None:
+def test_a_seed_refused_half_way_leaves_nothing_and_can_be_sent_again(wms: WmsDriver) -> None:
     body = {
         "records": {
             "clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}],
@@ -78,19 +72,14 @@ def test_a_seed_refused_half_way_leaves_nothing_and_can_be_sent_again(wms: Wms) 
     }
     before = wms.state("wms_clients", "wms_warehouses", "wms_products", "wms_stock")
     for _ in range(2):  # the same refusal each time: nothing of the first attempt stayed
-        r = wms.c.post("/__erpsim/seed", json=body, headers=ADMIN)
-        assert (r.status_code, r.get_json()["error"]) == (400, "UNKNOWN_SKU")
+        assert wms.seed(body, status=400)["error"] == "UNKNOWN_SKU"
         assert wms.state("wms_clients", "wms_warehouses", "wms_products", "wms_stock") == before
     body["records"]["stock"][0]["sku"] = "B-1"
     assert wms.seed(body)["clients"] == ["ACME"]
-    again = wms.c.post("/__erpsim/seed", json=body, headers=ADMIN)
-    assert again.status_code == 400
-    assert again.get_json() == {
+    assert wms.seed(body, status=400) == {
         "error": "DUPLICATE_CLIENT",
         "message": "records.clients[0]: client 'ACME' already exists.",
         "path": "records.clients[0].code",
     }
-    r = wms.c.post(
-        "/__erpsim/seed", json={"records": {"warehouses": [{"code": "LDN", "name": "Again"}]}}, headers=ADMIN
-    )
-    assert (r.status_code, r.get_json()["error"]) == (400, "DUPLICATE_WAREHOUSE")
+    again = wms.seed({"records": {"warehouses": [{"code": "LDN", "name": "Again"}]}}, status=400)
+    assert again["error"] == "DUPLICATE_WAREHOUSE"

@@ -3,10 +3,10 @@ follow the new code, orders for the new SKU are accepted, history keeps the old 
 
 from __future__ import annotations
 
-from tests.mocks.wms.conftest import Wms
+from tests.mocks.wms.conftest import WmsDriver
 
 
-def test_correcting_a_sku_keeps_the_product_and_moves_its_stock(wms: Wms) -> None:
+def test_correcting_a_sku_keeps_the_product_and_moves_its_stock(wms: WmsDriver) -> None:
     body = wms.ok("PATCH", "/products/1", {"sku": "A-1-V2"})
     assert (body["id"], body["sku"], body["externalId"], body["name"]) == (1, "A-1-V2", "101", "Widget")
     assert wms.ok("GET", "/products?externalId=101")["items"][0]["sku"] == "A-1-V2"
@@ -26,7 +26,7 @@ def test_correcting_a_sku_keeps_the_product_and_moves_its_stock(wms: Wms) -> Non
     ]
 
 
-def test_orders_for_the_new_sku_are_accepted_and_held_ones_released(wms: Wms) -> None:
+def test_orders_for_the_new_sku_are_accepted_and_held_ones_released(wms: WmsDriver) -> None:
     held = wms.order("SO-EARLY", [{"sku": "A-1-V2", "quantity": 2}]).get_json()
     assert (held["status"], held["holdCode"]) == ("HOLDING", "UNKNOWN_SKU")
     wms.ok("PATCH", "/products/1", {"sku": "A-1-V2"})
@@ -42,7 +42,7 @@ def test_orders_for_the_new_sku_are_accepted_and_held_ones_released(wms: Wms) ->
     assert (old["status"], old["holdCode"]) == ("HOLDING", "UNKNOWN_SKU")
 
 
-def test_open_orders_follow_the_correction_and_despatched_ones_keep_their_code(wms: Wms) -> None:
+def test_open_orders_follow_the_correction_and_despatched_ones_keep_their_code(wms: WmsDriver) -> None:
     shipped = wms.order("SO-1", [{"sku": "A-1", "quantity": 1}]).get_json()["id"]
     for action in ("release", "pick", "pack"):
         wms.act(action, {"order": shipped})
@@ -71,7 +71,7 @@ def test_open_orders_follow_the_correction_and_despatched_ones_keep_their_code(w
     ]
 
 
-def test_a_correction_cannot_take_a_code_another_item_holds(wms: Wms) -> None:
+def test_a_correction_cannot_take_a_code_another_item_holds(wms: WmsDriver) -> None:
     r = wms.api("PATCH", "/products/1", {"sku": "B-2"})
     assert r.status_code == 422 and r.get_json() == {
         "status": 422,

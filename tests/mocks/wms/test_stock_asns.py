@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from .conftest import Wms
-
-ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
+from .conftest import WmsDriver
 
 
-def test_adjustments_with_reason_codes(wms: Wms) -> None:
+def test_adjustments_with_reason_codes(wms: WmsDriver) -> None:
     out = wms.act(
         "adjust_stock", {"sku": "A-1", "reasonCode": "DAMAGED", "quantity": -2, "reference": "DMG-7"}
     )
@@ -54,8 +52,8 @@ def test_adjustments_with_reason_codes(wms: Wms) -> None:
     assert wms.stock("A-1")["onHand"] == 13
 
 
-def test_stock_updated_since_uses_the_virtual_clock(wms: Wms) -> None:
-    wms.c.post("/__erpsim/clock", json={"set": "2026-02-01T10:00:00Z"}, headers=ADMIN)
+def test_stock_updated_since_uses_the_virtual_clock(wms: WmsDriver) -> None:
+    wms.clock({"set": "2026-02-01T10:00:00Z"})
     wms.act("adjust_stock", {"sku": "B-2", "reasonCode": "COUNT", "quantity": -1})
     changed = wms.ok("GET", "/stock?updatedSince=2026-02-01T10:00:00%2B00:00")
     assert changed == {
@@ -78,7 +76,7 @@ def test_stock_updated_since_uses_the_virtual_clock(wms: Wms) -> None:
     assert wms.ok("GET", "/stock?pageSize=1&page=2")["items"][0]["sku"] == "B-2"
 
 
-def test_asn_create_book_in_with_differences(wms: Wms) -> None:
+def test_asn_create_book_in_with_differences(wms: WmsDriver) -> None:
     body = {
         "poReference": "PO-77",
         "supplier": "Acme Supplies",
@@ -127,7 +125,7 @@ def test_asn_create_book_in_with_differences(wms: Wms) -> None:
     assert wms.ok("GET", "/asns?status=AWAITING")["total"] == 0
 
 
-def test_asn_refuses_unknown_and_non_physical_skus(wms: Wms) -> None:
+def test_asn_refuses_unknown_and_non_physical_skus(wms: WmsDriver) -> None:
     r = wms.api(
         "POST",
         "/asns",
@@ -152,7 +150,7 @@ def test_asn_refuses_unknown_and_non_physical_skus(wms: Wms) -> None:
     assert wms.state("wms_asns")["wms_asns"] == []
 
 
-def test_unexpected_sku_on_the_dock_is_received_too(wms: Wms) -> None:
+def test_unexpected_sku_on_the_dock_is_received_too(wms: WmsDriver) -> None:
     wms.ok("POST", "/asns", {"poReference": "PO-2", "lines": [{"sku": "A-1", "quantity": 3}]}, status=201)
     booked = wms.act("book_in", {"asn": "PO-2", "lines": [{"sku": "B-2", "quantityReceived": 2}]})
     assert [(ln["sku"], ln["quantityExpected"], ln["quantityReceived"]) for ln in booked["lines"]] == [

@@ -10,9 +10,7 @@ import pytest
 
 from tests.conftest import WebhookReceiver
 
-from .conftest import Wms
-
-ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
+from .conftest import WmsDriver
 
 
 @pytest.fixture
@@ -20,7 +18,7 @@ def receiver(webhook_receiver: WebhookReceiver) -> tuple[str, WebhookReceiver]:
     return webhook_receiver.url("/hooks"), webhook_receiver
 
 
-def test_subscribe_list_delete(wms: Wms) -> None:
+def test_subscribe_list_delete(wms: WmsDriver) -> None:
     sub = wms.ok(
         "POST", "/webhooks", {"url": "https://example.com/wms", "events": ["order.despatched"]}, status=201
     )
@@ -38,14 +36,16 @@ def test_subscribe_list_delete(wms: Wms) -> None:
         r = wms.api("POST", "/webhooks", bad)
         assert (r.status_code, r.get_json()["field"]) == (400, field), bad
     wms.seed({"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}]}})
-    assert wms.api("DELETE", "/webhooks/1", key="acme-key").status_code == 404
-    assert wms.ok("GET", "/webhooks", key="acme-key")["total"] == 0
+    assert wms.api("DELETE", "/webhooks/1", headers={"X-API-Key": "acme-key"}).status_code == 404
+    assert wms.ok("GET", "/webhooks", headers={"X-API-Key": "acme-key"})["total"] == 0
     assert wms.api("DELETE", "/webhooks/1").status_code == 204
     assert wms.api("DELETE", "/webhooks/1").status_code == 404
     assert wms.ok("GET", "/webhooks")["total"] == 0
 
 
-def test_events_are_signed_and_scoped_to_the_client(wms: Wms, receiver: tuple[str, WebhookReceiver]) -> None:
+def test_events_are_signed_and_scoped_to_the_client(
+    wms: WmsDriver, receiver: tuple[str, WebhookReceiver]
+) -> None:
     url, handler = receiver
     secret = "a-very-secret-signing-key"
     wms.ok(
@@ -55,13 +55,19 @@ def test_events_are_signed_and_scoped_to_the_client(wms: Wms, receiver: tuple[st
         status=201,
     )
     wms.seed({"records": {"clients": [{"code": "ACME", "name": "Acme", "apiKey": "acme-key"}]}})
-    wms.ok("POST", "/webhooks", {"url": url + "/acme", "events": ["*"]}, status=201, key="acme-key")
+    wms.ok(
+        "POST",
+        "/webhooks",
+        {"url": url + "/acme", "events": ["*"]},
+        status=201,
+        headers={"X-API-Key": "acme-key"},
+    )
     wms.order("SO1", [{"sku": "A-1", "quantity": 1}])
     wms.order("SO2", [{"sku": "MISSING", "quantity": 1}])
     for step in ("release", "pick", "pack"):
         wms.act(step, {"order": "SO1"})
     wms.act("despatch", {"order": "SO1", "carrier": "DPD", "trackingNumber": "1551"})
-    sent = wms.c.post("/__erpsim/webhooks/deliver", headers=ADMIN).get_json()
+    sent = wms.deliver()
     assert [s["result"] for s in sent["sent"]] == ["delivered", "delivered"] and sent["pending"] == 0
     assert [h["X-WMS-Event"] for h, _ in handler.received] == ["order.on_hold", "order.despatched"]
     for headers, body in handler.received:
