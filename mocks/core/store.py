@@ -131,7 +131,8 @@ class Store:
         # cheaper than SQLite's busy handler, which sleeps with growing back-off.
         self._write_lock = threading.RLock() if self.is_sqlite else None
         self._local = threading.local()
-        path = url.split("sqlite:///", 1)[-1] if self.is_sqlite else ""
+        # "sqlite://" (no path) is in memory too: no file to lock
+        path = url.split("sqlite:///", 1)[1] if self.is_sqlite and "sqlite:///" in url else ""
         # Writers of other processes (gunicorn workers) queue on a file lock, which wakes them the moment
         # it is free, instead of SQLite's busy handler, which polls with growing sleeps.
         self._lock_path = f"{path}-writelock" if path and path != ":memory:" else None
