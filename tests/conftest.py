@@ -1,4 +1,4 @@
-"""Shared fixtures: admin headers, thread servers and the PostgreSQL switch."""
+"""Shared fixtures and constants: the admin headers, thread servers and the PostgreSQL switch."""
 
 from __future__ import annotations
 
@@ -35,12 +35,6 @@ def pg_available() -> bool:
             return True
     except Exception:
         return False
-
-
-@pytest.fixture
-def admin() -> dict[str, str]:
-    """Headers carrying the control-plane admin token."""
-    return dict(ADMIN)
 
 
 @contextmanager
