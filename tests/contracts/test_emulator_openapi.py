@@ -22,6 +22,7 @@ from mocks.core.openapi import parity_report
 from .openapi_netsuite import SigningClient
 from .openapi_systems import BUILDERS, Contract, built, contract_of
 
+pytestmark = pytest.mark.slow  # about two minutes on a quiet machine
 PHASES = ("stateless", "stateful")
 
 

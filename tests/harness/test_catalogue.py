@@ -20,7 +20,8 @@ from harness.scenario_loader import discover, family_of
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = discover([ROOT / "scenarios"])
-pytestmark = pytest.mark.timeout(1800)  # the first test waits for the whole matrix (about two minutes, quiet)
+# the first test waits for the whole matrix (about two minutes, quiet)
+pytestmark = [pytest.mark.timeout(1800), pytest.mark.slow]
 
 
 def _key(path: Path) -> str:

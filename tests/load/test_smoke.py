@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import psutil
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,6 +40,7 @@ def _erpsim_load(tmp_path: Path, *extra: str) -> tuple[int, str, dict]:  # type:
     return proc.returncode, proc.stdout + proc.stderr, results
 
 
+@pytest.mark.slow
 def test_smoke_profile_passes_its_loose_objectives_and_writes_the_reports(tmp_path: Path) -> None:
     status, output, results = _erpsim_load(tmp_path)
     assert status == 0, output
@@ -61,6 +63,7 @@ def test_smoke_profile_passes_its_loose_objectives_and_writes_the_reports(tmp_pa
     assert "BUSINESS,engine adjustment lines/s" in stats and "POST,pos: sale" in stats
 
 
+@pytest.mark.slow
 def test_impossible_objectives_fail_the_run_with_a_non_zero_exit(tmp_path: Path) -> None:
     status, output, results = _erpsim_load(
         tmp_path, "--slo", str(Path(__file__).with_name("impossible.toml")), "--run-time", "8"

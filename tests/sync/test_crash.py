@@ -26,6 +26,7 @@ from tests.sync.chaos import (
 from tests.sync.conftest import World
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WORKLOADS))
 def test_sigkill_at_seeded_points_loses_and_duplicates_nothing(
     world: World, tmp_path: Path, name: str

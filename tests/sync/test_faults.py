@@ -13,6 +13,7 @@ from tests.sync.conftest import World
 KINDS = {"latency", "error", "throttle", "reset_before", "reset_after", "hang", "malformed"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(WORKLOADS))
 def test_random_faults_on_every_call_converge_to_the_clean_end_state(
     world: World, tmp_path: Path, name: str

@@ -143,6 +143,7 @@ def test_main_workflow_sqlite(api: ApDriver) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_main_workflow_postgres(tmp_path: Path, pg_url: str) -> None:
     app = make_app(tmp_path, pg_url)
     _workflow(ApDriver(app))

@@ -12,7 +12,7 @@ from requests_oauthlib import OAuth1
 
 from .conftest import ACCOUNT, CREDS, REST, NetSuiteDriver, make_app, ref
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -121,6 +121,7 @@ def test_workflow_on_sqlite(pos: PosDriver) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     app = make_app(tmp_path, db_url=pg_url)
     run_workflow(PosDriver(app))
@@ -163,6 +164,7 @@ def test_concurrent_sales_over_http_keep_stock_exact(tmp_path: Path, serve_app: 
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_concurrent_first_sales_of_a_sku_on_postgresql(tmp_path: Path, pg_url: str, serve_app: Any) -> None:
     """No stock row yet: every concurrent first sale creates-or-adds to it (one upsert), none fails."""
     from concurrent.futures import ThreadPoolExecutor

@@ -178,6 +178,7 @@ def test_workflow_on_sqlite(api: QmsDriver) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     app = create_app(EmulatorConfig(system="qms", db_url=pg_url, data_dir=tmp_path))
     api = QmsDriver(app)

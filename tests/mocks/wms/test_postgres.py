@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import WmsDriver, make_app
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 def test_order_to_despatch_on_postgres(tmp_path: Path, pg_url: str) -> None:
