@@ -51,7 +51,7 @@ class ServedProcess:
 
         def read() -> None:
             assert proc.stdout is not None
-            with open(log_path, "wb") as log:
+            with proc.stdout, open(log_path, "wb") as log:  # the pipe is closed at the end of the output
                 for line in proc.stdout:
                     log.write(line)
                     log.flush()

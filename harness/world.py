@@ -164,24 +164,25 @@ class WorldServer:
         for name in self.systems:  # the world's own SQLite files, whatever the caller's ERPSIM_*_DB says
             env[f"ERPSIM_{name.upper()}_DB"] = f"sqlite:///{(self.data_dir / f'{name}.db').resolve()}"
         log_path = self.data_dir / "erpsim-up.log"
-        out = open(log_path, "w+", encoding="utf-8")  # noqa: SIM115 - the child writes to it until stopped
-        self._proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "harness.cli",
-                "up",
-                "--systems",
-                ",".join(self.systems),
-                "--data-dir",
-                str(self.data_dir),
-            ],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+        # the child writes to the log until stopped; this process only reads it back by name
+        with open(log_path, "w+", encoding="utf-8") as out:
+            self._proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "harness.cli",
+                    "up",
+                    "--systems",
+                    ",".join(self.systems),
+                    "--data-dir",
+                    str(self.data_dir),
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             text = log_path.read_text(encoding="utf-8")

@@ -38,3 +38,4 @@ def test_the_test_database_is_dropped_with_its_open_connections(tmp_path: Path) 
         assert app.test_client().get("/__erpsim/health").status_code == 200
         assert name in _databases()
     assert name not in _databases()
+    app.extensions["erpsim"].store.dispose()  # closes this side of the connections the drop cut

@@ -43,7 +43,7 @@ class RetryPolicy:
         jitter = self._jitter()
         return Retrying(
             stop=stop_after_attempt(self.attempts),
-            wait=wait_exponential_jitter(initial=self.first_delay, max=2.0, jitter=jitter),
+            wait=wait_exponential_jitter(multiplier=self.first_delay, max=2.0, jitter=jitter),
             retry=retry_if_exception_type(retry_on),
             reraise=True,
         )

@@ -84,13 +84,14 @@ def start_up(
     """Start ``erpsim up`` (every system on free ports; or ``erpsim <command>``) and wait for its exports."""
     log = tmp / f"{command}.log"
     ports = ["--base-port", str(free_base_port())] if command == "up" else ["--port", str(free_port())]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", command, *ports, "--data-dir", str(tmp), *args],
-        cwd=ROOT,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-    )
+    with log.open("wb") as out:  # the child writes to it; ``Running`` reads it back by name
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "harness.cli", command, *ports, "--data-dir", str(tmp), *args],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+        )
     running = Running(proc, log)
     deadline = time.monotonic() + timeout
     while "ERPSIM_ADMIN_TOKEN" not in running.exports:

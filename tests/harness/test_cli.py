@@ -32,15 +32,15 @@ def test_up_serves_every_system_prints_exports_and_stops_on_sigint(tmp_path: Pat
         "PYTHONUNBUFFERED": "1",
         **{f"ERPSIM_{n.upper()}_PORT": str(p) for n, p in ports.items()},
     }
-    log = open(tmp_path / "up.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli", "up", "--data-dir", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with open(tmp_path / "up.log", "w+") as log:  # the child writes to it; the test reads it back by name
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "harness.cli", "up", "--data-dir", str(tmp_path)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         exports: dict[str, str] = {}
         deadline = time.monotonic() + 30

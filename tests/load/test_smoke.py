@@ -105,3 +105,4 @@ def test_sigterm_stops_every_process_the_run_started(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
+        proc.stdout.close()

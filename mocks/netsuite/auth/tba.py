@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from flask import Request
@@ -17,6 +17,14 @@ from .accounts import Principal, normalize_account
 
 if TYPE_CHECKING:
     from .authenticator import Authenticator
+
+
+class _Secrets(NamedTuple):
+    """The two secrets of a signature, as oauthlib's ``sign_hmac_sha256_with_client`` reads them off a client."""
+
+    client_secret: str
+    resource_owner_secret: str
+
 
 #: The integration and token every world starts with, unless configured.
 DEFAULTS = {
@@ -140,4 +148,4 @@ def signature(base_url: str, request: Request, header_items: list[tuple[str, str
     except ValueError:
         return ""
     base = oauth_sig.signature_base_string(request.method.upper(), uri, normalize_parameters(params))
-    return oauth_sig.sign_hmac_sha256(base, tok.consumer_secret, tok.token_secret)
+    return oauth_sig.sign_hmac_sha256_with_client(base, _Secrets(tok.consumer_secret, tok.token_secret))

@@ -200,9 +200,7 @@ def scan(ctx: Ctx, shipment_id: int, body: dict[str, Any]) -> ShipmentScan:
             .join(Shipment, Shipment.id == ShipmentScan.shipment_id)
             .where(Shipment.so_id == sh.so_id, Shipment.status == "OPEN")
             .group_by(ShipmentScan.so_line_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     if line_no is not None:
         line = next((ln for ln in lines if ln.line_no == line_no), None)

@@ -72,9 +72,7 @@ def _physical_types(session: Session, client_id: int, skus: set[str]) -> dict[st
             select(Product.sku, Product.item_type).where(
                 Product.client_id == client_id, Product.sku.in_(skus)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 

@@ -91,9 +91,7 @@ def release(emu: Emulator, s: Session, order: Order) -> dict[str, Any]:
             select(Product.sku, Product.item_type).where(
                 Product.client_id == order.client_id, Product.sku.in_({ln.sku for ln in lines})
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     unknown = [(ln.line_index, ln.sku) for ln in lines if ln.sku not in types]
     if unknown:

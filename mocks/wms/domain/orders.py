@@ -102,7 +102,7 @@ def create_order(emu: Emulator, client_id: int, data: OrderIn) -> dict[str, Any]
             if existing is not None:
                 raise _duplicate(data.client_reference, existing)
             skus = sorted({ln.sku for ln in data.lines})
-            types = dict(conn.execute(_SKU_TYPES, {"c": client_id, "skus": skus}).tuples().all())
+            types = dict(conn.execute(_SKU_TYPES, {"c": client_id, "skus": skus}).all())
             bad = [
                 (i, ln.sku, types[ln.sku])
                 for i, ln in enumerate(data.lines)

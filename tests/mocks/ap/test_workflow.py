@@ -146,7 +146,10 @@ def test_main_workflow_sqlite(api: ApDriver) -> None:
 @pytest.mark.slow
 def test_main_workflow_postgres(tmp_path: Path, pg_url: str) -> None:
     app = make_app(tmp_path, pg_url)
-    _workflow(ApDriver(app))
+    try:
+        _workflow(ApDriver(app))
+    finally:  # before the test's database is dropped under its connections
+        app.extensions["erpsim"].store.dispose()
 
 
 def test_credentials_are_deterministic(tmp_path: Path) -> None:

@@ -124,7 +124,10 @@ def test_workflow_on_sqlite(pos: PosDriver) -> None:
 @pytest.mark.slow
 def test_workflow_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     app = make_app(tmp_path, db_url=pg_url)
-    run_workflow(PosDriver(app))
+    try:
+        run_workflow(PosDriver(app))
+    finally:  # before the test's database is dropped under its connections
+        app.extensions["erpsim"].store.dispose()
 
 
 def test_concurrent_sales_over_http_keep_stock_exact(tmp_path: Path, serve_app: Any) -> None:
@@ -170,35 +173,41 @@ def test_concurrent_first_sales_of_a_sku_on_postgresql(tmp_path: Path, pg_url: s
     from concurrent.futures import ThreadPoolExecutor
 
     skus = [f"NEW-{n}" for n in range(8)]
-    srv = serve_app(make_app(tmp_path, db_url=pg_url))
-    seeded = requests.post(
-        f"{srv.url}/__erpsim/seed",
-        json={
-            "records": {
-                "stores": [{"name": "Soho"}],
-                "products": [{"sku": s, "title": s, "moneyprice": "1.00", "vatvalue": 0} for s in skus],
+    app = make_app(tmp_path, db_url=pg_url)
+    srv = serve_app(app)
+    try:
+        seeded = requests.post(
+            f"{srv.url}/__erpsim/seed",
+            json={
+                "records": {
+                    "stores": [{"name": "Soho"}],
+                    "products": [{"sku": s, "title": s, "moneyprice": "1.00", "vatvalue": 0} for s in skus],
+                }
+            },
+            headers=ADMIN,
+            timeout=30,
+        ).json()
+        register = seeded["stores"][0]["registerid"]
+        barrier = threading.Barrier(6)
+
+        def ring(n: int) -> int:
+            body = {
+                "externalid": f"F{n}",
+                "registerid": register,
+                "orderitems": [{"sku": skus[n // 6], "quantity": 1}],
+                "payments": [{"name": "Cash", "moneyamount": "1.00"}],
             }
-        },
-        headers=ADMIN,
-        timeout=30,
-    ).json()
-    register = seeded["stores"][0]["registerid"]
-    barrier = threading.Barrier(6)
+            barrier.wait(30)  # six first sales of one sku leave together
+            return requests.post(
+                f"{srv.url}{SITE}/orders.json", json=body, headers=AUTH, timeout=60
+            ).status_code
 
-    def ring(n: int) -> int:
-        body = {
-            "externalid": f"F{n}",
-            "registerid": register,
-            "orderitems": [{"sku": skus[n // 6], "quantity": 1}],
-            "payments": [{"name": "Cash", "moneyamount": "1.00"}],
-        }
-        barrier.wait(30)  # six first sales of one sku leave together
-        return requests.post(f"{srv.url}{SITE}/orders.json", json=body, headers=AUTH, timeout=60).status_code
-
-    with ThreadPoolExecutor(6) as pool:
-        statuses = list(pool.map(ring, range(6 * len(skus))))
-    assert statuses == [200] * (6 * len(skus))
-    items = requests.get(
-        f"{srv.url}{SITE}/warehouses/1/warehouseitems.json?num=100", headers=AUTH, timeout=10
-    ).json()
-    assert {i["sku"]: i["decimaltotal"] for i in items["items"]} == dict.fromkeys(skus, "-6.000")
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(pool.map(ring, range(6 * len(skus))))
+        assert statuses == [200] * (6 * len(skus))
+        items = requests.get(
+            f"{srv.url}{SITE}/warehouses/1/warehouseitems.json?num=100", headers=AUTH, timeout=10
+        ).json()
+        assert {i["sku"]: i["decimaltotal"] for i in items["items"]} == dict.fromkeys(skus, "-6.000")
+    finally:  # before the test's database is dropped under its connections
+        app.extensions["erpsim"].store.dispose()
