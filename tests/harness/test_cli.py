@@ -15,14 +15,13 @@ import requests
 
 from harness.cli import COMMANDS, Command, main, register, version
 from harness.systems import SYSTEMS
+from tests.harness.running import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_port()
 
 
 def test_up_serves_every_system_prints_exports_and_stops_on_sigint(tmp_path: Path) -> None:
