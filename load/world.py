@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -39,10 +40,25 @@ class WorldError(RuntimeError):
 
 
 def free_port() -> int:
-    """A free loopback port (bound and released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free loopback port below the kernel's ephemeral range, picked at random and probed.
+
+    An ephemeral port (what binding port 0 gives) can be taken by any loopback client connection between
+    this probe and the server's bind; the run's own hundreds of connections make that likely.
+    """
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.Random(os.getpid() * 1_000_003 + time.monotonic_ns())
+    for _ in range(200):
+        port = rng.randrange(max(1024, low - 12000), low)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise WorldError("no free loopback port below the ephemeral range")
 
 
 @dataclass
@@ -107,7 +123,12 @@ class LoadWorld:
         spec = self.profile.emulators
         python = sys.executable
         base = {**os.environ, "ERPSIM_LOG_LEVEL": "error"}
-        ns_port, pos_port, wms_port = free_port(), free_port(), free_port()
+        ports: list[int] = []
+        while len(ports) < 3:  # three different ones
+            port = free_port()
+            if port not in ports:
+                ports.append(port)
+        ns_port, pos_port, wms_port = ports
         ns_env = {
             **base,
             "ERPSIM_NETSUITE_CONCURRENCY_LIMIT": str(spec.netsuite_concurrency),
