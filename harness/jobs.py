@@ -13,9 +13,8 @@ from typing import Any
 
 from .connectors import ConnectorError, load_connector
 from .forkserver import stop_all as stop_fork_servers
-from .runner import RunConfig, ScenarioResult, replay_command, run_scenario, slug
+from .runner import RunConfig, ScenarioResult, error_result, run_scenario, slug
 from .scenario import Scenario
-from .scenario_loader import family_of
 from .selection import parsed, select
 from .world import World, WorldServer
 
@@ -176,20 +175,7 @@ def run_tasks(
     runnable: list[int] = []
     for index, (path, config) in enumerate(tasks):
         if str(path) in broken:
-            results[index] = ScenarioResult(
-                str(path),
-                path.stem,
-                family_of(path),
-                [],
-                [],
-                0,
-                config.connector_path,
-                "?",
-                "error",
-                mutant=config.mutant,
-                reason=broken[str(path)],
-                replay=replay_command(path, config),
-            )
+            results[index] = error_result(path, config, broken[str(path)])
             if on_result:
                 on_result(results[index])
         else:
@@ -220,20 +206,7 @@ def run_tasks(
                     res = fut.result()
                 except Exception as exc:  # noqa: BLE001 - a crashed job still gets a report line
                     p, cfg = tasks[index]
-                    res = ScenarioResult(
-                        str(p),
-                        p.stem,
-                        family_of(p),
-                        [],
-                        [],
-                        0,
-                        cfg.connector_path,
-                        "?",
-                        "error",
-                        mutant=cfg.mutant,
-                        reason=f"the job running it crashed: {exc!r}",
-                        replay=replay_command(p, cfg),
-                    )
+                    res = error_result(p, cfg, f"the job running it crashed: {exc!r}")
                 results[index] = res
                 if on_result:
                     on_result(res)

@@ -95,6 +95,32 @@ def slug(path: Path, mutant: str | None = None) -> str:
     return _SLUG.sub("-", f"{family_of(path)}__{path.stem}" + (f"__{mutant}" if mutant else ""))
 
 
+def error_result(
+    path: Path,
+    config: RunConfig,
+    reason: str,
+    *,
+    name: str | None = None,
+    connector: str | None = None,
+    mode: str = "?",
+) -> ScenarioResult:
+    """The result of a scenario that could not run (its file, its connector or its job failed): status error."""
+    return ScenarioResult(
+        str(path),
+        name or path.stem,
+        family_of(path),
+        [],
+        [],
+        0,
+        connector or config.connector_path,
+        mode,
+        "error",
+        mutant=config.mutant,
+        reason=reason,
+        replay=replay_command(path, config),
+    )
+
+
 def replay_command(path: Path | str, config: RunConfig, mode: str | None = None) -> str:
     """The one command that replays a scenario run exactly (same connector, mutant and seed)."""
     parts = ["erpsim", "run", str(path), "--connector", config.connector_path]
@@ -162,53 +188,17 @@ def run_scenario(
     try:
         connector = load_connector(config.connector_path, config.mutant)
     except ConnectorError as exc:
-        return ScenarioResult(
-            str(path),
-            path.stem,
-            family_of(path),
-            [],
-            [],
-            0,
-            config.connector_path,
-            "?",
-            "error",
-            reason=str(exc),
-            replay=replay_command(path, config),
-        )
+        return error_result(path, config, str(exc))
     try:
         scenario = scenario or load_scenario(path)
     except ScenarioError as exc:
-        return ScenarioResult(
-            str(path),
-            path.stem,
-            family_of(path),
-            [],
-            [],
-            0,
-            connector.label,
-            connector.spec.mode,
-            "error",
-            reason=str(exc),
-            replay=replay_command(path, config),
-        )
+        return error_result(path, config, str(exc), connector=connector.label, mode=connector.spec.mode)
     if config.seed is not None:
         scenario = scenario.model_copy(update={"seed": config.seed})
     try:
         connector = connector.for_modes(list(scenario.modes))
     except ConnectorError as exc:
-        return ScenarioResult(
-            str(path),
-            scenario.name,
-            family_of(path),
-            [],
-            [],
-            0,
-            config.connector_path,
-            "?",
-            "error",
-            reason=str(exc),
-            replay=replay_command(path, config),
-        )
+        return error_result(path, config, str(exc), name=scenario.name)
     result = ScenarioResult(
         str(path),
         scenario.name,
