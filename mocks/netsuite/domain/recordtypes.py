@@ -12,6 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Every transaction type the emulator can void (voiding.py: directly, or by reversing journal for some).
+VOIDABLE = (
+    "invoice",
+    "cashSale",
+    "cashRefund",
+    "creditMemo",
+    "customerPayment",
+    "journalEntry",
+    "vendorBill",
+    "vendorCredit",
+    "vendorPayment",
+    "vendorPrepayment",
+    "check",
+)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -511,19 +526,7 @@ _TYPES: list[RecordType] = [
 
 # Voidable transactions show whether they were voided and, for a void by reversing journal, the journal.
 for _t_voidable in _TYPES:
-    if _t_voidable.name in (
-        "invoice",
-        "cashSale",
-        "cashRefund",
-        "creditMemo",
-        "customerPayment",
-        "journalEntry",
-        "vendorBill",
-        "vendorCredit",
-        "vendorPayment",
-        "vendorPrepayment",
-        "check",
-    ):
+    if _t_voidable.name in VOIDABLE:
         _t_voidable.fields.update(_fields("voided:b~ voidJournal:r:journalEntry~"))
 
 RECORD_TYPES: dict[str, RecordType] = {t.name: t for t in _TYPES}

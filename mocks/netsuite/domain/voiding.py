@@ -30,24 +30,13 @@ from ..models import NsRecord
 from .gl import gl_lines, item_accounts
 from .locks import refuse_if_locked
 from .records import Ctx, Rec
-from .recordtypes import RECORD_TYPES
+from .recordtypes import RECORD_TYPES, VOIDABLE
 from .rules import rules_for
 from .rules.applications import post_applications
 from .rules.banking import chart, is_deposited
 from .values import num
 
-DIRECT = {
-    "invoice",
-    "cashSale",
-    "cashRefund",
-    "creditMemo",
-    "customerPayment",
-    "journalEntry",
-    "vendorBill",
-    "vendorCredit",
-    "vendorPayment",
-    "vendorPrepayment",
-}
+DIRECT = set(VOIDABLE) - {"check"}  # a check is voided by reversing journal only
 BY_JOURNAL = {"check", "vendorPayment", "vendorPrepayment"}
 VOIDED = "V"
 #: Header amounts a direct void sets to zero.

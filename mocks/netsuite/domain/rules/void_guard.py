@@ -9,23 +9,9 @@ from __future__ import annotations
 
 from ...errors import user_error
 from ..records import Ctx, Rec
+from ..recordtypes import VOIDABLE
 from .base import RULES, Rules, rules_for
 from .periods import NON_GL_FIELDS
-
-#: Every type the emulator can void (see voiding.py).
-VOIDABLE = (
-    "invoice",
-    "cashSale",
-    "cashRefund",
-    "creditMemo",
-    "customerPayment",
-    "journalEntry",
-    "vendorBill",
-    "vendorCredit",
-    "vendorPayment",
-    "vendorPrepayment",
-    "check",
-)
 
 
 class VoidGuard(Rules):
