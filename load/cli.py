@@ -24,7 +24,7 @@ from .procs import CpuSampler, load_average
 from .profile import EngineSpec, Profile, load_profile, load_slos
 from .results import drift_between, observe, percentile, read_jsonl
 from .slo import METRICS, exit_code, judge
-from .world import Child, LoadWorld, WorldError, free_port, running_world
+from .world import Child, LoadWorld, WorldError, free_port, running_world, stop_every_child
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -401,7 +401,10 @@ def _print_table(verdict: str, results: list[Any], observed: dict[str, Any]) -> 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``erpsim load``."""
-    return run(build_parser().parse_args(argv))
+    try:
+        return run(build_parser().parse_args(argv))
+    finally:
+        stop_every_child()  # whatever a signal interrupted, nothing this run started keeps running
 
 
 if __name__ == "__main__":

@@ -86,14 +86,43 @@ class Child:
         return self.proc.returncode
 
 
+#: Every child this process started, in order: ``stop_every_child`` stops those still running on the way out.
+SPAWNED: list[Child] = []
+
+
+def _unblock_stop_signals() -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+
+
 def spawn(name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None) -> Child:
-    """Start a child process writing stdout and stderr to ``log``."""
-    handle = log.open("wb")
-    proc = subprocess.Popen(
-        argv, env=env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-    )
-    handle.close()
-    return Child(name, proc, log)
+    """Start a child process writing stdout and stderr to ``log`` (and remember it in ``SPAWNED``)."""
+    # SIGTERM / Ctrl-C wait until the child is remembered: raised inside Popen, they would leave a process
+    # that nobody knows to stop
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        handle = log.open("wb")
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_unblock_stop_signals,  # a child inherits the signal mask: it must hear SIGTERM
+        )
+        handle.close()
+        child = Child(name, proc, log)
+        SPAWNED.append(child)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return child
+
+
+def stop_every_child() -> None:
+    """Stop every child started here that still runs, the latest first (the engine and Locust before the
+    emulators they talk to), by its PID."""
+    for child in reversed(SPAWNED):
+        child.stop(signal.SIGTERM if child.name == "engine" else signal.SIGINT)
 
 
 def _exports(text: str) -> dict[str, str]:

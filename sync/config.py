@@ -124,6 +124,11 @@ ENGINE_VARS = (
         "30",
     ),
     Variable(
+        "ERPSIM_SYNC_POS_STOCK_STORES_PER_PASS",
+        "pos-stock, daemon: stores pushed per pass (a push of every store is spread over the passes)",
+        "2",
+    ),
+    Variable(
         "ERPSIM_SYNC_ZREPORT_SECONDS",
         "pos-sales, daemon: seconds between reads of the registers' Z reports (every pass with --once)",
         "30",
@@ -226,6 +231,7 @@ class SyncConfig:
     pos_discount_item: str = "POS Discount"
     pos_stock_seconds: float = 30.0
     zreport_seconds: float = 30.0
+    pos_stock_stores_per_pass: int = 2
     pos_accounts: dict[str, str] = field(default_factory=dict)
     seed: int = 0
     locked_periods: str = "exception"
@@ -301,6 +307,7 @@ class SyncConfig:
             pos_discount_item=value.text("ERPSIM_SYNC_POS_DISCOUNT_ITEM"),
             pos_stock_seconds=value.number("ERPSIM_SYNC_POS_STOCK_SECONDS", minimum=0.0),
             zreport_seconds=value.number("ERPSIM_SYNC_ZREPORT_SECONDS", minimum=0.0),
+            pos_stock_stores_per_pass=value.integer("ERPSIM_SYNC_POS_STOCK_STORES_PER_PASS", minimum=1),
             pos_accounts=value.json_map("ERPSIM_SYNC_POS_ACCOUNTS"),
             seed=value.integer("ERPSIM_SYNC_SEED", minimum=0),
             locked_periods=value.choice("ERPSIM_SYNC_LOCKED_PERIODS", ("exception", "post")),

@@ -88,8 +88,8 @@ def test_sigterm_stops_every_process_the_run_started(tmp_path: Path) -> None:
     assert proc.stdout is not None
     children: list[psutil.Process] = []
     try:
-        for line in proc.stdout:  # the emulators are up and seeded, the engine is starting
-            if "world seeded" in line:
+        for line in proc.stdout:  # emulators, engine and Locust all running: the load has begun
+            if line.startswith("t="):
                 break
         children = psutil.Process(proc.pid).children(recursive=True)
         assert children, "the run started no process"
@@ -98,8 +98,11 @@ def test_sigterm_stops_every_process_the_run_started(tmp_path: Path) -> None:
         _gone, alive = psutil.wait_procs(children, timeout=30)
         assert alive == [], [p.cmdline() for p in alive]
         assert proc.returncode != 0
-    finally:  # a failed test leaves nothing running either
-        for child in children:
+    finally:  # a failed test leaves nothing running either (its own children, or any process of its run folder)
+        strays = [
+            p for p in psutil.process_iter(["cmdline"]) if str(tmp_path) in " ".join(p.info["cmdline"] or [])
+        ]
+        for child in [*children, *strays]:
             if child.is_running():
                 child.kill()
         if proc.poll() is None:

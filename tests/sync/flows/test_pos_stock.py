@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
+from sync.config import SyncConfig
 from sync.engine import Engine
+from sync.flows.pos_stock import PosStockFlow
 from tests.sync.conftest import World
-from tests.sync.flows.stockworld import on_hand, pos_levels, seed_pos
+from tests.sync.flows.stockworld import engine_at, engine_env, on_hand, pos_levels, seed_pos
 
 
 def test_netsuite_stock_is_pushed_as_move_in_and_move_out(fresh: World, make_engine: Any) -> None:
@@ -85,3 +89,18 @@ def test_a_sale_not_yet_in_netsuite_is_flushed_first_and_not_overwritten(
     assert on_hand(engine, w.store_location) == {"SKU-A": 7}
     assert pos_levels(engine, w.warehouse) == {"SKU-A": 7.0}
     assert "pos-stock" not in result.stats.counts
+
+
+def test_a_daemon_spreads_a_push_of_every_store_over_its_passes(fresh: World, tmp_path: Path) -> None:
+    seed_pos(fresh)
+    stores = [f"pos:{n}" for n in range(1, 6)]
+    env = engine_env(
+        fresh, tmp_path, systems="netsuite,pos", pos_stock_seconds="3600", pos_stock_stores_per_pass="2"
+    )
+    with closing(Engine(SyncConfig.from_env(env), daemon=True)) as engine:
+        flow = PosStockFlow()
+        picks = [flow.stores_this_pass(engine.ctx, stores) for _ in range(5)]
+    # one push of the five stores, two per pass, then nothing until the next one is due (an hour here)
+    assert picks == [["pos:1", "pos:2"], ["pos:3", "pos:4"], ["pos:5"], [], []]
+    with closing(engine_at(fresh, tmp_path / "once", systems="netsuite,pos")) as once:
+        assert flow.stores_this_pass(once.ctx, stores) == stores  # --once: every store, every pass
