@@ -17,7 +17,6 @@ import logging
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .clients import ControlClient, ControlError, SystemClient, system_client
+from .ports import free_port
 from .systems import SYSTEMS as REGISTERED
 
 SYSTEMS = tuple(REGISTERED)
@@ -236,10 +236,7 @@ class WorldServer:
         self.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+_free_port = free_port  # (tests replace it to pin a port)
 
 
 class World:

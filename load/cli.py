@@ -20,11 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from harness.ports import free_port
+
 from .procs import CpuSampler, load_average
 from .profile import EngineSpec, Profile, load_profile, load_slos
 from .results import drift_between, observe, percentile, read_jsonl
 from .slo import METRICS, exit_code, judge
-from .world import Child, LoadWorld, WorldError, free_port, running_world, stop_every_child
+from .world import Child, LoadWorld, WorldError, running_world, stop_every_child
 
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO_ROOT = Path(__file__).resolve().parent.parent

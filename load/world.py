@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +26,8 @@ from typing import Any
 
 import requests
 
+from harness.ports import free_port
+
 from .catalog import Catalogue, build_catalogue, opening_stock
 from .profile import Profile
 
@@ -37,28 +37,6 @@ SEED_CHUNK = 5000
 
 class WorldError(RuntimeError):
     """The world could not be started or seeded (the message says which process or call failed)."""
-
-
-def free_port() -> int:
-    """A free loopback port below the kernel's ephemeral range, picked at random and probed.
-
-    An ephemeral port (what binding port 0 gives) can be taken by any loopback client connection between
-    this probe and the server's bind; the run's own hundreds of connections make that likely.
-    """
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    rng = random.Random(os.getpid() * 1_000_003 + time.monotonic_ns())
-    for _ in range(200):
-        port = rng.randrange(max(1024, low - 12000), low)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise WorldError("no free loopback port below the ephemeral range")
 
 
 @dataclass

@@ -20,7 +20,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from harness.ports import free_port  # noqa: E402
 from sync.config import SyncConfig  # noqa: E402
 from sync.engine import Engine  # noqa: E402
 from sync.flows.inventory import InventoryFlow  # noqa: E402
@@ -42,28 +42,6 @@ from sync.flows.stockmaps import ItemIndex, LocationMap  # noqa: E402
 
 ADMIN = {"X-Erpsim-Admin-Token": "erpsim-admin"}
 WRITES = ("create", "update", "upsert", "delete", "transform")
-
-
-def free_port_block(n: int) -> int:
-    """A base port with ``n`` free ports after it (best effort: probe each)."""
-    for _ in range(50):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        base = s.getsockname()[1]
-        s.close()
-        if base + n >= 65535:
-            continue
-        ok = True
-        for p in range(base, base + n):
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", p))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return base
-    raise RuntimeError("no free port block")
 
 
 class Emulators:
@@ -86,7 +64,7 @@ class Emulators:
                 "--systems",
                 system,
                 f"--{system}-port",
-                str(free_port_block(1)),
+                str(free_port()),
                 "--data-dir",
                 str(self.dir / system),
                 "--workers",

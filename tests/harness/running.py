@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,49 +13,15 @@ from pathlib import Path
 
 import pytest
 
+from harness.ports import free_port, free_port_run
 from harness.systems import SYSTEMS
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _quiet_port_range() -> tuple[int, int]:
-    """Ports the kernel never hands out as ephemeral ones (below ``ip_local_port_range``).
-
-    A port picked from the ephemeral range can be taken by any loopback client connection (other tests run
-    beside this one) between the probe here and the server's bind; below it, only another explicit bind can.
-    """
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    return max(1024, low - 12000), low - 1
-
-
 def free_base_port(count: int = len(SYSTEMS)) -> int:
-    """The first of ``count`` consecutive free ports, outside the ephemeral range, picked at random so that
-    tests starting servers in parallel workers do not pick the same run."""
-    lo, hi = _quiet_port_range()
-    rng = random.Random(os.getpid() * 1_000_003 + time.monotonic_ns())
-    for _ in range(200):
-        base = rng.randrange(lo, hi - count)
-        probes = []
-        try:
-            for k in range(count):
-                s = socket.socket()
-                probes.append(s)
-                s.bind(("127.0.0.1", base + k))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in probes:
-                s.close()
-    raise RuntimeError("no run of free ports")
-
-
-def free_port() -> int:
-    """A port nothing listens on right now (outside the ephemeral range)."""
-    return free_base_port(1)
+    """The first of ``count`` consecutive free ports (one per system by default)."""
+    return free_port_run(count)
 
 
 @dataclass

@@ -20,8 +20,7 @@ from tests.harness.running import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    return free_port()
+_free_port = free_port
 
 
 def test_up_serves_every_system_prints_exports_and_stops_on_sigint(tmp_path: Path) -> None:
